@@ -1,0 +1,23 @@
+/* The crosswatch program's subcommands. Each returns the process exit
+ * status: 0 success, 1 runtime failure, 2 bad usage or bad config. */
+#ifndef CW_CLI_H
+#define CW_CLI_H
+
+#include <glib.h>
+
+int cmd_run (int argc, char **argv);
+int cmd_check_config (int argc, char **argv);
+int cmd_track_mot (int argc, char **argv);
+int cmd_review (int argc, char **argv);
+int cmd_publish (int argc, char **argv);
+int cmd_display (int argc, char **argv);
+int cmd_verify (int argc, char **argv);
+
+/* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
+ * Prints the problem and returns FALSE on bad options. */
+gboolean cli_parse (const char *name, const char *params, const GOptionEntry *entries, int *argc, char ***argv);
+
+/* Loads the site config, printing every error. NULL on failure. */
+struct hwcfg *cli_load_config (const char *path);
+
+#endif

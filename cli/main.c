@@ -1,0 +1,80 @@
+/* crosswatch — pedestrian crossing enforcement appliance. */
+#include "cli.h"
+#include "hwcfg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  int (*fn) (int, char **);
+  const char *help;
+} COMMANDS[] = {
+    {"run", cmd_run, "run the appliance on a camera (-c SITE.ini)"},
+    {"check-config", cmd_check_config, "validate a site config"},
+    {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},
+    {"review", cmd_review, "list, show, confirm or reject evidence packets"},
+    {"publish", cmd_publish, "send confirmed packets from the outbox to the broker"},
+    {"display", cmd_display, "run a roadside display client (-c DISPLAY.ini)"},
+    {"verify", cmd_verify, "check the hashes and hash chain of the evidence store"},
+};
+
+gboolean
+cli_parse (const char *name, const char *params, const GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autofree char *usage = g_strdup_printf ("%s %s", name, params);
+  g_autoptr (GOptionContext) ctx = g_option_context_new (usage);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_autoptr (GError) err = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &err)) {
+    fprintf (stderr, "crosswatch %s: %s\n", name, err->message);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+struct hwcfg *
+cli_load_config (const char *path)
+{
+  if (!path) {
+    fprintf (stderr, "crosswatch: a site config is required (-c SITE.ini)\n");
+    return NULL;
+  }
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *cfg = hwcfg_load (path, &err);
+  if (!cfg)
+    fprintf (stderr, "%s\n", err->message);
+  return cfg;
+}
+
+static void
+usage (FILE *f)
+{
+  fprintf (f, "usage: crosswatch COMMAND [OPTIONS]\n\ncommands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
+    fprintf (f, "  %-13s %s\n", COMMANDS[i].name, COMMANDS[i].help);
+  fprintf (f, "\n'crosswatch COMMAND --help' for a command's options.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2) {
+    usage (stderr);
+    return 2;
+  }
+  if (!strcmp (argv[1], "--help") || !strcmp (argv[1], "-h")) {
+    usage (stdout);
+    return 0;
+  }
+  if (!strcmp (argv[1], "--version")) {
+    printf ("crosswatch %s\n", CW_VERSION);
+    return 0;
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS (COMMANDS); i++)
+    if (!strcmp (argv[1], COMMANDS[i].name))
+      return COMMANDS[i].fn (argc - 1, argv + 1);
+  fprintf (stderr, "crosswatch: unknown command '%s'\n", argv[1]);
+  usage (stderr);
+  return 2;
+}

@@ -1,0 +1,168 @@
+#include "evid_publication.h"
+
+#include "cv_shim.h"
+
+#include <json-glib/json-glib.h>
+
+/* The head is the top fifth of a standing person's box; a margin covers
+ * hair, hats and box jitter. */
+#define HEAD_FRACTION 0.25
+#define HEAD_MARGIN 0.2
+
+static void
+blur_head (struct cv_image *img, JsonArray *box)
+{
+  if (!box || json_array_get_length (box) != 4)
+    return;
+  double x = json_array_get_double_element (box, 0), y = json_array_get_double_element (box, 1);
+  double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+  double mx = w * HEAD_MARGIN;
+  cv_blur_region (img, (int) (x - mx), (int) (y - mx), (int) (w + 2 * mx), (int) (h * HEAD_FRACTION + 2 * mx));
+}
+
+/* The decision still, JPEG, with heads blurred when BLUR. */
+static GBytes *
+public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean blur, GError **error)
+{
+  g_autoptr (GBytes) jpg = evid_store_media (st, id, "overview_decision", NULL, error);
+  if (!jpg)
+    return NULL;
+  if (!blur)
+    return g_bytes_ref (jpg);
+  gsize len;
+  const unsigned char *data = g_bytes_get_data (jpg, &len);
+  struct cv_image img = {0};
+  img.channels = 4;
+  if (cv_decode_bgra (data, len, &img.data, &img.width, &img.height, &img.stride) != CV_OK) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: overview image does not decode: %s", id,
+                 cv_last_error ());
+    return NULL;
+  }
+  blur_head (&img, json_object_get_array_member (pkt, "bbox"));
+  JsonArray *others = json_object_has_member (pkt, "others_bbox") ? json_object_get_array_member (pkt, "others_bbox")
+                                                                  : NULL;
+  for (guint i = 0; others && i < json_array_get_length (others); i++)
+    blur_head (&img, json_array_get_array_element (others, i));
+  unsigned char *out = NULL;
+  size_t out_len = 0;
+  cv_status rc = cv_jpeg_encode (&img, 90, &out, &out_len);
+  cv_free (img.data);
+  if (rc != CV_OK) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "packet %s: cannot encode public image: %s", id, cv_last_error ());
+    return NULL;
+  }
+  GBytes *b = g_bytes_new (out, out_len);
+  cv_free (out);
+  return b;
+}
+
+static void
+copy_member (JsonBuilder *b, JsonObject *o, const char *name)
+{
+  json_builder_set_member_name (b, name);
+  JsonNode *n = json_object_get_member (o, name);
+  if (n)
+    json_builder_add_value (b, json_node_copy (n));
+  else
+    json_builder_add_null_value (b);
+}
+
+static GBytes *
+builder_bytes (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  char *text = json_to_string (root, FALSE);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+display_payload (JsonObject *pkt, GBytes *image, gboolean blurred)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "show");
+  static const char *const MEMBERS[] = {"packet_id", "site", "site_name", "camera", "utc", "type", "zone",
+                                        "signal", "bbox"};
+  for (size_t i = 0; i < G_N_ELEMENTS (MEMBERS); i++)
+    copy_member (b, pkt, MEMBERS[i]);
+  json_builder_set_member_name (b, "faces_blurred");
+  json_builder_add_boolean_value (b, blurred);
+  gsize len;
+  const guchar *data = g_bytes_get_data (image, &len);
+  g_autofree char *b64 = g_base64_encode (data, len);
+  json_builder_set_member_name (b, "image_jpeg_b64");
+  json_builder_add_string_value (b, b64);
+  json_builder_end_object (b);
+  return builder_bytes (b);
+}
+
+/* The full packet: its record as signed/hashed, and every media item. */
+static GBytes *
+evidence_payload (struct evid_store *st, const struct evid_packet_row *row, GError **error)
+{
+  g_autoptr (GPtrArray) names = evid_store_media_names (st, row->id, error);
+  if (!names)
+    return NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "packet");
+  json_builder_add_string_value (b, row->json); /* exactly the hashed text */
+  json_builder_set_member_name (b, "packet_sha256");
+  json_builder_add_string_value (b, row->json_sha256);
+  json_builder_set_member_name (b, "media");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autoptr (GBytes) m = evid_store_media (st, row->id, name, NULL, error);
+    if (!m)
+      return NULL;
+    gsize len;
+    const guchar *data = g_bytes_get_data (m, &len);
+    g_autofree char *b64 = g_base64_encode (data, len);
+    json_builder_set_member_name (b, name);
+    json_builder_add_string_value (b, b64);
+  }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  return builder_bytes (b);
+}
+
+void
+evid_publication_free (GArray *msgs)
+{
+  if (!msgs)
+    return;
+  for (guint i = 0; i < msgs->len; i++) {
+    struct evid_outbox_msg *m = &g_array_index (msgs, struct evid_outbox_msg, i);
+    g_free (m->topic);
+    g_bytes_unref (m->payload);
+  }
+  g_array_free (msgs, TRUE);
+}
+
+GArray *
+evid_publication_build (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg,
+                        GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, row->json, -1, error))
+    return NULL;
+  JsonObject *pkt = json_node_get_object (json_parser_get_root (parser));
+  gboolean blur = !cfg->profile_shows_faces;
+  g_autoptr (GBytes) image = public_image (st, row->id, pkt, blur, error);
+  if (!image)
+    return NULL;
+  GBytes *evidence = evidence_payload (st, row, error);
+  if (!evidence)
+    return NULL;
+  GArray *msgs = g_array_new (FALSE, TRUE, sizeof (struct evid_outbox_msg));
+  struct evid_outbox_msg m = {g_strdup_printf ("crosswatch/%s/evidence", cfg->site_id), evidence, false};
+  g_array_append_val (msgs, m);
+  for (char **d = cfg->mqtt.displays; *d; d++) {
+    struct evid_outbox_msg dm = {g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, *d),
+                                 display_payload (pkt, image, blur), false};
+    g_array_append_val (msgs, dm);
+  }
+  return msgs;
+}

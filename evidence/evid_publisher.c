@@ -1,0 +1,183 @@
+#include "evid_publisher.h"
+
+#include "evid_store.h"
+
+#include <mosquitto.h>
+#include <unistd.h>
+#include <string.h>
+
+#define KEEPALIVE_S 30
+#define MAX_IN_FLIGHT 20
+#define RECONNECT_EVERY_US (2 * G_USEC_PER_SEC)
+
+struct evid_publisher {
+  struct evid_store *store;
+  struct mosquitto *mosq;
+  char *host;
+  int port;
+  char *available_topic;
+  bool connected;
+  gint64 last_attempt_us;
+  GHashTable *in_flight;  /* mid -> outbox row id */
+  GHashTable *row_busy;   /* outbox row id (gint64*) -> TRUE */
+  GError *store_error;    /* from a callback, reported by the next pump */
+};
+
+static void
+on_connect (struct mosquitto *mosq, void *data, int rc)
+{
+  struct evid_publisher *pub = data;
+  if (rc != 0) {
+    g_warning ("MQTT %s:%d refused the connection: %s", pub->host, pub->port, mosquitto_connack_string (rc));
+    return;
+  }
+  pub->connected = true;
+  mosquitto_publish (mosq, NULL, pub->available_topic, 6, "online", 1, true);
+}
+
+static void
+on_disconnect (struct mosquitto *mosq, void *data, int rc)
+{
+  struct evid_publisher *pub = data;
+  pub->connected = false;
+  /* Unacknowledged rows stay unsent in the store and go again. */
+  g_hash_table_remove_all (pub->in_flight);
+  g_hash_table_remove_all (pub->row_busy);
+}
+
+static void
+on_publish (struct mosquitto *mosq, void *data, int mid)
+{
+  struct evid_publisher *pub = data;
+  gpointer row;
+  if (!g_hash_table_lookup_extended (pub->in_flight, GINT_TO_POINTER (mid), NULL, &row))
+    return; /* the "online" message */
+  gint64 id = *(gint64 *) row;
+  if (!pub->store_error)
+    evid_store_outbox_mark_sent (pub->store, id, &pub->store_error);
+  g_hash_table_remove (pub->row_busy, row);
+  g_hash_table_remove (pub->in_flight, GINT_TO_POINTER (mid));
+}
+
+struct evid_publisher *
+evid_publisher_create (const struct hwcfg *cfg, GError **error)
+{
+  struct evid_store *st = evid_store_open (cfg->evidence.db, error);
+  if (!st)
+    return NULL;
+  mosquitto_lib_init ();
+  struct evid_publisher *pub = g_new0 (struct evid_publisher, 1);
+  pub->store = st;
+  pub->host = g_strdup (cfg->mqtt.host);
+  pub->port = cfg->mqtt.port;
+  pub->available_topic = g_strdup_printf ("crosswatch/%s/available", cfg->site_id);
+  pub->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
+  pub->row_busy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autofree char *client_id = g_strdup_printf ("crosswatch-%s-%d", cfg->site_id, (int) getpid ());
+  pub->mosq = mosquitto_new (client_id, true, pub);
+  if (!pub->mosq) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "cannot create MQTT client");
+    evid_publisher_free (pub);
+    return NULL;
+  }
+  mosquitto_will_set (pub->mosq, pub->available_topic, 7, "offline", 1, true);
+  if (cfg->mqtt.username)
+    mosquitto_username_pw_set (pub->mosq, cfg->mqtt.username, cfg->mqtt.password);
+  mosquitto_connect_callback_set (pub->mosq, on_connect);
+  mosquitto_disconnect_callback_set (pub->mosq, on_disconnect);
+  mosquitto_publish_callback_set (pub->mosq, on_publish);
+  return pub;
+}
+
+void
+evid_publisher_free (struct evid_publisher *pub)
+{
+  if (!pub)
+    return;
+  if (pub->mosq) {
+    if (pub->connected) {
+      /* A clean goodbye: the will is only for vanishing. */
+      mosquitto_publish (pub->mosq, NULL, pub->available_topic, 7, "offline", 1, true);
+      for (int i = 0; i < 10; i++)
+        mosquitto_loop (pub->mosq, 50, 1);
+      mosquitto_disconnect (pub->mosq);
+    }
+    mosquitto_destroy (pub->mosq);
+  }
+  g_hash_table_destroy (pub->in_flight);
+  g_hash_table_destroy (pub->row_busy);
+  g_clear_error (&pub->store_error);
+  evid_store_close (pub->store);
+  g_free (pub->host);
+  g_free (pub->available_topic);
+  g_free (pub);
+}
+
+bool
+evid_publisher_connected (const struct evid_publisher *pub)
+{
+  return pub && pub->connected;
+}
+
+static void
+try_connect (struct evid_publisher *pub)
+{
+  gint64 now = g_get_monotonic_time ();
+  if (pub->last_attempt_us && now - pub->last_attempt_us < RECONNECT_EVERY_US)
+    return;
+  pub->last_attempt_us = now;
+  int rc = mosquitto_connect (pub->mosq, pub->host, pub->port, KEEPALIVE_S);
+  if (rc != MOSQ_ERR_SUCCESS)
+    g_debug ("MQTT %s:%d: %s; retrying", pub->host, pub->port, mosquitto_strerror (rc));
+}
+
+static bool
+publish_pending (struct evid_publisher *pub, GError **error)
+{
+  int room = MAX_IN_FLIGHT - (int) g_hash_table_size (pub->in_flight);
+  if (room <= 0)
+    return true;
+  g_autoptr (GPtrArray) rows = evid_store_outbox_pending (pub->store, MAX_IN_FLIGHT * 2, error);
+  if (!rows)
+    return false;
+  for (guint i = 0; i < rows->len && room > 0; i++) {
+    struct evid_outbox_row *r = g_ptr_array_index (rows, i);
+    if (g_hash_table_contains (pub->row_busy, &r->id))
+      continue;
+    gsize len;
+    const void *data = g_bytes_get_data (r->payload, &len);
+    int mid = 0;
+    if (mosquitto_publish (pub->mosq, &mid, r->topic, (int) len, data, 1, r->retain) != MOSQ_ERR_SUCCESS)
+      break; /* connection trouble: the loop will notice */
+    gint64 *key = g_new (gint64, 1);
+    *key = r->id;
+    g_hash_table_insert (pub->row_busy, key, GINT_TO_POINTER (1));
+    g_hash_table_insert (pub->in_flight, GINT_TO_POINTER (mid), key);
+    room--;
+  }
+  return true;
+}
+
+int
+evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
+{
+  g_return_val_if_fail (pub != NULL, -1);
+  if (!pub->connected)
+    try_connect (pub);
+  if (pub->connected && !publish_pending (pub, error))
+    return -1;
+  int rc = mosquitto_loop (pub->mosq, timeout_ms, 1);
+  if (rc != MOSQ_ERR_SUCCESS && pub->connected) {
+    pub->connected = false;
+    g_hash_table_remove_all (pub->in_flight);
+    g_hash_table_remove_all (pub->row_busy);
+  } else if (rc != MOSQ_ERR_SUCCESS) {
+    g_usleep ((gulong) timeout_ms * 1000);
+  }
+  if (pub->store_error) {
+    g_propagate_error (error, pub->store_error);
+    pub->store_error = NULL;
+    return -1;
+  }
+  return evid_store_outbox_count_pending (pub->store, error);
+}

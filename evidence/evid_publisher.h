@@ -1,0 +1,35 @@
+/* evid_publisher — drains the outbox to the MQTT broker (libmosquitto).
+ *
+ * Each outbox row is published with QoS 1 and marked sent only when the
+ * broker's PUBACK arrives, so a broker outage or a crash loses nothing: rows
+ * not acknowledged are sent again (subscribers recognise repeats by packet
+ * id). crosswatch/<site>/available is "online" while connected and the
+ * broker publishes the last will "offline" when the appliance vanishes.
+ */
+#ifndef CW_EVID_PUBLISHER_H
+#define CW_EVID_PUBLISHER_H
+
+#include "hwcfg.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct evid_publisher;
+
+/* Opens its own connection to the evidence store and creates the client.
+ * Connecting happens in evid_publisher_pump, so a broker that is down at
+ * start is retried rather than fatal. */
+struct evid_publisher *evid_publisher_create (const struct hwcfg *cfg, GError **error);
+
+/* Says "offline", disconnects, frees. NULL is a no-op. */
+void evid_publisher_free (struct evid_publisher *pub);
+
+/* Does network I/O for up to TIMEOUT_MS and publishes pending rows.
+ * Returns the number of rows not yet acknowledged, or -1 when the store
+ * failed (ERROR set). Broker trouble is not an error: it is retried. */
+int evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error);
+
+/* True while connected to the broker. */
+bool evid_publisher_connected (const struct evid_publisher *pub);
+
+#endif

@@ -1,0 +1,310 @@
+#include "evid_recorder.h"
+
+#include "evid_hash.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+#include <sys/timex.h>
+
+#define JPEG_QUALITY 90
+/* The person crop keeps some context around the box. */
+#define CROP_MARGIN 0.25
+
+struct evid_recorder {
+  struct evid_store *store;
+  char *site_id, *site_name, *camera, *device_id, *calibration_id;
+  double latitude, longitude;
+  int retention_days;
+};
+
+struct evid_recorder *
+evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **error)
+{
+  const struct hwcfg_camera *cam = hwcfg_camera (cfg, camera);
+  if (!cam) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "%s: no camera '%s'", cfg->path, camera);
+    return NULL;
+  }
+  struct evid_store *st = evid_store_open (cfg->evidence.db, error);
+  if (!st)
+    return NULL;
+  struct evid_recorder *rec = g_new0 (struct evid_recorder, 1);
+  rec->store = st;
+  rec->site_id = g_strdup (cfg->site_id);
+  rec->site_name = g_strdup (cfg->site_name ? cfg->site_name : cfg->site_id);
+  rec->camera = g_strdup (cam->name);
+  rec->device_id = g_strdup (cfg->evidence.device_id);
+  rec->calibration_id = g_strdup (cam->calibration_id ? cam->calibration_id : "uncalibrated");
+  rec->latitude = cfg->latitude;
+  rec->longitude = cfg->longitude;
+  rec->retention_days = cfg->evidence.retention_days;
+  return rec;
+}
+
+void
+evid_recorder_free (struct evid_recorder *rec)
+{
+  if (!rec)
+    return;
+  evid_store_close (rec->store);
+  g_free (rec->site_id);
+  g_free (rec->site_name);
+  g_free (rec->camera);
+  g_free (rec->device_id);
+  g_free (rec->calibration_id);
+  g_free (rec);
+}
+
+struct evid_store *
+evid_recorder_store (struct evid_recorder *rec)
+{
+  return rec->store;
+}
+
+static void
+add_doubles (JsonBuilder *b, const char *name, const double *v, int n)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (int i = 0; i < n; i++)
+    json_builder_add_double_value (b, v[i]);
+  json_builder_end_array (b);
+}
+
+/* Adds NAME: the JSON text JSON (already produced by another module). */
+static void
+add_raw (JsonBuilder *b, const char *name, const char *json)
+{
+  json_builder_set_member_name (b, name);
+  JsonNode *n = json ? json_from_string (json, NULL) : NULL;
+  if (n)
+    json_builder_add_value (b, n);
+  else
+    json_builder_add_null_value (b);
+}
+
+static char *
+to_text (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* The kernel's view of the clock (adjtimex): an unsynchronised clock is
+ * recorded, not hidden, so a reviewer can weigh the timestamp. */
+static void
+add_clock (JsonBuilder *b)
+{
+  struct timex tx = {0};
+  int state = adjtimex (&tx);
+  json_builder_set_member_name (b, "clock");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "synced");
+  json_builder_add_boolean_value (b, state >= 0 && state != TIME_ERROR);
+  json_builder_set_member_name (b, "est_error_us");
+  json_builder_add_int_value (b, state >= 0 ? tx.esterror : -1);
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, "adjtimex");
+  json_builder_end_object (b);
+}
+
+static void
+add_signal (JsonBuilder *b, const struct evid_candidate *c)
+{
+  json_builder_set_member_name (b, "signal");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "phase");
+  json_builder_add_string_value (b, c->signal_phase);
+  json_builder_set_member_name (b, "elapsed_s");
+  json_builder_add_double_value (b, c->signal_elapsed_s);
+  json_builder_set_member_name (b, "source");
+  json_builder_add_string_value (b, c->signal_source);
+  json_builder_end_object (b);
+}
+
+/* Members shared by the event line and the packet. */
+static void
+add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_candidate *c,
+            const char *event_id, const char *utc)
+{
+  json_builder_set_member_name (b, "event_id");
+  json_builder_add_string_value (b, event_id);
+  json_builder_set_member_name (b, "site");
+  json_builder_add_string_value (b, rec->site_id);
+  json_builder_set_member_name (b, "camera");
+  json_builder_add_string_value (b, rec->camera);
+  json_builder_set_member_name (b, "frame");
+  json_builder_add_int_value (b, c->frame);
+  json_builder_set_member_name (b, "pts_s");
+  json_builder_add_double_value (b, c->pts_s);
+  json_builder_set_member_name (b, "utc");
+  json_builder_add_string_value (b, utc);
+  json_builder_set_member_name (b, "track_id");
+  json_builder_add_int_value (b, c->track_id);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, c->type);
+  add_doubles (b, "bbox", c->bbox, 4);
+  double foot[2] = {c->bbox[0] + c->bbox[2] / 2, c->bbox[1] + c->bbox[3]};
+  add_doubles (b, "foot_px", foot, 2);
+  if (c->has_ground)
+    add_doubles (b, "ground_m", c->ground_m, 2);
+  else {
+    json_builder_set_member_name (b, "ground_m");
+    json_builder_add_null_value (b);
+  }
+  json_builder_set_member_name (b, "zone");
+  json_builder_add_string_value (b, c->zone);
+  add_signal (b, c);
+  add_raw (b, "liveness", c->liveness_json);
+  json_builder_set_member_name (b, "decision");
+  json_builder_add_string_value (b, strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : "violation");
+}
+
+struct media_set {
+  struct evid_media items[3];
+  unsigned char *owned[3];
+  int n;
+};
+
+static gboolean
+encode_media (struct media_set *m, const char *name, const struct cv_image *img, const double *crop,
+              GError **error)
+{
+  struct evid_media *it = &m->items[m->n];
+  size_t len = 0;
+  unsigned char *jpg = NULL;
+  cv_status rc;
+  if (crop) {
+    double mx = crop[2] * CROP_MARGIN, my = crop[3] * CROP_MARGIN;
+    rc = cv_jpeg_encode_crop (img, (int) (crop[0] - mx), (int) (crop[1] - my), (int) (crop[2] + 2 * mx),
+                              (int) (crop[3] + 2 * my), JPEG_QUALITY, &jpg, &len);
+  } else {
+    rc = cv_jpeg_encode (img, JPEG_QUALITY, &jpg, &len);
+  }
+  if (rc != CV_OK) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "cannot encode %s: %s", name, cv_last_error ());
+    return FALSE;
+  }
+  it->name = name;
+  it->mime = "image/jpeg";
+  it->data = jpg;
+  it->len = len;
+  evid_sha256_hex (jpg, len, it->sha256);
+  m->owned[m->n++] = jpg;
+  return TRUE;
+}
+
+static void
+media_clear (struct media_set *m)
+{
+  for (int i = 0; i < m->n; i++)
+    cv_free (m->owned[i]);
+}
+
+static char *
+packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, const char *packet_id,
+             const char *event_id, const char *utc, const char *retention, const char *prev_hash,
+             const struct media_set *m)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "schema");
+  json_builder_add_string_value (b, EVID_SCHEMA);
+  json_builder_set_member_name (b, "packet_id");
+  json_builder_add_string_value (b, packet_id);
+  add_common (b, rec, c, event_id, utc);
+  json_builder_set_member_name (b, "site_name");
+  json_builder_add_string_value (b, rec->site_name);
+  double ll[2] = {rec->latitude, rec->longitude};
+  add_doubles (b, "site_lat_lon", ll, 2);
+  json_builder_set_member_name (b, "device_id");
+  json_builder_add_string_value (b, rec->device_id);
+  json_builder_set_member_name (b, "firmware_version");
+  json_builder_add_string_value (b, CW_VERSION);
+  json_builder_set_member_name (b, "calibration_id");
+  json_builder_add_string_value (b, rec->calibration_id);
+  add_clock (b);
+  json_builder_set_member_name (b, "entry_frame");
+  json_builder_add_int_value (b, c->entry_frame);
+  json_builder_set_member_name (b, "elapsed_red_s");
+  json_builder_add_double_value (b, strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
+  add_raw (b, "track", c->track_json);
+  json_builder_set_member_name (b, "others_bbox");
+  json_builder_begin_array (b);
+  for (int i = 0; i < c->n_others; i++) {
+    json_builder_begin_array (b);
+    for (int k = 0; k < 4; k++)
+      json_builder_add_double_value (b, c->others[4 * i + k]);
+    json_builder_end_array (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "review_flag");
+  if (strcmp (c->verdict, "uncertain") == 0)
+    json_builder_add_string_value (b, "liveness_uncertain");
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "media");
+  json_builder_begin_array (b);
+  for (int i = 0; i < m->n; i++) {
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "name");
+    json_builder_add_string_value (b, m->items[i].name);
+    json_builder_set_member_name (b, "mime");
+    json_builder_add_string_value (b, m->items[i].mime);
+    json_builder_set_member_name (b, "bytes");
+    json_builder_add_int_value (b, (gint64) m->items[i].len);
+    json_builder_set_member_name (b, "sha256");
+    json_builder_add_string_value (b, m->items[i].sha256);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "retention_until");
+  json_builder_add_string_value (b, retention);
+  json_builder_set_member_name (b, "prev_packet_sha256");
+  json_builder_add_string_value (b, prev_hash);
+  json_builder_end_object (b);
+  return to_text (b);
+}
+
+bool
+evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
+                      const struct cv_image *entry, const struct cv_image *decision, char **out_event_json,
+                      GError **error)
+{
+  g_return_val_if_fail (rec && cand && decision && out_event_json, false);
+  struct media_set m = {0};
+  bool ok = false;
+  g_autofree char *packet_id = g_uuid_string_random ();
+  g_autofree char *event_id = g_uuid_string_random ();
+  g_autofree char *utc = evid_utc_format (cand->utc_us);
+  g_autofree char *retention =
+      evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
+  char prev[65], json_hash[EVID_SHA256_HEX_LEN];
+  g_autofree char *json = NULL;
+  bool flat = strcmp (cand->verdict, "flat") == 0;
+
+  if (!encode_media (&m, "overview_entry", entry ? entry : decision, NULL, error) ||
+      !encode_media (&m, "overview_decision", decision, NULL, error) ||
+      !encode_media (&m, "person_crop", decision, cand->bbox, error))
+    goto out;
+  if (!evid_store_last_hash (rec->store, prev, error))
+    goto out;
+  json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);
+  evid_sha256_hex (json, strlen (json), json_hash);
+  if (!evid_store_add_packet (rec->store, packet_id, json, json_hash, cand->type,
+                              flat ? "rejected_flat" : "violation", flat ? "rejected_flat" : "pending",
+                              cand->track_id, retention, m.items, m.n, error))
+    goto out;
+
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  add_common (b, rec, cand, event_id, utc);
+  json_builder_set_member_name (b, "packet_id");
+  json_builder_add_string_value (b, packet_id);
+  json_builder_end_object (b);
+  *out_event_json = to_text (b);
+  ok = true;
+out:
+  media_clear (&m);
+  return ok;
+}

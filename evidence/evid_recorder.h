@@ -1,0 +1,54 @@
+/* evid_recorder — turns a violation candidate into evidence: JPEG stills,
+ * the packet record (schema in evidence/PACKET.md), its hashes, one SQLite
+ * transaction, and the event line of the events contract. */
+#ifndef CW_EVID_RECORDER_H
+#define CW_EVID_RECORDER_H
+
+#include "cv_shim.h"
+#include "evid_store.h"
+#include "hwcfg.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+#define EVID_SCHEMA "crosswatch.packet/1"
+
+struct evid_candidate {
+  int frame;                /* decision frame, from 1 */
+  double pts_s;
+  gint64 utc_us;            /* wall clock at the decision frame */
+  int track_id;
+  const char *type;         /* red_signal | outside_crosswalk */
+  double bbox[4];           /* x, y, w, h in native pixels at the decision frame */
+  bool has_ground;
+  double ground_m[2];
+  const char *zone;
+  int entry_frame;
+  const char *signal_phase; /* at entry */
+  double signal_elapsed_s;  /* at entry */
+  const char *signal_source;
+  const char *liveness_json; /* {"verdict":..,"checks":{..}} */
+  const char *verdict;      /* live | uncertain | flat */
+  const char *track_json;   /* {"ground_path":[[t,X,Y],..],"speed_mps":..}, or NULL */
+  const double *others;     /* boxes (x,y,w,h) of the other people in the frame */
+  int n_others;
+};
+
+struct evid_recorder;
+
+/* Opens the evidence store named by CFG. */
+struct evid_recorder *evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **error);
+void evid_recorder_free (struct evid_recorder *rec);
+
+/* Records CAND with stills from ENTRY (may be NULL: the decision frame is used)
+ * and DECISION. On success *OUT_EVENT_JSON (g_free) is the events-contract
+ * line. A flat verdict is stored as decision "rejected_flat", never
+ * publishable; any other as a "violation" pending review. */
+bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
+                           const struct cv_image *entry, const struct cv_image *decision,
+                           char **out_event_json, GError **error);
+
+/* The store the recorder writes to. */
+struct evid_store *evid_recorder_store (struct evid_recorder *rec);
+
+#endif

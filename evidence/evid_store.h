@@ -1,0 +1,112 @@
+/* evid_store — the evidence database (SQLite, WAL, synchronous=FULL).
+ *
+ * A packet (its JSON record and media) is committed in one transaction: it is
+ * either wholly there after a crash or power cut, or not at all. Every
+ * review decision appends to the audit log, which SQLite triggers keep
+ * append-only and which is hash-chained (each row hashes the previous row's
+ * hash with its own content). One process writes packets; reviewers and the
+ * publisher use their own connections and wait on the lock.
+ */
+#ifndef CW_EVID_STORE_H
+#define CW_EVID_STORE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define EVID_ERROR (evid_error_quark ())
+GQuark evid_error_quark (void);
+
+typedef enum {
+  EVID_ERROR_DB,        /* SQLite failed; the message has its words */
+  EVID_ERROR_NOT_FOUND, /* no such packet */
+  EVID_ERROR_STATE,     /* the packet's review state does not allow this */
+  EVID_ERROR_INTEGRITY, /* a hash does not match */
+} EvidError;
+
+struct evid_store;
+
+struct evid_media {
+  const char *name;  /* "overview_entry", "overview_decision", "person_crop" */
+  const char *mime;
+  const unsigned char *data;
+  size_t len;
+  char sha256[65];
+};
+
+struct evid_packet_row {
+  char *id;
+  gint64 seq;
+  char *created_utc;
+  char *type;
+  char *decision;
+  char *review_state; /* pending | confirmed | rejected | rejected_flat */
+  char *json;
+  char *json_sha256;
+  int track_id;
+};
+
+/* Opens (creating it and its folder when missing) the store at PATH. */
+struct evid_store *evid_store_open (const char *path, GError **error);
+void evid_store_close (struct evid_store *st);
+
+/* The hash of the newest packet's JSON ("" for an empty store): the next
+ * packet's chain link. OUT has 65 bytes. */
+bool evid_store_last_hash (struct evid_store *st, char out[65], GError **error);
+
+/* Commits one packet: ID, its JSON text and media (their sha256 filled in by
+ * the caller), the review state it starts in. */
+bool evid_store_add_packet (struct evid_store *st, const char *id, const char *json,
+                            const char *json_sha256, const char *type, const char *decision,
+                            const char *review_state, int track_id, const char *retention_until,
+                            const struct evid_media *media, int n_media, GError **error);
+
+/* Packets, newest first; STATE NULL for all. Free with evid_packet_rows_free. */
+GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **error);
+struct evid_packet_row *evid_store_get (struct evid_store *st, const char *id, GError **error);
+void evid_packet_row_free (struct evid_packet_row *row);
+
+/* A media item's bytes (g_free) and stored hash. */
+GBytes *evid_store_media (struct evid_store *st, const char *packet_id, const char *name,
+                          char out_sha256[65], GError **error);
+
+/* Names of the packet's media, in insertion order. */
+GPtrArray *evid_store_media_names (struct evid_store *st, const char *packet_id, GError **error);
+
+/* Review: changes the state from FROM_STATE to TO_STATE and appends an audit
+ * row, both in one transaction. Fails with EVID_ERROR_STATE when the packet is
+ * not in FROM_STATE. OUTBOX rows (topic, payload pairs) are queued in the same
+ * transaction, so a confirmed packet is never left unqueued. */
+struct evid_outbox_msg {
+  char *topic;
+  GBytes *payload;
+  bool retain;
+};
+bool evid_store_review (struct evid_store *st, const char *id, const char *from_state,
+                        const char *to_state, const char *actor, const char *detail,
+                        const struct evid_outbox_msg *outbox, int n_outbox, GError **error);
+
+/* Appends an audit row outside any review (e.g. "view"). */
+bool evid_store_audit (struct evid_store *st, const char *actor, const char *action,
+                       const char *packet_id, const char *detail, GError **error);
+
+/* Verifies the audit chain; on a break, names the first bad row. */
+bool evid_store_verify_audit (struct evid_store *st, GError **error);
+
+/* Outbox */
+struct evid_outbox_row {
+  gint64 id;
+  char *packet_id;
+  char *topic;
+  GBytes *payload;
+  bool retain;
+};
+GPtrArray *evid_store_outbox_pending (struct evid_store *st, int limit, GError **error);
+bool evid_store_outbox_mark_sent (struct evid_store *st, gint64 id, GError **error);
+int evid_store_outbox_count_pending (struct evid_store *st, GError **error);
+
+/* Current UTC time as ISO 8601 with milliseconds ("2026-11-26T03:16:03.120Z"). */
+char *evid_utc_now (void);
+char *evid_utc_format (gint64 unix_us);
+
+#endif

@@ -1,0 +1,641 @@
+#include "hwcfg.h"
+
+#include "cv_shim.h"
+#include "hwcfg_source.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
+
+/* Defaults of the optional groups (documented in hwcfg/README.md). */
+#define DEFAULT_MIN_INSIDE_FRAMES 5
+#define DEFAULT_MIN_DEPTH_M 0.5
+#define DEFAULT_RED_GRACE_S 1.0
+#define DEFAULT_DETECTOR_UPSCALE 1.3
+#define DEFAULT_DETECTOR_HIT_THRESHOLD 0.0
+#define DEFAULT_DETECTOR_MIN_SCORE 0.3
+#define DEFAULT_DETECTOR_EVERY_N 2
+#define DEFAULT_TRACKER_IOU 0.3
+#define DEFAULT_TRACKER_MIN_HITS 3
+#define DEFAULT_TRACKER_MAX_AGE 10
+#define DEFAULT_LIVE_MIN_SPEED 0.2
+#define DEFAULT_LIVE_MAX_SPEED 7.0
+#define DEFAULT_LIVE_MIN_DISPLACEMENT 0.5
+#define DEFAULT_LIVE_WINDOW_S 2.0
+#define DEFAULT_EVIDENCE_DB "var/evidence.db"
+#define DEFAULT_EVIDENCE_KEY "var/device.key"
+#define DEFAULT_RETENTION_DAYS 30
+#define DEFAULT_MQTT_PORT 1883
+
+/* One parse: the file, its lines, and every error found so far. */
+struct parse {
+  const char *path;
+  struct hwcfg_source *src;
+  GKeyFile *kf;
+  GString *errors;
+};
+
+static void mqtt_clear (struct hwcfg_mqtt *m);
+
+static void G_GNUC_PRINTF (4, 5)
+report (struct parse *p, const char *group, const char *key, const char *fmt, ...)
+{
+  va_list ap;
+  int line = hwcfg_source_line (p->src, group, key);
+  g_string_append_printf (p->errors, "%s:%d: [%s]%s%s: ", p->path, line, group, key ? " " : "",
+                          key ? key : "");
+  va_start (ap, fmt);
+  g_string_append_vprintf (p->errors, fmt, ap);
+  va_end (ap);
+  g_string_append_c (p->errors, '\n');
+}
+
+static gboolean
+has_key (struct parse *p, const char *group, const char *key)
+{
+  return g_key_file_has_key (p->kf, group, key, NULL);
+}
+
+/* The key's value, stripped; NULL (and an error when REQUIRED) when absent. */
+static char *
+get_string (struct parse *p, const char *group, const char *key, gboolean required)
+{
+  char *v = g_key_file_get_string (p->kf, group, key, NULL);
+  if (v)
+    g_strstrip (v);
+  if (v && !*v) {
+    g_free (v);
+    v = NULL;
+  }
+  if (!v && required)
+    report (p, group, key, "missing (required)");
+  return v;
+}
+
+static gboolean
+parse_double (const char *s, double *out)
+{
+  char *end;
+  errno = 0;
+  *out = g_ascii_strtod (s, &end);
+  while (*end == ' ' || *end == '\t')
+    end++;
+  return end != s && *end == '\0' && errno == 0 && isfinite (*out);
+}
+
+static double
+get_double (struct parse *p, const char *group, const char *key, double def, double min, double max)
+{
+  g_autofree char *s = get_string (p, group, key, FALSE);
+  double v;
+  if (!s)
+    return def;
+  if (!parse_double (s, &v)) {
+    report (p, group, key, "'%s' is not a number", s);
+    return def;
+  }
+  if (v < min || v > max) {
+    report (p, group, key, "%g is out of range [%g, %g]", v, min, max);
+    return def;
+  }
+  return v;
+}
+
+static int
+get_int (struct parse *p, const char *group, const char *key, int def, int min, int max)
+{
+  g_autofree char *s = get_string (p, group, key, FALSE);
+  char *end;
+  if (!s)
+    return def;
+  errno = 0;
+  long v = strtol (s, &end, 10);
+  if (end == s || *end || errno) {
+    report (p, group, key, "'%s' is not a whole number", s);
+    return def;
+  }
+  if (v < min || v > max) {
+    report (p, group, key, "%ld is out of range [%d, %d]", v, min, max);
+    return def;
+  }
+  return (int) v;
+}
+
+/* "x,y;x,y;..." -> points. Returns the count, -1 (reported) on a bad pair. */
+static int
+parse_points (struct parse *p, const char *group, const char *key, const char *text,
+              struct hwcfg_point **out)
+{
+  g_auto (GStrv) pairs = g_strsplit (text, ";", -1);
+  GArray *pts = g_array_new (FALSE, FALSE, sizeof (struct hwcfg_point));
+  int i = 0;
+  for (char **pair = pairs; *pair; pair++, i++) {
+    g_strstrip (*pair);
+    if (!**pair && !pair[1])
+      break; /* a trailing ';' */
+    g_auto (GStrv) xy = g_strsplit (*pair, ",", -1);
+    struct hwcfg_point pt;
+    if (g_strv_length (xy) != 2 || !parse_double (g_strstrip (xy[0]), &pt.x) ||
+        !parse_double (g_strstrip (xy[1]), &pt.y)) {
+      report (p, group, key, "point %d '%s' is not two numbers 'x,y'", i + 1, *pair);
+      g_array_free (pts, TRUE);
+      return -1;
+    }
+    g_array_append_val (pts, pt);
+  }
+  int n = (int) pts->len;
+  *out = (struct hwcfg_point *) g_array_free (pts, FALSE);
+  return n;
+}
+
+/* ---- groups ---- */
+
+static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", NULL};
+static const char *const CAMERA_KEYS[] = {"uri", "ground_homography", "ground_points", NULL};
+static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
+static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
+                                          "clearance_s", "offset_s", "topic", NULL};
+static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m", "red_grace_s", NULL};
+static const char *const DETECTOR_KEYS[] = {"backend", "upscale", "hit_threshold", "min_score",
+                                            "every_n_frames", NULL};
+static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", NULL};
+static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
+                                            "min_displacement_m", "window_s", NULL};
+static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", NULL};
+static const char *const MQTT_KEYS[] = {"host", "port", "username", "password", "displays", NULL};
+
+static void
+check_keys (struct parse *p, const char *group, const char *const *known)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (p->kf, group, NULL, NULL);
+  for (char **k = keys; k && *k; k++) {
+    if (!g_strv_contains (known, *k))
+      report (p, group, *k, "unknown key");
+  }
+}
+
+static const char *const PROFILES[] = {"default", "eu", "uk", "cn", "us", NULL};
+
+static void
+parse_site (struct parse *p, struct hwcfg *cfg)
+{
+  if (!g_key_file_has_group (p->kf, "site")) {
+    g_string_append_printf (p->errors, "%s:0: [site]: missing group (required)\n", p->path);
+    return;
+  }
+  check_keys (p, "site", SITE_KEYS);
+  cfg->site_id = get_string (p, "site", "id", TRUE);
+  if (cfg->site_id && strpbrk (cfg->site_id, "/+# "))
+    report (p, "site", "id", "'%s' must not contain '/', '+', '#' or spaces (it is an MQTT topic level)",
+            cfg->site_id);
+  cfg->site_name = get_string (p, "site", "name", FALSE);
+  cfg->latitude = get_double (p, "site", "latitude", 0, -90, 90);
+  cfg->longitude = get_double (p, "site", "longitude", 0, -180, 180);
+  cfg->profile = get_string (p, "site", "profile", FALSE);
+  if (!cfg->profile)
+    cfg->profile = g_strdup ("default");
+  if (!g_strv_contains (PROFILES, cfg->profile))
+    report (p, "site", "profile", "unknown profile '%s' (default, eu, uk, cn, us)", cfg->profile);
+  /* No profile shows faces publicly until a jurisdiction's rules say so. */
+  cfg->profile_shows_faces = false;
+}
+
+static void
+set_homography_id (struct hwcfg_camera *cam)
+{
+  GString *s = g_string_new (NULL);
+  for (int i = 0; i < 9; i++)
+    g_string_append_printf (s, "%.9g;", cam->homography[i]);
+  g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, s->str, -1);
+  cam->calibration_id = g_strndup (sum, 16);
+  g_string_free (s, TRUE);
+}
+
+static void
+parse_ground_points (struct parse *p, const char *group, struct hwcfg_camera *cam, const char *text)
+{
+  g_auto (GStrv) pairs = g_strsplit (text, ";", -1);
+  GArray *px = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *gm = g_array_new (FALSE, FALSE, sizeof (double));
+  int n = 0;
+  for (char **pair = pairs; *pair; pair++) {
+    if (!*g_strstrip (*pair))
+      continue;
+    double v[4];
+    g_auto (GStrv) sides = g_strsplit (*pair, ">", 2);
+    g_auto (GStrv) a = sides[0] ? g_strsplit (sides[0], ",", -1) : NULL;
+    g_auto (GStrv) b = sides[0] && sides[1] ? g_strsplit (sides[1], ",", -1) : NULL;
+    if (!a || !b || g_strv_length (a) != 2 || g_strv_length (b) != 2 || !parse_double (g_strstrip (a[0]), &v[0]) ||
+        !parse_double (g_strstrip (a[1]), &v[1]) || !parse_double (g_strstrip (b[0]), &v[2]) ||
+        !parse_double (g_strstrip (b[1]), &v[3])) {
+      report (p, group, "ground_points", "pair %d '%s' is not 'x,y>X,Y'", n + 1, *pair);
+      goto out;
+    }
+    g_array_append_vals (px, v, 2);
+    g_array_append_vals (gm, v + 2, 2);
+    n++;
+  }
+  if (n < 4) {
+    report (p, group, "ground_points", "%d pairs given, at least 4 are needed", n);
+    goto out;
+  }
+  double rms;
+  if (cv_fit_homography ((double *) px->data, (double *) gm->data, n, cam->homography, &rms) != CV_OK) {
+    report (p, group, "ground_points", "cannot fit a homography: %s", cv_last_error ());
+    goto out;
+  }
+  cam->has_homography = true;
+out:
+  g_array_free (px, TRUE);
+  g_array_free (gm, TRUE);
+}
+
+static void
+parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
+{
+  check_keys (p, group, CAMERA_KEYS);
+  cam->name = g_strdup (group + strlen ("camera:"));
+  if (!*cam->name)
+    report (p, group, NULL, "camera group needs a name: [camera:NAME]");
+  cam->uri = get_string (p, group, "uri", TRUE);
+  if (cam->uri && !g_str_has_prefix (cam->uri, "file://") && !g_str_has_prefix (cam->uri, "rtsp://") &&
+      !g_str_has_prefix (cam->uri, "v4l2://"))
+    report (p, group, "uri", "'%s' is not a file://, rtsp:// or v4l2:// URI", cam->uri);
+
+  g_autofree char *h = get_string (p, group, "ground_homography", FALSE);
+  g_autofree char *gp = get_string (p, group, "ground_points", FALSE);
+  if (h && gp)
+    report (p, group, "ground_points", "give ground_homography or ground_points, not both");
+  if (h) {
+    g_auto (GStrv) parts = g_strsplit (h, ";", -1);
+    if (g_strv_length (parts) != 9) {
+      report (p, group, "ground_homography", "needs 9 numbers separated by ';', has %u",
+              g_strv_length (parts));
+      return;
+    }
+    for (int i = 0; i < 9; i++) {
+      if (!parse_double (g_strstrip (parts[i]), &cam->homography[i])) {
+        report (p, group, "ground_homography", "element %d '%s' is not a number", i + 1, parts[i]);
+        return;
+      }
+    }
+    const double *m = cam->homography;
+    double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                 m[2] * (m[3] * m[7] - m[4] * m[6]);
+    if (fabs (det) < 1e-12) {
+      report (p, group, "ground_homography", "is singular (determinant %g)", det);
+      return;
+    }
+    cam->has_homography = true;
+  } else if (gp) {
+    parse_ground_points (p, group, cam, gp);
+  }
+  if (cam->has_homography)
+    set_homography_id (cam);
+}
+
+static const char *const ZONE_KINDS[] = {"crosswalk", "carriageway", "kerb", "ignore", NULL};
+
+const char *
+hwcfg_zone_kind_name (enum hwcfg_zone_kind kind)
+{
+  return (unsigned) kind < G_N_ELEMENTS (ZONE_KINDS) - 1 ? ZONE_KINDS[kind] : "unknown";
+}
+
+static void
+parse_zone (struct parse *p, const char *group, struct hwcfg *cfg, struct hwcfg_zone *z)
+{
+  check_keys (p, group, ZONE_KEYS);
+  z->name = g_strdup (group + strlen ("zone:"));
+  if (!*z->name)
+    report (p, group, NULL, "zone group needs a name: [zone:NAME]");
+  z->camera = get_string (p, group, "camera", cfg->n_cameras != 1);
+  if (!z->camera && cfg->n_cameras == 1)
+    z->camera = g_strdup (cfg->cameras[0].name);
+  if (z->camera && !hwcfg_camera (cfg, z->camera))
+    report (p, group, "camera", "unknown camera '%s' (no [camera:%s] group)", z->camera, z->camera);
+
+  g_autofree char *kind = get_string (p, group, "kind", TRUE);
+  if (kind) {
+    int k = -1;
+    for (int i = 0; ZONE_KINDS[i]; i++)
+      if (!strcmp (kind, ZONE_KINDS[i]))
+        k = i;
+    if (k < 0)
+      report (p, group, "kind", "unknown zone kind '%s' (crosswalk, carriageway, kerb, ignore)", kind);
+    else
+      z->kind = (enum hwcfg_zone_kind) k;
+  }
+  g_autofree char *poly = get_string (p, group, "polygon", TRUE);
+  if (poly) {
+    z->n_points = parse_points (p, group, "polygon", poly, &z->polygon);
+    if (z->n_points >= 0 && z->n_points < 3)
+      report (p, group, "polygon", "has %d points, a polygon needs at least 3", z->n_points);
+    if (z->n_points < 0)
+      z->n_points = 0;
+  }
+}
+
+static void
+parse_signal (struct parse *p, struct hwcfg *cfg)
+{
+  struct hwcfg_signal *s = &cfg->signal;
+  if (!g_key_file_has_group (p->kf, "signal")) {
+    g_string_append_printf (p->errors, "%s:0: [signal]: missing group (required)\n", p->path);
+    return;
+  }
+  check_keys (p, "signal", SIGNAL_KEYS);
+  g_autofree char *source = get_string (p, "signal", "source", TRUE);
+  if (!source)
+    return;
+  if (!strcmp (source, "schedule"))
+    s->source = HWCFG_SIGNAL_SCHEDULE;
+  else if (!strcmp (source, "mqtt"))
+    s->source = HWCFG_SIGNAL_MQTT;
+  else if (!strcmp (source, "none"))
+    s->source = HWCFG_SIGNAL_NONE;
+  else {
+    report (p, "signal", "source", "unknown source '%s' (schedule, mqtt, none)", source);
+    return;
+  }
+  if (s->source == HWCFG_SIGNAL_MQTT) {
+    s->topic = get_string (p, "signal", "topic", FALSE);
+    if (!s->topic && cfg->site_id)
+      s->topic = g_strdup_printf ("crosswatch/%s/signal/ped", cfg->site_id);
+    report (p, "signal", "source", "the mqtt signal source is not available in this version; use schedule or none");
+  }
+  if (s->source != HWCFG_SIGNAL_SCHEDULE)
+    return;
+  if (!has_key (p, "signal", "cycle_s"))
+    report (p, "signal", "cycle_s", "missing (required by the schedule source)");
+  s->cycle_s = get_double (p, "signal", "cycle_s", 60, 1, 3600);
+  s->walk_start_s = get_double (p, "signal", "walk_start_s", 0, 0, 3600);
+  s->walk_end_s = get_double (p, "signal", "walk_end_s", 20, 0, 3600);
+  s->clearance_s = get_double (p, "signal", "clearance_s", 0, 0, 3600);
+  s->offset_s = get_double (p, "signal", "offset_s", 0, -86400, 86400);
+  if (s->walk_end_s <= s->walk_start_s)
+    report (p, "signal", "walk_end_s", "%g must be after walk_start_s %g", s->walk_end_s, s->walk_start_s);
+  else if (s->walk_end_s + s->clearance_s > s->cycle_s)
+    report (p, "signal", "clearance_s", "walk_end_s + clearance_s (%g) exceeds cycle_s (%g)",
+            s->walk_end_s + s->clearance_s, s->cycle_s);
+}
+
+static void
+parse_mqtt (struct parse *p, struct hwcfg_mqtt *m)
+{
+  m->enabled = g_key_file_has_group (p->kf, "mqtt");
+  if (m->enabled)
+    check_keys (p, "mqtt", MQTT_KEYS);
+  m->host = get_string (p, "mqtt", "host", FALSE);
+  if (!m->host)
+    m->host = g_strdup ("127.0.0.1");
+  m->port = get_int (p, "mqtt", "port", DEFAULT_MQTT_PORT, 1, 65535);
+  m->username = get_string (p, "mqtt", "username", FALSE);
+  m->password = get_string (p, "mqtt", "password", FALSE);
+  g_autofree char *displays = get_string (p, "mqtt", "displays", FALSE);
+  m->displays = g_strsplit (displays ? displays : "main", ";", -1);
+  for (char **d = m->displays; *d; d++) {
+    g_strstrip (*d);
+    if (!**d || strpbrk (*d, "/+# "))
+      report (p, "mqtt", "displays", "display id '%s' is empty or has '/', '+', '#' or spaces", *d);
+  }
+}
+
+static void
+parse_optional (struct parse *p, struct hwcfg *cfg)
+{
+  if (g_key_file_has_group (p->kf, "rules"))
+    check_keys (p, "rules", RULES_KEYS);
+  cfg->rules.min_inside_frames = get_int (p, "rules", "min_inside_frames", DEFAULT_MIN_INSIDE_FRAMES, 1, 1000);
+  cfg->rules.min_depth_m = get_double (p, "rules", "min_depth_m", DEFAULT_MIN_DEPTH_M, 0, 100);
+  cfg->rules.red_grace_s = get_double (p, "rules", "red_grace_s", DEFAULT_RED_GRACE_S, 0, 60);
+
+  if (g_key_file_has_group (p->kf, "detector"))
+    check_keys (p, "detector", DETECTOR_KEYS);
+  cfg->detector.backend = get_string (p, "detector", "backend", FALSE);
+  if (!cfg->detector.backend)
+    cfg->detector.backend = g_strdup ("hog");
+  if (strcmp (cfg->detector.backend, "hog") != 0)
+    report (p, "detector", "backend", "unknown backend '%s' (hog)", cfg->detector.backend);
+  cfg->detector.upscale = get_double (p, "detector", "upscale", DEFAULT_DETECTOR_UPSCALE, 0.5, 4);
+  cfg->detector.hit_threshold = get_double (p, "detector", "hit_threshold", DEFAULT_DETECTOR_HIT_THRESHOLD, -5, 5);
+  cfg->detector.min_score = get_double (p, "detector", "min_score", DEFAULT_DETECTOR_MIN_SCORE, -5, 10);
+  cfg->detector.every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
+
+  if (g_key_file_has_group (p->kf, "tracker"))
+    check_keys (p, "tracker", TRACKER_KEYS);
+  cfg->tracker.iou_threshold = get_double (p, "tracker", "iou_threshold", DEFAULT_TRACKER_IOU, 0.01, 1);
+  cfg->tracker.min_hits = get_int (p, "tracker", "min_hits", DEFAULT_TRACKER_MIN_HITS, 1, 100);
+  cfg->tracker.max_age = get_int (p, "tracker", "max_age", DEFAULT_TRACKER_MAX_AGE, 1, 1000);
+
+  if (g_key_file_has_group (p->kf, "liveness"))
+    check_keys (p, "liveness", LIVENESS_KEYS);
+  cfg->liveness.min_speed_mps = get_double (p, "liveness", "min_speed_mps", DEFAULT_LIVE_MIN_SPEED, 0, 20);
+  cfg->liveness.max_speed_mps = get_double (p, "liveness", "max_speed_mps", DEFAULT_LIVE_MAX_SPEED, 0.1, 50);
+  cfg->liveness.min_displacement_m =
+      get_double (p, "liveness", "min_displacement_m", DEFAULT_LIVE_MIN_DISPLACEMENT, 0, 100);
+  cfg->liveness.window_s = get_double (p, "liveness", "window_s", DEFAULT_LIVE_WINDOW_S, 0.2, 60);
+
+  if (g_key_file_has_group (p->kf, "evidence"))
+    check_keys (p, "evidence", EVIDENCE_KEYS);
+  cfg->evidence.db = get_string (p, "evidence", "db", FALSE);
+  if (!cfg->evidence.db)
+    cfg->evidence.db = g_strdup (DEFAULT_EVIDENCE_DB);
+  cfg->evidence.key = get_string (p, "evidence", "key", FALSE);
+  if (!cfg->evidence.key)
+    cfg->evidence.key = g_strdup (DEFAULT_EVIDENCE_KEY);
+  cfg->evidence.device_id = get_string (p, "evidence", "device_id", FALSE);
+  if (!cfg->evidence.device_id)
+    cfg->evidence.device_id = g_strdup (g_get_host_name ());
+  cfg->evidence.retention_days = get_int (p, "evidence", "retention_days", DEFAULT_RETENTION_DAYS, 1, 3650);
+
+  parse_mqtt (p, &cfg->mqtt);
+}
+
+static void
+parse_groups (struct parse *p, struct hwcfg *cfg)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (p->kf, NULL);
+  static const char *const FIXED[] = {"site", "signal", "rules", "detector", "tracker", "liveness",
+                                      "evidence", "mqtt", NULL};
+  int n_cam = 0, n_zone = 0;
+  for (char **g = groups; *g; g++) {
+    if (g_str_has_prefix (*g, "camera:"))
+      n_cam++;
+    else if (g_str_has_prefix (*g, "zone:"))
+      n_zone++;
+    else if (!g_strv_contains (FIXED, *g))
+      report (p, *g, NULL, "unknown group");
+  }
+  parse_site (p, cfg);
+  cfg->cameras = g_new0 (struct hwcfg_camera, n_cam);
+  for (char **g = groups; *g; g++)
+    if (g_str_has_prefix (*g, "camera:"))
+      parse_camera (p, *g, &cfg->cameras[cfg->n_cameras++]);
+  if (n_cam == 0)
+    g_string_append_printf (p->errors, "%s:0: [camera:NAME]: no camera group (at least one is required)\n",
+                            p->path);
+  cfg->zones = g_new0 (struct hwcfg_zone, n_zone);
+  for (char **g = groups; *g; g++)
+    if (g_str_has_prefix (*g, "zone:"))
+      parse_zone (p, *g, cfg, &cfg->zones[cfg->n_zones++]);
+  parse_signal (p, cfg);
+  parse_optional (p, cfg);
+}
+
+/* Reads PATH into P. FALSE with ERROR set when it is not a key file. */
+static gboolean
+parse_open (struct parse *p, const char *path, GError **error)
+{
+  GError *local = NULL;
+  memset (p, 0, sizeof *p);
+  p->path = path;
+  p->src = hwcfg_source_read (path, &local);
+  if (!p->src) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_IO, "%s: %s", path, local->message);
+    g_error_free (local);
+    return FALSE;
+  }
+  p->kf = g_key_file_new ();
+  if (!g_key_file_load_from_data (p->kf, hwcfg_source_text (p->src), -1, G_KEY_FILE_NONE, &local)) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: not a key file: %s", path, local->message);
+    g_error_free (local);
+    g_key_file_free (p->kf);
+    hwcfg_source_free (p->src);
+    return FALSE;
+  }
+  p->errors = g_string_new (NULL);
+  return TRUE;
+}
+
+/* Ends a parse: TRUE when no error was reported, else FALSE with ERROR set. */
+static gboolean
+parse_close (struct parse *p, GError **error)
+{
+  gboolean ok = p->errors->len == 0;
+  if (!ok) {
+    g_string_truncate (p->errors, p->errors->len - 1);
+    g_set_error_literal (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, p->errors->str);
+  }
+  g_string_free (p->errors, TRUE);
+  g_key_file_free (p->kf);
+  hwcfg_source_free (p->src);
+  return ok;
+}
+
+struct hwcfg *
+hwcfg_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  struct parse p;
+  if (!parse_open (&p, path, error))
+    return NULL;
+  struct hwcfg *cfg = g_new0 (struct hwcfg, 1);
+  cfg->path = g_strdup (path);
+  parse_groups (&p, cfg);
+  if (!parse_close (&p, error)) {
+    hwcfg_free (cfg);
+    return NULL;
+  }
+  return cfg;
+}
+
+static const char *const DISPLAY_KEYS[] = {"id", "site", "case_url_base", "out_dir", "width", "height", NULL};
+
+struct hwcfg_display *
+hwcfg_display_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  struct parse p;
+  if (!parse_open (&p, path, error))
+    return NULL;
+  struct hwcfg_display *d = g_new0 (struct hwcfg_display, 1);
+  d->path = g_strdup (path);
+  if (!g_key_file_has_group (p.kf, "display"))
+    g_string_append_printf (p.errors, "%s:0: [display]: missing group (required)\n", path);
+  else
+    check_keys (&p, "display", DISPLAY_KEYS);
+  d->id = get_string (&p, "display", "id", TRUE);
+  d->site_id = get_string (&p, "display", "site", TRUE);
+  d->case_url_base = get_string (&p, "display", "case_url_base", TRUE);
+  d->out_dir = get_string (&p, "display", "out_dir", FALSE);
+  if (!d->out_dir)
+    d->out_dir = g_strdup ("var/screens");
+  d->width = get_int (&p, "display", "width", 1280, 320, 7680);
+  d->height = get_int (&p, "display", "height", 720, 240, 4320);
+  parse_mqtt (&p, &d->mqtt);
+  if (!parse_close (&p, error)) {
+    hwcfg_display_free (d);
+    return NULL;
+  }
+  return d;
+}
+
+void
+hwcfg_display_free (struct hwcfg_display *d)
+{
+  if (!d)
+    return;
+  g_free (d->path);
+  g_free (d->id);
+  g_free (d->site_id);
+  g_free (d->case_url_base);
+  g_free (d->out_dir);
+  mqtt_clear (&d->mqtt);
+  g_free (d);
+}
+
+void
+hwcfg_free (struct hwcfg *cfg)
+{
+  if (!cfg)
+    return;
+  for (int i = 0; i < cfg->n_cameras; i++) {
+    g_free (cfg->cameras[i].name);
+    g_free (cfg->cameras[i].uri);
+    g_free (cfg->cameras[i].calibration_id);
+  }
+  for (int i = 0; i < cfg->n_zones; i++) {
+    g_free (cfg->zones[i].name);
+    g_free (cfg->zones[i].camera);
+    g_free (cfg->zones[i].polygon);
+  }
+  g_free (cfg->cameras);
+  g_free (cfg->zones);
+  g_free (cfg->path);
+  g_free (cfg->site_id);
+  g_free (cfg->site_name);
+  g_free (cfg->profile);
+  g_free (cfg->signal.topic);
+  g_free (cfg->detector.backend);
+  g_free (cfg->evidence.db);
+  g_free (cfg->evidence.key);
+  g_free (cfg->evidence.device_id);
+  mqtt_clear (&cfg->mqtt);
+  g_free (cfg);
+}
+
+static void
+mqtt_clear (struct hwcfg_mqtt *m)
+{
+  g_free (m->host);
+  g_free (m->username);
+  g_free (m->password);
+  g_strfreev (m->displays);
+}
+
+const struct hwcfg_camera *
+hwcfg_camera (const struct hwcfg *cfg, const char *name)
+{
+  if (!cfg || cfg->n_cameras == 0)
+    return NULL;
+  if (!name || !*name)
+    return &cfg->cameras[0];
+  for (int i = 0; i < cfg->n_cameras; i++)
+    if (!strcmp (cfg->cameras[i].name, name))
+      return &cfg->cameras[i];
+  return NULL;
+}

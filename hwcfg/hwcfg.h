@@ -1,0 +1,150 @@
+/* hwcfg — the site/hardware configuration (a GLib key file, see ARCHITECTURE.md).
+ *
+ * hwcfg_load() parses and validates one site file. Every problem found is
+ * reported, each as "FILE:LINE: [group] key: message", so an installer can fix
+ * a whole file in one pass. Groups other than [site], [camera:*] and [signal]
+ * are optional; their defaults are the DEFAULT_* values below and are
+ * documented in hwcfg/README.md.
+ */
+#ifndef CW_HWCFG_H
+#define CW_HWCFG_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+G_BEGIN_DECLS
+
+#define HWCFG_ERROR (hwcfg_error_quark ())
+GQuark hwcfg_error_quark (void);
+
+typedef enum {
+  HWCFG_ERROR_IO,      /* the file cannot be read */
+  HWCFG_ERROR_INVALID, /* the file was read, and has one or more errors */
+} HwcfgError;
+
+enum hwcfg_zone_kind {
+  HWCFG_ZONE_CROSSWALK,
+  HWCFG_ZONE_CARRIAGEWAY,
+  HWCFG_ZONE_KERB,
+  HWCFG_ZONE_IGNORE,
+};
+
+enum hwcfg_signal_source {
+  HWCFG_SIGNAL_SCHEDULE,
+  HWCFG_SIGNAL_MQTT,
+  HWCFG_SIGNAL_NONE,
+};
+
+struct hwcfg_point {
+  double x, y;
+};
+
+struct hwcfg_camera {
+  char *name;               /* the part after "camera:" */
+  char *uri;                /* file://, rtsp://, v4l2:// */
+  bool has_homography;
+  double homography[9];     /* image pixel -> ground metres, row-major */
+  char *calibration_id;     /* short hash of the homography, for packets */
+};
+
+struct hwcfg_zone {
+  char *name;               /* the part after "zone:" */
+  char *camera;
+  enum hwcfg_zone_kind kind;
+  struct hwcfg_point *polygon; /* image pixels, native resolution */
+  int n_points;
+};
+
+struct hwcfg_signal {
+  enum hwcfg_signal_source source;
+  double cycle_s, walk_start_s, walk_end_s, clearance_s, offset_s;
+  char *topic;              /* mqtt source only */
+};
+
+struct hwcfg_rules {
+  int min_inside_frames;
+  double min_depth_m;
+  double red_grace_s;
+};
+
+struct hwcfg_detector {
+  char *backend;            /* "hog" */
+  double upscale;           /* image scale before the 64x128 HOG window */
+  double hit_threshold;     /* SVM margin for a detection */
+  double min_score;         /* detections below are dropped */
+  int every_n_frames;       /* detect on 1 of N frames, track predicts between */
+};
+
+struct hwcfg_tracker {
+  double iou_threshold;     /* minimum IoU for a detection to join a track */
+  int min_hits;             /* detections before a track is reported */
+  int max_age;              /* frames a track coasts without detection */
+};
+
+struct hwcfg_liveness {
+  double min_speed_mps, max_speed_mps;
+  double min_displacement_m;
+  double window_s;          /* history the speed check looks at */
+};
+
+struct hwcfg_evidence {
+  char *db;
+  char *key;
+  char *device_id;
+  int retention_days;
+};
+
+struct hwcfg_mqtt {
+  bool enabled;             /* false without an [mqtt] group */
+  char *host;
+  int port;
+  char *username, *password;
+  char **displays;          /* display ids to address, NULL-terminated */
+};
+
+struct hwcfg {
+  char *path;
+  char *site_id, *site_name, *profile;
+  double latitude, longitude;
+  struct hwcfg_camera *cameras;
+  int n_cameras;
+  struct hwcfg_zone *zones;
+  int n_zones;
+  struct hwcfg_signal signal;
+  struct hwcfg_rules rules;
+  struct hwcfg_detector detector;
+  struct hwcfg_tracker tracker;
+  struct hwcfg_liveness liveness;
+  struct hwcfg_evidence evidence;
+  struct hwcfg_mqtt mqtt;
+  bool profile_shows_faces; /* the site's profile lets public screens show faces */
+};
+
+/* Loads and validates PATH. Returns NULL and sets ERROR (message: every
+ * problem, one per line) when the file cannot be read or is invalid. */
+struct hwcfg *hwcfg_load (const char *path, GError **error);
+void hwcfg_free (struct hwcfg *cfg);
+
+/* The camera named NAME, or the first camera when NAME is NULL or empty.
+ * NULL when there is no such camera. */
+const struct hwcfg_camera *hwcfg_camera (const struct hwcfg *cfg, const char *name);
+
+const char *hwcfg_zone_kind_name (enum hwcfg_zone_kind kind);
+
+
+/* A roadside display's own file (DISPLAY.ini): [display] and [mqtt]. */
+struct hwcfg_display {
+  char *path;
+  char *id;              /* the display id in crosswatch/<site>/display/<id> */
+  char *site_id;
+  char *case_url_base;   /* the QR code encodes case_url_base + packet id */
+  char *out_dir;         /* where rendered screens (PNG) are written */
+  int width, height;
+  struct hwcfg_mqtt mqtt;
+};
+
+struct hwcfg_display *hwcfg_display_load (const char *path, GError **error);
+void hwcfg_display_free (struct hwcfg_display *d);
+
+G_END_DECLS
+#endif

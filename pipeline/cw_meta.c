@@ -1,0 +1,84 @@
+#include "cw_meta.h"
+
+static GQuark person_quark;
+
+void
+cw_meta_register (void)
+{
+  static gsize once = 0;
+  if (g_once_init_enter (&once)) {
+    static const gchar *tags[] = {NULL};
+    gst_meta_register_custom (CW_FRAME_META, tags, NULL, NULL, NULL);
+    person_quark = g_quark_from_static_string ("person");
+    g_once_init_leave (&once, 1);
+  }
+}
+
+gboolean
+cw_frame_info_get (GstBuffer *buf, struct cw_frame_info *out)
+{
+  GstCustomMeta *m = gst_buffer_get_custom_meta (buf, CW_FRAME_META);
+  if (!m)
+    return FALSE;
+  GstStructure *s = gst_custom_meta_get_structure (m);
+  return gst_structure_get (s, "frame", G_TYPE_INT, &out->frame, "t-s", G_TYPE_DOUBLE, &out->t_s,
+                            "detector-ran", G_TYPE_BOOLEAN, &out->detector_ran, NULL);
+}
+
+void
+cw_frame_info_set (GstBuffer *buf, const struct cw_frame_info *info)
+{
+  GstCustomMeta *m = gst_buffer_get_custom_meta (buf, CW_FRAME_META);
+  if (!m)
+    m = gst_buffer_add_custom_meta (buf, CW_FRAME_META);
+  gst_structure_set (gst_custom_meta_get_structure (m), "frame", G_TYPE_INT, info->frame, "t-s", G_TYPE_DOUBLE,
+                     info->t_s, "detector-ran", G_TYPE_BOOLEAN, info->detector_ran, NULL);
+}
+
+GstVideoRegionOfInterestMeta *
+cw_person_add (GstBuffer *buf, double x, double y, double w, double h, int id, GstStructure *param)
+{
+  /* The meta holds whole pixels; keep the sub-pixel box in the param. */
+  GstVideoRegionOfInterestMeta *m = gst_buffer_add_video_region_of_interest_meta_id (
+      buf, person_quark, (guint) MAX (0, x), (guint) MAX (0, y), (guint) MAX (1, w), (guint) MAX (1, h));
+  m->id = id;
+  gst_structure_set (param, "x", G_TYPE_DOUBLE, x, "y", G_TYPE_DOUBLE, y, "w", G_TYPE_DOUBLE, w, "h",
+                     G_TYPE_DOUBLE, h, NULL);
+  gst_video_region_of_interest_meta_add_param (m, param);
+  return m;
+}
+
+GPtrArray *
+cw_people (GstBuffer *buf)
+{
+  GPtrArray *a = g_ptr_array_new ();
+  gpointer state = NULL;
+  GstMeta *meta;
+  while ((meta = gst_buffer_iterate_meta_filtered (buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *m = (GstVideoRegionOfInterestMeta *) meta;
+    if (m->roi_type == person_quark && cw_person_param (m))
+      g_ptr_array_add (a, m);
+  }
+  return a;
+}
+
+GstStructure *
+cw_person_param (GstVideoRegionOfInterestMeta *m)
+{
+  return gst_video_region_of_interest_meta_get_param (m, CW_PERSON_PARAM);
+}
+
+static gboolean
+drop_person (GstBuffer *buf, GstMeta **meta, gpointer data)
+{
+  if ((*meta)->info->api == GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE &&
+      ((GstVideoRegionOfInterestMeta *) *meta)->roi_type == person_quark)
+    *meta = NULL; /* removes it */
+  return TRUE;
+}
+
+void
+cw_people_clear (GstBuffer *buf)
+{
+  gst_buffer_foreach_meta (buf, drop_person, NULL);
+}

@@ -1,0 +1,56 @@
+/* cw_meta — what crosswatch elements put on buffers.
+ *
+ * People travel as GstVideoRegionOfInterestMeta (roi_type "person"), each
+ * with one GstStructure param named "crosswatch-person" (CW_PERSON_PARAM):
+ *   score (double)          detector score
+ *   track-id (int)          once tracked; the meta's id is the same
+ *   ground-x, ground-y      metres, when the camera is calibrated
+ *   zone (string)           zone the foot point is in
+ *   candidate (string)      a rule became true in this frame: its type
+ *   entry-frame (int), signal-phase (string), signal-elapsed (double),
+ *   signal-source (string)  the crossing's start, for candidates
+ *   verdict (string), liveness (string, JSON), track (string, JSON)
+ * Fields map one-to-one onto GStreamer 1.24's analytics object-detection
+ * (score) and tracking (track-id) entries.
+ *
+ * Each frame also carries one custom meta (CW_FRAME_META) with the frame
+ * number (from 1), seconds since the first frame, and whether the detector
+ * ran on it (the tracker only predicts on frames it skipped).
+ */
+#ifndef CW_META_H
+#define CW_META_H
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#define CW_PERSON_PARAM "crosswatch-person"
+#define CW_FRAME_META "CwFrameMeta"
+
+void cw_meta_register (void);
+
+struct cw_frame_info {
+  int frame;
+  double t_s;
+  gboolean detector_ran;
+};
+
+/* The frame's info; FALSE when the buffer has none. */
+gboolean cw_frame_info_get (GstBuffer *buf, struct cw_frame_info *out);
+/* Sets (adding or replacing) the frame's info; BUF must be writable. */
+void cw_frame_info_set (GstBuffer *buf, const struct cw_frame_info *info);
+
+/* Adds a person box; takes ownership of PARAM. */
+GstVideoRegionOfInterestMeta *cw_person_add (GstBuffer *buf, double x, double y, double w, double h, int id,
+                                            GstStructure *param);
+
+/* The people on BUF, as an array of GstVideoRegionOfInterestMeta pointers
+ * (free with g_ptr_array_unref; the metas belong to the buffer). */
+GPtrArray *cw_people (GstBuffer *buf);
+
+/* The param structure of a person box (never NULL for boxes made by cw_person_add). */
+GstStructure *cw_person_param (GstVideoRegionOfInterestMeta *m);
+
+/* Removes every person box from BUF. */
+void cw_people_clear (GstBuffer *buf);
+
+#endif

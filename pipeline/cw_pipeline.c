@@ -1,0 +1,268 @@
+#include "cw_pipeline.h"
+
+#include "evid_publisher.h"
+#include "gstcwelements.h"
+#include "hwcfg.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (cw_pipeline_debug);
+#define GST_CAT_DEFAULT cw_pipeline_debug
+
+struct run {
+  GMainLoop *loop;
+  GstElement *pipeline;
+  FILE *events, *tracks;
+  GHashTable *track_ids;
+  struct evid_publisher *pub;
+  struct cw_run_stats stats;
+  GError *error;
+  gboolean stopping;
+};
+
+static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
+
+/* The source part of the launch line for URI. */
+static char *
+source_description (const char *uri, gboolean *out_live)
+{
+  *out_live = !g_str_has_prefix (uri, "file://");
+  if (g_str_has_prefix (uri, "v4l2://"))
+    return g_strdup_printf ("v4l2src device=\"%s\" ! decodebin", uri + strlen ("v4l2://"));
+  return g_strdup_printf ("uridecodebin uri=\"%s\"", uri);
+}
+
+static GstElement *
+build (const struct hwcfg *cfg, const struct cw_run_options *opt, GError **error)
+{
+  const struct hwcfg_camera *cam = hwcfg_camera (cfg, opt->camera);
+  if (!cam) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no camera '%s'", cfg->path, opt->camera);
+    return NULL;
+  }
+  gboolean live;
+  g_autofree char *src = source_description (cam->uri, &live);
+  /* Capture never waits for analysis on a live source: the queue drops
+   * the oldest frames instead of blocking the camera. */
+  g_autofree char *desc = g_strdup_printf (
+      "%s ! queue name=capture %s ! videoconvert ! video/x-raw,format=BGR ! "
+      "cwdetect name=cwdetect ! cwtrack name=cwtrack ! cwzones name=cwzones ! cwliveness name=cwliveness ! "
+      "cwevidence name=cwevidence ! fakesink name=sink sync=false",
+      src, live ? "leaky=downstream max-size-buffers=3 max-size-time=0 max-size-bytes=0" : "");
+  GstElement *p = gst_parse_launch (desc, error);
+  if (!p)
+    return NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS (STAGES); i++) {
+    GstElement *e = gst_bin_get_by_name (GST_BIN (p), STAGES[i]);
+    g_object_set (e, "config", opt->config_path, "camera", cam->name, NULL);
+    gst_object_unref (e);
+  }
+  return p;
+}
+
+static GstPadProbeReturn
+on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct run *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  struct cw_frame_info fi;
+  if (!buf || !cw_frame_info_get (buf, &fi))
+    return GST_PAD_PROBE_OK;
+  r->stats.frames++;
+  g_autoptr (GPtrArray) people = cw_people (buf);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    if (m->id < 0)
+      continue;
+    g_hash_table_add (r->track_ids, GINT_TO_POINTER (m->id));
+    if (!r->tracks)
+      continue;
+    GstStructure *p = cw_person_param (m);
+    double x = m->x, y = m->y, w = m->w, h = m->h, score = 1;
+    gst_structure_get (p, "x", G_TYPE_DOUBLE, &x, "y", G_TYPE_DOUBLE, &y, "w", G_TYPE_DOUBLE, &w, "h", G_TYPE_DOUBLE,
+                       &h, "score", G_TYPE_DOUBLE, &score, NULL);
+    fprintf (r->tracks, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1\n", fi.frame, m->id, x, y, w, h, score);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_event (struct run *r, const GstStructure *s)
+{
+  const char *json = gst_structure_get_string (s, "json");
+  if (!json)
+    return;
+  if (strstr (json, "\"decision\":\"rejected_flat\""))
+    r->stats.rejected_flat++;
+  else
+    r->stats.violations++;
+  if (r->events) {
+    fprintf (r->events, "%s\n", json);
+    fflush (r->events);
+  }
+}
+
+static gboolean
+on_bus (GstBus *bus, GstMessage *msg, gpointer data)
+{
+  struct run *r = data;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *dbg = NULL;
+  switch (GST_MESSAGE_TYPE (msg)) {
+  case GST_MESSAGE_EOS:
+    g_main_loop_quit (r->loop);
+    break;
+  case GST_MESSAGE_ERROR:
+    gst_message_parse_error (msg, &err, &dbg);
+    g_clear_error (&r->error); /* the element's reason beats the generic one */
+    if (!r->error)
+      g_set_error (&r->error, err->domain, err->code, "%s: %s%s%s", GST_OBJECT_NAME (msg->src), err->message,
+                   dbg ? " — " : "", dbg ? dbg : "");
+    g_main_loop_quit (r->loop);
+    break;
+  case GST_MESSAGE_WARNING:
+    gst_message_parse_warning (msg, &err, &dbg);
+    g_printerr ("crosswatch: warning from %s: %s%s%s\n", GST_OBJECT_NAME (msg->src), err->message, dbg ? " — " : "",
+                dbg ? dbg : "");
+    break;
+  case GST_MESSAGE_ELEMENT:
+    if (gst_message_has_name (msg, CW_EVENT_MESSAGE))
+      on_event (r, gst_message_get_structure (msg));
+    break;
+  default:
+    break;
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+/* First signal: end the stream, so frames in the pipeline finish their
+ * evidence. Second signal: stop at once. */
+static gboolean
+on_signal (gpointer data)
+{
+  struct run *r = data;
+  if (r->stopping) {
+    g_main_loop_quit (r->loop);
+    return G_SOURCE_CONTINUE;
+  }
+  r->stopping = TRUE;
+  g_printerr ("crosswatch: stopping (finishing evidence in flight)\n");
+  gst_element_send_event (r->pipeline, gst_event_new_eos ());
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_publish_tick (gpointer data)
+{
+  struct run *r = data;
+  g_autoptr (GError) err = NULL;
+  if (evid_publisher_pump (r->pub, 0, &err) < 0)
+    g_printerr ("crosswatch: outbox: %s\n", err->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static FILE *
+open_out (const char *path, GError **error)
+{
+  if (!path)
+    return NULL;
+  FILE *f = fopen (path, "w");
+  if (!f)
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", path, g_strerror (errno));
+  return f;
+}
+
+gboolean
+cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stats, GError **error)
+{
+  GST_DEBUG_CATEGORY_INIT (cw_pipeline_debug, "crosswatch", 0, "crosswatch run loop");
+  struct run r = {0};
+  gboolean ok = FALSE;
+  guint sigint = 0, sigterm = 0, tick = 0, watch = 0;
+  struct hwcfg *cfg = hwcfg_load (opt->config_path, error);
+  if (!cfg)
+    return FALSE;
+  r.track_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  r.events = open_out (opt->events_out, error);
+  if (opt->events_out && !r.events)
+    goto out;
+  r.tracks = open_out (opt->tracks_out, error);
+  if (opt->tracks_out && !r.tracks)
+    goto out;
+  r.pipeline = build (cfg, opt, error);
+  if (!r.pipeline)
+    goto out;
+  if (cfg->mqtt.enabled) {
+    r.pub = evid_publisher_create (cfg, error);
+    if (!r.pub)
+      goto out;
+    tick = g_timeout_add (100, on_publish_tick, &r);
+  }
+
+  GstElement *track = gst_bin_get_by_name (GST_BIN (r.pipeline), "cwtrack");
+  GstPad *pad = gst_element_get_static_pad (track, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_tracked, &r, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (track);
+
+  r.loop = g_main_loop_new (NULL, FALSE);
+  GstBus *bus = gst_element_get_bus (r.pipeline);
+  watch = gst_bus_add_watch (bus, on_bus, &r);
+  gst_object_unref (bus);
+  sigint = g_unix_signal_add (SIGINT, on_signal, &r);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, &r);
+
+  gint64 t0 = g_get_monotonic_time ();
+  /* On failure the reason is on the bus; it is collected below. */
+  if (gst_element_set_state (r.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
+    g_main_loop_run (r.loop);
+  else
+    g_set_error (&r.error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE, "the pipeline did not start");
+  r.stats.seconds = (g_get_monotonic_time () - t0) / 1e6;
+  gst_element_set_state (r.pipeline, GST_STATE_NULL);
+  /* collect an error posted while stopping */
+  GstBus *b = gst_element_get_bus (r.pipeline);
+  GstMessage *m;
+  while ((m = gst_bus_pop (b)))
+    on_bus (b, m, &r), gst_message_unref (m);
+  gst_object_unref (b);
+
+  if (r.pub) {
+    /* give the outbox a moment to drain before going offline */
+    for (int i = 0; i < 20 && evid_publisher_pump (r.pub, 100, NULL) > 0; i++)
+      ;
+  }
+  r.stats.tracks = (int) g_hash_table_size (r.track_ids);
+  if (r.error) {
+    g_propagate_error (error, r.error);
+    r.error = NULL;
+  } else {
+    ok = TRUE;
+  }
+out:
+  if (out_stats)
+    *out_stats = r.stats;
+  if (tick)
+    g_source_remove (tick);
+  if (watch)
+    g_source_remove (watch);
+  if (sigint)
+    g_source_remove (sigint);
+  if (sigterm)
+    g_source_remove (sigterm);
+  evid_publisher_free (r.pub);
+  if (r.pipeline)
+    gst_object_unref (r.pipeline);
+  if (r.loop)
+    g_main_loop_unref (r.loop);
+  if (r.events)
+    fclose (r.events);
+  if (r.tracks)
+    fclose (r.tracks);
+  g_hash_table_destroy (r.track_ids);
+  hwcfg_free (cfg);
+  return ok;
+}

@@ -1,0 +1,29 @@
+/* cw_pipeline — the appliance's run loop: builds one pipeline for a camera
+ * from the site config, runs it on a GMainLoop, writes the events and tracks
+ * files, publishes the outbox, and shuts down cleanly on EOS, SIGINT or
+ * SIGTERM (the evidence of frames already captured is finished first). */
+#ifndef CW_PIPELINE_H
+#define CW_PIPELINE_H
+
+#include <glib.h>
+
+struct cw_run_options {
+  const char *config_path;
+  const char *camera;     /* NULL: the first camera */
+  const char *events_out; /* JSON lines, or NULL */
+  const char *tracks_out; /* MOT format, or NULL */
+};
+
+struct cw_run_stats {
+  int frames;
+  int tracks;
+  int violations;
+  int rejected_flat;
+  double seconds;
+};
+
+/* Runs until the source ends or a signal arrives. Returns FALSE with ERROR
+ * set when the pipeline could not be built or failed. */
+gboolean cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stats, GError **error);
+
+#endif

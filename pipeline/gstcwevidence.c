@@ -1,0 +1,178 @@
+/**
+ * SECTION:element-cwevidence
+ * Turns violation candidates into evidence packets (evidence/): stills at
+ * entry and decision, a person crop, hashes, one SQLite transaction each,
+ * and posts one "crosswatch-event" element message per decision with the
+ * events-contract JSON line in its "json" field.
+ *
+ * |[
+ * ... ! cwliveness config=site.ini ! cwevidence config=site.ini ! fakesink
+ * ]|
+ */
+#include "gstcwelements.h"
+
+#include "evid_recorder.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
+#define GST_CAT_DEFAULT gst_cw_evidence_debug
+
+/* Recent frames kept for the "entry" still: the rule becomes true
+ * min_inside_frames after entry. */
+struct ring_slot {
+  int frame;
+  GByteArray *pixels;
+  struct cv_image img;
+};
+
+struct _GstCwEvidence {
+  GstCwFilter parent;
+  struct evid_recorder *rec;
+  struct ring_slot *ring;
+  int ring_len;
+};
+
+G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
+GST_ELEMENT_REGISTER_DEFINE (cwevidence, "cwevidence", GST_RANK_NONE, GST_TYPE_CW_EVIDENCE)
+
+static gboolean
+gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  self->rec = evid_recorder_create (cfg, camera, error);
+  if (!self->rec)
+    return FALSE;
+  self->ring_len = cfg->rules.min_inside_frames + 2;
+  self->ring = g_new0 (struct ring_slot, self->ring_len);
+  for (int i = 0; i < self->ring_len; i++) {
+    self->ring[i].pixels = g_byte_array_new ();
+    self->ring[i].frame = -1;
+  }
+  return TRUE;
+}
+
+static void
+gst_cw_evidence_release (GstCwFilter *filter)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  evid_recorder_free (self->rec);
+  self->rec = NULL;
+  for (int i = 0; i < self->ring_len; i++)
+    g_byte_array_unref (self->ring[i].pixels);
+  g_free (self->ring);
+  self->ring = NULL;
+  self->ring_len = 0;
+}
+
+static void
+remember (GstCwEvidence *self, const struct cv_image *img, int frame)
+{
+  struct ring_slot *s = &self->ring[frame % self->ring_len];
+  size_t row = (size_t) img->width * img->channels;
+  g_byte_array_set_size (s->pixels, (guint) (row * img->height));
+  for (int y = 0; y < img->height; y++)
+    memcpy (s->pixels->data + row * y, img->data + (size_t) img->stride * y, row);
+  s->frame = frame;
+  s->img = *img;
+  s->img.data = s->pixels->data;
+  s->img.stride = (int) row;
+}
+
+static const struct cv_image *
+recall (GstCwEvidence *self, int frame)
+{
+  struct ring_slot *s = &self->ring[frame % self->ring_len];
+  return s->frame == frame ? &s->img : NULL;
+}
+
+static double
+get_double (GstStructure *p, const char *field, double def)
+{
+  double v;
+  return gst_structure_get_double (p, field, &v) ? v : def;
+}
+
+static void
+record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people, const struct cv_image *img,
+        const struct cw_frame_info *info)
+{
+  GstStructure *p = cw_person_param (m);
+  struct evid_candidate c = {0};
+  c.frame = info->frame;
+  c.pts_s = info->t_s;
+  c.utc_us = g_get_real_time ();
+  c.track_id = m->id;
+  c.type = gst_structure_get_string (p, "candidate");
+  c.bbox[0] = get_double (p, "x", m->x);
+  c.bbox[1] = get_double (p, "y", m->y);
+  c.bbox[2] = get_double (p, "w", m->w);
+  c.bbox[3] = get_double (p, "h", m->h);
+  c.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &c.ground_m[0], "ground-y", G_TYPE_DOUBLE,
+                                    &c.ground_m[1], NULL);
+  c.zone = gst_structure_get_string (p, "zone");
+  gst_structure_get_int (p, "entry-frame", &c.entry_frame);
+  c.signal_phase = gst_structure_get_string (p, "signal-phase");
+  c.signal_elapsed_s = get_double (p, "signal-elapsed", 0);
+  c.signal_source = gst_structure_get_string (p, "signal-source");
+  c.verdict = gst_structure_get_string (p, "verdict");
+  c.liveness_json = gst_structure_get_string (p, "liveness");
+  c.track_json = gst_structure_get_string (p, "track");
+  if (!c.verdict)
+    c.verdict = "uncertain"; /* no liveness stage in the pipeline: a human must look */
+  g_autoptr (GArray) others = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *o = g_ptr_array_index (people, i);
+    if (o == m)
+      continue;
+    double box[4] = {o->x, o->y, o->w, o->h};
+    g_array_append_vals (others, box, 4);
+  }
+  c.others = (const double *) others->data;
+  c.n_others = (int) others->len / 4;
+
+  g_autoptr (GError) err = NULL;
+  g_autofree char *event = NULL;
+  if (!evid_recorder_record (self->rec, &c, recall (self, c.entry_frame), img, &event, &err)) {
+    /* Capture goes on; the application is told (the bus), not only the log. */
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE, ("Could not store evidence for track %d at frame %d.", m->id,
+                                                 info->frame),
+                         ("%s", err->message));
+    return;
+  }
+  gst_element_post_message (GST_ELEMENT (self),
+                            gst_message_new_element (GST_OBJECT (self),
+                                                     gst_structure_new (CW_EVENT_MESSAGE, "json", G_TYPE_STRING,
+                                                                        event, NULL)));
+}
+
+static GstFlowReturn
+gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  struct cv_image img;
+  gst_cw_filter_frame_image (frame, &img);
+  remember (self, &img, info->frame);
+  g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    if (gst_structure_has_field (cw_person_param (m), "candidate"))
+      record (self, m, people, &img, info);
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
+{
+  GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
+  GST_DEBUG_CATEGORY_INIT (gst_cw_evidence_debug, "cwevidence", 0, "crosswatch evidence");
+  gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch evidence",
+                             "Records violation candidates as hashed evidence packets in SQLite");
+  cw_class->configure = gst_cw_evidence_configure;
+  cw_class->release = gst_cw_evidence_release;
+  cw_class->process = gst_cw_evidence_process;
+}
+
+static void
+gst_cw_evidence_init (GstCwEvidence *self)
+{
+}

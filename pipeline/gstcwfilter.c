@@ -1,0 +1,195 @@
+#include "gstcwfilter.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_cw_filter_debug);
+#define GST_CAT_DEFAULT gst_cw_filter_debug
+
+enum { PROP_0, PROP_CONFIG, PROP_CAMERA };
+
+typedef struct {
+  char *config_path;
+  char *camera;
+  struct hwcfg *cfg;
+  GstClockTime first_pts;
+  int count; /* frames seen, for streams without a frame rate */
+} GstCwFilterPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (GstCwFilter, gst_cw_filter, GST_TYPE_VIDEO_FILTER)
+
+#define VIDEO_CAPS GST_VIDEO_CAPS_MAKE ("{ BGR, BGRx, BGRA }")
+
+void
+gst_cw_filter_class_setup (GstElementClass *klass, const char *longname, const char *description)
+{
+  gst_element_class_set_static_metadata (klass, longname, "Filter/Analyzer/Video", description,
+                                         "crosswatch <crosswatch@example.org>");
+  gst_element_class_add_pad_template (
+      klass, gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst_caps_from_string (VIDEO_CAPS)));
+  gst_element_class_add_pad_template (
+      klass, gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, gst_caps_from_string (VIDEO_CAPS)));
+}
+
+const struct hwcfg *
+gst_cw_filter_config (GstCwFilter *self)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  return priv->cfg;
+}
+
+static gboolean
+gst_cw_filter_start (GstBaseTransform *trans)
+{
+  GstCwFilter *self = GST_CW_FILTER (trans);
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  GstCwFilterClass *klass = GST_CW_FILTER_GET_CLASS (self);
+  g_autoptr (GError) err = NULL;
+  g_autofree char *path = NULL, *camera = NULL;
+
+  GST_OBJECT_LOCK (self);
+  path = g_strdup (priv->config_path);
+  camera = g_strdup (priv->camera);
+  GST_OBJECT_UNLOCK (self);
+  if (!path) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No site config given."), ("set the 'config' property"));
+    return FALSE;
+  }
+  priv->cfg = hwcfg_load (path, &err);
+  if (!priv->cfg) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid site config."), ("%s", err->message));
+    return FALSE;
+  }
+  if (klass->configure && !klass->configure (self, priv->cfg, camera, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot configure from the site config."), ("%s", err->message));
+    hwcfg_free (priv->cfg);
+    priv->cfg = NULL;
+    return FALSE;
+  }
+  priv->first_pts = GST_CLOCK_TIME_NONE;
+  priv->count = 0;
+  return TRUE;
+}
+
+static gboolean
+gst_cw_filter_stop (GstBaseTransform *trans)
+{
+  GstCwFilter *self = GST_CW_FILTER (trans);
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  if (GST_CW_FILTER_GET_CLASS (self)->release)
+    GST_CW_FILTER_GET_CLASS (self)->release (self);
+  hwcfg_free (priv->cfg);
+  priv->cfg = NULL;
+  return TRUE;
+}
+
+/* Frame numbers come from timestamps, so frames a leaky queue dropped
+ * upstream do not shift the numbering (the first element sets them). */
+static void
+frame_info (GstCwFilter *self, GstVideoFrame *frame, struct cw_frame_info *info)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  GstBuffer *buf = frame->buffer;
+  priv->count++;
+  if (cw_frame_info_get (buf, info))
+    return;
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  int fps_n = GST_VIDEO_INFO_FPS_N (&frame->info), fps_d = GST_VIDEO_INFO_FPS_D (&frame->info);
+  if (GST_CLOCK_TIME_IS_VALID (pts) && !GST_CLOCK_TIME_IS_VALID (priv->first_pts))
+    priv->first_pts = pts;
+  if (GST_CLOCK_TIME_IS_VALID (pts) && fps_n > 0 && fps_d > 0)
+    info->frame = (int) gst_util_uint64_scale_round (pts, fps_n, (guint64) fps_d * GST_SECOND) + 1;
+  else
+    info->frame = priv->count;
+  info->t_s = GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (priv->first_pts)
+                  ? (double) (pts - priv->first_pts) / GST_SECOND
+                  : (fps_n > 0 ? (double) (priv->count - 1) * fps_d / fps_n : 0);
+  info->detector_ran = FALSE;
+  cw_frame_info_set (buf, info);
+}
+
+static GstFlowReturn
+gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
+{
+  GstCwFilter *self = GST_CW_FILTER (filter);
+  struct cw_frame_info info;
+  frame_info (self, frame, &info);
+  return GST_CW_FILTER_GET_CLASS (self)->process (self, frame, &info);
+}
+
+static void
+gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
+  GST_OBJECT_LOCK (object);
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_free (priv->config_path);
+    priv->config_path = g_value_dup_string (value);
+    break;
+  case PROP_CAMERA:
+    g_free (priv->camera);
+    priv->camera = g_value_dup_string (value);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+  GST_OBJECT_UNLOCK (object);
+}
+
+static void
+gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
+  GST_OBJECT_LOCK (object);
+  switch (prop_id) {
+  case PROP_CONFIG:
+    g_value_set_string (value, priv->config_path);
+    break;
+  case PROP_CAMERA:
+    g_value_set_string (value, priv->camera);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    break;
+  }
+  GST_OBJECT_UNLOCK (object);
+}
+
+static void
+gst_cw_filter_finalize (GObject *object)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
+  g_free (priv->config_path);
+  g_free (priv->camera);
+  hwcfg_free (priv->cfg);
+  G_OBJECT_CLASS (gst_cw_filter_parent_class)->finalize (object);
+}
+
+static void
+gst_cw_filter_class_init (GstCwFilterClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GST_DEBUG_CATEGORY_INIT (gst_cw_filter_debug, "cwfilter", 0, "crosswatch element base");
+  cw_meta_register ();
+
+  gobject_class->set_property = gst_cw_filter_set_property;
+  gobject_class->get_property = gst_cw_filter_get_property;
+  gobject_class->finalize = gst_cw_filter_finalize;
+  g_object_class_install_property (
+      gobject_class, PROP_CONFIG,
+      g_param_spec_string ("config", "Config", "Path of the site config (GLib key file)", NULL,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (
+      gobject_class, PROP_CAMERA,
+      g_param_spec_string ("camera", "Camera", "Name of the [camera:NAME] group (default: the first)", NULL,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_cw_filter_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_cw_filter_stop);
+  GST_VIDEO_FILTER_CLASS (klass)->transform_frame_ip = GST_DEBUG_FUNCPTR (gst_cw_filter_transform_frame_ip);
+  gst_type_mark_as_plugin_api (GST_TYPE_CW_FILTER, 0);
+}
+
+static void
+gst_cw_filter_init (GstCwFilter *self)
+{
+}

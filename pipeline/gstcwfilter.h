@@ -1,0 +1,48 @@
+/* GstCwFilter — the shape every crosswatch element shares: an in-place video
+ * filter with "config" (the site file) and "camera" properties, which loads
+ * the config at start and hands each frame, with its crosswatch frame info,
+ * to the subclass. Subclasses are thin adapters over plain C modules. */
+#ifndef GST_CW_FILTER_H
+#define GST_CW_FILTER_H
+
+#include "cw_meta.h"
+#include "cv_shim.h"
+#include "hwcfg.h"
+
+#include <gst/video/gstvideofilter.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_CW_FILTER (gst_cw_filter_get_type ())
+G_DECLARE_DERIVABLE_TYPE (GstCwFilter, gst_cw_filter, GST, CW_FILTER, GstVideoFilter)
+
+struct _GstCwFilterClass {
+  GstVideoFilterClass parent_class;
+  /* Builds the element's state from CFG (valid until stop). FALSE + ERROR
+   * when the config does not suit this element. */
+  gboolean (*configure) (GstCwFilter *self, const struct hwcfg *cfg, const char *camera, GError **error);
+  /* Frees that state. */
+  void (*release) (GstCwFilter *self);
+  /* One frame; INFO is the frame's crosswatch info (already on the buffer). */
+  GstFlowReturn (*process) (GstCwFilter *self, GstVideoFrame *frame, const struct cw_frame_info *info);
+};
+
+/* The loaded config (NULL before start). */
+const struct hwcfg *gst_cw_filter_config (GstCwFilter *self);
+
+/* Fills the common element metadata and pad templates of a subclass. */
+void gst_cw_filter_class_setup (GstElementClass *klass, const char *longname, const char *description);
+
+/* A cv_image header over the mapped frame's plane (no copy), valid while mapped. */
+static inline void
+gst_cw_filter_frame_image (GstVideoFrame *frame, struct cv_image *out)
+{
+  out->data = (unsigned char *) GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  out->width = GST_VIDEO_FRAME_WIDTH (frame);
+  out->height = GST_VIDEO_FRAME_HEIGHT (frame);
+  out->stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  out->channels = GST_VIDEO_FRAME_COMP_PSTRIDE (frame, 0);
+}
+
+G_END_DECLS
+#endif

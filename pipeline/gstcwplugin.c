@@ -1,0 +1,28 @@
+/* The crosswatch GStreamer plugin: cwdetect, cwtrack, cwzones, cwliveness,
+ * cwevidence. Loaded from GST_PLUGIN_PATH, or registered statically by the
+ * crosswatch program. */
+#include "gstcwelements.h"
+
+#ifndef PACKAGE
+#define PACKAGE "crosswatch"
+#endif
+
+gboolean
+cw_plugin_init (GstPlugin *plugin)
+{
+  gboolean ok = TRUE;
+  ok &= GST_ELEMENT_REGISTER (cwdetect, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwtrack, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwzones, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwliveness, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwevidence, plugin);
+  return ok;
+}
+
+void
+cw_plugin_register_static (void)
+{
+  gst_plugin_register_static (GST_VERSION_MAJOR, GST_VERSION_MINOR, "crosswatch",
+                              "Pedestrian crossing enforcement", cw_plugin_init, CW_VERSION, "Proprietary",
+                              "crosswatch", "crosswatch", "https://example.org/crosswatch");
+}

@@ -1,0 +1,98 @@
+/**
+ * SECTION:element-cwtrack
+ * Tracks people across frames (tracking/: Kalman filter + Hungarian
+ * assignment). Replaces the detections on each buffer with tracked boxes
+ * whose meta id is the track id.
+ *
+ * |[
+ * ... ! cwdetect config=site.ini ! cwtrack config=site.ini ! fakesink
+ * ]|
+ */
+#include "gstcwelements.h"
+
+#include "trk_tracker.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_cw_track_debug);
+#define GST_CAT_DEFAULT gst_cw_track_debug
+
+struct _GstCwTrack {
+  GstCwFilter parent;
+  struct trk_tracker *trk;
+  GArray *dets;
+};
+
+G_DEFINE_TYPE (GstCwTrack, gst_cw_track, GST_TYPE_CW_FILTER)
+GST_ELEMENT_REGISTER_DEFINE (cwtrack, "cwtrack", GST_RANK_NONE, GST_TYPE_CW_TRACK)
+
+static gboolean
+gst_cw_track_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
+{
+  GstCwTrack *self = GST_CW_TRACK (filter);
+  struct trk_params p = {cfg->tracker.iou_threshold, cfg->tracker.min_hits, cfg->tracker.max_age};
+  self->trk = trk_tracker_create (&p);
+  if (!self->trk) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [tracker]: parameters out of range", cfg->path);
+    return FALSE;
+  }
+  self->dets = g_array_new (FALSE, FALSE, sizeof (struct trk_detection));
+  return TRUE;
+}
+
+static void
+gst_cw_track_release (GstCwFilter *filter)
+{
+  GstCwTrack *self = GST_CW_TRACK (filter);
+  trk_tracker_free (self->trk);
+  self->trk = NULL;
+  if (self->dets)
+    g_array_free (self->dets, TRUE);
+  self->dets = NULL;
+}
+
+static GstFlowReturn
+gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
+{
+  GstCwTrack *self = GST_CW_TRACK (filter);
+  g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  g_array_set_size (self->dets, 0);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    GstStructure *p = cw_person_param (m);
+    struct trk_detection d = {{m->x, m->y, m->w, m->h}, 0};
+    gst_structure_get (p, "x", G_TYPE_DOUBLE, &d.box.x, "y", G_TYPE_DOUBLE, &d.box.y, "w", G_TYPE_DOUBLE, &d.box.w,
+                       "h", G_TYPE_DOUBLE, &d.box.h, "score", G_TYPE_DOUBLE, &d.score, NULL);
+    g_array_append_val (self->dets, d);
+  }
+  cw_people_clear (frame->buffer);
+  if (trk_tracker_step (self->trk, (struct trk_detection *) self->dets->data, (int) self->dets->len,
+                        info->detector_ran) != 0) {
+    GST_ELEMENT_ERROR (self, CORE, FAILED, ("Tracker failed."), ("out of memory on frame %d", info->frame));
+    return GST_FLOW_ERROR;
+  }
+  const struct trk_track_out *tracks;
+  int n = trk_tracker_tracks (self->trk, &tracks);
+  for (int i = 0; i < n; i++) {
+    const struct trk_track_out *t = &tracks[i];
+    cw_person_add (frame->buffer, t->box.x, t->box.y, t->box.w, t->box.h, t->id,
+                   gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, t->score, "track-id", G_TYPE_INT,
+                                      t->id, NULL));
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+gst_cw_track_class_init (GstCwTrackClass *klass)
+{
+  GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
+  GST_DEBUG_CATEGORY_INIT (gst_cw_track_debug, "cwtrack", 0, "crosswatch tracker");
+  gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch tracker",
+                             "Tracks people; person metas get track ids");
+  cw_class->configure = gst_cw_track_configure;
+  cw_class->release = gst_cw_track_release;
+  cw_class->process = gst_cw_track_process;
+}
+
+static void
+gst_cw_track_init (GstCwTrack *self)
+{
+}

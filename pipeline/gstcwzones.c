@@ -1,0 +1,125 @@
+/**
+ * SECTION:element-cwzones
+ * Applies the violation rules (zones/) to tracked foot points with the
+ * pedestrian signal phase. Marks each person meta with its ground position
+ * and zone; a person for whom a rule became true gets "candidate".
+ *
+ * |[
+ * ... ! cwtrack config=site.ini ! cwzones config=site.ini ! fakesink
+ * ]|
+ */
+#include "gstcwelements.h"
+
+#include "zone_rules.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_cw_zones_debug);
+#define GST_CAT_DEFAULT gst_cw_zones_debug
+
+struct _GstCwZones {
+  GstCwFilter parent;
+  struct zone_rules *rules;
+  struct zone_signal *signal;
+  GArray *in, *out;
+};
+
+G_DEFINE_TYPE (GstCwZones, gst_cw_zones, GST_TYPE_CW_FILTER)
+GST_ELEMENT_REGISTER_DEFINE (cwzones, "cwzones", GST_RANK_NONE, GST_TYPE_CW_ZONES)
+
+static gboolean
+gst_cw_zones_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
+{
+  GstCwZones *self = GST_CW_ZONES (filter);
+  self->signal = zone_signal_create (&cfg->signal);
+  if (!self->signal) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [signal]: source not usable", cfg->path);
+    return FALSE;
+  }
+  self->rules = zone_rules_create (cfg, camera, error);
+  if (!self->rules)
+    return FALSE;
+  self->in = g_array_new (FALSE, FALSE, sizeof (struct zone_track_in));
+  self->out = g_array_new (FALSE, FALSE, sizeof (struct zone_track_out));
+  return TRUE;
+}
+
+static void
+gst_cw_zones_release (GstCwFilter *filter)
+{
+  GstCwZones *self = GST_CW_ZONES (filter);
+  zone_rules_free (self->rules);
+  zone_signal_free (self->signal);
+  self->rules = NULL;
+  self->signal = NULL;
+  if (self->in)
+    g_array_free (self->in, TRUE);
+  if (self->out)
+    g_array_free (self->out, TRUE);
+  self->in = self->out = NULL;
+}
+
+static void
+annotate (GstStructure *p, const struct zone_track_out *o)
+{
+  if (o->has_ground)
+    gst_structure_set (p, "ground-x", G_TYPE_DOUBLE, o->ground_m.x, "ground-y", G_TYPE_DOUBLE, o->ground_m.y, NULL);
+  if (o->zone)
+    gst_structure_set (p, "zone", G_TYPE_STRING, o->zone, NULL);
+  if (!o->violation)
+    return;
+  gst_structure_set (p, "candidate", G_TYPE_STRING, zone_violation_name (o->type), "entry-frame", G_TYPE_INT,
+                     o->entry_frame, "signal-phase", G_TYPE_STRING, zone_phase_name (o->entry_signal.phase),
+                     "signal-elapsed", G_TYPE_DOUBLE, o->entry_signal.elapsed_s, "signal-source", G_TYPE_STRING,
+                     o->entry_signal.source, NULL);
+}
+
+static GstFlowReturn
+gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
+{
+  GstCwZones *self = GST_CW_ZONES (filter);
+  g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  g_array_set_size (self->in, 0);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    if (m->id < 0)
+      continue; /* untracked detection: rules need identities */
+    GstStructure *p = cw_person_param (m);
+    double x = m->x, y = m->y, w = m->w, h = m->h;
+    gst_structure_get (p, "x", G_TYPE_DOUBLE, &x, "y", G_TYPE_DOUBLE, &y, "w", G_TYPE_DOUBLE, &w, "h", G_TYPE_DOUBLE,
+                       &h, NULL);
+    struct zone_track_in in = {m->id, {x + w / 2, y + h}}; /* the foot point */
+    g_array_append_val (self->in, in);
+  }
+  g_array_set_size (self->out, self->in->len);
+  struct zone_signal_state sig;
+  zone_signal_at (self->signal, info->t_s, &sig);
+  zone_rules_step (self->rules, info->frame, info->t_s, &sig, (struct zone_track_in *) self->in->data,
+                   (int) self->in->len, (struct zone_track_out *) self->out->data);
+  guint k = 0;
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    if (m->id < 0)
+      continue;
+    const struct zone_track_out *o = &g_array_index (self->out, struct zone_track_out, k++);
+    annotate (cw_person_param (m), o);
+    if (o->violation)
+      GST_INFO_OBJECT (self, "frame %d: track %d %s", info->frame, o->track_id, zone_violation_name (o->type));
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+gst_cw_zones_class_init (GstCwZonesClass *klass)
+{
+  GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
+  GST_DEBUG_CATEGORY_INIT (gst_cw_zones_debug, "cwzones", 0, "crosswatch zones and rules");
+  gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch zones and rules",
+                             "Locates tracked people on the ground and applies the crossing rules");
+  cw_class->configure = gst_cw_zones_configure;
+  cw_class->release = gst_cw_zones_release;
+  cw_class->process = gst_cw_zones_process;
+}
+
+static void
+gst_cw_zones_init (GstCwZones *self)
+{
+}

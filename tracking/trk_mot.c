@@ -1,0 +1,121 @@
+#include "trk_mot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_why)
+{
+  double v[10];
+  int n = 0;
+  const char *p = line;
+  while (*p && n < 10) {
+    char *end;
+    errno = 0;
+    v[n] = strtod (p, &end);
+    if (end == p || errno || !isfinite (v[n])) {
+      *out_why = "a field is not a number";
+      return -1;
+    }
+    n++;
+    while (*end == ' ' || *end == '\t')
+      end++;
+    if (*end == ',')
+      end++;
+    else if (*end && *end != '\n' && *end != '\r') {
+      *out_why = "fields must be separated by commas";
+      return -1;
+    }
+    p = end;
+  }
+  if (n < 7) {
+    *out_why = "fewer than 7 fields (frame,id,x,y,w,h,score)";
+    return -1;
+  }
+  if (v[0] < 1 || v[0] != floor (v[0]) || v[0] > 1e9) {
+    *out_why = "frame must be a whole number from 1";
+    return -1;
+  }
+  if (v[4] <= 0 || v[5] <= 0) {
+    *out_why = "box width and height must be positive";
+    return -1;
+  }
+  out->frame = (int) v[0];
+  out->id = (int) v[1];
+  out->box = (struct trk_box){v[2], v[3], v[4], v[5]};
+  out->score = v[6];
+  for (int i = 0; i < 3; i++)
+    out->world[i] = n > 7 + i ? v[7 + i] : -1;
+  return 0;
+}
+
+int
+trk_mot_read (const char *path, struct trk_mot_file *out, FILE *errors)
+{
+  memset (out, 0, sizeof *out);
+  FILE *f = fopen (path, "r");
+  if (!f) {
+    if (errors)
+      fprintf (errors, "%s: %s\n", path, strerror (errno));
+    return -1;
+  }
+  char line[1024];
+  int line_no = 0, cap = 0, rc = 0;
+  while (fgets (line, sizeof line, f)) {
+    line_no++;
+    size_t len = strlen (line);
+    if (len == sizeof line - 1 && line[len - 1] != '\n') {
+      int c;
+      while ((c = fgetc (f)) != EOF && c != '\n')
+        ;
+      if (errors)
+        fprintf (errors, "%s:%d: line too long, skipped\n", path, line_no);
+      continue;
+    }
+    const char *s = line + strspn (line, " \t\r\n");
+    if (!*s)
+      continue;
+    struct trk_mot_row row;
+    const char *why;
+    if (trk_mot_parse_line (s, &row, &why)) {
+      if (errors)
+        fprintf (errors, "%s:%d: %s, skipped\n", path, line_no, why);
+      continue;
+    }
+    if (out->n_rows == cap) {
+      cap = cap ? cap * 2 : 1024;
+      struct trk_mot_row *r = realloc (out->rows, (size_t) cap * sizeof *r);
+      if (!r) {
+        if (errors)
+          fprintf (errors, "%s: out of memory\n", path);
+        rc = -1;
+        break;
+      }
+      out->rows = r;
+    }
+    out->rows[out->n_rows++] = row;
+  }
+  fclose (f);
+  if (rc)
+    trk_mot_clear (out);
+  return rc;
+}
+
+void
+trk_mot_clear (struct trk_mot_file *f)
+{
+  if (!f)
+    return;
+  free (f->rows);
+  f->rows = NULL;
+  f->n_rows = 0;
+}
+
+int
+trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score)
+{
+  return fprintf (f, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1\n", frame, id, box->x, box->y, box->w,
+                  box->h, score) < 0 ? -1 : 0;
+}

@@ -1,0 +1,42 @@
+#include "cv_try.hpp"
+
+#include <cstdlib>
+
+namespace cw {
+
+static thread_local std::string last_error;
+
+void
+set_last_error (const std::string &msg)
+{
+  last_error = msg;
+}
+
+bool
+image_ok (const cv_image *img)
+{
+  return img && img->data && img->width > 0 && img->height > 0 &&
+         (img->channels == 1 || img->channels == 3 || img->channels == 4) &&
+         img->stride >= img->width * img->channels;
+}
+
+cv::Mat
+wrap (const cv_image *img)
+{
+  return cv::Mat (img->height, img->width, CV_8UC (img->channels), img->data,
+                  static_cast<size_t> (img->stride));
+}
+
+} // namespace cw
+
+extern "C" const char *
+cv_last_error (void)
+{
+  return cw::last_error.c_str ();
+}
+
+extern "C" void
+cv_free (void *p)
+{
+  std::free (p);
+}

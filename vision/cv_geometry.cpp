@@ -1,0 +1,36 @@
+// Ground calibration: fitting the pixel -> metre homography.
+#include "cv_try.hpp"
+
+#include <cmath>
+#include <opencv2/calib3d.hpp>
+#include <vector>
+
+extern "C" cv_status
+cv_fit_homography (const double *src, const double *dst, int n, double out_h[9], double *out_rms)
+{
+  if (!src || !dst || n < 4 || !out_h)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    std::vector<cv::Point2d> s, d;
+    for (int i = 0; i < n; i++) {
+      s.emplace_back (src[2 * i], src[2 * i + 1]);
+      d.emplace_back (dst[2 * i], dst[2 * i + 1]);
+    }
+    cv::Mat h = cv::findHomography (s, d, 0); // plain least squares: every pair is trusted
+    if (h.empty ()) {
+      cw::set_last_error ("the points do not determine a homography (collinear or repeated?)");
+      return CV_ERR_INVALID;
+    }
+    for (int i = 0; i < 9; i++)
+      out_h[i] = h.at<double> (i / 3, i % 3);
+    if (out_rms) {
+      std::vector<cv::Point2d> p;
+      cv::perspectiveTransform (s, p, h);
+      double sum = 0;
+      for (int i = 0; i < n; i++)
+        sum += std::pow (cv::norm (p[i] - d[i]), 2);
+      *out_rms = std::sqrt (sum / n);
+    }
+    return CV_OK;
+  });
+}

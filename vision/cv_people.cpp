@@ -1,0 +1,77 @@
+// People detection with OpenCV's HOG + linear SVM (Dalal-Triggs, INRIA model).
+// No weights to download: the model ships inside OpenCV.
+#include "cv_try.hpp"
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <vector>
+
+struct cv_people_detector {
+  cv::HOGDescriptor hog;
+  cv_people_params params;
+  cv::Mat scaled; // reused between frames
+};
+
+// The 64x128 INRIA window frames a person with a margin: the body fills about
+// the middle 60% of its width and 80% of its height. Boxes are shrunk to the
+// body so that IoU with body-tight annotations (MOT) and foot points are right.
+static const double BODY_W = 0.6, BODY_H = 0.8;
+
+extern "C" cv_status
+cv_people_detector_create (const struct cv_people_params *params, struct cv_people_detector **out_det)
+{
+  if (!params || !out_det || params->upscale < 0.25 || params->upscale > 4 ||
+      params->scale_step <= 1.0 || params->n_levels < 1)
+    return CV_ERR_INVALID;
+  *out_det = nullptr;
+  return cw::cv_try ([&] {
+    auto *det = new cv_people_detector ();
+    det->params = *params;
+    det->hog.setSVMDetector (cv::HOGDescriptor::getDefaultPeopleDetector ());
+    det->hog.nlevels = params->n_levels;
+    *out_det = det;
+    return CV_OK;
+  });
+}
+
+extern "C" void
+cv_people_detector_destroy (struct cv_people_detector *det)
+{
+  delete det;
+}
+
+extern "C" cv_status
+cv_people_detect (struct cv_people_detector *det, const struct cv_image *img, struct cv_box *out,
+                  int max, int *out_n)
+{
+  if (!det || !cw::image_ok (img) || !out || max < 0 || !out_n)
+    return CV_ERR_INVALID;
+  *out_n = 0;
+  return cw::cv_try ([&] {
+    cv::Mat src = cw::wrap (img);
+    double up = det->params.upscale;
+    if (img->channels == 4)
+      cv::cvtColor (src, det->scaled, cv::COLOR_BGRA2BGR);
+    else
+      det->scaled = src;
+    if (up != 1.0)
+      cv::resize (det->scaled, det->scaled, cv::Size (), up, up, cv::INTER_LINEAR);
+    std::vector<cv::Rect> found;
+    std::vector<double> weights;
+    det->hog.detectMultiScale (det->scaled, found, weights, det->params.hit_threshold,
+                               cv::Size (8, 8), cv::Size (0, 0), det->params.scale_step, 2.0);
+    int n = 0;
+    for (size_t i = 0; i < found.size () && n < max; i++) {
+      const cv::Rect &r = found[i];
+      double w = r.width / up, h = r.height / up;
+      out[n].x = static_cast<float> (r.x / up + w * (1 - BODY_W) / 2);
+      out[n].y = static_cast<float> (r.y / up + h * (1 - BODY_H) / 2);
+      out[n].w = static_cast<float> (w * BODY_W);
+      out[n].h = static_cast<float> (h * BODY_H);
+      out[n].score = static_cast<float> (i < weights.size () ? weights[i] : 0.0);
+      n++;
+    }
+    *out_n = n;
+    return CV_OK;
+  });
+}

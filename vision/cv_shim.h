@@ -1,0 +1,93 @@
+/* cv_shim — the only door to OpenCV. C only: incomplete struct types, status
+ * returns, no C++ type and no exception crosses it (see cv_try.hpp).
+ *
+ * Images are borrowed: a cv_image describes pixels the caller owns (for
+ * instance a mapped GstVideoFrame plane with its real stride); the shim wraps
+ * them in a cv::Mat header and never keeps that header past the call.
+ */
+#ifndef CW_CV_SHIM_H
+#define CW_CV_SHIM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+  CV_OK = 0,
+  CV_ERR_INVALID = -1, /* a bad argument: NULL, empty image, wrong channels */
+  CV_ERR_OPENCV = -2,  /* OpenCV threw; cv_last_error() has its message */
+  CV_ERR_NOMEM = -3,
+  CV_ERR_DECODE = -4,  /* the bytes are not an image OpenCV can read */
+} cv_status;
+
+/* The message of the last failure on this thread ("" when none). */
+const char *cv_last_error (void);
+
+struct cv_image {
+  unsigned char *data;
+  int width, height;
+  int stride;   /* bytes per row */
+  int channels; /* 1 (grey), 3 (BGR) or 4 (BGRA / BGRx) */
+};
+
+struct cv_box {
+  float x, y, w, h; /* pixels, top-left corner and size */
+  float score;
+};
+
+/* Releases memory the shim handed out (encoded images, decoded pixels). */
+void cv_free (void *p);
+
+/* ---- people detection (cv_people.cpp) ---- */
+
+struct cv_people_params {
+  double upscale;       /* > 1 enlarges the image so small people fill the window */
+  double hit_threshold; /* SVM margin; detections below are not reported */
+  double scale_step;    /* pyramid step between detection scales (e.g. 1.05) */
+  int n_levels;         /* detection scales tried, from upscale upwards */
+};
+
+struct cv_people_detector;
+
+cv_status cv_people_detector_create (const struct cv_people_params *params,
+                                     struct cv_people_detector **out_det);
+void cv_people_detector_destroy (struct cv_people_detector *det);
+
+/* Finds people in IMG. Writes at most MAX boxes (native pixels of IMG,
+ * score = SVM margin) to OUT, their number to OUT_N. */
+cv_status cv_people_detect (struct cv_people_detector *det, const struct cv_image *img,
+                            struct cv_box *out, int max, int *out_n);
+
+/* ---- images (cv_image.cpp) ---- */
+
+/* JPEG-encodes IMG (1 or 3 channels BGR, 4 = BGRx). *OUT is freed with cv_free. */
+cv_status cv_jpeg_encode (const struct cv_image *img, int quality,
+                          unsigned char **out, size_t *out_len);
+
+/* JPEG-encodes the rectangle (x, y, w, h) of IMG, clipped to the image. */
+cv_status cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h,
+                               int quality, unsigned char **out, size_t *out_len);
+
+/* Decodes an encoded image into tightly packed BGRA (cairo's ARGB32 layout on
+ * little-endian). *OUT_PIXELS is freed with cv_free. */
+cv_status cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels,
+                          int *out_width, int *out_height, int *out_stride);
+
+/* Blurs the rectangle (x, y, w, h) of IMG in place, strongly enough that a
+ * face in it cannot be recognised. */
+cv_status cv_blur_region (struct cv_image *img, int x, int y, int w, int h);
+
+/* ---- geometry (cv_geometry.cpp) ---- */
+
+/* Fits the homography mapping N >= 4 points SRC (x0,y0,x1,y1,...) to DST by
+ * least squares. OUT_H is row-major 3x3 normalised to h33 = 1; OUT_RMS (may be
+ * NULL) is the root-mean-square reprojection error in DST units. */
+cv_status cv_fit_homography (const double *src, const double *dst, int n,
+                             double out_h[9], double *out_rms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,24 @@
+/* zone_geom — plane geometry for zones: polygons, the ground homography. */
+#ifndef CW_ZONE_GEOM_H
+#define CW_ZONE_GEOM_H
+
+#include <stdbool.h>
+
+struct zone_pt {
+  double x, y;
+};
+
+/* Even-odd test; points on an edge count as inside. */
+bool zone_polygon_contains (const struct zone_pt *poly, int n, struct zone_pt p);
+
+/* Distance from P to the nearest edge of the polygon (same units). */
+double zone_polygon_edge_distance (const struct zone_pt *poly, int n, struct zone_pt p);
+
+/* True when two non-adjacent edges cross. */
+bool zone_polygon_self_intersects (const struct zone_pt *poly, int n);
+
+/* Applies the row-major 3x3 homography H to P. Returns false when P maps to
+ * infinity or behind the camera (w <= 0). */
+bool zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out);
+
+#endif

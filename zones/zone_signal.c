@@ -1,0 +1,71 @@
+#include "zone_signal.h"
+
+#include <glib.h>
+#include <math.h>
+
+struct zone_signal {
+  struct hwcfg_signal cfg; /* numbers only; topic not kept */
+};
+
+struct zone_signal *
+zone_signal_create (const struct hwcfg_signal *cfg)
+{
+  if (!cfg || cfg->source == HWCFG_SIGNAL_MQTT)
+    return NULL;
+  if (cfg->source == HWCFG_SIGNAL_SCHEDULE &&
+      (cfg->cycle_s <= 0 || cfg->walk_end_s <= cfg->walk_start_s ||
+       cfg->walk_end_s + cfg->clearance_s > cfg->cycle_s))
+    return NULL;
+  struct zone_signal *sig = g_new0 (struct zone_signal, 1);
+  sig->cfg = *cfg;
+  sig->cfg.topic = NULL;
+  return sig;
+}
+
+void
+zone_signal_free (struct zone_signal *sig)
+{
+  g_free (sig);
+}
+
+void
+zone_signal_at (const struct zone_signal *sig, double t_s, struct zone_signal_state *out)
+{
+  const struct hwcfg_signal *c = &sig->cfg;
+  if (c->source != HWCFG_SIGNAL_SCHEDULE) {
+    *out = (struct zone_signal_state){ZONE_PHASE_UNKNOWN, 0, "none"};
+    return;
+  }
+  out->source = "schedule";
+  double u = fmod (t_s + c->offset_s, c->cycle_s);
+  if (u < 0)
+    u += c->cycle_s;
+  double clear_end = c->walk_end_s + c->clearance_s;
+  if (u >= c->walk_start_s && u < c->walk_end_s) {
+    out->phase = ZONE_PHASE_WALK;
+    out->elapsed_s = u - c->walk_start_s;
+  } else if (u >= c->walk_end_s && u < clear_end) {
+    out->phase = ZONE_PHASE_CLEARANCE;
+    out->elapsed_s = u - c->walk_end_s;
+  } else {
+    /* DONT_WALK runs from the end of clearance, across the cycle boundary,
+     * to the next walk start. */
+    out->phase = ZONE_PHASE_DONT_WALK;
+    out->elapsed_s = u >= clear_end ? u - clear_end : u + c->cycle_s - clear_end;
+  }
+}
+
+const char *
+zone_phase_name (enum zone_phase phase)
+{
+  switch (phase) {
+  case ZONE_PHASE_WALK:
+    return "WALK";
+  case ZONE_PHASE_CLEARANCE:
+    return "CLEARANCE";
+  case ZONE_PHASE_DONT_WALK:
+    return "DONT_WALK";
+  default:
+    return "UNKNOWN";
+  }
+}
