@@ -11,7 +11,7 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
   double v[10];
   int n = 0;
   const char *p = line;
-  while (*p && n < 10) {
+  while (*p && *p != '\n' && *p != '\r' && n < 10) {
     char *end;
     errno = 0;
     v[n] = strtod (p, &end);

@@ -10,6 +10,7 @@ struct track {
   int id;
   struct trk_kalman kf;
   int hits, hit_streak, misses;
+  bool confirmed; /* matched min_hits times in a row, once */
   double score;
 };
 
@@ -82,6 +83,7 @@ add_track (struct trk_tracker *trk, const struct trk_detection *det)
   t->id = trk->next_id++;
   trk_kalman_init (&t->kf, &det->box);
   t->hits = t->hit_streak = 1;
+  t->confirmed = trk->params.min_hits <= 1;
   t->score = det->score;
   return 0;
 }
@@ -113,6 +115,7 @@ associate (struct trk_tracker *trk, const struct trk_detection *dets, int n)
       t->hits++;
       t->hit_streak++;
       t->misses = 0;
+      t->confirmed = t->confirmed || t->hit_streak >= trk->params.min_hits;
       t->score = dets[j].score;
       trk->det_used[j] = 1;
     } else {
@@ -143,11 +146,13 @@ collect_output (struct trk_tracker *trk)
     return -1;
   for (int i = 0; i < trk->n_tracks; i++) {
     const struct track *t = &trk->tracks[i];
-    /* SORT reports a track only in frames it was matched, once confirmed (or
-     * during the first frames, when nothing could be confirmed yet). */
+    /* Reported only in frames it was matched (as SORT), once confirmed or
+     * during the first frames, when nothing could be confirmed yet. Unlike
+     * SORT, a confirmed track stays confirmed after a gap: a person
+     * re-found after an occlusion is reported at once, under the same id. */
     if (t->misses > 0)
       continue;
-    if (t->hit_streak < trk->params.min_hits && trk->detection_frames > trk->params.min_hits)
+    if (!t->confirmed && trk->detection_frames > trk->params.min_hits)
       continue;
     struct trk_track_out *o = &trk->out[trk->n_out++];
     o->id = t->id;

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <opencv2/calib3d.hpp>
+#include <opencv2/core.hpp>
 #include <vector>
 
 extern "C" cv_status
@@ -15,6 +16,13 @@ cv_fit_homography (const double *src, const double *dst, int n, double out_h[9],
     for (int i = 0; i < n; i++) {
       s.emplace_back (src[2 * i], src[2 * i + 1]);
       d.emplace_back (dst[2 * i], dst[2 * i + 1]);
+    }
+    // Collinear points fit infinitely many homographies: refuse them.
+    cv::Mat pts (static_cast<int> (s.size ()), 2, CV_64F, s.data ());
+    cv::PCA pca (pts, cv::Mat (), cv::PCA::DATA_AS_ROW);
+    if (pca.eigenvalues.at<double> (1) <= 1e-9 * std::max (1.0, pca.eigenvalues.at<double> (0))) {
+      cw::set_last_error ("the image points are collinear");
+      return CV_ERR_INVALID;
     }
     cv::Mat h = cv::findHomography (s, d, 0); // plain least squares: every pair is trusted
     if (h.empty ()) {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# check-config: a good file passes; each bad one exits 2 naming file, line, group and key.
+set -u
+cw=$1 configs=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+"$cw" check-config -c "$configs/rules.ini" > "$tmp/out" 2>&1 || { echo "FAIL: rules.ini rejected"; cat "$tmp/out"; fail=1; }
+
+expect() { # NAME EXPECTED-SUBSTRING (the config comes on stdin)
+  cat > "$tmp/$1.ini"
+  "$cw" check-config -c "$tmp/$1.ini" > "$tmp/out" 2>&1
+  local rc=$?
+  if [ $rc -ne 2 ]; then echo "FAIL: $1: exit $rc, expected 2"; fail=1; fi
+  if ! grep -qF -- "$tmp/$1.ini:$2" "$tmp/out"; then echo "FAIL: $1: no «$2» in:"; cat "$tmp/out"; fail=1; fi
+  if grep -q "Segmentation\|Aborted\|core dumped" "$tmp/out"; then echo "FAIL: $1 crashed"; fail=1; fi
+}
+
+base='[site]
+id = s
+[camera:main]
+uri = file:///dev/null
+[signal]
+source = none'
+
+printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,x;5,5\n' "$base" | expect bad_coordinate "9: [zone:road] polygon: point 2"
+printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | expect two_points "9: [zone:road] polygon: has 2 points"
+printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"
+printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_signal "0: [signal]: missing group"
+printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rules] min_depth_m: 'deep' is not a number"
+"$cw" check-config -c "$tmp/does-not-exist.ini" > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "does-not-exist.ini" "$tmp/out" || { echo "FAIL: missing file: exit $rc"; cat "$tmp/out"; fail=1; }
+
+[ $fail -eq 0 ] && echo "check-config: all cases as expected"
+exit $fail

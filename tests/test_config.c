@@ -1,0 +1,215 @@
+#include "hwcfg.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char GOOD[] = "[site]\n"
+                           "id = t1            ; inline comments are allowed\n"
+                           "[camera:main]\n"
+                           "uri = file:///dev/null\n"
+                           "[signal]\n"
+                           "source = schedule\n"
+                           "cycle_s = 60\n"
+                           "walk_start_s = 0\n"
+                           "walk_end_s = 20\n"
+                           "[zone:road]\n"
+                           "kind = carriageway\n"
+                           "polygon = 0,0;10,0;10,10\n";
+
+/* Writes TEXT to a temporary file and loads it. Returns the error message
+ * (g_free) or NULL when the config loaded. */
+static char *
+load_text (const char *text, struct hwcfg **out_cfg, char **out_path)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("siteXXXXXX.ini", &path, NULL);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  close (fd);
+  GError *err = NULL;
+  struct hwcfg *cfg = hwcfg_load (path, &err);
+  char *msg = err ? g_strdup (err->message) : NULL;
+  g_clear_error (&err);
+  if (out_cfg)
+    *out_cfg = cfg;
+  else
+    hwcfg_free (cfg);
+  if (out_path)
+    *out_path = g_steal_pointer (&path);
+  else
+    g_unlink (path);
+  return msg;
+}
+
+static void
+minimal_config_should_load_with_documented_defaults (void)
+{
+  struct hwcfg *cfg;
+  char *path;
+  char *msg = load_text (GOOD, &cfg, &path);
+  g_assert_null (msg);
+  g_assert_cmpstr (cfg->site_id, ==, "t1");
+  g_assert_cmpint (cfg->rules.min_inside_frames, ==, 5);
+  g_assert_cmpfloat (cfg->rules.min_depth_m, ==, 0.5);
+  g_assert_cmpfloat (cfg->rules.red_grace_s, ==, 1.0);
+  g_assert_cmpstr (cfg->evidence.db, ==, "var/evidence.db");
+  g_assert_cmpint (cfg->evidence.retention_days, ==, 30);
+  g_assert_false (cfg->mqtt.enabled);
+  g_assert_false (cfg->profile_shows_faces);
+  g_assert_cmpint (cfg->n_zones, ==, 1);
+  g_assert_cmpstr (cfg->zones[0].camera, ==, "main"); /* the only camera */
+  g_assert_false (cfg->cameras[0].has_homography);
+  hwcfg_free (cfg);
+  g_unlink (path);
+  g_free (path);
+}
+
+/* Replaces the first occurrence of FROM in GOOD by TO. */
+static char *
+variant (const char *from, const char *to)
+{
+  const char *at = strstr (GOOD, from);
+  g_assert_nonnull (at);
+  return g_strdup_printf ("%.*s%s%s", (int) (at - GOOD), GOOD, to, at + strlen (from));
+}
+
+static void
+expect_error (const char *text, const char *line_and_what)
+{
+  char *path = NULL;
+  g_autofree char *msg = load_text (text, NULL, &path);
+  g_assert_nonnull (msg);
+  g_autofree char *want = g_strdup_printf ("%s:%s", path, line_and_what);
+  if (!strstr (msg, want))
+    g_error ("expected «%s» in «%s»", want, msg);
+  g_unlink (path);
+  g_free (path);
+}
+
+static void
+missing_group_should_be_named (void)
+{
+  g_autofree char *t = variant ("[signal]\nsource = schedule\ncycle_s = 60\nwalk_start_s = 0\nwalk_end_s = 20\n", "");
+  expect_error (t, "0: [signal]: missing group (required)");
+}
+
+static void
+non_numeric_coordinate_should_name_file_line_group_and_key (void)
+{
+  g_autofree char *t = variant ("0,0;10,0;10,10", "0,0;10,zero;10,10");
+  expect_error (t, "12: [zone:road] polygon: point 2 '10,zero' is not two numbers 'x,y'");
+}
+
+static void
+polygon_with_two_points_should_be_refused (void)
+{
+  g_autofree char *t = variant ("0,0;10,0;10,10", "0,0;10,0");
+  expect_error (t, "12: [zone:road] polygon: has 2 points, a polygon needs at least 3");
+}
+
+static void
+unknown_zone_kind_should_be_refused (void)
+{
+  g_autofree char *t = variant ("kind = carriageway", "kind = motorway");
+  expect_error (t, "11: [zone:road] kind: unknown zone kind 'motorway'");
+}
+
+static void
+zone_on_unknown_camera_should_be_refused (void)
+{
+  g_autofree char *t = variant ("kind = carriageway", "camera = side\nkind = carriageway");
+  expect_error (t, "11: [zone:road] camera: unknown camera 'side'");
+}
+
+static void
+schedule_longer_than_its_cycle_should_be_refused (void)
+{
+  g_autofree char *t = variant ("walk_end_s = 20", "walk_end_s = 58\nclearance_s = 6");
+  expect_error (t, "10: [signal] clearance_s: walk_end_s + clearance_s (64) exceeds cycle_s (60)");
+}
+
+static void
+singular_homography_should_be_refused (void)
+{
+  g_autofree char *t = variant ("uri = file:///dev/null", "uri = file:///dev/null\nground_homography = 1;2;3;2;4;6;0;0;1");
+  expect_error (t, "5: [camera:main] ground_homography: is singular");
+}
+
+static void
+ground_points_should_fit_a_homography (void)
+{
+  g_autofree char *t = variant ("uri = file:///dev/null",
+                                "uri = file:///dev/null\nground_points = 0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10");
+  struct hwcfg *cfg;
+  g_autofree char *msg = load_text (t, &cfg, NULL);
+  g_assert_null (msg);
+  g_assert_true (cfg->cameras[0].has_homography);
+  g_assert_cmpfloat_with_epsilon (cfg->cameras[0].homography[0], 0.1, 1e-6);
+  hwcfg_free (cfg);
+}
+
+static void
+unknown_keys_and_several_errors_should_all_be_reported (void)
+{
+  g_autofree char *a = variant ("kind = carriageway", "kind = motorway\ncolour = red");
+  g_autofree char *msg = load_text (a, NULL, NULL);
+  g_assert_nonnull (strstr (msg, "[zone:road] colour: unknown key"));
+  g_assert_nonnull (strstr (msg, "unknown zone kind"));
+}
+
+static void
+unreadable_or_garbage_files_should_fail_cleanly (void)
+{
+  GError *err = NULL;
+  g_assert_null (hwcfg_load ("/nonexistent/site.ini", &err));
+  g_assert_error (err, HWCFG_ERROR, HWCFG_ERROR_IO);
+  g_clear_error (&err);
+  g_autofree char *msg = load_text ("this is not a key file\n\x01\x02", NULL, NULL);
+  g_assert_nonnull (strstr (msg, "not a key file"));
+}
+
+static void
+display_config_should_name_missing_keys (void)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("displayXXXXXX.ini", &path, NULL);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, "[display]\nid = screen-1\n", -1, NULL));
+  GError *err = NULL;
+  g_assert_null (hwcfg_display_load (path, &err));
+  g_assert_nonnull (strstr (err->message, "[display] site: missing (required)"));
+  g_assert_nonnull (strstr (err->message, "[display] case_url_base: missing (required)"));
+  g_clear_error (&err);
+  g_assert_true (g_file_set_contents (path, "[display]\nid = s1\nsite = x\ncase_url_base = https://c/\n", -1, NULL));
+  struct hwcfg_display *d = hwcfg_display_load (path, &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (d->width, ==, 1280);
+  hwcfg_display_free (d);
+  g_unlink (path);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/config/minimal_config_should_load_with_documented_defaults",
+                   minimal_config_should_load_with_documented_defaults);
+  g_test_add_func ("/config/missing_group_should_be_named", missing_group_should_be_named);
+  g_test_add_func ("/config/non_numeric_coordinate_should_name_file_line_group_and_key",
+                   non_numeric_coordinate_should_name_file_line_group_and_key);
+  g_test_add_func ("/config/polygon_with_two_points_should_be_refused", polygon_with_two_points_should_be_refused);
+  g_test_add_func ("/config/unknown_zone_kind_should_be_refused", unknown_zone_kind_should_be_refused);
+  g_test_add_func ("/config/zone_on_unknown_camera_should_be_refused", zone_on_unknown_camera_should_be_refused);
+  g_test_add_func ("/config/schedule_longer_than_its_cycle_should_be_refused",
+                   schedule_longer_than_its_cycle_should_be_refused);
+  g_test_add_func ("/config/singular_homography_should_be_refused", singular_homography_should_be_refused);
+  g_test_add_func ("/config/ground_points_should_fit_a_homography", ground_points_should_fit_a_homography);
+  g_test_add_func ("/config/unknown_keys_and_several_errors_should_all_be_reported",
+                   unknown_keys_and_several_errors_should_all_be_reported);
+  g_test_add_func ("/config/unreadable_or_garbage_files_should_fail_cleanly",
+                   unreadable_or_garbage_files_should_fail_cleanly);
+  g_test_add_func ("/config/display_config_should_name_missing_keys", display_config_should_name_missing_keys);
+  return g_test_run ();
+}

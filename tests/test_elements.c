@@ -1,0 +1,117 @@
+/* The elements through GstHarness: detections in, tracks out; rules mark a
+ * candidate; the frame info travels with the buffer. */
+#include "cw_meta.h"
+#include "gstcwelements.h"
+
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *
+write_config (const char *dir)
+{
+  char *path = g_build_filename (dir, "site.ini", NULL);
+  g_autofree char *db = g_build_filename (dir, "evidence.db", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "[site]\nid = t1\n[camera:main]\nuri = file:///dev/null\nground_homography = 0.1;0;0;0;0.1;0;0;0;1\n"
+      "[signal]\nsource = schedule\ncycle_s = 60\nwalk_start_s = 50\nwalk_end_s = 55\n"
+      "[zone:road]\nkind = carriageway\npolygon = 0,100;320,100;320,200;0,200\n"
+      "[tracker]\nmin_hits = 1\n[detector]\nevery_n_frames = 1\n[evidence]\ndb = %s\n",
+      db);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static GstBuffer *
+frame_with_detection (int i, double y)
+{
+  GstBuffer *buf = gst_buffer_new_and_alloc (320 * 240 * 3);
+  gst_buffer_memset (buf, 0, 0x80, 320 * 240 * 3);
+  GST_BUFFER_PTS (buf) = i * GST_SECOND / 10;
+  GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
+  struct cw_frame_info fi = {i + 1, i / 10.0, TRUE};
+  cw_frame_info_set (buf, &fi);
+  cw_person_add (buf, 150, y, 20, 50, -1, gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, 1.0, NULL));
+  return buf;
+}
+
+static void
+track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
+  g_autofree char *cfg = write_config (dir);
+  g_autofree char *launch = g_strdup_printf ("cwtrack config=%s ! cwzones config=%s ! cwliveness config=%s ! "
+                                             "cwevidence config=%s",
+                                             cfg, cfg, cfg, cfg);
+  GstHarness *h = gst_harness_new_parse (launch);
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=BGR,width=320,height=240,framerate=10/1");
+  int candidates = 0, tracked = 0;
+  for (int i = 0; i < 40; i++) {
+    /* walks down 3 px per frame: enters the road (y + 50 >= 100) at frame 18 */
+    GstBuffer *out = gst_harness_push_and_pull (h, frame_with_detection (i, 2 + 3.0 * i));
+    g_assert_nonnull (out);
+    g_autoptr (GPtrArray) people = cw_people (out);
+    for (guint k = 0; k < people->len; k++) {
+      GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, k);
+      tracked += m->id > 0;
+      if (gst_structure_has_field (cw_person_param (m), "candidate")) {
+        candidates++;
+        g_assert_cmpstr (gst_structure_get_string (cw_person_param (m), "candidate"), ==, "red_signal");
+        g_assert_nonnull (gst_structure_get_string (cw_person_param (m), "verdict"));
+      }
+    }
+    gst_buffer_unref (out);
+  }
+  g_assert_cmpint (tracked, >=, 35);
+  g_assert_cmpint (candidates, ==, 1);
+  gst_harness_teardown (h);
+  g_autofree char *cmd = g_strdup_printf ("sqlite3 '%s/evidence.db' 'SELECT COUNT(*) FROM packets' > '%s/n.txt'", dir, dir);
+  if (system (cmd) == 0) {
+    g_autofree char *n_path = g_build_filename (dir, "n.txt", NULL), *n = NULL;
+    g_file_get_contents (n_path, &n, NULL, NULL);
+    g_assert_cmpint (atoi (n), ==, 1);
+  }
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
+static void
+an_invalid_config_is_an_element_error_not_a_crash (void)
+{
+  GstElement *p = gst_parse_launch ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! "
+                                    "cwzones config=/nonexistent/site.ini ! fakesink",
+                                    NULL);
+  g_assert_nonnull (p);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_ERROR);
+  GError *err = NULL;
+  char *dbg = NULL;
+  gst_message_parse_error (m, &err, &dbg);
+  g_assert_error (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (dbg, "/nonexistent/site.ini"));
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (m);
+  gst_object_unref (bus);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+int
+main (int argc, char **argv)
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+  cw_plugin_register_static ();
+  cw_meta_register ();
+  g_test_add_func ("/elements/track_zones_and_evidence_elements_make_a_candidate_and_a_packet",
+                   track_zones_and_evidence_elements_make_a_candidate_and_a_packet);
+  g_test_add_func ("/elements/an_invalid_config_is_an_element_error_not_a_crash",
+                   an_invalid_config_is_an_element_error_not_a_crash);
+  return g_test_run ();
+}

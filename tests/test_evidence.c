@@ -1,0 +1,212 @@
+/* Evidence packets in a real SQLite file: hashes, chain, review, audit. */
+#include "evid_publication.h"
+#include "evid_recorder.h"
+#include "evid_store.h"
+#include "evid_verify.h"
+#include "hwcfg.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fixture {
+  char *dir, *db;
+  struct hwcfg *cfg;
+  struct evid_recorder *rec;
+  struct cv_image frame;
+};
+
+static void
+setup (struct fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("evidXXXXXX", NULL);
+  f->db = g_build_filename (f->dir, "var", "evidence.db", NULL);
+  g_autofree char *ini = g_build_filename (f->dir, "site.ini", NULL);
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t1\nname = Test Rd\n[camera:main]\nuri = file:///dev/null\n"
+                                           "[signal]\nsource = none\n[evidence]\ndb = %s\n"
+                                           "[mqtt]\ndisplays = east;west\n",
+                                           f->db);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  f->cfg = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  f->rec = evid_recorder_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  int w = 160, h = 120;
+  f->frame = (struct cv_image){g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
+  for (int i = 0; i < w * h * 3; i++)
+    f->frame.data[i] = (unsigned char) (i * 7);
+}
+
+static void
+teardown (struct fixture *f, gconstpointer data)
+{
+  evid_recorder_free (f->rec);
+  hwcfg_free (f->cfg);
+  g_free (f->frame.data);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+static char *
+record (struct fixture *f, const char *verdict)
+{
+  const double others[4] = {10, 10, 20, 50};
+  struct evid_candidate c = {.frame = 42, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3,
+                             .type = "red_signal", .bbox = {60, 30, 20, 60}, .has_ground = true,
+                             .ground_m = {1.5, -2.0}, .zone = "road", .entry_frame = 38,
+                             .signal_phase = "DONT_WALK", .signal_elapsed_s = 7.5, .signal_source = "schedule",
+                             .liveness_json = "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}", .verdict = verdict,
+                             .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1};
+  char *event = NULL;
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_recorder_record (f->rec, &c, NULL, &f->frame, &event, &err));
+  g_assert_no_error (err);
+  return event;
+}
+
+static int
+verify (struct fixture *f, char **report)
+{
+  size_t len;
+  FILE *out = open_memstream (report, &len);
+  int packets;
+  g_autoptr (GError) err = NULL;
+  int failures = evid_verify_store (evid_recorder_store (f->rec), out, &packets, &err);
+  fclose (out);
+  g_assert_no_error (err);
+  return failures;
+}
+
+static void
+sql (struct fixture *f, const char *stmt, gboolean expect_ok)
+{
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  int rc = sqlite3_exec (db, stmt, NULL, NULL, NULL);
+  if (expect_ok)
+    g_assert_cmpint (rc, ==, SQLITE_OK);
+  else
+    g_assert_cmpint (rc, !=, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+recorded_packets_verify_and_chain (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *e1 = record (f, "live");
+  g_autofree char *e2 = record (f, "uncertain");
+  g_assert_nonnull (strstr (e1, "\"decision\":\"violation\""));
+  g_assert_nonnull (strstr (e1, "\"signal\":{\"phase\":\"DONT_WALK\""));
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_autoptr (GPtrArray) rows = evid_store_list (evid_recorder_store (f->rec), NULL, NULL);
+  g_assert_cmpint (rows->len, ==, 2);
+  struct evid_packet_row *a = g_ptr_array_index (rows, 0), *b = g_ptr_array_index (rows, 1);
+  g_autofree char *link = g_strdup_printf ("\"prev_packet_sha256\":\"%s\"", a->json_sha256);
+  g_assert_nonnull (strstr (b->json, link));
+  g_assert_nonnull (strstr (b->json, "\"review_flag\":\"liveness_uncertain\""));
+  g_assert_cmpstr (a->review_state, ==, "pending");
+}
+
+static void
+altered_media_and_records_are_named_by_verify (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *e1 = record (f, "live");
+  g_autofree char *e2 = record (f, "live");
+  sql (f, "UPDATE media SET data = x'00' WHERE name = 'person_crop' AND rowid = (SELECT MIN(rowid) FROM media WHERE name = 'person_crop')", TRUE);
+  sql (f, "UPDATE packets SET json = replace(json, 'red_signal', 'outside_crosswalk') WHERE seq = 2", TRUE);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 2);
+  g_assert_nonnull (strstr (report, "media person_crop: sha256"));
+  g_assert_nonnull (strstr (report, "record altered"));
+}
+
+static void
+a_flat_candidate_is_kept_but_never_confirmable (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *event = record (f, "flat");
+  g_assert_nonnull (strstr (event, "\"decision\":\"rejected_flat\""));
+  g_autoptr (GPtrArray) rows = evid_store_list (evid_recorder_store (f->rec), "rejected_flat", NULL);
+  g_assert_cmpint (rows->len, ==, 1);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  GError *err = NULL;
+  g_assert_false (evid_store_review (evid_recorder_store (f->rec), r->id, "pending", "confirmed", "officer", NULL, NULL,
+                                     0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_clear_error (&err);
+}
+
+static void
+confirming_queues_evidence_and_every_display_with_blurred_image (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *event = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, "pending", NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_autoptr (GError) err = NULL;
+  GArray *msgs = evid_publication_build (st, r, f->cfg, &err);
+  g_assert_no_error (err);
+  g_assert_cmpint (msgs->len, ==, 3);
+  struct evid_outbox_msg *m = (struct evid_outbox_msg *) msgs->data;
+  g_assert_cmpstr (m[0].topic, ==, "crosswatch/t1/evidence");
+  g_assert_cmpstr (m[1].topic, ==, "crosswatch/t1/display/east");
+  g_assert_cmpstr (m[2].topic, ==, "crosswatch/t1/display/west");
+  g_assert_nonnull (strstr (g_bytes_get_data (m[1].payload, NULL), "\"faces_blurred\":true"));
+  g_assert_true (evid_store_review (st, r->id, "pending", "confirmed", "officer-7", NULL, m, (int) msgs->len, &err));
+  evid_publication_free (msgs);
+  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 3);
+  /* a second decision on the same packet is refused */
+  g_assert_false (evid_store_review (st, r->id, "pending", "rejected", "officer-8", "late", NULL, 0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_autoptr (GPtrArray) pending = evid_store_outbox_pending (st, 10, NULL);
+  struct evid_outbox_row *o = g_ptr_array_index (pending, 0);
+  g_assert_true (evid_store_outbox_mark_sent (st, o->id, NULL));
+  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 2);
+}
+
+static void
+audit_log_is_append_only_and_chained (struct fixture *f, gconstpointer data)
+{
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_assert_true (evid_store_audit (st, "officer-7", "view", "p1", NULL, NULL));
+  g_assert_true (evid_store_audit (st, "officer-7", "view", "p2", "second look", NULL));
+  g_assert_true (evid_store_verify_audit (st, NULL));
+  sql (f, "UPDATE audit_log SET actor = 'someone-else'", FALSE);
+  sql (f, "DELETE FROM audit_log", FALSE);
+  /* someone who drops the triggers and edits is caught by the chain */
+  sql (f, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE seq = 1", TRUE);
+  GError *err = NULL;
+  g_assert_false (evid_store_verify_audit (st, &err));
+  g_assert_nonnull (strstr (err->message, "audit row 1: hash mismatch"));
+  g_clear_error (&err);
+}
+
+static void
+opening_a_store_in_an_unwritable_place_fails_cleanly (void)
+{
+  GError *err = NULL;
+  g_assert_null (evid_store_open ("/proc/crosswatch/evidence.db", &err));
+  g_assert_nonnull (err);
+  g_clear_error (&err);
+}
+
+#define ADD(name) g_test_add ("/evidence/" #name, struct fixture, NULL, setup, name, teardown)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  ADD (recorded_packets_verify_and_chain);
+  ADD (altered_media_and_records_are_named_by_verify);
+  ADD (a_flat_candidate_is_kept_but_never_confirmable);
+  ADD (confirming_queues_evidence_and_every_display_with_blurred_image);
+  ADD (audit_log_is_append_only_and_chained);
+  g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
+                   opening_a_store_in_an_unwritable_place_fails_cleanly);
+  return g_test_run ();
+}

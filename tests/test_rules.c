@@ -1,0 +1,218 @@
+/* Rule edge cases on synthetic walks (10 fps, positions in pixels of the
+ * test site in configs/rules.ini, 10 px = 1 m). */
+#include "hwcfg.h"
+#include "zone_rules.h"
+
+#include <glib.h>
+
+#define FPS 10.0
+
+struct fixture {
+  struct hwcfg *cfg;
+  struct zone_rules *rules;
+  struct zone_signal *signal;
+};
+
+struct violation {
+  int frame, track_id, entry_frame;
+  enum zone_violation type;
+};
+
+static void
+setup (struct fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) err = NULL;
+  f->cfg = hwcfg_load (CW_TEST_CONFIGS "/rules.ini", &err);
+  g_assert_no_error (err);
+  f->rules = zone_rules_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  f->signal = zone_signal_create (&f->cfg->signal);
+  g_assert_nonnull (f->signal);
+}
+
+static void
+teardown (struct fixture *f, gconstpointer data)
+{
+  zone_rules_free (f->rules);
+  zone_signal_free (f->signal);
+  hwcfg_free (f->cfg);
+}
+
+/* Walks one person at X from Y0 to Y1 px in STEPS frames starting at FRAME
+ * (frame 1 is t = 0). Returns the violations seen (up to MAX). */
+static int
+walk (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
+      struct violation *out, int max)
+{
+  int n = 0;
+  for (int i = 0; i <= steps; i++, frame++) {
+    double t = (frame - 1) / FPS;
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, t, &sig);
+    struct zone_track_in in = {track, {x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps}};
+    struct zone_track_out o;
+    zone_rules_step (f->rules, frame, t, &sig, &in, 1, &o);
+    if (o.violation && n < max)
+      out[n++] = (struct violation){frame, track, o.entry_frame, o.type};
+  }
+  return n;
+}
+
+static int
+frame_at (double t)
+{
+  return (int) (t * FPS) + 1;
+}
+
+static void
+crossing_on_walk_in_the_crosswalk_is_legal (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  g_assert_cmpint (walk (f, 1, frame_at (2), 450, 50, 450, 250, 150, v, 4), ==, 0);
+}
+
+static void
+crossing_begun_on_dont_walk_is_one_red_violation (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  /* from y 50 to 250 over 200 frames: 1 px per frame, enters y=100 at step 50 */
+  int start = frame_at (30);
+  int n = walk (f, 1, start, 450, 50, 450, 250, 200, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  g_assert_cmpint (v[0].entry_frame, ==, start + 50);
+  g_assert_cmpint (v[0].frame, ==, start + 54); /* the 5th consecutive frame inside */
+}
+
+static void
+crossing_begun_on_walk_and_finished_on_clearance_is_legal (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  /* enters at t = 18 s (WALK), still on the road well into DONT_WALK */
+  g_assert_cmpint (walk (f, 1, frame_at (18) - 50, 450, 50, 450, 250, 2000, v, 4), ==, 0);
+}
+
+static void
+entering_within_the_red_grace_is_legal_and_after_it_is_not (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  /* DONT_WALK starts at 26 s; entering at 26.5 s is within the 1 s grace */
+  g_assert_cmpint (walk (f, 1, frame_at (26.5) - 50, 450, 50, 450, 250, 200, v, 4), ==, 0);
+  g_assert_cmpint (walk (f, 2, frame_at (27.5) - 50, 450, 50, 450, 250, 200, v, 4), ==, 1);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
+}
+
+static void
+crossing_outside_the_crosswalk_is_one_violation_on_any_phase (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int n = walk (f, 1, frame_at (2), 200, 50, 200, 250, 200, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+}
+
+static void
+stepping_off_the_kerb_on_walk_outside_the_crosswalk_is_legal (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int n = walk (f, 1, frame_at (2), 200, 90, 200, 103, 13, v, 4);
+  n += walk (f, 1, frame_at (3.4), 200, 103, 200, 103, 30, v + n, 4 - n);
+  n += walk (f, 1, frame_at (6.5), 200, 103, 200, 90, 13, v + n, 4 - n);
+  g_assert_cmpint (n, ==, 0);
+}
+
+static void
+a_new_crossing_after_leaving_the_road_is_a_new_violation (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int n = walk (f, 1, frame_at (30), 200, 50, 200, 250, 200, v, 4);
+  /* back across, once well clear of the road */
+  n += walk (f, 1, frame_at (30) + 201, 200, 250, 200, 50, 200, v + n, 4 - n);
+  g_assert_cmpint (n, ==, 2);
+}
+
+static void
+two_people_crossing_together_are_two_violations (struct fixture *f, gconstpointer data)
+{
+  int frame = frame_at (30), n = 0;
+  for (int i = 0; i <= 200; i++, frame++) {
+    double t = (frame - 1) / FPS;
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, t, &sig);
+    struct zone_track_in in[2] = {{1, {440, 50 + i}}, {2, {460, 50 + i}}};
+    struct zone_track_out o[2];
+    zone_rules_step (f->rules, frame, t, &sig, in, 2, o);
+    n += o[0].violation + o[1].violation;
+  }
+  g_assert_cmpint (n, ==, 2);
+}
+
+static void
+a_track_lost_mid_road_and_reacquired_is_one_violation (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int n = walk (f, 1, frame_at (30), 450, 50, 450, 150, 100, v, 4);
+  /* 2 s unseen (occlusion), then the same track id again mid-road */
+  n += walk (f, 1, frame_at (30) + 121, 450, 170, 450, 250, 80, v + n, 4 - n);
+  g_assert_cmpint (n, ==, 1);
+}
+
+static void
+ignore_zones_suppress_everything_inside (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  /* a "person" in the advert area, on red, outside the crosswalk */
+  g_assert_cmpint (walk (f, 1, frame_at (30), 850, 50, 850, 250, 200, v, 4), ==, 0);
+}
+
+static void
+a_track_first_seen_inside_enters_at_its_first_frame (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int start = frame_at (30);
+  int n = walk (f, 1, start, 450, 120, 450, 250, 130, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (v[0].entry_frame, ==, start);
+}
+
+static void
+schedule_phases_follow_the_cycle (void)
+{
+  struct hwcfg_signal s = {HWCFG_SIGNAL_SCHEDULE, 60, 0, 20, 6, 0, NULL};
+  struct zone_signal *sig = zone_signal_create (&s);
+  struct zone_signal_state st;
+  zone_signal_at (sig, 5, &st);
+  g_assert_cmpint (st.phase, ==, ZONE_PHASE_WALK);
+  g_assert_cmpfloat_with_epsilon (st.elapsed_s, 5, 1e-9);
+  zone_signal_at (sig, 21, &st);
+  g_assert_cmpint (st.phase, ==, ZONE_PHASE_CLEARANCE);
+  zone_signal_at (sig, 30, &st);
+  g_assert_cmpint (st.phase, ==, ZONE_PHASE_DONT_WALK);
+  g_assert_cmpfloat_with_epsilon (st.elapsed_s, 4, 1e-9);
+  zone_signal_at (sig, 65, &st); /* next cycle */
+  g_assert_cmpint (st.phase, ==, ZONE_PHASE_WALK);
+  zone_signal_free (sig);
+  s.walk_end_s = 58; /* walk + clearance beyond the cycle */
+  g_assert_null (zone_signal_create (&s));
+}
+
+#define ADD(name) g_test_add ("/rules/" #name, struct fixture, NULL, setup, name, teardown)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  ADD (crossing_on_walk_in_the_crosswalk_is_legal);
+  ADD (crossing_begun_on_dont_walk_is_one_red_violation);
+  ADD (crossing_begun_on_walk_and_finished_on_clearance_is_legal);
+  ADD (entering_within_the_red_grace_is_legal_and_after_it_is_not);
+  ADD (crossing_outside_the_crosswalk_is_one_violation_on_any_phase);
+  ADD (stepping_off_the_kerb_on_walk_outside_the_crosswalk_is_legal);
+  ADD (a_new_crossing_after_leaving_the_road_is_a_new_violation);
+  ADD (two_people_crossing_together_are_two_violations);
+  ADD (a_track_lost_mid_road_and_reacquired_is_one_violation);
+  ADD (ignore_zones_suppress_everything_inside);
+  ADD (a_track_first_seen_inside_enters_at_its_first_frame);
+  g_test_add_func ("/signal/schedule_phases_follow_the_cycle", schedule_phases_follow_the_cycle);
+  return g_test_run ();
+}

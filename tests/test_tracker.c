@@ -1,0 +1,223 @@
+#include "trk_assign.h"
+#include "trk_mot.h"
+#include "trk_tracker.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Brute force over all permutations of the columns: the reference. */
+static double
+best_cost (const double *c, int n, int row, int used, double acc)
+{
+  if (row == n)
+    return acc;
+  double best = INFINITY;
+  for (int j = 0; j < n; j++)
+    if (!(used & (1 << j)))
+      best = fmin (best, best_cost (c, n, row + 1, used | (1 << j), acc + c[row * n + j]));
+  return best;
+}
+
+static void
+assignment_should_be_optimal_on_random_matrices (void)
+{
+  GRand *rng = g_rand_new_with_seed (42);
+  for (int trial = 0; trial < 200; trial++) {
+    int n = 1 + trial % 7;
+    double c[49];
+    for (int i = 0; i < n * n; i++)
+      c[i] = g_rand_double_range (rng, 0, 10);
+    int match[7];
+    g_assert_cmpint (trk_assign_solve (c, n, n, match), ==, 0);
+    double total = 0;
+    int seen = 0;
+    for (int i = 0; i < n; i++) {
+      g_assert_cmpint (match[i], >=, 0);
+      g_assert_false (seen & (1 << match[i]));
+      seen |= 1 << match[i];
+      total += c[i * n + match[i]];
+    }
+    g_assert_cmpfloat_with_epsilon (total, best_cost (c, n, 0, 0, 0), 1e-9);
+  }
+  g_rand_free (rng);
+}
+
+static void
+assignment_should_beat_greedy_on_a_known_case (void)
+{
+  /* greedy takes (0,0)=1 then (1,1)=10: total 11; optimal is 2 + 3 = 5 */
+  const double c[4] = {1, 2, 3, 10};
+  int match[2];
+  g_assert_cmpint (trk_assign_solve (c, 2, 2, match), ==, 0);
+  g_assert_cmpint (match[0], ==, 1);
+  g_assert_cmpint (match[1], ==, 0);
+}
+
+static void
+assignment_should_handle_rectangular_matrices (void)
+{
+  const double wide[6] = {5, 1, 9, 2, 8, 1}; /* 2 rows x 3 cols */
+  int m2[2];
+  g_assert_cmpint (trk_assign_solve (wide, 2, 3, m2), ==, 0);
+  g_assert_cmpint (m2[0], ==, 1);
+  g_assert_cmpint (m2[1], ==, 2);
+  const double tall[6] = {5, 1, 9, 2, 8, 7}; /* 3 rows x 2 cols: [5 1] [9 2] [8 7] */
+  int m3[3];
+  g_assert_cmpint (trk_assign_solve (tall, 3, 2, m3), ==, 0);
+  g_assert_cmpint (m3[0], ==, 0); /* 5 + 2 = 7 beats every other pair of rows */
+  g_assert_cmpint (m3[1], ==, 1);
+  g_assert_cmpint (m3[2], ==, -1);
+  g_assert_cmpint (trk_assign_solve (NULL, 0, 0, NULL), ==, 0);
+  g_assert_cmpint (trk_assign_solve (NULL, -1, 2, m3), ==, -1);
+}
+
+static struct trk_tracker *
+new_tracker (void)
+{
+  struct trk_params p = {0.3, 3, 5};
+  return trk_tracker_create (&p);
+}
+
+static void
+tracker_should_keep_one_id_for_a_walking_person (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  int id = -1;
+  for (int f = 0; f < 100; f++) {
+    struct trk_detection d = {{100 + 3.0 * f, 200 + 0.5 * f, 30, 80}, 1};
+    g_assert_cmpint (trk_tracker_step (t, &d, 1, true), ==, 0);
+    const struct trk_track_out *o;
+    int n = trk_tracker_tracks (t, &o);
+    if (f >= 3) {
+      g_assert_cmpint (n, ==, 1);
+      if (id < 0)
+        id = o[0].id;
+      g_assert_cmpint (o[0].id, ==, id);
+      g_assert_cmpfloat (fabs (o[0].box.x - d.box.x), <, 3);
+    }
+  }
+  trk_tracker_free (t);
+}
+
+static void
+tracker_should_coast_through_a_short_gap_and_predict_motion (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  const struct trk_track_out *o;
+  for (int f = 0; f < 20; f++) {
+    struct trk_detection d = {{100 + 5.0 * f, 200, 30, 80}, 1};
+    trk_tracker_step (t, &d, 1, true);
+  }
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+  int id = o[0].id;
+  for (int f = 20; f < 23; f++) /* occluded: no detection */
+    trk_tracker_step (t, NULL, 0, true);
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 0); /* unmatched tracks are not reported */
+  struct trk_detection d = {{100 + 5.0 * 23, 200, 30, 80}, 1};
+  trk_tracker_step (t, &d, 1, true);
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+  g_assert_cmpint (o[0].id, ==, id); /* the velocity carried the box to the new position */
+  trk_tracker_free (t);
+}
+
+static void
+tracker_should_predict_without_aging_on_skipped_frames (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  const struct trk_track_out *o;
+  for (int f = 0; f < 10; f++) {
+    struct trk_detection d = {{100 + 4.0 * f, 200, 30, 80}, 1};
+    trk_tracker_step (t, &d, 1, true);
+  }
+  for (int f = 10; f < 30; f++) /* 20 frames the detector skipped: max_age is 5 */
+    trk_tracker_step (t, NULL, 0, false);
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+  g_assert_cmpfloat (fabs (o[0].box.x - (100 + 4.0 * 29)), <, 8);
+  g_assert_cmpint (trk_tracker_step (t, NULL, 1, false), ==, -1); /* detections on a skipped frame */
+  trk_tracker_free (t);
+}
+
+static void
+tracker_should_keep_two_crossing_people_apart (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  int id_left = -1;
+  for (int f = 0; f < 60; f++) {
+    struct trk_detection d[2] = {{{100 + 4.0 * f, 200, 30, 80}, 1}, {{340 - 4.0 * f, 260, 30, 80}, 1}};
+    trk_tracker_step (t, d, 2, true);
+    const struct trk_track_out *o;
+    int n = trk_tracker_tracks (t, &o);
+    for (int i = 0; i < n; i++) {
+      if (fabs (o[i].box.y - 200) < 10) {
+        if (id_left < 0)
+          id_left = o[i].id;
+        g_assert_cmpint (o[i].id, ==, id_left);
+      }
+    }
+  }
+  trk_tracker_free (t);
+}
+
+static void
+tracker_should_refuse_bad_parameters (void)
+{
+  struct trk_params p = {0, 3, 5};
+  g_assert_null (trk_tracker_create (&p));
+  p = (struct trk_params){0.3, 0, 5};
+  g_assert_null (trk_tracker_create (&p));
+  g_assert_null (trk_tracker_create (NULL));
+  trk_tracker_free (NULL);
+}
+
+static void
+mot_reader_should_skip_bad_lines_naming_them (void)
+{
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("detXXXXXX.txt", &path, NULL);
+  const char *text = "1,-1,10,20,30,40,0.9,-1,-1,-1\n"
+                     "2,-1,abc,20,30,40,0.9\n"
+                     "3,-1,10,20\n"
+                     "\n"
+                     "4,-1,10,20,-5,40,0.9\n"
+                     "5,-1,11,21,31,41,0.8,-1,-1,-1\r\n";
+  g_assert_cmpint (write (fd, text, strlen (text)), ==, (int) strlen (text));
+  close (fd);
+  char *report = NULL;
+  size_t report_len = 0;
+  FILE *errors = open_memstream (&report, &report_len);
+  struct trk_mot_file f;
+  g_assert_cmpint (trk_mot_read (path, &f, errors), ==, 0);
+  fclose (errors);
+  g_assert_cmpint (f.n_rows, ==, 2);
+  g_assert_cmpint (f.rows[1].frame, ==, 5);
+  g_assert_cmpfloat_with_epsilon (f.rows[1].box.h, 41, 1e-9);
+  g_assert_nonnull (strstr (report, ":2: a field is not a number"));
+  g_assert_nonnull (strstr (report, ":3: fewer than 7 fields"));
+  g_assert_nonnull (strstr (report, ":5: box width and height must be positive"));
+  trk_mot_clear (&f);
+  free (report);
+  g_unlink (path);
+  g_assert_cmpint (trk_mot_read ("/nonexistent/det.txt", &f, NULL), ==, -1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/assign/should_be_optimal_on_random_matrices", assignment_should_be_optimal_on_random_matrices);
+  g_test_add_func ("/assign/should_beat_greedy_on_a_known_case", assignment_should_beat_greedy_on_a_known_case);
+  g_test_add_func ("/assign/should_handle_rectangular_matrices", assignment_should_handle_rectangular_matrices);
+  g_test_add_func ("/tracker/should_keep_one_id_for_a_walking_person", tracker_should_keep_one_id_for_a_walking_person);
+  g_test_add_func ("/tracker/should_coast_through_a_short_gap_and_predict_motion",
+                   tracker_should_coast_through_a_short_gap_and_predict_motion);
+  g_test_add_func ("/tracker/should_predict_without_aging_on_skipped_frames",
+                   tracker_should_predict_without_aging_on_skipped_frames);
+  g_test_add_func ("/tracker/should_keep_two_crossing_people_apart", tracker_should_keep_two_crossing_people_apart);
+  g_test_add_func ("/tracker/should_refuse_bad_parameters", tracker_should_refuse_bad_parameters);
+  g_test_add_func ("/mot/reader_should_skip_bad_lines_naming_them", mot_reader_should_skip_bad_lines_naming_them);
+  return g_test_run ();
+}

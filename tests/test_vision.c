@@ -1,0 +1,158 @@
+/* The OpenCV shim, from C: real data, bad input, no exception escaping. */
+#include "cv_shim.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+static struct cv_image
+gradient (int w, int h)
+{
+  struct cv_image img = {g_malloc ((size_t) w * h * 3), w, h, w * 3, 3};
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      unsigned char *p = img.data + y * img.stride + x * 3;
+      p[0] = (unsigned char) x;
+      p[1] = (unsigned char) y;
+      p[2] = (unsigned char) ((x * y) & 255);
+    }
+  return img;
+}
+
+static void
+jpeg_round_trip_should_keep_size_and_content (void)
+{
+  struct cv_image img = gradient (200, 100);
+  unsigned char *jpg = NULL, *px = NULL;
+  size_t len = 0;
+  g_assert_cmpint (cv_jpeg_encode (&img, 90, &jpg, &len), ==, CV_OK);
+  g_assert_cmpuint (len, >, 100);
+  g_assert_true (jpg[0] == 0xFF && jpg[1] == 0xD8); /* JPEG SOI */
+  int w, h, stride;
+  g_assert_cmpint (cv_decode_bgra (jpg, len, &px, &w, &h, &stride), ==, CV_OK);
+  g_assert_cmpint (w, ==, 200);
+  g_assert_cmpint (h, ==, 100);
+  /* pixel (150, 50) is close to the original after lossy coding */
+  g_assert_cmpint (abs (px[50 * stride + 150 * 4] - 150), <, 12);
+  cv_free (jpg);
+  cv_free (px);
+  g_free (img.data);
+}
+
+static void
+crop_should_be_clipped_to_the_image (void)
+{
+  struct cv_image img = gradient (100, 100);
+  unsigned char *jpg = NULL, *px = NULL;
+  size_t len;
+  int w, h, stride;
+  g_assert_cmpint (cv_jpeg_encode_crop (&img, 80, 80, 50, 50, 90, &jpg, &len), ==, CV_OK);
+  g_assert_cmpint (cv_decode_bgra (jpg, len, &px, &w, &h, &stride), ==, CV_OK);
+  g_assert_cmpint (w, ==, 20);
+  g_assert_cmpint (h, ==, 20);
+  cv_free (jpg);
+  cv_free (px);
+  g_assert_cmpint (cv_jpeg_encode_crop (&img, 200, 200, 10, 10, 90, &jpg, &len), ==, CV_ERR_INVALID);
+  g_free (img.data);
+}
+
+static void
+bad_input_should_return_errors_not_crash (void)
+{
+  unsigned char garbage[64] = {1, 2, 3};
+  unsigned char *px;
+  int w, h, stride;
+  g_assert_cmpint (cv_decode_bgra (garbage, sizeof garbage, &px, &w, &h, &stride), ==, CV_ERR_DECODE);
+  g_assert_cmpint (cv_decode_bgra (NULL, 0, &px, &w, &h, &stride), ==, CV_ERR_INVALID);
+  struct cv_image bad = {garbage, 10, 10, 5, 3}; /* stride too small */
+  unsigned char *jpg;
+  size_t len;
+  g_assert_cmpint (cv_jpeg_encode (&bad, 90, &jpg, &len), ==, CV_ERR_INVALID);
+  struct cv_people_params p = {1.0, 0, 1.05, 4};
+  struct cv_people_detector *det = NULL;
+  p.scale_step = 0.9;
+  g_assert_cmpint (cv_people_detector_create (&p, &det), ==, CV_ERR_INVALID);
+  g_assert_null (det);
+  cv_people_detector_destroy (NULL);
+}
+
+static void
+blur_should_flatten_detail_inside_the_region_only (void)
+{
+  struct cv_image img = gradient (100, 100);
+  /* a checkerboard in the region to blur */
+  for (int y = 20; y < 60; y++)
+    for (int x = 20; x < 60; x++)
+      memset (img.data + y * img.stride + x * 3, ((x / 2 + y / 2) & 1) ? 255 : 0, 3);
+  unsigned char outside = img.data[90 * img.stride + 90 * 3];
+  g_assert_cmpint (cv_blur_region (&img, 20, 20, 40, 40), ==, CV_OK);
+  int lo = 255, hi = 0;
+  for (int y = 30; y < 50; y++)
+    for (int x = 30; x < 50; x++) {
+      int v = img.data[y * img.stride + x * 3];
+      lo = MIN (lo, v);
+      hi = MAX (hi, v);
+    }
+  g_assert_cmpint (hi - lo, <, 80); /* the checkerboard (contrast 255) is gone */
+  g_assert_cmpint (img.data[90 * img.stride + 90 * 3], ==, outside);
+  g_free (img.data);
+}
+
+static void
+homography_fit_should_recover_a_known_mapping (void)
+{
+  const double src[] = {0, 0, 100, 0, 100, 100, 0, 100, 50, 30};
+  double dst[10], h[9], rms;
+  for (int i = 0; i < 5; i++) {
+    double x = src[2 * i], y = src[2 * i + 1], w = 0.001 * y + 1;
+    dst[2 * i] = (0.1 * x + 2) / w;
+    dst[2 * i + 1] = (0.2 * y - 1) / w;
+  }
+  g_assert_cmpint (cv_fit_homography (src, dst, 5, h, &rms), ==, CV_OK);
+  g_assert_cmpfloat (rms, <, 1e-6);
+  g_assert_cmpfloat_with_epsilon (h[7], 0.001, 1e-6);
+  const double line[] = {0, 0, 1, 1, 2, 2, 3, 3};
+  g_assert_cmpint (cv_fit_homography (line, line, 4, h, NULL), !=, CV_OK);
+}
+
+static void
+hog_should_report_no_people_in_a_plant_photo (void)
+{
+  /* the Middlebury aloe plant has no people: a real image, no detections */
+  gchar *data;
+  gsize len;
+  if (!g_file_get_contents ("/usr/share/doc/opencv-doc/examples/data/aloeL.jpg", &data, &len, NULL)) {
+    g_test_skip ("opencv-doc not installed");
+    return;
+  }
+  struct cv_image img = {0};
+  img.channels = 4;
+  g_assert_cmpint (cv_decode_bgra ((unsigned char *) data, len, &img.data, &img.width, &img.height, &img.stride), ==,
+                   CV_OK);
+  struct cv_people_params p = {1.0, 0.5, 1.05, 6};
+  struct cv_people_detector *det;
+  g_assert_cmpint (cv_people_detector_create (&p, &det), ==, CV_OK);
+  struct cv_box boxes[32];
+  int n = -1;
+  g_assert_cmpint (cv_people_detect (det, &img, boxes, 32, &n), ==, CV_OK);
+  g_assert_cmpint (n, ==, 0);
+  cv_people_detector_destroy (det);
+  cv_free (img.data);
+  g_free (data);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/vision/jpeg_round_trip_should_keep_size_and_content", jpeg_round_trip_should_keep_size_and_content);
+  g_test_add_func ("/vision/crop_should_be_clipped_to_the_image", crop_should_be_clipped_to_the_image);
+  g_test_add_func ("/vision/bad_input_should_return_errors_not_crash", bad_input_should_return_errors_not_crash);
+  g_test_add_func ("/vision/blur_should_flatten_detail_inside_the_region_only",
+                   blur_should_flatten_detail_inside_the_region_only);
+  g_test_add_func ("/vision/homography_fit_should_recover_a_known_mapping", homography_fit_should_recover_a_known_mapping);
+  g_test_add_func ("/vision/hog_should_report_no_people_in_a_plant_photo", hog_should_report_no_people_in_a_plant_photo);
+  return g_test_run ();
+}
