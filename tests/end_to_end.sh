@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The whole appliance on real footage: crosswatch run on vtest.avi through the
+# real GStreamer pipeline, packets in a real SQLite file, review, a real
+# mosquitto broker on a free loopback port (started and stopped here, by PID),
+# the display client rendering PNG screens whose QR codes decode to the case URL.
+set -u
+cw=$1 free_port=$2 src=$3 data=$4
+video="$data/vtest.avi"
+[ -r "$video" ] || { echo "FAIL: $video not readable"; exit 1; }
+for tool in mosquitto mosquitto_sub sqlite3 zbarimg; do
+  command -v $tool > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
+done
+
+tmp=$(mktemp -d)
+broker_pid= display_pid= sub_pid=
+cleanup() {
+  for pid in $display_pid $sub_pid $broker_pid; do kill "$pid" 2> /dev/null; done
+  wait 2> /dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+port=$("$free_port") || fail "no free port"
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$tmp/mosquitto.conf"
+mosquitto -c "$tmp/mosquitto.conf" > "$tmp/mosquitto.log" 2>&1 &
+broker_pid=$!
+for i in $(seq 50); do mosquitto_sub -p "$port" -t x -W 1 -C 1 2>&1 | grep -q refused || break; sleep 0.1; done
+
+sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
+    -e "s#^db = .*#db = $tmp/var/evidence.db#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
+sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
+    "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
+site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
+base=$(sed -n 's/^case_url_base = //p' "$tmp/display.ini")
+
+"$cw" check-config -c "$tmp/site.ini" || fail "example config does not validate"
+
+"$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
+display_pid=$!
+mosquitto_sub -p "$port" -q 1 -t "crosswatch/$site/evidence" -v > "$tmp/evidence.txt" 2>&1 &
+sub_pid=$!
+
+echo "== run on $video"
+"$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl" --tracks-out "$tmp/tracks.txt" 2> "$tmp/run.log"
+rc=$?
+cat "$tmp/run.log" | tail -3
+[ $rc -eq 0 ] || fail "run exited $rc"
+
+events=$(wc -l < "$tmp/events.jsonl")
+[ "$events" -ge 3 ] || fail "only $events events"
+bad=$(grep -vc '^{"event_id":"[^"]*","site":"'"$site"'","camera":"main","frame":[0-9]*,.*"decision":"\(violation\|rejected_flat\)".*}$' "$tmp/events.jsonl")
+[ "$bad" = 0 ] || fail "$bad event lines do not follow the events contract"
+grep -q '"type":"red_signal"' "$tmp/events.jsonl" || fail "no red_signal violation on the example schedule"
+awk -F, 'NF != 10 || $1 < 1 || $1 > 795 || $2 < 1 { bad++ } END { exit bad > 0 }' "$tmp/tracks.txt" ||
+  fail "tracks file is not MOT format"
+[ "$(cut -d, -f1 "$tmp/tracks.txt" | sort -un | wc -l)" -gt 600 ] || fail "tracks on too few frames"
+echo "events: $events, track rows: $(wc -l < "$tmp/tracks.txt")"
+
+packets=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM packets")
+[ "$packets" = "$events" ] || fail "$packets packets for $events events"
+[ "$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM media")" -ge $((3 * packets)) ] || fail "missing media"
+[ "$(sqlite3 "$tmp/var/evidence.db" "PRAGMA journal_mode")" = wal ] || fail "store not in WAL mode"
+"$cw" verify --db "$tmp/var/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "verify found failures"
+
+echo "== review"
+ids=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3)
+set -- $ids
+[ $# -eq 3 ] || fail "fewer than 3 pending packets"
+"$cw" review -c "$tmp/site.ini" --user officer-1 show "$1" > /dev/null || fail "show"
+"$cw" review -c "$tmp/site.ini" --user officer-1 confirm "$1" || fail "confirm $1"
+"$cw" review -c "$tmp/site.ini" --user officer-1 confirm "$2" || fail "confirm $2"
+"$cw" review -c "$tmp/site.ini" --user officer-1 reject "$3" 2> /dev/null && fail "reject without a reason accepted"
+"$cw" review -c "$tmp/site.ini" --user officer-1 reject "$3" --reason "shadow, not a person" || fail "reject"
+"$cw" review -c "$tmp/site.ini" --user officer-2 confirm "$3" 2> /dev/null && fail "a rejected packet was confirmed"
+audit=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'officer-%'")
+[ "$audit" = 4 ] || fail "$audit audit rows, expected 4 (show, 2 confirms, reject)"
+
+echo "== publish"
+"$cw" publish -c "$tmp/site.ini" --once --timeout 20 || fail "publish did not drain the outbox"
+for id in "$1" "$2"; do
+  for i in $(seq 100); do [ -f "$tmp/screens/$id.png" ] && break; sleep 0.1; done
+  [ -f "$tmp/screens/$id.png" ] || { cat "$tmp/display.log"; fail "no screen for $id"; }
+  qr=$(zbarimg -q --raw "$tmp/screens/$id.png" 2> /dev/null)
+  [ "$qr" = "$base$id" ] || fail "QR of $id decodes to '$qr', expected '$base$id'"
+  grep -q "\"packet_id\\\\\":\\\\\"$id\|$id" "$tmp/evidence.txt" || fail "evidence topic did not carry $id"
+done
+[ -f "$tmp/screens/$3.png" ] && fail "a rejected packet reached the display"
+online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 3)
+[ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
+
+echo "== clean shutdown on SIGINT"
+"$cw" run -c "$tmp/site.ini" --events-out "$tmp/events2.jsonl" 2> "$tmp/run2.log" &
+run_pid=$!
+sleep 8
+kill -INT $run_pid
+wait $run_pid
+rc=$?
+[ $rc -eq 0 ] || { cat "$tmp/run2.log"; fail "run stopped by SIGINT exited $rc"; }
+grep -q "stopping" "$tmp/run2.log" || fail "no clean-stop message"
+"$cw" verify --db "$tmp/var/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "verify after SIGINT"
+echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes"
