@@ -15,8 +15,8 @@ strip_inline_comment (char *line)
     p++;
   if (*p == '#' || *p == ';' || *p == '[')
     return; /* whole-line comment or group header: GLib handles those */
-  for (char *c = line + 1; *c; c++) {
-    if ((*c == ';' || *c == '#') && (c[-1] == ' ' || c[-1] == '\t')) {
+  for (char *c = line; *c; c++) {
+    if ((*c == ';' || *c == '#') && c > line && (c[-1] == ' ' || c[-1] == '\t')) {
       *c = '\0';
       break;
     }
