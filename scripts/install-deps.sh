@@ -11,7 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev
-  zbar-tools
+  zbar-tools bc time
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
