@@ -4,14 +4,6 @@
 
 #include <stdio.h>
 
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_stop (int sig)
-{
-  stop_requested = 1;
-}
-
 int
 cmd_display (int argc, char **argv)
 {
@@ -31,9 +23,8 @@ cmd_display (int argc, char **argv)
     fprintf (stderr, "%s\n", err->message);
     return 2;
   }
-  signal (SIGINT, on_stop);
-  signal (SIGTERM, on_stop);
-  int status = disp_client_run (cfg, &stop_requested);
+  volatile sig_atomic_t *stop_requested = cli_stop_on_signals ();
+  int status = disp_client_run (cfg, stop_requested);
   hwcfg_display_free (cfg);
   return status;
 }

@@ -7,14 +7,6 @@
 #include <signal.h>
 #include <stdio.h>
 
-static volatile sig_atomic_t stop_requested;
-
-static void
-on_stop (int sig)
-{
-  stop_requested = 1;
-}
-
 int
 cmd_publish (int argc, char **argv)
 {
@@ -44,11 +36,10 @@ cmd_publish (int argc, char **argv)
     fprintf (stderr, "crosswatch publish: %s\n", err->message);
     goto out;
   }
-  signal (SIGINT, on_stop);
-  signal (SIGTERM, on_stop);
+  volatile sig_atomic_t *stop_requested = cli_stop_on_signals ();
   gint64 deadline = g_get_monotonic_time () + (gint64) (timeout * G_USEC_PER_SEC);
   int pending = -1;
-  while (!stop_requested) {
+  while (!*stop_requested) {
     pending = evid_publisher_pump (pub, 100, &err);
     if (pending < 0) {
       fprintf (stderr, "crosswatch publish: %s\n", err->message);

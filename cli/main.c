@@ -47,6 +47,25 @@ cli_load_config (const char *path)
   return cfg;
 }
 
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop (int sig)
+{
+  stop_requested = 1;
+}
+
+volatile sig_atomic_t *
+cli_stop_on_signals (void)
+{
+  struct sigaction sa = {0};
+  sa.sa_handler = on_stop;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  return &stop_requested;
+}
+
 static void
 usage (FILE *f)
 {

@@ -2,6 +2,8 @@
 
 #include "cv_shim.h"
 
+#include "evid_json.h"
+
 #include <json-glib/json-glib.h>
 
 /* The head is the top fifth of a standing person's box; a margin covers
@@ -80,19 +82,16 @@ display_payload (JsonObject *pkt, GBytes *image, gboolean blurred)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, "show");
+  evid_json_string (b, "kind", "show");
   static const char *const MEMBERS[] = {"packet_id", "site", "site_name", "camera", "utc", "type", "zone",
                                         "signal", "bbox"};
   for (size_t i = 0; i < G_N_ELEMENTS (MEMBERS); i++)
     copy_member (b, pkt, MEMBERS[i]);
-  json_builder_set_member_name (b, "faces_blurred");
-  json_builder_add_boolean_value (b, blurred);
+  evid_json_bool (b, "faces_blurred", blurred);
   gsize len;
   const guchar *data = g_bytes_get_data (image, &len);
   g_autofree char *b64 = g_base64_encode (data, len);
-  json_builder_set_member_name (b, "image_jpeg_b64");
-  json_builder_add_string_value (b, b64);
+  evid_json_string (b, "image_jpeg_b64", b64);
   json_builder_end_object (b);
   return builder_bytes (b);
 }
@@ -106,10 +105,8 @@ evidence_payload (struct evid_store *st, const struct evid_packet_row *row, GErr
     return NULL;
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "packet");
-  json_builder_add_string_value (b, row->json); /* exactly the hashed text */
-  json_builder_set_member_name (b, "packet_sha256");
-  json_builder_add_string_value (b, row->json_sha256);
+  evid_json_string (b, "packet", row->json); /* exactly the hashed text */
+  evid_json_string (b, "packet_sha256", row->json_sha256);
   json_builder_set_member_name (b, "media");
   json_builder_begin_object (b);
   for (guint i = 0; i < names->len; i++) {

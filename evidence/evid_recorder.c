@@ -2,6 +2,8 @@
 
 #include "evid_hash.h"
 
+#include "evid_json.h"
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/timex.h>
@@ -99,12 +101,9 @@ add_clock (JsonBuilder *b)
   int state = adjtimex (&tx);
   json_builder_set_member_name (b, "clock");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "synced");
-  json_builder_add_boolean_value (b, state >= 0 && state != TIME_ERROR);
-  json_builder_set_member_name (b, "est_error_us");
-  json_builder_add_int_value (b, state >= 0 ? tx.esterror : -1);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, "adjtimex");
+  evid_json_bool (b, "synced", state >= 0 && state != TIME_ERROR);
+  evid_json_int (b, "est_error_us", state >= 0 ? tx.esterror : -1);
+  evid_json_string (b, "source", "adjtimex");
   json_builder_end_object (b);
 }
 
@@ -113,12 +112,9 @@ add_signal (JsonBuilder *b, const struct evid_candidate *c)
 {
   json_builder_set_member_name (b, "signal");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "phase");
-  json_builder_add_string_value (b, c->signal_phase);
-  json_builder_set_member_name (b, "elapsed_s");
-  json_builder_add_double_value (b, c->signal_elapsed_s);
-  json_builder_set_member_name (b, "source");
-  json_builder_add_string_value (b, c->signal_source);
+  evid_json_string (b, "phase", c->signal_phase);
+  evid_json_double (b, "elapsed_s", c->signal_elapsed_s);
+  evid_json_string (b, "source", c->signal_source);
   json_builder_end_object (b);
 }
 
@@ -127,22 +123,14 @@ static void
 add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_candidate *c,
             const char *event_id, const char *utc)
 {
-  json_builder_set_member_name (b, "event_id");
-  json_builder_add_string_value (b, event_id);
-  json_builder_set_member_name (b, "site");
-  json_builder_add_string_value (b, rec->site_id);
-  json_builder_set_member_name (b, "camera");
-  json_builder_add_string_value (b, rec->camera);
-  json_builder_set_member_name (b, "frame");
-  json_builder_add_int_value (b, c->frame);
-  json_builder_set_member_name (b, "pts_s");
-  json_builder_add_double_value (b, c->pts_s);
-  json_builder_set_member_name (b, "utc");
-  json_builder_add_string_value (b, utc);
-  json_builder_set_member_name (b, "track_id");
-  json_builder_add_int_value (b, c->track_id);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, c->type);
+  evid_json_string (b, "event_id", event_id);
+  evid_json_string (b, "site", rec->site_id);
+  evid_json_string (b, "camera", rec->camera);
+  evid_json_int (b, "frame", c->frame);
+  evid_json_double (b, "pts_s", c->pts_s);
+  evid_json_string (b, "utc", utc);
+  evid_json_int (b, "track_id", c->track_id);
+  evid_json_string (b, "type", c->type);
   add_doubles (b, "bbox", c->bbox, 4);
   double foot[2] = {c->bbox[0] + c->bbox[2] / 2, c->bbox[1] + c->bbox[3]};
   add_doubles (b, "foot_px", foot, 2);
@@ -152,12 +140,10 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
     json_builder_set_member_name (b, "ground_m");
     json_builder_add_null_value (b);
   }
-  json_builder_set_member_name (b, "zone");
-  json_builder_add_string_value (b, c->zone);
+  evid_json_string (b, "zone", c->zone);
   add_signal (b, c);
   add_raw (b, "liveness", c->liveness_json);
-  json_builder_set_member_name (b, "decision");
-  json_builder_add_string_value (b, strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : "violation");
+  evid_json_string (b, "decision", strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : "violation");
 }
 
 struct media_set {
@@ -208,26 +194,18 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "schema");
-  json_builder_add_string_value (b, EVID_SCHEMA);
-  json_builder_set_member_name (b, "packet_id");
-  json_builder_add_string_value (b, packet_id);
+  evid_json_string (b, "schema", EVID_SCHEMA);
+  evid_json_string (b, "packet_id", packet_id);
   add_common (b, rec, c, event_id, utc);
-  json_builder_set_member_name (b, "site_name");
-  json_builder_add_string_value (b, rec->site_name);
+  evid_json_string (b, "site_name", rec->site_name);
   double ll[2] = {rec->latitude, rec->longitude};
   add_doubles (b, "site_lat_lon", ll, 2);
-  json_builder_set_member_name (b, "device_id");
-  json_builder_add_string_value (b, rec->device_id);
-  json_builder_set_member_name (b, "firmware_version");
-  json_builder_add_string_value (b, CW_VERSION);
-  json_builder_set_member_name (b, "calibration_id");
-  json_builder_add_string_value (b, rec->calibration_id);
+  evid_json_string (b, "device_id", rec->device_id);
+  evid_json_string (b, "firmware_version", CW_VERSION);
+  evid_json_string (b, "calibration_id", rec->calibration_id);
   add_clock (b);
-  json_builder_set_member_name (b, "entry_frame");
-  json_builder_add_int_value (b, c->entry_frame);
-  json_builder_set_member_name (b, "elapsed_red_s");
-  json_builder_add_double_value (b, strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
+  evid_json_int (b, "entry_frame", c->entry_frame);
+  evid_json_double (b, "elapsed_red_s", strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
   add_raw (b, "track", c->track_json);
   json_builder_set_member_name (b, "others_bbox");
   json_builder_begin_array (b);
@@ -247,21 +225,15 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   json_builder_begin_array (b);
   for (int i = 0; i < m->n; i++) {
     json_builder_begin_object (b);
-    json_builder_set_member_name (b, "name");
-    json_builder_add_string_value (b, m->items[i].name);
-    json_builder_set_member_name (b, "mime");
-    json_builder_add_string_value (b, m->items[i].mime);
-    json_builder_set_member_name (b, "bytes");
-    json_builder_add_int_value (b, (gint64) m->items[i].len);
-    json_builder_set_member_name (b, "sha256");
-    json_builder_add_string_value (b, m->items[i].sha256);
+    evid_json_string (b, "name", m->items[i].name);
+    evid_json_string (b, "mime", m->items[i].mime);
+    evid_json_int (b, "bytes", (gint64) m->items[i].len);
+    evid_json_string (b, "sha256", m->items[i].sha256);
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "retention_until");
-  json_builder_add_string_value (b, retention);
-  json_builder_set_member_name (b, "prev_packet_sha256");
-  json_builder_add_string_value (b, prev_hash);
+  evid_json_string (b, "retention_until", retention);
+  evid_json_string (b, "prev_packet_sha256", prev_hash);
   json_builder_end_object (b);
   return to_text (b);
 }
@@ -299,8 +271,7 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   add_common (b, rec, cand, event_id, utc);
-  json_builder_set_member_name (b, "packet_id");
-  json_builder_add_string_value (b, packet_id);
+  evid_json_string (b, "packet_id", packet_id);
   json_builder_end_object (b);
   *out_event_json = to_text (b);
   ok = true;

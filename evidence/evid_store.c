@@ -202,7 +202,26 @@ fail:
   return false;
 }
 
-static struct evid_packet_row *
+/* Steps S to the end, turning each row into an element with ROW_FN.
+ * Finalizes S. NULL (ERROR set, naming WHAT) when a step fails. */
+static GPtrArray *
+collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite3_stmt *), GDestroyNotify free_fn,
+              const char *what, GError **error)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (free_fn);
+  int rc;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (rows, row_fn (s));
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE) {
+    g_ptr_array_unref (rows);
+    db_fail (st, error, what);
+    return NULL;
+  }
+  return rows;
+}
+
+static gpointer
 row_from (sqlite3_stmt *s)
 {
   struct evid_packet_row *r = g_new0 (struct evid_packet_row, 1);
@@ -247,17 +266,8 @@ evid_store_list (struct evid_store *st, const char *state, GError **error)
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, state, -1, SQLITE_STATIC);
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) evid_packet_row_free);
-  int rc;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    g_ptr_array_add (rows, row_from (s));
-  sqlite3_finalize (s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref (rows);
-    db_fail (st, error, "list packets");
-    return NULL;
-  }
-  return rows;
+  return collect_rows (st, s, row_from, (GDestroyNotify) evid_packet_row_free,
+                       "list packets", error);
 }
 
 struct evid_packet_row *
@@ -303,6 +313,12 @@ evid_store_media (struct evid_store *st, const char *packet_id, const char *name
   return b;
 }
 
+static gpointer
+first_column_text (sqlite3_stmt *s)
+{
+  return g_strdup ((const char *) sqlite3_column_text (s, 0));
+}
+
 GPtrArray *
 evid_store_media_names (struct evid_store *st, const char *packet_id, GError **error)
 {
@@ -310,17 +326,7 @@ evid_store_media_names (struct evid_store *st, const char *packet_id, GError **e
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  int rc;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
-    g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (s, 0)));
-  sqlite3_finalize (s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref (names);
-    db_fail (st, error, "list media");
-    return NULL;
-  }
-  return names;
+  return collect_rows (st, s, first_column_text, g_free, "list media", error);
 }
 
 /* ---- audit log ---- */
@@ -490,6 +496,18 @@ outbox_row_free (struct evid_outbox_row *r)
   g_free (r);
 }
 
+static gpointer
+outbox_row_from (sqlite3_stmt *s)
+{
+  struct evid_outbox_row *r = g_new0 (struct evid_outbox_row, 1);
+  r->id = sqlite3_column_int64 (s, 0);
+  r->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  r->topic = g_strdup ((const char *) sqlite3_column_text (s, 2));
+  r->payload = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
+  r->retain = sqlite3_column_int (s, 4) != 0;
+  return r;
+}
+
 GPtrArray *
 evid_store_outbox_pending (struct evid_store *st, int limit, GError **error)
 {
@@ -500,24 +518,7 @@ evid_store_outbox_pending (struct evid_store *st, int limit, GError **error)
   if (!s)
     return NULL;
   sqlite3_bind_int (s, 1, limit);
-  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) outbox_row_free);
-  int rc;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
-    struct evid_outbox_row *r = g_new0 (struct evid_outbox_row, 1);
-    r->id = sqlite3_column_int64 (s, 0);
-    r->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 1));
-    r->topic = g_strdup ((const char *) sqlite3_column_text (s, 2));
-    r->payload = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
-    r->retain = sqlite3_column_int (s, 4) != 0;
-    g_ptr_array_add (rows, r);
-  }
-  sqlite3_finalize (s);
-  if (rc != SQLITE_DONE) {
-    g_ptr_array_unref (rows);
-    db_fail (st, error, "read outbox");
-    return NULL;
-  }
-  return rows;
+  return collect_rows (st, s, outbox_row_from, (GDestroyNotify) outbox_row_free, "read outbox", error);
 }
 
 bool

@@ -68,6 +68,17 @@ cw_person_param (GstVideoRegionOfInterestMeta *m)
   return gst_video_region_of_interest_meta_get_param (m, CW_PERSON_PARAM);
 }
 
+void
+cw_person_box (GstVideoRegionOfInterestMeta *m, double out_box[4])
+{
+  out_box[0] = m->x;
+  out_box[1] = m->y;
+  out_box[2] = m->w;
+  out_box[3] = m->h;
+  gst_structure_get (cw_person_param (m), "x", G_TYPE_DOUBLE, &out_box[0], "y", G_TYPE_DOUBLE, &out_box[1], "w",
+                     G_TYPE_DOUBLE, &out_box[2], "h", G_TYPE_DOUBLE, &out_box[3], NULL);
+}
+
 static gboolean
 drop_person (GstBuffer *buf, GstMeta **meta, gpointer data)
 {

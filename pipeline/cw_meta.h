@@ -50,6 +50,9 @@ GPtrArray *cw_people (GstBuffer *buf);
 /* The param structure of a person box (never NULL for boxes made by cw_person_add). */
 GstStructure *cw_person_param (GstVideoRegionOfInterestMeta *m);
 
+/* The person's box at sub-pixel precision: x, y, w, h. */
+void cw_person_box (GstVideoRegionOfInterestMeta *m, double out_box[4]);
+
 /* Removes every person box from BUF. */
 void cw_people_clear (GstBuffer *buf);
 

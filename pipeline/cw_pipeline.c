@@ -3,6 +3,7 @@
 #include "evid_publisher.h"
 #include "gstcwelements.h"
 #include "hwcfg.h"
+#include "trk_mot.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -80,11 +81,10 @@ on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     g_hash_table_add (r->track_ids, GINT_TO_POINTER (m->id));
     if (!r->tracks)
       continue;
-    GstStructure *p = cw_person_param (m);
-    double x = m->x, y = m->y, w = m->w, h = m->h, score = 1;
-    gst_structure_get (p, "x", G_TYPE_DOUBLE, &x, "y", G_TYPE_DOUBLE, &y, "w", G_TYPE_DOUBLE, &w, "h", G_TYPE_DOUBLE,
-                       &h, "score", G_TYPE_DOUBLE, &score, NULL);
-    fprintf (r->tracks, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1\n", fi.frame, m->id, x, y, w, h, score);
+    double b[4], score = 1;
+    cw_person_box (m, b);
+    gst_structure_get_double (cw_person_param (m), "score", &score);
+    trk_mot_write_row (r->tracks, fi.frame, m->id, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
   }
   return GST_PAD_PROBE_OK;
 }

@@ -102,10 +102,7 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   c.utc_us = g_get_real_time ();
   c.track_id = m->id;
   c.type = gst_structure_get_string (p, "candidate");
-  c.bbox[0] = get_double (p, "x", m->x);
-  c.bbox[1] = get_double (p, "y", m->y);
-  c.bbox[2] = get_double (p, "w", m->w);
-  c.bbox[3] = get_double (p, "h", m->h);
+  cw_person_box (m, c.bbox);
   c.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &c.ground_m[0], "ground-y", G_TYPE_DOUBLE,
                                     &c.ground_m[1], NULL);
   c.zone = gst_structure_get_string (p, "zone");
@@ -123,7 +120,8 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
     GstVideoRegionOfInterestMeta *o = g_ptr_array_index (people, i);
     if (o == m)
       continue;
-    double box[4] = {o->x, o->y, o->w, o->h};
+    double box[4];
+    cw_person_box (o, box);
     g_array_append_vals (others, box, 4);
   }
   c.others = (const double *) others->data;

@@ -57,10 +57,10 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
   g_array_set_size (self->dets, 0);
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    GstStructure *p = cw_person_param (m);
-    struct trk_detection d = {{m->x, m->y, m->w, m->h}, 0};
-    gst_structure_get (p, "x", G_TYPE_DOUBLE, &d.box.x, "y", G_TYPE_DOUBLE, &d.box.y, "w", G_TYPE_DOUBLE, &d.box.w,
-                       "h", G_TYPE_DOUBLE, &d.box.h, "score", G_TYPE_DOUBLE, &d.score, NULL);
+    double box[4];
+    cw_person_box (m, box);
+    struct trk_detection d = {{box[0], box[1], box[2], box[3]}, 0};
+    gst_structure_get_double (cw_person_param (m), "score", &d.score);
     g_array_append_val (self->dets, d);
   }
   cw_people_clear (frame->buffer);

@@ -82,11 +82,9 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
     if (m->id < 0)
       continue; /* untracked detection: rules need identities */
-    GstStructure *p = cw_person_param (m);
-    double x = m->x, y = m->y, w = m->w, h = m->h;
-    gst_structure_get (p, "x", G_TYPE_DOUBLE, &x, "y", G_TYPE_DOUBLE, &y, "w", G_TYPE_DOUBLE, &w, "h", G_TYPE_DOUBLE,
-                       &h, NULL);
-    struct zone_track_in in = {m->id, {x + w / 2, y + h}}; /* the foot point */
+    double b[4];
+    cw_person_box (m, b);
+    struct zone_track_in in = {m->id, {b[0] + b[2] / 2, b[1] + b[3]}}; /* the foot point */
     g_array_append_val (self->in, in);
   }
   g_array_set_size (self->out, self->in->len);
