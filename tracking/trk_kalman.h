@@ -21,6 +21,11 @@ struct trk_kalman {
   struct trk_kalman_axis axis[4]; /* cx, cy, w, h */
 };
 
+/* One coordinate and its velocity: x += v per frame. Q_POS and Q_VEL are
+ * the process noise variances, R the measurement variance. */
+void trk_kalman_axis_predict (struct trk_kalman_axis *a, double q_pos, double q_vel);
+void trk_kalman_axis_update (struct trk_kalman_axis *a, double z, double r);
+
 void trk_kalman_init (struct trk_kalman *kf, const struct trk_box *box);
 void trk_kalman_predict (struct trk_kalman *kf);
 void trk_kalman_update (struct trk_kalman *kf, const struct trk_box *box);

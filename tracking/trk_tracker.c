@@ -29,6 +29,12 @@ struct trk_tracker {
   size_t cost_cap, match_cap, used_cap, out_cap;
 };
 
+struct trk_params
+trk_params_default (void)
+{
+  return (struct trk_params){.iou_threshold = 0.3, .min_hits = 3, .max_age = 10};
+}
+
 struct trk_tracker *
 trk_tracker_create (const struct trk_params *params)
 {

@@ -31,6 +31,9 @@ struct trk_track_out {
   int hits;             /* matches in the track's life */
 };
 
+/* The documented defaults ([tracker] in hwcfg/README.md). */
+struct trk_params trk_params_default (void);
+
 struct trk_tracker;
 
 /* NULL when PARAMS are out of range. */

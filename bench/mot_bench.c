@@ -1,0 +1,196 @@
+/* The tracking benchmark: crosswatch's tracker and SORT (reference
+ * behaviour, in the same run) over every MOT15 sequence with detections,
+ * scored with the project's evaluator where ground truth exists.
+ *
+ * usage: mot_bench MOT15_DIR [REPEAT]
+ * Frames per second count tracking only (files are read before timing),
+ * over all sequences, REPEAT times (default 20) for a stable figure. */
+#include "trk_eval.h"
+#include "trk_mot.h"
+#include "trk_sort.h"
+#include "trk_tracker.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct seq {
+  char *name;
+  struct trk_mot_file det, gt;
+  gboolean has_gt;
+  int n_frames;
+};
+
+typedef int (*step_fn) (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out);
+
+static int
+ours_step (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out)
+{
+  if (trk_tracker_step (trk, d, n, true) != 0)
+    return -1;
+  return trk_tracker_tracks (trk, out);
+}
+
+static int
+sort_step (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out)
+{
+  return trk_sort_step (trk, d, n, out);
+}
+
+/* Runs one tracker over SEQ; fills RES (when not NULL) with its output. */
+static void
+run (const struct seq *s, void *trk, step_fn step, struct trk_mot_file *res)
+{
+  GArray *rows = res ? g_array_new (FALSE, FALSE, sizeof (struct trk_mot_row)) : NULL;
+  struct trk_detection *dets = g_new (struct trk_detection, s->det.n_rows + 1);
+  int k = 0;
+  for (int frame = 1; frame <= s->n_frames; frame++) {
+    int n = 0;
+    for (; k < s->det.n_rows && s->det.rows[k].frame == frame; k++)
+      dets[n++] = (struct trk_detection){s->det.rows[k].box, s->det.rows[k].score};
+    const struct trk_track_out *o;
+    int no = step (trk, dets, n, &o);
+    for (int i = 0; rows && i < no; i++) {
+      struct trk_mot_row r = {frame, o[i].id, o[i].box, 1, {-1, -1, -1}};
+      g_array_append_val (rows, r);
+    }
+  }
+  g_free (dets);
+  if (res) {
+    res->n_rows = (int) rows->len;
+    res->rows = (struct trk_mot_row *) g_array_free (rows, FALSE);
+  }
+}
+
+static void *
+new_ours (void)
+{
+  struct trk_params p = trk_params_default ();
+  return trk_tracker_create (&p);
+}
+
+static void *
+new_sort (void)
+{
+  return trk_sort_create (1, 3, 0.3);
+}
+
+static int
+by_frame (const void *a, const void *b)
+{
+  const struct trk_mot_row *x = a, *y = b;
+  return (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+static gboolean
+load (const char *root, const char *name, struct seq *s)
+{
+  g_autofree char *det = g_build_filename (root, name, "det", "det.txt", NULL);
+  g_autofree char *gt = g_build_filename (root, name, "gt", "gt.txt", NULL);
+  s->name = g_strdup (name);
+  if (trk_mot_read (det, &s->det, stderr) != 0)
+    return FALSE;
+  qsort (s->det.rows, s->det.n_rows, sizeof *s->det.rows, by_frame);
+  s->n_frames = s->det.n_rows ? s->det.rows[s->det.n_rows - 1].frame : 0;
+  s->has_gt = g_file_test (gt, G_FILE_TEST_EXISTS) && trk_mot_read (gt, &s->gt, stderr) == 0;
+  return TRUE;
+}
+
+static double
+time_all (struct seq *seqs, int n, void *(*make) (void), void (*destroy) (void *), step_fn step, int repeat,
+          long *out_frames)
+{
+  long frames = 0;
+  gint64 t0 = g_get_monotonic_time ();
+  for (int r = 0; r < repeat; r++)
+    for (int i = 0; i < n; i++) {
+      void *trk = make ();
+      run (&seqs[i], trk, step, NULL);
+      destroy (trk);
+      frames += seqs[i].n_frames;
+    }
+  *out_frames = frames;
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+static void
+free_ours (void *t)
+{
+  trk_tracker_free (t);
+}
+
+static void
+free_sort (void *t)
+{
+  trk_sort_free (t);
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 2) {
+    fprintf (stderr, "usage: %s MOT15_DIR [REPEAT]\n", argv[0]);
+    return 2;
+  }
+  int repeat = argc > 2 ? atoi (argv[2]) : 20;
+  GDir *dir = g_dir_open (argv[1], 0, NULL);
+  if (!dir) {
+    fprintf (stderr, "%s: cannot open\n", argv[1]);
+    return 1;
+  }
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *e;
+  while ((e = g_dir_read_name (dir))) {
+    g_autofree char *det = g_build_filename (argv[1], e, "det", "det.txt", NULL);
+    if (g_file_test (det, G_FILE_TEST_EXISTS))
+      g_ptr_array_add (names, g_strdup (e));
+  }
+  g_dir_close (dir);
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  struct seq *seqs = g_new0 (struct seq, names->len);
+  for (guint i = 0; i < names->len; i++)
+    if (!load (argv[1], g_ptr_array_index (names, i), &seqs[i]))
+      return 1;
+
+  struct trk_eval pooled_sort = {0}, pooled_ours = {0};
+  printf ("%-15s | %6s %6s %5s | %6s %6s %5s %6s %5s %5s %4s %4s %4s\n", "sequence", "SORT", "IDF1", "IDsw", "MOTA",
+          "IDF1", "IDsw", "MOTP", "FP", "FN", "MT", "ML", "Frag");
+  for (guint i = 0; i < names->len; i++) {
+    if (!seqs[i].has_gt)
+      continue;
+    struct trk_mot_file rs = {0}, ro = {0};
+    void *ts = new_sort (), *to = new_ours ();
+    run (&seqs[i], ts, sort_step, &rs);
+    run (&seqs[i], to, ours_step, &ro);
+    trk_sort_free (ts);
+    trk_tracker_free (to);
+    struct trk_eval es, eo;
+    trk_eval_sequence (&seqs[i].gt, &rs, 0.5, &es);
+    trk_eval_sequence (&seqs[i].gt, &ro, 0.5, &eo);
+    trk_eval_add (&pooled_sort, &es);
+    trk_eval_add (&pooled_ours, &eo);
+    printf ("%-15s | %6.1f %6.1f %5ld | %6.1f %6.1f %5ld %6.1f %5ld %5ld %4d %4d %4ld\n", seqs[i].name, es.mota, es.idf1,
+            es.idsw, eo.mota, eo.idf1, eo.idsw, eo.motp, eo.fp, eo.fn, eo.mt, eo.ml, eo.frag);
+    trk_mot_clear (&rs);
+    trk_mot_clear (&ro);
+  }
+  trk_eval_finish (&pooled_sort);
+  trk_eval_finish (&pooled_ours);
+  printf ("%-15s | %6.1f %6.1f %5ld | %6.1f %6.1f %5ld %6.1f %5ld %5ld %4d %4d %4ld\n", "pooled", pooled_sort.mota,
+          pooled_sort.idf1, pooled_sort.idsw, pooled_ours.mota, pooled_ours.idf1, pooled_ours.idsw, pooled_ours.motp,
+          pooled_ours.fp, pooled_ours.fn, pooled_ours.mt, pooled_ours.ml, pooled_ours.frag);
+
+  long fs, fo;
+  double ss = time_all (seqs, (int) names->len, new_sort, free_sort, sort_step, repeat, &fs);
+  double so = time_all (seqs, (int) names->len, new_ours, free_ours, ours_step, repeat, &fo);
+  printf ("\nspeed over all %u sequences (%ld frames x %d): crosswatch %.0f fps, SORT (C) %.0f fps, ratio %.2f\n",
+          names->len, fo / repeat, repeat, fo / so, fs / ss, (fo / so) / (fs / ss));
+  for (guint i = 0; i < names->len; i++) {
+    trk_mot_clear (&seqs[i].det);
+    trk_mot_clear (&seqs[i].gt);
+    g_free (seqs[i].name);
+  }
+  g_free (seqs);
+  g_ptr_array_unref (names);
+  return 0;
+}
