@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct seq {
   char *name;
@@ -62,11 +63,31 @@ run (const struct seq *s, void *trk, step_fn step, struct trk_mot_file *res)
   }
 }
 
+static struct trk_params params;
+
 static void *
 new_ours (void)
 {
-  struct trk_params p = trk_params_default ();
-  return trk_tracker_create (&p);
+  return trk_tracker_create (&params);
+}
+
+/* KEY=VALUE overrides of the tracker's parameters, for exploring them. */
+static gboolean
+override (const char *kv)
+{
+  double v;
+  char key[64];
+  if (sscanf (kv, "%63[a-z_]=%lf", key, &v) != 2)
+    return FALSE;
+#define SET(name)                                                                                                      \
+  if (!strcmp (key, #name)) {                                                                                          \
+    params.name = v;                                                                                                   \
+    return TRUE;                                                                                                       \
+  }
+  SET (iou_threshold) SET (min_hits) SET (max_age) SET (high_score) SET (low_score) SET (new_track_score)
+  SET (low_iou_threshold) SET (inertia) SET (delta_t) SET (reupdate) SET (relink_distance) SET (lost_distance) SET (buffer)
+#undef SET
+  return FALSE;
 }
 
 static void *
@@ -80,6 +101,12 @@ by_frame (const void *a, const void *b)
 {
   const struct trk_mot_row *x = a, *y = b;
   return (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+static int
+by_name (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
 }
 
 static gboolean
@@ -133,6 +160,16 @@ main (int argc, char **argv)
     return 2;
   }
   int repeat = argc > 2 ? atoi (argv[2]) : 20;
+  params = trk_params_default ();
+  for (int i = 3; i < argc; i++)
+    if (!override (argv[i])) {
+      fprintf (stderr, "unknown parameter '%s'\n", argv[i]);
+      return 2;
+    }
+  if (!trk_tracker_create (&params)) {
+    fprintf (stderr, "parameters out of range\n");
+    return 2;
+  }
   GDir *dir = g_dir_open (argv[1], 0, NULL);
   if (!dir) {
     fprintf (stderr, "%s: cannot open\n", argv[1]);
@@ -146,7 +183,7 @@ main (int argc, char **argv)
       g_ptr_array_add (names, g_strdup (e));
   }
   g_dir_close (dir);
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, by_name);
   struct seq *seqs = g_new0 (struct seq, names->len);
   for (guint i = 0; i < names->len; i++)
     if (!load (argv[1], g_ptr_array_index (names, i), &seqs[i]))
@@ -169,6 +206,8 @@ main (int argc, char **argv)
     trk_eval_sequence (&seqs[i].gt, &ro, 0.5, &eo);
     trk_eval_add (&pooled_sort, &es);
     trk_eval_add (&pooled_ours, &eo);
+    if (getenv ("CW_BENCH_SORT_DETAIL"))
+      printf ("  SORT %s: FP %ld FN %ld MOTP %.1f Frag %ld MT %d ML %d\n", seqs[i].name, es.fp, es.fn, es.motp, es.frag, es.mt, es.ml);
     printf ("%-15s | %6.1f %6.1f %5ld | %6.1f %6.1f %5ld %6.1f %5ld %5ld %4d %4d %4ld\n", seqs[i].name, es.mota, es.idf1,
             es.idsw, eo.mota, eo.idf1, eo.idsw, eo.motp, eo.fp, eo.fn, eo.mt, eo.ml, eo.frag);
     trk_mot_clear (&rs);

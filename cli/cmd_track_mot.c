@@ -1,66 +1,33 @@
+/* crosswatch track-mot — the tracker alone on MOT-format detections, with
+ * the parameters of a site config's [tracker] group (or the defaults). */
 #include "cli.h"
+#include "hwcfg.h"
+#include "trk_config.h"
 #include "trk_mot.h"
-#include "trk_tracker.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Defaults match [tracker] in hwcfg/README.md. */
-int
-cmd_track_mot (int argc, char **argv)
+static int
+by_frame (const void *a, const void *b)
 {
-  char *det = NULL, *out = NULL;
-  double min_score = -1e9, iou = 0.3;
-  int min_hits = 3, max_age = 10;
-  const GOptionEntry entries[] = {
-      {"det", 0, 0, G_OPTION_ARG_FILENAME, &det, "MOT-format detections", "det.txt"},
-      {"out", 0, 0, G_OPTION_ARG_FILENAME, &out, "results (default: standard output)", "res.txt"},
-      {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score, "drop detections below this score", "S"},
-      {"iou", 0, 0, G_OPTION_ARG_DOUBLE, &iou, "minimum IoU to associate (0.3)", "T"},
-      {"min-hits", 0, 0, G_OPTION_ARG_INT, &min_hits, "matches before a track is reported (3)", "N"},
-      {"max-age", 0, 0, G_OPTION_ARG_INT, &max_age, "frames a track survives unmatched (10)", "N"},
-      {NULL}};
-  if (!cli_parse ("track-mot", "--det det.txt [--out res.txt]", entries, &argc, &argv))
-    return 2;
-  int status = 1;
-  struct trk_mot_file in = {0};
-  struct trk_tracker *trk = NULL;
-  FILE *f = stdout;
-  if (!det) {
-    fprintf (stderr, "crosswatch track-mot: --det is required\n");
-    status = 2;
-    goto out;
-  }
-  struct trk_params p = {iou, min_hits, max_age};
-  trk = trk_tracker_create (&p);
-  if (!trk) {
-    fprintf (stderr, "crosswatch track-mot: tracker parameters out of range\n");
-    status = 2;
-    goto out;
-  }
-  if (trk_mot_read (det, &in, stderr) != 0)
-    goto out;
-  if (out && !(f = fopen (out, "w"))) {
-    perror (out);
-    goto out;
-  }
-  int last_frame = 0;
-  for (int i = 0; i < in.n_rows; i++)
-    last_frame = in.rows[i].frame > last_frame ? in.rows[i].frame : last_frame;
-  struct trk_detection *dets = malloc (sizeof *dets * (size_t) (in.n_rows + 1));
+  const struct trk_mot_row *x = a, *y = b;
+  return (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+static void
+track_all (struct trk_tracker *trk, struct trk_mot_file *in, double min_score, FILE *f)
+{
+  /* stable order by frame: a file need not be sorted */
+  qsort (in->rows, in->n_rows, sizeof *in->rows, by_frame);
+  int last_frame = in->n_rows ? in->rows[in->n_rows - 1].frame : 0;
+  struct trk_detection *dets = malloc (sizeof *dets * (size_t) (in->n_rows + 1));
   int k = 0;
   for (int frame = 1; frame <= last_frame; frame++) {
     int n = 0;
-    /* rows of a frame may be anywhere in the file, but usually in order */
-    for (; k < in.n_rows && in.rows[k].frame == frame; k++)
-      if (in.rows[k].score >= min_score)
-        dets[n++] = (struct trk_detection){in.rows[k].box, in.rows[k].score};
-    if (k < in.n_rows && in.rows[k].frame < frame) {
-      fprintf (stderr, "crosswatch track-mot: %s: frames are not in order (frame %d after %d)\n", det,
-               in.rows[k].frame, frame);
-      free (dets);
-      goto out;
-    }
+    for (; k < in->n_rows && in->rows[k].frame == frame; k++)
+      if (in->rows[k].score >= min_score)
+        dets[n++] = (struct trk_detection){in->rows[k].box, in->rows[k].score};
     trk_tracker_step (trk, dets, n, true);
     const struct trk_track_out *t;
     int nt = trk_tracker_tracks (trk, &t);
@@ -68,13 +35,54 @@ cmd_track_mot (int argc, char **argv)
       trk_mot_write_row (f, frame, t[i].id, &t[i].box, t[i].score);
   }
   free (dets);
+}
+
+int
+cmd_track_mot (int argc, char **argv)
+{
+  char *det = NULL, *out = NULL, *config = NULL;
+  double min_score = -1e9;
+  const GOptionEntry entries[] = {
+      {"det", 0, 0, G_OPTION_ARG_FILENAME, &det, "MOT-format detections", "det.txt"},
+      {"out", 0, 0, G_OPTION_ARG_FILENAME, &out, "results (default: standard output)", "res.txt"},
+      {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score, "drop detections below this score", "S"},
+      {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "take [tracker] parameters from a site config", "SITE.ini"},
+      {NULL}};
+  if (!cli_parse ("track-mot", "--det det.txt [--out res.txt] [--min-score S]", entries, &argc, &argv))
+    return 2;
+  int status = 2;
+  struct trk_mot_file in = {0};
+  struct trk_tracker *trk = NULL;
+  struct hwcfg *cfg = NULL;
+  FILE *f = stdout;
+  if (!det) {
+    fprintf (stderr, "crosswatch track-mot: --det is required\n");
+    goto out;
+  }
+  if (config && !(cfg = cli_load_config (config)))
+    goto out;
+  struct trk_params p = cfg ? trk_params_from_config (&cfg->tracker) : trk_params_default ();
+  if (!(trk = trk_tracker_create (&p))) {
+    fprintf (stderr, "crosswatch track-mot: [tracker] parameters out of range\n");
+    goto out;
+  }
+  status = 1;
+  if (trk_mot_read (det, &in, stderr) != 0)
+    goto out;
+  if (out && !(f = fopen (out, "w"))) {
+    perror (out);
+    goto out;
+  }
+  track_all (trk, &in, min_score, f);
   status = 0;
 out:
   if (f && f != stdout)
     fclose (f);
   trk_tracker_free (trk);
   trk_mot_clear (&in);
+  hwcfg_free (cfg);
   g_free (det);
   g_free (out);
+  g_free (config);
   return status;
 }

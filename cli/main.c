@@ -13,6 +13,7 @@ static const struct {
     {"run", cmd_run, "run the appliance on a camera (-c SITE.ini)"},
     {"check-config", cmd_check_config, "validate a site config"},
     {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},
+    {"eval-mot", cmd_eval_mot, "score MOT-format tracks against ground truth"},
     {"review", cmd_review, "list, show, confirm or reject evidence packets"},
     {"publish", cmd_publish, "send confirmed packets from the outbox to the broker"},
     {"display", cmd_display, "run a roadside display client (-c DISPLAY.ini)"},

@@ -18,9 +18,6 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 #define DEFAULT_DETECTOR_HIT_THRESHOLD 0.0
 #define DEFAULT_DETECTOR_MIN_SCORE 0.3
 #define DEFAULT_DETECTOR_EVERY_N 2
-#define DEFAULT_TRACKER_IOU 0.3
-#define DEFAULT_TRACKER_MIN_HITS 3
-#define DEFAULT_TRACKER_MAX_AGE 10
 #define DEFAULT_LIVE_MIN_SPEED 0.2
 #define DEFAULT_LIVE_MAX_SPEED 7.0
 #define DEFAULT_LIVE_MIN_DISPLACEMENT 0.5
@@ -161,7 +158,9 @@ static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "
 static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m", "red_grace_s", NULL};
 static const char *const DETECTOR_KEYS[] = {"backend", "upscale", "hit_threshold", "min_score",
                                             "every_n_frames", NULL};
-static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", NULL};
+static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", "high_score", "low_score",
+                                           "new_track_score", "low_iou_threshold", "inertia", "delta_t",
+                                           "reupdate", "buffer", "lost_distance", "relink_distance", NULL};
 static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
                                             "min_displacement_m", "window_s", NULL};
 static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", NULL};
@@ -427,9 +426,20 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
 
   if (g_key_file_has_group (p->kf, "tracker"))
     check_keys (p, "tracker", TRACKER_KEYS);
-  cfg->tracker.iou_threshold = get_double (p, "tracker", "iou_threshold", DEFAULT_TRACKER_IOU, 0.01, 1);
-  cfg->tracker.min_hits = get_int (p, "tracker", "min_hits", DEFAULT_TRACKER_MIN_HITS, 1, 100);
-  cfg->tracker.max_age = get_int (p, "tracker", "max_age", DEFAULT_TRACKER_MAX_AGE, 1, 1000);
+  struct hwcfg_tracker *t = &cfg->tracker;
+  t->iou_threshold = get_double (p, "tracker", "iou_threshold", NAN, 0.01, 1);
+  t->high_score = get_double (p, "tracker", "high_score", NAN, -100, 100);
+  t->low_score = get_double (p, "tracker", "low_score", NAN, -100, 100);
+  t->new_track_score = get_double (p, "tracker", "new_track_score", NAN, -100, 100);
+  t->low_iou_threshold = get_double (p, "tracker", "low_iou_threshold", NAN, 0.01, 1);
+  t->inertia = get_double (p, "tracker", "inertia", NAN, 0, 10);
+  t->buffer = get_double (p, "tracker", "buffer", NAN, 0, 2);
+  t->lost_distance = get_double (p, "tracker", "lost_distance", NAN, 0, 10);
+  t->relink_distance = get_double (p, "tracker", "relink_distance", NAN, 0, 10);
+  t->min_hits = get_int (p, "tracker", "min_hits", -1, 1, 100);
+  t->max_age = get_int (p, "tracker", "max_age", -1, 1, 1000);
+  t->delta_t = get_int (p, "tracker", "delta_t", -1, 1, 7);
+  t->reupdate = get_int (p, "tracker", "reupdate", -1, 0, 1);
 
   if (g_key_file_has_group (p->kf, "liveness"))
     check_keys (p, "liveness", LIVENESS_KEYS);

@@ -75,10 +75,13 @@ struct hwcfg_detector {
   int every_n_frames;       /* detect on 1 of N frames, track predicts between */
 };
 
+/* [tracker]: each value is NAN (doubles) or -1 (ints) when the file does
+ * not set it, meaning the tracker's own default (tracking/trk_tracker.h,
+ * documented in hwcfg/README.md). */
 struct hwcfg_tracker {
-  double iou_threshold;     /* minimum IoU for a detection to join a track */
-  int min_hits;             /* detections before a track is reported */
-  int max_age;              /* frames a track coasts without detection */
+  double iou_threshold, high_score, low_score, new_track_score, low_iou_threshold;
+  double inertia, buffer, lost_distance, relink_distance;
+  int min_hits, max_age, delta_t, reupdate;
 };
 
 struct hwcfg_liveness {

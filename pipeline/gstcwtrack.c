@@ -10,7 +10,7 @@
  */
 #include "gstcwelements.h"
 
-#include "trk_tracker.h"
+#include "trk_config.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_track_debug);
 #define GST_CAT_DEFAULT gst_cw_track_debug
@@ -28,7 +28,7 @@ static gboolean
 gst_cw_track_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
   GstCwTrack *self = GST_CW_TRACK (filter);
-  struct trk_params p = {cfg->tracker.iou_threshold, cfg->tracker.min_hits, cfg->tracker.max_age};
+  struct trk_params p = trk_params_from_config (&cfg->tracker);
   self->trk = trk_tracker_create (&p);
   if (!self->trk) {
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [tracker]: parameters out of range", cfg->path);

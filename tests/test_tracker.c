@@ -1,5 +1,6 @@
 #include "trk_assign.h"
 #include "trk_mot.h"
+#include "trk_sort.h"
 #include "trk_tracker.h"
 
 #include <glib.h>
@@ -78,7 +79,8 @@ assignment_should_handle_rectangular_matrices (void)
 static struct trk_tracker *
 new_tracker (void)
 {
-  struct trk_params p = {0.3, 3, 5};
+  struct trk_params p = trk_params_default ();
+  p.max_age = 5;
   return trk_tracker_create (&p);
 }
 
@@ -163,11 +165,74 @@ tracker_should_keep_two_crossing_people_apart (void)
 }
 
 static void
+weak_detections_continue_tracks_but_never_start_them (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  const struct trk_track_out *o;
+  for (int f = 0; f < 10; f++) {
+    struct trk_detection d[2] = {{{100 + 2.0 * f, 200, 30, 80}, f < 5 ? 0.9 : 0.3}, /* dips in confidence */
+                                 {{400, 200, 30, 80}, 0.3}};                          /* never confident */
+    trk_tracker_step (t, d, 2, true);
+  }
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+  g_assert_cmpfloat (fabs (o[0].box.x - 118), <, 3);
+  trk_tracker_free (t);
+}
+
+static void
+a_person_reappearing_off_the_prediction_keeps_the_id (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  const struct trk_track_out *o;
+  for (int f = 0; f < 10; f++) {
+    struct trk_detection d = {{100 + 5.0 * f, 200, 30, 80}, 0.9};
+    trk_tracker_step (t, &d, 1, true);
+  }
+  g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+  int id = o[0].id;
+  for (int f = 10; f < 14; f++)
+    trk_tracker_step (t, NULL, 0, true);
+  /* back after 4 frames, stopped short of the prediction (x 170 instead of
+   * 170 + 5 * 4) and a little lower: no overlap with the prediction */
+  for (int f = 14; f < 18; f++) {
+    struct trk_detection d = {{150 + 2.0 * (f - 14), 225, 30, 80}, 0.9};
+    trk_tracker_step (t, &d, 1, true);
+    g_assert_cmpint (trk_tracker_tracks (t, &o), ==, 1);
+    g_assert_cmpint (o[0].id, ==, id);
+  }
+  trk_tracker_free (t);
+}
+
+static void
+sort_reference_drops_a_track_after_one_missed_frame (void)
+{
+  struct trk_sort *s = trk_sort_create (1, 3, 0.3);
+  const struct trk_track_out *o;
+  int first = -1;
+  for (int f = 0; f < 20; f++) {
+    struct trk_detection d = {{100 + 2.0 * f, 200, 30, 80}, 1};
+    int n = (f == 10 || f == 11) ? trk_sort_step (s, NULL, 0, &o) : trk_sort_step (s, &d, 1, &o);
+    if (f == 5)
+      first = o[0].id;
+    if (f == 19)
+      g_assert_cmpint (o[0].id, !=, first); /* two missed frames exceed max_age 1: a new id */
+    g_assert_cmpint (n, <=, 1);
+  }
+  trk_sort_free (s);
+}
+
+static void
 tracker_should_refuse_bad_parameters (void)
 {
-  struct trk_params p = {0, 3, 5};
+  struct trk_params p = trk_params_default ();
+  p.iou_threshold = 0;
   g_assert_null (trk_tracker_create (&p));
-  p = (struct trk_params){0.3, 0, 5};
+  p = trk_params_default ();
+  p.min_hits = 0;
+  g_assert_null (trk_tracker_create (&p));
+  p = trk_params_default ();
+  p.low_score = 0.9;
+  p.high_score = 0.5;
   g_assert_null (trk_tracker_create (&p));
   g_assert_null (trk_tracker_create (NULL));
   trk_tracker_free (NULL);
@@ -218,6 +283,11 @@ main (int argc, char **argv)
                    tracker_should_predict_without_aging_on_skipped_frames);
   g_test_add_func ("/tracker/should_keep_two_crossing_people_apart", tracker_should_keep_two_crossing_people_apart);
   g_test_add_func ("/tracker/should_refuse_bad_parameters", tracker_should_refuse_bad_parameters);
+  g_test_add_func ("/tracker/weak_detections_continue_tracks_but_never_start_them",
+                   weak_detections_continue_tracks_but_never_start_them);
+  g_test_add_func ("/tracker/a_person_reappearing_off_the_prediction_keeps_the_id",
+                   a_person_reappearing_off_the_prediction_keeps_the_id);
+  g_test_add_func ("/sort/reference_drops_a_track_after_one_missed_frame", sort_reference_drops_a_track_after_one_missed_frame);
   g_test_add_func ("/mot/reader_should_skip_bad_lines_naming_them", mot_reader_should_skip_bad_lines_naming_them);
   return g_test_run ();
 }

@@ -4,6 +4,10 @@
 
 /* ByteTrack's weights: position noise 1/20 of the height, velocity 1/160. */
 static const double STD_POS = 1.0 / 20, STD_VEL = 1.0 / 160;
+/* A person's box size changes slowly, while detectors' box sizes jitter
+ * more than their centres: size measurements get 10x the variance. On
+ * MOT15 this alone raised pooled MOTA by about 1.5 points (bench/). */
+static const double SIZE_MEASUREMENT_VARIANCE = 10;
 
 static double
 height_of (const struct trk_kalman *kf)
@@ -70,7 +74,7 @@ trk_kalman_update (struct trk_kalman *kf, const struct trk_box *box)
   double z[4] = {box->x + box->w / 2, box->y + box->h / 2, box->w, box->h};
   double r = pow (STD_POS * height_of (kf), 2);
   for (int i = 0; i < 4; i++)
-    trk_kalman_axis_update (&kf->axis[i], z[i], r);
+    trk_kalman_axis_update (&kf->axis[i], z[i], i < 2 ? r : r * SIZE_MEASUREMENT_VARIANCE);
 }
 
 void
