@@ -14,6 +14,7 @@ int cmd_publish (int argc, char **argv);
 int cmd_display (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
 int cmd_eval_mot (int argc, char **argv);
+int cmd_calibrate (int argc, char **argv);
 
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */

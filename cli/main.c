@@ -12,6 +12,7 @@ static const struct {
 } COMMANDS[] = {
     {"run", cmd_run, "run the appliance on a camera (-c SITE.ini)"},
     {"check-config", cmd_check_config, "validate a site config"},
+    {"calibrate", cmd_calibrate, "fit the ground homography to surveyed point pairs"},
     {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},
     {"eval-mot", cmd_eval_mot, "score MOT-format tracks against ground truth"},
     {"review", cmd_review, "list, show, confirm or reject evidence packets"},

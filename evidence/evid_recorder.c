@@ -140,6 +140,10 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
     json_builder_set_member_name (b, "ground_m");
     json_builder_add_null_value (b);
   }
+  if (c->has_motion) {
+    evid_json_double (b, "ground_speed_mps", c->speed_mps);
+    evid_json_double (b, "heading_deg", c->heading_deg);
+  }
   evid_json_string (b, "zone", c->zone);
   add_signal (b, c);
   add_raw (b, "liveness", c->liveness_json);

@@ -22,6 +22,8 @@ struct evid_candidate {
   double bbox[4];           /* x, y, w, h in native pixels at the decision frame */
   bool has_ground;
   double ground_m[2];
+  bool has_motion;
+  double speed_mps, heading_deg; /* on the ground, over the last second */
   const char *zone;
   int entry_frame;
   const char *signal_phase; /* at entry */

@@ -2,6 +2,7 @@
 
 #include "cv_shim.h"
 #include "hwcfg_source.h"
+#include "zone_geom.h"
 
 #include <errno.h>
 #include <math.h>
@@ -154,7 +155,7 @@ static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "
 static const char *const CAMERA_KEYS[] = {"uri", "ground_homography", "ground_points", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
-                                          "clearance_s", "offset_s", "topic", NULL};
+                                          "clearance_s", "offset_s", "topic", "stale_s", NULL};
 static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m", "red_grace_s", NULL};
 static const char *const DETECTOR_KEYS[] = {"backend", "upscale", "hit_threshold", "min_score",
                                             "every_n_frames", NULL};
@@ -241,12 +242,13 @@ parse_ground_points (struct parse *p, const char *group, struct hwcfg_camera *ca
     report (p, group, "ground_points", "%d pairs given, at least 4 are needed", n);
     goto out;
   }
-  double rms;
-  if (cv_fit_homography ((double *) px->data, (double *) gm->data, n, cam->homography, &rms) != CV_OK) {
+  if (cv_fit_homography ((double *) px->data, (double *) gm->data, n, cam->homography, &cam->reprojection_rms_m) !=
+      CV_OK) {
     report (p, group, "ground_points", "cannot fit a homography: %s", cv_last_error ());
     goto out;
   }
   cam->has_homography = true;
+  cam->n_ground_points = n;
 out:
   g_array_free (px, TRUE);
   g_array_free (gm, TRUE);
@@ -335,6 +337,18 @@ parse_zone (struct parse *p, const char *group, struct hwcfg *cfg, struct hwcfg_
       report (p, group, "polygon", "has %d points, a polygon needs at least 3", z->n_points);
     if (z->n_points < 0)
       z->n_points = 0;
+    if (z->n_points >= 3 && zone_polygon_self_intersects ((const struct zone_pt *) z->polygon, z->n_points))
+      report (p, group, "polygon", "edges cross each other (self-intersecting); list the points in order around the zone");
+  }
+  const struct hwcfg_camera *cam = z->camera ? hwcfg_camera (cfg, z->camera) : NULL;
+  for (int k = 0; cam && cam->has_homography && k < z->n_points; k++) {
+    struct zone_pt g;
+    if (!zone_homography_apply (cam->homography, (struct zone_pt){z->polygon[k].x, z->polygon[k].y}, &g)) {
+      report (p, group, "polygon",
+              "point %d (%g,%g) maps behind the camera or beyond the horizon with [camera:%s]'s homography", k + 1,
+              z->polygon[k].x, z->polygon[k].y, cam->name);
+      break;
+    }
   }
 }
 
@@ -364,7 +378,9 @@ parse_signal (struct parse *p, struct hwcfg *cfg)
     s->topic = get_string (p, "signal", "topic", FALSE);
     if (!s->topic && cfg->site_id)
       s->topic = g_strdup_printf ("crosswatch/%s/signal/ped", cfg->site_id);
-    report (p, "signal", "source", "the mqtt signal source is not available in this version; use schedule or none");
+    s->stale_s = get_double (p, "signal", "stale_s", 3.0, 0.1, 3600);
+    if (!g_key_file_has_group (p->kf, "mqtt"))
+      report (p, "signal", "source", "mqtt needs an [mqtt] group naming the broker");
   }
   if (s->source != HWCFG_SIGNAL_SCHEDULE)
     return;

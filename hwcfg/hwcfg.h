@@ -45,6 +45,8 @@ struct hwcfg_camera {
   bool has_homography;
   double homography[9];     /* image pixel -> ground metres, row-major */
   char *calibration_id;     /* short hash of the homography, for packets */
+  int n_ground_points;      /* pairs the homography was fitted to (0: given directly) */
+  double reprojection_rms_m; /* fit error over those pairs, metres */
 };
 
 struct hwcfg_zone {
@@ -59,6 +61,7 @@ struct hwcfg_signal {
   enum hwcfg_signal_source source;
   double cycle_s, walk_start_s, walk_end_s, clearance_s, offset_s;
   char *topic;              /* mqtt source only */
+  double stale_s;           /* mqtt: no message for this long makes the phase UNKNOWN */
 };
 
 struct hwcfg_rules {

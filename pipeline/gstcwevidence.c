@@ -105,6 +105,8 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   cw_person_box (m, c.bbox);
   c.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &c.ground_m[0], "ground-y", G_TYPE_DOUBLE,
                                     &c.ground_m[1], NULL);
+  c.has_motion = gst_structure_get (p, "speed-mps", G_TYPE_DOUBLE, &c.speed_mps, "heading-deg", G_TYPE_DOUBLE,
+                                    &c.heading_deg, NULL);
   c.zone = gst_structure_get_string (p, "zone");
   gst_structure_get_int (p, "entry-frame", &c.entry_frame);
   c.signal_phase = gst_structure_get_string (p, "signal-phase");

@@ -29,11 +29,9 @@ static gboolean
 gst_cw_zones_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
   GstCwZones *self = GST_CW_ZONES (filter);
-  self->signal = zone_signal_create (&cfg->signal);
-  if (!self->signal) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [signal]: source not usable", cfg->path);
+  self->signal = zone_signal_create (&cfg->signal, cfg->mqtt.enabled ? &cfg->mqtt : NULL, error);
+  if (!self->signal)
     return FALSE;
-  }
   self->rules = zone_rules_create (cfg, camera, error);
   if (!self->rules)
     return FALSE;
@@ -62,8 +60,13 @@ annotate (GstStructure *p, const struct zone_track_out *o)
 {
   if (o->has_ground)
     gst_structure_set (p, "ground-x", G_TYPE_DOUBLE, o->ground_m.x, "ground-y", G_TYPE_DOUBLE, o->ground_m.y, NULL);
+  if (o->has_motion)
+    gst_structure_set (p, "speed-mps", G_TYPE_DOUBLE, o->speed_mps, "heading-deg", G_TYPE_DOUBLE, o->heading_deg,
+                       NULL);
   if (o->zone)
     gst_structure_set (p, "zone", G_TYPE_STRING, o->zone, NULL);
+  if (o->continued_from)
+    gst_structure_set (p, "continues-track", G_TYPE_INT, o->continued_from, NULL);
   if (!o->violation)
     return;
   gst_structure_set (p, "candidate", G_TYPE_STRING, zone_violation_name (o->type), "entry-frame", G_TYPE_INT,

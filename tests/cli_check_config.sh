@@ -31,5 +31,21 @@ printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rule
 "$cw" check-config -c "$tmp/does-not-exist.ini" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "does-not-exist.ini" "$tmp/out" || { echo "FAIL: missing file: exit $rc"; cat "$tmp/out"; fail=1; }
 
+# ground points: the fit and its reprojection error are reported
+printf '%s\nground_points = 0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>5.2,5\n[signal]\nsource = none\n' \
+  "$(printf '%s\n' "$base" | sed -n '1,4p')" > "$tmp/points.ini"
+"$cw" check-config -c "$tmp/points.ini" > "$tmp/out" 2>&1 || { echo "FAIL: ground_points config rejected"; cat "$tmp/out"; fail=1; }
+grep -q "fitted to 5 ground points, reprojection error 0.0[0-9][0-9] m RMS" "$tmp/out" ||
+  { echo "FAIL: no reprojection error reported"; cat "$tmp/out"; fail=1; }
+
+# calibrate prints a ground_homography line that check-config accepts
+"$cw" calibrate --points '0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10' > "$tmp/cal" || { echo "FAIL: calibrate"; fail=1; }
+line=$(grep '^ground_homography = ' "$tmp/cal")
+printf '%s\n%s\n[signal]\nsource = none\n' "$(printf '%s\n' "$base" | sed -n '1,4p')" "$line" > "$tmp/cal.ini"
+"$cw" check-config -c "$tmp/cal.ini" > "$tmp/out" 2>&1 || { echo "FAIL: calibrate output not accepted"; cat "$tmp/out"; fail=1; }
+"$cw" calibrate --points '0,0>0,0;1,1>1,1;2,2>2,2;3,3>3,3' > "$tmp/out" 2>&1 && { echo "FAIL: collinear points accepted"; fail=1; }
+"$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
+  { echo "FAIL: bad pair not named"; cat "$tmp/out"; fail=1; }
+
 [ $fail -eq 0 ] && echo "check-config: all cases as expected"
 exit $fail

@@ -138,6 +138,36 @@ singular_homography_should_be_refused (void)
 }
 
 static void
+self_intersecting_polygon_should_be_refused (void)
+{
+  g_autofree char *t = variant ("0,0;10,0;10,10", "0,0;10,10;10,0;0,10");
+  expect_error (t, "12: [zone:road] polygon: edges cross each other");
+}
+
+static void
+zone_mapping_behind_the_camera_should_be_refused (void)
+{
+  /* w = y - 100: points above image row 100 map behind the camera */
+  g_autofree char *t = variant ("uri = file:///dev/null", "uri = file:///dev/null\nground_homography = 1;0;0;0;1;0;0;1;-100");
+  expect_error (t, "13: [zone:road] polygon: point 1 (0,0) maps behind the camera");
+}
+
+static void
+mqtt_signal_needs_a_broker (void)
+{
+  g_autofree char *t = variant ("source = schedule\ncycle_s = 60\nwalk_start_s = 0\nwalk_end_s = 20",
+                                "source = mqtt\nstale_s = 2");
+  expect_error (t, "6: [signal] source: mqtt needs an [mqtt] group");
+  g_autofree char *ok = g_strconcat (t, "[mqtt]\nhost = 127.0.0.1\n", NULL);
+  struct hwcfg *cfg;
+  g_autofree char *msg = load_text (ok, &cfg, NULL);
+  g_assert_null (msg);
+  g_assert_cmpfloat (cfg->signal.stale_s, ==, 2);
+  g_assert_cmpstr (cfg->signal.topic, ==, "crosswatch/t1/signal/ped");
+  hwcfg_free (cfg);
+}
+
+static void
 ground_points_should_fit_a_homography (void)
 {
   g_autofree char *t = variant ("uri = file:///dev/null",
@@ -147,6 +177,8 @@ ground_points_should_fit_a_homography (void)
   g_assert_null (msg);
   g_assert_true (cfg->cameras[0].has_homography);
   g_assert_cmpfloat_with_epsilon (cfg->cameras[0].homography[0], 0.1, 1e-6);
+  g_assert_cmpint (cfg->cameras[0].n_ground_points, ==, 4);
+  g_assert_cmpfloat (cfg->cameras[0].reprojection_rms_m, <, 1e-6);
   hwcfg_free (cfg);
 }
 
@@ -205,6 +237,10 @@ main (int argc, char **argv)
   g_test_add_func ("/config/schedule_longer_than_its_cycle_should_be_refused",
                    schedule_longer_than_its_cycle_should_be_refused);
   g_test_add_func ("/config/singular_homography_should_be_refused", singular_homography_should_be_refused);
+  g_test_add_func ("/config/self_intersecting_polygon_should_be_refused", self_intersecting_polygon_should_be_refused);
+  g_test_add_func ("/config/zone_mapping_behind_the_camera_should_be_refused",
+                   zone_mapping_behind_the_camera_should_be_refused);
+  g_test_add_func ("/config/mqtt_signal_needs_a_broker", mqtt_signal_needs_a_broker);
   g_test_add_func ("/config/ground_points_should_fit_a_homography", ground_points_should_fit_a_homography);
   g_test_add_func ("/config/unknown_keys_and_several_errors_should_all_be_reported",
                    unknown_keys_and_several_errors_should_all_be_reported);

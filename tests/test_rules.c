@@ -26,7 +26,7 @@ setup (struct fixture *f, gconstpointer data)
   g_assert_no_error (err);
   f->rules = zone_rules_create (f->cfg, NULL, &err);
   g_assert_no_error (err);
-  f->signal = zone_signal_create (&f->cfg->signal);
+  f->signal = zone_signal_create (&f->cfg->signal, NULL, NULL);
   g_assert_nonnull (f->signal);
 }
 
@@ -81,7 +81,8 @@ crossing_begun_on_dont_walk_is_one_red_violation (struct fixture *f, gconstpoint
   g_assert_cmpint (n, ==, 1);
   g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
   g_assert_cmpint (v[0].entry_frame, ==, start + 50);
-  g_assert_cmpint (v[0].frame, ==, start + 54); /* the 5th consecutive frame inside */
+  /* 0.5 m (5 px) deep from step 55; the 5th consecutive deep frame decides */
+  g_assert_cmpint (v[0].frame, ==, start + 59);
 }
 
 static void
@@ -178,8 +179,8 @@ a_track_first_seen_inside_enters_at_its_first_frame (struct fixture *f, gconstpo
 static void
 schedule_phases_follow_the_cycle (void)
 {
-  struct hwcfg_signal s = {HWCFG_SIGNAL_SCHEDULE, 60, 0, 20, 6, 0, NULL};
-  struct zone_signal *sig = zone_signal_create (&s);
+  struct hwcfg_signal s = {HWCFG_SIGNAL_SCHEDULE, 60, 0, 20, 6, 0, NULL, 0};
+  struct zone_signal *sig = zone_signal_create (&s, NULL, NULL);
   struct zone_signal_state st;
   zone_signal_at (sig, 5, &st);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_WALK);
@@ -193,7 +194,10 @@ schedule_phases_follow_the_cycle (void)
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_WALK);
   zone_signal_free (sig);
   s.walk_end_s = 58; /* walk + clearance beyond the cycle */
-  g_assert_null (zone_signal_create (&s));
+  GError *err = NULL;
+  g_assert_null (zone_signal_create (&s, NULL, &err));
+  g_assert_nonnull (err);
+  g_clear_error (&err);
 }
 
 #define ADD(name) g_test_add ("/rules/" #name, struct fixture, NULL, setup, name, teardown)

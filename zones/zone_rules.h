@@ -1,15 +1,26 @@
 /* zone_rules — the violation rules of ARCHITECTURE.md on tracked foot points.
  *
- * Per track it keeps the crossing state: a crossing starts on the first of
- * min_inside_frames consecutive frames inside the carriageway (crosswalks are
- * part of it) and ends after min_inside_frames consecutive frames outside.
- * At most one violation is raised per person per crossing:
- *  - red_signal: the crossing began on steady DONT_WALK, red_grace_s or more
- *    after the change; raised when the crossing is established;
- *  - outside_crosswalk: min_inside_frames consecutive frames in the
- *    carriageway, outside every crosswalk, deeper than min_depth_m (ground
- *    metres from the carriageway's edge; needs the camera's homography).
- * Foot points inside an ignore zone are not observed at all.
+ * Per person (track) it keeps the crossing state:
+ *  - a crossing starts when the foot point has been inside the carriageway
+ *    (crosswalks are part of it) AND at least min_depth_m from its edge for
+ *    min_inside_frames consecutive frames; it is dated from the first frame
+ *    of the stay inside that led there (the step off the kerb), and the
+ *    signal phase of that moment is its phase. Stepping off the kerb less
+ *    than min_depth_m and back is therefore not a crossing.
+ *  - a crossing ends after min_inside_frames consecutive frames outside the
+ *    carriageway; only then can the same person start another one.
+ *  - at most one violation per crossing:
+ *    red_signal: the crossing began on steady DONT_WALK, red_grace_s or more
+ *    after the change (a crossing begun on WALK or CLEARANCE is legal however
+ *    long it lasts; UNKNOWN never raises it); raised when the crossing starts;
+ *    outside_crosswalk: min_inside_frames consecutive frames in the
+ *    carriageway, outside every crosswalk, deeper than min_depth_m.
+ *  - a track first seen mid-road, near where a crossing track was lost a
+ *    moment ago, is that person re-acquired: it continues that crossing
+ *    (one violation, not two).
+ * Depth is in ground metres from the carriageway's edge (camera homography);
+ * without one, depth is not tested. Foot points inside an ignore zone are
+ * not observed at all. Cost per frame: tracks x zones x polygon vertices.
  */
 #ifndef CW_ZONE_RULES_H
 #define CW_ZONE_RULES_H
@@ -36,8 +47,11 @@ struct zone_track_out {
   int track_id;
   bool has_ground;
   struct zone_pt ground_m;
+  bool has_motion;
+  double speed_mps, heading_deg; /* over the last second, on the ground */
   const char *zone;        /* name of the zone the foot point is in, or NULL */
   bool in_carriageway;
+  bool in_crossing;
   bool ignored;            /* inside an ignore zone */
   bool violation;          /* a rule became true in this frame */
   enum zone_violation type;
@@ -45,6 +59,7 @@ struct zone_track_out {
   double entry_t_s;
   struct zone_signal_state entry_signal; /* at entry */
   double depth_m;          /* into the carriageway; -1 without homography */
+  int continued_from;      /* track id whose crossing this continues, or 0 */
 };
 
 struct zone_rules;

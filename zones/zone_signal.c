@@ -1,37 +1,57 @@
 #include "zone_signal.h"
 
+#include "zone_signal_mqtt.h"
+
 #include <glib.h>
 #include <math.h>
 
 struct zone_signal {
   struct hwcfg_signal cfg; /* numbers only; topic not kept */
+  struct zone_signal_mqtt *mqtt;
 };
 
 struct zone_signal *
-zone_signal_create (const struct hwcfg_signal *cfg)
+zone_signal_create (const struct hwcfg_signal *cfg, const struct hwcfg_mqtt *mqtt, GError **error)
 {
-  if (!cfg || cfg->source == HWCFG_SIGNAL_MQTT)
-    return NULL;
+  g_return_val_if_fail (cfg != NULL, NULL);
   if (cfg->source == HWCFG_SIGNAL_SCHEDULE &&
       (cfg->cycle_s <= 0 || cfg->walk_end_s <= cfg->walk_start_s ||
-       cfg->walk_end_s + cfg->clearance_s > cfg->cycle_s))
+       cfg->walk_end_s + cfg->clearance_s > cfg->cycle_s)) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "[signal]: inconsistent schedule");
     return NULL;
+  }
   struct zone_signal *sig = g_new0 (struct zone_signal, 1);
   sig->cfg = *cfg;
   sig->cfg.topic = NULL;
+  if (cfg->source == HWCFG_SIGNAL_MQTT) {
+    sig->mqtt = mqtt ? zone_signal_mqtt_start (mqtt, cfg->topic, cfg->stale_s, error) : NULL;
+    if (!sig->mqtt) {
+      if (!mqtt)
+        g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "[signal]: source mqtt needs an [mqtt] broker");
+      g_free (sig);
+      return NULL;
+    }
+  }
   return sig;
 }
 
 void
 zone_signal_free (struct zone_signal *sig)
 {
+  if (!sig)
+    return;
+  zone_signal_mqtt_stop (sig->mqtt);
   g_free (sig);
 }
 
 void
-zone_signal_at (const struct zone_signal *sig, double t_s, struct zone_signal_state *out)
+zone_signal_at (struct zone_signal *sig, double t_s, struct zone_signal_state *out)
 {
   const struct hwcfg_signal *c = &sig->cfg;
+  if (c->source == HWCFG_SIGNAL_MQTT) {
+    zone_signal_mqtt_now (sig->mqtt, out);
+    return;
+  }
   if (c->source != HWCFG_SIGNAL_SCHEDULE) {
     *out = (struct zone_signal_state){ZONE_PHASE_UNKNOWN, 0, "none"};
     return;

@@ -13,18 +13,22 @@ enum zone_phase {
 
 struct zone_signal_state {
   enum zone_phase phase;
-  double elapsed_s;   /* since the phase began */
-  const char *source; /* "schedule", "none" */
+  double elapsed_s;   /* since the phase began (UNKNOWN: since the last message) */
+  const char *source; /* "schedule", "mqtt", "none" */
 };
 
 struct zone_signal;
 
-/* NULL when the source is not one this version implements. */
-struct zone_signal *zone_signal_create (const struct hwcfg_signal *cfg);
+/* The source [signal] names; MQTT (used by source = mqtt) is [mqtt].
+ * NULL with ERROR set when the schedule is inconsistent or the MQTT client
+ * cannot start (a broker that is down is not an error: it is retried). */
+struct zone_signal *zone_signal_create (const struct hwcfg_signal *cfg, const struct hwcfg_mqtt *mqtt,
+                                        GError **error);
 void zone_signal_free (struct zone_signal *sig);
 
-/* The phase T_S seconds after the first frame. */
-void zone_signal_at (const struct zone_signal *sig, double t_s, struct zone_signal_state *out);
+/* The phase T_S seconds after the first frame (schedule); the phase as last
+ * received (mqtt, T_S unused: the controller's messages are live). */
+void zone_signal_at (struct zone_signal *sig, double t_s, struct zone_signal_state *out);
 
 const char *zone_phase_name (enum zone_phase phase);
 

@@ -1,0 +1,389 @@
+/* The reference scenarios of the violation rules: people walking on the
+ * ground (metres), seen through a real camera's homography (the one fitted
+ * to PETS09-S2L1, i.e. the sample video), 10 frames per second.
+ *
+ * Ground layout: a 6 m wide road along X (Y from -8 to -2), a 3 m wide
+ * crosswalk across it (X from -7 to -4). Kerbs at Y = -8 and Y = -2.
+ * Signal: cycle 60 s, WALK 0-20 s, CLEARANCE 20-26 s, DONT_WALK 26-60 s.
+ * Rules: min_inside_frames 5, min_depth_m 0.5, red_grace_s 1.0. */
+#include "hwcfg.h"
+#include "zone_rules.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FPS 10.0
+#define WALKING 1.4 /* m/s */
+
+static const double H[9] = {0.0534514, -0.604125, 88.5766, -0.139304, -0.399811, 120.418, 0.00091748, 0.0196253, 1};
+static double H_INV[9];
+
+static void
+invert3 (const double m[9], double out[9])
+{
+  double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+               m[2] * (m[3] * m[7] - m[4] * m[6]);
+  out[0] = (m[4] * m[8] - m[5] * m[7]) / det;
+  out[1] = (m[2] * m[7] - m[1] * m[8]) / det;
+  out[2] = (m[1] * m[5] - m[2] * m[4]) / det;
+  out[3] = (m[5] * m[6] - m[3] * m[8]) / det;
+  out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
+  out[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+  out[6] = (m[3] * m[7] - m[4] * m[6]) / det;
+  out[7] = (m[1] * m[6] - m[0] * m[7]) / det;
+  out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+}
+
+static struct zone_pt
+to_image (double X, double Y)
+{
+  struct zone_pt px;
+  g_assert_true (zone_homography_apply (H_INV, (struct zone_pt){X, Y}, &px));
+  return px;
+}
+
+static void
+append_polygon (GString *s, const char *name, const char *kind, double x0, double y0, double x1, double y1)
+{
+  const double c[4][2] = {{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}};
+  g_string_append_printf (s, "[zone:%s]\nkind = %s\npolygon = ", name, kind);
+  for (int i = 0; i < 4; i++) {
+    struct zone_pt p = to_image (c[i][0], c[i][1]);
+    g_string_append_printf (s, "%s%.3f,%.3f", i ? ";" : "", p.x, p.y);
+  }
+  g_string_append (s, "\n");
+}
+
+struct fixture {
+  struct hwcfg *cfg;
+  struct zone_rules *rules;
+  struct zone_signal *signal;
+  char *path;
+};
+
+static void
+setup_with_source (struct fixture *f, const char *source)
+{
+  invert3 (H, H_INV);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "[site]\nid = scenario\n[camera:main]\nuri = file:///dev/null\n"
+                             "ground_homography = %.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g\n",
+                          H[0], H[1], H[2], H[3], H[4], H[5], H[6], H[7], H[8]);
+  g_string_append_printf (s, "[signal]\nsource = %s\n", source);
+  if (!g_strcmp0 (source, "schedule"))
+    g_string_append (s, "cycle_s = 60\nwalk_start_s = 0\nwalk_end_s = 20\nclearance_s = 6\n");
+  g_string_append (s, "[rules]\nmin_inside_frames = 5\nmin_depth_m = 0.5\nred_grace_s = 1.0\n");
+  append_polygon (s, "road", "carriageway", -14, -8, 2, -2);
+  append_polygon (s, "crosswalk", "crosswalk", -7, -8, -4, -2);
+  int fd = g_file_open_tmp ("scenarioXXXXXX.ini", &f->path, NULL);
+  close (fd);
+  g_assert_true (g_file_set_contents (f->path, s->str, -1, NULL));
+  g_string_free (s, TRUE);
+  g_autoptr (GError) err = NULL;
+  f->cfg = hwcfg_load (f->path, &err);
+  g_assert_no_error (err);
+  f->rules = zone_rules_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  f->signal = zone_signal_create (&f->cfg->signal, NULL, &err);
+  g_assert_no_error (err);
+}
+
+static void
+setup (struct fixture *f, gconstpointer data)
+{
+  setup_with_source (f, data ? data : "schedule");
+}
+
+static void
+teardown (struct fixture *f, gconstpointer data)
+{
+  zone_rules_free (f->rules);
+  zone_signal_free (f->signal);
+  hwcfg_free (f->cfg);
+  g_unlink (f->path);
+  g_free (f->path);
+}
+
+/* A walk along waypoints at a constant speed, starting at T0; optionally
+ * unseen between GAP_FROM and GAP_TO s, and re-acquired under ID_AFTER. */
+struct walker {
+  int id, id_after;
+  double t0, speed;
+  double pts[8][2];
+  double wait_s[8]; /* standing at waypoint i before walking on */
+  int n_pts;
+  double gap_from, gap_to;
+};
+
+/* Position at time T; FALSE before the start or after the end. */
+static gboolean
+position (const struct walker *w, double t, double *X, double *Y)
+{
+  double left = t - w->t0;
+  if (left < 0)
+    return FALSE;
+  for (int i = 0; i + 1 < w->n_pts; i++) {
+    if (left <= w->wait_s[i]) {
+      *X = w->pts[i][0];
+      *Y = w->pts[i][1];
+      return TRUE;
+    }
+    left -= w->wait_s[i];
+    double len = hypot (w->pts[i + 1][0] - w->pts[i][0], w->pts[i + 1][1] - w->pts[i][1]);
+    double dur = len / w->speed;
+    if (left <= dur) {
+      double f = dur > 0 ? left / dur : 0;
+      *X = w->pts[i][0] + f * (w->pts[i + 1][0] - w->pts[i][0]);
+      *Y = w->pts[i][1] + f * (w->pts[i + 1][1] - w->pts[i][1]);
+      return TRUE;
+    }
+    left -= dur;
+  }
+  return FALSE;
+}
+
+struct decision {
+  int track_id;
+  enum zone_violation type;
+  double t;
+  struct zone_signal_state entry_signal;
+};
+
+/* Runs the walkers from T_FROM to T_TO; returns the violations raised. */
+static GArray *
+run (struct fixture *f, const struct walker *w, int n, double t_from, double t_to)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (struct decision));
+  for (int frame = (int) (t_from * FPS) + 1; frame <= (int) (t_to * FPS) + 1; frame++) {
+    double t = (frame - 1) / FPS;
+    struct zone_track_in in[8];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      double X, Y;
+      if (!position (&w[i], t, &X, &Y) || (t >= w[i].gap_from && t < w[i].gap_to))
+        continue;
+      int id = w[i].id_after && t >= w[i].gap_to ? w[i].id_after : w[i].id;
+      in[k++] = (struct zone_track_in){id, to_image (X, Y)};
+    }
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, t, &sig);
+    struct zone_track_out o[8];
+    zone_rules_step (f->rules, frame, t, &sig, in, k, o);
+    for (int i = 0; i < k; i++)
+      if (o[i].violation) {
+        struct decision d = {o[i].track_id, o[i].type, t, o[i].entry_signal};
+        g_array_append_val (out, d);
+      }
+  }
+  return out;
+}
+
+/* Straight across the crosswalk (X = -5.5) from kerb to kerb, 1 m beyond each. */
+static struct walker
+across_crosswalk (int id, double t_enter)
+{
+  /* from Y = -9 (1 m before the near kerb) to Y = -1 */
+  struct walker w = {.id = id, .t0 = t_enter - 1 / WALKING, .speed = WALKING, .n_pts = 2};
+  w.pts[0][0] = w.pts[1][0] = -5.5;
+  w.pts[0][1] = -9;
+  w.pts[1][1] = -1;
+  return w;
+}
+
+static void
+start_on_walk_finish_on_clearance_is_legal (struct fixture *f, gconstpointer data)
+{
+  /* steps off at 17 s (WALK); 6 m at 1.4 m/s: reaches the far kerb at 21.3 s (CLEARANCE) */
+  struct walker w = across_crosswalk (1, 17);
+  g_autoptr (GArray) v = run (f, &w, 1, 15, 25);
+  g_assert_cmpuint (v->len, ==, 0);
+}
+
+static void
+start_on_clearance_is_legal (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 23);
+  g_autoptr (GArray) v = run (f, &w, 1, 20, 31);
+  g_assert_cmpuint (v->len, ==, 0);
+}
+
+static void
+enter_half_a_second_after_red_within_grace_is_legal (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 26.5);
+  g_autoptr (GArray) v = run (f, &w, 1, 24, 34);
+  g_assert_cmpuint (v->len, ==, 0);
+}
+
+static void
+enter_after_the_grace_is_one_red_signal_violation (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 27.5);
+  g_autoptr (GArray) v = run (f, &w, 1, 25, 36);
+  g_assert_cmpuint (v->len, ==, 1);
+  struct decision *d = &g_array_index (v, struct decision, 0);
+  g_assert_cmpint (d->type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  g_assert_cmpint (d->entry_signal.phase, ==, ZONE_PHASE_DONT_WALK);
+  /* dated from the step off the kerb: 1.5 s into DONT_WALK (one frame of slack) */
+  g_assert_cmpfloat (fabs (d->entry_signal.elapsed_s - 1.5), <=, 0.11);
+}
+
+static void
+step_off_the_kerb_0_3_m_and_back_is_not_a_violation (struct fixture *f, gconstpointer data)
+{
+  /* on red, outside the crosswalk (X = -10): 0.3 m into the road, stands
+   * there 3 s (waiting to cross), steps back onto the kerb */
+  struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 3, .wait_s = {0, 3}};
+  double pts[3][2] = {{-10, -9}, {-10, -7.7}, {-10, -9}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 29, 36);
+  g_assert_cmpuint (v->len, ==, 0);
+  /* the same 1 m in is a crossing begun on red */
+  struct walker deeper = w;
+  deeper.id = 2;
+  deeper.t0 = 40;
+  deeper.pts[1][1] = -7.0;
+  g_autoptr (GArray) v2 = run (f, &deeper, 1, 39, 46);
+  g_assert_cmpuint (v2->len, ==, 1);
+}
+
+static void
+cross_diagonally_partly_inside_the_crosswalk_is_outside_crosswalk (struct fixture *f, gconstpointer data)
+{
+  /* on WALK: enters the crosswalk at X = -5, drifts out of it (X < -7) mid-road */
+  struct walker w = {.id = 1, .t0 = 5, .speed = WALKING, .n_pts = 2};
+  double pts[2][2] = {{-5, -9}, {-10, -1}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 5, 15);
+  g_assert_cmpuint (v->len, ==, 1);
+  g_assert_cmpint (g_array_index (v, struct decision, 0).type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+}
+
+static void
+leaving_the_crosswalk_only_at_the_far_kerb_is_legal (struct fixture *f, gconstpointer data)
+{
+  /* on WALK: inside the crosswalk until 0.3 m from the far kerb, then steps aside */
+  struct walker w = {.id = 1, .t0 = 5, .speed = WALKING, .n_pts = 3};
+  double pts[3][2] = {{-6, -9}, {-6.8, -2.3}, {-8, -1}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 5, 15);
+  g_assert_cmpuint (v->len, ==, 0);
+}
+
+static void
+cross_diagonally_on_red_is_one_violation_not_two (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 2};
+  double pts[2][2] = {{-5, -9}, {-10, -1}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 30, 40);
+  g_assert_cmpuint (v->len, ==, 1);
+  g_assert_cmpint (g_array_index (v, struct decision, 0).type, ==, ZONE_VIOLATION_RED_SIGNAL);
+}
+
+static void
+two_people_crossing_together_are_two_violations (struct fixture *f, gconstpointer data)
+{
+  struct walker w[2] = {across_crosswalk (1, 30), across_crosswalk (2, 30)};
+  w[1].pts[0][0] = w[1].pts[1][0] = -4.8; /* side by side, 0.7 m apart */
+  g_autoptr (GArray) v = run (f, w, 2, 28, 38);
+  g_assert_cmpuint (v->len, ==, 2);
+  g_assert_cmpint (g_array_index (v, struct decision, 0).track_id, !=, g_array_index (v, struct decision, 1).track_id);
+}
+
+static void
+track_lost_mid_road_and_reacquired_is_one_violation (struct fixture *f, gconstpointer data)
+{
+  /* on red; unseen for 1.5 s in the middle of the road; re-acquired under a new id */
+  struct walker w = across_crosswalk (1, 30);
+  w.gap_from = 32.0;
+  w.gap_to = 33.5;
+  w.id_after = 7;
+  g_autoptr (GArray) v = run (f, &w, 1, 28, 38);
+  g_assert_cmpuint (v->len, ==, 1);
+  g_assert_cmpint (g_array_index (v, struct decision, 0).track_id, ==, 1);
+}
+
+static void
+track_lost_and_reacquired_under_the_same_id_is_one_violation (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 30);
+  w.gap_from = 32.0;
+  w.gap_to = 33.5;
+  g_autoptr (GArray) v = run (f, &w, 1, 28, 38);
+  g_assert_cmpuint (v->len, ==, 1);
+}
+
+static void
+a_second_crossing_after_leaving_the_road_is_a_second_violation (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 3};
+  double pts[3][2] = {{-5.5, -9}, {-5.5, -0.5}, {-5.5, -9}}; /* across, 1.5 m clear, back */
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 30, 44);
+  g_assert_cmpuint (v->len, ==, 2);
+}
+
+static void
+no_red_signal_violation_without_a_signal (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 30);
+  g_autoptr (GArray) v = run (f, &w, 1, 28, 38);
+  g_assert_cmpuint (v->len, ==, 0);
+  /* outside the crosswalk is still a violation */
+  struct walker out = {.id = 2, .t0 = 40, .speed = WALKING, .n_pts = 2};
+  double pts[2][2] = {{-11, -9}, {-11, -1}};
+  memcpy (out.pts, pts, sizeof pts);
+  g_autoptr (GArray) v2 = run (f, &out, 1, 40, 48);
+  g_assert_cmpuint (v2->len, ==, 1);
+  g_assert_cmpint (g_array_index (v2, struct decision, 0).type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+}
+
+static void
+ground_speed_and_heading_are_measured (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 5);
+  double t = 7;
+  for (int frame = (int) (5 * FPS) + 1; frame <= (int) (t * FPS) + 1; frame++) {
+    double tt = (frame - 1) / FPS, X, Y;
+    position (&w, tt, &X, &Y);
+    struct zone_track_in in = {1, to_image (X, Y)};
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, tt, &sig);
+    struct zone_track_out o;
+    zone_rules_step (f->rules, frame, tt, &sig, &in, 1, &o);
+    if (frame == (int) (t * FPS) + 1) {
+      g_assert_true (o.has_motion);
+      g_assert_cmpfloat (fabs (o.speed_mps - WALKING), <, 0.02);
+      g_assert_cmpfloat (fabs (o.heading_deg - 90), <, 0.5); /* walking towards +Y */
+      g_assert_cmpfloat (fabs (o.ground_m.x + 5.5), <, 0.01);
+    }
+  }
+}
+
+#define ADD(name) g_test_add ("/scenario/" #name, struct fixture, NULL, setup, name, teardown)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  ADD (start_on_walk_finish_on_clearance_is_legal);
+  ADD (start_on_clearance_is_legal);
+  ADD (enter_half_a_second_after_red_within_grace_is_legal);
+  ADD (enter_after_the_grace_is_one_red_signal_violation);
+  ADD (step_off_the_kerb_0_3_m_and_back_is_not_a_violation);
+  ADD (cross_diagonally_partly_inside_the_crosswalk_is_outside_crosswalk);
+  ADD (leaving_the_crosswalk_only_at_the_far_kerb_is_legal);
+  ADD (cross_diagonally_on_red_is_one_violation_not_two);
+  ADD (two_people_crossing_together_are_two_violations);
+  ADD (track_lost_mid_road_and_reacquired_is_one_violation);
+  ADD (track_lost_and_reacquired_under_the_same_id_is_one_violation);
+  ADD (a_second_crossing_after_leaving_the_road_is_a_second_violation);
+  ADD (ground_speed_and_heading_are_measured);
+  g_test_add ("/scenario/no_red_signal_violation_without_a_signal", struct fixture, "none", setup,
+              no_red_signal_violation_without_a_signal, teardown);
+  return g_test_run ();
+}
