@@ -8,12 +8,14 @@
 int
 cmd_run (int argc, char **argv)
 {
-  char *config = NULL, *camera = NULL, *events = NULL, *tracks = NULL;
+  char *config = NULL, *camera = NULL, *events = NULL, *tracks = NULL, *detections = NULL;
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
       {"camera", 0, 0, G_OPTION_ARG_STRING, &camera, "camera group name (default: the first)", "NAME"},
       {"events-out", 0, 0, G_OPTION_ARG_FILENAME, &events, "write violation decisions as JSON lines", "FILE"},
       {"tracks-out", 0, 0, G_OPTION_ARG_FILENAME, &tracks, "write all tracks in MOT format", "FILE"},
+      {"detections-out", 0, 0, G_OPTION_ARG_FILENAME, &detections, "write the detector's boxes in MOT format",
+       "FILE"},
       {NULL}};
   gst_init (&argc, &argv);
   if (!cli_parse ("run", "-c SITE.ini", entries, &argc, &argv))
@@ -26,7 +28,7 @@ cmd_run (int argc, char **argv)
   }
   hwcfg_free (cfg);
   cw_plugin_register_static ();
-  struct cw_run_options opt = {config, camera, events, tracks};
+  struct cw_run_options opt = {config, camera, events, tracks, detections};
   struct cw_run_stats st;
   g_autoptr (GError) err = NULL;
   gboolean ok = cw_pipeline_run (&opt, &st, &err);
@@ -42,5 +44,6 @@ out:
   g_free (camera);
   g_free (events);
   g_free (tracks);
+  g_free (detections);
   return status;
 }

@@ -15,20 +15,23 @@ by_frame (const void *a, const void *b)
   return (x->frame > y->frame) - (x->frame < y->frame);
 }
 
+/* EVERY > 1: the detector ran on frames 1, 1 + EVERY, ... only (as the
+ * appliance with [detector] every_n_frames); the others only predict. */
 static void
-track_all (struct trk_tracker *trk, struct trk_mot_file *in, double min_score, FILE *f)
+track_all (struct trk_tracker *trk, struct trk_mot_file *in, double min_score, int every, int last_frame, FILE *f)
 {
   /* stable order by frame: a file need not be sorted */
   qsort (in->rows, in->n_rows, sizeof *in->rows, by_frame);
-  int last_frame = in->n_rows ? in->rows[in->n_rows - 1].frame : 0;
+  if (in->n_rows && in->rows[in->n_rows - 1].frame > last_frame)
+    last_frame = in->rows[in->n_rows - 1].frame;
   struct trk_detection *dets = malloc (sizeof *dets * (size_t) (in->n_rows + 1));
   int k = 0;
   for (int frame = 1; frame <= last_frame; frame++) {
     int n = 0;
     for (; k < in->n_rows && in->rows[k].frame == frame; k++)
-      if (in->rows[k].score >= min_score)
+      if (in->rows[k].score >= min_score && (frame - 1) % every == 0)
         dets[n++] = (struct trk_detection){in->rows[k].box, in->rows[k].score};
-    trk_tracker_step (trk, dets, n, true);
+    trk_tracker_step (trk, dets, n, (frame - 1) % every == 0);
     const struct trk_track_out *t;
     int nt = trk_tracker_tracks (trk, &t);
     for (int i = 0; i < nt; i++)
@@ -42,10 +45,13 @@ cmd_track_mot (int argc, char **argv)
 {
   char *det = NULL, *out = NULL, *config = NULL;
   double min_score = -1e9;
+  int every = 1, frames = 0;
   const GOptionEntry entries[] = {
       {"det", 0, 0, G_OPTION_ARG_FILENAME, &det, "MOT-format detections", "det.txt"},
       {"out", 0, 0, G_OPTION_ARG_FILENAME, &out, "results (default: standard output)", "res.txt"},
       {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &min_score, "drop detections below this score", "S"},
+      {"every", 0, 0, G_OPTION_ARG_INT, &every, "the detector ran on 1 frame in N (1)", "N"},
+      {"frames", 0, 0, G_OPTION_ARG_INT, &frames, "track up to this frame even past the last detection", "N"},
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "take [tracker] parameters from a site config", "SITE.ini"},
       {NULL}};
   if (!cli_parse ("track-mot", "--det det.txt [--out res.txt] [--min-score S]", entries, &argc, &argv))
@@ -73,7 +79,12 @@ cmd_track_mot (int argc, char **argv)
     perror (out);
     goto out;
   }
-  track_all (trk, &in, min_score, f);
+  if (every < 1) {
+    fprintf (stderr, "crosswatch track-mot: --every must be at least 1\n");
+    status = 2;
+    goto out;
+  }
+  track_all (trk, &in, min_score, every, frames, f);
   status = 0;
 out:
   if (f && f != stdout)

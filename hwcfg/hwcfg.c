@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 
@@ -157,8 +158,11 @@ static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", NULL};
 static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m", "red_grace_s", NULL};
-static const char *const DETECTOR_KEYS[] = {"backend", "upscale", "hit_threshold", "min_score",
-                                            "every_n_frames", NULL};
+static const char *const DETECTOR_KEYS[] = {
+    "backend", "upscale", "hit_threshold", "min_score", "every_n_frames", "motion_gating", "full_frame_every",
+    "motion_algorithm", "motion_learning_rate", "motion_history", "motion_shadows", "motion_scale", "model",
+    "model_config", "input_width", "input_height", "person_class", "score_threshold", "nms_threshold", "boxes",
+    NULL};
 static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", "high_score", "low_score",
                                            "new_track_score", "low_iou_threshold", "inertia", "delta_t",
                                            "reupdate", "buffer", "lost_distance", "relink_distance", NULL};
@@ -420,6 +424,50 @@ parse_mqtt (struct parse *p, struct hwcfg_mqtt *m)
 }
 
 static void
+parse_detector (struct parse *p, struct hwcfg_detector *d)
+{
+  d->backend = get_string (p, "detector", "backend", FALSE);
+  if (!d->backend)
+    d->backend = g_strdup ("hog");
+  if (strcmp (d->backend, "hog") != 0 && strcmp (d->backend, "dnn") != 0)
+    report (p, "detector", "backend", "unknown backend '%s' (hog, dnn)", d->backend);
+  d->upscale = get_double (p, "detector", "upscale", DEFAULT_DETECTOR_UPSCALE, 0.5, 4);
+  d->hit_threshold = get_double (p, "detector", "hit_threshold", DEFAULT_DETECTOR_HIT_THRESHOLD, -5, 5);
+  d->min_score = get_double (p, "detector", "min_score", DEFAULT_DETECTOR_MIN_SCORE, -5, 10);
+  d->every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
+  d->motion_gating = get_int (p, "detector", "motion_gating", 1, 0, 1);
+  d->full_frame_every = get_int (p, "detector", "full_frame_every", 10, 1, 10000);
+  d->motion_algorithm = get_string (p, "detector", "motion_algorithm", FALSE);
+  if (!d->motion_algorithm)
+    d->motion_algorithm = g_strdup ("mog2");
+  if (strcmp (d->motion_algorithm, "mog2") != 0 && strcmp (d->motion_algorithm, "knn") != 0)
+    report (p, "detector", "motion_algorithm", "unknown algorithm '%s' (mog2, knn)", d->motion_algorithm);
+  d->motion_learning_rate = get_double (p, "detector", "motion_learning_rate", -1, -1, 1);
+  d->motion_history = get_int (p, "detector", "motion_history", 200, 1, 100000);
+  d->motion_shadows = get_int (p, "detector", "motion_shadows", 0, 0, 1);
+  d->motion_scale = get_double (p, "detector", "motion_scale", 0.5, 0.1, 1);
+  d->model = get_string (p, "detector", "model", FALSE);
+  d->model_config = get_string (p, "detector", "model_config", FALSE);
+  d->input_width = get_int (p, "detector", "input_width", 416, 8, 4096);
+  d->input_height = get_int (p, "detector", "input_height", 416, 8, 4096);
+  d->person_class = get_int (p, "detector", "person_class", 0, 0, 10000);
+  d->score_threshold = get_double (p, "detector", "score_threshold", 0.5, 0, 1);
+  d->nms_threshold = get_double (p, "detector", "nms_threshold", 0.45, 0, 1);
+  g_autofree char *boxes = get_string (p, "detector", "boxes", FALSE);
+  d->boxes_normalized = boxes ? strcmp (boxes, "normalized") == 0 : (d->model_config != NULL);
+  if (boxes && strcmp (boxes, "normalized") != 0 && strcmp (boxes, "pixels") != 0)
+    report (p, "detector", "boxes", "'%s' is not normalized or pixels", boxes);
+  if (strcmp (d->backend, "dnn") != 0)
+    return;
+  if (!d->model)
+    report (p, "detector", "model", "missing (required by the dnn backend)");
+  else if (access (d->model, R_OK) != 0)
+    report (p, "detector", "model", "cannot read '%s': %s", d->model, g_strerror (errno));
+  if (d->model_config && access (d->model_config, R_OK) != 0)
+    report (p, "detector", "model_config", "cannot read '%s': %s", d->model_config, g_strerror (errno));
+}
+
+static void
 parse_optional (struct parse *p, struct hwcfg *cfg)
 {
   if (g_key_file_has_group (p->kf, "rules"))
@@ -430,15 +478,7 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
 
   if (g_key_file_has_group (p->kf, "detector"))
     check_keys (p, "detector", DETECTOR_KEYS);
-  cfg->detector.backend = get_string (p, "detector", "backend", FALSE);
-  if (!cfg->detector.backend)
-    cfg->detector.backend = g_strdup ("hog");
-  if (strcmp (cfg->detector.backend, "hog") != 0)
-    report (p, "detector", "backend", "unknown backend '%s' (hog)", cfg->detector.backend);
-  cfg->detector.upscale = get_double (p, "detector", "upscale", DEFAULT_DETECTOR_UPSCALE, 0.5, 4);
-  cfg->detector.hit_threshold = get_double (p, "detector", "hit_threshold", DEFAULT_DETECTOR_HIT_THRESHOLD, -5, 5);
-  cfg->detector.min_score = get_double (p, "detector", "min_score", DEFAULT_DETECTOR_MIN_SCORE, -5, 10);
-  cfg->detector.every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
+  parse_detector (p, &cfg->detector);
 
   if (g_key_file_has_group (p->kf, "tracker"))
     check_keys (p, "tracker", TRACKER_KEYS);
@@ -637,6 +677,9 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->profile);
   g_free (cfg->signal.topic);
   g_free (cfg->detector.backend);
+  g_free (cfg->detector.motion_algorithm);
+  g_free (cfg->detector.model);
+  g_free (cfg->detector.model_config);
   g_free (cfg->evidence.db);
   g_free (cfg->evidence.key);
   g_free (cfg->evidence.device_id);

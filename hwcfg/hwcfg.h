@@ -71,11 +71,23 @@ struct hwcfg_rules {
 };
 
 struct hwcfg_detector {
-  char *backend;            /* "hog" */
-  double upscale;           /* image scale before the 64x128 HOG window */
-  double hit_threshold;     /* SVM margin for a detection */
+  char *backend;            /* "hog" or "dnn" */
+  double upscale;           /* hog: image scale before the 64x128 window */
+  double hit_threshold;     /* hog: SVM margin for a detection */
   double min_score;         /* detections below are dropped */
   int every_n_frames;       /* detect on 1 of N frames, track predicts between */
+  bool motion_gating;       /* detect only where the scene changed ... */
+  int full_frame_every;     /* ... plus the whole frame on 1 detection frame in N */
+  char *motion_algorithm;   /* "mog2" or "knn" */
+  double motion_learning_rate; /* < 0: automatic */
+  int motion_history;
+  bool motion_shadows;
+  double motion_scale;      /* the background model runs at this fraction of the resolution */
+  char *model, *model_config; /* dnn: network files (ONNX, or Darknet weights + cfg) */
+  int input_width, input_height;
+  int person_class;
+  double score_threshold, nms_threshold;
+  bool boxes_normalized;    /* dnn: YOLO boxes in [0,1] (Darknet) or input pixels (ONNX) */
 };
 
 /* [tracker]: each value is NAN (doubles) or -1 (ints) when the file does

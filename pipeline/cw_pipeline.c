@@ -16,7 +16,7 @@ GST_DEBUG_CATEGORY_STATIC (cw_pipeline_debug);
 struct run {
   GMainLoop *loop;
   GstElement *pipeline;
-  FILE *events, *tracks;
+  FILE *events, *tracks, *detections;
   GHashTable *track_ids;
   struct evid_publisher *pub;
   struct cw_run_stats stats;
@@ -87,6 +87,35 @@ on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     trk_mot_write_row (r->tracks, fi.frame, m->id, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
   }
   return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_detected (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct run *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  struct cw_frame_info fi;
+  if (!buf || !cw_frame_info_get (buf, &fi) || !fi.detector_ran)
+    return GST_PAD_PROBE_OK;
+  g_autoptr (GPtrArray) people = cw_people (buf);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    double b[4], score = 0;
+    cw_person_box (m, b);
+    gst_structure_get_double (cw_person_param (m), "score", &score);
+    trk_mot_write_row (r->detections, fi.frame, -1, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+add_probe (GstElement *pipeline, const char *element, GstPadProbeCallback cb, struct run *r)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), element);
+  GstPad *pad = gst_element_get_static_pad (e, "src");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, r, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (e);
 }
 
 static void
@@ -192,6 +221,9 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
   r.tracks = open_out (opt->tracks_out, error);
   if (opt->tracks_out && !r.tracks)
     goto out;
+  r.detections = open_out (opt->detections_out, error);
+  if (opt->detections_out && !r.detections)
+    goto out;
   r.pipeline = build (cfg, opt, error);
   if (!r.pipeline)
     goto out;
@@ -202,11 +234,9 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
     tick = g_timeout_add (100, on_publish_tick, &r);
   }
 
-  GstElement *track = gst_bin_get_by_name (GST_BIN (r.pipeline), "cwtrack");
-  GstPad *pad = gst_element_get_static_pad (track, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_tracked, &r, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (track);
+  add_probe (r.pipeline, "cwtrack", on_tracked, &r);
+  if (r.detections)
+    add_probe (r.pipeline, "cwdetect", on_detected, &r);
 
   r.loop = g_main_loop_new (NULL, FALSE);
   GstBus *bus = gst_element_get_bus (r.pipeline);
@@ -262,6 +292,8 @@ out:
     fclose (r.events);
   if (r.tracks)
     fclose (r.tracks);
+  if (r.detections)
+    fclose (r.detections);
   g_hash_table_destroy (r.track_ids);
   hwcfg_free (cfg);
   return ok;

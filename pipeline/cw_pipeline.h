@@ -12,6 +12,7 @@ struct cw_run_options {
   const char *camera;     /* NULL: the first camera */
   const char *events_out; /* JSON lines, or NULL */
   const char *tracks_out; /* MOT format, or NULL */
+  const char *detections_out; /* the detector's boxes, MOT format (id -1), or NULL */
 };
 
 struct cw_run_stats {

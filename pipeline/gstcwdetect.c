@@ -10,7 +10,7 @@
  */
 #include "gstcwelements.h"
 
-#include "cv_shim.h"
+#include "vis_finder.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_detect_debug);
 #define GST_CAT_DEFAULT gst_cw_detect_debug
@@ -19,9 +19,8 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_detect_debug);
 
 struct _GstCwDetect {
   GstCwFilter parent;
-  struct cv_people_detector *det;
+  struct vis_finder *finder;
   int every_n;
-  double min_score;
   struct cv_box boxes[MAX_DETECTIONS];
 };
 
@@ -32,26 +31,17 @@ static gboolean
 gst_cw_detect_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
   GstCwDetect *self = GST_CW_DETECT (filter);
-  struct cv_people_params p = {.upscale = cfg->detector.upscale,
-                               .hit_threshold = cfg->detector.hit_threshold,
-                               .scale_step = 1.05,
-                               .n_levels = 6};
-  if (cv_people_detector_create (&p, &self->det) != CV_OK) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [detector]: cannot create the HOG detector: %s",
-                 cfg->path, cv_last_error ());
-    return FALSE;
-  }
+  self->finder = vis_finder_create (&cfg->detector, cfg->path, error);
   self->every_n = cfg->detector.every_n_frames;
-  self->min_score = cfg->detector.min_score;
-  return TRUE;
+  return self->finder != NULL;
 }
 
 static void
 gst_cw_detect_release (GstCwFilter *filter)
 {
   GstCwDetect *self = GST_CW_DETECT (filter);
-  cv_people_detector_destroy (self->det);
-  self->det = NULL;
+  vis_finder_free (self->finder);
+  self->finder = NULL;
 }
 
 static GstFlowReturn
@@ -67,20 +57,20 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   int n = 0;
-  if (cv_people_detect (self->det, &img, self->boxes, MAX_DETECTIONS, &n) != CV_OK) {
+  struct vis_finder_stats st;
+  g_autoptr (GError) err = NULL;
+  if (!vis_finder_run (self->finder, &img, self->boxes, MAX_DETECTIONS, &n, &st, &err)) {
     /* One bad frame must not stop the appliance: warn and go on. */
-    GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Detection failed on frame %d.", info->frame),
-                         ("%s", cv_last_error ()));
+    GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Detection failed on frame %d.", info->frame), ("%s", err->message));
     return GST_FLOW_OK;
   }
   for (int i = 0; i < n; i++) {
     const struct cv_box *b = &self->boxes[i];
-    if (b->score < self->min_score)
-      continue;
     cw_person_add (frame->buffer, b->x, b->y, b->w, b->h, -1,
                    gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, (double) b->score, NULL));
   }
-  GST_LOG_OBJECT (self, "frame %d: %d people", info->frame, n);
+  GST_LOG_OBJECT (self, "frame %d: %d people, %s, %d regions, %.0f%% of the frame", info->frame, n,
+                  st.full_frame ? "full frame" : "motion-gated", st.regions, 100 * st.area_share);
   return GST_FLOW_OK;
 }
 

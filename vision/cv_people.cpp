@@ -44,12 +44,26 @@ extern "C" cv_status
 cv_people_detect (struct cv_people_detector *det, const struct cv_image *img, struct cv_box *out,
                   int max, int *out_n)
 {
-  if (!det || !cw::image_ok (img) || !out || max < 0 || !out_n)
+  if (!cw::image_ok (img))
+    return CV_ERR_INVALID;
+  struct cv_rect all = {0, 0, img->width, img->height};
+  return cv_people_detect_roi (det, img, &all, out, max, out_n);
+}
+
+extern "C" cv_status
+cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                      struct cv_box *out, int max, int *out_n)
+{
+  if (!det || !cw::image_ok (img) || !roi || !out || max < 0 || !out_n)
     return CV_ERR_INVALID;
   *out_n = 0;
   return cw::cv_try ([&] {
-    cv::Mat src = cw::wrap (img);
+    cv::Rect r = cv::Rect (roi->x, roi->y, roi->w, roi->h) & cv::Rect (0, 0, img->width, img->height);
     double up = det->params.upscale;
+    cv::Size win = det->hog.winSize;
+    if (r.width * up < win.width || r.height * up < win.height)
+      return CV_OK; /* too small to hold a person at this scale */
+    cv::Mat src = cw::wrap (img) (r);
     if (img->channels == 4)
       cv::cvtColor (src, det->scaled, cv::COLOR_BGRA2BGR);
     else
@@ -62,10 +76,9 @@ cv_people_detect (struct cv_people_detector *det, const struct cv_image *img, st
                                cv::Size (8, 8), cv::Size (0, 0), det->params.scale_step, 2.0);
     int n = 0;
     for (size_t i = 0; i < found.size () && n < max; i++) {
-      const cv::Rect &r = found[i];
-      double w = r.width / up, h = r.height / up;
-      out[n].x = static_cast<float> (r.x / up + w * (1 - BODY_W) / 2);
-      out[n].y = static_cast<float> (r.y / up + h * (1 - BODY_H) / 2);
+      double w = found[i].width / up, h = found[i].height / up;
+      out[n].x = static_cast<float> (r.x + found[i].x / up + w * (1 - BODY_W) / 2);
+      out[n].y = static_cast<float> (r.y + found[i].y / up + h * (1 - BODY_H) / 2);
       out[n].w = static_cast<float> (w * BODY_W);
       out[n].h = static_cast<float> (h * BODY_H);
       out[n].score = static_cast<float> (i < weights.size () ? weights[i] : 0.0);

@@ -60,6 +60,76 @@ void cv_people_detector_destroy (struct cv_people_detector *det);
 cv_status cv_people_detect (struct cv_people_detector *det, const struct cv_image *img,
                             struct cv_box *out, int max, int *out_n);
 
+/* Like cv_people_detect, on the rectangle ROI of IMG only (clipped to the
+ * image; too small to hold a person: no boxes). Boxes are in IMG's pixels. */
+struct cv_rect {
+  int x, y, w, h;
+};
+cv_status cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                                struct cv_box *out, int max, int *out_n);
+
+/* ---- motion (cv_motion.cpp): where the scene changed ---- */
+
+enum cv_motion_algorithm { CV_MOTION_MOG2, CV_MOTION_KNN };
+
+struct cv_motion_params {
+  enum cv_motion_algorithm algorithm;
+  double learning_rate; /* < 0: automatic (1 / history) */
+  int history;          /* frames the background model remembers */
+  int detect_shadows;   /* shadows marked and left out of the foreground */
+  double scale;         /* the model runs on the image scaled by this (0.25-1) */
+};
+
+struct cv_motion;
+
+cv_status cv_motion_create (const struct cv_motion_params *params, struct cv_motion **out_motion);
+void cv_motion_destroy (struct cv_motion *m);
+
+/* Feeds IMG to the background model and writes the bounding boxes of the
+ * changed blobs (native pixels, at most MAX, smallest dropped first when
+ * there are more) to OUT, their number to OUT_N. */
+cv_status cv_motion_apply (struct cv_motion *m, const struct cv_image *img, struct cv_rect *out, int max, int *out_n);
+
+/* ---- DNN detection (cv_dnn.cpp): a model file the operator supplies ---- */
+
+struct cv_dnn_params {
+  const char *model;   /* .onnx, or Darknet .weights */
+  const char *config;  /* Darknet .cfg; NULL for ONNX */
+  int input_width, input_height;
+  int person_class;    /* class index of "person" */
+  double score_threshold, nms_threshold;
+  int boxes_normalized; /* YOLO rows' boxes in [0,1] (Darknet) rather than input pixels (ONNX YOLOv5) */
+};
+
+struct cv_dnn_detector;
+
+/* CV_ERR_INVALID with cv_last_error() naming the problem when the files are
+ * missing, unreadable or not a network OpenCV can load. */
+cv_status cv_dnn_detector_create (const struct cv_dnn_params *params, struct cv_dnn_detector **out_det);
+void cv_dnn_detector_destroy (struct cv_dnn_detector *det);
+
+/* Runs the network on ROI of IMG (NULL: all of it); YOLO-style output rows
+ * [cx, cy, w, h, objectness, class scores...] are decoded, thresholded and
+ * non-maximum-suppressed. Boxes in IMG's pixels. */
+cv_status cv_dnn_detect (struct cv_dnn_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                         struct cv_box *out, int max, int *out_n);
+
+/* ---- faces (cv_face.cpp): the best face crop for evidence ---- */
+
+struct cv_face_detector;
+
+/* CASCADE is an OpenCV cascade file (Haar or LBP). */
+cv_status cv_face_detector_create (const char *cascade, struct cv_face_detector **out_det);
+void cv_face_detector_destroy (struct cv_face_detector *det);
+
+/* Looks for a face in ROI of IMG (enlarged first when small, so faces of
+ * about 12 pixels are found). On success *OUT_FOUND tells whether one was
+ * found; OUT_FACE is its box in IMG's pixels and OUT_QUALITY its score:
+ * sharpness (variance of the Laplacian) times the square root of its area,
+ * larger is better. */
+cv_status cv_face_find (struct cv_face_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                        int *out_found, struct cv_rect *out_face, double *out_quality);
+
 /* ---- images (cv_image.cpp) ---- */
 
 /* JPEG-encodes IMG (1 or 3 channels BGR, 4 = BGRx). *OUT is freed with cv_free. */

@@ -1,0 +1,91 @@
+// Face crops for evidence: a cascade (Haar or LBP, from Debian's
+// opencv-data) on the head region at full resolution, scored by sharpness
+// and size so the evidence keeps the best face a track showed.
+#include "cv_try.hpp"
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
+#include <vector>
+
+struct cv_face_detector {
+  cv::CascadeClassifier cascade;
+  cv::Mat grey, big, lap;
+};
+
+/* Faces smaller than this (pixels) are enlarged to it before the search:
+ * the frontal cascades need about 24 pixels. */
+static const int MIN_FACE = 24;
+
+extern "C" cv_status
+cv_face_detector_create (const char *cascade, struct cv_face_detector **out_det)
+{
+  if (!cascade || !out_det)
+    return CV_ERR_INVALID;
+  *out_det = nullptr;
+  cv_status rc = cw::cv_try ([&] {
+    auto *d = new cv_face_detector ();
+    if (!d->cascade.load (cascade)) {
+      delete d;
+      cw::set_last_error (std::string ("cannot load cascade ") + cascade);
+      return CV_ERR_INVALID;
+    }
+    *out_det = d;
+    return CV_OK;
+  });
+  return rc == CV_ERR_OPENCV ? CV_ERR_INVALID : rc;
+}
+
+extern "C" void
+cv_face_detector_destroy (struct cv_face_detector *det)
+{
+  delete det;
+}
+
+extern "C" cv_status
+cv_face_find (struct cv_face_detector *det, const struct cv_image *img, const struct cv_rect *roi, int *out_found,
+              struct cv_rect *out_face, double *out_quality)
+{
+  if (!det || !cw::image_ok (img) || !out_found || !out_face || !out_quality)
+    return CV_ERR_INVALID;
+  *out_found = 0;
+  return cw::cv_try ([&] {
+    cv::Rect r (0, 0, img->width, img->height);
+    if (roi)
+      r &= cv::Rect (roi->x, roi->y, roi->w, roi->h);
+    if (r.width < 8 || r.height < 8)
+      return CV_OK;
+    cv::Mat src = cw::wrap (img) (r);
+    if (src.channels () == 1)
+      det->grey = src;
+    else
+      cv::cvtColor (src, det->grey, src.channels () == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+    // a head region narrower than 3 minimum faces is enlarged
+    double up = std::max (1.0, 3.0 * MIN_FACE / std::min (r.width, r.height));
+    if (up > 1)
+      cv::resize (det->grey, det->big, cv::Size (), up, up, cv::INTER_CUBIC);
+    else
+      det->big = det->grey;
+    cv::equalizeHist (det->big, det->big);
+    std::vector<cv::Rect> faces;
+    det->cascade.detectMultiScale (det->big, faces, 1.1, 3, 0, cv::Size (MIN_FACE, MIN_FACE));
+    double best = -1;
+    for (const auto &f : faces) {
+      cv::Laplacian (det->big (f), det->lap, CV_64F);
+      cv::Scalar mean, stddev;
+      cv::meanStdDev (det->lap, mean, stddev);
+      // sharpness at native scale: enlarging blurs, so divide it back out
+      double quality = stddev[0] * stddev[0] / (up * up) * std::sqrt (f.area () / (up * up));
+      if (quality > best) {
+        best = quality;
+        *out_face = {r.x + (int) (f.x / up), r.y + (int) (f.y / up), (int) std::lround (f.width / up),
+                     (int) std::lround (f.height / up)};
+      }
+    }
+    if (best >= 0) {
+      *out_found = 1;
+      *out_quality = best;
+    }
+    return CV_OK;
+  });
+}

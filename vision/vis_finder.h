@@ -1,0 +1,34 @@
+/* vis_finder — finds people in a frame the way the appliance does:
+ * the configured detector backend (HOG by default, or a DNN the operator
+ * supplies), run only where a background model saw change (motion gating),
+ * plus the whole frame every full_frame_every detection frames so people
+ * standing still are not lost. Plain C over the OpenCV shim. */
+#ifndef CW_VIS_FINDER_H
+#define CW_VIS_FINDER_H
+
+#include "cv_shim.h"
+#include "hwcfg.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+struct vis_finder;
+
+struct vis_finder_stats {
+  bool full_frame;     /* the whole frame was searched */
+  int regions;         /* regions searched */
+  double area_share;   /* share of the frame searched, 0-1 */
+};
+
+/* NULL with ERROR set (naming the config file and key) when the backend
+ * cannot be created, e.g. a missing or corrupt model file. */
+struct vis_finder *vis_finder_create (const struct hwcfg_detector *cfg, const char *config_path, GError **error);
+void vis_finder_free (struct vis_finder *f);
+
+/* Searches IMG; writes at most MAX boxes (score >= min_score) to OUT and
+ * their number to OUT_N. STATS may be NULL. FALSE with ERROR set when the
+ * backend failed on this frame (the caller goes on with the next). */
+bool vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box *out, int max, int *out_n,
+                     struct vis_finder_stats *stats, GError **error);
+
+#endif
