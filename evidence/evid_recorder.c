@@ -151,10 +151,23 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
 }
 
 struct media_set {
-  struct evid_media items[3];
-  unsigned char *owned[3];
+  struct evid_media items[4];
+  unsigned char *owned[4];
   int n;
 };
+
+static void
+add_face (struct media_set *m, GBytes *jpeg)
+{
+  struct evid_media *it = &m->items[m->n];
+  gsize len;
+  const unsigned char *data = g_bytes_get_data (jpeg, &len);
+  unsigned char *copy = g_malloc (len ? len : 1);
+  memcpy (copy, data, len);
+  *it = (struct evid_media){"face_best", "image/jpeg", copy, len, ""};
+  evid_sha256_hex (copy, len, it->sha256);
+  m->owned[m->n++] = copy;
+}
 
 static gboolean
 encode_media (struct media_set *m, const char *name, const struct cv_image *img, const double *crop,
@@ -175,12 +188,15 @@ encode_media (struct media_set *m, const char *name, const struct cv_image *img,
     g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "cannot encode %s: %s", name, cv_last_error ());
     return FALSE;
   }
+  /* one owner discipline for the set: GLib memory */
+  unsigned char *copy = g_memdup2 (jpg, len);
+  cv_free (jpg);
   it->name = name;
   it->mime = "image/jpeg";
-  it->data = jpg;
+  it->data = copy;
   it->len = len;
-  evid_sha256_hex (jpg, len, it->sha256);
-  m->owned[m->n++] = jpg;
+  evid_sha256_hex (copy, len, it->sha256);
+  m->owned[m->n++] = copy;
   return TRUE;
 }
 
@@ -188,7 +204,7 @@ static void
 media_clear (struct media_set *m)
 {
   for (int i = 0; i < m->n; i++)
-    cv_free (m->owned[i]);
+    g_free (m->owned[i]);
 }
 
 static char *
@@ -263,6 +279,8 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
       !encode_media (&m, "overview_decision", decision, NULL, error) ||
       !encode_media (&m, "person_crop", decision, cand->bbox, error))
     goto out;
+  if (cand->face_jpeg)
+    add_face (&m, cand->face_jpeg);
   if (!evid_store_last_hash (rec->store, prev, error))
     goto out;
   json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);

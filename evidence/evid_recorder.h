@@ -34,6 +34,8 @@ struct evid_candidate {
   const char *track_json;   /* {"ground_path":[[t,X,Y],..],"speed_mps":..}, or NULL */
   const double *others;     /* boxes (x,y,w,h) of the other people in the frame */
   int n_others;
+  GBytes *face_jpeg;        /* the track's best face crop, or NULL */
+  double face_quality;
 };
 
 struct evid_recorder;

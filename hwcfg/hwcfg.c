@@ -168,7 +168,8 @@ static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age
                                            "reupdate", "buffer", "lost_distance", "relink_distance", NULL};
 static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
                                             "min_displacement_m", "window_s", NULL};
-static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", NULL};
+static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", NULL};
+#define DEFAULT_FACE_CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
 static const char *const MQTT_KEYS[] = {"host", "port", "username", "password", "displays", NULL};
 
 static void
@@ -517,6 +518,13 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   if (!cfg->evidence.device_id)
     cfg->evidence.device_id = g_strdup (g_get_host_name ());
   cfg->evidence.retention_days = get_int (p, "evidence", "retention_days", DEFAULT_RETENTION_DAYS, 1, 3650);
+  cfg->evidence.face_cascade = get_string (p, "evidence", "face_cascade", FALSE);
+  if (cfg->evidence.face_cascade && strcmp (cfg->evidence.face_cascade, "none") == 0)
+    g_clear_pointer (&cfg->evidence.face_cascade, g_free);
+  else if (cfg->evidence.face_cascade && access (cfg->evidence.face_cascade, R_OK) != 0)
+    report (p, "evidence", "face_cascade", "cannot read '%s': %s", cfg->evidence.face_cascade, g_strerror (errno));
+  else if (!cfg->evidence.face_cascade && access (DEFAULT_FACE_CASCADE, R_OK) == 0)
+    cfg->evidence.face_cascade = g_strdup (DEFAULT_FACE_CASCADE); /* opencv-data's, when installed */
 
   parse_mqtt (p, &cfg->mqtt);
 }
@@ -683,6 +691,7 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->evidence.db);
   g_free (cfg->evidence.key);
   g_free (cfg->evidence.device_id);
+  g_free (cfg->evidence.face_cascade);
   mqtt_clear (&cfg->mqtt);
   g_free (cfg);
 }

@@ -110,6 +110,7 @@ struct hwcfg_evidence {
   char *key;
   char *device_id;
   int retention_days;
+  char *face_cascade;       /* OpenCV cascade for evidence face crops; NULL: none */
 };
 
 struct hwcfg_mqtt {

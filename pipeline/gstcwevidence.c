@@ -11,6 +11,7 @@
  */
 #include "gstcwelements.h"
 
+#include "evid_faces.h"
 #include "evid_recorder.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
@@ -24,9 +25,15 @@ struct ring_slot {
   struct cv_image img;
 };
 
+/* Faces are looked for on 1 frame in FACE_EVERY: a face changes little in
+ * a fifth of a second, and the search costs. */
+#define FACE_EVERY 3
+#define FACE_KEEP_FRAMES 600
+
 struct _GstCwEvidence {
   GstCwFilter parent;
   struct evid_recorder *rec;
+  struct evid_faces *faces;
   struct ring_slot *ring;
   int ring_len;
 };
@@ -41,6 +48,11 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->rec = evid_recorder_create (cfg, camera, error);
   if (!self->rec)
     return FALSE;
+  if (cfg->evidence.face_cascade) {
+    self->faces = evid_faces_create (cfg->evidence.face_cascade, error);
+    if (!self->faces)
+      return FALSE;
+  }
   self->ring_len = cfg->rules.min_inside_frames + 2;
   self->ring = g_new0 (struct ring_slot, self->ring_len);
   for (int i = 0; i < self->ring_len; i++) {
@@ -56,6 +68,8 @@ gst_cw_evidence_release (GstCwFilter *filter)
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
   evid_recorder_free (self->rec);
   self->rec = NULL;
+  evid_faces_free (self->faces);
+  self->faces = NULL;
   for (int i = 0; i < self->ring_len; i++)
     g_byte_array_unref (self->ring[i].pixels);
   g_free (self->ring);
@@ -128,6 +142,8 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   }
   c.others = (const double *) others->data;
   c.n_others = (int) others->len / 4;
+  g_autoptr (GBytes) face = self->faces ? evid_faces_best (self->faces, m->id, &c.face_quality) : NULL;
+  c.face_jpeg = face;
 
   g_autoptr (GError) err = NULL;
   g_autofree char *event = NULL;
@@ -152,11 +168,20 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   gst_cw_filter_frame_image (frame, &img);
   remember (self, &img, info->frame);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  gboolean face_frame = self->faces && info->frame % FACE_EVERY == 0;
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    if (gst_structure_has_field (cw_person_param (m), "candidate"))
+    gboolean candidate = gst_structure_has_field (cw_person_param (m), "candidate");
+    if (self->faces && m->id > 0 && (face_frame || candidate)) {
+      double box[4];
+      cw_person_box (m, box);
+      evid_faces_observe (self->faces, m->id, info->frame, &img, box);
+    }
+    if (candidate)
       record (self, m, people, &img, info);
   }
+  if (self->faces && info->frame % 100 == 0)
+    evid_faces_forget (self->faces, info->frame, FACE_KEEP_FRAMES);
   return GST_FLOW_OK;
 }
 

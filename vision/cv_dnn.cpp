@@ -20,6 +20,35 @@ readable (const char *path)
   return f.good () && f.peek () != std::ifstream::traits_type::eof ();
 }
 
+/* OpenCV reads a Darknet weights file without checking that it holds as
+ * many values as the cfg's layers need: a truncated download would run with
+ * zeros. Count them: every trainable blob of the loaded net (convolution
+ * weights and biases, batch-norm statistics) against the file's floats
+ * after its header. */
+static bool
+darknet_weights_complete (cv::dnn::Net &net, const char *path, std::string &why)
+{
+  std::ifstream f (path, std::ios::binary | std::ios::ate);
+  long long size = f.tellg ();
+  f.seekg (0);
+  int32_t header[3] = {0, 0, 0};
+  f.read (reinterpret_cast<char *> (header), sizeof header);
+  long long header_size = 12 + ((header[0] * 10 + header[1]) >= 2 ? 8 : 4);
+  long long have = (size - header_size) / 4, need = 0;
+  for (const auto &name : net.getLayerNames ()) {
+    cv::Ptr<cv::dnn::Layer> layer = net.getLayer (net.getLayerId (name));
+    if (layer->type != "Convolution" && layer->type != "BatchNorm")
+      continue;
+    for (const auto &blob : layer->blobs)
+      need += (long long) blob.total ();
+  }
+  if (have >= need)
+    return true;
+  why = std::string (path) + ": holds " + std::to_string (have) + " weights, the network needs " +
+        std::to_string (need) + " (truncated, or made for another cfg)";
+  return false;
+}
+
 extern "C" cv_status
 cv_dnn_detector_create (const struct cv_dnn_params *params, struct cv_dnn_detector **out_det)
 {
@@ -39,6 +68,14 @@ cv_dnn_detector_create (const struct cv_dnn_params *params, struct cv_dnn_detect
       delete d;
       cw::set_last_error ("OpenCV could not load the network");
       return CV_ERR_INVALID;
+    }
+    if (params->config) {
+      std::string why;
+      if (!darknet_weights_complete (d->net, params->model, why)) {
+        delete d;
+        cw::set_last_error (why);
+        return CV_ERR_INVALID;
+      }
     }
     d->outputs = d->net.getUnconnectedOutLayersNames ();
     *out_det = d;

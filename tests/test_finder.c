@@ -1,0 +1,242 @@
+/* The people finder: motion gating on moving images, region growing and
+ * merging, the DNN backend on a tiny Darknet network this test writes
+ * itself (random weights), corrupt model files, and face crops on a real
+ * photo (messi5.jpg from Debian's opencv-doc). */
+#include "cv_shim.h"
+#include "hwcfg.h"
+#include "vis_finder.h"
+#include "vis_regions.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define OPENCV_DATA "/usr/share/doc/opencv-doc/examples/data/"
+
+static void
+regions_grow_clip_and_merge (void)
+{
+  struct cv_rect r[3] = {{100, 100, 10, 20}, {118, 100, 10, 20}, {600, 10, 10, 10}};
+  int n = vis_regions_prepare (r, 3, 0.25, 60, 120, 640, 480);
+  /* the first two grow to 60x120 around their centres, overlap, and merge */
+  g_assert_cmpint (n, ==, 2);
+  g_assert_cmpint (r[0].x, ==, 75);
+  g_assert_cmpint (r[0].w, ==, 153 - 75);
+  g_assert_cmpint (r[0].h, ==, 120);
+  /* the third is clipped at the image edge */
+  g_assert_cmpint (r[1].x + r[1].w, <=, 640);
+  g_assert_cmpint (r[1].y, ==, 0);
+  g_assert_cmpint (vis_regions_area (r, n), ==, (long) r[0].w * r[0].h + (long) r[1].w * r[1].h);
+}
+
+static void
+paint (struct cv_image *img, int x0, int y0, int w, int h, unsigned char v)
+{
+  for (int y = MAX (0, y0); y < MIN (img->height, y0 + h); y++)
+    memset (img->data + y * img->stride + MAX (0, x0) * 3, v, (size_t) (MIN (img->width, x0 + w) - MAX (0, x0)) * 3);
+}
+
+static void
+motion_finds_what_moves_and_nothing_else (void)
+{
+  struct cv_motion_params p = {CV_MOTION_MOG2, -1, 50, 0, 0.5};
+  struct cv_motion *m;
+  g_assert_cmpint (cv_motion_create (&p, &m), ==, CV_OK);
+  struct cv_image img = {g_malloc (320 * 240 * 3), 320, 240, 320 * 3, 3};
+  struct cv_rect out[8];
+  int n = -1;
+  for (int f = 0; f < 40; f++) {
+    paint (&img, 0, 0, 320, 240, 90); /* static background */
+    paint (&img, 20 + 4 * f, 100, 20, 50, 230); /* a bright "person" walking right */
+    g_assert_cmpint (cv_motion_apply (m, &img, out, 8, &n), ==, CV_OK);
+  }
+  g_assert_cmpint (n, >=, 1);
+  /* the largest region is where the walker is now (x 176-196) */
+  g_assert_cmpint (out[0].x, <=, 180);
+  g_assert_cmpint (out[0].x + out[0].w, >=, 192);
+  g_assert_cmpint (out[0].y, <=, 104);
+  g_assert_cmpint (out[0].w, <, 80);
+  cv_motion_destroy (m);
+  g_free (img.data);
+}
+
+/* A tiny YOLO in Darknet's format: conv 3x3/2 (4 filters), conv 1x1 (18 =
+ * 3 anchors x (5 + 1 class)), yolo. Random weights; objectness and class
+ * biases high, so it does report boxes. */
+static void
+write_tiny_darknet (const char *cfg_path, const char *weights_path, gboolean truncate)
+{
+  const char *cfg = "[net]\nwidth=32\nheight=32\nchannels=3\n\n"
+                    "[convolutional]\nfilters=4\nsize=3\nstride=2\npad=1\nactivation=leaky\n\n"
+                    "[convolutional]\nfilters=18\nsize=1\nstride=1\npad=1\nactivation=linear\n\n"
+                    "[yolo]\nmask=0,1,2\nanchors=10,14,23,27,37,58\nclasses=1\nnum=3\n";
+  g_assert_true (g_file_set_contents (cfg_path, cfg, -1, NULL));
+  GByteArray *w = g_byte_array_new ();
+  gint32 header[3] = {0, 2, 0};
+  guint64 seen = 0;
+  g_byte_array_append (w, (guint8 *) header, sizeof header);
+  g_byte_array_append (w, (guint8 *) &seen, sizeof seen);
+  GRand *rng = g_rand_new_with_seed (7);
+  const int layers[2][3] = {{4, 3, 9}, {18, 4, 1}}; /* filters, inputs, kernel area */
+  for (int l = 0; l < 2; l++) {
+    for (int f = 0; f < layers[l][0]; f++) {
+      float bias = (l == 1 && (f % 6 == 4 || f % 6 == 5)) ? 5.0f : (float) g_rand_double_range (rng, -0.1, 0.1);
+      g_byte_array_append (w, (guint8 *) &bias, sizeof bias);
+    }
+    for (int k = 0; k < layers[l][0] * layers[l][1] * layers[l][2]; k++) {
+      float v = (float) g_rand_double_range (rng, -0.2, 0.2);
+      g_byte_array_append (w, (guint8 *) &v, sizeof v);
+    }
+  }
+  g_rand_free (rng);
+  g_assert_true (g_file_set_contents (weights_path, (char *) w->data, truncate ? 40 : w->len, NULL));
+  g_byte_array_free (w, TRUE);
+}
+
+static void
+dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dnnXXXXXX", NULL);
+  g_autofree char *cfg = g_build_filename (dir, "tiny.cfg", NULL);
+  g_autofree char *weights = g_build_filename (dir, "tiny.weights", NULL);
+  write_tiny_darknet (cfg, weights, FALSE);
+  struct cv_dnn_params p = {weights, cfg, 32, 32, 0, 0.3, 0.45, 1};
+  struct cv_dnn_detector *det;
+  g_assert_cmpint (cv_dnn_detector_create (&p, &det), ==, CV_OK);
+  struct cv_image img = {g_malloc (200 * 100 * 3), 200, 100, 200 * 3, 3};
+  for (int i = 0; i < 200 * 100 * 3; i++)
+    img.data[i] = (unsigned char) (i * 31);
+  struct cv_box boxes[64];
+  int n = -1;
+  g_assert_cmpint (cv_dnn_detect (det, &img, NULL, boxes, 64, &n), ==, CV_OK);
+  g_assert_cmpint (n, >, 0);
+  for (int i = 0; i < n; i++) {
+    g_assert_true (isfinite (boxes[i].x) && isfinite (boxes[i].y));
+    g_assert_cmpfloat (boxes[i].w, >, 0);
+    g_assert_cmpfloat (boxes[i].h, >, 0);
+    g_assert_cmpfloat (boxes[i].score, >=, 0.3);
+    g_assert_cmpfloat (boxes[i].score, <=, 1.0);
+    /* centres fall inside the image the network saw */
+    g_assert_cmpfloat (boxes[i].x + boxes[i].w / 2, >=, -1);
+    g_assert_cmpfloat (boxes[i].x + boxes[i].w / 2, <=, 201);
+  }
+  /* on a region: boxes come back in the image's coordinates */
+  struct cv_rect roi = {100, 50, 100, 50};
+  g_assert_cmpint (cv_dnn_detect (det, &img, &roi, boxes, 64, &n), ==, CV_OK);
+  for (int i = 0; i < n; i++)
+    g_assert_cmpfloat (boxes[i].x + boxes[i].w / 2, >=, 99);
+  cv_dnn_detector_destroy (det);
+  g_free (img.data);
+
+  /* the same through the site config, as the appliance loads it */
+  g_autofree char *ini = g_build_filename (dir, "site.ini", NULL);
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
+                                           "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n",
+                                           weights, cfg);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  g_assert_true (site->detector.boxes_normalized);
+  struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  vis_finder_free (f);
+
+  /* a corrupt (truncated) weights file is a config error naming the file */
+  write_tiny_darknet (cfg, weights, TRUE);
+  g_assert_null (vis_finder_create (&site->detector, site->path, &err));
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err->message, "[detector] model"));
+  g_assert_nonnull (strstr (err->message, "tiny.weights"));
+  hwcfg_free (site);
+  g_clear_error (&err);
+
+  /* a missing one is caught by the config check */
+  g_unlink (weights);
+  g_assert_null (hwcfg_load (ini, &err));
+  g_assert_nonnull (strstr (err->message, "[detector] model: cannot read"));
+  g_unlink (cfg);
+  g_unlink (ini);
+  g_rmdir (dir);
+}
+
+static void
+garbage_model_files_are_refused_not_crashed_on (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dnnXXXXXX", NULL);
+  g_autofree char *onnx = g_build_filename (dir, "model.onnx", NULL);
+  g_assert_true (g_file_set_contents (onnx, "this is not a protobuf", -1, NULL));
+  struct cv_dnn_params p = {onnx, NULL, 64, 64, 0, 0.5, 0.45, 0};
+  struct cv_dnn_detector *det = NULL;
+  g_assert_cmpint (cv_dnn_detector_create (&p, &det), ==, CV_ERR_INVALID);
+  g_assert_null (det);
+  g_assert_cmpstr (cv_last_error (), !=, "");
+  g_unlink (onnx);
+  g_rmdir (dir);
+}
+
+static struct cv_image
+load_bgra (const char *path, gchar **data)
+{
+  gsize len;
+  struct cv_image img = {0};
+  if (!g_file_get_contents (path, data, &len, NULL))
+    return img;
+  img.channels = 4;
+  g_assert_cmpint (cv_decode_bgra ((unsigned char *) *data, len, &img.data, &img.width, &img.height, &img.stride), ==,
+                   CV_OK);
+  return img;
+}
+
+static void
+face_crop_is_found_on_a_real_photo_and_scored (void)
+{
+  struct cv_face_detector *fd;
+  g_assert_cmpint (cv_face_detector_create ("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml", &fd),
+                   ==, CV_OK);
+  g_autofree gchar *data = NULL;
+  struct cv_image img = load_bgra (OPENCV_DATA "messi5.jpg", &data);
+  g_assert_nonnull (img.data);
+  int found = 0;
+  struct cv_rect face;
+  double quality = 0;
+  g_assert_cmpint (cv_face_find (fd, &img, NULL, &found, &face, &quality), ==, CV_OK);
+  g_assert_true (found);
+  g_assert_cmpfloat (quality, >, 0);
+  g_assert_cmpint (face.w, >=, 24);
+  /* the same face, blurred, scores lower */
+  struct cv_rect head = {face.x - face.w / 2, face.y - face.h / 2, face.w * 2, face.h * 2};
+  cv_blur_region (&img, face.x, face.y, face.w, face.h);
+  int found2 = 0;
+  double quality2 = 0;
+  struct cv_rect face2;
+  g_assert_cmpint (cv_face_find (fd, &img, &head, &found2, &face2, &quality2), ==, CV_OK);
+  g_assert_true (!found2 || quality2 < quality);
+  cv_free (img.data);
+
+  /* a plain wall has no face */
+  struct cv_image wall = {g_malloc (200 * 200 * 3), 200, 200, 600, 3};
+  for (int i = 0; i < 200 * 200 * 3; i++)
+    wall.data[i] = (unsigned char) (100 + (i / 600) / 4);
+  g_assert_cmpint (cv_face_find (fd, &wall, NULL, &found, &face, &quality), ==, CV_OK);
+  g_assert_false (found);
+  g_free (wall.data);
+  cv_face_detector_destroy (fd);
+  struct cv_face_detector *bad = NULL;
+  g_assert_cmpint (cv_face_detector_create ("/nonexistent.xml", &bad), ==, CV_ERR_INVALID);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/finder/regions_grow_clip_and_merge", regions_grow_clip_and_merge);
+  g_test_add_func ("/finder/motion_finds_what_moves_and_nothing_else", motion_finds_what_moves_and_nothing_else);
+  g_test_add_func ("/finder/dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes",
+                   dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes);
+  g_test_add_func ("/finder/garbage_model_files_are_refused_not_crashed_on", garbage_model_files_are_refused_not_crashed_on);
+  g_test_add_func ("/finder/face_crop_is_found_on_a_real_photo_and_scored", face_crop_is_found_on_a_real_photo_and_scored);
+  return g_test_run ();
+}
