@@ -48,7 +48,7 @@ run (const struct seq *s, void *trk, step_fn step, struct trk_mot_file *res)
   for (int frame = 1; frame <= s->n_frames; frame++) {
     int n = 0;
     for (; k < s->det.n_rows && s->det.rows[k].frame == frame; k++)
-      dets[n++] = (struct trk_detection){s->det.rows[k].box, s->det.rows[k].score};
+      dets[n++] = (struct trk_detection){.box = s->det.rows[k].box, .score = s->det.rows[k].score};
     const struct trk_track_out *o;
     int no = step (trk, dets, n, &o);
     for (int i = 0; rows && i < no; i++) {
@@ -85,7 +85,7 @@ override (const char *kv)
     return TRUE;                                                                                                       \
   }
   SET (iou_threshold) SET (min_hits) SET (max_age) SET (high_score) SET (low_score) SET (new_track_score)
-  SET (low_iou_threshold) SET (inertia) SET (delta_t) SET (reupdate) SET (relink_distance) SET (lost_distance) SET (buffer)
+  SET (low_iou_threshold) SET (inertia) SET (delta_t) SET (reupdate) SET (relink_distance) SET (lost_distance) SET (buffer) SET (appearance_weight) SET (appearance_gate)
 #undef SET
   return FALSE;
 }

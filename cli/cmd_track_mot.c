@@ -30,7 +30,7 @@ track_all (struct trk_tracker *trk, struct trk_mot_file *in, double min_score, i
     int n = 0;
     for (; k < in->n_rows && in->rows[k].frame == frame; k++)
       if (in->rows[k].score >= min_score && (frame - 1) % every == 0)
-        dets[n++] = (struct trk_detection){in->rows[k].box, in->rows[k].score};
+        dets[n++] = (struct trk_detection){.box = in->rows[k].box, .score = in->rows[k].score};
     trk_tracker_step (trk, dets, n, (frame - 1) % every == 0);
     const struct trk_track_out *t;
     int nt = trk_tracker_tracks (trk, &t);

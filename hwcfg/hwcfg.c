@@ -17,9 +17,9 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 #define DEFAULT_MIN_DEPTH_M 0.5
 #define DEFAULT_RED_GRACE_S 1.0
 #define DEFAULT_DETECTOR_UPSCALE 1.3
-#define DEFAULT_DETECTOR_HIT_THRESHOLD 0.0
-#define DEFAULT_DETECTOR_MIN_SCORE 0.3
-#define DEFAULT_DETECTOR_EVERY_N 2
+#define DEFAULT_DETECTOR_HIT_THRESHOLD -0.3
+#define DEFAULT_DETECTOR_MIN_SCORE -0.3
+#define DEFAULT_DETECTOR_EVERY_N 1
 #define DEFAULT_LIVE_MIN_SPEED 0.2
 #define DEFAULT_LIVE_MAX_SPEED 7.0
 #define DEFAULT_LIVE_MIN_DISPLACEMENT 0.5
@@ -159,13 +159,14 @@ static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "
                                           "clearance_s", "offset_s", "topic", "stale_s", NULL};
 static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m", "red_grace_s", NULL};
 static const char *const DETECTOR_KEYS[] = {
-    "backend", "upscale", "hit_threshold", "min_score", "every_n_frames", "motion_gating", "full_frame_every",
+    "backend", "upscale", "hit_threshold", "scale_levels", "min_score", "every_n_frames", "motion_gating", "full_frame_every",
     "motion_algorithm", "motion_learning_rate", "motion_history", "motion_shadows", "motion_scale", "model",
     "model_config", "input_width", "input_height", "person_class", "score_threshold", "nms_threshold", "boxes",
     NULL};
 static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", "high_score", "low_score",
                                            "new_track_score", "low_iou_threshold", "inertia", "delta_t",
-                                           "reupdate", "buffer", "lost_distance", "relink_distance", NULL};
+                                           "reupdate", "buffer", "lost_distance", "relink_distance",
+                                           "appearance_weight", "appearance_gate", NULL};
 static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
                                             "min_displacement_m", "window_s", NULL};
 static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", NULL};
@@ -435,9 +436,10 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
   d->upscale = get_double (p, "detector", "upscale", DEFAULT_DETECTOR_UPSCALE, 0.5, 4);
   d->hit_threshold = get_double (p, "detector", "hit_threshold", DEFAULT_DETECTOR_HIT_THRESHOLD, -5, 5);
   d->min_score = get_double (p, "detector", "min_score", DEFAULT_DETECTOR_MIN_SCORE, -5, 10);
+  d->scale_levels = get_int (p, "detector", "scale_levels", 5, 1, 64);
   d->every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
   d->motion_gating = get_int (p, "detector", "motion_gating", 1, 0, 1);
-  d->full_frame_every = get_int (p, "detector", "full_frame_every", 10, 1, 10000);
+  d->full_frame_every = get_int (p, "detector", "full_frame_every", 50, 1, 10000);
   d->motion_algorithm = get_string (p, "detector", "motion_algorithm", FALSE);
   if (!d->motion_algorithm)
     d->motion_algorithm = g_strdup ("mog2");
@@ -493,6 +495,8 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   t->buffer = get_double (p, "tracker", "buffer", NAN, 0, 2);
   t->lost_distance = get_double (p, "tracker", "lost_distance", NAN, 0, 10);
   t->relink_distance = get_double (p, "tracker", "relink_distance", NAN, 0, 10);
+  t->appearance_weight = get_double (p, "tracker", "appearance_weight", NAN, 0, 10);
+  t->appearance_gate = get_double (p, "tracker", "appearance_gate", NAN, 0, 1);
   t->min_hits = get_int (p, "tracker", "min_hits", -1, 1, 100);
   t->max_age = get_int (p, "tracker", "max_age", -1, 1, 1000);
   t->delta_t = get_int (p, "tracker", "delta_t", -1, 1, 7);

@@ -74,6 +74,7 @@ struct hwcfg_detector {
   char *backend;            /* "hog" or "dnn" */
   double upscale;           /* hog: image scale before the 64x128 window */
   double hit_threshold;     /* hog: SVM margin for a detection */
+  int scale_levels;         /* hog: window scales tried, 1.05 apart, from upscale up */
   double min_score;         /* detections below are dropped */
   int every_n_frames;       /* detect on 1 of N frames, track predicts between */
   bool motion_gating;       /* detect only where the scene changed ... */
@@ -95,7 +96,7 @@ struct hwcfg_detector {
  * documented in hwcfg/README.md). */
 struct hwcfg_tracker {
   double iou_threshold, high_score, low_score, new_track_score, low_iou_threshold;
-  double inertia, buffer, lost_distance, relink_distance;
+  double inertia, buffer, lost_distance, relink_distance, appearance_weight, appearance_gate;
   int min_hits, max_age, delta_t, reupdate;
 };
 

@@ -66,8 +66,13 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   }
   for (int i = 0; i < n; i++) {
     const struct cv_box *b = &self->boxes[i];
-    cw_person_add (frame->buffer, b->x, b->y, b->w, b->h, -1,
-                   gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, (double) b->score, NULL));
+    GstStructure *param = gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, (double) b->score, NULL);
+    float box[4] = {b->x, b->y, b->w, b->h}, sig[CV_SIGNATURE_LEN];
+    if (cv_color_signature (&img, box, sig) == CV_OK) {
+      g_autoptr (GBytes) bytes = g_bytes_new (sig, sizeof sig);
+      gst_structure_set (param, "signature", G_TYPE_BYTES, bytes, NULL);
+    }
+    cw_person_add (frame->buffer, b->x, b->y, b->w, b->h, -1, param);
   }
   GST_LOG_OBJECT (self, "frame %d: %d people, %s, %d regions, %.0f%% of the frame", info->frame, n,
                   st.full_frame ? "full frame" : "motion-gated", st.regions, 100 * st.area_share);

@@ -10,7 +10,12 @@
  */
 #include "gstcwelements.h"
 
+#include "cv_shim.h"
 #include "trk_config.h"
+
+G_STATIC_ASSERT (TRK_SIGNATURE_LEN == CV_SIGNATURE_LEN);
+
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_track_debug);
 #define GST_CAT_DEFAULT gst_cw_track_debug
@@ -59,8 +64,14 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
     double box[4];
     cw_person_box (m, box);
-    struct trk_detection d = {{box[0], box[1], box[2], box[3]}, 0};
+    struct trk_detection d = {.box = {box[0], box[1], box[2], box[3]}};
     gst_structure_get_double (cw_person_param (m), "score", &d.score);
+    const GValue *v = gst_structure_get_value (cw_person_param (m), "signature");
+    GBytes *sig = v && G_VALUE_HOLDS (v, G_TYPE_BYTES) ? g_value_get_boxed (v) : NULL;
+    if (sig && g_bytes_get_size (sig) == sizeof d.signature) {
+      memcpy (d.signature, g_bytes_get_data (sig, NULL), sizeof d.signature);
+      d.has_signature = true;
+    }
     g_array_append_val (self->dets, d);
   }
   cw_people_clear (frame->buffer);

@@ -31,7 +31,7 @@ track (struct trk_mot_file *det, gboolean sort, struct trk_mot_file *res)
   for (int f = 1; f <= last; f++) {
     int n = 0;
     for (; k < det->n_rows && det->rows[k].frame == f; k++)
-      d[n++] = (struct trk_detection){det->rows[k].box, det->rows[k].score};
+      d[n++] = (struct trk_detection){.box = det->rows[k].box, .score = det->rows[k].score};
     const struct trk_track_out *o;
     int no;
     if (sort)

@@ -21,6 +21,8 @@ trk_params_from_config (const struct hwcfg_tracker *c)
   DOUBLE (buffer);
   DOUBLE (lost_distance);
   DOUBLE (relink_distance);
+  DOUBLE (appearance_weight);
+  DOUBLE (appearance_gate);
   INT (min_hits);
   INT (max_age);
   INT (delta_t);

@@ -25,6 +25,8 @@ struct track {
   int hits, hit_streak, misses;
   bool confirmed;
   double score;
+  bool has_signature;
+  float signature[TRK_SIGNATURE_LEN]; /* running average of its detections' */
 };
 
 struct trk_tracker {
@@ -62,7 +64,9 @@ trk_params_default (void)
                              .reupdate = true,
                              .buffer = 0.1,
                              .lost_distance = 0.5,
-                             .relink_distance = 0.5};
+                             .relink_distance = 0.5,
+                             .appearance_weight = 0.5,
+                             .appearance_gate = 0.6};
 }
 
 struct trk_tracker *
@@ -72,7 +76,8 @@ trk_tracker_create (const struct trk_params *params)
       params->max_age < 1 || params->low_score > params->high_score || params->low_iou_threshold <= 0 ||
       params->low_iou_threshold > 1 || params->inertia < 0 || params->delta_t < 1 ||
       params->delta_t >= OBS_HISTORY || params->buffer < 0 || params->lost_distance < 0 ||
-      params->relink_distance < 0)
+      params->relink_distance < 0 || params->appearance_weight < 0 || params->appearance_gate < 0 ||
+      params->appearance_gate > 1)
     return NULL;
   struct trk_tracker *trk = calloc (1, sizeof *trk);
   if (!trk)
@@ -112,6 +117,35 @@ reserve (void **buf, size_t *cap, size_t n, size_t size)
   return 0;
 }
 
+double
+trk_signature_similarity (const float *a, const float *b)
+{
+  double bc = 0;
+  for (int i = 0; i < TRK_SIGNATURE_LEN; i++)
+    bc += sqrt ((double) a[i] * b[i]);
+  return bc;
+}
+
+/* Colour similarity of a track and a detection; 1 when either has no
+ * signature (no evidence against the match). */
+static double
+similarity (const struct track *t, const struct trk_detection *d)
+{
+  return t->has_signature && d->has_signature ? trk_signature_similarity (t->signature, d->signature) : 1.0;
+}
+
+static void
+learn_signature (struct track *t, const struct trk_detection *d)
+{
+  if (!d->has_signature)
+    return;
+  /* a slow average: one odd detection (occlusion) must not repaint the track */
+  const double keep = t->has_signature ? 0.9 : 0.0;
+  for (int i = 0; i < TRK_SIGNATURE_LEN; i++)
+    t->signature[i] = (float) (keep * t->signature[i] + (1 - keep) * d->signature[i]);
+  t->has_signature = true;
+}
+
 static const struct observation *
 last_obs (const struct track *t)
 {
@@ -139,6 +173,7 @@ add_track (struct trk_tracker *trk, const struct trk_detection *det)
   t->hits = t->hit_streak = 1;
   t->confirmed = trk->params.min_hits <= 1;
   t->score = det->score;
+  learn_signature (t, det);
   return 0;
 }
 
@@ -229,15 +264,21 @@ associate (struct trk_tracker *trk, const struct trk_detection *dets, const int 
     struct trk_box bref = buffered (&ref, f);
     for (int j = 0; j < n_pool; j++) {
       const struct trk_detection *d = &dets[pool[j]];
-      if (stage == STAGE_DISTANCE) {
-        trk->cost[(size_t) i * n_pool + j] = centre_distance (&ref, &d->box, min_iou);
-        continue;
+      double sim = similarity (t, d);
+      double c;
+      if (sim < trk->params.appearance_gate) {
+        c = NO_MATCH; /* dressed differently: another person */
+      } else if (stage == STAGE_DISTANCE) {
+        c = centre_distance (&ref, &d->box, min_iou);
+      } else {
+        struct trk_box bdet = buffered (&d->box, f);
+        double iou = trk_box_iou (&bref, &bdet);
+        c = iou < min_iou ? NO_MATCH : 1.0 - iou;
+        if (c < NO_MATCH && stage == STAGE_PREDICTED)
+          c -= direction_bonus (trk, t, d);
       }
-      struct trk_box bdet = buffered (&d->box, f);
-      double iou = trk_box_iou (&bref, &bdet);
-      double c = iou < min_iou ? NO_MATCH : 1.0 - iou;
-      if (c < NO_MATCH && stage == STAGE_PREDICTED)
-        c -= direction_bonus (trk, t, d);
+      if (c < NO_MATCH)
+        c += trk->params.appearance_weight * (1 - sim);
       trk->cost[(size_t) i * n_pool + j] = c;
     }
   }
@@ -285,6 +326,9 @@ relink (struct trk_tracker *trk, struct track *t)
     struct track *lost = &trk->tracks[i];
     if (lost == t || !lost->confirmed || lost->misses == 0 || lost->id > t->id)
       continue;
+    if (lost->has_signature && t->has_signature &&
+        trk_signature_similarity (lost->signature, t->signature) < trk->params.appearance_gate)
+      continue;
     struct trk_box pred;
     trk_kalman_box (&lost->kf, &pred);
     double d = centre_distance (&pred, &now, best_d);
@@ -313,6 +357,7 @@ apply_match (struct trk_tracker *trk, struct track *t, const struct trk_detectio
   t->hit_streak++;
   t->misses = 0;
   t->score = d->score;
+  learn_signature (t, d);
   if (!t->confirmed && t->hit_streak >= trk->params.min_hits) {
     t->confirmed = true;
     if (trk->params.relink_distance > 0)

@@ -19,6 +19,9 @@
  *    centre distance in body heights, sizes alike), and a new track, once
  *    confirmed, takes over the id of a lost track right where it predicted:
  *    one person keeps one id through longer occlusions;
+ *  - when detections carry colour signatures (the appliance's do; MOT files
+ *    don't), appearance joins the cost and vetoes matches to a differently
+ *    dressed person: two people crossing keep their ids;
  *  - confirmation after min_hits consecutive matches, coasting (kept but not
  *    reported) for max_age frames without a match.
  * Frames on which the detector did not run only predict: they neither confirm
@@ -47,12 +50,23 @@ struct trk_params {
                                this many of its heights of the prediction (0 turns it off) */
   double relink_distance;   /* a new track, when confirmed, takes over the id of a lost track whose
                                prediction is within this many heights (0 turns it off) */
+  double appearance_weight; /* cost of colour dissimilarity, when detections carry signatures */
+  double appearance_gate;   /* below this similarity a detection is not the track's person */
 };
+
+/* Colour signature length (a histogram summing to 1, as the vision shim's
+ * cv_color_signature makes). */
+#define TRK_SIGNATURE_LEN 48
 
 struct trk_detection {
   struct trk_box box;
   double score;
+  bool has_signature;
+  float signature[TRK_SIGNATURE_LEN];
 };
+
+/* Bhattacharyya coefficient of two signatures: 1 identical, 0 disjoint. */
+double trk_signature_similarity (const float *a, const float *b);
 
 struct trk_track_out {
   int id;             /* from 1, never reused */

@@ -114,6 +114,16 @@ void cv_dnn_detector_destroy (struct cv_dnn_detector *det);
 cv_status cv_dnn_detect (struct cv_dnn_detector *det, const struct cv_image *img, const struct cv_rect *roi,
                          struct cv_box *out, int max, int *out_n);
 
+/* ---- appearance (cv_appearance.cpp) ---- */
+
+#define CV_SIGNATURE_LEN 48
+
+/* The colours of a person's clothes: a hue x saturation x value histogram
+ * (8 x 3 x 2 bins, sums to 1) of the middle of BOX (x, y, w, h), where
+ * the body is and the background is least. Cheap, needs no model, and tells
+ * a red coat from a blue one when two people cross. */
+cv_status cv_color_signature (const struct cv_image *img, const float box[4], float out[CV_SIGNATURE_LEN]);
+
 /* ---- faces (cv_face.cpp): the best face crop for evidence ---- */
 
 struct cv_face_detector;
