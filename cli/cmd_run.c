@@ -35,6 +35,14 @@ cmd_run (int argc, char **argv)
   fprintf (stderr, "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
            st.rejected_flat);
+  if (st.live)
+    fprintf (stderr,
+             "crosswatch: live: %d frames captured, %d analysed (%.1f%% skipped by the capture queue), "
+             "capture-to-decision latency p50 %.0f ms, p99 %.0f ms, CPU %.1f s (%.0f%% of one core)\n",
+             st.frames_captured, st.frames,
+             st.frames_captured ? 100.0 * (st.frames_captured - st.frames) / st.frames_captured : 0,
+             st.latency_p50_ms, st.latency_p99_ms, st.cpu_seconds,
+             st.seconds > 0 ? 100 * st.cpu_seconds / st.seconds : 0);
   if (!ok) {
     fprintf (stderr, "crosswatch: %s\n", err->message);
     status = 1;

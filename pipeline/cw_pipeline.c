@@ -9,6 +9,7 @@
 #include <glib-unix.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 GST_DEBUG_CATEGORY_STATIC (cw_pipeline_debug);
 #define GST_CAT_DEFAULT cw_pipeline_debug
@@ -22,6 +23,7 @@ struct run {
   struct cw_run_stats stats;
   GError *error;
   gboolean stopping;
+  GArray *latencies_ms;
 };
 
 static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
@@ -106,6 +108,69 @@ on_detected (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     trk_mot_write_row (r->detections, fi.frame, -1, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
   }
   return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_captured (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  ((struct run *) data)->stats.frames_captured++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* At the end of analysis: how long after its capture (the buffer's running
+ * time on the pipeline clock, as a live source stamps it) the frame's
+ * decisions were made. */
+static GstPadProbeReturn
+on_decided (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct run *r = data;
+  GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstElement *sink = gst_pad_get_parent_element (pad);
+  GstClock *clock = sink ? gst_element_get_clock (sink) : NULL;
+  GstEvent *seg_event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  if (clock && seg_event && GST_BUFFER_PTS_IS_VALID (buf)) {
+    const GstSegment *seg;
+    gst_event_parse_segment (seg_event, &seg);
+    GstClockTime running = gst_segment_to_running_time (seg, GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+    GstClockTime now = gst_clock_get_time (clock) - gst_element_get_base_time (sink);
+    if (GST_CLOCK_TIME_IS_VALID (running) && now >= running) {
+      double ms = (double) (now - running) / GST_MSECOND;
+      g_array_append_val (r->latencies_ms, ms);
+    }
+  }
+  if (seg_event)
+    gst_event_unref (seg_event);
+  if (clock)
+    gst_object_unref (clock);
+  if (sink)
+    gst_object_unref (sink);
+  return GST_PAD_PROBE_OK;
+}
+
+static int
+by_value (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *sorted, double p)
+{
+  if (sorted->len == 0)
+    return 0;
+  guint i = (guint) (p * (sorted->len - 1) + 0.5);
+  return g_array_index (sorted, double, i);
+}
+
+static void
+add_pad_probe (GstElement *pipeline, const char *element, const char *pad_name, GstPadProbeCallback cb, struct run *r)
+{
+  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), element);
+  GstPad *pad = gst_element_get_static_pad (e, pad_name);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, r, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (e);
 }
 
 static void
@@ -215,6 +280,9 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
   if (!cfg)
     return FALSE;
   r.track_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  r.latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  const struct hwcfg_camera *cam = hwcfg_camera (cfg, opt->camera);
+  r.stats.live = cam && !g_str_has_prefix (cam->uri, "file://");
   r.events = open_out (opt->events_out, error);
   if (opt->events_out && !r.events)
     goto out;
@@ -235,6 +303,8 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
   }
 
   add_probe (r.pipeline, "cwtrack", on_tracked, &r);
+  add_pad_probe (r.pipeline, "capture", "sink", on_captured, &r);
+  add_pad_probe (r.pipeline, "sink", "sink", on_decided, &r);
   if (r.detections)
     add_probe (r.pipeline, "cwdetect", on_detected, &r);
 
@@ -266,6 +336,14 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
       ;
   }
   r.stats.tracks = (int) g_hash_table_size (r.track_ids);
+  if (r.stats.live) {
+    g_array_sort (r.latencies_ms, by_value);
+    r.stats.latency_p50_ms = percentile (r.latencies_ms, 0.5);
+    r.stats.latency_p99_ms = percentile (r.latencies_ms, 0.99);
+  }
+  struct rusage ru;
+  if (getrusage (RUSAGE_SELF, &ru) == 0)
+    r.stats.cpu_seconds = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   if (r.error) {
     g_propagate_error (error, r.error);
     r.error = NULL;
@@ -295,6 +373,7 @@ out:
   if (r.detections)
     fclose (r.detections);
   g_hash_table_destroy (r.track_ids);
+  g_array_free (r.latencies_ms, TRUE);
   hwcfg_free (cfg);
   return ok;
 }

@@ -16,11 +16,15 @@ struct cw_run_options {
 };
 
 struct cw_run_stats {
+  gboolean live;
+  int frames_captured;    /* frames that reached analysis's input queue */
   int frames;
   int tracks;
   int violations;
   int rejected_flat;
   double seconds;
+  double latency_p50_ms, latency_p99_ms; /* live sources: capture to decision */
+  double cpu_seconds;     /* user + system, the whole process */
 };
 
 /* Runs until the source ends or a signal arrives. Returns FALSE with ERROR
