@@ -4,7 +4,7 @@
  * start (so serving costs almost nothing of the CPU being measured) and
  * each 10 fps source frame is sent 2-3 times, as a 25 fps camera would.
  *
- * usage: rtsp_server VIDEO PORT     (URL: rtsp://127.0.0.1:PORT/cam) */
+ * usage: rtsp_server VIDEO PORT [MAX_FRAMES]   (URL: rtsp://127.0.0.1:PORT/cam) */
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
@@ -18,7 +18,7 @@
 static GPtrArray *frames; /* GstBuffer, JPEG, 10 fps */
 
 static void
-encode_all (const char *video)
+encode_all (const char *video, guint max_frames)
 {
   g_autofree char *uri = gst_filename_to_uri (video, NULL);
   g_autofree char *desc = g_strdup_printf ("uridecodebin uri=%s ! videoconvert ! videoscale ! "
@@ -30,7 +30,7 @@ encode_all (const char *video)
   frames = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_buffer_unref);
   gst_element_set_state (p, GST_STATE_PLAYING);
   GstSample *s;
-  while ((s = gst_app_sink_pull_sample (sink))) {
+  while (frames->len < max_frames && (s = gst_app_sink_pull_sample (sink))) {
     g_ptr_array_add (frames, gst_buffer_ref (gst_sample_get_buffer (s)));
     gst_sample_unref (s);
   }
@@ -76,7 +76,7 @@ main (int argc, char **argv)
     fprintf (stderr, "usage: %s VIDEO PORT\n", argv[0]);
     return 2;
   }
-  encode_all (argv[1]);
+  encode_all (argv[1], argc > 3 ? (guint) atoi (argv[3]) : G_MAXUINT);
   if (frames->len == 0)
     return 1;
   GstRTSPServer *server = gst_rtsp_server_new ();
