@@ -22,7 +22,33 @@ blur_head (struct cv_image *img, JsonArray *box)
   cv_blur_region (img, (int) (x - mx), (int) (y - mx), (int) (w + 2 * mx), (int) (h * HEAD_FRACTION + 2 * mx));
 }
 
-/* The decision still, JPEG, with heads blurred when BLUR. */
+/* Everything but BOX (x, y, w, h, grown by MARGIN) pixelated: bystanders the
+ * detector missed must not be recognisable on a public screen either. */
+#define CONTEXT_MARGIN 0.15
+
+static void
+blur_outside (struct cv_image *img, JsonArray *box)
+{
+  if (!box || json_array_get_length (box) != 4) {
+    cv_blur_region (img, 0, 0, img->width, img->height);
+    return;
+  }
+  double w = json_array_get_double_element (box, 2), h = json_array_get_double_element (box, 3);
+  int x0 = (int) (json_array_get_double_element (box, 0) - w * CONTEXT_MARGIN);
+  int y0 = (int) (json_array_get_double_element (box, 1) - h * CONTEXT_MARGIN);
+  int x1 = (int) (x0 + w * (1 + 2 * CONTEXT_MARGIN)), y1 = (int) (y0 + h * (1 + 2 * CONTEXT_MARGIN));
+  x0 = MAX (0, x0);
+  y0 = MAX (0, y0);
+  x1 = MIN (img->width, x1);
+  y1 = MIN (img->height, y1);
+  cv_blur_region (img, 0, 0, img->width, y0);                /* above */
+  cv_blur_region (img, 0, y1, img->width, img->height - y1); /* below */
+  cv_blur_region (img, 0, y0, x0, y1 - y0);                  /* left */
+  cv_blur_region (img, x1, y0, img->width - x1, y1 - y0);    /* right */
+}
+
+/* The decision still, JPEG: when BLUR, the violator's head and everything
+ * around the violator are blurred. */
 static GBytes *
 public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean blur, GError **error)
 {
@@ -40,11 +66,13 @@ public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean b
                  cv_last_error ());
     return NULL;
   }
-  blur_head (&img, json_object_get_array_member (pkt, "bbox"));
+  JsonArray *bbox = json_object_has_member (pkt, "bbox") ? json_object_get_array_member (pkt, "bbox") : NULL;
+  blur_head (&img, bbox);
   JsonArray *others = json_object_has_member (pkt, "others_bbox") ? json_object_get_array_member (pkt, "others_bbox")
                                                                   : NULL;
   for (guint i = 0; others && i < json_array_get_length (others); i++)
-    blur_head (&img, json_array_get_array_element (others, i));
+    blur_head (&img, json_array_get_array_element (others, i)); /* those close to the violator */
+  blur_outside (&img, bbox);
   unsigned char *out = NULL;
   size_t out_len = 0;
   cv_status rc = cv_jpeg_encode (&img, 90, &out, &out_len);
