@@ -15,6 +15,8 @@ int cmd_display (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
 int cmd_eval_mot (int argc, char **argv);
 int cmd_calibrate (int argc, char **argv);
+int cmd_export (int argc, char **argv);
+int cmd_purge (int argc, char **argv);
 
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */

@@ -96,14 +96,15 @@ cmd_review (int argc, char **argv)
     goto out;
   const char *verb = argc > 1 ? argv[1] : NULL;
   const char *id = argc > 2 ? argv[2] : NULL;
+  static const char *const VERBS[] = {"list", "show", "confirm", "reject", "hold", "release", NULL};
   gboolean needs_id = verb && strcmp (verb, "list") != 0;
-  if (!verb || (needs_id && !id) || (!needs_id && argc > 2) ||
-      (strcmp (verb, "list") && strcmp (verb, "show") && strcmp (verb, "confirm") && strcmp (verb, "reject"))) {
-    fprintf (stderr, "usage: crosswatch review -c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT\n");
+  if (!verb || (needs_id && !id) || (!needs_id && argc > 2) || !g_strv_contains (VERBS, verb)) {
+    fprintf (stderr, "usage: crosswatch review -c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT|"
+                     "hold ID --reason TEXT|release ID\n");
     goto out;
   }
-  if (!strcmp (verb, "reject") && (!reason || !*reason)) {
-    fprintf (stderr, "crosswatch review: reject needs --reason TEXT (it goes into the audit log)\n");
+  if ((!strcmp (verb, "reject") || !strcmp (verb, "hold")) && (!reason || !*reason)) {
+    fprintf (stderr, "crosswatch review: %s needs --reason TEXT (it goes into the audit log)\n", verb);
     goto out;
   }
   st = evid_store_open (cfg->evidence.db, &err);
@@ -116,6 +117,13 @@ cmd_review (int argc, char **argv)
     status = review_list (st, state);
   else if (!strcmp (verb, "show"))
     status = review_show (st, id, actor_name (actor));
+  else if (!strcmp (verb, "hold") || !strcmp (verb, "release")) {
+    status = evid_store_set_hold (st, id, !strcmp (verb, "hold"), actor_name (actor), reason, &err) ? 0 : 1;
+    if (status)
+      fprintf (stderr, "crosswatch review: %s\n", err->message);
+    else
+      printf ("%s %s\n", id, !strcmp (verb, "hold") ? "under legal hold" : "released from legal hold");
+  }
   else
     status = review_decide (st, cfg, id, !strcmp (verb, "confirm"), reason, actor_name (actor));
 out:

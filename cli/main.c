@@ -18,7 +18,9 @@ static const struct {
     {"review", cmd_review, "list, show, confirm or reject evidence packets"},
     {"publish", cmd_publish, "send confirmed packets from the outbox to the broker"},
     {"display", cmd_display, "run a roadside display client (-c DISPLAY.ini)"},
-    {"verify", cmd_verify, "check the hashes and hash chain of the evidence store"},
+    {"verify", cmd_verify, "check hashes, signatures and chains: a store, a packet or a case bundle"},
+    {"export", cmd_export, "write one packet as a case bundle, verifiable offline"},
+    {"purge", cmd_purge, "delete packets past their retention (not those on legal hold)"},
 };
 
 gboolean

@@ -135,6 +135,7 @@ evidence_payload (struct evid_store *st, const struct evid_packet_row *row, GErr
   json_builder_begin_object (b);
   evid_json_string (b, "packet", row->json); /* exactly the hashed text */
   evid_json_string (b, "packet_sha256", row->json_sha256);
+  evid_json_string (b, "signature", row->signature);
   json_builder_set_member_name (b, "media");
   json_builder_begin_object (b);
   for (guint i = 0; i < names->len; i++) {

@@ -1,6 +1,7 @@
 #include "evid_recorder.h"
 
 #include "evid_hash.h"
+#include "evid_key.h"
 
 #include "evid_json.h"
 
@@ -14,6 +15,7 @@
 
 struct evid_recorder {
   struct evid_store *store;
+  struct evid_key *key;
   char *site_id, *site_name, *camera, *device_id, *calibration_id;
   double latitude, longitude;
   int retention_days;
@@ -27,11 +29,17 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "%s: no camera '%s'", cfg->path, camera);
     return NULL;
   }
-  struct evid_store *st = evid_store_open (cfg->evidence.db, error);
-  if (!st)
+  struct evid_key *key = evid_key_open (cfg->evidence.key, error);
+  if (!key)
     return NULL;
+  struct evid_store *st = evid_store_open (cfg->evidence.db, error);
+  if (!st) {
+    evid_key_free (key);
+    return NULL;
+  }
   struct evid_recorder *rec = g_new0 (struct evid_recorder, 1);
   rec->store = st;
+  rec->key = key;
   rec->site_id = g_strdup (cfg->site_id);
   rec->site_name = g_strdup (cfg->site_name ? cfg->site_name : cfg->site_id);
   rec->camera = g_strdup (cam->name);
@@ -49,6 +57,7 @@ evid_recorder_free (struct evid_recorder *rec)
   if (!rec)
     return;
   evid_store_close (rec->store);
+  evid_key_free (rec->key);
   g_free (rec->site_id);
   g_free (rec->site_name);
   g_free (rec->camera);
@@ -223,6 +232,7 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   evid_json_string (b, "device_id", rec->device_id);
   evid_json_string (b, "firmware_version", CW_VERSION);
   evid_json_string (b, "calibration_id", rec->calibration_id);
+  evid_json_string (b, "device_public_key", evid_key_public_hex (rec->key));
   add_clock (b);
   evid_json_int (b, "entry_frame", c->entry_frame);
   evid_json_double (b, "elapsed_red_s", strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
@@ -271,7 +281,7 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
   g_autofree char *utc = evid_utc_format (cand->utc_us);
   g_autofree char *retention =
       evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
-  char prev[65], json_hash[EVID_SHA256_HEX_LEN];
+  char prev[65], json_hash[EVID_SHA256_HEX_LEN], signature[EVID_SIGNATURE_HEX_LEN];
   g_autofree char *json = NULL;
   bool flat = strcmp (cand->verdict, "flat") == 0;
 
@@ -285,7 +295,8 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
     goto out;
   json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);
   evid_sha256_hex (json, strlen (json), json_hash);
-  if (!evid_store_add_packet (rec->store, packet_id, json, json_hash, cand->type,
+  evid_key_sign (rec->key, json, strlen (json), signature);
+  if (!evid_store_add_packet (rec->store, packet_id, json, json_hash, signature, cand->type,
                               flat ? "rejected_flat" : "violation", flat ? "rejected_flat" : "pending",
                               cand->track_id, retention, m.items, m.n, error))
     goto out;

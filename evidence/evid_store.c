@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -19,7 +20,9 @@ static const char SCHEMA[] =
     "  id TEXT PRIMARY KEY, seq INTEGER UNIQUE NOT NULL, created_utc TEXT NOT NULL,"
     "  type TEXT NOT NULL, decision TEXT NOT NULL, review_state TEXT NOT NULL,"
     "  track_id INTEGER, json TEXT NOT NULL, json_sha256 TEXT NOT NULL,"
-    "  retention_until TEXT NOT NULL);"
+    "  signature TEXT NOT NULL, retention_until TEXT NOT NULL, legal_hold INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS purged ("
+    "  id TEXT PRIMARY KEY, seq INTEGER UNIQUE NOT NULL, json_sha256 TEXT NOT NULL, purged_utc TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS media ("
     "  packet_id TEXT NOT NULL REFERENCES packets(id), name TEXT NOT NULL, mime TEXT NOT NULL,"
     "  sha256 TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (packet_id, name));"
@@ -130,7 +133,10 @@ copy_text (sqlite3_stmt *s, int col, char *out, size_t size)
 bool
 evid_store_last_hash (struct evid_store *st, char out[65], GError **error)
 {
-  sqlite3_stmt *s = prepare (st, "SELECT json_sha256 FROM packets ORDER BY seq DESC LIMIT 1", error);
+  sqlite3_stmt *s = prepare (st,
+                             "SELECT json_sha256 FROM (SELECT seq, json_sha256 FROM packets UNION ALL"
+                             " SELECT seq, json_sha256 FROM purged) ORDER BY seq DESC LIMIT 1",
+                             error);
   if (!s)
     return false;
   out[0] = '\0';
@@ -157,7 +163,7 @@ rollback (struct evid_store *st)
 
 bool
 evid_store_add_packet (struct evid_store *st, const char *id, const char *json, const char *json_sha256,
-                       const char *type, const char *decision, const char *review_state, int track_id,
+                       const char *signature, const char *type, const char *decision, const char *review_state, int track_id,
                        const char *retention_until, const struct evid_media *media, int n_media,
                        GError **error)
 {
@@ -166,8 +172,9 @@ evid_store_add_packet (struct evid_store *st, const char *id, const char *json, 
     return false;
   sqlite3_stmt *s = prepare (st,
                              "INSERT INTO packets (id, seq, created_utc, type, decision, review_state,"
-                             " track_id, json, json_sha256, retention_until) VALUES"
-                             " (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM packets), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                             " track_id, json, json_sha256, retention_until, signature) VALUES"
+                             " (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM (SELECT seq FROM packets UNION ALL SELECT seq FROM purged)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                             " ?10)",
                              error);
   if (!s)
     goto fail;
@@ -180,6 +187,7 @@ evid_store_add_packet (struct evid_store *st, const char *id, const char *json, 
   sqlite3_bind_text (s, 7, json, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 8, json_sha256, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 9, retention_until, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 10, signature, -1, SQLITE_STATIC);
   if (!step_done (st, s, error, "insert packet"))
     goto fail;
   for (int i = 0; i < n_media; i++) {
@@ -235,11 +243,12 @@ row_from (sqlite3_stmt *s)
   r->json = TXT (6);
   r->json_sha256 = TXT (7);
   r->track_id = sqlite3_column_int (s, 8);
+  r->signature = TXT (9);
 #undef TXT
   return r;
 }
 
-#define ROW_COLUMNS "id, seq, created_utc, type, decision, review_state, json, json_sha256, track_id"
+#define ROW_COLUMNS "id, seq, created_utc, type, decision, review_state, json, json_sha256, track_id, signature"
 
 void
 evid_packet_row_free (struct evid_packet_row *row)
@@ -253,6 +262,7 @@ evid_packet_row_free (struct evid_packet_row *row)
   g_free (row->review_state);
   g_free (row->json);
   g_free (row->json_sha256);
+  g_free (row->signature);
   g_free (row);
 }
 
@@ -329,10 +339,32 @@ evid_store_media_names (struct evid_store *st, const char *packet_id, GError **e
   return collect_rows (st, s, first_column_text, g_free, "list media", error);
 }
 
+char *
+evid_store_prev_hash_before (struct evid_store *st, gint64 seq, GError **error)
+{
+  sqlite3_stmt *s = prepare (st,
+                             "SELECT json_sha256 FROM (SELECT seq, json_sha256 FROM packets UNION ALL"
+                             " SELECT seq, json_sha256 FROM purged) WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
+                             error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int64 (s, 1, seq);
+  char *hash = NULL;
+  int rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    hash = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  else if (rc == SQLITE_DONE)
+    hash = g_strdup ("");
+  sqlite3_finalize (s);
+  if (!hash)
+    db_fail (st, error, "read the chain");
+  return hash;
+}
+
 /* ---- audit log ---- */
 
-static char *
-audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
+char *
+evid_audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
                 const char *packet_id, const char *detail)
 {
   g_autofree char *text = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", prev, seq,
@@ -362,7 +394,7 @@ audit_append (struct evid_store *st, const char *actor, const char *action, cons
     return db_fail (st, error, "read audit log");
 
   g_autofree char *utc = evid_utc_now ();
-  g_autofree char *hash = audit_row_hash (prev, seq, utc, actor, action, packet_id, detail);
+  g_autofree char *hash = evid_audit_row_hash (prev, seq, utc, actor, action, packet_id, detail);
   s = prepare (st,
                "INSERT INTO audit_log (seq, utc, actor, action, packet_id, detail, prev_hash, hash)"
                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -409,7 +441,7 @@ evid_store_verify_audit (struct evid_store *st, GError **error)
     gint64 seq = sqlite3_column_int64 (s, 0);
     const char *stored_prev = (const char *) sqlite3_column_text (s, 6);
     const char *stored = (const char *) sqlite3_column_text (s, 7);
-    g_autofree char *want = audit_row_hash (prev, seq, (const char *) sqlite3_column_text (s, 1),
+    g_autofree char *want = evid_audit_row_hash (prev, seq, (const char *) sqlite3_column_text (s, 1),
                                             (const char *) sqlite3_column_text (s, 2),
                                             (const char *) sqlite3_column_text (s, 3),
                                             (const char *) sqlite3_column_text (s, 4),
@@ -485,6 +517,126 @@ evid_store_review (struct evid_store *st, const char *id, const char *from_state
 fail:
   rollback (st);
   return false;
+}
+
+static gboolean audit_append (struct evid_store *st, const char *actor, const char *action, const char *packet_id,
+                              const char *detail, GError **error);
+
+bool
+evid_store_set_hold (struct evid_store *st, const char *id, bool hold, const char *actor, const char *reason,
+                     GError **error)
+{
+  if (!exec (st, "BEGIN IMMEDIATE", error))
+    return false;
+  sqlite3_stmt *s = prepare (st, "UPDATE packets SET legal_hold = ?1 WHERE id = ?2", error);
+  if (!s)
+    goto fail;
+  sqlite3_bind_int (s, 1, hold);
+  sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
+  if (!step_done (st, s, error, "set legal hold"))
+    goto fail;
+  if (sqlite3_changes (st->db) != 1) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "no packet with id '%s'", id);
+    goto fail;
+  }
+  if (!audit_append (st, actor, hold ? "legal_hold" : "legal_hold_released", id, reason, error) ||
+      !exec (st, "COMMIT", error))
+    goto fail;
+  return true;
+fail:
+  rollback (st);
+  return false;
+}
+
+bool
+evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor, int *out_n, GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
+  bool ok = false;
+  *out_n = 0;
+  if (!exec (st, "BEGIN IMMEDIATE", error))
+    goto done;
+  sqlite3_stmt *s = prepare (st,
+                             "SELECT id, json_sha256 FROM packets WHERE retention_until < ?1 AND legal_hold = 0"
+                             " ORDER BY seq",
+                             error);
+  if (!s)
+    goto fail;
+  sqlite3_bind_text (s, 1, now_utc, -1, SQLITE_STATIC);
+  while (sqlite3_step (s) == SQLITE_ROW) {
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (s, 0)));
+    g_ptr_array_add (hashes, g_strdup ((const char *) sqlite3_column_text (s, 1)));
+  }
+  sqlite3_finalize (s);
+  static const char *const STEPS[] = {
+      "INSERT INTO purged (id, seq, json_sha256, purged_utc) SELECT id, seq, json_sha256, ?2 FROM packets WHERE id = ?1",
+      "DELETE FROM media WHERE packet_id = ?1",
+      "DELETE FROM outbox WHERE packet_id = ?1",
+      "DELETE FROM packets WHERE id = ?1",
+  };
+  for (guint i = 0; i < ids->len; i++) {
+    const char *id = g_ptr_array_index (ids, i);
+    for (size_t k = 0; k < G_N_ELEMENTS (STEPS); k++) {
+      s = prepare (st, STEPS[k], error);
+      if (!s)
+        goto fail;
+      sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
+      if (sqlite3_bind_parameter_count (s) > 1)
+        sqlite3_bind_text (s, 2, now, -1, SQLITE_STATIC);
+      if (!step_done (st, s, error, "purge"))
+        goto fail;
+    }
+    g_autofree char *detail = g_strdup_printf ("retention expired; record sha256 %s",
+                                               (char *) g_ptr_array_index (hashes, i));
+    if (!audit_append (st, actor, "purge", id, detail, error))
+      goto fail;
+  }
+  if (!exec (st, "COMMIT", error))
+    goto fail;
+  *out_n = (int) ids->len;
+  ok = true;
+  goto done;
+fail:
+  rollback (st);
+done:
+  g_ptr_array_unref (ids);
+  g_ptr_array_unref (hashes);
+  return ok;
+}
+
+static gpointer
+audit_row_json (sqlite3_stmt *s)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  static const char *const COLS[] = {"seq", "utc", "actor", "action", "packet_id", "detail", "prev_hash", "hash"};
+  json_builder_begin_object (b);
+  for (int i = 0; i < 8; i++) {
+    json_builder_set_member_name (b, COLS[i]);
+    if (i == 0)
+      json_builder_add_int_value (b, sqlite3_column_int64 (s, 0));
+    else if (sqlite3_column_type (s, i) == SQLITE_NULL)
+      json_builder_add_null_value (b);
+    else
+      json_builder_add_string_value (b, (const char *) sqlite3_column_text (s, i));
+  }
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+GPtrArray *
+evid_store_audit_rows (struct evid_store *st, const char *packet_id, GError **error)
+{
+  sqlite3_stmt *s = prepare (st,
+                             "SELECT seq, utc, actor, action, packet_id, detail, prev_hash, hash FROM audit_log"
+                             " WHERE packet_id = ?1 ORDER BY seq",
+                             error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  return collect_rows (st, s, audit_row_json, g_free, "read audit log", error);
 }
 
 static void

@@ -43,6 +43,7 @@ struct evid_packet_row {
   char *review_state; /* pending | confirmed | rejected | rejected_flat */
   char *json;
   char *json_sha256;
+  char *signature; /* Ed25519 over json, hex */
   int track_id;
 };
 
@@ -57,9 +58,23 @@ bool evid_store_last_hash (struct evid_store *st, char out[65], GError **error);
 /* Commits one packet: ID, its JSON text and media (their sha256 filled in by
  * the caller), the review state it starts in. */
 bool evid_store_add_packet (struct evid_store *st, const char *id, const char *json,
-                            const char *json_sha256, const char *type, const char *decision,
+                            const char *json_sha256, const char *signature, const char *type, const char *decision,
                             const char *review_state, int track_id, const char *retention_until,
                             const struct evid_media *media, int n_media, GError **error);
+
+/* The record hash of the packet before SEQ in the chain, stored or purged
+ * ("" for the first packet); NULL with ERROR when the store fails. */
+char *evid_store_prev_hash_before (struct evid_store *st, gint64 seq, GError **error);
+
+/* Retention: deletes every packet whose retention_until is before NOW_UTC
+ * and that is not under legal hold, with its media and unsent outbox rows;
+ * its id, sequence number and record hash stay (table purged) so the chain
+ * still verifies, and an audit row records each purge. *OUT_N: how many. */
+bool evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor, int *out_n, GError **error);
+
+/* Puts a packet under legal hold (never purged) or releases it; audited. */
+bool evid_store_set_hold (struct evid_store *st, const char *id, bool hold, const char *actor, const char *reason,
+                          GError **error);
 
 /* Packets, newest first; STATE NULL for all. Free with evid_packet_rows_free. */
 GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **error);
@@ -90,6 +105,10 @@ bool evid_store_review (struct evid_store *st, const char *id, const char *from_
 bool evid_store_audit (struct evid_store *st, const char *actor, const char *action,
                        const char *packet_id, const char *detail, GError **error);
 
+/* The audit rows about PACKET_ID, each a JSON object with seq, utc, actor,
+ * action, packet_id, detail, prev_hash and hash (g_free the strings). */
+GPtrArray *evid_store_audit_rows (struct evid_store *st, const char *packet_id, GError **error);
+
 /* Verifies the audit chain; on a break, names the first bad row. */
 bool evid_store_verify_audit (struct evid_store *st, GError **error);
 
@@ -104,6 +123,11 @@ struct evid_outbox_row {
 GPtrArray *evid_store_outbox_pending (struct evid_store *st, int limit, GError **error);
 bool evid_store_outbox_mark_sent (struct evid_store *st, gint64 id, GError **error);
 int evid_store_outbox_count_pending (struct evid_store *st, GError **error);
+
+/* The hash an audit row carries: SHA-256 over the previous row's hash and
+ * the row's own fields (g_free). */
+char *evid_audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
+                           const char *packet_id, const char *detail);
 
 /* Current UTC time as ISO 8601 with milliseconds ("2026-11-26T03:16:03.120Z"). */
 char *evid_utc_now (void);

@@ -12,7 +12,7 @@ PACKAGES=(
   libmosquitto-dev mosquitto mosquitto-clients
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev
   zbar-tools bc time
-  libgstrtspserver-1.0-dev gstreamer1.0-rtsp
+  libgstrtspserver-1.0-dev gstreamer1.0-rtsp libarchive-dev openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -28,7 +28,7 @@ broker_pid=$!
 for i in $(seq 50); do mosquitto_sub -p "$port" -t x -W 1 -C 1 2>&1 | grep -q refused || break; sleep 0.1; done
 
 sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
-    -e "s#^db = .*#db = $tmp/var/evidence.db#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
+    -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
     "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
@@ -88,6 +88,13 @@ done
 [ -f "$tmp/screens/$3.png" ] && fail "a rejected packet reached the display"
 online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 3)
 [ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
+
+echo "== case bundle"
+"$cw" export "$1" -c "$tmp/site.ini" --out "$tmp/case.tar" --user officer-1 || fail "export"
+"$cw" verify "$tmp/case.tar" --pubkey "$tmp/var/device.key.pub" |
+  tail -1 | grep -q "0 failure(s)" || fail "the exported bundle does not verify"
+"$cw" verify --db "$tmp/var/evidence.db" --pubkey "$tmp/var/device.key.pub" | tail -1 | grep -q "0 failure(s)" ||
+  fail "the store does not verify against the device key"
 
 echo "== clean shutdown on SIGINT"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events2.jsonl" 2> "$tmp/run2.log" &

@@ -1,4 +1,6 @@
 /* Evidence packets in a real SQLite file: hashes, chain, review, audit. */
+#include "evid_export.h"
+#include "evid_key.h"
 #include "evid_publication.h"
 #include "evid_recorder.h"
 #include "evid_store.h"
@@ -12,7 +14,7 @@
 #include <string.h>
 
 struct fixture {
-  char *dir, *db;
+  char *dir, *db, *key;
   struct hwcfg *cfg;
   struct evid_recorder *rec;
   struct cv_image frame;
@@ -23,11 +25,12 @@ setup (struct fixture *f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("evidXXXXXX", NULL);
   f->db = g_build_filename (f->dir, "var", "evidence.db", NULL);
+  f->key = g_build_filename (f->dir, "var", "device.key", NULL);
   g_autofree char *ini = g_build_filename (f->dir, "site.ini", NULL);
   g_autofree char *text = g_strdup_printf ("[site]\nid = t1\nname = Test Rd\n[camera:main]\nuri = file:///dev/null\n"
-                                           "[signal]\nsource = none\n[evidence]\ndb = %s\n"
+                                           "[signal]\nsource = none\n[evidence]\ndb = %s\nkey = %s\n"
                                            "[mqtt]\ndisplays = east;west\n",
-                                           f->db);
+                                           f->db, f->key);
   g_assert_true (g_file_set_contents (ini, text, -1, NULL));
   g_autoptr (GError) err = NULL;
   f->cfg = hwcfg_load (ini, &err);
@@ -50,6 +53,7 @@ teardown (struct fixture *f, gconstpointer data)
   g_assert_cmpint (system (cmd), ==, 0);
   g_free (f->dir);
   g_free (f->db);
+  g_free (f->key);
 }
 
 static char *
@@ -76,7 +80,7 @@ verify (struct fixture *f, char **report)
   FILE *out = open_memstream (report, &len);
   int packets;
   g_autoptr (GError) err = NULL;
-  int failures = evid_verify_store (evid_recorder_store (f->rec), out, &packets, &err);
+  int failures = evid_verify_store (evid_recorder_store (f->rec), NULL, out, &packets, &err);
   fclose (out);
   g_assert_no_error (err);
   return failures;
@@ -187,6 +191,114 @@ audit_log_is_append_only_and_chained (struct fixture *f, gconstpointer data)
 }
 
 static void
+packets_are_signed_by_a_private_device_key (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *e1 = record (f, "live");
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->key, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_autofree char *pub_path = g_strconcat (f->key, ".pub", NULL), *pub = NULL;
+  g_assert_true (g_file_get_contents (pub_path, &pub, NULL, NULL));
+  g_strstrip (pub);
+  g_assert_cmpint (strlen (pub), ==, 64);
+  g_autofree char *report = NULL;
+  size_t len;
+  FILE *out = open_memstream (&report, &len);
+  /* against the exported key: intact; against another key: named */
+  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), pub, out, NULL, NULL), ==, 0);
+  const char *other = "0000000000000000000000000000000000000000000000000000000000000000";
+  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), other, out, NULL, NULL), ==, 1);
+  fclose (out);
+  g_assert_nonnull (strstr (report, "not the trusted"));
+  /* a forged signature is caught */
+  sql (f, "UPDATE packets SET signature = CASE WHEN substr(signature, 1, 1) = '0' THEN '1' ELSE '0' END || substr(signature, 2)", TRUE);
+  g_autofree char *report2 = NULL;
+  g_assert_cmpint (verify (f, &report2), ==, 1);
+  g_assert_nonnull (strstr (report2, "signature invalid"));
+}
+
+static void
+a_case_bundle_verifies_offline_and_names_tampering (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *e1 = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_true (evid_store_audit (st, "officer-7", "view", r->id, NULL, NULL));
+  g_autofree char *bundle = g_build_filename (f->dir, "case.tar", NULL);
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_export_bundle (st, r->id, bundle, &err));
+  g_autofree char *report = NULL;
+  size_t len;
+  FILE *out = open_memstream (&report, &len);
+  g_assert_cmpint (evid_verify_bundle (bundle, NULL, out, &err), ==, 0);
+  /* media altered before export: the bundle says which */
+  sql (f, "UPDATE media SET data = x'00' WHERE name = 'person_crop'", TRUE);
+  g_assert_true (evid_export_bundle (st, r->id, bundle, &err));
+  g_assert_cmpint (evid_verify_bundle (bundle, NULL, out, &err), ==, 1);
+  fclose (out);
+  g_assert_nonnull (strstr (report, "media person_crop: sha256"));
+}
+
+static void
+a_published_packet_file_verifies_and_names_tampering (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *e1 = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_autoptr (GError) err = NULL;
+  GArray *msgs = evid_publication_build (st, r, f->cfg, &err);
+  g_assert_no_error (err);
+  struct evid_outbox_msg *m = &g_array_index (msgs, struct evid_outbox_msg, 0);
+  g_autofree char *path = g_build_filename (f->dir, "packet.json", NULL);
+  gsize len;
+  const char *payload = g_bytes_get_data (m->payload, &len);
+  g_assert_true (g_file_set_contents (path, payload, len, NULL));
+  g_autofree char *report = NULL;
+  size_t rlen;
+  FILE *out = open_memstream (&report, &rlen);
+  g_assert_cmpint (evid_verify_packet_file (path, NULL, out, &err), ==, 0);
+  /* change the record's violation type: hash and signature no longer hold */
+  g_autofree char *forged = g_strdup (payload);
+  char *at = strstr (forged, "red_signal");
+  memcpy (at, "red_sigmal", 10);
+  g_assert_true (g_file_set_contents (path, forged, len, NULL));
+  g_assert_cmpint (evid_verify_packet_file (path, NULL, out, &err), ==, 1);
+  fclose (out);
+  g_assert_nonnull (strstr (report, "record altered"));
+  evid_publication_free (msgs);
+}
+
+static void
+purge_keeps_held_packets_and_the_chain (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live"), *b = record (f, "live"), *c = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, NULL);
+  const char *held = ((struct evid_packet_row *) g_ptr_array_index (rows, 1))->id;
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_store_set_hold (st, held, true, "officer-7", "court case 12", &err));
+  int n = -1;
+  g_assert_true (evid_store_purge (st, "2000-01-01T00:00:00.000Z", "retention-job", &n, &err));
+  g_assert_cmpint (n, ==, 0); /* nothing expired yet */
+  g_assert_true (evid_store_purge (st, "2999-01-01T00:00:00.000Z", "retention-job", &n, &err));
+  g_assert_cmpint (n, ==, 2);
+  g_autoptr (GPtrArray) left = evid_store_list (st, NULL, NULL);
+  g_assert_cmpint (left->len, ==, 1);
+  g_assert_cmpstr (((struct evid_packet_row *) g_ptr_array_index (left, 0))->id, ==, held);
+  /* the chain still verifies across the purged packets, audit included */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_autofree char *d = record (f, "live"); /* the next packet links to the newest, purged or not */
+  g_autofree char *report2 = NULL;
+  g_assert_cmpint (verify (f, &report2), ==, 0);
+  g_autoptr (GPtrArray) audit = evid_store_audit_rows (st, held, NULL);
+  g_assert_cmpint (audit->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (audit, 0), "legal_hold"));
+}
+
+static void
 opening_a_store_in_an_unwritable_place_fails_cleanly (void)
 {
   GError *err = NULL;
@@ -206,6 +318,10 @@ main (int argc, char **argv)
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
   ADD (confirming_queues_evidence_and_every_display_with_blurred_image);
   ADD (audit_log_is_append_only_and_chained);
+  ADD (packets_are_signed_by_a_private_device_key);
+  ADD (a_case_bundle_verifies_offline_and_names_tampering);
+  ADD (a_published_packet_file_verifies_and_names_tampering);
+  ADD (purge_keeps_held_packets_and_the_chain);
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   return g_test_run ();

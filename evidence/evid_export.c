@@ -1,0 +1,88 @@
+#include "evid_export.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+static const char README[] =
+    "crosswatch case bundle\n\n"
+    "packet.json is the evidence record exactly as the device hashed and signed it.\n"
+    "Check: sha256sum of each media/NAME.jpg equals the record's media[].sha256;\n"
+    "packet.sig is the Ed25519 signature of packet.json by the key in device.pub\n"
+    "(also named in the record's device_public_key); each audit.jsonl row's hash\n"
+    "is SHA-256 of prev_hash, seq, utc, actor, action, packet_id, detail joined by 0x1f.\n"
+    "Or run: crosswatch verify THIS_FILE [--pubkey DEVICE_PUB]\n";
+
+static bool
+add (struct archive *a, const char *name, const void *data, size_t len, GError **error)
+{
+  struct archive_entry *e = archive_entry_new ();
+  archive_entry_set_pathname (e, name);
+  archive_entry_set_size (e, (la_int64_t) len);
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, 0644);
+  archive_entry_set_mtime (e, g_get_real_time () / G_USEC_PER_SEC, 0);
+  bool ok = archive_write_header (a, e) == ARCHIVE_OK && archive_write_data (a, data, len) == (la_ssize_t) len;
+  if (!ok)
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "bundle: %s: %s", name, archive_error_string (a));
+  archive_entry_free (e);
+  return ok;
+}
+
+static bool
+write_entries (struct archive *a, struct evid_store *st, const struct evid_packet_row *row, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, row->json, -1, error))
+    return false;
+  const char *pub = json_object_get_string_member_with_default (json_node_get_object (json_parser_get_root (parser)),
+                                                                "device_public_key", "");
+  g_autofree char *pub_line = g_strconcat (pub, "\n", NULL);
+  g_autofree char *sig_line = g_strconcat (row->signature, "\n", NULL);
+  if (!add (a, "packet.json", row->json, strlen (row->json), error) ||
+      !add (a, "packet.sig", sig_line, strlen (sig_line), error) ||
+      !add (a, "device.pub", pub_line, strlen (pub_line), error) ||
+      !add (a, "README.txt", README, strlen (README), error))
+    return false;
+  g_autoptr (GPtrArray) names = evid_store_media_names (st, row->id, error);
+  if (!names)
+    return false;
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autoptr (GBytes) m = evid_store_media (st, row->id, name, NULL, error);
+    g_autofree char *entry = g_strconcat ("media/", name, ".jpg", NULL);
+    gsize len = 0;
+    const void *data = m ? g_bytes_get_data (m, &len) : NULL;
+    if (!m || !add (a, entry, data, len, error))
+      return false;
+  }
+  g_autoptr (GPtrArray) audit = evid_store_audit_rows (st, row->id, error);
+  if (!audit)
+    return false;
+  g_autoptr (GString) lines = g_string_new (NULL);
+  for (guint i = 0; i < audit->len; i++)
+    g_string_append_printf (lines, "%s\n", (char *) g_ptr_array_index (audit, i));
+  return add (a, "audit.jsonl", lines->str, lines->len, error);
+}
+
+bool
+evid_export_bundle (struct evid_store *st, const char *packet_id, const char *out_path, GError **error)
+{
+  struct evid_packet_row *row = evid_store_get (st, packet_id, error);
+  if (!row)
+    return false;
+  struct archive *a = archive_write_new ();
+  archive_write_set_format_pax_restricted (a);
+  bool ok = archive_write_open_filename (a, out_path) == ARCHIVE_OK;
+  if (!ok)
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", out_path, archive_error_string (a));
+  ok = ok && write_entries (a, st, row, error);
+  if (ok && archive_write_close (a) != ARCHIVE_OK) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", out_path, archive_error_string (a));
+    ok = false;
+  }
+  archive_write_free (a);
+  evid_packet_row_free (row);
+  return ok;
+}
