@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include "hwcfg_mqtt.h"
+
 #include <mosquitto.h>
 #include <unistd.h>
 #include <string.h>
@@ -104,8 +106,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   int status = 1;
   if (!mosq)
     goto out;
-  if (cfg->mqtt.username)
-    mosquitto_username_pw_set (mosq, cfg->mqtt.username, cfg->mqtt.password);
+  g_autoptr (GError) err = NULL;
+  if (!hwcfg_mqtt_apply (mosq, &cfg->mqtt, &err)) {
+    g_warning ("display %s: %s", cfg->id, err->message);
+    goto out;
+  }
   mosquitto_connect_callback_set (mosq, on_connect);
   mosquitto_message_callback_set (mosq, on_message);
   int rc = mosquitto_connect (mosq, cfg->mqtt.host, cfg->mqtt.port, 30);

@@ -2,6 +2,8 @@
 
 #include "evid_store.h"
 
+#include "hwcfg_mqtt.h"
+
 #include <mosquitto.h>
 #include <unistd.h>
 #include <string.h>
@@ -81,8 +83,10 @@ evid_publisher_create (const struct hwcfg *cfg, GError **error)
     return NULL;
   }
   mosquitto_will_set (pub->mosq, pub->available_topic, 7, "offline", 1, true);
-  if (cfg->mqtt.username)
-    mosquitto_username_pw_set (pub->mosq, cfg->mqtt.username, cfg->mqtt.password);
+  if (!hwcfg_mqtt_apply (pub->mosq, &cfg->mqtt, error)) {
+    evid_publisher_free (pub);
+    return NULL;
+  }
   mosquitto_connect_callback_set (pub->mosq, on_connect);
   mosquitto_disconnect_callback_set (pub->mosq, on_disconnect);
   mosquitto_publish_callback_set (pub->mosq, on_publish);

@@ -171,7 +171,8 @@ static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
                                             "min_displacement_m", "window_s", NULL};
 static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", NULL};
 #define DEFAULT_FACE_CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
-static const char *const MQTT_KEYS[] = {"host", "port", "username", "password", "displays", NULL};
+static const char *const MQTT_KEYS[] = {"host",   "port",     "username", "password", "displays",
+                                        "tls_ca", "tls_cert", "tls_key",  NULL};
 
 static void
 check_keys (struct parse *p, const char *group, const char *const *known)
@@ -416,6 +417,18 @@ parse_mqtt (struct parse *p, struct hwcfg_mqtt *m)
   m->port = get_int (p, "mqtt", "port", DEFAULT_MQTT_PORT, 1, 65535);
   m->username = get_string (p, "mqtt", "username", FALSE);
   m->password = get_string (p, "mqtt", "password", FALSE);
+  m->tls_ca = get_string (p, "mqtt", "tls_ca", FALSE);
+  m->tls_cert = get_string (p, "mqtt", "tls_cert", FALSE);
+  m->tls_key = get_string (p, "mqtt", "tls_key", FALSE);
+  const char *const tls_keys[] = {"tls_ca", "tls_cert", "tls_key"};
+  char *const tls_files[] = {m->tls_ca, m->tls_cert, m->tls_key};
+  for (int i = 0; i < 3; i++)
+    if (tls_files[i] && access (tls_files[i], R_OK) != 0)
+      report (p, "mqtt", tls_keys[i], "cannot read '%s': %s", tls_files[i], g_strerror (errno));
+  if ((m->tls_cert != NULL) != (m->tls_key != NULL))
+    report (p, "mqtt", m->tls_cert ? "tls_key" : "tls_cert", "tls_cert and tls_key go together (client certificate)");
+  if ((m->tls_cert || m->tls_key) && !m->tls_ca)
+    report (p, "mqtt", "tls_ca", "missing: TLS needs the CA that signed the broker's certificate");
   g_autofree char *displays = get_string (p, "mqtt", "displays", FALSE);
   m->displays = g_strsplit (displays ? displays : "main", ";", -1);
   for (char **d = m->displays; *d; d++) {
@@ -706,6 +719,9 @@ mqtt_clear (struct hwcfg_mqtt *m)
   g_free (m->host);
   g_free (m->username);
   g_free (m->password);
+  g_free (m->tls_ca);
+  g_free (m->tls_cert);
+  g_free (m->tls_key);
   g_strfreev (m->displays);
 }
 

@@ -119,6 +119,7 @@ struct hwcfg_mqtt {
   char *host;
   int port;
   char *username, *password;
+  char *tls_ca, *tls_cert, *tls_key; /* TLS to the broker when tls_ca is set */
   char **displays;          /* display ids to address, NULL-terminated */
 };
 

@@ -5,6 +5,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 tmp=$(mktemp -d)
+chmod 755 "$tmp" # a broker started as root keeps its persistence as the mosquitto user
 broker_pid= sub_pid= pub_pid=
 cleanup() {
   for pid in $pub_pid $sub_pid $broker_pid; do kill "$pid" 2> /dev/null; done

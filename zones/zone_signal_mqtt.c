@@ -1,5 +1,7 @@
 #include "zone_signal_mqtt.h"
 
+#include "hwcfg_mqtt.h"
+
 #include <mosquitto.h>
 #include <string.h>
 #include <unistd.h>
@@ -87,8 +89,10 @@ zone_signal_mqtt_start (const struct hwcfg_mqtt *mqtt, const char *topic, double
     zone_signal_mqtt_stop (m);
     return NULL;
   }
-  if (mqtt->username)
-    mosquitto_username_pw_set (m->mosq, mqtt->username, mqtt->password);
+  if (!hwcfg_mqtt_apply (m->mosq, mqtt, error)) {
+    zone_signal_mqtt_stop (m);
+    return NULL;
+  }
   mosquitto_connect_callback_set (m->mosq, on_connect);
   mosquitto_message_callback_set (m->mosq, on_message);
   mosquitto_reconnect_delay_set (m->mosq, 1, 10, true);
