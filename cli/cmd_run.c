@@ -21,6 +21,7 @@ cmd_run (int argc, char **argv)
   if (!cli_parse ("run", "-c SITE.ini", entries, &argc, &argv))
     return 2;
   int status = 0;
+  g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at the end */
   struct hwcfg *cfg = cli_load_config (config);
   if (!cfg) {
     status = 2;
@@ -30,7 +31,6 @@ cmd_run (int argc, char **argv)
   cw_plugin_register_static ();
   struct cw_run_options opt = {config, camera, events, tracks, detections};
   struct cw_run_stats st;
-  g_autoptr (GError) err = NULL;
   gboolean ok = cw_pipeline_run (&opt, &st, &err);
   fprintf (stderr, "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,

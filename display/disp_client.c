@@ -104,9 +104,9 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   g_autofree char *client_id = g_strdup_printf ("crosswatch-display-%s-%d", cfg->id, (int) getpid ());
   struct mosquitto *mosq = mosquitto_new (client_id, true, &c);
   int status = 1;
+  g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at out */
   if (!mosq)
     goto out;
-  g_autoptr (GError) err = NULL;
   if (!hwcfg_mqtt_apply (mosq, &cfg->mqtt, &err)) {
     g_warning ("display %s: %s", cfg->id, err->message);
     goto out;

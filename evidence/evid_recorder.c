@@ -13,9 +13,19 @@
 /* The person crop keeps some context around the box. */
 #define CROP_MARGIN 0.25
 
+/* A candidate that could not be written yet, with copies of all it points to. */
+struct pending {
+  struct evid_candidate c;
+  struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
+  GStrv strings;                   /* owns the candidate's strings */
+  double *others;
+};
+
 struct evid_recorder {
   struct evid_store *store;
   struct evid_key *key;
+  GQueue backlog; /* struct pending, oldest first */
+  int dropped;
   char *site_id, *site_name, *camera, *device_id, *calibration_id;
   double latitude, longitude;
   int retention_days;
@@ -51,11 +61,73 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
   return rec;
 }
 
+static void
+pending_free (struct pending *p)
+{
+  g_free (p->entry.data);
+  g_free (p->decision.data);
+  g_strfreev (p->strings);
+  g_free (p->others);
+  if (p->c.face_jpeg)
+    g_bytes_unref (p->c.face_jpeg);
+  g_free (p);
+}
+
+static struct cv_image
+copy_image (const struct cv_image *img)
+{
+  struct cv_image out = {0};
+  if (!img)
+    return out;
+  out = *img;
+  out.stride = img->width * img->channels;
+  out.data = g_malloc ((size_t) out.stride * img->height);
+  for (int y = 0; y < img->height; y++)
+    memcpy (out.data + (size_t) out.stride * y, img->data + (size_t) img->stride * y, out.stride);
+  return out;
+}
+
+/* Deep copy of a candidate: GStreamer owns the strings it points to. */
+static struct pending *
+pending_new (const struct evid_candidate *c, const struct cv_image *entry, const struct cv_image *decision)
+{
+  struct pending *p = g_new0 (struct pending, 1);
+  p->c = *c;
+  const char *const src[] = {c->type, c->zone, c->signal_phase, c->signal_source, c->liveness_json, c->verdict,
+                             c->track_json};
+  p->strings = g_new0 (char *, G_N_ELEMENTS (src) + 1);
+  for (size_t i = 0; i < G_N_ELEMENTS (src); i++)
+    p->strings[i] = g_strdup (src[i] ? src[i] : "");
+  p->c.type = p->strings[0];
+  p->c.zone = c->zone ? p->strings[1] : NULL;
+  p->c.signal_phase = p->strings[2];
+  p->c.signal_source = p->strings[3];
+  p->c.liveness_json = c->liveness_json ? p->strings[4] : NULL;
+  p->c.verdict = p->strings[5];
+  p->c.track_json = c->track_json ? p->strings[6] : NULL;
+  p->others = g_memdup2 (c->others, sizeof (double) * 4 * (size_t) c->n_others);
+  p->c.others = p->others;
+  if (c->face_jpeg)
+    p->c.face_jpeg = g_bytes_ref (c->face_jpeg);
+  p->entry = copy_image (entry);
+  p->decision = copy_image (decision);
+  return p;
+}
+
+int
+evid_recorder_backlog (const struct evid_recorder *rec, int *out_dropped)
+{
+  if (out_dropped)
+    *out_dropped = rec->dropped;
+  return (int) rec->backlog.length;
+}
+
 void
 evid_recorder_free (struct evid_recorder *rec)
 {
   if (!rec)
     return;
+  g_queue_clear_full (&rec->backlog, (GDestroyNotify) pending_free);
   evid_store_close (rec->store);
   evid_key_free (rec->key);
   g_free (rec->site_id);
@@ -268,12 +340,10 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   return to_text (b);
 }
 
-bool
-evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
-                      const struct cv_image *entry, const struct cv_image *decision, char **out_event_json,
-                      GError **error)
+static bool
+write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, const struct cv_image *entry,
+              const struct cv_image *decision, char **out_event_json, GError **error)
 {
-  g_return_val_if_fail (rec && cand && decision && out_event_json, false);
   struct media_set m = {0};
   bool ok = false;
   g_autofree char *packet_id = g_uuid_string_random ();
@@ -283,6 +353,7 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
       evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
   char prev[65], json_hash[EVID_SHA256_HEX_LEN], signature[EVID_SIGNATURE_HEX_LEN];
   g_autofree char *json = NULL;
+  g_autoptr (JsonBuilder) b = NULL; /* before any goto: the cleanup runs at out */
   bool flat = strcmp (cand->verdict, "flat") == 0;
 
   if (!encode_media (&m, "overview_entry", entry ? entry : decision, NULL, error) ||
@@ -301,7 +372,7 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
                               cand->track_id, retention, m.items, m.n, error))
     goto out;
 
-  g_autoptr (JsonBuilder) b = json_builder_new ();
+  b = json_builder_new ();
   json_builder_begin_object (b);
   add_common (b, rec, cand, event_id, utc);
   evid_json_string (b, "packet_id", packet_id);
@@ -311,4 +382,44 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
 out:
   media_clear (&m);
   return ok;
+}
+
+int
+evid_recorder_retry (struct evid_recorder *rec, GPtrArray *events, GError **error)
+{
+  while (rec->backlog.length > 0) {
+    struct pending *p = g_queue_peek_head (&rec->backlog);
+    char *event = NULL;
+    if (!write_packet (rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, error))
+      break;
+    g_ptr_array_add (events, event);
+    pending_free (g_queue_pop_head (&rec->backlog));
+  }
+  return (int) rec->backlog.length;
+}
+
+bool
+evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
+                      const struct cv_image *entry, const struct cv_image *decision, char **out_event_json,
+                      GError **error)
+{
+  g_return_val_if_fail (rec && cand && decision && out_event_json, false);
+  GError *local = NULL;
+  /* the backlog goes first: the chain keeps the order things happened in */
+  if (rec->backlog.length == 0 && write_packet (rec, cand, entry, decision, out_event_json, &local))
+    return true;
+  if (local && !g_error_matches (local, EVID_ERROR, EVID_ERROR_FULL)) {
+    g_propagate_error (error, local);
+    return false;
+  }
+  g_clear_error (&local);
+  if (rec->backlog.length >= EVID_BACKLOG_MAX) {
+    pending_free (g_queue_pop_head (&rec->backlog));
+    rec->dropped++;
+  }
+  g_queue_push_tail (&rec->backlog, pending_new (cand, entry, decision));
+  g_set_error (error, EVID_ERROR, EVID_ERROR_FULL,
+               "%s: disk full: violation kept in memory until there is space (%u waiting, %d dropped)",
+               rec->store ? "evidence store" : "", rec->backlog.length, rec->dropped);
+  return false;
 }

@@ -52,6 +52,20 @@ bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidat
                            const struct cv_image *entry, const struct cv_image *decision,
                            char **out_event_json, GError **error);
 
+/* When the disk is full (EVID_ERROR_FULL from record), the candidate and
+ * its stills are kept in memory, up to EVID_BACKLOG_MAX (the oldest are
+ * dropped beyond, and counted), and written by evid_recorder_retry once
+ * there is space again. */
+#define EVID_BACKLOG_MAX 64
+
+/* Tries to write the backlog, oldest first. Appends the events-contract
+ * line of each packet written to EVENTS (g_free each). Returns how many
+ * are still waiting; stops at the first failure (in ERROR). */
+int evid_recorder_retry (struct evid_recorder *rec, GPtrArray *events, GError **error);
+
+/* Candidates waiting in memory, and those dropped for lack of room. */
+int evid_recorder_backlog (const struct evid_recorder *rec, int *out_dropped);
+
 /* The store the recorder writes to. */
 struct evid_store *evid_recorder_store (struct evid_recorder *rec);
 

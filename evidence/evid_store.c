@@ -39,22 +39,25 @@ static const char SCHEMA[] =
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;";
 
+/* A full disk (ENOSPC) or a file size limit (EFBIG) is told apart: the
+ * caller keeps the evidence and retries, where other errors are final. */
 static gboolean
 db_fail (struct evid_store *st, GError **error, const char *what)
 {
-  g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s: %s", st->path, what, sqlite3_errmsg (st->db));
+  int sys = sqlite3_system_errno (st->db), ext = sqlite3_extended_errcode (st->db);
+  /* a write the disk refused (no space, file size limit, I/O error) is
+   * storage trouble to retry later; SQLite does not always keep the errno */
+  gboolean full = sqlite3_errcode (st->db) == SQLITE_FULL || ext == SQLITE_IOERR_WRITE || sys == ENOSPC || sys == EFBIG;
+  g_set_error (error, EVID_ERROR, full ? EVID_ERROR_FULL : EVID_ERROR_DB, "%s: %s: %s (code %d%s%s)", st->path, what,
+               sqlite3_errmsg (st->db), ext, sys ? ", " : "", sys ? g_strerror (sys) : "");
   return FALSE;
 }
 
 static gboolean
 exec (struct evid_store *st, const char *sql, GError **error)
 {
-  char *msg = NULL;
-  if (sqlite3_exec (st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", st->path, msg ? msg : "failed");
-    sqlite3_free (msg);
-    return FALSE;
-  }
+  if (sqlite3_exec (st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return db_fail (st, error, sql);
   return TRUE;
 }
 

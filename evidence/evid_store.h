@@ -22,6 +22,7 @@ typedef enum {
   EVID_ERROR_NOT_FOUND, /* no such packet */
   EVID_ERROR_STATE,     /* the packet's review state does not allow this */
   EVID_ERROR_INTEGRITY, /* a hash does not match */
+  EVID_ERROR_FULL,      /* the disk (or the file size limit) is full: retry when space returns */
 } EvidError;
 
 struct evid_store;

@@ -219,7 +219,12 @@ on_bus (GstBus *bus, GstMessage *msg, gpointer data)
     break;
   case GST_MESSAGE_WARNING:
     gst_message_parse_warning (msg, &err, &dbg);
-    g_printerr ("crosswatch: warning from %s: %s%s%s\n", GST_OBJECT_NAME (msg->src), err->message, dbg ? " — " : "",
+    g_printerr ("crosswatch: warning from %s: %s%s%s\n", GST_OBJECT_NAME (msg->src), err->message, dbg ? " | " : "",
+                dbg ? dbg : "");
+    break;
+  case GST_MESSAGE_INFO:
+    gst_message_parse_info (msg, &err, &dbg);
+    g_printerr ("crosswatch: %s: %s%s%s\n", GST_OBJECT_NAME (msg->src), err->message, dbg ? " | " : "",
                 dbg ? dbg : "");
     break;
   case GST_MESSAGE_ELEMENT:

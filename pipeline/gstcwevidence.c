@@ -36,6 +36,7 @@ struct _GstCwEvidence {
   struct evid_faces *faces;
   struct ring_slot *ring;
   int ring_len;
+  gboolean full; /* the store reported a full disk; evidence waits in memory */
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
@@ -66,6 +67,16 @@ static void
 gst_cw_evidence_release (GstCwFilter *filter)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  int dropped = 0, waiting = self->rec ? evid_recorder_backlog (self->rec, &dropped) : 0;
+  if (waiting > 0) {
+    /* one last try; what still cannot be written is said loudly */
+    g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr (GError) err = NULL;
+    waiting = evid_recorder_retry (self->rec, events, &err);
+    if (waiting > 0)
+      g_critical ("cwevidence: stopping with %d violation(s) not stored (disk full: %s); %d dropped earlier", waiting,
+                  err ? err->message : "?", dropped);
+  }
   evid_recorder_free (self->rec);
   self->rec = NULL;
   evid_faces_free (self->faces);
@@ -103,6 +114,35 @@ get_double (GstStructure *p, const char *field, double def)
 {
   double v;
   return gst_structure_get_double (p, field, &v) ? v : def;
+}
+
+static void
+post_event (GstCwEvidence *self, const char *event)
+{
+  gst_element_post_message (GST_ELEMENT (self),
+                            gst_message_new_element (GST_OBJECT (self),
+                                                     gst_structure_new (CW_EVENT_MESSAGE, "json", G_TYPE_STRING,
+                                                                        event, NULL)));
+}
+
+/* Once per second while evidence waits for disk space. */
+static void
+retry_backlog (GstCwEvidence *self, const struct cw_frame_info *info)
+{
+  if (!self->full || info->frame % 10 != 0)
+    return;
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) err = NULL;
+  int waiting = evid_recorder_retry (self->rec, events, &err);
+  for (guint i = 0; i < events->len; i++)
+    post_event (self, g_ptr_array_index (events, i));
+  if (waiting == 0) {
+    int dropped;
+    evid_recorder_backlog (self->rec, &dropped);
+    self->full = FALSE;
+    GST_ELEMENT_INFO (self, RESOURCE, WRITE, ("Evidence storage resumed: %u waiting packet(s) written.", events->len),
+                      ("%d dropped while the disk was full", dropped));
+  }
 }
 
 static void
@@ -149,15 +189,20 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   g_autofree char *event = NULL;
   if (!evid_recorder_record (self->rec, &c, recall (self, c.entry_frame), img, &event, &err)) {
     /* Capture goes on; the application is told (the bus), not only the log. */
-    GST_ELEMENT_WARNING (self, RESOURCE, WRITE, ("Could not store evidence for track %d at frame %d.", m->id,
-                                                 info->frame),
-                         ("%s", err->message));
+    if (g_error_matches (err, EVID_ERROR, EVID_ERROR_FULL)) {
+      self->full = TRUE;
+      GST_ELEMENT_WARNING (self, RESOURCE, NO_SPACE_LEFT,
+                           ("Evidence disk full: violation of track %d at frame %d kept in memory.", m->id,
+                            info->frame),
+                           ("%s", err->message));
+    } else {
+      GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
+                           ("Could not store evidence for track %d at frame %d.", m->id, info->frame),
+                           ("%s", err->message));
+    }
     return;
   }
-  gst_element_post_message (GST_ELEMENT (self),
-                            gst_message_new_element (GST_OBJECT (self),
-                                                     gst_structure_new (CW_EVENT_MESSAGE, "json", G_TYPE_STRING,
-                                                                        event, NULL)));
+  post_event (self, event);
 }
 
 static GstFlowReturn
@@ -167,6 +212,7 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   remember (self, &img, info->frame);
+  retry_backlog (self, info);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
   gboolean face_frame = self->faces && info->frame % FACE_EVERY == 0;
   for (guint i = 0; i < people->len; i++) {

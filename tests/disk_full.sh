@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Disk trouble: the evidence store hits a file size limit (RLIMIT_FSIZE, a
+# size-limited file) while the appliance runs. It must say so on the bus and
+# in the log, keep capturing, keep the violations in memory, and write them
+# once the limit is lifted; nothing committed is corrupted.
+set -u
+cw=$1 src=$2 data=$3
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; tail -5 "$tmp/run.log"; exit 1; }
+command -v prlimit > /dev/null || fail "prlimit (util-linux) missing"
+sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e '/^\[mqtt\]/,$d' \
+    -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
+# room for the empty store and the first few packets only (blocks of 1 KiB)
+(ulimit -S -f 1800; exec "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl") 2> "$tmp/run.log" &
+pid=$!
+for i in $(seq 200); do grep -q "disk full" "$tmp/run.log" && break; sleep 0.1; done
+grep -q "Evidence disk full" "$tmp/run.log" || fail "the full disk was not reported"
+stored_while_full=$(sqlite3 "$tmp/evidence.db" "SELECT COUNT(*) FROM packets")
+sleep 2
+prlimit --pid "$pid" --fsize=unlimited || fail "cannot lift the limit"
+wait "$pid" || fail "the appliance did not finish its run"
+grep -q "795 frames" "$tmp/run.log" || fail "capture did not go on"
+grep -q "Evidence storage resumed" "$tmp/run.log" || fail "no resume reported"
+stored=$(sqlite3 "$tmp/evidence.db" "SELECT COUNT(*) FROM packets")
+events=$(wc -l < "$tmp/events.jsonl")
+[ "$stored" -gt "$stored_while_full" ] || fail "nothing written after space returned"
+[ "$stored" = "$events" ] || fail "$events decisions but $stored packets: evidence lost"
+"$cw" verify --db "$tmp/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "store corrupted"
+echo "disk full: reported, capture went on, $stored_while_full packets before the limit, $stored after it was lifted, none lost"
