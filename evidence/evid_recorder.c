@@ -2,6 +2,7 @@
 
 #include "evid_hash.h"
 #include "evid_key.h"
+#include "evid_pending.h"
 
 #include "evid_json.h"
 
@@ -13,18 +14,10 @@
 /* The person crop keeps some context around the box. */
 #define CROP_MARGIN 0.25
 
-/* A candidate that could not be written yet, with copies of all it points to. */
-struct pending {
-  struct evid_candidate c;
-  struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
-  GStrv strings;                   /* owns the candidate's strings */
-  double *others;
-};
-
 struct evid_recorder {
   struct evid_store *store;
   struct evid_key *key;
-  GQueue backlog; /* struct pending, oldest first */
+  GQueue backlog; /* struct evid_pending, oldest first */
   int dropped;
   char *site_id, *site_name, *camera, *device_id, *calibration_id;
   double latitude, longitude;
@@ -61,59 +54,6 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
   return rec;
 }
 
-static void
-pending_free (struct pending *p)
-{
-  g_free (p->entry.data);
-  g_free (p->decision.data);
-  g_strfreev (p->strings);
-  g_free (p->others);
-  if (p->c.face_jpeg)
-    g_bytes_unref (p->c.face_jpeg);
-  g_free (p);
-}
-
-static struct cv_image
-copy_image (const struct cv_image *img)
-{
-  struct cv_image out = {0};
-  if (!img)
-    return out;
-  out = *img;
-  out.stride = img->width * img->channels;
-  out.data = g_malloc ((size_t) out.stride * img->height);
-  for (int y = 0; y < img->height; y++)
-    memcpy (out.data + (size_t) out.stride * y, img->data + (size_t) img->stride * y, out.stride);
-  return out;
-}
-
-/* Deep copy of a candidate: GStreamer owns the strings it points to. */
-static struct pending *
-pending_new (const struct evid_candidate *c, const struct cv_image *entry, const struct cv_image *decision)
-{
-  struct pending *p = g_new0 (struct pending, 1);
-  p->c = *c;
-  const char *const src[] = {c->type, c->zone, c->signal_phase, c->signal_source, c->liveness_json, c->verdict,
-                             c->track_json};
-  p->strings = g_new0 (char *, G_N_ELEMENTS (src) + 1);
-  for (size_t i = 0; i < G_N_ELEMENTS (src); i++)
-    p->strings[i] = g_strdup (src[i] ? src[i] : "");
-  p->c.type = p->strings[0];
-  p->c.zone = c->zone ? p->strings[1] : NULL;
-  p->c.signal_phase = p->strings[2];
-  p->c.signal_source = p->strings[3];
-  p->c.liveness_json = c->liveness_json ? p->strings[4] : NULL;
-  p->c.verdict = p->strings[5];
-  p->c.track_json = c->track_json ? p->strings[6] : NULL;
-  p->others = g_memdup2 (c->others, sizeof (double) * 4 * (size_t) c->n_others);
-  p->c.others = p->others;
-  if (c->face_jpeg)
-    p->c.face_jpeg = g_bytes_ref (c->face_jpeg);
-  p->entry = copy_image (entry);
-  p->decision = copy_image (decision);
-  return p;
-}
-
 int
 evid_recorder_backlog (const struct evid_recorder *rec, int *out_dropped)
 {
@@ -127,7 +67,7 @@ evid_recorder_free (struct evid_recorder *rec)
 {
   if (!rec)
     return;
-  g_queue_clear_full (&rec->backlog, (GDestroyNotify) pending_free);
+  g_queue_clear_full (&rec->backlog, (GDestroyNotify) evid_pending_free);
   evid_store_close (rec->store);
   evid_key_free (rec->key);
   g_free (rec->site_id);
@@ -232,20 +172,20 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
 }
 
 struct media_set {
-  struct evid_media items[4];
-  unsigned char *owned[4];
+  struct evid_media items[8];
+  unsigned char *owned[8];
   int n;
 };
 
 static void
-add_face (struct media_set *m, GBytes *jpeg)
+add_jpeg (struct media_set *m, const char *name, GBytes *jpeg)
 {
   struct evid_media *it = &m->items[m->n];
   gsize len;
   const unsigned char *data = g_bytes_get_data (jpeg, &len);
   unsigned char *copy = g_malloc (len ? len : 1);
   memcpy (copy, data, len);
-  *it = (struct evid_media){"face_best", "image/jpeg", copy, len, ""};
+  *it = (struct evid_media){name, "image/jpeg", copy, len, ""};
   evid_sha256_hex (copy, len, it->sha256);
   m->owned[m->n++] = copy;
 }
@@ -307,6 +247,16 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   evid_json_string (b, "device_public_key", evid_key_public_hex (rec->key));
   add_clock (b);
   evid_json_int (b, "entry_frame", c->entry_frame);
+  /* the frame each still was taken from, in the decoded sequence (from 1) */
+  json_builder_set_member_name (b, "still_frames");
+  json_builder_begin_object (b);
+  evid_json_int (b, "overview_entry", c->entry_frame);
+  evid_json_int (b, "overview_decision", c->frame);
+  if (c->mid_jpeg)
+    evid_json_int (b, "overview_mid", c->mid_frame);
+  if (c->last_jpeg)
+    evid_json_int (b, "overview_last_seen", c->last_frame);
+  json_builder_end_object (b);
   evid_json_double (b, "elapsed_red_s", strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
   add_raw (b, "track", c->track_json);
   json_builder_set_member_name (b, "others_bbox");
@@ -360,8 +310,12 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
       !encode_media (&m, "overview_decision", decision, NULL, error) ||
       !encode_media (&m, "person_crop", decision, cand->bbox, error))
     goto out;
+  if (cand->mid_jpeg)
+    add_jpeg (&m, "overview_mid", cand->mid_jpeg);
+  if (cand->last_jpeg)
+    add_jpeg (&m, "overview_last_seen", cand->last_jpeg);
   if (cand->face_jpeg)
-    add_face (&m, cand->face_jpeg);
+    add_jpeg (&m, "face_best", cand->face_jpeg);
   if (!evid_store_last_hash (rec->store, prev, error))
     goto out;
   json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);
@@ -388,12 +342,12 @@ int
 evid_recorder_retry (struct evid_recorder *rec, GPtrArray *events, GError **error)
 {
   while (rec->backlog.length > 0) {
-    struct pending *p = g_queue_peek_head (&rec->backlog);
+    struct evid_pending *p = g_queue_peek_head (&rec->backlog);
     char *event = NULL;
     if (!write_packet (rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, error))
       break;
     g_ptr_array_add (events, event);
-    pending_free (g_queue_pop_head (&rec->backlog));
+    evid_pending_free (g_queue_pop_head (&rec->backlog));
   }
   return (int) rec->backlog.length;
 }
@@ -414,10 +368,10 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
   }
   g_clear_error (&local);
   if (rec->backlog.length >= EVID_BACKLOG_MAX) {
-    pending_free (g_queue_pop_head (&rec->backlog));
+    evid_pending_free (g_queue_pop_head (&rec->backlog));
     rec->dropped++;
   }
-  g_queue_push_tail (&rec->backlog, pending_new (cand, entry, decision));
+  g_queue_push_tail (&rec->backlog, evid_pending_new (cand, entry, decision));
   g_set_error (error, EVID_ERROR, EVID_ERROR_FULL,
                "%s: disk full: violation kept in memory until there is space (%u waiting, %d dropped)",
                rec->store ? "evidence store" : "", rec->backlog.length, rec->dropped);

@@ -36,6 +36,10 @@ struct evid_candidate {
   int n_others;
   GBytes *face_jpeg;        /* the track's best face crop, or NULL */
   double face_quality;
+  GBytes *mid_jpeg;         /* a still from the middle of the crossing, or NULL */
+  int mid_frame;
+  GBytes *last_jpeg;        /* the last still with the person on the road, or NULL */
+  int last_frame;
 };
 
 struct evid_recorder;

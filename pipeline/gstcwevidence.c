@@ -11,6 +11,7 @@
  */
 #include "gstcwelements.h"
 
+#include "evid_collector.h"
 #include "evid_faces.h"
 #include "evid_recorder.h"
 
@@ -34,12 +35,15 @@ struct _GstCwEvidence {
   GstCwFilter parent;
   struct evid_recorder *rec;
   struct evid_faces *faces;
+  struct evid_collector *collector;
   struct ring_slot *ring;
   int ring_len;
   gboolean full; /* the store reported a full disk; evidence waits in memory */
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
+
+static void finish_packets (GstCwEvidence *self, int frame, gboolean flush);
 GST_ELEMENT_REGISTER_DEFINE (cwevidence, "cwevidence", GST_RANK_NONE, GST_TYPE_CW_EVIDENCE)
 
 static gboolean
@@ -54,6 +58,9 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
     if (!self->faces)
       return FALSE;
   }
+  /* a crossing has ended after twice the frames that start or end one; a
+   * packet waits 30 s at most (at 10 fps) */
+  self->collector = evid_collector_create (self->rec, MAX (10, 2 * cfg->rules.min_inside_frames), 300);
   self->ring_len = cfg->rules.min_inside_frames + 2;
   self->ring = g_new0 (struct ring_slot, self->ring_len);
   for (int i = 0; i < self->ring_len; i++) {
@@ -67,6 +74,11 @@ static void
 gst_cw_evidence_release (GstCwFilter *filter)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  if (self->collector) {
+    finish_packets (self, G_MAXINT, TRUE);
+    evid_collector_free (self->collector);
+    self->collector = NULL;
+  }
   int dropped = 0, waiting = self->rec ? evid_recorder_backlog (self->rec, &dropped) : 0;
   if (waiting > 0) {
     /* one last try; what still cannot be written is said loudly */
@@ -123,6 +135,43 @@ post_event (GstCwEvidence *self, const char *event)
                             gst_message_new_element (GST_OBJECT (self),
                                                      gst_structure_new (CW_EVENT_MESSAGE, "json", G_TYPE_STRING,
                                                                         event, NULL)));
+}
+
+static void
+report_store_error (GstCwEvidence *self, GError *err, int track_id, int frame)
+{
+  if (g_error_matches (err, EVID_ERROR, EVID_ERROR_FULL)) {
+    self->full = TRUE;
+    GST_ELEMENT_WARNING (self, RESOURCE, NO_SPACE_LEFT,
+                         ("Evidence disk full: violation of track %d at frame %d kept in memory.", track_id, frame),
+                         ("%s", err->message));
+  } else {
+    GST_ELEMENT_WARNING (self, RESOURCE, WRITE, ("Could not store evidence for track %d at frame %d.", track_id, frame),
+                         ("%s", err->message));
+  }
+}
+
+/* Writes the packets whose crossing ended (all when FLUSH). */
+static void
+finish_packets (GstCwEvidence *self, int frame, gboolean flush)
+{
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) err = NULL;
+  evid_collector_finish (self->collector, frame, flush, events, &err);
+  for (guint i = 0; i < events->len; i++)
+    post_event (self, g_ptr_array_index (events, i));
+  if (err)
+    report_store_error (self, err, -1, frame);
+}
+
+static gboolean
+gst_cw_evidence_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (trans);
+  /* the stream ends: every open packet is written before EOS goes on */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->collector)
+    finish_packets (self, G_MAXINT, TRUE);
+  return GST_BASE_TRANSFORM_CLASS (gst_cw_evidence_parent_class)->sink_event (trans, event);
 }
 
 /* Once per second while evidence waits for disk space. */
@@ -185,24 +234,8 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   g_autoptr (GBytes) face = self->faces ? evid_faces_best (self->faces, m->id, &c.face_quality) : NULL;
   c.face_jpeg = face;
 
-  g_autoptr (GError) err = NULL;
-  g_autofree char *event = NULL;
-  if (!evid_recorder_record (self->rec, &c, recall (self, c.entry_frame), img, &event, &err)) {
-    /* Capture goes on; the application is told (the bus), not only the log. */
-    if (g_error_matches (err, EVID_ERROR, EVID_ERROR_FULL)) {
-      self->full = TRUE;
-      GST_ELEMENT_WARNING (self, RESOURCE, NO_SPACE_LEFT,
-                           ("Evidence disk full: violation of track %d at frame %d kept in memory.", m->id,
-                            info->frame),
-                           ("%s", err->message));
-    } else {
-      GST_ELEMENT_WARNING (self, RESOURCE, WRITE,
-                           ("Could not store evidence for track %d at frame %d.", m->id, info->frame),
-                           ("%s", err->message));
-    }
-    return;
-  }
-  post_event (self, event);
+  /* the packet stays open until the crossing ends (finish_packets) */
+  evid_collector_open (self->collector, &c, recall (self, c.entry_frame), img);
 }
 
 static GstFlowReturn
@@ -225,7 +258,11 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     }
     if (candidate)
       record (self, m, people, &img, info);
+    gboolean on_road = FALSE;
+    if (m->id > 0 && gst_structure_get_boolean (cw_person_param (m), "on-road", &on_road))
+      evid_collector_seen (self->collector, m->id, info->frame, on_road, &img);
   }
+  finish_packets (self, info->frame, FALSE);
   if (self->faces && info->frame % 100 == 0)
     evid_faces_forget (self->faces, info->frame, FACE_KEEP_FRAMES);
   return GST_FLOW_OK;
@@ -241,6 +278,7 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   cw_class->configure = gst_cw_evidence_configure;
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;
+  GST_BASE_TRANSFORM_CLASS (klass)->sink_event = GST_DEBUG_FUNCPTR (gst_cw_evidence_sink_event);
 }
 
 static void

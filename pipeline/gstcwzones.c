@@ -65,6 +65,7 @@ annotate (GstStructure *p, const struct zone_track_out *o)
                        NULL);
   if (o->zone)
     gst_structure_set (p, "zone", G_TYPE_STRING, o->zone, NULL);
+  gst_structure_set (p, "on-road", G_TYPE_BOOLEAN, o->in_carriageway, NULL);
   if (o->continued_from)
     gst_structure_set (p, "continues-track", G_TYPE_INT, o->continued_from, NULL);
   if (!o->violation)

@@ -1,4 +1,5 @@
 /* Evidence packets in a real SQLite file: hashes, chain, review, audit. */
+#include "evid_collector.h"
 #include "evid_export.h"
 #include "evid_key.h"
 #include "evid_publication.h"
@@ -299,6 +300,45 @@ purge_keeps_held_packets_and_the_chain (struct fixture *f, gconstpointer data)
 }
 
 static void
+a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *f, gconstpointer data)
+{
+  struct evid_collector *col = evid_collector_create (f->rec, 10, 300);
+  struct evid_candidate c = {.frame = 20, .pts_s = 2, .utc_us = g_get_real_time (), .track_id = 5,
+                             .type = "red_signal", .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 15,
+                             .signal_phase = "DONT_WALK", .signal_elapsed_s = 3, .signal_source = "schedule",
+                             .verdict = "live"};
+  evid_collector_open (col, &c, &f->frame, &f->frame);
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) err = NULL;
+  /* on the road until frame 60, then off it */
+  for (int frame = 21; frame <= 80; frame++) {
+    evid_collector_seen (col, 5, frame, frame <= 60, &f->frame);
+    evid_collector_seen (col, 9, frame, TRUE, &f->frame); /* someone else */
+    evid_collector_finish (col, frame, FALSE, events, &err);
+    g_assert_no_error (err);
+    if (frame < 70)
+      g_assert_cmpuint (events->len, ==, 0); /* still crossing, or not long enough off the road */
+  }
+  g_assert_cmpuint (events->len, ==, 1);
+  g_assert_cmpint (evid_collector_open_count (col), ==, 0);
+  g_autoptr (GPtrArray) rows = evid_store_list (evid_recorder_store (f->rec), NULL, NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (r->json, "\"overview_last_seen\":60"));
+  g_assert_nonnull (strstr (r->json, "\"overview_entry\":15"));
+  g_autoptr (GPtrArray) names = evid_store_media_names (evid_recorder_store (f->rec), r->id, NULL);
+  g_assert_cmpuint (names->len, ==, 5); /* entry, decision, crop, mid, last seen */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  /* a packet still open when the stream ends is written by a flush */
+  c.track_id = 6;
+  c.frame = 90;
+  evid_collector_open (col, &c, NULL, &f->frame);
+  evid_collector_finish (col, 91, TRUE, events, &err);
+  g_assert_cmpuint (events->len, ==, 2);
+  evid_collector_free (col);
+}
+
+static void
 opening_a_store_in_an_unwritable_place_fails_cleanly (void)
 {
   GError *err = NULL;
@@ -322,6 +362,7 @@ main (int argc, char **argv)
   ADD (a_case_bundle_verifies_offline_and_names_tampering);
   ADD (a_published_packet_file_verifies_and_names_tampering);
   ADD (purge_keeps_held_packets_and_the_chain);
+  ADD (a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it);
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   return g_test_run ();

@@ -1,0 +1,176 @@
+#include "evid_collector.h"
+
+#include "evid_pending.h"
+
+#include <string.h>
+
+/* Middle-of-crossing candidates: a still every SAMPLE_EVERY frames on the
+ * road, at most MAX_SAMPLES (every other one dropped when full, so they
+ * stay spread over the crossing). */
+#define SAMPLE_EVERY 5
+#define MAX_SAMPLES 16
+
+struct sample {
+  int frame;
+  GBytes *jpeg;
+};
+
+struct open_packet {
+  struct evid_pending *p;
+  int opened, last_seen, last_on_road;
+  struct cv_image last; /* owned: the last frame with the person on the road */
+  int last_frame;
+  GArray *samples;      /* struct sample */
+};
+
+struct evid_collector {
+  struct evid_recorder *rec;
+  int end_frames, max_frames;
+  GPtrArray *open; /* struct open_packet */
+};
+
+static void
+open_packet_free (struct open_packet *o)
+{
+  for (guint i = 0; i < o->samples->len; i++)
+    g_bytes_unref (g_array_index (o->samples, struct sample, i).jpeg);
+  g_array_free (o->samples, TRUE);
+  g_free (o->last.data);
+  evid_pending_free (o->p);
+  g_free (o);
+}
+
+struct evid_collector *
+evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames)
+{
+  struct evid_collector *c = g_new0 (struct evid_collector, 1);
+  c->rec = rec;
+  c->end_frames = end_frames;
+  c->max_frames = max_frames;
+  c->open = g_ptr_array_new_with_free_func ((GDestroyNotify) open_packet_free);
+  return c;
+}
+
+void
+evid_collector_free (struct evid_collector *c)
+{
+  if (!c)
+    return;
+  g_ptr_array_unref (c->open);
+  g_free (c);
+}
+
+int
+evid_collector_open_count (const struct evid_collector *c)
+{
+  return (int) c->open->len;
+}
+
+void
+evid_collector_open (struct evid_collector *c, const struct evid_candidate *cand, const struct cv_image *entry,
+                     const struct cv_image *decision)
+{
+  struct open_packet *o = g_new0 (struct open_packet, 1);
+  o->p = evid_pending_new (cand, entry, decision);
+  o->opened = o->last_seen = o->last_on_road = cand->frame;
+  o->samples = g_array_new (FALSE, FALSE, sizeof (struct sample));
+  g_ptr_array_add (c->open, o);
+}
+
+static GBytes *
+jpeg_of (const struct cv_image *img)
+{
+  unsigned char *jpg;
+  size_t len;
+  if (cv_jpeg_encode (img, 90, &jpg, &len) != CV_OK)
+    return NULL;
+  GBytes *b = g_bytes_new (jpg, len);
+  cv_free (jpg);
+  return b;
+}
+
+static void
+keep_sample (struct open_packet *o, int frame, const struct cv_image *img)
+{
+  if (o->samples->len == MAX_SAMPLES) {
+    /* thin out: keep every other one */
+    guint w = 0;
+    for (guint i = 0; i < o->samples->len; i++) {
+      struct sample *s = &g_array_index (o->samples, struct sample, i);
+      if (i % 2 == 0)
+        g_array_index (o->samples, struct sample, w++) = *s;
+      else
+        g_bytes_unref (s->jpeg);
+    }
+    g_array_set_size (o->samples, w);
+  }
+  GBytes *jpeg = jpeg_of (img);
+  if (jpeg) {
+    struct sample s = {frame, jpeg};
+    g_array_append_val (o->samples, s);
+  }
+}
+
+void
+evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img)
+{
+  for (guint i = 0; i < c->open->len; i++) {
+    struct open_packet *o = g_ptr_array_index (c->open, i);
+    if (o->p->c.track_id != track_id)
+      continue;
+    o->last_seen = frame;
+    if (!on_road)
+      continue;
+    o->last_on_road = frame;
+    if (o->last.data && o->last.width == img->width && o->last.height == img->height &&
+        o->last.channels == img->channels) {
+      for (int y = 0; y < img->height; y++)
+        memcpy (o->last.data + (size_t) o->last.stride * y, img->data + (size_t) img->stride * y, o->last.stride);
+    } else {
+      g_free (o->last.data);
+      o->last = evid_image_copy (img);
+    }
+    o->last_frame = frame;
+    if ((frame - o->opened) % SAMPLE_EVERY == 0)
+      keep_sample (o, frame, img);
+  }
+}
+
+static bool
+ended (const struct evid_collector *c, const struct open_packet *o, int frame)
+{
+  return frame - o->last_on_road >= c->end_frames || frame - o->last_seen >= c->end_frames ||
+         frame - o->opened >= c->max_frames;
+}
+
+int
+evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArray *events, GError **error)
+{
+  for (guint i = 0; i < c->open->len;) {
+    struct open_packet *o = g_ptr_array_index (c->open, i);
+    if (!flush && !ended (c, o, frame)) {
+      i++;
+      continue;
+    }
+    struct evid_candidate *cand = &o->p->c;
+    if (o->samples->len > 0) {
+      struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
+      cand->mid_jpeg = g_bytes_ref (mid->jpeg);
+      cand->mid_frame = mid->frame;
+    }
+    if (o->last.data && o->last_frame > cand->frame) {
+      cand->last_jpeg = jpeg_of (&o->last);
+      cand->last_frame = o->last_frame;
+    }
+    char *event = NULL;
+    GError *local = NULL;
+    if (evid_recorder_record (c->rec, cand, o->p->entry.data ? &o->p->entry : NULL, &o->p->decision, &event, &local))
+      g_ptr_array_add (events, event);
+    else if (error && !*error)
+      g_propagate_error (error, local); /* kept in the recorder's backlog when the disk is full */
+    else
+      g_clear_error (&local);
+    g_ptr_array_remove_index (c->open, i);
+  }
+  return (int) c->open->len;
+}

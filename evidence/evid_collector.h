@@ -1,0 +1,34 @@
+/* evid_collector — holds a violation's packet open until the crossing ends,
+ * so the evidence shows the whole crossing: entry and decision stills from
+ * when the rule fired, then a still from the middle of the crossing and the
+ * last one with the person on the road. A packet is written when the person
+ * has been off the road (or unseen) for END_FRAMES, after MAX_FRAMES at
+ * most, or when the stream ends. */
+#ifndef CW_EVID_COLLECTOR_H
+#define CW_EVID_COLLECTOR_H
+
+#include "evid_recorder.h"
+
+struct evid_collector;
+
+struct evid_collector *evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames);
+/* Frees; open packets not finished are lost: call finish with FLUSH first. */
+void evid_collector_free (struct evid_collector *c);
+
+/* A rule fired for CAND at its frame: keep it (deep copies). */
+void evid_collector_open (struct evid_collector *c, const struct evid_candidate *cand, const struct cv_image *entry,
+                          const struct cv_image *decision);
+
+/* TRACK_ID is in IMG at FRAME, on the road or not. */
+void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img);
+
+/* Writes the packets whose crossing ended by FRAME (all of them when FLUSH),
+ * through the recorder; each written packet's event line goes to EVENTS.
+ * Returns how many packets are still open; FALSE-like errors (a full disk)
+ * are reported in ERROR but the packet is not lost (the recorder keeps it). */
+int evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArray *events, GError **error);
+
+/* Open packets. */
+int evid_collector_open_count (const struct evid_collector *c);
+
+#endif

@@ -1,0 +1,60 @@
+#include "evid_pending.h"
+
+#include <string.h>
+
+struct cv_image
+evid_image_copy (const struct cv_image *img)
+{
+  struct cv_image out = {0};
+  if (!img)
+    return out;
+  out = *img;
+  out.stride = img->width * img->channels;
+  out.data = g_malloc ((size_t) out.stride * img->height);
+  for (int y = 0; y < img->height; y++)
+    memcpy (out.data + (size_t) out.stride * y, img->data + (size_t) img->stride * y, out.stride);
+  return out;
+}
+
+struct evid_pending *
+evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, const struct cv_image *decision)
+{
+  struct evid_pending *p = g_new0 (struct evid_pending, 1);
+  p->c = *c;
+  const char *const src[] = {c->type, c->zone, c->signal_phase, c->signal_source, c->liveness_json, c->verdict,
+                             c->track_json};
+  p->strings = g_new0 (char *, G_N_ELEMENTS (src) + 1);
+  for (size_t i = 0; i < G_N_ELEMENTS (src); i++)
+    p->strings[i] = g_strdup (src[i] ? src[i] : "");
+  p->c.type = p->strings[0];
+  p->c.zone = c->zone ? p->strings[1] : NULL;
+  p->c.signal_phase = p->strings[2];
+  p->c.signal_source = p->strings[3];
+  p->c.liveness_json = c->liveness_json ? p->strings[4] : NULL;
+  p->c.verdict = p->strings[5];
+  p->c.track_json = c->track_json ? p->strings[6] : NULL;
+  p->others = g_memdup2 (c->others, sizeof (double) * 4 * (size_t) c->n_others);
+  p->c.others = p->others;
+  GBytes **refs[] = {&p->c.face_jpeg, &p->c.mid_jpeg, &p->c.last_jpeg};
+  for (size_t i = 0; i < G_N_ELEMENTS (refs); i++)
+    if (*refs[i])
+      g_bytes_ref (*refs[i]);
+  p->entry = evid_image_copy (entry);
+  p->decision = evid_image_copy (decision);
+  return p;
+}
+
+void
+evid_pending_free (struct evid_pending *p)
+{
+  if (!p)
+    return;
+  g_free (p->entry.data);
+  g_free (p->decision.data);
+  g_strfreev (p->strings);
+  g_free (p->others);
+  g_clear_pointer (&p->c.face_jpeg, g_bytes_unref);
+  g_clear_pointer (&p->c.mid_jpeg, g_bytes_unref);
+  g_clear_pointer (&p->c.last_jpeg, g_bytes_unref);
+  g_free (p);
+}

@@ -1,0 +1,23 @@
+/* evid_pending — a violation candidate that outlives the frame it came
+ * from: deep copies of the candidate, its strings, stills and frames
+ * (GStreamer owns what a candidate points to only for one buffer). */
+#ifndef CW_EVID_PENDING_H
+#define CW_EVID_PENDING_H
+
+#include "evid_recorder.h"
+
+struct evid_pending {
+  struct evid_candidate c;         /* points into the fields below */
+  struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
+  GStrv strings;
+  double *others;
+};
+
+struct evid_pending *evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry,
+                                       const struct cv_image *decision);
+void evid_pending_free (struct evid_pending *p);
+
+/* An owned, tightly packed copy of IMG (all zero for NULL). */
+struct cv_image evid_image_copy (const struct cv_image *img);
+
+#endif
