@@ -1,5 +1,6 @@
 #include "evid_collector.h"
 
+#include "evid_clip.h"
 #include "evid_pending.h"
 
 #include <string.h>
@@ -12,7 +13,7 @@
 
 struct sample {
   int frame;
-  GBytes *jpeg;
+  struct cv_image img; /* owned; encoded only if chosen */
 };
 
 struct open_packet {
@@ -21,11 +22,24 @@ struct open_packet {
   struct cv_image last; /* owned: the last frame with the person on the road */
   int last_frame;
   GArray *samples;      /* struct sample */
+  bool clip_done;
+};
+
+/* Clip frames are kept at half resolution: a reviewer needs the movement,
+ * the stills carry the detail, and memory stays small. */
+#define CLIP_SCALE 0.5
+
+struct ring_frame {
+  int frame; /* 0: empty */
+  struct cv_image img; /* owned (cv_free) */
 };
 
 struct evid_collector {
   struct evid_recorder *rec;
   int end_frames, max_frames;
+  int pre_frames, post_frames, fps_n, fps_d;
+  struct ring_frame *ring;
+  int ring_len;
   GPtrArray *open; /* struct open_packet */
 };
 
@@ -33,7 +47,7 @@ static void
 open_packet_free (struct open_packet *o)
 {
   for (guint i = 0; i < o->samples->len; i++)
-    g_bytes_unref (g_array_index (o->samples, struct sample, i).jpeg);
+    g_free (g_array_index (o->samples, struct sample, i).img.data);
   g_array_free (o->samples, TRUE);
   g_free (o->last.data);
   evid_pending_free (o->p);
@@ -41,12 +55,19 @@ open_packet_free (struct open_packet *o)
 }
 
 struct evid_collector *
-evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames)
+evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames, int pre_frames, int post_frames,
+                       int fps_n, int fps_d)
 {
   struct evid_collector *c = g_new0 (struct evid_collector, 1);
   c->rec = rec;
   c->end_frames = end_frames;
   c->max_frames = max_frames;
+  c->pre_frames = pre_frames;
+  c->post_frames = post_frames;
+  c->fps_n = fps_n > 0 ? fps_n : 10;
+  c->fps_d = fps_d > 0 ? fps_d : 1;
+  c->ring_len = pre_frames + post_frames + 1;
+  c->ring = g_new0 (struct ring_frame, c->ring_len);
   c->open = g_ptr_array_new_with_free_func ((GDestroyNotify) open_packet_free);
   return c;
 }
@@ -57,6 +78,9 @@ evid_collector_free (struct evid_collector *c)
   if (!c)
     return;
   g_ptr_array_unref (c->open);
+  for (int i = 0; i < c->ring_len; i++)
+    cv_free (c->ring[i].img.data);
+  g_free (c->ring);
   g_free (c);
 }
 
@@ -75,6 +99,52 @@ evid_collector_open (struct evid_collector *c, const struct evid_candidate *cand
   o->opened = o->last_seen = o->last_on_road = cand->frame;
   o->samples = g_array_new (FALSE, FALSE, sizeof (struct sample));
   g_ptr_array_add (c->open, o);
+}
+
+void
+evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image *img)
+{
+  if (c->ring_len <= 1 || img->channels != 3)
+    return;
+  struct ring_frame *r = &c->ring[frame % c->ring_len];
+  int w = (int) (img->width * CLIP_SCALE + 0.5), h = (int) (img->height * CLIP_SCALE + 0.5);
+  /* the slots' buffers are reused: no allocation per frame */
+  if (!r->img.data || r->img.width != w || r->img.height != h) {
+    cv_free (r->img.data);
+    r->img = (struct cv_image){0};
+    r->frame = 0;
+    if (cv_resize (img, CLIP_SCALE, &r->img) != CV_OK)
+      return;
+  } else if (cv_resize_into (img, &r->img) != CV_OK) {
+    r->frame = 0;
+    return;
+  }
+  r->frame = frame;
+}
+
+/* The clip around CAND's decision from the ring; NULL when the ring has
+ * none of those frames. */
+static GBytes *
+clip_of (struct evid_collector *c, struct evid_candidate *cand)
+{
+  int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames;
+  struct cv_image *frames = g_new0 (struct cv_image, c->ring_len);
+  int n = 0;
+  for (int f = first; f <= last; f++) {
+    struct ring_frame *r = &c->ring[((f % c->ring_len) + c->ring_len) % c->ring_len];
+    if (r->frame != f)
+      continue;
+    if (n == 0)
+      cand->clip_first_frame = f;
+    cand->clip_last_frame = f;
+    frames[n++] = r->img;
+  }
+  g_autoptr (GError) err = NULL;
+  GBytes *clip = n > 0 ? evid_clip_encode (frames, n, c->fps_n, c->fps_d, &err) : NULL;
+  if (err)
+    g_warning ("evidence clip of track %d: %s", cand->track_id, err->message);
+  g_free (frames);
+  return clip;
 }
 
 static GBytes *
@@ -100,15 +170,12 @@ keep_sample (struct open_packet *o, int frame, const struct cv_image *img)
       if (i % 2 == 0)
         g_array_index (o->samples, struct sample, w++) = *s;
       else
-        g_bytes_unref (s->jpeg);
+        g_free (s->img.data);
     }
     g_array_set_size (o->samples, w);
   }
-  GBytes *jpeg = jpeg_of (img);
-  if (jpeg) {
-    struct sample s = {frame, jpeg};
-    g_array_append_val (o->samples, s);
-  }
+  struct sample s = {frame, evid_image_copy (img)};
+  g_array_append_val (o->samples, s);
 }
 
 void
@@ -122,6 +189,10 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
     if (!on_road)
       continue;
     o->last_on_road = frame;
+    /* the last-seen still is refreshed every SAMPLE_EVERY frames: within
+     * half a second of the true last one, at a fifth of the copying */
+    if ((frame - o->opened) % SAMPLE_EVERY != 0)
+      continue;
     if (o->last.data && o->last.width == img->width && o->last.height == img->height &&
         o->last.channels == img->channels) {
       for (int y = 0; y < img->height; y++)
@@ -131,21 +202,32 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
       o->last = evid_image_copy (img);
     }
     o->last_frame = frame;
-    if ((frame - o->opened) % SAMPLE_EVERY == 0)
-      keep_sample (o, frame, img);
+    keep_sample (o, frame, img);
   }
 }
 
+/* The crossing is over (or has gone on too long), and the clip is cut. */
 static bool
 ended (const struct evid_collector *c, const struct open_packet *o, int frame)
 {
-  return frame - o->last_on_road >= c->end_frames || frame - o->last_seen >= c->end_frames ||
-         frame - o->opened >= c->max_frames;
+  bool over = frame - o->last_on_road >= c->end_frames || frame - o->last_seen >= c->end_frames ||
+              frame - o->opened >= c->max_frames;
+  return over && (o->clip_done || c->ring_len <= 1);
 }
 
 int
 evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArray *events, GError **error)
 {
+  /* clips are cut as soon as their post-event frames are in the ring,
+   * before the ring moves on */
+  for (guint i = 0; c->ring_len > 1 && i < c->open->len; i++) {
+    struct open_packet *o = g_ptr_array_index (c->open, i);
+    struct evid_candidate *cand = &o->p->c;
+    if (!o->clip_done && (flush || frame >= cand->frame + c->post_frames)) {
+      cand->clip_mkv = clip_of (c, cand);
+      o->clip_done = true;
+    }
+  }
   for (guint i = 0; i < c->open->len;) {
     struct open_packet *o = g_ptr_array_index (c->open, i);
     if (!flush && !ended (c, o, frame)) {
@@ -155,7 +237,7 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArra
     struct evid_candidate *cand = &o->p->c;
     if (o->samples->len > 0) {
       struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
-      cand->mid_jpeg = g_bytes_ref (mid->jpeg);
+      cand->mid_jpeg = jpeg_of (&mid->img);
       cand->mid_frame = mid->frame;
     }
     if (o->last.data && o->last_frame > cand->frame) {

@@ -1,7 +1,9 @@
 /* evid_collector — holds a violation's packet open until the crossing ends,
  * so the evidence shows the whole crossing: entry and decision stills from
  * when the rule fired, then a still from the middle of the crossing and the
- * last one with the person on the road. A packet is written when the person
+ * last one with the person on the road, and a short clip from PRE_FRAMES
+ * before to POST_FRAMES after the decision (half resolution, Matroska,
+ * encoded once the post-event frames are in). A packet is written when the person
  * has been off the road (or unseen) for END_FRAMES, after MAX_FRAMES at
  * most, or when the stream ends. */
 #ifndef CW_EVID_COLLECTOR_H
@@ -11,7 +13,11 @@
 
 struct evid_collector;
 
-struct evid_collector *evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames);
+struct evid_collector *evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames,
+                                              int pre_frames, int post_frames, int fps_n, int fps_d);
+
+/* Every frame of the stream (BGR), for the clips. */
+void evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image *img);
 /* Frees; open packets not finished are lost: call finish with FLUSH first. */
 void evid_collector_free (struct evid_collector *c);
 

@@ -35,7 +35,7 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
   p->c.track_json = c->track_json ? p->strings[6] : NULL;
   p->others = g_memdup2 (c->others, sizeof (double) * 4 * (size_t) c->n_others);
   p->c.others = p->others;
-  GBytes **refs[] = {&p->c.face_jpeg, &p->c.mid_jpeg, &p->c.last_jpeg};
+  GBytes **refs[] = {&p->c.face_jpeg, &p->c.mid_jpeg, &p->c.last_jpeg, &p->c.clip_mkv};
   for (size_t i = 0; i < G_N_ELEMENTS (refs); i++)
     if (*refs[i])
       g_bytes_ref (*refs[i]);
@@ -56,5 +56,6 @@ evid_pending_free (struct evid_pending *p)
   g_clear_pointer (&p->c.face_jpeg, g_bytes_unref);
   g_clear_pointer (&p->c.mid_jpeg, g_bytes_unref);
   g_clear_pointer (&p->c.last_jpeg, g_bytes_unref);
+  g_clear_pointer (&p->c.clip_mkv, g_bytes_unref);
   g_free (p);
 }

@@ -178,14 +178,14 @@ struct media_set {
 };
 
 static void
-add_jpeg (struct media_set *m, const char *name, GBytes *jpeg)
+add_media (struct media_set *m, const char *name, const char *mime, GBytes *jpeg)
 {
   struct evid_media *it = &m->items[m->n];
   gsize len;
   const unsigned char *data = g_bytes_get_data (jpeg, &len);
   unsigned char *copy = g_malloc (len ? len : 1);
   memcpy (copy, data, len);
-  *it = (struct evid_media){name, "image/jpeg", copy, len, ""};
+  *it = (struct evid_media){name, mime, copy, len, ""};
   evid_sha256_hex (copy, len, it->sha256);
   m->owned[m->n++] = copy;
 }
@@ -257,6 +257,13 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   if (c->last_jpeg)
     evid_json_int (b, "overview_last_seen", c->last_frame);
   json_builder_end_object (b);
+  if (c->clip_mkv) {
+    json_builder_set_member_name (b, "clip_frames");
+    json_builder_begin_array (b);
+    json_builder_add_int_value (b, c->clip_first_frame);
+    json_builder_add_int_value (b, c->clip_last_frame);
+    json_builder_end_array (b);
+  }
   evid_json_double (b, "elapsed_red_s", strcmp (c->signal_phase, "DONT_WALK") == 0 ? c->signal_elapsed_s : 0);
   add_raw (b, "track", c->track_json);
   json_builder_set_member_name (b, "others_bbox");
@@ -311,11 +318,13 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
       !encode_media (&m, "person_crop", decision, cand->bbox, error))
     goto out;
   if (cand->mid_jpeg)
-    add_jpeg (&m, "overview_mid", cand->mid_jpeg);
+    add_media (&m, "overview_mid", "image/jpeg", cand->mid_jpeg);
   if (cand->last_jpeg)
-    add_jpeg (&m, "overview_last_seen", cand->last_jpeg);
+    add_media (&m, "overview_last_seen", "image/jpeg", cand->last_jpeg);
   if (cand->face_jpeg)
-    add_jpeg (&m, "face_best", cand->face_jpeg);
+    add_media (&m, "face_best", "image/jpeg", cand->face_jpeg);
+  if (cand->clip_mkv)
+    add_media (&m, "clip", "video/x-matroska", cand->clip_mkv);
   if (!evid_store_last_hash (rec->store, prev, error))
     goto out;
   json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);

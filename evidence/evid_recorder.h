@@ -40,6 +40,8 @@ struct evid_candidate {
   int mid_frame;
   GBytes *last_jpeg;        /* the last still with the person on the road, or NULL */
   int last_frame;
+  GBytes *clip_mkv;         /* a short clip around the decision (Matroska), or NULL */
+  int clip_first_frame, clip_last_frame;
 };
 
 struct evid_recorder;

@@ -60,7 +60,9 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   }
   /* a crossing has ended after twice the frames that start or end one; a
    * packet waits 30 s at most (at 10 fps) */
-  self->collector = evid_collector_create (self->rec, MAX (10, 2 * cfg->rules.min_inside_frames), 300);
+  /* clips: 2 s before and after the decision, at the stream's rate once
+   * known (set_info); 10 fps until then */
+  self->collector = evid_collector_create (self->rec, MAX (10, 2 * cfg->rules.min_inside_frames), 300, 20, 20, 10, 1);
   self->ring_len = cfg->rules.min_inside_frames + 2;
   self->ring = g_new0 (struct ring_slot, self->ring_len);
   for (int i = 0; i < self->ring_len; i++) {
@@ -245,6 +247,8 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   remember (self, &img, info->frame);
+  if (img.channels == 3)
+    evid_collector_frame (self->collector, info->frame, &img);
   retry_backlog (self, info);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
   gboolean face_frame = self->faces && info->frame % FACE_EVERY == 0;

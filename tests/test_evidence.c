@@ -302,7 +302,7 @@ purge_keeps_held_packets_and_the_chain (struct fixture *f, gconstpointer data)
 static void
 a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *f, gconstpointer data)
 {
-  struct evid_collector *col = evid_collector_create (f->rec, 10, 300);
+  struct evid_collector *col = evid_collector_create (f->rec, 10, 300, 5, 5, 10, 1);
   struct evid_candidate c = {.frame = 20, .pts_s = 2, .utc_us = g_get_real_time (), .track_id = 5,
                              .type = "red_signal", .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 15,
                              .signal_phase = "DONT_WALK", .signal_elapsed_s = 3, .signal_source = "schedule",
@@ -311,7 +311,10 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) err = NULL;
   /* on the road until frame 60, then off it */
+  for (int frame = 15; frame <= 20; frame++)
+    evid_collector_frame (col, frame, &f->frame);
   for (int frame = 21; frame <= 80; frame++) {
+    evid_collector_frame (col, frame, &f->frame);
     evid_collector_seen (col, 5, frame, frame <= 60, &f->frame);
     evid_collector_seen (col, 9, frame, TRUE, &f->frame); /* someone else */
     evid_collector_finish (col, frame, FALSE, events, &err);
@@ -326,7 +329,13 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   g_assert_nonnull (strstr (r->json, "\"overview_last_seen\":60"));
   g_assert_nonnull (strstr (r->json, "\"overview_entry\":15"));
   g_autoptr (GPtrArray) names = evid_store_media_names (evid_recorder_store (f->rec), r->id, NULL);
-  g_assert_cmpuint (names->len, ==, 5); /* entry, decision, crop, mid, last seen */
+  g_assert_cmpuint (names->len, ==, 6); /* entry, decision, crop, mid, last seen, clip */
+  if (!strstr (r->json, "\"clip_frames\":[15,25]"))
+    g_error ("clip frames: %s", strstr (r->json, "clip_frames") ? strstr (r->json, "clip_frames") : "none");
+  g_autoptr (GBytes) clip = evid_store_media (evid_recorder_store (f->rec), r->id, "clip", NULL, NULL);
+  g_assert_nonnull (clip);
+  /* Matroska (EBML) magic */
+  g_assert_cmpmem (g_bytes_get_data (clip, NULL), 4, "\x1a\x45\xdf\xa3", 4);
   g_autofree char *report = NULL;
   g_assert_cmpint (verify (f, &report), ==, 0);
   /* a packet still open when the stream ends is written by a flush */

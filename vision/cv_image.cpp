@@ -104,3 +104,33 @@ cv_blur_region (struct cv_image *img, int x, int y, int w, int h)
     return CV_OK;
   });
 }
+
+extern "C" cv_status
+cv_resize (const struct cv_image *img, double scale, struct cv_image *out)
+{
+  if (!cw::image_ok (img) || !out || scale <= 0 || scale > 8)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    int w = std::max (1, (int) (img->width * scale + 0.5)), h = std::max (1, (int) (img->height * scale + 0.5));
+    size_t stride = (size_t) w * img->channels;
+    auto *p = static_cast<unsigned char *> (std::malloc (stride * h));
+    if (!p)
+      return CV_ERR_NOMEM;
+    cv::Mat dst (h, w, CV_8UC (img->channels), p, stride);
+    cv::resize (cw::wrap (img), dst, dst.size (), 0, 0, cv::INTER_LINEAR);
+    *out = {p, w, h, (int) stride, img->channels};
+    return CV_OK;
+  });
+}
+
+extern "C" cv_status
+cv_resize_into (const struct cv_image *img, struct cv_image *dst)
+{
+  if (!cw::image_ok (img) || !cw::image_ok (dst) || dst->channels != img->channels)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    cv::Mat out = cw::wrap (dst);
+    cv::resize (cw::wrap (img), out, out.size (), 0, 0, cv::INTER_LINEAR);
+    return CV_OK;
+  });
+}

@@ -155,6 +155,14 @@ cv_status cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, 
 cv_status cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels,
                           int *out_width, int *out_height, int *out_stride);
 
+/* IMG scaled by SCALE into a new tightly packed image of the same channels
+ * (OUT->data freed with cv_free). */
+cv_status cv_resize (const struct cv_image *img, double scale, struct cv_image *out);
+
+/* IMG scaled into DST, whose data, size, stride and channels the caller
+ * set (same channels as IMG). */
+cv_status cv_resize_into (const struct cv_image *img, struct cv_image *dst);
+
 /* Blurs the rectangle (x, y, w, h) of IMG in place, strongly enough that a
  * face in it cannot be recognised. */
 cv_status cv_blur_region (struct cv_image *img, int x, int y, int w, int h);
