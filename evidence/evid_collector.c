@@ -1,6 +1,5 @@
 #include "evid_collector.h"
 
-#include "evid_clip.h"
 #include "evid_pending.h"
 
 #include <string.h>
@@ -35,7 +34,6 @@ struct ring_frame {
 };
 
 struct evid_collector {
-  struct evid_recorder *rec;
   int end_frames, max_frames;
   int pre_frames, post_frames, fps_n, fps_d;
   struct ring_frame *ring;
@@ -55,11 +53,9 @@ open_packet_free (struct open_packet *o)
 }
 
 struct evid_collector *
-evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames, int pre_frames, int post_frames,
-                       int fps_n, int fps_d)
+evid_collector_create (int end_frames, int max_frames, int pre_frames, int post_frames, int fps_n, int fps_d)
 {
   struct evid_collector *c = g_new0 (struct evid_collector, 1);
-  c->rec = rec;
   c->end_frames = end_frames;
   c->max_frames = max_frames;
   c->pre_frames = pre_frames;
@@ -122,29 +118,25 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
   r->frame = frame;
 }
 
-/* The clip around CAND's decision from the ring; NULL when the ring has
- * none of those frames. */
-static GBytes *
-clip_of (struct evid_collector *c, struct evid_candidate *cand)
+/* Copies the ring's frames around the decision into the packet, for the
+ * writer to encode (encoding is slow: not on the capture thread). */
+static void
+take_clip (struct evid_collector *c, struct evid_pending *p)
 {
+  struct evid_candidate *cand = &p->c;
   int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames;
-  struct cv_image *frames = g_new0 (struct cv_image, c->ring_len);
-  int n = 0;
+  p->clip_frames = g_new0 (struct cv_image, c->ring_len);
+  p->clip_fps_n = c->fps_n;
+  p->clip_fps_d = c->fps_d;
   for (int f = first; f <= last; f++) {
-    struct ring_frame *r = &c->ring[((f % c->ring_len) + c->ring_len) % c->ring_len];
+    struct ring_frame *r = &c->ring[f % c->ring_len];
     if (r->frame != f)
       continue;
-    if (n == 0)
+    if (p->n_clip_frames == 0)
       cand->clip_first_frame = f;
     cand->clip_last_frame = f;
-    frames[n++] = r->img;
+    p->clip_frames[p->n_clip_frames++] = evid_image_copy (&r->img);
   }
-  g_autoptr (GError) err = NULL;
-  GBytes *clip = n > 0 ? evid_clip_encode (frames, n, c->fps_n, c->fps_d, &err) : NULL;
-  if (err)
-    g_warning ("evidence clip of track %d: %s", cand->track_id, err->message);
-  g_free (frames);
-  return clip;
 }
 
 static GBytes *
@@ -216,15 +208,14 @@ ended (const struct evid_collector *c, const struct open_packet *o, int frame)
 }
 
 int
-evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArray *events, GError **error)
+evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_packet_ready ready, void *data)
 {
   /* clips are cut as soon as their post-event frames are in the ring,
    * before the ring moves on */
   for (guint i = 0; c->ring_len > 1 && i < c->open->len; i++) {
     struct open_packet *o = g_ptr_array_index (c->open, i);
-    struct evid_candidate *cand = &o->p->c;
-    if (!o->clip_done && (flush || frame >= cand->frame + c->post_frames)) {
-      cand->clip_mkv = clip_of (c, cand);
+    if (!o->clip_done && (flush || frame >= o->p->c.frame + c->post_frames)) {
+      take_clip (c, o->p);
       o->clip_done = true;
     }
   }
@@ -244,14 +235,8 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArra
       cand->last_jpeg = jpeg_of (&o->last);
       cand->last_frame = o->last_frame;
     }
-    char *event = NULL;
-    GError *local = NULL;
-    if (evid_recorder_record (c->rec, cand, o->p->entry.data ? &o->p->entry : NULL, &o->p->decision, &event, &local))
-      g_ptr_array_add (events, event);
-    else if (error && !*error)
-      g_propagate_error (error, local); /* kept in the recorder's backlog when the disk is full */
-    else
-      g_clear_error (&local);
+    ready (o->p, data);
+    o->p = NULL; /* now the receiver's */
     g_ptr_array_remove_index (c->open, i);
   }
   return (int) c->open->len;

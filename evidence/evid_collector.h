@@ -13,7 +13,7 @@
 
 struct evid_collector;
 
-struct evid_collector *evid_collector_create (struct evid_recorder *rec, int end_frames, int max_frames,
+struct evid_collector *evid_collector_create (int end_frames, int max_frames,
                                               int pre_frames, int post_frames, int fps_n, int fps_d);
 
 /* Every frame of the stream (BGR), for the clips. */
@@ -28,11 +28,14 @@ void evid_collector_open (struct evid_collector *c, const struct evid_candidate 
 /* TRACK_ID is in IMG at FRAME, on the road or not. */
 void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img);
 
-/* Writes the packets whose crossing ended by FRAME (all of them when FLUSH),
- * through the recorder; each written packet's event line goes to EVENTS.
- * Returns how many packets are still open; FALSE-like errors (a full disk)
- * are reported in ERROR but the packet is not lost (the recorder keeps it). */
-int evid_collector_finish (struct evid_collector *c, int frame, bool flush, GPtrArray *events, GError **error);
+/* Called with each finished packet (ownership passes: evid_pending_free it),
+ * stills and clip filled in, ready for evid_recorder_record. */
+struct evid_pending;
+typedef void (*evid_packet_ready) (struct evid_pending *p, void *data);
+
+/* Hands over the packets whose crossing ended by FRAME (all of them when
+ * FLUSH) to READY. Returns how many packets are still open. */
+int evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_packet_ready ready, void *data);
 
 /* Open packets. */
 int evid_collector_open_count (const struct evid_collector *c);

@@ -1,5 +1,7 @@
 #include "evid_pending.h"
 
+#include "evid_clip.h"
+
 #include <string.h>
 
 struct cv_image
@@ -44,11 +46,31 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
   return p;
 }
 
+static void
+free_clip_frames (struct evid_pending *p)
+{
+  for (int i = 0; i < p->n_clip_frames; i++)
+    g_free (p->clip_frames[i].data);
+  g_clear_pointer (&p->clip_frames, g_free);
+  p->n_clip_frames = 0;
+}
+
+gboolean
+evid_pending_encode_clip (struct evid_pending *p, GError **error)
+{
+  if (p->n_clip_frames == 0)
+    return TRUE;
+  p->c.clip_mkv = evid_clip_encode (p->clip_frames, p->n_clip_frames, p->clip_fps_n, p->clip_fps_d, error);
+  free_clip_frames (p);
+  return p->c.clip_mkv != NULL;
+}
+
 void
 evid_pending_free (struct evid_pending *p)
 {
   if (!p)
     return;
+  free_clip_frames (p);
   g_free (p->entry.data);
   g_free (p->decision.data);
   g_strfreev (p->strings);

@@ -11,7 +11,13 @@ struct evid_pending {
   struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
   GStrv strings;
   double *others;
+  struct cv_image *clip_frames; /* owned copies, to be encoded off the capture thread */
+  int n_clip_frames, clip_fps_n, clip_fps_d;
 };
+
+/* Encodes the clip frames (when any) into p->c.clip_mkv and frees them.
+ * FALSE with ERROR when encoding failed (the packet goes without a clip). */
+gboolean evid_pending_encode_clip (struct evid_pending *p, GError **error);
 
 struct evid_pending *evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry,
                                        const struct cv_image *decision);

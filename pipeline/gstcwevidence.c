@@ -13,6 +13,7 @@
 
 #include "evid_collector.h"
 #include "evid_faces.h"
+#include "evid_pending.h"
 #include "evid_recorder.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
@@ -38,12 +39,28 @@ struct _GstCwEvidence {
   struct evid_collector *collector;
   struct ring_slot *ring;
   int ring_len;
-  gboolean full; /* the store reported a full disk; evidence waits in memory */
+  gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
+  /* One writer thread owns the recorder: a slow disk (fsync of stills and
+   * clips) never holds up capture. */
+  GThread *writer;
+  GAsyncQueue *jobs; /* struct job */
+  GMutex lock;
+  GCond drained;
+  int flushes_done;
+};
+
+enum job_kind { JOB_PACKET, JOB_FLUSH, JOB_STOP };
+
+struct job {
+  enum job_kind kind;
+  struct evid_pending *p;
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
 
 static void finish_packets (GstCwEvidence *self, int frame, gboolean flush);
+static gpointer writer_main (gpointer data);
+static void gst_cw_evidence_finalize (GObject *object);
 GST_ELEMENT_REGISTER_DEFINE (cwevidence, "cwevidence", GST_RANK_NONE, GST_TYPE_CW_EVIDENCE)
 
 static gboolean
@@ -62,7 +79,9 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
    * packet waits 30 s at most (at 10 fps) */
   /* clips: 2 s before and after the decision, at the stream's rate once
    * known (set_info); 10 fps until then */
-  self->collector = evid_collector_create (self->rec, MAX (10, 2 * cfg->rules.min_inside_frames), 300, 20, 20, 10, 1);
+  self->collector = evid_collector_create (MAX (10, 2 * cfg->rules.min_inside_frames), 300, 20, 20, 10, 1);
+  self->jobs = g_async_queue_new ();
+  self->writer = g_thread_new ("cwevidence-writer", writer_main, self);
   self->ring_len = cfg->rules.min_inside_frames + 2;
   self->ring = g_new0 (struct ring_slot, self->ring_len);
   for (int i = 0; i < self->ring_len; i++) {
@@ -81,6 +100,14 @@ gst_cw_evidence_release (GstCwFilter *filter)
     evid_collector_free (self->collector);
     self->collector = NULL;
   }
+  if (self->writer) {
+    struct job *j = g_new0 (struct job, 1);
+    j->kind = JOB_STOP;
+    g_async_queue_push (self->jobs, j);
+    g_thread_join (self->writer);
+    self->writer = NULL;
+  }
+  g_clear_pointer (&self->jobs, g_async_queue_unref);
   int dropped = 0, waiting = self->rec ? evid_recorder_backlog (self->rec, &dropped) : 0;
   if (waiting > 0) {
     /* one last try; what still cannot be written is said loudly */
@@ -153,34 +180,56 @@ report_store_error (GstCwEvidence *self, GError *err, int track_id, int frame)
   }
 }
 
-/* Writes the packets whose crossing ended (all when FLUSH). */
+static void
+hand_over (struct evid_pending *p, void *data)
+{
+  GstCwEvidence *self = data;
+  struct job *j = g_new0 (struct job, 1);
+  j->kind = JOB_PACKET;
+  j->p = p;
+  g_async_queue_push (self->jobs, j);
+}
+
+/* Hands the packets whose crossing ended (all when FLUSH) to the writer;
+ * on FLUSH, waits until the writer has written them (or kept them in its
+ * backlog), so their events are on the bus before what follows. */
 static void
 finish_packets (GstCwEvidence *self, int frame, gboolean flush)
 {
-  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) err = NULL;
-  evid_collector_finish (self->collector, frame, flush, events, &err);
-  for (guint i = 0; i < events->len; i++)
-    post_event (self, g_ptr_array_index (events, i));
-  if (err)
-    report_store_error (self, err, -1, frame);
+  evid_collector_finish (self->collector, frame, flush, hand_over, self);
+  if (!flush || !self->writer)
+    return;
+  g_mutex_lock (&self->lock);
+  int target = self->flushes_done + 1;
+  struct job *j = g_new0 (struct job, 1);
+  j->kind = JOB_FLUSH;
+  g_async_queue_push (self->jobs, j);
+  while (self->flushes_done < target)
+    g_cond_wait (&self->drained, &self->lock);
+  g_mutex_unlock (&self->lock);
 }
 
-static gboolean
-gst_cw_evidence_sink_event (GstBaseTransform *trans, GstEvent *event)
-{
-  GstCwEvidence *self = GST_CW_EVIDENCE (trans);
-  /* the stream ends: every open packet is written before EOS goes on */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->collector)
-    finish_packets (self, G_MAXINT, TRUE);
-  return GST_BASE_TRANSFORM_CLASS (gst_cw_evidence_parent_class)->sink_event (trans, event);
-}
-
-/* Once per second while evidence waits for disk space. */
 static void
-retry_backlog (GstCwEvidence *self, const struct cw_frame_info *info)
+write_packet (GstCwEvidence *self, struct evid_pending *p)
 {
-  if (!self->full || info->frame % 10 != 0)
+  g_autofree char *event = NULL;
+  g_autoptr (GError) err = NULL;
+  if (!evid_pending_encode_clip (p, &err)) {
+    GST_ELEMENT_WARNING (self, STREAM, ENCODE, ("No clip for track %d's evidence.", p->c.track_id),
+                         ("%s", err->message));
+    g_clear_error (&err);
+  }
+  if (evid_recorder_record (self->rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, &err))
+    post_event (self, event);
+  else
+    report_store_error (self, err, p->c.track_id, p->c.frame);
+}
+
+/* While evidence waits for disk space: try again, and say when it is written. */
+static void
+retry_backlog (GstCwEvidence *self)
+{
+  if (!self->full)
     return;
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) err = NULL;
@@ -194,6 +243,43 @@ retry_backlog (GstCwEvidence *self, const struct cw_frame_info *info)
     GST_ELEMENT_INFO (self, RESOURCE, WRITE, ("Evidence storage resumed: %u waiting packet(s) written.", events->len),
                       ("%d dropped while the disk was full", dropped));
   }
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+  GstCwEvidence *self = data;
+  for (;;) {
+    struct job *j = g_async_queue_timeout_pop (self->jobs, G_USEC_PER_SEC);
+    if (!j) {
+      retry_backlog (self);
+      continue;
+    }
+    enum job_kind kind = j->kind;
+    if (kind == JOB_PACKET) {
+      write_packet (self, j->p);
+      evid_pending_free (j->p);
+    } else if (kind == JOB_FLUSH) {
+      retry_backlog (self);
+      g_mutex_lock (&self->lock);
+      self->flushes_done++;
+      g_cond_broadcast (&self->drained);
+      g_mutex_unlock (&self->lock);
+    }
+    g_free (j);
+    if (kind == JOB_STOP)
+      return NULL;
+  }
+}
+
+static gboolean
+gst_cw_evidence_sink_event (GstBaseTransform *trans, GstEvent *event)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (trans);
+  /* the stream ends: every open packet is written before EOS goes on */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->collector)
+    finish_packets (self, G_MAXINT, TRUE);
+  return GST_BASE_TRANSFORM_CLASS (gst_cw_evidence_parent_class)->sink_event (trans, event);
 }
 
 static void
@@ -249,7 +335,7 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   remember (self, &img, info->frame);
   if (img.channels == 3)
     evid_collector_frame (self->collector, info->frame, &img);
-  retry_backlog (self, info);
+
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
   gboolean face_frame = self->faces && info->frame % FACE_EVERY == 0;
   for (guint i = 0; i < people->len; i++) {
@@ -283,9 +369,21 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;
   GST_BASE_TRANSFORM_CLASS (klass)->sink_event = GST_DEBUG_FUNCPTR (gst_cw_evidence_sink_event);
+  G_OBJECT_CLASS (klass)->finalize = gst_cw_evidence_finalize;
+}
+
+static void
+gst_cw_evidence_finalize (GObject *object)
+{
+  GstCwEvidence *self = GST_CW_EVIDENCE (object);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->drained);
+  G_OBJECT_CLASS (gst_cw_evidence_parent_class)->finalize (object);
 }
 
 static void
 gst_cw_evidence_init (GstCwEvidence *self)
 {
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->drained);
 }
