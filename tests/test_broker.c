@@ -10,16 +10,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int
-free_port (void)
+int
+test_free_port (void)
 {
   int s = socket (AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {0};
   socklen_t len = sizeof a;
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (s, (struct sockaddr *) &a, sizeof a), ==, 0);
-  g_assert_cmpint (getsockname (s, (struct sockaddr *) &a, &len), ==, 0);
+  if (s < 0 || bind (s, (struct sockaddr *) &a, sizeof a) != 0 || getsockname (s, (struct sockaddr *) &a, &len) != 0) {
+    if (s >= 0)
+      close (s);
+    return -1;
+  }
   close (s);
   return ntohs (a.sin_port);
 }
@@ -41,7 +44,8 @@ void
 test_broker_start (struct test_broker *b)
 {
   b->dir = g_dir_make_tmp ("brokerXXXXXX", NULL);
-  b->port = free_port ();
+  b->port = test_free_port ();
+  g_assert_cmpint (b->port, >, 0);
   g_autofree char *conf = g_build_filename (b->dir, "mosquitto.conf", NULL);
   g_autofree char *text = g_strdup_printf ("listener %d 127.0.0.1\nallow_anonymous true\npersistence false\n", b->port);
   g_assert_true (g_file_set_contents (conf, text, -1, NULL));

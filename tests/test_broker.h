@@ -11,6 +11,10 @@ struct test_broker {
   char *dir;
 };
 
+/* A TCP port on 127.0.0.1 that was free a moment ago (the kernel's choice
+ * for port 0). */
+int test_free_port (void);
+
 /* Starts the broker and waits until it accepts connections (aborts the
  * test when mosquitto is missing or does not come up). */
 void test_broker_start (struct test_broker *b);
