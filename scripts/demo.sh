@@ -47,7 +47,7 @@ for i in $(seq 50); do [ "$(ls "$out/screens" 2> /dev/null | grep -c '\.png$')" 
 "$cw" verify --db "$out/evidence.db" | tail -1
 
 echo
-echo "evidence database: $out/evidence.db   (crosswatch review -c $out/site.ini list)"
+echo "evidence database: $out/evidence.db   ($cw review -c $out/site.ini list)"
 echo "events file:       $out/events.jsonl ($(wc -l < "$out/events.jsonl") decisions)"
 echo "tracks file:       $out/tracks.txt"
 echo "rendered screens:  $out/screens/"
