@@ -22,45 +22,12 @@ struct seq {
   int n_frames;
 };
 
-typedef int (*step_fn) (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out);
-
-static int
-ours_step (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out)
-{
-  if (trk_tracker_step (trk, d, n, true) != 0)
-    return -1;
-  return trk_tracker_tracks (trk, out);
-}
-
-static int
-sort_step (void *trk, const struct trk_detection *d, int n, const struct trk_track_out **out)
-{
-  return trk_sort_step (trk, d, n, out);
-}
-
 /* Runs one tracker over SEQ; fills RES (when not NULL) with its output. */
 static void
-run (const struct seq *s, void *trk, step_fn step, struct trk_mot_file *res)
+run (const struct seq *s, void *trk, trk_step_fn step, struct trk_mot_file *res)
 {
-  GArray *rows = res ? g_array_new (FALSE, FALSE, sizeof (struct trk_mot_row)) : NULL;
-  struct trk_detection *dets = g_new (struct trk_detection, s->det.n_rows + 1);
-  int k = 0;
-  for (int frame = 1; frame <= s->n_frames; frame++) {
-    int n = 0;
-    for (; k < s->det.n_rows && s->det.rows[k].frame == frame; k++)
-      dets[n++] = (struct trk_detection){.box = s->det.rows[k].box, .score = s->det.rows[k].score};
-    const struct trk_track_out *o;
-    int no = step (trk, dets, n, &o);
-    for (int i = 0; rows && i < no; i++) {
-      struct trk_mot_row r = {frame, o[i].id, o[i].box, 1, {-1, -1, -1}};
-      g_array_append_val (rows, r);
-    }
-  }
-  g_free (dets);
-  if (res) {
-    res->n_rows = (int) rows->len;
-    res->rows = (struct trk_mot_row *) g_array_free (rows, FALSE);
-  }
+  if (trk_mot_replay (&s->det, s->n_frames, 1, -1e9, step, trk, res) != 0)
+    g_error ("out of memory");
 }
 
 static struct trk_params params;
@@ -97,13 +64,6 @@ new_sort (void)
 }
 
 static int
-by_frame (const void *a, const void *b)
-{
-  const struct trk_mot_row *x = a, *y = b;
-  return (x->frame > y->frame) - (x->frame < y->frame);
-}
-
-static int
 by_name (gconstpointer a, gconstpointer b)
 {
   return g_strcmp0 (*(char *const *) a, *(char *const *) b);
@@ -117,14 +77,14 @@ load (const char *root, const char *name, struct seq *s)
   s->name = g_strdup (name);
   if (trk_mot_read (det, &s->det, stderr) != 0)
     return FALSE;
-  qsort (s->det.rows, s->det.n_rows, sizeof *s->det.rows, by_frame);
+  trk_mot_sort_by_frame (&s->det);
   s->n_frames = s->det.n_rows ? s->det.rows[s->det.n_rows - 1].frame : 0;
   s->has_gt = g_file_test (gt, G_FILE_TEST_EXISTS) && trk_mot_read (gt, &s->gt, stderr) == 0;
   return TRUE;
 }
 
 static double
-time_all (struct seq *seqs, int n, void *(*make) (void), void (*destroy) (void *), step_fn step, int repeat,
+time_all (struct seq *seqs, int n, void *(*make) (void), void (*destroy) (void *), trk_step_fn step, int repeat,
           long *out_frames)
 {
   long frames = 0;
@@ -197,8 +157,8 @@ main (int argc, char **argv)
       continue;
     struct trk_mot_file rs = {0}, ro = {0};
     void *ts = new_sort (), *to = new_ours ();
-    run (&seqs[i], ts, sort_step, &rs);
-    run (&seqs[i], to, ours_step, &ro);
+    run (&seqs[i], ts, trk_sort_replay_step, &rs);
+    run (&seqs[i], to, trk_tracker_replay_step, &ro);
     trk_sort_free (ts);
     trk_tracker_free (to);
     struct trk_eval es, eo;
@@ -220,8 +180,8 @@ main (int argc, char **argv)
           pooled_ours.fp, pooled_ours.fn, pooled_ours.mt, pooled_ours.ml, pooled_ours.frag);
 
   long fs, fo;
-  double ss = time_all (seqs, (int) names->len, new_sort, free_sort, sort_step, repeat, &fs);
-  double so = time_all (seqs, (int) names->len, new_ours, free_ours, ours_step, repeat, &fo);
+  double ss = time_all (seqs, (int) names->len, new_sort, free_sort, trk_sort_replay_step, repeat, &fs);
+  double so = time_all (seqs, (int) names->len, new_ours, free_ours, trk_tracker_replay_step, repeat, &fo);
   printf ("\nspeed over all %u sequences (%ld frames x %d): crosswatch %.0f fps, SORT (C) %.0f fps, ratio %.2f\n",
           names->len, fo / repeat, repeat, fo / so, fs / ss, (fo / so) / (fs / ss));
   for (guint i = 0; i < names->len; i++) {

@@ -8,38 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int
-by_frame (const void *a, const void *b)
-{
-  const struct trk_mot_row *x = a, *y = b;
-  return (x->frame > y->frame) - (x->frame < y->frame);
-}
-
-/* EVERY > 1: the detector ran on frames 1, 1 + EVERY, ... only (as the
- * appliance with [detector] every_n_frames); the others only predict. */
-static void
-track_all (struct trk_tracker *trk, struct trk_mot_file *in, double min_score, int every, int last_frame, FILE *f)
-{
-  /* stable order by frame: a file need not be sorted */
-  qsort (in->rows, in->n_rows, sizeof *in->rows, by_frame);
-  if (in->n_rows && in->rows[in->n_rows - 1].frame > last_frame)
-    last_frame = in->rows[in->n_rows - 1].frame;
-  struct trk_detection *dets = malloc (sizeof *dets * (size_t) (in->n_rows + 1));
-  int k = 0;
-  for (int frame = 1; frame <= last_frame; frame++) {
-    int n = 0;
-    for (; k < in->n_rows && in->rows[k].frame == frame; k++)
-      if (in->rows[k].score >= min_score && (frame - 1) % every == 0)
-        dets[n++] = (struct trk_detection){.box = in->rows[k].box, .score = in->rows[k].score};
-    trk_tracker_step (trk, dets, n, (frame - 1) % every == 0);
-    const struct trk_track_out *t;
-    int nt = trk_tracker_tracks (trk, &t);
-    for (int i = 0; i < nt; i++)
-      trk_mot_write_row (f, frame, t[i].id, &t[i].box, t[i].score);
-  }
-  free (dets);
-}
-
 int
 cmd_track_mot (int argc, char **argv)
 {
@@ -57,7 +25,7 @@ cmd_track_mot (int argc, char **argv)
   if (!cli_parse ("track-mot", "--det det.txt [--out res.txt] [--min-score S]", entries, &argc, &argv))
     return 2;
   int status = 2;
-  struct trk_mot_file in = {0};
+  struct trk_mot_file in = {0}, res = {0};
   struct trk_tracker *trk = NULL;
   struct hwcfg *cfg = NULL;
   FILE *f = stdout;
@@ -84,13 +52,20 @@ cmd_track_mot (int argc, char **argv)
     status = 2;
     goto out;
   }
-  track_all (trk, &in, min_score, every, frames, f);
+  trk_mot_sort_by_frame (&in);
+  if (trk_mot_replay (&in, frames, every, min_score, trk_tracker_replay_step, trk, &res) != 0) {
+    fprintf (stderr, "crosswatch track-mot: out of memory\n");
+    goto out;
+  }
+  for (int i = 0; i < res.n_rows; i++)
+    trk_mot_write_row (f, res.rows[i].frame, res.rows[i].id, &res.rows[i].box, res.rows[i].score);
   status = 0;
 out:
   if (f && f != stdout)
     fclose (f);
   trk_tracker_free (trk);
   trk_mot_clear (&in);
+  trk_mot_clear (&res);
   hwcfg_free (cfg);
   g_free (det);
   g_free (out);

@@ -174,16 +174,6 @@ add_pad_probe (GstElement *pipeline, const char *element, const char *pad_name, 
 }
 
 static void
-add_probe (GstElement *pipeline, const char *element, GstPadProbeCallback cb, struct run *r)
-{
-  GstElement *e = gst_bin_get_by_name (GST_BIN (pipeline), element);
-  GstPad *pad = gst_element_get_static_pad (e, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, cb, r, NULL);
-  gst_object_unref (pad);
-  gst_object_unref (e);
-}
-
-static void
 on_event (struct run *r, const GstStructure *s)
 {
   const char *json = gst_structure_get_string (s, "json");
@@ -307,11 +297,11 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
     tick = g_timeout_add (100, on_publish_tick, &r);
   }
 
-  add_probe (r.pipeline, "cwtrack", on_tracked, &r);
+  add_pad_probe (r.pipeline, "cwtrack", "src", on_tracked, &r);
   add_pad_probe (r.pipeline, "capture", "sink", on_captured, &r);
   add_pad_probe (r.pipeline, "sink", "sink", on_decided, &r);
   if (r.detections)
-    add_probe (r.pipeline, "cwdetect", on_detected, &r);
+    add_pad_probe (r.pipeline, "cwdetect", "src", on_detected, &r);
 
   r.loop = g_main_loop_new (NULL, FALSE);
   GstBus *bus = gst_element_get_bus (r.pipeline);

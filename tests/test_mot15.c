@@ -11,45 +11,18 @@
 
 static const char *const SEQUENCES[] = {"ETH-Sunnyday", "KITTI-17", "PETS09-S2L1", "TUD-Campus", "TUD-Stadtmitte"};
 
-static int
-by_frame (const void *a, const void *b)
-{
-  const struct trk_mot_row *x = a, *y = b;
-  return (x->frame > y->frame) - (x->frame < y->frame);
-}
-
 static void
 track (struct trk_mot_file *det, gboolean sort, struct trk_mot_file *res)
 {
   struct trk_params p = trk_params_default ();
   struct trk_tracker *ours = sort ? NULL : trk_tracker_create (&p);
   struct trk_sort *ref = sort ? trk_sort_create (1, 3, 0.3) : NULL;
-  GArray *rows = g_array_new (FALSE, FALSE, sizeof (struct trk_mot_row));
-  struct trk_detection *d = g_new (struct trk_detection, det->n_rows + 1);
-  qsort (det->rows, det->n_rows, sizeof *det->rows, by_frame);
-  int k = 0, last = det->rows[det->n_rows - 1].frame;
-  for (int f = 1; f <= last; f++) {
-    int n = 0;
-    for (; k < det->n_rows && det->rows[k].frame == f; k++)
-      d[n++] = (struct trk_detection){.box = det->rows[k].box, .score = det->rows[k].score};
-    const struct trk_track_out *o;
-    int no;
-    if (sort)
-      no = trk_sort_step (ref, d, n, &o);
-    else {
-      trk_tracker_step (ours, d, n, true);
-      no = trk_tracker_tracks (ours, &o);
-    }
-    for (int i = 0; i < no; i++) {
-      struct trk_mot_row r = {f, o[i].id, o[i].box, 1, {-1, -1, -1}};
-      g_array_append_val (rows, r);
-    }
-  }
-  g_free (d);
+  trk_mot_sort_by_frame (det);
+  g_assert_cmpint (trk_mot_replay (det, 0, 1, -1e9, sort ? trk_sort_replay_step : trk_tracker_replay_step,
+                                   sort ? (void *) ref : (void *) ours, res),
+                   ==, 0);
   trk_tracker_free (ours);
   trk_sort_free (ref);
-  res->n_rows = (int) rows->len;
-  res->rows = (struct trk_mot_row *) g_array_free (rows, FALSE);
 }
 
 static void

@@ -1,5 +1,7 @@
 #include "trk_mot.h"
 
+#include "trk_sort.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -118,4 +120,71 @@ trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double
 {
   return fprintf (f, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1\n", frame, id, box->x, box->y, box->w,
                   box->h, score) < 0 ? -1 : 0;
+}
+
+static int
+by_frame (const void *a, const void *b)
+{
+  const struct trk_mot_row *x = a, *y = b;
+  return (x->frame > y->frame) - (x->frame < y->frame);
+}
+
+void
+trk_mot_sort_by_frame (struct trk_mot_file *f)
+{
+  qsort (f->rows, f->n_rows, sizeof *f->rows, by_frame);
+}
+
+int
+trk_tracker_replay_step (void *tracker, const struct trk_detection *dets, int n, bool detector_ran,
+                         const struct trk_track_out **out)
+{
+  if (trk_tracker_step (tracker, dets, n, detector_ran) != 0)
+    return -1;
+  return trk_tracker_tracks (tracker, out);
+}
+
+int
+trk_sort_replay_step (void *sort, const struct trk_detection *dets, int n, bool detector_ran,
+                      const struct trk_track_out **out)
+{
+  /* SORT has no notion of skipped frames: a skipped frame has no detections */
+  return trk_sort_step (sort, dets, n, out);
+}
+
+int
+trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, double min_score, trk_step_fn step,
+                void *tracker, struct trk_mot_file *out)
+{
+  if (det->n_rows && det->rows[det->n_rows - 1].frame > last_frame)
+    last_frame = det->rows[det->n_rows - 1].frame;
+  struct trk_detection *dets = malloc (sizeof *dets * (size_t) (det->n_rows + 1));
+  int cap = 0, k = 0, rc = 0;
+  if (!dets)
+    return -1;
+  if (out)
+    memset (out, 0, sizeof *out);
+  for (int frame = 1; frame <= last_frame && rc == 0; frame++) {
+    bool ran = (frame - 1) % every == 0;
+    int n = 0;
+    for (; k < det->n_rows && det->rows[k].frame == frame; k++)
+      if (ran && det->rows[k].score >= min_score)
+        dets[n++] = (struct trk_detection){.box = det->rows[k].box, .score = det->rows[k].score};
+    const struct trk_track_out *t;
+    int nt = step (tracker, dets, n, ran, &t);
+    for (int i = 0; out && i < nt; i++) {
+      if (out->n_rows == cap) {
+        cap = cap ? cap * 2 : 1024;
+        struct trk_mot_row *r = realloc (out->rows, (size_t) cap * sizeof *r);
+        if (!r) {
+          rc = -1;
+          break;
+        }
+        out->rows = r;
+      }
+      out->rows[out->n_rows++] = (struct trk_mot_row){frame, t[i].id, t[i].box, t[i].score, {-1, -1, -1}};
+    }
+  }
+  free (dets);
+  return rc;
 }

@@ -3,6 +3,7 @@
 #define CW_TRK_MOT_H
 
 #include "trk_box.h"
+#include "trk_tracker.h"
 
 #include <stdio.h>
 
@@ -26,6 +27,27 @@ void trk_mot_clear (struct trk_mot_file *f);
 
 /* Parses one line. Returns 0, or -1 with a static reason in *OUT_WHY. */
 int trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_why);
+
+/* Orders the rows by frame (a file need not be sorted). */
+void trk_mot_sort_by_frame (struct trk_mot_file *f);
+
+/* One frame of a tracker: DETS (N of them; DETECTOR_RAN false on frames the
+ * detector skipped) in, the tracks it reports out (valid until the next call). */
+typedef int (*trk_step_fn) (void *tracker, const struct trk_detection *dets, int n, bool detector_ran,
+                            const struct trk_track_out **out);
+
+/* Adapters for crosswatch's tracker and the SORT reference (trk_sort.h). */
+int trk_tracker_replay_step (void *tracker, const struct trk_detection *dets, int n, bool detector_ran,
+                             const struct trk_track_out **out);
+int trk_sort_replay_step (void *sort, const struct trk_detection *dets, int n, bool detector_ran,
+                          const struct trk_track_out **out);
+
+/* Replays the detections DET (sorted by frame) through STEP from frame 1 to
+ * LAST_FRAME (at least DET's last), the detector running on 1 frame in EVERY
+ * and dropping scores below MIN_SCORE; the tracks reported go to OUT as MOT
+ * rows (OUT may be NULL: timing runs). Returns 0, -1 when memory runs out. */
+int trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, double min_score, trk_step_fn step,
+                    void *tracker, struct trk_mot_file *out);
 
 /* Writes one result row "frame,id,x,y,w,h,score,-1,-1,-1". */
 int trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score);
