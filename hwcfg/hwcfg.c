@@ -344,6 +344,8 @@ parse_zone (struct parse *p, const char *group, struct hwcfg *cfg, struct hwcfg_
       report (p, group, "polygon", "has %d points, a polygon needs at least 3", z->n_points);
     if (z->n_points < 0)
       z->n_points = 0;
+    /* hwcfg_point and zone_pt are both {double x, y}: the polygon is read as is */
+    G_STATIC_ASSERT (sizeof (struct hwcfg_point) == sizeof (struct zone_pt));
     if (z->n_points >= 3 && zone_polygon_self_intersects ((const struct zone_pt *) z->polygon, z->n_points))
       report (p, group, "polygon", "edges cross each other (self-intersecting); list the points in order around the zone");
   }

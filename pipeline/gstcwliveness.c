@@ -40,7 +40,7 @@ gst_cw_liveness_release (GstCwFilter *filter)
 
 /* {"ground_path":[[t,X,Y],...],"speed_mps":v} from the retained history. */
 static char *
-track_json (const struct live_history *h, const struct live_result *res)
+track_json (const struct live_history *h)
 {
   GString *s = g_string_new ("{\"ground_path\":[");
   gboolean first = TRUE;
@@ -75,7 +75,7 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     live_checker_assess (self->checker, m->id, &res);
     struct live_history h = live_checker_history (self->checker, m->id);
     g_autofree char *lj = live_result_to_json (&res);
-    g_autofree char *tj = track_json (&h, &res);
+    g_autofree char *tj = track_json (&h);
     gst_structure_set (p, "verdict", G_TYPE_STRING, live_verdict_name (res.verdict), "liveness", G_TYPE_STRING, lj,
                        "track", G_TYPE_STRING, tj, NULL);
     GST_INFO_OBJECT (self, "frame %d: track %d is %s", info->frame, m->id, live_verdict_name (res.verdict));
