@@ -35,6 +35,12 @@ cmd_run (int argc, char **argv)
   fprintf (stderr, "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
            st.rejected_flat);
+  if (st.liveness_frames > 0)
+    fprintf (stderr,
+             "crosswatch: liveness: %d assessments, %.2f ms each; %.2f ms per frame over %d frames\n",
+             st.liveness_assessments,
+             st.liveness_assessments ? 1e3 * st.liveness_assess_s / st.liveness_assessments : 0,
+             1e3 * st.liveness_frame_s / st.liveness_frames, st.liveness_frames);
   if (st.live)
     fprintf (stderr,
              "crosswatch: live: %d frames captured, %d analysed (%.1f%% skipped by the capture queue), "

@@ -170,6 +170,20 @@ keep_sample (struct open_packet *o, int frame, const struct cv_image *img)
   g_array_append_val (o->samples, s);
 }
 
+bool
+evid_collector_update_liveness (struct evid_collector *c, int track_id, const char *verdict, const char *liveness_json)
+{
+  bool found = false;
+  for (guint i = 0; i < c->open->len; i++) {
+    struct open_packet *o = g_ptr_array_index (c->open, i);
+    if (o->p->c.track_id == track_id) {
+      evid_pending_set_liveness (o->p, verdict, liveness_json);
+      found = true;
+    }
+  }
+  return found;
+}
+
 void
 evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img)
 {

@@ -25,6 +25,11 @@ void evid_collector_free (struct evid_collector *c);
 void evid_collector_open (struct evid_collector *c, const struct evid_candidate *cand, const struct cv_image *entry,
                           const struct cv_image *decision);
 
+/* A later liveness verdict for TRACK_ID's open packet (the first one
+ * waited for more history). False when no packet of the track is open. */
+bool evid_collector_update_liveness (struct evid_collector *c, int track_id, const char *verdict,
+                                     const char *liveness_json);
+
 /* TRACK_ID is in IMG at FRAME, on the road or not. */
 void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img);
 

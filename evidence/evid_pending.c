@@ -81,3 +81,14 @@ evid_pending_free (struct evid_pending *p)
   g_clear_pointer (&p->c.clip_mkv, g_bytes_unref);
   g_free (p);
 }
+
+void
+evid_pending_set_liveness (struct evid_pending *p, const char *verdict, const char *liveness_json)
+{
+  g_free (p->strings[4]);
+  g_free (p->strings[5]);
+  p->strings[4] = g_strdup (liveness_json ? liveness_json : "");
+  p->strings[5] = g_strdup (verdict);
+  p->c.liveness_json = liveness_json ? p->strings[4] : NULL;
+  p->c.verdict = p->strings[5];
+}

@@ -23,6 +23,9 @@ struct evid_pending *evid_pending_new (const struct evid_candidate *c, const str
                                        const struct cv_image *decision);
 void evid_pending_free (struct evid_pending *p);
 
+/* Replaces the candidate's liveness verdict and its JSON (copies). */
+void evid_pending_set_liveness (struct evid_pending *p, const char *verdict, const char *liveness_json);
+
 /* An owned, tightly packed copy of IMG (all zero for NULL). */
 struct cv_image evid_image_copy (const struct cv_image *img);
 

@@ -123,6 +123,24 @@ get_int (struct parse *p, const char *group, const char *key, int def, int min, 
   return (int) v;
 }
 
+/* true/false, yes/no, on/off or 1/0. */
+static bool
+get_bool (struct parse *p, const char *group, const char *key, bool def)
+{
+  g_autofree char *s = get_string (p, group, key, FALSE);
+  if (!s)
+    return def;
+  static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
+  for (size_t i = 0; i < G_N_ELEMENTS (yes); i++) {
+    if (g_ascii_strcasecmp (s, yes[i]) == 0)
+      return true;
+    if (g_ascii_strcasecmp (s, no[i]) == 0)
+      return false;
+  }
+  report (p, group, key, "'%s' is not true or false", s);
+  return def;
+}
+
 /* "x,y;x,y;..." -> points. Returns the count, -1 (reported) on a bad pair. */
 static int
 parse_points (struct parse *p, const char *group, const char *key, const char *text,
@@ -153,7 +171,8 @@ parse_points (struct parse *p, const char *group, const char *key, const char *t
 /* ---- groups ---- */
 
 static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", NULL};
-static const char *const CAMERA_KEYS[] = {"uri", "ground_homography", "ground_points", NULL};
+static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
+                                          "stereo_right", "stereo_baseline_m", "stereo_max_disparity", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", NULL};
@@ -167,8 +186,10 @@ static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age
                                            "new_track_score", "low_iou_threshold", "inertia", "delta_t",
                                            "reupdate", "buffer", "lost_distance", "relink_distance",
                                            "appearance_weight", "appearance_gate", NULL};
-static const char *const LIVENESS_KEYS[] = {"min_speed_mps", "max_speed_mps",
-                                            "min_displacement_m", "window_s", NULL};
+static const char *const LIVENESS_KEYS[] = {
+    "enabled",          "min_speed_mps",        "max_speed_mps",        "min_displacement_m",    "window_s",
+    "motion_window_s",  "min_height_m",         "max_height_m",         "vehicle_min_height_m",  "vehicle_min_width_m",
+    "vehicle_min_speed_mps", "flat_relief_m",   "live_relief_m",        NULL};
 static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", NULL};
 #define DEFAULT_FACE_CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
 static const char *const MQTT_KEYS[] = {"host",   "port",     "username", "password", "displays",
@@ -303,6 +324,20 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   }
   if (cam->has_homography)
     set_homography_id (cam);
+
+  cam->focal_px = get_double (p, group, "focal_px", 0, 0, 1e5);
+  cam->stereo_right = get_string (p, group, "stereo_right", FALSE);
+  cam->stereo_baseline_m = get_double (p, group, "stereo_baseline_m", 0, 0, 10);
+  cam->stereo_max_disparity = get_int (p, group, "stereo_max_disparity", 64, 16, 512);
+  if (cam->stereo_right) {
+    if (!g_str_has_prefix (cam->stereo_right, "file://") && !g_str_has_prefix (cam->stereo_right, "rtsp://") &&
+        !g_str_has_prefix (cam->stereo_right, "v4l2://"))
+      report (p, group, "stereo_right", "'%s' is not a file://, rtsp:// or v4l2:// URI", cam->stereo_right);
+    if (!(cam->stereo_baseline_m > 0))
+      report (p, group, "stereo_baseline_m", "is required with stereo_right (metres between the two cameras)");
+    if (!cam->has_homography)
+      report (p, group, "stereo_right", "needs the ground calibration (ground_homography or ground_points)");
+  }
 }
 
 static const char *const ZONE_KINDS[] = {"crosswalk", "carriageway", "kerb", "ignore", NULL};
@@ -524,6 +559,19 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   cfg->liveness.min_displacement_m =
       get_double (p, "liveness", "min_displacement_m", DEFAULT_LIVE_MIN_DISPLACEMENT, 0, 100);
   cfg->liveness.window_s = get_double (p, "liveness", "window_s", DEFAULT_LIVE_WINDOW_S, 0.2, 60);
+  cfg->liveness.enabled = get_bool (p, "liveness", "enabled", true);
+  cfg->liveness.motion_window_s = get_double (p, "liveness", "motion_window_s", 1.5, 0.3, 10);
+  cfg->liveness.min_height_m = get_double (p, "liveness", "min_height_m", 0.8, 0.1, 3);
+  cfg->liveness.max_height_m = get_double (p, "liveness", "max_height_m", 2.4, 0.5, 5);
+  cfg->liveness.vehicle_min_height_m = get_double (p, "liveness", "vehicle_min_height_m", 2.5, 0.5, 10);
+  cfg->liveness.vehicle_min_width_m = get_double (p, "liveness", "vehicle_min_width_m", 3.5, 0.5, 30);
+  cfg->liveness.vehicle_min_speed_mps = get_double (p, "liveness", "vehicle_min_speed_mps", 2.5, 0, 50);
+  cfg->liveness.flat_relief_m = get_double (p, "liveness", "flat_relief_m", 0.06, 0, 5);
+  cfg->liveness.live_relief_m = get_double (p, "liveness", "live_relief_m", 0.15, 0, 5);
+  if (cfg->liveness.min_height_m >= cfg->liveness.max_height_m)
+    report (p, "liveness", "min_height_m", "must be below max_height_m");
+  if (cfg->liveness.flat_relief_m >= cfg->liveness.live_relief_m)
+    report (p, "liveness", "flat_relief_m", "must be below live_relief_m");
 
   if (g_key_file_has_group (p->kf, "evidence"))
     check_keys (p, "evidence", EVIDENCE_KEYS);
@@ -689,6 +737,7 @@ hwcfg_free (struct hwcfg *cfg)
   for (int i = 0; i < cfg->n_cameras; i++) {
     g_free (cfg->cameras[i].name);
     g_free (cfg->cameras[i].uri);
+    g_free (cfg->cameras[i].stereo_right);
     g_free (cfg->cameras[i].calibration_id);
   }
   for (int i = 0; i < cfg->n_zones; i++) {

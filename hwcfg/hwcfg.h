@@ -47,6 +47,10 @@ struct hwcfg_camera {
   char *calibration_id;     /* short hash of the homography, for packets */
   int n_ground_points;      /* pairs the homography was fitted to (0: given directly) */
   double reprojection_rms_m; /* fit error over those pairs, metres */
+  double focal_px;          /* 0: estimated from the homography (zone_camera.h) */
+  char *stereo_right;       /* URI of the right camera of a rectified stereo pair, or NULL */
+  double stereo_baseline_m; /* distance between the pair's optical centres */
+  int stereo_max_disparity; /* pixels searched by the matcher */
 };
 
 struct hwcfg_zone {
@@ -101,9 +105,15 @@ struct hwcfg_tracker {
 };
 
 struct hwcfg_liveness {
+  bool enabled;             /* false: every candidate goes to review as "uncertain" */
   double min_speed_mps, max_speed_mps;
   double min_displacement_m;
-  double window_s;          /* history the speed check looks at */
+  double window_s;          /* history the speed and geometry checks look at */
+  double motion_window_s;   /* frames the motion check follows features through */
+  double min_height_m, max_height_m;          /* a person, child to very tall adult */
+  double vehicle_min_height_m, vehicle_min_width_m; /* a moving blob this big is a vehicle */
+  double vehicle_min_speed_mps;                /* a carrier moving slower is not told from a walker */
+  double flat_relief_m, live_relief_m;         /* depth relief of a print vs a body */
 };
 
 struct hwcfg_evidence {

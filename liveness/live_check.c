@@ -1,18 +1,39 @@
 #include "live_check.h"
 
-#include <glib.h>
+#include "live_frames.h"
+#include "live_objects.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
-typedef void (*live_check_fn) (const struct live_history *h, const struct hwcfg_liveness *p,
-                               struct live_check_result *out);
+/* Every check the appliance runs, in order; a check that has nothing to
+ * look at (depth without a stereo camera) returns false and is left out. */
+static const live_check_fn CHECKS[] = {live_check_speed, live_check_geometry, live_check_motion, live_check_depth};
+G_STATIC_ASSERT (G_N_ELEMENTS (CHECKS) <= LIVE_MAX_CHECKS);
 
-/* Every check the appliance runs, in order. */
-static const live_check_fn CHECKS[] = {live_check_speed};
+struct live_zone {
+  struct zone_pt *pts;
+  int n;
+  bool ignore;
+};
 
 struct live_checker {
   struct hwcfg_liveness params;
   GHashTable *tracks; /* id -> GArray of struct live_sample */
   double last_t;
+  bool has_camera;
+  struct zone_camera camera;
+  struct live_frames *frames;
+  struct live_objects *objects;
+  /* zones as the context wants them: parallel arrays */
+  GPtrArray *zone_pts;
+  GArray *zone_sizes, *zone_ignored;
+  /* stereo */
+  double baseline_m;
+  int max_disparity;
+  struct cv_image left, right; /* grey copies of the current pair */
+  bool has_pair;
 };
 
 struct live_checker *
@@ -22,6 +43,10 @@ live_checker_create (const struct hwcfg_liveness *params)
   struct live_checker *lc = g_new0 (struct live_checker, 1);
   lc->params = *params;
   lc->tracks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
+  lc->zone_pts = g_ptr_array_new_with_free_func (g_free);
+  lc->zone_sizes = g_array_new (FALSE, FALSE, sizeof (int));
+  lc->zone_ignored = g_array_new (FALSE, FALSE, sizeof (bool));
+  lc->objects = live_objects_create (params, NULL);
   return lc;
 }
 
@@ -31,7 +56,65 @@ live_checker_free (struct live_checker *lc)
   if (!lc)
     return;
   g_hash_table_destroy (lc->tracks);
+  live_frames_free (lc->frames);
+  live_objects_free (lc->objects);
+  g_ptr_array_free (lc->zone_pts, TRUE);
+  g_array_free (lc->zone_sizes, TRUE);
+  g_array_free (lc->zone_ignored, TRUE);
+  g_free (lc->left.data);
+  g_free (lc->right.data);
   g_free (lc);
+}
+
+void
+live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, const struct hwcfg_camera *cam,
+                         int width, int height)
+{
+  lc->has_camera = cam->has_homography &&
+                   zone_camera_from_homography (cam->homography, width, height, cam->focal_px, &lc->camera);
+  live_objects_free (lc->objects);
+  lc->objects = live_objects_create (&lc->params, lc->has_camera ? &lc->camera : NULL);
+  for (int i = 0; i < cfg->n_zones; i++) {
+    const struct hwcfg_zone *z = &cfg->zones[i];
+    if (g_strcmp0 (z->camera, cam->name) != 0)
+      continue;
+    struct zone_pt *pts = g_new (struct zone_pt, z->n_points);
+    for (int k = 0; k < z->n_points; k++)
+      pts[k] = (struct zone_pt){z->polygon[k].x, z->polygon[k].y};
+    bool ignore = z->kind == HWCFG_ZONE_IGNORE;
+    g_ptr_array_add (lc->zone_pts, pts);
+    g_array_append_val (lc->zone_sizes, z->n_points);
+    g_array_append_val (lc->zone_ignored, ignore);
+  }
+  lc->baseline_m = cam->stereo_right ? cam->stereo_baseline_m : 0;
+  lc->max_disparity = cam->stereo_max_disparity;
+}
+
+static void
+copy_grey (struct cv_image *dst, const struct cv_image *src)
+{
+  if (dst->width != src->width || dst->height != src->height) {
+    g_free (dst->data);
+    *dst = (struct cv_image){g_malloc ((gsize) src->width * src->height), src->width, src->height, src->width, 1};
+  }
+  cv_to_grey (src, dst);
+}
+
+void
+live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct cv_image *img,
+                    const struct cv_rect *blobs, int n_blobs, const struct cv_image *right)
+{
+  if (img) {
+    if (!lc->frames) /* enough frames for the motion window at up to 30 fps */
+      lc->frames = live_frames_create ((int) (lc->params.motion_window_s * 30) + 2);
+    live_frames_push (lc->frames, frame, img);
+  }
+  live_objects_update (lc->objects, frame, t_s, blobs, n_blobs);
+  lc->has_pair = img && right && right->width == img->width && right->height == img->height;
+  if (lc->has_pair) {
+    copy_grey (&lc->left, img);
+    copy_grey (&lc->right, right);
+  }
 }
 
 /* Tracks not seen for this long are forgotten. */
@@ -53,8 +136,9 @@ live_checker_observe (struct live_checker *lc, int track_id, const struct live_s
     g_hash_table_insert (lc->tracks, GINT_TO_POINTER (track_id), a);
   }
   g_array_append_val (a, *s);
+  double keep = MAX (lc->params.window_s, lc->params.motion_window_s);
   guint drop = 0;
-  while (drop < a->len && s->t_s - g_array_index (a, struct live_sample, drop).t_s > lc->params.window_s)
+  while (drop < a->len && s->t_s - g_array_index (a, struct live_sample, drop).t_s > keep)
     drop++;
   if (drop)
     g_array_remove_range (a, 0, drop);
@@ -86,23 +170,50 @@ live_fuse (struct live_result *res)
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];
     res->score = MIN (res->score, c->score);
-    if (c->verdict == LIVE_FLAT) {
+    if (c->verdict == LIVE_FLAT)
       res->verdict = LIVE_FLAT;
-      return;
-    }
     all_live = all_live && c->verdict == LIVE_LIVE;
   }
-  if (all_live)
+  if (res->verdict != LIVE_FLAT && all_live)
     res->verdict = LIVE_LIVE;
+}
+
+bool
+live_result_needs_history (const struct live_result *res)
+{
+  if (res->verdict == LIVE_FLAT)
+    return false;
+  for (int i = 0; i < res->n_checks; i++)
+    if (res->checks[i].needs_history)
+      return true;
+  return false;
 }
 
 void
 live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out)
 {
   struct live_history h = live_checker_history (lc, track_id);
+  const struct live_context ctx = {
+      .params = &lc->params,
+      .camera = lc->has_camera ? &lc->camera : NULL,
+      .frames = lc->frames,
+      .objects = lc->objects,
+      .zones = (const struct zone_pt *const *) lc->zone_pts->pdata,
+      .zone_sizes = (const int *) lc->zone_sizes->data,
+      .zone_ignored = (const bool *) lc->zone_ignored->data,
+      .n_zones = (int) lc->zone_pts->len,
+      .left = lc->has_pair && lc->baseline_m > 0 ? &lc->left : NULL,
+      .right = lc->has_pair && lc->baseline_m > 0 ? &lc->right : NULL,
+      .stereo_baseline_m = lc->baseline_m,
+      .stereo_max_disparity = lc->max_disparity,
+  };
   memset (out, 0, sizeof *out);
-  for (size_t i = 0; i < G_N_ELEMENTS (CHECKS) && i < LIVE_MAX_CHECKS; i++)
-    CHECKS[i](&h, &lc->params, &out->checks[out->n_checks++]);
+  for (size_t i = 0; i < G_N_ELEMENTS (CHECKS); i++) {
+    struct live_check_result *c = &out->checks[out->n_checks];
+    memset (c, 0, sizeof *c);
+    if (CHECKS[i](&ctx, &h, c))
+      out->n_checks++;
+  }
   live_fuse (out);
 }
 
@@ -110,6 +221,17 @@ const char *
 live_verdict_name (enum live_verdict v)
 {
   return v == LIVE_LIVE ? "live" : v == LIVE_FLAT ? "flat" : "uncertain";
+}
+
+void
+live_result_set (struct live_check_result *out, enum live_verdict v, double score, const char *fmt, ...)
+{
+  out->verdict = v;
+  out->score = score;
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (out->detail, sizeof out->detail, fmt, ap);
+  va_end (ap);
 }
 
 char *

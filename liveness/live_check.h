@@ -1,16 +1,30 @@
 /* live_check — flat-image rejection: is a candidate violator a real person
- * standing and moving on the ground?
+ * standing and moving on the ground, or a print (an advert on a bus, a
+ * poster) or a screen?
  *
- * Each check looks at a track's recent history and gives a score in [0, 1]
- * (1 = certainly live), a verdict and the measurements behind it. Checks are
- * entries of one table (live_check.c); later checks (motion, geometry, depth)
- * are added there. The fused verdict is documented at live_fuse().
+ * Each check looks at a track's recent history and gives a verdict, a score
+ * in [0, 1] (1 = certainly live) and the measurements behind it:
+ *  - speed    (live_speed.c): ground speed of a walker or runner, not that
+ *               of a vehicle the candidate stands in;
+ *  - geometry (live_geometry.c): person-sized (height from foot and head
+ *               through the calibrated camera), feet on a ground zone, not
+ *               riding inside a large moving object, not static;
+ *  - motion   (live_motion.c): feature tracks in the box and a ring around
+ *               it; a print moves with one homography shared with its
+ *               surroundings, a walker moves on its own and non-rigidly;
+ *  - depth    (live_depth.c, stereo cameras only): relief of the person
+ *               against a plane fitted to the person and its ring.
+ * The fused verdict is documented at live_fuse().
  */
 #ifndef CW_LIVE_CHECK_H
 #define CW_LIVE_CHECK_H
 
+#include "cv_shim.h"
 #include "hwcfg.h"
+#include "zone_camera.h"
+#include "zone_geom.h"
 
+#include <glib.h>
 #include <stdbool.h>
 
 enum live_verdict {
@@ -20,24 +34,27 @@ enum live_verdict {
 };
 
 struct live_sample {
-  double t_s;            /* seconds since the first frame */
+  int frame;
+  double t_s;                /* seconds since the first frame */
   bool has_ground;
-  double ground_x, ground_y; /* metres */
+  double ground_x, ground_y; /* foot point, metres */
+  float box[4];              /* x, y, w, h in pixels */
 };
 
-/* A track's samples, oldest first, within the configured window. */
+/* A track's samples, oldest first, within the retained window. */
 struct live_history {
   const struct live_sample *samples;
   int n;
 };
 
-#define LIVE_DETAIL_MAX 160
+#define LIVE_DETAIL_MAX 320
 #define LIVE_MAX_CHECKS 4
 
 struct live_check_result {
   const char *name;
   enum live_verdict verdict;
   double score;
+  bool needs_history;          /* uncertain only because the track is young */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 
@@ -48,10 +65,44 @@ struct live_result {
   int n_checks;
 };
 
+struct live_frames;
+struct live_objects;
+
+/* What the checks may look at besides the track's own history. Any pointer
+ * may be NULL: the checks that need it then say uncertain (or, for depth,
+ * do not run). */
+struct live_context {
+  const struct hwcfg_liveness *params;
+  const struct zone_camera *camera;   /* ground calibration */
+  const struct live_frames *frames;   /* recent grey frames */
+  const struct live_objects *objects; /* large moving objects */
+  const struct zone_pt *const *zones; /* ground zones' polygons (image pixels) */
+  const int *zone_sizes;
+  const bool *zone_ignored;           /* ignore zones: nobody stands there */
+  int n_zones;
+  const struct cv_image *left, *right; /* the current rectified stereo pair, grey */
+  double stereo_baseline_m;
+  int stereo_max_disparity;
+};
+
+typedef bool (*live_check_fn) (const struct live_context *ctx, const struct live_history *h,
+                               struct live_check_result *out);
+
 struct live_checker;
 
 struct live_checker *live_checker_create (const struct hwcfg_liveness *params);
 void live_checker_free (struct live_checker *lc);
+
+/* The camera of the stream: its calibration (may be NULL), zones and stereo
+ * settings. Zones of other cameras are skipped. */
+void live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, const struct hwcfg_camera *cam,
+                              int width, int height);
+
+/* Once per frame, before the observations of that frame: the image (for the
+ * motion check), the moving blobs the detector's background model found
+ * (for vehicles) and, with a stereo camera, the right image (else NULL). */
+void live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct cv_image *img,
+                         const struct cv_rect *blobs, int n_blobs, const struct cv_image *right);
 
 /* Adds one observation of TRACK_ID. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);
@@ -62,15 +113,27 @@ void live_checker_assess (struct live_checker *lc, int track_id, struct live_res
 /* The track's retained history (oldest first); n = 0 for an unknown track. */
 struct live_history live_checker_history (struct live_checker *lc, int track_id);
 
-/* Fusion rule: any check FLAT makes the candidate FLAT; all checks LIVE make
- * it LIVE; anything else is UNCERTAIN (goes to review flagged). */
+/* Fusion rule: any check FLAT makes the candidate FLAT (each check says
+ * FLAT only on evidence no person on foot produces); all checks LIVE make
+ * it LIVE; anything else is UNCERTAIN (stored as a violation flagged for
+ * the reviewer, never published without confirmation). */
 void live_fuse (struct live_result *res);
+
+/* True when the result could still change with more history (some check
+ * is uncertain only because the track is young and none says FLAT). */
+bool live_result_needs_history (const struct live_result *res);
 
 const char *live_verdict_name (enum live_verdict v);
 
-/* The speed check (live_speed.c): ground speed and displacement of a walker. */
-void live_check_speed (const struct live_history *h, const struct hwcfg_liveness *p,
-                       struct live_check_result *out);
+bool live_check_speed (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
+bool live_check_geometry (const struct live_context *ctx, const struct live_history *h,
+                          struct live_check_result *out);
+bool live_check_motion (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
+bool live_check_depth (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
+
+/* Sets OUT's verdict, score and a printf-formatted detail. */
+void live_result_set (struct live_check_result *out, enum live_verdict v, double score, const char *fmt, ...)
+    G_GNUC_PRINTF (4, 5);
 
 /* The result as a JSON object {"verdict":..,"score":..,"checks":{..}}; g_free it. */
 char *live_result_to_json (const struct live_result *res);

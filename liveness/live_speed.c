@@ -1,52 +1,56 @@
 /* The speed check: a person on foot moves over the ground at walking or
- * running speed. A poster or a screen stays put (no displacement over the
- * window); a print on a vehicle moves at vehicle speed. */
+ * running speed, and not at the speed of a vehicle it stands in (a print on
+ * a bus side moves exactly with the bus). */
 #include "live_check.h"
 
+#include "live_objects.h"
+
 #include <math.h>
-#include <stdio.h>
 
 /* Less history than this says nothing about speed. */
 static const double MIN_SPAN_S = 0.8;
 
-void
-live_check_speed (const struct live_history *h, const struct hwcfg_liveness *p,
-                  struct live_check_result *out)
+/* A carrier's speed and the candidate's agree within this (m/s or share). */
+static const double SAME_SPEED_MPS = 0.6, SAME_SPEED_SHARE = 0.25;
+
+bool
+live_check_speed (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
 {
+  const struct hwcfg_liveness *p = ctx->params;
   out->name = "speed";
   int first = -1, last = -1;
   for (int i = 0; i < h->n; i++) {
-    if (!h->samples[i].has_ground)
+    if (!h->samples[i].has_ground || h->samples[h->n - 1].t_s - h->samples[i].t_s > p->window_s)
       continue;
     if (first < 0)
       first = i;
     last = i;
   }
   if (first < 0 || h->samples[last].t_s - h->samples[first].t_s < MIN_SPAN_S) {
-    out->verdict = LIVE_UNCERTAIN;
-    out->score = 0.5;
-    snprintf (out->detail, sizeof out->detail, "\"reason\":\"too little calibrated history\"");
-    return;
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little calibrated history\"");
+    out->needs_history = first >= 0;
+    return true;
   }
   const struct live_sample *a = &h->samples[first], *b = &h->samples[last];
   double span = b->t_s - a->t_s;
   double displacement = hypot (b->ground_x - a->ground_x, b->ground_y - a->ground_y);
   double speed = displacement / span; /* net speed: jitter of the foot point does not add up */
 
-  if (speed > p->max_speed_mps) {
-    out->verdict = LIVE_FLAT;
-    out->score = 0;
-  } else if (displacement < p->min_displacement_m && span >= p->window_s * 0.9) {
-    out->verdict = LIVE_FLAT; /* a whole window without moving: a static image */
-    out->score = 0.1;
-  } else if (speed < p->min_speed_mps) {
-    out->verdict = LIVE_UNCERTAIN;
-    out->score = 0.4;
-  } else {
-    out->verdict = LIVE_LIVE;
-    /* most confident around normal walking pace (1-2 m/s) */
-    out->score = speed <= 2.5 ? 1.0 : fmax (0.6, 1.0 - (speed - 2.5) / (p->max_speed_mps - 2.5) * 0.4);
-  }
-  snprintf (out->detail, sizeof out->detail,
-            "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"span_s\":%.2f", speed, displacement, span);
+  struct live_object carrier;
+  bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, &carrier) && carrier.speed_mps >= 0;
+  double carrier_speed = has_carrier ? carrier.speed_mps : -1;
+  const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
+
+  if (speed > p->max_speed_mps)
+    live_result_set (out, LIVE_FLAT, 0, fmt, speed, displacement, span, carrier_speed);
+  else if (has_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
+           fabs (speed - carrier_speed) <= fmax (SAME_SPEED_MPS, SAME_SPEED_SHARE * carrier_speed))
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, speed, displacement, span, carrier_speed);
+  else if (speed < p->min_speed_mps)
+    live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, speed, displacement, span, carrier_speed);
+  else /* most confident around normal walking pace (1-2.5 m/s) */
+    live_result_set (out, LIVE_LIVE,
+                     speed <= 2.5 ? 1.0 : fmax (0.6, 1.0 - (speed - 2.5) / (p->max_speed_mps - 2.5) * 0.4), fmt, speed,
+                     displacement, span, carrier_speed);
+  return true;
 }

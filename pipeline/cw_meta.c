@@ -1,6 +1,6 @@
 #include "cw_meta.h"
 
-static GQuark person_quark;
+static GQuark person_quark, motion_quark;
 
 void
 cw_meta_register (void)
@@ -10,6 +10,7 @@ cw_meta_register (void)
     static const gchar *tags[] = {NULL};
     gst_meta_register_custom (CW_FRAME_META, tags, NULL, NULL, NULL);
     person_quark = g_quark_from_static_string ("person");
+    motion_quark = g_quark_from_static_string ("motion");
     g_once_init_leave (&once, 1);
   }
 }
@@ -92,4 +93,27 @@ void
 cw_people_clear (GstBuffer *buf)
 {
   gst_buffer_foreach_meta (buf, drop_person, NULL);
+}
+
+void
+cw_motion_add (GstBuffer *buf, const struct cv_rect *blobs, int n)
+{
+  for (int i = 0; i < n; i++)
+    gst_buffer_add_video_region_of_interest_meta_id (buf, motion_quark, (guint) MAX (0, blobs[i].x),
+                                                     (guint) MAX (0, blobs[i].y), (guint) MAX (1, blobs[i].w),
+                                                     (guint) MAX (1, blobs[i].h));
+}
+
+int
+cw_motion_get (GstBuffer *buf, struct cv_rect *out, int max)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  int n = 0;
+  while (n < max && (meta = gst_buffer_iterate_meta_filtered (buf, &state, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE))) {
+    GstVideoRegionOfInterestMeta *m = (GstVideoRegionOfInterestMeta *) meta;
+    if (m->roi_type == motion_quark)
+      out[n++] = (struct cv_rect){(int) m->x, (int) m->y, (int) m->w, (int) m->h};
+  }
+  return n;
 }

@@ -10,6 +10,9 @@
  *   entry-frame (int), signal-phase (string), signal-elapsed (double),
  *   signal-source (string)  the crossing's start, for candidates
  *   verdict (string), liveness (string, JSON), track (string, JSON)
+ *   verdict-update (string) a later verdict for the open candidate of this
+ *                           track (with liveness), when the first one
+ *                           waited for more history
  * Fields map one-to-one onto GStreamer 1.24's analytics object-detection
  * (score) and tracking (track-id) entries.
  *
@@ -22,6 +25,8 @@
 
 #include <gst/gst.h>
 #include <gst/video/video.h>
+
+#include "cv_shim.h"
 
 #define CW_PERSON_PARAM "crosswatch-person"
 #define CW_FRAME_META "CwFrameMeta"
@@ -52,6 +57,12 @@ GstStructure *cw_person_param (GstVideoRegionOfInterestMeta *m);
 
 /* The person's box at sub-pixel precision: x, y, w, h. */
 void cw_person_box (GstVideoRegionOfInterestMeta *m, double out_box[4]);
+
+/* What moved in the frame (the detector's background model): boxes with
+ * roi_type "motion", no param. */
+void cw_motion_add (GstBuffer *buf, const struct cv_rect *blobs, int n);
+/* At most MAX of BUF's motion boxes into OUT; returns their number. */
+int cw_motion_get (GstBuffer *buf, struct cv_rect *out, int max);
 
 /* Removes every person box from BUF. */
 void cw_people_clear (GstBuffer *buf);

@@ -317,6 +317,12 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
   else
     g_set_error (&r.error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE, "the pipeline did not start");
   r.stats.seconds = (g_get_monotonic_time () - t0) / 1e6;
+  GstElement *lv = gst_bin_get_by_name (GST_BIN (r.pipeline), "cwliveness");
+  if (lv) {
+    g_object_get (lv, "assessments", &r.stats.liveness_assessments, "assess-seconds", &r.stats.liveness_assess_s,
+                  "frames", &r.stats.liveness_frames, "frame-seconds", &r.stats.liveness_frame_s, NULL);
+    gst_object_unref (lv);
+  }
   gst_element_set_state (r.pipeline, GST_STATE_NULL);
   /* collect an error posted while stopping */
   GstBus *b = gst_element_get_bus (r.pipeline);

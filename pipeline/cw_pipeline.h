@@ -25,6 +25,10 @@ struct cw_run_stats {
   double seconds;
   double latency_p50_ms, latency_p99_ms; /* live sources: capture to decision */
   double cpu_seconds;     /* user + system, the whole process */
+  int liveness_assessments; /* candidate assessments (first verdicts and updates) */
+  double liveness_assess_s; /* time they took */
+  int liveness_frames;      /* frames the liveness stage worked on */
+  double liveness_frame_s;  /* time it spent on them, assessments included */
 };
 
 /* Runs until the source ends or a signal arrives. Returns FALSE with ERROR

@@ -74,6 +74,9 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
     }
     cw_person_add (frame->buffer, b->x, b->y, b->w, b->h, -1, param);
   }
+  const struct cv_rect *blobs;
+  int n_blobs = vis_finder_moving_blobs (self->finder, &blobs);
+  cw_motion_add (frame->buffer, blobs, n_blobs);
   GST_LOG_OBJECT (self, "frame %d: %d people, %s, %d regions, %.0f%% of the frame", info->frame, n,
                   st.full_frame ? "full frame" : "motion-gated", st.regions, 100 * st.area_share);
   return GST_FLOW_OK;

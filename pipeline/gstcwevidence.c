@@ -348,6 +348,10 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     }
     if (candidate)
       record (self, m, people, &img, info);
+    const char *update = gst_structure_get_string (cw_person_param (m), "verdict-update");
+    if (update && m->id > 0)
+      evid_collector_update_liveness (self->collector, m->id, update,
+                                      gst_structure_get_string (cw_person_param (m), "liveness"));
     gboolean on_road = FALSE;
     if (m->id > 0 && gst_structure_get_boolean (cw_person_param (m), "on-road", &on_road))
       evid_collector_seen (self->collector, m->id, info->frame, on_road, &img);

@@ -1,8 +1,15 @@
 /**
  * SECTION:element-cwliveness
- * Flat-image rejection (liveness/): keeps each track's ground history and
- * gives every violation candidate a verdict (live, flat, uncertain) with the
- * scores behind it.
+ * Flat-image rejection (liveness/): keeps each track's history, the last
+ * frames (grey) and the moving blobs cwdetect found, and gives every
+ * violation candidate a verdict (live, flat, uncertain) with the scores and
+ * measurements behind it. A candidate whose verdict could still change with
+ * more history (a young track) is watched and re-assessed on the following
+ * frames for up to window_s; each new verdict travels as "verdict-update" on
+ * that person for cwevidence to apply to the open packet.
+ *
+ * With a stereo camera (stereo_right in the camera's group) the element
+ * decodes the right stream itself, frame for frame with the left one.
  *
  * |[
  * ... ! cwzones config=site.ini ! cwliveness config=site.ini ! fakesink
@@ -12,21 +19,72 @@
 
 #include "live_check.h"
 
+#include <gst/app/gstappsink.h>
+
 GST_DEBUG_CATEGORY_STATIC (gst_cw_liveness_debug);
 #define GST_CAT_DEFAULT gst_cw_liveness_debug
 
+#define MAX_BLOBS 64
+
+enum { PROP_0, PROP_ASSESSMENTS, PROP_ASSESS_SECONDS, PROP_FRAMES, PROP_FRAME_SECONDS };
+
 struct _GstCwLiveness {
   GstCwFilter parent;
+  const struct hwcfg *cfg;
+  const struct hwcfg_camera *camera;
   struct live_checker *checker;
+  gboolean camera_set;
+  GHashTable *watched; /* track id -> candidate time (double*), verdict still open */
+  GstElement *right;   /* the stereo pair's right stream: uridecodebin ! appsink */
+  GstAppSink *right_sink;
+  gboolean right_failed;
+  /* cost, for the benchmark: candidates assessed and the time spent */
+  gint assessments, frames;
+  gdouble assess_seconds, frame_seconds;
 };
 
 G_DEFINE_TYPE (GstCwLiveness, gst_cw_liveness, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwliveness, "cwliveness", GST_RANK_NONE, GST_TYPE_CW_LIVENESS)
 
+static GstElement *
+start_right_stream (const char *uri, GError **error)
+{
+  g_autofree char *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! video/x-raw,format=GRAY8 ! "
+                                           "appsink name=right sync=false max-buffers=4",
+                                           uri);
+  GstElement *p = gst_parse_launch (desc, error);
+  if (!p)
+    return NULL;
+  if (gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "cannot open the right camera %s", uri);
+    gst_object_unref (p);
+    return NULL;
+  }
+  return p;
+}
+
 static gboolean
 gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
-  GST_CW_LIVENESS (filter)->checker = live_checker_create (&cfg->liveness);
+  GstCwLiveness *self = GST_CW_LIVENESS (filter);
+  self->cfg = cfg;
+  self->camera = hwcfg_camera (cfg, camera);
+  self->checker = live_checker_create (&cfg->liveness);
+  self->camera_set = FALSE;
+  self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->assessments = self->frames = 0;
+  self->assess_seconds = self->frame_seconds = 0;
+  self->right_failed = FALSE;
+  if (self->camera && self->camera->stereo_right && cfg->liveness.enabled) {
+    g_autoptr (GError) err = NULL;
+    self->right = start_right_stream (self->camera->stereo_right, &err);
+    if (!self->right) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "%s: [camera:%s] stereo_right: %s",
+                   cfg->path, self->camera->name, err ? err->message : "cannot start");
+      return FALSE;
+    }
+    self->right_sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (self->right), "right"));
+  }
   return TRUE;
 }
 
@@ -34,11 +92,38 @@ static void
 gst_cw_liveness_release (GstCwFilter *filter)
 {
   GstCwLiveness *self = GST_CW_LIVENESS (filter);
+  GST_INFO_OBJECT (self, "%d candidates assessed in %.1f ms; %d frames in %.1f ms", self->assessments,
+                   self->assess_seconds * 1e3, self->frames, self->frame_seconds * 1e3);
   live_checker_free (self->checker);
   self->checker = NULL;
+  g_clear_pointer (&self->watched, g_hash_table_destroy);
+  if (self->right) {
+    gst_element_set_state (self->right, GST_STATE_NULL);
+    gst_clear_object (&self->right_sink);
+    gst_clear_object (&self->right);
+  }
 }
 
-/* {"ground_path":[[t,X,Y],...],"speed_mps":v} from the retained history. */
+/* The right image of this frame, in lockstep with the left stream; FALSE
+ * (and a warning, once) when it is not there. */
+static gboolean
+pull_right (GstCwLiveness *self, GstSample **sample, GstVideoFrame *vf)
+{
+  if (!self->right_sink || self->right_failed)
+    return FALSE;
+  *sample = gst_app_sink_try_pull_sample (self->right_sink, 2 * GST_SECOND);
+  GstVideoInfo info;
+  if (*sample && gst_video_info_from_caps (&info, gst_sample_get_caps (*sample)) &&
+      gst_video_frame_map (vf, &info, gst_sample_get_buffer (*sample), GST_MAP_READ))
+    return TRUE;
+  g_clear_pointer (sample, gst_sample_unref);
+  self->right_failed = TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FAILED, ("The stereo camera's right stream ended or stalled."),
+                       ("%s: the depth check is off from here on", self->camera->stereo_right));
+  return FALSE;
+}
+
+/* {"ground_path":[[t,X,Y],...]} from the retained history. */
 static char *
 track_json (const struct live_history *h)
 {
@@ -55,39 +140,148 @@ track_json (const struct live_history *h)
   return g_string_free (s, FALSE);
 }
 
+static const char DISABLED_JSON[] =
+    "{\"verdict\":\"uncertain\",\"score\":0,\"checks\":{},\"reason\":\"liveness checks disabled in the site config\"}";
+
+/* Assesses track ID; FIELD is "verdict" for a new candidate, "verdict-update" after. */
+static void
+assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const struct cw_frame_info *info)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  struct live_result res;
+  live_checker_assess (self->checker, id, &res);
+  self->assess_seconds += (g_get_monotonic_time () - t0) / 1e6;
+  self->assessments++;
+  g_autofree char *lj = live_result_to_json (&res);
+  gst_structure_set (p, field, G_TYPE_STRING, live_verdict_name (res.verdict), "liveness", G_TYPE_STRING, lj, NULL);
+  if (strcmp (field, "verdict") == 0) {
+    struct live_history h = live_checker_history (self->checker, id);
+    g_autofree char *tj = track_json (&h);
+    gst_structure_set (p, "track", G_TYPE_STRING, tj, NULL);
+  }
+  double *since = g_hash_table_lookup (self->watched, GINT_TO_POINTER (id));
+  if (live_result_needs_history (&res) && !since) {
+    since = g_new (double, 1);
+    *since = info->t_s;
+    g_hash_table_insert (self->watched, GINT_TO_POINTER (id), since);
+  } else if (since && (!live_result_needs_history (&res) || info->t_s - *since > self->cfg->liveness.window_s)) {
+    g_hash_table_remove (self->watched, GINT_TO_POINTER (id));
+  }
+  GST_INFO_OBJECT (self, "frame %d: track %d %s %s", info->frame, id, field, lj);
+}
+
+static gboolean
+is_stale (gpointer key, gpointer value, gpointer now)
+{
+  return *(double *) now - *(double *) value > 60;
+}
+
 static GstFlowReturn
 gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwLiveness *self = GST_CW_LIVENESS (filter);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  if (!self->cfg->liveness.enabled) {
+    for (guint i = 0; i < people->len; i++) {
+      GstStructure *p = cw_person_param (g_ptr_array_index (people, i));
+      if (gst_structure_has_field (p, "candidate"))
+        gst_structure_set (p, "verdict", G_TYPE_STRING, "uncertain", "liveness", G_TYPE_STRING, DISABLED_JSON, NULL);
+    }
+    return GST_FLOW_OK;
+  }
+  gint64 t0 = g_get_monotonic_time ();
+  struct cv_image img;
+  gst_cw_filter_frame_image (frame, &img);
+  if (!self->camera_set && self->camera) {
+    live_checker_set_camera (self->checker, self->cfg, self->camera, img.width, img.height);
+    self->camera_set = TRUE;
+  }
+  struct cv_rect blobs[MAX_BLOBS];
+  int n_blobs = cw_motion_get (frame->buffer, blobs, MAX_BLOBS);
+  GstSample *rs = NULL;
+  GstVideoFrame rf;
+  struct cv_image right;
+  gboolean has_right = pull_right (self, &rs, &rf);
+  if (has_right)
+    right = (struct cv_image){GST_VIDEO_FRAME_PLANE_DATA (&rf, 0), GST_VIDEO_FRAME_WIDTH (&rf),
+                              GST_VIDEO_FRAME_HEIGHT (&rf), GST_VIDEO_FRAME_PLANE_STRIDE (&rf, 0), 1};
+  live_checker_frame (self->checker, info->frame, info->t_s, &img, blobs, n_blobs, has_right ? &right : NULL);
+  if (has_right) {
+    gst_video_frame_unmap (&rf);
+    gst_sample_unref (rs);
+  }
+
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
     if (m->id < 0)
       continue;
     GstStructure *p = cw_person_param (m);
-    struct live_sample s = {.t_s = info->t_s};
+    double b[4];
+    cw_person_box (m, b);
+    struct live_sample s = {.frame = info->frame, .t_s = info->t_s, .box = {b[0], b[1], b[2], b[3]}};
     s.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &s.ground_x, "ground-y", G_TYPE_DOUBLE,
                                       &s.ground_y, NULL);
     live_checker_observe (self->checker, m->id, &s);
-    if (!gst_structure_has_field (p, "candidate"))
-      continue;
-    struct live_result res;
-    live_checker_assess (self->checker, m->id, &res);
-    struct live_history h = live_checker_history (self->checker, m->id);
-    g_autofree char *lj = live_result_to_json (&res);
-    g_autofree char *tj = track_json (&h);
-    gst_structure_set (p, "verdict", G_TYPE_STRING, live_verdict_name (res.verdict), "liveness", G_TYPE_STRING, lj,
-                       "track", G_TYPE_STRING, tj, NULL);
-    GST_INFO_OBJECT (self, "frame %d: track %d is %s", info->frame, m->id, live_verdict_name (res.verdict));
   }
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    GstStructure *p = cw_person_param (m);
+    if (m->id < 0)
+      continue;
+    if (gst_structure_has_field (p, "candidate"))
+      assess (self, p, m->id, "verdict", info);
+    else if (g_hash_table_contains (self->watched, GINT_TO_POINTER (m->id)))
+      assess (self, p, m->id, "verdict-update", info);
+  }
+  double now = info->t_s;
+  g_hash_table_foreach_remove (self->watched, is_stale, &now);
+  self->frames++;
+  self->frame_seconds += (g_get_monotonic_time () - t0) / 1e6;
   return GST_FLOW_OK;
+}
+
+static void
+gst_cw_liveness_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  GstCwLiveness *self = GST_CW_LIVENESS (object);
+  switch (id) {
+  case PROP_ASSESSMENTS:
+    g_value_set_int (value, self->assessments);
+    break;
+  case PROP_ASSESS_SECONDS:
+    g_value_set_double (value, self->assess_seconds);
+    break;
+  case PROP_FRAMES:
+    g_value_set_int (value, self->frames);
+    break;
+  case PROP_FRAME_SECONDS:
+    g_value_set_double (value, self->frame_seconds);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
 }
 
 static void
 gst_cw_liveness_class_init (GstCwLivenessClass *klass)
 {
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
   GST_DEBUG_CATEGORY_INIT (gst_cw_liveness_debug, "cwliveness", 0, "crosswatch flat-image rejection");
+  gobject_class->get_property = gst_cw_liveness_get_property;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  g_object_class_install_property (gobject_class, PROP_ASSESSMENTS,
+                                   g_param_spec_int ("assessments", "Assessments", "Candidate assessments so far", 0,
+                                                     G_MAXINT, 0, ro));
+  g_object_class_install_property (gobject_class, PROP_ASSESS_SECONDS,
+                                   g_param_spec_double ("assess-seconds", "Assessment time",
+                                                        "Seconds spent assessing candidates", 0, G_MAXDOUBLE, 0, ro));
+  g_object_class_install_property (gobject_class, PROP_FRAMES,
+                                   g_param_spec_int ("frames", "Frames", "Frames processed", 0, G_MAXINT, 0, ro));
+  g_object_class_install_property (gobject_class, PROP_FRAME_SECONDS,
+                                   g_param_spec_double ("frame-seconds", "Frame time",
+                                                        "Seconds spent on frames, assessments included", 0,
+                                                        G_MAXDOUBLE, 0, ro));
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch liveness",
                              "Rejects flat images of people (posters, adverts, screens) among violation candidates");
   cw_class->configure = gst_cw_liveness_configure;

@@ -134,3 +134,19 @@ cv_resize_into (const struct cv_image *img, struct cv_image *dst)
     return CV_OK;
   });
 }
+
+extern "C" cv_status
+cv_to_grey (const struct cv_image *img, struct cv_image *dst)
+{
+  if (!cw::image_ok (img) || !cw::image_ok (dst) || dst->channels != 1 || dst->width != img->width ||
+      dst->height != img->height)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    cv::Mat d = cw::wrap (dst);
+    if (img->channels == 1)
+      cw::wrap (img).copyTo (d);
+    else
+      cv::cvtColor (cw::wrap (img), d, img->channels == 3 ? cv::COLOR_BGR2GRAY : cv::COLOR_BGRA2GRAY);
+    return CV_OK;
+  });
+}

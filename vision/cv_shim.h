@@ -163,6 +163,10 @@ cv_status cv_resize (const struct cv_image *img, double scale, struct cv_image *
  * set (same channels as IMG). */
 cv_status cv_resize_into (const struct cv_image *img, struct cv_image *dst);
 
+/* IMG (1, 3 or 4 channels) as grey into DST: same size, 1 channel, the
+ * caller's pixels. */
+cv_status cv_to_grey (const struct cv_image *img, struct cv_image *dst);
+
 /* Blurs the rectangle (x, y, w, h) of IMG in place, strongly enough that a
  * face in it cannot be recognised. */
 cv_status cv_blur_region (struct cv_image *img, int x, int y, int w, int h);
@@ -174,6 +178,42 @@ cv_status cv_blur_region (struct cv_image *img, int x, int y, int w, int h);
  * NULL) is the root-mean-square reprojection error in DST units. */
 cv_status cv_fit_homography (const double *src, const double *dst, int n,
                              double out_h[9], double *out_rms);
+
+/* ---- sparse motion (cv_features.cpp): the liveness motion check ---- */
+
+/* Shi-Tomasi corners of GREY inside ROI and outside EXCLUDE (may be NULL),
+ * at least MIN_DISTANCE pixels apart: at most MAX points, x,y pairs in
+ * OUT_XY (room for 2 * MAX floats), their number in OUT_N. */
+cv_status cv_features_find (const struct cv_image *grey, const struct cv_rect *roi, const struct cv_rect *exclude,
+                            int max, double min_distance, float *out_xy, int *out_n);
+
+/* Follows N points XY from PREV to NEXT (grey) with pyramidal Lucas-Kanade;
+ * OUT_XY gets their new positions, OUT_OK[i] = 1 when point i was found
+ * and tracking it back lands within MAX_FB_ERROR pixels of where it began. */
+cv_status cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const float *xy, int n,
+                         double max_fb_error, float *out_xy, unsigned char *out_ok);
+
+/* Robust homography SRC -> DST (N >= 4 pairs) by RANSAC with THRESHOLD in
+ * DST units; OUT_INLIER (may be NULL, N entries) marks the pairs it explains. */
+cv_status cv_fit_homography_ransac (const double *src, const double *dst, int n, double threshold, double out_h[9],
+                                   unsigned char *out_inlier, int *out_n_inliers);
+
+/* ---- stereo (cv_stereo.cpp): the liveness depth check ---- */
+
+/* Disparity of a rectified grey pair (left image's pixels, semi-global
+ * matching, 0..MAX_DISPARITY, odd BLOCK_SIZE) into OUT, width * height
+ * floats, tightly packed; -1 where no match was found. */
+cv_status cv_stereo_disparity (const struct cv_image *left, const struct cv_image *right, int max_disparity,
+                               int block_size, float *out);
+
+/* ---- compositing (cv_draw.cpp): the tests' attack generator ---- */
+
+/* Warps all of SRC onto the quadrilateral QUAD (x,y of its corners for
+ * SRC's top-left, top-right, bottom-right, bottom-left) of DST. */
+cv_status cv_paste_quad (struct cv_image *dst, const struct cv_image *src, const double quad[8]);
+
+/* Fills QUAD of DST (3 or 4 channels) with the BGR COLOUR. */
+cv_status cv_fill_quad (struct cv_image *dst, const double quad[8], const unsigned char colour[3]);
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,8 @@ struct vis_finder {
   int min_w, min_h;          /* smallest region the detector can use, native pixels */
   long detection_frames;
   struct cv_rect regions[MAX_REGIONS];
+  struct cv_rect blobs[MAX_REGIONS]; /* the background model's changed blobs, as found */
+  int n_blobs;
 };
 
 struct vis_finder *
@@ -97,6 +99,8 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   if (f->motion) {
     /* the model learns from every detection frame, searched fully or not */
     rc = cv_motion_apply (f->motion, img, f->regions, MAX_REGIONS, &n_regions);
+    f->n_blobs = rc == CV_OK ? n_regions : 0;
+    memcpy (f->blobs, f->regions, sizeof f->blobs[0] * f->n_blobs);
     if (rc == CV_OK)
       n_regions = vis_regions_prepare (f->regions, n_regions, REGION_MARGIN, f->min_w, f->min_h, img->width,
                                        img->height);
@@ -129,4 +133,11 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   if (stats)
     *stats = st;
   return true;
+}
+
+int
+vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out)
+{
+  *out = f->blobs;
+  return f->n_blobs;
 }

@@ -31,4 +31,9 @@ void vis_finder_free (struct vis_finder *f);
 bool vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box *out, int max, int *out_n,
                      struct vis_finder_stats *stats, GError **error);
 
+/* The changed blobs the background model found in the last frame run (before
+ * they were grown and merged into search regions): what moves, people and
+ * vehicles alike. 0 without motion gating. */
+int vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out);
+
 #endif

@@ -1,0 +1,208 @@
+/* The depth check (stereo cameras): disparity over the person and a ring
+ * beside it (same rows, so the ground below does not count), a plane fitted
+ * to both in disparity space (a plane in the world is a plane in
+ * disparity), and the person's relief against it in metres. A print is
+ * coplanar with its panel — a bus side, a poster board, a screen — and the
+ * plane fits it; a person stands out of the background and is round.
+ * Measurements: distance, relief (median depth residual over the person),
+ * how far the person stands in front of the ring's own plane, valid share.
+ */
+#include "live_depth.h"
+
+#include "live_check.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Below this share of matched pixels the disparity says nothing. */
+static const double MIN_VALID_SHARE = 0.4;
+/* Pixels sampled every STEP in each direction. */
+#define STEP 2
+
+struct plane {
+  double a, b, c; /* d = a u + b v + c */
+};
+
+/* Least-squares plane through the samples with weight 1 (3x3 normal equations). */
+static bool
+fit_plane (const float *u, const float *v, const float *d, const unsigned char *use, int n, struct plane *pl)
+{
+  double m[3][4] = {{0}};
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    if (!use[i])
+      continue;
+    double r[3] = {u[i], v[i], 1};
+    for (int a = 0; a < 3; a++) {
+      for (int b = 0; b < 3; b++)
+        m[a][b] += r[a] * r[b];
+      m[a][3] += r[a] * d[i];
+    }
+    k++;
+  }
+  if (k < 3)
+    return false;
+  for (int c = 0; c < 3; c++) { /* Gauss-Jordan with partial pivoting */
+    int piv = c;
+    for (int r = c + 1; r < 3; r++)
+      if (fabs (m[r][c]) > fabs (m[piv][c]))
+        piv = r;
+    if (fabs (m[piv][c]) < 1e-12)
+      return false;
+    for (int j = 0; j < 4; j++) {
+      double t = m[c][j];
+      m[c][j] = m[piv][j], m[piv][j] = t;
+    }
+    for (int r = 0; r < 3; r++) {
+      if (r == c)
+        continue;
+      double f = m[r][c] / m[c][c];
+      for (int j = 0; j < 4; j++)
+        m[r][j] -= f * m[c][j];
+    }
+  }
+  pl->a = m[0][3] / m[0][0], pl->b = m[1][3] / m[1][1], pl->c = m[2][3] / m[2][2];
+  return true;
+}
+
+static int
+cmp_float (const void *a, const void *b)
+{
+  float x = *(const float *) a, y = *(const float *) b;
+  return x < y ? -1 : x > y;
+}
+
+static float
+median (float *v, int n)
+{
+  if (n == 0)
+    return NAN;
+  qsort (v, n, sizeof *v, cmp_float);
+  return v[n / 2];
+}
+
+/* Robust fit: least squares, then again on the samples within 3 MADs. */
+static bool
+robust_plane (const float *u, const float *v, const float *d, unsigned char *use, int n, struct plane *pl)
+{
+  if (!fit_plane (u, v, d, use, n, pl))
+    return false;
+  float *res = g_new (float, n);
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (use[i])
+      res[k++] = fabsf (d[i] - (float) (pl->a * u[i] + pl->b * v[i] + pl->c));
+  float mad = median (res, k);
+  g_free (res);
+  float lim = fmaxf (3 * 1.4826f * mad, 0.25f);
+  for (int i = 0; i < n; i++)
+    if (use[i] && fabsf (d[i] - (float) (pl->a * u[i] + pl->b * v[i] + pl->c)) > lim)
+      use[i] = 0;
+  return fit_plane (u, v, d, use, n, pl);
+}
+
+bool
+live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
+                    double baseline_m, int max_disparity, struct live_depth *out)
+{
+  *out = (struct live_depth){NAN, NAN, NAN, 0};
+  int nd = (max_disparity + 15) / 16 * 16;
+  /* the person and a ring beside it, same rows; the matcher needs nd more columns on the left */
+  int x0 = (int) floorf (box[0] - 0.6f * box[2]), x1 = (int) ceilf (box[0] + 1.6f * box[2]);
+  int y0 = (int) floorf (box[1]), y1 = (int) ceilf (box[1] + box[3]);
+  int cx0 = MAX (0, x0 - nd);
+  x0 = MAX (x0, 0), x1 = MIN (x1, left->width), y0 = MAX (y0, 0), y1 = MIN (y1, left->height);
+  if (x1 - x0 < 8 || y1 - y0 < 8 || focal_px <= 0 || baseline_m <= 0)
+    return false;
+  int cw = x1 - cx0, ch = y1 - y0;
+  struct cv_image l = {left->data + (size_t) y0 * left->stride + cx0, cw, ch, left->stride, 1};
+  struct cv_image r = {right->data + (size_t) y0 * right->stride + cx0, cw, ch, right->stride, 1};
+  float *disp = g_new (float, (gsize) cw * ch);
+  if (cv_stereo_disparity (&l, &r, nd, 5, disp) != CV_OK) {
+    g_free (disp);
+    return false;
+  }
+  int cap = (cw / STEP + 1) * (ch / STEP + 1);
+  float *us = g_new (float, cap), *vs = g_new (float, cap), *ds = g_new (float, cap);
+  unsigned char *person = g_new0 (unsigned char, cap), *use = g_new0 (unsigned char, cap),
+                *ring = g_new0 (unsigned char, cap);
+  int n = 0, person_total = 0, person_valid = 0;
+  float px0 = box[0] + 0.25f * box[2], px1 = box[0] + 0.75f * box[2];
+  float py0 = box[1] + 0.1f * box[3], py1 = box[1] + 0.9f * box[3];
+  for (int y = y0; y < y1; y += STEP)
+    for (int x = x0; x < x1; x += STEP) {
+      bool in_person = x >= px0 && x < px1 && y >= py0 && y < py1;
+      bool in_ring = x < box[0] - 0.1f * box[2] || x >= box[0] + 1.1f * box[2];
+      if (!in_person && !in_ring)
+        continue;
+      person_total += in_person;
+      float d = disp[(size_t) (y - y0) * cw + (x - cx0)];
+      if (!(d > 0) || x - cx0 < nd)
+        continue;
+      person_valid += in_person;
+      us[n] = x, vs[n] = y, ds[n] = d;
+      person[n] = in_person, ring[n] = in_ring, use[n] = 1;
+      n++;
+    }
+  g_free (disp);
+  out->valid_share = person_total ? (double) person_valid / person_total : 0;
+  struct plane all, behind;
+  bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, &all);
+  if (ok) {
+    double fb = focal_px * baseline_m;
+    float *res = g_new (float, n), *dp = g_new (float, n);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+      if (person[i]) {
+        double dpl = all.a * us[i] + all.b * vs[i] + all.c;
+        res[k] = dpl > 0 ? (float) fabs (fb / ds[i] - fb / dpl) : INFINITY;
+        dp[k++] = ds[i];
+      }
+    out->relief_m = median (res, k);
+    out->distance_m = fb / median (dp, k);
+    /* the ring's own plane: how far in front of its surroundings the person stands */
+    if (robust_plane (us, vs, ds, ring, n, &behind)) {
+      k = 0;
+      for (int i = 0; i < n; i++)
+        if (person[i]) {
+          double dpl = behind.a * us[i] + behind.b * vs[i] + behind.c;
+          res[k++] = dpl > 0 ? (float) (fb / dpl - fb / ds[i]) : 0;
+        }
+      out->in_front_m = median (res, k);
+    }
+    g_free (res);
+    g_free (dp);
+  }
+  g_free (us), g_free (vs), g_free (ds), g_free (person), g_free (use), g_free (ring);
+  return ok;
+}
+
+bool
+live_check_depth (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
+{
+  if (!ctx->left || !ctx->right || ctx->stereo_baseline_m <= 0)
+    return false; /* no stereo camera: the check does not run */
+  out->name = "depth";
+  if (h->n == 0 || !ctx->camera) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"no history or calibration\"");
+    return true;
+  }
+  const struct hwcfg_liveness *p = ctx->params;
+  struct live_depth m;
+  bool ok = live_depth_measure (ctx->left, ctx->right, h->samples[h->n - 1].box, ctx->camera->focal_px,
+                                ctx->stereo_baseline_m, ctx->stereo_max_disparity, &m);
+  /* JSON has no NaN */
+  m.distance_m = isfinite (m.distance_m) ? m.distance_m : -1;
+  m.relief_m = isfinite (m.relief_m) ? m.relief_m : -1;
+  m.in_front_m = isfinite (m.in_front_m) ? m.in_front_m : -1;
+  const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f";
+  if (!ok)
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+  else if (m.relief_m < p->flat_relief_m)
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+  else if (m.relief_m >= p->live_relief_m)
+    live_result_set (out, LIVE_LIVE, 1.0, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+  else
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+  return true;
+}

@@ -1,0 +1,23 @@
+/* live_depth — depth relief of a person seen by a rectified stereo pair
+ * (the depth check of live_check.h, and its measurement for tests). */
+#ifndef CW_LIVE_DEPTH_H
+#define CW_LIVE_DEPTH_H
+
+#include "cv_shim.h"
+
+#include <stdbool.h>
+
+struct live_depth {
+  double distance_m;  /* median distance of the person */
+  double relief_m;    /* median depth residual of the person against the plane of person and ring */
+  double in_front_m;  /* median distance the person stands in front of the ring's own plane */
+  double valid_share; /* share of the person's pixels the matcher matched */
+};
+
+/* Measures the person in BOX (left image pixels) of the grey rectified pair
+ * LEFT/RIGHT. False (OUT's values NaN) when the box is too small or too
+ * little of it was matched. */
+bool live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
+                         double baseline_m, int max_disparity, struct live_depth *out);
+
+#endif

@@ -1,0 +1,138 @@
+/* The geometry check, through the ground calibration:
+ *  - height: the person's height from the foot point (bottom centre of the
+ *    box) and the head (its top) must be a person's — a face on a bus
+ *    advert is metres tall, a figure on a small screen centimetres;
+ *  - the foot point stands on a ground zone and not in an ignore zone;
+ *  - the box is not inside a large moving object (a vehicle found by motion
+ *    segmentation, live_objects.h) moving with it;
+ *  - static: a candidate whose feet did not move over a whole window is a
+ *    poster, never a crossing. */
+#include "live_check.h"
+
+#include "live_objects.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* Box and vehicle velocities agree within this share of the vehicle's, plus
+ * this many pixels per second of detector jitter. */
+static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
+/* History this long (seconds) gives the velocity of the box. */
+static const double VELOCITY_SPAN_S = 1.0;
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median_height (const struct zone_camera *cam, const struct live_history *h, double window_s)
+{
+  double *v = g_new (double, h->n);
+  int n = 0;
+  for (int i = 0; i < h->n; i++) {
+    const struct live_sample *s = &h->samples[i];
+    if (h->samples[h->n - 1].t_s - s->t_s > window_s)
+      continue;
+    double m = zone_camera_height (cam, s->box[0] + s->box[2] / 2, s->box[1] + s->box[3], s->box[1]);
+    if (isfinite (m))
+      v[n++] = m;
+  }
+  qsort (v, n, sizeof *v, cmp_double);
+  double med = n ? v[n / 2] : NAN;
+  g_free (v);
+  return med;
+}
+
+/* -1: no zones; 0: not on the ground; 1: on a ground zone. */
+static int
+on_ground (const struct live_context *ctx, struct zone_pt foot)
+{
+  if (ctx->n_zones == 0)
+    return -1;
+  bool ground = false;
+  for (int i = 0; i < ctx->n_zones; i++) {
+    if (!zone_polygon_contains (ctx->zones[i], ctx->zone_sizes[i], foot))
+      continue;
+    if (ctx->zone_ignored[i])
+      return 0;
+    ground = true;
+  }
+  return ground;
+}
+
+/* Velocity of the box centre over the last VELOCITY_SPAN_S, pixels/s. */
+static bool
+box_velocity (const struct live_history *h, double *vx, double *vy)
+{
+  const struct live_sample *b = &h->samples[h->n - 1];
+  int i = h->n - 1;
+  while (i > 0 && b->t_s - h->samples[i - 1].t_s <= VELOCITY_SPAN_S + 1e-6)
+    i--;
+  const struct live_sample *a = &h->samples[i];
+  double dt = b->t_s - a->t_s;
+  if (dt <= 0)
+    return false;
+  *vx = (b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) / dt;
+  *vy = (b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) / dt;
+  return true;
+}
+
+bool
+live_check_geometry (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
+{
+  const struct hwcfg_liveness *p = ctx->params;
+  out->name = "geometry";
+  if (!ctx->camera || h->n == 0) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"%s\"", h->n ? "no ground calibration" : "no history");
+    return true;
+  }
+  const struct live_sample *last = &h->samples[h->n - 1];
+  double height = median_height (ctx->camera, h, p->window_s);
+  int ground = on_ground (ctx, (struct zone_pt){last->box[0] + last->box[2] / 2, last->box[1] + last->box[3]});
+
+  /* riding inside a vehicle */
+  struct live_object car;
+  double vx = 0, vy = 0, carrier_px_s = -1;
+  bool riding = false;
+  if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && box_velocity (h, &vx, &vy)) {
+    double car_v = hypot (car.vx, car.vy);
+    carrier_px_s = car_v;
+    riding = car.speed_mps >= p->vehicle_min_speed_mps &&
+             hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S;
+  }
+
+  /* static over a whole window: the farthest the feet got from where they were */
+  int first = -1;
+  double reach = 0;
+  for (int i = 0; i < h->n; i++) {
+    const struct live_sample *s = &h->samples[i];
+    if (!s->has_ground || last->t_s - s->t_s > p->window_s)
+      continue;
+    if (first < 0)
+      first = i;
+    reach = fmax (reach, hypot (s->ground_x - h->samples[first].ground_x, s->ground_y - h->samples[first].ground_y));
+  }
+  double span = first >= 0 ? last->t_s - h->samples[first].t_s : 0;
+  bool still = first >= 0 && reach < p->min_displacement_m;
+  bool is_static = still && span >= 0.9 * p->window_s;
+
+  const char *fmt = "\"height_m\":%.2f,\"on_ground_zone\":%s,\"in_vehicle\":%s,\"vehicle_px_s\":%.1f,"
+                    "\"box_px_s\":%.1f,\"reach_m\":%.2f,\"span_s\":%.2f";
+#define GEOMETRY_ARGS                                                                                                  \
+  isfinite (height) ? height : -1.0, ground < 0 ? "null" : ground ? "true" : "false", riding ? "true" : "false", carrier_px_s, hypot (vx, vy),    \
+      reach, span
+  if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m))
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);
+  else if (ground == 0 || riding || is_static)
+    live_result_set (out, LIVE_FLAT, 0.1, fmt, GEOMETRY_ARGS);
+  else if (!isfinite (height) || still) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, GEOMETRY_ARGS);
+    out->needs_history = still;
+  } else
+    live_result_set (out, LIVE_LIVE, 1.0, fmt, GEOMETRY_ARGS);
+#undef GEOMETRY_ARGS
+  return true;
+}

@@ -1,0 +1,340 @@
+/* The motion check (mono camera): Shi-Tomasi corners inside the person's box
+ * and in a ring around it, followed with pyramidal Lucas-Kanade over the
+ * last motion_window_s.
+ *
+ *  - A print riding on a vehicle (or hanging on a wall) moves with one plane:
+ *    the moving part of its surroundings fits one homography, and that
+ *    homography explains (nearly) every point of the box as well.
+ *  - A walker moves independently of the background, and non-rigidly: limbs
+ *    swing, so no single homography fits the box's moving points over time.
+ *    Gait periodicity (the legs' spread, about 2 Hz) is measured and
+ *    reported; at 10 frames/s over 1.5 s it is too coarse to decide on.
+ * Measurements: points followed, share of the box explained by the
+ * surroundings' motion, non-rigidity (75th percentile residual of the best
+ * homography of the box's own moving points, in box heights), gait.
+ */
+#include "live_check.h"
+
+#include "live_frames.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BOX_POINTS 80
+#define MAX_RING_POINTS 80
+#define MAX_POINTS (MAX_BOX_POINTS + MAX_RING_POINTS)
+#define MAX_STEPS 96
+
+/* Below these the check has not seen enough to say anything. */
+static const int MIN_BOX_POINTS = 6, MIN_MOVING_RING_POINTS = 8, MIN_FRAMES = 5;
+/* The box shares its surroundings' motion when this share of it does. */
+static const double SHARED_FLAT = 0.8;
+/* ... and box and surroundings stay one plane within this (box heights). */
+static const double JOINT_RIGID = 0.02;
+/* A walker: this share of the box moves on its own, this non-rigidly. */
+static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
+
+struct tracks {
+  int n, n_box; /* points [0, n_box) are in the box, the rest in the ring */
+  int steps;    /* positions held per point: steps + 1 */
+  float pos[MAX_STEPS + 1][2 * MAX_POINTS];
+  double t[MAX_STEPS + 1];
+  int last_step[MAX_POINTS]; /* the last step point i was followed to */
+  float box[4];              /* the box at step 0, in the crop's pixels */
+};
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+quantile (double *v, int n, double q)
+{
+  if (n == 0)
+    return 0;
+  qsort (v, n, sizeof *v, cmp_double);
+  return v[MIN (n - 1, (int) (q * n))];
+}
+
+static void
+apply_h (const double h[9], double x, double y, double *ox, double *oy)
+{
+  double w = h[6] * x + h[7] * y + h[8];
+  if (fabs (w) < 1e-12)
+    w = 1e-12;
+  *ox = (h[0] * x + h[1] * y + h[2]) / w;
+  *oy = (h[3] * x + h[4] * y + h[5]) / w;
+}
+
+/* A view of IMG's rectangle R (clipped already): no copy. */
+static struct cv_image
+view (const struct cv_image *img, const struct cv_rect *r)
+{
+  return (struct cv_image){img->data + (size_t) r->y * img->stride + r->x, r->w, r->h, img->stride, 1};
+}
+
+/* Follows the corners of the box and its ring from the first to the last
+ * sample of H[FIRST..]: inside a crop that holds the ring and every box of
+ * the window (pyramids of a crop cost a fraction of the whole frame's). */
+static bool
+follow (const struct live_frames *frames, const struct live_history *h, int first, double fps, struct tracks *tr)
+{
+  const struct live_sample *s0 = &h->samples[first], *s1 = &h->samples[h->n - 1];
+  const struct cv_image *img = live_frames_get (frames, s0->frame);
+  const float *b = s0->box;
+  float x0 = b[0] - 0.6f * b[2], y0 = b[1] - 0.25f * b[3], x1 = b[0] + 1.6f * b[2], y1 = b[1] + 1.25f * b[3];
+  for (int i = first; i < h->n; i++) {
+    const float *c = h->samples[i].box;
+    x0 = fminf (x0, c[0]), y0 = fminf (y0, c[1]), x1 = fmaxf (x1, c[0] + c[2]), y1 = fmaxf (y1, c[1] + c[3]);
+  }
+  const float margin = 30;
+  struct cv_rect crop = {(int) MAX (0, x0 - margin), (int) MAX (0, y0 - margin), 0, 0};
+  crop.w = (int) MIN (img->width, x1 + margin) - crop.x;
+  crop.h = (int) MIN (img->height, y1 + margin) - crop.y;
+  if (crop.w < 16 || crop.h < 16)
+    return false;
+  float bx[4] = {b[0] - crop.x, b[1] - crop.y, b[2], b[3]};
+  memcpy (tr->box, bx, sizeof tr->box);
+  struct cv_rect inner = {(int) (bx[0] + 0.1f * bx[2]), (int) (bx[1] + 0.05f * bx[3]), (int) (0.8f * bx[2]),
+                          (int) (0.9f * bx[3])};
+  struct cv_rect whole = {(int) bx[0], (int) bx[1], (int) bx[2], (int) bx[3]};
+  struct cv_rect ring = {(int) (bx[0] - 0.6f * bx[2]), (int) (bx[1] - 0.25f * bx[3]), (int) (2.2f * bx[2]),
+                         (int) (1.5f * bx[3])};
+  double spacing = fmax (2.0, bx[2] / 12.0);
+  int nb = 0, nr = 0;
+  struct cv_image prev = view (img, &crop);
+  if (cv_features_find (&prev, &inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
+      cv_features_find (&prev, &ring, &whole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK)
+    return false;
+  tr->n_box = nb;
+  tr->n = nb + nr;
+  tr->steps = 0;
+  tr->t[0] = 0;
+  memset (tr->last_step, 0, sizeof tr->last_step);
+  for (int f = s0->frame + 1; f <= s1->frame && tr->steps < MAX_STEPS; f++) {
+    const struct cv_image *full = live_frames_get (frames, f);
+    if (!full)
+      continue;
+    struct cv_image next = view (full, &crop);
+    unsigned char ok[MAX_POINTS];
+    int k = tr->steps;
+    if (cv_flow_track (&prev, &next, tr->pos[k], tr->n, 1.0, tr->pos[k + 1], ok) != CV_OK)
+      return false;
+    for (int i = 0; i < tr->n; i++)
+      if (ok[i] && tr->last_step[i] == k)
+        tr->last_step[i] = k + 1;
+    tr->steps++;
+    tr->t[tr->steps] = (f - s0->frame) / fps;
+    prev = next;
+  }
+  return true;
+}
+
+/* 75th percentile residual (pixels) of the best homography of the box's
+ * points listed in IDX from step 0 to step K. */
+static double
+nonrigid_residual (const struct tracks *tr, const int *idx, int n, int k)
+{
+  double *src = g_new (double, 2 * n), *dst = g_new (double, 2 * n), *res = g_new (double, n);
+  for (int j = 0; j < n; j++) {
+    src[2 * j] = tr->pos[0][2 * idx[j]], src[2 * j + 1] = tr->pos[0][2 * idx[j] + 1];
+    dst[2 * j] = tr->pos[k][2 * idx[j]], dst[2 * j + 1] = tr->pos[k][2 * idx[j] + 1];
+  }
+  double h[9];
+  int inl;
+  double out = 0;
+  if (cv_fit_homography_ransac (src, dst, n, 1.0, h, NULL, &inl) == CV_OK) {
+    for (int j = 0; j < n; j++) {
+      double x, y;
+      apply_h (h, src[2 * j], src[2 * j + 1], &x, &y);
+      res[j] = hypot (x - dst[2 * j], y - dst[2 * j + 1]);
+    }
+    out = quantile (res, n, 0.75);
+  }
+  g_free (src);
+  g_free (dst);
+  g_free (res);
+  return out;
+}
+
+/* The legs' horizontal spread over time: dominant frequency (Hz) between
+ * 0.5 and 5 Hz and the share of power in the gait band 1.2-3 Hz. */
+static void
+gait (const struct tracks *tr, const int *idx, int n, int steps, double *hz, double *share)
+{
+  *hz = 0, *share = 0;
+  const float *box = tr->box;
+  int legs[MAX_POINTS], nl = 0;
+  for (int j = 0; j < n; j++)
+    if (tr->pos[0][2 * idx[j] + 1] > box[1] + 0.55f * box[3])
+      legs[nl++] = idx[j];
+  if (nl < 2 || steps < MIN_FRAMES)
+    return;
+  double sig[MAX_STEPS + 1];
+  for (int k = 0; k <= steps; k++) {
+    double m = 0, v = 0;
+    for (int j = 0; j < nl; j++)
+      m += tr->pos[k][2 * legs[j]];
+    m /= nl;
+    for (int j = 0; j < nl; j++)
+      v += pow (tr->pos[k][2 * legs[j]] - m, 2);
+    sig[k] = sqrt (v / nl);
+  }
+  double mean = 0;
+  for (int k = 0; k <= steps; k++)
+    mean += sig[k] / (steps + 1);
+  double total = 0, band = 0, best = 0;
+  for (double f = 0.5; f <= 5.0 + 1e-9; f += 0.25) {
+    double re = 0, im = 0;
+    for (int k = 0; k <= steps; k++) {
+      re += (sig[k] - mean) * cos (2 * G_PI * f * tr->t[k]);
+      im += (sig[k] - mean) * sin (2 * G_PI * f * tr->t[k]);
+    }
+    double pw = re * re + im * im;
+    total += pw;
+    if (f >= 1.2 && f <= 3.0)
+      band += pw;
+    if (pw > best)
+      best = pw, *hz = f;
+  }
+  *share = total > 0 ? band / total : 0;
+}
+
+bool
+live_check_motion (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
+{
+  const struct hwcfg_liveness *p = ctx->params;
+  out->name = "motion";
+  if (!ctx->frames || h->n == 0) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"no frames\"");
+    return true;
+  }
+  const struct live_sample *last = &h->samples[h->n - 1];
+  int start = -1;
+  for (int i = 0; i < h->n && start < 0; i++)
+    if (last->t_s - h->samples[i].t_s <= p->motion_window_s + 1e-6 && live_frames_get (ctx->frames, h->samples[i].frame))
+      start = i;
+  if (start < 0 || last->frame - h->samples[start].frame + 1 < MIN_FRAMES ||
+      !live_frames_get (ctx->frames, last->frame)) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little history\"");
+    out->needs_history = true;
+    return true;
+  }
+  const struct live_sample *s0 = &h->samples[start];
+  double fps = (last->frame - s0->frame) / fmax (1e-3, last->t_s - s0->t_s);
+  struct tracks *tr = g_new (struct tracks, 1);
+  if (!follow (ctx->frames, h, start, fps, tr)) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"feature tracking failed\"");
+    g_free (tr);
+    return true;
+  }
+  /* the last step that still has enough of the box followed */
+  int K = tr->steps;
+  for (; K > 0; K--) {
+    int alive = 0;
+    for (int i = 0; i < tr->n_box; i++)
+      alive += tr->last_step[i] >= K;
+    if (alive >= MIN_BOX_POINTS)
+      break;
+  }
+  /* a window this long at least before motion may call anything flat:
+   * over a few frames a group of walkers moves like one rigid plane */
+  bool long_enough = tr->t[K] >= 0.66 * p->motion_window_s;
+  const double box_h = tr->box[3];
+  const double tol = 1.5 + 0.02 * box_h;
+
+  /* the surroundings' motion: the ring points that moved, if they move as one plane */
+  int box_idx[MAX_POINTS], nb = 0, moving_ring = 0, nr_alive = 0;
+  double ring_src[2 * MAX_POINTS], ring_dst[2 * MAX_POINTS], disp[MAX_POINTS];
+  for (int i = 0; i < tr->n; i++) {
+    if (tr->last_step[i] < K)
+      continue;
+    if (i < tr->n_box) {
+      box_idx[nb++] = i;
+      continue;
+    }
+    nr_alive++;
+    double dx = tr->pos[K][2 * i] - tr->pos[0][2 * i], dy = tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1];
+    if (hypot (dx, dy) < tol)
+      continue;
+    ring_src[2 * moving_ring] = tr->pos[0][2 * i], ring_src[2 * moving_ring + 1] = tr->pos[0][2 * i + 1];
+    ring_dst[2 * moving_ring] = tr->pos[K][2 * i], ring_dst[2 * moving_ring + 1] = tr->pos[K][2 * i + 1];
+    moving_ring++;
+  }
+  double surround[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}; /* still surroundings */
+  double surround_fit = 0;
+  bool surround_moves = false;
+  int inl = 0;
+  if (moving_ring >= MIN_MOVING_RING_POINTS &&
+      cv_fit_homography_ransac (ring_src, ring_dst, moving_ring, tol, surround, NULL, &inl) == CV_OK) {
+    surround_fit = (double) inl / moving_ring;
+    /* a plane moving around the box: most of the ring moved, and as one */
+    surround_moves = surround_fit >= 0.8 && moving_ring >= 0.5 * nr_alive;
+    if (!surround_moves)
+      memcpy (surround, (double[9]){1, 0, 0, 0, 1, 0, 0, 0, 1}, sizeof surround);
+  }
+
+  if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5,
+                     "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d", nb, nr_alive);
+    g_free (tr);
+    return true;
+  }
+  /* how much of the box the surroundings' motion explains */
+  int shared = 0, indep_idx[MAX_POINTS], ni = 0;
+  for (int j = 0; j < nb; j++) {
+    int i = box_idx[j];
+    double x, y;
+    apply_h (surround, tr->pos[0][2 * i], tr->pos[0][2 * i + 1], &x, &y);
+    disp[j] = hypot (tr->pos[K][2 * i] - tr->pos[0][2 * i], tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1]);
+    if (hypot (x - tr->pos[K][2 * i], y - tr->pos[K][2 * i + 1]) < tol)
+      shared++;
+    else
+      indep_idx[ni++] = i;
+  }
+  double shared_share = (double) shared / nb, independent_share = (double) ni / nb;
+  double box_motion = quantile (disp, nb, 0.5);
+
+  /* non-rigidity of what moves on its own, at a few points of the window */
+  double nonrigid = 0;
+  if (ni >= 6)
+    for (int q = 1; q <= 4; q++)
+      nonrigid = fmax (nonrigid, nonrigid_residual (tr, indep_idx, ni, K * q / 4) / box_h);
+  double gait_hz, gait_share;
+  gait (tr, indep_idx, ni, K, &gait_hz, &gait_share);
+  /* box and moving surroundings as one plane through the whole window: a
+   * print on a panel is; walkers side by side bob and swing against each other */
+  double joint_nonrigid = 1;
+  if (surround_moves) {
+    int joint[MAX_POINTS], nj = 0;
+    for (int i = 0; i < tr->n; i++)
+      if (tr->last_step[i] >= K)
+        joint[nj++] = i;
+    joint_nonrigid = 0;
+    for (int q = 1; q <= 4; q++)
+      joint_nonrigid = fmax (joint_nonrigid, nonrigid_residual (tr, joint, nj, K * q / 4) / box_h);
+  }
+
+  const char *fmt = "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
+                    "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
+                    "\"box_motion_px\":%.1f,\"nonrigid\":%.3f,\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,"
+                    "\"gait_share\":%.2f";
+#define MOTION_ARGS                                                                                                    \
+  K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
+      nonrigid, joint_nonrigid, gait_hz, gait_share
+  if (surround_moves && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough)
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);
+  else if (independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE)
+    live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
+  else {
+    live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
+    out->needs_history = !long_enough;
+  }
+#undef MOTION_ARGS
+  g_free (tr);
+  return true;
+}

@@ -1,0 +1,38 @@
+/* live_objects — large moving objects (vehicles) found by motion
+ * segmentation: the detector's background model reports changed blobs each
+ * frame; blobs that touch are merged, those bigger than any person
+ * (vehicle_min_height_m tall or vehicle_min_width_m wide on the ground) are
+ * kept and followed from frame to frame, with their speed on the ground.
+ * A "person" found inside one of them, moving with it, is painted on it. */
+#ifndef CW_LIVE_OBJECTS_H
+#define CW_LIVE_OBJECTS_H
+
+#include "cv_shim.h"
+#include "hwcfg.h"
+#include "zone_camera.h"
+
+#include <stdbool.h>
+
+struct live_object {
+  int id;
+  int first_frame, last_frame;
+  float box[4];             /* x, y, w, h in pixels, at last_frame */
+  double height_m, width_m; /* from the box's bottom edge and top */
+  double vx, vy;            /* image velocity of the box's centre, pixels/s */
+  double speed_mps;         /* ground speed of the bottom centre; -1 unknown */
+};
+
+struct live_objects;
+
+/* CAM may be NULL (uncalibrated): then no blob can be told to be a vehicle. */
+struct live_objects *live_objects_create (const struct hwcfg_liveness *params, const struct zone_camera *cam);
+void live_objects_free (struct live_objects *o);
+
+/* The blobs of frame FRAME at T_S. */
+void live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n);
+
+/* The vehicle seen in the latest frame that holds most of BOX (at least
+ * 80 % of its area); false when there is none. */
+bool live_objects_carrier (const struct live_objects *o, const float box[4], struct live_object *out);
+
+#endif
