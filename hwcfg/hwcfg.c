@@ -564,7 +564,7 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   cfg->liveness.min_height_m = get_double (p, "liveness", "min_height_m", 0.8, 0.1, 3);
   cfg->liveness.max_height_m = get_double (p, "liveness", "max_height_m", 2.4, 0.5, 5);
   cfg->liveness.vehicle_min_height_m = get_double (p, "liveness", "vehicle_min_height_m", 2.5, 0.5, 10);
-  cfg->liveness.vehicle_min_width_m = get_double (p, "liveness", "vehicle_min_width_m", 3.5, 0.5, 30);
+  cfg->liveness.vehicle_min_width_m = get_double (p, "liveness", "vehicle_min_width_m", 3.0, 0.5, 30);
   cfg->liveness.vehicle_min_speed_mps = get_double (p, "liveness", "vehicle_min_speed_mps", 2.5, 0, 50);
   cfg->liveness.flat_relief_m = get_double (p, "liveness", "flat_relief_m", 0.06, 0, 5);
   cfg->liveness.live_relief_m = get_double (p, "liveness", "live_relief_m", 0.15, 0, 5);

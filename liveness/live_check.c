@@ -3,7 +3,9 @@
 #include "live_frames.h"
 #include "live_objects.h"
 
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -215,6 +217,62 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       out->n_checks++;
   }
   live_fuse (out);
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median ground point and mean time of the calibrated samples in [T0, T1]. */
+static bool
+median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t)
+{
+  double *xs = g_new (double, h->n), *ys = g_new (double, h->n), ts = 0;
+  int n = 0;
+  for (int i = 0; i < h->n; i++) {
+    const struct live_sample *s = &h->samples[i];
+    if (s->has_ground && s->t_s >= t0 - 1e-9 && s->t_s <= t1 + 1e-9) {
+      xs[n] = s->ground_x, ys[n] = s->ground_y;
+      ts += s->t_s;
+      n++;
+    }
+  }
+  if (n) {
+    qsort (xs, n, sizeof *xs, cmp_double);
+    qsort (ys, n, sizeof *ys, cmp_double);
+    *x = xs[n / 2], *y = ys[n / 2], *t = ts / n;
+  }
+  g_free (xs);
+  g_free (ys);
+  return n > 0;
+}
+
+bool
+live_net_motion (const struct live_history *h, double window_s, double *displacement_m, double *speed_mps,
+                 double *span_s)
+{
+  *displacement_m = *speed_mps = *span_s = 0;
+  if (h->n == 0)
+    return false;
+  double t_end = h->samples[h->n - 1].t_s, t_first = -1, t_last = -1;
+  for (int i = 0; i < h->n; i++)
+    if (h->samples[i].has_ground && t_end - h->samples[i].t_s <= window_s + 1e-9) {
+      if (t_first < 0)
+        t_first = h->samples[i].t_s;
+      t_last = h->samples[i].t_s;
+    }
+  if (t_first < 0 || t_last <= t_first)
+    return false;
+  double q = (t_last - t_first) / 4, ax, ay, at, bx, by, bt;
+  if (!median_point (h, t_first, t_first + q, &ax, &ay, &at) || !median_point (h, t_last - q, t_last, &bx, &by, &bt))
+    return false;
+  *span_s = t_last - t_first;
+  *displacement_m = hypot (bx - ax, by - ay);
+  *speed_mps = bt > at ? *displacement_m / (bt - at) : 0;
+  return true;
 }
 
 const char *

@@ -125,6 +125,13 @@ bool live_result_needs_history (const struct live_result *res);
 
 const char *live_verdict_name (enum live_verdict v);
 
+/* Net movement of the feet over the last WINDOW_S of H, robust to the
+ * detector's jitter: the median ground point of the first quarter of the
+ * span to that of the last quarter. False with fewer than two calibrated
+ * samples. SPEED is DISPLACEMENT over the time between the two quarters. */
+bool live_net_motion (const struct live_history *h, double window_s, double *displacement_m, double *speed_mps,
+                      double *span_s);
+
 bool live_check_speed (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
 bool live_check_geometry (const struct live_context *ctx, const struct live_history *h,
                           struct live_check_result *out);

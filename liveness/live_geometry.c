@@ -2,7 +2,9 @@
  *  - height: the person's height from the foot point (bottom centre of the
  *    box) and the head (its top) must be a person's — a face on a bus
  *    advert is metres tall, a figure on a small screen centimetres;
- *  - the foot point stands on a ground zone and not in an ignore zone;
+ *  - the foot point is not in an ignore zone (where the installer marked
+ *    adverts, signs, screens); whether it is on a mapped ground zone is
+ *    reported;
  *  - the box is not inside a large moving object (a vehicle found by motion
  *    segmentation, live_objects.h) moving with it;
  *  - static: a candidate whose feet did not move over a whole window is a
@@ -46,21 +48,24 @@ median_height (const struct zone_camera *cam, const struct live_history *h, doub
   return med;
 }
 
-/* -1: no zones; 0: not on the ground; 1: on a ground zone. */
-static int
-on_ground (const struct live_context *ctx, struct zone_pt foot)
+/* Where the feet are: on a configured ground zone, in an ignore zone (an
+ * installer marks adverts, signs and screens there: nobody stands in them),
+ * or elsewhere (pavements are often not mapped: that says nothing). */
+enum foot_place { FOOT_UNMAPPED, FOOT_GROUND, FOOT_IGNORE };
+static const char *const FOOT_PLACE[] = {"unmapped", "ground", "ignore"};
+
+static enum foot_place
+foot_place (const struct live_context *ctx, struct zone_pt foot)
 {
-  if (ctx->n_zones == 0)
-    return -1;
-  bool ground = false;
+  enum foot_place where = FOOT_UNMAPPED;
   for (int i = 0; i < ctx->n_zones; i++) {
     if (!zone_polygon_contains (ctx->zones[i], ctx->zone_sizes[i], foot))
       continue;
     if (ctx->zone_ignored[i])
-      return 0;
-    ground = true;
+      return FOOT_IGNORE;
+    where = FOOT_GROUND;
   }
-  return ground;
+  return where;
 }
 
 /* Velocity of the box centre over the last VELOCITY_SPAN_S, pixels/s. */
@@ -91,42 +96,34 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
   }
   const struct live_sample *last = &h->samples[h->n - 1];
   double height = median_height (ctx->camera, h, p->window_s);
-  int ground = on_ground (ctx, (struct zone_pt){last->box[0] + last->box[2] / 2, last->box[1] + last->box[3]});
+  enum foot_place ground = foot_place (ctx, (struct zone_pt){last->box[0] + last->box[2] / 2, last->box[1] + last->box[3]});
 
   /* riding inside a vehicle */
   struct live_object car;
-  double vx = 0, vy = 0, carrier_px_s = -1;
+  double vx = 0, vy = 0, carrier_px_s = -1, car_h = -1, car_w = -1;
   bool riding = false;
   if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && box_velocity (h, &vx, &vy)) {
     double car_v = hypot (car.vx, car.vy);
     carrier_px_s = car_v;
+    car_h = car.height_m, car_w = car.width_m;
     riding = car.speed_mps >= p->vehicle_min_speed_mps &&
              hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S;
   }
 
-  /* static over a whole window: the farthest the feet got from where they were */
-  int first = -1;
-  double reach = 0;
-  for (int i = 0; i < h->n; i++) {
-    const struct live_sample *s = &h->samples[i];
-    if (!s->has_ground || last->t_s - s->t_s > p->window_s)
-      continue;
-    if (first < 0)
-      first = i;
-    reach = fmax (reach, hypot (s->ground_x - h->samples[first].ground_x, s->ground_y - h->samples[first].ground_y));
-  }
-  double span = first >= 0 ? last->t_s - h->samples[first].t_s : 0;
-  bool still = first >= 0 && reach < p->min_displacement_m;
+  /* static over a whole window: the feet's net movement (jitter does not count) */
+  double reach = 0, speed = 0, span = 0;
+  bool known = live_net_motion (h, p->window_s, &reach, &speed, &span);
+  bool still = known && reach < p->min_displacement_m;
   bool is_static = still && span >= 0.9 * p->window_s;
 
-  const char *fmt = "\"height_m\":%.2f,\"on_ground_zone\":%s,\"in_vehicle\":%s,\"vehicle_px_s\":%.1f,"
+  const char *fmt = "\"height_m\":%.2f,\"foot_zone\":\"%s\",\"in_vehicle\":%s,\"vehicle_px_s\":%.1f,\"vehicle_height_m\":%.1f,\"vehicle_width_m\":%.1f,"
                     "\"box_px_s\":%.1f,\"reach_m\":%.2f,\"span_s\":%.2f";
 #define GEOMETRY_ARGS                                                                                                  \
-  isfinite (height) ? height : -1.0, ground < 0 ? "null" : ground ? "true" : "false", riding ? "true" : "false", carrier_px_s, hypot (vx, vy),    \
+  isfinite (height) ? height : -1.0, FOOT_PLACE[ground], riding ? "true" : "false", carrier_px_s, car_h, car_w, hypot (vx, vy),    \
       reach, span
   if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m))
     live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);
-  else if (ground == 0 || riding || is_static)
+  else if (ground == FOOT_IGNORE || riding || is_static)
     live_result_set (out, LIVE_FLAT, 0.1, fmt, GEOMETRY_ARGS);
   else if (!isfinite (height) || still) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, GEOMETRY_ARGS);

@@ -31,7 +31,9 @@ static const int MIN_BOX_POINTS = 6, MIN_MOVING_RING_POINTS = 8, MIN_FRAMES = 5;
 /* The box shares its surroundings' motion when this share of it does. */
 static const double SHARED_FLAT = 0.8;
 /* ... and box and surroundings stay one plane within this (box heights). */
-static const double JOINT_RIGID = 0.02;
+static const double JOINT_RIGID = 0.01;
+/* ... seen on at least this many points of the box and of the moving ring. */
+static const int MIN_FLAT_POINTS = 12;
 /* A walker: this share of the box moves on its own, this non-rigidly. */
 static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
 
@@ -184,6 +186,13 @@ gait (const struct tracks *tr, const int *idx, int n, int steps, double *hz, dou
       v += pow (tr->pos[k][2 * legs[j]] - m, 2);
     sig[k] = sqrt (v / nl);
   }
+  /* remove the linear trend (the walker nearing or leaving the camera) */
+  double st = 0, ss = 0, stt = 0, sts = 0, m = steps + 1;
+  for (int k = 0; k <= steps; k++)
+    st += tr->t[k], ss += sig[k], stt += tr->t[k] * tr->t[k], sts += tr->t[k] * sig[k];
+  double slope = (m * stt - st * st) > 1e-12 ? (m * sts - st * ss) / (m * stt - st * st) : 0;
+  for (int k = 0; k <= steps; k++)
+    sig[k] -= slope * tr->t[k];
   double mean = 0;
   for (int k = 0; k <= steps; k++)
     mean += sig[k] / (steps + 1);
@@ -326,7 +335,8 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
       nonrigid, joint_nonrigid, gait_hz, gait_share
-  if (surround_moves && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough)
+  if (surround_moves && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough &&
+      nb >= MIN_FLAT_POINTS && moving_ring >= MIN_FLAT_POINTS)
     live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);
   else if (independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE)
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);

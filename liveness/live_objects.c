@@ -159,7 +159,7 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
   for (guint i = 0; i < merged->len; i++) {
     float *b = g_array_index (merged, struct box4, i).v;
     double hm, wm;
-    if (!measure (o, b, &hm, &wm) || (hm < o->params.vehicle_min_height_m && wm < o->params.vehicle_min_width_m))
+    if (!measure (o, b, &hm, &wm) || hm < o->params.vehicle_min_height_m || wm < o->params.vehicle_min_width_m)
       continue;
     struct tracked *best = NULL;
     float best_iou = 0.2f;

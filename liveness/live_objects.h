@@ -1,8 +1,13 @@
 /* live_objects — large moving objects (vehicles) found by motion
  * segmentation: the detector's background model reports changed blobs each
  * frame; blobs that touch are merged, those bigger than any person
- * (vehicle_min_height_m tall or vehicle_min_width_m wide on the ground) are
- * kept and followed from frame to frame, with their speed on the ground.
+ * (vehicle_min_height_m tall and vehicle_min_width_m wide, the width
+ * measured along the image row of the blob's bottom, which foreshortens a
+ * slanted bus side: 12 m read as 3.8-5 m on the sample camera) are kept
+ * and followed from frame to frame, with their speed on the ground.
+ * Merged blobs of walkers (shadows included) can be as big: that is why a
+ * vehicle must also move faster than walkers do (vehicle_min_speed_mps)
+ * before anything is said to ride on it.
  * A "person" found inside one of them, moving with it, is painted on it. */
 #ifndef CW_LIVE_OBJECTS_H
 #define CW_LIVE_OBJECTS_H

@@ -1,6 +1,7 @@
 /* The speed check: a person on foot moves over the ground at walking or
  * running speed, and not at the speed of a vehicle it stands in (a print on
- * a bus side moves exactly with the bus). */
+ * a bus side moves exactly with the bus). Speed is net (live_net_motion):
+ * the foot point's jitter does not add up to walking. */
 #include "live_check.h"
 
 #include "live_objects.h"
@@ -18,23 +19,14 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
 {
   const struct hwcfg_liveness *p = ctx->params;
   out->name = "speed";
-  int first = -1, last = -1;
-  for (int i = 0; i < h->n; i++) {
-    if (!h->samples[i].has_ground || h->samples[h->n - 1].t_s - h->samples[i].t_s > p->window_s)
-      continue;
-    if (first < 0)
-      first = i;
-    last = i;
-  }
-  if (first < 0 || h->samples[last].t_s - h->samples[first].t_s < MIN_SPAN_S) {
+  double displacement, speed, span;
+  bool known = live_net_motion (h, p->window_s, &displacement, &speed, &span);
+  if (!known || span < MIN_SPAN_S) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little calibrated history\"");
-    out->needs_history = first >= 0;
+    out->needs_history = true;
     return true;
   }
-  const struct live_sample *a = &h->samples[first], *b = &h->samples[last];
-  double span = b->t_s - a->t_s;
-  double displacement = hypot (b->ground_x - a->ground_x, b->ground_y - a->ground_y);
-  double speed = displacement / span; /* net speed: jitter of the foot point does not add up */
+  const struct live_sample *b = &h->samples[h->n - 1];
 
   struct live_object carrier;
   bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, &carrier) && carrier.speed_mps >= 0;
