@@ -5,7 +5,10 @@
  * coplanar with its panel — a bus side, a poster board, a screen — and the
  * plane fits it; a person stands out of the background and is round.
  * Measurements: distance, relief (median depth residual over the person),
- * how far the person stands in front of the ring's own plane, valid share.
+ * how far the person stands in front of the ring's own plane, valid share,
+ * and the range within which the pair resolves a body's relief at all
+ * (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
+ * baseline, about 10 m).
  */
 #include "live_depth.h"
 
@@ -14,6 +17,9 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* The matcher's disparities are good to about a quarter pixel: a body's
+ * relief (live_relief_m) must change the disparity by twice that to be seen. */
+static const double RESOLVABLE_PX = 0.5;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
 /* Pixels sampled every STEP in each direction. */
@@ -195,14 +201,20 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   m.distance_m = isfinite (m.distance_m) ? m.distance_m : -1;
   m.relief_m = isfinite (m.relief_m) ? m.relief_m : -1;
   m.in_front_m = isfinite (m.in_front_m) ? m.in_front_m : -1;
-  const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f";
-  if (!ok)
-    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+  /* beyond this distance a body's relief is below what the pair resolves:
+   * relief r at distance Z shifts the disparity by f B r / Z^2 */
+  double max_range = sqrt (ctx->camera->focal_px * ctx->stereo_baseline_m * p->live_relief_m / RESOLVABLE_PX);
+  const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f,"
+                    "\"max_range_m\":%.1f";
+#define DEPTH_ARGS m.distance_m, m.relief_m, m.in_front_m, m.valid_share, max_range
+  if (!ok || m.distance_m > max_range)
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
   else if (m.relief_m < p->flat_relief_m)
-    live_result_set (out, LIVE_FLAT, 0.05, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
   else if (m.relief_m >= p->live_relief_m)
-    live_result_set (out, LIVE_LIVE, 1.0, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+    live_result_set (out, LIVE_LIVE, 1.0, fmt, DEPTH_ARGS);
   else
-    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, m.distance_m, m.relief_m, m.in_front_m, m.valid_share);
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
+#undef DEPTH_ARGS
   return true;
 }

@@ -855,7 +855,7 @@ cmd_score (int argc, char **argv)
     struct attack *a = &attacks[i];
     printf ("%-11s %3d %7d %8.0f%% %10d %12d %12d\n", a->type, a->id, a->frames,
             a->frames ? 100.0 * a->detected / a->frames : 0, a->off_violations, a->on_rejected, a->on_accepted);
-    if (dets && a->detected * 2 < a->frames)
+    if (dets && a->frames > 0 && a->detected * 2 < a->frames)
       ok = false; /* the detector did not fire on it: it proves nothing */
   }
   /* APCER per type: attack candidates (with liveness on) accepted as live or left uncertain */
@@ -871,7 +871,7 @@ cmd_score (int argc, char **argv)
   for (int t = 0; t < n_types; t++) {
     int acc = 0, tot = 0, pres = 0, pres_acc = 0, off_viol = 0;
     for (int i = 0; i < n; i++)
-      if (!strcmp (attacks[i].type, seen_types[t])) {
+      if (!strcmp (attacks[i].type, seen_types[t]) && attacks[i].frames > 0) { /* in the footage at all */
         acc += attacks[i].on_accepted;
         tot += attacks[i].on_accepted + attacks[i].on_rejected;
         pres++;
