@@ -61,6 +61,10 @@ minimal_config_should_load_with_documented_defaults (void)
   g_assert_cmpint (cfg->n_zones, ==, 1);
   g_assert_cmpstr (cfg->zones[0].camera, ==, "main"); /* the only camera */
   g_assert_false (cfg->cameras[0].has_homography);
+  g_assert_null (cfg->cameras[0].stereo_right);
+  g_assert_true (cfg->liveness.enabled); /* flat-image rejection is on unless turned off */
+  g_assert_cmpfloat (cfg->liveness.min_height_m, ==, 0.8);
+  g_assert_cmpfloat (cfg->liveness.max_height_m, ==, 2.4);
   hwcfg_free (cfg);
   g_unlink (path);
   g_free (path);
@@ -203,6 +207,24 @@ unreadable_or_garbage_files_should_fail_cleanly (void)
 }
 
 static void
+liveness_and_stereo_settings_should_be_checked (void)
+{
+  g_autofree char *a = g_strconcat (GOOD, "[liveness]\nenabled = maybe\n", NULL);
+  expect_error (a, "14: [liveness] enabled: 'maybe' is not true or false");
+  g_autofree char *b = g_strconcat (GOOD, "[liveness]\nmin_height_m = 2.5\n", NULL);
+  expect_error (b, "14: [liveness] min_height_m: must be below max_height_m");
+  g_autofree char *c = variant ("uri = file:///dev/null\n", "uri = file:///dev/null\nstereo_right = file:///r.avi\n");
+  expect_error (c, "3: [camera:main] stereo_baseline_m: is required with stereo_right");
+  expect_error (c, "5: [camera:main] stereo_right: needs the ground calibration");
+  g_autofree char *d = g_strconcat (GOOD, "[liveness]\nenabled = false\n", NULL);
+  struct hwcfg *cfg;
+  g_autofree char *msg = load_text (d, &cfg, NULL);
+  g_assert_null (msg);
+  g_assert_false (cfg->liveness.enabled);
+  hwcfg_free (cfg);
+}
+
+static void
 display_config_should_name_missing_keys (void)
 {
   g_autofree char *path = NULL;
@@ -229,6 +251,8 @@ main (int argc, char **argv)
   g_test_add_func ("/config/minimal_config_should_load_with_documented_defaults",
                    minimal_config_should_load_with_documented_defaults);
   g_test_add_func ("/config/missing_group_should_be_named", missing_group_should_be_named);
+  g_test_add_func ("/config/liveness_and_stereo_settings_should_be_checked",
+                   liveness_and_stereo_settings_should_be_checked);
   g_test_add_func ("/config/non_numeric_coordinate_should_name_file_line_group_and_key",
                    non_numeric_coordinate_should_name_file_line_group_and_key);
   g_test_add_func ("/config/polygon_with_two_points_should_be_refused", polygon_with_two_points_should_be_refused);
