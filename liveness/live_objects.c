@@ -1,5 +1,6 @@
 #include "live_objects.h"
 
+#include "trk_box.h"
 #include "zone_geom.h"
 
 #include <glib.h>
@@ -77,15 +78,11 @@ merge_into (float a[4], const float b[4])
   a[0] = x0, a[1] = y0, a[2] = x1 - x0, a[3] = y1 - y0;
 }
 
-static float
+static double
 iou (const float a[4], const float b[4])
 {
-  float w = fminf (a[0] + a[2], b[0] + b[2]) - fmaxf (a[0], b[0]);
-  float h = fminf (a[1] + a[3], b[1] + b[3]) - fmaxf (a[1], b[1]);
-  if (w <= 0 || h <= 0)
-    return 0;
-  float i = w * h;
-  return i / (a[2] * a[3] + b[2] * b[3] - i);
+  const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
+  return trk_box_iou (&ba, &bb);
 }
 
 /* Size on the ground of a box standing on it: width of its bottom edge, height of its top. */
@@ -162,10 +159,10 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
     if (!measure (o, b, &hm, &wm) || hm < o->params.vehicle_min_height_m || wm < o->params.vehicle_min_width_m)
       continue;
     struct tracked *best = NULL;
-    float best_iou = 0.2f;
+    double best_iou = 0.2;
     for (guint k = 0; k < o->tracked->len; k++) {
       struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
-      float v = t->obj.last_frame == frame ? 0 : iou (t->obj.box, b);
+      double v = t->obj.last_frame == frame ? 0 : iou (t->obj.box, b);
       if (v > best_iou)
         best = t, best_iou = v;
     }

@@ -25,6 +25,7 @@
  */
 #include "cv_shim.h"
 #include "hwcfg.h"
+#include "trk_box.h"
 #include "zone_camera.h"
 #include "zone_geom.h"
 
@@ -103,15 +104,10 @@ bbox_of (const double q[8], double box[4])
   box[0] = x0, box[1] = y0, box[2] = x1 - x0, box[3] = y1 - y0;
 }
 
-/* A panel at ground point P facing the camera, W wide: its two ground ends. */
+/* Swaps the ground points A and B if needed so that A is on the left of B as the camera sees them. */
 static void
-facing_panel (const struct scene *s, const double p[2], double w, double a[2], double b[2])
+left_to_right (const struct scene *s, double a[2], double b[2])
 {
-  double dx = s->camera_xy[0] - p[0], dy = s->camera_xy[1] - p[1], n = hypot (dx, dy);
-  double tx = -dy / n, ty = dx / n; /* along the panel */
-  /* left and right as the camera sees them: pick the order that projects left to right */
-  a[0] = p[0] - tx * w / 2, a[1] = p[1] - ty * w / 2;
-  b[0] = p[0] + tx * w / 2, b[1] = p[1] + ty * w / 2;
   double ua, ub, v;
   project (s, a[0], a[1], 0, &ua, &v);
   project (s, b[0], b[1], 0, &ub, &v);
@@ -119,6 +115,17 @@ facing_panel (const struct scene *s, const double p[2], double w, double a[2], d
     double t[2] = {a[0], a[1]};
     a[0] = b[0], a[1] = b[1], b[0] = t[0], b[1] = t[1];
   }
+}
+
+/* A panel at ground point P facing the camera, W wide: its two ground ends. */
+static void
+facing_panel (const struct scene *s, const double p[2], double w, double a[2], double b[2])
+{
+  double dx = s->camera_xy[0] - p[0], dy = s->camera_xy[1] - p[1], n = hypot (dx, dy);
+  double tx = -dy / n, ty = dx / n; /* along the panel */
+  a[0] = p[0] - tx * w / 2, a[1] = p[1] - ty * w / 2;
+  b[0] = p[0] + tx * w / 2, b[1] = p[1] + ty * w / 2;
+  left_to_right (s, a, b);
 }
 
 /* The person's part of a print of height PRINT_H whose crop has MARGIN_* around the person. */
@@ -319,14 +326,7 @@ draw_bus (struct cv_image *frame, const struct scene *s, const double c[2], doub
   double x = BUS_LENGTH - 4.0;
   double a[2] = {fl[0] + d[0] * x, fl[1] + d[1] * x};
   double b[2] = {fl[0] + d[0] * (x + PRINT_WIDTH), fl[1] + d[1] * (x + PRINT_WIDTH)};
-  /* the print reads left to right as the camera sees it */
-  double ua, ub, v;
-  project (s, a[0], a[1], 0, &ua, &v);
-  project (s, b[0], b[1], 0, &ub, &v);
-  if (ua > ub) {
-    double t[2] = {a[0], a[1]};
-    a[0] = b[0], a[1] = b[1], b[0] = t[0], b[1] = t[1];
-  }
+  left_to_right (s, a, b); /* the print reads left to right as the camera sees it */
   vertical_quad (s, a, b, PRINT_BOTTOM, PRINT_TOP, q);
   paste (frame, &s->still, q);
   person_quad_in_panel (s, a, b, PRINT_BOTTOM, PRINT_TOP, q);
@@ -682,11 +682,8 @@ struct event {
 static double
 iou (const double a[4], const double b[4])
 {
-  double w = fmin (a[0] + a[2], b[0] + b[2]) - fmax (a[0], b[0]);
-  double h = fmin (a[1] + a[3], b[1] + b[3]) - fmax (a[1], b[1]);
-  if (w <= 0 || h <= 0)
-    return 0;
-  return w * h / (a[2] * a[3] + b[2] * b[3] - w * h);
+  const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
+  return trk_box_iou (&ba, &bb);
 }
 
 static GArray *

@@ -20,6 +20,15 @@ image_ok (const cv_image *img)
          img->stride >= img->width * img->channels;
 }
 
+std::vector<cv::Point2d>
+points (const double *xy, int n)
+{
+  std::vector<cv::Point2d> p;
+  for (int i = 0; i < n; i++)
+    p.emplace_back (xy[2 * i], xy[2 * i + 1]);
+  return p;
+}
+
 cv::Mat
 wrap (const cv_image *img)
 {

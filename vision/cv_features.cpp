@@ -87,11 +87,7 @@ cv_fit_homography_ransac (const double *src, const double *dst, int n, double th
   if (n < 4)
     return CV_ERR_INVALID;
   return cw::cv_try ([&] {
-    std::vector<cv::Point2d> s, d;
-    for (int i = 0; i < n; i++) {
-      s.emplace_back (src[2 * i], src[2 * i + 1]);
-      d.emplace_back (dst[2 * i], dst[2 * i + 1]);
-    }
+    std::vector<cv::Point2d> s = cw::points (src, n), d = cw::points (dst, n);
     std::vector<uchar> mask;
     cv::Mat h = cv::findHomography (s, d, cv::RANSAC, threshold, mask, 500, 0.995);
     if (h.empty ()) {

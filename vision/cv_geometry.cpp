@@ -12,11 +12,7 @@ cv_fit_homography (const double *src, const double *dst, int n, double out_h[9],
   if (!src || !dst || n < 4 || !out_h)
     return CV_ERR_INVALID;
   return cw::cv_try ([&] {
-    std::vector<cv::Point2d> s, d;
-    for (int i = 0; i < n; i++) {
-      s.emplace_back (src[2 * i], src[2 * i + 1]);
-      d.emplace_back (dst[2 * i], dst[2 * i + 1]);
-    }
+    std::vector<cv::Point2d> s = cw::points (src, n), d = cw::points (dst, n);
     // Collinear points fit infinitely many homographies: refuse them.
     cv::Mat pts (static_cast<int> (s.size ()), 2, CV_64F, s.data ());
     cv::PCA pca (pts, cv::Mat (), cv::PCA::DATA_AS_ROW);

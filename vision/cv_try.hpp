@@ -8,6 +8,7 @@
 #include <new>
 #include <opencv2/core.hpp>
 #include <string>
+#include <vector>
 
 namespace cw {
 
@@ -39,6 +40,9 @@ cv_try (F &&body) noexcept
 cv::Mat wrap (const cv_image *img);
 
 bool image_ok (const cv_image *img);
+
+// N points given as x0,y0,x1,y1,...
+std::vector<cv::Point2d> points (const double *xy, int n);
 
 } // namespace cw
 
