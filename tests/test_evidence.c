@@ -355,12 +355,19 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   g_assert_cmpmem (g_bytes_get_data (clip, NULL), 4, "\x1a\x45\xdf\xa3", 4);
   g_autofree char *report = NULL;
   g_assert_cmpint (verify (f, &report), ==, 0);
-  /* a packet still open when the stream ends is written by a flush */
+  /* a packet still open when the stream ends is written by a flush; a
+   * later liveness verdict (the track was young) replaces the first */
   c.track_id = 6;
   c.frame = 90;
+  c.verdict = "uncertain";
   evid_collector_open (col, &c, NULL, &f->frame);
+  g_assert_false (evid_collector_update_liveness (col, 7, "flat", "{\"verdict\":\"flat\"}"));
+  g_assert_true (evid_collector_update_liveness (col, 6, "flat", "{\"verdict\":\"flat\",\"checks\":{}}"));
   evid_collector_finish (col, 91, TRUE, write_now, &w);
   g_assert_cmpuint (events->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (events, 1), "\"decision\":\"rejected_flat\""));
+  g_autoptr (GPtrArray) flat = evid_store_list (evid_recorder_store (f->rec), "rejected_flat", NULL);
+  g_assert_cmpuint (flat->len, ==, 1);
   evid_collector_free (col);
 }
 
