@@ -172,7 +172,8 @@ parse_points (struct parse *p, const char *group, const char *key, const char *t
 
 static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
-                                          "stereo_right", "stereo_baseline_m", "stereo_max_disparity", NULL};
+                                          "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
+                                          "depth_scale_m", "depth_max_range_m", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", NULL};
@@ -282,6 +283,15 @@ out:
   g_array_free (gm, TRUE);
 }
 
+/* The sources crosswatch can open. */
+static void
+check_camera_uri (struct parse *p, const char *group, const char *key, const char *uri)
+{
+  if (uri && !g_str_has_prefix (uri, "file://") && !g_str_has_prefix (uri, "rtsp://") &&
+      !g_str_has_prefix (uri, "v4l2://"))
+    report (p, group, key, "'%s' is not a file://, rtsp:// or v4l2:// URI", uri);
+}
+
 static void
 parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
 {
@@ -290,9 +300,7 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   if (!*cam->name)
     report (p, group, NULL, "camera group needs a name: [camera:NAME]");
   cam->uri = get_string (p, group, "uri", TRUE);
-  if (cam->uri && !g_str_has_prefix (cam->uri, "file://") && !g_str_has_prefix (cam->uri, "rtsp://") &&
-      !g_str_has_prefix (cam->uri, "v4l2://"))
-    report (p, group, "uri", "'%s' is not a file://, rtsp:// or v4l2:// URI", cam->uri);
+  check_camera_uri (p, group, "uri", cam->uri);
 
   g_autofree char *h = get_string (p, group, "ground_homography", FALSE);
   g_autofree char *gp = get_string (p, group, "ground_points", FALSE);
@@ -330,13 +338,19 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   cam->stereo_baseline_m = get_double (p, group, "stereo_baseline_m", 0, 0, 10);
   cam->stereo_max_disparity = get_int (p, group, "stereo_max_disparity", 64, 16, 512);
   if (cam->stereo_right) {
-    if (!g_str_has_prefix (cam->stereo_right, "file://") && !g_str_has_prefix (cam->stereo_right, "rtsp://") &&
-        !g_str_has_prefix (cam->stereo_right, "v4l2://"))
-      report (p, group, "stereo_right", "'%s' is not a file://, rtsp:// or v4l2:// URI", cam->stereo_right);
+    check_camera_uri (p, group, "stereo_right", cam->stereo_right);
     if (!(cam->stereo_baseline_m > 0))
       report (p, group, "stereo_baseline_m", "is required with stereo_right (metres between the two cameras)");
     if (!cam->has_homography)
       report (p, group, "stereo_right", "needs the ground calibration (ground_homography or ground_points)");
+  }
+  cam->depth_uri = get_string (p, group, "depth_uri", FALSE);
+  cam->depth_scale_m = get_double (p, group, "depth_scale_m", 0.001, 1e-6, 1);
+  cam->depth_max_range_m = get_double (p, group, "depth_max_range_m", 10, 0.5, 100);
+  if (cam->depth_uri) {
+    check_camera_uri (p, group, "depth_uri", cam->depth_uri);
+    if (cam->stereo_right)
+      report (p, group, "depth_uri", "give stereo_right or depth_uri, not both");
   }
 }
 
@@ -738,6 +752,7 @@ hwcfg_free (struct hwcfg *cfg)
     g_free (cfg->cameras[i].name);
     g_free (cfg->cameras[i].uri);
     g_free (cfg->cameras[i].stereo_right);
+    g_free (cfg->cameras[i].depth_uri);
     g_free (cfg->cameras[i].calibration_id);
   }
   for (int i = 0; i < cfg->n_zones; i++) {

@@ -51,6 +51,9 @@ struct hwcfg_camera {
   char *stereo_right;       /* URI of the right camera of a rectified stereo pair, or NULL */
   double stereo_baseline_m; /* distance between the pair's optical centres */
   int stereo_max_disparity; /* pixels searched by the matcher */
+  char *depth_uri;          /* a depth camera registered to this one (16-bit frames), or NULL */
+  double depth_scale_m;     /* metres per depth unit */
+  double depth_max_range_m; /* the depth camera resolves a body's relief up to here */
 };
 
 struct hwcfg_zone {

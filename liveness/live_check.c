@@ -1,5 +1,6 @@
 #include "live_check.h"
 
+#include "live_depth.h"
 #include "live_frames.h"
 #include "live_objects.h"
 
@@ -36,6 +37,9 @@ struct live_checker {
   int max_disparity;
   struct cv_image left, right; /* grey copies of the current pair */
   bool has_pair;
+  /* depth stream */
+  struct live_depth_map depth; /* data owned (copy of the current frame) */
+  bool has_depth;
 };
 
 struct live_checker *
@@ -65,6 +69,7 @@ live_checker_free (struct live_checker *lc)
   g_array_free (lc->zone_ignored, TRUE);
   g_free (lc->left.data);
   g_free (lc->right.data);
+  g_free ((gpointer) lc->depth.data);
   g_free (lc);
 }
 
@@ -90,6 +95,24 @@ live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, const
   }
   lc->baseline_m = cam->stereo_right ? cam->stereo_baseline_m : 0;
   lc->max_disparity = cam->stereo_max_disparity;
+  lc->depth.scale_m = cam->depth_scale_m;
+  lc->depth.max_range_m = cam->depth_max_range_m;
+}
+
+void
+live_checker_depth_frame (struct live_checker *lc, const unsigned short *data, int width, int height, int stride)
+{
+  lc->has_depth = data && width > 0 && height > 0;
+  if (!lc->has_depth)
+    return;
+  if (lc->depth.width != width || lc->depth.height != height) {
+    g_free ((gpointer) lc->depth.data);
+    lc->depth.data = g_new (unsigned short, (gsize) width * height);
+    lc->depth.width = width, lc->depth.height = height, lc->depth.stride = width;
+  }
+  for (int y = 0; y < height; y++)
+    memcpy ((unsigned short *) lc->depth.data + (size_t) y * width, data + (size_t) y * stride,
+            sizeof (unsigned short) * width);
 }
 
 static void
@@ -208,6 +231,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       .right = lc->has_pair && lc->baseline_m > 0 ? &lc->right : NULL,
       .stereo_baseline_m = lc->baseline_m,
       .stereo_max_disparity = lc->max_disparity,
+      .depth = lc->has_depth ? &lc->depth : NULL,
   };
   memset (out, 0, sizeof *out);
   for (size_t i = 0; i < G_N_ELEMENTS (CHECKS); i++) {

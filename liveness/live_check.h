@@ -12,8 +12,8 @@
  *  - motion   (live_motion.c): feature tracks in the box and a ring around
  *               it; a print moves with one homography shared with its
  *               surroundings, a walker moves on its own and non-rigidly;
- *  - depth    (live_depth.c, stereo cameras only): relief of the person
- *               against a plane fitted to the person and its ring.
+ *  - depth    (live_depth.c, a stereo camera or a depth stream): relief of
+ *               the person against a plane fitted to the person and its ring.
  * The fused verdict is documented at live_fuse().
  */
 #ifndef CW_LIVE_CHECK_H
@@ -67,6 +67,7 @@ struct live_result {
 
 struct live_frames;
 struct live_objects;
+struct live_depth_map;
 
 /* What the checks may look at besides the track's own history. Any pointer
  * may be NULL: the checks that need it then say uncertain (or, for depth,
@@ -83,6 +84,7 @@ struct live_context {
   const struct cv_image *left, *right; /* the current rectified stereo pair, grey */
   double stereo_baseline_m;
   int stereo_max_disparity;
+  const struct live_depth_map *depth;  /* or the current frame of a depth stream */
 };
 
 typedef bool (*live_check_fn) (const struct live_context *ctx, const struct live_history *h,
@@ -103,6 +105,11 @@ void live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, 
  * (for vehicles) and, with a stereo camera, the right image (else NULL). */
 void live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct cv_image *img,
                          const struct cv_rect *blobs, int n_blobs, const struct cv_image *right);
+
+/* With a depth camera (depth_uri), after live_checker_frame: its frame
+ * (16-bit, the camera's scale), copied; DATA NULL when it is missing. */
+void live_checker_depth_frame (struct live_checker *lc, const unsigned short *data, int width, int height,
+                               int stride);
 
 /* Adds one observation of TRACK_ID. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);

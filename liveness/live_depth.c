@@ -8,7 +8,9 @@
  * how far the person stands in front of the ring's own plane, valid share,
  * and the range within which the pair resolves a body's relief at all
  * (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
- * baseline, about 10 m).
+ * baseline, about 10 m; for a depth camera its rated range).
+ * A depth stream (a depth camera registered to the colour camera) gives the
+ * same measurement from its depth map: 1 / Z is linear over a plane too.
  */
 #include "live_depth.h"
 
@@ -107,28 +109,24 @@ robust_plane (const float *u, const float *v, const float *d, unsigned char *use
   return fit_plane (u, v, d, use, n, pl);
 }
 
-bool
-live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
-                    double baseline_m, int max_disparity, struct live_depth *out)
+/* The region measured: the person and a ring beside it, same rows, clipped. */
+static bool
+region (const float box[4], int width, int height, int *x0, int *x1, int *y0, int *y1)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0};
-  int nd = (max_disparity + 15) / 16 * 16;
-  /* the person and a ring beside it, same rows; the matcher needs nd more columns on the left */
-  int x0 = (int) floorf (box[0] - 0.6f * box[2]), x1 = (int) ceilf (box[0] + 1.6f * box[2]);
-  int y0 = (int) floorf (box[1]), y1 = (int) ceilf (box[1] + box[3]);
-  int cx0 = MAX (0, x0 - nd);
-  x0 = MAX (x0, 0), x1 = MIN (x1, left->width), y0 = MAX (y0, 0), y1 = MIN (y1, left->height);
-  if (x1 - x0 < 8 || y1 - y0 < 8 || focal_px <= 0 || baseline_m <= 0)
-    return false;
-  int cw = x1 - cx0, ch = y1 - y0;
-  struct cv_image l = {left->data + (size_t) y0 * left->stride + cx0, cw, ch, left->stride, 1};
-  struct cv_image r = {right->data + (size_t) y0 * right->stride + cx0, cw, ch, right->stride, 1};
-  float *disp = g_new (float, (gsize) cw * ch);
-  if (cv_stereo_disparity (&l, &r, nd, 5, disp) != CV_OK) {
-    g_free (disp);
-    return false;
-  }
-  int cap = (cw / STEP + 1) * (ch / STEP + 1);
+  *x0 = MAX ((int) floorf (box[0] - 0.6f * box[2]), 0), *x1 = MIN ((int) ceilf (box[0] + 1.6f * box[2]), width);
+  *y0 = MAX ((int) floorf (box[1]), 0), *y1 = MIN ((int) ceilf (box[1] + box[3]), height);
+  return *x1 - *x0 >= 8 && *y1 - *y0 >= 8;
+}
+
+/* The measurement on a map D of inverse depth in any unit (FB / D is the
+ * distance in metres: disparity with FB = f B, or 1 / Z with FB = 1)
+ * covering the image rectangle starting at (DX0, Y0), DW wide; columns left
+ * of TRUST_X are not trusted. */
+static bool
+measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const float box[4], int x0, int x1, int y0,
+                       int y1, double fb, struct live_depth *out)
+{
+  int cap = ((x1 - x0) / STEP + 1) * ((y1 - y0) / STEP + 1);
   float *us = g_new (float, cap), *vs = g_new (float, cap), *ds = g_new (float, cap);
   unsigned char *person = g_new0 (unsigned char, cap), *use = g_new0 (unsigned char, cap),
                 *ring = g_new0 (unsigned char, cap);
@@ -142,20 +140,18 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
       if (!in_person && !in_ring)
         continue;
       person_total += in_person;
-      float d = disp[(size_t) (y - y0) * cw + (x - cx0)];
-      if (!(d > 0) || x - cx0 < nd)
+      float d = d_map[(size_t) (y - y0) * dw + (x - dx0)];
+      if (!(d > 0) || x < trust_x)
         continue;
       person_valid += in_person;
       us[n] = x, vs[n] = y, ds[n] = d;
       person[n] = in_person, ring[n] = in_ring, use[n] = 1;
       n++;
     }
-  g_free (disp);
   out->valid_share = person_total ? (double) person_valid / person_total : 0;
   struct plane all, behind;
   bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, &all);
   if (ok) {
-    double fb = focal_px * baseline_m;
     float *res = g_new (float, n), *dp = g_new (float, n);
     int k = 0;
     for (int i = 0; i < n; i++)
@@ -184,10 +180,49 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
 }
 
 bool
+live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
+                    double baseline_m, int max_disparity, struct live_depth *out)
+{
+  *out = (struct live_depth){NAN, NAN, NAN, 0};
+  int nd = (max_disparity + 15) / 16 * 16, x0, x1, y0, y1;
+  if (!region (box, left->width, left->height, &x0, &x1, &y0, &y1) || focal_px <= 0 || baseline_m <= 0)
+    return false;
+  /* the matcher needs nd more columns on the left */
+  int cx0 = MAX (0, x0 - nd), cw = x1 - cx0, ch = y1 - y0;
+  struct cv_image l = {left->data + (size_t) y0 * left->stride + cx0, cw, ch, left->stride, 1};
+  struct cv_image r = {right->data + (size_t) y0 * right->stride + cx0, cw, ch, right->stride, 1};
+  float *disp = g_new (float, (gsize) cw * ch);
+  bool ok = cv_stereo_disparity (&l, &r, nd, 5, disp) == CV_OK &&
+            measure_inverse_depth (disp, cx0, cw, cx0 + nd, box, x0, x1, y0, y1, focal_px * baseline_m, out);
+  g_free (disp);
+  return ok;
+}
+
+bool
+live_depth_measure_map (const struct live_depth_map *map, const float box[4], struct live_depth *out)
+{
+  *out = (struct live_depth){NAN, NAN, NAN, 0};
+  int x0, x1, y0, y1;
+  if (!region (box, map->width, map->height, &x0, &x1, &y0, &y1) || map->scale_m <= 0)
+    return false;
+  int cw = x1 - x0, ch = y1 - y0;
+  float *inv = g_new (float, (gsize) cw * ch);
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++) {
+      guint16 z = map->data[(size_t) y * map->stride + x];
+      inv[(size_t) (y - y0) * cw + (x - x0)] = z ? (float) (1.0 / (z * map->scale_m)) : -1; /* 0: no reading */
+    }
+  bool ok = measure_inverse_depth (inv, x0, cw, x0, box, x0, x1, y0, y1, 1.0, out);
+  g_free (inv);
+  return ok;
+}
+
+bool
 live_check_depth (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
 {
-  if (!ctx->left || !ctx->right || ctx->stereo_baseline_m <= 0)
-    return false; /* no stereo camera: the check does not run */
+  bool stereo = ctx->left && ctx->right && ctx->stereo_baseline_m > 0;
+  if (!stereo && !ctx->depth)
+    return false; /* neither a stereo camera nor a depth stream: the check does not run */
   out->name = "depth";
   if (h->n == 0 || !ctx->camera) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"no history or calibration\"");
@@ -195,15 +230,18 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   }
   const struct hwcfg_liveness *p = ctx->params;
   struct live_depth m;
-  bool ok = live_depth_measure (ctx->left, ctx->right, h->samples[h->n - 1].box, ctx->camera->focal_px,
-                                ctx->stereo_baseline_m, ctx->stereo_max_disparity, &m);
+  const float *box = h->samples[h->n - 1].box;
+  bool ok = stereo ? live_depth_measure (ctx->left, ctx->right, box, ctx->camera->focal_px, ctx->stereo_baseline_m,
+                                         ctx->stereo_max_disparity, &m)
+                   : live_depth_measure_map (ctx->depth, box, &m);
   /* JSON has no NaN */
   m.distance_m = isfinite (m.distance_m) ? m.distance_m : -1;
   m.relief_m = isfinite (m.relief_m) ? m.relief_m : -1;
   m.in_front_m = isfinite (m.in_front_m) ? m.in_front_m : -1;
   /* beyond this distance a body's relief is below what the pair resolves:
    * relief r at distance Z shifts the disparity by f B r / Z^2 */
-  double max_range = sqrt (ctx->camera->focal_px * ctx->stereo_baseline_m * p->live_relief_m / RESOLVABLE_PX);
+  double max_range = stereo ? sqrt (ctx->camera->focal_px * ctx->stereo_baseline_m * p->live_relief_m / RESOLVABLE_PX)
+                            : ctx->depth->max_range_m;
   const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f,"
                     "\"max_range_m\":%.1f";
 #define DEPTH_ARGS m.distance_m, m.relief_m, m.in_front_m, m.valid_share, max_range

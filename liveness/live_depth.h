@@ -20,4 +20,15 @@ struct live_depth {
 bool live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
                          double baseline_m, int max_disparity, struct live_depth *out);
 
+/* A depth camera's frame, registered to the colour camera's pixels. */
+struct live_depth_map {
+  const unsigned short *data; /* 16-bit depth, 0 = no reading */
+  int width, height, stride;  /* stride in elements */
+  double scale_m;             /* metres per unit (0.001: millimetres) */
+  double max_range_m;         /* beyond this the camera's depth cannot show a body's relief */
+};
+
+/* The same measurement from a depth map. */
+bool live_depth_measure_map (const struct live_depth_map *map, const float box[4], struct live_depth *out);
+
 #endif

@@ -8,8 +8,9 @@
  * frames for up to window_s; each new verdict travels as "verdict-update" on
  * that person for cwevidence to apply to the open packet.
  *
- * With a stereo camera (stereo_right in the camera's group) the element
- * decodes the right stream itself, frame for frame with the left one.
+ * With a stereo camera (stereo_right in the camera's group) or a depth
+ * camera (depth_uri) the element decodes that stream itself, frame for
+ * frame with the main one.
  *
  * |[
  * ... ! cwzones config=site.ini ! cwliveness config=site.ini ! fakesink
@@ -35,9 +36,11 @@ struct _GstCwLiveness {
   struct live_checker *checker;
   gboolean camera_set;
   GHashTable *watched; /* track id -> candidate time (double*), verdict still open */
-  GstElement *right;   /* the stereo pair's right stream: uridecodebin ! appsink */
-  GstAppSink *right_sink;
-  gboolean right_failed;
+  /* the stereo pair's right stream, or a depth camera's: uridecodebin ! appsink */
+  GstElement *aux;
+  GstAppSink *aux_sink;
+  const char *aux_uri;
+  gboolean aux_is_depth, aux_failed;
   /* cost, for the benchmark: candidates assessed and the time spent */
   gint assessments, frames;
   gdouble assess_seconds, frame_seconds;
@@ -46,17 +49,18 @@ struct _GstCwLiveness {
 G_DEFINE_TYPE (GstCwLiveness, gst_cw_liveness, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwliveness, "cwliveness", GST_RANK_NONE, GST_TYPE_CW_LIVENESS)
 
+/* Decodes URI into FORMAT frames for the element to pull in lockstep. */
 static GstElement *
-start_right_stream (const char *uri, GError **error)
+start_aux_stream (const char *uri, const char *format, GError **error)
 {
-  g_autofree char *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! video/x-raw,format=GRAY8 ! "
-                                           "appsink name=right sync=false max-buffers=4",
-                                           uri);
+  g_autofree char *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! video/x-raw,format=%s ! "
+                                           "appsink name=aux sync=false max-buffers=4",
+                                           uri, format);
   GstElement *p = gst_parse_launch (desc, error);
   if (!p)
     return NULL;
   if (gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
-    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "cannot open the right camera %s", uri);
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "cannot open %s", uri);
     gst_object_unref (p);
     return NULL;
   }
@@ -74,16 +78,19 @@ gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->assessments = self->frames = 0;
   self->assess_seconds = self->frame_seconds = 0;
-  self->right_failed = FALSE;
-  if (self->camera && self->camera->stereo_right && cfg->liveness.enabled) {
+  self->aux_failed = FALSE;
+  self->aux_is_depth = self->camera && self->camera->depth_uri;
+  self->aux_uri = !self->camera ? NULL : self->aux_is_depth ? self->camera->depth_uri : self->camera->stereo_right;
+  if (self->aux_uri && cfg->liveness.enabled) {
     g_autoptr (GError) err = NULL;
-    self->right = start_right_stream (self->camera->stereo_right, &err);
-    if (!self->right) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "%s: [camera:%s] stereo_right: %s",
-                   cfg->path, self->camera->name, err ? err->message : "cannot start");
+    self->aux = start_aux_stream (self->aux_uri, self->aux_is_depth ? "GRAY16_LE" : "GRAY8", &err);
+    if (!self->aux) {
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "%s: [camera:%s] %s: %s", cfg->path,
+                   self->camera->name, self->aux_is_depth ? "depth_uri" : "stereo_right",
+                   err ? err->message : "cannot start");
       return FALSE;
     }
-    self->right_sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (self->right), "right"));
+    self->aux_sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (self->aux), "aux"));
   }
   return TRUE;
 }
@@ -97,29 +104,29 @@ gst_cw_liveness_release (GstCwFilter *filter)
   live_checker_free (self->checker);
   self->checker = NULL;
   g_clear_pointer (&self->watched, g_hash_table_destroy);
-  if (self->right) {
-    gst_element_set_state (self->right, GST_STATE_NULL);
-    gst_clear_object (&self->right_sink);
-    gst_clear_object (&self->right);
+  if (self->aux) {
+    gst_element_set_state (self->aux, GST_STATE_NULL);
+    gst_clear_object (&self->aux_sink);
+    gst_clear_object (&self->aux);
   }
 }
 
-/* The right image of this frame, in lockstep with the left stream; FALSE
- * (and a warning, once) when it is not there. */
+/* The right (or depth) image of this frame, in lockstep with the main
+ * stream; FALSE (and a warning, once) when it is not there. */
 static gboolean
-pull_right (GstCwLiveness *self, GstSample **sample, GstVideoFrame *vf)
+pull_aux (GstCwLiveness *self, GstSample **sample, GstVideoFrame *vf)
 {
-  if (!self->right_sink || self->right_failed)
+  if (!self->aux_sink || self->aux_failed)
     return FALSE;
-  *sample = gst_app_sink_try_pull_sample (self->right_sink, 2 * GST_SECOND);
+  *sample = gst_app_sink_try_pull_sample (self->aux_sink, 2 * GST_SECOND);
   GstVideoInfo info;
   if (*sample && gst_video_info_from_caps (&info, gst_sample_get_caps (*sample)) &&
       gst_video_frame_map (vf, &info, gst_sample_get_buffer (*sample), GST_MAP_READ))
     return TRUE;
   g_clear_pointer (sample, gst_sample_unref);
-  self->right_failed = TRUE;
-  GST_ELEMENT_WARNING (self, STREAM, FAILED, ("The stereo camera's right stream ended or stalled."),
-                       ("%s: the depth check is off from here on", self->camera->stereo_right));
+  self->aux_failed = TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FAILED, ("The %s stream ended or stalled.", self->aux_is_depth ? "depth" : "right"),
+                       ("%s: the depth check is off from here on", self->aux_uri));
   return FALSE;
 }
 
@@ -198,17 +205,23 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   }
   struct cv_rect blobs[MAX_BLOBS];
   int n_blobs = cw_motion_get (frame->buffer, blobs, MAX_BLOBS);
-  GstSample *rs = NULL;
-  GstVideoFrame rf;
+  GstSample *as = NULL;
+  GstVideoFrame af;
+  gboolean has_aux = pull_aux (self, &as, &af);
+  gboolean has_right = has_aux && !self->aux_is_depth;
   struct cv_image right;
-  gboolean has_right = pull_right (self, &rs, &rf);
   if (has_right)
-    right = (struct cv_image){GST_VIDEO_FRAME_PLANE_DATA (&rf, 0), GST_VIDEO_FRAME_WIDTH (&rf),
-                              GST_VIDEO_FRAME_HEIGHT (&rf), GST_VIDEO_FRAME_PLANE_STRIDE (&rf, 0), 1};
+    right = (struct cv_image){GST_VIDEO_FRAME_PLANE_DATA (&af, 0), GST_VIDEO_FRAME_WIDTH (&af),
+                              GST_VIDEO_FRAME_HEIGHT (&af), GST_VIDEO_FRAME_PLANE_STRIDE (&af, 0), 1};
   live_checker_frame (self->checker, info->frame, info->t_s, &img, blobs, n_blobs, has_right ? &right : NULL);
-  if (has_right) {
-    gst_video_frame_unmap (&rf);
-    gst_sample_unref (rs);
+  if (has_aux && self->aux_is_depth)
+    live_checker_depth_frame (self->checker, GST_VIDEO_FRAME_PLANE_DATA (&af, 0), GST_VIDEO_FRAME_WIDTH (&af),
+                              GST_VIDEO_FRAME_HEIGHT (&af), GST_VIDEO_FRAME_PLANE_STRIDE (&af, 0) / 2);
+  else if (self->aux_is_depth)
+    live_checker_depth_frame (self->checker, NULL, 0, 0, 0);
+  if (has_aux) {
+    gst_video_frame_unmap (&af);
+    gst_sample_unref (as);
   }
 
   for (guint i = 0; i < people->len; i++) {

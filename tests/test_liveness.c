@@ -461,6 +461,35 @@ depth_flat_print_vs_person_relief (void)
 }
 
 /* Channel CHANNEL of an image file of opencv-doc's data (grey files: any). */
+/* The same scenes seen by a depth camera (millimetres, registered to the colour camera). */
+static void
+depth_map_of (bool relief, struct live_depth *m)
+{
+  unsigned short *mm = g_new (unsigned short, SW * SH);
+  for (int y = 0; y < SH; y++)
+    for (int x = 0; x < SW; x++)
+      mm[y * SW + x] = (unsigned short) lround (1000 * depth_at (x, y, relief)) + (unsigned short) ((x * 7 + y * 3) % 5);
+  const struct live_depth_map map = {mm, SW, SH, SW, 0.001, 10};
+  const float box[4] = {160, 50, 80, 205};
+  g_assert_true (live_depth_measure_map (&map, box, m));
+  g_free (mm);
+}
+
+static void
+depth_stream_flat_print_vs_person_relief (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct live_depth flat, person;
+  depth_map_of (false, &flat); /* with +-2 mm of sensor noise */
+  depth_map_of (true, &person);
+  g_test_message ("depth map: flat relief %.3f, person relief %.3f in front %.2f", flat.relief_m, person.relief_m,
+                  person.in_front_m);
+  g_assert_cmpfloat_with_epsilon (flat.distance_m, PANEL_Z, 0.05);
+  g_assert_cmpfloat (flat.relief_m, <, p.flat_relief_m);
+  g_assert_cmpfloat (person.relief_m, >=, p.live_relief_m);
+  g_assert_cmpfloat_with_epsilon (person.in_front_m, 1.6, 0.2);
+}
+
 static struct cv_image
 load_grey (const char *name, int channel)
 {
@@ -565,6 +594,7 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/motion_static_poster_is_left_to_the_other_checks",
                    motion_static_poster_is_left_to_the_other_checks);
   g_test_add_func ("/liveness/depth_flat_print_vs_person_relief", depth_flat_print_vs_person_relief);
+  g_test_add_func ("/liveness/depth_stream_flat_print_vs_person_relief", depth_stream_flat_print_vs_person_relief);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
