@@ -323,10 +323,14 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
                   "frames", &r.stats.liveness_frames, "frame-seconds", &r.stats.liveness_frame_s, NULL);
     gst_object_unref (lv);
   }
-  gst_element_set_state (r.pipeline, GST_STATE_NULL);
-  /* collect an error posted while stopping */
+  /* collect an error posted before the loop ran (an element refusing to
+   * start: its reason beats "did not start") and one posted while stopping;
+   * going to NULL flushes the bus, so look before and after */
   GstBus *b = gst_element_get_bus (r.pipeline);
   GstMessage *m;
+  while ((m = gst_bus_pop (b)))
+    on_bus (b, m, &r), gst_message_unref (m);
+  gst_element_set_state (r.pipeline, GST_STATE_NULL);
   while ((m = gst_bus_pop (b)))
     on_bus (b, m, &r), gst_message_unref (m);
   gst_object_unref (b);

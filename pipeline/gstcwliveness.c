@@ -85,10 +85,11 @@ gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
     g_autoptr (GError) err = NULL;
     self->aux = start_aux_stream (self->aux_uri, self->aux_is_depth ? "GRAY16_LE" : "GRAY8", &err);
     if (!self->aux) {
-      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "%s: [camera:%s] %s: %s", cfg->path,
-                   self->camera->name, self->aux_is_depth ? "depth_uri" : "stereo_right",
-                   err ? err->message : "cannot start");
-      return FALSE;
+      /* enforcement goes on with the mono checks: a missing depth source must not stop the appliance */
+      GST_ELEMENT_WARNING (self, RESOURCE, OPEN_READ, ("Cannot open the depth source; the depth check is off."),
+                           ("%s: [camera:%s] %s: %s", cfg->path, self->camera->name,
+                            self->aux_is_depth ? "depth_uri" : "stereo_right", err ? err->message : "cannot start"));
+      return TRUE;
     }
     self->aux_sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (self->aux), "aux"));
   }

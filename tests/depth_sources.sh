@@ -8,7 +8,8 @@
 # Every person is then coplanar with everything around them: every
 # candidate must carry a depth check saying flat and be stored as
 # rejected_flat. A stereo camera without its baseline, or both sources at
-# once, is a config error naming the key.
+# once, is a config error naming the key; a depth source that cannot be
+# opened is a warning naming it, and enforcement goes on without it.
 set -u
 cw=$1 src=$2 data=$3
 video="$data/vtest.avi"
@@ -51,4 +52,10 @@ for name in stereo depth; do
   [ "$depth_flat" -ge $((total * 9 / 10)) ] || fail "$name: the depth check said flat for $depth_flat of $total"
   [ "$rejected" -ge "$depth_flat" ] || fail "$name: flat depth but not rejected"
 done
-echo "PASS: a flat world seen in stereo or in depth is rejected"
+# a depth source that cannot be opened: a warning naming the key, enforcement goes on without the depth check
+site missing "stereo_right = file://$tmp/no-such-right.avi\nstereo_baseline_m = 0.3"
+"$cw" run -c "$tmp/missing.ini" --events-out "$tmp/missing.jsonl" 2> "$tmp/missing.log" || { cat "$tmp/missing.log"; fail "run without its right camera"; }
+grep -q "stereo_right: cannot open" "$tmp/missing.log" || { cat "$tmp/missing.log"; fail "no warning naming stereo_right"; }
+[ "$(grep -c . "$tmp/missing.jsonl")" -ge 10 ] || fail "no candidates without the right camera"
+if grep -q '"depth":' "$tmp/missing.jsonl"; then fail "a depth check ran without its camera"; fi
+echo "PASS: a flat world seen in stereo or in depth is rejected; a missing depth source only turns the check off"
