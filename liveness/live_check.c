@@ -35,7 +35,8 @@ struct live_checker {
   /* stereo */
   double baseline_m;
   int max_disparity;
-  struct cv_image left, right; /* grey copies of the current pair */
+  struct cv_image right; /* grey copy of the current pair's right image; the left is in frames */
+  int frame;             /* the current frame */
   bool has_pair;
   /* depth stream */
   struct live_depth_map depth; /* data owned (copy of the current frame) */
@@ -67,7 +68,6 @@ live_checker_free (struct live_checker *lc)
   g_ptr_array_free (lc->zone_pts, TRUE);
   g_array_free (lc->zone_sizes, TRUE);
   g_array_free (lc->zone_ignored, TRUE);
-  g_free (lc->left.data);
   g_free (lc->right.data);
   g_free ((gpointer) lc->depth.data);
   g_free (lc);
@@ -134,12 +134,11 @@ live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct
       lc->frames = live_frames_create ((int) (lc->params.motion_window_s * 30) + 2);
     live_frames_push (lc->frames, frame, img);
   }
+  lc->frame = frame;
   live_objects_update (lc->objects, frame, t_s, blobs, n_blobs);
   lc->has_pair = img && right && right->width == img->width && right->height == img->height;
-  if (lc->has_pair) {
-    copy_grey (&lc->left, img);
+  if (lc->has_pair)
     copy_grey (&lc->right, right);
-  }
 }
 
 /* Tracks not seen for this long are forgotten. */
@@ -227,7 +226,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       .zone_sizes = (const int *) lc->zone_sizes->data,
       .zone_ignored = (const bool *) lc->zone_ignored->data,
       .n_zones = (int) lc->zone_pts->len,
-      .left = lc->has_pair && lc->baseline_m > 0 ? &lc->left : NULL,
+      .left = lc->has_pair && lc->baseline_m > 0 && lc->frames ? live_frames_get (lc->frames, lc->frame) : NULL,
       .right = lc->has_pair && lc->baseline_m > 0 ? &lc->right : NULL,
       .stereo_baseline_m = lc->baseline_m,
       .stereo_max_disparity = lc->max_disparity,
@@ -250,6 +249,15 @@ cmp_double (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+double
+live_quantile (double *v, int n, double q)
+{
+  if (n <= 0)
+    return NAN;
+  qsort (v, n, sizeof *v, cmp_double);
+  return v[MIN (n - 1, (int) (q * n))];
+}
+
 /* Median ground point and mean time of the calibrated samples in [T0, T1]. */
 static bool
 median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t)
@@ -265,9 +273,7 @@ median_point (const struct live_history *h, double t0, double t1, double *x, dou
     }
   }
   if (n) {
-    qsort (xs, n, sizeof *xs, cmp_double);
-    qsort (ys, n, sizeof *ys, cmp_double);
-    *x = xs[n / 2], *y = ys[n / 2], *t = ts / n;
+    *x = live_quantile (xs, n, 0.5), *y = live_quantile (ys, n, 0.5), *t = ts / n;
   }
   g_free (xs);
   g_free (ys);

@@ -145,6 +145,9 @@ bool live_check_geometry (const struct live_context *ctx, const struct live_hist
 bool live_check_motion (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
 bool live_check_depth (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
 
+/* The Q-quantile (0..1) of V's N values, sorting V in place; NaN when N is 0. */
+double live_quantile (double *v, int n, double q);
+
 /* Sets OUT's verdict, score and a printf-formatted detail. */
 void live_result_set (struct live_check_result *out, enum live_verdict v, double score, const char *fmt, ...)
     G_GNUC_PRINTF (4, 5);

@@ -14,20 +14,12 @@
 #include "live_objects.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 /* Box and vehicle velocities agree within this share of the vehicle's, plus
  * this many pixels per second of detector jitter. */
 static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
 /* History this long (seconds) gives the velocity of the box. */
 static const double VELOCITY_SPAN_S = 1.0;
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 static double
 median_height (const struct zone_camera *cam, const struct live_history *h, double window_s)
@@ -42,8 +34,7 @@ median_height (const struct zone_camera *cam, const struct live_history *h, doub
     if (isfinite (m))
       v[n++] = m;
   }
-  qsort (v, n, sizeof *v, cmp_double);
-  double med = n ? v[n / 2] : NAN;
+  double med = live_quantile (v, n, 0.5);
   g_free (v);
   return med;
 }

@@ -18,7 +18,6 @@
 #include "live_frames.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define MAX_BOX_POINTS 80
@@ -45,22 +44,6 @@ struct tracks {
   int last_step[MAX_POINTS]; /* the last step point i was followed to */
   float box[4];              /* the box at step 0, in the crop's pixels */
 };
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-quantile (double *v, int n, double q)
-{
-  if (n == 0)
-    return 0;
-  qsort (v, n, sizeof *v, cmp_double);
-  return v[MIN (n - 1, (int) (q * n))];
-}
 
 static void
 apply_h (const double h[9], double x, double y, double *ox, double *oy)
@@ -155,7 +138,7 @@ nonrigid_residual (const struct tracks *tr, const int *idx, int n, int k)
       apply_h (h, src[2 * j], src[2 * j + 1], &x, &y);
       res[j] = hypot (x - dst[2 * j], y - dst[2 * j + 1]);
     }
-    out = quantile (res, n, 0.75);
+    out = live_quantile (res, n, 0.75);
   }
   g_free (src);
   g_free (dst);
@@ -306,7 +289,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
       indep_idx[ni++] = i;
   }
   double shared_share = (double) shared / nb, independent_share = (double) ni / nb;
-  double box_motion = quantile (disp, nb, 0.5);
+  double box_motion = live_quantile (disp, nb, 0.5);
 
   /* non-rigidity of what moves on its own, at a few points of the window */
   double nonrigid = 0;

@@ -14,8 +14,8 @@
  *    (12.6 km/h, pulling through the junction: at 10 frames/s a faster
  *    print moves more than its own width a frame and is never tracked),
  *    four passes, both directions, two lanes, during DON'T WALK;
- *  - poster (two): a standee print of a person standing on the carriageway 1.5 m
- *    from the kerb, there all along;
+ *  - poster (two): a standee print of a person standing on the carriageway
+ *    near the kerb, at least 1 m in, there all along;
  *  - screen (two): a portrait screen (1 x 2 m display, dark bezel) standing on
  *    the carriageway, playing a video of a real walker from the footage
  *    (the crop follows the walker, who walks on the spot, limbs moving).
@@ -44,7 +44,6 @@
 
 static const double BUS_SPEED_MPS = 3.5, BUS_LENGTH = 12.0, BUS_WIDTH = 2.5, BUS_HEIGHT = 3.2;
 static const double PRINT_BOTTOM = 0.35, PRINT_TOP = 2.35, PRINT_WIDTH = 1.0;
-static const int POSTER_FROM = 1, SCREEN_FROM = 1, SCREEN_TO = 100000; /* there all along */
 /* bus passes: the frame the bus centre crosses the road's middle, and the direction */
 static const struct {
   int mid_frame;
@@ -586,12 +585,13 @@ cmd_make (int argc, char **argv)
   int frames = 0;
   for (int f = 1; (max_frames <= 0 || f <= max_frames) && read_frame (sink, &img); f++, frames++) {
     double box[4], c[2];
-    for (int i = 0; i < N_POSTERS && f >= POSTER_FROM; i++) {
+    /* posters and screens stand there all along */
+    for (int i = 0; i < N_POSTERS; i++) {
       draw_poster (&img, s, i, box);
       g_string_append_printf (boxes[N_BUSES + i], "%d,%.1f,%.1f,%.1f,%.1f;", f, box[0], box[1], box[2], box[3]);
     }
-    for (int i = 0; i < N_SCREENS && f >= SCREEN_FROM && f <= SCREEN_TO; i++) {
-      draw_screen (&img, s, i, f - SCREEN_FROM + i * WALK_FRAMES / 2, box);
+    for (int i = 0; i < N_SCREENS; i++) {
+      draw_screen (&img, s, i, f - 1 + i * WALK_FRAMES / 2, box);
       g_string_append_printf (boxes[N_BUSES + N_POSTERS + i], "%d,%.1f,%.1f,%.1f,%.1f;", f, box[0], box[1], box[2],
                               box[3]);
     }

@@ -480,7 +480,7 @@ depth_stream_flat_print_vs_person_relief (void)
 {
   struct hwcfg_liveness p = params ();
   struct live_depth flat, person;
-  depth_map_of (false, &flat); /* with +-2 mm of sensor noise */
+  depth_map_of (false, &flat); /* with 0-4 mm of patterned sensor noise */
   depth_map_of (true, &person);
   g_test_message ("depth map: flat relief %.3f, person relief %.3f in front %.2f", flat.relief_m, person.relief_m,
                   person.in_front_m);
