@@ -4,31 +4,29 @@
 # id; a restarted publisher resumes a non-empty outbox.
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
+. "$src/tests/broker.sh"
 tmp=$(mktemp -d)
-chmod 755 "$tmp" # a broker started as root keeps its persistence as the mosquitto user
-broker_pid= sub_pid= pub_pid=
+sub_pid= pub_pid=
 cleanup() {
-  for pid in $pub_pid $sub_pid $broker_pid; do kill "$pid" 2> /dev/null; done
-  wait 2> /dev/null; rm -rf "$tmp"
+  for pid in $pub_pid $sub_pid; do kill "$pid" 2> /dev/null; done
+  broker_cleanup; wait 2> /dev/null; rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+fail() { echo "FAIL: $*"; tail -5 "$broker_log" 2> /dev/null; exit 1; }
 
-port=$("$free_port")
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location %s/\nautosave_interval 1\n' \
-  "$port" "$tmp" > "$tmp/mosquitto.conf"
-start_broker() {
-  mosquitto -c "$tmp/mosquitto.conf" >> "$tmp/mosquitto.log" 2>&1 &
-  broker_pid=$!
-  for i in $(seq 50); do mosquitto_sub -p "$port" -t x -W 1 -C 1 2>&1 | grep -q refused || break; sleep 0.1; done
-}
-stop_broker() { kill "$broker_pid"; wait "$broker_pid" 2> /dev/null; broker_pid=; }
-start_publisher() { "$cw" publish -c "$tmp/site.ini" >> "$tmp/publish.log" 2>&1 & pub_pid=$!; }
+# the subscriber's persistent session and its queued messages must outlive
+# the broker restart: a broker with working persistence (tests/broker.sh)
+broker_init "$free_port" || fail "broker set-up"
+port=$broker_port
+# publisher: debug messages show each failed connection attempt
+start_publisher() { G_MESSAGES_DEBUG=all "$cw" publish -c "$tmp/site.ini" >> "$tmp/publish.log" 2>&1 & pub_pid=$!; }
 pending() { sqlite3 "$tmp/evidence.db" "SELECT COUNT(*) FROM outbox WHERE sent_utc IS NULL"; }
-wait_drained() {
-  for i in $(seq 200); do [ "$(pending)" = 0 ] && return 0; sleep 0.1; done
-  fail "outbox not drained: $(pending) pending"
-}
+is_drained() { [ "$(pending)" = 0 ]; }
+wait_drained() { wait_until 60 is_drained || fail "outbox not drained: $(pending) pending"; }
+refusals() { grep -c "Connection refused; retrying" "$tmp/publish.log"; }
+more_refusals_than() { [ "$(refusals)" -gt "$1" ]; }
+received_ids() { grep -o '"packet_id\\":\\"[0-9a-f-]*' "$tmp/received.txt" | sed 's/.*\\"//' | sort -u; }
+all_received() { [ "$(received_ids)" = "$confirmed" ]; }
 confirm() { # N: confirm the next N pending packets
   for id in $("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -"$1"); do
     "$cw" review -c "$tmp/site.ini" --user officer confirm "$id" > /dev/null || fail "confirm $id"
@@ -42,10 +40,14 @@ site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
 [ "$("$cw" review -c "$tmp/site.ini" list --state pending | wc -l)" -gt 20 ] || fail "too few packets"
 
-start_broker
-mosquitto_sub -p "$port" -q 1 -c -i crosswatch-test-subscriber -t "crosswatch/$site/evidence" > "$tmp/received.txt" 2>&1 &
+broker_start || fail "broker did not start"
+sed -i "s#^port = .*#port = $broker_port#" "$tmp/site.ini" # in case broker_start had to take another port
+port=$broker_port
+# a persistent session (-c, fixed id, QoS 1); -d: its SUBACK shows it is
+# subscribed (stdbuf: its debug lines are not held in a stdio buffer)
+stdbuf -oL mosquitto_sub -d -p "$port" -q 1 -c -i crosswatch-test-subscriber -t "crosswatch/$site/evidence" > "$tmp/received.txt" 2>&1 &
 sub_pid=$!
-sleep 0.5
+wait_until 30 grep -q "received SUBACK" "$tmp/received.txt" || fail "the subscriber was not subscribed"
 start_publisher
 
 echo "== 1: broker up"
@@ -53,11 +55,13 @@ confirm 6
 wait_drained
 
 echo "== 2: broker down while packets are confirmed, then back"
-stop_broker
+broker_stop || fail "broker log"
 confirm 6
-sleep 2
+# the publisher has tried the broker at least twice since the rows were queued
+tried=$(refusals)
+wait_until 30 more_refusals_than $((tried + 1)) || fail "the publisher did not try to reconnect"
 [ "$(pending)" = 12 ] || fail "rows marked sent while the broker was down: $(pending) pending, expected 12 (6 packets x evidence + display)"
-start_broker
+broker_start || fail "broker did not restart"
 wait_drained
 
 echo "== 3: publisher killed with a non-empty outbox, restarted"
@@ -66,11 +70,13 @@ confirm 6
 [ "$(pending)" = 12 ] || fail "outbox lost rows: $(pending) pending"
 start_publisher
 wait_drained
-sleep 2
 
 confirmed=$("$cw" review -c "$tmp/site.ini" list --state confirmed | awk 'NR > 1 { print $1 }' | sort)
 [ "$(echo "$confirmed" | wc -l)" = 18 ] || fail "expected 18 confirmed packets"
-received=$(grep -o '"packet_id\\":\\"[0-9a-f-]*' "$tmp/received.txt" | sed 's/.*\\"//' | sort)
-unique=$(echo "$received" | sort -u)
-[ "$unique" = "$confirmed" ] || { echo "confirmed:"; echo "$confirmed"; echo "received:"; echo "$unique"; fail "not every confirmed packet arrived"; }
-echo "store-and-forward: 18/18 confirmed packets arrived ($(echo "$received" | wc -l) messages, repeats recognised by packet id)"
+# acknowledged by the broker; delivered to the subscriber soon after
+wait_until 30 all_received ||
+  { echo "confirmed:"; echo "$confirmed"; echo "received:"; received_ids; fail "not every confirmed packet arrived"; }
+messages=$(grep -c '"packet_id\\":' "$tmp/received.txt")
+kill "$sub_pid"; wait "$sub_pid" 2> /dev/null; sub_pid=
+broker_stop || fail "broker log"
+echo "store-and-forward: 18/18 confirmed packets arrived ($messages messages, repeats recognised by packet id)"
