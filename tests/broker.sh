@@ -6,6 +6,7 @@
 #   broker_add_conf 'line' ...    # more config lines (or rewrite "$broker_conf")
 #   path=$(broker_file ca.crt)    # a copy the broker's user can read
 #   broker_start                  # returns once the broker listens
+#   wait_until 30 broker_subscribed TOPIC
 #   broker_stop                   # SIGTERM by PID, then broker_check_log
 #   broker_cleanup                # from the caller's EXIT trap
 #
@@ -54,6 +55,7 @@ broker_init() {
     echo "persistence true"
     echo "persistence_location $broker_dir/db/"
     echo "autosave_interval 1"
+    printf 'log_type %s\n' error warning notice information subscribe
   } > "$broker_conf"
 }
 
@@ -106,6 +108,13 @@ broker_start() {
   done
   broker__say "no free port in 3 attempts"
   return 1
+}
+
+# broker_subscribed TOPIC: a client has subscribed to TOPIC (exactly as
+# written) since the broker last started; needs `log_type subscribe`, as in
+# the default config.
+broker_subscribed() {
+  broker__new_log | awk -v t="$1" '$NF == t && $(NF - 1) ~ /^[0-2]$/ { found = 1 } END { exit !found }'
 }
 
 # broker_stop: SIGTERM by PID, wait for it, then check its log. A persistent

@@ -5,6 +5,7 @@
 # the display client rendering PNG screens whose QR codes decode to the case URL.
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
+. "$src/tests/broker.sh"
 video="$data/vtest.avi"
 [ -r "$video" ] || { echo "FAIL: $video not readable"; exit 1; }
 for tool in mosquitto mosquitto_sub sqlite3 zbarimg; do
@@ -12,20 +13,18 @@ for tool in mosquitto mosquitto_sub sqlite3 zbarimg; do
 done
 
 tmp=$(mktemp -d)
-broker_pid= display_pid= sub_pid=
+display_pid= sub_pid= run_pid=
 cleanup() {
-  for pid in $display_pid $sub_pid $broker_pid; do kill "$pid" 2> /dev/null; done
+  for pid in $display_pid $sub_pid $run_pid; do kill "$pid" 2> /dev/null; done
+  broker_cleanup
   wait 2> /dev/null
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-port=$("$free_port") || fail "no free port"
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$tmp/mosquitto.conf"
-mosquitto -c "$tmp/mosquitto.conf" > "$tmp/mosquitto.log" 2>&1 &
-broker_pid=$!
-for i in $(seq 50); do mosquitto_sub -p "$port" -t x -W 1 -C 1 2>&1 | grep -q refused || break; sleep 0.1; done
+broker_init "$free_port" && broker_start || fail "broker did not start"
+port=$broker_port
 
 sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
@@ -40,6 +39,8 @@ base=$(sed -n 's/^case_url_base = //p' "$tmp/display.ini")
 display_pid=$!
 mosquitto_sub -p "$port" -q 1 -t "crosswatch/$site/evidence" -v > "$tmp/evidence.txt" 2>&1 &
 sub_pid=$!
+wait_until 30 broker_subscribed "crosswatch/$site/evidence" || fail "the evidence subscriber did not subscribe"
+wait_until 30 broker_subscribed "crosswatch/$site/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
 
 echo "== run on $video"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl" --tracks-out "$tmp/tracks.txt" 2> "$tmp/run.log"
@@ -79,8 +80,7 @@ audit=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM audit_log WHERE act
 echo "== publish"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 || fail "publish did not drain the outbox"
 for id in "$1" "$2"; do
-  for i in $(seq 100); do [ -f "$tmp/screens/$id.png" ] && break; sleep 0.1; done
-  [ -f "$tmp/screens/$id.png" ] || { cat "$tmp/display.log"; fail "no screen for $id"; }
+  wait_until 30 test -f "$tmp/screens/$id.png" || { cat "$tmp/display.log"; fail "no screen for $id"; }
   qr=$(zbarimg -q --raw "$tmp/screens/$id.png" 2> /dev/null)
   [ "$qr" = "$base$id" ] || fail "QR of $id decodes to '$qr', expected '$base$id'"
   grep -q "\"packet_id\\\\\":\\\\\"$id\|$id" "$tmp/evidence.txt" || fail "evidence topic did not carry $id"
@@ -99,11 +99,16 @@ echo "== case bundle"
 echo "== clean shutdown on SIGINT"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events2.jsonl" 2> "$tmp/run2.log" &
 run_pid=$!
-sleep 8
+# interrupt it mid-run, once it has decided a violation (evidence in flight)
+wait_until 120 test -s "$tmp/events2.jsonl" || fail "the second run made no decision"
+kill -0 $run_pid 2> /dev/null || fail "the second run ended before it could be interrupted"
 kill -INT $run_pid
 wait $run_pid
 rc=$?
+run_pid=
 [ $rc -eq 0 ] || { cat "$tmp/run2.log"; fail "run stopped by SIGINT exited $rc"; }
 grep -q "stopping" "$tmp/run2.log" || fail "no clean-stop message"
 "$cw" verify --db "$tmp/var/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "verify after SIGINT"
+kill $display_pid $sub_pid; wait $display_pid $sub_pid 2> /dev/null; display_pid= sub_pid=
+broker_stop || fail "the broker logged errors"
 echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes"
