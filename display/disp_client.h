@@ -1,7 +1,18 @@
 /* disp_client — the roadside display: subscribes to its topic and renders
- * each packet it is sent to a PNG screen (a repeat of the same packet, as
- * QoS 1 may deliver, is recognised by packet id and drawn once); "retract"
- * removes a screen. */
+ * each signed display message (evid_display_msg.h, version 2) it is sent to a
+ * PNG screen; "retract" removes a screen at once.
+ *
+ * Shown only: messages signed by a key in [display] trusted_keys, addressed
+ * to this site and display, not expired. Refused, each with a warning saying
+ * why: anything else, anything older than the last seq seen from its signing
+ * device (a replay), and any show for a packet this display saw retracted.
+ * An exact repeat (same device, seq, packet and kind: a QoS 1 redelivery or a
+ * retained message seen again after a restart) is a harmless no-op.
+ *
+ * The seq and retraction memory survives restarts: it is kept in
+ * <out_dir>/display-state.json (0600, replaced atomically after each message
+ * acted on). A state file that cannot be read stops the display with an error
+ * naming it (move it away to start with no memory). */
 #ifndef CW_DISP_CLIENT_H
 #define CW_DISP_CLIENT_H
 
@@ -9,12 +20,28 @@
 
 #include <signal.h>
 
-/* Runs until *STOP becomes non-zero (set it from a signal handler).
- * Returns 0 on a clean stop, 1 when the broker cannot be used at all. */
-int disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop);
+#define DISP_STATE_FILE "display-state.json"
 
-/* Handles one message PAYLOAD (for tests and for the MQTT callback):
- * renders or retracts. Returns TRUE when handled. */
-gboolean disp_client_handle (const struct hwcfg_display *cfg, const void *payload, int len, GError **error);
+struct disp_client;
+
+/* A display for CFG (kept by reference: it must outlive the client): loads
+ * the trusted keys and the state file. NULL with DISP_ERROR_CONFIG (no key,
+ * a key file unusable) or DISP_ERROR_STATE (state file unreadable, corrupt or
+ * hostile). */
+struct disp_client *disp_client_new (const struct hwcfg_display *cfg, GError **error);
+void disp_client_free (struct disp_client *c);
+
+/* Handles one message PAYLOAD (LEN bytes) at time NOW_US (unix
+ * microseconds): renders or retracts. TRUE when acted on or an exact repeat;
+ * FALSE with the reason: EVID_DISPLAY_ERROR (unsigned, untrusted, bad
+ * signature, expired, not ours, malformed, image), DISP_ERROR_REPLAY,
+ * DISP_ERROR_RETRACTED, DISP_ERROR_RENDER or DISP_ERROR_STATE. */
+gboolean disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint64 now_us, GError **error);
+
+/* Runs until *STOP becomes non-zero (set it from a signal handler or another
+ * thread). Returns 0 on a clean stop, 1 when the display cannot start (its
+ * keys or state, with a warning saying why) or the broker cannot be used at
+ * all. */
+int disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop);
 
 #endif

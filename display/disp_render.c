@@ -1,6 +1,8 @@
 #include "disp_render.h"
 
 #include "cv_shim.h"
+#include "evid_display_msg.h"
+#include "evid_json_guard.h"
 
 #include <cairo.h>
 #include <math.h>
@@ -66,36 +68,77 @@ draw_qr (cairo_t *cr, const char *url, double x, double y, double size, GError *
   return TRUE;
 }
 
-static cairo_surface_t *
-decode_still (JsonObject *msg, GError **error)
+/* JPEG only, its size read from the frame header before anything is
+ * decoded (a 700-byte file can claim 40000x1 or 8000x8000 pixels). */
+static gboolean
+still_size_ok (GBytes *jpeg, int *w, int *h, GError **error)
 {
-  const char *b64 = json_object_get_string_member_with_default (msg, "image_jpeg_b64", NULL);
-  if (!b64) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message has no image_jpeg_b64");
-    return NULL;
-  }
   gsize len;
-  g_autofree guchar *jpg = g_base64_decode (b64, &len);
-  unsigned char *px;
-  int w, h, stride;
-  if (!len || cv_decode_bgra (jpg, len, &px, &w, &h, &stride) != CV_OK) {
+  const guint8 *data = jpeg ? g_bytes_get_data (jpeg, &len) : NULL;
+  GError *local = NULL;
+  if (!data || !evid_jpeg_size (data, len, w, h, &local)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message image: %s",
+                 local ? local->message : "missing");
+    g_clear_error (&local);
+    return FALSE;
+  }
+  if (*w <= 0 || *h <= 0 || *w > EVID_DISPLAY_IMAGE_MAX_SIDE || *h > EVID_DISPLAY_IMAGE_MAX_SIDE) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message image too large or empty (%dx%d)", *w, *h);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static cairo_surface_t *
+decode_still (GBytes *jpeg, GError **error)
+{
+  int hw, hh;
+  if (!still_size_ok (jpeg, &hw, &hh, error))
+    return NULL;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (jpeg, &len);
+  unsigned char *px = NULL;
+  int w = 0, h = 0, stride = 0;
+  if (cv_decode_bgra (data, len, &px, &w, &h, &stride) != CV_OK) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message image does not decode: %s",
                  cv_last_error ());
     return NULL;
   }
+  cairo_surface_t *s = NULL;
+  if (w != hw || h != hh || stride < w * 4) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message image decodes to %dx%d, its header says %dx%d",
+                 w, h, hw, hh);
+    goto out;
+  }
   /* cairo's ARGB32 is BGRA in memory on little-endian, as decoded (opaque). */
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  if (cairo_surface_status (s) != CAIRO_STATUS_SUCCESS) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "no %dx%d surface for the still: %s", w, h,
+                 cairo_status_to_string (cairo_surface_status (s)));
+    g_clear_pointer (&s, cairo_surface_destroy);
+    goto out;
+  }
+  cairo_surface_flush (s);
   unsigned char *dst = cairo_image_surface_get_data (s);
   int dst_stride = cairo_image_surface_get_stride (s);
   for (int y = 0; y < h; y++)
     memcpy (dst + (size_t) y * dst_stride, px + (size_t) y * stride, (size_t) w * 4);
   cairo_surface_mark_dirty (s);
+out:
   cv_free (px);
   return s;
 }
 
+/* CONTENT's string member NAME, or "" when missing or not a string. */
+static const char *
+text_of (JsonObject *content, const char *name)
+{
+  const char *s = content ? evid_json_member_string (content, name, TRUE, NULL) : NULL;
+  return s ? s : "";
+}
+
 static void
-draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *msg, double area_w, double area_h)
+draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *content, double area_w, double area_h)
 {
   double iw = cairo_image_surface_get_width (still), ih = cairo_image_surface_get_height (still);
   double k = fmin (area_w / iw, area_h / ih);
@@ -105,53 +148,70 @@ draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *msg, double area_w,
   cairo_scale (cr, k, k);
   cairo_set_source_surface (cr, still, 0, 0);
   cairo_paint (cr);
-  JsonArray *bbox = json_object_has_member (msg, "bbox") ? json_object_get_array_member (msg, "bbox") : NULL;
-  if (bbox && json_array_get_length (bbox) == 4) {
+  JsonArray *bbox = evid_json_member_array (content, "bbox", TRUE, NULL);
+  double box[4];
+  gboolean ok = bbox && json_array_get_length (bbox) == 4;
+  for (guint i = 0; ok && i < 4; i++)
+    ok = evid_json_node_number (json_array_get_element (bbox, i), &box[i]);
+  if (ok) {
     cairo_set_source_rgb (cr, 1, 0.1, 0.1);
     cairo_set_line_width (cr, 3 / k);
-    cairo_rectangle (cr, json_array_get_double_element (bbox, 0), json_array_get_double_element (bbox, 1),
-                     json_array_get_double_element (bbox, 2), json_array_get_double_element (bbox, 3));
+    cairo_rectangle (cr, box[0], box[1], box[2], box[3]);
     cairo_stroke (cr);
   }
   cairo_restore (cr);
 }
 
-gboolean
-disp_render_png (JsonObject *msg, const char *case_url, int width, int height, const char *path, GError **error)
+/* The screen on CR: the still on the left, what, when, where and the case's
+ * QR code on the right. */
+static gboolean
+draw_screen (cairo_t *cr, cairo_surface_t *still, JsonObject *content, const char *case_url, int width, int height,
+             GError **error)
 {
-  g_return_val_if_fail (msg && case_url && path, FALSE);
-  cairo_surface_t *still = decode_still (msg, error);
-  if (!still)
-    return FALSE;
-  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (screen);
-  gboolean ok = FALSE;
   double panel_x = width * 0.68, panel_w = width - panel_x;
-
   cairo_set_source_rgb (cr, 0.08, 0.08, 0.1);
   cairo_paint (cr);
-  draw_still (cr, still, msg, panel_x, height);
+  draw_still (cr, still, content, panel_x, height);
 
-  const char *type = json_object_get_string_member_with_default (msg, "type", "");
-  const char *utc = json_object_get_string_member_with_default (msg, "utc", "");
-  const char *place = json_object_get_string_member_with_default (msg, "site_name", "");
-  const char *zone = json_object_get_string_member_with_default (msg, "zone", "");
-  JsonObject *sig = json_object_has_member (msg, "signal") ? json_object_get_object_member (msg, "signal") : NULL;
+  const char *utc = text_of (content, "utc");
+  JsonObject *sig = evid_json_member_object (content, "signal", TRUE, NULL);
+  const char *phase = sig ? evid_json_member_string (sig, "phase", TRUE, NULL) : NULL;
   g_autofree char *details = g_strdup_printf (
-      "%s\n\nTime (UTC)\n%.10s %.8s\n\nPlace\n%s\n%s\n\nSignal\n%s",
-      headline (type), utc, strlen (utc) > 11 ? utc + 11 : "", place, zone ? zone : "",
-      sig ? json_object_get_string_member_with_default (sig, "phase", "?") : "no signal");
+      "%s\n\nTime (UTC)\n%.10s %.8s\n\nPlace\n%s\n%s\n\nSignal\n%s", headline (text_of (content, "type")), utc,
+      strlen (utc) > 11 ? utc + 11 : "", text_of (content, "site_name"), text_of (content, "zone"),
+      sig ? (phase ? phase : "?") : "no signal");
   double pad = width * 0.015;
   cairo_set_source_rgb (cr, 1, 1, 1);
   draw_text (cr, panel_x + pad, pad, panel_w - 2 * pad, "DejaVu Sans Bold 16", details);
   double qr_size = fmin (panel_w - 2 * pad, height * 0.42);
   if (!draw_qr (cr, case_url, panel_x + pad, height - qr_size - pad * 3, qr_size, error))
-    goto out;
+    return FALSE;
   cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
   draw_text (cr, panel_x + pad, height - pad * 2.6, panel_w - 2 * pad, "DejaVu Sans 10", "Scan for the case record");
+  return TRUE;
+}
 
+gboolean
+disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, int width, int height, const char *path,
+                 GError **error)
+{
+  g_return_val_if_fail (content && case_url && path, FALSE);
+  cairo_surface_t *still = decode_still (jpeg, error);
+  if (!still)
+    return FALSE;
+  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (screen);
+  gboolean ok = FALSE;
+  cairo_status_t st = cairo_status (cr);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "no %dx%d screen surface: %s", width, height,
+                 cairo_status_to_string (st));
+    goto out;
+  }
+  if (!draw_screen (cr, still, content, case_url, width, height, error))
+    goto out;
   cairo_surface_flush (screen);
-  cairo_status_t st = cairo_surface_write_to_png (screen, path);
+  st = cairo_surface_write_to_png (screen, path);
   if (st != CAIRO_STATUS_SUCCESS) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path, cairo_status_to_string (st));
     goto out;

@@ -698,7 +698,38 @@ hwcfg_load (const char *path, GError **error)
   return cfg;
 }
 
-static const char *const DISPLAY_KEYS[] = {"id", "site", "case_url_base", "out_dir", "width", "height", NULL};
+static const char *const DISPLAY_KEYS[] = {"id", "site", "case_url_base", "out_dir", "width", "height",
+                                           "trusted_keys", NULL};
+
+/* Each file of the ';'-separated PATHS must hold one public key (64 hex
+ * digits, as evid_key writes device.key.pub): a display that could trust no
+ * one, or the wrong file, must not start. */
+static void
+check_trusted_keys (struct parse *p, const char *paths)
+{
+  g_auto (GStrv) list = g_strsplit (paths, ";", -1);
+  int n = 0;
+  for (char **f = list; *f; f++) {
+    if (!*g_strstrip (*f))
+      continue;
+    n++;
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_autoptr (GError) err = NULL;
+    if (!g_file_get_contents (*f, &text, &len, &err)) {
+      report (p, "display", "trusted_keys", "key file %s cannot be read: %s", *f, err->message);
+      continue;
+    }
+    g_strstrip (text);
+    gboolean hex = strlen (text) == 64;
+    for (const char *c = text; hex && *c; c++)
+      hex = g_ascii_isxdigit (*c);
+    if (!hex)
+      report (p, "display", "trusted_keys", "key file %s does not hold a public key (64 hex digits)", *f);
+  }
+  if (n == 0)
+    report (p, "display", "trusted_keys", "no key file given");
+}
 
 struct hwcfg_display *
 hwcfg_display_load (const char *path, GError **error)
@@ -719,6 +750,13 @@ hwcfg_display_load (const char *path, GError **error)
   d->out_dir = get_string (&p, "display", "out_dir", FALSE);
   if (!d->out_dir)
     d->out_dir = g_strdup ("var/screens");
+  d->trusted_keys = get_string (&p, "display", "trusted_keys", FALSE);
+  if (d->trusted_keys)
+    check_trusted_keys (&p, d->trusted_keys);
+  else
+    report (&p, "display", "trusted_keys",
+            "missing (required: the public key files, e.g. the appliance's device.key.pub, whose signed messages "
+            "this display shows; it trusts no message without one)");
   d->width = get_int (&p, "display", "width", 1280, 320, 7680);
   d->height = get_int (&p, "display", "height", 720, 240, 4320);
   parse_mqtt (&p, &d->mqtt);
@@ -739,6 +777,7 @@ hwcfg_display_free (struct hwcfg_display *d)
   g_free (d->site_id);
   g_free (d->case_url_base);
   g_free (d->out_dir);
+  g_free (d->trusted_keys);
   mqtt_clear (&d->mqtt);
   g_free (d);
 }

@@ -173,6 +173,8 @@ struct hwcfg_display {
   char *site_id;
   char *case_url_base;   /* the QR code encodes case_url_base + packet id */
   char *out_dir;         /* where rendered screens (PNG) are written */
+  char *trusted_keys;    /* ';'-separated public key files (hex, as device.key.pub): only
+                            messages signed by one of these keys are shown (required) */
   int width, height;
   struct hwcfg_mqtt mqtt;
 };
