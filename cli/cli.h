@@ -17,6 +17,7 @@ int cmd_eval_mot (int argc, char **argv);
 int cmd_calibrate (int argc, char **argv);
 int cmd_export (int argc, char **argv);
 int cmd_purge (int argc, char **argv);
+int cmd_key (int argc, char **argv);
 
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */
@@ -27,5 +28,25 @@ volatile sig_atomic_t *cli_stop_on_signals (void);
 
 /* Loads the site config, printing every error. NULL on failure. */
 struct hwcfg *cli_load_config (const char *path);
+
+struct hwcfg;
+struct evid_store;
+struct evid_key;
+struct evid_keyring;
+
+/* The site's store, open for writing, signing with the device key. */
+struct cli_store {
+  struct evid_store *st;
+  struct evid_key *key;
+};
+
+/* Opens it; prints "crosswatch WHO: reason" and returns FALSE on failure
+ * (a store with packets and no key included). */
+gboolean cli_store_open (const struct hwcfg *cfg, const char *who, struct cli_store *out);
+void cli_store_close (struct cli_store *s);
+
+/* The keys a verifier of this site trusts: [evidence] trusted_keys and the
+ * device key's .pub. */
+struct evid_keyring *cli_site_keyring (const struct hwcfg *cfg, GError **error);
 
 #endif

@@ -19,7 +19,7 @@ cmd_export (int argc, char **argv)
     return 2;
   int status = 2;
   struct hwcfg *cfg = NULL;
-  struct evid_store *st = NULL;
+  struct cli_store store = {0};
   g_autoptr (GError) err = NULL;
   if (argc != 2 || !out) {
     fprintf (stderr, "usage: crosswatch export ID -c SITE.ini --out case.tar\n");
@@ -28,16 +28,17 @@ cmd_export (int argc, char **argv)
   if (!(cfg = cli_load_config (config)))
     goto out;
   status = 1;
-  if (!(st = evid_store_open (cfg->evidence.db, &err)) ||
-      !evid_store_audit (st, actor ? actor : g_get_user_name (), "export", argv[1], out, &err) ||
-      !evid_export_bundle (st, argv[1], out, &err)) {
+  if (!cli_store_open (cfg, "export", &store))
+    goto out;
+  if (!evid_store_audit (store.st, actor ? actor : g_get_user_name (), "export", argv[1], out, &err) ||
+      !evid_export_bundle (store.st, argv[1], out, &err)) {
     fprintf (stderr, "crosswatch export: %s\n", err->message);
     goto out;
   }
   printf ("%s: packet %s exported\n", out, argv[1]);
   status = 0;
 out:
-  evid_store_close (st);
+  cli_store_close (&store);
   hwcfg_free (cfg);
   g_free (config);
   g_free (out);

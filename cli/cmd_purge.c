@@ -19,20 +19,23 @@ cmd_purge (int argc, char **argv)
     return 2;
   int status = 2, n = 0;
   struct hwcfg *cfg = cli_load_config (config);
-  struct evid_store *st = NULL;
+  struct cli_store store = {0};
   g_autoptr (GError) err = NULL;
   g_autofree char *when = now ? g_strdup (now) : evid_utc_now ();
   if (!cfg)
     goto out;
   status = 1;
-  if (!(st = evid_store_open (cfg->evidence.db, &err)) || !evid_store_purge (st, when, "retention-job", &n, &err)) {
+  if (!cli_store_open (cfg, "purge", &store))
+    goto out;
+  /* each purged case is also retracted from every display it went to */
+  if (!evid_store_purge (store.st, when, "retention-job", &n, &err)) {
     fprintf (stderr, "crosswatch purge: %s\n", err->message);
     goto out;
   }
   printf ("%d packet(s) purged (retention before %s)\n", n, when);
   status = 0;
 out:
-  evid_store_close (st);
+  cli_store_close (&store);
   hwcfg_free (cfg);
   g_free (config);
   g_free (now);

@@ -86,36 +86,48 @@ cmd_review (int argc, char **argv)
       {"user", 0, 0, G_OPTION_ARG_STRING, &actor, "reviewer name for the audit log (default: login name)", "NAME"},
       {"state", 0, 0, G_OPTION_ARG_STRING, &state, "list only packets in this state", "STATE"},
       {NULL}};
-  if (!cli_parse ("review", "-c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT", entries, &argc, &argv))
+  if (!cli_parse ("review", "-c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT|reverse ID --reason TEXT",
+                  entries, &argc, &argv))
     return 2;
   int status = 2;
   struct hwcfg *cfg = cli_load_config (config);
   struct evid_store *st = NULL;
+  struct cli_store store = {0};
   g_autoptr (GError) err = NULL;
   if (!cfg)
     goto out;
   const char *verb = argc > 1 ? argv[1] : NULL;
   const char *id = argc > 2 ? argv[2] : NULL;
-  static const char *const VERBS[] = {"list", "show", "confirm", "reject", "hold", "release", NULL};
+  static const char *const VERBS[] = {"list", "show", "confirm", "reject", "hold", "release", "reverse", NULL};
   gboolean needs_id = verb && strcmp (verb, "list") != 0;
   if (!verb || (needs_id && !id) || (!needs_id && argc > 2) || !g_strv_contains (VERBS, verb)) {
     fprintf (stderr, "usage: crosswatch review -c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT|"
-                     "hold ID --reason TEXT|release ID\n");
+                     "hold ID --reason TEXT|release ID|reverse ID --reason TEXT\n");
     goto out;
   }
-  if ((!strcmp (verb, "reject") || !strcmp (verb, "hold")) && (!reason || !*reason)) {
+  if ((!strcmp (verb, "reject") || !strcmp (verb, "hold") || !strcmp (verb, "reverse")) && (!reason || !*reason)) {
     fprintf (stderr, "crosswatch review: %s needs --reason TEXT (it goes into the audit log)\n", verb);
     goto out;
   }
-  st = evid_store_open (cfg->evidence.db, &err);
-  if (!st) {
-    fprintf (stderr, "crosswatch review: %s\n", err->message);
-    status = 1;
+  if (!strcmp (verb, "list")) {
+    /* reading needs neither the key nor a writable store */
+    st = evid_store_open_readonly (cfg->evidence.db, &err);
+    if (!st)
+      fprintf (stderr, "crosswatch review: %s\n", err->message);
+    status = st ? review_list (st, state) : 1;
     goto out;
   }
-  if (!strcmp (verb, "list"))
-    status = review_list (st, state);
-  else if (!strcmp (verb, "show"))
+  status = 1;
+  if (!cli_store_open (cfg, "review", &store))
+    goto out;
+  st = store.st;
+  if (!strcmp (verb, "reverse")) {
+    status = evid_store_reverse (st, id, actor_name (actor), reason, &err) ? 0 : 1;
+    if (status)
+      fprintf (stderr, "crosswatch review: %s\n", err->message);
+    else
+      printf ("%s reversed; retracted from every display it was sent to\n", id);
+  } else if (!strcmp (verb, "show"))
     status = review_show (st, id, actor_name (actor));
   else if (!strcmp (verb, "hold") || !strcmp (verb, "release")) {
     status = evid_store_set_hold (st, id, !strcmp (verb, "hold"), actor_name (actor), reason, &err) ? 0 : 1;
@@ -127,7 +139,10 @@ cmd_review (int argc, char **argv)
   else
     status = review_decide (st, cfg, id, !strcmp (verb, "confirm"), reason, actor_name (actor));
 out:
-  evid_store_close (st);
+  if (store.st)
+    cli_store_close (&store);
+  else
+    evid_store_close (st);
   hwcfg_free (cfg);
   g_free (config);
   g_free (reason);

@@ -21,6 +21,7 @@ static const struct {
     {"verify", cmd_verify, "check hashes, signatures and chains: a store, a packet or a case bundle"},
     {"export", cmd_export, "write one packet as a case bundle, verifiable offline"},
     {"purge", cmd_purge, "delete packets past their retention (not those on legal hold)"},
+    {"key", cmd_key, "rotate the device key, replace a lost one, make a back-office key"},
 };
 
 gboolean

@@ -3,16 +3,32 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A media item's file name ending in a bundle, by its MIME type. */
+static const char *
+evid_media_extension (struct evid_store *st, const char *packet_id, const char *name)
+{
+  g_autofree char *mime = evid_store_media_mime (st, packet_id, name);
+  if (g_strcmp0 (mime, "video/x-matroska") == 0)
+    return ".mkv";
+  if (g_strcmp0 (mime, "image/jpeg") == 0)
+    return ".jpg";
+  return ".bin";
+}
 
 static const char README[] =
     "crosswatch case bundle\n\n"
     "packet.json is the evidence record exactly as the device hashed and signed it.\n"
-    "Check: sha256sum of each media/NAME.jpg equals the record's media[].sha256;\n"
+    "Check: sha256sum of each media/NAME.* equals the record's media[].sha256;\n"
     "packet.sig is the Ed25519 signature of packet.json by the key in device.pub\n"
     "(also named in the record's device_public_key); each audit.jsonl row's hash\n"
     "is SHA-256 of prev_hash, seq, utc, actor, action, packet_id, detail joined by 0x1f.\n"
-    "Or run: crosswatch verify THIS_FILE [--pubkey DEVICE_PUB]\n";
+    "Or run: crosswatch verify THIS_FILE --pubkey TRUSTED_DEVICE_KEY.pub\n";
 
 static bool
 add (struct archive *a, const char *name, const void *data, size_t len, GError **error)
@@ -21,7 +37,7 @@ add (struct archive *a, const char *name, const void *data, size_t len, GError *
   archive_entry_set_pathname (e, name);
   archive_entry_set_size (e, (la_int64_t) len);
   archive_entry_set_filetype (e, AE_IFREG);
-  archive_entry_set_perm (e, 0644);
+  archive_entry_set_perm (e, 0600);
   archive_entry_set_mtime (e, g_get_real_time () / G_USEC_PER_SEC, 0);
   bool ok = archive_write_header (a, e) == ARCHIVE_OK && archive_write_data (a, data, len) == (la_ssize_t) len;
   if (!ok)
@@ -51,7 +67,7 @@ write_entries (struct archive *a, struct evid_store *st, const struct evid_packe
   for (guint i = 0; i < names->len; i++) {
     const char *name = g_ptr_array_index (names, i);
     g_autoptr (GBytes) m = evid_store_media (st, row->id, name, NULL, error);
-    g_autofree char *entry = g_strconcat ("media/", name, ".jpg", NULL);
+    g_autofree char *entry = g_strconcat ("media/", name, evid_media_extension (st, row->id, name), NULL);
     gsize len = 0;
     const void *data = m ? g_bytes_get_data (m, &len) : NULL;
     if (!m || !add (a, entry, data, len, error))
@@ -74,15 +90,20 @@ evid_export_bundle (struct evid_store *st, const char *packet_id, const char *ou
     return false;
   struct archive *a = archive_write_new ();
   archive_write_set_format_pax_restricted (a);
-  bool ok = archive_write_open_filename (a, out_path) == ARCHIVE_OK;
+  /* a case file holds faces: only its owner reads it */
+  int fd = open (out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && fchmod (fd, 0600) == 0 && archive_write_open_fd (a, fd) == ARCHIVE_OK;
   if (!ok)
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", out_path, archive_error_string (a));
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", out_path,
+                 fd < 0 ? g_strerror (errno) : archive_error_string (a));
   ok = ok && write_entries (a, st, row, error);
   if (ok && archive_write_close (a) != ARCHIVE_OK) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: %s", out_path, archive_error_string (a));
     ok = false;
   }
   archive_write_free (a);
+  if (fd >= 0)
+    close (fd);
   evid_packet_row_free (row);
   return ok;
 }

@@ -44,47 +44,89 @@ create (struct evid_key *k, const char *path, GError **error)
   return TRUE;
 }
 
+/* The public half, for whoever verifies the evidence: written when
+ * missing; an existing one must match (a swapped key shows here). */
+static gboolean
+check_public_file (struct evid_key *k, const char *path, GError **error)
+{
+  g_autofree char *pub_path = g_strconcat (path, ".pub", NULL);
+  g_autofree char *text = NULL;
+  if (g_file_get_contents (pub_path, &text, NULL, NULL)) {
+    if (strcmp (g_strstrip (text), k->public_hex) != 0) {
+      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY,
+                   "%s holds public key %s, but %s is the secret key of %s: the key was replaced outside "
+                   "crosswatch key (restore the right key file)",
+                   pub_path, text, path, k->public_hex);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  g_autofree char *line = g_strconcat (k->public_hex, "\n", NULL);
+  GError *local = NULL;
+  if (!g_file_set_contents_full (pub_path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local)) {
+    g_propagate_prefixed_error (error, local, "device public key: ");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+read_secret (struct evid_key *k, const char *path, GError **error)
+{
+  gchar *data = NULL;
+  gsize len = 0;
+  GError *local = NULL;
+  if (!g_file_get_contents (path, &data, &len, &local)) {
+    g_propagate_prefixed_error (error, local, "device key: ");
+    return FALSE;
+  }
+  gboolean ok = len == sizeof k->secret;
+  if (ok)
+    memcpy (k->secret, data, len);
+  else
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: not an Ed25519 secret key (%zu bytes, expected %zu)",
+                 path, (size_t) len, sizeof k->secret);
+  sodium_memzero (data, len);
+  g_free (data);
+  if (!ok)
+    return FALSE;
+  crypto_sign_ed25519_sk_to_pk (k->public, k->secret);
+  sodium_bin2hex (k->public_hex, sizeof k->public_hex, k->public, sizeof k->public);
+  return TRUE;
+}
+
 struct evid_key *
-evid_key_open (const char *path, GError **error)
+evid_key_open (const char *path, bool may_create, GError **error)
 {
   if (sodium_init () < 0) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "libsodium cannot be initialised");
     return NULL;
   }
   struct evid_key *k = g_new0 (struct evid_key, 1);
-  g_autofree char *pub_path = NULL, *pub_text = NULL;
-  gchar *data = NULL;
-  gsize len = 0;
-  GError *local = NULL;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !create (k, path, error))
-    goto fail;
-  if (!g_file_get_contents (path, &data, &len, &local)) {
-    g_propagate_prefixed_error (error, local, "device key: ");
-    goto fail;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+    if (!may_create) {
+      g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "%s: device key missing", path);
+      goto fail;
+    }
+    if (!create (k, path, error))
+      goto fail;
   }
-  if (len != sizeof k->secret) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: not an Ed25519 secret key (%zu bytes, expected %zu)",
-                 path, (size_t) len, sizeof k->secret);
-    sodium_memzero (data, len);
-    g_free (data);
+  if (!read_secret (k, path, error) || !check_public_file (k, path, error))
     goto fail;
-  }
-  memcpy (k->secret, data, len);
-  sodium_memzero (data, len);
-  g_free (data);
-  crypto_sign_ed25519_sk_to_pk (k->public, k->secret);
-  sodium_bin2hex (k->public_hex, sizeof k->public_hex, k->public, sizeof k->public);
-  /* the public half, for whoever verifies the evidence */
-  pub_path = g_strconcat (path, ".pub", NULL);
-  pub_text = g_strconcat (k->public_hex, "\n", NULL);
-  if (!g_file_set_contents (pub_path, pub_text, -1, &local)) {
-    g_propagate_prefixed_error (error, local, "device public key: ");
-    goto fail;
-  }
   return k;
 fail:
   evid_key_free (k);
   return NULL;
+}
+
+struct evid_key *
+evid_key_create (const char *path, GError **error)
+{
+  if (g_file_test (path, G_FILE_TEST_EXISTS)) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "%s: already exists", path);
+    return NULL;
+  }
+  return evid_key_open (path, true, error);
 }
 
 void

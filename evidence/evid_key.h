@@ -15,8 +15,15 @@
 
 struct evid_key;
 
-/* Opens the key at PATH, creating it (and its folder) when missing. */
-struct evid_key *evid_key_open (const char *path, GError **error);
+/* Opens the key at PATH. When it is missing it is created (with its folder)
+ * only if MAY_CREATE: a store that holds signed packets must never silently
+ * get a new key (see crosswatch key). PATH.pub is written when missing; when
+ * present it must hold this key's public half, else the key was swapped and
+ * opening fails. */
+struct evid_key *evid_key_open (const char *path, bool may_create, GError **error);
+
+/* Makes a new key at PATH (which must not exist) and its PATH.pub. */
+struct evid_key *evid_key_create (const char *path, GError **error);
 void evid_key_free (struct evid_key *k);
 
 const char *evid_key_public_hex (const struct evid_key *k);

@@ -103,3 +103,17 @@ evid_keyring_size (const struct evid_keyring *ring)
 {
   return ring ? g_hash_table_size (ring->keys) : 0;
 }
+
+GPtrArray *
+evid_keyring_list (const struct evid_keyring *ring)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  if (!ring)
+    return out;
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, ring->keys);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (out, key);
+  return out;
+}

@@ -24,6 +24,9 @@ bool evid_keyring_add_files (struct evid_keyring *ring, const char *paths, GErro
 /* Adds HEX (64 hex digits); FALSE with ERROR when malformed. */
 bool evid_keyring_add_hex (struct evid_keyring *ring, const char *hex, GError **error);
 
+/* The keys, lower-case hex (free the array; the strings are the ring's). */
+GPtrArray *evid_keyring_list (const struct evid_keyring *ring);
+
 bool evid_keyring_contains (const struct evid_keyring *ring, const char *hex);
 guint evid_keyring_size (const struct evid_keyring *ring);
 

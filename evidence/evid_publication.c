@@ -3,6 +3,7 @@
 #include "cv_shim.h"
 
 #include "evid_json.h"
+#include "evid_seal.h"
 
 #include <json-glib/json-glib.h>
 
@@ -86,17 +87,6 @@ public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean b
   return b;
 }
 
-static void
-copy_member (JsonBuilder *b, JsonObject *o, const char *name)
-{
-  json_builder_set_member_name (b, name);
-  JsonNode *n = json_object_get_member (o, name);
-  if (n)
-    json_builder_add_value (b, json_node_copy (n));
-  else
-    json_builder_add_null_value (b);
-}
-
 static GBytes *
 builder_bytes (JsonBuilder *b)
 {
@@ -105,39 +95,48 @@ builder_bytes (JsonBuilder *b)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* What a screen shows besides the image: copied into the signed display
+ * message (evid_display_msg.h). */
+static JsonObject *
+display_content (JsonObject *pkt, gboolean blurred)
+{
+  JsonObject *c = json_object_new ();
+  static const char *const MEMBERS[] = {"site_name", "utc", "type", "zone", "signal", "bbox"};
+  for (size_t i = 0; i < G_N_ELEMENTS (MEMBERS); i++) {
+    JsonNode *n = json_object_get_member (pkt, MEMBERS[i]);
+    if (n)
+      json_object_set_member (c, MEMBERS[i], json_node_copy (n));
+  }
+  json_object_set_boolean_member (c, "faces_blurred", blurred);
+  return c;
+}
+
+/* The packet for the back office: the record exactly as hashed and signed,
+ * and its media sealed to the back office's key (evid_seal.h). Without that
+ * key the media stay in the cabinet: nobody on the bus sees faces. */
 static GBytes *
-display_payload (JsonObject *pkt, GBytes *image, gboolean blurred)
+evidence_payload (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg, GError **error)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  evid_json_string (b, "kind", "show");
-  static const char *const MEMBERS[] = {"packet_id", "site", "site_name", "camera", "utc", "type", "zone",
-                                        "signal", "bbox"};
-  for (size_t i = 0; i < G_N_ELEMENTS (MEMBERS); i++)
-    copy_member (b, pkt, MEMBERS[i]);
-  evid_json_bool (b, "faces_blurred", blurred);
-  gsize len;
-  const guchar *data = g_bytes_get_data (image, &len);
-  g_autofree char *b64 = g_base64_encode (data, len);
-  evid_json_string (b, "image_jpeg_b64", b64);
-  json_builder_end_object (b);
-  return builder_bytes (b);
-}
-
-/* The full packet: its record as signed/hashed, and every media item. */
-static GBytes *
-evidence_payload (struct evid_store *st, const struct evid_packet_row *row, GError **error)
-{
+  evid_json_string (b, "packet", row->json);
+  evid_json_string (b, "packet_sha256", row->json_sha256);
+  evid_json_string (b, "signature", row->signature);
+  if (!cfg->mqtt.backoffice_pubkey) {
+    evid_json_bool (b, "media_withheld", TRUE);
+    json_builder_end_object (b);
+    return builder_bytes (b);
+  }
+  unsigned char recipient[32];
+  if (!evid_seal_read_public (cfg->mqtt.backoffice_pubkey, recipient, error)) {
+    g_prefix_error (error, "[mqtt] backoffice_pubkey: ");
+    return NULL;
+  }
   g_autoptr (GPtrArray) names = evid_store_media_names (st, row->id, error);
   if (!names)
     return NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  evid_json_string (b, "packet", row->json); /* exactly the hashed text */
-  evid_json_string (b, "packet_sha256", row->json_sha256);
-  evid_json_string (b, "signature", row->signature);
-  json_builder_set_member_name (b, "media");
-  json_builder_begin_object (b);
+  g_autoptr (JsonBuilder) mb = json_builder_new ();
+  json_builder_begin_object (mb);
   for (guint i = 0; i < names->len; i++) {
     const char *name = g_ptr_array_index (names, i);
     g_autoptr (GBytes) m = evid_store_media (st, row->id, name, NULL, error);
@@ -146,9 +145,19 @@ evidence_payload (struct evid_store *st, const struct evid_packet_row *row, GErr
     gsize len;
     const guchar *data = g_bytes_get_data (m, &len);
     g_autofree char *b64 = g_base64_encode (data, len);
-    json_builder_set_member_name (b, name);
-    json_builder_add_string_value (b, b64);
+    evid_json_string (mb, name, b64);
   }
+  json_builder_end_object (mb);
+  g_autoptr (GBytes) plain = builder_bytes (mb);
+  g_autoptr (GBytes) box = evid_seal (recipient, plain);
+  g_autofree char *box_b64 = g_base64_encode (g_bytes_get_data (box, NULL), g_bytes_get_size (box));
+  g_autofree char *recipient_hex = g_malloc (65);
+  for (int i = 0; i < 32; i++)
+    g_snprintf (recipient_hex + 2 * i, 3, "%02x", recipient[i]);
+  json_builder_set_member_name (b, "media_sealed");
+  json_builder_begin_object (b);
+  evid_json_string (b, "recipient", recipient_hex);
+  evid_json_string (b, "box_b64", box_b64);
   json_builder_end_object (b);
   json_builder_end_object (b);
   return builder_bytes (b);
@@ -162,7 +171,13 @@ evid_publication_free (GArray *msgs)
   for (guint i = 0; i < msgs->len; i++) {
     struct evid_outbox_msg *m = &g_array_index (msgs, struct evid_outbox_msg, i);
     g_free (m->topic);
-    g_bytes_unref (m->payload);
+    if (m->payload)
+      g_bytes_unref (m->payload);
+    g_free (m->display_id);
+    if (m->display_content)
+      json_object_unref (m->display_content);
+    if (m->display_image)
+      g_bytes_unref (m->display_image);
   }
   g_array_free (msgs, TRUE);
 }
@@ -179,15 +194,22 @@ evid_publication_build (struct evid_store *st, const struct evid_packet_row *row
   g_autoptr (GBytes) image = public_image (st, row->id, pkt, blur, error);
   if (!image)
     return NULL;
-  GBytes *evidence = evidence_payload (st, row, error);
+  GBytes *evidence = evidence_payload (st, row, cfg, error);
   if (!evidence)
     return NULL;
   GArray *msgs = g_array_new (FALSE, TRUE, sizeof (struct evid_outbox_msg));
-  struct evid_outbox_msg m = {g_strdup_printf ("crosswatch/%s/evidence", cfg->site_id), evidence, false};
+  struct evid_outbox_msg m = {.topic = g_strdup_printf ("crosswatch/%s/evidence", cfg->site_id), .payload = evidence};
   g_array_append_val (msgs, m);
+  gint64 expires = g_get_real_time () + (gint64) cfg->mqtt.show_hours * 3600 * G_USEC_PER_SEC;
   for (char **d = cfg->mqtt.displays; *d; d++) {
-    struct evid_outbox_msg dm = {g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, *d),
-                                 display_payload (pkt, image, blur), false};
+    /* signed by the store as it queues them, with the next sequence number */
+    struct evid_outbox_msg dm = {
+        .topic = g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, *d),
+        .display_id = g_strdup (*d),
+        .display_content = display_content (pkt, blur),
+        .display_image = g_bytes_ref (image),
+        .display_expires_us = expires,
+    };
     g_array_append_val (msgs, dm);
   }
   return msgs;

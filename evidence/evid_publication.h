@@ -1,8 +1,11 @@
 /* evid_publication — what a confirmed packet becomes on the bus (topics of
- * ARCHITECTURE.md): the full packet for police systems on
- * crosswatch/<site>/evidence, and for each roadside screen a display message
- * on crosswatch/<site>/display/<id> whose image has every person's head
- * blurred unless the site's profile allows faces on public screens. */
+ * ARCHITECTURE.md): for the back office on crosswatch/<site>/evidence the
+ * signed record with its media sealed to [mqtt] backoffice_pubkey (withheld
+ * without it); for each roadside screen a display message on
+ * crosswatch/<site>/display/<id>, signed by the store when queued
+ * (evid_display_msg.h), whose image has every person's head blurred unless
+ * the site's profile allows faces on public screens and everything around
+ * the violator pixelated. */
 #ifndef CW_EVID_PUBLICATION_H
 #define CW_EVID_PUBLICATION_H
 

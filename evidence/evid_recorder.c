@@ -24,6 +24,31 @@ struct evid_recorder {
   int retention_days;
 };
 
+struct evid_key *
+evid_recorder_open_key (struct evid_store *st, const char *path, GError **error)
+{
+  gint64 packets = evid_store_packet_count (st, error);
+  if (packets < 0)
+    return NULL;
+  /* a new key for a store that already holds signed packets would make
+   * the old evidence unverifiable against the new one, or hide a swap */
+  GError *local = NULL;
+  struct evid_key *key = evid_key_open (path, packets == 0, &local);
+  if (!key && packets > 0 && g_error_matches (local, EVID_ERROR, EVID_ERROR_NOT_FOUND)) {
+    g_autofree char *signer = evid_store_last_signer (st, NULL);
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE,
+                 "%s: device key missing, but the store %s holds %" G_GINT64_FORMAT
+                 " signed packet(s) (last signed by %s): restore the key file, or, if it is lost for good, "
+                 "run 'crosswatch key replace-lost' (recorded in the audit chain)",
+                 path, evid_store_path (st), packets, signer && *signer ? signer : "an unknown key");
+    g_error_free (local);
+    return NULL;
+  }
+  if (!key)
+    g_propagate_error (error, local);
+  return key;
+}
+
 struct evid_recorder *
 evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **error)
 {
@@ -32,14 +57,15 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "%s: no camera '%s'", cfg->path, camera);
     return NULL;
   }
-  struct evid_key *key = evid_key_open (cfg->evidence.key, error);
-  if (!key)
-    return NULL;
   struct evid_store *st = evid_store_open (cfg->evidence.db, error);
-  if (!st) {
-    evid_key_free (key);
+  if (!st)
+    return NULL;
+  struct evid_key *key = evid_recorder_open_key (st, cfg->evidence.key, error);
+  if (!key) {
+    evid_store_close (st);
     return NULL;
   }
+  evid_store_set_signer (st, key, cfg->site_id);
   struct evid_recorder *rec = g_new0 (struct evid_recorder, 1);
   rec->store = st;
   rec->key = key;
@@ -230,8 +256,8 @@ media_clear (struct media_set *m)
 
 static char *
 packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, const char *packet_id,
-             const char *event_id, const char *utc, const char *retention, const char *prev_hash,
-             const struct media_set *m)
+             const char *event_id, const char *utc, const char *retention, const char *recorded,
+             const char *prev_hash, const struct media_set *m)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
@@ -292,9 +318,25 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   }
   json_builder_end_array (b);
   evid_json_string (b, "retention_until", retention);
+  evid_json_string (b, "recorded_utc", recorded); /* when it was written: the store's created_utc */
   evid_json_string (b, "prev_packet_sha256", prev_hash);
   json_builder_end_object (b);
   return to_text (b);
+}
+
+struct record_ctx {
+  const struct evid_recorder *rec;
+  const struct evid_candidate *cand;
+  const char *packet_id, *event_id, *utc, *retention, *recorded;
+  const struct media_set *media;
+};
+
+static char *
+build_record (void *data, const char *prev_hash, GError **error)
+{
+  struct record_ctx *c = data;
+  return packet_json (c->rec, c->cand, c->packet_id, c->event_id, c->utc, c->retention, c->recorded, prev_hash,
+                      c->media);
 }
 
 static bool
@@ -308,8 +350,7 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
   g_autofree char *utc = evid_utc_format (cand->utc_us);
   g_autofree char *retention =
       evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
-  char prev[65], json_hash[EVID_SHA256_HEX_LEN], signature[EVID_SIGNATURE_HEX_LEN];
-  g_autofree char *json = NULL;
+  g_autofree char *recorded = evid_utc_now ();
   g_autoptr (JsonBuilder) b = NULL; /* before any goto: the cleanup runs at out */
   bool flat = strcmp (cand->verdict, "flat") == 0;
 
@@ -325,14 +366,19 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
     add_media (&m, "face_best", "image/jpeg", cand->face_jpeg);
   if (cand->clip_mkv)
     add_media (&m, "clip", "video/x-matroska", cand->clip_mkv);
-  if (!evid_store_last_hash (rec->store, prev, error))
-    goto out;
-  json = packet_json (rec, cand, packet_id, event_id, utc, retention, prev, &m);
-  evid_sha256_hex (json, strlen (json), json_hash);
-  evid_key_sign (rec->key, json, strlen (json), signature);
-  if (!evid_store_add_packet (rec->store, packet_id, json, json_hash, signature, cand->type,
-                              flat ? "rejected_flat" : "violation", flat ? "rejected_flat" : "pending",
-                              cand->track_id, retention, m.items, m.n, error))
+  struct record_ctx ctx = {rec, cand, packet_id, event_id, utc, retention, recorded, &m};
+  struct evid_packet_in in = {
+      .id = packet_id,
+      .type = cand->type,
+      .decision = flat ? "rejected_flat" : "violation",
+      .review_state = flat ? "rejected_flat" : "pending",
+      .retention_until = retention,
+      .recorded_utc = recorded,
+      .track_id = cand->track_id,
+      .media = m.items,
+      .n_media = m.n,
+  };
+  if (!evid_store_append_packet (rec->store, &in, build_record, &ctx, error))
     goto out;
 
   b = json_builder_new ();

@@ -48,6 +48,13 @@ struct evid_recorder;
 
 /* Opens the evidence store named by CFG. */
 struct evid_recorder *evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **error);
+
+/* The device key at PATH for store ST: created only while ST holds no
+ * packet; a missing key for a store with packets is an error that names
+ * the store, the last signing key and the way out (crosswatch key). Every
+ * program that writes the store opens its key this way. */
+struct evid_key;
+struct evid_key *evid_recorder_open_key (struct evid_store *st, const char *path, GError **error);
 void evid_recorder_free (struct evid_recorder *rec);
 
 /* Records CAND with stills from ENTRY (may be NULL: the decision frame is used)

@@ -1,8 +1,12 @@
 #include "evid_store.h"
+#include "evid_store_private.h"
 
 #include "evid_hash.h"
+#include "evid_key.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
@@ -10,10 +14,6 @@
 
 G_DEFINE_QUARK (evid-error-quark, evid_error)
 
-struct evid_store {
-  sqlite3 *db;
-  char *path;
-};
 
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS packets ("
@@ -29,11 +29,12 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS outbox ("
     "  id INTEGER PRIMARY KEY AUTOINCREMENT, packet_id TEXT NOT NULL, topic TEXT NOT NULL,"
     "  payload BLOB NOT NULL, retain INTEGER NOT NULL DEFAULT 0, created_utc TEXT NOT NULL,"
-    "  sent_utc TEXT);"
+    "  sent_utc TEXT, display_id TEXT);"
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(sent_utc, id);"
     "CREATE TABLE IF NOT EXISTS audit_log ("
     "  seq INTEGER PRIMARY KEY, utc TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
-    "  packet_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    "  packet_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signer TEXT, signature TEXT);"
+    "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log"
@@ -41,8 +42,8 @@ static const char SCHEMA[] =
 
 /* A full disk (ENOSPC) or a file size limit (EFBIG) is told apart: the
  * caller keeps the evidence and retries, where other errors are final. */
-static gboolean
-db_fail (struct evid_store *st, GError **error, const char *what)
+gboolean
+evid_store__fail (struct evid_store *st, GError **error, const char *what)
 {
   int sys = sqlite3_system_errno (st->db), ext = sqlite3_extended_errcode (st->db);
   /* a write the disk refused (no space, file size limit, I/O error) is
@@ -53,11 +54,11 @@ db_fail (struct evid_store *st, GError **error, const char *what)
   return FALSE;
 }
 
-static gboolean
-exec (struct evid_store *st, const char *sql, GError **error)
+gboolean
+evid_store__exec (struct evid_store *st, const char *sql, GError **error)
 {
   if (sqlite3_exec (st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return db_fail (st, error, sql);
+    return evid_store__fail (st, error, sql);
   return TRUE;
 }
 
@@ -77,30 +78,108 @@ evid_utc_now (void)
   return evid_utc_format (g_get_real_time ());
 }
 
-struct evid_store *
-evid_store_open (const char *path, GError **error)
+/* Columns added since the first schema: a store made by an older version
+ * gets them (empty) so it can still be read and verified. */
+static gboolean
+add_missing_columns (struct evid_store *st, GError **error)
 {
-  g_return_val_if_fail (path != NULL, NULL);
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (dir, 0750) != 0) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: cannot create folder: %s", dir, g_strerror (errno));
-    return NULL;
+  static const char *const ADD[][3] = {
+      {"audit_log", "signer", "ALTER TABLE audit_log ADD COLUMN signer TEXT"},
+      {"audit_log", "signature", "ALTER TABLE audit_log ADD COLUMN signature TEXT"},
+      {"outbox", "display_id", "ALTER TABLE outbox ADD COLUMN display_id TEXT"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (ADD); i++) {
+    g_autofree char *q = g_strdup_printf ("SELECT COUNT(*) FROM pragma_table_info('%s') WHERE name = '%s'", ADD[i][0],
+                                          ADD[i][1]);
+    sqlite3_stmt *s = evid_store__prepare (st, q, error);
+    if (!s)
+      return FALSE;
+    gboolean have = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_int (s, 0) > 0;
+    sqlite3_finalize (s);
+    if (!have && !evid_store__exec (st, ADD[i][2], error))
+      return FALSE;
   }
+  return TRUE;
+}
+
+/* The file is made 0600 before SQLite opens it: evidence holds faces, and
+ * SQLite gives its -wal and -shm files the database's own mode. */
+static gboolean
+create_private (const char *path, GError **error)
+{
+  int fd = open (path, O_RDWR | O_CREAT, 0600);
+  if (fd < 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: cannot create: %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  close (fd);
+  return TRUE;
+}
+
+static struct evid_store *
+open_db (const char *path, int flags, GError **error)
+{
   struct evid_store *st = g_new0 (struct evid_store, 1);
   st->path = g_strdup (path);
-  if (sqlite3_open_v2 (path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                       NULL) != SQLITE_OK) {
-    db_fail (st, error, "cannot open");
+  st->readonly = (flags & SQLITE_OPEN_READONLY) != 0;
+  if (sqlite3_open_v2 (path, &st->db, flags | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI, NULL) != SQLITE_OK) {
+    evid_store__fail (st, error, "cannot open");
     evid_store_close (st);
     return NULL;
   }
   /* Reviewers and the publisher share the file with the writer: wait for
    * the lock rather than fail. */
   sqlite3_busy_timeout (st->db, 10000);
-  if (!exec (st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error) ||
-      !exec (st, SCHEMA, error)) {
+  return st;
+}
+
+struct evid_store *
+evid_store_open (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: cannot create folder: %s", dir, g_strerror (errno));
+    return NULL;
+  }
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !create_private (path, error))
+    return NULL;
+  struct evid_store *st = open_db (path, SQLITE_OPEN_READWRITE, error);
+  if (!st)
+    return NULL;
+  if (!evid_store__exec (st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", error) ||
+      !evid_store__exec (st, SCHEMA, error) || !add_missing_columns (st, error)) {
     evid_store_close (st);
     return NULL;
+  }
+  return st;
+}
+
+struct evid_store *
+evid_store_open_readonly (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "%s: no such evidence store", path);
+    return NULL;
+  }
+  struct evid_store *st = open_db (path, SQLITE_OPEN_READONLY, error);
+  if (!st)
+    return NULL;
+  /* A WAL store on a read-only file or medium cannot make its -shm file;
+   * then it is read as immutable (what the file holds, nothing in flight). */
+  if (sqlite3_exec (st->db, "SELECT COUNT(*) FROM packets", NULL, NULL, NULL) != SQLITE_OK) {
+    evid_store_close (st);
+    g_autofree char *uri = g_strdup_printf ("file:%s?immutable=1", path);
+    st = open_db (uri, SQLITE_OPEN_READONLY, error);
+    if (!st)
+      return NULL;
+    g_free (st->path);
+    st->path = g_strdup (path);
+    if (!evid_store__exec (st, "SELECT COUNT(*) FROM packets", error)) {
+      evid_store_close (st);
+      return NULL;
+    }
   }
   return st;
 }
@@ -112,111 +191,182 @@ evid_store_close (struct evid_store *st)
     return;
   sqlite3_close (st->db);
   g_free (st->path);
+  g_free (st->site_id);
   g_free (st);
 }
 
-static sqlite3_stmt *
-prepare (struct evid_store *st, const char *sql, GError **error)
+const char *
+evid_store_path (const struct evid_store *st)
+{
+  return st->path;
+}
+
+void
+evid_store_set_signer (struct evid_store *st, const struct evid_key *key, const char *site_id)
+{
+  st->key = key;
+  g_free (st->site_id);
+  st->site_id = g_strdup (site_id);
+}
+
+const struct evid_key *
+evid_store_signer (const struct evid_store *st)
+{
+  return st->key;
+}
+
+sqlite3_stmt *
+evid_store__prepare (struct evid_store *st, const char *sql, GError **error)
 {
   sqlite3_stmt *s = NULL;
   if (sqlite3_prepare_v2 (st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-    db_fail (st, error, "prepare");
+    evid_store__fail (st, error, "prepare");
     return NULL;
   }
   return s;
 }
 
-static void
-copy_text (sqlite3_stmt *s, int col, char *out, size_t size)
+void
+evid_store__copy_text (sqlite3_stmt *s, int col, char *out, size_t size)
 {
   const char *t = (const char *) sqlite3_column_text (s, col);
   g_strlcpy (out, t ? t : "", size);
 }
 
-bool
-evid_store_last_hash (struct evid_store *st, char out[65], GError **error)
+/* The newest packet's record hash ("" in an empty store). */
+static gboolean
+last_hash (struct evid_store *st, char out[65], GError **error)
 {
-  sqlite3_stmt *s = prepare (st,
-                             "SELECT json_sha256 FROM (SELECT seq, json_sha256 FROM packets UNION ALL"
-                             " SELECT seq, json_sha256 FROM purged) ORDER BY seq DESC LIMIT 1",
-                             error);
+  sqlite3_stmt *s = evid_store__prepare (st,
+                                         "SELECT json_sha256 FROM (SELECT seq, json_sha256 FROM packets UNION ALL"
+                                         " SELECT seq, json_sha256 FROM purged) ORDER BY seq DESC LIMIT 1",
+                                         error);
   if (!s)
-    return false;
+    return FALSE;
   out[0] = '\0';
   int rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
-    copy_text (s, 0, out, 65);
+    evid_store__copy_text (s, 0, out, 65);
   sqlite3_finalize (s);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? true : db_fail (st, error, "read last packet");
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : evid_store__fail (st, error, "read last packet");
 }
 
-static gboolean
-step_done (struct evid_store *st, sqlite3_stmt *s, GError **error, const char *what)
+gint64
+evid_store_packet_count (struct evid_store *st, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT (SELECT COUNT(*) FROM packets) + (SELECT COUNT(*) FROM purged)",
+                                         error);
+  if (!s)
+    return -1;
+  gint64 n = sqlite3_step (s) == SQLITE_ROW ? sqlite3_column_int64 (s, 0) : -1;
+  sqlite3_finalize (s);
+  if (n < 0)
+    evid_store__fail (st, error, "count packets");
+  return n;
+}
+
+char *
+evid_store_last_signer (struct evid_store *st, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (
+      st,
+      "SELECT k FROM (SELECT 1 AS o, seq, json_extract(json, '$.device_public_key') AS k FROM packets"
+      " UNION ALL SELECT 2, seq, signer FROM audit_log WHERE signer IS NOT NULL) ORDER BY o DESC, seq DESC LIMIT 1",
+      error);
+  if (!s)
+    return NULL;
+  int rc = sqlite3_step (s);
+  char *key = g_strdup (rc == SQLITE_ROW && sqlite3_column_text (s, 0) ? (const char *) sqlite3_column_text (s, 0) : "");
+  sqlite3_finalize (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    g_free (key);
+    evid_store__fail (st, error, "read the last signer");
+    return NULL;
+  }
+  return key;
+}
+
+gboolean
+evid_store__step_done (struct evid_store *st, sqlite3_stmt *s, GError **error, const char *what)
 {
   int rc = sqlite3_step (s);
   sqlite3_finalize (s);
-  return rc == SQLITE_DONE ? TRUE : db_fail (st, error, what);
+  return rc == SQLITE_DONE ? TRUE : evid_store__fail (st, error, what);
 }
 
-static void
-rollback (struct evid_store *st)
+void
+evid_store__rollback (struct evid_store *st)
 {
   sqlite3_exec (st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 bool
-evid_store_add_packet (struct evid_store *st, const char *id, const char *json, const char *json_sha256,
-                       const char *signature, const char *type, const char *decision, const char *review_state, int track_id,
-                       const char *retention_until, const struct evid_media *media, int n_media,
-                       GError **error)
+evid_store_append_packet (struct evid_store *st, const struct evid_packet_in *in, evid_record_fn build, void *ctx,
+                          GError **error)
 {
-  g_autofree char *now = evid_utc_now ();
-  if (!exec (st, "BEGIN IMMEDIATE", error))
+  g_return_val_if_fail (st && in && build, false);
+  if (!st->key) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "%s: no signing key set: packets cannot be signed", st->path);
     return false;
-  sqlite3_stmt *s = prepare (st,
-                             "INSERT INTO packets (id, seq, created_utc, type, decision, review_state,"
-                             " track_id, json, json_sha256, retention_until, signature) VALUES"
-                             " (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM (SELECT seq FROM packets UNION ALL SELECT seq FROM purged)), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                             " ?10)",
-                             error);
+  }
+  char prev[65], hash[EVID_SHA256_HEX_LEN], signature[EVID_SIGNATURE_HEX_LEN];
+  g_autofree char *json = NULL;
+  /* the chain link is read inside the write transaction, so a second
+   * writer waits for this one and links to its packet */
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
+    return false;
+  if (!last_hash (st, prev, error) || !(json = build (ctx, prev, error)))
+    goto fail;
+  evid_sha256_hex (json, strlen (json), hash);
+  evid_key_sign (st->key, json, strlen (json), signature);
+  sqlite3_stmt *s = evid_store__prepare (
+      st,
+      "INSERT INTO packets (id, seq, created_utc, type, decision, review_state,"
+      " track_id, json, json_sha256, retention_until, signature) VALUES"
+      " (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM (SELECT seq FROM packets UNION ALL SELECT seq FROM purged)),"
+      " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      error);
   if (!s)
     goto fail;
-  sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 2, now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 3, type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 4, decision, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 5, review_state, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 6, track_id);
+  sqlite3_bind_text (s, 1, in->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, in->recorded_utc, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, in->type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, in->decision, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, in->review_state, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 6, in->track_id);
   sqlite3_bind_text (s, 7, json, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 8, json_sha256, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 9, retention_until, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 8, hash, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 9, in->retention_until, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 10, signature, -1, SQLITE_STATIC);
-  if (!step_done (st, s, error, "insert packet"))
+  if (!evid_store__step_done (st, s, error, "insert packet"))
     goto fail;
-  for (int i = 0; i < n_media; i++) {
-    s = prepare (st, "INSERT INTO media (packet_id, name, mime, sha256, data) VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  for (int i = 0; i < in->n_media; i++) {
+    const struct evid_media *m = &in->media[i];
+    s = evid_store__prepare (st, "INSERT INTO media (packet_id, name, mime, sha256, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+                             error);
     if (!s)
       goto fail;
-    sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text (s, 2, media[i].name, -1, SQLITE_STATIC);
-    sqlite3_bind_text (s, 3, media[i].mime, -1, SQLITE_STATIC);
-    sqlite3_bind_text (s, 4, media[i].sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_blob64 (s, 5, media[i].data, media[i].len, SQLITE_STATIC);
-    if (!step_done (st, s, error, "insert media"))
+    sqlite3_bind_text (s, 1, in->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (s, 2, m->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text (s, 3, m->mime, -1, SQLITE_STATIC);
+    sqlite3_bind_text (s, 4, m->sha256, -1, SQLITE_STATIC);
+    sqlite3_bind_blob64 (s, 5, m->data, m->len, SQLITE_STATIC);
+    if (!evid_store__step_done (st, s, error, "insert media"))
       goto fail;
   }
-  if (!exec (st, "COMMIT", error))
+  if (!evid_store__exec (st, "COMMIT", error))
     goto fail;
+  evid_store__committed (st);
   return true;
 fail:
-  rollback (st);
+  evid_store__rollback (st);
   return false;
 }
 
 /* Steps S to the end, turning each row into an element with ROW_FN.
  * Finalizes S. NULL (ERROR set, naming WHAT) when a step fails. */
-static GPtrArray *
-collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite3_stmt *), GDestroyNotify free_fn,
+GPtrArray *
+evid_store__collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite3_stmt *), GDestroyNotify free_fn,
               const char *what, GError **error)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func (free_fn);
@@ -226,7 +376,7 @@ collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE) {
     g_ptr_array_unref (rows);
-    db_fail (st, error, what);
+    evid_store__fail (st, error, what);
     return NULL;
   }
   return rows;
@@ -247,11 +397,15 @@ row_from (sqlite3_stmt *s)
   r->json_sha256 = TXT (7);
   r->track_id = sqlite3_column_int (s, 8);
   r->signature = TXT (9);
+  r->retention_until = TXT (10);
+  r->legal_hold = sqlite3_column_int (s, 11) != 0;
 #undef TXT
   return r;
 }
 
-#define ROW_COLUMNS "id, seq, created_utc, type, decision, review_state, json, json_sha256, track_id, signature"
+#define ROW_COLUMNS                                                                                        \
+  "id, seq, created_utc, type, decision, review_state, json, json_sha256, track_id, signature,"             \
+  " retention_until, legal_hold"
 
 void
 evid_packet_row_free (struct evid_packet_row *row)
@@ -266,27 +420,28 @@ evid_packet_row_free (struct evid_packet_row *row)
   g_free (row->json);
   g_free (row->json_sha256);
   g_free (row->signature);
+  g_free (row->retention_until);
   g_free (row);
 }
 
 GPtrArray *
 evid_store_list (struct evid_store *st, const char *state, GError **error)
 {
-  sqlite3_stmt *s = prepare (st,
+  sqlite3_stmt *s = evid_store__prepare (st,
                              "SELECT " ROW_COLUMNS " FROM packets WHERE ?1 IS NULL OR review_state = ?1"
                              " ORDER BY seq",
                              error);
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, state, -1, SQLITE_STATIC);
-  return collect_rows (st, s, row_from, (GDestroyNotify) evid_packet_row_free,
+  return evid_store__collect_rows (st, s, row_from, (GDestroyNotify) evid_packet_row_free,
                        "list packets", error);
 }
 
 struct evid_packet_row *
 evid_store_get (struct evid_store *st, const char *id, GError **error)
 {
-  sqlite3_stmt *s = prepare (st, "SELECT " ROW_COLUMNS " FROM packets WHERE id = ?1", error);
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT " ROW_COLUMNS " FROM packets WHERE id = ?1", error);
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
@@ -298,7 +453,7 @@ evid_store_get (struct evid_store *st, const char *id, GError **error)
   if (rc == SQLITE_DONE)
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "no packet with id '%s'", id);
   else if (rc != SQLITE_ROW)
-    db_fail (st, error, "read packet");
+    evid_store__fail (st, error, "read packet");
   return r;
 }
 
@@ -306,7 +461,7 @@ GBytes *
 evid_store_media (struct evid_store *st, const char *packet_id, const char *name, char out_sha256[65],
                   GError **error)
 {
-  sqlite3_stmt *s = prepare (st, "SELECT data, sha256 FROM media WHERE packet_id = ?1 AND name = ?2", error);
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT data, sha256 FROM media WHERE packet_id = ?1 AND name = ?2", error);
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
@@ -316,14 +471,27 @@ evid_store_media (struct evid_store *st, const char *packet_id, const char *name
   if (rc == SQLITE_ROW) {
     b = g_bytes_new (sqlite3_column_blob (s, 0), sqlite3_column_bytes (s, 0));
     if (out_sha256)
-      copy_text (s, 1, out_sha256, 65);
+      evid_store__copy_text (s, 1, out_sha256, 65);
   }
   sqlite3_finalize (s);
   if (rc == SQLITE_DONE)
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "packet '%s' has no media '%s'", packet_id, name);
   else if (rc != SQLITE_ROW)
-    db_fail (st, error, "read media");
+    evid_store__fail (st, error, "read media");
   return b;
+}
+
+char *
+evid_store_media_mime (struct evid_store *st, const char *packet_id, const char *name)
+{
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT mime FROM media WHERE packet_id = ?1 AND name = ?2", NULL);
+  if (!s)
+    return NULL;
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, name, -1, SQLITE_STATIC);
+  char *mime = sqlite3_step (s) == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (s, 0)) : NULL;
+  sqlite3_finalize (s);
+  return mime;
 }
 
 static gpointer
@@ -335,17 +503,17 @@ first_column_text (sqlite3_stmt *s)
 GPtrArray *
 evid_store_media_names (struct evid_store *st, const char *packet_id, GError **error)
 {
-  sqlite3_stmt *s = prepare (st, "SELECT name FROM media WHERE packet_id = ?1 ORDER BY rowid", error);
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT name FROM media WHERE packet_id = ?1 ORDER BY rowid", error);
   if (!s)
     return NULL;
   sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
-  return collect_rows (st, s, first_column_text, g_free, "list media", error);
+  return evid_store__collect_rows (st, s, first_column_text, g_free, "list media", error);
 }
 
 char *
 evid_store_prev_hash_before (struct evid_store *st, gint64 seq, GError **error)
 {
-  sqlite3_stmt *s = prepare (st,
+  sqlite3_stmt *s = evid_store__prepare (st,
                              "SELECT json_sha256 FROM (SELECT seq, json_sha256 FROM packets UNION ALL"
                              " SELECT seq, json_sha256 FROM purged) WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
                              error);
@@ -360,194 +528,35 @@ evid_store_prev_hash_before (struct evid_store *st, gint64 seq, GError **error)
     hash = g_strdup ("");
   sqlite3_finalize (s);
   if (!hash)
-    db_fail (st, error, "read the chain");
+    evid_store__fail (st, error, "read the chain");
   return hash;
 }
 
-/* ---- audit log ---- */
-
-char *
-evid_audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
-                const char *packet_id, const char *detail)
-{
-  g_autofree char *text = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", prev, seq,
-                                           utc, actor, action, packet_id ? packet_id : "", detail ? detail : "");
-  char hex[EVID_SHA256_HEX_LEN];
-  evid_sha256_hex (text, strlen (text), hex);
-  return g_strdup (hex);
-}
-
-/* Appends within the caller's transaction. */
-static gboolean
-audit_append (struct evid_store *st, const char *actor, const char *action, const char *packet_id,
-              const char *detail, GError **error)
-{
-  char prev[65] = "";
-  gint64 seq = 1;
-  sqlite3_stmt *s = prepare (st, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", error);
-  if (!s)
-    return FALSE;
-  int rc = sqlite3_step (s);
-  if (rc == SQLITE_ROW) {
-    seq = sqlite3_column_int64 (s, 0) + 1;
-    copy_text (s, 1, prev, sizeof prev);
-  }
-  sqlite3_finalize (s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return db_fail (st, error, "read audit log");
-
-  g_autofree char *utc = evid_utc_now ();
-  g_autofree char *hash = evid_audit_row_hash (prev, seq, utc, actor, action, packet_id, detail);
-  s = prepare (st,
-               "INSERT INTO audit_log (seq, utc, actor, action, packet_id, detail, prev_hash, hash)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-               error);
-  if (!s)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, seq);
-  sqlite3_bind_text (s, 2, utc, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 3, actor, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 4, action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 5, packet_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 6, detail, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 7, prev, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 8, hash, -1, SQLITE_STATIC);
-  return step_done (st, s, error, "append audit row");
-}
-
-bool
-evid_store_audit (struct evid_store *st, const char *actor, const char *action, const char *packet_id,
-                  const char *detail, GError **error)
-{
-  if (!exec (st, "BEGIN IMMEDIATE", error))
-    return false;
-  if (!audit_append (st, actor, action, packet_id, detail, error) || !exec (st, "COMMIT", error)) {
-    rollback (st);
-    return false;
-  }
-  return true;
-}
-
-bool
-evid_store_verify_audit (struct evid_store *st, GError **error)
-{
-  sqlite3_stmt *s = prepare (st,
-                             "SELECT seq, utc, actor, action, packet_id, detail, prev_hash, hash"
-                             " FROM audit_log ORDER BY seq",
-                             error);
-  if (!s)
-    return false;
-  char prev[65] = "";
-  bool ok = true;
-  int rc;
-  while (ok && (rc = sqlite3_step (s)) == SQLITE_ROW) {
-    gint64 seq = sqlite3_column_int64 (s, 0);
-    const char *stored_prev = (const char *) sqlite3_column_text (s, 6);
-    const char *stored = (const char *) sqlite3_column_text (s, 7);
-    g_autofree char *want = evid_audit_row_hash (prev, seq, (const char *) sqlite3_column_text (s, 1),
-                                            (const char *) sqlite3_column_text (s, 2),
-                                            (const char *) sqlite3_column_text (s, 3),
-                                            (const char *) sqlite3_column_text (s, 4),
-                                            (const char *) sqlite3_column_text (s, 5));
-    if (g_strcmp0 (stored_prev, prev) != 0) {
-      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "audit row %" G_GINT64_FORMAT ": chain link broken",
-                   seq);
-      ok = false;
-    } else if (g_strcmp0 (stored, want) != 0) {
-      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "audit row %" G_GINT64_FORMAT ": hash mismatch", seq);
-      ok = false;
-    } else {
-      g_strlcpy (prev, stored, sizeof prev);
-    }
-  }
-  sqlite3_finalize (s);
-  if (ok && rc != SQLITE_DONE)
-    return db_fail (st, error, "read audit log");
-  return ok;
-}
-
-/* ---- review and outbox ---- */
-
-static gboolean
-queue_outbox (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *m,
-              const char *now, GError **error)
-{
-  sqlite3_stmt *s = prepare (st,
-                             "INSERT INTO outbox (packet_id, topic, payload, retain, created_utc)"
-                             " VALUES (?1, ?2, ?3, ?4, ?5)",
-                             error);
-  if (!s)
-    return FALSE;
-  gsize len;
-  const void *data = g_bytes_get_data (m->payload, &len);
-  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 2, m->topic, -1, SQLITE_STATIC);
-  sqlite3_bind_blob64 (s, 3, data ? data : "", len, SQLITE_STATIC);
-  sqlite3_bind_int (s, 4, m->retain);
-  sqlite3_bind_text (s, 5, now, -1, SQLITE_STATIC);
-  return step_done (st, s, error, "queue outbox message");
-}
-
-bool
-evid_store_review (struct evid_store *st, const char *id, const char *from_state, const char *to_state,
-                   const char *actor, const char *detail, const struct evid_outbox_msg *outbox, int n_outbox,
-                   GError **error)
-{
-  g_autofree char *now = evid_utc_now ();
-  g_autofree char *action = g_strdup_printf ("review:%s", to_state);
-  if (!exec (st, "BEGIN IMMEDIATE", error))
-    return false;
-  sqlite3_stmt *s = prepare (st, "UPDATE packets SET review_state = ?1 WHERE id = ?2 AND review_state = ?3", error);
-  if (!s)
-    goto fail;
-  sqlite3_bind_text (s, 1, to_state, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 3, from_state, -1, SQLITE_STATIC);
-  if (!step_done (st, s, error, "update review state"))
-    goto fail;
-  if (sqlite3_changes (st->db) != 1) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "packet '%s' is not %s", id, from_state);
-    goto fail;
-  }
-  if (!audit_append (st, actor, action, id, detail, error))
-    goto fail;
-  for (int i = 0; i < n_outbox; i++)
-    if (!queue_outbox (st, id, &outbox[i], now, error))
-      goto fail;
-  if (!exec (st, "COMMIT", error))
-    goto fail;
-  return true;
-fail:
-  rollback (st);
-  return false;
-}
-
-static gboolean audit_append (struct evid_store *st, const char *actor, const char *action, const char *packet_id,
-                              const char *detail, GError **error);
 
 bool
 evid_store_set_hold (struct evid_store *st, const char *id, bool hold, const char *actor, const char *reason,
                      GError **error)
 {
-  if (!exec (st, "BEGIN IMMEDIATE", error))
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
     return false;
-  sqlite3_stmt *s = prepare (st, "UPDATE packets SET legal_hold = ?1 WHERE id = ?2", error);
+  sqlite3_stmt *s = evid_store__prepare (st, "UPDATE packets SET legal_hold = ?1 WHERE id = ?2", error);
   if (!s)
     goto fail;
   sqlite3_bind_int (s, 1, hold);
   sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
-  if (!step_done (st, s, error, "set legal hold"))
+  if (!evid_store__step_done (st, s, error, "set legal hold"))
     goto fail;
   if (sqlite3_changes (st->db) != 1) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "no packet with id '%s'", id);
     goto fail;
   }
-  if (!audit_append (st, actor, hold ? "legal_hold" : "legal_hold_released", id, reason, error) ||
-      !exec (st, "COMMIT", error))
+  if (!evid_store__audit_append (st, actor, hold ? "legal_hold" : "legal_hold_released", id, reason, error) ||
+      !evid_store__exec (st, "COMMIT", error))
     goto fail;
+  evid_store__committed (st);
   return true;
 fail:
-  rollback (st);
+  evid_store__rollback (st);
   return false;
 }
 
@@ -559,9 +568,9 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
   GPtrArray *hashes = g_ptr_array_new_with_free_func (g_free);
   bool ok = false;
   *out_n = 0;
-  if (!exec (st, "BEGIN IMMEDIATE", error))
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
     goto done;
-  sqlite3_stmt *s = prepare (st,
+  sqlite3_stmt *s = evid_store__prepare (st,
                              "SELECT id, json_sha256 FROM packets WHERE retention_until < ?1 AND legal_hold = 0"
                              " ORDER BY seq",
                              error);
@@ -576,129 +585,40 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
   static const char *const STEPS[] = {
       "INSERT INTO purged (id, seq, json_sha256, purged_utc) SELECT id, seq, json_sha256, ?2 FROM packets WHERE id = ?1",
       "DELETE FROM media WHERE packet_id = ?1",
-      "DELETE FROM outbox WHERE packet_id = ?1",
+      "DELETE FROM outbox WHERE packet_id = ?1 AND sent_utc IS NULL AND display_id IS NULL",
       "DELETE FROM packets WHERE id = ?1",
   };
   for (guint i = 0; i < ids->len; i++) {
     const char *id = g_ptr_array_index (ids, i);
+    /* what a screen shows must go with the evidence behind it */
+    if (!evid_store__withdraw_from_displays (st, id, error))
+      goto fail;
     for (size_t k = 0; k < G_N_ELEMENTS (STEPS); k++) {
-      s = prepare (st, STEPS[k], error);
+      s = evid_store__prepare (st, STEPS[k], error);
       if (!s)
         goto fail;
       sqlite3_bind_text (s, 1, id, -1, SQLITE_STATIC);
       if (sqlite3_bind_parameter_count (s) > 1)
         sqlite3_bind_text (s, 2, now, -1, SQLITE_STATIC);
-      if (!step_done (st, s, error, "purge"))
+      if (!evid_store__step_done (st, s, error, "purge"))
         goto fail;
     }
     g_autofree char *detail = g_strdup_printf ("retention expired; record sha256 %s",
                                                (char *) g_ptr_array_index (hashes, i));
-    if (!audit_append (st, actor, "purge", id, detail, error))
+    if (!evid_store__audit_append (st, actor, "purge", id, detail, error))
       goto fail;
   }
-  if (!exec (st, "COMMIT", error))
+  if (!evid_store__exec (st, "COMMIT", error))
     goto fail;
+  evid_store__committed (st);
   *out_n = (int) ids->len;
   ok = true;
   goto done;
 fail:
-  rollback (st);
+  evid_store__rollback (st);
 done:
   g_ptr_array_unref (ids);
   g_ptr_array_unref (hashes);
   return ok;
 }
 
-static gpointer
-audit_row_json (sqlite3_stmt *s)
-{
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  static const char *const COLS[] = {"seq", "utc", "actor", "action", "packet_id", "detail", "prev_hash", "hash"};
-  json_builder_begin_object (b);
-  for (int i = 0; i < 8; i++) {
-    json_builder_set_member_name (b, COLS[i]);
-    if (i == 0)
-      json_builder_add_int_value (b, sqlite3_column_int64 (s, 0));
-    else if (sqlite3_column_type (s, i) == SQLITE_NULL)
-      json_builder_add_null_value (b);
-    else
-      json_builder_add_string_value (b, (const char *) sqlite3_column_text (s, i));
-  }
-  json_builder_end_object (b);
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
-}
-
-GPtrArray *
-evid_store_audit_rows (struct evid_store *st, const char *packet_id, GError **error)
-{
-  sqlite3_stmt *s = prepare (st,
-                             "SELECT seq, utc, actor, action, packet_id, detail, prev_hash, hash FROM audit_log"
-                             " WHERE packet_id = ?1 ORDER BY seq",
-                             error);
-  if (!s)
-    return NULL;
-  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
-  return collect_rows (st, s, audit_row_json, g_free, "read audit log", error);
-}
-
-static void
-outbox_row_free (struct evid_outbox_row *r)
-{
-  g_free (r->packet_id);
-  g_free (r->topic);
-  g_bytes_unref (r->payload);
-  g_free (r);
-}
-
-static gpointer
-outbox_row_from (sqlite3_stmt *s)
-{
-  struct evid_outbox_row *r = g_new0 (struct evid_outbox_row, 1);
-  r->id = sqlite3_column_int64 (s, 0);
-  r->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 1));
-  r->topic = g_strdup ((const char *) sqlite3_column_text (s, 2));
-  r->payload = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
-  r->retain = sqlite3_column_int (s, 4) != 0;
-  return r;
-}
-
-GPtrArray *
-evid_store_outbox_pending (struct evid_store *st, int limit, GError **error)
-{
-  sqlite3_stmt *s = prepare (st,
-                             "SELECT id, packet_id, topic, payload, retain FROM outbox"
-                             " WHERE sent_utc IS NULL ORDER BY id LIMIT ?1",
-                             error);
-  if (!s)
-    return NULL;
-  sqlite3_bind_int (s, 1, limit);
-  return collect_rows (st, s, outbox_row_from, (GDestroyNotify) outbox_row_free, "read outbox", error);
-}
-
-bool
-evid_store_outbox_mark_sent (struct evid_store *st, gint64 id, GError **error)
-{
-  g_autofree char *now = evid_utc_now ();
-  sqlite3_stmt *s = prepare (st, "UPDATE outbox SET sent_utc = ?1 WHERE id = ?2 AND sent_utc IS NULL", error);
-  if (!s)
-    return false;
-  sqlite3_bind_text (s, 1, now, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (s, 2, id);
-  return step_done (st, s, error, "mark outbox row sent");
-}
-
-int
-evid_store_outbox_count_pending (struct evid_store *st, GError **error)
-{
-  sqlite3_stmt *s = prepare (st, "SELECT COUNT(*) FROM outbox WHERE sent_utc IS NULL", error);
-  if (!s)
-    return -1;
-  int n = -1;
-  if (sqlite3_step (s) == SQLITE_ROW)
-    n = sqlite3_column_int (s, 0);
-  else
-    db_fail (st, error, "count outbox");
-  sqlite3_finalize (s);
-  return n;
-}

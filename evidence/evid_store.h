@@ -11,6 +11,7 @@
 #define CW_EVID_STORE_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,22 +47,53 @@ struct evid_packet_row {
   char *json_sha256;
   char *signature; /* Ed25519 over json, hex */
   int track_id;
+  char *retention_until;
+  bool legal_hold;
 };
 
-/* Opens (creating it and its folder when missing) the store at PATH. */
+struct evid_key;
+
+/* Opens (creating it 0600, and its folder 0700, when missing) the store at
+ * PATH for reading and writing. */
 struct evid_store *evid_store_open (const char *path, GError **error);
+/* Opens an existing store read-only (verify and listings work on a store
+ * that is a read-only file or on read-only media); writes then fail. */
+struct evid_store *evid_store_open_readonly (const char *path, GError **error);
 void evid_store_close (struct evid_store *st);
+const char *evid_store_path (const struct evid_store *st);
 
-/* The hash of the newest packet's JSON ("" for an empty store): the next
- * packet's chain link. OUT has 65 bytes. */
-bool evid_store_last_hash (struct evid_store *st, char out[65], GError **error);
+/* From now on audit rows are signed with KEY, and every commit leaves a
+ * signed chain head (PATH.head, see evid_store_head.h) naming SITE_ID. KEY
+ * is borrowed: it must outlive ST (or be unset with NULL first). */
+void evid_store_set_signer (struct evid_store *st, const struct evid_key *key, const char *site_id);
+const struct evid_key *evid_store_signer (const struct evid_store *st);
 
-/* Commits one packet: ID, its JSON text and media (their sha256 filled in by
- * the caller), the review state it starts in. */
-bool evid_store_add_packet (struct evid_store *st, const char *id, const char *json,
-                            const char *json_sha256, const char *signature, const char *type, const char *decision,
-                            const char *review_state, int track_id, const char *retention_until,
-                            const struct evid_media *media, int n_media, GError **error);
+/* Packets ever committed (kept and purged): 0 for a new store; -1 on error. */
+gint64 evid_store_packet_count (struct evid_store *st, GError **error);
+
+/* The public key that signed the newest packet or audit row ("" when none;
+ * g_free), so a missing device key can be named. */
+char *evid_store_last_signer (struct evid_store *st, GError **error);
+
+/* Builds a packet's record given the previous record's hash (the chain
+ * link, "" for the first packet). Returns the record text (g_free), or NULL
+ * with ERROR. Called inside the write transaction. */
+typedef char *(*evid_record_fn) (void *ctx, const char *prev_hash, GError **error);
+
+struct evid_packet_in {
+  const char *id, *type, *decision, *review_state, *retention_until;
+  const char *recorded_utc; /* as the record says it (its "recorded_utc") */
+  int track_id;
+  const struct evid_media *media;
+  int n_media;
+};
+
+/* Commits one packet: reads the chain link, has BUILD make the record, and
+ * hashes, signs (with the signer key, which must be set) and inserts it with
+ * its media, all in one write transaction: concurrent writers (two cameras,
+ * two processes) keep one chain. */
+bool evid_store_append_packet (struct evid_store *st, const struct evid_packet_in *in, evid_record_fn build,
+                               void *ctx, GError **error);
 
 /* The record hash of the packet before SEQ in the chain, stored or purged
  * ("" for the first packet); NULL with ERROR when the store fails. */
@@ -77,7 +109,7 @@ bool evid_store_purge (struct evid_store *st, const char *now_utc, const char *a
 bool evid_store_set_hold (struct evid_store *st, const char *id, bool hold, const char *actor, const char *reason,
                           GError **error);
 
-/* Packets, newest first; STATE NULL for all. Free with evid_packet_rows_free. */
+/* Packets, oldest first; STATE NULL for all. Free with evid_packet_rows_free. */
 GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **error);
 struct evid_packet_row *evid_store_get (struct evid_store *st, const char *id, GError **error);
 void evid_packet_row_free (struct evid_packet_row *row);
@@ -85,6 +117,9 @@ void evid_packet_row_free (struct evid_packet_row *row);
 /* A media item's bytes (g_free) and stored hash. */
 GBytes *evid_store_media (struct evid_store *st, const char *packet_id, const char *name,
                           char out_sha256[65], GError **error);
+
+/* A media item's MIME type (g_free), NULL when there is no such item. */
+char *evid_store_media_mime (struct evid_store *st, const char *packet_id, const char *name);
 
 /* Names of the packet's media, in insertion order. */
 GPtrArray *evid_store_media_names (struct evid_store *st, const char *packet_id, GError **error);
@@ -95,20 +130,42 @@ GPtrArray *evid_store_media_names (struct evid_store *st, const char *packet_id,
  * transaction, so a confirmed packet is never left unqueued. */
 struct evid_outbox_msg {
   char *topic;
-  GBytes *payload;
+  GBytes *payload; /* sent as it is; unused for display messages */
   bool retain;
+  /* A display message (evid_display_msg.h) is built and signed by the store
+   * when it is queued, with the next display sequence number: DISPLAY_ID
+   * names the display, DISPLAY_CONTENT (NULL for a retract) and
+   * DISPLAY_IMAGE what a show carries, DISPLAY_EXPIRES_US its expiry. */
+  char *display_id;
+  JsonObject *display_content;
+  GBytes *display_image;
+  gint64 display_expires_us;
 };
+
+/* How long a retract is valid (a display that was off longer has let the
+ * case expire anyway). */
+#define EVID_RETRACT_VALID_US ((gint64) 30 * 24 * 3600 * G_USEC_PER_SEC)
 bool evid_store_review (struct evid_store *st, const char *id, const char *from_state,
                         const char *to_state, const char *actor, const char *detail,
                         const struct evid_outbox_msg *outbox, int n_outbox, GError **error);
+
+/* Reverses a confirmed case (a mistake found, an appeal upheld): state
+ * "reversed", an audit row with REASON, and a signed retract queued to every
+ * display the case was sent to, all in one transaction. */
+bool evid_store_reverse (struct evid_store *st, const char *id, const char *actor, const char *reason,
+                         GError **error);
 
 /* Appends an audit row outside any review (e.g. "view"). */
 bool evid_store_audit (struct evid_store *st, const char *actor, const char *action,
                        const char *packet_id, const char *detail, GError **error);
 
-/* The audit rows about PACKET_ID, each a JSON object with seq, utc, actor,
- * action, packet_id, detail, prev_hash and hash (g_free the strings). */
+/* The audit rows about PACKET_ID (every row when NULL), in order, each a
+ * JSON object with seq, utc, actor, action, packet_id, detail, prev_hash,
+ * hash, signer and signature (g_free the strings). */
 GPtrArray *evid_store_audit_rows (struct evid_store *st, const char *packet_id, GError **error);
+
+/* The hash of audit row SEQ ("" when there is none; g_free). */
+char *evid_store_audit_hash (struct evid_store *st, gint64 seq, GError **error);
 
 /* Verifies the audit chain; on a break, names the first bad row. */
 bool evid_store_verify_audit (struct evid_store *st, GError **error);
@@ -129,6 +186,11 @@ int evid_store_outbox_count_pending (struct evid_store *st, GError **error);
  * the row's own fields (g_free). */
 char *evid_audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
                            const char *packet_id, const char *detail);
+
+/* An audit row's signature over its HASH by KEY, and its check. */
+struct evid_key;
+void evid_audit_row_sign (const struct evid_key *key, const char *hash, char out[129]);
+bool evid_audit_row_signature_valid (const char *public_hex, const char *hash, const char *signature);
 
 /* Current UTC time as ISO 8601 with milliseconds ("2026-11-26T03:16:03.120Z"). */
 char *evid_utc_now (void);

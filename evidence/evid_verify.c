@@ -1,26 +1,59 @@
 #include "evid_verify.h"
 
 #include "evid_hash.h"
+#include "evid_json_guard.h"
 #include "evid_key.h"
+#include "evid_keychange.h"
+#include "evid_seal.h"
+#include "evid_store_head.h"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <json-glib/json-glib.h>
 #include <string.h>
+
+#define RECORD_MAX_BYTES (4 * 1024 * 1024)
+
+static JsonObject *
+parse_object (const char *text, gsize len, gsize max, JsonNode **out_root, GError **error)
+{
+  *out_root = evid_json_guard_parse (text, len, max, EVID_JSON_GUARD_DEPTH, error);
+  return *out_root ? evid_json_guard_object (*out_root, "record", error) : NULL;
+}
+
+/* A string member, or NULL when missing or of another type. */
+static const char *
+str_member (JsonObject *o, const char *name)
+{
+  return evid_json_member_string (o, name, TRUE, NULL);
+}
+
+static char *
+short_key (const char *hex)
+{
+  return g_strndup (hex ? hex : "(none)", 16);
+}
+
+/* ---- one record ---- */
 
 static int
 verify_media (const char *label, JsonObject *pkt, evid_media_fetch fetch, void *ctx, FILE *report)
 {
   int failures = 0;
-  JsonArray *media = json_object_has_member (pkt, "media") ? json_object_get_array_member (pkt, "media") : NULL;
+  JsonArray *media = evid_json_member_array (pkt, "media", FALSE, NULL);
   if (!media) {
     fprintf (report, "%s: record lists no media\n", label);
     return 1;
   }
   for (guint i = 0; i < json_array_get_length (media); i++) {
-    JsonObject *m = json_array_get_object_element (media, i);
-    const char *name = json_object_get_string_member_with_default (m, "name", "?");
-    const char *claimed = json_object_get_string_member_with_default (m, "sha256", "");
+    JsonNode *n = json_array_get_element (media, i);
+    JsonObject *m = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+    const char *name = m ? str_member (m, "name") : NULL;
+    const char *claimed = m ? str_member (m, "sha256") : NULL;
+    if (!name || !claimed) {
+      fprintf (report, "%s: media entry %u malformed\n", label, i);
+      failures++;
+      continue;
+    }
     g_autoptr (GBytes) data = fetch (ctx, name);
     if (!data) {
       fprintf (report, "%s: media %s: missing\n", label, name);
@@ -41,7 +74,7 @@ verify_media (const char *label, JsonObject *pkt, evid_media_fetch fetch, void *
 
 int
 evid_verify_record (const char *label, const char *json, const char *claimed_sha256, const char *signature,
-                    const char *trusted_public, const char *expected_prev, evid_media_fetch fetch, void *ctx,
+                    GHashTable *trusted_keys, const char *expected_prev, evid_media_fetch fetch, void *ctx,
                     FILE *report)
 {
   char actual[EVID_SHA256_HEX_LEN];
@@ -51,30 +84,82 @@ evid_verify_record (const char *label, const char *json, const char *claimed_sha
              claimed_sha256);
     return 1;
   }
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
-    fprintf (report, "%s: record is not a JSON object\n", label);
+  g_autoptr (GError) err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *pkt = parse_object (json, strlen (json), RECORD_MAX_BYTES, &root, &err);
+  if (!pkt) {
+    fprintf (report, "%s: record unreadable: %s\n", label, err->message);
     return 1;
   }
-  JsonObject *pkt = json_node_get_object (json_parser_get_root (parser));
   int failures = 0;
-  const char *key = json_object_get_string_member_with_default (pkt, "device_public_key", NULL);
-  if (trusted_public && g_strcmp0 (key, trusted_public) != 0) {
-    fprintf (report, "%s: signed by device key %s, not the trusted %s\n", label, key ? key : "(none)", trusted_public);
-    failures++;
-  } else if (!evid_signature_valid (key, json, strlen (json), signature)) {
+  const char *key = str_member (pkt, "device_public_key");
+  g_autofree char *lower = key ? g_ascii_strdown (key, -1) : NULL;
+  if (!evid_signature_valid (key, json, strlen (json), signature)) {
     fprintf (report, "%s: signature invalid (record or signature altered, or another key)\n", label);
+    failures++;
+  } else if (!trusted_keys || !g_hash_table_contains (trusted_keys, lower)) {
+    fprintf (report, "%s: signed by untrusted key %s (a valid signature, but not by a trusted key)\n", label,
+             key ? key : "(none)");
     failures++;
   }
   if (expected_prev) {
-    const char *link = json_object_get_string_member_with_default (pkt, "prev_packet_sha256", NULL);
+    const char *link = str_member (pkt, "prev_packet_sha256");
     if (!link || strcmp (link, expected_prev) != 0) {
       fprintf (report, "%s: chain link broken: prev_packet_sha256 %s, previous packet's hash %s\n", label,
                link ? link : "(none)", *expected_prev ? expected_prev : "(first packet)");
       failures++;
     }
   }
-  return failures + verify_media (label, pkt, fetch, ctx, report);
+  return failures + (fetch ? verify_media (label, pkt, fetch, ctx, report) : 0);
+}
+
+/* ---- trust ---- */
+
+/* The trusted keys: the roots, and every key a trusted key rotated to or
+ * from (both signatures valid) in the audit rows ROWS (parsed objects). */
+static GHashTable *
+trust_closure (const struct evid_keyring *roots, GPtrArray *rows)
+{
+  GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) list = evid_keyring_list (roots);
+  for (guint i = 0; i < list->len; i++)
+    g_hash_table_add (t, g_strdup (g_ptr_array_index (list, i)));
+  gboolean grew = TRUE;
+  while (grew) {
+    grew = FALSE;
+    for (guint i = 0; rows && i < rows->len; i++) {
+      JsonObject *r = g_ptr_array_index (rows, i);
+      if (g_strcmp0 (str_member (r, "action"), "key_rotated") != 0)
+        continue;
+      const char *detail = str_member (r, "detail"), *signer = str_member (r, "signer");
+      g_autoptr (JsonNode) dn = NULL;
+      JsonObject *d = detail ? parse_object (detail, strlen (detail), 4096, &dn, NULL) : NULL;
+      const char *old = d ? str_member (d, "old") : NULL, *new = d ? str_member (d, "new") : NULL;
+      const char *new_sig = d ? str_member (d, "new_signature") : NULL;
+      if (!old || !new || g_strcmp0 (signer, old) != 0 ||
+          !evid_audit_row_signature_valid (old, str_member (r, "hash"), str_member (r, "signature")))
+        continue;
+      g_autofree char *statement = evid_key_rotation_statement (old, new);
+      if (!evid_signature_valid (new, statement, strlen (statement), new_sig))
+        continue;
+      g_autofree char *lo = g_ascii_strdown (old, -1), *ln = g_ascii_strdown (new, -1);
+      gboolean has_old = g_hash_table_contains (t, lo), has_new = g_hash_table_contains (t, ln);
+      if (has_old != has_new) {
+        g_hash_table_add (t, g_strdup (has_old ? ln : lo));
+        grew = TRUE;
+      }
+    }
+  }
+  return t;
+}
+
+static void
+no_trust_note (GHashTable *trusted, FILE *report, int *failures)
+{
+  if (g_hash_table_size (trusted) == 0) {
+    fprintf (report, "no trusted key: give --pubkey (the device's .pub) or -c SITE.ini; nothing can be trusted\n");
+    (*failures)++;
+  }
 }
 
 /* ---- the store ---- */
@@ -91,13 +176,220 @@ fetch_from_store (void *data, const char *name)
   return evid_store_media (c->st, c->id, name, NULL, NULL);
 }
 
+/* What the audit log says of each packet: review state and legal hold. */
+struct derived {
+  char *state; /* NULL: no review row */
+  gboolean hold;
+};
+
+static void
+derived_free (struct derived *d)
+{
+  g_free (d->state);
+  g_free (d);
+}
+
+static GHashTable *
+derive_from_audit (GPtrArray *rows)
+{
+  GHashTable *by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) derived_free);
+  for (guint i = 0; i < rows->len; i++) {
+    JsonObject *r = g_ptr_array_index (rows, i);
+    const char *id = str_member (r, "packet_id"), *action = str_member (r, "action");
+    if (!id || !action)
+      continue;
+    struct derived *d = g_hash_table_lookup (by_id, id);
+    if (!d) {
+      d = g_new0 (struct derived, 1);
+      g_hash_table_insert (by_id, g_strdup (id), d);
+    }
+    if (g_str_has_prefix (action, "review:")) {
+      g_free (d->state);
+      d->state = g_strdup (action + strlen ("review:"));
+    } else if (strcmp (action, "legal_hold") == 0) {
+      d->hold = TRUE;
+    } else if (strcmp (action, "legal_hold_released") == 0) {
+      d->hold = FALSE;
+    }
+  }
+  return by_id;
+}
+
+/* Each column a person's tools read must say what the signed record (or
+ * the audit log) says. */
+static int
+verify_columns (const char *label, const struct evid_packet_row *row, GHashTable *derived, FILE *report)
+{
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *pkt = parse_object (row->json, strlen (row->json), RECORD_MAX_BYTES, &root, NULL);
+  if (!pkt)
+    return 0; /* already reported by the record check */
+  int failures = 0;
+  struct {
+    const char *column, *stored, *member;
+  } text[] = {
+      {"type", row->type, "type"},
+      {"decision", row->decision, "decision"},
+      {"retention_until", row->retention_until, "retention_until"},
+      {"created_utc", row->created_utc, "recorded_utc"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (text); i++) {
+    const char *signed_value = str_member (pkt, text[i].member);
+    if (g_strcmp0 (signed_value, text[i].stored) != 0) {
+      fprintf (report, "%s: column %s is '%s' but the signed record says '%s' (store edited)\n", label,
+               text[i].column, text[i].stored, signed_value ? signed_value : "(nothing)");
+      failures++;
+    }
+  }
+  gint64 track = 0;
+  if (!evid_json_member_int (pkt, "track_id", &track, NULL) || track != row->track_id) {
+    fprintf (report, "%s: column track_id is %d but the signed record says %" G_GINT64_FORMAT " (store edited)\n",
+             label, row->track_id, track);
+    failures++;
+  }
+  struct derived *d = g_hash_table_lookup (derived, row->id);
+  const char *decision = str_member (pkt, "decision");
+  const char *want = d && d->state ? d->state : g_strcmp0 (decision, "rejected_flat") == 0 ? "rejected_flat" : "pending";
+  if (g_strcmp0 (want, row->review_state) != 0) {
+    fprintf (report, "%s: review state is '%s' but the audit log says '%s' (store edited)\n", label,
+             row->review_state, want);
+    failures++;
+  }
+  gboolean hold = d ? d->hold : FALSE;
+  if (hold != row->legal_hold) {
+    fprintf (report, "%s: legal hold is %s but the audit log says %s (store edited)\n", label,
+             row->legal_hold ? "on" : "off", hold ? "on" : "off");
+    failures++;
+  }
+  return failures;
+}
+
+/* Every audit row signed by a trusted key; key changes reported. */
+static int
+verify_audit_signatures (GPtrArray *rows, GHashTable *trusted, FILE *report)
+{
+  int failures = 0;
+  for (guint i = 0; i < rows->len; i++) {
+    JsonObject *r = g_ptr_array_index (rows, i);
+    gint64 seq = 0;
+    evid_json_member_int (r, "seq", &seq, NULL);
+    const char *signer = str_member (r, "signer"), *action = str_member (r, "action");
+    g_autofree char *lower = signer ? g_ascii_strdown (signer, -1) : NULL;
+    if (!signer) {
+      fprintf (report, "audit row %" G_GINT64_FORMAT ": unsigned\n", seq);
+      failures++;
+    } else if (!evid_audit_row_signature_valid (signer, str_member (r, "hash"), str_member (r, "signature"))) {
+      fprintf (report, "audit row %" G_GINT64_FORMAT ": signature invalid (row rewritten)\n", seq);
+      failures++;
+    } else if (!g_hash_table_contains (trusted, lower)) {
+      fprintf (report, "audit row %" G_GINT64_FORMAT ": signed by untrusted key %s\n", seq, signer);
+      failures++;
+    }
+    if (g_strcmp0 (action, "key_rotated") == 0 || g_strcmp0 (action, "key_replaced_lost") == 0)
+      fprintf (report, "note: audit row %" G_GINT64_FORMAT ": %s %s%s\n", seq, action, str_member (r, "detail"),
+               strcmp (action, "key_replaced_lost") == 0
+                   ? " (the new key is not vouched for by the old one: trusted only if pinned)"
+                   : "");
+  }
+  return failures;
+}
+
+static void
+report_span (FILE *report, const char *key, gint64 first, gint64 last)
+{
+  if (first > 0)
+    fprintf (report, "key %s signed packets %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\n", key, first, last);
+}
+
+static int
+verify_head (struct evid_store *st, const struct evid_verify_opts *opts, GHashTable *trusted, FILE *report)
+{
+  g_autofree char *found = evid_chain_head_path (evid_store_path (st));
+  const char *path = opts->head_path ? opts->head_path : found;
+  if (!opts->head_path && !g_file_test (found, G_FILE_TEST_EXISTS)) {
+    fprintf (report, "note: no chain head given (--head) or found (%s): deleted newest rows would not show\n", found);
+    return 0;
+  }
+  struct evid_chain_head head = {0}, now = {0};
+  g_autoptr (GError) err = NULL;
+  g_autofree char *at_seq = NULL, *audit_hash = NULL;
+  int failures = 0;
+  if (!evid_chain_head_load (path, &head, &err)) {
+    fprintf (report, "chain head: %s\n", err->message);
+    return 1;
+  }
+  g_autofree char *lower = g_ascii_strdown (head.public_key, -1);
+  if (!g_hash_table_contains (trusted, lower)) {
+    fprintf (report, "chain head %s: signed by untrusted key %s\n", path, head.public_key);
+    failures++;
+  }
+  if (!evid_chain_head_of_store (st, &now, &err)) {
+    fprintf (report, "chain head: %s\n", err->message);
+    failures++;
+    goto out;
+  }
+  at_seq = head.packet_seq ? evid_store_prev_hash_before (st, head.packet_seq + 1, NULL) : NULL;
+  if (now.packet_seq < head.packet_seq)
+    fprintf (report, "chain head (%s): the store ends at packet %" G_GINT64_FORMAT " but the head names packet %"
+             G_GINT64_FORMAT ": the newest packet(s) were deleted\n", head.utc, now.packet_seq, head.packet_seq),
+        failures++;
+  else if (head.packet_seq && g_strcmp0 (at_seq, head.packet_sha256) != 0)
+    fprintf (report, "chain head (%s): packet %" G_GINT64_FORMAT " is not the one the head names (replaced)\n",
+             head.utc, head.packet_seq),
+        failures++;
+  audit_hash = head.audit_seq ? evid_store_audit_hash (st, head.audit_seq, NULL) : NULL;
+  if (now.audit_seq < head.audit_seq)
+    fprintf (report, "chain head (%s): the audit log ends at row %" G_GINT64_FORMAT " but the head names row %"
+             G_GINT64_FORMAT ": the newest audit row(s) were deleted\n", head.utc, now.audit_seq, head.audit_seq),
+        failures++;
+  else if (head.audit_seq && g_strcmp0 (audit_hash, head.audit_hash) != 0)
+    fprintf (report, "chain head (%s): audit row %" G_GINT64_FORMAT " is not the one the head names (replaced)\n",
+             head.utc, head.audit_seq),
+        failures++;
+  if (!failures)
+    fprintf (report, "chain head (%s, packet %" G_GINT64_FORMAT ", audit row %" G_GINT64_FORMAT "): held\n", head.utc,
+             head.packet_seq, head.audit_seq);
+out:
+  evid_chain_head_clear (&head);
+  evid_chain_head_clear (&now);
+  return failures;
+}
+
+static GPtrArray *
+audit_objects (struct evid_store *st, GPtrArray **out_nodes, GError **error)
+{
+  g_autoptr (GPtrArray) texts = evid_store_audit_rows (st, NULL, error);
+  if (!texts)
+    return NULL;
+  GPtrArray *objects = g_ptr_array_new ();
+  *out_nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (guint i = 0; i < texts->len; i++) {
+    const char *t = g_ptr_array_index (texts, i);
+    JsonNode *n = NULL;
+    JsonObject *o = parse_object (t, strlen (t), RECORD_MAX_BYTES, &n, NULL);
+    if (n)
+      g_ptr_array_add (*out_nodes, n);
+    if (o)
+      g_ptr_array_add (objects, o);
+  }
+  return objects;
+}
+
 int
-evid_verify_store (struct evid_store *st, const char *trusted_public, FILE *report, int *out_packets, GError **error)
+evid_verify_store (struct evid_store *st, const struct evid_verify_opts *opts, FILE *report, int *out_packets,
+                   GError **error)
 {
   g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, error);
-  if (!rows)
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GPtrArray) audit = rows ? audit_objects (st, &nodes, error) : NULL;
+  if (!audit)
     return -1;
+  g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, audit);
+  g_autoptr (GHashTable) derived = derive_from_audit (audit);
   int failures = 0;
+  no_trust_note (trusted, report, &failures);
+  g_autofree char *span_key = NULL;
+  gint64 span_first = 0, span_last = 0;
   for (guint i = 0; i < rows->len; i++) {
     const struct evid_packet_row *row = g_ptr_array_index (rows, i);
     g_autofree char *label = g_strdup_printf ("packet %s", row->id);
@@ -106,14 +398,31 @@ evid_verify_store (struct evid_store *st, const char *trusted_public, FILE *repo
     g_autofree char *expected = evid_store_prev_hash_before (st, row->seq, error);
     if (!expected)
       return -1;
-    failures += evid_verify_record (label, row->json, row->json_sha256, row->signature, trusted_public, expected,
+    failures += evid_verify_record (label, row->json, row->json_sha256, row->signature, trusted, expected,
                                     fetch_from_store, &ctx, report);
+    char actual[EVID_SHA256_HEX_LEN];
+    evid_sha256_hex (row->json, strlen (row->json), actual);
+    if (strcmp (actual, row->json_sha256) == 0) /* an altered record is reported as such already */
+      failures += verify_columns (label, row, derived, report);
+    g_autoptr (JsonNode) root = NULL;
+    JsonObject *pkt = parse_object (row->json, strlen (row->json), RECORD_MAX_BYTES, &root, NULL);
+    g_autofree char *key = short_key (pkt ? str_member (pkt, "device_public_key") : NULL);
+    if (!span_key || strcmp (span_key, key) != 0) {
+      report_span (report, span_key, span_first, span_last);
+      g_free (span_key);
+      span_key = g_strdup (key);
+      span_first = row->seq;
+    }
+    span_last = row->seq;
   }
+  report_span (report, span_key, span_first, span_last);
   g_autoptr (GError) audit_err = NULL;
   if (!evid_store_verify_audit (st, &audit_err)) {
     fprintf (report, "%s\n", audit_err->message);
     failures++;
   }
+  failures += verify_audit_signatures (audit, trusted, report);
+  failures += verify_head (st, opts, trusted, report);
   if (out_packets)
     *out_packets = (int) rows->len;
   return failures;
@@ -125,7 +434,7 @@ static GBytes *
 fetch_base64 (void *data, const char *name)
 {
   JsonObject *media = data;
-  const char *b64 = media ? json_object_get_string_member_with_default (media, name, NULL) : NULL;
+  const char *b64 = media ? str_member (media, name) : NULL;
   if (!b64)
     return NULL;
   gsize len;
@@ -134,30 +443,59 @@ fetch_base64 (void *data, const char *name)
 }
 
 int
-evid_verify_packet_file (const char *path, const char *trusted_public, FILE *report, GError **error)
+evid_verify_packet_file (const char *path, const struct evid_verify_opts *opts, FILE *report, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_file (parser, path, error))
+  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, error);
+  if (!map)
     return -1;
-  JsonNode *root = json_parser_get_root (parser);
-  JsonObject *o = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  const char *json = o ? json_object_get_string_member_with_default (o, "packet", NULL) : NULL;
+  gsize len = g_mapped_file_get_length (map);
+  g_autoptr (JsonNode) root = evid_json_guard_parse (g_mapped_file_get_contents (map), len, EVID_VERIFY_PACKET_MAX,
+                                                     EVID_JSON_GUARD_DEPTH, error);
+  JsonObject *o = root ? evid_json_guard_object (root, path, error) : NULL;
+  const char *json = o ? evid_json_member_string (o, "packet", FALSE, error) : NULL;
   if (!json) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: not a published packet (no \"packet\" member)", path);
+    g_prefix_error (error, "%s: not a published packet: ", path);
     return -1;
   }
-  JsonObject *media = json_object_has_member (o, "media") ? json_object_get_object_member (o, "media") : NULL;
-  return evid_verify_record (path, json, json_object_get_string_member_with_default (o, "packet_sha256", NULL),
-                             json_object_get_string_member_with_default (o, "signature", ""), trusted_public, NULL,
-                             fetch_base64, media, report);
+  g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, NULL);
+  int failures = 0;
+  no_trust_note (trusted, report, &failures);
+  /* media travel sealed to the back office; without its key only the
+   * record is checked */
+  JsonObject *sealed = evid_json_member_object (o, "media_sealed", TRUE, NULL);
+  g_autoptr (JsonNode) media_root = NULL;
+  JsonObject *media = NULL;
+  if (sealed && opts->backoffice_key) {
+    const char *b64 = str_member (sealed, "box_b64");
+    gsize box_len = 0;
+    g_autofree guchar *box = b64 ? g_base64_decode (b64, &box_len) : NULL;
+    g_autoptr (GBytes) box_bytes = g_bytes_new (box, box_len);
+    g_autoptr (GError) err = NULL;
+    g_autoptr (GBytes) plain = evid_unseal (opts->backoffice_key, box_bytes, &err);
+    gsize plen = 0;
+    const char *ptext = plain ? g_bytes_get_data (plain, &plen) : NULL;
+    media = plain ? parse_object (ptext, plen, EVID_VERIFY_PACKET_MAX, &media_root, &err) : NULL;
+    if (!media) {
+      fprintf (report, "%s: sealed media: %s\n", path, err->message);
+      failures++;
+    }
+  } else if (sealed) {
+    fprintf (report, "note: %s: media sealed to the back office; give --backoffice-key to check them\n", path);
+  } else {
+    media = evid_json_member_object (o, "media", TRUE, NULL);
+  }
+  return failures + evid_verify_record (path, json, str_member (o, "packet_sha256"),
+                                        str_member (o, "signature") ? str_member (o, "signature") : "", trusted, NULL,
+                                        media ? fetch_base64 : NULL, media, report);
 }
 
 /* ---- a case bundle ---- */
 
+/* Media entries are media/NAME.EXT: looked up by NAME. */
 static GBytes *
 fetch_from_table (void *data, const char *name)
 {
-  g_autofree char *key = g_strconcat ("media/", name, ".jpg", NULL);
+  g_autofree char *key = g_strconcat ("media/", name, NULL);
   GBytes *b = g_hash_table_lookup (data, key);
   return b ? g_bytes_ref (b) : NULL;
 }
@@ -173,89 +511,153 @@ text_of (GHashTable *files, const char *name)
   return g_strstrip (g_strndup (p, len));
 }
 
-/* Each audit row in audit.jsonl must carry the hash of its own content. */
+/* Each audit row in audit.jsonl must carry the hash of its own content and
+ * a trusted signature of it. */
 static int
-verify_audit_rows (const char *label, const char *text, FILE *report)
+verify_audit_lines (const char *label, const char *text, GHashTable *trusted, FILE *report)
 {
   int failures = 0;
   g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
   for (char **l = lines; *l; l++) {
     if (!**l)
       continue;
-    g_autoptr (JsonParser) p = json_parser_new ();
-    if (!json_parser_load_from_data (p, *l, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p))) {
-      fprintf (report, "%s: audit row is not JSON: %s\n", label, *l);
+    g_autoptr (JsonNode) root = NULL;
+    JsonObject *r = parse_object (*l, strlen (*l), RECORD_MAX_BYTES, &root, NULL);
+    if (!r) {
+      fprintf (report, "%s: audit row is not JSON\n", label);
       failures++;
       continue;
     }
-    JsonObject *r = json_node_get_object (json_parser_get_root (p));
-    gint64 seq = json_object_get_int_member_with_default (r, "seq", -1);
-    g_autofree char *want = evid_audit_row_hash (
-        json_object_get_string_member_with_default (r, "prev_hash", ""), seq,
-        json_object_get_string_member_with_default (r, "utc", ""),
-        json_object_get_string_member_with_default (r, "actor", ""),
-        json_object_get_string_member_with_default (r, "action", ""),
-        json_object_get_string_member_with_default (r, "packet_id", NULL),
-        json_object_get_string_member_with_default (r, "detail", NULL));
-    if (g_strcmp0 (want, json_object_get_string_member_with_default (r, "hash", "")) != 0) {
+    gint64 seq = -1;
+    evid_json_member_int (r, "seq", &seq, NULL);
+    g_autofree char *want = evid_audit_row_hash (str_member (r, "prev_hash") ? str_member (r, "prev_hash") : "", seq,
+                                                 str_member (r, "utc") ? str_member (r, "utc") : "",
+                                                 str_member (r, "actor") ? str_member (r, "actor") : "",
+                                                 str_member (r, "action") ? str_member (r, "action") : "",
+                                                 str_member (r, "packet_id"), str_member (r, "detail"));
+    if (g_strcmp0 (want, str_member (r, "hash")) != 0) {
       fprintf (report, "%s: audit row %" G_GINT64_FORMAT ": hash mismatch (row altered)\n", label, seq);
       failures++;
     }
   }
-  return failures;
+  g_autoptr (GPtrArray) objects = g_ptr_array_new ();
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  for (char **l = lines; *l; l++) {
+    JsonNode *n = NULL;
+    JsonObject *o = **l ? parse_object (*l, strlen (*l), RECORD_MAX_BYTES, &n, NULL) : NULL;
+    if (n)
+      g_ptr_array_add (nodes, n);
+    if (o)
+      g_ptr_array_add (objects, o);
+  }
+  return failures + verify_audit_signatures (objects, trusted, report);
 }
 
 static int
-verify_files (const char *path, GHashTable *files, const char *trusted_public, FILE *report, GError **error)
+verify_files (const char *path, GHashTable *files, const struct evid_verify_opts *opts, FILE *report,
+              GError **error)
 {
-  g_autofree char *json = text_of (files, "packet.json");
   g_autofree char *sig = text_of (files, "packet.sig");
-  g_autofree char *pub = text_of (files, "device.pub");
   g_autofree char *audit = text_of (files, "audit.jsonl");
-  if (!json) {
+  GBytes *raw = g_hash_table_lookup (files, "packet.json");
+  if (!raw) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: no packet.json: not a case bundle", path);
     return -1;
   }
   /* the record as exported is the record as stored: no stripping */
-  GBytes *raw = g_hash_table_lookup (files, "packet.json");
   g_autofree char *record = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  /* device.pub in the bundle is information, never trust: trust comes
+   * from the verifier's own keys */
+  g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, NULL);
   int failures = 0;
-  if (pub && trusted_public && strcmp (pub, trusted_public) != 0) {
-    fprintf (report, "%s: device.pub %s is not the trusted key %s\n", path, pub, trusted_public);
-    failures++;
+  no_trust_note (trusted, report, &failures);
+  failures += evid_verify_record (path, record, NULL, sig ? sig : "", trusted, NULL, fetch_from_table, files, report);
+  return failures + verify_audit_lines (path, audit, trusted, report);
+}
+
+/* The name an entry is kept under: media/NAME (extension dropped), or the
+ * top-level files a bundle has; NULL for anything else (skipped unread). */
+static char *
+entry_key (const char *name)
+{
+  static const char *const TOP[] = {"packet.json", "packet.sig", "device.pub", "audit.jsonl"};
+  for (size_t i = 0; i < G_N_ELEMENTS (TOP); i++)
+    if (g_strcmp0 (name, TOP[i]) == 0)
+      return g_strdup (name);
+  if (name && g_str_has_prefix (name, "media/") && !strchr (name + 6, '/')) {
+    const char *dot = strrchr (name, '.');
+    return dot && dot > name + 6 ? g_strndup (name, dot - name) : g_strdup (name);
   }
-  failures += evid_verify_record (path, record, NULL, sig ? sig : "", trusted_public ? trusted_public : pub, NULL,
-                                  fetch_from_table, files, report);
-  return failures + verify_audit_rows (path, audit, report);
+  return NULL;
+}
+
+/* Reads one entry in pieces: a size in the header is a claim, not a
+ * promise, so the limits hold on what is actually unpacked. */
+static GBytes *
+read_entry (struct archive *a, const char *path, const char *name, gint64 *total, GError **error)
+{
+  GByteArray *buf = g_byte_array_new ();
+  char chunk[65536];
+  la_ssize_t got;
+  while ((got = archive_read_data (a, chunk, sizeof chunk)) > 0) {
+    *total += got;
+    if ((gint64) buf->len + got > EVID_VERIFY_ENTRY_MAX || *total > EVID_VERIFY_BUNDLE_MAX) {
+      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s: larger than a case bundle can be (limit %lld MiB"
+                   " an entry, %lld MiB in all)", path, name, (long long) (EVID_VERIFY_ENTRY_MAX >> 20),
+                   (long long) (EVID_VERIFY_BUNDLE_MAX >> 20));
+      g_byte_array_unref (buf);
+      return NULL;
+    }
+    g_byte_array_append (buf, (const guint8 *) chunk, (guint) got);
+  }
+  if (got < 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s: %s", path, name, archive_error_string (a));
+    g_byte_array_unref (buf);
+    return NULL;
+  }
+  return g_byte_array_free_to_bytes (buf);
 }
 
 int
-evid_verify_bundle (const char *path, const char *trusted_public, FILE *report, GError **error)
+evid_verify_bundle (const char *path, const struct evid_verify_opts *opts, FILE *report, GError **error)
 {
   struct archive *a = archive_read_new ();
-  archive_read_support_format_all (a);
-  archive_read_support_filter_all (a);
+  archive_read_support_format_tar (a);
+  archive_read_support_filter_gzip (a);
+  archive_read_support_filter_xz (a);
   GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
-  int failures = -1;
+  int failures = -1, entries = 0, rc;
+  gint64 total = 0;
+  struct archive_entry *e;
   if (archive_read_open_filename (a, path, 65536) != ARCHIVE_OK) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s", path, archive_error_string (a));
     goto out;
   }
-  struct archive_entry *e;
-  while (archive_read_next_header (a, &e) == ARCHIVE_OK) {
-    la_int64_t size = archive_entry_size (e);
-    if (size < 0 || size > 256 * 1024 * 1024)
-      continue;
-    guchar *buf = g_malloc (size + 1);
-    la_ssize_t got = archive_read_data (a, buf, size);
-    if (got != size) {
-      g_free (buf);
-      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s: truncated", path, archive_entry_pathname (e));
+  while ((rc = archive_read_next_header (a, &e)) == ARCHIVE_OK) {
+    const char *name = archive_entry_pathname (e);
+    g_autofree char *key = archive_entry_filetype (e) == AE_IFREG ? entry_key (name) : NULL;
+    if (++entries > EVID_VERIFY_ENTRIES_MAX) {
+      g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: more than %d entries: not a case bundle", path,
+                   EVID_VERIFY_ENTRIES_MAX);
       goto out;
     }
-    g_hash_table_insert (files, g_strdup (archive_entry_pathname (e)), g_bytes_new_take (buf, size));
+    if (!key || g_hash_table_contains (files, key)) {
+      if (key) {
+        g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s appears twice", path, name);
+        goto out;
+      }
+      continue; /* skipped without unpacking */
+    }
+    GBytes *data = read_entry (a, path, name, &total, error);
+    if (!data)
+      goto out;
+    g_hash_table_insert (files, g_steal_pointer (&key), data);
   }
-  failures = verify_files (path, files, trusted_public, report, error);
+  if (rc != ARCHIVE_EOF) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s", path, archive_error_string (a));
+    goto out;
+  }
+  failures = verify_files (path, files, opts, report, error);
 out:
   archive_read_free (a);
   g_hash_table_destroy (files);

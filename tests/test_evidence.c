@@ -3,6 +3,10 @@
 #include "evid_pending.h"
 #include "evid_export.h"
 #include "evid_key.h"
+#include "evid_keychange.h"
+#include "evid_keyring.h"
+#include "evid_seal.h"
+#include "evid_store_head.h"
 #include "evid_publication.h"
 #include "evid_recorder.h"
 #include "evid_store.h"
@@ -14,9 +18,15 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
 
 struct fixture {
-  char *dir, *db, *key;
+  char *dir, *db, *key, *backoffice;
   struct hwcfg *cfg;
   struct evid_recorder *rec;
   struct cv_image frame;
@@ -28,13 +38,15 @@ setup (struct fixture *f, gconstpointer data)
   f->dir = g_dir_make_tmp ("evidXXXXXX", NULL);
   f->db = g_build_filename (f->dir, "var", "evidence.db", NULL);
   f->key = g_build_filename (f->dir, "var", "device.key", NULL);
+  f->backoffice = g_build_filename (f->dir, "backoffice.key", NULL);
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_seal_keygen (f->backoffice, &err));
   g_autofree char *ini = g_build_filename (f->dir, "site.ini", NULL);
   g_autofree char *text = g_strdup_printf ("[site]\nid = t1\nname = Test Rd\n[camera:main]\nuri = file:///dev/null\n"
                                            "[signal]\nsource = none\n[evidence]\ndb = %s\nkey = %s\n"
-                                           "[mqtt]\ndisplays = east;west\n",
-                                           f->db, f->key);
+                                           "[mqtt]\ndisplays = east;west\nbackoffice_pubkey = %s.pub\n",
+                                           f->db, f->key, f->backoffice);
   g_assert_true (g_file_set_contents (ini, text, -1, NULL));
-  g_autoptr (GError) err = NULL;
   f->cfg = hwcfg_load (ini, &err);
   g_assert_no_error (err);
   f->rec = evid_recorder_create (f->cfg, NULL, &err);
@@ -56,6 +68,30 @@ teardown (struct fixture *f, gconstpointer data)
   g_free (f->dir);
   g_free (f->db);
   g_free (f->key);
+  g_free (f->backoffice);
+}
+
+/* The device key's .pub as the only trusted key (what -c SITE.ini gives). */
+static struct evid_keyring *
+device_ring (struct fixture *f)
+{
+  struct evid_keyring *ring = evid_keyring_new ();
+  g_autofree char *pub = g_strconcat (f->key, ".pub", NULL);
+  g_assert_true (evid_keyring_add_file (ring, pub, NULL));
+  return ring;
+}
+
+static int
+verify_with (struct evid_store *st, const struct evid_verify_opts *opts, char **report)
+{
+  size_t len;
+  FILE *out = open_memstream (report, &len);
+  int packets;
+  g_autoptr (GError) err = NULL;
+  int failures = evid_verify_store (st, opts, out, &packets, &err);
+  fclose (out);
+  g_assert_no_error (err);
+  return failures;
 }
 
 static char *
@@ -70,21 +106,20 @@ record (struct fixture *f, const char *verdict)
                              .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1};
   char *event = NULL;
   g_autoptr (GError) err = NULL;
-  g_assert_true (evid_recorder_record (f->rec, &c, NULL, &f->frame, &event, &err));
-  g_assert_no_error (err);
+  if (!evid_recorder_record (f->rec, &c, NULL, &f->frame, &event, &err))
+    g_error ("record: %s", err->message);
   return event;
 }
 
 static int
 verify (struct fixture *f, char **report)
 {
-  size_t len;
-  FILE *out = open_memstream (report, &len);
-  int packets;
-  g_autoptr (GError) err = NULL;
-  int failures = evid_verify_store (evid_recorder_store (f->rec), NULL, out, &packets, &err);
-  fclose (out);
-  g_assert_no_error (err);
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring};
+  int failures = verify_with (evid_recorder_store (f->rec), &opts, report);
+  evid_keyring_free (ring);
+  if (failures)
+    g_test_message ("verify: %s", *report);
   return failures;
 }
 
@@ -162,10 +197,24 @@ confirming_queues_evidence_and_every_display_with_blurred_image (struct fixture 
   g_assert_cmpstr (m[0].topic, ==, "crosswatch/t1/evidence");
   g_assert_cmpstr (m[1].topic, ==, "crosswatch/t1/display/east");
   g_assert_cmpstr (m[2].topic, ==, "crosswatch/t1/display/west");
-  g_assert_nonnull (strstr (g_bytes_get_data (m[1].payload, NULL), "\"faces_blurred\":true"));
+  g_assert_true (json_object_get_boolean_member (m[1].display_content, "faces_blurred"));
+  g_assert_cmpstr (m[1].display_id, ==, "east");
+  /* media leave the cabinet only sealed to the back office */
+  g_assert_null (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media\""));
+  g_assert_nonnull (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media_sealed\""));
   g_assert_true (evid_store_review (st, r->id, "pending", "confirmed", "officer-7", NULL, m, (int) msgs->len, &err));
   evid_publication_free (msgs);
   g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 3);
+  /* display messages were signed as they were queued, with rising sequence numbers */
+  g_autoptr (GPtrArray) queued = evid_store_outbox_pending (st, 10, NULL);
+  for (guint i = 1; i < 3; i++) {
+    struct evid_outbox_row *q = g_ptr_array_index (queued, i);
+    g_autofree char *text = g_strndup (g_bytes_get_data (q->payload, NULL), g_bytes_get_size (q->payload));
+    g_assert_nonnull (strstr (text, "\"signature\""));
+    g_autofree char *seq = g_strdup_printf ("\\\"seq\\\":%u", i);
+    if (!strstr (text, seq))
+      g_error ("no %s in %.300s", seq, text);
+  }
   /* a second decision on the same packet is refused */
   g_assert_false (evid_store_review (st, r->id, "pending", "rejected", "officer-8", "late", NULL, 0, &err));
   g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
@@ -206,12 +255,19 @@ packets_are_signed_by_a_private_device_key (struct fixture *f, gconstpointer dat
   g_autofree char *report = NULL;
   size_t len;
   FILE *out = open_memstream (&report, &len);
-  /* against the exported key: intact; against another key: named */
-  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), pub, out, NULL, NULL), ==, 0);
-  const char *other = "0000000000000000000000000000000000000000000000000000000000000000";
-  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), other, out, NULL, NULL), ==, 1);
+  /* against the exported key: intact; against another key, or none: named */
+  struct evid_keyring *ring = evid_keyring_new (), *other = evid_keyring_new ();
+  g_assert_true (evid_keyring_add_hex (ring, pub, NULL));
+  g_assert_true (evid_keyring_add_hex (other, "0000000000000000000000000000000000000000000000000000000000000000", NULL));
+  struct evid_verify_opts good = {.trusted = ring}, bad = {.trusted = other}, none = {0};
+  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), &good, out, NULL, NULL), ==, 0);
+  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), &bad, out, NULL, NULL), >, 0);
+  g_assert_cmpint (evid_verify_store (evid_recorder_store (f->rec), &none, out, NULL, NULL), >, 0);
   fclose (out);
-  g_assert_nonnull (strstr (report, "not the trusted"));
+  evid_keyring_free (ring);
+  evid_keyring_free (other);
+  g_assert_nonnull (strstr (report, "signed by untrusted key"));
+  g_assert_nonnull (strstr (report, "no trusted key"));
   /* a forged signature is caught */
   sql (f, "UPDATE packets SET signature = CASE WHEN substr(signature, 1, 1) = '0' THEN '1' ELSE '0' END || substr(signature, 2)", TRUE);
   g_autofree char *report2 = NULL;
@@ -230,15 +286,23 @@ a_case_bundle_verifies_offline_and_names_tampering (struct fixture *f, gconstpoi
   g_autofree char *bundle = g_build_filename (f->dir, "case.tar", NULL);
   g_autoptr (GError) err = NULL;
   g_assert_true (evid_export_bundle (st, r->id, bundle, &err));
+  GStatBuf sb;
+  g_assert_cmpint (g_stat (bundle, &sb), ==, 0);
+  g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
   g_autofree char *report = NULL;
   size_t len;
   FILE *out = open_memstream (&report, &len);
-  g_assert_cmpint (evid_verify_bundle (bundle, NULL, out, &err), ==, 0);
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring}, untrusted = {0};
+  g_assert_cmpint (evid_verify_bundle (bundle, &opts, out, &err), ==, 0);
+  /* the bundle's own device.pub is no reason to trust it */
+  g_assert_cmpint (evid_verify_bundle (bundle, &untrusted, out, &err), >, 0);
   /* media altered before export: the bundle says which */
   sql (f, "UPDATE media SET data = x'00' WHERE name = 'person_crop'", TRUE);
   g_assert_true (evid_export_bundle (st, r->id, bundle, &err));
-  g_assert_cmpint (evid_verify_bundle (bundle, NULL, out, &err), ==, 1);
+  g_assert_cmpint (evid_verify_bundle (bundle, &opts, out, &err), ==, 1);
   fclose (out);
+  evid_keyring_free (ring);
   g_assert_nonnull (strstr (report, "media person_crop: sha256"));
 }
 
@@ -260,16 +324,33 @@ a_published_packet_file_verifies_and_names_tampering (struct fixture *f, gconstp
   g_autofree char *report = NULL;
   size_t rlen;
   FILE *out = open_memstream (&report, &rlen);
-  g_assert_cmpint (evid_verify_packet_file (path, NULL, out, &err), ==, 0);
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring, .backoffice_key = f->backoffice}, sealed = {.trusted = ring};
+  g_assert_cmpint (evid_verify_packet_file (path, &opts, out, &err), ==, 0);
+  g_assert_cmpint (evid_verify_packet_file (path, &sealed, out, &err), ==, 0); /* record only, media sealed */
+  fflush (out);
+  g_assert_nonnull (strstr (report, "give --backoffice-key"));
+  /* a key that is not the back office's does not open them */
+  g_autofree char *stranger = g_build_filename (f->dir, "stranger.key", NULL);
+  g_assert_true (evid_seal_keygen (stranger, NULL));
+  struct evid_verify_opts wrong = {.trusted = ring, .backoffice_key = stranger};
+  g_assert_cmpint (evid_verify_packet_file (path, &wrong, out, &err), ==, 1);
   /* change the record's violation type: hash and signature no longer hold */
   g_autofree char *forged = g_strdup (payload);
   char *at = strstr (forged, "red_signal");
   memcpy (at, "red_sigmal", 10);
   g_assert_true (g_file_set_contents (path, forged, len, NULL));
-  g_assert_cmpint (evid_verify_packet_file (path, NULL, out, &err), ==, 1);
+  g_assert_cmpint (evid_verify_packet_file (path, &opts, out, &err), ==, 1);
+  /* nested 200,000 deep: refused before parsing, no crash */
+  g_autofree char *deep = g_strnfill (200000, '[');
+  g_assert_true (g_file_set_contents (path, deep, -1, NULL));
+  g_autoptr (GError) deep_err = NULL;
+  g_assert_cmpint (evid_verify_packet_file (path, &opts, out, &deep_err), ==, -1);
+  g_assert_nonnull (deep_err);
   fclose (out);
   g_assert_nonnull (strstr (report, "record altered"));
   evid_publication_free (msgs);
+  evid_keyring_free (ring);
 }
 
 static void
@@ -380,6 +461,349 @@ opening_a_store_in_an_unwritable_place_fails_cleanly (void)
   g_clear_error (&err);
 }
 
+
+/* Confirms the first pending packet, publication included. */
+static char *
+confirm_first (struct fixture *f)
+{
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, "pending", NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_autoptr (GError) err = NULL;
+  GArray *msgs = evid_publication_build (st, r, f->cfg, &err);
+  g_assert_no_error (err);
+  g_assert_true (evid_store_review (st, r->id, "pending", "confirmed", "officer-7", NULL,
+                                    (struct evid_outbox_msg *) msgs->data, (int) msgs->len, &err));
+  evid_publication_free (msgs);
+  return g_strdup (r->id);
+}
+
+static void
+edited_columns_are_named_by_verify (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live"), *b = record (f, "live"), *c = record (f, "live");
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  sql (f, "UPDATE packets SET type = 'outside_crosswalk' WHERE seq = 1", TRUE);
+  sql (f, "UPDATE packets SET review_state = 'confirmed' WHERE seq = 2", TRUE);
+  sql (f, "UPDATE packets SET legal_hold = 1, retention_until = '2999-01-01T00:00:00.000Z', track_id = 99,"
+          " created_utc = '2000-01-01T00:00:00.000Z' WHERE seq = 3",
+       TRUE);
+  g_autofree char *report2 = NULL;
+  g_assert_cmpint (verify (f, &report2), ==, 6);
+  g_assert_nonnull (strstr (report2, "column type is 'outside_crosswalk' but the signed record says 'red_signal'"));
+  g_assert_nonnull (strstr (report2, "review state is 'confirmed' but the audit log says 'pending'"));
+  g_assert_nonnull (strstr (report2, "legal hold is on but the audit log says off"));
+  g_assert_nonnull (strstr (report2, "column retention_until"));
+  g_assert_nonnull (strstr (report2, "column track_id is 99"));
+  g_assert_nonnull (strstr (report2, "column created_utc"));
+}
+
+static void
+deleting_the_newest_packet_or_audit_row_is_caught_by_the_chain_head (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live"), *b = record (f, "live");
+  g_autofree char *id = confirm_first (f);
+  g_autofree char *head = evid_chain_head_path (f->db);
+  g_autofree char *copy = g_build_filename (f->dir, "head-from-the-bus.json", NULL), *text = NULL;
+  g_assert_true (g_file_get_contents (head, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, text, -1, NULL));
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_assert_nonnull (strstr (report, "held"));
+  /* the newest packet and (triggers dropped) the newest audit row go; the
+   * head beside the store goes too, but a copy was kept elsewhere */
+  sql (f, "DELETE FROM media WHERE packet_id = (SELECT id FROM packets WHERE seq = 2); DELETE FROM packets WHERE seq = 2;"
+          "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)",
+       TRUE);
+  g_unlink (head);
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring, .head_path = copy};
+  g_autofree char *report2 = NULL;
+  /* the deleted audit row was the confirmation: the state column now disagrees too */
+  g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &opts, &report2), ==, 3);
+  g_assert_nonnull (strstr (report2, "review state is 'confirmed' but the audit log says 'pending'"));
+  g_assert_nonnull (strstr (report2, "the newest packet(s) were deleted"));
+  g_assert_nonnull (strstr (report2, "the newest audit row(s) were deleted"));
+  /* without any head, verify says what it cannot see */
+  struct evid_verify_opts no_head = {.trusted = ring};
+  g_autofree char *report3 = NULL;
+  g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &no_head, &report3), ==, 1);
+  g_assert_nonnull (strstr (report3, "no chain head"));
+  /* a head that was altered is refused */
+  g_autofree char *forged = g_strdup (text);
+  char *seq = strstr (forged, "packet_seq\\\":");
+  seq[strlen ("packet_seq\\\":")] = '9';
+  g_assert_true (g_file_set_contents (copy, forged, -1, NULL));
+  g_autofree char *report4 = NULL;
+  g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &opts, &report4), >=, 1);
+  g_assert_nonnull (strstr (report4, "chain head"));
+  evid_keyring_free (ring);
+}
+
+static void
+a_recomputed_audit_chain_fails_its_signatures (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live");
+  g_autofree char *id = confirm_first (f);
+  /* the triggers dropped, the confirming officer's name changed and every
+   * hash recomputed: the chain links, the signatures do not */
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_log_no_update", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *s;
+  sqlite3_prepare_v2 (db, "SELECT seq, utc, actor, action, packet_id, detail FROM audit_log ORDER BY seq", -1, &s, NULL);
+  char prev[65] = "";
+  GPtrArray *updates = g_ptr_array_new_with_free_func (g_free);
+  while (sqlite3_step (s) == SQLITE_ROW) {
+    const char *actor = strcmp ((const char *) sqlite3_column_text (s, 2), "officer-7") == 0 ? "Chief Constable"
+                                                                                               : (const char *) sqlite3_column_text (s, 2);
+    g_autofree char *hash = evid_audit_row_hash (prev, sqlite3_column_int64 (s, 0), (const char *) sqlite3_column_text (s, 1),
+                                                 actor, (const char *) sqlite3_column_text (s, 3),
+                                                 (const char *) sqlite3_column_text (s, 4),
+                                                 (const char *) sqlite3_column_text (s, 5));
+    g_ptr_array_add (updates, sqlite3_mprintf ("UPDATE audit_log SET actor = %Q, prev_hash = %Q, hash = %Q WHERE seq = %lld",
+                                               actor, prev, hash, (long long) sqlite3_column_int64 (s, 0)));
+    g_strlcpy (prev, hash, sizeof prev);
+  }
+  sqlite3_finalize (s);
+  for (guint i = 0; i < updates->len; i++) {
+    g_assert_cmpint (sqlite3_exec (db, g_ptr_array_index (updates, i), NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_free (g_ptr_array_index (updates, i));
+    updates->pdata[i] = NULL;
+  }
+  g_ptr_array_unref (updates);
+  sqlite3_close (db);
+  g_assert_true (evid_store_verify_audit (evid_recorder_store (f->rec), NULL)); /* the bare chain holds */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), >=, 1);
+  g_assert_nonnull (strstr (report, "signature invalid (row rewritten)"));
+}
+
+static void
+a_missing_key_is_refused_and_only_an_explicit_replacement_goes_on (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live");
+  g_autofree char *old_pub = g_strconcat (f->key, ".pub", NULL), *old_pub_text = NULL;
+  g_assert_true (g_file_get_contents (old_pub, &old_pub_text, NULL, NULL));
+  evid_recorder_free (f->rec);
+  f->rec = NULL;
+  g_assert_cmpint (g_unlink (f->key), ==, 0);
+  GError *err = NULL;
+  g_assert_null (evid_recorder_create (f->cfg, NULL, &err));
+  g_assert_nonnull (strstr (err->message, "device key missing, but the store"));
+  g_assert_nonnull (strstr (err->message, "crosswatch key replace-lost"));
+  g_clear_error (&err);
+  g_assert_false (g_file_test (f->key, G_FILE_TEST_EXISTS)); /* nothing was made silently */
+  /* a key swapped under the same name is caught by its .pub */
+  struct evid_key *stranger = evid_key_open (g_build_filename (f->dir, "other.key", NULL), true, NULL);
+  g_autofree char *other = g_build_filename (f->dir, "other.key", NULL);
+  g_assert_cmpint (rename (other, f->key), ==, 0);
+  g_assert_null (evid_recorder_create (f->cfg, NULL, &err));
+  g_assert_nonnull (strstr (err->message, "the key was replaced outside"));
+  g_clear_error (&err);
+  evid_key_free (stranger);
+  g_unlink (f->key);
+  /* the explicit way: recorded, signed by the new key */
+  struct evid_store *st = evid_store_open (f->db, NULL);
+  g_autofree char *new_key = NULL;
+  g_assert_false (evid_key_replace_lost (st, f->key, "t1", "installer", NULL, &new_key, &err));
+  g_clear_error (&err);
+  g_assert_true (evid_key_replace_lost (st, f->key, "t1", "installer", "cabinet flooded", &new_key, &err));
+  g_assert_no_error (err);
+  evid_store_close (st);
+  f->rec = evid_recorder_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  g_autofree char *b = record (f, "live");
+  /* trusting only the new key: the old packet is untrusted; trusting both:
+   * intact, and the report says which key signed which span */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), >=, 1);
+  g_assert_nonnull (strstr (report, "signed by untrusted key"));
+  struct evid_keyring *ring = device_ring (f);
+  g_assert_true (evid_keyring_add_hex (ring, g_strstrip (old_pub_text), NULL));
+  struct evid_verify_opts both = {.trusted = ring};
+  g_autofree char *report2 = NULL;
+  g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &both, &report2), ==, 0);
+  g_assert_nonnull (strstr (report2, "key_replaced_lost"));
+  g_assert_nonnull (strstr (report2, "signed packets 1-1"));
+  g_assert_nonnull (strstr (report2, "signed packets 2-2"));
+  evid_keyring_free (ring);
+}
+
+static void
+a_rotated_key_is_vouched_for_by_the_old_one (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live");
+  g_autofree char *old_pub = g_strconcat (f->key, ".pub", NULL), *old_text = NULL;
+  g_assert_true (g_file_get_contents (old_pub, &old_text, NULL, NULL));
+  evid_recorder_free (f->rec);
+  struct evid_store *st = evid_store_open (f->db, NULL);
+  g_autofree char *new_key = NULL;
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_key_rotate (st, f->key, "t1", "installer", &new_key, &err));
+  evid_store_close (st);
+  f->rec = evid_recorder_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  g_autofree char *b = record (f, "live");
+  /* the new .pub alone trusts the old packets through the rotation row */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_assert_nonnull (strstr (report, "key_rotated"));
+  /* and the old key alone trusts the new packets */
+  struct evid_keyring *ring = evid_keyring_new ();
+  g_assert_true (evid_keyring_add_hex (ring, g_strstrip (old_text), NULL));
+  struct evid_verify_opts old_only = {.trusted = ring};
+  g_autofree char *report2 = NULL;
+  g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &old_only, &report2), ==, 0);
+  evid_keyring_free (ring);
+}
+
+/* Two processes append to one store at once: one chain. */
+static void
+two_writers_keep_one_chain (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *first = record (f, "live"); /* the key exists before the writers start */
+  pid_t pids[2];
+  for (int w = 0; w < 2; w++) {
+    pids[w] = fork ();
+    if (pids[w] == 0) {
+      GError *err = NULL;
+      g_random_set_seed ((guint32) getpid ()); /* forked children would draw the same packet ids */
+      struct evid_recorder *rec = evid_recorder_create (f->cfg, NULL, &err);
+      if (!rec)
+        _exit (2);
+      /* the parent's connection is left alone: SQLite handles must not
+       * cross a fork */
+      f->rec = rec;
+      for (int i = 0; i < 200; i++)
+        g_free (record (f, "live"));
+      evid_recorder_free (rec);
+      _exit (0);
+    }
+  }
+  for (int w = 0; w < 2; w++) {
+    int status = -1;
+    g_assert_cmpint (waitpid (pids[w], &status, 0), ==, pids[w]);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  }
+  g_autoptr (GPtrArray) rows = evid_store_list (evid_recorder_store (f->rec), NULL, NULL);
+  g_assert_cmpuint (rows->len, ==, 401);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+}
+
+static void
+reversal_and_purge_retract_from_every_display (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live"), *b = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autofree char *first = confirm_first (f);
+  g_autofree char *second = confirm_first (f);
+  g_autoptr (GPtrArray) sent = evid_store_outbox_pending (st, 100, NULL);
+  for (guint i = 0; i < sent->len; i++)
+    evid_store_outbox_mark_sent (st, ((struct evid_outbox_row *) g_ptr_array_index (sent, i))->id, NULL);
+  g_autoptr (GError) err = NULL;
+  g_assert_false (evid_store_reverse (st, first, "officer-7", "", &err));
+  g_clear_error (&err);
+  g_assert_true (evid_store_reverse (st, first, "officer-7", "appeal upheld", &err));
+  g_assert_no_error (err);
+  g_autoptr (GPtrArray) retracts = evid_store_outbox_pending (st, 100, NULL);
+  g_assert_cmpuint (retracts->len, ==, 2); /* east and west */
+  for (guint i = 0; i < retracts->len; i++) {
+    struct evid_outbox_row *r = g_ptr_array_index (retracts, i);
+    g_assert_cmpstr (r->packet_id, ==, first);
+    g_autofree char *text = g_strndup (g_bytes_get_data (r->payload, NULL), g_bytes_get_size (r->payload));
+    g_assert_nonnull (strstr (text, "\\\"kind\\\":\\\"retract\\\""));
+    evid_store_outbox_mark_sent (st, r->id, NULL);
+  }
+  g_assert_false (evid_store_reverse (st, first, "officer-7", "again", &err)); /* not confirmed any more */
+  g_clear_error (&err);
+  int n = 0;
+  g_assert_true (evid_store_purge (st, "2999-01-01T00:00:00.000Z", "retention-job", &n, &err));
+  g_assert_cmpint (n, ==, 2);
+  g_autoptr (GPtrArray) after = evid_store_outbox_pending (st, 100, NULL);
+  g_assert_cmpuint (after->len, ==, 4); /* both cases retracted from both displays */
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+}
+
+static void
+the_store_is_private_and_readable_read_only (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = record (f, "live");
+  GStatBuf sb;
+  g_assert_cmpint (g_stat (f->db, &sb), ==, 0);
+  g_assert_cmpint (sb.st_mode & 0777, ==, 0600);
+  g_autofree char *dir = g_path_get_dirname (f->db);
+  g_assert_cmpint (g_stat (dir, &sb), ==, 0);
+  g_assert_cmpint (sb.st_mode & 0077, ==, 0);
+  evid_recorder_free (f->rec);
+  f->rec = NULL;
+  /* a copy on "read-only media": no -wal, no -shm, and no way to make them */
+  g_autofree char *ro_dir = g_build_filename (f->dir, "ro", NULL);
+  g_autofree char *ro = g_build_filename (ro_dir, "evidence.db", NULL);
+  g_assert_cmpint (g_mkdir (ro_dir, 0700), ==, 0);
+  g_autofree char *data_ = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (f->db, &data_, &len, NULL));
+  g_assert_true (g_file_set_contents (ro, data_, len, NULL));
+  g_assert_cmpint (chmod (ro, 0400), ==, 0);
+  g_assert_cmpint (chmod (ro_dir, 0500), ==, 0);
+  g_autoptr (GError) err = NULL;
+  struct evid_store *st = evid_store_open_readonly (ro, &err);
+  g_assert_no_error (err);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, &err);
+  g_assert_cmpuint (rows->len, ==, 1);
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring, .head_path = NULL};
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify_with (st, &opts, &report), ==, 0);
+  g_assert_false (evid_store_audit (st, "x", "view", NULL, NULL, NULL)); /* and it writes nothing */
+  evid_store_close (st);
+  evid_keyring_free (ring);
+  chmod (ro_dir, 0700);
+  f->rec = evid_recorder_create (f->cfg, NULL, &err);
+}
+
+/* A gzip bomb: a tar whose one entry unpacks to 300 MiB of zeros. */
+static void
+a_bundle_bomb_is_refused_within_bounded_memory (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *bomb = g_build_filename (f->dir, "bomb.tar.gz", NULL);
+  struct archive *a = archive_write_new ();
+  archive_write_add_filter_gzip (a);
+  archive_write_set_format_pax_restricted (a);
+  g_assert_cmpint (archive_write_open_filename (a, bomb), ==, ARCHIVE_OK);
+  struct archive_entry *e = archive_entry_new ();
+  archive_entry_set_pathname (e, "media/overview_entry.jpg");
+  gint64 size = (gint64) 300 << 20;
+  archive_entry_set_size (e, size);
+  archive_entry_set_filetype (e, AE_IFREG);
+  archive_entry_set_perm (e, 0600);
+  g_assert_cmpint (archive_write_header (a, e), ==, ARCHIVE_OK);
+  g_autofree char *zeros = g_malloc0 (1 << 20);
+  for (gint64 done = 0; done < size; done += 1 << 20)
+    archive_write_data (a, zeros, 1 << 20);
+  archive_entry_free (e);
+  archive_write_close (a);
+  archive_write_free (a);
+  struct rusage before, after;
+  getrusage (RUSAGE_SELF, &before);
+  g_autoptr (GError) err = NULL;
+  struct evid_keyring *ring = device_ring (f);
+  struct evid_verify_opts opts = {.trusted = ring};
+  g_autofree char *report = NULL;
+  size_t rlen;
+  FILE *out = open_memstream (&report, &rlen);
+  g_assert_cmpint (evid_verify_bundle (bomb, &opts, out, &err), ==, -1);
+  fclose (out);
+  getrusage (RUSAGE_SELF, &after);
+  g_assert_nonnull (strstr (err->message, "larger than a case bundle can be"));
+  g_assert_cmpint (after.ru_maxrss - before.ru_maxrss, <, 100 * 1024); /* KiB: the limit is 64 MiB an entry */
+  evid_keyring_free (ring);
+}
+
 #define ADD(name) g_test_add ("/evidence/" #name, struct fixture, NULL, setup, name, teardown)
 
 int
@@ -396,6 +820,15 @@ main (int argc, char **argv)
   ADD (a_published_packet_file_verifies_and_names_tampering);
   ADD (purge_keeps_held_packets_and_the_chain);
   ADD (a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it);
+  ADD (edited_columns_are_named_by_verify);
+  ADD (deleting_the_newest_packet_or_audit_row_is_caught_by_the_chain_head);
+  ADD (a_recomputed_audit_chain_fails_its_signatures);
+  ADD (a_missing_key_is_refused_and_only_an_explicit_replacement_goes_on);
+  ADD (a_rotated_key_is_vouched_for_by_the_old_one);
+  ADD (two_writers_keep_one_chain);
+  ADD (reversal_and_purge_retract_from_every_display);
+  ADD (the_store_is_private_and_readable_read_only);
+  ADD (a_bundle_bomb_is_refused_within_bounded_memory);
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   return g_test_run ();

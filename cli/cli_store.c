@@ -1,0 +1,55 @@
+/* The evidence store as the subcommands that write it open it: with the
+ * device key as its signer (audit rows, chain heads and display messages
+ * are signed), the key never created for a store that already has packets. */
+#include "cli.h"
+
+#include "evid_key.h"
+#include "evid_keyring.h"
+#include "evid_recorder.h"
+
+#include <stdio.h>
+
+gboolean
+cli_store_open (const struct hwcfg *cfg, const char *who, struct cli_store *out)
+{
+  g_autoptr (GError) err = NULL;
+  out->key = NULL;
+  out->st = evid_store_open (cfg->evidence.db, &err);
+  if (out->st)
+    out->key = evid_recorder_open_key (out->st, cfg->evidence.key, &err);
+  if (!out->key) {
+    fprintf (stderr, "crosswatch %s: %s\n", who, err->message);
+    cli_store_close (out);
+    return FALSE;
+  }
+  evid_store_set_signer (out->st, out->key, cfg->site_id);
+  return TRUE;
+}
+
+void
+cli_store_close (struct cli_store *s)
+{
+  evid_store_close (s->st);
+  evid_key_free (s->key);
+  s->st = NULL;
+  s->key = NULL;
+}
+
+struct evid_keyring *
+cli_site_keyring (const struct hwcfg *cfg, GError **error)
+{
+  struct evid_keyring *ring = evid_keyring_new ();
+  for (char **k = cfg->evidence.trusted_keys; k && *k; k++)
+    if (**k && !evid_keyring_add_file (ring, *k, error)) {
+      g_prefix_error (error, "[evidence] trusted_keys: ");
+      evid_keyring_free (ring);
+      return NULL;
+    }
+  /* the site's own device key, as its .pub says */
+  g_autofree char *pub = g_strconcat (cfg->evidence.key, ".pub", NULL);
+  if (g_file_test (pub, G_FILE_TEST_EXISTS) && !evid_keyring_add_file (ring, pub, error)) {
+    evid_keyring_free (ring);
+    return NULL;
+  }
+  return ring;
+}

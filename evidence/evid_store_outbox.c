@@ -1,0 +1,236 @@
+/* evid_store_outbox — review decisions with the messages they queue, and
+ * the outbox the publisher drains. */
+#include "evid_store.h"
+#include "evid_store_private.h"
+
+#include "evid_display_msg.h"
+
+#include <string.h>
+
+
+/* The next number of the per-device sequence that display messages carry
+ * (a display refuses anything older than what it has seen): taken inside
+ * the write transaction, so numbers rise in commit order, the order the
+ * publisher sends in. */
+static gboolean
+next_display_seq (struct evid_store *st, gint64 *out, GError **error)
+{
+  if (!evid_store__exec (st, "INSERT OR IGNORE INTO counters (name, value) VALUES ('display_seq', 0);"
+                             "UPDATE counters SET value = value + 1 WHERE name = 'display_seq'",
+                         error))
+    return FALSE;
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT value FROM counters WHERE name = 'display_seq'", error);
+  if (!s)
+    return FALSE;
+  gboolean ok = sqlite3_step (s) == SQLITE_ROW;
+  *out = ok ? sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_finalize (s);
+  return ok ? TRUE : evid_store__fail (st, error, "read the display sequence");
+}
+
+/* A display message is signed here, with its sequence number. */
+static GBytes *
+display_payload (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *m, GError **error)
+{
+  if (!st->key) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "%s: no signing key set: display messages cannot be signed",
+                 st->path);
+    return NULL;
+  }
+  gint64 now = g_get_real_time ();
+  struct evid_display_fields f = {
+      .kind = m->display_content ? "show" : "retract",
+      .packet_id = packet_id,
+      .site = st->site_id,
+      .display = m->display_id,
+      .issued_us = now,
+      .expires_us = m->display_expires_us > now ? m->display_expires_us : now + EVID_RETRACT_VALID_US,
+      .content = m->display_content,
+      .image_jpeg = m->display_image,
+  };
+  if (!next_display_seq (st, &f.seq, error))
+    return NULL;
+  return evid_display_msg_build (st->key, &f, error);
+}
+
+static gboolean
+queue_outbox (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *m, const char *now,
+              GError **error)
+{
+  g_autoptr (GBytes) payload = m->display_id ? display_payload (st, packet_id, m, error) : g_bytes_ref (m->payload);
+  if (!payload)
+    return FALSE;
+  sqlite3_stmt *s = evid_store__prepare (st,
+                                         "INSERT INTO outbox (packet_id, topic, payload, retain, created_utc, display_id)"
+                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                         error);
+  if (!s)
+    return FALSE;
+  gsize len;
+  const void *data = g_bytes_get_data (payload, &len);
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, m->topic, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64 (s, 3, data ? data : "", len, SQLITE_STATIC);
+  sqlite3_bind_int (s, 4, m->retain);
+  sqlite3_bind_text (s, 5, now, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, m->display_id, -1, SQLITE_STATIC);
+  return evid_store__step_done (st, s, error, "queue outbox message");
+}
+
+gboolean
+evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st,
+                                         "SELECT DISTINCT display_id, topic FROM outbox"
+                                         " WHERE packet_id = ?1 AND display_id IS NOT NULL ORDER BY display_id",
+                                         error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) topics = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (s, 0)));
+    g_ptr_array_add (topics, g_strdup ((const char *) sqlite3_column_text (s, 1)));
+  }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    return evid_store__fail (st, error, "read the displays a case went to");
+  /* a show not yet sent is simply not sent; a retract still goes, in case
+   * a copy is on its way */
+  s = evid_store__prepare (st, "DELETE FROM outbox WHERE packet_id = ?1 AND display_id IS NOT NULL AND sent_utc IS NULL",
+                           error);
+  if (!s)
+    return FALSE;
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  if (!evid_store__step_done (st, s, error, "cancel unsent display messages"))
+    return FALSE;
+  g_autofree char *now = evid_utc_now ();
+  for (guint i = 0; i < ids->len; i++) {
+    /* the same topic; QoS 1, not retained: a retained retract would be
+     * replayed to every display that ever subscribes */
+    struct evid_outbox_msg m = {.topic = g_ptr_array_index (topics, i), .display_id = g_ptr_array_index (ids, i)};
+    if (!queue_outbox (st, packet_id, &m, now, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static bool
+change_state (struct evid_store *st, const char *id, const char *from_state, const char *to_state, const char *actor,
+              const char *detail, const struct evid_outbox_msg *outbox, int n_outbox, gboolean withdraw,
+              GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  g_autofree char *action = g_strdup_printf ("review:%s", to_state);
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
+    return false;
+  sqlite3_stmt *s =
+      evid_store__prepare (st, "UPDATE packets SET review_state = ?1 WHERE id = ?2 AND review_state = ?3", error);
+  if (!s)
+    goto fail;
+  sqlite3_bind_text (s, 1, to_state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 3, from_state, -1, SQLITE_STATIC);
+  if (!evid_store__step_done (st, s, error, "update review state"))
+    goto fail;
+  if (sqlite3_changes (st->db) != 1) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "packet '%s' is not %s", id, from_state);
+    goto fail;
+  }
+  if (!evid_store__audit_append (st, actor, action, id, detail, error))
+    goto fail;
+  if (withdraw && !evid_store__withdraw_from_displays (st, id, error))
+    goto fail;
+  for (int i = 0; i < n_outbox; i++)
+    if (!queue_outbox (st, id, &outbox[i], now, error))
+      goto fail;
+  if (!evid_store__exec (st, "COMMIT", error))
+    goto fail;
+  evid_store__committed (st);
+  return true;
+fail:
+  evid_store__rollback (st);
+  return false;
+}
+
+bool
+evid_store_review (struct evid_store *st, const char *id, const char *from_state, const char *to_state,
+                   const char *actor, const char *detail, const struct evid_outbox_msg *outbox, int n_outbox,
+                   GError **error)
+{
+  return change_state (st, id, from_state, to_state, actor, detail, outbox, n_outbox, FALSE, error);
+}
+
+bool
+evid_store_reverse (struct evid_store *st, const char *id, const char *actor, const char *reason, GError **error)
+{
+  if (!reason || !*reason) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "a reversal needs a reason");
+    return false;
+  }
+  return change_state (st, id, "confirmed", "reversed", actor, reason, NULL, 0, TRUE, error);
+}
+
+static void
+outbox_row_free (struct evid_outbox_row *r)
+{
+  g_free (r->packet_id);
+  g_free (r->topic);
+  g_bytes_unref (r->payload);
+  g_free (r);
+}
+
+static gpointer
+outbox_row_from (sqlite3_stmt *s)
+{
+  struct evid_outbox_row *r = g_new0 (struct evid_outbox_row, 1);
+  r->id = sqlite3_column_int64 (s, 0);
+  r->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  r->topic = g_strdup ((const char *) sqlite3_column_text (s, 2));
+  r->payload = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
+  r->retain = sqlite3_column_int (s, 4) != 0;
+  return r;
+}
+
+GPtrArray *
+evid_store_outbox_pending (struct evid_store *st, int limit, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st,
+                             "SELECT id, packet_id, topic, payload, retain FROM outbox"
+                             " WHERE sent_utc IS NULL ORDER BY id LIMIT ?1",
+                             error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int (s, 1, limit);
+  return evid_store__collect_rows (st, s, outbox_row_from, (GDestroyNotify) outbox_row_free, "read outbox", error);
+}
+
+bool
+evid_store_outbox_mark_sent (struct evid_store *st, gint64 id, GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  sqlite3_stmt *s = evid_store__prepare (st, "UPDATE outbox SET sent_utc = ?1 WHERE id = ?2 AND sent_utc IS NULL", error);
+  if (!s)
+    return false;
+  sqlite3_bind_text (s, 1, now, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 2, id);
+  return evid_store__step_done (st, s, error, "mark outbox row sent");
+}
+
+int
+evid_store_outbox_count_pending (struct evid_store *st, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT COUNT(*) FROM outbox WHERE sent_utc IS NULL", error);
+  if (!s)
+    return -1;
+  int n = -1;
+  if (sqlite3_step (s) == SQLITE_ROW)
+    n = sqlite3_column_int (s, 0);
+  else
+    evid_store__fail (st, error, "count outbox");
+  sqlite3_finalize (s);
+  return n;
+}
+
