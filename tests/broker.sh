@@ -54,7 +54,6 @@ broker_init() {
     echo "allow_anonymous true"
     echo "persistence true"
     echo "persistence_location $broker_dir/db/"
-    echo "autosave_interval 1"
     printf 'log_type %s\n' error warning notice information subscribe
   } > "$broker_conf"
 }

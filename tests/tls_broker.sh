@@ -4,11 +4,12 @@
 # connect with [mqtt] tls_ca/tls_cert/tls_key, plain connections are refused.
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
+. "$src/tests/broker.sh"
 tmp=$(mktemp -d)
-broker_pid= display_pid=
-cleanup() { for pid in $display_pid $broker_pid; do kill "$pid" 2> /dev/null; done; wait 2> /dev/null; rm -rf "$tmp"; }
+display_pid=
+cleanup() { [ -n "$display_pid" ] && kill "$display_pid" 2> /dev/null; broker_cleanup; wait 2> /dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; cat "$tmp"/*.log 2> /dev/null | tail -20; exit 1; }
+fail() { echo "FAIL: $*"; cat "$tmp"/*.log "$broker_log" 2> /dev/null | tail -20; exit 1; }
 cd "$tmp" || exit 1
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=crosswatch test CA" -keyout ca.key -out ca.crt 2> /dev/null
@@ -18,15 +19,13 @@ for who in broker appliance; do
   openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile $who.ext -out $who.crt 2> /dev/null
 done
 [ -s appliance.crt ] || fail "openssl could not make certificates"
-# a broker started as root reads them as the mosquitto user
-chmod 755 "$tmp"; chmod 644 "$tmp"/*.crt "$tmp"/*.key
 
-port=$("$free_port")
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\ncafile %s/ca.crt\ncertfile %s/broker.crt\nkeyfile %s/broker.key\nrequire_certificate true\n' \
-  "$port" "$tmp" "$tmp" "$tmp" > mosquitto.conf
-mosquitto -c mosquitto.conf > mosquitto.log 2>&1 &
-broker_pid=$!
-sleep 1
+# the broker's copies: it reads them as its own user (tests/broker.sh)
+broker_init "$free_port" || fail "broker set-up"
+broker_add_conf "cafile $(broker_file ca.crt)" "certfile $(broker_file broker.crt)" "keyfile $(broker_file broker.key)" \
+  "require_certificate true"
+broker_start || fail "the TLS broker did not start"
+port=$broker_port
 
 tls="tls_ca = $tmp/ca.crt\ntls_cert = $tmp/appliance.crt\ntls_key = $tmp/appliance.key"
 sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .*#port = $port\n$tls#" \
@@ -36,16 +35,18 @@ sed -e "s#^port = .*#port = $port\n$tls#" -e "s#^out_dir = .*#out_dir = $tmp/scr
 "$cw" check-config -c site.ini > /dev/null || fail "TLS config refused"
 "$cw" display -c display.ini > display.log 2>&1 &
 display_pid=$!
+wait_until 30 broker_subscribed "crosswatch/vtest-demo/display/main" || fail "the display did not subscribe over TLS"
 
 "$cw" run -c site.ini 2> run.log || fail "run"
 id=$("$cw" review -c site.ini list --state pending | awk 'NR == 2 { print $1 }')
 "$cw" review -c site.ini confirm "$id" > /dev/null || fail "confirm"
 "$cw" publish -c site.ini --once --timeout 20 > publish.log 2>&1 || fail "publish over TLS"
-for i in $(seq 100); do [ -f "screens/$id.png" ] && break; sleep 0.1; done
-[ -f "screens/$id.png" ] || fail "the display did not receive the packet over TLS"
+wait_until 30 test -f "screens/$id.png" || fail "the display did not receive the packet over TLS"
 
 # without the client certificate the broker says no
 sed -e '/^tls_/d' site.ini > plain.ini
 "$cw" review -c plain.ini confirm "$("$cw" review -c plain.ini list --state pending | awk 'NR == 2 { print $1 }')" > /dev/null
 "$cw" publish -c plain.ini --once --timeout 3 > plain.log 2>&1 && fail "a plain connection was accepted"
+kill "$display_pid"; wait "$display_pid" 2> /dev/null; display_pid=
+broker_stop || fail "the broker logged errors"
 echo "tls: packet $id published and displayed over TLS with client certificates; plain refused"
