@@ -29,24 +29,26 @@ port=$broker_port
 sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
-    "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
+    -e "s#^trusted_keys = .*#trusted_keys = $tmp/var/device.key.pub#" "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 base=$(sed -n 's/^case_url_base = //p' "$tmp/display.ini")
 
 "$cw" check-config -c "$tmp/site.ini" || fail "example config does not validate"
 
-"$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
-display_pid=$!
 mosquitto_sub -p "$port" -q 1 -t "crosswatch/$site/evidence" -v > "$tmp/evidence.txt" 2>&1 &
 sub_pid=$!
 wait_until 30 broker_subscribed "crosswatch/$site/evidence" || fail "the evidence subscriber did not subscribe"
-wait_until 30 broker_subscribed "crosswatch/$site/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
 
 echo "== run on $video"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl" --tracks-out "$tmp/tracks.txt" 2> "$tmp/run.log"
 rc=$?
 cat "$tmp/run.log" | tail -3
 [ $rc -eq 0 ] || fail "run exited $rc"
+
+# the display trusts the device key, which the first run created
+"$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
+display_pid=$!
+wait_until 30 broker_subscribed "crosswatch/$site/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
 
 events=$(wc -l < "$tmp/events.jsonl")
 [ "$events" -ge 3 ] || fail "only $events events"
