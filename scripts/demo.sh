@@ -5,6 +5,7 @@
 # what it receives to PNG screens. Everything lands in ./demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tests/broker.sh
 bash scripts/install-deps.sh
 bash scripts/build.sh
 cw=$PWD/build/cli/crosswatch
@@ -13,29 +14,32 @@ video=/usr/share/doc/opencv-doc/examples/data/vtest.avi
 
 out=$PWD/demo-out
 rm -rf "$out" && mkdir -p "$out"
-port=$(build/tests/free_port 2> /dev/null || echo 18883)
-broker_pid= display_pid=
+display_pid=
 cleanup() {
   [ -n "$display_pid" ] && kill "$display_pid" 2> /dev/null
-  [ -n "$broker_pid" ] && kill "$broker_pid" 2> /dev/null
+  broker_cleanup
   wait 2> /dev/null || true
 }
 trap cleanup EXIT
 
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" > "$out/mosquitto.conf"
-mosquitto -c "$out/mosquitto.conf" > "$out/mosquitto.log" 2>&1 &
-broker_pid=$!
+# a local broker on a free loopback port (tests/broker.sh), its log in demo-out
+broker_init build/tests/free_port || exit 1
+broker_log=$out/mosquitto.log
+broker_start || exit 1
+port=$broker_port
 sed -e "s#^port = .*#port = $port#" -e "s#^db = .*#db = $out/evidence.db#" \
     hwcfg/examples/vtest-site.ini > "$out/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $out/screens#" \
     hwcfg/examples/display.ini > "$out/display.ini"
-sleep 0.5
-
-"$cw" display -c "$out/display.ini" > "$out/display.log" 2>&1 &
-display_pid=$!
 
 echo "== crosswatch run (vtest.avi, $(basename "$out")/site.ini)"
 "$cw" run -c "$out/site.ini" --events-out "$out/events.jsonl" --tracks-out "$out/tracks.txt"
+
+# the display trusts the device key (var/device.key.pub), which run made
+"$cw" display -c "$out/display.ini" > "$out/display.log" 2>&1 &
+display_pid=$!
+wait_until 30 broker_subscribed crosswatch/vtest-demo/display/main ||
+  { echo "demo: the display did not subscribe; see $out/display.log"; exit 1; }
 
 echo "== review: confirming the first three pending violations"
 for id in $("$cw" review -c "$out/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3); do
@@ -43,7 +47,8 @@ for id in $("$cw" review -c "$out/site.ini" list --state pending | awk 'NR > 1 {
 done
 echo "== publishing confirmed packets"
 "$cw" publish -c "$out/site.ini" --once --timeout 30
-for i in $(seq 50); do [ "$(ls "$out/screens" 2> /dev/null | grep -c '\.png$')" -ge 3 ] && break; sleep 0.2; done
+three_screens() { [ "$(ls "$out/screens" 2> /dev/null | grep -c '\.png$')" -ge 3 ]; }
+wait_until 30 three_screens || echo "demo: fewer than 3 screens rendered; see $out/display.log"
 "$cw" verify --db "$out/evidence.db" | tail -1
 
 echo
