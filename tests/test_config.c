@@ -235,12 +235,18 @@ display_config_should_name_missing_keys (void)
   g_assert_null (hwcfg_display_load (path, &err));
   g_assert_nonnull (strstr (err->message, "[display] site: missing (required)"));
   g_assert_nonnull (strstr (err->message, "[display] case_url_base: missing (required)"));
+  g_assert_nonnull (strstr (err->message, "[display] trusted_keys: missing (required"));
   g_clear_error (&err);
-  g_assert_true (g_file_set_contents (path, "[display]\nid = s1\nsite = x\ncase_url_base = https://c/\n", -1, NULL));
+  g_autofree char *pub = g_strconcat (path, ".pub", NULL);
+  g_assert_true (g_file_set_contents (pub, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n", -1, NULL));
+  g_autofree char *ini = g_strdup_printf ("[display]\nid = s1\nsite = x\ncase_url_base = https://c/\ntrusted_keys = %s\n",
+                                          pub);
+  g_assert_true (g_file_set_contents (path, ini, -1, NULL));
   struct hwcfg_display *d = hwcfg_display_load (path, &err);
   g_assert_no_error (err);
   g_assert_cmpint (d->width, ==, 1280);
   hwcfg_display_free (d);
+  g_unlink (pub);
   g_unlink (path);
 }
 
