@@ -31,13 +31,14 @@ tls="tls_ca = $tmp/ca.crt\ntls_cert = $tmp/appliance.crt\ntls_key = $tmp/applian
 sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .*#port = $port\n$tls#" \
     -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" "$src/hwcfg/examples/vtest-site.ini" > site.ini
 sed -e "s#^port = .*#port = $port\n$tls#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
-    "$src/hwcfg/examples/display.ini" > display.ini
+    -e "s#^trusted_keys = .*#trusted_keys = $tmp/device.key.pub#" "$src/hwcfg/examples/display.ini" > display.ini
 "$cw" check-config -c site.ini > /dev/null || fail "TLS config refused"
+
+"$cw" run -c site.ini 2> run.log || fail "run"
+# the display trusts the device key, which run made
 "$cw" display -c display.ini > display.log 2>&1 &
 display_pid=$!
 wait_until 30 broker_subscribed "crosswatch/vtest-demo/display/main" || fail "the display did not subscribe over TLS"
-
-"$cw" run -c site.ini 2> run.log || fail "run"
 id=$("$cw" review -c site.ini list --state pending | awk 'NR == 2 { print $1 }')
 "$cw" review -c site.ini confirm "$id" > /dev/null || fail "confirm"
 "$cw" publish -c site.ini --once --timeout 20 > publish.log 2>&1 || fail "publish over TLS"
