@@ -1,6 +1,7 @@
 #include "evid_publisher.h"
 
 #include "evid_store.h"
+#include "evid_store_head.h"
 
 #include "hwcfg_mqtt.h"
 
@@ -18,6 +19,10 @@ struct evid_publisher {
   char *host;
   int port;
   char *available_topic;
+  char *chain_topic, *head_path;
+  char *head_sent;        /* the chain head last acknowledged by the broker */
+  char *head_in_flight;   /* the one on its way */
+  int head_mid;
   bool connected;
   gint64 last_attempt_us;
   GHashTable *in_flight;  /* mid -> outbox row id */
@@ -42,6 +47,7 @@ on_disconnect (struct mosquitto *mosq, void *data, int rc)
 {
   struct evid_publisher *pub = data;
   pub->connected = false;
+  g_clear_pointer (&pub->head_in_flight, g_free); /* sent again after the reconnect */
   /* Unacknowledged rows stay unsent in the store and go again. */
   g_hash_table_remove_all (pub->in_flight);
   g_hash_table_remove_all (pub->row_busy);
@@ -52,6 +58,11 @@ on_publish (struct mosquitto *mosq, void *data, int mid)
 {
   struct evid_publisher *pub = data;
   gpointer row;
+  if (pub->head_in_flight && mid == pub->head_mid) {
+    g_free (pub->head_sent);
+    pub->head_sent = g_steal_pointer (&pub->head_in_flight);
+    return;
+  }
   if (!g_hash_table_lookup_extended (pub->in_flight, GINT_TO_POINTER (mid), NULL, &row))
     return; /* the "online" message */
   gint64 id = *(gint64 *) row;
@@ -73,6 +84,8 @@ evid_publisher_create (const struct hwcfg *cfg, GError **error)
   pub->host = g_strdup (cfg->mqtt.host);
   pub->port = cfg->mqtt.port;
   pub->available_topic = g_strdup_printf ("crosswatch/%s/available", cfg->site_id);
+  pub->chain_topic = g_strdup_printf ("crosswatch/%s/chain", cfg->site_id);
+  pub->head_path = evid_chain_head_path (cfg->evidence.db);
   pub->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
   pub->row_busy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autofree char *client_id = g_strdup_printf ("crosswatch-%s-%d", cfg->site_id, (int) getpid ());
@@ -114,6 +127,10 @@ evid_publisher_free (struct evid_publisher *pub)
   evid_store_close (pub->store);
   g_free (pub->host);
   g_free (pub->available_topic);
+  g_free (pub->chain_topic);
+  g_free (pub->head_path);
+  g_free (pub->head_sent);
+  g_free (pub->head_in_flight);
   g_free (pub);
 }
 
@@ -162,6 +179,31 @@ publish_pending (struct evid_publisher *pub, GError **error)
   return true;
 }
 
+/* The signed chain head (evid_store_head.h), retained on
+ * crosswatch/<site>/chain whenever it moved: whoever keeps a copy can later
+ * tell if the newest packets or audit rows were deleted from the store. */
+static void
+publish_head (struct evid_publisher *pub)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (pub->head_in_flight || !g_file_get_contents (pub->head_path, &text, &len, NULL) ||
+      g_strcmp0 (text, pub->head_sent) == 0)
+    return;
+  if (mosquitto_publish (pub->mosq, &pub->head_mid, pub->chain_topic, (int) len, text, 1, true) == MOSQ_ERR_SUCCESS)
+    pub->head_in_flight = g_steal_pointer (&text);
+}
+
+/* TRUE while the chain head on disk is not the one the broker acknowledged. */
+static bool
+head_waiting (struct evid_publisher *pub)
+{
+  g_autofree char *text = NULL;
+  if (pub->head_in_flight)
+    return true;
+  return g_file_get_contents (pub->head_path, &text, NULL, NULL) && g_strcmp0 (text, pub->head_sent) != 0;
+}
+
 int
 evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
 {
@@ -170,6 +212,8 @@ evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
     try_connect (pub);
   if (pub->connected && !publish_pending (pub, error))
     return -1;
+  if (pub->connected)
+    publish_head (pub);
   int rc = mosquitto_loop (pub->mosq, timeout_ms, 1);
   if (rc != MOSQ_ERR_SUCCESS && pub->connected) {
     pub->connected = false;
@@ -183,5 +227,6 @@ evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
     pub->store_error = NULL;
     return -1;
   }
-  return evid_store_outbox_count_pending (pub->store, error);
+  int pending = evid_store_outbox_count_pending (pub->store, error);
+  return pending < 0 ? pending : pending + (head_waiting (pub) ? 1 : 0);
 }

@@ -24,8 +24,10 @@ struct evid_publisher *evid_publisher_create (const struct hwcfg *cfg, GError **
 /* Says "offline", disconnects, frees. NULL is a no-op. */
 void evid_publisher_free (struct evid_publisher *pub);
 
-/* Does network I/O for up to TIMEOUT_MS and publishes pending rows.
- * Returns the number of rows not yet acknowledged, or -1 when the store
+/* Does network I/O for up to TIMEOUT_MS and publishes pending rows, and the
+ * store's signed chain head (retained, on crosswatch/<site>/chain) when it
+ * moved. Returns the number of rows not yet acknowledged (a chain head not
+ * yet acknowledged counts as one), or -1 when the store
  * failed (ERROR set). Broker trouble is not an error: it is retried. */
 int evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error);
 

@@ -25,5 +25,5 @@ stored=$(sqlite3 "$tmp/evidence.db" "SELECT COUNT(*) FROM packets")
 events=$(wc -l < "$tmp/events.jsonl")
 [ "$stored" -gt "$stored_while_full" ] || fail "nothing written after space returned"
 [ "$stored" = "$events" ] || fail "$events decisions but $stored packets: evidence lost"
-"$cw" verify --db "$tmp/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "store corrupted"
+"$cw" verify --db "$tmp/evidence.db" --pubkey "$tmp/device.key.pub" | tail -1 | grep -q "0 failure(s)" || fail "store corrupted"
 echo "disk full: reported, capture went on, $stored_while_full packets before the limit, $stored after it was lifted, none lost"

@@ -64,7 +64,8 @@ packets=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM packets")
 [ "$packets" = "$events" ] || fail "$packets packets for $events events"
 [ "$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM media")" -ge $((3 * packets)) ] || fail "missing media"
 [ "$(sqlite3 "$tmp/var/evidence.db" "PRAGMA journal_mode")" = wal ] || fail "store not in WAL mode"
-"$cw" verify --db "$tmp/var/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "verify found failures"
+"$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q "0 failure(s)" || fail "verify found failures"
+"$cw" verify --db "$tmp/var/evidence.db" > /dev/null && fail "verify trusted a store without being given any key"
 
 echo "== review"
 ids=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3)
@@ -110,7 +111,20 @@ rc=$?
 run_pid=
 [ $rc -eq 0 ] || { cat "$tmp/run2.log"; fail "run stopped by SIGINT exited $rc"; }
 grep -q "stopping" "$tmp/run2.log" || fail "no clean-stop message"
-"$cw" verify --db "$tmp/var/evidence.db" | tail -1 | grep -q "0 failure(s)" || fail "verify after SIGINT"
+"$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q "0 failure(s)" || fail "verify after SIGINT"
+
+echo "== chain head from the bus"
+# the retained head the publisher sent holds a copy of the store to its newest packet
+"$cw" publish -c "$tmp/site.ini" --once --timeout 20 > /dev/null || fail "publish the chain head"
+mosquitto_sub -p "$port" -t "crosswatch/$site/chain" -C 1 -W 5 > "$tmp/chain.json" || fail "no retained chain head"
+sqlite3 "$tmp/var/evidence.db" ".backup $tmp/copy.db"
+"$cw" verify --db "$tmp/copy.db" --pubkey "$tmp/var/device.key.pub" --head "$tmp/chain.json" | tail -1 |
+  grep -q "0 failure(s)" || fail "the store does not hold to the published chain head"
+sqlite3 "$tmp/copy.db" "DELETE FROM media WHERE packet_id = (SELECT id FROM packets ORDER BY seq DESC LIMIT 1);
+                       DELETE FROM packets WHERE seq = (SELECT MAX(seq) FROM packets)"
+"$cw" verify --db "$tmp/copy.db" --pubkey "$tmp/var/device.key.pub" --head "$tmp/chain.json" > "$tmp/truncated.txt" &&
+  fail "a store without its newest packet verified against the chain head"
+grep -q "newest packet(s) were deleted" "$tmp/truncated.txt" || fail "truncation not named: $(cat "$tmp/truncated.txt")"
 kill $display_pid $sub_pid; wait $display_pid $sub_pid 2> /dev/null; display_pid= sub_pid=
 broker_stop || fail "the broker logged errors"
 echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes"
