@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@
 #define STATE_MAX_BYTES (2 * 1024 * 1024)
 #define STATE_MAX_DEPTH 4
 #define RETRACTED_MAX 10000
+/* a payload of EVID_DISPLAY_MSG_MAX_BYTES, its topic and MQTT headers */
+#define MAX_PACKET_BYTES (EVID_DISPLAY_MSG_MAX_BYTES + 4096)
 
 /* The last message acted on from one signing device. */
 struct device_seen {
@@ -414,6 +417,20 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
                err->message);
 }
 
+/* MQTT v5, telling the broker the largest packet this display takes: a
+ * bigger message is dropped by the broker, never read into memory here
+ * (libmosquitto reads a whole packet before the size can be checked). */
+static int
+connect_bounded (struct mosquitto *mosq, const struct hwcfg_display *cfg)
+{
+  mosquitto_property *props = NULL;
+  int rc = mosquitto_property_add_int32 (&props, MQTT_PROP_MAXIMUM_PACKET_SIZE, MAX_PACKET_BYTES);
+  if (rc == MOSQ_ERR_SUCCESS)
+    rc = mosquitto_connect_bind_v5 (mosq, cfg->mqtt.host, cfg->mqtt.port, 30, NULL, props);
+  mosquitto_property_free_all (&props);
+  return rc;
+}
+
 int
 disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
 {
@@ -435,10 +452,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     g_warning ("display %s: %s", cfg->id, err->message);
     goto out;
   }
+  mosquitto_int_option (mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
   mosquitto_connect_callback_set (mosq, on_connect);
   mosquitto_subscribe_callback_set (mosq, on_subscribe);
   mosquitto_message_callback_set (mosq, on_message);
-  int rc = mosquitto_connect (mosq, cfg->mqtt.host, cfg->mqtt.port, 30);
+  int rc = connect_bounded (mosq, cfg);
   if (rc != MOSQ_ERR_SUCCESS)
     g_warning ("display %s: %s:%d: %s; retrying", cfg->id, cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
   g_message ("display %s: listening on %s", cfg->id, s.topic);
@@ -446,7 +464,7 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     rc = mosquitto_loop (mosq, 200, 1);
     if (rc != MOSQ_ERR_SUCCESS && !*stop) {
       g_usleep (500 * 1000);
-      mosquitto_reconnect (mosq);
+      connect_bounded (mosq, cfg);
     }
   }
   mosquitto_disconnect (mosq);

@@ -881,11 +881,21 @@ through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered (struc
   const char *too_deep[] = {"refused: display message: JSON nested deeper", "1"};
   g_assert_true (wait_for (logged_cond, too_deep));
 
+  /* a message too large for the display never reaches it: the broker drops
+   * it (MQTT v5 maximum packet size), nothing is read into memory */
+  gsize huge_len = EVID_DISPLAY_MSG_MAX_BYTES + 8192;
+  g_autofree char *huge = g_malloc (huge_len);
+  memset (huge, ' ', huge_len);
+  huge[0] = '{';
+  huge[huge_len - 1] = '}';
+  publish_retained (&b, topic, huge, huge_len);
+
   /* the real thing is shown */
   g_autofree char *real = show_msg (f, f->key, PACKET2, 1);
   publish_retained (&b, topic, real, strlen (real));
   g_autofree char *png = screen (f, PACKET2);
   g_assert_true (wait_for (screen_cond, png));
+  g_assert_cmpint (logged ("JSON text too large"), ==, 0);
   stop_client (t);
 
   /* a restart with a crash message retained: refused again, the display lives */
