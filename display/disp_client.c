@@ -21,6 +21,7 @@
 #define STATE_MAX_BYTES (2 * 1024 * 1024)
 #define STATE_MAX_DEPTH 4
 #define RETRACTED_MAX 10000
+#define SCREENS_MAX 10000
 /* a payload of EVID_DISPLAY_MSG_MAX_BYTES, its topic and MQTT headers */
 #define MAX_PACKET_BYTES (EVID_DISPLAY_MSG_MAX_BYTES + 4096)
 
@@ -38,6 +39,7 @@ struct disp_client {
   GHashTable *devices;   /* lower-case key hex -> struct device_seen */
   GHashTable *retracted; /* packet id (lower case) -> itself, owned by retracted_order */
   GQueue *retracted_order;
+  GHashTable *screens;   /* packet id on screen -> its show's expiry (gint64 *, unix us) */
 };
 
 static void
@@ -57,14 +59,6 @@ state_error (GError **error, const char *path, const char *why)
   return FALSE;
 }
 
-/* Packet ids become file names: only what a UUID has. */
-static gboolean
-safe_id (const char *id)
-{
-  size_t n = id ? strlen (id) : 0;
-  return n > 0 && n <= 64 && strspn (id, "0123456789abcdefABCDEF-") == n;
-}
-
 static void
 remember_retracted (struct disp_client *c, const char *packet_id)
 {
@@ -80,6 +74,12 @@ remember_retracted (struct disp_client *c, const char *packet_id)
     g_hash_table_remove (c->retracted, old);
     g_free (old);
   }
+}
+
+static void
+set_screen (struct disp_client *c, const char *packet_id, gint64 expires_us)
+{
+  g_hash_table_replace (c->screens, g_strdup (packet_id), g_memdup2 (&expires_us, sizeof expires_us));
 }
 
 static gboolean
@@ -116,7 +116,7 @@ load_device (struct disp_client *c, const char *key, JsonNode *node, GError **er
     g_error_free (local);
     return FALSE;
   }
-  if (!evid_public_hex_valid (key) || seq < 0 || !safe_id (packet_id) ||
+  if (!evid_public_hex_valid (key) || seq < 0 || !evid_display_packet_id_valid (packet_id) ||
       (strcmp (kind, "show") != 0 && strcmp (kind, "retract") != 0))
     return state_error (error, c->state_path, "a device entry is malformed");
   set_device (c, key, seq, packet_id, kind);
@@ -128,10 +128,11 @@ load_state_object (struct disp_client *c, JsonObject *o, GError **error)
 {
   GError *local = NULL;
   gint64 v = 0;
-  JsonObject *devices = NULL;
+  JsonObject *devices = NULL, *screens = NULL;
   JsonArray *retracted = NULL;
-  if (evid_json_member_int (o, "v", &v, &local) && (devices = evid_json_member_object (o, "devices", FALSE, &local)))
-    retracted = evid_json_member_array (o, "retracted", FALSE, &local);
+  if (evid_json_member_int (o, "v", &v, &local) && (devices = evid_json_member_object (o, "devices", FALSE, &local)) &&
+      (retracted = evid_json_member_array (o, "retracted", FALSE, &local)))
+    screens = evid_json_member_object (o, "screens", FALSE, &local);
   if (local) {
     state_error (error, c->state_path, local->message);
     g_error_free (local);
@@ -139,7 +140,8 @@ load_state_object (struct disp_client *c, JsonObject *o, GError **error)
   }
   if (v != STATE_VERSION)
     return state_error (error, c->state_path, "unknown version");
-  if (json_object_get_size (devices) > 4096 || json_array_get_length (retracted) > RETRACTED_MAX)
+  if (json_object_get_size (devices) > 4096 || json_array_get_length (retracted) > RETRACTED_MAX ||
+      json_object_get_size (screens) > SCREENS_MAX)
     return state_error (error, c->state_path, "more entries than a display keeps");
   g_autoptr (GList) keys = json_object_get_members (devices);
   for (GList *k = keys; k; k = k->next)
@@ -150,9 +152,16 @@ load_state_object (struct disp_client *c, JsonObject *o, GError **error)
     const char *id = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
                          ? json_node_get_string (n)
                          : NULL;
-    if (!safe_id (id))
+    if (!evid_display_packet_id_valid (id))
       return state_error (error, c->state_path, "a retracted packet id is malformed");
     remember_retracted (c, id);
+  }
+  g_autoptr (GList) ids = json_object_get_members (screens);
+  for (GList *l = ids; l; l = l->next) {
+    gint64 expires;
+    if (!evid_display_packet_id_valid (l->data) || !evid_json_member_int (screens, l->data, &expires, NULL))
+      return state_error (error, c->state_path, "a screen entry is malformed");
+    set_screen (c, l->data, expires);
   }
   return TRUE;
 }
@@ -214,6 +223,12 @@ state_text (const struct disp_client *c)
   for (GList *l = c->retracted_order->head; l; l = l->next)
     json_builder_add_string_value (b, l->data);
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "screens");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&it, c->screens);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    evid_json_int (b, key, *(gint64 *) value);
+  json_builder_end_object (b);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -248,6 +263,7 @@ disp_client_new (const struct hwcfg_display *cfg, GError **error)
   c->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, device_seen_free);
   c->retracted = g_hash_table_new (g_str_hash, g_str_equal);
   c->retracted_order = g_queue_new ();
+  c->screens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->state_path = g_build_filename (cfg->out_dir, DISP_STATE_FILE, NULL);
   GError *local = NULL;
   if (!evid_keyring_add_files (c->trusted, cfg->trusted_keys, &local)) {
@@ -282,6 +298,7 @@ disp_client_free (struct disp_client *c)
   g_hash_table_destroy (c->devices);
   g_hash_table_destroy (c->retracted);
   g_queue_free_full (c->retracted_order, g_free);
+  g_hash_table_destroy (c->screens);
   g_free (c->state_path);
   g_free (c);
 }
@@ -300,6 +317,12 @@ show (struct disp_client *c, const struct evid_display_msg *m, GError **error)
   g_autofree char *path = screen_path (c, id);
   g_autofree char *url = disp_case_url (c->cfg->case_url_base, id);
   g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  g_autofree char *until = evid_display_utc_format (evid_display_msg_expires_us (m));
+  if (g_hash_table_size (c->screens) >= SCREENS_MAX && !g_hash_table_contains (c->screens, id)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%d screens already shown: packet %s not shown", SCREENS_MAX,
+                 id);
+    return FALSE;
+  }
   if (!disp_render_png (evid_display_msg_content (m), evid_display_msg_image (m, NULL, NULL), url, c->cfg->width,
                         c->cfg->height, tmp, error)) {
     g_unlink (tmp);
@@ -310,7 +333,8 @@ show (struct disp_client *c, const struct evid_display_msg *m, GError **error)
     g_unlink (tmp);
     return FALSE;
   }
-  g_message ("display %s: showing packet %s (%s)", c->cfg->id, id, path);
+  set_screen (c, id, evid_display_msg_expires_us (m));
+  g_message ("display %s: showing packet %s (%s) until %s", c->cfg->id, id, path, until);
   return TRUE;
 }
 
@@ -324,6 +348,7 @@ retract (struct disp_client *c, const struct evid_display_msg *m, GError **error
     return FALSE;
   }
   remember_retracted (c, id);
+  g_hash_table_remove (c->screens, id);
   g_message ("display %s: retracted packet %s", c->cfg->id, id);
   return TRUE;
 }
@@ -354,6 +379,33 @@ check_memory (const struct disp_client *c, const struct evid_display_msg *m, gbo
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+disp_client_expire (struct disp_client *c, gint64 now_us, GError **error)
+{
+  g_return_val_if_fail (c != NULL, FALSE);
+  GHashTableIter it;
+  gpointer id, expires;
+  gboolean changed = FALSE, ok = TRUE;
+  g_hash_table_iter_init (&it, c->screens);
+  while (g_hash_table_iter_next (&it, &id, &expires)) {
+    if (*(gint64 *) expires > now_us)
+      continue;
+    g_autofree char *path = screen_path (c, id);
+    if (g_unlink (path) != 0 && errno != ENOENT) {
+      if (ok)
+        g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "cannot remove expired %s: %s", path, g_strerror (errno));
+      ok = FALSE;
+      continue;
+    }
+    g_message ("display %s: packet %s expired, screen removed", c->cfg->id, (const char *) id);
+    g_hash_table_iter_remove (&it);
+    changed = TRUE;
+  }
+  if (changed && !save_state (c, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 gboolean
@@ -460,7 +512,13 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   if (rc != MOSQ_ERR_SUCCESS)
     g_warning ("display %s: %s:%d: %s; retrying", cfg->id, cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
   g_message ("display %s: listening on %s", cfg->id, s.topic);
-  while (!*stop) {
+  for (gint64 next_expiry = 0; !*stop;) {
+    if (g_get_monotonic_time () >= next_expiry) {
+      g_autoptr (GError) expiry_err = NULL;
+      if (!disp_client_expire (s.client, g_get_real_time (), &expiry_err))
+        g_warning ("display %s: %s", cfg->id, expiry_err->message);
+      next_expiry = g_get_monotonic_time () + G_USEC_PER_SEC;
+    }
     rc = mosquitto_loop (mosq, 200, 1);
     if (rc != MOSQ_ERR_SUCCESS && !*stop) {
       g_usleep (500 * 1000);

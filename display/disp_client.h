@@ -7,9 +7,10 @@
  * why: anything else, anything older than the last seq seen from its signing
  * device (a replay), and any show for a packet this display saw retracted.
  * An exact repeat (same device, seq, packet and kind: a QoS 1 redelivery or a
- * retained message seen again after a restart) is a harmless no-op.
+ * retained message seen again after a restart) is a harmless no-op. A screen
+ * is removed when its show's expires_utc passes.
  *
- * The seq and retraction memory survives restarts: it is kept in
+ * The seq, retraction and screen-expiry memory survives restarts: it is kept in
  * <out_dir>/display-state.json (0600, replaced atomically after each message
  * acted on). A state file that cannot be read stops the display with an error
  * naming it (move it away to start with no memory). */
@@ -37,6 +38,11 @@ void disp_client_free (struct disp_client *c);
  * signature, expired, not ours, malformed, image), DISP_ERROR_REPLAY,
  * DISP_ERROR_RETRACTED, DISP_ERROR_RENDER or DISP_ERROR_STATE. */
 gboolean disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint64 now_us, GError **error);
+
+/* Removes the screens whose show expired by NOW_US (the run loop calls it
+ * every second). FALSE with DISP_ERROR_RENDER or DISP_ERROR_STATE when a
+ * screen cannot be removed or the state not saved. */
+gboolean disp_client_expire (struct disp_client *c, gint64 now_us, GError **error);
 
 /* Runs until *STOP becomes non-zero (set it from a signal handler or another
  * thread). Returns 0 on a clean stop, 1 when the display cannot start (its

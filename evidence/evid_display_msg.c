@@ -44,9 +44,8 @@ hex_of_length (const char *s, gsize n)
   return TRUE;
 }
 
-/* Packet ids become file names: only what a UUID has. */
-static gboolean
-safe_id (const char *id)
+gboolean
+evid_display_packet_id_valid (const char *id)
 {
   size_t n = id ? strlen (id) : 0;
   return n > 0 && n <= 64 && strspn (id, "0123456789abcdefABCDEF-") == n;
@@ -275,7 +274,7 @@ check_signed (struct evid_display_msg *m, JsonObject *o, const char **site, cons
   const char *why = NULL;
   if (strcmp (m->kind, "show") != 0 && strcmp (m->kind, "retract") != 0)
     why = "kind is neither \"show\" nor \"retract\"";
-  else if (!safe_id (m->packet_id))
+  else if (!evid_display_packet_id_valid (m->packet_id))
     why = "packet_id is not hex digits and '-' (at most 64)";
   else if (m->seq < 0)
     why = "seq is negative";

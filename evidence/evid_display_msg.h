@@ -115,6 +115,10 @@ GBytes *evid_display_msg_image (const struct evid_display_msg *m, int *out_width
  * EVID_DISPLAY_ERROR_IMAGE when DATA is not a JPEG or has no frame header. */
 gboolean evid_jpeg_size (const guint8 *data, gsize len, int *out_width, int *out_height, GError **error);
 
+/* TRUE when ID is a packet id a display accepts: 1 to 64 hex digits and '-'
+ * (a UUID's characters; it names the screen's file). */
+gboolean evid_display_packet_id_valid (const char *id);
+
 /* "YYYY-MM-DDTHH:MM:SS.mmmZ" for unix microseconds US (g_free), and back
  * (FALSE unless TEXT has exactly that form and is a real time). */
 char *evid_display_utc_format (gint64 us);

@@ -424,6 +424,26 @@ message_for_another_display_is_refused (struct fixture *f, gconstpointer data)
   assert_refused (f, retract, strlen (retract), "wrong display");
 }
 
+static void
+screen_is_removed_when_its_show_expires_also_after_a_restart (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = message (f->key, "show", PACKET, 1, f->now, f->now + HOUR_US, "east", NULL);
+  g_autofree char *b = message (f->key, "show", PACKET2, 2, f->now, f->now + 3 * HOUR_US, "east", NULL);
+  assert_shown (f, a);
+  assert_shown (f, b);
+  GError *err = NULL;
+  g_assert_true (disp_client_expire (f->client, f->now + HOUR_US / 2, &err));
+  g_assert_true (on_screen (f, PACKET));
+  restart (f);
+  g_assert_true (disp_client_expire (f->client, f->now + 2 * HOUR_US, &err));
+  g_assert_no_error (err);
+  g_assert_false (on_screen (f, PACKET));
+  g_assert_true (on_screen (f, PACKET2));
+  restart (f);
+  g_assert_true (disp_client_expire (f->client, f->now + 4 * HOUR_US, &err));
+  g_assert_false (on_screen (f, PACKET2));
+}
+
 /* ---- hostile input ---- */
 
 static void
@@ -677,7 +697,9 @@ corrupt_or_hostile_state_file_is_an_error_not_a_crash (struct fixture *f, gconst
                          "{\"v\":1,\"devices\":{\"zz\":{\"seq\":1,\"packet_id\":\"a\",\"kind\":\"show\"}},"
                          "\"retracted\":[]}",
                          key, "{\"v\":1,\"devices\":{},\"retracted\":[\"../x\"]}",
-                         "{\"v\":1,\"devices\":{},\"retracted\":[5]}", "\xff\xfe"};
+                         "{\"v\":1,\"devices\":{},\"retracted\":[5]}", "\xff\xfe",
+                         "{\"v\":1,\"devices\":{},\"retracted\":[],\"screens\":{\"../etc\":1}}",
+                         "{\"v\":1,\"devices\":{},\"retracted\":[],\"screens\":{\"" PACKET "\":\"soon\"}}"};
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_assert_true (g_file_set_contents (state, cases[i], -1, NULL));
     GError *err = NULL;
@@ -687,7 +709,8 @@ corrupt_or_hostile_state_file_is_an_error_not_a_crash (struct fixture *f, gconst
     g_clear_error (&err);
   }
   /* a good one loads */
-  g_assert_true (g_file_set_contents (state, "{\"v\":1,\"devices\":{},\"retracted\":[\"" PACKET "\"]}", -1, NULL));
+  g_assert_true (g_file_set_contents (state, "{\"v\":1,\"devices\":{},\"retracted\":[\"" PACKET "\"],\"screens\":{}}",
+                                      -1, NULL));
   restart (f);
   g_autofree char *show = show_msg (f, f->key, PACKET, 1);
   assert_refused (f, show, strlen (show), "was retracted");
@@ -929,6 +952,7 @@ main (int argc, char **argv)
   ADD (older_seq_is_refused);
   ADD (expired_message_is_refused);
   ADD (message_for_another_display_is_refused);
+  ADD (screen_is_removed_when_its_show_expires_also_after_a_restart);
   ADD (members_of_the_wrong_type_are_refused_not_crashed_on);
   ADD (hostile_images_are_refused_before_decoding);
   ADD (renderer_survives_a_decoder_failure_and_a_failed_surface);
