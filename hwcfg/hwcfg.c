@@ -283,12 +283,28 @@ out:
   g_array_free (gm, TRUE);
 }
 
-/* The sources crosswatch can open. */
+/* The first control character (C0, DEL, C1) of the UTF-8 text S, or NULL. */
+static const char *
+find_control (const char *s)
+{
+  for (const char *c = s; *c; c = g_utf8_next_char (c))
+    if (g_unichar_iscntrl (g_utf8_get_char (c)))
+      return c;
+  return NULL;
+}
+
+/* The sources crosswatch can open. A URI never holds a control character
+ * (RFC 3986; the key file's \n, \t escapes would put one there): refused
+ * without echoing the value, which may hold terminal escapes. */
 static void
 check_camera_uri (struct parse *p, const char *group, const char *key, const char *uri)
 {
-  if (uri && !g_str_has_prefix (uri, "file://") && !g_str_has_prefix (uri, "rtsp://") &&
-      !g_str_has_prefix (uri, "v4l2://"))
+  const char *c = uri ? find_control (uri) : NULL;
+  if (c)
+    report (p, group, key, "contains a control character (U+%04X at byte %d); a URI has none (percent-encode it)",
+            (unsigned) g_utf8_get_char (c), (int) (c - uri));
+  else if (uri && !g_str_has_prefix (uri, "file://") && !g_str_has_prefix (uri, "rtsp://") &&
+           !g_str_has_prefix (uri, "v4l2://"))
     report (p, group, key, "'%s' is not a file://, rtsp:// or v4l2:// URI", uri);
 }
 

@@ -1,5 +1,6 @@
 #include "cw_pipeline.h"
 
+#include "cw_source.h"
 #include "evid_publisher.h"
 #include "gstcwelements.h"
 #include "hwcfg.h"
@@ -28,16 +29,56 @@ struct run {
 
 static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
 
-/* The source part of the launch line for URI. */
-static char *
-source_description (const char *uri, gboolean *out_live)
+/* queue ! videoconvert ! BGR ! the crosswatch stages ! fakesink, in that order */
+static const struct {
+  const char *factory, *name;
+} CHAIN[] = {
+    {"queue", "capture"},  {"videoconvert", NULL},    {"capsfilter", "bgr"},
+    {"cwdetect", "cwdetect"}, {"cwtrack", "cwtrack"},     {"cwzones", "cwzones"},
+    {"cwliveness", "cwliveness"}, {"cwevidence", "cwevidence"}, {"fakesink", "sink"},
+};
+
+/* The elements after the source, added to PIPELINE and linked; the first
+ * (the capture queue) through OUT_HEAD. */
+static gboolean
+add_chain (GstBin *pipeline, gboolean live, GstElement **out_head, GError **error)
 {
-  *out_live = !g_str_has_prefix (uri, "file://");
-  if (g_str_has_prefix (uri, "v4l2://"))
-    return g_strdup_printf ("v4l2src device=\"%s\" ! decodebin", uri + strlen ("v4l2://"));
-  return g_strdup_printf ("uridecodebin uri=\"%s\"", uri);
+  GstElement *prev = NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS (CHAIN); i++) {
+    GstElement *e = cw_element_make (CHAIN[i].factory, CHAIN[i].name, error);
+    if (!e)
+      return FALSE;
+    gst_bin_add (pipeline, e);
+    if (prev && !gst_element_link (prev, e)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link %s to %s", GST_ELEMENT_NAME (prev),
+                   GST_ELEMENT_NAME (e));
+      return FALSE;
+    }
+    if (!prev)
+      *out_head = e;
+    prev = e;
+  }
+  GstElement *capture = *out_head;
+  /* Capture never waits for analysis on a live source: the queue drops
+   * the oldest frames instead of blocking the camera. */
+  if (live) {
+    gst_util_set_object_arg (G_OBJECT (capture), "leaky", "downstream");
+    g_object_set (capture, "max-size-buffers", 3, "max-size-time", (guint64) 0, "max-size-bytes", 0, NULL);
+  }
+  GstElement *bgr = gst_bin_get_by_name (pipeline, "bgr");
+  GstCaps *caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGR", NULL);
+  g_object_set (bgr, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  gst_object_unref (bgr);
+  GstElement *sink = gst_bin_get_by_name (pipeline, "sink");
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_object_unref (sink);
+  return TRUE;
 }
 
+/* The whole pipeline built element by element: the camera's URI is a
+ * property value, never text of a launch line (a quote in the config
+ * cannot add elements). */
 static GstElement *
 build (const struct hwcfg *cfg, const struct cw_run_options *opt, GError **error)
 {
@@ -46,24 +87,25 @@ build (const struct hwcfg *cfg, const struct cw_run_options *opt, GError **error
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no camera '%s'", cfg->path, opt->camera);
     return NULL;
   }
-  gboolean live;
-  g_autofree char *src = source_description (cam->uri, &live);
-  /* Capture never waits for analysis on a live source: the queue drops
-   * the oldest frames instead of blocking the camera. */
-  g_autofree char *desc = g_strdup_printf (
-      "%s ! queue name=capture %s ! videoconvert ! video/x-raw,format=BGR ! "
-      "cwdetect name=cwdetect ! cwtrack name=cwtrack ! cwzones name=cwzones ! cwliveness name=cwliveness ! "
-      "cwevidence name=cwevidence ! fakesink name=sink sync=false",
-      src, live ? "leaky=downstream max-size-buffers=3 max-size-time=0 max-size-bytes=0" : "");
-  GstElement *p = gst_parse_launch (desc, error);
-  if (!p)
-    return NULL;
+  gboolean live = !g_str_has_prefix (cam->uri, "file://");
+  GstElement *p = gst_pipeline_new ("crosswatch");
+  GstElement *capture = NULL;
+  if (!add_chain (GST_BIN (p), live, &capture, error))
+    goto error;
+  if (!cw_source_add (GST_BIN (p), cam->uri, capture, error)) {
+    g_prefix_error (error, "%s: [camera:%s] uri: ", cfg->path, cam->name);
+    goto error;
+  }
   for (size_t i = 0; i < G_N_ELEMENTS (STAGES); i++) {
     GstElement *e = gst_bin_get_by_name (GST_BIN (p), STAGES[i]);
     g_object_set (e, "config", opt->config_path, "camera", cam->name, NULL);
     gst_object_unref (e);
   }
   return p;
+
+error:
+  gst_object_unref (p);
+  return NULL;
 }
 
 static GstPadProbeReturn

@@ -18,6 +18,7 @@
  */
 #include "gstcwelements.h"
 
+#include "cw_source.h"
 #include "live_check.h"
 
 #include <gst/app/gstappsink.h>
@@ -49,22 +50,39 @@ struct _GstCwLiveness {
 G_DEFINE_TYPE (GstCwLiveness, gst_cw_liveness, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwliveness, "cwliveness", GST_RANK_NONE, GST_TYPE_CW_LIVENESS)
 
-/* Decodes URI into FORMAT frames for the element to pull in lockstep. */
+/* Decodes URI into FORMAT frames for the element to pull in lockstep:
+ * source ! videoconvert ! FORMAT ! appsink name=aux, built element by
+ * element (the URI from the config is a property value, never launch-line
+ * text). */
 static GstElement *
 start_aux_stream (const char *uri, const char *format, GError **error)
 {
-  g_autofree char *desc = g_strdup_printf ("uridecodebin uri=\"%s\" ! videoconvert ! video/x-raw,format=%s ! "
-                                           "appsink name=aux sync=false max-buffers=4",
-                                           uri, format);
-  GstElement *p = gst_parse_launch (desc, error);
-  if (!p)
-    return NULL;
+  GstElement *p = gst_pipeline_new ("cwliveness-aux");
+  GstElement *convert, *filter, *sink;
+  if (!(convert = cw_element_make ("videoconvert", NULL, error)) || !gst_bin_add (GST_BIN (p), convert) ||
+      !(filter = cw_element_make ("capsfilter", NULL, error)) || !gst_bin_add (GST_BIN (p), filter) ||
+      !(sink = cw_element_make ("appsink", "aux", error)) || !gst_bin_add (GST_BIN (p), sink))
+    goto error;
+  GstCaps *caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, format, NULL);
+  g_object_set (filter, "caps", caps, NULL);
+  gst_caps_unref (caps);
+  g_object_set (sink, "sync", FALSE, "max-buffers", 4, NULL);
+  if (!gst_element_link_many (convert, filter, sink, NULL)) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link the %s stream", format);
+    goto error;
+  }
+  if (!cw_source_add (GST_BIN (p), uri, convert, error))
+    goto error;
   if (gst_element_set_state (p, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ, "cannot open %s", uri);
-    gst_object_unref (p);
-    return NULL;
+    goto error;
   }
   return p;
+
+error:
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+  return NULL;
 }
 
 static gboolean

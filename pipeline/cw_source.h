@@ -1,0 +1,29 @@
+/* cw_source — camera sources built element by element.
+ *
+ * A URI from the site config only ever becomes a property value
+ * (uridecodebin's "uri", v4l2src's "device"), never text of a launch line:
+ * a quote in a config value cannot add elements to a pipeline. */
+#ifndef CW_SOURCE_H
+#define CW_SOURCE_H
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+/* A new element of FACTORY named NAME (NULL: GStreamer's choice). Returns
+ * NULL with a GST_CORE_ERROR_MISSING_PLUGIN error when the factory is not
+ * installed. */
+GstElement *cw_element_make (const char *factory, const char *name, GError **error);
+
+/* Adds the elements that decode URI to BIN and links the decoded video pad,
+ * when it appears, to the "sink" pad of DOWNSTREAM (already in BIN):
+ * v4l2://DEVICE is v4l2src device=DEVICE ! decodebin, anything else is
+ * uridecodebin uri=URI. A source that ends up with no video stream posts a
+ * STREAM/WRONG_TYPE error naming the URI on the bus. Returns FALSE with
+ * ERROR ("cannot open URI: reason") when a file:// URI names no readable
+ * file, or when an element is missing or the static link fails; BIN then
+ * holds nothing new. */
+gboolean cw_source_add (GstBin *bin, const char *uri, GstElement *downstream, GError **error);
+
+G_END_DECLS
+#endif
