@@ -1,0 +1,331 @@
+#include "disp_state.h"
+
+#include "disp_render.h"
+#include "evid_display_msg.h"
+#include "evid_json.h"
+#include "evid_json_guard.h"
+#include "evid_keyring.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The file stays small: one entry per trusted device, at most RETRACTED_MAX
+ * retracted packet ids (the oldest are forgotten first: a replayed show of an
+ * older packet is refused by its seq anyway, the list is a second line of
+ * defence) and SCREENS_MAX screens. */
+#define STATE_VERSION 1
+#define STATE_MAX_BYTES (2 * 1024 * 1024)
+#define STATE_MAX_DEPTH 4
+#define DEVICES_MAX 4096
+#define RETRACTED_MAX 10000
+#define SCREENS_MAX 10000
+
+/* The last message acted on from one signing device. */
+struct device_seen {
+  gint64 seq;
+  char *packet_id;
+  char *kind;
+};
+
+struct disp_state {
+  char *path;
+  GHashTable *devices;   /* lower-case key hex -> struct device_seen */
+  GHashTable *retracted; /* lower-case packet id -> itself, owned by retracted_order */
+  GQueue *retracted_order;
+  GHashTable *screens;   /* packet id on screen -> its show's expiry (gint64 *, unix us) */
+};
+
+static void
+device_seen_free (gpointer p)
+{
+  struct device_seen *d = p;
+  g_free (d->packet_id);
+  g_free (d->kind);
+  g_free (d);
+}
+
+static gboolean
+state_error (GError **error, const char *path, const char *why)
+{
+  g_set_error (error, DISP_ERROR, DISP_ERROR_STATE,
+               "display state %s: %s (move it away to start with no memory of seq and retractions)", path, why);
+  return FALSE;
+}
+
+/* ---- memory --------------------------------------------------------------- */
+
+void
+disp_state_acted (struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id, const char *kind)
+{
+  struct device_seen *d = g_new0 (struct device_seen, 1);
+  d->seq = seq;
+  d->packet_id = g_strdup (packet_id);
+  d->kind = g_strdup (kind);
+  g_hash_table_replace (s->devices, g_ascii_strdown (device_key, -1), d);
+}
+
+void
+disp_state_retracted (struct disp_state *s, const char *packet_id)
+{
+  disp_state_screen_remove (s, packet_id);
+  char *id = g_ascii_strdown (packet_id, -1);
+  if (g_hash_table_contains (s->retracted, id)) {
+    g_free (id);
+    return;
+  }
+  g_queue_push_tail (s->retracted_order, id);
+  g_hash_table_add (s->retracted, id);
+  while (g_queue_get_length (s->retracted_order) > RETRACTED_MAX) {
+    char *old = g_queue_pop_head (s->retracted_order);
+    g_hash_table_remove (s->retracted, old);
+    g_free (old);
+  }
+}
+
+gboolean
+disp_state_admit (const struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id,
+                  const char *kind, gboolean *out_repeat, GError **error)
+{
+  g_autofree char *key = g_ascii_strdown (device_key, -1);
+  g_autofree char *id = g_ascii_strdown (packet_id, -1);
+  const struct device_seen *d = g_hash_table_lookup (s->devices, key);
+  *out_repeat = FALSE;
+  if (d && seq == d->seq && g_ascii_strcasecmp (packet_id, d->packet_id) == 0 && strcmp (kind, d->kind) == 0) {
+    *out_repeat = TRUE;
+    return TRUE;
+  }
+  if (d && seq <= d->seq) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_REPLAY,
+                 "replay refused: %s of packet %s has seq %" G_GINT64_FORMAT ", device %.16s... was last seen at seq %"
+                 G_GINT64_FORMAT " (%s of packet %s)",
+                 kind, packet_id, seq, key, d->seq, d->kind, d->packet_id);
+    return FALSE;
+  }
+  if (strcmp (kind, "show") == 0 && g_hash_table_contains (s->retracted, id)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RETRACTED, "show of packet %s refused: it was retracted", packet_id);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+disp_state_screen_room (const struct disp_state *s, const char *packet_id)
+{
+  return g_hash_table_size (s->screens) < SCREENS_MAX || g_hash_table_contains (s->screens, packet_id);
+}
+
+void
+disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us)
+{
+  g_hash_table_replace (s->screens, g_strdup (packet_id), g_memdup2 (&expires_us, sizeof expires_us));
+}
+
+void
+disp_state_screen_remove (struct disp_state *s, const char *packet_id)
+{
+  g_hash_table_remove (s->screens, packet_id);
+}
+
+GPtrArray *
+disp_state_screens_expired (const struct disp_state *s, gint64 now_us)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter it;
+  gpointer id, expires;
+  g_hash_table_iter_init (&it, s->screens);
+  while (g_hash_table_iter_next (&it, &id, &expires))
+    if (*(gint64 *) expires <= now_us)
+      g_ptr_array_add (ids, g_strdup (id));
+  return ids;
+}
+
+/* ---- the file ------------------------------------------------------------- */
+
+static gboolean
+load_device (struct disp_state *s, const char *key, JsonNode *node, GError **error)
+{
+  GError *local = NULL;
+  JsonObject *o = evid_json_guard_object (node, "device entry", &local);
+  gint64 seq = -1;
+  const char *packet_id = o ? evid_json_member_string (o, "packet_id", FALSE, &local) : NULL;
+  const char *kind = packet_id ? evid_json_member_string (o, "kind", FALSE, &local) : NULL;
+  if (kind)
+    evid_json_member_int (o, "seq", &seq, &local);
+  if (local) {
+    state_error (error, s->path, local->message);
+    g_error_free (local);
+    return FALSE;
+  }
+  if (!evid_public_hex_valid (key) || seq < 0 || !evid_display_packet_id_valid (packet_id) ||
+      (strcmp (kind, "show") != 0 && strcmp (kind, "retract") != 0))
+    return state_error (error, s->path, "a device entry is malformed");
+  disp_state_acted (s, key, seq, packet_id, kind);
+  return TRUE;
+}
+
+static gboolean
+load_retracted (struct disp_state *s, JsonArray *retracted, GError **error)
+{
+  for (guint i = 0; i < json_array_get_length (retracted); i++) {
+    JsonNode *n = json_array_get_element (retracted, i);
+    const char *id = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                         ? json_node_get_string (n)
+                         : NULL;
+    if (!evid_display_packet_id_valid (id))
+      return state_error (error, s->path, "a retracted packet id is malformed");
+    disp_state_retracted (s, id);
+  }
+  return TRUE;
+}
+
+static gboolean
+load_screens (struct disp_state *s, JsonObject *screens, GError **error)
+{
+  g_autoptr (GList) ids = json_object_get_members (screens);
+  for (GList *l = ids; l; l = l->next) {
+    gint64 expires;
+    if (!evid_display_packet_id_valid (l->data) || !evid_json_member_int (screens, l->data, &expires, NULL))
+      return state_error (error, s->path, "a screen entry is malformed");
+    disp_state_screen_set (s, l->data, expires);
+  }
+  return TRUE;
+}
+
+static gboolean
+load_object (struct disp_state *s, JsonObject *o, GError **error)
+{
+  GError *local = NULL;
+  gint64 v = 0;
+  JsonObject *devices = NULL, *screens = NULL;
+  JsonArray *retracted = NULL;
+  if (evid_json_member_int (o, "v", &v, &local) && (devices = evid_json_member_object (o, "devices", FALSE, &local)) &&
+      (retracted = evid_json_member_array (o, "retracted", FALSE, &local)))
+    screens = evid_json_member_object (o, "screens", FALSE, &local);
+  if (local) {
+    state_error (error, s->path, local->message);
+    g_error_free (local);
+    return FALSE;
+  }
+  if (v != STATE_VERSION)
+    return state_error (error, s->path, "unknown version");
+  if (json_object_get_size (devices) > DEVICES_MAX || json_array_get_length (retracted) > RETRACTED_MAX ||
+      json_object_get_size (screens) > SCREENS_MAX)
+    return state_error (error, s->path, "more entries than a display keeps");
+  g_autoptr (GList) keys = json_object_get_members (devices);
+  for (GList *k = keys; k; k = k->next)
+    if (!load_device (s, k->data, json_object_get_member (devices, k->data), error))
+      return FALSE;
+  return load_retracted (s, retracted, error) && load_screens (s, screens, error);
+}
+
+static gboolean
+load_file (struct disp_state *s, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat (s->path, &st) != 0)
+    return errno == ENOENT ? TRUE /* a new display: no memory yet */ : state_error (error, s->path, g_strerror (errno));
+  if (!S_ISREG (st.st_mode))
+    return state_error (error, s->path, "not a regular file");
+  if (st.st_size > STATE_MAX_BYTES)
+    return state_error (error, s->path, "larger than a display's state can be");
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  GError *local = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o = NULL;
+  if (g_file_get_contents (s->path, &text, &len, &local) &&
+      (root = evid_json_guard_parse (text, len, STATE_MAX_BYTES, STATE_MAX_DEPTH, &local)))
+    o = evid_json_guard_object (root, "the state", &local);
+  if (!o) {
+    state_error (error, s->path, local->message);
+    g_error_free (local);
+    return FALSE;
+  }
+  return load_object (s, o, error);
+}
+
+struct disp_state *
+disp_state_load (const char *path, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  struct disp_state *s = g_new0 (struct disp_state, 1);
+  s->path = g_strdup (path);
+  s->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, device_seen_free);
+  s->retracted = g_hash_table_new (g_str_hash, g_str_equal);
+  s->retracted_order = g_queue_new ();
+  s->screens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (!load_file (s, error)) {
+    disp_state_free (s);
+    return NULL;
+  }
+  return s;
+}
+
+void
+disp_state_free (struct disp_state *s)
+{
+  if (!s)
+    return;
+  g_hash_table_destroy (s->devices);
+  g_hash_table_destroy (s->retracted);
+  g_queue_free_full (s->retracted_order, g_free);
+  g_hash_table_destroy (s->screens);
+  g_free (s->path);
+  g_free (s);
+}
+
+static char *
+state_text (const struct disp_state *s)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  evid_json_int (b, "v", STATE_VERSION);
+  json_builder_set_member_name (b, "devices");
+  json_builder_begin_object (b);
+  GHashTableIter it;
+  gpointer key, value;
+  g_hash_table_iter_init (&it, s->devices);
+  while (g_hash_table_iter_next (&it, &key, &value)) {
+    const struct device_seen *d = value;
+    json_builder_set_member_name (b, key);
+    json_builder_begin_object (b);
+    evid_json_int (b, "seq", d->seq);
+    evid_json_string (b, "packet_id", d->packet_id);
+    evid_json_string (b, "kind", d->kind);
+    json_builder_end_object (b);
+  }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "retracted");
+  json_builder_begin_array (b);
+  for (GList *l = s->retracted_order->head; l; l = l->next)
+    json_builder_add_string_value (b, l->data);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "screens");
+  json_builder_begin_object (b);
+  g_hash_table_iter_init (&it, s->screens);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    evid_json_int (b, key, *(gint64 *) value);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* Written to a temporary file, synced, renamed over the old one: a crash
+ * leaves the old state or the new, never half of one. */
+gboolean
+disp_state_save (const struct disp_state *s, GError **error)
+{
+  g_autofree char *text = state_text (s);
+  GError *local = NULL;
+  if (!g_file_set_contents_full (s->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_STATE,
+                 "display state not saved (a replay could be shown after a restart): %s", local->message);
+    g_error_free (local);
+    return FALSE;
+  }
+  return TRUE;
+}

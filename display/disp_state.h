@@ -1,0 +1,51 @@
+/* disp_state — what a roadside display remembers across restarts: per signing
+ * device the last message it acted on (seq, packet, kind), the packets it saw
+ * retracted, and the screens it shows with their expiry.
+ *
+ * Kept in one small JSON file (0600), replaced atomically (temporary file,
+ * fsync, rename) by disp_state_save. A file that cannot be read, or holds
+ * anything but what this module writes, fails the load with an error naming
+ * it: replay protection is never silently dropped. */
+#ifndef CW_DISP_STATE_H
+#define CW_DISP_STATE_H
+
+#include <glib.h>
+
+struct disp_state;
+
+/* Loads the state at PATH; a missing file is an empty state (a new display).
+ * NULL with DISP_ERROR_STATE when the file is unreadable, too large, not
+ * JSON, or has a member of the wrong type or value. */
+struct disp_state *disp_state_load (const char *path, GError **error);
+void disp_state_free (struct disp_state *s);
+
+/* Writes S to its file. FALSE with DISP_ERROR_STATE. */
+gboolean disp_state_save (const struct disp_state *s, GError **error);
+
+/* May a message (DEVICE_KEY, SEQ, PACKET_ID, KIND) be acted on? TRUE, with
+ * *OUT_REPEAT set when it is exactly the last one acted on from that device
+ * (nothing to do); FALSE with DISP_ERROR_REPLAY when SEQ is not newer than
+ * the device's last, or DISP_ERROR_RETRACTED for a show of a retracted
+ * packet. */
+gboolean disp_state_admit (const struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id,
+                           const char *kind, gboolean *out_repeat, GError **error);
+
+/* Records that the message was acted on. */
+void disp_state_acted (struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id,
+                       const char *kind);
+
+/* PACKET_ID was retracted: its show is refused from now on, its screen
+ * forgotten. */
+void disp_state_retracted (struct disp_state *s, const char *packet_id);
+
+/* Screens: PACKET_ID is shown until EXPIRES_US (unix microseconds).
+ * disp_state_screen_room is FALSE when PACKET_ID would be one screen too
+ * many to remember. */
+gboolean disp_state_screen_room (const struct disp_state *s, const char *packet_id);
+void disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us);
+void disp_state_screen_remove (struct disp_state *s, const char *packet_id);
+
+/* The packet ids whose screen expired by NOW_US (g_ptr_array_unref). */
+GPtrArray *disp_state_screens_expired (const struct disp_state *s, gint64 now_us);
+
+#endif
