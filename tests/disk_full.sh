@@ -5,6 +5,7 @@
 # once the limit is lifted; nothing committed is corrupted.
 set -u
 cw=$1 src=$2 data=$3
+. "$src/tests/broker.sh" # wait_until
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; tail -5 "$tmp/run.log"; exit 1; }
 command -v prlimit > /dev/null || fail "prlimit (util-linux) missing"
@@ -13,10 +14,11 @@ sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e '/^\[mqtt\]/
 # room for the empty store and the first few packets only (blocks of 1 KiB)
 (ulimit -S -f 1800; exec "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl") 2> "$tmp/run.log" &
 pid=$!
-for i in $(seq 200); do grep -q "disk full" "$tmp/run.log" && break; sleep 0.1; done
-grep -q "Evidence disk full" "$tmp/run.log" || fail "the full disk was not reported"
+wait_until 120 grep -sq "Evidence disk full" "$tmp/run.log" || fail "the full disk was not reported"
 stored_while_full=$(sqlite3 "$tmp/evidence.db" "SELECT COUNT(*) FROM packets")
-sleep 2
+# the limit holds until a second violation is waiting in memory
+wait_until 120 grep -Esq '\(([2-9]|[1-9][0-9]+) waiting' "$tmp/run.log" ||
+  fail "capture did not go on: no second violation kept in memory while the disk was full"
 prlimit --pid "$pid" --fsize=unlimited || fail "cannot lift the limit"
 wait "$pid" || fail "the appliance did not finish its run"
 grep -q "795 frames" "$tmp/run.log" || fail "capture did not go on"
