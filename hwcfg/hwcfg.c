@@ -5,6 +5,8 @@
 #include "zone_geom.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 #define DEFAULT_EVIDENCE_KEY "var/device.key"
 #define DEFAULT_RETENTION_DAYS 30
 #define DEFAULT_MQTT_PORT 1883
+#define DEFAULT_SHOW_HOURS 72
 
 /* One parse: the file, its lines, and every error found so far. */
 struct parse {
@@ -191,10 +194,34 @@ static const char *const LIVENESS_KEYS[] = {
     "enabled",          "min_speed_mps",        "max_speed_mps",        "min_displacement_m",    "window_s",
     "motion_window_s",  "min_height_m",         "max_height_m",         "vehicle_min_height_m",  "vehicle_min_width_m",
     "vehicle_min_speed_mps", "flat_relief_m",   "live_relief_m",        NULL};
-static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", NULL};
+static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", "trusted_keys",
+                                            NULL};
 #define DEFAULT_FACE_CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
-static const char *const MQTT_KEYS[] = {"host",   "port",     "username", "password", "displays",
-                                        "tls_ca", "tls_cert", "tls_key",  NULL};
+static const char *const MQTT_KEYS[] = {"host",   "port",     "username", "password",          "displays",
+                                        "tls_ca", "tls_cert", "tls_key",  "backoffice_pubkey", "show_hours",
+                                        NULL};
+
+/* A public key file: one key of 64 hex digits (as crosswatch writes .pub
+ * files). Checked here so a wrong path is a config error, not a refusal at
+ * the first packet. */
+static void
+check_public_key_file (struct parse *p, const char *group, const char *key, const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  GStatBuf sb;
+  if (g_stat (path, &sb) != 0 || !S_ISREG (sb.st_mode) || sb.st_size > 4096 ||
+      !g_file_get_contents (path, &text, &len, NULL)) {
+    report (p, group, key, "cannot read '%s' as a public key file", path);
+    return;
+  }
+  g_strstrip (text);
+  gboolean hex = strlen (text) == 64;
+  for (const char *c = text; hex && *c; c++)
+    hex = g_ascii_isxdigit (*c);
+  if (!hex)
+    report (p, group, key, "'%s' does not hold a public key (64 hex digits)", path);
+}
 
 static void
 check_keys (struct parse *p, const char *group, const char *const *known)
@@ -487,6 +514,10 @@ parse_mqtt (struct parse *p, struct hwcfg_mqtt *m)
   m->tls_ca = get_string (p, "mqtt", "tls_ca", FALSE);
   m->tls_cert = get_string (p, "mqtt", "tls_cert", FALSE);
   m->tls_key = get_string (p, "mqtt", "tls_key", FALSE);
+  m->backoffice_pubkey = get_string (p, "mqtt", "backoffice_pubkey", FALSE);
+  if (m->backoffice_pubkey)
+    check_public_key_file (p, "mqtt", "backoffice_pubkey", m->backoffice_pubkey);
+  m->show_hours = get_int (p, "mqtt", "show_hours", DEFAULT_SHOW_HOURS, 1, 24 * 365);
   const char *const tls_keys[] = {"tls_ca", "tls_cert", "tls_key"};
   char *const tls_files[] = {m->tls_ca, m->tls_cert, m->tls_key};
   for (int i = 0; i < 3; i++)
@@ -622,6 +653,13 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
     report (p, "evidence", "face_cascade", "cannot read '%s': %s", cfg->evidence.face_cascade, g_strerror (errno));
   else if (!cfg->evidence.face_cascade && access (DEFAULT_FACE_CASCADE, R_OK) == 0)
     cfg->evidence.face_cascade = g_strdup (DEFAULT_FACE_CASCADE); /* opencv-data's, when installed */
+  g_autofree char *trusted = get_string (p, "evidence", "trusted_keys", FALSE);
+  cfg->evidence.trusted_keys = g_strsplit (trusted ? trusted : "", ";", -1);
+  for (char **k = cfg->evidence.trusted_keys; *k; k++) {
+    g_strstrip (*k);
+    if (**k)
+      check_public_key_file (p, "evidence", "trusted_keys", *k);
+  }
 
   parse_mqtt (p, &cfg->mqtt);
 }
@@ -717,31 +755,18 @@ hwcfg_load (const char *path, GError **error)
 static const char *const DISPLAY_KEYS[] = {"id", "site", "case_url_base", "out_dir", "width", "height",
                                            "trusted_keys", NULL};
 
-/* Each file of the ';'-separated PATHS must hold one public key (64 hex
- * digits, as evid_key writes device.key.pub): a display that could trust no
- * one, or the wrong file, must not start. */
+/* Each file of the ';'-separated PATHS must hold one public key: a display
+ * that could trust no one, or the wrong file, must not start. */
 static void
 check_trusted_keys (struct parse *p, const char *paths)
 {
   g_auto (GStrv) list = g_strsplit (paths, ";", -1);
   int n = 0;
   for (char **f = list; *f; f++) {
-    if (!*g_strstrip (*f))
-      continue;
-    n++;
-    g_autofree char *text = NULL;
-    gsize len = 0;
-    g_autoptr (GError) err = NULL;
-    if (!g_file_get_contents (*f, &text, &len, &err)) {
-      report (p, "display", "trusted_keys", "key file %s cannot be read: %s", *f, err->message);
-      continue;
+    if (*g_strstrip (*f)) {
+      n++;
+      check_public_key_file (p, "display", "trusted_keys", *f);
     }
-    g_strstrip (text);
-    gboolean hex = strlen (text) == 64;
-    for (const char *c = text; hex && *c; c++)
-      hex = g_ascii_isxdigit (*c);
-    if (!hex)
-      report (p, "display", "trusted_keys", "key file %s does not hold a public key (64 hex digits)", *f);
   }
   if (n == 0)
     report (p, "display", "trusted_keys", "no key file given");
@@ -830,6 +855,7 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->evidence.key);
   g_free (cfg->evidence.device_id);
   g_free (cfg->evidence.face_cascade);
+  g_strfreev (cfg->evidence.trusted_keys);
   mqtt_clear (&cfg->mqtt);
   g_free (cfg);
 }
@@ -843,6 +869,7 @@ mqtt_clear (struct hwcfg_mqtt *m)
   g_free (m->tls_ca);
   g_free (m->tls_cert);
   g_free (m->tls_key);
+  g_free (m->backoffice_pubkey);
   g_strfreev (m->displays);
 }
 

@@ -125,6 +125,7 @@ struct hwcfg_evidence {
   char *device_id;
   int retention_days;
   char *face_cascade;       /* OpenCV cascade for evidence face crops; NULL: none */
+  char **trusted_keys;      /* public key files verify trusts, NULL-terminated (may be empty) */
 };
 
 struct hwcfg_mqtt {
@@ -134,6 +135,8 @@ struct hwcfg_mqtt {
   char *username, *password;
   char *tls_ca, *tls_cert, *tls_key; /* TLS to the broker when tls_ca is set */
   char **displays;          /* display ids to address, NULL-terminated */
+  char *backoffice_pubkey;  /* site: media on the evidence topic are sealed to this key; NULL: withheld */
+  int show_hours;           /* site: a public screen shows a case this long */
 };
 
 struct hwcfg {
