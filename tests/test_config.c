@@ -157,6 +157,33 @@ zone_mapping_behind_the_camera_should_be_refused (void)
 }
 
 static void
+trust_keys_should_be_checked (void)
+{
+  /* a key file that is missing, or holds no key, is named; a good one loads */
+  g_autofree char *dir = g_dir_make_tmp ("keysXXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.pub", NULL), *bad = g_build_filename (dir, "bad.pub", NULL);
+  g_assert_true (g_file_set_contents (good, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", -1, NULL));
+  g_assert_true (g_file_set_contents (bad, "WANTED: John Smith\n", -1, NULL));
+  g_autofree char *missing = g_strdup_printf ("%s\n[evidence]\ntrusted_keys = %s/none.pub\n", GOOD, dir);
+  expect_error (missing, "15: [evidence] trusted_keys: cannot read");
+  g_autofree char *garbage = g_strdup_printf ("%s\n[mqtt]\nbackoffice_pubkey = %s\n", GOOD, bad);
+  expect_error (garbage, "15: [mqtt] backoffice_pubkey: '");
+  g_autofree char *hours = g_strdup_printf ("%s\n[mqtt]\nshow_hours = 0\n", GOOD);
+  expect_error (hours, "15: [mqtt] show_hours");
+  g_autofree char *fine = g_strdup_printf ("%s\n[evidence]\ntrusted_keys = %s; %s\n[mqtt]\nbackoffice_pubkey = %s\n",
+                                           GOOD, good, good, good);
+  struct hwcfg *cfg = NULL;
+  g_autofree char *msg = load_text (fine, &cfg, NULL);
+  g_assert_null (msg);
+  g_assert_cmpstr (cfg->evidence.trusted_keys[0], ==, good);
+  g_assert_cmpint (cfg->mqtt.show_hours, ==, 72);
+  hwcfg_free (cfg);
+  g_unlink (good);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static void
 mqtt_signal_needs_a_broker (void)
 {
   g_autofree char *t = variant ("source = schedule\ncycle_s = 60\nwalk_start_s = 0\nwalk_end_s = 20",
@@ -271,6 +298,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/zone_mapping_behind_the_camera_should_be_refused",
                    zone_mapping_behind_the_camera_should_be_refused);
   g_test_add_func ("/config/mqtt_signal_needs_a_broker", mqtt_signal_needs_a_broker);
+  g_test_add_func ("/config/trust_keys_should_be_checked", trust_keys_should_be_checked);
   g_test_add_func ("/config/ground_points_should_fit_a_homography", ground_points_should_fit_a_homography);
   g_test_add_func ("/config/unknown_keys_and_several_errors_should_all_be_reported",
                    unknown_keys_and_several_errors_should_all_be_reported);
