@@ -6,6 +6,7 @@
 set -u
 cw=$1 src=$2 data=$3
 kills=${4:-20}
+. "$src/tests/broker.sh" # wait_until
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e '/^\[mqtt\]/,$d' \
@@ -13,10 +14,13 @@ sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e '/^\[mqtt\]/
 before=0
 RANDOM=42
 for k in $(seq "$kills"); do
-  "$cw" run -c "$tmp/site.ini" 2> /dev/null &
+  rm -f "$tmp/tracks.txt"
+  "$cw" run -c "$tmp/site.ini" --tracks-out "$tmp/tracks.txt" 2> /dev/null &
   pid=$!
-  # 1.5 to 6 s: past start-up, into the video's violations
-  sleep "$((15 + RANDOM % 45))e-1"
+  # past start-up (tracks being written, however loaded the machine), then a
+  # random point 0.5 to 5 s into the video's violations
+  wait_until 60 test -s "$tmp/tracks.txt" || fail "run $k did not start tracking"
+  sleep "$((5 + RANDOM % 45))e-1"
   kill -9 "$pid" 2> /dev/null
   wait "$pid" 2> /dev/null
   [ -f "$tmp/evidence.db" ] || continue
