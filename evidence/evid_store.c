@@ -294,6 +294,15 @@ evid_store__step_done (struct evid_store *st, sqlite3_stmt *s, GError **error, c
   return rc == SQLITE_DONE ? TRUE : evid_store__fail (st, error, what);
 }
 
+gboolean
+evid_store__commit (struct evid_store *st, GError **error)
+{
+  if (!evid_store__exec (st, "COMMIT", error))
+    return FALSE;
+  evid_store__committed (st);
+  return TRUE;
+}
+
 void
 evid_store__rollback (struct evid_store *st)
 {
@@ -354,9 +363,8 @@ evid_store_append_packet (struct evid_store *st, const struct evid_packet_in *in
     if (!evid_store__step_done (st, s, error, "insert media"))
       goto fail;
   }
-  if (!evid_store__exec (st, "COMMIT", error))
+  if (!evid_store__commit (st, error))
     goto fail;
-  evid_store__committed (st);
   return true;
 fail:
   evid_store__rollback (st);
@@ -551,9 +559,8 @@ evid_store_set_hold (struct evid_store *st, const char *id, bool hold, const cha
     goto fail;
   }
   if (!evid_store__audit_append (st, actor, hold ? "legal_hold" : "legal_hold_released", id, reason, error) ||
-      !evid_store__exec (st, "COMMIT", error))
+      !evid_store__commit (st, error))
     goto fail;
-  evid_store__committed (st);
   return true;
 fail:
   evid_store__rollback (st);
@@ -608,9 +615,8 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
     if (!evid_store__audit_append (st, actor, "purge", id, detail, error))
       goto fail;
   }
-  if (!evid_store__exec (st, "COMMIT", error))
+  if (!evid_store__commit (st, error))
     goto fail;
-  evid_store__committed (st);
   *out_n = (int) ids->len;
   ok = true;
   goto done;

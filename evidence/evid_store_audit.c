@@ -95,11 +95,10 @@ evid_store_audit (struct evid_store *st, const char *actor, const char *action, 
 {
   if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
     return false;
-  if (!evid_store__audit_append (st, actor, action, packet_id, detail, error) || !evid_store__exec (st, "COMMIT", error)) {
+  if (!evid_store__audit_append (st, actor, action, packet_id, detail, error) || !evid_store__commit (st, error)) {
     evid_store__rollback (st);
     return false;
   }
-  evid_store__committed (st);
   return true;
 }
 

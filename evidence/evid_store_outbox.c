@@ -146,9 +146,8 @@ change_state (struct evid_store *st, const char *id, const char *from_state, con
   for (int i = 0; i < n_outbox; i++)
     if (!queue_outbox (st, id, &outbox[i], now, error))
       goto fail;
-  if (!evid_store__exec (st, "COMMIT", error))
+  if (!evid_store__commit (st, error))
     goto fail;
-  evid_store__committed (st);
   return true;
 fail:
   evid_store__rollback (st);

@@ -23,6 +23,8 @@ sqlite3_stmt *evid_store__prepare (struct evid_store *st, const char *sql, GErro
 void evid_store__copy_text (sqlite3_stmt *s, int col, char *out, size_t size);
 /* Steps S once expecting SQLITE_DONE; finalizes S. */
 gboolean evid_store__step_done (struct evid_store *st, sqlite3_stmt *s, GError **error, const char *what);
+/* COMMIT, then the chain head moves on (evid_store__committed). */
+gboolean evid_store__commit (struct evid_store *st, GError **error);
 void evid_store__rollback (struct evid_store *st);
 GPtrArray *evid_store__collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite3_stmt *),
                                      GDestroyNotify free_fn, const char *what, GError **error);

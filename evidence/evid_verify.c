@@ -301,6 +301,25 @@ report_span (FILE *report, const char *key, gint64 first, gint64 last)
     fprintf (report, "key %s signed packets %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\n", key, first, last);
 }
 
+/* One of the head's two chains: the store must still reach HEAD_SEQ, and
+ * hold there the row whose hash the head names. */
+static int
+check_tip (FILE *report, const char *utc, const char *where, const char *item, gint64 store_seq, gint64 head_seq,
+           const char *stored_hash, const char *head_hash)
+{
+  if (store_seq < head_seq) {
+    fprintf (report, "chain head (%s): the %s ends at %s %" G_GINT64_FORMAT " but the head names %s %" G_GINT64_FORMAT
+             ": the newest %s(s) were deleted\n", utc, where, item, store_seq, item, head_seq, item);
+    return 1;
+  }
+  if (head_seq && g_strcmp0 (stored_hash, head_hash) != 0) {
+    fprintf (report, "chain head (%s): %s %" G_GINT64_FORMAT " is not the one the head names (replaced)\n", utc, item,
+             head_seq);
+    return 1;
+  }
+  return 0;
+}
+
 static int
 verify_head (struct evid_store *st, const struct evid_verify_opts *opts, GHashTable *trusted, FILE *report)
 {
@@ -329,23 +348,11 @@ verify_head (struct evid_store *st, const struct evid_verify_opts *opts, GHashTa
     goto out;
   }
   at_seq = head.packet_seq ? evid_store_prev_hash_before (st, head.packet_seq + 1, NULL) : NULL;
-  if (now.packet_seq < head.packet_seq)
-    fprintf (report, "chain head (%s): the store ends at packet %" G_GINT64_FORMAT " but the head names packet %"
-             G_GINT64_FORMAT ": the newest packet(s) were deleted\n", head.utc, now.packet_seq, head.packet_seq),
-        failures++;
-  else if (head.packet_seq && g_strcmp0 (at_seq, head.packet_sha256) != 0)
-    fprintf (report, "chain head (%s): packet %" G_GINT64_FORMAT " is not the one the head names (replaced)\n",
-             head.utc, head.packet_seq),
-        failures++;
   audit_hash = head.audit_seq ? evid_store_audit_hash (st, head.audit_seq, NULL) : NULL;
-  if (now.audit_seq < head.audit_seq)
-    fprintf (report, "chain head (%s): the audit log ends at row %" G_GINT64_FORMAT " but the head names row %"
-             G_GINT64_FORMAT ": the newest audit row(s) were deleted\n", head.utc, now.audit_seq, head.audit_seq),
-        failures++;
-  else if (head.audit_seq && g_strcmp0 (audit_hash, head.audit_hash) != 0)
-    fprintf (report, "chain head (%s): audit row %" G_GINT64_FORMAT " is not the one the head names (replaced)\n",
-             head.utc, head.audit_seq),
-        failures++;
+  failures += check_tip (report, head.utc, "store", "packet", now.packet_seq, head.packet_seq, at_seq,
+                         head.packet_sha256);
+  failures += check_tip (report, head.utc, "audit log", "audit row", now.audit_seq, head.audit_seq, audit_hash,
+                         head.audit_hash);
   if (!failures)
     fprintf (report, "chain head (%s, packet %" G_GINT64_FORMAT ", audit row %" G_GINT64_FORMAT "): held\n", head.utc,
              head.packet_seq, head.audit_seq);
