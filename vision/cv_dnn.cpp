@@ -3,6 +3,7 @@
 #include "cv_try.hpp"
 
 #include <fstream>
+#include <memory>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
@@ -61,24 +62,23 @@ cv_dnn_detector_create (const struct cv_dnn_params *params, struct cv_dnn_detect
     return CV_ERR_INVALID;
   }
   cv_status rc = cw::cv_try ([&] {
-    auto *d = new cv_dnn_detector ();
+    // owned until handed out: readNet throws on a garbage model
+    auto d = std::make_unique<cv_dnn_detector> ();
     d->params = *params;
     d->net = cv::dnn::readNet (params->model, params->config ? params->config : "");
     if (d->net.empty ()) {
-      delete d;
       cw::set_last_error ("OpenCV could not load the network");
       return CV_ERR_INVALID;
     }
     if (params->config) {
       std::string why;
       if (!darknet_weights_complete (d->net, params->model, why)) {
-        delete d;
         cw::set_last_error (why);
         return CV_ERR_INVALID;
       }
     }
     d->outputs = d->net.getUnconnectedOutLayersNames ();
-    *out_det = d;
+    *out_det = d.release ();
     return CV_OK;
   });
   /* a corrupt model is the operator's file, not a crash: say so */
