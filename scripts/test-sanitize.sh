@@ -31,8 +31,10 @@ export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan
 rc=0
 (cd build-san && ctest -L 'unit|security' --output-on-failure -j2 --timeout 600 "$@") || rc=$?
-if [ -n "$(ls -A "$reports")" ]; then
-  for f in "$reports"/*; do
+# (a file that only lists the suppressions used is not a report)
+found=$(grep -l "ERROR: \|runtime error:" "$reports"/* 2> /dev/null || true)
+if [ -n "$found" ]; then
+  for f in $found; do
     echo "==== $f"
     cat "$f"
   done
