@@ -11,15 +11,22 @@
 /* The next number of the per-device sequence that display messages carry
  * (a display refuses anything older than what it has seen): taken inside
  * the write transaction, so numbers rise in commit order, the order the
- * publisher sends in. */
+ * publisher sends in. Never below the time in milliseconds: a store rebuilt
+ * (or restored) under the same key still goes on above anything a display
+ * saw from it. */
 static gboolean
 next_display_seq (struct evid_store *st, gint64 *out, GError **error)
 {
-  if (!evid_store__exec (st, "INSERT OR IGNORE INTO counters (name, value) VALUES ('display_seq', 0);"
-                             "UPDATE counters SET value = value + 1 WHERE name = 'display_seq'",
-                         error))
+  sqlite3_stmt *s = evid_store__prepare (st,
+                                         "INSERT INTO counters (name, value) VALUES ('display_seq', ?1)"
+                                         " ON CONFLICT(name) DO UPDATE SET value = MAX(value + 1, ?1)",
+                                         error);
+  if (!s)
     return FALSE;
-  sqlite3_stmt *s = evid_store__prepare (st, "SELECT value FROM counters WHERE name = 'display_seq'", error);
+  sqlite3_bind_int64 (s, 1, g_get_real_time () / 1000);
+  if (!evid_store__step_done (st, s, error, "advance the display sequence"))
+    return FALSE;
+  s = evid_store__prepare (st, "SELECT value FROM counters WHERE name = 'display_seq'", error);
   if (!s)
     return FALSE;
   gboolean ok = sqlite3_step (s) == SQLITE_ROW;
