@@ -47,7 +47,7 @@ port=$broker_port
 # subscribed (stdbuf: its debug lines are not held in a stdio buffer)
 stdbuf -oL mosquitto_sub -d -p "$port" -q 1 -c -i crosswatch-test-subscriber -t "crosswatch/$site/evidence" > "$tmp/received.txt" 2>&1 &
 sub_pid=$!
-wait_until 30 grep -q "received SUBACK" "$tmp/received.txt" || fail "the subscriber was not subscribed"
+wait_until 30 grep -sq "received SUBACK" "$tmp/received.txt" || fail "the subscriber was not subscribed"
 start_publisher
 
 echo "== 1: broker up"
