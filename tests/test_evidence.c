@@ -600,8 +600,8 @@ a_missing_key_is_refused_and_only_an_explicit_replacement_goes_on (struct fixtur
   g_clear_error (&err);
   g_assert_false (g_file_test (f->key, G_FILE_TEST_EXISTS)); /* nothing was made silently */
   /* a key swapped under the same name is caught by its .pub */
-  struct evid_key *stranger = evid_key_open (g_build_filename (f->dir, "other.key", NULL), true, NULL);
   g_autofree char *other = g_build_filename (f->dir, "other.key", NULL);
+  struct evid_key *stranger = evid_key_open (other, true, NULL);
   g_assert_cmpint (rename (other, f->key), ==, 0);
   g_assert_null (evid_recorder_create (f->cfg, NULL, &err));
   g_assert_nonnull (strstr (err->message, "the key was replaced outside"));
