@@ -27,9 +27,13 @@ key_change (const char *verb, const char *config, const char *actor, const char 
   if (!st)
     goto out;
   if (strcmp (verb, "rotate") == 0) {
-    if (!evid_key_rotate (st, cfg->evidence.key, cfg->site_id, actor, &new_key, &err))
+    if (!evid_key_rotate (st, cfg->evidence.key, cfg->site_id, (const char *const *) cfg->mqtt.displays, actor,
+                          &new_key, &err))
       goto out;
-    printf ("%s: new device key %s (rotation signed by the old key in the audit log)\n", cfg->evidence.key, new_key);
+    printf ("%s: new device key %s; the rotation is in the audit log, signed by the old key (now destroyed), and "
+            "queued to every display ([mqtt] displays) as a handover they will trust; displays that miss it, and "
+            "verifiers outside, need the new .pub\n",
+            cfg->evidence.key, new_key);
   } else {
     if (!lost_confirmed) {
       fprintf (stderr, "crosswatch key: replace-lost makes evidence signed from now on unverifiable against the old "

@@ -49,6 +49,12 @@ disp_client_new (const struct hwcfg_display *cfg, GError **error)
   }
   if (!(c->state = disp_state_load (state_path, error)))
     goto fail;
+  /* keys handed over earlier are trusted again (no autoptr here: the gotos
+   * above would jump past its initialisation) */
+  GPtrArray *handed = disp_state_keys (c->state);
+  for (guint i = 0; i < handed->len; i++)
+    evid_keyring_add_hex (c->trusted, g_ptr_array_index (handed, i), NULL);
+  g_ptr_array_unref (handed);
   return c;
 fail:
   disp_client_free (c);
@@ -113,6 +119,19 @@ retract (struct disp_client *c, const struct evid_display_msg *m, GError **error
   return TRUE;
 }
 
+/* A key message (checked by the parser: signed by a trusted key, the new
+ * key's own signature of the handover valid): the new key is trusted from
+ * now on, and remembered. */
+static gboolean
+hand_over (struct disp_client *c, const struct evid_display_msg *m, GError **error)
+{
+  const char *key = evid_display_msg_packet_id (m);
+  evid_keyring_add_hex (c->trusted, key, NULL);
+  disp_state_key_add (c->state, key);
+  g_message ("display %s: trusting key %s, handed over by %s", c->cfg->id, key, evid_display_msg_device_key (m));
+  return TRUE;
+}
+
 gboolean
 disp_client_expire (struct disp_client *c, gint64 now_us, GError **error)
 {
@@ -150,7 +169,10 @@ disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint6
     ok = TRUE; /* already acted on: a QoS 1 redelivery or a retained message seen again */
     goto out;
   }
-  if (!(evid_display_msg_is_show (m) ? show (c, m, error) : retract (c, m, error)))
+  const char *kind = evid_display_msg_kind (m);
+  if (!(strcmp (kind, "show") == 0   ? show (c, m, error)
+        : strcmp (kind, "key") == 0 ? hand_over (c, m, error)
+                                     : retract (c, m, error)))
     goto out;
   disp_state_acted (c->state, evid_display_msg_device_key (m), evid_display_msg_seq (m),
                     evid_display_msg_packet_id (m), evid_display_msg_kind (m));

@@ -35,6 +35,7 @@ struct disp_state {
   GHashTable *retracted; /* lower-case packet id -> itself, owned by retracted_order */
   GQueue *retracted_order;
   GHashTable *screens;   /* packet id on screen -> its show's expiry (gint64 *, unix us) */
+  GPtrArray *keys;       /* keys handed over, lower-case hex */
 };
 
 static void
@@ -159,7 +160,7 @@ load_device (struct disp_state *s, const char *key, JsonNode *node, GError **err
     return FALSE;
   }
   if (!evid_public_hex_valid (key) || seq < 0 || !evid_display_packet_id_valid (packet_id) ||
-      (strcmp (kind, "show") != 0 && strcmp (kind, "retract") != 0))
+      (strcmp (kind, "show") != 0 && strcmp (kind, "retract") != 0 && strcmp (kind, "key") != 0))
     return state_error (error, s->path, "a device entry is malformed");
   disp_state_acted (s, key, seq, packet_id, kind);
   return TRUE;
@@ -193,6 +194,46 @@ load_screens (struct disp_state *s, JsonObject *screens, GError **error)
   return TRUE;
 }
 
+void
+disp_state_key_add (struct disp_state *s, const char *key_hex)
+{
+  g_autofree char *lower = g_ascii_strdown (key_hex, -1);
+  for (guint i = 0; i < s->keys->len; i++)
+    if (strcmp (g_ptr_array_index (s->keys, i), lower) == 0)
+      return;
+  g_ptr_array_add (s->keys, g_steal_pointer (&lower));
+}
+
+GPtrArray *
+disp_state_keys (const struct disp_state *s)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < s->keys->len; i++)
+    g_ptr_array_add (out, g_ptr_array_index (s->keys, i));
+  return out;
+}
+
+/* "keys": optional (a state written before handovers existed has none). */
+static gboolean
+load_keys (struct disp_state *s, JsonObject *o, GError **error)
+{
+  if (!json_object_has_member (o, "keys"))
+    return TRUE;
+  JsonArray *keys = evid_json_member_array (o, "keys", FALSE, NULL);
+  if (!keys || json_array_get_length (keys) > DEVICES_MAX)
+    return state_error (error, s->path, "the handed-over keys are malformed");
+  for (guint i = 0; i < json_array_get_length (keys); i++) {
+    JsonNode *n = json_array_get_element (keys, i);
+    const char *k = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                        ? json_node_get_string (n)
+                        : NULL;
+    if (!evid_public_hex_valid (k))
+      return state_error (error, s->path, "a handed-over key is malformed");
+    disp_state_key_add (s, k);
+  }
+  return TRUE;
+}
+
 static gboolean
 load_object (struct disp_state *s, JsonObject *o, GError **error)
 {
@@ -217,7 +258,7 @@ load_object (struct disp_state *s, JsonObject *o, GError **error)
   for (GList *k = keys; k; k = k->next)
     if (!load_device (s, k->data, json_object_get_member (devices, k->data), error))
       return FALSE;
-  return load_retracted (s, retracted, error) && load_screens (s, screens, error);
+  return load_retracted (s, retracted, error) && load_screens (s, screens, error) && load_keys (s, o, error);
 }
 
 static gboolean
@@ -256,6 +297,7 @@ disp_state_load (const char *path, GError **error)
   s->retracted = g_hash_table_new (g_str_hash, g_str_equal);
   s->retracted_order = g_queue_new ();
   s->screens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  s->keys = g_ptr_array_new_with_free_func (g_free);
   if (!load_file (s, error)) {
     disp_state_free (s);
     return NULL;
@@ -272,6 +314,7 @@ disp_state_free (struct disp_state *s)
   g_hash_table_destroy (s->retracted);
   g_queue_free_full (s->retracted_order, g_free);
   g_hash_table_destroy (s->screens);
+  g_ptr_array_unref (s->keys);
   g_free (s->path);
   g_free (s);
 }
@@ -308,6 +351,11 @@ state_text (const struct disp_state *s)
   while (g_hash_table_iter_next (&it, &key, &value))
     evid_json_int (b, key, *(gint64 *) value);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "keys");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < s->keys->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (s->keys, i));
+  json_builder_end_array (b);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   return json_to_string (root, FALSE);

@@ -34,6 +34,12 @@ gboolean disp_state_admit (const struct disp_state *s, const char *device_key, g
 void disp_state_acted (struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id,
                        const char *kind);
 
+/* Keys handed over by a trusted key ("key" messages): trusted like the
+ * configured ones, across restarts. disp_state_keys: lower-case hex, owned
+ * by S (free the array only). */
+void disp_state_key_add (struct disp_state *s, const char *key_hex);
+GPtrArray *disp_state_keys (const struct disp_state *s);
+
 /* PACKET_ID was retracted: its show is refused from now on, its screen
  * forgotten. */
 void disp_state_retracted (struct disp_state *s, const char *packet_id);

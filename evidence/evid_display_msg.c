@@ -1,5 +1,7 @@
 #include "evid_display_msg.h"
 
+#include "evid_keychange.h"
+
 #include "evid_hash.h"
 #include "evid_json.h"
 #include "evid_json_guard.h"
@@ -256,6 +258,19 @@ utc_member (JsonObject *o, const char *name, gint64 *out_us, GError **error)
   return TRUE;
 }
 
+/* A "key" message: its packet id is the new key, which signed the rotation
+ * statement from the signing (trusted, already checked) key to itself. */
+static gboolean
+key_handover_valid (const struct evid_display_msg *m, JsonObject *o)
+{
+  const char *sig = evid_json_member_string (o, "new_key_signature", FALSE, NULL);
+  if (!sig || !hex_of_length (sig, 128) || !evid_public_hex_valid (m->packet_id) ||
+      g_ascii_strcasecmp (m->packet_id, m->device_key) == 0)
+    return FALSE;
+  g_autofree char *statement = evid_key_rotation_statement (m->device_key, m->packet_id);
+  return evid_signature_valid (m->packet_id, statement, strlen (statement), sig);
+}
+
 /* Everything of the signed text but signature, expiry and addressee. */
 static gboolean
 check_signed (struct evid_display_msg *m, JsonObject *o, const char **site, const char **display, GError **error)
@@ -272,8 +287,10 @@ check_signed (struct evid_display_msg *m, JsonObject *o, const char **site, cons
     return FALSE;
   }
   const char *why = NULL;
-  if (strcmp (m->kind, "show") != 0 && strcmp (m->kind, "retract") != 0)
-    why = "kind is neither \"show\" nor \"retract\"";
+  if (strcmp (m->kind, "show") != 0 && strcmp (m->kind, "retract") != 0 && strcmp (m->kind, "key") != 0)
+    why = "kind is neither \"show\", \"retract\" nor \"key\"";
+  else if (strcmp (m->kind, "key") == 0 && !key_handover_valid (m, o))
+    why = "a key message whose new key did not sign the handover";
   else if (!evid_display_packet_id_valid (m->packet_id))
     why = "packet_id is not hex digits and '-' (at most 64)";
   else if (m->seq < 0)
@@ -585,6 +602,8 @@ signed_text (const struct evid_key *key, const struct evid_display_fields *f, co
   evid_json_string (b, "device_public_key", evid_key_public_hex (key));
   if (image_sha256)
     add_show_members (b, f->content, image_sha256);
+  if (g_strcmp0 (f->kind, "key") == 0)
+    evid_json_string (b, "new_key_signature", f->new_key_signature);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
@@ -593,16 +612,18 @@ signed_text (const struct evid_key *key, const struct evid_display_fields *f, co
 static gboolean
 fields_valid (const struct evid_display_fields *f, GError **error)
 {
-  gboolean show = g_strcmp0 (f->kind, "show") == 0;
+  gboolean show = g_strcmp0 (f->kind, "show") == 0, key = g_strcmp0 (f->kind, "key") == 0;
   const char *why = NULL;
-  if (!show && g_strcmp0 (f->kind, "retract") != 0)
-    why = "kind must be \"show\" or \"retract\"";
+  if (!show && !key && g_strcmp0 (f->kind, "retract") != 0)
+    why = "kind must be \"show\", \"retract\" or \"key\"";
+  else if (key && (!f->new_key_signature || !evid_public_hex_valid (f->packet_id)))
+    why = "a key message needs the new key as packet_id and its new_key_signature";
   else if (!f->site || !f->display || !f->packet_id)
     why = "packet_id, site and display are required";
   else if (show && (!f->content || !f->image_jpeg))
     why = "a show needs content and image_jpeg";
   else if (!show && (f->content || f->image_jpeg))
-    why = "a retract carries no content or image";
+    why = "a retract or key message carries no content or image";
   else if (f->issued_us < 0 || f->expires_us <= f->issued_us)
     why = "expires_us must be after issued_us (both unix microseconds, not negative)";
   if (why)

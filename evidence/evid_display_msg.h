@@ -62,8 +62,8 @@ typedef enum {
 
 /* What evid_display_msg_build signs. */
 struct evid_display_fields {
-  const char *kind;      /* "show" or "retract" */
-  const char *packet_id; /* hex digits and '-', at most 64 (it names the screen's file) */
+  const char *kind;      /* "show", "retract" or "key" */
+  const char *packet_id; /* hex digits and '-', at most 64 (it names the screen's file); for "key", the new key */
   const char *site, *display;
   gint64 issued_us, expires_us, seq; /* unix microseconds; seq >= 0 */
   /* show: site_name, utc, type, zone, signal, bbox, faces_blurred are copied
@@ -72,6 +72,12 @@ struct evid_display_fields {
    * retract. */
   JsonObject *content;
   GBytes *image_jpeg; /* show only: the JPEG shown */
+  /* key only: the new key's signature (hex) over
+   * evid_key_rotation_statement (signing key, new key). A "key" message,
+   * signed by a key the display trusts, hands that trust on to the new key
+   * (crosswatch key rotate sends one to every display before anything is
+   * signed by the new key). */
+  const char *new_key_signature;
 };
 
 /* Builds and signs one payload with KEY. Returns the payload bytes (the JSON
@@ -94,7 +100,8 @@ struct evid_display_msg *evid_display_msg_parse (const void *payload, gsize len,
                                                  GError **error);
 void evid_display_msg_free (struct evid_display_msg *m);
 
-/* "show" or "retract". */
+/* "show", "retract" or "key" (the packet id is then the new key, whose
+ * statement signature was checked). */
 const char *evid_display_msg_kind (const struct evid_display_msg *m);
 gboolean evid_display_msg_is_show (const struct evid_display_msg *m);
 const char *evid_display_msg_packet_id (const struct evid_display_msg *m);

@@ -4,6 +4,9 @@
 #include "evid_key.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -37,9 +40,31 @@ move_aside (const char *path, const char *suffix, const char *utc, GError **erro
   return TRUE;
 }
 
+/* Overwrites the secret key file, then removes it. */
+static gboolean
+destroy_secret (const char *path, GError **error)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    unsigned char zeros[128] = {0};
+    struct stat sb;
+    if (fstat (fd, &sb) == 0)
+      for (off_t done = 0; done < sb.st_size; done += (off_t) sizeof zeros)
+        if (write (fd, zeros, sizeof zeros) < 0)
+          break;
+    fsync (fd);
+    close (fd);
+  }
+  if (g_unlink (path) != 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: cannot remove the old key: %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 bool
-evid_key_rotate (struct evid_store *st, const char *key_path, const char *site_id, const char *actor, char **out_new,
-                 GError **error)
+evid_key_rotate (struct evid_store *st, const char *key_path, const char *site_id, const char *const *display_ids,
+                 const char *actor, char **out_new, GError **error)
 {
   g_autofree char *new_path = g_strconcat (key_path, ".new", NULL);
   g_autofree char *new_pub = g_strconcat (new_path, ".pub", NULL);
@@ -58,11 +83,11 @@ evid_key_rotate (struct evid_store *st, const char *key_path, const char *site_i
   evid_key_sign (new, statement, strlen (statement), sig);
   detail = detail_text (evid_key_public_hex (old), evid_key_public_hex (new), "new_signature", sig);
   evid_store_set_signer (st, old, site_id);
-  if (!evid_store_audit (st, actor, "key_rotated", NULL, detail, error))
+  if (!evid_store_record_rotation (st, actor, detail, evid_key_public_hex (new), sig, display_ids, error))
     goto out;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
-  if (!move_aside (key_path, "retired", stamp, error) || !move_aside (pub, "retired", stamp, error) ||
+  if (!destroy_secret (key_path, error) || !move_aside (pub, "retired", stamp, error) ||
       g_rename (new_path, key_path) != 0 || g_rename (new_pub, pub) != 0) {
     if (error && !*error)
       g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "%s: cannot install the new key: %s", key_path, g_strerror (errno));

@@ -16,11 +16,14 @@
 /* The text a rotation's new key signs (g_free). */
 char *evid_key_rotation_statement (const char *old_hex, const char *new_hex);
 
-/* Rotates the key at KEY_PATH for store ST: the old key and its .pub are
- * kept as KEY_PATH.retired-<UTC> and .pub.retired-<UTC>. *OUT_NEW gets the
- * new public key (g_free). */
-bool evid_key_rotate (struct evid_store *st, const char *key_path, const char *site_id, const char *actor,
-                      char **out_new, GError **error);
+/* Rotates the key at KEY_PATH for store ST: the audit row, and a "key"
+ * message signed by the old key to each of DISPLAY_IDS, so displays trust
+ * the new key before anything is signed by it. The old secret key is
+ * destroyed (evidence must not be signable in its name any more); its .pub
+ * is kept as KEY_PATH.pub.retired-<UTC>. *OUT_NEW gets the new public key
+ * (g_free). */
+bool evid_key_rotate (struct evid_store *st, const char *key_path, const char *site_id,
+                      const char *const *display_ids, const char *actor, char **out_new, GError **error);
 
 /* Replaces a lost key: only when KEY_PATH does not exist. The old .pub (if
  * any) is kept as KEY_PATH.pub.lost-<UTC>. */

@@ -140,6 +140,7 @@ struct evid_outbox_msg {
   JsonObject *display_content;
   GBytes *display_image;
   gint64 display_expires_us;
+  const char *display_new_key_signature; /* a "key" message (the packet id is the new key) */
 };
 
 /* How long a retract is valid (a display that was off longer has let the
@@ -154,6 +155,14 @@ bool evid_store_review (struct evid_store *st, const char *id, const char *from_
  * display the case was sent to, all in one transaction. */
 bool evid_store_reverse (struct evid_store *st, const char *id, const char *actor, const char *reason,
                          GError **error);
+
+/* A key rotation: the audit row "key_rotated" with DETAIL, and, signed by
+ * the store's signer (the OLD key) as they are queued, a "key" message to
+ * each of DISPLAY_IDS (NULL-terminated) on crosswatch/<site>/display/<id>
+ * handing trust on to NEW_KEY (whose NEW_SIGNATURE over the rotation
+ * statement they carry), all in one transaction. */
+bool evid_store_record_rotation (struct evid_store *st, const char *actor, const char *detail, const char *new_key,
+                                 const char *new_signature, const char *const *display_ids, GError **error);
 
 /* Appends an audit row outside any review (e.g. "view"). */
 bool evid_store_audit (struct evid_store *st, const char *actor, const char *action,

@@ -46,7 +46,8 @@ display_payload (struct evid_store *st, const char *packet_id, const struct evid
   }
   gint64 now = g_get_real_time ();
   struct evid_display_fields f = {
-      .kind = m->display_content ? "show" : "retract",
+      .kind = m->display_content ? "show" : m->display_new_key_signature ? "key" : "retract",
+      .new_key_signature = m->display_new_key_signature,
       .packet_id = packet_id,
       .site = st->site_id,
       .display = m->display_id,
@@ -122,6 +123,29 @@ evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id
       return FALSE;
   }
   return TRUE;
+}
+
+bool
+evid_store_record_rotation (struct evid_store *st, const char *actor, const char *detail, const char *new_key,
+                            const char *new_signature, const char *const *display_ids, GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
+    return false;
+  if (!evid_store__audit_append (st, actor, "key_rotated", NULL, detail, error))
+    goto fail;
+  for (const char *const *d = display_ids; d && *d; d++) {
+    g_autofree char *topic = g_strdup_printf ("crosswatch/%s/display/%s", st->site_id, *d);
+    struct evid_outbox_msg m = {.topic = topic, .display_id = (char *) *d, .display_new_key_signature = new_signature};
+    if (!queue_outbox (st, new_key, &m, now, error))
+      goto fail;
+  }
+  if (!evid_store__commit (st, error))
+    goto fail;
+  return true;
+fail:
+  evid_store__rollback (st);
+  return false;
 }
 
 static bool

@@ -5,6 +5,7 @@
 #include "disp_client.h"
 #include "disp_render.h"
 #include "evid_display_msg.h"
+#include "evid_keychange.h"
 #include "evid_json_guard.h"
 #include "evid_key.h"
 #include "hwcfg.h"
@@ -934,6 +935,59 @@ through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered (struc
   test_broker_stop (&b);
 }
 
+/* A "key" message from FROM handing trust on to TO; TO's statement signed by SIGNER. */
+static char *
+key_msg (struct fixture *f, const struct evid_key *from, const struct evid_key *to, const struct evid_key *signer,
+         gint64 seq)
+{
+  g_autofree char *statement = evid_key_rotation_statement (evid_key_public_hex (from), evid_key_public_hex (to));
+  char sig[EVID_SIGNATURE_HEX_LEN], bad[EVID_SIGNATURE_HEX_LEN];
+  evid_key_sign (to, statement, strlen (statement), sig);
+  evid_key_sign (signer, statement, strlen (statement), bad);
+  struct evid_display_fields k = {.kind = "key", .packet_id = evid_key_public_hex (to), .site = "t1",
+                                  .display = "east", .issued_us = f->now, .expires_us = f->now + HOUR_US,
+                                  .seq = seq, .new_key_signature = sig};
+  GError *err = NULL;
+  g_autoptr (GBytes) b = evid_display_msg_build (from, &k, &err);
+  g_assert_no_error (err);
+  g_autofree char *payload = g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+  if (signer == to)
+    return g_steal_pointer (&payload);
+  /* the builder refuses a handover the new key did not sign: forge it by hand */
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, payload, -1, NULL));
+  const char *text = json_object_get_string_member (json_node_get_object (json_parser_get_root (p)), "signed");
+  g_autofree char *forged_text = g_strdup (text);
+  char *at = strstr (forged_text, sig);
+  g_assert_nonnull (at);
+  memcpy (at, bad, 128);
+  return hand_signed (from, forged_text, NULL);
+}
+
+/* Key rotation: a handover signed by a trusted key makes the new key
+ * trusted, also after a restart; a handover from an untrusted key, or one
+ * the new key did not sign, is refused. */
+static void
+a_key_handover_from_a_trusted_key_is_followed (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *np = g_build_filename (f->dir, "new.key", NULL);
+  struct evid_key *fresh = evid_key_open (np, TRUE, NULL);
+  g_autofree char *before = show_msg (f, fresh, PACKET, 1);
+  assert_refused (f, before, strlen (before), "untrusted key");
+  g_autofree char *forged = key_msg (f, f->stranger, fresh, fresh, 2);
+  assert_refused (f, forged, strlen (forged), "untrusted key");
+  g_autofree char *unsigned_by_new = key_msg (f, f->key, fresh, f->stranger, 3);
+  assert_refused (f, unsigned_by_new, strlen (unsigned_by_new), "did not sign the handover");
+  g_autofree char *handover = key_msg (f, f->key, fresh, fresh, 4);
+  assert_shown (f, handover);
+  g_assert_true (logged ("handed over by"));
+  restart (f);
+  g_autofree char *after = show_msg (f, fresh, PACKET, 5);
+  assert_shown (f, after);
+  g_assert_true (on_screen (f, PACKET));
+  evid_key_free (fresh);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -944,6 +998,7 @@ main (int argc, char **argv)
   g_log_set_default_handler (capture_log, NULL);
 #define ADD(name) g_test_add ("/display/" #name, struct fixture, NULL, fixture_set_up, name, fixture_tear_down)
   ADD (signed_show_is_rendered_with_a_qr_code_of_the_case_url);
+  ADD (a_key_handover_from_a_trusted_key_is_followed);
   ADD (unsigned_show_is_refused);
   ADD (show_signed_by_an_untrusted_key_is_refused);
   ADD (show_altered_after_signing_is_refused);

@@ -645,7 +645,19 @@ a_rotated_key_is_vouched_for_by_the_old_one (struct fixture *f, gconstpointer da
   struct evid_store *st = evid_store_open (f->db, NULL);
   g_autofree char *new_key = NULL;
   g_autoptr (GError) err = NULL;
-  g_assert_true (evid_key_rotate (st, f->key, "t1", "installer", &new_key, &err));
+  const char *const displays[] = {"east", "west", NULL};
+  g_assert_true (evid_key_rotate (st, f->key, "t1", displays, "installer", &new_key, &err));
+  /* the old secret is gone; every display was sent the handover, signed by the old key */
+  g_autofree char *dir = g_path_get_dirname (f->key);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d));)
+    g_assert_false (g_str_has_prefix (name, "device.key.retired"));
+  g_autoptr (GPtrArray) handover = evid_store_outbox_pending (st, 10, NULL);
+  g_assert_cmpuint (handover->len, ==, 2);
+  struct evid_outbox_row *h0 = g_ptr_array_index (handover, 0);
+  g_assert_cmpstr (h0->packet_id, ==, new_key);
+  g_autofree char *h0_text = g_strndup (g_bytes_get_data (h0->payload, NULL), g_bytes_get_size (h0->payload));
+  g_assert_nonnull (strstr (h0_text, "\\\"kind\\\":\\\"key\\\""));
   evid_store_close (st);
   f->rec = evid_recorder_create (f->cfg, NULL, &err);
   g_assert_no_error (err);

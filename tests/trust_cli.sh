@@ -80,23 +80,28 @@ sed -i "s#^key = .*#&\ntrusted_keys = $tmp/old.pub#" "$tmp/site.ini"
 "$cw" verify -c "$tmp/site.ini" > "$tmp/verify2.txt" || { cat "$tmp/verify2.txt"; fail "verify with both keys pinned"; }
 grep -q "signed packets" "$tmp/verify2.txt" || fail "no key spans"
 
+# nothing vouches for a replacement key: the installer pins it on the display
+kill "$display_pid"; wait "$display_pid" 2> /dev/null
+cp "$tmp/var/device.key.pub" "$tmp/replacement.pub"
+sed -i "s#^trusted_keys = .*#trusted_keys = $tmp/replacement.pub#" "$tmp/display.ini"
+start_display
+
 echo "== rotation"
 "$cw" key rotate -c "$tmp/site.ini" > /dev/null || fail "rotate"
+ls "$tmp/var" | grep -q "device.key.retired" && fail "the old secret key was kept"
 review release "$b" > /dev/null || fail "release with the rotated key"
 "$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q " 0 failure(s)" || fail "verify after the rotation"
 
-echo "== purge"
-# messages are signed by the new key now: a display that pins only the old
-# one refuses them, so the display is given the new key, as an installer would
-kill "$display_pid"; wait "$display_pid" 2> /dev/null
-sed -i "s#^trusted_keys = .*#trusted_keys = $tmp/var/device.key.pub#" "$tmp/display.ini"
-start_display
+echo "== purge, after the rotation"
+# the display pins only the replacement key: the rotation's handover (signed
+# by it) is what makes it accept the new key's retracts
 "$cw" export "$c" -c "$tmp/site.ini" --out "$tmp/case.tar" > /dev/null || fail "export"
 [ "$(stat -c %a "$tmp/case.tar")" = 600 ] || fail "case bundle is not 600"
 "$cw" verify "$tmp/case.tar" > /dev/null && fail "a bundle verified with no trusted key"
 "$cw" purge -c "$tmp/site.ini" --now 2999-01-01T00:00:00.000Z > /dev/null || fail "purge"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 > /dev/null || fail "publish the purge retracts"
 for id in $b $c; do wait_until 20 test ! -f "$tmp/screens/$id.png" || fail "purged case $id still on the screen"; done
+grep -q "handed over by" "$tmp/display.log" || fail "the display did not log the key handover"
 "$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q " 0 failure(s)" || fail "verify after the purge"
 broker_stop || fail "broker log"
 echo "trust: reversal and purge retracted, forged retract refused, lost key refused then replaced on record, rotation vouched"
