@@ -1,5 +1,7 @@
 #include "evid_json_guard.h"
 
+#include <string.h>
+
 #include <math.h>
 
 G_DEFINE_QUARK (evid-json-error-quark, evid_json_error)
@@ -8,10 +10,11 @@ G_DEFINE_QUARK (evid-json-error-quark, evid_json_error)
  * counting once past MAX_DEPTH (the answer is then MAX_DEPTH + 1). Unbalanced
  * brackets are the parser's business, not this scan's. */
 static guint
-nesting_depth (const char *text, gsize len, guint max_depth)
+nesting_depth (const char *text, gsize len, guint max_depth, gboolean *out_strict)
 {
   guint depth = 0, deepest = 0;
   gboolean in_string = FALSE;
+  *out_strict = TRUE;
   for (gsize i = 0; i < len; i++) {
     char c = text[i];
     if (in_string) {
@@ -26,6 +29,12 @@ nesting_depth (const char *text, gsize len, guint max_depth)
         break;
     } else if ((c == ']' || c == '}') && depth > 0) {
       depth--;
+    } else if (!strchr (" \t\r\n,:0123456789+-.eEtrufalsn", c)) {
+      /* json-glib also reads comments and single-quoted strings, where a
+       * '"' or a bracket means something else than this count assumes:
+       * outside strings only what strict JSON has may stand */
+      *out_strict = FALSE;
+      break;
     }
   }
   return deepest;
@@ -49,7 +58,14 @@ evid_json_guard_check (const char *text, gsize len, gsize max_bytes, guint max_d
                  G_GSIZE_FORMAT, (gsize) (end - text));
     return FALSE;
   }
-  if (nesting_depth (text, len, max_depth) > max_depth) {
+  gboolean strict;
+  guint depth = nesting_depth (text, len, max_depth, &strict);
+  if (!strict) {
+    g_set_error (error, EVID_JSON_ERROR, EVID_JSON_ERROR_SYNTAX,
+                 "not strict JSON (a comment, a single-quoted string or another character outside strings)");
+    return FALSE;
+  }
+  if (depth > max_depth) {
     g_set_error (error, EVID_JSON_ERROR, EVID_JSON_ERROR_TOO_DEEP, "JSON nested deeper than %u levels", max_depth);
     return FALSE;
   }

@@ -351,6 +351,16 @@ a_published_packet_file_verifies_and_names_tampering (struct fixture *f, gconstp
   g_autoptr (GError) deep_err = NULL;
   g_assert_cmpint (evid_verify_packet_file (path, &opts, out, &deep_err), ==, -1);
   g_assert_nonnull (deep_err);
+  /* the same behind a comment or a single-quoted string, which json-glib
+   * reads and a naive bracket count does not */
+  const char *const hiding[] = {"{\"x\":/*\"*/", "{\"x\":'\"',\"y\":"};
+  for (size_t i = 0; i < G_N_ELEMENTS (hiding); i++) {
+    g_autofree char *text = g_strconcat (hiding[i], deep, NULL);
+    g_assert_true (g_file_set_contents (path, text, -1, NULL));
+    g_autoptr (GError) hide_err = NULL;
+    g_assert_cmpint (evid_verify_packet_file (path, &opts, out, &hide_err), ==, -1);
+    g_assert_nonnull (strstr (hide_err->message, "not strict JSON"));
+  }
   fclose (out);
   g_assert_nonnull (strstr (report, "record altered"));
   evid_publication_free (msgs);
