@@ -223,11 +223,17 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
 /* MQTT v5, telling the broker the largest packet this display takes: a
  * bigger message is dropped by the broker, never read into memory here
  * (libmosquitto reads a whole packet before the size can be checked). */
+#define SESSION_EXPIRY_S (30 * 24 * 3600)
+
 static int
 connect_bounded (struct mosquitto *mosq, const struct hwcfg_display *cfg)
 {
   mosquitto_property *props = NULL;
   int rc = mosquitto_property_add_int32 (&props, MQTT_PROP_MAXIMUM_PACKET_SIZE, MAX_PACKET_BYTES);
+  /* the broker keeps the session, and queues what comes while the display
+   * is away (a retract above all), this long */
+  if (rc == MOSQ_ERR_SUCCESS)
+    rc = mosquitto_property_add_int32 (&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, SESSION_EXPIRY_S);
   if (rc == MOSQ_ERR_SUCCESS)
     rc = mosquitto_connect_bind_v5 (mosq, cfg->mqtt.host, cfg->mqtt.port, 30, NULL, props);
   mosquitto_property_free_all (&props);
@@ -240,7 +246,9 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at out */
   struct session s = {disp_client_new (cfg, &err), cfg,
                       g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, cfg->id)};
-  g_autofree char *client_id = g_strdup_printf ("crosswatch-display-%s-%d", cfg->id, (int) getpid ());
+  /* one stable id and a persistent session: a retract sent while the
+   * display was off or the network down is delivered when it is back */
+  g_autofree char *client_id = g_strdup_printf ("crosswatch-display-%s-%s", cfg->site_id, cfg->id);
   struct mosquitto *mosq = NULL;
   int status = 1;
   mosquitto_lib_init ();
@@ -248,7 +256,7 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     g_warning ("%s", err->message);
     goto out;
   }
-  mosq = mosquitto_new (client_id, true, &s);
+  mosq = mosquitto_new (client_id, false, &s);
   if (!mosq)
     goto out;
   if (!hwcfg_mqtt_apply (mosq, &cfg->mqtt, &err)) {

@@ -54,10 +54,13 @@ mosquitto_pub -p "$port" -q 1 -t "crosswatch/$site/display/$display" \
 wait_until 20 grep -q "refused" "$tmp/display.log" || fail "the display did not log the forged retract"
 [ -f "$tmp/screens/$b.png" ] || fail "an unsigned retract removed a real case"
 
-echo "== reversal"
+echo "== reversal, while the display is off"
+kill "$display_pid"; wait "$display_pid" 2> /dev/null
 review reverse "$a" 2> /dev/null && fail "reverse without a reason accepted"
 review reverse "$a" --reason "appeal upheld: the signal was faulty" || fail "reverse"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 > /dev/null || fail "publish the retract"
+# the broker kept the display's session: the retract arrives when it is back
+start_display
 wait_until 20 test ! -f "$tmp/screens/$a.png" || fail "the reversed case is still on the screen"
 [ "$(review list --state reversed | awk 'NR > 1 { print $1 }')" = "$a" ] || fail "state is not reversed"
 "$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q " 0 failure(s)" || fail "verify after the reversal"
