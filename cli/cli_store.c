@@ -23,6 +23,7 @@ cli_store_open (const struct hwcfg *cfg, const char *who, struct cli_store *out)
     return FALSE;
   }
   evid_store_set_signer (out->st, out->key, cfg->site_id);
+  evid_store_set_displays (out->st, (const char *const *) cfg->mqtt.displays);
   return TRUE;
 }
 

@@ -11,9 +11,8 @@
 
 /* A media item's file name ending in a bundle, by its MIME type. */
 static const char *
-evid_media_extension (struct evid_store *st, const char *packet_id, const char *name)
+extension_of (const char *mime)
 {
-  g_autofree char *mime = evid_store_media_mime (st, packet_id, name);
   if (g_strcmp0 (mime, "video/x-matroska") == 0)
     return ".mkv";
   if (g_strcmp0 (mime, "image/jpeg") == 0)
@@ -25,9 +24,12 @@ static const char README[] =
     "crosswatch case bundle\n\n"
     "packet.json is the evidence record exactly as the device hashed and signed it.\n"
     "Check: sha256sum of each media/NAME.* equals the record's media[].sha256;\n"
-    "packet.sig is the Ed25519 signature of packet.json by the key in device.pub\n"
-    "(also named in the record's device_public_key); each audit.jsonl row's hash\n"
-    "is SHA-256 of prev_hash, seq, utc, actor, action, packet_id, detail joined by 0x1f.\n"
+    "packet.sig is the Ed25519 signature of packet.json by the key named in\n"
+    "device.pub and the record's device_public_key: that key proves nothing by\n"
+    "itself; compare it with the device key you got from the police force or\n"
+    "the site operator; each audit.jsonl row's hash is SHA-256 of\n"
+    "\"crosswatch-audit-v2\" then, for prev_hash, seq, utc, actor, action,\n"
+    "packet_id and detail in turn, \"|\" LENGTH \":\" VALUE (LENGTH in bytes, decimal).\n"
     "Or run: crosswatch verify THIS_FILE --pubkey TRUSTED_DEVICE_KEY.pub\n";
 
 static bool
@@ -61,13 +63,17 @@ write_entries (struct archive *a, struct evid_store *st, const struct evid_packe
       !add (a, "device.pub", pub_line, strlen (pub_line), error) ||
       !add (a, "README.txt", README, strlen (README), error))
     return false;
-  g_autoptr (GPtrArray) names = evid_store_media_names (st, row->id, error);
-  if (!names)
-    return false;
-  for (guint i = 0; i < names->len; i++) {
-    const char *name = g_ptr_array_index (names, i);
+  /* the media the signed record lists, and only those */
+  JsonObject *record = json_node_get_object (json_parser_get_root (parser));
+  JsonArray *media = json_object_has_member (record, "media") ? json_object_get_array_member (record, "media") : NULL;
+  for (guint i = 0; media && i < json_array_get_length (media); i++) {
+    JsonObject *item = json_array_get_object_element (media, i);
+    const char *name = item ? json_object_get_string_member_with_default (item, "name", NULL) : NULL;
+    if (!name || strchr (name, '/'))
+      continue;
     g_autoptr (GBytes) m = evid_store_media (st, row->id, name, NULL, error);
-    g_autofree char *entry = g_strconcat ("media/", name, evid_media_extension (st, row->id, name), NULL);
+    g_autofree char *entry = g_strconcat (
+        "media/", name, extension_of (json_object_get_string_member_with_default (item, "mime", "")), NULL);
     gsize len = 0;
     const void *data = m ? g_bytes_get_data (m, &len) : NULL;
     if (!m || !add (a, entry, data, len, error))

@@ -66,6 +66,7 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
     return NULL;
   }
   evid_store_set_signer (st, key, cfg->site_id);
+  evid_store_set_displays (st, (const char *const *) cfg->mqtt.displays);
   struct evid_recorder *rec = g_new0 (struct evid_recorder, 1);
   rec->store = st;
   rec->key = key;

@@ -192,6 +192,7 @@ evid_store_close (struct evid_store *st)
   sqlite3_close (st->db);
   g_free (st->path);
   g_free (st->site_id);
+  g_strfreev (st->displays);
   g_free (st);
 }
 
@@ -213,6 +214,13 @@ const struct evid_key *
 evid_store_signer (const struct evid_store *st)
 {
   return st->key;
+}
+
+void
+evid_store_set_displays (struct evid_store *st, const char *const *display_ids)
+{
+  g_strfreev (st->displays);
+  st->displays = g_strdupv ((char **) display_ids);
 }
 
 sqlite3_stmt *

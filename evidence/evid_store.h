@@ -68,6 +68,12 @@ const char *evid_store_path (const struct evid_store *st);
 void evid_store_set_signer (struct evid_store *st, const struct evid_key *key, const char *site_id);
 const struct evid_key *evid_store_signer (const struct evid_store *st);
 
+/* The site's displays ([mqtt] displays, NULL-terminated; copied): a
+ * withdrawn case is retracted from each of them as well as from every
+ * display the outbox says it went to, so a lost or deleted outbox row
+ * cannot keep a case on a screen. */
+void evid_store_set_displays (struct evid_store *st, const char *const *display_ids);
+
 /* Packets ever committed (kept and purged): 0 for a new store; -1 on error. */
 gint64 evid_store_packet_count (struct evid_store *st, GError **error);
 

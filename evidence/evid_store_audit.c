@@ -11,12 +11,18 @@
 
 char *
 evid_audit_row_hash (const char *prev, gint64 seq, const char *utc, const char *actor, const char *action,
-                const char *packet_id, const char *detail)
+                     const char *packet_id, const char *detail)
 {
-  g_autofree char *text = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", prev, seq,
-                                           utc, actor, action, packet_id ? packet_id : "", detail ? detail : "");
+  /* each field as LENGTH:VALUE, so no choice of text in one field (a reason
+   * holding a separator, say) can pass for other fields */
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  const char *const fields[] = {prev, seq_text, utc, actor, action, packet_id ? packet_id : "", detail ? detail : ""};
+  GString *text = g_string_new ("crosswatch-audit-v2");
+  for (size_t i = 0; i < G_N_ELEMENTS (fields); i++)
+    g_string_append_printf (text, "|%zu:%s", strlen (fields[i] ? fields[i] : ""), fields[i] ? fields[i] : "");
   char hex[EVID_SHA256_HEX_LEN];
-  evid_sha256_hex (text, strlen (text), hex);
+  evid_sha256_hex (text->str, text->len, hex);
+  g_string_free (text, TRUE);
   return g_strdup (hex);
 }
 

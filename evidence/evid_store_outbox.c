@@ -105,6 +105,12 @@ evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE)
     return evid_store__fail (st, error, "read the displays a case went to");
+  /* and every display of the site, whatever the outbox says */
+  for (char **d = st->displays; d && *d; d++)
+    if (!g_ptr_array_find_with_equal_func (ids, *d, g_str_equal, NULL)) {
+      g_ptr_array_add (ids, g_strdup (*d));
+      g_ptr_array_add (topics, g_strdup_printf ("crosswatch/%s/display/%s", st->site_id, *d));
+    }
   /* a show not yet sent is simply not sent; a retract still goes, in case
    * a copy is on its way */
   s = evid_store__prepare (st, "DELETE FROM outbox WHERE packet_id = ?1 AND display_id IS NOT NULL AND sent_utc IS NULL",

@@ -13,6 +13,7 @@ struct evid_store {
   bool readonly;
   const struct evid_key *key; /* signs audit rows and chain heads; NULL: none */
   char *site_id;
+  char **displays; /* the site's displays, NULL-terminated, or NULL */
 };
 
 /* Sets ERROR from SQLite's last error on ST (EVID_ERROR_FULL for a refused

@@ -176,6 +176,39 @@ fetch_from_store (void *data, const char *name)
   return evid_store_media (c->st, c->id, name, NULL, NULL);
 }
 
+/* The store's media rows of a packet against its signed record: every row
+ * listed, with the record's hash and type (a row nobody signed would go
+ * into case bundles and reach a court). */
+static int
+verify_media_rows (const char *label, struct evid_store *st, const char *id, JsonObject *pkt, FILE *report)
+{
+  JsonArray *listed = pkt ? evid_json_member_array (pkt, "media", FALSE, NULL) : NULL;
+  g_autoptr (GPtrArray) names = evid_store_media_names (st, id, NULL);
+  int failures = 0;
+  for (guint i = 0; names && i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    JsonObject *m = NULL;
+    for (guint k = 0; listed && k < json_array_get_length (listed) && !m; k++) {
+      JsonNode *n = json_array_get_element (listed, k);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+      if (o && g_strcmp0 (str_member (o, "name"), name) == 0)
+        m = o;
+    }
+    char stored_sha[65] = "";
+    g_autoptr (GBytes) unused = m ? evid_store_media (st, id, name, stored_sha, NULL) : NULL;
+    g_autofree char *mime = evid_store_media_mime (st, id, name);
+    if (!m) {
+      fprintf (report, "%s: media row %s is not in the signed record (added)\n", label, name);
+      failures++;
+    } else if (g_strcmp0 (stored_sha, str_member (m, "sha256")) != 0 || g_strcmp0 (mime, str_member (m, "mime")) != 0) {
+      fprintf (report, "%s: media row %s: stored sha256 or type differs from the signed record (store edited)\n", label,
+               name);
+      failures++;
+    }
+  }
+  return failures;
+}
+
 /* What the audit log says of each packet: review state and legal hold. */
 struct derived {
   char *state; /* NULL: no review row */
@@ -409,8 +442,12 @@ evid_verify_store (struct evid_store *st, const struct evid_verify_opts *opts, F
                                     fetch_from_store, &ctx, report);
     char actual[EVID_SHA256_HEX_LEN];
     evid_sha256_hex (row->json, strlen (row->json), actual);
-    if (strcmp (actual, row->json_sha256) == 0) /* an altered record is reported as such already */
+    if (strcmp (actual, row->json_sha256) == 0) { /* an altered record is reported as such already */
       failures += verify_columns (label, row, derived, report);
+      g_autoptr (JsonNode) mroot = NULL;
+      failures += verify_media_rows (label, st, row->id,
+                                     parse_object (row->json, strlen (row->json), RECORD_MAX_BYTES, &mroot, NULL), report);
+    }
     g_autoptr (JsonNode) root = NULL;
     JsonObject *pkt = parse_object (row->json, strlen (row->json), RECORD_MAX_BYTES, &root, NULL);
     g_autofree char *key = short_key (pkt ? str_member (pkt, "device_public_key") : NULL);

@@ -235,6 +235,10 @@ audit_log_is_append_only_and_chained (struct fixture *f, gconstpointer data)
   g_assert_true (evid_store_audit (st, "officer-7", "view", "p1", NULL, NULL));
   g_assert_true (evid_store_audit (st, "officer-7", "view", "p2", "second look", NULL));
   g_assert_true (evid_store_verify_audit (st, NULL));
+  /* no text in one field passes for other fields */
+  g_autofree char *h1 = evid_audit_row_hash ("", 1, "u", "officer\x1flegal_hold", "x", NULL, NULL);
+  g_autofree char *h2 = evid_audit_row_hash ("", 1, "u", "officer", "legal_hold\x1fx", NULL, NULL);
+  g_assert_cmpstr (h1, !=, h2);
   sql (f, "UPDATE audit_log SET actor = 'someone-else'", FALSE);
   sql (f, "DELETE FROM audit_log", FALSE);
   /* someone who drops the triggers and edits is caught by the chain */
@@ -503,8 +507,15 @@ edited_columns_are_named_by_verify (struct fixture *f, gconstpointer data)
   sql (f, "UPDATE packets SET legal_hold = 1, retention_until = '2999-01-01T00:00:00.000Z', track_id = 99,"
           " created_utc = '2000-01-01T00:00:00.000Z' WHERE seq = 3",
        TRUE);
+  /* a media row nobody signed (another packet's still), and a changed type */
+  sql (f, "INSERT INTO media SELECT (SELECT id FROM packets WHERE seq = 1), 'overview_extra', mime, sha256, data"
+          " FROM media WHERE packet_id = (SELECT id FROM packets WHERE seq = 2) AND name = 'person_crop';"
+          "UPDATE media SET mime = 'text/html' WHERE name = 'overview_entry' AND packet_id = (SELECT id FROM packets WHERE seq = 2)",
+       TRUE);
   g_autofree char *report2 = NULL;
-  g_assert_cmpint (verify (f, &report2), ==, 6);
+  g_assert_cmpint (verify (f, &report2), ==, 8);
+  g_assert_nonnull (strstr (report2, "media row overview_extra is not in the signed record"));
+  g_assert_nonnull (strstr (report2, "media row overview_entry: stored sha256 or type differs"));
   g_assert_nonnull (strstr (report2, "column type is 'outside_crosswalk' but the signed record says 'red_signal'"));
   g_assert_nonnull (strstr (report2, "review state is 'confirmed' but the audit log says 'pending'"));
   g_assert_nonnull (strstr (report2, "legal hold is on but the audit log says off"));
@@ -730,6 +741,9 @@ reversal_and_purge_retract_from_every_display (struct fixture *f, gconstpointer 
   for (guint i = 0; i < sent->len; i++)
     evid_store_outbox_mark_sent (st, ((struct evid_outbox_row *) g_ptr_array_index (sent, i))->id, NULL);
   g_autoptr (GError) err = NULL;
+  /* an outbox that lost its rows still leaves no screen showing the case */
+  g_autofree char *del = g_strdup_printf ("DELETE FROM outbox WHERE packet_id = '%s'", first);
+  sql (f, del, TRUE);
   g_assert_false (evid_store_reverse (st, first, "officer-7", "", &err));
   g_clear_error (&err);
   g_assert_true (evid_store_reverse (st, first, "officer-7", "appeal upheld", &err));
