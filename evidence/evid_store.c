@@ -497,6 +497,20 @@ evid_store_media (struct evid_store *st, const char *packet_id, const char *name
   return b;
 }
 
+static gpointer
+purged_row (sqlite3_stmt *s)
+{
+  return g_strdup_printf ("%s %" G_GINT64_FORMAT " %s", (const char *) sqlite3_column_text (s, 0),
+                          (gint64) sqlite3_column_int64 (s, 1), (const char *) sqlite3_column_text (s, 2));
+}
+
+GPtrArray *
+evid_store_purged (struct evid_store *st, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT id, seq, json_sha256 FROM purged ORDER BY seq", error);
+  return s ? evid_store__collect_rows (st, s, purged_row, g_free, "list purged packets", error) : NULL;
+}
+
 char *
 evid_store_media_mime (struct evid_store *st, const char *packet_id, const char *name)
 {

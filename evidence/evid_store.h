@@ -101,6 +101,10 @@ struct evid_packet_in {
 bool evid_store_append_packet (struct evid_store *st, const struct evid_packet_in *in, evid_record_fn build,
                                void *ctx, GError **error);
 
+/* Purged packets (id, sequence, record hash), as "ID SEQ SHA256" strings
+ * (g_free), oldest first. */
+GPtrArray *evid_store_purged (struct evid_store *st, GError **error);
+
 /* The record hash of the packet before SEQ in the chain, stored or purged
  * ("" for the first packet); NULL with ERROR when the store fails. */
 char *evid_store_prev_hash_before (struct evid_store *st, gint64 seq, GError **error);
@@ -148,6 +152,13 @@ struct evid_outbox_msg {
   gint64 display_expires_us;
   const char *display_new_key_signature; /* a "key" message (the packet id is the new key) */
 };
+
+/* The display sequence never runs this far (ms) ahead of the clock. */
+#define EVID_DISPLAY_SEQ_AHEAD_MS ((gint64) 24 * 3600 * 1000)
+
+/* FALSE when the display sequence was pushed far ahead of the clock (a
+ * store edited by hand); *OUT_VALUE gets it. */
+gboolean evid_store_display_seq_sane (struct evid_store *st, gint64 *out_value);
 
 /* How long a retract is valid (a display that was off longer has let the
  * case expire anyway). */

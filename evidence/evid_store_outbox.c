@@ -32,7 +32,28 @@ next_display_seq (struct evid_store *st, gint64 *out, GError **error)
   gboolean ok = sqlite3_step (s) == SQLITE_ROW;
   *out = ok ? sqlite3_column_int64 (s, 0) : 0;
   sqlite3_finalize (s);
-  return ok ? TRUE : evid_store__fail (st, error, "read the display sequence");
+  if (!ok)
+    return evid_store__fail (st, error, "read the display sequence");
+  /* far ahead of the clock, displays would take every later message for a
+   * replay and keep what they show: a store edited by hand */
+  if (*out > g_get_real_time () / 1000 + EVID_DISPLAY_SEQ_AHEAD_MS) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY,
+                 "%s: the display sequence (%" G_GINT64_FORMAT ") is far ahead of the clock: the store was edited",
+                 st->path, *out);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+gboolean
+evid_store_display_seq_sane (struct evid_store *st, gint64 *out_value)
+{
+  *out_value = 0;
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT value FROM counters WHERE name = 'display_seq'", NULL);
+  if (s && sqlite3_step (s) == SQLITE_ROW)
+    *out_value = sqlite3_column_int64 (s, 0);
+  sqlite3_finalize (s);
+  return *out_value <= g_get_real_time () / 1000 + EVID_DISPLAY_SEQ_AHEAD_MS;
 }
 
 /* A display message is signed here, with its sequence number. */

@@ -213,12 +213,15 @@ verify_media_rows (const char *label, struct evid_store *st, const char *id, Jso
 struct derived {
   char *state; /* NULL: no review row */
   gboolean hold;
+  char *purge_detail;     /* the purge row's detail, NULL: never purged */
+  gboolean purged_held;   /* purged while under legal hold */
 };
 
 static void
 derived_free (struct derived *d)
 {
   g_free (d->state);
+  g_free (d->purge_detail);
   g_free (d);
 }
 
@@ -243,6 +246,10 @@ derive_from_audit (GPtrArray *rows)
       d->hold = TRUE;
     } else if (strcmp (action, "legal_hold_released") == 0) {
       d->hold = FALSE;
+    } else if (strcmp (action, "purge") == 0) {
+      g_free (d->purge_detail);
+      d->purge_detail = g_strdup (str_member (r, "detail") ? str_member (r, "detail") : "");
+      d->purged_held = d->hold;
     }
   }
   return by_id;
@@ -323,6 +330,33 @@ verify_audit_signatures (GPtrArray *rows, GHashTable *trusted, FILE *report)
                strcmp (action, "key_replaced_lost") == 0
                    ? " (the new key is not vouched for by the old one: trusted only if pinned)"
                    : "");
+  }
+  return failures;
+}
+
+/* A purged packet leaves its hash in the chain; the purge itself must be
+ * an audit row (signed like every row) naming that hash, made while the
+ * packet was not under legal hold: else a packet was deleted by hand. */
+static int
+verify_purged (struct evid_store *st, GHashTable *derived, FILE *report, GError **error)
+{
+  g_autoptr (GPtrArray) purged = evid_store_purged (st, error);
+  if (!purged)
+    return -1;
+  int failures = 0;
+  for (guint i = 0; i < purged->len; i++) {
+    g_auto (GStrv) f = g_strsplit (g_ptr_array_index (purged, i), " ", 3);
+    if (g_strv_length (f) != 3)
+      continue;
+    struct derived *d = g_hash_table_lookup (derived, f[0]);
+    if (!d || !d->purge_detail || !strstr (d->purge_detail, f[2])) {
+      fprintf (report, "packet %s (seq %s): gone from the store without a purge in the audit log (deleted)\n", f[0],
+               f[1]);
+      failures++;
+    } else if (d->purged_held) {
+      fprintf (report, "packet %s (seq %s): purged while under legal hold\n", f[0], f[1]);
+      failures++;
+    }
   }
   return failures;
 }
@@ -466,6 +500,16 @@ evid_verify_store (struct evid_store *st, const struct evid_verify_opts *opts, F
     failures++;
   }
   failures += verify_audit_signatures (audit, trusted, report);
+  gint64 seq_value;
+  if (!evid_store_display_seq_sane (st, &seq_value)) {
+    fprintf (report, "display sequence %" G_GINT64_FORMAT " is far ahead of the clock (store edited: displays would "
+             "refuse everything from here on)\n", seq_value);
+    failures++;
+  }
+  int purge_failures = verify_purged (st, derived, report, error);
+  if (purge_failures < 0)
+    return -1;
+  failures += purge_failures;
   failures += verify_head (st, opts, trusted, report);
   if (out_packets)
     *out_packets = (int) rows->len;

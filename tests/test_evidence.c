@@ -396,6 +396,14 @@ purge_keeps_held_packets_and_the_chain (struct fixture *f, gconstpointer data)
   g_assert_cmpint (verify (f, &report2), ==, 0);
   g_autoptr (GPtrArray) audit = evid_store_audit_rows (st, held, NULL);
   g_assert_cmpint (audit->len, ==, 1);
+  /* a packet "purged" by hand (moved to purged, no purge row) is named */
+  sql (f, "INSERT INTO purged SELECT id, seq, json_sha256, 'x' FROM packets WHERE seq = (SELECT MAX(seq) FROM packets);"
+          "DELETE FROM media WHERE packet_id = (SELECT id FROM packets WHERE seq = (SELECT MAX(seq) FROM packets));"
+          "DELETE FROM packets WHERE seq = (SELECT MAX(seq) FROM packets)",
+       TRUE);
+  g_autofree char *report3 = NULL;
+  g_assert_cmpint (verify (f, &report3), ==, 1);
+  g_assert_nonnull (strstr (report3, "without a purge in the audit log"));
   g_assert_nonnull (strstr (g_ptr_array_index (audit, 0), "legal_hold"));
 }
 
