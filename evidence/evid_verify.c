@@ -304,11 +304,34 @@ verify_columns (const char *label, const struct evid_packet_row *row, GHashTable
   return failures;
 }
 
-/* Every audit row signed by a trusted key; key changes reported. */
+/* Keys that a rotation or a replacement took out of service, each with the
+ * time of that audit row (lower-case hex -> utc): nothing they sign after
+ * it counts. */
+static GHashTable *
+retired_keys (GPtrArray *rows)
+{
+  GHashTable *retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; rows && i < rows->len; i++) {
+    JsonObject *r = g_ptr_array_index (rows, i);
+    const char *action = str_member (r, "action"), *detail = str_member (r, "detail");
+    if (g_strcmp0 (action, "key_rotated") != 0 && g_strcmp0 (action, "key_replaced_lost") != 0)
+      continue;
+    g_autoptr (JsonNode) dn = NULL;
+    JsonObject *d = detail ? parse_object (detail, strlen (detail), 4096, &dn, NULL) : NULL;
+    const char *old = d ? str_member (d, "old") : NULL, *utc = str_member (r, "utc");
+    if (old && utc && evid_public_hex_valid (old))
+      g_hash_table_insert (retired, g_ascii_strdown (old, -1), g_strdup (utc));
+  }
+  return retired;
+}
+
+/* Every audit row signed by a trusted key that was still in service; key
+ * changes reported. */
 static int
 verify_audit_signatures (GPtrArray *rows, GHashTable *trusted, FILE *report)
 {
   int failures = 0;
+  g_autoptr (GHashTable) retired = retired_keys (rows);
   for (guint i = 0; i < rows->len; i++) {
     JsonObject *r = g_ptr_array_index (rows, i);
     gint64 seq = 0;
@@ -323,6 +346,11 @@ verify_audit_signatures (GPtrArray *rows, GHashTable *trusted, FILE *report)
       failures++;
     } else if (!g_hash_table_contains (trusted, lower)) {
       fprintf (report, "audit row %" G_GINT64_FORMAT ": signed by untrusted key %s\n", seq, signer);
+      failures++;
+    } else if (g_hash_table_contains (retired, lower) &&
+               g_strcmp0 (str_member (r, "utc"), g_hash_table_lookup (retired, lower)) > 0) {
+      fprintf (report, "audit row %" G_GINT64_FORMAT ": signed by key %s after it was taken out of service\n", seq,
+               signer);
       failures++;
     }
     if (g_strcmp0 (action, "key_rotated") == 0 || g_strcmp0 (action, "key_replaced_lost") == 0)
@@ -460,6 +488,7 @@ evid_verify_store (struct evid_store *st, const struct evid_verify_opts *opts, F
     return -1;
   g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, audit);
   g_autoptr (GHashTable) derived = derive_from_audit (audit);
+  g_autoptr (GHashTable) retired = retired_keys (audit);
   int failures = 0;
   no_trust_note (trusted, report, &failures);
   g_autofree char *span_key = NULL;
@@ -484,7 +513,14 @@ evid_verify_store (struct evid_store *st, const struct evid_verify_opts *opts, F
     }
     g_autoptr (JsonNode) root = NULL;
     JsonObject *pkt = parse_object (row->json, strlen (row->json), RECORD_MAX_BYTES, &root, NULL);
-    g_autofree char *key = short_key (pkt ? str_member (pkt, "device_public_key") : NULL);
+    const char *signer = pkt ? str_member (pkt, "device_public_key") : NULL;
+    g_autofree char *signer_lower = signer ? g_ascii_strdown (signer, -1) : NULL;
+    const char *retired_at = signer_lower ? g_hash_table_lookup (retired, signer_lower) : NULL;
+    if (retired_at && g_strcmp0 (row->created_utc, retired_at) > 0) {
+      fprintf (report, "%s: signed by key %s after it was taken out of service (%s)\n", label, signer, retired_at);
+      failures++;
+    }
+    g_autofree char *key = short_key (signer);
     if (!span_key || strcmp (span_key, key) != 0) {
       report_span (report, span_key, span_first, span_last);
       g_free (span_key);

@@ -671,6 +671,11 @@ a_rotated_key_is_vouched_for_by_the_old_one (struct fixture *f, gconstpointer da
   g_autofree char *old_pub = g_strconcat (f->key, ".pub", NULL), *old_text = NULL;
   g_assert_true (g_file_get_contents (old_pub, &old_text, NULL, NULL));
   evid_recorder_free (f->rec);
+  /* a copy of the old secret, as a thief would have kept */
+  g_autofree char *stolen = g_build_filename (f->dir, "stolen.key", NULL), *secret = NULL;
+  gsize secret_len;
+  g_assert_true (g_file_get_contents (f->key, &secret, &secret_len, NULL));
+  g_assert_true (g_file_set_contents (stolen, secret, secret_len, NULL));
   struct evid_store *st = evid_store_open (f->db, NULL);
   g_autofree char *new_key = NULL;
   g_autoptr (GError) err = NULL;
@@ -702,6 +707,18 @@ a_rotated_key_is_vouched_for_by_the_old_one (struct fixture *f, gconstpointer da
   g_autofree char *report2 = NULL;
   g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &old_only, &report2), ==, 0);
   evid_keyring_free (ring);
+  /* the old key, signing after its rotation, counts for nothing */
+  g_usleep (2000); /* a later millisecond than the rotation row */
+  struct evid_key *old = evid_key_open (stolen, false, NULL);
+  g_assert_nonnull (old);
+  struct evid_store *thief = evid_store_open (f->db, NULL);
+  evid_store_set_signer (thief, old, "t1");
+  g_assert_true (evid_store_audit (thief, "thief", "review:confirmed", NULL, NULL, NULL));
+  evid_store_close (thief);
+  evid_key_free (old);
+  g_autofree char *report3 = NULL;
+  g_assert_cmpint (verify (f, &report3), >=, 1);
+  g_assert_nonnull (strstr (report3, "after it was taken out of service"));
 }
 
 /* Two processes append to one store at once: one chain. */
