@@ -79,12 +79,18 @@ write_entries (struct archive *a, struct evid_store *st, const struct evid_packe
     if (!m || !add (a, entry, data, len, error))
       return false;
   }
-  g_autoptr (GPtrArray) audit = evid_store_audit_rows (st, row->id, error);
+  /* the packet's rows, and every key change (so a verifier holding any key
+   * of the device's line can follow the rotations offline) */
+  g_autoptr (GPtrArray) audit = evid_store_audit_rows (st, NULL, error);
   if (!audit)
     return false;
   g_autoptr (GString) lines = g_string_new (NULL);
-  for (guint i = 0; i < audit->len; i++)
-    g_string_append_printf (lines, "%s\n", (char *) g_ptr_array_index (audit, i));
+  g_autofree char *own = g_strdup_printf ("\"packet_id\":\"%s\"", row->id);
+  for (guint i = 0; i < audit->len; i++) {
+    const char *r = g_ptr_array_index (audit, i);
+    if (strstr (r, own) || strstr (r, "\"action\":\"key_rotated\"") || strstr (r, "\"action\":\"key_replaced_lost\""))
+      g_string_append_printf (lines, "%s\n", r);
+  }
   return add (a, "audit.jsonl", lines->str, lines->len, error);
 }
 

@@ -635,23 +635,38 @@ text_of (GHashTable *files, const char *name)
   return g_strstrip (g_strndup (p, len));
 }
 
-/* Each audit row in audit.jsonl must carry the hash of its own content and
- * a trusted signature of it. */
-static int
-verify_audit_lines (const char *label, const char *text, GHashTable *trusted, FILE *report)
+/* The rows of audit.jsonl, parsed (NODES owns them). */
+static GPtrArray *
+audit_lines (const char *label, const char *text, GPtrArray *nodes, FILE *report, int *failures)
 {
-  int failures = 0;
+  GPtrArray *objects = g_ptr_array_new ();
   g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
   for (char **l = lines; *l; l++) {
     if (!**l)
       continue;
-    g_autoptr (JsonNode) root = NULL;
-    JsonObject *r = parse_object (*l, strlen (*l), RECORD_MAX_BYTES, &root, NULL);
-    if (!r) {
+    JsonNode *n = NULL;
+    JsonObject *o = parse_object (*l, strlen (*l), RECORD_MAX_BYTES, &n, NULL);
+    if (n)
+      g_ptr_array_add (nodes, n);
+    if (o) {
+      g_ptr_array_add (objects, o);
+    } else {
       fprintf (report, "%s: audit row is not JSON\n", label);
-      failures++;
-      continue;
+      (*failures)++;
     }
+  }
+  return objects;
+}
+
+/* Each audit row must carry the hash of its own content and a trusted
+ * signature of it; the last review row says the case's state. */
+static int
+verify_audit_rows (const char *label, GPtrArray *rows, GHashTable *trusted, FILE *report)
+{
+  int failures = 0;
+  const char *state = NULL;
+  for (guint i = 0; i < rows->len; i++) {
+    JsonObject *r = g_ptr_array_index (rows, i);
     gint64 seq = -1;
     evid_json_member_int (r, "seq", &seq, NULL);
     g_autofree char *want = evid_audit_row_hash (str_member (r, "prev_hash") ? str_member (r, "prev_hash") : "", seq,
@@ -663,18 +678,24 @@ verify_audit_lines (const char *label, const char *text, GHashTable *trusted, FI
       fprintf (report, "%s: audit row %" G_GINT64_FORMAT ": hash mismatch (row altered)\n", label, seq);
       failures++;
     }
+    const char *action = str_member (r, "action");
+    if (action && g_str_has_prefix (action, "review:"))
+      state = action + strlen ("review:");
   }
-  g_autoptr (GPtrArray) objects = g_ptr_array_new ();
-  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  for (char **l = lines; *l; l++) {
-    JsonNode *n = NULL;
-    JsonObject *o = **l ? parse_object (*l, strlen (*l), RECORD_MAX_BYTES, &n, NULL) : NULL;
-    if (n)
-      g_ptr_array_add (nodes, n);
-    if (o)
-      g_ptr_array_add (objects, o);
+  fprintf (report, "note: %s: review state per its audit rows: %s\n", label, state ? state : "pending (no review row)");
+  return failures + verify_audit_signatures (rows, trusted, report);
+}
+
+static gboolean
+record_lists_media (JsonObject *pkt, const char *name)
+{
+  JsonArray *media = pkt ? evid_json_member_array (pkt, "media", FALSE, NULL) : NULL;
+  for (guint i = 0; media && i < json_array_get_length (media); i++) {
+    JsonNode *n = json_array_get_element (media, i);
+    if (JSON_NODE_HOLDS_OBJECT (n) && g_strcmp0 (str_member (json_node_get_object (n), "name"), name) == 0)
+      return TRUE;
   }
-  return failures + verify_audit_signatures (objects, trusted, report);
+  return FALSE;
 }
 
 static int
@@ -690,13 +711,25 @@ verify_files (const char *path, GHashTable *files, const struct evid_verify_opts
   }
   /* the record as exported is the record as stored: no stripping */
   g_autofree char *record = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
-  /* device.pub in the bundle is information, never trust: trust comes
-   * from the verifier's own keys */
-  g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, NULL);
   int failures = 0;
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr (GPtrArray) rows = audit_lines (path, audit, nodes, report, &failures);
+  /* device.pub in the bundle is information, never trust: trust comes from
+   * the verifier's own keys, handed on by key rotations the bundle carries */
+  g_autoptr (GHashTable) trusted = trust_closure (opts->trusted, rows);
   no_trust_note (trusted, report, &failures);
   failures += evid_verify_record (path, record, NULL, sig ? sig : "", trusted, NULL, fetch_from_table, files, report);
-  return failures + verify_audit_lines (path, audit, trusted, report);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *pkt = parse_object (record, strlen (record), RECORD_MAX_BYTES, &root, NULL);
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, files);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    if (g_str_has_prefix (key, "media/") && !record_lists_media (pkt, (const char *) key + strlen ("media/"))) {
+      fprintf (report, "%s: %s is not in the signed record (added)\n", path, (const char *) key);
+      failures++;
+    }
+  return failures + verify_audit_rows (path, rows, trusted, report);
 }
 
 /* The name an entry is kept under: media/NAME (extension dropped), or the
@@ -750,7 +783,7 @@ evid_verify_bundle (const char *path, const struct evid_verify_opts *opts, FILE 
   archive_read_support_filter_gzip (a);
   archive_read_support_filter_xz (a);
   GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
-  int failures = -1, entries = 0, rc;
+  int failures = -1, entries = 0, unexpected = 0, rc;
   gint64 total = 0;
   struct archive_entry *e;
   if (archive_read_open_filename (a, path, 65536) != ARCHIVE_OK) {
@@ -770,7 +803,11 @@ evid_verify_bundle (const char *path, const struct evid_verify_opts *opts, FILE 
         g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "%s: %s appears twice", path, name);
         goto out;
       }
-      continue; /* skipped without unpacking */
+      if (g_strcmp0 (name, "README.txt") != 0) { /* skipped without unpacking, but said */
+        fprintf (report, "%s: unexpected entry %s (not part of a case bundle)\n", path, name ? name : "(unnamed)");
+        unexpected++;
+      }
+      continue;
     }
     GBytes *data = read_entry (a, path, name, &total, error);
     if (!data)
@@ -782,6 +819,8 @@ evid_verify_bundle (const char *path, const struct evid_verify_opts *opts, FILE 
     goto out;
   }
   failures = verify_files (path, files, opts, report, error);
+  if (failures >= 0)
+    failures += unexpected;
 out:
   archive_read_free (a);
   g_hash_table_destroy (files);

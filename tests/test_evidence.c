@@ -707,6 +707,22 @@ a_rotated_key_is_vouched_for_by_the_old_one (struct fixture *f, gconstpointer da
   g_autofree char *report2 = NULL;
   g_assert_cmpint (verify_with (evid_recorder_store (f->rec), &old_only, &report2), ==, 0);
   evid_keyring_free (ring);
+  /* a case bundle of a packet signed before the rotation verifies offline
+   * with the new key alone: the bundle carries the rotation */
+  g_autoptr (GPtrArray) all = evid_store_list (evid_recorder_store (f->rec), NULL, NULL);
+  g_autofree char *bundle = g_build_filename (f->dir, "old-case.tar", NULL);
+  g_assert_true (evid_export_bundle (evid_recorder_store (f->rec),
+                                     ((struct evid_packet_row *) g_ptr_array_index (all, 0))->id, bundle, &err));
+  struct evid_keyring *now_ring = device_ring (f);
+  struct evid_verify_opts new_only = {.trusted = now_ring};
+  g_autofree char *breport = NULL;
+  size_t blen;
+  FILE *bout = open_memstream (&breport, &blen);
+  int bfail = evid_verify_bundle (bundle, &new_only, bout, &err);
+  fclose (bout);
+  if (bfail != 0)
+    g_error ("bundle after rotation: %s", breport);
+  evid_keyring_free (now_ring);
   /* the old key, signing after its rotation, counts for nothing */
   g_usleep (2000); /* a later millisecond than the rotation row */
   struct evid_key *old = evid_key_open (stolen, false, NULL);
