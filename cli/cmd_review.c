@@ -126,7 +126,7 @@ cmd_review (int argc, char **argv)
     if (status)
       fprintf (stderr, "crosswatch review: %s\n", err->message);
     else
-      printf ("%s reversed; retracted from every display it was sent to\n", id);
+      printf ("%s reversed; a signed retract is queued for every display (it goes out with the next publish)\n", id);
   } else if (!strcmp (verb, "show"))
     status = review_show (st, id, actor_name (actor));
   else if (!strcmp (verb, "hold") || !strcmp (verb, "release")) {

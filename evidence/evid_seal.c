@@ -93,6 +93,8 @@ evid_unseal (const char *secret_path, GBytes *box, GError **error)
   sodium_memzero (sk, sizeof sk);
   if (!plain)
     g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY,
-                 "sealed media do not open with %s (sealed to another key, or altered)", secret_path);
+                 "sealed media do not open with %s: it must be the back office's SECRET key file (not its .pub), "
+                 "the one whose .pub is the site's [mqtt] backoffice_pubkey; or the media were altered",
+                 secret_path);
   return plain;
 }

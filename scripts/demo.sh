@@ -27,15 +27,17 @@ broker_init build/tests/free_port || exit 1
 broker_log=$out/mosquitto.log
 broker_start || exit 1
 port=$broker_port
-sed -e "s#^port = .*#port = $port#" -e "s#^db = .*#db = $out/evidence.db#" \
+# (a demo broker: anonymous, loopback only; a site's broker has an account
+# per device and an ACL: hwcfg/examples/mosquitto/)
+sed -e "s#^port = .*#port = $port#" -e "s#^db = .*#db = $out/evidence.db\nkey = $out/device.key#" \
     hwcfg/examples/vtest-site.ini > "$out/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $out/screens#" \
-    hwcfg/examples/display.ini > "$out/display.ini"
+    -e "s#^trusted_keys = .*#trusted_keys = $out/device.key.pub#" hwcfg/examples/display.ini > "$out/display.ini"
 
 echo "== crosswatch run (vtest.avi, $(basename "$out")/site.ini)"
 "$cw" run -c "$out/site.ini" --events-out "$out/events.jsonl" --tracks-out "$out/tracks.txt"
 
-# the display trusts the device key (var/device.key.pub), which run made
+# the display trusts the device key (demo-out/device.key.pub), which run made
 "$cw" display -c "$out/display.ini" > "$out/display.log" 2>&1 &
 display_pid=$!
 wait_until 30 broker_subscribed crosswatch/vtest-demo/display/main ||
@@ -49,7 +51,7 @@ echo "== publishing confirmed packets"
 "$cw" publish -c "$out/site.ini" --once --timeout 30
 three_screens() { [ "$(ls "$out/screens" 2> /dev/null | grep -c '\.png$')" -ge 3 ]; }
 wait_until 30 three_screens || echo "demo: fewer than 3 screens rendered; see $out/display.log"
-"$cw" verify --db "$out/evidence.db" | tail -1
+"$cw" verify -c "$out/site.ini" | tail -1
 
 echo
 echo "evidence database: $out/evidence.db   ($cw review -c $out/site.ini list)"
