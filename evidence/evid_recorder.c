@@ -44,8 +44,20 @@ evid_recorder_open_key (struct evid_store *st, const char *path, GError **error)
     g_error_free (local);
     return NULL;
   }
-  if (!key)
+  if (!key) {
     g_propagate_error (error, local);
+    return NULL;
+  }
+  /* a key file swapped (its .pub with it) for a store signed by another */
+  if (packets > 0 && !evid_store_key_in_use (st, evid_key_public_hex (key), NULL)) {
+    g_autofree char *signer = evid_store_last_signer (st, NULL);
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE,
+                 "%s holds key %s, but the store %s is signed with %s: the key was replaced outside crosswatch key "
+                 "(restore the right key file)",
+                 path, evid_key_public_hex (key), evid_store_path (st), signer && *signer ? signer : "another key");
+    evid_key_free (key);
+    return NULL;
+  }
   return key;
 }
 

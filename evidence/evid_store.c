@@ -273,6 +273,30 @@ evid_store_packet_count (struct evid_store *st, GError **error)
   return n;
 }
 
+bool
+evid_store_key_in_use (struct evid_store *st, const char *public_hex, GError **error)
+{
+  /* the newest packet's key, the newest audit row's, or the key the newest
+   * key change handed over to */
+  static const char *const SQL[] = {
+      "SELECT json_extract(json, '$.device_public_key') FROM packets ORDER BY seq DESC LIMIT 1",
+      "SELECT signer FROM audit_log WHERE signer IS NOT NULL ORDER BY seq DESC LIMIT 1",
+      "SELECT json_extract(detail, '$.new') FROM audit_log WHERE action IN ('key_rotated', 'key_replaced_lost')"
+      " ORDER BY seq DESC LIMIT 1",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (SQL); i++) {
+    sqlite3_stmt *s = evid_store__prepare (st, SQL[i], error);
+    if (!s)
+      return false;
+    bool match = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_text (s, 0) &&
+                 g_ascii_strcasecmp ((const char *) sqlite3_column_text (s, 0), public_hex) == 0;
+    sqlite3_finalize (s);
+    if (match)
+      return true;
+  }
+  return false;
+}
+
 char *
 evid_store_last_signer (struct evid_store *st, GError **error)
 {

@@ -81,6 +81,11 @@ gint64 evid_store_packet_count (struct evid_store *st, GError **error);
  * g_free), so a missing device key can be named. */
 char *evid_store_last_signer (struct evid_store *st, GError **error);
 
+/* TRUE when PUBLIC_HEX is the key the store is signed with now: the
+ * newest packet's or audit row's signer, or the key the newest key change
+ * handed over to. */
+bool evid_store_key_in_use (struct evid_store *st, const char *public_hex, GError **error);
+
 /* Builds a packet's record given the previous record's hash (the chain
  * link, "" for the first packet). Returns the record text (g_free), or NULL
  * with ERROR. Called inside the write transaction. */

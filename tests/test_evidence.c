@@ -635,6 +635,14 @@ a_missing_key_is_refused_and_only_an_explicit_replacement_goes_on (struct fixtur
   g_assert_null (evid_recorder_create (f->cfg, NULL, &err));
   g_assert_nonnull (strstr (err->message, "the key was replaced outside"));
   g_clear_error (&err);
+  /* ... and with its .pub removed too, by the store's own record of its key */
+  g_autofree char *pub_path = g_strconcat (f->key, ".pub", NULL);
+  g_unlink (pub_path);
+  g_assert_null (evid_recorder_create (f->cfg, NULL, &err));
+  g_assert_nonnull (strstr (err->message, "the key was replaced outside"));
+  g_clear_error (&err);
+  g_unlink (pub_path);
+  g_assert_true (g_file_set_contents (pub_path, old_pub_text, -1, NULL));
   evid_key_free (stranger);
   g_unlink (f->key);
   /* the explicit way: recorded, signed by the new key */
