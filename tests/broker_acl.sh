@@ -147,7 +147,7 @@ first office2 | grep -q "$id" || fail "the back office did not receive packet $i
 wait_until 30 test -f "$tmp/screens/$id.png" || { cat "$tmp/display.log"; fail "display main did not show packet $id"; }
 for who in "display" "signal input" "publisher"; do
   case $who in
-    display) pattern="as crosswatch-display-main-.*u'display-main'" ;;
+    display) pattern="as crosswatch-display-[^ ]* .*u'display-main'" ;;
     "signal input") pattern="as crosswatch-signal-.*u'crosswatch-appliance'" ;;
     publisher) pattern="as crosswatch-$site-[0-9]* .*u'crosswatch-appliance'" ;;
   esac

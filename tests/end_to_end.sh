@@ -89,7 +89,7 @@ for id in "$1" "$2"; do
   grep -q "\"packet_id\\\\\":\\\\\"$id\|$id" "$tmp/evidence.txt" || fail "evidence topic did not carry $id"
 done
 [ -f "$tmp/screens/$3.png" ] && fail "a rejected packet reached the display"
-online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 3)
+online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 10)
 [ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
 
 echo "== case bundle"
