@@ -10,6 +10,7 @@
 #include "evid_key.h"
 #include "hwcfg.h"
 #include "test_broker.h"
+#include "test_log.h"
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -21,31 +22,6 @@
 #define PACKET "0f8fad5b-d9cb-469f-a165-70867728950e"
 #define PACKET2 "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 #define HOUR_US (G_GINT64_CONSTANT (3600) * G_USEC_PER_SEC)
-
-/* ---- what the display logs (from its MQTT thread too) ---- */
-
-static GMutex log_lock;
-static GString *log_text;
-
-static void
-capture_log (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
-{
-  g_mutex_lock (&log_lock);
-  g_string_append_printf (log_text, "%s\n", message);
-  g_mutex_unlock (&log_lock);
-  g_log_default_handler (domain, level, message, data);
-}
-
-static int
-logged (const char *needle)
-{
-  int n = 0;
-  g_mutex_lock (&log_lock);
-  for (const char *p = log_text->str; (p = strstr (p, needle)); p += strlen (needle))
-    n++;
-  g_mutex_unlock (&log_lock);
-  return n;
-}
 
 /* ---- fixture: a trusted device key, an untrusted one, a display ---- */
 
@@ -852,7 +828,7 @@ static gboolean
 logged_cond (gpointer needle_count)
 {
   const char **nc = needle_count;
-  return logged (nc[0]) >= atoi (nc[1]);
+  return test_logged (nc[0]) >= atoi (nc[1]);
 }
 
 static gboolean
@@ -865,7 +841,7 @@ static GThread *
 start_client (struct fixture *f)
 {
   client_stop = 0;
-  int before = logged ("subscribed to crosswatch/t1/display/east");
+  int before = test_logged ("subscribed to crosswatch/t1/display/east");
   GThread *t = g_thread_new ("display", client_thread, f->cfg);
   g_autofree char *count = g_strdup_printf ("%d", before + 1);
   const char *nc[] = {"subscribed to crosswatch/t1/display/east", count};
@@ -919,7 +895,7 @@ through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered (struc
   publish_retained (&b, topic, real, strlen (real));
   g_autofree char *png = screen (f, PACKET2);
   g_assert_true (wait_for (screen_cond, png));
-  g_assert_cmpint (logged ("JSON text too large"), ==, 0);
+  g_assert_cmpint (test_logged ("JSON text too large"), ==, 0);
   stop_client (t);
 
   /* a restart with a crash message retained: refused again, the display lives */
@@ -980,7 +956,7 @@ a_key_handover_from_a_trusted_key_is_followed (struct fixture *f, gconstpointer 
   assert_refused (f, unsigned_by_new, strlen (unsigned_by_new), "did not sign the handover");
   g_autofree char *handover = key_msg (f, f->key, fresh, fresh, 4);
   assert_shown (f, handover);
-  g_assert_true (logged ("handed over by"));
+  g_assert_true (test_logged ("handed over by"));
   restart (f);
   g_autofree char *after = show_msg (f, fresh, PACKET, 5);
   assert_shown (f, after);
@@ -994,8 +970,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* refusals are warned about (some from the MQTT thread): expected here */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  log_text = g_string_new (NULL);
-  g_log_set_default_handler (capture_log, NULL);
+  test_log_capture ();
 #define ADD(name) g_test_add ("/display/" #name, struct fixture, NULL, fixture_set_up, name, fixture_tear_down)
   ADD (signed_show_is_rendered_with_a_qr_code_of_the_case_url);
   ADD (a_key_handover_from_a_trusted_key_is_followed);

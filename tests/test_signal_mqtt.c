@@ -4,6 +4,7 @@
  * neither crash the source nor keep a phase fresh, and each is logged. */
 #include "hwcfg.h"
 #include "test_broker.h"
+#include "test_log.h"
 #include "zone_signal.h"
 #include "zone_signal_mqtt.h"
 
@@ -14,40 +15,6 @@
 #include <unistd.h>
 
 #define TOPIC "crosswatch/t1/signal/ped"
-
-/* ---- what the source logs (from its MQTT thread) ---- */
-
-static GMutex log_lock;
-static GString *log_text;
-
-static void
-capture_log (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
-{
-  g_mutex_lock (&log_lock);
-  g_string_append_printf (log_text, "%s\n", message);
-  g_mutex_unlock (&log_lock);
-  g_log_default_handler (domain, level, message, data);
-}
-
-/* How many logged lines so far contain NEEDLE. */
-static int
-logged (const char *needle)
-{
-  int n = 0;
-  g_mutex_lock (&log_lock);
-  for (const char *p = log_text->str; (p = strstr (p, needle)); p += strlen (needle))
-    n++;
-  g_mutex_unlock (&log_lock);
-  return n;
-}
-
-static void
-log_forget (void)
-{
-  g_mutex_lock (&log_lock);
-  g_string_truncate (log_text, 0);
-  g_mutex_unlock (&log_lock);
-}
 
 /* Publishes LEN bytes of PAYLOAD (any bytes; NULL with 0 is an empty
  * message) with QoS 1, RETAIN as given, and waits for the broker's ack. */
@@ -104,7 +71,7 @@ fixture_setup (struct fixture *f, double stale_s)
   g_autoptr (GError) err = NULL;
   f->cfg = hwcfg_load (f->path, &err);
   g_assert_no_error (err);
-  log_forget ();
+  test_log_forget ();
 }
 
 static void
@@ -216,7 +183,7 @@ an_empty_message_is_no_phase_and_the_phase_goes_stale (void)
   publish_raw (&f.broker, "", 0, FALSE);
   struct zone_signal_state st = poll_for (f.sig, 0.2);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_WALK); /* the last phase holds until stale_s */
-  g_assert_cmpint (logged ("empty message"), ==, 1); /* the second within the rate limit: counted, not logged */
+  g_assert_cmpint (test_logged ("empty message"), ==, 1); /* the second within the rate limit: counted, not logged */
 
   /* 1 s after the WALK (not after the empty messages) the phase is stale */
   while (g_get_monotonic_time () - walk_at < 1100000)
@@ -225,14 +192,14 @@ an_empty_message_is_no_phase_and_the_phase_goes_stale (void)
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_UNKNOWN);
   st = poll_for (f.sig, 1.0);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_UNKNOWN);
-  g_assert_cmpint (logged ("no phase message for"), ==, 1);
+  g_assert_cmpint (test_logged ("no phase message for"), ==, 1);
 
   /* back, then stale again: one more line each */
   publish_raw (&f.broker, "DONT_WALK", 9, FALSE);
   g_assert_cmpint (wait_for (f.sig, ZONE_PHASE_DONT_WALK).phase, ==, ZONE_PHASE_DONT_WALK);
-  g_assert_cmpint (logged ("phase feed resumed"), ==, 1);
+  g_assert_cmpint (test_logged ("phase feed resumed"), ==, 1);
   poll_for (f.sig, 1.5);
-  g_assert_cmpint (logged ("no phase message for"), ==, 2);
+  g_assert_cmpint (test_logged ("no phase message for"), ==, 2);
   fixture_teardown (&f);
 }
 
@@ -249,19 +216,19 @@ a_cleared_retained_phase_is_no_phase (void)
   g_assert_cmpint (wait_for (f.sig, ZONE_PHASE_DONT_WALK).phase, ==, ZONE_PHASE_DONT_WALK);
 
   publish_raw (&f.broker, NULL, 0, TRUE);
-  for (int i = 0; i < 100 && !logged ("empty message"); i++)
+  for (int i = 0; i < 100 && !test_logged ("empty message"); i++)
     g_usleep (20000);
-  g_assert_cmpint (logged ("empty message"), ==, 1);
+  g_assert_cmpint (test_logged ("empty message"), ==, 1);
   struct zone_signal_state st = poll_for (f.sig, 1.3);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_UNKNOWN);
 
   zone_signal_free (f.sig);
-  log_forget ();
+  test_log_forget ();
   fixture_start_signal (&f); /* nothing retained any more */
   st = poll_for (f.sig, 1.3);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_UNKNOWN);
-  g_assert_cmpint (logged ("empty message"), ==, 0);
-  g_assert_cmpint (logged ("no phase message since start"), ==, 1);
+  g_assert_cmpint (test_logged ("empty message"), ==, 0);
+  g_assert_cmpint (test_logged ("no phase message since start"), ==, 1);
   fixture_teardown (&f);
 }
 
@@ -284,9 +251,9 @@ an_oversized_payload_is_refused (void)
   g_autofree char *big = g_malloc (big_len);
   memset (big, 'W', big_len);
   publish_raw (&f.broker, big, (int) big_len, FALSE);
-  for (int i = 0; i < 100 && !logged ("-byte payload refused"); i++)
+  for (int i = 0; i < 100 && !test_logged ("-byte payload refused"); i++)
     g_usleep (20000);
-  g_assert_cmpint (logged ("257-byte payload refused (limit 256 bytes)"), ==, 1);
+  g_assert_cmpint (test_logged ("257-byte payload refused (limit 256 bytes)"), ==, 1);
   struct zone_signal_state st = poll_for (f.sig, 0.3);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_DONT_WALK);
 
@@ -312,13 +279,13 @@ binary_garbage_is_ignored (void)
   publish_raw (&f.broker, nul_after_word, sizeof nul_after_word - 1, FALSE);
   publish_raw (&f.broker, escape, sizeof escape - 1, FALSE);
   publish_raw (&f.broker, not_utf8, sizeof not_utf8 - 1, FALSE);
-  for (int i = 0; i < 100 && !logged ("not WALK"); i++)
+  for (int i = 0; i < 100 && !test_logged ("not WALK"); i++)
     g_usleep (20000);
   struct zone_signal_state st = poll_for (f.sig, 0.3);
   g_assert_cmpint (st.phase, ==, ZONE_PHASE_DONT_WALK);
-  g_assert_cmpint (logged ("not WALK"), ==, 1); /* rate-limited */
-  g_assert_cmpint (logged ("\x1b"), ==, 0);
-  g_assert_cmpint (logged ("owned"), ==, 0);
+  g_assert_cmpint (test_logged ("not WALK"), ==, 1); /* rate-limited */
+  g_assert_cmpint (test_logged ("\x1b"), ==, 0);
+  g_assert_cmpint (test_logged ("owned"), ==, 0);
 
   publish_raw (&f.broker, "{\"phase\":\"WALK\"}", 16, FALSE);
   g_assert_cmpint (wait_for (f.sig, ZONE_PHASE_WALK).phase, ==, ZONE_PHASE_WALK);
@@ -354,8 +321,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* the garbled payload is warned about from the MQTT thread: expected here */
   g_log_set_always_fatal (G_LOG_FATAL_MASK);
-  log_text = g_string_new (NULL);
-  g_log_set_default_handler (capture_log, NULL);
+  test_log_capture ();
   g_test_add_func ("/signal/mqtt_phases_follow_the_controller_and_go_unknown_when_stale",
                    phases_follow_the_controller_and_go_unknown_when_stale);
   g_test_add_func ("/signal/an_empty_message_is_no_phase_and_the_phase_goes_stale",
@@ -365,6 +331,5 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/binary_garbage_is_ignored", binary_garbage_is_ignored);
   g_test_add_func ("/signal/payloads_are_parsed_strictly", payloads_are_parsed_strictly);
   int rc = g_test_run ();
-  g_string_free (log_text, TRUE);
   return rc;
 }
