@@ -116,12 +116,17 @@ broker_subscribed() {
   broker__new_log | awk -v t="$1" '$NF == t && $(NF - 1) ~ /^[0-2]$/ { found = 1 } END { exit !found }'
 }
 
+broker__gone() { ! kill -0 "$1" 2> /dev/null || [ "$(ps -o stat= -p "$1")" = Z ]; }
+
 # broker_stop: SIGTERM by PID, wait for it, then check its log. A persistent
 # broker must have written its database at shutdown.
 broker_stop() {
   [ -n "$broker_pid" ] || return 0
   kill "$broker_pid" 2> /dev/null
   wait "$broker_pid" 2> /dev/null
+  # bash's `wait PID` was seen to return at once (status -1) for a child
+  # still running on this machine: also wait until it is gone or a zombie
+  wait_until 30 broker__gone "$broker_pid"
   broker_pid=
   if grep -q '^persistence true' "$broker_conf" && [ ! -s "$broker_dir/db/mosquitto.db" ]; then
     broker__say "persistence is on but no database was written in $broker_dir/db"

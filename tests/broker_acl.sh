@@ -62,9 +62,12 @@ sub() {
   sub_pid[$name]=$!
   wait_until 30 grep -sq "received SUBACK" "$tmp/$name.out" || { cat "$tmp/$name.out"; fail "$name: not subscribed"; }
 }
-# first NAME: "topic payload" of the first message NAME received
+# first NAME: "topic payload" of the first message NAME received. Waits on
+# its output, not on its PID: bash's `wait PID` was seen here to return at
+# once (status -1) for a subscriber still waiting for its message.
+sub__done() { grep -qv '^Client \|^Subscribed ' "$tmp/$1.out"; } # a message, "Timed out" or an error
 first() {
-  wait "${sub_pid[$1]}" 2> /dev/null
+  wait_until 90 sub__done "$1"
   unset "sub_pid[$1]"
   grep -v '^Client \|^Subscribed \|^Timed out' "$tmp/$1.out" || { echo "$1 received nothing:" >&2; cat "$tmp/$1.out" >&2; }
 }
