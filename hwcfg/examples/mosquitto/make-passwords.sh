@@ -36,6 +36,10 @@ mkdir -p "$dir"
 
 umask 077
 ids=$(echo "$displays" | tr ';' '\n' | sed 's/^[ \t]*//; s/[ \t]*$//' | grep -v '^$')
+# a display id becomes an account name, a topic level and an awk replacement
+for id in $ids; do
+  case $id in *[!A-Za-z0-9_.-]*) echo "$0: display id '$id' may hold only letters, digits, '_', '.' and '-'" >&2; exit 1 ;; esac
+done
 users=$(echo crosswatch-appliance crosswatch-signal crosswatch-backoffice $(echo "$ids" | sed "s/^/display-/"))
 : > "$dir/passwd"
 : > "$dir/credentials"
