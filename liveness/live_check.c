@@ -21,9 +21,34 @@ struct live_zone {
   bool ignore;
 };
 
+/* What a track showed so far: its recent samples and the decisive windows. */
+struct live_track {
+  GArray *samples; /* struct live_sample, the last window */
+  bool walked;     /* a window saw it walk, WALKED_M or more from where it was first seen */
+  bool has_start;
+  double start_x, start_y; /* median foot point of its first samples, metres */
+  bool has_flat, has_static, has_live;
+  struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
+};
+
+static struct live_track *
+track_new (void)
+{
+  struct live_track *t = g_new0 (struct live_track, 1);
+  t->samples = g_array_new (FALSE, FALSE, sizeof (struct live_sample));
+  return t;
+}
+
+static void
+track_free (struct live_track *t)
+{
+  g_array_unref (t->samples);
+  g_free (t);
+}
+
 struct live_checker {
   struct hwcfg_liveness params;
-  GHashTable *tracks; /* id -> GArray of struct live_sample */
+  GHashTable *tracks; /* id -> struct live_track */
   double last_t;
   bool has_camera;
   struct zone_camera camera;
@@ -49,11 +74,11 @@ live_checker_create (const struct hwcfg_liveness *params)
   g_return_val_if_fail (params != NULL, NULL);
   struct live_checker *lc = g_new0 (struct live_checker, 1);
   lc->params = *params;
-  lc->tracks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
+  lc->tracks = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) track_free);
   lc->zone_pts = g_ptr_array_new_with_free_func (g_free);
   lc->zone_sizes = g_array_new (FALSE, FALSE, sizeof (int));
   lc->zone_ignored = g_array_new (FALSE, FALSE, sizeof (bool));
-  lc->objects = live_objects_create (params, NULL);
+  lc->objects = live_objects_create (params, NULL, 0, 0);
   return lc;
 }
 
@@ -80,7 +105,7 @@ live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, const
   lc->has_camera = cam->has_homography &&
                    zone_camera_from_homography (cam->homography, width, height, cam->focal_px, &lc->camera);
   live_objects_free (lc->objects);
-  lc->objects = live_objects_create (&lc->params, lc->has_camera ? &lc->camera : NULL);
+  lc->objects = live_objects_create (&lc->params, lc->has_camera ? &lc->camera : NULL, width, height);
   for (int i = 0; i < cfg->n_zones; i++) {
     const struct hwcfg_zone *z = &cfg->zones[i];
     if (g_strcmp0 (z->camera, cam->name) != 0)
@@ -147,18 +172,19 @@ live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct
 static gboolean
 is_forgotten (gpointer key, gpointer value, gpointer now)
 {
-  GArray *a = value;
+  GArray *a = ((struct live_track *) value)->samples;
   return a->len == 0 || *(double *) now - g_array_index (a, struct live_sample, a->len - 1).t_s > FORGET_S;
 }
 
 void
 live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s)
 {
-  GArray *a = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
-  if (!a) {
-    a = g_array_new (FALSE, FALSE, sizeof (struct live_sample));
-    g_hash_table_insert (lc->tracks, GINT_TO_POINTER (track_id), a);
+  struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
+  if (!t) {
+    t = track_new ();
+    g_hash_table_insert (lc->tracks, GINT_TO_POINTER (track_id), t);
   }
+  GArray *a = t->samples;
   g_array_append_val (a, *s);
   double keep = MAX (lc->params.window_s, lc->params.motion_window_s);
   guint drop = 0;
@@ -176,14 +202,15 @@ live_checker_observe (struct live_checker *lc, int track_id, const struct live_s
 struct live_history
 live_checker_history (struct live_checker *lc, int track_id)
 {
-  GArray *a = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
+  struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   struct live_history h = {NULL, 0};
-  if (a) {
-    h.samples = (const struct live_sample *) a->data;
-    h.n = (int) a->len;
+  if (t) {
+    h.samples = (const struct live_sample *) t->samples->data;
+    h.n = (int) t->samples->len;
   }
   return h;
 }
+
 
 void
 live_fuse (struct live_result *res)
@@ -200,6 +227,44 @@ live_fuse (struct live_result *res)
   }
   if (res->verdict != LIVE_FLAT && all_live)
     res->verdict = LIVE_LIVE;
+  /* the reason: the first check that says the verdict (flat), or that keeps it uncertain */
+  res->why = NULL;
+  for (int i = 0; i < res->n_checks && res->verdict != LIVE_LIVE && !res->why; i++)
+    if (res->checks[i].verdict == res->verdict)
+      res->why = res->checks[i].why ? res->checks[i].why : "a check could not decide";
+}
+
+/* A track walked (and may stop in the road afterwards without looking like
+ * a poster) when it got this far from where it was first seen: a poster's
+ * track that a passer-by briefly pulls away comes back to where it stands. */
+#define WALKED_M 1.0
+
+static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t);
+
+/* Metres between the median foot point of H's last second and where T was first seen; -1 unknown. */
+static double
+away_from_start (struct live_track *t, const struct live_history *h)
+{
+  const struct live_sample *s = (const struct live_sample *) t->samples->data;
+  double x, y, ts;
+  if (!t->has_start && t->samples->len >= 5) {
+    struct live_history first = {s, 5};
+    t->has_start = median_point (&first, s[0].t_s, s[4].t_s, &t->start_x, &t->start_y, &ts);
+  }
+  if (!t->has_start || h->n == 0 ||
+      !median_point (h, h->samples[h->n - 1].t_s - 1.0, h->samples[h->n - 1].t_s, &x, &y, &ts))
+    return -1;
+  return hypot (x - t->start_x, y - t->start_y);
+}
+
+/* Every check that says FLAT says it only because the track has not moved yet. */
+static bool
+only_not_moved_yet (const struct live_result *res)
+{
+  for (int i = 0; i < res->n_checks; i++)
+    if (res->checks[i].verdict == LIVE_FLAT && !res->checks[i].revocable)
+      return false;
+  return true;
 }
 
 bool
@@ -217,6 +282,7 @@ void
 live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out)
 {
   struct live_history h = live_checker_history (lc, track_id);
+  struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   const struct live_context ctx = {
       .params = &lc->params,
       .camera = lc->has_camera ? &lc->camera : NULL,
@@ -231,6 +297,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       .stereo_baseline_m = lc->baseline_m,
       .stereo_max_disparity = lc->max_disparity,
       .depth = lc->has_depth ? &lc->depth : NULL,
+      .walked = t && t->walked,
   };
   memset (out, 0, sizeof *out);
   for (size_t i = 0; i < G_N_ELEMENTS (CHECKS); i++) {
@@ -240,6 +307,32 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       out->n_checks++;
   }
   live_fuse (out);
+  out->frame = h.n ? h.samples[h.n - 1].frame : -1;
+  if (!t)
+    return;
+  /* what the track showed so far */
+  const struct live_check_result *speed = NULL;
+  for (int i = 0; i < out->n_checks; i++)
+    if (!strcmp (out->checks[i].name, "speed"))
+      speed = &out->checks[i];
+  if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
+    t->walked = true;
+  if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
+    t->flat = *out, t->has_flat = true;
+  else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static)
+    t->still = *out, t->has_static = true;
+  if (out->verdict == LIVE_LIVE)
+    t->live = *out, t->has_live = true;
+  if (t->walked)
+    t->has_static = false;
+  const struct live_result *stands = t->has_flat     ? &t->flat
+                                     : t->has_static ? &t->still
+                                     : out->verdict == LIVE_UNCERTAIN && t->has_live ? &t->live
+                                                                                     : NULL;
+  if (stands && stands->frame != out->frame) {
+    *out = *stands;
+    out->earlier = true;
+  }
 }
 
 static int
@@ -326,8 +419,13 @@ char *
 live_result_to_json (const struct live_result *res)
 {
   GString *s = g_string_new (NULL);
-  g_string_append_printf (s, "{\"verdict\":\"%s\",\"score\":%.3f,\"checks\":{", live_verdict_name (res->verdict),
-                          res->score);
+  g_string_append_printf (s, "{\"verdict\":\"%s\",\"score\":%.3f,", live_verdict_name (res->verdict), res->score);
+  if (res->why)
+    g_string_append_printf (s, "\"reason\":\"%s\",", res->why); /* static text of ours: nothing to escape */
+  if (res->frame >= 0)
+    g_string_append_printf (s, "\"window_end_frame\":%d,\"from_earlier_window\":%s,", res->frame,
+                            res->earlier ? "true" : "false");
+  g_string_append (s, "\"checks\":{");
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];
     g_string_append_printf (s, "%s\"%s\":{\"verdict\":\"%s\",\"score\":%.3f%s%s}", i ? "," : "", c->name,

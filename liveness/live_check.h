@@ -55,6 +55,8 @@ struct live_check_result {
   enum live_verdict verdict;
   double score;
   bool needs_history;          /* uncertain only because the track is young */
+  const char *why;             /* static plain words: why it says so (for flat and uncertain) */
+  bool revocable;              /* flat only because it has not moved yet: walking later revokes it */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 
@@ -63,6 +65,9 @@ struct live_result {
   double score; /* the lowest check score */
   struct live_check_result checks[LIVE_MAX_CHECKS];
   int n_checks;
+  const char *why; /* plain words for the reviewer: the deciding check's (NULL when live) */
+  int frame;       /* the last frame of the window the checks looked at */
+  bool earlier;    /* the verdict stands from an earlier window of the track (frame) */
 };
 
 struct live_frames;
@@ -85,6 +90,7 @@ struct live_context {
   double stereo_baseline_m;
   int stereo_max_disparity;
   const struct live_depth_map *depth;  /* or the current frame of a depth stream */
+  bool walked; /* the track moved over the ground on its own earlier (it may stop now) */
 };
 
 typedef bool (*live_check_fn) (const struct live_context *ctx, const struct live_history *h,
@@ -114,7 +120,12 @@ void live_checker_depth_frame (struct live_checker *lc, const unsigned short *da
 /* Adds one observation of TRACK_ID. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);
 
-/* Runs every check on TRACK_ID's history and fuses them into OUT. */
+/* Runs every check on TRACK_ID's recent history, fuses them, and gives
+ * the track's verdict so far in OUT: evidence of a picture (moving with a
+ * vehicle, a height no person has, ...) seen in any window of the track
+ * stands for the rest of it; "has not moved yet" stands until the track
+ * walks; a live window stands when later windows cannot tell (the person
+ * stopped, or is hidden); otherwise the current window's verdict. */
 void live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out);
 
 /* The track's retained history (oldest first); n = 0 for an unknown track. */

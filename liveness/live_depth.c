@@ -226,6 +226,7 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   out->name = "depth";
   if (h->n == 0 || !ctx->camera) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"no history or calibration\"");
+    out->why = "no ground calibration to measure depth with";
     return true;
   }
   const struct hwcfg_liveness *p = ctx->params;
@@ -245,14 +246,18 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f,"
                     "\"max_range_m\":%.1f";
 #define DEPTH_ARGS m.distance_m, m.relief_m, m.in_front_m, m.valid_share, max_range
-  if (!ok || m.distance_m > max_range)
+  if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
-  else if (m.relief_m < p->flat_relief_m)
+    out->why = ok ? "too far from the depth camera to measure a body's relief" : "no depth measured on the person";
+  } else if (m.relief_m < p->flat_relief_m) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
-  else if (m.relief_m >= p->live_relief_m)
+    out->why = "flat: no relief in depth (a picture)";
+  } else if (m.relief_m >= p->live_relief_m)
     live_result_set (out, LIVE_LIVE, 1.0, fmt, DEPTH_ARGS);
-  else
+  else {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
+    out->why = "some relief in depth, less than a body's";
+  }
 #undef DEPTH_ARGS
   return true;
 }

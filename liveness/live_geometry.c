@@ -18,6 +18,8 @@
 /* Box and vehicle velocities agree within this share of the vehicle's, plus
  * this many pixels per second of detector jitter. */
 static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
+/* ... and their ground speeds within this (or that share). */
+static const double SAME_SPEED_MPS = 0.8;
 /* History this long (seconds) gives the velocity of the box. */
 static const double VELOCITY_SPAN_S = 1.0;
 
@@ -89,36 +91,45 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
   double height = median_height (ctx->camera, h, p->window_s);
   enum foot_place ground = foot_place (ctx, (struct zone_pt){last->box[0] + last->box[2] / 2, last->box[1] + last->box[3]});
 
-  /* riding inside a vehicle */
+  /* riding inside a vehicle: moving with it in the picture and on the ground */
   struct live_object car;
-  double vx = 0, vy = 0, carrier_px_s = -1, car_h = -1, car_w = -1;
+  double vx = 0, vy = 0, carrier_px_s = -1, car_h = -1, car_w = -1, own_mps = -1;
   bool riding = false;
   if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && box_velocity (h, &vx, &vy)) {
-    double car_v = hypot (car.vx, car.vy);
+    double car_v = hypot (car.vx, car.vy), d, span_1s;
     carrier_px_s = car_v;
     car_h = car.height_m, car_w = car.width_m;
+    bool own = live_net_motion (h, VELOCITY_SPAN_S, &d, &own_mps, &span_1s);
     riding = car.speed_mps >= p->vehicle_min_speed_mps &&
-             hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S;
+             hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S && own &&
+             fabs (own_mps - car.speed_mps) <= fmax (SAME_SPEED_MPS, SAME_VELOCITY_SHARE * car.speed_mps);
   }
 
   /* static over a whole window: the feet's net movement (jitter does not count) */
   double reach = 0, speed = 0, span = 0;
   bool known = live_net_motion (h, p->window_s, &reach, &speed, &span);
   bool still = known && reach < p->min_displacement_m;
-  bool is_static = still && span >= 0.9 * p->window_s;
+  /* ... unless the track walked earlier: a pedestrian may stop in the road */
+  bool is_static = still && span >= 0.9 * p->window_s && !ctx->walked;
 
   const char *fmt = "\"height_m\":%.2f,\"foot_zone\":\"%s\",\"in_vehicle\":%s,\"vehicle_px_s\":%.1f,\"vehicle_height_m\":%.1f,\"vehicle_width_m\":%.1f,"
-                    "\"box_px_s\":%.1f,\"reach_m\":%.2f,\"span_s\":%.2f";
+                    "\"box_px_s\":%.1f,\"own_speed_mps\":%.2f,\"reach_m\":%.2f,\"span_s\":%.2f";
 #define GEOMETRY_ARGS                                                                                                  \
-  isfinite (height) ? height : -1.0, FOOT_PLACE[ground], riding ? "true" : "false", carrier_px_s, car_h, car_w, hypot (vx, vy),    \
+  isfinite (height) ? height : -1.0, FOOT_PLACE[ground], riding ? "true" : "false", carrier_px_s, car_h, car_w, hypot (vx, vy), own_mps, \
       reach, span
-  if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m))
+  if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m)) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);
-  else if (ground == FOOT_IGNORE || riding || is_static)
+    out->why = height > p->max_height_m ? "taller than any person (a picture)" : "smaller than any person (a picture)";
+  } else if (ground == FOOT_IGNORE || riding || is_static) {
     live_result_set (out, LIVE_FLAT, 0.1, fmt, GEOMETRY_ARGS);
-  else if (!isfinite (height) || still) {
+    out->revocable = ground != FOOT_IGNORE && !riding;
+    out->why = ground == FOOT_IGNORE ? "stands where the installer marked adverts and signs"
+               : riding              ? "rides inside a moving vehicle, moving with it"
+                                     : "has not moved over the ground at all (a poster or a screen)";
+  } else if (!isfinite (height) || still) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, GEOMETRY_ARGS);
-    out->needs_history = still;
+    out->needs_history = still && !ctx->walked;
+    out->why = !isfinite (height) ? "their height could not be measured" : "standing still";
   } else
     live_result_set (out, LIVE_LIVE, 1.0, fmt, GEOMETRY_ARGS);
 #undef GEOMETRY_ARGS

@@ -2,9 +2,15 @@
  * and in a ring around it, followed with pyramidal Lucas-Kanade over the
  * last motion_window_s.
  *
- *  - A print riding on a vehicle (or hanging on a wall) moves with one plane:
- *    the moving part of its surroundings fits one homography, and that
- *    homography explains (nearly) every point of the box as well.
+ *  - A print riding on a vehicle moves with one plane: the moving part of
+ *    its surroundings fits one homography, that homography explains
+ *    (nearly) every point of the box, predicts where the detector's box went,
+ *    and box and moving surroundings stay one rigid plane through the window.
+ *    Points are followed with a guess of where they went (their own last
+ *    motion; at the first step also the box's), so a carrier at 15 m/s,
+ *    accelerating or braking, is followed as well as one crawling.
+ *  - Nothing around a walker moves with them: when the box moves and no more
+ *    than a few of the ring's points move with it, nothing carries it.
  *  - A walker moves independently of the background, and non-rigidly: limbs
  *    swing, so no single homography fits the box's moving points over time.
  *    Gait periodicity (the legs' spread, about 2 Hz) is measured and
@@ -30,17 +36,23 @@ static const int MIN_BOX_POINTS = 6, MIN_MOVING_RING_POINTS = 8, MIN_FRAMES = 5;
 /* The box shares its surroundings' motion when this share of it does. */
 static const double SHARED_FLAT = 0.8;
 /* ... and box and surroundings stay one plane within this (box heights). */
-static const double JOINT_RIGID = 0.01;
-/* ... seen on at least this many points of the box and of the moving ring. */
-static const int MIN_FLAT_POINTS = 12;
+static const double JOINT_RIGID = 0.015;
+/* ... seen on at least this many points of the moving ring. */
+static const int MIN_FLAT_POINTS = 8;
 /* A walker: this share of the box moves on its own, this non-rigidly. */
 static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
+/* The surroundings' motion predicts the detector's box (head and feet) within this (box heights). */
+static const double CARRIED_BOX = 0.25;
+/* Nothing carries the box when this many ring points at least were
+ * followed and at most a tenth of them (or two) moved the way it did. */
+static const int MIN_ALONE_RING_POINTS = 10;
 
 struct tracks {
   int n, n_box; /* points [0, n_box) are in the box, the rest in the ring */
   int steps;    /* positions held per point: steps + 1 */
   float pos[MAX_STEPS + 1][2 * MAX_POINTS];
   double t[MAX_STEPS + 1];
+  int frame[MAX_STEPS + 1];
   int last_step[MAX_POINTS]; /* the last step point i was followed to */
   float box[4];              /* the box at step 0, in the crop's pixels */
 };
@@ -60,6 +72,32 @@ static struct cv_image
 view (const struct cv_image *img, const struct cv_rect *r)
 {
   return (struct cv_image){img->data + (size_t) r->y * img->stride + r->x, r->w, r->h, img->stride, 1};
+}
+
+/* The sample of H at FRAME or the last one before it (from index FIRST). */
+static const struct live_sample *
+sample_at (const struct live_history *h, int first, int frame)
+{
+  const struct live_sample *best = &h->samples[first];
+  for (int i = first; i < h->n && h->samples[i].frame <= frame; i++)
+    best = &h->samples[i];
+  return best;
+}
+
+/* How far the box's centre moved into FRAME from the frame before, pixels
+ * (the tracker's box; spread evenly over frames the track missed). */
+static void
+box_shift (const struct live_history *h, int first, int frame, float *dx, float *dy)
+{
+  const struct live_sample *a = sample_at (h, first, frame - 1), *b = a;
+  for (int i = first; i < h->n; i++)
+    if (h->samples[i].frame >= frame) {
+      b = &h->samples[i];
+      break;
+    }
+  int gap = MAX (1, b->frame - a->frame);
+  *dx = (b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) / gap;
+  *dy = (b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) / gap;
 }
 
 /* Follows the corners of the box and its ring from the first to the last
@@ -100,20 +138,45 @@ follow (const struct live_frames *frames, const struct live_history *h, int firs
   tr->steps = 0;
   tr->t[0] = 0;
   memset (tr->last_step, 0, sizeof tr->last_step);
+  tr->frame[0] = s0->frame;
+  float guess[2 * MAX_POINTS], alt[2 * MAX_POINTS], fb[MAX_POINTS], fb_alt[MAX_POINTS];
+  unsigned char ok[MAX_POINTS], ok_alt[MAX_POINTS];
   for (int f = s0->frame + 1; f <= s1->frame && tr->steps < MAX_STEPS; f++) {
     const struct cv_image *full = live_frames_get (frames, f);
     if (!full)
       continue;
     struct cv_image next = view (full, &crop);
-    unsigned char ok[MAX_POINTS];
     int k = tr->steps;
-    if (cv_flow_track (&prev, &next, tr->pos[k], tr->n, 1.0, tr->pos[k + 1], ok) != CV_OK)
-      return false;
+    float *from = tr->pos[k], *to = tr->pos[k + 1];
+    if (k == 0) {
+      /* first step: either the point stays (background) or it moves with the box (the person, or a carrier) */
+      float dx, dy;
+      box_shift (h, first, f, &dx, &dy);
+      for (int i = 0; i < tr->n; i++)
+        guess[2 * i] = from[2 * i] + dx, guess[2 * i + 1] = from[2 * i + 1] + dy;
+      if (cv_flow_track (&prev, &next, from, NULL, tr->n, 1.0, to, ok, fb) != CV_OK ||
+          cv_flow_track (&prev, &next, from, guess, tr->n, 1.0, alt, ok_alt, fb_alt) != CV_OK)
+        return false;
+      for (int i = 0; i < tr->n; i++)
+        if (ok_alt[i] && (!ok[i] || fb_alt[i] < fb[i])) {
+          to[2 * i] = alt[2 * i], to[2 * i + 1] = alt[2 * i + 1];
+          ok[i] = 1;
+        }
+    } else {
+      /* then each point where its own last motion takes it (constant velocity over one frame) */
+      for (int i = 0; i < tr->n; i++) {
+        guess[2 * i] = 2 * from[2 * i] - tr->pos[k - 1][2 * i];
+        guess[2 * i + 1] = 2 * from[2 * i + 1] - tr->pos[k - 1][2 * i + 1];
+      }
+      if (cv_flow_track (&prev, &next, from, guess, tr->n, 1.0, to, ok, NULL) != CV_OK)
+        return false;
+    }
     for (int i = 0; i < tr->n; i++)
       if (ok[i] && tr->last_step[i] == k)
         tr->last_step[i] = k + 1;
     tr->steps++;
     tr->t[tr->steps] = (f - s0->frame) / fps;
+    tr->frame[tr->steps] = f;
     prev = next;
   }
   return true;
@@ -203,6 +266,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   out->name = "motion";
   if (!ctx->frames || h->n == 0) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"no frames\"");
+    out->why = "no pictures to follow the person's motion in";
     return true;
   }
   const struct live_sample *last = &h->samples[h->n - 1];
@@ -213,6 +277,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   if (start < 0 || last->frame - h->samples[start].frame + 1 < MIN_FRAMES ||
       !live_frames_get (ctx->frames, last->frame)) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little history\"");
+    out->why = "seen for too short a time to follow their motion";
     out->needs_history = true;
     return true;
   }
@@ -221,6 +286,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   struct tracks *tr = g_new (struct tracks, 1);
   if (!follow (ctx->frames, h, start, fps, tr)) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"feature tracking failed\"");
+    out->why = "their motion could not be followed in the picture";
     g_free (tr);
     return true;
   }
@@ -239,8 +305,19 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   const double box_h = tr->box[3];
   const double tol = 1.5 + 0.02 * box_h;
 
-  /* the surroundings' motion: the ring points that moved, if they move as one plane */
-  int box_idx[MAX_POINTS], nb = 0, moving_ring = 0, nr_alive = 0;
+  /* the detector's box at step K, in the crop's pixels: where the person went */
+  const struct live_sample *sK = sample_at (h, start, tr->frame[K]);
+  const float ox = tr->box[0] - s0->box[0], oy = tr->box[1] - s0->box[1];
+  const double b0[2][2] = {{tr->box[0] + tr->box[2] / 2, tr->box[1]}, {tr->box[0] + tr->box[2] / 2, tr->box[1] + box_h}};
+  const double bK[2][2] = {{sK->box[0] + ox + sK->box[2] / 2, sK->box[1] + oy},
+                           {sK->box[0] + ox + sK->box[2] / 2, sK->box[1] + oy + sK->box[3]}};
+  const double box_dx = (bK[0][0] - b0[0][0] + bK[1][0] - b0[1][0]) / 2, box_dy = (bK[0][1] - b0[0][1] + bK[1][1] - b0[1][1]) / 2;
+  const double box_moved = hypot (box_dx, box_dy);
+
+  /* the surroundings' motion: the ring points that moved, if they move as one plane;
+   * and the ring points that moved the way the box did */
+  int box_idx[MAX_POINTS], nb = 0, moving_ring = 0, nr_alive = 0, with_box = 0;
+  int ring_idx[MAX_POINTS];
   double ring_src[2 * MAX_POINTS], ring_dst[2 * MAX_POINTS], disp[MAX_POINTS];
   for (int i = 0; i < tr->n; i++) {
     if (tr->last_step[i] < K)
@@ -251,8 +328,11 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     }
     nr_alive++;
     double dx = tr->pos[K][2 * i] - tr->pos[0][2 * i], dy = tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1];
+    if (box_moved >= 2 * tol && hypot (dx - box_dx, dy - box_dy) < tol + 0.25 * box_moved)
+      with_box++;
     if (hypot (dx, dy) < tol)
       continue;
+    ring_idx[moving_ring] = i;
     ring_src[2 * moving_ring] = tr->pos[0][2 * i], ring_src[2 * moving_ring + 1] = tr->pos[0][2 * i + 1];
     ring_dst[2 * moving_ring] = tr->pos[K][2 * i], ring_dst[2 * moving_ring + 1] = tr->pos[K][2 * i + 1];
     moving_ring++;
@@ -261,18 +341,30 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   double surround_fit = 0;
   bool surround_moves = false;
   int inl = 0;
+  unsigned char inlier[MAX_POINTS] = {0};
   if (moving_ring >= MIN_MOVING_RING_POINTS &&
-      cv_fit_homography_ransac (ring_src, ring_dst, moving_ring, tol, surround, NULL, &inl) == CV_OK) {
+      cv_fit_homography_ransac (ring_src, ring_dst, moving_ring, tol, surround, inlier, &inl) == CV_OK) {
     surround_fit = (double) inl / moving_ring;
-    /* a plane moving around the box: most of the ring moved, and as one */
-    surround_moves = surround_fit >= 0.8 && moving_ring >= 0.5 * nr_alive;
+    /* a plane moving around the box: a good part of the ring moves, and as one
+     * (the rest of the ring is the road or buildings behind a small carrier) */
+    surround_moves = surround_fit >= 0.7 && inl >= MIN_FLAT_POINTS && inl >= 0.3 * nr_alive;
     if (!surround_moves)
       memcpy (surround, (double[9]){1, 0, 0, 0, 1, 0, 0, 0, 1}, sizeof surround);
   }
 
   if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
-    live_result_set (out, LIVE_UNCERTAIN, 0.5,
-                     "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d", nb, nr_alive);
+    /* no texture on the person to follow; the ring can still tell that nothing carries them */
+    bool alone = K >= MIN_FRAMES - 1 && box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS &&
+                 with_box <= MAX (2, 0.1 * nr_alive) && !surround_moves;
+    const char *fmt = "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d,\"ring_with_box\":%d,"
+                      "\"box_motion_px\":%.1f,\"surroundings_move\":%s";
+    if (alone) {
+      live_result_set (out, LIVE_LIVE, 0.7, fmt, nb, nr_alive, with_box, box_moved, "false");
+    } else {
+      live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, nb, nr_alive, with_box, box_moved,
+                       surround_moves ? "true" : "false");
+      out->why = "too little texture on the person, and too little around them, to follow their motion";
+    }
     g_free (tr);
     return true;
   }
@@ -291,6 +383,19 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   double shared_share = (double) shared / nb, independent_share = (double) ni / nb;
   double box_motion = live_quantile (disp, nb, 0.5);
 
+  /* does the surroundings' motion carry the detector's box too (head and feet)? */
+  double carried_err = -1;
+  if (surround_moves) {
+    carried_err = 0;
+    for (int e = 0; e < 2; e++) {
+      double x, y;
+      apply_h (surround, b0[e][0], b0[e][1], &x, &y);
+      carried_err = fmax (carried_err, hypot (x - bK[e][0], y - bK[e][1]));
+    }
+    carried_err /= box_h;
+  }
+  bool box_carried = carried_err >= 0 && carried_err <= CARRIED_BOX;
+
   /* non-rigidity of what moves on its own, at a few points of the window */
   double nonrigid = 0;
   if (ni >= 6)
@@ -298,34 +403,43 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
       nonrigid = fmax (nonrigid, nonrigid_residual (tr, indep_idx, ni, K * q / 4) / box_h);
   double gait_hz, gait_share;
   gait (tr, indep_idx, ni, K, &gait_hz, &gait_share);
-  /* box and moving surroundings as one plane through the whole window: a
-   * print on a panel is; walkers side by side bob and swing against each other */
+  /* box and the moving surroundings that carry it as one plane through the
+   * whole window: a print on a panel is; walkers side by side bob and swing
+   * against each other. (The still part of the ring is no part of that plane.) */
   double joint_nonrigid = 1;
   if (surround_moves) {
     int joint[MAX_POINTS], nj = 0;
-    for (int i = 0; i < tr->n; i++)
-      if (tr->last_step[i] >= K)
-        joint[nj++] = i;
+    for (int j = 0; j < nb; j++)
+      joint[nj++] = box_idx[j];
+    for (int j = 0; j < moving_ring; j++)
+      if (inlier[j])
+        joint[nj++] = ring_idx[j];
     joint_nonrigid = 0;
     for (int q = 1; q <= 4; q++)
       joint_nonrigid = fmax (joint_nonrigid, nonrigid_residual (tr, joint, nj, K * q / 4) / box_h);
   }
+  bool alone = box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS && with_box <= MAX (2, 0.1 * nr_alive) &&
+               !box_carried;
 
   const char *fmt = "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
                     "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
-                    "\"box_motion_px\":%.1f,\"nonrigid\":%.3f,\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,"
-                    "\"gait_share\":%.2f";
+                    "\"box_motion_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,\"nonrigid\":%.3f,"
+                    "\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f";
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
-      nonrigid, joint_nonrigid, gait_hz, gait_share
-  if (surround_moves && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough &&
-      nb >= MIN_FLAT_POINTS && moving_ring >= MIN_FLAT_POINTS)
+      carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share
+  if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);
-  else if (independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE)
+    out->why = "moves rigidly with a moving surface around it (a print on a vehicle)";
+  } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE))
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   else {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
     out->needs_history = !long_enough;
+    out->why = box_moved < 2 * tol       ? "not moving in the picture"
+               : surround_moves          ? "moves along with a moving surface behind them (a vehicle or a group)"
+               : with_box > 2            ? "others around them move the same way (walking in a group)"
+                                         : "too little around them to tell they move on their own";
   }
 #undef MOTION_ARGS
   g_free (tr);

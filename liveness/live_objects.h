@@ -8,7 +8,16 @@
  * Merged blobs of walkers (shadows included) can be as big: that is why a
  * vehicle must also move faster than walkers do (vehicle_min_speed_mps)
  * before anything is said to ride on it.
- * A "person" found inside one of them, moving with it, is painted on it. */
+ * A "person" found inside one of them, moving with it, is painted on it.
+ *
+ * Each object is followed with a constant-velocity prediction (a blob is
+ * matched where the object is expected this frame, so a vehicle moving
+ * further than its own length between frames is still the same one); its
+ * velocity is a least-squares fit over the last second of the edge that is
+ * not cut by the picture's border (a vehicle entering the picture grows
+ * from one side). An object is "established" as a vehicle when it was
+ * followed for VEHICLE_MIN_SEEN_S with a steady size and a smooth path:
+ * groups of walkers merging and splitting change size and jerk about. */
 #ifndef CW_LIVE_OBJECTS_H
 #define CW_LIVE_OBJECTS_H
 
@@ -25,19 +34,25 @@ struct live_object {
   double height_m, width_m; /* from the box's bottom edge and top */
   double vx, vy;            /* image velocity of the box's centre, pixels/s */
   double speed_mps;         /* ground speed of the bottom centre; -1 unknown */
+  double seen_s;            /* how long it has been followed */
+  double path_rms_m;        /* ground path's deviation from a straight, even motion */
+  double size_change;       /* largest / smallest box height over the last second, less 1 */
+  bool established;         /* followed long enough, steady size and smooth path */
 };
 
 struct live_objects;
 
-/* CAM may be NULL (uncalibrated): then no blob can be told to be a vehicle. */
-struct live_objects *live_objects_create (const struct hwcfg_liveness *params, const struct zone_camera *cam);
+/* CAM may be NULL (uncalibrated): then no blob can be told to be a vehicle.
+ * WIDTH x HEIGHT: the picture (0 x 0 unknown), to tell boxes its border cuts. */
+struct live_objects *live_objects_create (const struct hwcfg_liveness *params, const struct zone_camera *cam, int width,
+                                          int height);
 void live_objects_free (struct live_objects *o);
 
 /* The blobs of frame FRAME at T_S. */
 void live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n);
 
-/* The vehicle seen in the latest frame that holds most of BOX (at least
- * 80 % of its area); false when there is none. */
+/* The established vehicle seen in the latest frame that holds most of BOX
+ * (at least 80 % of its area); false when there is none. */
 bool live_objects_carrier (const struct live_objects *o, const float box[4], struct live_object *out);
 
 #endif

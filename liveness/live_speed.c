@@ -24,6 +24,7 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
   if (!known || span < MIN_SPAN_S) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little calibrated history\"");
     out->needs_history = true;
+    out->why = "seen for too short a time to measure their speed";
     return true;
   }
   const struct live_sample *b = &h->samples[h->n - 1];
@@ -33,14 +34,17 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
   double carrier_speed = has_carrier ? carrier.speed_mps : -1;
   const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
 
-  if (speed > p->max_speed_mps)
+  if (speed > p->max_speed_mps) {
     live_result_set (out, LIVE_FLAT, 0, fmt, speed, displacement, span, carrier_speed);
-  else if (has_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
-           fabs (speed - carrier_speed) <= fmax (SAME_SPEED_MPS, SAME_SPEED_SHARE * carrier_speed))
+    out->why = "faster than anyone on foot (a vehicle)";
+  } else if (has_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
+             fabs (speed - carrier_speed) <= fmax (SAME_SPEED_MPS, SAME_SPEED_SHARE * carrier_speed)) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, speed, displacement, span, carrier_speed);
-  else if (speed < p->min_speed_mps)
+    out->why = "moves at the speed of the vehicle it is on";
+  } else if (speed < p->min_speed_mps) {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, speed, displacement, span, carrier_speed);
-  else /* most confident around normal walking pace (1-2.5 m/s) */
+    out->why = "standing still";
+  } else /* most confident around normal walking pace (1-2.5 m/s) */
     live_result_set (out, LIVE_LIVE,
                      speed <= 2.5 ? 1.0 : fmax (0.6, 1.0 - (speed - 2.5) / (p->max_speed_mps - 2.5) * 0.4), fmt, speed,
                      displacement, span, carrier_speed);

@@ -3,10 +3,12 @@
  * Flat-image rejection (liveness/): keeps each track's history, the last
  * frames (grey) and the moving blobs cwdetect found, and gives every
  * violation candidate a verdict (live, flat, uncertain) with the scores and
- * measurements behind it. A candidate whose verdict could still change with
- * more history (a young track) is watched and re-assessed on the following
- * frames for up to window_s; each new verdict travels as "verdict-update" on
- * that person for cwevidence to apply to the open packet.
+ * measurements behind it. A candidate is watched until its crossing ends
+ * (it has been off the carriageway for CROSSING_OVER_S) and re-assessed on
+ * every frame while its verdict is uncertain, every REASSESS_S once it is
+ * decided; each new verdict (the track's verdict so far, live_check.h)
+ * travels as "verdict-update" on that person for cwevidence to apply to the
+ * open packet, so the packet carries the last one.
  *
  * With a stereo camera (stereo_right in the camera's group) or a depth
  * camera (depth_uri) the element decodes that stream itself, frame for
@@ -27,6 +29,15 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_liveness_debug);
 #define GST_CAT_DEFAULT gst_cw_liveness_debug
 
 #define MAX_BLOBS 64
+/* A candidate's crossing is over when it has been off the road this long. */
+#define CROSSING_OVER_S 2.0
+/* A decided verdict is looked at again this often (an undecided one every frame). */
+#define REASSESS_S 1.0
+
+struct watch {
+  double last_on_road_s, last_seen_s, last_assessed_s;
+  enum live_verdict verdict;
+};
 
 enum { PROP_0, PROP_ASSESSMENTS, PROP_ASSESS_SECONDS, PROP_FRAMES, PROP_FRAME_SECONDS };
 
@@ -36,7 +47,7 @@ struct _GstCwLiveness {
   const struct hwcfg_camera *camera;
   struct live_checker *checker;
   gboolean camera_set;
-  GHashTable *watched; /* track id -> candidate time (double*), verdict still open */
+  GHashTable *watched; /* track id -> struct watch: candidates whose crossing goes on */
   /* the stereo pair's right stream, or a depth camera's: uridecodebin ! appsink */
   GstElement *aux;
   GstAppSink *aux_sink;
@@ -185,21 +196,24 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
     g_autofree char *tj = track_json (&h);
     gst_structure_set (p, "track", G_TYPE_STRING, tj, NULL);
   }
-  double *since = g_hash_table_lookup (self->watched, GINT_TO_POINTER (id));
-  if (live_result_needs_history (&res) && !since) {
-    since = g_new (double, 1);
-    *since = info->t_s;
-    g_hash_table_insert (self->watched, GINT_TO_POINTER (id), since);
-  } else if (since && (!live_result_needs_history (&res) || info->t_s - *since > self->cfg->liveness.window_s)) {
-    g_hash_table_remove (self->watched, GINT_TO_POINTER (id));
+  struct watch *w = g_hash_table_lookup (self->watched, GINT_TO_POINTER (id));
+  if (!w) {
+    w = g_new0 (struct watch, 1);
+    w->last_on_road_s = info->t_s;
+    g_hash_table_insert (self->watched, GINT_TO_POINTER (id), w);
   }
+  w->last_assessed_s = w->last_seen_s = info->t_s;
+  w->verdict = res.verdict;
   GST_INFO_OBJECT (self, "frame %d: track %d %s %s", info->frame, id, field, lj);
 }
 
+/* The crossing is over (off the road long enough), or the track is gone. */
 static gboolean
-is_stale (gpointer key, gpointer value, gpointer now)
+crossing_over (gpointer key, gpointer value, gpointer now)
 {
-  return *(double *) now - *(double *) value > 60;
+  const struct watch *w = value;
+  double t = *(double *) now;
+  return t - w->last_on_road_s > CROSSING_OVER_S || t - w->last_seen_s > 60;
 }
 
 static GstFlowReturn
@@ -260,13 +274,19 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     GstStructure *p = cw_person_param (m);
     if (m->id < 0)
       continue;
+    struct watch *w = g_hash_table_lookup (self->watched, GINT_TO_POINTER (m->id));
+    gboolean on_road = FALSE;
+    if (w && (!gst_structure_get_boolean (p, "on-road", &on_road) || on_road))
+      w->last_on_road_s = info->t_s;
     if (gst_structure_has_field (p, "candidate"))
       assess (self, p, m->id, "verdict", info);
-    else if (g_hash_table_contains (self->watched, GINT_TO_POINTER (m->id)))
+    else if (w && (w->verdict == LIVE_UNCERTAIN || info->t_s - w->last_assessed_s >= REASSESS_S - 1e-6))
       assess (self, p, m->id, "verdict-update", info);
+    else if (w)
+      w->last_seen_s = info->t_s;
   }
   double now = info->t_s;
-  g_hash_table_foreach_remove (self->watched, is_stale, &now);
+  g_hash_table_foreach_remove (self->watched, crossing_over, &now);
   self->frames++;
   self->frame_seconds += (g_get_monotonic_time () - t0) / 1e6;
   return GST_FLOW_OK;

@@ -224,7 +224,7 @@ a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not (void)
 {
   struct zone_camera cam = pets_camera ();
   struct hwcfg_liveness p = params ();
-  struct live_objects *objs = live_objects_create (&p, &cam);
+  struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
   const double bus_speed = 3.5, y = -8;
   for (int i = 0; i <= 30; i++) {
     struct cv_rect blob;

@@ -5,6 +5,8 @@
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
+
+#include <cmath>
 #include <vector>
 
 static cv::Rect
@@ -46,8 +48,8 @@ cv_features_find (const struct cv_image *grey, const struct cv_rect *roi, const 
 }
 
 extern "C" cv_status
-cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const float *xy, int n, double max_fb_error,
-               float *out_xy, unsigned char *out_ok)
+cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const float *xy, const float *guess_xy, int n,
+               double max_fb_error, float *out_xy, unsigned char *out_ok, float *out_fb_error)
 {
   if (!cw::image_ok (prev) || !cw::image_ok (next) || prev->channels != 1 || next->channels != 1 || n < 0 ||
       (n > 0 && (!xy || !out_xy || !out_ok)))
@@ -56,22 +58,33 @@ cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const f
     return CV_OK;
   return cw::cv_try ([&] {
     cv::Mat a = cw::wrap (prev), b = cw::wrap (next);
-    std::vector<cv::Point2f> p0 (n), p1, back;
-    for (int i = 0; i < n; i++)
+    std::vector<cv::Point2f> p0 (n), p1 (n), back (n);
+    for (int i = 0; i < n; i++) {
       p0[i] = cv::Point2f (xy[2 * i], xy[2 * i + 1]);
+      p1[i] = guess_xy ? cv::Point2f (guess_xy[2 * i], guess_xy[2 * i + 1]) : p0[i];
+      back[i] = p0[i];
+    }
     std::vector<uchar> st1, st2;
     std::vector<float> err;
     const cv::Size win (15, 15);
     const cv::TermCriteria term (cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 20, 0.03);
-    cv::calcOpticalFlowPyrLK (a, b, p0, p1, st1, err, win, 3, term);
+    const int flags = guess_xy ? cv::OPTFLOW_USE_INITIAL_FLOW : 0;
+    cv::calcOpticalFlowPyrLK (a, b, p0, p1, st1, err, win, 3, term, flags);
     // Tracking back to the start rejects points that slid along an edge or
-    // jumped to a look-alike (Kalal et al., forward-backward error).
-    cv::calcOpticalFlowPyrLK (b, a, p1, back, st2, err, win, 3, term);
+    // jumped to a look-alike (Kalal et al., forward-backward error); the way
+    // back starts from the way there's guess reversed.
+    if (guess_xy)
+      for (int i = 0; i < n; i++)
+        back[i] = p1[i] - (cv::Point2f (guess_xy[2 * i], guess_xy[2 * i + 1]) - p0[i]);
+    cv::calcOpticalFlowPyrLK (b, a, p1, back, st2, err, win, 3, term, flags);
     for (int i = 0; i < n; i++) {
+      double fb = cv::norm (back[i] - p0[i]);
       out_xy[2 * i] = p1[i].x;
       out_xy[2 * i + 1] = p1[i].y;
-      out_ok[i] = st1[i] && st2[i] && cv::norm (back[i] - p0[i]) <= max_fb_error && p1[i].x >= 0 &&
-                  p1[i].y >= 0 && p1[i].x < prev->width && p1[i].y < prev->height;
+      out_ok[i] = st1[i] && st2[i] && fb <= max_fb_error && p1[i].x >= 0 && p1[i].y >= 0 && p1[i].x < prev->width &&
+                  p1[i].y < prev->height;
+      if (out_fb_error)
+        out_fb_error[i] = st1[i] && st2[i] ? (float) fb : INFINITY;
     }
     return CV_OK;
   });

@@ -189,9 +189,14 @@ cv_status cv_features_find (const struct cv_image *grey, const struct cv_rect *r
 
 /* Follows N points XY from PREV to NEXT (grey) with pyramidal Lucas-Kanade;
  * OUT_XY gets their new positions, OUT_OK[i] = 1 when point i was found
- * and tracking it back lands within MAX_FB_ERROR pixels of where it began. */
-cv_status cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const float *xy, int n,
-                         double max_fb_error, float *out_xy, unsigned char *out_ok);
+ * and tracking it back lands within MAX_FB_ERROR pixels of where it began.
+ * GUESS_XY (may be NULL: no motion) is where each point is expected in
+ * NEXT: the search starts there, so motions larger than the pyramid can
+ * reach (a vehicle 1.5 m a frame at 10 frames/s) are still followed.
+ * OUT_FB_ERROR (may be NULL) gets each point's forward-backward error. */
+cv_status cv_flow_track (const struct cv_image *prev, const struct cv_image *next, const float *xy,
+                         const float *guess_xy, int n, double max_fb_error, float *out_xy, unsigned char *out_ok,
+                         float *out_fb_error);
 
 /* Robust homography SRC -> DST (N >= 4 pairs) by RANSAC with THRESHOLD in
  * DST units; OUT_INLIER (may be NULL, N entries) marks the pairs it explains. */
