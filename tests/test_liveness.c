@@ -8,6 +8,8 @@
 #include "live_objects.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -361,6 +363,110 @@ motion_static_poster_is_left_to_the_other_checks (void)
   g_assert_true (r.needs_history);
 }
 
+/* A carrier (a vehicle side, 500 x 150 px) moving along a wide picture by
+ * a speed profile, with a print (40 x 100) on it; or a walker crossing in
+ * front of it. Profiles in pixels per frame at 10 frames/s (the PETS
+ * camera sees about 40-60 px per metre: 1 px/frame is a crawl, 50 px/frame
+ * about 10 m/s); at 25 frames/s the same motion in time. */
+#define CW 1200
+enum profile { CRAWL, SLOW, TOWN, FAST, VERY_FAST, ACCELERATE, BRAKE, STOP_AND_GO, N_PROFILES };
+static const char *const PROFILE_NAME[] = {"crawl 1 px", "4 px", "12 px", "30 px", "50 px",
+                                           "accelerate 0-30 px", "brake 30-0 px", "stopped, pulls away"};
+
+/* Where the carrier is at time T (seconds), pixels from its start. */
+static double
+carrier_at (enum profile pr, double t)
+{
+  double f = t * 10; /* in 10 fps frames */
+  switch (pr) {
+  case CRAWL: return 1 * f;
+  case SLOW: return 4 * f;
+  case TOWN: return 12 * f;
+  case FAST: return 30 * f;
+  case VERY_FAST: return 50 * f;
+  case ACCELERATE: return 1.0 * f * f;
+  case BRAKE: return f < 15 ? 30 * f - 1.0 * f * f : 225;
+  case STOP_AND_GO: return f < 6 ? 0 : 1.5 * (f - 6) * (f - 6);
+  default: return 0;
+  }
+}
+
+static void
+render_carrier (enum profile pr, double t, bool walker, struct cv_image *img, float box[4])
+{
+  double shift = carrier_at (pr, t);
+  int bx = 40 + (int) lround (shift);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < CW; x++)
+      img->data[y * CW + x] = texture (x, y, 1);
+  for (int y = 40; y < 190; y++)
+    for (int x = MAX (0, bx); x < bx + 500 && x < CW; x++)
+      img->data[y * CW + x] = texture (x - bx, y, 2);
+  if (!walker) {
+    box[0] = (float) (bx + 250), box[1] = 60, box[2] = 40, box[3] = 100;
+    return;
+  }
+  /* a pedestrian walking 4 px a frame the other way, in front of the carrier, limbs swinging */
+  int px = 700 - (int) lround (40 * t);
+  for (int y = 60; y < 110; y++)
+    for (int x = px + 8; x < px + 32; x++)
+      img->data[y * CW + x] = texture (x - px, y, 3);
+  for (int leg = 0; leg < 2; leg++) {
+    double swing = (leg ? 1 : -1) * 8 * sin (2 * G_PI * 1.0 * t);
+    for (int y = 110; y < 160; y++) {
+      int off = (int) lround (swing * (y - 110) / 50.0);
+      for (int x = px + 10 + leg * 12 + off; x < px + 20 + leg * 12 + off; x++)
+        img->data[y * CW + x] = texture (x - px - off, y, 4 + leg);
+    }
+  }
+  box[0] = (float) px, box[1] = 60, box[2] = 40, box[3] = 100;
+}
+
+static void
+motion_of_carrier (enum profile pr, int fps, bool walker, struct live_check_result *out)
+{
+  struct hwcfg_liveness p = params ();
+  int n = (int) lround (p.motion_window_s * fps) + 1;
+  struct live_frames *frames = live_frames_create (n + 2);
+  g_autoptr (GArray) a = g_array_new (FALSE, TRUE, sizeof (struct live_sample));
+  struct cv_image img = {g_malloc (CW * H), CW, H, CW, 1};
+  for (int i = 0; i < n; i++) {
+    struct live_sample s = {.frame = i + 1, .t_s = (double) i / fps};
+    render_carrier (pr, s.t_s, walker, &img, s.box);
+    g_assert_true (live_frames_push (frames, i + 1, &img));
+    g_array_append_val (a, s);
+  }
+  struct live_context ctx = {.params = &p, .frames = frames};
+  assess_one (live_check_motion, &ctx, a, out);
+  g_test_message ("%s at %d fps%s: %s %s", PROFILE_NAME[pr], fps, walker ? ", walker in front" : "",
+                  live_verdict_name (out->verdict), out->detail);
+  g_free (img.data);
+  live_frames_free (frames);
+}
+
+static void
+motion_print_on_a_carrier_is_flat_at_any_speed (void)
+{
+  for (int fps = 10; fps <= 25; fps += 15)
+    for (int pr = 0; pr < N_PROFILES; pr++) {
+      struct live_check_result r;
+      motion_of_carrier (pr, fps, false, &r);
+      g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
+      g_assert_nonnull (r.why);
+    }
+}
+
+static void
+motion_walker_in_front_of_a_moving_carrier_is_not_flat (void)
+{
+  for (int fps = 10; fps <= 25; fps += 15)
+    for (int pr = SLOW; pr <= FAST; pr++) {
+      struct live_check_result r;
+      motion_of_carrier (pr, fps, true, &r);
+      g_assert_cmpint (r.verdict, !=, LIVE_FLAT);
+    }
+}
+
 /* ---- depth, on stereo pairs rendered from known depth maps ---- */
 
 #define SW 400
@@ -578,6 +684,103 @@ checker_without_images_is_uncertain (void)
   live_checker_free (lc);
 }
 
+/* Feeds samples [FROM, TO) of A to track ID and assesses it every 5th sample; the last verdict. */
+static enum live_verdict
+feed (struct live_checker *lc, int id, GArray *a, guint from, guint to, struct live_result *r)
+{
+  for (guint i = from; i < to && i < a->len; i++) {
+    live_checker_observe (lc, id, &g_array_index (a, struct live_sample, i));
+    if (i % 5 == 4 || i + 1 == to)
+      live_checker_assess (lc, id, r);
+  }
+  return r->verdict;
+}
+
+/* A history standing at (X, Y) for SECONDS from time T0 (frame numbering follows). */
+static void
+stand (GArray *a, const struct zone_camera *cam, double x, double y, double seconds)
+{
+  const struct live_sample *last = a->len ? &g_array_index (a, struct live_sample, a->len - 1) : NULL;
+  int frame = last ? last->frame : 0;
+  double t = last ? last->t_s : -0.1;
+  for (int i = 1; i <= (int) lround (seconds * 10); i++) {
+    struct live_sample s = {.frame = frame + i, .t_s = t + i / 10.0, .has_ground = true, .ground_x = x, .ground_y = y};
+    person_box (cam, x, y, 1.75, s.box);
+    g_array_append_val (a, s);
+  }
+}
+
+/* The PETS camera as a site file would give it, for a whole checker. */
+static struct hwcfg *
+pets_site (void)
+{
+  g_autofree char *path = NULL;
+  GError *err = NULL;
+  int fd = g_file_open_tmp ("pets-XXXXXX.ini", &path, &err);
+  g_assert_no_error (err);
+  close (fd);
+  g_autofree char *text = g_strdup_printf (
+      "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\nground_homography = %g;%g;%g;%g;%g;%g;%g;%g;%g\n"
+      "[signal]\nsource = schedule\ncycle_s = 40\nwalk_start_s = 0\nwalk_end_s = 12\nclearance_s = 4\n"
+      "[zone:road]\ncamera = main\nkind = carriageway\npolygon = 0,0;768,0;768,576;0,576\n",
+      PETS_H[0], PETS_H[1], PETS_H[2], PETS_H[3], PETS_H[4], PETS_H[5], PETS_H[6], PETS_H[7], PETS_H[8]);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  struct hwcfg *cfg = hwcfg_load (path, &err);
+  g_assert_no_error (err);
+  g_unlink (path);
+  return cfg;
+}
+
+static void
+track_verdict_weighs_the_whole_crossing (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct live_checker *lc = live_checker_create (&p);
+  struct hwcfg *cfg = pets_site ();
+  live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+  struct live_result r;
+  /* a pedestrian who walks 3 s and then stands in the road 4 s is no poster */
+  g_autoptr (GArray) ped = walk (&cam, -5, -8, 1.4, 0, 1.75, 3);
+  stand (ped, &cam, -5 + 1.4 * 3, -8, 4);
+  g_assert_cmpint (feed (lc, 1, ped, 0, ped->len, &r), !=, LIVE_FLAT);
+  g_test_message ("walked, then stood: %s (%s)", live_verdict_name (r.verdict), r.why ? r.why : "-");
+  /* a poster stays a poster when a passer-by pulls its box away for half a second */
+  g_autoptr (GArray) poster = g_array_new (FALSE, TRUE, sizeof (struct live_sample));
+  stand (poster, &cam, 0, -9, 3);
+  feed (lc, 2, poster, 0, poster->len, &r);
+  g_autofree char *pj = live_result_to_json (&r);
+  g_test_message ("poster: %s", pj);
+  g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
+  g_autoptr (GArray) passer = walk (&cam, 0, -9, 3, 0, 1.75, 0.5);
+  for (guint i = 0; i < passer->len; i++) {
+    struct live_sample *s = &g_array_index (passer, struct live_sample, i);
+    s->frame += 30, s->t_s += 3;
+  }
+  g_array_append_vals (poster, passer->data, passer->len);
+  guint n = poster->len;
+  stand (poster, &cam, 0, -9, 3);
+  g_assert_cmpint (feed (lc, 2, poster, 30, poster->len, &r), ==, LIVE_FLAT);
+  g_assert_true (n < poster->len);
+  g_assert_cmpstr (r.why, ==, "has not moved over the ground at all (a poster or a screen)");
+  /* evidence of a picture stands for the rest of the track: 3 m tall, then (a passer-by) person-sized */
+  g_autoptr (GArray) giant = walk (&cam, 2, -8, 1.2, 0, 3.0, 2.5);
+  g_autoptr (GArray) after = walk (&cam, 2 + 1.2 * 2.5, -8, 1.2, 0, 1.75, 3);
+  for (guint i = 0; i < after->len; i++) {
+    struct live_sample *s = &g_array_index (after, struct live_sample, i);
+    s->frame += 26, s->t_s += 2.6;
+  }
+  g_array_append_vals (giant, after->data, after->len);
+  g_assert_cmpint (feed (lc, 3, giant, 0, giant->len, &r), ==, LIVE_FLAT);
+  g_assert_true (r.earlier);
+  g_assert_cmpstr (r.why, ==, "taller than any person (a picture)");
+  g_autofree char *json = live_result_to_json (&r);
+  g_assert_nonnull (strstr (json, "\"reason\":\"taller than any person (a picture)\""));
+  g_assert_nonnull (strstr (json, "\"from_earlier_window\":true"));
+  live_checker_free (lc);
+  hwcfg_free (cfg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -591,6 +794,10 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/motion_print_on_a_moving_panel_is_flat", motion_print_on_a_moving_panel_is_flat);
   g_test_add_func ("/liveness/motion_walker_moves_on_its_own_and_not_rigidly",
                    motion_walker_moves_on_its_own_and_not_rigidly);
+  g_test_add_func ("/liveness/motion_print_on_a_carrier_is_flat_at_any_speed",
+                   motion_print_on_a_carrier_is_flat_at_any_speed);
+  g_test_add_func ("/liveness/motion_walker_in_front_of_a_moving_carrier_is_not_flat",
+                   motion_walker_in_front_of_a_moving_carrier_is_not_flat);
   g_test_add_func ("/liveness/motion_static_poster_is_left_to_the_other_checks",
                    motion_static_poster_is_left_to_the_other_checks);
   g_test_add_func ("/liveness/depth_flat_print_vs_person_relief", depth_flat_print_vs_person_relief);
@@ -598,5 +805,6 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
+  g_test_add_func ("/liveness/track_verdict_weighs_the_whole_crossing", track_verdict_weighs_the_whole_crossing);
   return g_test_run ();
 }
