@@ -29,7 +29,8 @@ struct box4 {
 
 struct trace_point {
   double t_s, ax, ay; /* anchor: the uncut edge's middle (or the centre), pixels */
-  double h_px;        /* box height, or -1 when cut by the border */
+  double h_m;         /* its height on the ground (metres, through the camera: perspective does
+                       * not change it), or -1 when the top or bottom border cuts it */
   bool has_ground;
   double gx, gy;      /* the anchor's bottom on the ground */
 };
@@ -141,8 +142,8 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
   bool cut_bottom = o->height > 0 && b[1] + b[3] >= o->height - BORDER_PX;
   struct trace_point *p = &t->trace[t->n_trace++];
   double ax = cut_left && !cut_right ? b[0] + b[2] : cut_right && !cut_left ? b[0] : b[0] + b[2] / 2;
-  *p = (struct trace_point){t_s, ax, b[1] + b[3] / 2, cut_left || cut_right || cut_bottom || b[1] <= BORDER_PX ? -1 : b[3],
-                            false, 0, 0};
+  /* the height is the vehicle's whole height even when a side border cuts it */
+  *p = (struct trace_point){t_s, ax, b[1] + b[3] / 2, cut_bottom || b[1] <= BORDER_PX ? -1 : t->obj.height_m, false, 0, 0};
   struct zone_pt g;
   if (o->has_camera && !cut_bottom && zone_homography_apply (o->cam.to_ground, (struct zone_pt){ax, b[1] + b[3]}, &g)) {
     p->has_ground = true;
@@ -160,8 +161,8 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
     ts[n] = q->t_s, xs[n] = q->ax, ys[n] = q->ay, n++;
     if (q->has_ground)
       gts[ng] = q->t_s, gxs[ng] = q->gx, gys[ng] = q->gy, ng++;
-    if (q->h_px > 0)
-      hmin = fmin (hmin, q->h_px), hmax = fmax (hmax, q->h_px);
+    if (q->h_m > 0)
+      hmin = fmin (hmin, q->h_m), hmax = fmax (hmax, q->h_m);
   }
   double rx, ry;
   t->obj.vx = t->obj.vy = 0;

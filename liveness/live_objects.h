@@ -36,7 +36,7 @@ struct live_object {
   double speed_mps;         /* ground speed of the bottom centre; -1 unknown */
   double seen_s;            /* how long it has been followed */
   double path_rms_m;        /* ground path's deviation from a straight, even motion */
-  double size_change;       /* largest / smallest box height over the last second, less 1 */
+  double size_change;       /* largest / smallest height on the ground over the last second, less 1 */
   bool established;         /* followed long enough, steady size and smooth path */
 };
 

@@ -261,6 +261,55 @@ a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not (void)
   live_objects_free (objs);
 }
 
+/* A bus's blob at SPEED m/s, FPS frames/s, driving away from the camera
+ * for 2.5 s; PROFILE 1 drives 0.3 s, stands 6 s (the background model
+ * absorbs it: no blob from 0.5 s after it stopped) and pulls away. Whether
+ * it is an established vehicle 0.9 s after it (last) started, and its
+ * speed then (the last frame it was). */
+static void
+vehicle_followed (double speed, int fps, int profile, double *measured, bool *established)
+{
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg_liveness p = params ();
+  struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
+  const double y = -8, stop = 0.3, go = stop + 6;
+  double x = -12, t = 0;
+  *established = false;
+  *measured = -1;
+  for (int i = 0; t < (profile ? go + 1.8 : 2.5); i++, t = (double) i / fps) {
+    bool stopped = profile && t >= stop && t < go;
+    x += stopped ? 0 : speed / fps;
+    struct cv_rect blob;
+    bus_blob (&cam, x, y, &blob);
+    bool absorbed = profile && t >= stop + 0.5 && t < go;
+    live_objects_update (objs, i + 1, t, &blob, absorbed ? 0 : 1);
+    float inside[4] = {(float) (blob.x + blob.w / 2 - 10), (float) (blob.y + blob.h / 3), 20, 40};
+    struct live_object car;
+    if (t >= (profile ? go : 0) + 0.9 && live_objects_carrier (objs, inside, &car)) {
+      *established = true;
+      *measured = car.speed_mps;
+    }
+  }
+  live_objects_free (objs);
+}
+
+static void
+vehicles_followed_at_town_speeds_at_10_and_25_fps (void)
+{
+  const double speeds[] = {0.5, 2, 5, 10, 15};
+  for (int fps = 10; fps <= 25; fps += 15)
+    for (int profile = 0; profile < 2; profile++)
+      for (size_t k = 0; k < G_N_ELEMENTS (speeds); k++) {
+        double m;
+        bool est;
+        vehicle_followed (speeds[k], fps, profile, &m, &est);
+        g_test_message ("bus %.1f m/s at %d fps%s: established %d, %.2f m/s", speeds[k], fps,
+                        profile ? ", stopped 6 s and pulled away" : "", est, m);
+        g_assert_true (est);
+        g_assert_cmpfloat (fabs (m - speeds[k]), <=, 0.1 * speeds[k] + 0.1);
+      }
+}
+
 /* ---- motion, on synthetic frames ---- */
 
 #define W 320
@@ -791,6 +840,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/geometry_height_static_and_ignore_zones", geometry_height_static_and_ignore_zones);
   g_test_add_func ("/liveness/a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not",
                    a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not);
+  g_test_add_func ("/liveness/vehicles_followed_at_town_speeds_at_10_and_25_fps",
+                   vehicles_followed_at_town_speeds_at_10_and_25_fps);
   g_test_add_func ("/liveness/motion_print_on_a_moving_panel_is_flat", motion_print_on_a_moving_panel_is_flat);
   g_test_add_func ("/liveness/motion_walker_moves_on_its_own_and_not_rigidly",
                    motion_walker_moves_on_its_own_and_not_rigidly);
