@@ -134,6 +134,22 @@ add_doubles (JsonBuilder *b, const char *name, const double *v, int n)
 }
 
 /* Adds NAME: the JSON text JSON (already produced by another module). */
+/* The "reason" member of the liveness JSON, or NULL. */
+static char *
+liveness_reason (const char *liveness_json)
+{
+  if (!liveness_json || !*liveness_json)
+    return NULL;
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!json_parser_load_from_data (p, liveness_json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+    return NULL;
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  JsonNode *r = json_object_get_member (o, "reason");
+  return r && JSON_NODE_HOLDS_VALUE (r) && json_node_get_value_type (r) == G_TYPE_STRING
+             ? g_strdup (json_node_get_string (r))
+             : NULL;
+}
+
 static void
 add_raw (JsonBuilder *b, const char *name, const char *json)
 {
@@ -319,6 +335,10 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
     json_builder_add_string_value (b, "liveness_uncertain");
   else
     json_builder_add_null_value (b);
+  /* why, in the liveness checks' plain words, for the reviewer */
+  g_autofree char *reason = strcmp (c->verdict, "live") != 0 ? liveness_reason (c->liveness_json) : NULL;
+  if (reason)
+    evid_json_string (b, "review_reason", reason);
   json_builder_set_member_name (b, "media");
   json_builder_begin_array (b);
   for (int i = 0; i < m->n; i++) {

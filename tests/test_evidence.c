@@ -102,7 +102,11 @@ record (struct fixture *f, const char *verdict)
                              .type = "red_signal", .bbox = {60, 30, 20, 60}, .has_ground = true,
                              .ground_m = {1.5, -2.0}, .zone = "road", .entry_frame = 38,
                              .signal_phase = "DONT_WALK", .signal_elapsed_s = 7.5, .signal_source = "schedule",
-                             .liveness_json = "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}", .verdict = verdict,
+                             .liveness_json = strcmp (verdict, "live")
+                                                  ? "{\"verdict\":\"uncertain\",\"score\":0.4,\"reason\":\"standing still\","
+                                                    "\"checks\":{}}"
+                                                  : "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}",
+                             .verdict = verdict,
                              .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1};
   char *event = NULL;
   g_autoptr (GError) err = NULL;
@@ -151,6 +155,8 @@ recorded_packets_verify_and_chain (struct fixture *f, gconstpointer data)
   g_autofree char *link = g_strdup_printf ("\"prev_packet_sha256\":\"%s\"", a->json_sha256);
   g_assert_nonnull (strstr (b->json, link));
   g_assert_nonnull (strstr (b->json, "\"review_flag\":\"liveness_uncertain\""));
+  g_assert_nonnull (strstr (b->json, "\"review_reason\":\"standing still\""));
+  g_assert_null (strstr (a->json, "review_reason"));
   g_assert_cmpstr (a->review_state, ==, "pending");
 }
 
