@@ -84,20 +84,20 @@ sample_at (const struct live_history *h, int first, int frame)
   return best;
 }
 
-/* How far the box's centre moved into FRAME from the frame before, pixels
- * (the tracker's box; spread evenly over frames the track missed). */
+/* How far the box's centre moved from frame FROM to frame TO, pixels (the
+ * tracker's box; frames the track missed are bridged at even speed). */
 static void
-box_shift (const struct live_history *h, int first, int frame, float *dx, float *dy)
+box_shift (const struct live_history *h, int first, int from, int to, float *dx, float *dy)
 {
-  const struct live_sample *a = sample_at (h, first, frame - 1), *b = a;
+  const struct live_sample *a = sample_at (h, first, from), *b = a;
   for (int i = first; i < h->n; i++)
-    if (h->samples[i].frame >= frame) {
+    if (h->samples[i].frame >= to) {
       b = &h->samples[i];
       break;
     }
-  int gap = MAX (1, b->frame - a->frame);
-  *dx = (b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) / gap;
-  *dy = (b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) / gap;
+  double per_frame = 1.0 / MAX (1, b->frame - a->frame);
+  *dx = (float) ((b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) * per_frame * (to - from));
+  *dy = (float) ((b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) * per_frame * (to - from));
 }
 
 /* Follows the corners of the box and its ring from the first to the last
@@ -141,7 +141,11 @@ follow (const struct live_frames *frames, const struct live_history *h, int firs
   tr->frame[0] = s0->frame;
   float guess[2 * MAX_POINTS], alt[2 * MAX_POINTS], fb[MAX_POINTS], fb_alt[MAX_POINTS];
   unsigned char ok[MAX_POINTS], ok_alt[MAX_POINTS];
-  for (int f = s0->frame + 1; f <= s1->frame && tr->steps < MAX_STEPS; f++) {
+  /* steps of about a tenth of a second: at 25 frames/s every second frame
+   * (the motion between steps stays within what the search reaches, and the
+   * window costs what it does at 10 frames/s) */
+  const int stride = MAX (1, (int) lround (fps / 12.5));
+  for (int f = s0->frame + stride, f_prev = s0->frame; f <= s1->frame && tr->steps < MAX_STEPS; f += stride) {
     const struct cv_image *full = live_frames_get (frames, f);
     if (!full)
       continue;
@@ -151,7 +155,7 @@ follow (const struct live_frames *frames, const struct live_history *h, int firs
     if (k == 0) {
       /* first step: either the point stays (background) or it moves with the box (the person, or a carrier) */
       float dx, dy;
-      box_shift (h, first, f, &dx, &dy);
+      box_shift (h, first, f_prev, f, &dx, &dy);
       for (int i = 0; i < tr->n; i++)
         guess[2 * i] = from[2 * i] + dx, guess[2 * i + 1] = from[2 * i + 1] + dy;
       if (cv_flow_track (&prev, &next, from, NULL, tr->n, 1.0, to, ok, fb) != CV_OK ||
@@ -178,6 +182,7 @@ follow (const struct live_frames *frames, const struct live_history *h, int firs
     tr->t[tr->steps] = (f - s0->frame) / fps;
     tr->frame[tr->steps] = f;
     prev = next;
+    f_prev = f;
   }
   return true;
 }
