@@ -1,0 +1,667 @@
+/* atk_score — `attack_scenario score`: what crosswatch made of the clips.
+ *
+ *   attack_scenario score [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
+ *                         [--list FILE] [--markdown] [--require] [--presentations]
+ *   (also the single-clip form --truth T --off EV --on EV [--detections MOT])
+ *
+ * A clip is its truth JSON (attack_scenario make), the events of a run with
+ * liveness off and of one with it on (crosswatch run --events-out), and the
+ * detections of the off run (--detections-out, MOT rows) or "-". --setting
+ * names the detector setting of the clips after it (one table each); a
+ * --list file holds one clip a line: SETTING TRUTH OFF ON DET.
+ *
+ * An event belongs to the presentation (attack or synthetic genuine person)
+ * whose box in the event's frame overlaps its box best, at IoU 0.5 or more;
+ * else to a person of the footage. Per attack type and speed band (then per
+ * carrier, placement, profile, ...): presentations; detected (share of their
+ * frames with a detection at IoU 0.4 or more); how many reached the rules
+ * with liveness off and their candidates; with liveness on, candidates
+ * rejected_flat / uncertain / live; APCER: presentations with any candidate
+ * not rejected_flat (uncertain counts as accepted) over those that reached
+ * the rules. BPCER: genuine violations (every off event not an attack's)
+ * whose on twin (same frame, rule, box at IoU 0.5) was rejected_flat, per
+ * clip, per scenario and overall; the share left uncertain, with a tally of
+ * why. Accepted attack candidates are listed with their checks.
+ *
+ * --require: for every setting, APCER 0 % for every attack type, BPCER at
+ * most 1 % overall and in every clip, every genuine violation matched, and
+ * every attack type in the clips reached the rules with liveness off. */
+#include "atk.h"
+#include "trk_box.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_FIELDS 12
+static const char *const FIELDS[N_FIELDS] = {"speed_band", "carrier", "placement", "mount",  "profile", "content",
+                                             "location",   "raised",  "across",    "appears", "fps",     "lane"};
+
+struct pres {
+  int clip, id;
+  char type[24], scenario[48];
+  char field[N_FIELDS][24];
+  GHashTable *boxes; /* frame -> double[4] */
+  int frames, detected;
+  int off_cand, on_rej, on_unc, on_live;
+};
+
+struct event {
+  int frame, track;
+  char type[32], decision[32], verdict[16];
+  double box[4];
+  char *reason;  /* why uncertain */
+  char *checks;  /* the liveness JSON */
+};
+
+struct clip {
+  char *setting, *name;
+  int first_pres, n_pres;
+  int genuine, genuine_rejected, genuine_uncertain, genuine_missing;
+};
+
+struct score {
+  GArray *pres;   /* struct pres */
+  GArray *clips;  /* struct clip */
+  GHashTable *reasons; /* setting\treason -> count */
+  GPtrArray *accepted; /* lines */
+  GPtrArray *genuine_lines;
+  /* genuine violations by setting\tscenario: int[4] total, rejected, uncertain, missing */
+  GHashTable *genuine;
+};
+
+static double
+iou (const double a[4], const double b[4])
+{
+  const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
+  return trk_box_iou (&ba, &bb);
+}
+
+/* ---- reading ---- */
+
+static const char *
+str_member (JsonObject *o, const char *name, char *buf, size_t len)
+{
+  buf[0] = 0;
+  if (!json_object_has_member (o, name))
+    return buf;
+  JsonNode *n = json_object_get_member (o, name);
+  if (JSON_NODE_HOLDS_VALUE (n)) {
+    GType t = json_node_get_value_type (n);
+    if (t == G_TYPE_STRING)
+      g_strlcpy (buf, json_node_get_string (n), len);
+    else if (t == G_TYPE_BOOLEAN)
+      g_strlcpy (buf, json_node_get_boolean (n) ? "yes" : "no", len);
+    else if (t == G_TYPE_INT64)
+      g_snprintf (buf, len, "%" G_GINT64_FORMAT, json_node_get_int (n));
+    else
+      g_snprintf (buf, len, "%g", json_node_get_double (n));
+  }
+  return buf;
+}
+
+static bool
+load_truth (struct score *sc, int clip, const char *path, GError **error)
+{
+  JsonParser *jp = json_parser_new ();
+  if (!json_parser_load_from_file (jp, path, error)) {
+    g_object_unref (jp);
+    return false;
+  }
+  JsonObject *root = json_node_get_object (json_parser_get_root (jp));
+  char fps[24];
+  str_member (root, "fps", fps, sizeof fps);
+  JsonArray *ja = json_object_get_array_member (root, "attacks");
+  for (guint i = 0; ja && i < json_array_get_length (ja); i++) {
+    JsonObject *o = json_array_get_object_element (ja, i);
+    struct pres p = {.clip = clip};
+    p.id = (int) json_object_get_int_member (o, "id");
+    str_member (o, "type", p.type, sizeof p.type);
+    str_member (o, "scenario", p.scenario, sizeof p.scenario);
+    for (int f = 0; f < N_FIELDS; f++)
+      str_member (o, FIELDS[f], p.field[f], sizeof p.field[f]);
+    if (!p.field[10][0]) /* fps: the clip's */
+      g_strlcpy (p.field[10], fps, sizeof p.field[10]);
+    if (!strcmp (p.type, "bus_advert")) /* the first generator's name */
+      g_strlcpy (p.type, "vehicle_advert", sizeof p.type), g_strlcpy (p.field[1], "bus", sizeof p.field[1]);
+    p.boxes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+    g_auto (GStrv) rows = g_strsplit (json_object_get_string_member (o, "boxes"), ";", -1);
+    for (int k = 0; rows[k]; k++) {
+      int fr;
+      double *b = g_new (double, 4);
+      if (sscanf (rows[k], "%d,%lf,%lf,%lf,%lf", &fr, &b[0], &b[1], &b[2], &b[3]) == 5) {
+        g_hash_table_insert (p.boxes, GINT_TO_POINTER (fr), b);
+        p.frames++;
+      } else {
+        g_free (b);
+      }
+    }
+    g_array_append_val (sc->pres, p);
+  }
+  g_object_unref (jp);
+  return true;
+}
+
+/* Why a check-set is uncertain: the liveness "reason", else each uncertain check's. */
+static char *
+uncertain_reason (JsonObject *lv)
+{
+  if (json_object_has_member (lv, "reason"))
+    return g_strdup (json_object_get_string_member (lv, "reason"));
+  GString *s = g_string_new (NULL);
+  JsonObject *checks = json_object_has_member (lv, "checks") ? json_object_get_object_member (lv, "checks") : NULL;
+  GList *names = checks ? json_object_get_members (checks) : NULL;
+  names = g_list_sort (names, (GCompareFunc) strcmp);
+  for (GList *l = names; l; l = l->next) {
+    JsonObject *c = json_object_get_object_member (checks, l->data);
+    if (!c || strcmp (json_object_get_string_member_with_default (c, "verdict", ""), "uncertain") != 0)
+      continue;
+    g_string_append_printf (s, "%s%s: %s", s->len ? "; " : "", (const char *) l->data,
+                            json_object_get_string_member_with_default (c, "reason", "uncertain"));
+  }
+  g_list_free (names);
+  return g_string_free (s, FALSE);
+}
+
+static GArray *
+load_events (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  GArray *a = g_array_new (FALSE, TRUE, sizeof (struct event));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (int i = 0; lines[i]; i++) {
+    if (!*lines[i])
+      continue;
+    JsonParser *p = json_parser_new ();
+    if (!json_parser_load_from_data (p, lines[i], -1, NULL)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: not JSON", path, i + 1);
+      g_object_unref (p);
+      g_array_free (a, TRUE);
+      return NULL;
+    }
+    JsonObject *o = json_node_get_object (json_parser_get_root (p));
+    struct event e = {0};
+    e.frame = (int) json_object_get_int_member (o, "frame");
+    e.track = (int) json_object_get_int_member (o, "track_id");
+    g_strlcpy (e.type, json_object_get_string_member (o, "type"), sizeof e.type);
+    g_strlcpy (e.decision, json_object_get_string_member (o, "decision"), sizeof e.decision);
+    JsonObject *lv = json_object_has_member (o, "liveness") ? json_object_get_object_member (o, "liveness") : NULL;
+    g_strlcpy (e.verdict, lv ? json_object_get_string_member (lv, "verdict") : "none", sizeof e.verdict);
+    if (lv) {
+      e.reason = uncertain_reason (lv);
+      JsonGenerator *g = json_generator_new ();
+      json_generator_set_root (g, json_object_get_member (o, "liveness"));
+      e.checks = json_generator_to_data (g, NULL);
+      g_object_unref (g);
+    }
+    JsonArray *b = json_object_get_array_member (o, "bbox");
+    for (int k = 0; k < 4; k++)
+      e.box[k] = json_array_get_double_element (b, k);
+    g_array_append_val (a, e);
+    g_object_unref (p);
+  }
+  return a;
+}
+
+static void
+free_events (GArray *a)
+{
+  for (guint i = 0; a && i < a->len; i++) {
+    g_free (g_array_index (a, struct event, i).reason);
+    g_free (g_array_index (a, struct event, i).checks);
+  }
+  if (a)
+    g_array_free (a, TRUE);
+}
+
+static bool
+load_detections (struct score *sc, const struct clip *c, const char *path, GError **error)
+{
+  FILE *f = fopen (path, "r");
+  if (!f) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
+    return false;
+  }
+  GHashTable *seen = g_hash_table_new (g_direct_hash, g_direct_equal); /* frame * 1000 + presentation */
+  char line[256];
+  while (fgets (line, sizeof line, f)) { /* MOT rows: frame,-1,x,y,w,h,score,... */
+    int fr, id;
+    double b[4];
+    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &fr, &id, &b[0], &b[1], &b[2], &b[3]) != 6)
+      continue;
+    for (int i = 0; i < c->n_pres && i < 1000; i++) {
+      struct pres *p = &g_array_index (sc->pres, struct pres, c->first_pres + i);
+      const double *g = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (fr));
+      gpointer key = GINT_TO_POINTER (fr * 1000 + i);
+      if (g && iou (g, b) >= 0.4 && !g_hash_table_contains (seen, key)) {
+        g_hash_table_add (seen, key);
+        p->detected++;
+      }
+    }
+  }
+  fclose (f);
+  g_hash_table_destroy (seen);
+  return true;
+}
+
+/* The presentation E belongs to (best box overlap, IoU 0.5 or more), or NULL. */
+static struct pres *
+owner (struct score *sc, const struct clip *c, const struct event *e)
+{
+  struct pres *best = NULL;
+  double best_iou = 0.5;
+  for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
+    struct pres *p = &g_array_index (sc->pres, struct pres, i);
+    const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (e->frame));
+    double v = b ? iou (b, e->box) : 0;
+    if (v >= best_iou)
+      best_iou = v, best = p;
+  }
+  return best;
+}
+
+static bool
+is_attack (const struct pres *p)
+{
+  return p && strcmp (p->type, "genuine") != 0;
+}
+
+static void
+count (GHashTable *t, const char *key, int slot)
+{
+  int *v = g_hash_table_lookup (t, key);
+  if (!v) {
+    v = g_new0 (int, 4);
+    g_hash_table_insert (t, g_strdup (key), v);
+  }
+  v[slot]++;
+}
+
+static void
+score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
+{
+  for (guint i = 0; i < off->len; i++) {
+    const struct event *e = &g_array_index (off, struct event, i);
+    struct pres *p = owner (sc, c, e);
+    if (is_attack (p)) {
+      p->off_cand++;
+      continue;
+    }
+    /* a genuine violation: its twin with liveness on (same frame, rule and box;
+     * ids of people appearing in the same frame may come out in either order) */
+    const struct event *m = NULL;
+    for (guint k = 0; k < on->len && !m; k++) {
+      const struct event *o = &g_array_index (on, struct event, k);
+      if (o->frame == e->frame && !strcmp (o->type, e->type) && iou (o->box, e->box) >= 0.5)
+        m = o;
+    }
+    g_autofree char *key = g_strdup_printf ("%s\t%s", c->setting, p ? p->scenario : "footage");
+    count (sc->genuine, key, 0);
+    c->genuine++;
+    if (p)
+      p->off_cand++;
+    if (!m) {
+      c->genuine_missing++;
+      count (sc->genuine, key, 3);
+      continue;
+    }
+    if (!strcmp (m->decision, "rejected_flat")) {
+      c->genuine_rejected++;
+      count (sc->genuine, key, 1);
+      g_ptr_array_add (sc->genuine_lines,
+                       g_strdup_printf ("[%s] genuine rejected: %s frame %d track %d %s (%s): %s", c->setting, c->name,
+                                        e->frame, m->track, e->type, p ? p->scenario : "footage",
+                                        m->checks ? m->checks : "{}"));
+    } else if (!strcmp (m->verdict, "uncertain")) {
+      c->genuine_uncertain++;
+      count (sc->genuine, key, 2);
+      g_autofree char *rk = g_strdup_printf ("%s\t%s", c->setting, m->reason && *m->reason ? m->reason : "(none given)");
+      count (sc->reasons, rk, 0);
+    }
+    if (p)
+      p->on_rej += !strcmp (m->decision, "rejected_flat"), p->on_unc += !strcmp (m->verdict, "uncertain"),
+          p->on_live += !strcmp (m->verdict, "live");
+  }
+  for (guint i = 0; i < on->len; i++) {
+    const struct event *e = &g_array_index (on, struct event, i);
+    struct pres *p = owner (sc, c, e);
+    if (!is_attack (p))
+      continue;
+    if (!strcmp (e->decision, "rejected_flat")) {
+      p->on_rej++;
+      continue;
+    }
+    bool unc = strcmp (e->verdict, "live") != 0;
+    p->on_unc += unc, p->on_live += !unc;
+    g_ptr_array_add (sc->accepted,
+                     g_strdup_printf ("[%s] accepted: %s %s #%d (%s %s %s %s) frame %d track %d verdict %s: %s",
+                                      c->setting, c->name, p->type, p->id, p->field[1], p->field[2], p->field[0],
+                                      p->field[4], e->frame, e->track, e->verdict, e->checks ? e->checks : "{}"));
+  }
+}
+
+/* ---- tables ---- */
+
+struct row {
+  int pres, reached, frames, detected, off_cand, rej, unc, live, accepted, reached_on;
+};
+
+static void
+add_row (struct row *r, const struct pres *p)
+{
+  r->pres++;
+  r->frames += p->frames, r->detected += p->detected;
+  r->reached += p->off_cand > 0;
+  r->off_cand += p->off_cand;
+  r->rej += p->on_rej, r->unc += p->on_unc, r->live += p->on_live;
+  r->reached_on += p->on_rej + p->on_unc + p->on_live > 0;
+  r->accepted += p->on_unc + p->on_live > 0;
+}
+
+static void
+print_row (const char *a, const char *b, const struct row *r, bool md)
+{
+  char det[16], apcer[24];
+  g_snprintf (det, sizeof det, "%.0f%%", r->frames ? 100.0 * r->detected / r->frames : 0);
+  if (r->reached_on)
+    g_snprintf (apcer, sizeof apcer, "%.1f%% (%d/%d)", 100.0 * r->accepted / r->reached_on, r->accepted, r->reached_on);
+  else
+    g_strlcpy (apcer, "-", sizeof apcer);
+  if (md)
+    printf ("| %s | %s | %d | %s | %d (%d cand.) | %d | %d | %d | %s |\n", a, b, r->pres, det, r->reached, r->off_cand,
+            r->rej, r->unc, r->live, apcer);
+  else
+    printf ("%-15s %-34s %5d %8s %8d %6d %9d %9d %6d  %s\n", a, b, r->pres, det, r->reached, r->off_cand, r->rej,
+            r->unc, r->live, apcer);
+}
+
+static void
+print_header (const char *by, bool md)
+{
+  if (md) {
+    printf ("| attack | %s | presentations | detected | reached rules, liveness off | rejected_flat | uncertain | "
+            "live | APCER |\n|---|---|---|---|---|---|---|---|---|\n",
+            by);
+    return;
+  }
+  printf ("%-15s %-34s %5s %8s %8s %6s %9s %9s %6s  %s\n", "attack", by, "pres", "detected", "reached", "cand",
+          "rejected", "uncertain", "live", "APCER (accepted/reached)");
+}
+
+static const char *const TYPES[] = {"vehicle_advert", "poster", "screen"};
+
+static int
+by_string (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* One table: the setting's attack presentations by type and FIELD (-1: type only). */
+static void
+table (struct score *sc, const char *setting, int field, bool md)
+{
+  for (int t = 0; t < (int) G_N_ELEMENTS (TYPES); t++) {
+    GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+    GHashTable *rows = g_hash_table_new (g_str_hash, g_str_equal);
+    struct row total = {0};
+    for (guint i = 0; i < sc->pres->len; i++) {
+      const struct pres *p = &g_array_index (sc->pres, struct pres, i);
+      const struct clip *c = &g_array_index (sc->clips, struct clip, p->clip);
+      if (strcmp (c->setting, setting) != 0 || strcmp (p->type, TYPES[t]) != 0 || p->frames == 0)
+        continue;
+      add_row (&total, p);
+      if (field < 0)
+        continue;
+      const char *v = p->field[field][0] ? p->field[field] : "-";
+      struct row *r = g_hash_table_lookup (rows, v);
+      if (!r) {
+        g_ptr_array_add (values, g_strdup (v));
+        r = g_new0 (struct row, 1);
+        g_hash_table_insert (rows, values->pdata[values->len - 1], r);
+      }
+      add_row (r, p);
+    }
+    g_ptr_array_sort (values, by_string);
+    for (guint k = 0; k < values->len && total.pres; k++)
+      if (values->len > 1 || field == 0)
+        print_row (TYPES[t], values->pdata[k], g_hash_table_lookup (rows, values->pdata[k]), md);
+    if (total.pres)
+      print_row (TYPES[t], field < 0 || values->len > 1 || field == 0 ? "all" : values->pdata[0], &total, md);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init (&it, rows);
+    while (g_hash_table_iter_next (&it, &k, &v))
+      g_free (v);
+    g_hash_table_destroy (rows);
+    g_ptr_array_free (values, TRUE);
+  }
+}
+
+static bool
+report_setting (struct score *sc, const char *setting, bool md, bool require)
+{
+  bool ok = true;
+  printf ("\n== %s: attacks by type and speed band\n", setting);
+  print_header ("speed band", md);
+  table (sc, setting, 0, md);
+  if (!md)
+    for (int f = 1; f < N_FIELDS; f++) {
+      printf ("\n-- %s: by %s\n", setting, FIELDS[f]);
+      print_header (FIELDS[f], false);
+      table (sc, setting, f, false);
+    }
+  /* genuine presentations (synthetic people) by scenario: detection and reach */
+  printf ("\n-- %s: synthetic genuine people\n", setting);
+  GHashTable *gen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < sc->pres->len; i++) {
+    const struct pres *p = &g_array_index (sc->pres, struct pres, i);
+    const struct clip *c = &g_array_index (sc->clips, struct clip, p->clip);
+    if (strcmp (c->setting, setting) != 0 || is_attack (p) || p->frames == 0)
+      continue;
+    struct row *r = g_hash_table_lookup (gen, p->scenario);
+    if (!r)
+      g_hash_table_insert (gen, g_strdup (p->scenario), r = g_new0 (struct row, 1));
+    add_row (r, p);
+  }
+  GList *names = g_list_sort (g_hash_table_get_keys (gen), (GCompareFunc) strcmp);
+  printf ("%-36s %5s %8s %8s\n", "scenario", "people", "detected", "violations");
+  for (GList *l = names; l; l = l->next) {
+    const struct row *r = g_hash_table_lookup (gen, l->data);
+    printf ("%-36s %5d %7.0f%% %8d\n", (const char *) l->data, r->pres, r->frames ? 100.0 * r->detected / r->frames : 0,
+            r->off_cand);
+  }
+  g_list_free (names);
+  g_hash_table_destroy (gen);
+
+  /* APCER and reach per type */
+  for (int t = 0; t < (int) G_N_ELEMENTS (TYPES); t++) {
+    struct row r = {0};
+    for (guint i = 0; i < sc->pres->len; i++) {
+      const struct pres *p = &g_array_index (sc->pres, struct pres, i);
+      const struct clip *c = &g_array_index (sc->clips, struct clip, p->clip);
+      if (!strcmp (c->setting, setting) && !strcmp (p->type, TYPES[t]) && p->frames > 0)
+        add_row (&r, p);
+    }
+    if (!r.pres)
+      continue;
+    printf ("%sAPCER %-15s %5.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
+            "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n",
+            md ? "- " : "", TYPES[t], r.reached_on ? 100.0 * r.accepted / r.reached_on : 0, r.accepted, r.reached_on,
+            r.reached, r.pres, r.rej, r.unc, r.live);
+    ok = ok && r.accepted == 0 && r.reached > 0;
+    if (r.reached == 0)
+      printf ("%s%s never reached the rules with liveness off: it proves nothing\n", md ? "- " : "", TYPES[t]);
+  }
+  /* BPCER */
+  int total = 0, rejected = 0, uncertain = 0, missing = 0;
+  for (guint i = 0; i < sc->clips->len; i++) {
+    const struct clip *c = &g_array_index (sc->clips, struct clip, i);
+    if (strcmp (c->setting, setting) != 0)
+      continue;
+    total += c->genuine, rejected += c->genuine_rejected, uncertain += c->genuine_uncertain, missing += c->genuine_missing;
+    if (c->genuine_rejected * 100 > c->genuine) {
+      printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations rejected\n", md ? "- " : "", c->name,
+              c->genuine_rejected, c->genuine);
+      ok = false;
+    }
+  }
+  GList *keys = g_list_sort (g_hash_table_get_keys (sc->genuine), (GCompareFunc) strcmp);
+  for (GList *l = keys; l; l = l->next) {
+    const char *k = l->data;
+    size_t n = strlen (setting);
+    if (strncmp (k, setting, n) != 0 || k[n] != '\t')
+      continue;
+    const int *v = g_hash_table_lookup (sc->genuine, k);
+    printf ("%s  genuine %-34s %4d violations: %d rejected_flat, %d uncertain, %d not matched\n", md ? "- " : "",
+            k + n + 1, v[0], v[1], v[2], v[3]);
+  }
+  g_list_free (keys);
+  printf ("%sBPCER %.1f%% (%d of %d genuine violations rejected as flat; %d not matched); uncertain: %.1f%% (%d)\n",
+          md ? "- " : "", total ? 100.0 * rejected / total : 0, rejected, total, missing,
+          total ? 100.0 * uncertain / total : 0, uncertain);
+  ok = ok && rejected * 100 <= total && missing == 0;
+  GList *rk = g_list_sort (g_hash_table_get_keys (sc->reasons), (GCompareFunc) strcmp);
+  for (GList *l = rk; l; l = l->next) {
+    const char *k = l->data;
+    size_t n = strlen (setting);
+    if (!strncmp (k, setting, n) && k[n] == '\t')
+      printf ("%s  uncertain genuine: %4d x %s\n", md ? "- " : "", *(int *) g_hash_table_lookup (sc->reasons, k),
+              k + n + 1);
+  }
+  g_list_free (rk);
+  if (require && !ok)
+    printf ("%s: targets NOT met\n", setting);
+  return ok;
+}
+
+/* ---- command line ---- */
+
+static bool
+add_clip (struct score *sc, const char *setting, const char *truth, const char *off, const char *on, const char *det,
+          GError **error)
+{
+  struct clip c = {g_strdup (setting), g_path_get_basename (truth), (int) sc->pres->len, 0, 0, 0, 0, 0};
+  if (!load_truth (sc, (int) sc->clips->len, truth, error))
+    return false;
+  c.n_pres = (int) sc->pres->len - c.first_pres;
+  char *dot = strrchr (c.name, '.');
+  if (dot)
+    *dot = 0;
+  if (det && strcmp (det, "-") != 0 && !load_detections (sc, &c, det, error))
+    return false;
+  GArray *ev_off = load_events (off, error), *ev_on = ev_off ? load_events (on, error) : NULL;
+  if (!ev_on) {
+    free_events (ev_off);
+    return false;
+  }
+  score_clip (sc, &c, ev_off, ev_on);
+  free_events (ev_off);
+  free_events (ev_on);
+  g_array_append_val (sc->clips, c);
+  return true;
+}
+
+int
+atk_score (int argc, char **argv)
+{
+  struct score sc = {g_array_new (FALSE, TRUE, sizeof (struct pres)), g_array_new (FALSE, TRUE, sizeof (struct clip)),
+                     g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_ptr_array_new_with_free_func (g_free),
+                     g_ptr_array_new_with_free_func (g_free), g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free)};
+  const char *setting = "default", *truth = NULL, *off = NULL, *on = NULL, *det = NULL;
+  bool md = false, require = false, list = false;
+  GError *err = NULL;
+  int status = 2;
+  for (int i = 2; i < argc && !err; i++) {
+    const char *a = argv[i];
+    if (!strcmp (a, "--markdown"))
+      md = true;
+    else if (!strcmp (a, "--require"))
+      require = true;
+    else if (!strcmp (a, "--presentations"))
+      list = true;
+    else if (!strcmp (a, "--setting") && i + 1 < argc)
+      setting = argv[++i];
+    else if (!strcmp (a, "--clip") && i + 4 < argc) {
+      add_clip (&sc, setting, argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4], &err);
+      i += 4;
+    } else if (!strcmp (a, "--list") && i + 1 < argc) {
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (argv[++i], &text, NULL, &err)) {
+        g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+        for (int k = 0; lines[k] && !err; k++) {
+          g_auto (GStrv) f = g_strsplit_set (g_strstrip (lines[k]), " \t", -1);
+          if (g_strv_length (f) >= 5)
+            add_clip (&sc, f[0], f[1], f[2], f[3], f[4], &err);
+        }
+      }
+    } else if (!strcmp (a, "--truth") && i + 1 < argc)
+      truth = argv[++i];
+    else if (!strcmp (a, "--off") && i + 1 < argc)
+      off = argv[++i];
+    else if (!strcmp (a, "--on") && i + 1 < argc)
+      on = argv[++i];
+    else if (!strcmp (a, "--detections") && i + 1 < argc)
+      det = argv[++i];
+    else {
+      fprintf (stderr, "attack_scenario score: unknown option %s\n", a);
+      goto out;
+    }
+  }
+  if (!err && truth && off && on)
+    add_clip (&sc, setting, truth, off, on, det, &err);
+  if (err) {
+    fprintf (stderr, "attack_scenario: %s\n", err->message);
+    goto out;
+  }
+  if (sc.clips->len == 0) {
+    fprintf (stderr, "usage: attack_scenario score [--setting NAME] --clip TRUTH OFF ON DET|- ... [--list FILE] "
+                     "[--markdown] [--require]\n");
+    goto out;
+  }
+  GPtrArray *settings = g_ptr_array_new ();
+  for (guint i = 0; i < sc.clips->len; i++) {
+    const char *s = g_array_index (sc.clips, struct clip, i).setting;
+    bool seen = false;
+    for (guint k = 0; k < settings->len; k++)
+      seen |= !strcmp (settings->pdata[k], s);
+    if (!seen)
+      g_ptr_array_add (settings, (gpointer) s);
+  }
+  for (guint i = 0; i < sc.accepted->len; i++)
+    printf ("%s\n", (const char *) sc.accepted->pdata[i]);
+  for (guint i = 0; i < sc.genuine_lines->len; i++)
+    printf ("%s\n", (const char *) sc.genuine_lines->pdata[i]);
+  if (list) /* every presentation, for debugging */
+    for (guint i = 0; i < sc.pres->len; i++) {
+      const struct pres *p = &g_array_index (sc.pres, struct pres, i);
+      const struct clip *c = &g_array_index (sc.clips, struct clip, p->clip);
+      printf ("[%s] %s #%d %s %s", c->setting, c->name, p->id, p->type, p->scenario);
+      for (int f = 0; f < N_FIELDS; f++)
+        if (p->field[f][0])
+          printf (" %s=%s", FIELDS[f], p->field[f]);
+      printf (": %d frames, %.0f%% detected, %d candidates off, on %d rejected %d uncertain %d live\n", p->frames,
+              p->frames ? 100.0 * p->detected / p->frames : 0, p->off_cand, p->on_rej, p->on_unc, p->on_live);
+    }
+  bool ok = true;
+  for (guint k = 0; k < settings->len; k++)
+    ok = report_setting (&sc, settings->pdata[k], md, require) && ok;
+  g_ptr_array_free (settings, TRUE);
+  status = require && !ok ? 1 : 0;
+out:
+  g_clear_error (&err);
+  for (guint i = 0; i < sc.pres->len; i++)
+    g_hash_table_destroy (g_array_index (sc.pres, struct pres, i).boxes);
+  for (guint i = 0; i < sc.clips->len; i++)
+    g_free (g_array_index (sc.clips, struct clip, i).setting), g_free (g_array_index (sc.clips, struct clip, i).name);
+  g_array_free (sc.pres, TRUE);
+  g_array_free (sc.clips, TRUE);
+  g_hash_table_destroy (sc.reasons);
+  g_hash_table_destroy (sc.genuine);
+  g_ptr_array_free (sc.accepted, TRUE);
+  g_ptr_array_free (sc.genuine_lines, TRUE);
+  return status;
+}
