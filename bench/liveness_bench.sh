@@ -1,65 +1,152 @@
 #!/usr/bin/env bash
 # Flat-image rejection, measured:
-#  1. attacks: tests' attack_scenario composites 4 bus-advert passes, 2
-#     posters and 2 screens into all 795 frames of vtest.avi; crosswatch runs
-#     with liveness off and on (the detector searching every full frame, so
-#     that static attacks stay detected); APCER per attack type, BPCER of
-#     the footage's genuine violations, detection rate of every attack;
+#  1. attacks: tests' attack_scenario makes CLIPS clips of CLIP_SECONDS s from
+#     the fixed seeds 1001, 1002, ... (every 5th at 25 frames/s, the others
+#     at 10): vehicles carrying adverts (bus, tram, lorry, van, taxi; side,
+#     rear, wrap; 0.5-15 m/s, accelerating, braking, stopping at the line,
+#     queueing), posters and screens, synthetic genuine people (crossing in
+#     front of, behind and beside a bus, getting off one, carrying a sign,
+#     passing in front of an attack), lighting changes. The signal is shifted
+#     (offset_s = 18) so that a whole clip is DON'T WALK. crosswatch runs on
+#     each clip with liveness off and on, with the shipped detector settings
+#     (motion gated) and with the whole frame searched every frame
+#     (full_frame_every = 1, so that a poster the background model absorbed
+#     is searched too); attack_scenario score: per attack type and speed
+#     band, presentations, detected, reached the rules, rejected / uncertain
+#     / live, APCER; BPCER and the share of genuine violations left uncertain;
 #  2. clean footage: vtest.avi with the example config as shipped (motion
-#     gated), liveness off and on: BPCER without attacks in the picture;
+#     gated, schedule as shipped), liveness off and on: BPCER without attacks;
 #  3. cost: milliseconds per assessed candidate and per frame spent in the
-#     liveness stage, against the whole pipeline's time per frame in the
-#     same run, and frames per second with liveness off and on.
+#     liveness stage, against the whole pipeline's time per frame, and frames
+#     per second with liveness off and on, per setting over all its runs.
+# Ends with one table to paste into bench/README.md.
+#
 # usage: bench/liveness_bench.sh [BUILD_DIR] [DATA_DIR]
+#   CLIPS=N (28; 3 proves the script), CLIP_SECONDS=S (22), JOBS=N (runs at
+#   once; 1: one run already keeps both cores busy), OUT=DIR (keep the clips,
+#   events, logs and the full score report there; else a temporary directory)
 set -euo pipefail
 build=$(realpath "${1:-build}")
 data=$(realpath "${2:-../shared/data}")
 src=$(pwd)
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+clips=${CLIPS:-28} seconds=${CLIP_SECONDS:-22} jobs=${JOBS:-1}
+if [ -n "${OUT:-}" ]; then
+  out=$(realpath -m "$OUT")
+  mkdir -p "$out"
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
+gen="$build/tests/attack_scenario" cw="$build/cli/crosswatch"
+video="$data/vtest.avi" gt="$data/mot15/PETS09-S2L1/gt/gt.txt" site="$src/hwcfg/examples/vtest-site.ini"
+started=$(date +%s)
 
-config() { # VIDEO NAME [extra ini text] -> $tmp/NAME.ini, evidence in $tmp/NAME/
-  mkdir -p "$tmp/$2"
-  sed -e "s#^uri = .*#uri = file://$1#" -e "/^\[mqtt\]/,\$d" \
-      -e "s#^db = .*#db = $tmp/$2/evidence.db\nkey = $tmp/$2/device.key#" \
-      "$src/hwcfg/examples/vtest-site.ini" > "$tmp/$2.ini"
-  printf '%b' "${3:-}" >> "$tmp/$2.ini"
+config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME/
+  mkdir -p "$out/$1"
+  local signal="s#^offset_s = .*#offset_s = 18#"
+  [ "$3" = clean ] && signal="s#^offset_s#offset_s#"
+  sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "$signal" \
+      -e "s#^db = .*#db = $out/$1/evidence.db\nkey = $out/$1/device.key#" "$site" > "$out/$1.ini"
+  if [ "$3" = full_frame ]; then printf '[detector]\nfull_frame_every = 1\n' >> "$out/$1.ini"; fi
+  if [ "$4" = off ]; then printf '[liveness]\nenabled = false\n' >> "$out/$1.ini"; fi
+  return 0
 }
-run() { # NAME [--detections-out FILE]
-  local name=$1; shift
-  "$build/cli/crosswatch" run -c "$tmp/$name.ini" --events-out "$tmp/$name/events.jsonl" "$@" 2> "$tmp/$name/log"
-  sed "s/^/  [$name] /" "$tmp/$name/log"
+make_clip() { # SEED FPS
+  "$gen" make --video "$video" --gt "$gt" --config "$site" --seed "$1" --fps "$2" --seconds "$seconds" \
+    --out "$out/seed$1-$2fps.avi" --truth "$out/seed$1-$2fps.json" 2>&1 < /dev/null | sed 's/^/  /'
 }
+run() { # NAME: crosswatch on $out/NAME.ini
+  "$cw" run -c "$out/$1.ini" --events-out "$out/$1/events.jsonl" --detections-out "$out/$1/det.txt" \
+    2> "$out/$1/log" < /dev/null || { sed "s/^/  [$1] /" "$out/$1/log"; return 1; }
+  grep -h "frames in" "$out/$1/log" | sed "s/^/  [$1] /"
+}
+export -f make_clip run
+export gen video gt site seconds out cw
 
-echo "== 1. attacks composited into vtest.avi (795 frames)"
-"$build/tests/attack_scenario" make --video "$data/vtest.avi" --gt "$data/mot15/PETS09-S2L1/gt/gt.txt" \
-  --config "$src/hwcfg/examples/vtest-site.ini" --out "$tmp/attacks.avi" --truth "$tmp/truth.json"
-config "$tmp/attacks.avi" attacks-off '[detector]\nfull_frame_every = 1\n[liveness]\nenabled = false\n'
-config "$tmp/attacks.avi" attacks-on '[detector]\nfull_frame_every = 1\n'
-run attacks-off --detections-out "$tmp/attacks-off/det.txt"
-run attacks-on
-"$build/tests/attack_scenario" score --truth "$tmp/truth.json" --off "$tmp/attacks-off/events.jsonl" \
-  --on "$tmp/attacks-on/events.jsonl" --detections "$tmp/attacks-off/det.txt" --require || true
-
-echo "== 2. the clean footage, example config as shipped"
-video=$(realpath "$data/vtest.avi")
-config "$video" clean-off '[liveness]\nenabled = false\n'
-config "$video" clean-on
-run clean-off
-run clean-on
-echo '{"attacks":[]}' > "$tmp/none.json"
-"$build/tests/attack_scenario" score --truth "$tmp/none.json" --off "$tmp/clean-off/events.jsonl" \
-  --on "$tmp/clean-on/events.jsonl" | grep -E "^BPCER|genuine rejected" || true
-
-echo "== 3. cost (same runs)"
-for name in clean-on attacks-on; do
-  off=${name%-on}-off
-  awk -v name="$name" -v off="$(grep -o '([0-9.]* fps)' "$tmp/$off/log" | tr -d '(fps )')" \
-      -v candidates="$(grep -c . "$tmp/$name/events.jsonl")" '
-    /frames in/ { frames = $2; secs = $5; fps = $7; gsub(/[(]/, "", fps) }
-    /liveness:/ { n = $3; each = $5; per_frame = $8 }
-    END {
-      total = 1000 * secs / frames
-      printf "%-11s %d candidates, %d assessments (young tracks are re-assessed), %.2f ms each = %.1f ms per candidate; liveness %.2f ms/frame = %.1f%% of the pipeline'"'"'s %.1f ms/frame; %.1f fps on vs %.1f fps off (%.2fx)\n",
-             name, candidates, n, each, n * each / candidates, per_frame, 100 * per_frame / total, total, fps, off, fps / off
-    }' "$tmp/$name/log"
+echo "== 1. $clips clips of $seconds s, seeds 1001-$((1000 + clips)), every 5th at 25 frames/s"
+names=() n25=0
+for i in $(seq 1 "$clips"); do
+  fps=10
+  if [ $((i % 5)) = 0 ]; then fps=25 n25=$((n25 + 1)); fi
+  names+=("seed$((1000 + i))-${fps}fps")
 done
+for name in "${names[@]}"; do
+  seed=${name#seed} && echo "${seed%%-*} $(sed 's/.*-\([0-9]*\)fps/\1/' <<< "$name")"
+done | xargs -P "$jobs" -n 2 bash -c 'make_clip "$@"' _
+list="$out/clips.list"
+: > "$list"
+runs=()
+for name in "${names[@]}"; do
+  for setting in shipped full_frame; do
+    for mode in off on; do
+      config "$name-$setting-$mode" "$out/$name.avi" "$setting" "$mode"
+      runs+=("$name-$setting-$mode")
+    done
+    echo "$setting $out/$name.json $out/$name-$setting-off/events.jsonl $out/$name-$setting-on/events.jsonl" \
+      "$out/$name-$setting-off/det.txt" >> "$list"
+  done
+done
+echo "== 2. crosswatch on every clip: shipped settings and full frame, liveness off and on (${#runs[@]} runs)"
+printf '%s\n' "${runs[@]}" | xargs -P "$jobs" -I{} bash -c 'run {}'
+"$gen" score --list "$list" --presentations > "$out/score.txt"
+grep -v "^\[" "$out/score.txt" || true
+echo "  (every accepted attack candidate with its checks, and every presentation: $out/score.txt)"
+
+echo "== 3. the clean footage, example config as shipped"
+for mode in off on; do
+  config "clean-$mode" "$video" clean "$mode"
+  run "clean-$mode"
+done
+echo '{"attacks":[]}' > "$out/none.json"
+"$gen" score --setting clean --clip "$out/none.json" "$out/clean-off/events.jsonl" "$out/clean-on/events.jsonl" - \
+  > "$out/clean.txt"
+grep -E "BPCER|genuine|uncertain" "$out/clean.txt" || true
+
+echo "== 4. cost (same runs)"
+cost() { # LABEL RUN-NAMES... (liveness on; their "-on" replaced by "-off" for the fps without it)
+  local label=$1
+  shift
+  for name in "$@"; do
+    printf '%s %s %s\n' "$out/$name/log" "$out/${name%-on}-off/log" "$out/$name/events.jsonl"
+  done | awk -v label="$label" '
+    {
+      while ((getline line < $1) > 0) {
+        if (line ~ /frames in/) { split(line, f, " "); frames += f[2]; secs += f[5] }
+        if (line ~ /liveness:/) { split(line, f, " "); n += f[3]; each += f[3] * f[5]; per += f[8] * f[13] }
+      }
+      close($1)
+      while ((getline line < $2) > 0)
+        if (line ~ /frames in/) { split(line, f, " "); offframes += f[2]; offsecs += f[5] }
+      close($2)
+      while ((getline line < $3) > 0) candidates++
+      close($3)
+    }
+    END {
+      total = 1000 * secs / frames; lv = per / frames
+      printf "| %s | %d | %d | %.1f | %.0f | %.2f | %.1f %% of %.1f ms | %.1f / %.1f (%.2fx) |\n", label, candidates, n,
+             n ? each / n : 0, candidates ? each / candidates : 0, lv, 100 * lv / total, total, frames / secs,
+             offframes / offsecs, (frames / secs) / (offframes / offsecs)
+    }'
+}
+{
+  echo "| runs | candidates | assessments | ms each | ms per candidate | liveness ms/frame | share of pipeline time | fps on / off |"
+  echo "|---|---|---|---|---|---|---|---|"
+  cost "vtest.avi, example config" clean-on
+  for setting in shipped full_frame; do
+    on=()
+    for name in "${names[@]}"; do on+=("$name-$setting-on"); done
+    cost "attack clips, $setting" "${on[@]}"
+  done
+} > "$out/cost.md"
+cat "$out/cost.md"
+
+echo "== 5. for bench/README.md"
+echo
+echo "$clips clips of $seconds s (seeds 1001-$((1000 + clips)); $n25 at 25 frames/s), $(date -u +%Y-%m-%d):"
+"$gen" score --list "$list" --markdown | grep -v "^\["
+echo
+grep -E "^BPCER" "$out/clean.txt" | sed 's/^/- clean footage, example config as shipped: /'
+echo
+cat "$out/cost.md"
+echo
+echo "bench took $((($(date +%s) - started) / 60)) min $((($(date +%s) - started) % 60)) s"
