@@ -25,6 +25,7 @@ struct live_zone {
 struct live_track {
   GArray *samples; /* struct live_sample, the last window */
   bool walked;     /* a window saw it walk, WALKED_M or more from where it was first seen */
+  bool in_place;   /* a window saw part of it move on its own while it stood (a person waiting) */
   bool has_start;
   double start_x, start_y; /* median foot point of its first samples, metres */
   bool has_flat, has_static, has_live;
@@ -215,6 +216,18 @@ live_checker_history (struct live_checker *lc, int track_id)
 void
 live_fuse (struct live_result *res)
 {
+  bool in_place = false;
+  for (int i = 0; i < res->n_checks; i++)
+    in_place |= res->checks[i].moves_in_place;
+  for (int i = 0; i < res->n_checks && in_place; i++) {
+    struct live_check_result *c = &res->checks[i];
+    if (c->verdict == LIVE_FLAT && c->revocable) {
+      c->verdict = LIVE_UNCERTAIN;
+      c->score = 0.4;
+      c->needs_history = true;
+      c->why = "standing still, moving a little in place (a person waiting)";
+    }
+  }
   bool all_live = res->n_checks > 0;
   res->verdict = LIVE_UNCERTAIN;
   res->score = 1.0;
@@ -317,13 +330,15 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       speed = &out->checks[i];
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
+  for (int i = 0; i < out->n_checks; i++)
+    t->in_place |= out->checks[i].moves_in_place;
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;
-  else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static)
+  else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static && !t->in_place)
     t->still = *out, t->has_static = true;
   if (out->verdict == LIVE_LIVE)
     t->live = *out, t->has_live = true;
-  if (t->walked)
+  if (t->walked || t->in_place) /* a picture neither walks nor moves a part of itself while it stands */
     t->has_static = false;
   const struct live_result *stands = t->has_flat     ? &t->flat
                                      : t->has_static ? &t->still

@@ -57,6 +57,7 @@ struct live_check_result {
   bool needs_history;          /* uncertain only because the track is young */
   const char *why;             /* static plain words: why it says so (for flat and uncertain) */
   bool revocable;              /* flat only because it has not moved yet: walking later revokes it */
+  bool moves_in_place;         /* motion: the box stays put while part of it moves, not as one rigid picture */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 
@@ -124,7 +125,7 @@ void live_checker_observe (struct live_checker *lc, int track_id, const struct l
  * the track's verdict so far in OUT: evidence of a picture (moving with a
  * vehicle, a height no person has, ...) seen in any window of the track
  * stands for the rest of it; "has not moved yet" stands until the track
- * walks; a live window stands when later windows cannot tell (the person
+ * walks or is seen moving a part of itself while it stands; a live window stands when later windows cannot tell (the person
  * stopped, or is hidden); otherwise the current window's verdict. */
 void live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out);
 
@@ -134,7 +135,11 @@ struct live_history live_checker_history (struct live_checker *lc, int track_id)
 /* Fusion rule: any check FLAT makes the candidate FLAT (each check says
  * FLAT only on evidence no person on foot produces); all checks LIVE make
  * it LIVE; anything else is UNCERTAIN (stored as a violation flagged for
- * the reviewer, never published without confirmation). */
+ * the reviewer, never published without confirmation). One exception: a
+ * "has not moved yet" FLAT (feet static over the window) is UNCERTAIN when
+ * the motion check sees part of the box moving on its own, not as one
+ * rigid picture: a person waiting shifts and gestures, a poster (even one
+ * swaying in the wind) and a screen's picture moving as a whole do not. */
 void live_fuse (struct live_result *res);
 
 /* True when the result could still change with more history (some check

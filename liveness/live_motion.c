@@ -41,6 +41,12 @@ static const double JOINT_RIGID = 0.015;
 static const int MIN_FLAT_POINTS = 8;
 /* A walker: this share of the box moves on its own, this non-rigidly. */
 static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
+/* A still picture: followed this long (seconds) with less than this share
+ * of the box moving at all (a person waiting still shifts, turns, breathes). */
+static const double STILL_PICTURE_S = 0.5, STILL_INDEPENDENT = 0.08;
+/* Moving in place: this share of the box at least moves, and at most this
+ * share (else all of it moves, and it must do so non-rigidly). */
+static const double IN_PLACE_MIN = 0.1, IN_PLACE_MAX = 0.7;
 /* The surroundings' motion predicts the detector's box (head and feet) within this (box heights). */
 static const double CARRIED_BOX = 0.25;
 /* Nothing carries the box when this many ring points at least were
@@ -425,17 +431,33 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   }
   bool alone = box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS && with_box <= MAX (2, 0.1 * nr_alive) &&
                !box_carried;
+  /* the feet stay put (on the ground when calibrated: the detector's box
+   * jitters by more than a few pixels): does a part of the box move on its
+   * own (a head, an arm), not the whole picture as one (a poster leaning in
+   * the wind, a screen's picture panning)? */
+  double reach_m, speed_mps, span_s;
+  bool stays = live_net_motion (h, p->motion_window_s, &reach_m, &speed_mps, &span_s) ? reach_m < p->min_displacement_m
+                                                                                     : box_moved < 2 * tol;
+  out->moves_in_place = stays && long_enough && !surround_moves && independent_share >= IN_PLACE_MIN &&
+                        (independent_share <= IN_PLACE_MAX || ni < 6 || nonrigid >= NONRIGID_LIVE);
 
   const char *fmt = "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
                     "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
                     "\"box_motion_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,\"nonrigid\":%.3f,"
-                    "\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f";
+                    "\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f,\"moves_in_place\":%s";
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
-      carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share
+      carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share, out->moves_in_place ? "true" : "false"
+  /* a still picture: over most of a second not one part of the box moved on its own, nor anything around */
+  bool still_picture = tr->t[K] >= STILL_PICTURE_S && !surround_moves && moving_ring < MIN_MOVING_RING_POINTS &&
+                       box_moved < 2 * tol && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
   if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);
     out->why = "moves rigidly with a moving surface around it (a print on a vehicle)";
+  } else if (still_picture && !ctx->walked) {
+    live_result_set (out, LIVE_FLAT, 0.1, fmt, MOTION_ARGS);
+    out->why = "nothing in it moves at all, and it stays in place (a poster)";
+    out->revocable = true;
   } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE))
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   else {
