@@ -44,9 +44,10 @@ static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
 /* A still picture: followed this long (seconds) with less than this share
  * of the box moving at all (a person waiting still shifts, turns, breathes). */
 static const double STILL_PICTURE_S = 0.5, STILL_INDEPENDENT = 0.08;
-/* Moving in place: this share of the box at least moves, and at most this
- * share (else all of it moves, and it must do so non-rigidly). */
-static const double IN_PLACE_MIN = 0.1, IN_PLACE_MAX = 0.7;
+/* Moving in place: at least this share of the box moves on its own, and
+ * at most this share (a person waiting moves a head, an arm; a screen's
+ * walker on the spot moves most of the picture). */
+static const double IN_PLACE_MIN = 0.1, IN_PLACE_MAX = 0.6;
 /* The surroundings' motion predicts the detector's box (head and feet) within this (box heights). */
 static const double CARRIED_BOX = 0.25;
 /* Nothing carries the box when this many ring points at least were
@@ -439,7 +440,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   bool stays = live_net_motion (h, p->motion_window_s, &reach_m, &speed_mps, &span_s) ? reach_m < p->min_displacement_m
                                                                                      : box_moved < 2 * tol;
   out->moves_in_place = stays && long_enough && !surround_moves && independent_share >= IN_PLACE_MIN &&
-                        (independent_share <= IN_PLACE_MAX || ni < 6 || nonrigid >= NONRIGID_LIVE);
+                        independent_share <= IN_PLACE_MAX;
 
   const char *fmt = "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
                     "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
@@ -458,7 +459,9 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     live_result_set (out, LIVE_FLAT, 0.1, fmt, MOTION_ARGS);
     out->why = "nothing in it moves at all, and it stays in place (a poster)";
     out->revocable = true;
-  } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE))
+  } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE) ||
+             (surround_moves && carried_err > 2 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE))
+    /* nothing carries it; or the moving surface around it goes elsewhere (a vehicle it walks past) */
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   else {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
