@@ -9,7 +9,7 @@
 #include <math.h>
 
 /* Less history than this says nothing about speed. */
-static const double MIN_SPAN_S = 0.8;
+static const double MIN_SPAN_S = 0.5;
 
 /* A carrier's speed and the candidate's agree within this (m/s or share). */
 static const double SAME_SPEED_MPS = 0.6, SAME_SPEED_SHARE = 0.25;
