@@ -10,13 +10,18 @@
 # accepted), at most 1 % of genuine violations may be rejected (overall and
 # in every clip), and rejected_flat packets can never be confirmed.
 #
-# The clips: seed 1 at 10 frames/s (22 s) and seed 2 at 25 frames/s (10 s):
-# together they hold all five genuine scenarios. Both run with the shipped
-# detector settings (motion gated), seed 1 also with the whole frame searched
-# every frame (full_frame_every = 1), so that a poster the background model
-# has absorbed is searched too. The signal is shifted (offset_s = 18) so that
-# the whole clip is DON'T WALK, 2 s or more after the change.
-# bench/liveness_bench.sh runs the whole suite.
+# The clips: seed 8 at 10 frames/s (22 s) and seed 4 at 25 frames/s (12 s).
+# Both run with the shipped detector settings (motion gated), seed 8 also
+# with the whole frame searched every frame (full_frame_every = 1), so that a
+# poster the background model has absorbed is searched too. The seeds were
+# picked, among the first ten of each frame rate, for what they hold with
+# liveness OFF: in seed 8 every attack type reaches the rules under both
+# settings (in most clips some type does not: prints outside the detector's
+# size range, vehicles too fast to track, new tracks tied to a crossing lost
+# nearby); between them they hold people crossing in front of and behind a
+# bus, walking beside one, carrying a sign and passing in front of attacks.
+# The signal is shifted (offset_s = 18) so that a whole clip is DON'T WALK,
+# 2 s or more after the change. bench/liveness_bench.sh runs the whole suite.
 set -u
 cw=$1 gen=$2 src=$3 data=$4
 video="$data/vtest.avi" gt="$data/mot15/PETS09-S2L1/gt/gt.txt"
@@ -28,8 +33,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # SEED FPS SECONDS SETTINGS
-clips="1 10 22 shipped,full_frame
-2 25 10 shipped"
+clips="8 10 22 shipped,full_frame
+4 25 12 shipped"
 
 config() { # CLIP VIDEO SETTING MODE -> $tmp/CLIP-SETTING-MODE.ini, its evidence in the directory of that name
   local name="$1-$3-$4"
@@ -64,7 +69,7 @@ done <<< "$clips"
 score=$?
 
 # With liveness off nothing is rejected: every candidate goes to review flagged.
-off="$tmp/seed1-10fps-shipped-off" on="$tmp/seed1-10fps-shipped-on"
+off="$tmp/seed8-10fps-shipped-off" on="$tmp/seed8-10fps-shipped-on"
 n=$(sqlite3 "$off/evidence.db" "select count(*) from packets where review_state = 'rejected_flat'")
 [ "$n" = 0 ] || fail "$n packets rejected as flat with liveness off"
 # With it on, flat packets are kept for audit, and cannot be confirmed (so never published).

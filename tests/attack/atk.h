@@ -277,6 +277,9 @@ struct atk_pic *atk_pic_screen (struct atk_pics *p, const struct atk_footage *fo
 struct atk_pic *atk_pic_walker (struct atk_pics *p, const struct atk_footage *fo, struct atk_rng *r,
                                 const double dir[2], bool *mirror, double *pace_mps, double *height_m);
 struct atk_pic *atk_pic_placard (struct atk_pics *p, struct atk_rng *r);
+/* Debugging aid: writes the first frames of every picture (their cut-out
+ * mask applied) into DIR as JPEG files. */
+void atk_pics_dump (const struct atk_pics *p, const char *dir);
 /* Cuts every picture's pixels from the footage (one pass over the video). */
 bool atk_pics_fill (struct atk_pics *p, const struct atk_footage *fo, const char *video, struct atk_rng *r,
                     GError **error);

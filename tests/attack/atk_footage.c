@@ -176,23 +176,6 @@ mask_quality (struct atk_footage *fo, const char *video, GError **error)
     return false;
   struct cv_image img;
   for (int fr = 1; fr <= ATK_SRC_FRAMES && atk_reader_next (rd, &img); fr++) {
-    if (g_getenv ("ATK_BGSTAT") && fr % 100 == 1) {
-      int hist[64] = {0};
-      for (int j = 0; j < ATK_W * ATK_H; j++) {
-        const unsigned char *a = img.data + j * 3, *b = fo->background.img.data + j * 3;
-        int d = abs (a[0] - b[0]) + abs (a[1] - b[1]) + abs (a[2] - b[2]);
-        hist[MIN (63, d / 4)]++;
-      }
-      int acc = 0;
-      g_printerr ("frame %d diff percentiles:", fr);
-      for (int k = 0, q = 0; k < 64 && q < 5; k++) {
-        acc += hist[k];
-        static const double qs[5] = {0.5, 0.8, 0.9, 0.95, 0.99};
-        while (q < 5 && acc >= qs[q] * ATK_W * ATK_H)
-          g_printerr (" p%.0f=%d", qs[q++] * 100, k * 4);
-      }
-      g_printerr ("\n");
-    }
     for (int i = fo->first_of_frame[fr]; i < fo->first_of_frame[fr + 1]; i++) {
       int x, y, w, h;
       g_free (mask_of (fo, &img, &fo->rows[i], 0, &x, &y, &w, &h, &fo->rows[i].mask_share));

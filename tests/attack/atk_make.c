@@ -200,6 +200,13 @@ member_b (JsonBuilder *b, const char *name, bool v)
   json_builder_add_boolean_value (b, v);
 }
 
+static int
+by_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
 static const char *
 direction_name (const struct atk_object *o)
 {
@@ -246,6 +253,16 @@ presentation (JsonBuilder *b, const struct atk_object *o, const struct atk_plan 
       member_d (b, "elevation_m", o->elevation);
     }
   }
+  /* the person's height in the picture: the detector (HOG, shipped settings) finds people of about 70-100 px only */
+  double hs[4096];
+  int n = 0;
+  for (int k = 1; k <= pl->frames && n < 4096; k++)
+    if (o->pose[k - 1].has_box)
+      hs[n++] = o->pose[k - 1].box[3];
+  qsort (hs, n, sizeof *hs, by_double);
+  double h = n ? hs[n / 2] : 0;
+  member_d (b, "person_px", h);
+  member_s (b, "size", h < 70 ? "<70px" : h <= 100 ? "70-100px" : ">100px");
   GString *boxes = g_string_new (NULL);
   for (int k = 1; k <= pl->frames; k++) {
     const struct atk_pose *p = &o->pose[k - 1];
@@ -400,7 +417,7 @@ int
 atk_make (int argc, char **argv)
 {
   const char *video = NULL, *gt = NULL, *config = NULL, *out = NULL, *truth = NULL;
-  struct atk_plan_options opt = {.seed = 1, .fps = 10, .seconds = 22, .vehicles = 4, .posters = 4, .screens = 4,
+  struct atk_plan_options opt = {.seed = 1, .fps = 10, .seconds = 22, .vehicles = 6, .posters = 6, .screens = 7,
                                  .genuine = 3, .occluders = 2};
   for (int i = 2; i + 1 < argc; i += 2) {
     const char *k = argv[i], *v = argv[i + 1];
@@ -458,12 +475,6 @@ atk_make (int argc, char **argv)
     g_set_error (&err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: no lone person to print", gt);
     goto out;
   }
-  if (g_getenv ("ATK_RUNS")) {
-    void atk_pics_print_runs (const struct atk_pics *p);
-    atk_pics_print_runs (&pics);
-    void atk_pics_print_stats (const struct atk_footage *fo);
-    atk_pics_print_stats (&fo);
-  }
   atk_plan_make (&plan, &opt, &site, &fo, &pics);
   struct atk_rng r;
   atk_rng_seed (&r, opt.seed ^ 0x5eed);
@@ -473,8 +484,7 @@ atk_make (int argc, char **argv)
     goto out;
   }
   summary (&plan);
-  if (g_getenv ("ATK_DUMP")) {
-    void atk_pics_dump (const struct atk_pics *p, const char *dir);
+  if (g_getenv ("ATK_DUMP")) { /* debugging aid: the pictures and the background, as JPEG files */
     atk_pics_dump (&pics, g_getenv ("ATK_DUMP"));
     unsigned char *jpg;
     size_t len;

@@ -189,6 +189,7 @@ atk_pic_wrap (struct atk_pics *p, const struct atk_footage *fo, struct atk_rng *
   bw = bh * f->w / f->h;
   pic->bg_crop[0] = atk_rng_uniform (r, 0, fmax (1, ATK_W - bw)), pic->bg_crop[1] = atk_rng_uniform (r, 0, fmax (1, ATK_H - bh));
   pic->bg_crop[2] = fmin (bw, ATK_W), pic->bg_crop[3] = fmin (bh, ATK_H);
+  memcpy (pic->colour, ADVERT_COLOURS[atk_rng_below (r, G_N_ELEMENTS (ADVERT_COLOURS))], 3);
   pic->w = f->w, pic->h = f->h, pic->person_h = ph;
   return pic;
 }
@@ -417,11 +418,18 @@ fill_frame (struct atk_pic *pic, struct atk_pic_frame *f, const struct atk_foota
     break;
   case ATK_PIC_CUTOUT:
   case ATK_PIC_WRAP: {
-    f->im = atk_image_new (f->w, f->h);
-    if (pic->kind == ATK_PIC_WRAP)
-      atk_image_free (&f->im), f->im = crop_image (&fo->background.img, pic->bg_crop, f->w, f->h);
-    else
+    if (pic->kind == ATK_PIC_WRAP) { /* a scene, tinted in the brand's colour, with a slogan */
+      f->im = crop_image (&fo->background.img, pic->bg_crop, f->w, f->h);
+      for (int i = 0; i < f->w * f->h * 3; i++)
+        f->im.img.data[i] = (unsigned char) ((f->im.img.data[i] + pic->colour[i % 3]) / 2);
+      double left = f->person[0], right = f->w - f->person[0] - f->person[2];
+      double x = left > right ? 0.04 * f->w : f->person[0] + f->person[2] + 0.03 * f->w;
+      slogan (&f->im, r, x, 0.12 * f->h, fmin (fmax (left, right) - 0.06 * f->w, 0.45 * f->w), 0.35 * f->h,
+              pic->colour);
+    } else {
+      f->im = atk_image_new (f->w, f->h);
       atk_image_fill (&f->im, pic->colour);
+    }
     if (pic->kind == ATK_PIC_CUTOUT) { /* the slogan beside the person */
       double left = f->person[0], right = f->w - f->person[0] - f->person[2];
       double x = left > right ? 0.06 * f->w : f->person[0] + f->person[2] + 0.04 * f->w;
@@ -479,8 +487,6 @@ atk_pics_fill (struct atk_pics *p, const struct atk_footage *fo, const char *vid
   return true;
 }
 
-/* debugging aid: ATK_DUMP=DIR writes every picture's first frame (and its mask) as JPEG */
-void atk_pics_dump (const struct atk_pics *p, const char *dir);
 void
 atk_pics_dump (const struct atk_pics *p, const char *dir)
 {
@@ -507,33 +513,3 @@ atk_pics_dump (const struct atk_pics *p, const char *dir)
   }
 }
 
-void atk_pics_print_runs (const struct atk_pics *p);
-void
-atk_pics_print_runs (const struct atk_pics *p)
-{
-  for (guint i = 0; i < p->runs->len; i++) {
-    const struct atk_run *r = &g_array_index (p->runs, struct atk_run, i);
-    g_printerr ("run id %d first %d n %d speed %.2f dir %.1f %.1f h %.2f px %.0f\n", r->id, r->first, r->n, r->speed_mps,
-                r->img_dir[0], r->img_dir[1], r->height_m, r->mean_h);
-  }
-  g_printerr ("stills %u\n", p->stills->len);
-}
-
-void atk_pics_print_stats (const struct atk_footage *fo);
-void
-atk_pics_print_stats (const struct atk_footage *fo)
-{
-  int hist[11] = {0}, n60 = 0, al = 0;
-  for (int i = 0; i < fo->n_rows; i++) {
-    const struct atk_gt *r = &fo->rows[i];
-    if (r->h < 60)
-      continue;
-    n60++;
-    al += alone (fo, r, 0.25);
-    hist[MIN (10, (int) (r->mask_share * 10))]++;
-  }
-  g_printerr ("h>=60: %d, alone %d; mask share:", n60, al);
-  for (int k = 0; k <= 10; k++)
-    g_printerr (" %d", hist[k]);
-  g_printerr ("\n");
-}

@@ -9,10 +9,24 @@
  * Up to TRIES draws each; what does not fit is left out and logged. */
 #include "atk.h"
 
+#include <glib/gprintf.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #define TRIES 80
+
+/* ATK_VERBOSE=1: why each draw was not kept (to stderr). */
+static void G_GNUC_PRINTF (1, 2)
+why (const char *fmt, ...)
+{
+  if (!g_getenv ("ATK_VERBOSE"))
+    return;
+  va_list ap;
+  va_start (ap, fmt);
+  g_vfprintf (stderr, fmt, ap);
+  va_end (ap);
+}
 
 static double
 clampd (double v, double lo, double hi)
@@ -26,6 +40,27 @@ cover (const double sil[4], const double box[4])
   double x0 = fmax (sil[0], box[0]), y0 = fmax (sil[1], box[1]);
   double x1 = fmin (sil[0] + sil[2], box[0] + box[2]), y1 = fmin (sil[1] + sil[3], box[1] + box[3]);
   return x1 > x0 && y1 > y0 ? (x1 - x0) * (y1 - y0) / fmax (box[2] * box[3], 1e-6) : 0;
+}
+
+/* How tall a life-size person standing at P with their feet Z0 above the
+ * ground looks, in pixels. */
+static double
+life_px (const struct atk_site *s, const double p[2], double z0)
+{
+  double u, v0, v1;
+  atk_project (s, p, z0, &u, &v0);
+  atk_project (s, p, z0 + ATK_PERSON_M, &u, &v1);
+  return fmax (1, v0 - v1);
+}
+
+/* The print's size: the person's height in the picture is drawn at random
+ * from 55-120 px around the people detector's range (HOG as shipped finds
+ * people of about 65-105 px in this view: what it never finds cannot reach
+ * the rules), then held to 0.5-1.5 times life size. */
+static double
+scale_for (const struct atk_site *s, const double p[2], double z0, double target_px)
+{
+  return clampd (target_px / life_px (s, p, z0), 0.5, 1.5);
 }
 
 static struct atk_object *
@@ -55,13 +90,19 @@ fits_site (const struct atk_plan *pl, const struct atk_site *s, const struct atk
   for (int i = 0; i < n + n_extra; i++) {
     const struct atk_object *o = i < n ? obj_at (pl, i) : extra[i - n];
     bool meant = o == partner || (c->target && c->target == o->id) || (o->target && o->target == c->id);
+    bool stands = c->kind != ATK_OBJ_VEHICLE && c->kind != ATK_OBJ_WALKER && o->kind != ATK_OBJ_VEHICLE &&
+                  o->kind != ATK_OBJ_WALKER;
     for (int k = 0; k < pl->frames; k++) {
       const struct atk_pose *a = &c->pose[k], *b = &o->pose[k];
       if (!a->present || !b->present)
         continue;
+      /* posters and screens side by side in the picture, not one behind the other */
+      if (stands && (cover (a->sil, b->sil) > 0.25 || cover (b->sil, a->sil) > 0.25)) {
+        why ("  not kept: %s in front of or behind %s\n", c->type, o->type);
+        return false;
+      }
       if (atk_foot_overlap (&a->foot, &b->foot)) {
-        if (g_getenv ("ATK_VERBOSE"))
-          g_printerr ("  reject %s: stands on %s (frame %d) lanes %d %d at %.1f %.1f / %.1f %.1f\n", c->type ? c->type : "prop", o->type ? o->type : "prop", k + 1, c->lane, o->lane, a->c[0], a->c[1], b->c[0], b->c[1]);
+        why ("  not kept: %s stands on %s in frame %d\n", c->type ? c->type : "prop", o->type ? o->type : "prop", k + 1);
         return false;
       }
       if (meant)
@@ -76,8 +117,8 @@ fits_site (const struct atk_plan *pl, const struct atk_site *s, const struct atk
   for (int i = 0; i <= n + n_extra; i++) {
     const struct atk_object *o = i < n ? obj_at (pl, i) : i < n + n_extra ? extra[i - n] : c;
     if (o->type && (o->covered + hidden[i]) * 10 > o->box_frames) {
-      if (g_getenv ("ATK_VERBOSE"))
-        g_printerr ("  reject %s: hides %s %d of %d frames\n", c->type ? c->type : "prop", o->type, o->covered + hidden[i], o->box_frames);
+      why ("  not kept: %s: %s hidden in %d of %d frames\n", c->type ? c->type : "prop", o->type,
+           o->covered + hidden[i], o->box_frames);
       return false;
     }
   }
@@ -92,17 +133,8 @@ keep (struct atk_plan *pl, const struct atk_site *s, struct atk_pics *pics, stru
   int n = (int) pl->objects->len;
   int *hp = g_new0 (int, n + 2), *hc = g_new0 (int, n + 2);
   bool ok = (c->box_frames >= min_box_frames || !c->type) && (!p || !p->type || p->box_frames >= MAX (6, pl->fps * 6 / 10));
-  if (!ok && g_getenv ("ATK_VERBOSE"))
-    g_printerr ("  reject %s: seen in %d frames %s %s %s %s v %.1f\n", c->type, c->box_frames,
-                c->kind == ATK_OBJ_VEHICLE ? atk_carrier_name (c->car.kind) : "", c->kind == ATK_OBJ_VEHICLE ? atk_placement_name (c->car.placement) : "",
-                c->kind == ATK_OBJ_VEHICLE ? atk_mount_name (c->car.mount) : "", c->kind == ATK_OBJ_VEHICLE ? atk_profile_name (c->prof.kind) : "", c->prof.v0);
-  if (!ok && g_getenv ("ATK_VERBOSE2") && c->kind == ATK_OBJ_VEHICLE)
-    for (int k = 0; k < pl->frames; k += 20) {
-      const struct atk_pose *q = &c->pose[k];
-      struct atk_rect rr;
-      bool pr = atk_carrier_print_rect (s, &c->car, q->c, q->d, &rr);
-      g_printerr ("    k %d c %.1f %.1f d %.1f %.1f present %d sil %.0f %.0f %.0f %.0f print %d box %.0f %.0f %.0f %.0f\n", k, q->c[0], q->c[1], q->d[0], q->d[1], q->present, q->sil[0], q->sil[1], q->sil[2], q->sil[3], pr, q->box[0], q->box[1], q->box[2], q->box[3]);
-    }
+  if (!ok)
+    why ("  not kept: %s seen in %d frames only\n", c->type, c->box_frames);
   if (ok && p)
     ok = fits_site (pl, s, p, NULL, 0, NULL, hp);
   if (ok)
@@ -314,7 +346,7 @@ vehicle_advert (struct atk_plan *pl, const struct atk_site *s, const struct atk_
   if (place == ATK_PLACE_REAR && (prof == ATK_BRAKE || prof == ATK_QUEUE))
     prof = prof == ATK_BRAKE ? ATK_STOP_GO : ATK_ACCELERATE; /* across the junction: it goes, or waits at the line and goes */
   int band = atk_rng_below (r, 4);
-  double scale = atk_rng_uniform (r, 0.5, 1.5);
+  double target_px = atk_rng_uniform (r, 55, 120);
   bool across = place == ATK_PLACE_REAR;
   for (int t = 0; t < 4 * TRIES; t++) {
     struct atk_object *o = obj_new (ATK_OBJ_VEHICLE);
@@ -326,6 +358,8 @@ vehicle_advert (struct atk_plan *pl, const struct atk_site *s, const struct atk_
     bool reverse = across && o->prof.kind == ATK_CONSTANT && o->prof.v0 < 2 && atk_rng_chance (r, 0.4);
     int lane = across ? -1 : atk_rng_below (r, 2);
     o->dir = lane >= 0 ? pl->lane_dir[lane] : 0;
+    double ref[2] = {0, lane >= 0 ? s->lane[lane] + o->car.wid / 2 : 12};
+    double scale = scale_for (s, ref, 0.5, target_px);
     if (!fit_print (o, pics, fo, r, scale, o->prof.kind == ATK_STOP_GO && !across, o->dir > 0)) {
       atk_pics_forget (pics, o->car.pic);
       atk_object_free (o);
@@ -393,31 +427,29 @@ static void
 poster (struct atk_plan *pl, const struct atk_site *s, const struct atk_footage *fo, struct atk_pics *pics,
         struct atk_rng *r)
 {
-  for (int t = 0; t < TRIES; t++) {
+  bool kerb = atk_rng_chance (r, 0.5), photo = atk_rng_chance (r, 0.5), sway = atk_rng_chance (r, 0.4);
+  double target_px = atk_rng_uniform (r, 55, 120);
+  for (int t = 0; t < 3 * TRIES; t++) {
     struct atk_object *o = obj_new (ATK_OBJ_POSTER);
     o->type = "poster";
-    bool kerb = atk_rng_chance (r, 0.5);
     o->location = kerb ? "kerb" : "carriageway";
-    bool photo = atk_rng_chance (r, 0.5);
     o->content = photo ? "photo" : "cutout";
-    double scale = atk_rng_uniform (r, 0.5, 1.5);
-    o->pic = atk_pic_print (pics, fo, r, photo ? ATK_PIC_PHOTO : ATK_PIC_CUTOUT, scale * ATK_PERSON_M);
-    double m = scale * ATK_PERSON_M / o->pic->person_h;
-    o->panel_w = o->pic->w * m, o->panel_h = o->pic->h * m, o->elevation = 0.02;
-    o->scale = scale;
-    if (atk_rng_chance (r, 0.4)) /* in the wind */
+    if (!stand_point (s, r, kerb, o->at)) {
+      atk_object_free (o);
+      continue;
+    }
+    o->elevation = 0.02;
+    o->scale = scale_for (s, o->at, o->elevation, target_px);
+    o->pic = atk_pic_print (pics, fo, r, photo ? ATK_PIC_PHOTO : ATK_PIC_CUTOUT, o->scale * ATK_PERSON_M);
+    double m = o->scale * ATK_PERSON_M / o->pic->person_h;
+    o->panel_w = o->pic->w * m, o->panel_h = o->pic->h * m;
+    if (sway) /* in the wind */
       o->sway_m = atk_rng_uniform (r, 0.02, 0.08), o->sway_hz = atk_rng_uniform (r, 0.3, 1.2),
       o->sway_phase = atk_rng_uniform (r, 0, 2 * G_PI);
     presence (o, pl, r);
-    bool ok = stand_point (s, r, kerb, o->at);
-    if (ok)
-      atk_object_poses (o, s, pl->frames, pl->fps);
-    if (ok && keep (pl, s, pics, NULL, o, 5 * pl->fps))
+    atk_object_poses (o, s, pl->frames, pl->fps);
+    if (keep (pl, s, pics, NULL, o, 5 * pl->fps))
       return;
-    if (!ok) {
-      atk_pics_forget (pics, o->pic);
-      atk_object_free (o);
-    }
   }
   g_string_append (pl->log, " poster");
 }
@@ -426,33 +458,35 @@ static void
 screen (struct atk_plan *pl, const struct atk_site *s, const struct atk_footage *fo, struct atk_pics *pics,
         struct atk_rng *r)
 {
-  for (int t = 0; t < TRIES; t++) {
+  bool kerb = atk_rng_chance (r, 0.5), across = atk_rng_chance (r, 0.4), raised = atk_rng_chance (r, 0.5);
+  double target_px = atk_rng_uniform (r, 55, 120);
+  for (int t = 0; t < 3 * TRIES; t++) {
     struct atk_object *o = obj_new (ATK_OBJ_SCREEN);
     o->type = "screen";
-    bool kerb = atk_rng_chance (r, 0.5), across = atk_rng_chance (r, 0.4);
     o->location = kerb ? "kerb" : "carriageway";
     o->content = across ? "across" : "on_the_spot";
-    o->raised = atk_rng_chance (r, 0.5);
-    o->elevation = o->raised ? atk_rng_uniform (r, 0.5, 2.0) : atk_rng_uniform (r, 0.05, 0.3);
-    double scale = atk_rng_uniform (r, 0.5, 1.5);
-    o->pic = atk_pic_screen (pics, fo, r, across, scale * ATK_PERSON_M);
-    bool ok = o->pic != NULL;
-    if (ok) {
-      double m = scale * ATK_PERSON_M / o->pic->person_h;
-      o->panel_w = o->pic->w * m, o->panel_h = o->pic->h * m;
-      o->scale = scale;
-      o->tex0 = atk_rng_below (r, o->pic->n);
-      presence (o, pl, r);
-      ok = o->panel_w <= 4.5 && stand_point (s, r, kerb, o->at);
-    }
-    if (ok)
-      atk_object_poses (o, s, pl->frames, pl->fps);
-    if (ok && keep (pl, s, pics, NULL, o, 5 * pl->fps))
-      return;
-    if (!ok) {
-      atk_pics_forget (pics, o->pic);
+    o->raised = raised;
+    o->elevation = raised ? atk_rng_uniform (r, 0.5, 2.0) : atk_rng_uniform (r, 0.05, 0.3);
+    if (!stand_point (s, r, kerb, o->at)) {
       atk_object_free (o);
+      continue;
     }
+    o->pic = atk_pic_screen (pics, fo, r, across, 0);
+    if (!o->pic) {
+      atk_object_free (o);
+      continue;
+    }
+    /* the person on the screen: the screen's bottom edge is about where their feet are */
+    o->scale = scale_for (s, o->at, o->elevation, target_px);
+    double m = o->scale * ATK_PERSON_M / o->pic->person_h;
+    if (o->pic->w * m > 3.2) /* no screen wider than 3.2 m: a smaller walker on it */
+      o->scale *= 3.2 / (o->pic->w * m), m = o->scale * ATK_PERSON_M / o->pic->person_h;
+    o->panel_w = o->pic->w * m, o->panel_h = o->pic->h * m;
+    o->tex0 = atk_rng_below (r, o->pic->n);
+    presence (o, pl, r);
+    atk_object_poses (o, s, pl->frames, pl->fps);
+    if (keep (pl, s, pics, NULL, o, 5 * pl->fps))
+      return;
   }
   g_string_append (pl->log, " screen");
 }
@@ -511,7 +545,8 @@ scenario_bus (const struct atk_plan *pl, const struct atk_site *s, const struct 
     b->type = "vehicle_advert";
     b->car.has_print = true;
     b->car.placement = atk_rng_chance (r, 0.7) ? ATK_PLACE_SIDE : ATK_PLACE_WRAP;
-    fit_print (b, pics, fo, r, atk_rng_uniform (r, 0.5, 1.5), stops, b->dir > 0);
+    double ref[2] = {0, s->lane[lane] + b->car.wid / 2};
+    fit_print (b, pics, fo, r, scale_for (s, ref, 0.5, atk_rng_uniform (r, 55, 120)), stops, b->dir > 0);
   }
   return b;
 }
@@ -633,8 +668,10 @@ bus_scenario (struct atk_plan *pl, const struct atk_site *s, const struct atk_fo
   }
   atk_object_poses (b, s, pl->frames, pl->fps);
   atk_object_poses (w, s, pl->frames, pl->fps);
-  if (sc != ALIGHTING && overlapping (s, w, b, sc != BEHIND_BUS, pl->frames) < 3)
+  if (sc != ALIGHTING && overlapping (s, w, b, sc != BEHIND_BUS, pl->frames) < 3) {
+    why ("  not kept: %s: the bus never passes them\n", SCENARIO_NAMES[sc]);
     goto fail;
+  }
   return keep (pl, s, pics, b, w, 2 * pl->fps);
 fail:
   atk_pics_forget (pics, w->pic);
@@ -665,7 +702,7 @@ static void
 genuine (struct atk_plan *pl, const struct atk_site *s, const struct atk_footage *fo, struct atk_pics *pics,
          struct atk_rng *r, enum scenario sc)
 {
-  for (int t = 0; t < TRIES; t++)
+  for (int t = 0; t < 3 * TRIES; t++)
     if (sc == CARRYING_POSTER ? carrying (pl, s, fo, pics, r) : bus_scenario (pl, s, fo, pics, r, sc))
       return;
   g_string_append_printf (pl->log, " %s", SCENARIO_NAMES[sc]);
@@ -771,11 +808,11 @@ atk_plan_make (struct atk_plan *pl, const struct atk_plan_options *opt, const st
   /* then the vehicles (they need a free lane at the right time), then what stands (it has room anywhere) */
   for (int i = 0; i < opt->vehicles; i++)
     vehicle_advert (pl, s, fo, pics, &r);
-  for (int i = 0; i < MAX (opt->posters, opt->screens); i++) {
-    if (i < opt->posters)
-      poster (pl, s, fo, pics, &r);
+  for (int i = 0; i < MAX (opt->posters, opt->screens); i++) { /* screens first: they are the bigger */
     if (i < opt->screens)
       screen (pl, s, fo, pics, &r);
+    if (i < opt->posters)
+      poster (pl, s, fo, pics, &r);
   }
   for (int i = 0; i < opt->occluders; i++)
     occluder (pl, s, fo, pics, &r);

@@ -35,9 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_FIELDS 12
-static const char *const FIELDS[N_FIELDS] = {"speed_band", "carrier", "placement", "mount",  "profile", "content",
-                                             "location",   "raised",  "across",    "appears", "fps",     "lane"};
+#define N_FIELDS 13
+static const char *const FIELDS[N_FIELDS] = {"speed_band", "carrier", "placement", "mount", "profile",
+                                             "content",    "location", "raised",   "across", "appears",
+                                             "fps",        "lane",     "size"};
 
 struct pres {
   int clip, id;
