@@ -11,8 +11,10 @@
  * --list file holds one clip a line: SETTING TRUTH OFF ON DET.
  *
  * An event belongs to the presentation (attack or synthetic genuine person)
- * whose box in the event's frame overlaps its box best, at IoU 0.5 or more;
- * else to a person of the footage. Per attack type and speed band (then per
+ * whose box in the event's frame (or the next to it) its box matches best:
+ * IoU 0.5 or more, or covering 70 % of it (the detector's box is larger
+ * than a printed figure's) while at most 3.5 times its area; else to a
+ * person of the footage. Per attack type and speed band (then per
  * carrier, placement, profile, ...): presentations; detected (share of their
  * frames with a detection at IoU 0.4 or more); how many reached the rules
  * with liveness off and their candidates; with liveness on, candidates
@@ -249,18 +251,42 @@ load_detections (struct score *sc, const struct clip *c, const char *path, GErro
   return true;
 }
 
-/* The presentation E belongs to (best box overlap, IoU 0.5 or more), or NULL. */
+/* How well event box E covers the presentation's box T: the share of T
+ * inside E, or 0 when E is far bigger than T (a group, a vehicle). The
+ * detector's box of a printed or screened person is the detector's own
+ * shape (margins, 0.4 wide to tall) around the figure, so it holds the
+ * truth box rather than matching it: IoU alone misses it. */
+static double
+cover (const double t[4], const double e[4])
+{
+  double w = fmin (t[0] + t[2], e[0] + e[2]) - fmax (t[0], e[0]);
+  double h = fmin (t[1] + t[3], e[1] + e[3]) - fmax (t[1], e[1]);
+  double at = t[2] * t[3], ae = e[2] * e[3];
+  if (w <= 0 || h <= 0 || at <= 0 || ae > 3.5 * at)
+    return 0;
+  return w * h / at;
+}
+
+/* The presentation E belongs to, or NULL: its box in the event's frame (or
+ * the frame next to it: a presentation that appears or leaves then) is the
+ * best covered by the event's box, IoU 0.5 or more or covered 70 % or more. */
 static struct pres *
 owner (struct score *sc, const struct clip *c, const struct event *e)
 {
   struct pres *best = NULL;
-  double best_iou = 0.5;
+  double best_v = 0;
   for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
     struct pres *p = &g_array_index (sc->pres, struct pres, i);
-    const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (e->frame));
-    double v = b ? iou (b, e->box) : 0;
-    if (v >= best_iou)
-      best_iou = v, best = p;
+    for (int df = 0; df <= 2; df++) {
+      int f = e->frame + (df == 1 ? -1 : df == 2 ? 1 : 0);
+      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (f));
+      if (!b)
+        continue;
+      double v = iou (b, e->box) >= 0.5 ? 1 + iou (b, e->box) : cover (b, e->box) >= 0.7 ? cover (b, e->box) : 0;
+      if (v > best_v)
+        best_v = v, best = p;
+      break;
+    }
   }
   return best;
 }
