@@ -12,7 +12,7 @@
  *
  * An event belongs to the presentation (attack or synthetic genuine person)
  * whose box in the event's frame (or the next to it) its box matches best:
- * IoU 0.5 or more, or covering 70 % of it (the detector's box is larger
+ * IoU 0.3 or more, or covering half of it (the detector's box is larger
  * than a printed figure's) while at most 3.5 times its area; else to a
  * person of the footage. Per attack type and speed band (then per
  * carrier, placement, profile, ...): presentations; detected (share of their
@@ -269,7 +269,9 @@ cover (const double t[4], const double e[4])
 
 /* The presentation E belongs to, or NULL: its box in the event's frame (or
  * the frame next to it: a presentation that appears or leaves then) is the
- * best covered by the event's box, IoU 0.5 or more or covered 70 % or more. */
+ * best matched by the event's box: IoU 0.3 or more, or covering half of it.
+ * (A candidate is a track the detector keeps on the figure: its box is the
+ * detector's shape, offset from a figure on a raised or large screen.) */
 static struct pres *
 owner (struct score *sc, const struct clip *c, const struct event *e)
 {
@@ -282,7 +284,7 @@ owner (struct score *sc, const struct clip *c, const struct event *e)
       const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (f));
       if (!b)
         continue;
-      double v = iou (b, e->box) >= 0.5 ? 1 + iou (b, e->box) : cover (b, e->box) >= 0.7 ? cover (b, e->box) : 0;
+      double v = iou (b, e->box) >= 0.3 ? 1 + iou (b, e->box) : cover (b, e->box) >= 0.5 ? cover (b, e->box) : 0;
       if (v > best_v)
         best_v = v, best = p;
       break;
