@@ -18,6 +18,8 @@
 /* Box and vehicle velocities agree within this share of the vehicle's, plus
  * this many pixels per second of detector jitter. */
 static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
+/* A height outside the human range decides only when measured over this long. */
+static const double MIN_HEIGHT_SPAN_S = 1.5;
 /* ... and their ground speeds within this (or that share). */
 static const double SAME_SPEED_MPS = 0.8;
 /* History this long (seconds) gives the velocity of the box. */
@@ -117,7 +119,9 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
 #define GEOMETRY_ARGS                                                                                                  \
   isfinite (height) ? height : -1.0, FOOT_PLACE[ground], riding ? "true" : "false", carrier_px_s, car_h, car_w, hypot (vx, vy), own_mps, \
       reach, span
-  if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m)) {
+  /* a height over less than this is one detector box or two (two people merged for a moment): not decisive */
+  const double h_span = h->samples[h->n - 1].t_s - h->samples[0].t_s;
+  if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m) && h_span >= MIN_HEIGHT_SPAN_S) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);
     out->why = height > p->max_height_m ? "taller than any person (a picture)" : "smaller than any person (a picture)";
   } else if (ground == FOOT_IGNORE || riding || is_static) {

@@ -48,8 +48,9 @@ static const double STILL_PICTURE_S = 0.5, STILL_INDEPENDENT = 0.08;
  * at most this share (a person waiting moves a head, an arm; a screen's
  * walker on the spot moves most of the picture). */
 static const double IN_PLACE_MIN = 0.1, IN_PLACE_MAX = 0.6;
-/* The surroundings' motion predicts the detector's box (head and feet) within this (box heights). */
-static const double CARRIED_BOX = 0.25;
+/* The surroundings' motion predicts the detector's box (head and feet) within this (box heights):
+ * loosely (the detector's box lags and jitters); a pedestrian in front of a moving vehicle is off by metres. */
+static const double CARRIED_BOX = 0.6;
 /* Nothing carries the box when this many ring points at least were
  * followed and at most a tenth of them (or two) moved the way it did. */
 static const int MIN_ALONE_RING_POINTS = 10;
@@ -430,8 +431,9 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     for (int q = 1; q <= 4; q++)
       joint_nonrigid = fmax (joint_nonrigid, nonrigid_residual (tr, joint, nj, K * q / 4) / box_h);
   }
+  bool explained = surround_moves && shared_share >= SHARED_FLAT; /* the moving surroundings explain the box's points */
   bool alone = box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS && with_box <= MAX (2, 0.1 * nr_alive) &&
-               !box_carried;
+               !box_carried && !explained;
   /* the feet stay put (on the ground when calibrated: the detector's box
    * jitters by more than a few pixels): does a part of the box move on its
    * own (a head, an arm), not the whole picture as one (a poster leaning in
@@ -452,7 +454,10 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   /* a still picture: over most of a second not one part of the box moved on its own, nor anything around */
   bool still_picture = tr->t[K] >= STILL_PICTURE_S && !surround_moves && moving_ring < MIN_MOVING_RING_POINTS &&
                        box_moved < 2 * tol && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
-  if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID && long_enough) {
+  /* all of the box and many surrounding points as one rigid plane: half a second is enough */
+  bool wholly = shared_share >= 0.95 && inl >= 12 && tr->t[K] >= 0.33 * p->motion_window_s;
+  if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID &&
+      (long_enough || wholly)) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);
     out->why = "moves rigidly with a moving surface around it (a print on a vehicle)";
   } else if (still_picture && !ctx->walked) {
@@ -460,7 +465,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     out->why = "nothing in it moves at all, and it stays in place (a poster)";
     out->revocable = true;
   } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE) ||
-             (surround_moves && carried_err > 2 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE))
+             (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE))
     /* nothing carries it; or the moving surface around it goes elsewhere (a vehicle it walks past) */
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   else {
