@@ -379,7 +379,16 @@ mask_of (const struct atk_footage *fo, const struct cv_image *frame, const struc
   for (int i = 0; i < w * h; i++)
     set += m[i];
   *share = set / fmax (1, r->w * r->h);
-  /* soft border: 3 x 3 mean */
+  /* one pixel in from the border (it holds a halo of the ground they stood on), then soft */
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      int all = 1;
+      for (int dy = -1; dy <= 1; dy++)
+        for (int dx = -1; dx <= 1; dx++)
+          all &= m[CLAMP (y + dy, 0, h - 1) * w + CLAMP (x + dx, 0, w - 1)];
+      t[y * w + x] = all;
+    }
+  memcpy (m, t, (size_t) w * h);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
       int sum = 0;
