@@ -472,21 +472,11 @@ table (struct score *sc, const char *setting, int field, bool md)
   }
 }
 
-static bool
-report_setting (struct score *sc, const char *setting, bool md, bool require)
+/* Genuine violations per scenario (the footage's people, and each synthetic
+ * scenario with how many people it had and how often they were detected). */
+static void
+genuine_table (struct score *sc, const char *setting, bool md)
 {
-  bool ok = true;
-  printf ("\n== %s: attacks by type and speed band\n", setting);
-  print_header ("speed band", md);
-  table (sc, setting, 0, md);
-  if (!md)
-    for (int f = 1; f < N_FIELDS; f++) {
-      printf ("\n-- %s: by %s\n", setting, FIELDS[f]);
-      print_header (FIELDS[f], false);
-      table (sc, setting, f, false);
-    }
-  /* genuine presentations (synthetic people) by scenario: detection and reach */
-  printf ("\n-- %s: synthetic genuine people\n", setting);
   GHashTable *gen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < sc->pres->len; i++) {
     const struct pres *p = &g_array_index (sc->pres, struct pres, i);
@@ -498,16 +488,63 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       g_hash_table_insert (gen, g_strdup (p->scenario), r = g_new0 (struct row, 1));
     add_row (r, p);
   }
-  GList *names = g_list_sort (g_hash_table_get_keys (gen), (GCompareFunc) strcmp);
-  printf ("%-36s %5s %8s %8s\n", "scenario", "people", "detected", "violations");
+  size_t n = strlen (setting);
+  GList *names = NULL;
+  GList *keys = g_hash_table_get_keys (sc->genuine);
+  for (GList *l = keys; l; l = l->next)
+    if (!strncmp (l->data, setting, n) && ((char *) l->data)[n] == '\t')
+      names = g_list_prepend (names, (char *) l->data + n + 1);
+  GList *more = g_hash_table_get_keys (gen);
+  for (GList *l = more; l; l = l->next)
+    if (!g_list_find_custom (names, l->data, (GCompareFunc) strcmp))
+      names = g_list_prepend (names, l->data);
+  names = g_list_sort (names, (GCompareFunc) strcmp);
+  if (md)
+    printf ("\n| genuine | people | detected | violations, liveness off | rejected_flat | uncertain | not matched |\n"
+            "|---|---|---|---|---|---|---|\n");
+  else
+    printf ("\n-- %s: genuine violations (the footage's people and the synthetic ones)\n"
+            "%-36s %6s %8s %10s %9s %9s %11s\n",
+            setting, "genuine", "people", "detected", "violations", "rejected", "uncertain", "not matched");
   for (GList *l = names; l; l = l->next) {
+    g_autofree char *key = g_strdup_printf ("%s\t%s", setting, (const char *) l->data);
+    const int *v = g_hash_table_lookup (sc->genuine, key);
     const struct row *r = g_hash_table_lookup (gen, l->data);
-    printf ("%-36s %5d %7.0f%% %8d\n", (const char *) l->data, r->pres, r->frames ? 100.0 * r->detected / r->frames : 0,
-            r->off_cand);
+    char people[16] = "-", det[16] = "-";
+    if (r)
+      g_snprintf (people, sizeof people, "%d", r->pres),
+          g_snprintf (det, sizeof det, "%.0f%%", r->frames ? 100.0 * r->detected / r->frames : 0);
+    if (md)
+      printf ("| %s | %s | %s | %d | %d | %d | %d |\n", (const char *) l->data, people, det, v ? v[0] : 0,
+              v ? v[1] : 0, v ? v[2] : 0, v ? v[3] : 0);
+    else
+      printf ("%-36s %6s %8s %10d %9d %9d %11d\n", (const char *) l->data, people, det, v ? v[0] : 0, v ? v[1] : 0,
+              v ? v[2] : 0, v ? v[3] : 0);
   }
+  if (md)
+    printf ("\n");
   g_list_free (names);
+  g_list_free (keys);
+  g_list_free (more);
   g_hash_table_destroy (gen);
+}
 
+static bool
+report_setting (struct score *sc, const char *setting, bool md, bool require)
+{
+  bool ok = true;
+  printf (md ? "\n**%s** detector setting, attacks by type and speed band:\n\n" : "\n== %s: attacks by type and speed band\n",
+          setting);
+  print_header ("speed band", md);
+  table (sc, setting, 0, md);
+  if (md)
+    printf ("\n");
+  if (!md)
+    for (int f = 1; f < N_FIELDS; f++) {
+      printf ("\n-- %s: by %s\n", setting, FIELDS[f]);
+      print_header (FIELDS[f], false);
+      table (sc, setting, f, false);
+    }
   /* APCER and reach per type */
   for (int t = 0; t < (int) G_N_ELEMENTS (TYPES); t++) {
     struct row r = {0};
@@ -519,9 +556,11 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
     }
     if (!r.pres)
       continue;
-    printf ("%sAPCER %-15s %5.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
-            "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n",
-            md ? "- " : "", TYPES[t], r.reached_on ? 100.0 * r.accepted / r.reached_on : 0, r.accepted, r.reached_on,
+    printf (md ? "- APCER %s %.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
+                 "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n"
+               : "APCER %-15s %5.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
+                 "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n",
+            TYPES[t], r.reached_on ? 100.0 * r.accepted / r.reached_on : 0, r.accepted, r.reached_on,
             r.reached, r.pres, r.rej, r.unc, r.live);
     ok = ok && (r.accepted == 0 || sc->apcer_not_required) && r.reached > 0;
     if (r.reached == 0)
@@ -540,17 +579,7 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       ok = false;
     }
   }
-  GList *keys = g_list_sort (g_hash_table_get_keys (sc->genuine), (GCompareFunc) strcmp);
-  for (GList *l = keys; l; l = l->next) {
-    const char *k = l->data;
-    size_t n = strlen (setting);
-    if (strncmp (k, setting, n) != 0 || k[n] != '\t')
-      continue;
-    const int *v = g_hash_table_lookup (sc->genuine, k);
-    printf ("%s  genuine %-34s %4d violations: %d rejected_flat, %d uncertain, %d not matched\n", md ? "- " : "",
-            k + n + 1, v[0], v[1], v[2], v[3]);
-  }
-  g_list_free (keys);
+  genuine_table (sc, setting, md);
   printf ("%sBPCER %.1f%% (%d of %d genuine violations rejected as flat; %d not matched); uncertain: %.1f%% (%d)\n",
           md ? "- " : "", total ? 100.0 * rejected / total : 0, rejected, total, missing,
           total ? 100.0 * uncertain / total : 0, uncertain);
@@ -560,8 +589,8 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
     const char *k = l->data;
     size_t n = strlen (setting);
     if (!strncmp (k, setting, n) && k[n] == '\t')
-      printf ("%s  uncertain genuine: %4d x %s\n", md ? "- " : "", *(int *) g_hash_table_lookup (sc->reasons, k),
-              k + n + 1);
+      printf (md ? "  - uncertain genuine: %d x %s\n" : "  uncertain genuine: %4d x %s\n",
+              *(int *) g_hash_table_lookup (sc->reasons, k), k + n + 1);
   }
   g_list_free (rk);
   if (require && !ok)
