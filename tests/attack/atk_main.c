@@ -7,7 +7,15 @@
  *                         [--start FRAME] [--seconds S] [--vehicles N] [--posters N]
  *                         [--screens N] [--genuine N] [--occluders N]
  *   attack_scenario score [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
- *                         [--list FILE] [--markdown] [--require]
+ *                         [--list FILE] [--markdown] [--require | --require-genuine]
+ *                         [--presentations]
+ *
+ * Defaults: 22 s at 10 frames/s from a footage frame the seed picks; 6
+ * vehicles with adverts, 6 posters, 7 screens, 3 genuine scenarios and 2
+ * people passing attacks are planned, as many as fit are kept (the log says
+ * which did not). Debugging aids (environment): ATK_VERBOSE=1 says why each
+ * draw was not kept, ATK_DRAW_BOXES=1 outlines the truth boxes in the
+ * video, ATK_DUMP=DIR writes the pictures and the background as JPEG.
  *
  * See atk.h for the files and atk_make.c / atk_score.c for what each does. */
 #include "atk.h"
