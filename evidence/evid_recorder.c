@@ -133,8 +133,8 @@ add_doubles (JsonBuilder *b, const char *name, const double *v, int n)
   json_builder_end_array (b);
 }
 
-/* Adds NAME: the JSON text JSON (already produced by another module). */
-/* The "reason" member of the liveness JSON, or NULL. */
+/* The "reason" member of the liveness JSON, or NULL (not JSON, not an
+ * object, no string "reason"). */
 static char *
 liveness_reason (const char *liveness_json)
 {
@@ -150,6 +150,7 @@ liveness_reason (const char *liveness_json)
              : NULL;
 }
 
+/* Adds NAME: the JSON text JSON (already produced by another module). */
 static void
 add_raw (JsonBuilder *b, const char *name, const char *json)
 {

@@ -24,10 +24,11 @@ struct live_zone {
 /* What a track showed so far: its recent samples and the decisive windows. */
 struct live_track {
   GArray *samples; /* struct live_sample, the last window */
-  bool walked;     /* a window saw it walk, WALKED_M or more from where it was first seen */
+  bool walked;     /* a window saw it walk, WALKED_M or more from its start point */
   bool in_place;   /* a window saw part of it move on its own while it stood (a person waiting) */
   bool has_start;
-  double start_x, start_y; /* median foot point of its first samples, metres */
+  double start_x, start_y; /* median foot point of the first samples retained when it first moved at a walking
+                            * speed (up to window_s before that window), metres */
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
 };
@@ -212,13 +213,20 @@ live_checker_history (struct live_checker *lc, int track_id)
   return h;
 }
 
+/* Some check saw part of the box move on its own while the feet stayed (a person waiting). */
+static bool
+moves_in_place (const struct live_result *res)
+{
+  for (int i = 0; i < res->n_checks; i++)
+    if (res->checks[i].moves_in_place)
+      return true;
+  return false;
+}
 
 void
 live_fuse (struct live_result *res)
 {
-  bool in_place = false;
-  for (int i = 0; i < res->n_checks; i++)
-    in_place |= res->checks[i].moves_in_place;
+  bool in_place = moves_in_place (res);
   for (int i = 0; i < res->n_checks && in_place; i++) {
     struct live_check_result *c = &res->checks[i];
     if (c->verdict == LIVE_FLAT && c->revocable) {
@@ -248,13 +256,15 @@ live_fuse (struct live_result *res)
 }
 
 /* A track walked (and may stop in the road afterwards without looking like
- * a poster) when it got this far from where it was first seen: a poster's
- * track that a passer-by briefly pulls away comes back to where it stands. */
+ * a poster) when, in a window with a walking speed, it is this far from its
+ * start point (where it was at the start of the history retained when it
+ * first moved at a walking speed): a poster's track that a passer-by
+ * briefly pulls away comes back to where it stands. */
 #define WALKED_M 1.0
 
 static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t);
 
-/* Metres between the median foot point of H's last second and where T was first seen; -1 unknown. */
+/* Metres between the median foot point of H's last second and T's start point (set on the first call); -1 unknown. */
 static double
 away_from_start (struct live_track *t, const struct live_history *h)
 {
@@ -330,8 +340,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       speed = &out->checks[i];
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
-  for (int i = 0; i < out->n_checks; i++)
-    t->in_place |= out->checks[i].moves_in_place;
+  t->in_place |= moves_in_place (out);
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;
   else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static && !t->in_place)

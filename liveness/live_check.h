@@ -91,7 +91,7 @@ struct live_context {
   double stereo_baseline_m;
   int stereo_max_disparity;
   const struct live_depth_map *depth;  /* or the current frame of a depth stream */
-  bool walked; /* the track moved over the ground on its own earlier (it may stop now) */
+  bool walked; /* the track walked earlier (live_check.c, WALKED_M): it may stop now */
 };
 
 typedef bool (*live_check_fn) (const struct live_context *ctx, const struct live_history *h,
@@ -125,8 +125,9 @@ void live_checker_observe (struct live_checker *lc, int track_id, const struct l
  * the track's verdict so far in OUT: evidence of a picture (moving with a
  * vehicle, a height no person has, ...) seen in any window of the track
  * stands for the rest of it; "has not moved yet" stands until the track
- * walks or is seen moving a part of itself while it stands; a live window stands when later windows cannot tell (the person
- * stopped, or is hidden); otherwise the current window's verdict. */
+ * walks or is seen moving a part of itself while it stands; a live window
+ * stands when later windows cannot tell (the person stopped, or is
+ * hidden); otherwise the current window's verdict. */
 void live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out);
 
 /* The track's retained history (oldest first); n = 0 for an unknown track. */

@@ -18,10 +18,11 @@
 /* Box and vehicle velocities agree within this share of the vehicle's, plus
  * this many pixels per second of detector jitter. */
 static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
+/* ... and their ground speeds within this (or that share); looser than the
+ * speed check's, which has no image velocity to agree as well. */
+static const double SAME_SPEED_MPS = 0.8;
 /* A height outside the human range decides only when measured over this long. */
 static const double MIN_HEIGHT_SPAN_S = 1.5;
-/* ... and their ground speeds within this (or that share). */
-static const double SAME_SPEED_MPS = 0.8;
 /* History this long (seconds) gives the velocity of the box. */
 static const double VELOCITY_SPAN_S = 1.0;
 
@@ -119,7 +120,7 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
 #define GEOMETRY_ARGS                                                                                                  \
   isfinite (height) ? height : -1.0, FOOT_PLACE[ground], riding ? "true" : "false", carrier_px_s, car_h, car_w, hypot (vx, vy), own_mps, \
       reach, span
-  /* a height over less than this is one detector box or two (two people merged for a moment): not decisive */
+  /* a height over a shorter span is one detector box or two (two people merged for a moment): not decisive */
   const double h_span = h->samples[h->n - 1].t_s - h->samples[0].t_s;
   if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m) && h_span >= MIN_HEIGHT_SPAN_S) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);

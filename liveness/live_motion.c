@@ -54,6 +54,18 @@ static const double CARRIED_BOX = 0.6;
 /* Nothing carries the box when this many ring points at least were
  * followed and at most a tenth of them (or two) moved the way it did. */
 static const int MIN_ALONE_RING_POINTS = 10;
+/* A carrier seen wholly (this share of the box and this many surrounding
+ * points as one rigid plane) needs only this share of motion_window_s. */
+static const double WHOLLY_SHARED = 0.95, WHOLLY_WINDOW = 0.33;
+static const int WHOLLY_RING_POINTS = 12;
+
+/* The box moved (by BOX_MOVED pixels, TOL its noise) and, of the ring's
+ * N_RING followed points, at most a tenth (or two) moved with it. */
+static bool
+nothing_moves_with (double box_moved, double tol, int n_ring, int with_box)
+{
+  return box_moved >= 2 * tol && n_ring >= MIN_ALONE_RING_POINTS && with_box <= MAX (2, 0.1 * n_ring);
+}
 
 struct tracks {
   int n, n_box; /* points [0, n_box) are in the box, the rest in the ring */
@@ -367,8 +379,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
 
   if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
     /* no texture on the person to follow; the ring can still tell that nothing carries them */
-    bool alone = K >= MIN_FRAMES - 1 && box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS &&
-                 with_box <= MAX (2, 0.1 * nr_alive) && !surround_moves;
+    bool alone = K >= MIN_FRAMES - 1 && nothing_moves_with (box_moved, tol, nr_alive, with_box) && !surround_moves;
     const char *fmt = "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d,\"ring_with_box\":%d,"
                       "\"box_motion_px\":%.1f,\"surroundings_move\":%s";
     if (alone) {
@@ -432,8 +443,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
       joint_nonrigid = fmax (joint_nonrigid, nonrigid_residual (tr, joint, nj, K * q / 4) / box_h);
   }
   bool explained = surround_moves && shared_share >= SHARED_FLAT; /* the moving surroundings explain the box's points */
-  bool alone = box_moved >= 2 * tol && nr_alive >= MIN_ALONE_RING_POINTS && with_box <= MAX (2, 0.1 * nr_alive) &&
-               !box_carried && !explained;
+  bool alone = nothing_moves_with (box_moved, tol, nr_alive, with_box) && !box_carried && !explained;
   /* the feet stay put (on the ground when calibrated: the detector's box
    * jitters by more than a few pixels): does a part of the box move on its
    * own (a head, an arm), not the whole picture as one (a poster leaning in
@@ -455,7 +465,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   bool still_picture = tr->t[K] >= STILL_PICTURE_S && !surround_moves && moving_ring < MIN_MOVING_RING_POINTS &&
                        box_moved < 2 * tol && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
   /* all of the box and many surrounding points as one rigid plane: half a second is enough */
-  bool wholly = shared_share >= 0.95 && inl >= 12 && tr->t[K] >= 0.33 * p->motion_window_s;
+  bool wholly = shared_share >= WHOLLY_SHARED && inl >= WHOLLY_RING_POINTS && tr->t[K] >= WHOLLY_WINDOW * p->motion_window_s;
   if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID &&
       (long_enough || wholly)) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, MOTION_ARGS);

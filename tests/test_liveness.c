@@ -324,6 +324,26 @@ texture (int x, int y, unsigned seed)
   return (unsigned char) (40 + k % 180);
 }
 
+/* A walker at PX (box 40 x 100 from y = 60): a torso whose texture is
+ * anchored at x = ORIGIN, and two legs swinging a stride a second (two
+ * steps) against it, at time T. */
+static void
+draw_walker (struct cv_image *img, int px, int origin, double t)
+{
+  for (int y = 60; y < 110; y++)
+    for (int x = px + 8; x < px + 32; x++)
+      img->data[y * img->stride + x] = texture (x - origin, y, 3);
+  for (int leg = 0; leg < 2; leg++) {
+    double swing = (leg ? 1 : -1) * 8 * sin (2 * G_PI * 1.0 * t);
+    for (int y = 110; y < 160; y++) {
+      int off = (int) lround (swing * (y - 110) / 50.0);
+      for (int x = px + 10 + leg * 12 + off; x < px + 20 + leg * 12 + off; x++)
+        if (x >= 0 && x < img->width)
+          img->data[y * img->stride + x] = texture (x - px - off, y, 4 + leg);
+    }
+  }
+}
+
 enum scene_kind { BUS_PRINT, WALKER, POSTER, WAITING };
 
 /* Frame I of a scene: static background; a person box at (px, 60) 40 x 100. */
@@ -355,21 +375,10 @@ render (enum scene_kind kind, int i, struct cv_image *img, float box[4])
       for (int x = px + 26; x < px + 34; x++)
         img->data[y * W + x + arm] = texture (x, y, 7);
   } else if (kind == WALKER) {
-    /* torso moves 4 px a frame; legs swing against it, a stride a second (two steps) */
+    /* torso moves 4 px a frame; legs swing against it */
     int shift = 4 * i;
     px = 100 + shift;
-    for (int y = 60; y < 110; y++)
-      for (int x = px + 8; x < px + 32; x++)
-        img->data[y * W + x] = texture (x - shift, y, 3);
-    for (int leg = 0; leg < 2; leg++) {
-      double swing = (leg ? 1 : -1) * 8 * sin (2 * G_PI * 1.0 * t);
-      for (int y = 110; y < 160; y++) {
-        int off = (int) lround (swing * (y - 110) / 50.0);
-        for (int x = px + 10 + leg * 12 + off; x < px + 20 + leg * 12 + off; x++)
-          if (x >= 0 && x < W)
-            img->data[y * W + x] = texture (x - px - off, y, 4 + leg);
-      }
-    }
+    draw_walker (img, px, shift, t);
   }
   box[0] = (float) px, box[1] = 60, box[2] = 40, box[3] = 100;
 }
@@ -473,17 +482,7 @@ render_carrier (enum profile pr, double t, bool walker, struct cv_image *img, fl
   }
   /* a pedestrian walking 4 px a frame the other way, in front of the carrier, limbs swinging */
   int px = 700 - (int) lround (40 * t);
-  for (int y = 60; y < 110; y++)
-    for (int x = px + 8; x < px + 32; x++)
-      img->data[y * CW + x] = texture (x - px, y, 3);
-  for (int leg = 0; leg < 2; leg++) {
-    double swing = (leg ? 1 : -1) * 8 * sin (2 * G_PI * 1.0 * t);
-    for (int y = 110; y < 160; y++) {
-      int off = (int) lround (swing * (y - 110) / 50.0);
-      for (int x = px + 10 + leg * 12 + off; x < px + 20 + leg * 12 + off; x++)
-        img->data[y * CW + x] = texture (x - px - off, y, 4 + leg);
-    }
-  }
+  draw_walker (img, px, px, t);
   box[0] = (float) px, box[1] = 60, box[2] = 40, box[3] = 100;
 }
 
