@@ -83,5 +83,13 @@ if "$cw" review -c "$on.ini" confirm "$flat" --user test > "$tmp/confirm.log" 2>
   fail "a rejected_flat packet could be confirmed"
 fi
 "$cw" verify -c "$on.ini" > /dev/null || fail "the store does not verify"
+# A malformed events or truth file is refused with the file, line and what is wrong, never a crash.
+printf '{"frame":1,"track_id":2,"type":"red_signal","decision":"violation","bbox":[1,2,3]}\n' > "$tmp/bad.jsonl"
+printf '[1,2]' > "$tmp/bad.json"
+for args in "--truth $tmp/seed8-10fps.json --off $tmp/bad.jsonl" "--truth $tmp/bad.json --off $off/events.jsonl"; do
+  # shellcheck disable=SC2086
+  "$gen" score $args --on "$on/events.jsonl" > /dev/null 2> "$tmp/bad.err"; rc=$?
+  [ "$rc" = 2 ] && grep -qE 'bad\.json(l:1)?: ' "$tmp/bad.err" || fail "malformed input: status $rc, $(cat "$tmp/bad.err")"
+done
 [ "$score" = 0 ] || fail "liveness targets not met (see the tables above)"
 echo "PASS: genuine violations kept, every attack type reached the rules, flat packets unconfirmable (APCER above)"

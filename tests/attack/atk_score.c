@@ -107,6 +107,44 @@ str_member (JsonObject *o, const char *name, char *buf, size_t len)
   return buf;
 }
 
+/* Member NAME of O when it is a string, else NULL. */
+static const char *
+string_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
+                                                                                       : NULL;
+}
+
+/* Member NAME of O when it is a number, into OUT. */
+static bool
+number_member (JsonObject *o, const char *name, double *out)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  if (!n || !JSON_NODE_HOLDS_VALUE (n))
+    return false;
+  GType t = json_node_get_value_type (n);
+  if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
+    return false;
+  *out = json_node_get_double (n);
+  return true;
+}
+
+/* Member NAME of O when it is an object (or an array), else NULL. */
+static JsonObject *
+object_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static JsonArray *
+array_member (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}
+
 static bool
 load_truth (struct score *sc, int clip, const char *path, GError **error)
 {
@@ -115,14 +153,29 @@ load_truth (struct score *sc, int clip, const char *path, GError **error)
     g_object_unref (jp);
     return false;
   }
-  JsonObject *root = json_node_get_object (json_parser_get_root (jp));
+  JsonNode *rn = json_parser_get_root (jp);
+  JsonObject *root = rn && JSON_NODE_HOLDS_OBJECT (rn) ? json_node_get_object (rn) : NULL;
+  JsonArray *ja = array_member (root, "attacks");
+  if (!ja) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: no \"attacks\" array in a JSON object", path);
+    g_object_unref (jp);
+    return false;
+  }
   char fps[24];
   str_member (root, "fps", fps, sizeof fps);
-  JsonArray *ja = json_object_get_array_member (root, "attacks");
-  for (guint i = 0; ja && i < json_array_get_length (ja); i++) {
-    JsonObject *o = json_array_get_object_element (ja, i);
+  for (guint i = 0; i < json_array_get_length (ja); i++) {
+    JsonNode *en = json_array_get_element (ja, i);
+    JsonObject *o = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
+    double id;
+    const char *boxes = string_member (o, "boxes");
+    if (!boxes || !number_member (o, "id", &id)) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: attacks[%u]: needs a number \"id\" and a string \"boxes\"",
+                   path, i);
+      g_object_unref (jp);
+      return false;
+    }
     struct pres p = {.clip = clip};
-    p.id = (int) json_object_get_int_member (o, "id");
+    p.id = (int) id;
     str_member (o, "type", p.type, sizeof p.type);
     str_member (o, "scenario", p.scenario, sizeof p.scenario);
     for (int f = 0; f < N_FIELDS; f++)
@@ -132,7 +185,7 @@ load_truth (struct score *sc, int clip, const char *path, GError **error)
     if (!strcmp (p.type, "bus_advert")) /* the first generator's name */
       g_strlcpy (p.type, "vehicle_advert", sizeof p.type), g_strlcpy (p.field[1], "bus", sizeof p.field[1]);
     p.boxes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-    g_auto (GStrv) rows = g_strsplit (json_object_get_string_member (o, "boxes"), ";", -1);
+    g_auto (GStrv) rows = g_strsplit (boxes, ";", -1);
     for (int k = 0; rows[k]; k++) {
       int fr;
       double *b = g_new (double, 4);
@@ -153,21 +206,32 @@ load_truth (struct score *sc, int clip, const char *path, GError **error)
 static char *
 uncertain_reason (JsonObject *lv)
 {
-  if (json_object_has_member (lv, "reason"))
-    return g_strdup (json_object_get_string_member (lv, "reason"));
+  if (string_member (lv, "reason"))
+    return g_strdup (string_member (lv, "reason"));
   GString *s = g_string_new (NULL);
-  JsonObject *checks = json_object_has_member (lv, "checks") ? json_object_get_object_member (lv, "checks") : NULL;
+  JsonObject *checks = object_member (lv, "checks");
   GList *names = checks ? json_object_get_members (checks) : NULL;
   names = g_list_sort (names, (GCompareFunc) strcmp);
   for (GList *l = names; l; l = l->next) {
-    JsonObject *c = json_object_get_object_member (checks, l->data);
-    if (!c || strcmp (json_object_get_string_member_with_default (c, "verdict", ""), "uncertain") != 0)
+    JsonObject *c = object_member (checks, l->data);
+    if (g_strcmp0 (string_member (c, "verdict"), "uncertain") != 0)
       continue;
-    g_string_append_printf (s, "%s%s: %s", s->len ? "; " : "", (const char *) l->data,
-                            json_object_get_string_member_with_default (c, "reason", "uncertain"));
+    const char *why = string_member (c, "reason");
+    g_string_append_printf (s, "%s%s: %s", s->len ? "; " : "", (const char *) l->data, why ? why : "uncertain");
   }
   g_list_free (names);
   return g_string_free (s, FALSE);
+}
+
+static void
+free_events (GArray *a)
+{
+  for (guint i = 0; a && i < a->len; i++) {
+    g_free (g_array_index (a, struct event, i).reason);
+    g_free (g_array_index (a, struct event, i).checks);
+  }
+  if (a)
+    g_array_free (a, TRUE);
 }
 
 static GArray *
@@ -188,14 +252,37 @@ load_events (const char *path, GError **error)
       g_array_free (a, TRUE);
       return NULL;
     }
-    JsonObject *o = json_node_get_object (json_parser_get_root (p));
+    JsonNode *root = json_parser_get_root (p);
+    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+    JsonObject *lv = object_member (o, "liveness");
+    JsonArray *b = array_member (o, "bbox");
+    const char *type = string_member (o, "type"), *decision = string_member (o, "decision");
+    const char *verdict = lv ? string_member (lv, "verdict") : "none";
+    double frame, track;
     struct event e = {0};
-    e.frame = (int) json_object_get_int_member (o, "frame");
-    e.track = (int) json_object_get_int_member (o, "track_id");
-    g_strlcpy (e.type, json_object_get_string_member (o, "type"), sizeof e.type);
-    g_strlcpy (e.decision, json_object_get_string_member (o, "decision"), sizeof e.decision);
-    JsonObject *lv = json_object_has_member (o, "liveness") ? json_object_get_object_member (o, "liveness") : NULL;
-    g_strlcpy (e.verdict, lv ? json_object_get_string_member (lv, "verdict") : "none", sizeof e.verdict);
+    bool ok = type && decision && verdict && number_member (o, "frame", &frame) &&
+              number_member (o, "track_id", &track) && b && json_array_get_length (b) == 4;
+    for (guint k = 0; ok && k < 4; k++) {
+      JsonNode *v = json_array_get_element (b, k);
+      ok = JSON_NODE_HOLDS_VALUE (v) &&
+           (json_node_get_value_type (v) == G_TYPE_DOUBLE || json_node_get_value_type (v) == G_TYPE_INT64);
+      if (ok)
+        e.box[k] = json_node_get_double (v);
+    }
+    if (!ok) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "%s:%d: an event needs numbers frame and track_id, strings type and decision, a bbox of 4 numbers "
+                   "and, if any, a liveness object with a string verdict",
+                   path, i + 1);
+      g_object_unref (p);
+      free_events (a);
+      return NULL;
+    }
+    e.frame = (int) frame;
+    e.track = (int) track;
+    g_strlcpy (e.type, type, sizeof e.type);
+    g_strlcpy (e.decision, decision, sizeof e.decision);
+    g_strlcpy (e.verdict, verdict, sizeof e.verdict);
     if (lv) {
       e.reason = uncertain_reason (lv);
       JsonGenerator *g = json_generator_new ();
@@ -203,24 +290,10 @@ load_events (const char *path, GError **error)
       e.checks = json_generator_to_data (g, NULL);
       g_object_unref (g);
     }
-    JsonArray *b = json_object_get_array_member (o, "bbox");
-    for (int k = 0; k < 4; k++)
-      e.box[k] = json_array_get_double_element (b, k);
     g_array_append_val (a, e);
     g_object_unref (p);
   }
   return a;
-}
-
-static void
-free_events (GArray *a)
-{
-  for (guint i = 0; a && i < a->len; i++) {
-    g_free (g_array_index (a, struct event, i).reason);
-    g_free (g_array_index (a, struct event, i).checks);
-  }
-  if (a)
-    g_array_free (a, TRUE);
 }
 
 static bool
