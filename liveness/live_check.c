@@ -29,6 +29,7 @@ struct live_track {
   bool has_start;
   double start_x, start_y; /* median foot point of the first samples retained when it first moved at a walking
                             * speed (up to window_s before that window), metres */
+  double still_from_s; /* since when every window showed a still picture although it walked; < 0: not now */
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
 };
@@ -38,6 +39,7 @@ track_new (void)
 {
   struct live_track *t = g_new0 (struct live_track, 1);
   t->samples = g_array_new (FALSE, FALSE, sizeof (struct live_sample));
+  t->still_from_s = -1;
   return t;
 }
 
@@ -213,6 +215,16 @@ live_checker_history (struct live_checker *lc, int track_id)
   return h;
 }
 
+/* Some check saw a still picture: nothing in the box, nor around it, moved. */
+static bool
+still_picture (const struct live_result *res)
+{
+  for (int i = 0; i < res->n_checks; i++)
+    if (res->checks[i].still_picture)
+      return true;
+  return false;
+}
+
 /* Some check saw part of the box move on its own while the feet stayed (a person waiting). */
 static bool
 moves_in_place (const struct live_result *res)
@@ -261,6 +273,13 @@ live_fuse (struct live_result *res)
  * first moved at a walking speed): a poster's track that a passer-by
  * briefly pulls away comes back to where it stands. */
 #define WALKED_M 1.0
+
+/* ... but a walk does not vouch for what the track shows after it has stood
+ * this long as a still picture, not one part of it moving: a person who
+ * stopped shifts, breathes, turns their head within seconds; a poster that
+ * took over a walker's track when the tracker switched does not. It is
+ * flat again, until it walks. */
+#define STILL_AFTER_WALK_S 4.0
 
 static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t);
 
@@ -340,6 +359,12 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       speed = &out->checks[i];
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
+  if (!t->walked || !still_picture (out) || h.n == 0)
+    t->still_from_s = -1;
+  else if (t->still_from_s < 0)
+    t->still_from_s = h.samples[h.n - 1].t_s;
+  else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S)
+    t->walked = t->in_place = t->has_live = false, t->still_from_s = -1;
   t->in_place |= moves_in_place (out);
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;

@@ -58,6 +58,7 @@ struct live_check_result {
   const char *why;             /* static plain words: why it says so (for flat and uncertain) */
   bool revocable;              /* flat only because it has not moved yet: walking later revokes it */
   bool moves_in_place;         /* motion: the box stays put while part of it moves, not as one rigid picture */
+  bool still_picture;          /* motion: nothing in the box or around it moved for STILL_PICTURE_S, walked or not */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 

@@ -845,6 +845,79 @@ track_verdict_weighs_the_whole_crossing (void)
   hwcfg_free (cfg);
 }
 
+/* The figure of a person in box B of IMG (768 x 576): a torso whose texture
+ * is anchored at ORIGIN_X, legs swinging a stride a second at time T when
+ * SWING; WAVE: head and an arm moving a few pixels (a person waiting). */
+static void
+draw_figure (struct cv_image *img, const float b[4], double origin_x, double t, bool swing, bool wave)
+{
+  int x0 = (int) lround (b[0]), y0 = (int) lround (b[1]), w = (int) lround (b[2]), h = (int) lround (b[3]);
+  int ox = (int) lround (origin_x), head = wave ? (int) lround (4 * sin (2 * G_PI * 0.7 * t)) : 0;
+  int arm = wave ? (int) lround (6 * sin (2 * G_PI * 0.5 * t + 1)) : 0;
+  for (int y = y0; y < y0 + h && y < img->height; y++)
+    for (int x = x0 + w / 5; x < x0 + w - w / 5 && x < img->width; x++) {
+      int dy = y - y0, dx = 0;
+      unsigned seed = 3;
+      if (dy < h / 6) /* the head */
+        dx = head, seed = 6;
+      else if (dy >= h / 2) { /* the legs */
+        bool right = x - x0 >= w / 2;
+        dx = swing ? (int) lround ((right ? 1 : -1) * 0.15 * w * sin (2 * G_PI * t) * (dy - h / 2) / (h / 2.0)) : 0;
+        seed = right ? 5 : 4;
+      } else if (x - x0 >= w - w / 5 - w / 6) /* an arm */
+        dx = arm, seed = 7;
+      if (x + dx >= 0 && x + dx < img->width)
+        img->data[y * img->stride + x + dx] = texture (x - ox, y - y0, seed);
+    }
+}
+
+/* A tracker can hand a walker's track over to a poster the walker passes
+ * (an identity switch): the walk must not vouch for the still picture the
+ * track shows after it. A person who walks and then waits, moving a
+ * little, stays live. Real frames, a calibrated camera, the whole checker. */
+static void
+a_walk_does_not_vouch_for_a_still_picture_after_it (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  for (int waiting = 0; waiting < 2; waiting++) {
+    struct live_checker *lc = live_checker_create (&p);
+    live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+    g_autoptr (GArray) a = walk (&cam, -5, -8, 1.4, 0, 1.75, 3);
+    guint walked = a->len;
+    const struct live_sample end = g_array_index (a, struct live_sample, walked - 1);
+    stand (a, &cam, end.ground_x, end.ground_y, 9);
+    struct live_result r = {0};
+    enum live_verdict after_walk = LIVE_UNCERTAIN;
+    for (guint i = 0; i < a->len; i++) {
+      struct live_sample *s = &g_array_index (a, struct live_sample, i);
+      for (int y = 0; y < 576; y++)
+        for (int x = 0; x < 768; x++)
+          img.data[y * 768 + x] = texture (x, y, 1);
+      if (i < walked)
+        draw_figure (&img, s->box, s->box[0], s->t_s, true, false);
+      else
+        draw_figure (&img, s->box, end.box[0], s->t_s, false, waiting);
+      live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
+      live_checker_observe (lc, 1, s);
+      if (i % 5 == 4 || i + 1 == a->len)
+        live_checker_assess (lc, 1, &r);
+      if (i + 1 == walked)
+        after_walk = r.verdict;
+    }
+    g_autofree char *json = live_result_to_json (&r);
+    g_test_message ("%s: after the walk %s; at the end %s", waiting ? "walker who waits" : "walker, then a poster",
+                    live_verdict_name (after_walk), json);
+    g_assert_cmpint (after_walk, ==, LIVE_LIVE);
+    g_assert_cmpint (r.verdict, ==, waiting ? LIVE_LIVE : LIVE_FLAT);
+    live_checker_free (lc);
+  }
+  g_free (img.data);
+  hwcfg_free (cfg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -872,5 +945,7 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
   g_test_add_func ("/liveness/track_verdict_weighs_the_whole_crossing", track_verdict_weighs_the_whole_crossing);
+  g_test_add_func ("/liveness/a_walk_does_not_vouch_for_a_still_picture_after_it",
+                   a_walk_does_not_vouch_for_a_still_picture_after_it);
   return g_test_run ();
 }
