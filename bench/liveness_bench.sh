@@ -64,6 +64,7 @@ make_clip() { # SEED FPS
 }
 run() { # NAME: crosswatch on $out/NAME.ini
   "$cw" run -c "$out/$1.ini" --events-out "$out/$1/events.jsonl" --detections-out "$out/$1/det.txt" \
+    --tracks-out "$out/$1/tracks.txt" \
     2> "$out/$1/log" < /dev/null || { sed "s/^/  [$1] /" "$out/$1/log"; return 1; }
   grep -h "frames in" "$out/$1/log" | sed "s/^/  [$1] /"
 }
@@ -90,12 +91,13 @@ for name in "${names[@]}"; do
       runs+=("$name-$setting-$mode")
     done
     echo "$setting $out/$name.json $out/$name-$setting-off/events.jsonl $out/$name-$setting-on/events.jsonl" \
-      "$out/$name-$setting-off/det.txt" >> "$list"
+      "$out/$name-$setting-off/det.txt" "$out/$name-$setting-off/tracks.txt" "$out/$name-$setting-on/tracks.txt" \
+      >> "$list"
   done
 done
 echo "== 2. crosswatch on every clip: shipped settings and full frame, liveness off and on (${#runs[@]} runs)"
 printf '%s\n' "${runs[@]}" | xargs -P "$jobs" -I{} bash -c 'run {}'
-"$gen" score --list "$list" --presentations > "$out/score.txt"
+"$gen" score --footage-gt "$gt" --list "$list" --presentations > "$out/score.txt"
 grep -v "^\[" "$out/score.txt" || true
 echo "  (every accepted attack candidate with its checks, and every presentation: $out/score.txt)"
 

@@ -1,20 +1,30 @@
 /* atk_score — `attack_scenario score`: what crosswatch made of the clips.
  *
- *   attack_scenario score [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
- *                         [--list FILE] [--markdown] [--require] [--presentations]
- *   (also the single-clip form --truth T --off EV --on EV [--detections MOT])
+ *   attack_scenario score [--footage-gt MOT] [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
+ *                         [--tracked-clip TRUTH OFF ON DET OFF_TRACKS ON_TRACKS] [--list FILE]
+ *                         [--markdown] [--require] [--presentations]
+ *   (also the single-clip form --truth T --off EV --on EV [--detections MOT] [--off-tracks MOT --on-tracks MOT])
  *
  * A clip is its truth JSON (attack_scenario make), the events of a run with
  * liveness off and of one with it on (crosswatch run --events-out), and the
  * detections of the off run (--detections-out, MOT rows) or "-". --setting
  * names the detector setting of the clips after it (one table each); a
- * --list file holds one clip a line: SETTING TRUTH OFF ON DET.
+ * --list file holds one clip a line: SETTING TRUTH OFF ON DET [OFF_TRACKS ON_TRACKS].
  *
- * An event belongs to the presentation (attack or synthetic genuine person)
- * whose box in the event's frame (or the next to it) its box matches best:
- * IoU 0.3 or more, or covering half of it (the detector's box is larger
- * than a printed figure's) while at most 3.5 times its area; else to a
- * person of the footage. Per attack type and speed band (then per
+ * An event belongs to whom its track followed. With the runs' tracks
+ * (crosswatch --tracks-out, OFF_TRACKS and ON_TRACKS after DET) and the
+ * footage's ground truth (--footage-gt MOT, frames mapped through the
+ * clip's start and fps), every frame of the event's track votes for the
+ * presentation (attack or synthetic genuine person) or footage person its
+ * box matches best (IoU 0.3 or more; a presentation also when the box
+ * covers half of it while at most 3.5 times its area: the detector's box is
+ * larger than a printed figure's), and the track belongs to the majority.
+ * A track whose votes split between an attack and a real person (each a
+ * fifth or more of them, 3 frames or more) is an identity switch: listed
+ * and counted on its own, in neither APCER nor BPCER, since what it shows
+ * is a tracker failure, not a verdict on a picture. Without tracks, the
+ * event's own box in its frame (or the next) decides, and without footage
+ * truth an event no presentation matches is a person of the footage. Per attack type and speed band (then per
  * carrier, placement, profile, ...): presentations; detected (share of their
  * frames with a detection at IoU 0.4 or more); how many reached the rules
  * with liveness off and their candidates; with liveness on, candidates
@@ -63,7 +73,20 @@ struct event {
 struct clip {
   char *setting, *name;
   int first_pres, n_pres;
+  int start, fps;              /* footage frame of clip frame 1; clip frames per second */
+  GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct track_box, or NULL */
   int genuine, genuine_rejected, genuine_uncertain, genuine_missing;
+  int switched;                /* events on a track that switched between a person and an attack */
+};
+
+struct track_box {
+  int frame;
+  double box[4];
+};
+
+struct footage_box {
+  int id;
+  double box[4];
 };
 
 struct score {
@@ -75,6 +98,8 @@ struct score {
   /* genuine violations by setting\tscenario: int[4] total, rejected, uncertain, missing */
   GHashTable *genuine;
   bool apcer_not_required; /* --require-genuine: APCER is reported, not required */
+  GHashTable *footage;     /* footage frame -> GArray of struct footage_box (--footage-gt), or NULL */
+  GPtrArray *switch_lines;
 };
 
 static double
@@ -146,7 +171,7 @@ array_member (JsonObject *o, const char *name)
 }
 
 static bool
-load_truth (struct score *sc, int clip, const char *path, GError **error)
+load_truth (struct score *sc, struct clip *c, int clip, const char *path, GError **error)
 {
   JsonParser *jp = json_parser_new ();
   if (!json_parser_load_from_file (jp, path, error)) {
@@ -163,6 +188,9 @@ load_truth (struct score *sc, int clip, const char *path, GError **error)
   }
   char fps[24];
   str_member (root, "fps", fps, sizeof fps);
+  double v;
+  c->fps = number_member (root, "fps", &v) && v > 0 ? (int) v : 10;
+  c->start = number_member (root, "start", &v) ? (int) v : 1;
   for (guint i = 0; i < json_array_get_length (ja); i++) {
     JsonNode *en = json_array_get_element (ja, i);
     JsonObject *o = JSON_NODE_HOLDS_OBJECT (en) ? json_node_get_object (en) : NULL;
@@ -326,6 +354,56 @@ load_detections (struct score *sc, const struct clip *c, const char *path, GErro
   return true;
 }
 
+/* MOT rows (frame,id,x,y,w,h,...) of PATH: track id -> GArray of struct track_box. */
+static GHashTable *
+load_tracks (const char *path, GError **error)
+{
+  FILE *f = fopen (path, "r");
+  if (!f) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
+    return NULL;
+  }
+  GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
+  char line[256];
+  while (fgets (line, sizeof line, f)) {
+    struct track_box b;
+    int id;
+    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
+      continue;
+    GArray *a = g_hash_table_lookup (t, GINT_TO_POINTER (id));
+    if (!a)
+      g_hash_table_insert (t, GINT_TO_POINTER (id), a = g_array_new (FALSE, FALSE, sizeof b));
+    g_array_append_val (a, b);
+  }
+  fclose (f);
+  return t;
+}
+
+/* The footage's ground truth (MOT rows): frame -> GArray of struct footage_box. */
+static GHashTable *
+load_footage (const char *path, GError **error)
+{
+  FILE *f = fopen (path, "r");
+  if (!f) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
+    return NULL;
+  }
+  GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
+  char line[256];
+  while (fgets (line, sizeof line, f)) {
+    struct footage_box b;
+    int fr;
+    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &fr, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
+      continue;
+    GArray *a = g_hash_table_lookup (t, GINT_TO_POINTER (fr));
+    if (!a)
+      g_hash_table_insert (t, GINT_TO_POINTER (fr), a = g_array_new (FALSE, FALSE, sizeof b));
+    g_array_append_val (a, b);
+  }
+  fclose (f);
+  return t;
+}
+
 /* How well event box E covers the presentation's box T: the share of T
  * inside E, or 0 when E is far bigger than T (a group, a vehicle). The
  * detector's box of a printed or screened person is the detector's own
@@ -342,28 +420,46 @@ cover (const double t[4], const double e[4])
   return w * h / at;
 }
 
-/* The presentation E belongs to, or NULL: its box in the event's frame (or
- * the frame next to it: a presentation that appears or leaves then) is the
- * best matched by the event's box: IoU 0.3 or more, or covering half of it.
- * (A candidate is a track the detector keeps on the figure: its box is the
- * detector's shape, offset from a figure on a raised or large screen.) */
-static struct pres *
-owner (struct score *sc, const struct clip *c, const struct event *e)
+/* How well an event's or track's box BOX matches presentation box B: 1 +
+ * IoU when IoU is 0.3 or more, else the share of B it covers when that is
+ * half or more, else 0. */
+static double
+match (const double b[4], const double box[4])
 {
-  struct pres *best = NULL;
+  double v = iou (b, box);
+  return v >= 0.3 ? 1 + v : cover (b, box) >= 0.5 ? cover (b, box) : 0;
+}
+
+/* Whom BOX in clip frame FRAME shows: the best matched presentation (its
+ * index in sc->pres), a footage person (-2 - their id) or nobody (-1). A
+ * presentation that appears or leaves in the frame next to it counts too.
+ * Footage people match on IoU alone (their boxes are the people's own). */
+static int
+frame_owner (const struct score *sc, const struct clip *c, int frame, const double box[4])
+{
+  int best = -1;
   double best_v = 0;
   for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
-    struct pres *p = &g_array_index (sc->pres, struct pres, i);
+    const struct pres *p = &g_array_index (sc->pres, struct pres, i);
     for (int df = 0; df <= 2; df++) {
-      int f = e->frame + (df == 1 ? -1 : df == 2 ? 1 : 0);
-      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (f));
+      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame + (df == 1 ? -1 : df == 2 ? 1 : 0)));
       if (!b)
         continue;
-      double v = iou (b, e->box) >= 0.3 ? 1 + iou (b, e->box) : cover (b, e->box) >= 0.5 ? cover (b, e->box) : 0;
+      double v = match (b, box);
       if (v > best_v)
-        best_v = v, best = p;
+        best_v = v, best = i;
       break;
     }
+  }
+  /* clip frame k shows footage frame start + round((k - 1) * 10 / fps) (atk_make.c) */
+  GArray *fb = sc->footage ? g_hash_table_lookup (sc->footage,
+                                                  GINT_TO_POINTER (c->start + (int) lround ((frame - 1) * 10.0 / c->fps)))
+                           : NULL;
+  for (guint k = 0; fb && k < fb->len; k++) {
+    const struct footage_box *b = &g_array_index (fb, struct footage_box, k);
+    double v = iou (b->box, box);
+    if (v >= 0.3 && 1 + v > best_v)
+      best_v = 1 + v, best = -2 - b->id;
   }
   return best;
 }
@@ -372,6 +468,44 @@ static bool
 is_attack (const struct pres *p)
 {
   return p && strcmp (p->type, "genuine") != 0;
+}
+
+/* The presentation event E (of run RUN: 0 off, 1 on) belongs to, or NULL for
+ * a person of the footage (module comment). *SWITCHED: its track's votes
+ * split between an attack and a real person. */
+static struct pres *
+owner (struct score *sc, const struct clip *c, const struct event *e, int run, bool *switched)
+{
+  *switched = false;
+  GArray *t = c->tracks[run] ? g_hash_table_lookup (c->tracks[run], GINT_TO_POINTER (e->track)) : NULL;
+  if (!t) {
+    int o = frame_owner (sc, c, e->frame, e->box);
+    return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
+  }
+  GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
+  int attack = 0, real = 0, voted = 0, best = -1, best_n = 0;
+  for (guint k = 0; k < t->len; k++) {
+    const struct track_box *b = &g_array_index (t, struct track_box, k);
+    if (b->frame > e->frame + 2 * c->fps) /* what it followed until shortly after the decision */
+      break;
+    int o = frame_owner (sc, c, b->frame, b->box);
+    if (o == -1)
+      continue;
+    voted++;
+    bool atk = o >= 0 && is_attack (&g_array_index (sc->pres, struct pres, o));
+    attack += atk, real += !atk;
+    int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (o))) + 1;
+    g_hash_table_insert (votes, GINT_TO_POINTER (o), GINT_TO_POINTER (n));
+    if (n > best_n)
+      best_n = n, best = o;
+  }
+  g_hash_table_destroy (votes);
+  *switched = attack >= 3 && real >= 3 && attack * 5 >= voted && real * 5 >= voted;
+  if (best_n == 0) { /* the track matched nobody: its decision box decides */
+    int o = frame_owner (sc, c, e->frame, e->box);
+    return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
+  }
+  return best >= 0 ? &g_array_index (sc->pres, struct pres, best) : NULL;
 }
 
 static void
@@ -390,7 +524,13 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
 {
   for (guint i = 0; i < off->len; i++) {
     const struct event *e = &g_array_index (off, struct event, i);
-    struct pres *p = owner (sc, c, e);
+    bool switched;
+    struct pres *p = owner (sc, c, e, 0, &switched);
+    if (switched) {
+      g_ptr_array_add (sc->switch_lines, g_strdup_printf ("[%s] identity switch, liveness off: %s frame %d track %d %s",
+                                                          c->setting, c->name, e->frame, e->track, e->type));
+      continue;
+    }
     if (is_attack (p)) {
       p->off_cand++;
       continue;
@@ -432,7 +572,16 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
   }
   for (guint i = 0; i < on->len; i++) {
     const struct event *e = &g_array_index (on, struct event, i);
-    struct pres *p = owner (sc, c, e);
+    bool switched;
+    struct pres *p = owner (sc, c, e, 1, &switched);
+    if (switched) {
+      c->switched++;
+      g_ptr_array_add (sc->switch_lines,
+                       g_strdup_printf ("[%s] identity switch, liveness on: %s frame %d track %d %s %s verdict %s: %s",
+                                        c->setting, c->name, e->frame, e->track, e->type, e->decision, e->verdict,
+                                        e->checks ? e->checks : "{}"));
+      continue;
+    }
     if (!is_attack (p))
       continue;
     if (!strcmp (e->decision, "rejected_flat")) {
@@ -640,12 +789,13 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       printf ("%s%s never reached the rules with liveness off: it proves nothing\n", md ? "- " : "", TYPES[t]);
   }
   /* BPCER */
-  int total = 0, rejected = 0, uncertain = 0, missing = 0;
+  int total = 0, rejected = 0, uncertain = 0, missing = 0, switched = 0;
   for (guint i = 0; i < sc->clips->len; i++) {
     const struct clip *c = &g_array_index (sc->clips, struct clip, i);
     if (strcmp (c->setting, setting) != 0)
       continue;
     total += c->genuine, rejected += c->genuine_rejected, uncertain += c->genuine_uncertain, missing += c->genuine_missing;
+    switched += c->switched;
     if (c->genuine_rejected * 100 > c->genuine) {
       printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations rejected\n", md ? "- " : "", c->name,
               c->genuine_rejected, c->genuine);
@@ -656,6 +806,10 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
   printf ("%sBPCER %.1f%% (%d of %d genuine violations rejected as flat; %d not matched); uncertain: %.1f%% (%d)\n",
           md ? "- " : "", total ? 100.0 * rejected / total : 0, rejected, total, missing,
           total ? 100.0 * uncertain / total : 0, uncertain);
+  if (switched)
+    printf ("%s%d event(s) with liveness on from tracks that switched between a real person and an attack (listed "
+            "as \"identity switch\"): a tracker failure, counted in neither APCER nor BPCER\n",
+            md ? "- " : "", switched);
   ok = ok && rejected * 100 <= total && missing == 0;
   GList *rk = g_list_sort (g_hash_table_get_keys (sc->reasons), (GCompareFunc) strcmp);
   for (GList *l = rk; l; l = l->next) {
@@ -675,36 +829,42 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
 
 static bool
 add_clip (struct score *sc, const char *setting, const char *truth, const char *off, const char *on, const char *det,
-          GError **error)
+          const char *off_tracks, const char *on_tracks, GError **error)
 {
-  struct clip c = {g_strdup (setting), g_path_get_basename (truth), (int) sc->pres->len, 0, 0, 0, 0, 0};
-  if (!load_truth (sc, (int) sc->clips->len, truth, error))
+  struct clip c = {.setting = g_strdup (setting), .name = g_path_get_basename (truth), .first_pres = (int) sc->pres->len};
+  g_array_append_val (sc->clips, c); /* owned by the score from here: freed with it on any error */
+  struct clip *cp = &g_array_index (sc->clips, struct clip, sc->clips->len - 1);
+  if (!load_truth (sc, cp, (int) sc->clips->len - 1, truth, error))
     return false;
-  c.n_pres = (int) sc->pres->len - c.first_pres;
-  char *dot = strrchr (c.name, '.');
+  cp->n_pres = (int) sc->pres->len - cp->first_pres;
+  char *dot = strrchr (cp->name, '.');
   if (dot)
     *dot = 0;
-  if (det && strcmp (det, "-") != 0 && !load_detections (sc, &c, det, error))
+  if (det && strcmp (det, "-") != 0 && !load_detections (sc, cp, det, error))
+    return false;
+  if (off_tracks && !(cp->tracks[0] = load_tracks (off_tracks, error)))
+    return false;
+  if (on_tracks && !(cp->tracks[1] = load_tracks (on_tracks, error)))
     return false;
   GArray *ev_off = load_events (off, error), *ev_on = ev_off ? load_events (on, error) : NULL;
   if (!ev_on) {
     free_events (ev_off);
     return false;
   }
-  score_clip (sc, &c, ev_off, ev_on);
+  score_clip (sc, cp, ev_off, ev_on);
   free_events (ev_off);
   free_events (ev_on);
-  g_array_append_val (sc->clips, c);
   return true;
 }
-
 int
 atk_score (int argc, char **argv)
 {
   struct score sc = {g_array_new (FALSE, TRUE, sizeof (struct pres)), g_array_new (FALSE, TRUE, sizeof (struct clip)),
                      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_ptr_array_new_with_free_func (g_free),
-                     g_ptr_array_new_with_free_func (g_free), g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free)};
-  const char *setting = "default", *truth = NULL, *off = NULL, *on = NULL, *det = NULL;
+                     g_ptr_array_new_with_free_func (g_free), g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+                     .switch_lines = g_ptr_array_new_with_free_func (g_free)};
+  const char *setting = "default", *truth = NULL, *off = NULL, *on = NULL, *det = NULL, *off_tracks = NULL,
+             *on_tracks = NULL;
   bool md = false, require = false, list = false;
   GError *err = NULL;
   int status = 2;
@@ -720,17 +880,26 @@ atk_score (int argc, char **argv)
       list = true;
     else if (!strcmp (a, "--setting") && i + 1 < argc)
       setting = argv[++i];
-    else if (!strcmp (a, "--clip") && i + 4 < argc) {
-      add_clip (&sc, setting, argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4], &err);
+    else if (!strcmp (a, "--footage-gt") && i + 1 < argc) {
+      if (sc.clips->len)
+        g_set_error (&err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--footage-gt must come before the clips");
+      else if (!sc.footage)
+        sc.footage = load_footage (argv[++i], &err);
+    } else if (!strcmp (a, "--clip") && i + 4 < argc) {
+      add_clip (&sc, setting, argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4], NULL, NULL, &err);
       i += 4;
+    } else if (!strcmp (a, "--tracked-clip") && i + 6 < argc) {
+      add_clip (&sc, setting, argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4], argv[i + 5], argv[i + 6], &err);
+      i += 6;
     } else if (!strcmp (a, "--list") && i + 1 < argc) {
       g_autofree char *text = NULL;
       if (g_file_get_contents (argv[++i], &text, NULL, &err)) {
         g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
         for (int k = 0; lines[k] && !err; k++) {
           g_auto (GStrv) f = g_strsplit_set (g_strstrip (lines[k]), " \t", -1);
-          if (g_strv_length (f) >= 5)
-            add_clip (&sc, f[0], f[1], f[2], f[3], f[4], &err);
+          guint n = g_strv_length (f);
+          if (n >= 5)
+            add_clip (&sc, f[0], f[1], f[2], f[3], f[4], n >= 7 ? f[5] : NULL, n >= 7 ? f[6] : NULL, &err);
         }
       }
     } else if (!strcmp (a, "--truth") && i + 1 < argc)
@@ -741,13 +910,17 @@ atk_score (int argc, char **argv)
       on = argv[++i];
     else if (!strcmp (a, "--detections") && i + 1 < argc)
       det = argv[++i];
+    else if (!strcmp (a, "--off-tracks") && i + 1 < argc)
+      off_tracks = argv[++i];
+    else if (!strcmp (a, "--on-tracks") && i + 1 < argc)
+      on_tracks = argv[++i];
     else {
       fprintf (stderr, "attack_scenario score: unknown option %s\n", a);
       goto out;
     }
   }
   if (!err && truth && off && on)
-    add_clip (&sc, setting, truth, off, on, det, &err);
+    add_clip (&sc, setting, truth, off, on, det, off_tracks, on_tracks, &err);
   if (err) {
     fprintf (stderr, "attack_scenario: %s\n", err->message);
     goto out;
@@ -770,6 +943,8 @@ atk_score (int argc, char **argv)
     printf ("%s\n", (const char *) sc.accepted->pdata[i]);
   for (guint i = 0; i < sc.genuine_lines->len; i++)
     printf ("%s\n", (const char *) sc.genuine_lines->pdata[i]);
+  for (guint i = 0; i < sc.switch_lines->len; i++)
+    printf ("%s\n", (const char *) sc.switch_lines->pdata[i]);
   if (list) /* every presentation, for debugging */
     for (guint i = 0; i < sc.pres->len; i++) {
       const struct pres *p = &g_array_index (sc.pres, struct pres, i);
@@ -790,8 +965,16 @@ out:
   g_clear_error (&err);
   for (guint i = 0; i < sc.pres->len; i++)
     g_hash_table_destroy (g_array_index (sc.pres, struct pres, i).boxes);
-  for (guint i = 0; i < sc.clips->len; i++)
-    g_free (g_array_index (sc.clips, struct clip, i).setting), g_free (g_array_index (sc.clips, struct clip, i).name);
+  for (guint i = 0; i < sc.clips->len; i++) {
+    struct clip *c = &g_array_index (sc.clips, struct clip, i);
+    g_free (c->setting), g_free (c->name);
+    for (int r = 0; r < 2; r++)
+      if (c->tracks[r])
+        g_hash_table_destroy (c->tracks[r]);
+  }
+  if (sc.footage)
+    g_hash_table_destroy (sc.footage);
+  g_ptr_array_free (sc.switch_lines, TRUE);
   g_array_free (sc.pres, TRUE);
   g_array_free (sc.clips, TRUE);
   g_hash_table_destroy (sc.reasons);
