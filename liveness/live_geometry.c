@@ -2,9 +2,9 @@
  *  - height: the person's height from the foot point (bottom centre of the
  *    box) and the head (its top) must be a person's — a face on a bus
  *    advert is metres tall, a figure on a small screen centimetres;
- *  - the foot point is not in an ignore zone (where the installer marked
- *    adverts, signs, screens); whether it is on a mapped ground zone is
- *    reported;
+ *  - the foot point does not stay in an ignore zone (where the installer
+ *    marked adverts, signs, screens; feet walking through one are only
+ *    uncertain there); whether it is on a mapped ground zone is reported;
  *  - the box is not inside a large moving object (a vehicle found by motion
  *    segmentation, live_objects.h) moving with it;
  *  - static: a candidate whose feet did not move over a whole window is a
@@ -125,16 +125,20 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
   if (isfinite (height) && (height < p->min_height_m || height > p->max_height_m) && h_span >= MIN_HEIGHT_SPAN_S) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, GEOMETRY_ARGS);
     out->why = height > p->max_height_m ? "taller than any person (a picture)" : "smaller than any person (a picture)";
-  } else if (ground == FOOT_IGNORE || riding || is_static) {
+  } else if ((ground == FOOT_IGNORE && (!known || still)) || riding || is_static) {
+    /* feet that stay where the installer marked a sign are the sign's; a
+     * walker passing behind it only crosses the zone (below) */
     live_result_set (out, LIVE_FLAT, 0.1, fmt, GEOMETRY_ARGS);
-    out->revocable = ground != FOOT_IGNORE && !riding;
+    out->revocable = !riding;
     out->why = ground == FOOT_IGNORE ? "stands where the installer marked adverts and signs"
                : riding              ? "rides inside a moving vehicle, moving with it"
                                      : "has not moved over the ground at all (a poster or a screen)";
-  } else if (!isfinite (height) || still) {
+  } else if (!isfinite (height) || still || ground == FOOT_IGNORE) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, GEOMETRY_ARGS);
     out->needs_history = still && !ctx->walked;
-    out->why = !isfinite (height) ? "their height could not be measured" : "standing still";
+    out->why = !isfinite (height)     ? "their height could not be measured"
+               : ground == FOOT_IGNORE ? "walks through where the installer marked adverts and signs"
+                                       : "standing still";
   } else
     live_result_set (out, LIVE_LIVE, 1.0, fmt, GEOMETRY_ARGS);
 #undef GEOMETRY_ARGS
