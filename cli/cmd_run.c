@@ -32,9 +32,11 @@ cmd_run (int argc, char **argv)
   struct cw_run_options opt = {config, camera, events, tracks, detections};
   struct cw_run_stats st;
   gboolean ok = cw_pipeline_run (&opt, &st, &err);
-  fprintf (stderr, "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat\n",
+  fprintf (stderr,
+           "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat, "
+           "%d position uncertain\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
-           st.rejected_flat);
+           st.rejected_flat, st.position_uncertain);
   if (st.liveness_frames > 0)
     fprintf (stderr,
              "crosswatch: liveness: %d assessments, %.2f ms each; %.2f ms per frame over %d frames\n",

@@ -196,6 +196,15 @@ add_signal (JsonBuilder *b, const struct evid_candidate *c)
 }
 
 /* Members shared by the event line and the packet. */
+/* What a candidate is: a picture (rejected_flat), a position the camera
+ * could not place (position_uncertain), else a violation for review. The
+ * first two are also their review state: no review confirms them. */
+static const char *
+decision_of (const struct evid_candidate *c)
+{
+  return strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : c->position_uncertain ? "position_uncertain" : "violation";
+}
+
 static void
 add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_candidate *c,
             const char *event_id, const char *utc)
@@ -217,6 +226,10 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
     json_builder_set_member_name (b, "ground_m");
     json_builder_add_null_value (b);
   }
+  if (c->has_ground && c->ground_sigma_m >= 0)
+    evid_json_double (b, "ground_sigma_m", c->ground_sigma_m);
+  json_builder_set_member_name (b, "entry_seen");
+  json_builder_add_boolean_value (b, c->entry_seen);
   if (c->has_motion) {
     evid_json_double (b, "ground_speed_mps", c->speed_mps);
     evid_json_double (b, "heading_deg", c->heading_deg);
@@ -224,7 +237,7 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
   evid_json_string (b, "zone", c->zone);
   add_signal (b, c);
   add_raw (b, "liveness", c->liveness_json);
-  evid_json_string (b, "decision", strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : "violation");
+  evid_json_string (b, "decision", decision_of (c));
 }
 
 struct media_set {
@@ -332,7 +345,9 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "review_flag");
-  if (strcmp (c->verdict, "uncertain") == 0)
+  if (c->position_uncertain)
+    json_builder_add_string_value (b, "position_uncertain");
+  else if (strcmp (c->verdict, "uncertain") == 0)
     json_builder_add_string_value (b, "liveness_uncertain");
   else
     json_builder_add_null_value (b);
@@ -404,8 +419,8 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
   struct evid_packet_in in = {
       .id = packet_id,
       .type = cand->type,
-      .decision = flat ? "rejected_flat" : "violation",
-      .review_state = flat ? "rejected_flat" : "pending",
+      .decision = decision_of (cand),
+      .review_state = flat || cand->position_uncertain ? decision_of (cand) : "pending",
       .retention_until = retention,
       .recorded_utc = recorded,
       .track_id = cand->track_id,

@@ -22,6 +22,9 @@ struct evid_candidate {
   double bbox[4];           /* x, y, w, h in native pixels at the decision frame */
   bool has_ground;
   double ground_m[2];
+  double ground_sigma_m;    /* uncertainty of ground_m (metres), < 0 unknown */
+  bool entry_seen;          /* the step off the kerb was seen */
+  bool position_uncertain;  /* the rule held on the measured foot points, never by their uncertainty */
   bool has_motion;
   double speed_mps, heading_deg; /* on the ground, over the last second */
   const char *zone;
@@ -59,8 +62,10 @@ void evid_recorder_free (struct evid_recorder *rec);
 
 /* Records CAND with stills from ENTRY (may be NULL: the decision frame is used)
  * and DECISION. On success *OUT_EVENT_JSON (g_free) is the events-contract
- * line. A flat verdict is stored as decision "rejected_flat", never
- * publishable; any other as a "violation" pending review. */
+ * line. A flat verdict is stored as decision "rejected_flat", a position
+ * the camera could not place as "position_uncertain" (review_flag
+ * position_uncertain): both kept for review, in a state no review can
+ * confirm, so never published; any other as a "violation" pending review. */
 bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
                            const struct cv_image *entry, const struct cv_image *decision,
                            char **out_event_json, GError **error);

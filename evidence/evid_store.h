@@ -42,7 +42,7 @@ struct evid_packet_row {
   char *created_utc;
   char *type;
   char *decision;
-  char *review_state; /* pending | confirmed | rejected | rejected_flat */
+  char *review_state; /* pending | confirmed | rejected | rejected_flat | position_uncertain */
   char *json;
   char *json_sha256;
   char *signature; /* Ed25519 over json, hex */

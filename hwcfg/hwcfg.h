@@ -75,6 +75,9 @@ struct hwcfg_rules {
   int min_inside_frames;
   double min_depth_m;
   double red_grace_s;
+  double foot_noise_px;      /* the box bottom's noise floor, pixels */
+  double foot_noise_share;   /* ... and its share of the box height: the noise of a foot point */
+  double uncertainty_factor; /* a kerb or crosswalk-edge test decides only by this many uncertainties */
 };
 
 struct hwcfg_detector {

@@ -223,6 +223,8 @@ on_event (struct run *r, const GstStructure *s)
     return;
   if (strstr (json, "\"decision\":\"rejected_flat\""))
     r->stats.rejected_flat++;
+  else if (strstr (json, "\"decision\":\"position_uncertain\""))
+    r->stats.position_uncertain++;
   else
     r->stats.violations++;
   if (r->events) {

@@ -22,6 +22,7 @@ struct cw_run_stats {
   int tracks;
   int violations;
   int rejected_flat;
+  int position_uncertain; /* decided on foot points the camera could not place: kept for review only */
   double seconds;
   double latency_p50_ms, latency_p99_ms; /* live sources: capture to decision */
   double cpu_seconds;     /* user + system, the whole process */

@@ -298,6 +298,11 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
                                     &c.ground_m[1], NULL);
   c.has_motion = gst_structure_get (p, "speed-mps", G_TYPE_DOUBLE, &c.speed_mps, "heading-deg", G_TYPE_DOUBLE,
                                     &c.heading_deg, NULL);
+  c.ground_sigma_m = get_double (p, "ground-sigma", -1);
+  gboolean seen = TRUE, uncertain = FALSE;
+  gst_structure_get_boolean (p, "entry-seen", &seen);
+  gst_structure_get_boolean (p, "position-uncertain", &uncertain);
+  c.entry_seen = seen, c.position_uncertain = uncertain;
   c.zone = gst_structure_get_string (p, "zone");
   gst_structure_get_int (p, "entry-frame", &c.entry_frame);
   c.signal_phase = gst_structure_get_string (p, "signal-phase");

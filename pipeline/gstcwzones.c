@@ -2,7 +2,11 @@
  * SECTION:element-cwzones
  * Applies the violation rules (zones/) to tracked foot points with the
  * pedestrian signal phase. Marks each person meta with its ground position
- * and zone; a person for whom a rule became true gets "candidate".
+ * (and its uncertainty, "ground-sigma") and zone; a person for whom a rule
+ * became true gets "candidate" ("position-uncertain" when it held on the
+ * measured foot points but never by their uncertainty: zone_rules.h). A box
+ * cut by the image's bottom, left or right edge has no foot point the rules
+ * decide on ("foot-unobserved").
  *
  * |[
  * ... ! cwtrack config=site.ini ! cwzones config=site.ini ! fakesink
@@ -11,6 +15,8 @@
 #include "gstcwelements.h"
 
 #include "zone_rules.h"
+
+#include <math.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_zones_debug);
 #define GST_CAT_DEFAULT gst_cw_zones_debug
@@ -66,6 +72,10 @@ annotate (GstStructure *p, const struct zone_track_out *o)
   if (o->zone)
     gst_structure_set (p, "zone", G_TYPE_STRING, o->zone, NULL);
   gst_structure_set (p, "on-road", G_TYPE_BOOLEAN, o->in_carriageway, NULL);
+  if (o->ground_sigma_m >= 0 && isfinite (o->ground_sigma_m))
+    gst_structure_set (p, "ground-sigma", G_TYPE_DOUBLE, o->ground_sigma_m, NULL);
+  if (o->unobserved)
+    gst_structure_set (p, "foot-unobserved", G_TYPE_BOOLEAN, TRUE, NULL);
   if (o->continued_from)
     gst_structure_set (p, "continues-track", G_TYPE_INT, o->continued_from, NULL);
   if (!o->violation)
@@ -73,7 +83,19 @@ annotate (GstStructure *p, const struct zone_track_out *o)
   gst_structure_set (p, "candidate", G_TYPE_STRING, zone_violation_name (o->type), "entry-frame", G_TYPE_INT,
                      o->entry_frame, "signal-phase", G_TYPE_STRING, zone_phase_name (o->entry_signal.phase),
                      "signal-elapsed", G_TYPE_DOUBLE, o->entry_signal.elapsed_s, "signal-source", G_TYPE_STRING,
-                     o->entry_signal.source, NULL);
+                     o->entry_signal.source, "entry-seen", G_TYPE_BOOLEAN, o->entry_seen, NULL);
+  if (o->position_uncertain)
+    gst_structure_set (p, "position-uncertain", G_TYPE_BOOLEAN, TRUE, NULL);
+}
+
+/* The box reaches the image's bottom, left or right edge (within
+ * BORDER_PX): the person goes on beyond it, so its bottom is not their feet.
+ * (The top edge cuts heads, not feet.) */
+#define BORDER_PX 2.0
+static bool
+box_cut_by_border (const double b[4], int width, int height)
+{
+  return b[1] + b[3] >= height - BORDER_PX || b[0] <= BORDER_PX || b[0] + b[2] >= width - BORDER_PX;
 }
 
 static GstFlowReturn
@@ -88,7 +110,8 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
       continue; /* untracked detection: rules need identities */
     double b[4];
     cw_person_box (m, b);
-    struct zone_track_in in = {m->id, {b[0] + b[2] / 2, b[1] + b[3]}}; /* the foot point */
+    struct zone_track_in in = {m->id, {b[0] + b[2] / 2, b[1] + b[3]}, b[3], /* the foot point, the box's height */
+                               box_cut_by_border (b, GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame))};
     g_array_append_val (self->in, in);
   }
   g_array_set_size (self->out, self->in->len);

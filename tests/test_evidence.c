@@ -95,7 +95,7 @@ verify_with (struct evid_store *st, const struct evid_verify_opts *opts, char **
 }
 
 static char *
-record (struct fixture *f, const char *verdict)
+record_placed (struct fixture *f, const char *verdict, bool position_uncertain)
 {
   const double others[4] = {10, 10, 20, 50};
   struct evid_candidate c = {.frame = 42, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3,
@@ -107,12 +107,19 @@ record (struct fixture *f, const char *verdict)
                                                     "\"checks\":{}}"
                                                   : "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}",
                              .verdict = verdict,
-                             .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1};
+                             .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1,
+                             .ground_sigma_m = 0.75, .entry_seen = true, .position_uncertain = position_uncertain};
   char *event = NULL;
   g_autoptr (GError) err = NULL;
   if (!evid_recorder_record (f->rec, &c, NULL, &f->frame, &event, &err))
     g_error ("record: %s", err->message);
   return event;
+}
+
+static char *
+record (struct fixture *f, const char *verdict)
+{
+  return record_placed (f, verdict, false);
 }
 
 static int
@@ -186,6 +193,29 @@ a_flat_candidate_is_kept_but_never_confirmable (struct fixture *f, gconstpointer
                                      0, &err));
   g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
   g_clear_error (&err);
+}
+
+/* A rule that held only on foot points the camera could not place: kept,
+ * flagged, signed and verifiable, but no review can confirm it (so it is
+ * never published). */
+static void
+a_position_uncertain_case_is_kept_for_review_never_confirmable (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *event = record_placed (f, "live", true);
+  g_assert_nonnull (strstr (event, "\"decision\":\"position_uncertain\""));
+  g_assert_nonnull (strstr (event, "\"ground_sigma_m\":0.75"));
+  g_assert_nonnull (strstr (event, "\"entry_seen\":true"));
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, "position_uncertain", NULL);
+  g_assert_cmpint (rows->len, ==, 1);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (r->json, "\"review_flag\":\"position_uncertain\""));
+  GError *err = NULL;
+  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_clear_error (&err);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
 }
 
 static void
@@ -910,6 +940,7 @@ main (int argc, char **argv)
   ADD (recorded_packets_verify_and_chain);
   ADD (altered_media_and_records_are_named_by_verify);
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
+  ADD (a_position_uncertain_case_is_kept_for_review_never_confirmable);
   ADD (confirming_queues_evidence_and_every_display_with_blurred_image);
   ADD (audit_log_is_append_only_and_chained);
   ADD (packets_are_signed_by_a_private_device_key);

@@ -166,14 +166,20 @@ ignore_zones_suppress_everything_inside (struct fixture *f, gconstpointer data)
   g_assert_cmpint (walk (f, 1, frame_at (30), 850, 50, 850, 250, 200, v, 4), ==, 0);
 }
 
+/* First seen 2 m into the road on red: when it stepped off is unknown, so
+ * no red_signal (and it walks in the crosswalk: nothing else either). First
+ * seen 0.2 m in, short of min_depth_m, its entry is seen: dated from its
+ * first frame. */
 static void
-a_track_first_seen_inside_enters_at_its_first_frame (struct fixture *f, gconstpointer data)
+a_track_first_seen_deep_inside_has_no_entry_a_shallow_one_has (struct fixture *f, gconstpointer data)
 {
   struct violation v[4];
   int start = frame_at (30);
-  int n = walk (f, 1, start, 450, 120, 450, 250, 130, v, 4);
+  g_assert_cmpint (walk (f, 1, start, 450, 120, 450, 250, 130, v, 4), ==, 0);
+  int n = walk (f, 2, start + 200, 450, 102, 450, 250, 148, v, 4);
   g_assert_cmpint (n, ==, 1);
-  g_assert_cmpint (v[0].entry_frame, ==, start);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  g_assert_cmpint (v[0].entry_frame, ==, start + 200);
 }
 
 static void
@@ -216,7 +222,7 @@ main (int argc, char **argv)
   ADD (two_people_crossing_together_are_two_violations);
   ADD (a_track_lost_mid_road_and_reacquired_is_one_violation);
   ADD (ignore_zones_suppress_everything_inside);
-  ADD (a_track_first_seen_inside_enters_at_its_first_frame);
+  ADD (a_track_first_seen_deep_inside_has_no_entry_a_shallow_one_has);
   g_test_add_func ("/signal/schedule_phases_follow_the_cycle", schedule_phases_follow_the_cycle);
   return g_test_run ();
 }

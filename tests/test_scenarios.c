@@ -116,6 +116,8 @@ struct walker {
   double wait_s[8]; /* standing at waypoint i before walking on */
   int n_pts;
   double gap_from, gap_to;
+  double box_h;   /* the detector box's height, px (0: the rules' floor) */
+  bool cut;       /* the box is cut by the image's edge */
 };
 
 /* Position at time T; FALSE before the start or after the end. */
@@ -150,6 +152,7 @@ struct decision {
   enum zone_violation type;
   double t;
   struct zone_signal_state entry_signal;
+  bool position_uncertain;
 };
 
 /* Runs the walkers from T_FROM to T_TO; returns the violations raised. */
@@ -166,7 +169,7 @@ run (struct fixture *f, const struct walker *w, int n, double t_from, double t_t
       if (!position (&w[i], t, &X, &Y) || (t >= w[i].gap_from && t < w[i].gap_to))
         continue;
       int id = w[i].id_after && t >= w[i].gap_to ? w[i].id_after : w[i].id;
-      in[k++] = (struct zone_track_in){id, to_image (X, Y)};
+      in[k++] = (struct zone_track_in){id, to_image (X, Y), w[i].box_h, w[i].cut};
     }
     struct zone_signal_state sig;
     zone_signal_at (f->signal, t, &sig);
@@ -174,7 +177,7 @@ run (struct fixture *f, const struct walker *w, int n, double t_from, double t_t
     zone_rules_step (f->rules, frame, t, &sig, in, k, o);
     for (int i = 0; i < k; i++)
       if (o[i].violation) {
-        struct decision d = {o[i].track_id, o[i].type, t, o[i].entry_signal};
+        struct decision d = {o[i].track_id, o[i].type, t, o[i].entry_signal, o[i].position_uncertain};
         g_array_append_val (out, d);
       }
   }
@@ -364,6 +367,120 @@ ground_speed_and_heading_are_measured (struct fixture *f, gconstpointer data)
   }
 }
 
+/* What an independent check found on a second site layout (issue 17), each
+ * as a case. */
+
+/* Two walkers cross on red towards each other; where they pass, the
+ * tracker swaps them: track 1 goes on with the second walker (whose own
+ * track 3 ends) and the first gets a new id, 2, in the middle of the road.
+ * Each person is fined once: nobody again under the new id. */
+static void
+identity_switch_mid_road_is_no_second_fine (struct fixture *f, gconstpointer data)
+{
+  struct walker w[2] = {across_crosswalk (1, 30), across_crosswalk (3, 30)};
+  w[1].pts[0][0] = w[1].pts[1][0] = -5.0; /* the other way, 0.5 m to the side */
+  w[1].pts[0][1] = -1, w[1].pts[1][1] = -9;
+  w[0].gap_from = w[0].gap_to = 32.9, w[0].id_after = 2;
+  w[1].gap_from = w[1].gap_to = 32.9, w[1].id_after = 1;
+  g_autoptr (GArray) v = run (f, w, 2, 28, 40);
+  g_assert_cmpuint (v->len, ==, 2);
+  for (guint i = 0; i < v->len; i++) {
+    const struct decision *d = &g_array_index (v, struct decision, i);
+    g_assert_cmpint (d->type, ==, ZONE_VIOLATION_RED_SIGNAL);
+    g_assert_cmpfloat (d->t, <, 32.9); /* both before the switch */
+    g_assert_true (d->track_id == 1 || d->track_id == 3);
+  }
+}
+
+/* Far from the camera (the far end of the road, X = 0, 2 m from its end,
+ * where a box is about 60 px tall) a box bottom a few pixels off the feet moves the foot
+ * point over half a metre: someone whose measured feet go 0.7 m into the
+ * road on red and back is not fined (0.2 m past min_depth_m is within the
+ * uncertainty); the case is kept as position_uncertain. Measured 1.8 m in,
+ * it is a violation. */
+static void
+a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 3, .wait_s = {0, 2}, .box_h = 60};
+  double pts[3][2] = {{0, -9}, {0, -7.3}, {0, -9}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 29, 38);
+  g_assert_cmpuint (v->len, ==, 1);
+  g_assert_true (g_array_index (v, struct decision, 0).position_uncertain);
+  struct walker deeper = w;
+  deeper.id = 2, deeper.t0 = 40, deeper.pts[1][1] = -6.2;
+  g_autoptr (GArray) v2 = run (f, &deeper, 1, 39, 48);
+  g_assert_cmpuint (v2->len, ==, 1);
+  g_assert_false (g_array_index (v2, struct decision, 0).position_uncertain);
+  g_assert_cmpint (g_array_index (v2, struct decision, 0).type, ==, ZONE_VIOLATION_RED_SIGNAL);
+}
+
+/* The same near a crosswalk's edge: walking the crosswalk on WALK, 0.3 m
+ * outside its edge as measured, far from the camera, is no fine (kept as
+ * position_uncertain); 2 m outside it is. */
+static void
+a_foot_point_within_its_uncertainty_of_a_crosswalk_edge_is_no_fine (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 5, .speed = WALKING, .n_pts = 2, .box_h = 70};
+  double pts[2][2] = {{-3.7, -9}, {-3.7, -1}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 5, 13);
+  g_assert_cmpuint (v->len, ==, 1);
+  g_assert_true (g_array_index (v, struct decision, 0).position_uncertain);
+  struct walker clear = w;
+  clear.id = 2, clear.pts[0][0] = clear.pts[1][0] = -2;
+  g_autoptr (GArray) v2 = run (f, &clear, 1, 5, 13);
+  g_assert_cmpuint (v2->len, ==, 1);
+  g_assert_false (g_array_index (v2, struct decision, 0).position_uncertain);
+  g_assert_cmpint (g_array_index (v2, struct decision, 0).type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+}
+
+/* Already in the road when the stream starts (or first seen there): when
+ * they stepped off is unknown, so no red_signal; on the crosswalk, nothing. */
+static void
+a_person_first_seen_mid_road_is_not_fined_for_entering (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 25);
+  g_autoptr (GArray) v = run (f, &w, 1, 30, 38); /* the stream starts with them 3.5 m in, on red */
+  g_assert_cmpuint (v->len, ==, 0);
+}
+
+/* The stream ends one frame before the frame a red-signal crossing is
+ * decided on: nothing is decided (the open crossing is not a violation);
+ * ending on that frame, it is. */
+static void
+a_crossing_open_when_the_stream_ends_is_not_a_violation (struct fixture *f, gconstpointer data)
+{
+  struct walker w = across_crosswalk (1, 30);
+  g_autoptr (GArray) all = run (f, &w, 1, 29, 38);
+  g_assert_cmpuint (all->len, ==, 1);
+  double decided = g_array_index (all, struct decision, 0).t;
+  teardown (f, data);
+  setup (f, data);
+  g_autoptr (GArray) v = run (f, &w, 1, 29, decided - 1 / FPS);
+  g_assert_cmpuint (v->len, ==, 0);
+  teardown (f, data);
+  setup (f, data);
+  g_autoptr (GArray) v2 = run (f, &w, 1, 29, decided);
+  g_assert_cmpuint (v2->len, ==, 1);
+}
+
+/* A box cut by the image's edge has no foot point: someone walking the road
+ * outside the crosswalk seen only so is not fined; seen whole, they are. */
+static void
+a_box_cut_by_the_image_edge_decides_nothing (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 5, .speed = WALKING, .n_pts = 2, .cut = true};
+  double pts[2][2] = {{-11, -9}, {-11, -1}};
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 5, 13);
+  g_assert_cmpuint (v->len, ==, 0);
+  struct walker whole = w;
+  whole.id = 2, whole.cut = false;
+  g_autoptr (GArray) v2 = run (f, &whole, 1, 5, 13);
+  g_assert_cmpuint (v2->len, ==, 1);
+}
+
 #define ADD(name) g_test_add ("/scenario/" #name, struct fixture, NULL, setup, name, teardown)
 
 int
@@ -383,6 +500,12 @@ main (int argc, char **argv)
   ADD (track_lost_and_reacquired_under_the_same_id_is_one_violation);
   ADD (a_second_crossing_after_leaving_the_road_is_a_second_violation);
   ADD (ground_speed_and_heading_are_measured);
+  ADD (identity_switch_mid_road_is_no_second_fine);
+  ADD (a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine);
+  ADD (a_foot_point_within_its_uncertainty_of_a_crosswalk_edge_is_no_fine);
+  ADD (a_person_first_seen_mid_road_is_not_fined_for_entering);
+  ADD (a_crossing_open_when_the_stream_ends_is_not_a_violation);
+  ADD (a_box_cut_by_the_image_edge_decides_nothing);
   g_test_add ("/scenario/no_red_signal_violation_without_a_signal", struct fixture, "none", setup,
               no_red_signal_violation_without_a_signal, teardown);
   return g_test_run ();

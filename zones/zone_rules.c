@@ -13,12 +13,13 @@ struct zone_poly {
   int n;
 };
 
+/* The streaks of one reading of a person's foot points. */
 struct crossing {
   int inside_streak, outside_streak, deep_streak, deep_outside_cw_streak;
   int streak_start_frame;
   double streak_start_t;
   struct zone_signal_state streak_start_signal;
-  bool in_crossing, violated;
+  bool in_crossing;
   int entry_frame;
   double entry_t;
   struct zone_signal_state entry_signal;
@@ -27,7 +28,16 @@ struct crossing {
 struct person {
   int track_id;
   int first_frame, last_frame;
-  struct crossing crossing;
+  bool observed;   /* a foot point of it reached the rules (not cut by the border) */
+  bool continued;  /* a new track took over its crossing */
+  bool entry_seen; /* its crossing's step off the kerb was seen */
+  bool charged;    /* a violation was raised for the crossing it is on */
+  /* the crossing on the foot points as measured, and by the uncertainty margin */
+  struct crossing measured, sure;
+  /* a rule that held as measured, not yet by the margin: reported when the crossing ends */
+  bool pending;
+  enum zone_violation pending_type;
+  struct crossing pending_at;
   struct zone_motion motion;
 };
 
@@ -46,7 +56,7 @@ struct zone_rules {
 #define KEEP_LOST_FRAMES 300
 /* A new track continues a lost one's crossing when it appears within this
  * many seconds of the loss, and within reach on foot: RELINK_BASE_M plus
- * RELINK_SPEED_MPS per second of gap. */
+ * RELINK_SPEED_MPS per second of gap, plus the foot points' uncertainty. */
 #define RELINK_GAP_S 5.0
 #define RELINK_BASE_M 1.5
 #define RELINK_SPEED_MPS 3.0
@@ -117,16 +127,21 @@ zone_violation_name (enum zone_violation type)
 /* Where the foot point is: which zone names it, whether it is on the
  * carriageway, in a crosswalk, ignored, and how deep into the carriageway. */
 static void
-locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_pt foot, bool *in_crosswalk)
+locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_pt foot, bool *in_crosswalk,
+        double *crosswalk_margin)
 {
   const char *carriageway = NULL, *crosswalk = NULL, *other = NULL;
   double crosswalk_depth = -1;
   *in_crosswalk = false;
+  *crosswalk_margin = -INFINITY; /* inside: + the distance to the crosswalk's edge; outside: - to the nearest */
   o->depth_m = -1;
   for (int i = 0; i < r->n_polys; i++) {
     const struct zone_poly *p = &r->polys[i];
-    if (!zone_polygon_contains (p->px, p->n, foot))
+    if (!zone_polygon_contains (p->px, p->n, foot)) {
+      if (p->kind == HWCFG_ZONE_CROSSWALK && p->gm && o->has_ground)
+        *crosswalk_margin = fmax (*crosswalk_margin, -zone_polygon_edge_distance (p->gm, p->n, o->ground_m));
       continue;
+    }
     double depth = p->gm && o->has_ground ? zone_polygon_edge_distance (p->gm, p->n, o->ground_m) : -1;
     switch (p->kind) {
     case HWCFG_ZONE_IGNORE:
@@ -136,6 +151,7 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
       crosswalk = crosswalk ? crosswalk : p->name;
       crosswalk_depth = fmax (crosswalk_depth, depth);
       *in_crosswalk = true;
+      *crosswalk_margin = fmax (*crosswalk_margin, depth < 0 ? 0 : depth);
       break;
     case HWCFG_ZONE_CARRIAGEWAY:
       carriageway = carriageway ? carriageway : p->name;
@@ -153,29 +169,26 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
   o->zone = crosswalk ? crosswalk : carriageway ? carriageway : other;
 }
 
-static void
-raise_violation (struct crossing *c, struct zone_track_out *o, enum zone_violation type)
-{
-  c->violated = true;
-  o->violation = true;
-  o->type = type;
-  o->entry_frame = c->entry_frame;
-  o->entry_t_s = c->entry_t;
-  o->entry_signal = c->entry_signal;
-}
+/* What a reading of the crossing found in this frame. */
+enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4 };
 
-static void
-observe (struct zone_rules *r, struct crossing *c, int frame, double t_s, const struct zone_signal_state *sig,
-         bool in_crosswalk, struct zone_track_out *o)
+/* One frame of crossing C: IN_ROAD (the foot point in the carriageway),
+ * DEEP (past min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
+ * rules that hold now (RULE_RED only on the frame the crossing starts, and
+ * only when its entry was seen) and CROSSING_ENDED. */
+static int
+observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, const struct zone_signal_state *sig,
+         bool in_road, bool deep, bool outside_cw, bool entry_seen)
 {
   const int need = r->params.min_inside_frames;
-  if (!o->in_carriageway) {
+  int found = 0;
+  if (!in_road) {
     c->inside_streak = c->deep_streak = c->deep_outside_cw_streak = 0;
-    if (++c->outside_streak >= need) {
+    if (++c->outside_streak >= need && c->in_crossing) {
       c->in_crossing = false; /* crossing over: the next one may be a new violation */
-      c->violated = false;
+      found |= CROSSING_ENDED;
     }
-    return;
+    return found;
   }
   c->outside_streak = 0;
   if (c->inside_streak++ == 0) {
@@ -183,27 +196,42 @@ observe (struct zone_rules *r, struct crossing *c, int frame, double t_s, const 
     c->streak_start_t = t_s;
     c->streak_start_signal = *sig;
   }
-  bool deep = o->depth_m < 0 || o->depth_m >= r->params.min_depth_m;
   c->deep_streak = deep ? c->deep_streak + 1 : 0;
-  c->deep_outside_cw_streak = deep && !in_crosswalk ? c->deep_outside_cw_streak + 1 : 0;
+  c->deep_outside_cw_streak = deep && outside_cw ? c->deep_outside_cw_streak + 1 : 0;
   if (!c->in_crossing && c->deep_streak >= need) {
     c->in_crossing = true;
     c->entry_frame = c->streak_start_frame;
     c->entry_t = c->streak_start_t;
     c->entry_signal = c->streak_start_signal;
-    if (!c->violated && c->entry_signal.phase == ZONE_PHASE_DONT_WALK &&
-        c->entry_signal.elapsed_s >= r->params.red_grace_s)
-      raise_violation (c, o, ZONE_VIOLATION_RED_SIGNAL);
+    if (entry_seen && c->entry_signal.phase == ZONE_PHASE_DONT_WALK && c->entry_signal.elapsed_s >= r->params.red_grace_s)
+      found |= RULE_RED;
   }
-  if (c->in_crossing && !c->violated && c->deep_outside_cw_streak >= need)
-    raise_violation (c, o, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
-  o->in_crossing = c->in_crossing;
+  if (c->in_crossing && c->deep_outside_cw_streak >= need)
+    found |= RULE_OUTSIDE;
+  return found;
 }
 
-/* A lost person in a crossing whom a new track at GROUND (mid-road) most
- * likely is: the nearest within walking reach, or NULL. */
+static void
+raise_violation (struct person *p, const struct crossing *c, struct zone_track_out *o, enum zone_violation type,
+                 bool uncertain)
+{
+  p->charged = true;
+  p->pending = false;
+  o->violation = true;
+  o->position_uncertain = uncertain;
+  o->type = type;
+  o->entry_frame = c->entry_frame;
+  o->entry_t_s = c->entry_t;
+  o->entry_signal = c->entry_signal;
+}
+
+/* The lost person whom a new track at GROUND (on the road, uncertain by
+ * SIGMA metres) most likely is: one last seen on the road within
+ * RELINK_GAP_S and within walking reach of the gap; the nearest. NULL when
+ * none. */
 static struct person *
-lost_crossing_near (struct zone_rules *r, int frame, double t_s, struct zone_pt ground)
+lost_person_near (struct zone_rules *r, const struct person *self, int frame, double t_s, struct zone_pt ground,
+                  double sigma)
 {
   struct person *best = NULL;
   double best_d = INFINITY;
@@ -214,16 +242,58 @@ lost_crossing_near (struct zone_rules *r, int frame, double t_s, struct zone_pt 
     struct person *p = value;
     double last_t;
     struct zone_pt last;
-    if (p->last_frame >= frame || !p->crossing.in_crossing || !zone_motion_last (&p->motion, &last_t, &last))
+    if (p == self || p->last_frame >= frame || p->continued || !p->observed || p->measured.inside_streak == 0 ||
+        !zone_motion_last (&p->motion, &last_t, &last))
       continue;
     double gap = t_s - last_t;
     double d = hypot (ground.x - last.x, ground.y - last.y);
-    if (gap <= RELINK_GAP_S && d <= RELINK_BASE_M + RELINK_SPEED_MPS * gap && d < best_d) {
+    if (gap <= RELINK_GAP_S && d <= RELINK_BASE_M + sigma + RELINK_SPEED_MPS * gap && d < best_d) {
       best_d = d;
       best = p;
     }
   }
   return best;
+}
+
+/* Someone else whose crossing is already charged, last seen (now, or lost
+ * within RELINK_GAP_S) within walking reach of GROUND: a track that appears
+ * there mid-road may be that person under a new id. */
+static bool
+charged_person_near (struct zone_rules *r, const struct person *self, double t_s, struct zone_pt ground, double sigma)
+{
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, r->people);
+  while (g_hash_table_iter_next (&it, NULL, &value)) {
+    const struct person *p = value;
+    double last_t;
+    struct zone_pt last;
+    if (p == self || !p->charged || !zone_motion_last (&p->motion, &last_t, &last))
+      continue;
+    double gap = fmax (0, t_s - last_t);
+    if (gap <= RELINK_GAP_S && hypot (ground.x - last.x, ground.y - last.y) <= RELINK_BASE_M + sigma + RELINK_SPEED_MPS * gap)
+      return true;
+  }
+  return false;
+}
+
+/* Metres on the ground that NOISE_PX of box-bottom noise at FOOT moves the
+ * foot point (the largest of a step up, down, left and right; left and
+ * right half as far: the box's centre is steadier than its bottom).
+ * INFINITY when a step leaves the ground plane. */
+static double
+ground_sigma (const struct zone_rules *r, struct zone_pt foot, struct zone_pt ground, double noise_px)
+{
+  const double steps[4][2] = {{0, 1}, {0, -1}, {0.5, 0}, {-0.5, 0}};
+  double sigma = 0;
+  for (int i = 0; i < 4; i++) {
+    struct zone_pt g;
+    if (!zone_homography_apply (r->h, (struct zone_pt){foot.x + steps[i][0] * noise_px, foot.y + steps[i][1] * noise_px},
+                                &g))
+      return INFINITY;
+    sigma = fmax (sigma, hypot (g.x - ground.x, g.y - ground.y));
+  }
+  return sigma;
 }
 
 static struct person *
@@ -246,35 +316,94 @@ is_stale (gpointer key, gpointer value, gpointer frame)
   return GPOINTER_TO_INT (frame) - p->last_frame > KEEP_LOST_FRAMES;
 }
 
+/* A track's first foot point that reaches the rules: is it someone lost a
+ * moment ago (it takes over their crossing), and was its entry seen? */
+static void
+first_observation (struct zone_rules *r, struct person *p, int frame, double t_s, struct zone_track_out *o,
+                   bool sure_deep)
+{
+  p->observed = true;
+  p->entry_seen = true;
+  if (!o->in_carriageway)
+    return;
+  struct person *lost =
+      o->has_ground ? lost_person_near (r, p, frame, t_s, o->ground_m, isfinite (o->ground_sigma_m) ? o->ground_sigma_m : 0)
+                    : NULL;
+  if (lost) {
+    p->measured = lost->measured, p->sure = lost->sure;
+    p->entry_seen = lost->entry_seen, p->charged = lost->charged;
+    p->pending = lost->pending, p->pending_type = lost->pending_type, p->pending_at = lost->pending_at;
+    p->motion = lost->motion;
+    o->continued_from = lost->track_id;
+    lost->continued = true; /* one person, one continuation */
+    lost->pending = false;
+    return;
+  }
+  /* already in the road when first seen: when it stepped off is unknown */
+  if (sure_deep || !o->has_ground) {
+    p->entry_seen = false;
+    if (o->has_ground && charged_person_near (r, p, t_s, o->ground_m, isfinite (o->ground_sigma_m) ? o->ground_sigma_m : 0))
+      p->charged = true; /* maybe a charged person under a new id: not charged again for this crossing */
+  }
+}
+
 void
 zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_signal_state *sig,
                  const struct zone_track_in *in, int n, struct zone_track_out *out)
 {
+  const struct hwcfg_rules *rp = &r->params;
   for (int i = 0; i < n; i++) {
     struct zone_track_out *o = &out[i];
     memset (o, 0, sizeof *o);
     o->track_id = in[i].track_id;
     o->has_ground = r->has_h && zone_homography_apply (r->h, in[i].foot_px, &o->ground_m);
+    o->ground_sigma_m = -1;
+    if (o->has_ground)
+      o->ground_sigma_m = ground_sigma (r, in[i].foot_px, o->ground_m,
+                                        fmax (rp->foot_noise_px, rp->foot_noise_share * in[i].box_h_px));
     bool in_crosswalk;
-    locate (r, o, in[i].foot_px, &in_crosswalk);
+    double cw_margin;
+    locate (r, o, in[i].foot_px, &in_crosswalk, &cw_margin);
     if (o->ignored)
       continue;
     struct person *p = person_of (r, in[i].track_id, frame);
-    if (p->first_frame == frame && o->in_carriageway && o->has_ground) {
-      struct person *lost = lost_crossing_near (r, frame, t_s, o->ground_m);
-      if (lost) {
-        p->crossing = lost->crossing;
-        p->motion = lost->motion;
-        o->continued_from = lost->track_id;
-        lost->crossing.in_crossing = false; /* one person, one continuation */
-      }
-    }
     p->last_frame = frame;
+    if (in[i].cut_by_border || (r->has_h && !o->has_ground)) {
+      o->unobserved = true; /* no foot point: nothing to decide on */
+      o->entry_seen = p->entry_seen;
+      o->in_crossing = p->measured.in_crossing;
+      continue;
+    }
+    /* the margin a test must pass: the foot point's uncertainty (none without a homography) */
+    double margin = o->has_ground ? rp->uncertainty_factor * o->ground_sigma_m : 0;
+    bool deep = o->depth_m < 0 || o->depth_m >= rp->min_depth_m;
+    bool sure_deep = o->depth_m < 0 || o->depth_m - rp->min_depth_m >= margin;
+    bool sure_outside_cw = !in_crosswalk && (!o->has_ground || -cw_margin >= margin);
+    if (!p->observed)
+      first_observation (r, p, frame, t_s, o, o->in_carriageway && o->depth_m >= 0 && sure_deep);
     if (o->has_ground) {
       zone_motion_add (&p->motion, t_s, o->ground_m);
       o->has_motion = zone_motion_get (&p->motion, MOTION_WINDOW_S, &o->speed_mps, &o->heading_deg);
     }
-    observe (r, &p->crossing, frame, t_s, sig, in_crosswalk, o);
+    int as_measured = observe (r, &p->measured, frame, t_s, sig, o->in_carriageway, deep, !in_crosswalk, p->entry_seen);
+    int by_margin = observe (r, &p->sure, frame, t_s, sig, o->in_carriageway, sure_deep, sure_outside_cw, p->entry_seen);
+    o->in_crossing = p->measured.in_crossing;
+    o->entry_seen = p->entry_seen;
+    if (!p->charged && (by_margin & (RULE_RED | RULE_OUTSIDE)))
+      raise_violation (p, &p->sure, o, by_margin & RULE_RED ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK,
+                       false);
+    else if (!p->charged && !p->pending && (as_measured & (RULE_RED | RULE_OUTSIDE))) {
+      p->pending = true; /* watched on: the margin may come, else it ends undecided */
+      p->pending_type = as_measured & RULE_RED ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK;
+      p->pending_at = p->measured;
+    }
+    if (as_measured & CROSSING_ENDED) {
+      if (p->pending && !p->charged)
+        raise_violation (p, &p->pending_at, o, p->pending_type, true);
+      p->charged = p->pending = false; /* the next crossing is a new one, its entry seen */
+      p->entry_seen = true;
+      p->sure.in_crossing = false;
+    }
   }
   if (frame % 100 == 0)
     g_hash_table_foreach_remove (r->people, is_stale, GINT_TO_POINTER (frame));

@@ -15,12 +15,31 @@
  *    long it lasts; UNKNOWN never raises it); raised when the crossing starts;
  *    outside_crosswalk: min_inside_frames consecutive frames in the
  *    carriageway, outside every crosswalk, deeper than min_depth_m.
- *  - a track first seen mid-road, near where a crossing track was lost a
- *    moment ago, is that person re-acquired: it continues that crossing
- *    (one violation, not two).
+ *  - a track first seen on the road, where a track lost a moment ago
+ *    would be by now (its last position, within walking reach of the gap),
+ *    is that person re-acquired: it continues that person's crossing (one
+ *    violation, not two).
+ *  - no decision from what was not seen: a track first seen deep in the
+ *    carriageway (and continuing nobody) has no observed entry: it is
+ *    never charged with red_signal (when it stepped off is unknown); it may
+ *    be charged with outside_crosswalk (seen directly), unless a person
+ *    whose crossing is already charged was within reach when it appeared
+ *    (an identity switch: the same person under a new id). A box cut by the
+ *    image's bottom, left or right edge has no foot point: the rules locate
+ *    it but decide nothing on it. Nothing is decided when the stream ends:
+ *    a rule met before it is a violation, an open crossing is not.
+ *  - ground uncertainty: every foot point carries one (ground_sigma_m): the
+ *    box bottom's pixel noise (rules.foot_noise_px, or foot_noise_share of
+ *    the box height when more) carried through the homography, so it grows
+ *    with distance from the camera. The depth and crosswalk-edge tests
+ *    decide only by a margin of uncertainty_factor times it. A rule that
+ *    holds on the foot points as measured but never by that margin is
+ *    watched until the crossing ends, then reported as a violation with
+ *    position_uncertain set: kept for review, never published.
  * Depth is in ground metres from the carriageway's edge (camera homography);
- * without one, depth is not tested. Foot points inside an ignore zone are
- * not observed at all. Cost per frame: tracks x zones x polygon vertices.
+ * without one, depth is not tested (nor is uncertainty). Foot points inside
+ * an ignore zone are not observed at all. Cost per frame: tracks x zones x
+ * polygon vertices.
  */
 #ifndef CW_ZONE_RULES_H
 #define CW_ZONE_RULES_H
@@ -40,6 +59,8 @@ enum zone_violation {
 struct zone_track_in {
   int track_id;
   struct zone_pt foot_px; /* bottom-centre of the box, image pixels */
+  double box_h_px;        /* the box's height: the foot point's noise grows with it (0: unknown, the floor) */
+  bool cut_by_border;     /* the box touches the image's bottom, left or right edge: its bottom is not the feet */
 };
 
 /* What the rules found for one track in this frame. */
@@ -59,6 +80,10 @@ struct zone_track_out {
   double entry_t_s;
   struct zone_signal_state entry_signal; /* at entry */
   double depth_m;          /* into the carriageway; -1 without homography */
+  double ground_sigma_m;   /* uncertainty of ground_m, metres; -1 without homography */
+  bool unobserved;         /* cut by the border: located, but nothing decided on it */
+  bool entry_seen;         /* the crossing's step off the kerb was seen (or inherited) */
+  bool position_uncertain; /* with violation: held on the measured foot points, never by the margin */
   int continued_from;      /* track id whose crossing this continues, or 0 */
 };
 
