@@ -255,28 +255,6 @@ lost_person_near (struct zone_rules *r, const struct person *self, int frame, do
   return best;
 }
 
-/* Someone else whose crossing is already charged, last seen (now, or lost
- * within RELINK_GAP_S) within walking reach of GROUND: a track that appears
- * there mid-road may be that person under a new id. */
-static bool
-charged_person_near (struct zone_rules *r, const struct person *self, double t_s, struct zone_pt ground, double sigma)
-{
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init (&it, r->people);
-  while (g_hash_table_iter_next (&it, NULL, &value)) {
-    const struct person *p = value;
-    double last_t;
-    struct zone_pt last;
-    if (p == self || !p->charged || !zone_motion_last (&p->motion, &last_t, &last))
-      continue;
-    double gap = fmax (0, t_s - last_t);
-    if (gap <= RELINK_GAP_S && hypot (ground.x - last.x, ground.y - last.y) <= RELINK_BASE_M + sigma + RELINK_SPEED_MPS * gap)
-      return true;
-  }
-  return false;
-}
-
 /* Metres on the ground that NOISE_PX of box-bottom noise at FOOT moves the
  * foot point (the largest of a step up, down, left and right; left and
  * right half as far: the box's centre is steadier than its bottom).
@@ -341,9 +319,11 @@ first_observation (struct zone_rules *r, struct person *p, int frame, double t_s
   }
   /* already in the road when first seen: when it stepped off is unknown */
   if (sure_deep || !o->has_ground) {
+    /* nothing is charged for this crossing: a red light needs the step off
+     * the kerb, and the person may be one already charged under a new id
+     * (the tracker lost them further than walking reach, or switched ids) */
     p->entry_seen = false;
-    if (o->has_ground && charged_person_near (r, p, t_s, o->ground_m, isfinite (o->ground_sigma_m) ? o->ground_sigma_m : 0))
-      p->charged = true; /* maybe a charged person under a new id: not charged again for this crossing */
+    p->charged = true;
   }
 }
 

@@ -21,10 +21,11 @@
  *    violation, not two).
  *  - no decision from what was not seen: a track first seen deep in the
  *    carriageway (and continuing nobody) has no observed entry: it is
- *    never charged with red_signal (when it stepped off is unknown); it may
- *    be charged with outside_crosswalk (seen directly), unless a person
- *    whose crossing is already charged was within reach when it appeared
- *    (an identity switch: the same person under a new id). A box cut by the
+ *    charged with nothing for that crossing — not red_signal (when it
+ *    stepped off is unknown), not outside_crosswalk either (it may be a
+ *    person already charged, under a new id after the tracker lost them
+ *    beyond walking reach or swapped ids: one person, one fine weighs more
+ *    than the fine). Its next crossing counts. A box cut by the
  *    image's bottom, left or right edge has no foot point: the rules locate
  *    it but decide nothing on it. Nothing is decided when the stream ends:
  *    a rule met before it is a violation, an open crossing is not.
