@@ -253,6 +253,50 @@ iou (const double *a, const double *b)
   return w * h / (a[2] * a[3] + b[2] * b[3] - w * h);
 }
 
+/* A rule that became true: the frame, the box and what the rules said. */
+struct decided {
+  int frame;
+  double box[4];
+  struct zone_track_out o;
+};
+
+/* The rules of CFG over MOT ROWS (sorted by frame) up to LAST_FRAME, each
+ * foot point moved FOOT_DY px down; every violation raised, in order. */
+static GArray *
+rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, double foot_dy)
+{
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (struct decided));
+  struct zone_rules *r = zone_rules_create (cfg, NULL, NULL);
+  struct zone_signal *sig = zone_signal_create (&cfg->signal, NULL, NULL);
+  struct zone_track_in in[64];
+  struct zone_track_out o[64];
+  const struct gt_box *box[64];
+  guint k = 0;
+  for (int f = 1; f <= last_frame; f++) {
+    int n = 0;
+    for (; k < rows->len && g_array_index (rows, struct gt_box, k).frame == f; k++) {
+      const struct gt_box *g = &g_array_index (rows, struct gt_box, k);
+      if (n == 64)
+        continue;
+      box[n] = g;
+      in[n++] = (struct zone_track_in){g->id, {g->b[0] + g->b[2] / 2, g->b[1] + g->b[3] + foot_dy}, g->b[3],
+                                        g->b[1] + g->b[3] >= IMG_H - 2 || g->b[0] <= 2 || g->b[0] + g->b[2] >= IMG_W - 2};
+    }
+    struct zone_signal_state st;
+    double t = (f - 1) / FPS;
+    zone_signal_at (sig, t, &st);
+    zone_rules_step (r, f, t, &st, in, n, o);
+    for (int i = 0; i < n; i++)
+      if (o[i].violation) {
+        struct decided d = {f, {box[i]->b[0], box[i]->b[1], box[i]->b[2], box[i]->b[3]}, o[i]};
+        g_array_append_val (out, d);
+      }
+  }
+  zone_rules_free (r);
+  zone_signal_free (sig);
+  return out;
+}
+
 /* The reference rules on the truth under one setting: violations appended to OUT. */
 static void
 reference (const struct hwcfg *base_cfg, const GArray *gt, int last_frame, double depth, int inside, double grace,
@@ -261,31 +305,14 @@ reference (const struct hwcfg *base_cfg, const GArray *gt, int last_frame, doubl
   struct hwcfg cfg = *base_cfg;
   cfg.rules.min_depth_m = depth, cfg.rules.min_inside_frames = inside, cfg.rules.red_grace_s = grace;
   cfg.rules.foot_noise_px = cfg.rules.foot_noise_share = 0; /* the truth's feet are the feet */
-  struct zone_rules *r = zone_rules_create (&cfg, NULL, NULL);
-  struct zone_signal *sig = zone_signal_create (&cfg.signal, NULL, NULL);
-  struct zone_track_in in[64];
-  struct zone_track_out o[64];
-  guint k = 0;
-  for (int f = 1; f <= last_frame; f++) {
-    int n = 0;
-    for (; k < gt->len && g_array_index (gt, struct gt_box, k).frame == f; k++) {
-      const struct gt_box *g = &g_array_index (gt, struct gt_box, k);
-      if (n < 64)
-        in[n++] = (struct zone_track_in){g->id, {g->b[0] + g->b[2] / 2, g->b[1] + g->b[3] + foot_dy}, g->b[3],
-                                          g->b[1] + g->b[3] >= IMG_H - 2 || g->b[0] <= 2 || g->b[0] + g->b[2] >= IMG_W - 2};
-    }
-    struct zone_signal_state st;
-    double t = (f - 1) / FPS;
-    zone_signal_at (sig, t, &st);
-    zone_rules_step (r, f, t, &st, in, n, o);
-    for (int i = 0; i < n; i++)
-      if (o[i].violation && !o[i].position_uncertain) {
-        struct ref_event e = {o[i].track_id, o[i].type, o[i].entry_t_s, t, 0, false, false};
-        g_array_append_val (out, e);
-      }
+  GArray *d = rules_on_rows (&cfg, gt, last_frame, foot_dy);
+  for (guint i = 0; i < d->len; i++) {
+    const struct zone_track_out *o = &g_array_index (d, struct decided, i).o;
+    struct ref_event e = {o->track_id, o->type, o->entry_t_s, (g_array_index (d, struct decided, i).frame - 1) / FPS};
+    if (!o->position_uncertain)
+      g_array_append_val (out, e);
   }
-  zone_rules_free (r);
-  zone_signal_free (sig);
+  g_array_free (d, TRUE);
 }
 
 #define SAME_CROSSING_S 3.0
@@ -346,37 +373,17 @@ static GArray *
 events_from_tracks (const struct hwcfg *cfg, const GArray *tracks, int last_frame)
 {
   GArray *out = g_array_new (FALSE, FALSE, sizeof (struct app_event));
-  struct zone_rules *r = zone_rules_create (cfg, NULL, NULL);
-  struct zone_signal *sig = zone_signal_create (&cfg->signal, NULL, NULL);
-  struct zone_track_in in[64];
-  struct zone_track_out o[64];
-  double boxes[64][4];
-  guint k = 0;
-  for (int f = 1; f <= last_frame; f++) {
-    int n = 0;
-    for (; k < tracks->len && g_array_index (tracks, struct gt_box, k).frame == f; k++) {
-      const struct gt_box *g = &g_array_index (tracks, struct gt_box, k);
-      if (n < 64) {
-        memcpy (boxes[n], g->b, sizeof boxes[n]);
-        in[n++] = (struct zone_track_in){g->id, {g->b[0] + g->b[2] / 2, g->b[1] + g->b[3]}, g->b[3],
-                                          g->b[1] + g->b[3] >= IMG_H - 2 || g->b[0] <= 2 || g->b[0] + g->b[2] >= IMG_W - 2};
-      }
-    }
-    struct zone_signal_state st;
-    double t = (f - 1) / FPS;
-    zone_signal_at (sig, t, &st);
-    zone_rules_step (r, f, t, &st, in, n, o);
-    for (int i = 0; i < n; i++)
-      if (o[i].violation) {
-        if (g_getenv ("SITE_BENCH_DEBUG"))
-          printf ("  decided: frame %d track %d %s%s entry %s sigma %.2f\n", f, o[i].track_id, zone_violation_name (o[i].type),
-                  o[i].position_uncertain ? " position_uncertain" : "", o[i].entry_seen ? "seen" : "unseen", o[i].ground_sigma_m);
-        struct app_event e = {f, {boxes[i][0], boxes[i][1], boxes[i][2], boxes[i][3]}, o[i].type, !o[i].position_uncertain};
-        g_array_append_val (out, e);
-      }
+  GArray *d = rules_on_rows (cfg, tracks, last_frame, 0);
+  for (guint i = 0; i < d->len; i++) {
+    const struct decided *x = &g_array_index (d, struct decided, i);
+    if (g_getenv ("SITE_BENCH_DEBUG"))
+      printf ("  decided: frame %d track %d %s%s entry %s sigma %.2f\n", x->frame, x->o.track_id,
+              zone_violation_name (x->o.type), x->o.position_uncertain ? " position_uncertain" : "",
+              x->o.entry_seen ? "seen" : "unseen", x->o.ground_sigma_m);
+    struct app_event e = {x->frame, {x->box[0], x->box[1], x->box[2], x->box[3]}, x->o.type, !x->o.position_uncertain};
+    g_array_append_val (out, e);
   }
-  zone_rules_free (r);
-  zone_signal_free (sig);
+  g_array_free (d, TRUE);
   return out;
 }
 

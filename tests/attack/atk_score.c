@@ -74,18 +74,13 @@ struct clip {
   char *setting, *name;
   int first_pres, n_pres;
   int start, fps;              /* footage frame of clip frame 1; clip frames per second */
-  GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct track_box, or NULL */
+  GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct mot_row, or NULL */
   int genuine, genuine_rejected, genuine_uncertain, genuine_missing;
   int switched;                /* events on a track that switched between a person and an attack */
 };
 
-struct track_box {
-  int frame;
-  double box[4];
-};
-
-struct footage_box {
-  int id;
+struct mot_row {
+  int frame, id;
   double box[4];
 };
 
@@ -98,7 +93,7 @@ struct score {
   /* genuine violations by setting\tscenario: int[4] total, rejected, uncertain, missing */
   GHashTable *genuine;
   bool apcer_not_required; /* --require-genuine: APCER is reported, not required */
-  GHashTable *footage;     /* footage frame -> GArray of struct footage_box (--footage-gt), or NULL */
+  GHashTable *footage;     /* footage frame -> GArray of struct mot_row (--footage-gt), or NULL */
   GPtrArray *switch_lines;
 };
 
@@ -354,9 +349,10 @@ load_detections (struct score *sc, const struct clip *c, const char *path, GErro
   return true;
 }
 
-/* MOT rows (frame,id,x,y,w,h,...) of PATH: track id -> GArray of struct track_box. */
+/* MOT rows (frame,id,x,y,w,h,...) of PATH, grouped: BY_FRAME, frame -> GArray
+ * of struct mot_row (the footage's truth); else track id -> its rows. */
 static GHashTable *
-load_tracks (const char *path, GError **error)
+load_mot (const char *path, bool by_frame, GError **error)
 {
   FILE *f = fopen (path, "r");
   if (!f) {
@@ -366,38 +362,13 @@ load_tracks (const char *path, GError **error)
   GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
   char line[256];
   while (fgets (line, sizeof line, f)) {
-    struct track_box b;
-    int id;
-    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
+    struct mot_row b;
+    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
       continue;
-    GArray *a = g_hash_table_lookup (t, GINT_TO_POINTER (id));
+    gpointer key = GINT_TO_POINTER (by_frame ? b.frame : b.id);
+    GArray *a = g_hash_table_lookup (t, key);
     if (!a)
-      g_hash_table_insert (t, GINT_TO_POINTER (id), a = g_array_new (FALSE, FALSE, sizeof b));
-    g_array_append_val (a, b);
-  }
-  fclose (f);
-  return t;
-}
-
-/* The footage's ground truth (MOT rows): frame -> GArray of struct footage_box. */
-static GHashTable *
-load_footage (const char *path, GError **error)
-{
-  FILE *f = fopen (path, "r");
-  if (!f) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
-    return NULL;
-  }
-  GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
-  char line[256];
-  while (fgets (line, sizeof line, f)) {
-    struct footage_box b;
-    int fr;
-    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &fr, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
-      continue;
-    GArray *a = g_hash_table_lookup (t, GINT_TO_POINTER (fr));
-    if (!a)
-      g_hash_table_insert (t, GINT_TO_POINTER (fr), a = g_array_new (FALSE, FALSE, sizeof b));
+      g_hash_table_insert (t, key, a = g_array_new (FALSE, FALSE, sizeof b));
     g_array_append_val (a, b);
   }
   fclose (f);
@@ -456,7 +427,7 @@ frame_owner (const struct score *sc, const struct clip *c, int frame, const doub
                                                   GINT_TO_POINTER (c->start + (int) lround ((frame - 1) * 10.0 / c->fps)))
                            : NULL;
   for (guint k = 0; fb && k < fb->len; k++) {
-    const struct footage_box *b = &g_array_index (fb, struct footage_box, k);
+    const struct mot_row *b = &g_array_index (fb, struct mot_row, k);
     double v = iou (b->box, box);
     if (v >= 0.3 && 1 + v > best_v)
       best_v = 1 + v, best = -2 - b->id;
@@ -485,7 +456,7 @@ owner (struct score *sc, const struct clip *c, const struct event *e, int run, b
   GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
   int attack = 0, real = 0, voted = 0, best = -1, best_n = 0;
   for (guint k = 0; k < t->len; k++) {
-    const struct track_box *b = &g_array_index (t, struct track_box, k);
+    const struct mot_row *b = &g_array_index (t, struct mot_row, k);
     if (b->frame > e->frame + 2 * c->fps) /* what it followed until shortly after the decision */
       break;
     int o = frame_owner (sc, c, b->frame, b->box);
@@ -842,9 +813,9 @@ add_clip (struct score *sc, const char *setting, const char *truth, const char *
     *dot = 0;
   if (det && strcmp (det, "-") != 0 && !load_detections (sc, cp, det, error))
     return false;
-  if (off_tracks && !(cp->tracks[0] = load_tracks (off_tracks, error)))
+  if (off_tracks && !(cp->tracks[0] = load_mot (off_tracks, false, error)))
     return false;
-  if (on_tracks && !(cp->tracks[1] = load_tracks (on_tracks, error)))
+  if (on_tracks && !(cp->tracks[1] = load_mot (on_tracks, false, error)))
     return false;
   GArray *ev_off = load_events (off, error), *ev_on = ev_off ? load_events (on, error) : NULL;
   if (!ev_on) {
@@ -884,7 +855,7 @@ atk_score (int argc, char **argv)
       if (sc.clips->len)
         g_set_error (&err, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--footage-gt must come before the clips");
       else if (!sc.footage)
-        sc.footage = load_footage (argv[++i], &err);
+        sc.footage = load_mot (argv[++i], true, &err);
     } else if (!strcmp (a, "--clip") && i + 4 < argc) {
       add_clip (&sc, setting, argv[i + 1], argv[i + 2], argv[i + 3], argv[i + 4], NULL, NULL, &err);
       i += 4;
