@@ -47,7 +47,7 @@ video="$data/vtest.avi" gt="$data/mot15/PETS09-S2L1/gt/gt.txt" site="$src/hwcfg/
 started=$(date +%s)
 
 config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME/
-  mkdir -p "$out/$1"
+  rm -rf "${out:?}/$1" && mkdir -p "$out/$1" # a run of its own, not added to an earlier one
   local signal="s#^offset_s = .*#offset_s = 18#"
   [ "$3" = clean ] && signal="s#^offset_s#offset_s#"
   sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "$signal" \
@@ -56,9 +56,10 @@ config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME
   if [ "$4" = off ]; then printf '[liveness]\nenabled = false\n' >> "$out/$1.ini"; fi
   return 0
 }
-make_clip() { # SEED FPS
+make_clip() { # SEED FPS (a clip is its seed: one already in OUT is kept)
   local secs=$seconds
   [ "$2" = 25 ] && secs=$seconds25
+  if [ -s "$out/seed$1-$2fps.avi" ] && [ -s "$out/seed$1-$2fps.json" ]; then echo "  seed $1 at $2 fps: kept"; return; fi
   "$gen" make --video "$video" --gt "$gt" --config "$site" --seed "$1" --fps "$2" --seconds "$secs" --vehicles 8 \
     --out "$out/seed$1-$2fps.avi" --truth "$out/seed$1-$2fps.json" 2>&1 < /dev/null | sed 's/^/  /'
 }
