@@ -396,6 +396,7 @@ score_layout (const char *ini, const char *events, const GArray *tracks, const G
   struct hwcfg *cfg = hwcfg_load (ini, &err);
   if (!cfg) {
     fprintf (stderr, "site_bench: %s\n", err->message);
+    g_error_free (err);
     return false;
   }
   static const double DEPTH[] = {0.3, 0.5, 0.7}, GRACE[] = {0.5, 1.0, 1.5}, DY[] = {-5, 0, 5};
@@ -432,8 +433,12 @@ score_layout (const char *ini, const char *events, const GArray *tracks, const G
   }
   /* the appliance's violations */
   GArray *app = events ? load_events (events) : events_from_tracks (cfg, tracks, last_frame);
-  if (!app)
+  if (!app) {
+    g_array_free (base, TRUE);
+    g_array_free (may, TRUE);
+    hwcfg_free (cfg);
     return false;
+  }
   GHashTable *claimed = g_hash_table_new (g_direct_hash, g_direct_equal); /* person * 100000 + entry (0.1 s) */
   for (guint l = 0; l < app->len; l++) {
     const struct app_event *ev = &g_array_index (app, struct app_event, l);
@@ -540,14 +545,17 @@ score (int argc, char **argv)
     else
       g_ptr_array_add (pairs, argv[i]);
   }
+  int last = 0;
+  GArray *gt = NULL;
   if (!gt_path || pairs->len == 0 || pairs->len % 2) {
     fprintf (stderr, "usage: site_bench score --gt GT.txt [--require] [--tracks] LAYOUT.ini EVENTS.jsonl|TRACKS.txt ...\n");
+    g_ptr_array_free (pairs, TRUE);
     return 2;
   }
-  int last = 0;
-  GArray *gt = load_mot (gt_path, &last);
-  if (!gt)
+  if (!(gt = load_mot (gt_path, &last))) {
+    g_ptr_array_free (pairs, TRUE);
     return 2;
+  }
   double sum_p = 0, sum_r = 0, worst_p = 1;
   int n = 0;
   printf ("| layout | raised | right | precision | must | found | recall |\n|---|---|---|---|---|---|---|\n");
@@ -556,11 +564,16 @@ score (int argc, char **argv)
     double p, r;
     int raised, right, must, found;
     GArray *tracks = tracks_mode ? load_mot (pairs->pdata[i + 1], NULL) : NULL;
-    if ((tracks_mode && !tracks) || !score_layout (pairs->pdata[i], tracks_mode ? NULL : pairs->pdata[i + 1], tracks, gt,
-                                                   last, &p, &r, &raised, &right, &must, &found))
-      return 2;
+    bool ok = (!tracks_mode || tracks) && score_layout (pairs->pdata[i], tracks_mode ? NULL : pairs->pdata[i + 1],
+                                                        tracks, gt, last, &p, &r, &raised, &right, &must, &found);
     if (tracks)
       g_array_free (tracks, TRUE);
+    if (!ok) {
+      g_string_free (rows, TRUE);
+      g_array_free (gt, TRUE);
+      g_ptr_array_free (pairs, TRUE);
+      return 2;
+    }
     g_autofree char *name = g_path_get_basename (pairs->pdata[i]);
     g_string_append_printf (rows, "| %s | %d | %d | %.2f | %d | %d | %.2f |\n", name, raised, right, p, must, found, r);
     sum_p += p, sum_r += r, worst_p = fmin (worst_p, p), n++;
