@@ -50,7 +50,9 @@ config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME
   rm -rf "${out:?}/$1" && mkdir -p "$out/$1" # a run of its own, not added to an earlier one
   local signal="s#^offset_s = .*#offset_s = 18#"
   [ "$3" = clean ] && signal="s#^offset_s#offset_s#"
-  sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "$signal" \
+  local unseen="s#^red_grace_s = \(.*\)#red_grace_s = \1\ncharge_unseen_entry = true#"
+  [ "$3" = clean ] && unseen="s#^red_grace_s#red_grace_s#"
+  sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "$signal" -e "$unseen" \
       -e "s#^db = .*#db = $out/$1/evidence.db\nkey = $out/$1/device.key#" "$site" > "$out/$1.ini"
   if [ "$3" = full_frame ]; then printf '[detector]\nfull_frame_every = 1\n' >> "$out/$1.ini"; fi
   if [ "$4" = off ]; then printf '[liveness]\nenabled = false\n' >> "$out/$1.ini"; fi

@@ -78,6 +78,7 @@ struct hwcfg_rules {
   double foot_noise_px;      /* the box bottom's noise floor, pixels */
   double foot_noise_share;   /* ... and its share of the box height: the noise of a foot point */
   double uncertainty_factor; /* a kerb or crosswalk-edge test decides only by this many uncertainties */
+  bool charge_unseen_entry;  /* a track first seen deep in the road may still be charged with outside_crosswalk */
 };
 
 struct hwcfg_detector {

@@ -23,7 +23,11 @@
 # nearby); between them they hold people crossing in front of and behind a
 # bus, walking beside one, carrying a sign and passing in front of attacks.
 # The signal is shifted (offset_s = 18) so that a whole clip is DON'T WALK,
-# 2 s or more after the change. bench/liveness_bench.sh runs the whole suite.
+# 2 s or more after the change. The rules charge a track first seen deep in
+# the road with outside_crosswalk (charge_unseen_entry = true): as shipped
+# they charge it with nothing, which alone drops most posters, screens and
+# vehicle adverts (they never step off a kerb); here liveness must reject
+# them itself. bench/liveness_bench.sh runs the whole suite.
 set -u
 cw=$1 gen=$2 src=$3 data=$4
 video="$data/vtest.avi" gt="$data/mot15/PETS09-S2L1/gt/gt.txt"
@@ -42,6 +46,7 @@ config() { # CLIP VIDEO SETTING MODE -> $tmp/CLIP-SETTING-MODE.ini, its evidence
   local name="$1-$3-$4"
   mkdir -p "$tmp/$name"
   sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "s#^offset_s = .*#offset_s = 18#" \
+      -e "s#^red_grace_s = \(.*\)#red_grace_s = \1\ncharge_unseen_entry = true#" \
       -e "s#^db = .*#db = $tmp/$name/evidence.db\nkey = $tmp/$name/device.key#" \
       "$src/hwcfg/examples/vtest-site.ini" > "$tmp/$name.ini"
   [ "$3" = full_frame ] && printf '[detector]\nfull_frame_every = 1\n' >> "$tmp/$name.ini"

@@ -65,7 +65,7 @@ struct fixture {
 };
 
 static void
-setup_with_source (struct fixture *f, const char *source)
+setup_with (struct fixture *f, const char *source, const char *more_rules)
 {
   invert3 (H, H_INV);
   GString *s = g_string_new (NULL);
@@ -76,6 +76,7 @@ setup_with_source (struct fixture *f, const char *source)
   if (!g_strcmp0 (source, "schedule"))
     g_string_append (s, "cycle_s = 60\nwalk_start_s = 0\nwalk_end_s = 20\nclearance_s = 6\n");
   g_string_append (s, "[rules]\nmin_inside_frames = 5\nmin_depth_m = 0.5\nred_grace_s = 1.0\n");
+  g_string_append (s, more_rules);
   append_polygon (s, "road", "carriageway", -14, -8, 2, -2);
   append_polygon (s, "crosswalk", "crosswalk", -7, -8, -4, -2);
   int fd = g_file_open_tmp ("scenarioXXXXXX.ini", &f->path, NULL);
@@ -94,7 +95,14 @@ setup_with_source (struct fixture *f, const char *source)
 static void
 setup (struct fixture *f, gconstpointer data)
 {
-  setup_with_source (f, data ? data : "schedule");
+  setup_with (f, data ? data : "schedule", "");
+}
+
+/* The site lets a person first seen deep in the road be charged with outside_crosswalk. */
+static void
+setup_charging_unseen (struct fixture *f, gconstpointer data)
+{
+  setup_with (f, "schedule", "charge_unseen_entry = true\n");
 }
 
 static void
@@ -393,16 +401,16 @@ identity_switch_mid_road_is_no_second_fine (struct fixture *f, gconstpointer dat
 }
 
 /* Far from the camera (the far end of the road, X = 0, 2 m from its end,
- * where a box is about 60 px tall) a box bottom a few pixels off the feet moves the foot
- * point over half a metre: someone whose measured feet go 0.7 m into the
- * road on red and back is not fined (0.2 m past min_depth_m is within the
- * uncertainty); the case is kept as position_uncertain. Measured 1.8 m in,
- * it is a violation. */
+ * where a box is about 60 px tall) a box bottom a few pixels off the feet
+ * moves the foot point a third of a metre: someone whose measured feet go
+ * 0.6 m into the road on red and back is not fined (0.1 m past min_depth_m
+ * is within the uncertainty); the case is kept as position_uncertain.
+ * Measured 1.8 m in, it is a violation. */
 static void
 a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine (struct fixture *f, gconstpointer data)
 {
   struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 3, .wait_s = {0, 2}, .box_h = 60};
-  double pts[3][2] = {{0, -9}, {0, -7.3}, {0, -9}};
+  double pts[3][2] = {{0, -9}, {0, -7.4}, {0, -9}};
   memcpy (w.pts, pts, sizeof pts);
   g_autoptr (GArray) v = run (f, &w, 1, 29, 38);
   g_assert_cmpuint (v->len, ==, 1);
@@ -415,14 +423,14 @@ a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine (struct fixture *f, g
   g_assert_cmpint (g_array_index (v2, struct decision, 0).type, ==, ZONE_VIOLATION_RED_SIGNAL);
 }
 
-/* The same near a crosswalk's edge: walking the crosswalk on WALK, 0.3 m
- * outside its edge as measured, far from the camera, is no fine (kept as
- * position_uncertain); 2 m outside it is. */
+/* The same near a crosswalk's edge: walking the crosswalk on WALK, 0.1 m
+ * outside its edge as measured, is no fine (kept as position_uncertain); 2 m
+ * outside it is. */
 static void
 a_foot_point_within_its_uncertainty_of_a_crosswalk_edge_is_no_fine (struct fixture *f, gconstpointer data)
 {
   struct walker w = {.id = 1, .t0 = 5, .speed = WALKING, .n_pts = 2, .box_h = 70};
-  double pts[2][2] = {{-3.7, -9}, {-3.7, -1}};
+  double pts[2][2] = {{-3.9, -9}, {-3.9, -1}};
   memcpy (w.pts, pts, sizeof pts);
   g_autoptr (GArray) v = run (f, &w, 1, 5, 13);
   g_assert_cmpuint (v->len, ==, 1);
@@ -443,6 +451,23 @@ a_person_first_seen_mid_road_is_not_fined_for_entering (struct fixture *f, gcons
   struct walker w = across_crosswalk (1, 25);
   g_autoptr (GArray) v = run (f, &w, 1, 30, 38); /* the stream starts with them 3.5 m in, on red */
   g_assert_cmpuint (v->len, ==, 0);
+}
+
+/* With charge_unseen_entry, someone first seen mid-road outside the
+ * crosswalk on red is charged with outside_crosswalk, never red_signal;
+ * without it, with nothing. */
+static void
+first_seen_mid_road_outside_the_crosswalk (struct fixture *f, gconstpointer data)
+{
+  struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 2};
+  double pts[2][2] = {{-11, -6}, {-11, -1}}; /* 2 m in when first seen */
+  memcpy (w.pts, pts, sizeof pts);
+  g_autoptr (GArray) v = run (f, &w, 1, 30, 36);
+  if (data) {
+    g_assert_cmpuint (v->len, ==, 1);
+    g_assert_cmpint (g_array_index (v, struct decision, 0).type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+  } else
+    g_assert_cmpuint (v->len, ==, 0);
 }
 
 /* The stream ends one frame before the frame a red-signal crossing is
@@ -506,6 +531,9 @@ main (int argc, char **argv)
   ADD (a_person_first_seen_mid_road_is_not_fined_for_entering);
   ADD (a_crossing_open_when_the_stream_ends_is_not_a_violation);
   ADD (a_box_cut_by_the_image_edge_decides_nothing);
+  ADD (first_seen_mid_road_outside_the_crosswalk);
+  g_test_add ("/scenario/first_seen_mid_road_outside_the_crosswalk_charge_unseen_entry", struct fixture, "charge",
+              setup_charging_unseen, first_seen_mid_road_outside_the_crosswalk, teardown);
   g_test_add ("/scenario/no_red_signal_violation_without_a_signal", struct fixture, "none", setup,
               no_red_signal_violation_without_a_signal, teardown);
   return g_test_run ();

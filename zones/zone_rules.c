@@ -319,11 +319,12 @@ first_observation (struct zone_rules *r, struct person *p, int frame, double t_s
   }
   /* already in the road when first seen: when it stepped off is unknown */
   if (sure_deep || !o->has_ground) {
-    /* nothing is charged for this crossing: a red light needs the step off
-     * the kerb, and the person may be one already charged under a new id
-     * (the tracker lost them further than walking reach, or switched ids) */
+    /* no red light without the step off the kerb; and nothing else either
+     * (unless the site says so): the person may be one already charged,
+     * under a new id (the tracker lost them further than walking reach, or
+     * switched ids) */
     p->entry_seen = false;
-    p->charged = true;
+    p->charged = !r->params.charge_unseen_entry;
   }
 }
 

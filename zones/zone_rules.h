@@ -25,7 +25,8 @@
  *    stepped off is unknown), not outside_crosswalk either (it may be a
  *    person already charged, under a new id after the tracker lost them
  *    beyond walking reach or swapped ids: one person, one fine weighs more
- *    than the fine). Its next crossing counts. A box cut by the
+ *    than the fine; rules.charge_unseen_entry allows outside_crosswalk).
+ *    Its next crossing counts. A box cut by the
  *    image's bottom, left or right edge has no foot point: the rules locate
  *    it but decide nothing on it. Nothing is decided when the stream ends:
  *    a rule met before it is a violation, an open crossing is not.
