@@ -29,7 +29,9 @@
 #   CLIP_SECONDS_25=S (12) the clips' lengths at 10 and 25 frames/s, JOBS=N
 #   (runs at once; 1: one run already keeps both cores busy), OUT=DIR (keep
 #   the clips, events, logs and the full score report there; else a
-#   temporary directory)
+#   temporary directory; clips already there are kept, a clip is its seed),
+#   RESUME=1 (with OUT: runs that finished there are kept too, for a bench
+#   stopped half way with the same build)
 set -euo pipefail
 build=$(realpath "${1:-build}")
 data=$(realpath "${2:-../shared/data}")
@@ -46,8 +48,11 @@ gen="$build/tests/attack_scenario" cw="$build/cli/crosswatch"
 video="$data/vtest.avi" gt="$data/mot15/PETS09-S2L1/gt/gt.txt" site="$src/hwcfg/examples/vtest-site.ini"
 started=$(date +%s)
 
+finished() { # NAME: with RESUME=1, a run that finished in OUT is kept (same code: the caller's word)
+  [ -n "${RESUME:-}" ] && grep -qs "frames in" "$out/$1/log"
+}
 config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME/
-  rm -rf "${out:?}/$1" && mkdir -p "$out/$1" # a run of its own, not added to an earlier one
+  finished "$1" || { rm -rf "${out:?}/$1" && mkdir -p "$out/$1"; } # a run of its own, not added to an earlier one
   local signal="s#^offset_s = .*#offset_s = 18#"
   [ "$3" = clean ] && signal="s#^offset_s#offset_s#"
   local unseen="s#^red_grace_s = \(.*\)#red_grace_s = \1\ncharge_unseen_entry = true#"
@@ -66,12 +71,13 @@ make_clip() { # SEED FPS (a clip is its seed: one already in OUT is kept)
     --out "$out/seed$1-$2fps.avi" --truth "$out/seed$1-$2fps.json" 2>&1 < /dev/null | sed 's/^/  /'
 }
 run() { # NAME: crosswatch on $out/NAME.ini
+  finished "$1" && { echo "  [$1] kept"; return 0; }
   "$cw" run -c "$out/$1.ini" --events-out "$out/$1/events.jsonl" --detections-out "$out/$1/det.txt" \
     --tracks-out "$out/$1/tracks.txt" \
     2> "$out/$1/log" < /dev/null || { sed "s/^/  [$1] /" "$out/$1/log"; return 1; }
   grep -h "frames in" "$out/$1/log" | sed "s/^/  [$1] /"
 }
-export -f make_clip run
+export -f make_clip run finished
 export gen video gt site seconds seconds25 out cw
 
 echo "== 1. $clips clips, seeds 1001-$((1000 + clips)): $seconds s at 10 frames/s, every 5th $seconds25 s at 25"
@@ -156,7 +162,7 @@ echo "== 5. for bench/README.md"
 echo
 echo "$clips clips (seeds 1001-$((1000 + clips)); $((clips - n25)) of $seconds s at 10 frames/s, $n25 of $seconds25 s at 25)," \
   "$(date -u +%Y-%m-%d):"
-"$gen" score --list "$list" --markdown | grep -v "^\["
+"$gen" score --footage-gt "$gt" --list "$list" --markdown | grep -v "^\["
 echo
 grep -E "^BPCER" "$out/clean.txt" | sed 's/^/- clean footage, example config as shipped: /'
 echo
