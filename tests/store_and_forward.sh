@@ -38,7 +38,8 @@ sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 # evidence to publish: the sample video's violations, the broker not yet up
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
-[ "$("$cw" review -c "$tmp/site.ini" list --state pending | wc -l)" -gt 20 ] || fail "too few packets"
+# three batches of 4 (the sample video gives 12 or more with the example site)
+[ "$("$cw" review -c "$tmp/site.ini" list --state pending | wc -l)" -gt 12 ] || fail "too few packets"
 
 broker_start || fail "broker did not start"
 sed -i "s#^port = .*#port = $broker_port#" "$tmp/site.ini" # in case broker_start had to take another port
@@ -51,32 +52,32 @@ wait_until 30 grep -sq "received SUBACK" "$tmp/received.txt" || fail "the subscr
 start_publisher
 
 echo "== 1: broker up"
-confirm 6
+confirm 4
 wait_drained
 
 echo "== 2: broker down while packets are confirmed, then back"
 broker_stop || fail "broker log"
-confirm 6
+confirm 4
 # the publisher has tried the broker at least twice since the rows were queued
 tried=$(refusals)
 wait_until 30 more_refusals_than $((tried + 1)) || fail "the publisher did not try to reconnect"
-[ "$(pending)" = 12 ] || fail "rows marked sent while the broker was down: $(pending) pending, expected 12 (6 packets x evidence + display)"
+[ "$(pending)" = 8 ] || fail "rows marked sent while the broker was down: $(pending) pending, expected 8 (4 packets x evidence + display)"
 broker_start || fail "broker did not restart"
 wait_drained
 
 echo "== 3: publisher killed with a non-empty outbox, restarted"
 kill -9 "$pub_pid"; wait "$pub_pid" 2> /dev/null; pub_pid=
-confirm 6
-[ "$(pending)" = 12 ] || fail "outbox lost rows: $(pending) pending"
+confirm 4
+[ "$(pending)" = 8 ] || fail "outbox lost rows: $(pending) pending"
 start_publisher
 wait_drained
 
 confirmed=$("$cw" review -c "$tmp/site.ini" list --state confirmed | awk 'NR > 1 { print $1 }' | sort)
-[ "$(echo "$confirmed" | wc -l)" = 18 ] || fail "expected 18 confirmed packets"
+[ "$(echo "$confirmed" | wc -l)" = 12 ] || fail "expected 12 confirmed packets"
 # acknowledged by the broker; delivered to the subscriber soon after
 wait_until 30 all_received ||
   { echo "confirmed:"; echo "$confirmed"; echo "received:"; received_ids; fail "not every confirmed packet arrived"; }
 messages=$(grep -c '"packet_id\\":' "$tmp/received.txt")
 kill "$sub_pid"; wait "$sub_pid" 2> /dev/null; sub_pid=
 broker_stop || fail "broker log"
-echo "store-and-forward: 18/18 confirmed packets arrived ($messages messages, repeats recognised by packet id)"
+echo "store-and-forward: 12/12 confirmed packets arrived ($messages messages, repeats recognised by packet id)"
