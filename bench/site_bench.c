@@ -3,7 +3,8 @@
  * MOT15 ground truth, the appliance's events scored against them.
  *
  *   site_bench layouts --base SITE.ini --video VTEST --seed S --count N --out DIR
- *       writes DIR/layoutK.ini (K = 1..N): the base site (its camera and
+ *       (SITE.ini's camera must be PETS09-S2L1's view, 768x576: layouts are
+ *       drawn where its people walk) writes DIR/layoutK.ini (K = 1..N): the base site (its camera and
  *       calibration, tracker, liveness...) with a random carriageway band,
  *       a crosswalk across it and a random signal cycle; evidence in DIR/layoutK/
  *   site_bench score --gt GT.txt [--require] LAYOUT.ini EVENTS.jsonl ...
@@ -23,6 +24,7 @@
  *       >= 0.97, mean recall >= 0.93, worst precision >= 0.93.
  * Layouts are drawn with GLib's GRand (Mersenne Twister) from the seed: the
  * same seed is the same layouts on every machine. */
+#include "evid_json_guard.h"
 #include "hwcfg.h"
 #include "zone_rules.h"
 #include "zone_signal.h"
@@ -41,28 +43,6 @@
 #define MAX_POLY 16
 
 /* ---- layouts ---- */
-
-static bool
-apply (const double h[9], double x, double y, double *ox, double *oy)
-{
-  double w = h[6] * x + h[7] * y + h[8];
-  if (w <= 1e-9)
-    return false;
-  *ox = (h[0] * x + h[1] * y + h[2]) / w;
-  *oy = (h[3] * x + h[4] * y + h[5]) / w;
-  return true;
-}
-
-static void
-invert (const double m[9], double o[9])
-{
-  double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
-  o[0] = (m[4] * m[8] - m[5] * m[7]) / det, o[1] = (m[2] * m[7] - m[1] * m[8]) / det;
-  o[2] = (m[1] * m[5] - m[2] * m[4]) / det, o[3] = (m[5] * m[6] - m[3] * m[8]) / det;
-  o[4] = (m[0] * m[8] - m[2] * m[6]) / det, o[5] = (m[2] * m[3] - m[0] * m[5]) / det;
-  o[6] = (m[3] * m[7] - m[4] * m[6]) / det, o[7] = (m[1] * m[6] - m[0] * m[7]) / det;
-  o[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-}
 
 /* Sutherland-Hodgman: POLY (N points, x y pairs) clipped to the convex CLIP
  * (counter-clockwise or clockwise, M points). Returns the new count. */
@@ -112,12 +92,12 @@ zone_polygon (const double h_inv[9], const double *visible, double cx, double cy
     return NULL;
   GString *s = g_string_new (NULL);
   for (int i = 0; i < n; i++) {
-    double u, v;
-    if (!apply (h_inv, poly[2 * i], poly[2 * i + 1], &u, &v)) {
+    struct zone_pt px;
+    if (!zone_homography_apply (h_inv, (struct zone_pt){poly[2 * i], poly[2 * i + 1]}, &px)) {
       g_string_free (s, TRUE);
       return NULL;
     }
-    g_string_append_printf (s, "%s%.1f,%.1f", i ? ";" : "", u, v);
+    g_string_append_printf (s, "%s%.1f,%.1f", i ? ";" : "", px.x, px.y);
   }
   return g_string_free (s, FALSE);
 }
@@ -148,29 +128,42 @@ layouts (int argc, char **argv)
   struct hwcfg *cfg = hwcfg_load (base, &err);
   if (!cfg) {
     fprintf (stderr, "site_bench: %s\n", err->message);
+    g_error_free (err);
     return 2;
   }
   const struct hwcfg_camera *cam = hwcfg_camera (cfg, NULL);
   if (!cam || !cam->has_homography) {
     fprintf (stderr, "site_bench: %s: the first camera has no ground_homography\n", base);
+    hwcfg_free (cfg);
     return 2;
   }
   double h_inv[9], visible[8];
-  invert (cam->homography, h_inv);
   const double corners[4][2] = {{1, 1}, {IMG_W - 2, 1}, {IMG_W - 2, IMG_H - 2}, {1, IMG_H - 2}};
-  for (int i = 0; i < 4; i++)
-    if (!apply (cam->homography, corners[i][0], corners[i][1], &visible[2 * i], &visible[2 * i + 1])) {
-      fprintf (stderr, "site_bench: the image's corner %d is not on the ground\n", i);
-      return 2;
-    }
+  bool ok = zone_homography_invert (cam->homography, h_inv);
+  for (int i = 0; i < 4 && ok; i++) {
+    struct zone_pt g;
+    ok = zone_homography_apply (cam->homography, (struct zone_pt){corners[i][0], corners[i][1]}, &g);
+    visible[2 * i] = g.x, visible[2 * i + 1] = g.y;
+  }
+  if (!ok) {
+    fprintf (stderr, "site_bench: %s: the camera's homography does not put the whole image on the ground\n", base);
+    hwcfg_free (cfg);
+    return 2;
+  }
+  g_autofree char *base_text = NULL;
+  gsize base_len = 0;
+  if (!g_file_get_contents (base, &base_text, &base_len, &err)) { /* hwcfg_load read it: only a race gets here */
+    fprintf (stderr, "site_bench: %s\n", err->message);
+    g_error_free (err);
+    hwcfg_free (cfg);
+    return 2;
+  }
   GRand *rng = g_rand_new_with_seed (seed);
   g_mkdir_with_parents (out, 0755);
+  int draws = 0;
   for (int k = 1; k <= count; k++) {
     GKeyFile *kf = g_key_file_new ();
-    if (!g_key_file_load_from_file (kf, base, G_KEY_FILE_KEEP_COMMENTS, &err)) {
-      fprintf (stderr, "site_bench: %s: %s\n", base, err->message);
-      return 2;
-    }
+    g_key_file_load_from_data (kf, base_text, base_len, G_KEY_FILE_KEEP_COMMENTS, NULL); /* hwcfg_load parsed it */
     g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
     for (int g = 0; groups[g]; g++)
       if (g_str_has_prefix (groups[g], "zone:") || !strcmp (groups[g], "signal") || !strcmp (groups[g], "mqtt"))
@@ -182,9 +175,16 @@ layouts (int argc, char **argv)
     double cw_width = g_rand_double_range (rng, 2.5, 5);
     g_autofree char *road = zone_polygon (h_inv, visible, cx, cy, dx, dy, 60, width / 2);
     g_autofree char *cw = zone_polygon (h_inv, visible, cx + along * dx, cy + along * dy, dx, dy, cw_width / 2, width / 2);
-    if (!road || !cw) { /* out of view: draw again */
-      k--;
+    if (!road || !cw) { /* out of view: draw again (a camera that sees none of this ground gives up) */
       g_key_file_free (kf);
+      if (++draws > 100 * count) {
+        fprintf (stderr, "site_bench: %s: the camera sees too little of the ground where PETS09-S2L1's people walk\n",
+                 base);
+        g_rand_free (rng);
+        hwcfg_free (cfg);
+        return 2;
+      }
+      k--;
       continue;
     }
     g_key_file_set_string (kf, "zone:road", "kind", "carriageway");
@@ -219,6 +219,10 @@ layouts (int argc, char **argv)
     g_autofree char *path = g_strdup_printf ("%s/layout%d.ini", out, k);
     if (!g_key_file_save_to_file (kf, path, &err)) {
       fprintf (stderr, "site_bench: %s\n", err->message);
+      g_error_free (err);
+      g_key_file_free (kf);
+      g_rand_free (rng);
+      hwcfg_free (cfg);
       return 2;
     }
     printf ("%s:%s\n", path, comment);
@@ -279,8 +283,8 @@ rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, doub
       if (n == 64)
         continue;
       box[n] = g;
-      in[n++] = (struct zone_track_in){g->id, {g->b[0] + g->b[2] / 2, g->b[1] + g->b[3] + foot_dy}, g->b[3],
-                                        g->b[1] + g->b[3] >= IMG_H - 2 || g->b[0] <= 2 || g->b[0] + g->b[2] >= IMG_W - 2};
+      in[n] = zone_track_in_of_box (g->id, g->b, IMG_W, IMG_H);
+      in[n++].foot_px.y += foot_dy;
     }
     struct zone_signal_state st;
     double t = (f - 1) / FPS;
@@ -341,26 +345,34 @@ load_events (const char *path)
   for (int l = 0; lines[l]; l++) {
     if (!*lines[l])
       continue;
-    JsonParser *p = json_parser_new ();
-    JsonNode *root = json_parser_load_from_data (p, lines[l], -1, NULL) ? json_parser_get_root (p) : NULL;
-    JsonObject *o = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-    JsonNode *bn = o ? json_object_get_member (o, "bbox") : NULL;
-    JsonArray *bb = bn && JSON_NODE_HOLDS_ARRAY (bn) ? json_node_get_array (bn) : NULL;
-    if (!bb || json_array_get_length (bb) != 4) {
-      fprintf (stderr, "site_bench: %s:%d: not an event (a JSON object with a bbox of 4 numbers)\n", path, l + 1);
-      g_object_unref (p);
+    /* an event line is a few hundred bytes nested 3 deep: the guard's limits refuse anything else */
+    JsonNode *root = evid_json_guard_parse (lines[l], strlen (lines[l]), 1 << 20, EVID_JSON_GUARD_DEPTH, &err);
+    JsonObject *o = root ? evid_json_guard_object (root, "the line", &err) : NULL;
+    const char *type = o ? evid_json_member_string (o, "type", FALSE, &err) : NULL;
+    const char *decision = type ? evid_json_member_string (o, "decision", FALSE, &err) : NULL;
+    JsonArray *bb = decision ? evid_json_member_array (o, "bbox", FALSE, &err) : NULL;
+    gint64 frame = 0;
+    struct app_event e = {0};
+    bool ok = bb && evid_json_member_int (o, "frame", &frame, &err);
+    if (ok && json_array_get_length (bb) != 4)
+      ok = false, g_set_error (&err, EVID_JSON_ERROR, EVID_JSON_ERROR_TYPE, "member 'bbox': 4 numbers expected");
+    for (guint i = 0; ok && i < 4; i++)
+      if (!(ok = evid_json_node_number (json_array_get_element (bb, i), &e.box[i])))
+        g_set_error (&err, EVID_JSON_ERROR, EVID_JSON_ERROR_TYPE, "member 'bbox': 4 numbers expected");
+    if (ok) {
+      e.frame = (int) frame;
+      e.type = !strcmp (type, "red_signal") ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK;
+      e.fine = !strcmp (decision, "violation");
+    }
+    if (root)
+      json_node_unref (root); /* TYPE and DECISION go with it */
+    if (!ok) {
+      fprintf (stderr, "site_bench: %s:%d: not an event: %s\n", path, l + 1, err ? err->message : "?");
+      g_clear_error (&err);
       g_array_free (out, TRUE);
       return NULL;
     }
-    struct app_event e = {.frame = (int) json_object_get_int_member_with_default (o, "frame", 0)};
-    for (int i = 0; i < 4; i++)
-      e.box[i] = json_array_get_double_element (bb, i);
-    e.type = !strcmp (json_object_get_string_member_with_default (o, "type", ""), "red_signal")
-                 ? ZONE_VIOLATION_RED_SIGNAL
-                 : ZONE_VIOLATION_OUTSIDE_CROSSWALK;
-    e.fine = !strcmp (json_object_get_string_member_with_default (o, "decision", ""), "violation");
     g_array_append_val (out, e);
-    g_object_unref (p);
   }
   return out;
 }

@@ -195,16 +195,15 @@ add_signal (JsonBuilder *b, const struct evid_candidate *c)
   json_builder_end_object (b);
 }
 
-/* Members shared by the event line and the packet. */
 /* What a candidate is: a picture (rejected_flat), a position the camera
- * could not place (position_uncertain), else a violation for review. The
- * first two are also their review state: no review confirms them. */
+ * could not place (position_uncertain), else a violation for review. */
 static const char *
 decision_of (const struct evid_candidate *c)
 {
   return strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : c->position_uncertain ? "position_uncertain" : "violation";
 }
 
+/* Members shared by the event line and the packet. */
 static void
 add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_candidate *c,
             const char *event_id, const char *utc)
@@ -401,7 +400,6 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
       evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
   g_autofree char *recorded = evid_utc_now ();
   g_autoptr (JsonBuilder) b = NULL; /* before any goto: the cleanup runs at out */
-  bool flat = strcmp (cand->verdict, "flat") == 0;
 
   if (!encode_media (&m, "overview_entry", entry ? entry : decision, NULL, error) ||
       !encode_media (&m, "overview_decision", decision, NULL, error) ||
@@ -420,7 +418,7 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
       .id = packet_id,
       .type = cand->type,
       .decision = decision_of (cand),
-      .review_state = flat || cand->position_uncertain ? decision_of (cand) : "pending",
+      .review_state = evid_initial_review_state (decision_of (cand)),
       .retention_until = retention,
       .recorded_utc = recorded,
       .track_id = cand->track_id,

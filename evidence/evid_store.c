@@ -464,6 +464,16 @@ evid_packet_row_free (struct evid_packet_row *row)
   g_free (row);
 }
 
+const char *
+evid_initial_review_state (const char *decision)
+{
+  if (g_strcmp0 (decision, "rejected_flat") == 0)
+    return "rejected_flat";
+  if (g_strcmp0 (decision, "position_uncertain") == 0)
+    return "position_uncertain";
+  return "pending";
+}
+
 GPtrArray *
 evid_store_list (struct evid_store *st, const char *state, GError **error)
 {

@@ -126,6 +126,12 @@ bool evid_store_set_hold (struct evid_store *st, const char *id, bool hold, cons
 
 /* Packets, oldest first; STATE NULL for all. Free with evid_packet_rows_free. */
 GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **error);
+
+/* The review state a packet of DECISION starts in: "pending" for a
+ * violation; a picture (rejected_flat) or a position the camera could not
+ * place (position_uncertain) starts in the state its decision names, from
+ * which no review confirms it. */
+const char *evid_initial_review_state (const char *decision);
 struct evid_packet_row *evid_store_get (struct evid_store *st, const char *id, GError **error);
 void evid_packet_row_free (struct evid_packet_row *row);
 

@@ -289,11 +289,7 @@ verify_columns (const char *label, const struct evid_packet_row *row, GHashTable
   }
   struct derived *d = g_hash_table_lookup (derived, row->id);
   const char *decision = str_member (pkt, "decision");
-  /* a packet no review can confirm starts in the state its decision names */
-  const char *want = d && d->state                                    ? d->state
-                     : g_strcmp0 (decision, "rejected_flat") == 0      ? "rejected_flat"
-                     : g_strcmp0 (decision, "position_uncertain") == 0 ? "position_uncertain"
-                                                                       : "pending";
+  const char *want = d && d->state ? d->state : evid_initial_review_state (decision);
   if (g_strcmp0 (want, row->review_state) != 0) {
     fprintf (report, "%s: review state is '%s' but the audit log says '%s' (store edited)\n", label,
              row->review_state, want);

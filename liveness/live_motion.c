@@ -464,8 +464,8 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   /* a still picture: over most of a second not one part of the box moved on its own, nor anything around */
   bool still_picture = tr->t[K] >= STILL_PICTURE_S && !surround_moves && moving_ring < MIN_MOVING_RING_POINTS &&
                        box_moved < 2 * tol && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
-  /* all of the box and many surrounding points as one rigid plane: half a second is enough */
   out->still_picture = still_picture;
+  /* all of the box and many surrounding points as one rigid plane: a third of the window is enough */
   bool wholly = shared_share >= WHOLLY_SHARED && inl >= WHOLLY_RING_POINTS && tr->t[K] >= WHOLLY_WINDOW * p->motion_window_s;
   if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID &&
       (long_enough || wholly)) {

@@ -88,15 +88,6 @@ annotate (GstStructure *p, const struct zone_track_out *o)
     gst_structure_set (p, "position-uncertain", G_TYPE_BOOLEAN, TRUE, NULL);
 }
 
-/* The box reaches the image's bottom, left or right edge (within
- * BORDER_PX): the person goes on beyond it, so its bottom is not their feet.
- * (The top edge cuts heads, not feet.) */
-#define BORDER_PX 2.0
-static bool
-box_cut_by_border (const double b[4], int width, int height)
-{
-  return b[1] + b[3] >= height - BORDER_PX || b[0] <= BORDER_PX || b[0] + b[2] >= width - BORDER_PX;
-}
 
 static GstFlowReturn
 gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
@@ -110,8 +101,7 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
       continue; /* untracked detection: rules need identities */
     double b[4];
     cw_person_box (m, b);
-    struct zone_track_in in = {m->id, {b[0] + b[2] / 2, b[1] + b[3]}, b[3], /* the foot point, the box's height */
-                               box_cut_by_border (b, GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame))};
+    struct zone_track_in in = zone_track_in_of_box (m->id, b, GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame));
     g_array_append_val (self->in, in);
   }
   g_array_set_size (self->out, self->in->len);

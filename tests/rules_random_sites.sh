@@ -6,8 +6,9 @@
 # rules on exact feet under 81 perturbed settings). With perfect tracks the
 # rules must score mean precision >= 0.98 and recall >= 0.95, every layout
 # precision >= 0.9: what bench/site_bench.sh loses beyond that is the
-# detector's and tracker's. The seed differs from the bench's (17). Also: a
-# malformed events file is refused naming the file and line.
+# detector's and tracker's. The seed differs from the bench's (17). Also: an
+# events file is read (a fine counts, a rejected_flat does not) and a
+# malformed one is refused naming the file and line.
 set -u
 bench=$1 src=$2 data=$3
 gt="$data/mot15/PETS09-S2L1/gt/gt.txt"
@@ -26,6 +27,14 @@ read -r p r w < <(sed -n 's/.*mean precision \([0-9.]*\), mean recall \([0-9.]*\
 [ -n "${p:-}" ] || fail "no summary line"
 awk -v p="$p" -v r="$r" -v w="$w" 'BEGIN { exit !(p >= 0.98 && r >= 0.95 && w >= 0.9) }' \
   || fail "the rules on the truth's tracks: precision $p, recall $r, worst precision $w"
+
+# an events file is read: a fine counts as raised, a rejected_flat does not
+row=$(awk -F, '$1 == 100 { print; exit }' "$gt")
+IFS=, read -r _ _ x y w h _ <<< "$row"
+printf '{"frame":100,"track_id":1,"type":"red_signal","decision":"%s","bbox":[%s,%s,%s,%s]}\n' \
+  violation "$x" "$y" "$w" "$h" rejected_flat "$x" "$y" "$w" "$h" > "$tmp/one.jsonl"
+"$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/one.jsonl" > "$tmp/one.txt" || fail "score of an events file: $?"
+grep -q "^| layout1.ini | 1 |" "$tmp/one.txt" || fail "events file not read: $(grep layout1 "$tmp/one.txt")"
 
 printf '{"frame":3,"type":"red_signal","decision":"violation","bbox":[1,2]}\n' > "$tmp/bad.jsonl"
 "$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/bad.jsonl" > /dev/null 2> "$tmp/err"; rc=$?

@@ -5,25 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-static bool
-invert3 (const double m[9], double out[9])
-{
-  double c0 = m[4] * m[8] - m[5] * m[7], c1 = m[5] * m[6] - m[3] * m[8], c2 = m[3] * m[7] - m[4] * m[6];
-  double det = m[0] * c0 + m[1] * c1 + m[2] * c2;
-  if (fabs (det) < 1e-15)
-    return false;
-  out[0] = c0 / det;
-  out[1] = (m[2] * m[7] - m[1] * m[8]) / det;
-  out[2] = (m[1] * m[5] - m[2] * m[4]) / det;
-  out[3] = c1 / det;
-  out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
-  out[5] = (m[2] * m[3] - m[0] * m[5]) / det;
-  out[6] = c2 / det;
-  out[7] = (m[1] * m[6] - m[0] * m[7]) / det;
-  out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
-  return true;
-}
-
 /* Focal length from the homography G = K [r1 r2 t] (ground -> image) with the
  * principal point (cx, cy): each of the two constraints gives f^2; the better
  * conditioned one (larger denominator) wins, and only positive values count. */
@@ -49,7 +30,7 @@ bool
 zone_camera_from_homography (const double h[9], int width, int height, double focal_px, struct zone_camera *cam)
 {
   double g[9];
-  if (width <= 0 || height <= 0 || !invert3 (h, g))
+  if (width <= 0 || height <= 0 || !zone_homography_invert (h, g))
     return false;
   double cx = width / 2.0, cy = height / 2.0;
   double f = focal_px > 0 ? focal_px : estimate_focal (g, cx, cy);

@@ -75,3 +75,22 @@ zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out)
   out->y = (h[3] * p.x + h[4] * p.y + h[5]) / w;
   return true;
 }
+
+bool
+zone_homography_invert (const double m[9], double out[9])
+{
+  double c0 = m[4] * m[8] - m[5] * m[7], c1 = m[5] * m[6] - m[3] * m[8], c2 = m[3] * m[7] - m[4] * m[6];
+  double det = m[0] * c0 + m[1] * c1 + m[2] * c2;
+  if (fabs (det) < 1e-15)
+    return false;
+  out[0] = c0 / det;
+  out[1] = (m[2] * m[7] - m[1] * m[8]) / det;
+  out[2] = (m[1] * m[5] - m[2] * m[4]) / det;
+  out[3] = c1 / det;
+  out[4] = (m[0] * m[8] - m[2] * m[6]) / det;
+  out[5] = (m[2] * m[3] - m[0] * m[5]) / det;
+  out[6] = c2 / det;
+  out[7] = (m[1] * m[6] - m[0] * m[7]) / det;
+  out[8] = (m[0] * m[4] - m[1] * m[3]) / det;
+  return true;
+}

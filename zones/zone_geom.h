@@ -21,4 +21,8 @@ bool zone_polygon_self_intersects (const struct zone_pt *poly, int n);
  * infinity or behind the camera (w <= 0). */
 bool zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out);
 
+/* The inverse of the row-major 3x3 H (image <-> ground). False when H is
+ * singular. */
+bool zone_homography_invert (const double h[9], double out[9]);
+
 #endif

@@ -27,7 +27,7 @@ struct crossing {
 
 struct person {
   int track_id;
-  int first_frame, last_frame;
+  int last_frame;
   bool observed;   /* a foot point of it reached the rules (not cut by the border) */
   bool continued;  /* a new track took over its crossing */
   bool entry_seen; /* its crossing's step off the kerb was seen */
@@ -116,6 +116,20 @@ zone_rules_free (struct zone_rules *r)
   g_strfreev (r->names);
   g_hash_table_destroy (r->people);
   g_free (r);
+}
+
+/* How near the image's edge a box is cut by it (pixels). */
+#define BORDER_PX 2.0
+
+struct zone_track_in
+zone_track_in_of_box (int track_id, const double box[4], int width, int height)
+{
+  return (struct zone_track_in){
+      .track_id = track_id,
+      .foot_px = {box[0] + box[2] / 2, box[1] + box[3]},
+      .box_h_px = box[3],
+      .cut_by_border = box[1] + box[3] >= height - BORDER_PX || box[0] <= BORDER_PX || box[0] + box[2] >= width - BORDER_PX,
+  };
 }
 
 const char *
@@ -211,6 +225,13 @@ observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, 
   return found;
 }
 
+/* The rule OBSERVE's FOUND says holds (red_signal first: a crossing begun on red). */
+static enum zone_violation
+rule_of (int found)
+{
+  return found & RULE_RED ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK;
+}
+
 static void
 raise_violation (struct person *p, const struct crossing *c, struct zone_track_out *o, enum zone_violation type,
                  bool uncertain)
@@ -275,13 +296,12 @@ ground_sigma (const struct zone_rules *r, struct zone_pt foot, struct zone_pt gr
 }
 
 static struct person *
-person_of (struct zone_rules *r, int track_id, int frame)
+person_of (struct zone_rules *r, int track_id)
 {
   struct person *p = g_hash_table_lookup (r->people, GINT_TO_POINTER (track_id));
   if (!p) {
     p = g_new0 (struct person, 1);
     p->track_id = track_id;
-    p->first_frame = frame;
     g_hash_table_insert (r->people, GINT_TO_POINTER (track_id), p);
   }
   return p;
@@ -347,7 +367,7 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
     locate (r, o, in[i].foot_px, &in_crosswalk, &cw_margin);
     if (o->ignored)
       continue;
-    struct person *p = person_of (r, in[i].track_id, frame);
+    struct person *p = person_of (r, in[i].track_id);
     p->last_frame = frame;
     if (in[i].cut_by_border || (r->has_h && !o->has_ground)) {
       o->unobserved = true; /* no foot point: nothing to decide on */
@@ -371,11 +391,10 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
     o->in_crossing = p->measured.in_crossing;
     o->entry_seen = p->entry_seen;
     if (!p->charged && (by_margin & (RULE_RED | RULE_OUTSIDE)))
-      raise_violation (p, &p->sure, o, by_margin & RULE_RED ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK,
-                       false);
+      raise_violation (p, &p->sure, o, rule_of (by_margin), false);
     else if (!p->charged && !p->pending && (as_measured & (RULE_RED | RULE_OUTSIDE))) {
       p->pending = true; /* watched on: the margin may come, else it ends undecided */
-      p->pending_type = as_measured & RULE_RED ? ZONE_VIOLATION_RED_SIGNAL : ZONE_VIOLATION_OUTSIDE_CROSSWALK;
+      p->pending_type = rule_of (as_measured);
       p->pending_at = p->measured;
     }
     if (as_measured & CROSSING_ENDED) {
@@ -383,7 +402,6 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
         raise_violation (p, &p->pending_at, o, p->pending_type, true);
       p->charged = p->pending = false; /* the next crossing is a new one, its entry seen */
       p->entry_seen = true;
-      p->sure.in_crossing = false;
     }
   }
   if (frame % 100 == 0)

@@ -65,6 +65,12 @@ struct zone_track_in {
   bool cut_by_border;     /* the box touches the image's bottom, left or right edge: its bottom is not the feet */
 };
 
+/* The rules' input for a tracked box (x, y, w, h) in a WIDTH x HEIGHT
+ * image: its foot point (bottom centre), its height, and whether it touches
+ * the image's bottom, left or right edge within 2 px (the person goes on
+ * beyond it, so its bottom is not their feet; the top edge cuts heads). */
+struct zone_track_in zone_track_in_of_box (int track_id, const double box[4], int width, int height);
+
 /* What the rules found for one track in this frame. */
 struct zone_track_out {
   int track_id;

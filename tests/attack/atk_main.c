@@ -6,9 +6,9 @@
  *                         --out clip.avi --truth clip.json --seed N [--fps 10|25]
  *                         [--start FRAME] [--seconds S] [--vehicles N] [--posters N]
  *                         [--screens N] [--genuine N] [--occluders N]
- *   attack_scenario score [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
- *                         [--list FILE] [--markdown] [--require | --require-genuine]
- *                         [--presentations]
+ *   attack_scenario score [--footage-gt MOT] [--setting NAME] --clip TRUTH OFF.jsonl ON.jsonl DET.txt|- ...
+ *                         [--tracked-clip TRUTH OFF ON DET OFF_TRACKS ON_TRACKS] [--list FILE]
+ *                         [--markdown] [--require | --require-genuine] [--presentations]
  *
  * Defaults: 22 s at 10 frames/s from a footage frame the seed picks; 6
  * vehicles with adverts, 6 posters, 7 screens, 3 genuine scenarios and 2

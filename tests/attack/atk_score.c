@@ -361,10 +361,16 @@ load_mot (const char *path, bool by_frame, GError **error)
   }
   GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
   char line[256];
-  while (fgets (line, sizeof line, f)) {
+  for (int lineno = 1; fgets (line, sizeof line, f); lineno++) {
     struct mot_row b;
-    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6)
+    if (!*g_strstrip (line))
       continue;
+    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6) {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: not a MOT row (frame,id,x,y,w,h,...)", path, lineno);
+      fclose (f);
+      g_hash_table_destroy (t);
+      return NULL;
+    }
     gpointer key = GINT_TO_POINTER (by_frame ? b.frame : b.id);
     GArray *a = g_hash_table_lookup (t, key);
     if (!a)
