@@ -35,6 +35,16 @@ test_logged (const char *needle)
   return n;
 }
 
+int
+test_logged_within (const char *needle, int count, double seconds)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) (seconds * 1e6);
+  int n;
+  while ((n = test_logged (needle)) < count && g_get_monotonic_time () < until)
+    g_usleep (10000);
+  return n;
+}
+
 void
 test_log_forget (void)
 {

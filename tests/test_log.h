@@ -9,6 +9,9 @@
 void test_log_capture (void);
 /* How many captured lines so far contain NEEDLE. */
 int test_logged (const char *needle);
+/* Waits up to SECONDS until NEEDLE was logged COUNT times (a line logged by
+ * another thread just after the state the test saw changed); the count. */
+int test_logged_within (const char *needle, int count, double seconds);
 /* Forgets what was captured. */
 void test_log_forget (void);
 
