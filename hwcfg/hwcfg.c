@@ -202,7 +202,7 @@ static const char *const DETECTOR_KEYS[] = {
     "backend", "upscale", "hit_threshold", "scale_levels", "min_score", "every_n_frames", "motion_gating", "full_frame_every",
     "motion_algorithm", "motion_learning_rate", "motion_history", "motion_shadows", "motion_scale", "model",
     "model_config", "input_width", "input_height", "person_class", "score_threshold", "nms_threshold", "boxes",
-    NULL};
+    "calibrated", "person_min_height_m", "person_max_height_m", NULL};
 static const char *const TRACKER_KEYS[] = {"iou_threshold", "min_hits", "max_age", "high_score", "low_score",
                                            "new_track_score", "low_iou_threshold", "inertia", "delta_t",
                                            "reupdate", "buffer", "lost_distance", "relink_distance",
@@ -568,6 +568,11 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
   d->every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
   d->motion_gating = get_int (p, "detector", "motion_gating", 1, 0, 1);
   d->full_frame_every = get_int (p, "detector", "full_frame_every", 50, 1, 10000);
+  d->calibrated = get_int (p, "detector", "calibrated", 1, 0, 1);
+  d->person_min_height_m = get_double (p, "detector", "person_min_height_m", 1.2, 0.3, 3);
+  d->person_max_height_m = get_double (p, "detector", "person_max_height_m", 2.1, 0.5, 4);
+  if (d->person_min_height_m >= d->person_max_height_m)
+    report (p, "detector", "person_min_height_m", "must be below person_max_height_m");
   d->motion_algorithm = get_string (p, "detector", "motion_algorithm", FALSE);
   if (!d->motion_algorithm)
     d->motion_algorithm = g_strdup ("mog2");

@@ -11,6 +11,7 @@
 #include "gstcwelements.h"
 
 #include "vis_finder.h"
+#include "zone_camera.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_detect_debug);
 #define GST_CAT_DEFAULT gst_cw_detect_debug
@@ -21,6 +22,10 @@ struct _GstCwDetect {
   GstCwFilter parent;
   struct vis_finder *finder;
   int every_n;
+  const struct hwcfg_camera *camera; /* NULL: the config has no camera group */
+  gboolean calibrated;               /* the detector searches by the camera's calibration */
+  gboolean camera_checked;           /* built from the first frame's size (zone_camera.h) */
+  struct zone_camera ground;
   struct cv_box boxes[MAX_DETECTIONS];
 };
 
@@ -33,7 +38,31 @@ gst_cw_detect_configure (GstCwFilter *filter, const struct hwcfg *cfg, const cha
   GstCwDetect *self = GST_CW_DETECT (filter);
   self->finder = vis_finder_create (&cfg->detector, cfg->path, error);
   self->every_n = cfg->detector.every_n_frames;
+  self->camera = hwcfg_camera (cfg, camera);
+  self->calibrated = cfg->detector.calibrated && self->camera && self->camera->has_homography;
+  self->camera_checked = FALSE;
   return self->finder != NULL;
+}
+
+static double
+person_px (const void *camera, double foot_u, double foot_v, double height_m)
+{
+  return zone_camera_person_px (camera, foot_u, foot_v, height_m);
+}
+
+/* The camera's projection needs the picture's size: built on the first frame. */
+static void
+use_calibration (GstCwDetect *self, int width, int height)
+{
+  self->camera_checked = TRUE;
+  if (!self->calibrated)
+    return;
+  if (!zone_camera_from_homography (self->camera->homography, width, height, self->camera->focal_px, &self->ground)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("Camera '%s': its ground homography describes no camera.",
+                         self->camera->name), ("searching at the [detector] upscale and scale_levels instead"));
+    return;
+  }
+  vis_finder_set_person_size (self->finder, person_px, &self->ground);
 }
 
 static void
@@ -56,6 +85,8 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
 
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
+  if (!self->camera_checked)
+    use_calibration (self, img.width, img.height);
   int n = 0;
   struct vis_finder_stats st;
   g_autoptr (GError) err = NULL;

@@ -12,18 +12,20 @@
 # uncertain counting as accepted) is not met yet on these clips — issue 19
 # is open, the bench measures it — so it is not required here.
 #
-# The clips: seed 1003 at 10 frames/s (22 s) and seed 1005 at 25 frames/s
-# (12 s), 8 vehicles each: the bench's clips of those seeds
-# (bench/liveness_bench.sh). Both run with the shipped detector settings
-# (motion gated), seed 1003 also with the whole frame searched every frame
+# The clips: seeds 1003 and 1004 at 10 frames/s (22 s) and seed 1005 at
+# 25 frames/s (12 s), 8 vehicles each: the bench's clips of those seeds
+# (bench/liveness_bench.sh). 1003 and 1005 run with the shipped detector
+# settings (motion gated), 1004 with the whole frame searched every frame
 # (full_frame_every = 1), so that a poster the background model has absorbed
 # is searched too. The seeds were picked, among the bench's first ten, for
-# what they hold with liveness OFF: every attack type reaches the rules under
-# both settings in seed 1003, and under the shipped one in seed 1005 (in
-# most clips some type does not: prints outside the detector's size range,
-# vehicles too fast to track); between them they hold people crossing in
-# front of and behind a bus, carrying a sign and passing in front of a
-# poster.
+# what they hold with liveness OFF: every attack type reaches the rules
+# under each setting (in most clips some type does not: prints outside the
+# detector's size range or of no person's size where they stand, vehicles
+# too fast to track; since the detector drops boxes of no person's size at
+# their foot point, no screen of seed 1003 does with the whole frame
+# searched, so 1004 took its place there); between them they hold people
+# crossing in front of and behind a bus, carrying a sign and passing in
+# front of a poster.
 # The signal is shifted (offset_s = 18) so that a whole clip is DON'T WALK,
 # 2 s or more after the change. The rules charge a track first seen deep in
 # the road with outside_crosswalk (charge_unseen_entry = true): as shipped
@@ -41,7 +43,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # SEED FPS SECONDS SETTINGS
-clips="1003 10 22 shipped,full_frame
+clips="1003 10 22 shipped
+1004 10 22 full_frame
 1005 25 12 shipped"
 
 config() { # CLIP VIDEO SETTING MODE -> $tmp/CLIP-SETTING-MODE.ini, its evidence in the directory of that name

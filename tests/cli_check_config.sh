@@ -28,6 +28,8 @@ printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | exp
 printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"
 printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_signal "0: [signal]: missing group"
 printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rules] min_depth_m: 'deep' is not a number"
+printf '%s\n[detector]\nperson_min_height_m = 2.0\nperson_max_height_m = 1.5\n' "$base" |
+  expect person_sizes_crossed "8: [detector] person_min_height_m: must be below person_max_height_m"
 "$cw" check-config -c "$tmp/does-not-exist.ini" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "does-not-exist.ini" "$tmp/out" || { echo "FAIL: missing file: exit $rc"; cat "$tmp/out"; fail=1; }
 

@@ -10,9 +10,17 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OPENCV_DATA "/usr/share/doc/opencv-doc/examples/data/"
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
 
 static void
 regions_grow_clip_and_merge (void)
@@ -94,6 +102,66 @@ write_tiny_darknet (const char *cfg_path, const char *weights_path, gboolean tru
   g_byte_array_free (w, TRUE);
 }
 
+/* A calibration where a person of H metres is H * PX_PER_M pixels tall
+ * anywhere (NaN: the camera sees no ground). */
+static double
+flat_calibration (const void *px_per_m, double foot_u, double foot_v, double height_m)
+{
+  (void) foot_u;
+  (void) foot_v;
+  return height_m * *(const double *) px_per_m;
+}
+
+/* The size check applies to any backend: the random Darknet network's boxes
+ * are kept exactly when their height fits a person at their foot point. */
+static void
+calibration_drops_boxes_of_no_persons_size (const char *ini, const char *weights, const char *cfg)
+{
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
+                                           "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n"
+                                           "motion_gating = 0\nperson_min_height_m = 1.0\nperson_max_height_m = 2.0\n",
+                                           weights, cfg);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  struct cv_image img = {g_malloc (200 * 100 * 3), 200, 100, 200 * 3, 3};
+  for (int i = 0; i < 200 * 100 * 3; i++)
+    img.data[i] = (unsigned char) (i * 31);
+  struct cv_box all[64], kept[64];
+  int n_all = 0, n_kept = 0;
+  g_assert_true (vis_finder_run (f, &img, all, 64, &n_all, NULL, &err));
+  g_assert_cmpint (n_all, >, 2);
+  /* a person 1-2 m tall is 1-2 x the median box's height: some boxes fit, not all */
+  double heights[64];
+  for (int i = 0; i < n_all; i++)
+    heights[i] = all[i].h;
+  qsort (heights, (size_t) n_all, sizeof heights[0], compare_doubles);
+  double px_per_m = heights[n_all / 2];
+  int expected = 0;
+  for (int i = 0; i < n_all; i++) {
+    double foot = all[i].y + all[i].h;
+    gboolean cut = all[i].y <= 2 || foot >= img.height - 2;
+    expected += all[i].h <= 2.0 * px_per_m * 1.15 && (cut || all[i].h >= 1.0 * px_per_m * 0.85);
+  }
+  vis_finder_set_person_size (f, flat_calibration, &px_per_m);
+  g_assert_true (vis_finder_run (f, &img, kept, 64, &n_kept, NULL, &err));
+  g_assert_cmpint (n_kept, ==, expected);
+  for (int i = 0; i < n_kept; i++)
+    g_assert_cmpfloat (kept[i].h, <=, 2.0 * px_per_m * 1.15);
+  /* where everyone is a few pixels tall, nothing the network saw is a person */
+  double tiny = 1;
+  vis_finder_set_person_size (f, flat_calibration, &tiny);
+  g_assert_true (vis_finder_run (f, &img, kept, 64, &n_kept, NULL, &err));
+  g_assert_cmpint (n_kept, ==, 0);
+  vis_finder_free (f);
+  hwcfg_free (site);
+  g_free (img.data);
+}
+
 static void
 dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes (void)
 {
@@ -143,6 +211,7 @@ dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes (void)
   struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
   g_assert_no_error (err);
   vis_finder_free (f);
+  calibration_drops_boxes_of_no_persons_size (ini, weights, cfg);
 
   /* a corrupt (truncated) weights file is a config error naming the file */
   write_tiny_darknet (cfg, weights, TRUE);

@@ -58,12 +58,28 @@ extern "C" cv_status
 cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
                       struct cv_box *out, int max, int *out_n)
 {
-  if (!det || !cw::image_ok (img) || !roi || !out || max < 0 || !out_n)
+  if (!det)
+    return CV_ERR_INVALID;
+  return cv_people_detect_roi_at (det, img, roi, det->params.upscale, det->params.n_levels, out, max, out_n);
+}
+
+extern "C" double
+cv_people_window_body_px (void)
+{
+  return 128 * BODY_H;
+}
+
+extern "C" cv_status
+cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                         double upscale, int n_levels, struct cv_box *out, int max, int *out_n)
+{
+  if (!det || !cw::image_ok (img) || !roi || !out || max < 0 || !out_n || !(upscale >= 0.25 && upscale <= 4) ||
+      n_levels < 1 || n_levels > 64)
     return CV_ERR_INVALID;
   *out_n = 0;
   return cw::cv_try ([&] {
     cv::Rect r = cv::Rect (roi->x, roi->y, roi->w, roi->h) & cv::Rect (0, 0, img->width, img->height);
-    double up = det->params.upscale;
+    double up = upscale;
     cv::Size win = det->hog.winSize;
     if (r.width * up < win.width || r.height * up < win.height)
       return CV_OK; /* too small to hold a person at this scale */
@@ -73,9 +89,10 @@ cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img
     else
       det->scaled = src;
     if (up != 1.0)
-      cv::resize (det->scaled, det->scaled, cv::Size (), up, up, cv::INTER_LINEAR);
+      cv::resize (det->scaled, det->scaled, cv::Size (), up, up, up < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
     std::vector<cv::Rect> found;
     std::vector<double> weights;
+    det->hog.nlevels = n_levels;
     det->hog.detectMultiScale (det->scaled, found, weights, det->params.hit_threshold,
                                cv::Size (8, 8), cv::Size (0, 0), det->params.scale_step, 2.0);
     int n = 0;

@@ -68,6 +68,16 @@ struct cv_rect {
 cv_status cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
                                 struct cv_box *out, int max, int *out_n);
 
+/* Like cv_people_detect_roi at the image scale UPSCALE (0.25-4) and
+ * N_LEVELS (1-64) window scales from there, instead of the detector's own:
+ * for searching each part of a picture at the sizes people have there. */
+cv_status cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
+                                   double upscale, int n_levels, struct cv_box *out, int max, int *out_n);
+
+/* The height in pixels of the smallest person the detector finds at image
+ * scale 1 (its window's body): searching at scale s finds people from this / s. */
+double cv_people_window_body_px (void);
+
 /* ---- motion (cv_motion.cpp): where the scene changed ---- */
 
 enum cv_motion_algorithm { CV_MOTION_MOG2, CV_MOTION_KNN };

@@ -36,4 +36,21 @@ bool vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv
  * vehicles alike. 0 without motion gating. */
 int vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out);
 
+/* How tall, in pixels, a person of HEIGHT_M metres with their feet at pixel
+ * (FOOT_U, FOOT_V) looks; NaN where the camera does not see the ground. */
+typedef double (*vis_person_px_fn) (const void *user_data, double foot_u, double foot_v, double height_m);
+
+/* Gives the finder the camera's calibration (FN with USER_DATA, which must
+ * outlive F; FN NULL: none). With it the HOG finder (1) works out its scales
+ * from the view instead of [detector] upscale and scale_levels: the image is
+ * enlarged until the shortest person the window resolves (55 px) fills it,
+ * and each region is searched up to the tallest person
+ * (person_max_height_m) whose feet can be in it; a region where nobody
+ * that size can stand is not searched; and (2) any backend's box is dropped
+ * when its height is no person's (person_min_height_m to
+ * person_max_height_m) at its foot point (a wheel arch, a group, a picture
+ * at the wrong size), except that a box cut by the image's top or bottom
+ * edge may be smaller. */
+void vis_finder_set_person_size (struct vis_finder *f, vis_person_px_fn fn, const void *user_data);
+
 #endif

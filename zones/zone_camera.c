@@ -107,3 +107,15 @@ zone_camera_height (const struct zone_camera *cam, double foot_u, double foot_v,
     return NAN;
   return (head_v * nw - ny) / den;
 }
+
+double
+zone_camera_person_px (const struct zone_camera *cam, double foot_u, double foot_v, double height_m)
+{
+  struct zone_pt gp;
+  double u, v_foot, v_head;
+  if (!zone_homography_apply (cam->to_ground, (struct zone_pt){foot_u, foot_v}, &gp) ||
+      !zone_camera_project (cam, gp.x, gp.y, 0, &u, &v_foot) || !zone_camera_project (cam, gp.x, gp.y, height_m, &u, &v_head))
+    return NAN;
+  double px = v_foot - v_head;
+  return px > 0 ? px : NAN;
+}

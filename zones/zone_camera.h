@@ -35,4 +35,10 @@ bool zone_camera_project (const struct zone_camera *cam, double x, double y, dou
  * NaN when the rays do not meet in front of the camera. */
 double zone_camera_height (const struct zone_camera *cam, double foot_u, double foot_v, double head_v);
 
+/* How tall, in pixels, a person of HEIGHT_M metres standing with their feet
+ * at pixel (FOOT_U, FOOT_V) looks: the rows between their feet and the top of
+ * their head. NaN where that pixel does not see the ground in front of the
+ * camera (above the horizon). */
+double zone_camera_person_px (const struct zone_camera *cam, double foot_u, double foot_v, double height_m);
+
 #endif
