@@ -384,6 +384,30 @@ identity_switch_mid_road_is_no_second_fine (struct fixture *f, gconstpointer dat
   }
 }
 
+/* A walker crosses on red (fined), reaches the far kerb and turns back into
+ * the road, still on red. Far from the camera (X = 0, a 60 px box) their
+ * measured feet stand 0.1 m beyond the kerb for a second, within the foot
+ * point's uncertainty (the tracker's box overshoots a person who turns):
+ * that is no step off the road, so going back is the same crossing and no
+ * second fine (the independent check's layout 7). Standing 1 m beyond it
+ * they did leave the road; going back on red is a new crossing, fined. */
+static void
+turning_back_at_the_kerb_is_one_crossing (struct fixture *f, gconstpointer data)
+{
+  for (int beyond = 0; beyond < 2; beyond++) {
+    zone_rules_free (f->rules);
+    f->rules = zone_rules_create (f->cfg, NULL, NULL);
+    struct walker w = {.id = 1, .t0 = 30, .speed = WALKING, .n_pts = 3, .wait_s = {0, 1.5}, .box_h = 60};
+    double kerb_side = beyond ? -1.0 : -1.9;
+    double pts[3][2] = {{0, -9}, {0, kerb_side}, {0, -5}};
+    memcpy (w.pts, pts, sizeof pts);
+    g_autoptr (GArray) v = run (f, &w, 1, 29, 42);
+    g_assert_cmpuint (v->len, ==, beyond ? 2 : 1);
+    for (guint i = 0; i < v->len; i++)
+      g_assert_cmpint (g_array_index (v, struct decision, i).type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  }
+}
+
 /* Far from the camera (the far end of the road, X = 0, 2 m from its end,
  * where a box is about 60 px tall) a box bottom a few pixels off the feet
  * moves the foot point a third of a metre: someone whose measured feet go
@@ -510,6 +534,7 @@ main (int argc, char **argv)
   ADD (a_second_crossing_after_leaving_the_road_is_a_second_violation);
   ADD (ground_speed_and_heading_are_measured);
   ADD (identity_switch_mid_road_is_no_second_fine);
+  ADD (turning_back_at_the_kerb_is_one_crossing);
   ADD (a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine);
   ADD (a_foot_point_within_its_uncertainty_of_a_crosswalk_edge_is_no_fine);
   ADD (a_person_first_seen_mid_road_is_not_fined_for_entering);

@@ -142,18 +142,22 @@ zone_violation_name (enum zone_violation type)
  * carriageway, in a crosswalk, ignored, and how deep into the carriageway. */
 static void
 locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_pt foot, bool *in_crosswalk,
-        double *crosswalk_margin)
+        double *crosswalk_margin, double *road_gap)
 {
   const char *carriageway = NULL, *crosswalk = NULL, *other = NULL;
   double crosswalk_depth = -1;
   *in_crosswalk = false;
+  *road_gap = INFINITY; /* outside the road: metres to its nearest edge */
   *crosswalk_margin = -INFINITY; /* inside: + the distance to the crosswalk's edge; outside: - to the nearest */
   o->depth_m = -1;
   for (int i = 0; i < r->n_polys; i++) {
     const struct zone_poly *p = &r->polys[i];
     if (!zone_polygon_contains (p->px, p->n, foot)) {
-      if (p->kind == HWCFG_ZONE_CROSSWALK && p->gm && o->has_ground)
-        *crosswalk_margin = fmax (*crosswalk_margin, -zone_polygon_edge_distance (p->gm, p->n, o->ground_m));
+      bool road = p->kind == HWCFG_ZONE_CROSSWALK || p->kind == HWCFG_ZONE_CARRIAGEWAY;
+      double gap = road && p->gm && o->has_ground ? zone_polygon_edge_distance (p->gm, p->n, o->ground_m) : INFINITY;
+      if (p->kind == HWCFG_ZONE_CROSSWALK && isfinite (gap))
+        *crosswalk_margin = fmax (*crosswalk_margin, -gap);
+      *road_gap = fmin (*road_gap, gap);
       continue;
     }
     double depth = p->gm && o->has_ground ? zone_polygon_edge_distance (p->gm, p->n, o->ground_m) : -1;
@@ -187,18 +191,21 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
 enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4 };
 
 /* One frame of crossing C: IN_ROAD (the foot point in the carriageway),
- * DEEP (past min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
+ * SURELY_OFF (off it by more than the uncertainty margin), DEEP (past min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
  * rules that hold now (RULE_RED only on the frame the crossing starts, and
  * only when its entry was seen) and CROSSING_ENDED. */
 static int
 observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, const struct zone_signal_state *sig,
-         bool in_road, bool deep, bool outside_cw, bool entry_seen)
+         bool in_road, bool surely_off, bool deep, bool outside_cw, bool entry_seen)
 {
   const int need = r->params.min_inside_frames;
   int found = 0;
   if (!in_road) {
     c->inside_streak = c->deep_streak = c->deep_outside_cw_streak = 0;
-    if (++c->outside_streak >= need && c->in_crossing) {
+    /* a crossing ends only off the road by more than the foot point's
+     * uncertainty: a walker who turns back at the kerb, their box
+     * overshooting it, has not stepped off and on again */
+    if (surely_off && ++c->outside_streak >= need && c->in_crossing) {
       c->in_crossing = false; /* crossing over: the next one may be a new violation */
       found |= CROSSING_ENDED;
     }
@@ -363,8 +370,8 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
       o->ground_sigma_m = ground_sigma (r, in[i].foot_px, o->ground_m,
                                         fmax (rp->foot_noise_px, rp->foot_noise_share * in[i].box_h_px));
     bool in_crosswalk;
-    double cw_margin;
-    locate (r, o, in[i].foot_px, &in_crosswalk, &cw_margin);
+    double cw_margin, road_gap;
+    locate (r, o, in[i].foot_px, &in_crosswalk, &cw_margin, &road_gap);
     if (o->ignored)
       continue;
     struct person *p = person_of (r, in[i].track_id);
@@ -380,14 +387,17 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
     bool deep = o->depth_m < 0 || o->depth_m >= rp->min_depth_m;
     bool sure_deep = o->depth_m < 0 || o->depth_m - rp->min_depth_m >= margin;
     bool sure_outside_cw = !in_crosswalk && (!o->has_ground || -cw_margin >= margin);
+    bool surely_off = !o->in_carriageway && (!o->has_ground || road_gap >= margin);
     if (!p->observed)
       first_observation (r, p, frame, t_s, o, o->in_carriageway && o->depth_m >= 0 && sure_deep);
     if (o->has_ground) {
       zone_motion_add (&p->motion, t_s, o->ground_m);
       o->has_motion = zone_motion_get (&p->motion, MOTION_WINDOW_S, &o->speed_mps, &o->heading_deg);
     }
-    int as_measured = observe (r, &p->measured, frame, t_s, sig, o->in_carriageway, deep, !in_crosswalk, p->entry_seen);
-    int by_margin = observe (r, &p->sure, frame, t_s, sig, o->in_carriageway, sure_deep, sure_outside_cw, p->entry_seen);
+    int as_measured = observe (r, &p->measured, frame, t_s, sig, o->in_carriageway, surely_off, deep, !in_crosswalk,
+                               p->entry_seen);
+    int by_margin = observe (r, &p->sure, frame, t_s, sig, o->in_carriageway, surely_off, sure_deep, sure_outside_cw,
+                             p->entry_seen);
     o->in_crossing = p->measured.in_crossing;
     o->entry_seen = p->entry_seen;
     if (!p->charged && (by_margin & (RULE_RED | RULE_OUTSIDE)))
