@@ -22,9 +22,8 @@ struct _GstCwDetect {
   GstCwFilter parent;
   struct vis_finder *finder;
   int every_n;
-  const struct hwcfg_camera *camera; /* NULL: the config has no camera group */
-  gboolean calibrated;               /* the detector searches by the camera's calibration */
-  gboolean camera_checked;           /* built from the first frame's size (zone_camera.h) */
+  const struct hwcfg_camera *camera; /* calibrated search on: the camera, with a homography; else NULL */
+  gboolean camera_checked;           /* its projection built from the first frame's size (zone_camera.h) */
   struct zone_camera ground;
   struct cv_box boxes[MAX_DETECTIONS];
 };
@@ -38,8 +37,8 @@ gst_cw_detect_configure (GstCwFilter *filter, const struct hwcfg *cfg, const cha
   GstCwDetect *self = GST_CW_DETECT (filter);
   self->finder = vis_finder_create (&cfg->detector, cfg->path, error);
   self->every_n = cfg->detector.every_n_frames;
-  self->camera = hwcfg_camera (cfg, camera);
-  self->calibrated = cfg->detector.calibrated && self->camera && self->camera->has_homography;
+  const struct hwcfg_camera *cam = hwcfg_camera (cfg, camera);
+  self->camera = cfg->detector.calibrated && cam && cam->has_homography ? cam : NULL;
   self->camera_checked = FALSE;
   return self->finder != NULL;
 }
@@ -55,7 +54,7 @@ static void
 use_calibration (GstCwDetect *self, int width, int height)
 {
   self->camera_checked = TRUE;
-  if (!self->calibrated)
+  if (!self->camera)
     return;
   if (!zone_camera_from_homography (self->camera->homography, width, height, self->camera->focal_px, &self->ground)) {
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("Camera '%s': its ground homography describes no camera.",

@@ -102,6 +102,33 @@ write_tiny_darknet (const char *cfg_path, const char *weights_path, gboolean tru
   g_byte_array_free (w, TRUE);
 }
 
+/* The site config a test's Darknet network is loaded through, as the
+ * appliance loads it; EXTRA is more [detector] lines. */
+static struct hwcfg *
+load_dnn_site (const char *ini, const char *weights, const char *cfg, const char *extra)
+{
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
+                                           "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n%s",
+                                           weights, cfg, extra);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  return site;
+}
+
+/* A 200x100 BGR image of a fixed pattern (the network's weights are random:
+ * any picture gives it boxes). */
+static struct cv_image
+patterned_image (void)
+{
+  struct cv_image img = {g_malloc (200 * 100 * 3), 200, 100, 200 * 3, 3};
+  for (int i = 0; i < 200 * 100 * 3; i++)
+    img.data[i] = (unsigned char) (i * 31);
+  return img;
+}
+
 /* A calibration where a person of H metres is H * PX_PER_M pixels tall
  * anywhere (NaN: the camera sees no ground). */
 static double
@@ -117,20 +144,11 @@ flat_calibration (const void *px_per_m, double foot_u, double foot_v, double hei
 static void
 calibration_drops_boxes_of_no_persons_size (const char *ini, const char *weights, const char *cfg)
 {
-  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
-                                           "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n"
-                                           "motion_gating = 0\nperson_min_height_m = 1.0\nperson_max_height_m = 2.0\n",
-                                           weights, cfg);
-  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  struct hwcfg *site = load_dnn_site (ini, weights, cfg, "motion_gating = 0\nperson_min_height_m = 1.0\nperson_max_height_m = 2.0\n");
   g_autoptr (GError) err = NULL;
-  struct hwcfg *site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
   struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
   g_assert_no_error (err);
-  struct cv_image img = {g_malloc (200 * 100 * 3), 200, 100, 200 * 3, 3};
-  for (int i = 0; i < 200 * 100 * 3; i++)
-    img.data[i] = (unsigned char) (i * 31);
+  struct cv_image img = patterned_image ();
   struct cv_box all[64], kept[64];
   int n_all = 0, n_kept = 0;
   g_assert_true (vis_finder_run (f, &img, all, 64, &n_all, NULL, &err));
@@ -172,9 +190,7 @@ dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes (void)
   struct cv_dnn_params p = {weights, cfg, 32, 32, 0, 0.3, 0.45, 1};
   struct cv_dnn_detector *det;
   g_assert_cmpint (cv_dnn_detector_create (&p, &det), ==, CV_OK);
-  struct cv_image img = {g_malloc (200 * 100 * 3), 200, 100, 200 * 3, 3};
-  for (int i = 0; i < 200 * 100 * 3; i++)
-    img.data[i] = (unsigned char) (i * 31);
+  struct cv_image img = patterned_image ();
   struct cv_box boxes[64];
   int n = -1;
   g_assert_cmpint (cv_dnn_detect (det, &img, NULL, boxes, 64, &n), ==, CV_OK);
@@ -199,14 +215,8 @@ dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes (void)
 
   /* the same through the site config, as the appliance loads it */
   g_autofree char *ini = g_build_filename (dir, "site.ini", NULL);
-  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
-                                           "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n",
-                                           weights, cfg);
-  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  struct hwcfg *site = load_dnn_site (ini, weights, cfg, "");
   g_autoptr (GError) err = NULL;
-  struct hwcfg *site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
   g_assert_true (site->detector.boxes_normalized);
   struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
   g_assert_no_error (err);

@@ -21,7 +21,7 @@
 #define SCALE_STEP 1.05
 /* People shorter than this in the picture are not searched for: measured on
  * PETS09-S2L1, searching down to 49 px found 85 % of people 50-59 px tall
- * (55 px: 70 %) but doubled the false boxes and lost more fines to them
+ * (58 px: 70 %, 55 px: 78 %) but doubled the false boxes and lost more fines to them
  * than it gained (bench/README.md, site_bench). */
 #define MIN_PERSON_PX 55.0
 /* A box is a person's when its height is within this share of the heights
@@ -38,7 +38,7 @@ struct vis_finder {
   int min_w, min_h;          /* smallest region the detector can use, native pixels */
   vis_person_px_fn person_px; /* calibration, or NULL */
   const void *person_ud;
-  double view_upscale;        /* calibrated search: 0 not yet worked out, < 0 none */
+  double view_upscale;        /* calibrated HOG search: 0 not yet worked out, < 0 none */
   long detection_frames;
   struct cv_rect regions[MAX_REGIONS];
   struct cv_rect blobs[MAX_REGIONS]; /* the background model's changed blobs, as found */
@@ -166,30 +166,34 @@ person_sizes_in (const struct vis_finder *f, const struct cv_rect *roi, double *
   return isfinite (*small) && *large > 0;
 }
 
-/* The image scale and window levels to search ROI at: one image scale for the
- * whole view, at which the shortest person the detector can resolve
- * (MIN_PERSON_PX) fills the window, so that a person's box comes out of the
- * same pyramid in a region and in a full-frame search; levels up to the
- * tallest person in ROI. False when nobody the detector can resolve stands
- * there. */
-static bool
-region_scales (struct vis_finder *f, const struct cv_image *img, const struct cv_rect *roi, double *upscale,
-               int *levels)
+/* The calibrated search's one image scale for the whole view, worked out on
+ * the first frame (the projection needs the picture's size): the shortest
+ * person the detector can resolve (MIN_PERSON_PX) fills the window, so that
+ * a person's box comes out of the same pyramid in a region and in a
+ * full-frame search. Without ground in view: the configured scales. */
+static void
+settle_view_scale (struct vis_finder *f, const struct cv_image *img)
 {
   double small, large;
-  if (f->view_upscale == 0) {
-    struct cv_rect view = {0, 0, img->width, img->height};
-    f->view_upscale = -1; /* no ground seen: the configured scales */
-    if (person_sizes_in (f, &view, &small, &large)) {
-      /* in steps of 0.1: HOG's results move with the exact pyramid sizes
-       * (1.6989 and 1.7 differ by 2 % of the fines on site_bench), so a
-       * round scale keeps a site's results from hanging on the calibration's
-       * last digit */
-      double up = round (10 * cv_people_window_body_px () / fmax (MIN_PERSON_PX, small)) / 10;
-      f->view_upscale = fmin (4.0, fmax (0.3, up));
-      set_min_region (f, f->view_upscale);
-    }
-  }
+  struct cv_rect view = {0, 0, img->width, img->height};
+  f->view_upscale = -1;
+  if (!person_sizes_in (f, &view, &small, &large))
+    return;
+  /* in steps of 0.1: HOG's results move with the exact pyramid sizes
+   * (1.6989 and 1.7 differ by 2 % of the fines on site_bench), so a round
+   * scale keeps a site's results from hanging on the calibration's last digit */
+  double up = round (10 * cv_people_window_body_px () / fmax (MIN_PERSON_PX, small)) / 10;
+  f->view_upscale = fmin (4.0, fmax (0.3, up));
+  set_min_region (f, f->view_upscale);
+}
+
+/* The image scale and window levels to search ROI at: the view's scale, and
+ * levels up to the tallest person in ROI. False when nobody the detector can
+ * resolve stands there. */
+static bool
+region_scales (const struct vis_finder *f, const struct cv_rect *roi, double *upscale, int *levels)
+{
+  double small, large;
   if (f->view_upscale < 0) {
     *upscale = f->cfg.upscale;
     *levels = f->cfg.scale_levels;
@@ -216,8 +220,8 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
     double up;
     int levels;
     *n = 0;
-    return region_scales (f, img, roi, &up, &levels) ? cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n)
-                                                : CV_OK;
+    return region_scales (f, roi, &up, &levels) ? cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n)
+                                                 : CV_OK;
   }
   return cv_people_detect_roi (f->hog, img, roi, out, max, n);
 }
@@ -231,6 +235,8 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   int n_regions = 1;
   cv_status rc = CV_OK;
   *out_n = 0;
+  if (f->hog && f->person_px && f->view_upscale == 0)
+    settle_view_scale (f, img);
 
   if (f->motion) {
     /* the model learns from every detection frame, searched fully or not */
