@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -215,39 +216,46 @@ live_checker_history (struct live_checker *lc, int track_id)
   return h;
 }
 
-/* Some check saw a still picture: nothing in the box, nor around it, moved. */
+/* Whether some check of RES set the flag at OFFSET (offsetof a bool of
+ * struct live_check_result): still_picture (nothing in the box, nor around
+ * it, moved), moves_in_place (part of the box moves on its own while the
+ * feet stay: a person waiting), own_motion (part of the box moves while
+ * nothing around it does). */
 static bool
-still_picture (const struct live_result *res)
+some_check (const struct live_result *res, size_t offset)
 {
   for (int i = 0; i < res->n_checks; i++)
-    if (res->checks[i].still_picture)
+    if (*(const bool *) ((const char *) &res->checks[i] + offset))
       return true;
   return false;
 }
+#define SOME_CHECK(res, flag) some_check ((res), offsetof (struct live_check_result, flag))
 
-/* Some check saw part of the box move on its own while the feet stayed (a person waiting). */
-static bool
-moves_in_place (const struct live_result *res)
+/* The flat checks of RES whose flag at OFFSET is set say uncertain instead, for WHY. */
+static void
+soften_flats (struct live_result *res, size_t offset, const char *why, bool needs_history)
 {
-  for (int i = 0; i < res->n_checks; i++)
-    if (res->checks[i].moves_in_place)
-      return true;
-  return false;
+  for (int i = 0; i < res->n_checks; i++) {
+    struct live_check_result *c = &res->checks[i];
+    if (c->verdict == LIVE_FLAT && *(const bool *) ((const char *) c + offset)) {
+      c->verdict = LIVE_UNCERTAIN;
+      c->score = 0.4;
+      c->needs_history = c->needs_history || needs_history;
+      c->why = why;
+    }
+  }
 }
 
 void
 live_fuse (struct live_result *res)
 {
-  bool in_place = moves_in_place (res);
-  for (int i = 0; i < res->n_checks && in_place; i++) {
-    struct live_check_result *c = &res->checks[i];
-    if (c->verdict == LIVE_FLAT && c->revocable) {
-      c->verdict = LIVE_UNCERTAIN;
-      c->score = 0.4;
-      c->needs_history = true;
-      c->why = "standing still, moving a little in place (a person waiting)";
-    }
-  }
+  /* a flat that holds only without the evidence another check saw */
+  if (SOME_CHECK (res, own_motion))
+    soften_flats (res, offsetof (struct live_check_result, unless_own_motion),
+                  "walks along with a slow vehicle, at its speed", false);
+  if (SOME_CHECK (res, moves_in_place))
+    soften_flats (res, offsetof (struct live_check_result, revocable),
+                  "standing still, moving a little in place (a person waiting)", true);
   bool all_live = res->n_checks > 0;
   res->verdict = LIVE_UNCERTAIN;
   res->score = 1.0;
@@ -359,13 +367,13 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       speed = &out->checks[i];
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
-  if (!t->walked || !still_picture (out) || h.n == 0)
+  if (!t->walked || !SOME_CHECK (out, still_picture) || h.n == 0)
     t->still_from_s = -1;
   else if (t->still_from_s < 0)
     t->still_from_s = h.samples[h.n - 1].t_s;
   else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S)
     t->walked = t->in_place = t->has_live = false, t->still_from_s = -1;
-  t->in_place |= moves_in_place (out);
+  t->in_place |= SOME_CHECK (out, moves_in_place);
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;
   else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static && !t->in_place)

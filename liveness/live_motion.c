@@ -44,6 +44,10 @@ static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
 /* A still picture: followed this long (seconds) with less than this share
  * of the box moving at all (a person waiting still shifts, turns, breathes). */
 static const double STILL_PICTURE_S = 0.5, STILL_INDEPENDENT = 0.08;
+/* ... even when the detector's box moved, if this many of its points, and
+ * this share of those seeded in it, were followed through the window. */
+static const int MIN_STILL_POINTS = 8;
+static const double STILL_FOLLOWED = 0.8;
 /* Moving in place: at least this share of the box moves on its own, and
  * at most this share (a person waiting moves a head, an arm; a screen's
  * walker on the spot moves most of the picture). */
@@ -461,10 +465,23 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
       carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share, out->moves_in_place ? "true" : "false"
-  /* a still picture: over most of a second not one part of the box moved on its own, nor anything around */
-  bool still_picture = tr->t[K] >= STILL_PICTURE_S && !surround_moves && moving_ring < MIN_MOVING_RING_POINTS &&
-                       box_moved < 2 * tol && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
+  /* a still picture: over most of a second not one part of the box moved on
+   * its own, nor anything around. The detector's box may also slide off a
+   * print (its response wanders, a passer-by pulls it away): with nearly
+   * every point seeded in the box followed to the end, content that did
+   * not move at all is a still picture whatever the box and the ring did.
+   * (A walker's own points move with the box, or are lost as their limbs
+   * turn and others pass behind: the points left then are only the
+   * background around them.) */
+  bool content_still = !surround_moves && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
+  bool all_followed = nb >= MIN_STILL_POINTS && nb >= STILL_FOLLOWED * tr->n_box;
+  bool still_picture = tr->t[K] >= STILL_PICTURE_S && content_still &&
+                       ((box_moved < 2 * tol && moving_ring < MIN_MOVING_RING_POINTS) || all_followed);
   out->still_picture = still_picture;
+  /* part of the box moves while nothing around it does: whatever else is
+   * said, something there moves on its own (a print's surroundings, its
+   * vehicle, would move with it) */
+  out->own_motion = !surround_moves && independent_share >= INDEPENDENT_LIVE;
   /* all of the box and many surrounding points as one rigid plane: a third of the window is enough */
   bool wholly = shared_share >= WHOLLY_SHARED && inl >= WHOLLY_RING_POINTS && tr->t[K] >= WHOLLY_WINDOW * p->motion_window_s;
   if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID &&
@@ -473,13 +490,14 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     out->why = "moves rigidly with a moving surface around it (a print on a vehicle)";
   } else if (still_picture && !ctx->walked) {
     live_result_set (out, LIVE_FLAT, 0.1, fmt, MOTION_ARGS);
-    out->why = "nothing in it moves at all, and it stays in place (a poster)";
+    out->why = box_moved < 2 * tol ? "nothing in it moves at all, and it stays in place (a poster)"
+                                   : "nothing in it moves at all, only the detector's box slides over it (a poster)";
     out->revocable = true;
   } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE) ||
-             (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE))
+             (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE)) {
     /* nothing carries it; or the moving surface around it goes elsewhere (a vehicle it walks past) */
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
-  else {
+  } else {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
     out->needs_history = !long_enough;
     out->why = box_moved < 2 * tol       ? "not moving in the picture"
