@@ -219,8 +219,7 @@ live_checker_history (struct live_checker *lc, int track_id)
 /* Whether some check of RES set the flag at OFFSET (offsetof a bool of
  * struct live_check_result): still_picture (nothing in the box, nor around
  * it, moved), moves_in_place (part of the box moves on its own while the
- * feet stay: a person waiting), own_motion (part of the box moves while
- * nothing around it does). */
+ * feet stay: a person waiting). */
 static bool
 some_check (const struct live_result *res, size_t offset)
 {
@@ -249,10 +248,7 @@ soften_flats (struct live_result *res, size_t offset, const char *why, bool need
 void
 live_fuse (struct live_result *res)
 {
-  /* a flat that holds only without the evidence another check saw */
-  if (SOME_CHECK (res, own_motion))
-    soften_flats (res, offsetof (struct live_check_result, unless_own_motion),
-                  "walks along with a slow vehicle, at its speed", false);
+  /* a flat that holds only without what another check saw */
   if (SOME_CHECK (res, moves_in_place))
     soften_flats (res, offsetof (struct live_check_result, revocable),
                   "standing still, moving a little in place (a person waiting)", true);

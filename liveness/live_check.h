@@ -59,9 +59,6 @@ struct live_check_result {
   bool revocable;              /* flat only because it has not moved yet: walking later revokes it */
   bool moves_in_place;         /* motion: the box stays put while part of it moves, not as one rigid picture */
   bool still_picture;          /* motion: nothing in the box or around it moved for STILL_PICTURE_S, walked or not */
-  bool own_motion;             /* motion: part of the box moves while nothing around it does */
-  bool unless_own_motion;      /* flat only if no check saw it move on its own: it goes with a vehicle at
-                                * walking pace, as a walker alongside it would */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 

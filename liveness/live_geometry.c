@@ -23,10 +23,6 @@ static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
 static const double SAME_SPEED_MPS = 0.8;
 /* A height outside the human range decides only when measured over this long. */
 static const double MIN_HEIGHT_SPAN_S = 1.5;
-/* A vehicle slower than vehicle_min_speed_mps, down to this, carries what
- * moves with it unless the motion check sees that moving on its own: at
- * walking pace a walker alongside goes with it too. */
-static const double CRAWL_MPS = 0.4;
 /* History this long (seconds) gives the velocity of the box. */
 static const double VELOCITY_SPAN_S = 1.0;
 
@@ -107,7 +103,7 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
     carrier_px_s = car_v;
     car_h = car.height_m, car_w = car.width_m;
     bool own = live_net_motion (h, VELOCITY_SPAN_S, &d, &own_mps, &span_1s);
-    riding = car.speed_mps >= fmin (CRAWL_MPS, p->vehicle_min_speed_mps) &&
+    riding = car.speed_mps >= p->vehicle_min_speed_mps &&
              hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S && own &&
              fabs (own_mps - car.speed_mps) <= fmax (SAME_SPEED_MPS, SAME_VELOCITY_SHARE * car.speed_mps);
   }
@@ -134,7 +130,6 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
      * walker passing behind it only crosses the zone (below) */
     live_result_set (out, LIVE_FLAT, 0.1, fmt, GEOMETRY_ARGS);
     out->revocable = !riding;
-    out->unless_own_motion = riding && car.speed_mps < p->vehicle_min_speed_mps;
     out->why = ground == FOOT_IGNORE ? "stands where the installer marked adverts and signs"
                : riding              ? "rides inside a moving vehicle, moving with it"
                                      : "has not moved over the ground at all (a poster or a screen)";

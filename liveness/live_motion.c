@@ -478,10 +478,6 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   bool still_picture = tr->t[K] >= STILL_PICTURE_S && content_still &&
                        ((box_moved < 2 * tol && moving_ring < MIN_MOVING_RING_POINTS) || all_followed);
   out->still_picture = still_picture;
-  /* part of the box moves while nothing around it does: whatever else is
-   * said, something there moves on its own (a print's surroundings, its
-   * vehicle, would move with it) */
-  out->own_motion = !surround_moves && independent_share >= INDEPENDENT_LIVE;
   /* all of the box and many surrounding points as one rigid plane: a third of the window is enough */
   bool wholly = shared_share >= WHOLLY_SHARED && inl >= WHOLLY_RING_POINTS && tr->t[K] >= WHOLLY_WINDOW * p->motion_window_s;
   if (surround_moves && box_carried && shared_share >= SHARED_FLAT && joint_nonrigid < JOINT_RIGID &&

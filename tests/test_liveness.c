@@ -276,34 +276,27 @@ a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not (void)
   live_objects_free (objs);
 }
 
-/* A bus crawling at walking pace (1.2 m/s) with a print on it: the print
- * rides it, unless the motion check sees it move on its own (a walker
- * alongside the bus goes at its speed too). */
+/* A vehicle at walking pace (1.2 m/s) carries nothing in the geometry
+ * check: on the clean footage a group of walkers makes a moving blob of a
+ * van's size at that speed, and each of them would ride it (tried in
+ * 1b0ef4e: 5 genuine violations in 8 layouts of the random-site bench
+ * rejected). What rides a crawling carrier is left to the motion check. */
 static void
-a_print_on_a_crawling_bus_is_flat_unless_it_moves_on_its_own (void)
+nothing_rides_a_vehicle_at_walking_pace (void)
 {
   struct zone_camera cam = pets_camera ();
   struct hwcfg_liveness p = params ();
   const double bus_speed = 1.2, y = -8;
   struct live_objects *objs = bus_driving (&cam, &p, bus_speed, y, 40);
   struct live_context ctx = {.params = &p, .camera = &cam, .objects = objs};
-  struct live_result res = {.n_checks = 2};
+  struct live_check_result r;
   g_autoptr (GArray) print = walk (&cam, -10 + 1.2 + 2, y, bus_speed, 0, 1.7, 3);
-  assess_one (live_check_geometry, &ctx, print, &res.checks[0]);
-  g_test_message ("print on a crawling bus: %s", res.checks[0].detail);
-  g_assert_cmpint (res.checks[0].verdict, ==, LIVE_FLAT);
-  g_assert_true (res.checks[0].unless_own_motion);
-  g_assert_nonnull (strstr (res.checks[0].detail, "\"in_vehicle\":true"));
-  /* the motion check could not follow it: flat */
-  res.checks[1] = (struct live_check_result){.name = "motion", .verdict = LIVE_UNCERTAIN, .score = 0.5};
-  live_fuse (&res);
-  g_assert_cmpint (res.verdict, ==, LIVE_FLAT);
-  g_assert_cmpstr (res.why, ==, "rides inside a moving vehicle, moving with it");
-  /* part of it moved while nothing around did: a walker going along with the bus, not told apart */
-  res.checks[1] = (struct live_check_result){.name = "motion", .verdict = LIVE_LIVE, .score = 1, .own_motion = true};
-  live_fuse (&res);
-  g_assert_cmpint (res.verdict, ==, LIVE_UNCERTAIN);
-  g_assert_cmpstr (res.why, ==, "walks along with a slow vehicle, at its speed");
+  assess_one (live_check_geometry, &ctx, print, &r);
+  g_test_message ("with a crawling bus: %s", r.detail);
+  g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
+  g_assert_nonnull (strstr (r.detail, "\"in_vehicle\":false"));
+  g_assert_nonnull (strstr (r.detail, "\"vehicle_px_s\":")); /* the vehicle was seen all the same */
+  g_assert_null (strstr (r.detail, "\"vehicle_px_s\":-1"));
   live_objects_free (objs);
 }
 
@@ -981,8 +974,7 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/pets_ground_truth_heights_are_human", pets_ground_truth_heights_are_human);
   g_test_add_func ("/liveness/speed_walker_runner_vehicle", speed_walker_runner_vehicle);
   g_test_add_func ("/liveness/geometry_height_static_and_ignore_zones", geometry_height_static_and_ignore_zones);
-  g_test_add_func ("/liveness/a_print_on_a_crawling_bus_is_flat_unless_it_moves_on_its_own",
-                   a_print_on_a_crawling_bus_is_flat_unless_it_moves_on_its_own);
+  g_test_add_func ("/liveness/nothing_rides_a_vehicle_at_walking_pace", nothing_rides_a_vehicle_at_walking_pace);
   g_test_add_func ("/liveness/a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not",
                    a_print_riding_a_bus_is_flat_a_walker_beside_it_is_not);
   g_test_add_func ("/liveness/vehicles_followed_at_town_speeds_at_10_and_25_fps",
