@@ -230,28 +230,20 @@ some_check (const struct live_result *res, size_t offset)
 }
 #define SOME_CHECK(res, flag) some_check ((res), offsetof (struct live_check_result, flag))
 
-/* The flat checks of RES whose flag at OFFSET is set say uncertain instead, for WHY. */
-static void
-soften_flats (struct live_result *res, size_t offset, const char *why, bool needs_history)
-{
-  for (int i = 0; i < res->n_checks; i++) {
-    struct live_check_result *c = &res->checks[i];
-    if (c->verdict == LIVE_FLAT && *(const bool *) ((const char *) c + offset)) {
-      c->verdict = LIVE_UNCERTAIN;
-      c->score = 0.4;
-      c->needs_history = c->needs_history || needs_history;
-      c->why = why;
-    }
-  }
-}
-
 void
 live_fuse (struct live_result *res)
 {
-  /* a flat that holds only without what another check saw */
-  if (SOME_CHECK (res, moves_in_place))
-    soften_flats (res, offsetof (struct live_check_result, revocable),
-                  "standing still, moving a little in place (a person waiting)", true);
+  /* a flat only because it has not moved yet does not hold against a part of it moving in place */
+  bool in_place = SOME_CHECK (res, moves_in_place);
+  for (int i = 0; i < res->n_checks && in_place; i++) {
+    struct live_check_result *c = &res->checks[i];
+    if (c->verdict == LIVE_FLAT && c->revocable) {
+      c->verdict = LIVE_UNCERTAIN;
+      c->score = 0.4;
+      c->needs_history = true;
+      c->why = "standing still, moving a little in place (a person waiting)";
+    }
+  }
   bool all_live = res->n_checks > 0;
   res->verdict = LIVE_UNCERTAIN;
   res->score = 1.0;
