@@ -191,7 +191,8 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
 enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4 };
 
 /* One frame of crossing C: IN_ROAD (the foot point in the carriageway),
- * SURELY_OFF (off it by more than the uncertainty margin), DEEP (past min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
+ * SURELY_OFF (off it by more than the uncertainty margin), DEEP (past
+ * min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
  * rules that hold now (RULE_RED only on the frame the crossing starts, and
  * only when its entry was seen) and CROSSING_ENDED. */
 static int
