@@ -12,6 +12,7 @@
 
 struct sample {
   int frame;
+  double bbox[4];
   struct cv_image img; /* owned; encoded only if chosen */
 };
 
@@ -20,6 +21,7 @@ struct open_packet {
   int opened, last_seen, last_on_road;
   struct cv_image last; /* owned: the last frame with the person on the road */
   int last_frame;
+  double last_bbox[4];
   GArray *samples;      /* struct sample */
   bool clip_done;
 };
@@ -152,7 +154,7 @@ jpeg_of (const struct cv_image *img)
 }
 
 static void
-keep_sample (struct open_packet *o, int frame, const struct cv_image *img)
+keep_sample (struct open_packet *o, int frame, const struct cv_image *img, const double bbox[4])
 {
   if (o->samples->len == MAX_SAMPLES) {
     /* thin out: keep every other one */
@@ -166,7 +168,8 @@ keep_sample (struct open_packet *o, int frame, const struct cv_image *img)
     }
     g_array_set_size (o->samples, w);
   }
-  struct sample s = {frame, evid_image_copy (img)};
+  struct sample s = {.frame = frame, .img = evid_image_copy (img)};
+  memcpy (s.bbox, bbox, sizeof s.bbox);
   g_array_append_val (o->samples, s);
 }
 
@@ -185,7 +188,8 @@ evid_collector_update_liveness (struct evid_collector *c, int track_id, const ch
 }
 
 void
-evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img)
+evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img,
+                     const double bbox[4])
 {
   for (guint i = 0; i < c->open->len; i++) {
     struct open_packet *o = g_ptr_array_index (c->open, i);
@@ -208,7 +212,8 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
       o->last = evid_image_copy (img);
     }
     o->last_frame = frame;
-    keep_sample (o, frame, img);
+    memcpy (o->last_bbox, bbox, sizeof o->last_bbox);
+    keep_sample (o, frame, img, bbox);
   }
 }
 
@@ -244,10 +249,14 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_pac
       struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
       cand->mid_jpeg = jpeg_of (&mid->img);
       cand->mid_frame = mid->frame;
+      memcpy (cand->mid_bbox, mid->bbox, sizeof cand->mid_bbox);
+      cand->has_mid_bbox = true;
     }
     if (o->last.data && o->last_frame > cand->frame) {
       cand->last_jpeg = jpeg_of (&o->last);
       cand->last_frame = o->last_frame;
+      memcpy (cand->last_bbox, o->last_bbox, sizeof cand->last_bbox);
+      cand->has_last_bbox = true;
     }
     ready (o->p, data);
     o->p = NULL; /* now the receiver's */

@@ -30,8 +30,9 @@ void evid_collector_open (struct evid_collector *c, const struct evid_candidate 
 bool evid_collector_update_liveness (struct evid_collector *c, int track_id, const char *verdict,
                                      const char *liveness_json);
 
-/* TRACK_ID is in IMG at FRAME, on the road or not. */
-void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img);
+/* TRACK_ID is in IMG at FRAME, on the road or not, in BBOX (x, y, w, h). */
+void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img,
+                          const double bbox[4]);
 
 /* Called with each finished packet (ownership passes: evid_pending_free it),
  * stills and clip filled in, ready for evid_recorder_record. */

@@ -318,12 +318,23 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   /* the frame each still was taken from, in the decoded sequence (from 1) */
   json_builder_set_member_name (b, "still_frames");
   json_builder_begin_object (b);
-  evid_json_int (b, "overview_entry", c->entry_frame);
+  evid_json_int (b, "overview_entry", c->entry_still_frame > 0 ? c->entry_still_frame : c->entry_frame);
   evid_json_int (b, "overview_decision", c->frame);
   if (c->mid_jpeg)
     evid_json_int (b, "overview_mid", c->mid_frame);
   if (c->last_jpeg)
     evid_json_int (b, "overview_last_seen", c->last_frame);
+  json_builder_end_object (b);
+  /* the person's box in each still (x, y, w, h), where it was known */
+  json_builder_set_member_name (b, "still_bboxes");
+  json_builder_begin_object (b);
+  if (c->has_entry_bbox)
+    add_doubles (b, "overview_entry", c->entry_bbox, 4);
+  add_doubles (b, "overview_decision", c->bbox, 4);
+  if (c->mid_jpeg && c->has_mid_bbox)
+    add_doubles (b, "overview_mid", c->mid_bbox, 4);
+  if (c->last_jpeg && c->has_last_bbox)
+    add_doubles (b, "overview_last_seen", c->last_bbox, 4);
   json_builder_end_object (b);
   if (c->clip_mkv) {
     json_builder_set_member_name (b, "clip_frames");

@@ -29,6 +29,7 @@ struct evid_candidate {
   double speed_mps, heading_deg; /* on the ground, over the last second */
   const char *zone;
   int entry_frame;
+  int entry_still_frame;    /* the frame of the entry still (0: entry_frame) */
   const char *signal_phase; /* at entry */
   double signal_elapsed_s;  /* at entry */
   const char *signal_source;
@@ -43,6 +44,10 @@ struct evid_candidate {
   int mid_frame;
   GBytes *last_jpeg;        /* the last still with the person on the road, or NULL */
   int last_frame;
+  /* the person's box (x, y, w, h) in the entry, middle and last stills, so
+   * a reviewer sees whom each still is about; has_*: it was known */
+  bool has_entry_bbox, has_mid_bbox, has_last_bbox;
+  double entry_bbox[4], mid_bbox[4], last_bbox[4];
   GBytes *clip_mkv;         /* a short clip around the decision (Matroska), or NULL */
   int clip_first_frame, clip_last_frame;
 };

@@ -19,11 +19,17 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
 #define GST_CAT_DEFAULT gst_cw_evidence_debug
 
-/* Recent frames kept for the "entry" still: the rule becomes true
- * min_inside_frames after entry. */
+/* Recent frames kept for the "entry" still, with everyone's box in them. */
+/* A person's box in a remembered frame: the entry still is marked with it. */
+struct ring_box {
+  int id;
+  double box[4];
+};
+
 struct ring_slot {
   int frame;
   GByteArray *pixels;
+  GArray *boxes; /* struct ring_box: everyone in the frame */
   struct cv_image img;
 };
 
@@ -82,10 +88,15 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->collector = evid_collector_create (MAX (10, 2 * cfg->rules.min_inside_frames), 300, 20, 20, 10, 1);
   self->jobs = g_async_queue_new ();
   self->writer = g_thread_new ("cwevidence-writer", writer_main, self);
-  self->ring_len = cfg->rules.min_inside_frames + 2;
+  /* the rule fires min_inside_frames after entry, or later while the foot
+   * point's uncertainty keeps it waiting: three times that covers the
+   * usual wait (an older entry falls back to the decision frame, and the
+   * record's still_frames says so) */
+  self->ring_len = 3 * cfg->rules.min_inside_frames + 2;
   self->ring = g_new0 (struct ring_slot, self->ring_len);
   for (int i = 0; i < self->ring_len; i++) {
     self->ring[i].pixels = g_byte_array_new ();
+    self->ring[i].boxes = g_array_new (FALSE, FALSE, sizeof (struct ring_box));
     self->ring[i].frame = -1;
   }
   return TRUE;
@@ -122,17 +133,26 @@ gst_cw_evidence_release (GstCwFilter *filter)
   self->rec = NULL;
   evid_faces_free (self->faces);
   self->faces = NULL;
-  for (int i = 0; i < self->ring_len; i++)
+  for (int i = 0; i < self->ring_len; i++) {
     g_byte_array_unref (self->ring[i].pixels);
+    g_array_unref (self->ring[i].boxes);
+  }
   g_free (self->ring);
   self->ring = NULL;
   self->ring_len = 0;
 }
 
 static void
-remember (GstCwEvidence *self, const struct cv_image *img, int frame)
+remember (GstCwEvidence *self, const struct cv_image *img, int frame, GPtrArray *people)
 {
   struct ring_slot *s = &self->ring[frame % self->ring_len];
+  g_array_set_size (s->boxes, 0);
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    struct ring_box b = {.id = m->id};
+    cw_person_box (m, b.box);
+    g_array_append_val (s->boxes, b);
+  }
   size_t row = (size_t) img->width * img->channels;
   g_byte_array_set_size (s->pixels, (guint) (row * img->height));
   for (int y = 0; y < img->height; y++)
@@ -148,6 +168,19 @@ recall (GstCwEvidence *self, int frame)
 {
   struct ring_slot *s = &self->ring[frame % self->ring_len];
   return s->frame == frame ? &s->img : NULL;
+}
+
+/* TRACK's box in remembered FRAME; FALSE when not there. */
+static gboolean
+recall_box (GstCwEvidence *self, int frame, int track, double out[4])
+{
+  struct ring_slot *s = &self->ring[frame % self->ring_len];
+  for (guint i = 0; s->frame == frame && i < s->boxes->len; i++)
+    if (g_array_index (s->boxes, struct ring_box, i).id == track) {
+      memcpy (out, g_array_index (s->boxes, struct ring_box, i).box, 4 * sizeof (double));
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static double
@@ -327,8 +360,14 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   g_autoptr (GBytes) face = self->faces ? evid_faces_best (self->faces, m->id, &c.face_quality) : NULL;
   c.face_jpeg = face;
 
+  /* an entry older than the ring (the rule waited for the position to be
+   * sure) has no still of its own: the decision frame stands in, and the
+   * record says so */
+  const struct cv_image *entry = recall (self, c.entry_frame);
+  c.entry_still_frame = entry ? c.entry_frame : c.frame;
+  c.has_entry_bbox = recall_box (self, c.entry_still_frame, c.track_id, c.entry_bbox);
   /* the packet stays open until the crossing ends (finish_packets) */
-  evid_collector_open (self->collector, &c, recall (self, c.entry_frame), img);
+  evid_collector_open (self->collector, &c, entry, img);
 }
 
 static GstFlowReturn
@@ -337,11 +376,11 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
-  remember (self, &img, info->frame);
+  g_autoptr (GPtrArray) people = cw_people (frame->buffer);
+  remember (self, &img, info->frame, people);
   if (img.channels == 3)
     evid_collector_frame (self->collector, info->frame, &img);
 
-  g_autoptr (GPtrArray) people = cw_people (frame->buffer);
   gboolean face_frame = self->faces && info->frame % FACE_EVERY == 0;
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
@@ -358,8 +397,10 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       evid_collector_update_liveness (self->collector, m->id, update,
                                       gst_structure_get_string (cw_person_param (m), "liveness"));
     gboolean on_road = FALSE;
+    double box[4];
+    cw_person_box (m, box);
     if (m->id > 0 && gst_structure_get_boolean (cw_person_param (m), "on-road", &on_road))
-      evid_collector_seen (self->collector, m->id, info->frame, on_road, &img);
+      evid_collector_seen (self->collector, m->id, info->frame, on_road, &img, box);
   }
   finish_packets (self, info->frame, FALSE);
   if (self->faces && info->frame % 100 == 0)

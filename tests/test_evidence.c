@@ -476,8 +476,9 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
     evid_collector_frame (col, frame, &f->frame);
   for (int frame = 21; frame <= 80; frame++) {
     evid_collector_frame (col, frame, &f->frame);
-    evid_collector_seen (col, 5, frame, frame <= 60, &f->frame);
-    evid_collector_seen (col, 9, frame, TRUE, &f->frame); /* someone else */
+    const double box5[4] = {100, 50 + frame, 20, 60}, box9[4] = {300, 50, 20, 60};
+    evid_collector_seen (col, 5, frame, frame <= 60, &f->frame, box5);
+    evid_collector_seen (col, 9, frame, TRUE, &f->frame, box9); /* someone else */
     evid_collector_finish (col, frame, FALSE, write_now, &w);
     if (frame < 70)
       g_assert_cmpuint (events->len, ==, 0); /* still crossing, or not long enough off the road */
@@ -488,6 +489,8 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   struct evid_packet_row *r = g_ptr_array_index (rows, 0);
   g_assert_nonnull (strstr (r->json, "\"overview_last_seen\":60"));
   g_assert_nonnull (strstr (r->json, "\"overview_entry\":15"));
+  /* each still says where the person is in it: the last seen one at frame 60 */
+  g_assert_nonnull (strstr (r->json, "\"overview_last_seen\":[100.0,110.0,20.0,60.0]"));
   g_autoptr (GPtrArray) names = evid_store_media_names (evid_recorder_store (f->rec), r->id, NULL);
   g_assert_cmpuint (names->len, ==, 6); /* entry, decision, crop, mid, last seen, clip */
   if (!strstr (r->json, "\"clip_frames\":[15,25]"))
