@@ -18,6 +18,12 @@ int cmd_calibrate (int argc, char **argv);
 int cmd_export (int argc, char **argv);
 int cmd_purge (int argc, char **argv);
 int cmd_key (int argc, char **argv);
+int cmd_serve (int argc, char **argv);
+int cmd_users (int argc, char **argv);
+
+/* A password from standard input (PROMPT and no echo on a terminal);
+ * NULL at end of input. g_free. */
+char *cli_read_password (const char *prompt);
 
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */

@@ -1,18 +1,19 @@
-/* crosswatch review — the police reviewer's command line. Every action,
- * viewing included, is written to the append-only audit log. */
+/* crosswatch review — the police reviewer's command line, for scripted use
+ * on the cabinet. It goes through the same desk (review/rev_desk.h) as the
+ * web service, under the same rules: --user names an enabled account whose
+ * password is read from standard input, roles and the two-person rule
+ * apply, a case is confirmed only by someone who opened its every still
+ * and its clip (`show ID --media-out DIR`), and every view and action is
+ * an audit row. `list` shows ids and states only and needs no account. */
 #include "cli.h"
-#include "evid_publication.h"
 #include "evid_store.h"
 #include "hwcfg.h"
+#include "rev_desk.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-
-static const char *
-actor_name (const char *given)
-{
-  return given ? given : g_get_user_name ();
-}
 
 static int
 review_list (struct evid_store *st, const char *state)
@@ -23,122 +24,171 @@ review_list (struct evid_store *st, const char *state)
     fprintf (stderr, "crosswatch review: %s\n", err->message);
     return 1;
   }
-  printf ("%-36s  %-8s  %-18s  %-13s  %s\n", "packet", "track", "type", "state", "created (UTC)");
+  printf ("%-36s  %-8s  %-18s  %-14s  %s\n", "packet", "track", "type", "state", "created (UTC)");
   for (guint i = 0; i < rows->len; i++) {
     struct evid_packet_row *r = g_ptr_array_index (rows, i);
-    printf ("%-36s  %-8d  %-18s  %-13s  %s\n", r->id, r->track_id, r->type, r->review_state, r->created_utc);
+    printf ("%-36s  %-8d  %-18s  %-14s  %s\n", r->id, r->track_id, r->type, r->review_state, r->created_utc);
   }
   return 0;
 }
 
+/* A file name for media item NAME of MIME. */
+static char *
+media_file (const char *dir, const char *name, const char *mime)
+{
+  const char *ext = !g_strcmp0 (mime, "video/x-matroska") ? ".mkv" : !g_strcmp0 (mime, "image/jpeg") ? ".jpg" : "";
+  g_autofree char *base = g_strconcat (name, ext, NULL);
+  return g_build_filename (dir, base, NULL);
+}
+
 static int
-review_show (struct evid_store *st, const char *id, const char *actor)
+review_show (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *media_out)
 {
   g_autoptr (GError) err = NULL;
-  struct evid_packet_row *r = evid_store_get (st, id, &err);
-  if (!r || !evid_store_audit (st, actor, "view", id, NULL, &err)) {
+  JsonObject *c = rev_desk_case (desk, actor, id, &err);
+  if (!c) {
     fprintf (stderr, "crosswatch review: %s\n", err->message);
-    evid_packet_row_free (r);
     return 1;
   }
-  printf ("packet %s\nstate %s\nsha256 %s\n%s\n", r->id, r->review_state, r->json_sha256, r->json);
-  evid_packet_row_free (r);
-  return 0;
-}
-
-static int
-review_decide (struct evid_store *st, const struct hwcfg *cfg, const char *id, gboolean confirm, const char *reason,
-               const char *actor)
-{
-  g_autoptr (GError) err = NULL;
-  struct evid_packet_row *r = evid_store_get (st, id, &err);
-  GArray *msgs = NULL;
-  int status = 1;
-  if (!r)
-    goto out;
-  if (confirm) {
-    /* the publication is built now, so what goes out is what was confirmed */
-    msgs = evid_publication_build (st, r, cfg, &err);
-    if (!msgs)
-      goto out;
+  int status = 0;
+  JsonObject *rec = json_object_get_object_member (c, "record");
+  printf ("case %s\nstate %s%s\ntype %s\nrecord sha256 %s\n", json_object_get_string_member (c, "id"),
+          json_object_get_string_member (c, "state"),
+          json_object_get_boolean_member (c, "legal_hold") ? " (legal hold)" : "",
+          json_object_get_string_member (c, "type"), json_object_get_string_member (c, "record_sha256"));
+  static const char *const FACTS[] = {"utc", "site_name", "camera", "zone", "signal", "review_flag", "review_reason"};
+  for (size_t i = 0; rec && i < G_N_ELEMENTS (FACTS); i++) {
+    JsonNode *n = json_object_get_member (rec, FACTS[i]);
+    if (n && JSON_NODE_HOLDS_VALUE (n))
+      printf ("%s %s\n", FACTS[i], json_node_get_string (n) ? json_node_get_string (n) : "");
   }
-  if (!evid_store_review (st, id, "pending", confirm ? "confirmed" : "rejected", actor, reason,
-                          msgs ? (struct evid_outbox_msg *) msgs->data : NULL, msgs ? (int) msgs->len : 0, &err))
-    goto out;
-  printf ("%s %s%s\n", id, confirm ? "confirmed" : "rejected",
-          confirm ? " (queued for publishing)" : "");
-  status = 0;
-out:
-  if (err)
-    fprintf (stderr, "crosswatch review: %s\n", err->message);
-  evid_publication_free (msgs);
-  evid_packet_row_free (r);
+  if (media_out && g_mkdir_with_parents (media_out, 0700) != 0) {
+    fprintf (stderr, "crosswatch review: %s: %s\n", media_out, g_strerror (errno));
+    media_out = NULL;
+    status = 1;
+  }
+  JsonArray *media = json_object_get_array_member (c, "media");
+  printf ("media:\n");
+  for (guint i = 0; i < json_array_get_length (media); i++) {
+    JsonObject *m = json_array_get_object_element (media, i);
+    const char *name = json_object_get_string_member (m, "name");
+    const char *mime = json_object_get_string_member (m, "stored_mime");
+    if (!media_out) {
+      printf ("  %-20s %s%s\n", name, mime, json_object_get_boolean_member (m, "opened") ? "  (opened)" : "");
+      continue;
+    }
+    g_autofree char *got_mime = NULL;
+    g_autoptr (GBytes) data = rev_desk_media (desk, actor, id, name, TRUE, &got_mime, &err);
+    g_autofree char *path = media_file (media_out, name, got_mime);
+    if (!data || !g_file_set_contents (path, g_bytes_get_data (data, NULL), (gssize) g_bytes_get_size (data), &err)) {
+      fprintf (stderr, "crosswatch review: %s: %s\n", name, err->message);
+      g_clear_error (&err);
+      status = 1;
+      continue;
+    }
+    g_chmod (path, 0600);
+    printf ("  %-20s %s  -> %s\n", name, got_mime, path);
+  }
+  JsonArray *history = json_object_get_array_member (c, "history");
+  printf ("history:\n");
+  for (guint i = 0; i < json_array_get_length (history); i++) {
+    JsonObject *h = json_array_get_object_element (history, i);
+    JsonNode *d = json_object_get_member (h, "detail");
+    printf ("  %s  %-12s %s%s%s\n", json_object_get_string_member (h, "utc"), json_object_get_string_member (h, "actor"),
+            json_object_get_string_member (h, "action"), d && json_node_get_string (d) ? "  " : "",
+            d && json_node_get_string (d) ? json_node_get_string (d) : "");
+  }
+  json_object_unref (c);
   return status;
 }
+
+static const char USAGE[] =
+    "usage: crosswatch review -c SITE.ini list [--state STATE]\n"
+    "       crosswatch review -c SITE.ini --user NAME show ID [--media-out DIR]\n"
+    "       crosswatch review -c SITE.ini --user NAME confirm ID [--reason TEXT]\n"
+    "       crosswatch review -c SITE.ini --user NAME reject ID --code CODE [--reason TEXT]\n"
+    "       crosswatch review -c SITE.ini --user NAME hold|reverse ID --reason TEXT | release ID\n"
+    "  NAME's password is read from standard input. Reject codes:";
 
 int
 cmd_review (int argc, char **argv)
 {
-  char *config = NULL, *reason = NULL, *actor = NULL, *state = NULL;
+  char *config = NULL, *reason = NULL, *actor_name = NULL, *state = NULL, *code = NULL, *media_out = NULL;
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
-      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why a packet is rejected (required for reject)", "TEXT"},
-      {"user", 0, 0, G_OPTION_ARG_STRING, &actor, "reviewer name for the audit log (default: login name)", "NAME"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &actor_name, "your review account (password on standard input)", "NAME"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (reject with code other, hold, reverse)", "TEXT"},
+      {"code", 0, 0, G_OPTION_ARG_STRING, &code, "reject reason code (see usage)", "CODE"},
       {"state", 0, 0, G_OPTION_ARG_STRING, &state, "list only packets in this state", "STATE"},
+      {"media-out", 0, 0, G_OPTION_ARG_FILENAME, &media_out, "show: write every still and the clip here", "DIR"},
       {NULL}};
-  if (!cli_parse ("review", "-c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT|reverse ID --reason TEXT",
-                  entries, &argc, &argv))
+  if (!cli_parse ("review", "-c SITE.ini list | --user NAME show|confirm|reject|hold|release|reverse ID", entries,
+                  &argc, &argv))
     return 2;
   int status = 2;
   struct hwcfg *cfg = cli_load_config (config);
   struct evid_store *st = NULL;
   struct cli_store store = {0};
+  struct rev_desk *desk = NULL;
   g_autoptr (GError) err = NULL;
+  g_autofree char *role = NULL, *password = NULL, *who = NULL, *new_state = NULL;
   if (!cfg)
     goto out;
   const char *verb = argc > 1 ? argv[1] : NULL;
   const char *id = argc > 2 ? argv[2] : NULL;
-  static const char *const VERBS[] = {"list", "show", "confirm", "reject", "hold", "release", "reverse", NULL};
-  gboolean needs_id = verb && strcmp (verb, "list") != 0;
-  if (!verb || (needs_id && !id) || (!needs_id && argc > 2) || !g_strv_contains (VERBS, verb)) {
-    fprintf (stderr, "usage: crosswatch review -c SITE.ini list|show ID|confirm ID|reject ID --reason TEXT|"
-                     "hold ID --reason TEXT|release ID|reverse ID --reason TEXT\n");
+  gboolean is_list = verb && !strcmp (verb, "list");
+  if (!verb || (is_list ? argc != 2 : argc != 3) || (!is_list && strcmp (verb, "show") && rev_action_from_verb (verb) < 0)) {
+    fprintf (stderr, "%s", USAGE);
+    for (const struct rev_reason_code *r = REV_REJECT_CODES; r->code; r++)
+      fprintf (stderr, "\n    %-15s %s", r->code, r->meaning);
+    fprintf (stderr, "\n");
     goto out;
   }
-  if ((!strcmp (verb, "reject") || !strcmp (verb, "hold") || !strcmp (verb, "reverse")) && (!reason || !*reason)) {
-    fprintf (stderr, "crosswatch review: %s needs --reason TEXT (it goes into the audit log)\n", verb);
-    goto out;
-  }
-  if (!strcmp (verb, "list")) {
-    /* reading needs neither the key nor a writable store */
+  if (is_list) {
+    /* ids and states only: no account, no key, a read-only store */
     st = evid_store_open_readonly (cfg->evidence.db, &err);
     if (!st)
       fprintf (stderr, "crosswatch review: %s\n", err->message);
     status = st ? review_list (st, state) : 1;
     goto out;
   }
+  if (!actor_name) {
+    fprintf (stderr, "crosswatch review: %s needs --user NAME (your review account; `crosswatch users` makes one)\n",
+             verb);
+    goto out;
+  }
   status = 1;
   if (!cli_store_open (cfg, "review", &store))
     goto out;
-  st = store.st;
-  if (!strcmp (verb, "reverse")) {
-    status = evid_store_reverse (st, id, actor_name (actor), reason, &err) ? 0 : 1;
-    if (status)
-      fprintf (stderr, "crosswatch review: %s\n", err->message);
-    else
-      printf ("%s reversed; a signed retract is queued for every display (it goes out with the next publish)\n", id);
-  } else if (!strcmp (verb, "show"))
-    status = review_show (st, id, actor_name (actor));
-  else if (!strcmp (verb, "hold") || !strcmp (verb, "release")) {
-    status = evid_store_set_hold (st, id, !strcmp (verb, "hold"), actor_name (actor), reason, &err) ? 0 : 1;
-    if (status)
-      fprintf (stderr, "crosswatch review: %s\n", err->message);
-    else
-      printf ("%s %s\n", id, !strcmp (verb, "hold") ? "under legal hold" : "released from legal hold");
+  desk = rev_desk_new (store.st, cfg);
+  password = cli_read_password ("password: ");
+  who = g_strdup_printf ("cabinet:%s", g_get_user_name ());
+  if (!rev_desk_login (desk, actor_name, password ? password : "", who, g_get_real_time (), &role, &err)) {
+    fprintf (stderr, "crosswatch review: %s\n", err->message);
+    goto out;
   }
+  const struct rev_actor actor = {actor_name, role};
+  if (!strcmp (verb, "show")) {
+    status = review_show (desk, &actor, id, media_out);
+    goto out;
+  }
+  if (!rev_desk_act (desk, &actor, id, verb, reason, code, &new_state, &err)) {
+    fprintf (stderr, "crosswatch review: %s\n", err->message);
+    goto out;
+  }
+  if (!strcmp (verb, "confirm") && !strcmp (new_state, "confirmed_once"))
+    printf ("%s confirmed once: a second person (one of the two a supervisor) must confirm it\n", id);
+  else if (!strcmp (verb, "confirm"))
+    printf ("%s confirmed (queued for publishing)\n", id);
+  else if (!strcmp (verb, "reverse"))
+    printf ("%s reversed; a signed retract is queued for every display (it goes out with the next publish)\n", id);
+  else if (!strcmp (verb, "hold") || !strcmp (verb, "release"))
+    printf ("%s %s\n", id, !strcmp (verb, "hold") ? "under legal hold" : "released from legal hold");
   else
-    status = review_decide (st, cfg, id, !strcmp (verb, "confirm"), reason, actor_name (actor));
+    printf ("%s %s\n", id, new_state);
+  status = 0;
 out:
+  rev_desk_free (desk);
   if (store.st)
     cli_store_close (&store);
   else
@@ -146,7 +196,9 @@ out:
   hwcfg_free (cfg);
   g_free (config);
   g_free (reason);
-  g_free (actor);
+  g_free (actor_name);
   g_free (state);
+  g_free (code);
+  g_free (media_out);
   return status;
 }

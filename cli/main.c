@@ -16,6 +16,8 @@ static const struct {
     {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},
     {"eval-mot", cmd_eval_mot, "score MOT-format tracks against ground truth"},
     {"review", cmd_review, "list, show, confirm or reject evidence packets"},
+    {"serve", cmd_serve, "the review service: web UI and JSON API for police reviewers"},
+    {"users", cmd_users, "add, disable or list review accounts, set passwords"},
     {"publish", cmd_publish, "send confirmed packets from the outbox to the broker"},
     {"display", cmd_display, "run a roadside display client (-c DISPLAY.ini)"},
     {"verify", cmd_verify, "check hashes, signatures and chains: a store, a packet or a case bundle"},

@@ -182,6 +182,21 @@ evid_publication_free (GArray *msgs)
   g_array_free (msgs, TRUE);
 }
 
+GBytes *
+evid_publication_public_image (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg,
+                               GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, row->json, -1, error))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
+    return NULL;
+  }
+  return public_image (st, row->id, json_node_get_object (root), !cfg->profile_shows_faces, error);
+}
+
 GArray *
 evid_publication_build (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg,
                         GError **error)

@@ -18,4 +18,9 @@ GArray *evid_publication_build (struct evid_store *st, const struct evid_packet_
                                 const struct hwcfg *cfg, GError **error);
 void evid_publication_free (GArray *msgs);
 
+/* The image a public screen shows for ROW (JPEG): the decision still,
+ * redacted as above unless the site's profile allows faces. */
+GBytes *evid_publication_public_image (struct evid_store *st, const struct evid_packet_row *row,
+                                       const struct hwcfg *cfg, GError **error);
+
 #endif

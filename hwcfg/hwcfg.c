@@ -603,6 +603,43 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
     report (p, "detector", "model_config", "cannot read '%s': %s", d->model_config, g_strerror (errno));
 }
 
+static const char *const REVIEW_KEYS[] = {"listen", "tls_cert", "tls_key", "two_person", "session_idle_min",
+                                          "session_max_hours", "appeal", "rule_text", NULL};
+
+static void
+parse_review (struct parse *p, struct hwcfg_review *r)
+{
+  if (g_key_file_has_group (p->kf, "review"))
+    check_keys (p, "review", REVIEW_KEYS);
+  r->listen = get_string (p, "review", "listen", FALSE);
+  if (!r->listen)
+    r->listen = g_strdup ("127.0.0.1:8080");
+  const char *colon = strrchr (r->listen, ':');
+  char *end = NULL;
+  long port = colon ? strtol (colon + 1, &end, 10) : -1;
+  if (!colon || colon == r->listen || !end || *end || port < 1 || port > 65535)
+    report (p, "review", "listen", "'%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080)", r->listen);
+  r->tls_cert = get_string (p, "review", "tls_cert", FALSE);
+  r->tls_key = get_string (p, "review", "tls_key", FALSE);
+  if ((r->tls_cert != NULL) != (r->tls_key != NULL))
+    report (p, "review", r->tls_cert ? "tls_key" : "tls_cert", "tls_cert and tls_key go together");
+  const char *const tls_keys[] = {"tls_cert", "tls_key"};
+  char *const tls_files[] = {r->tls_cert, r->tls_key};
+  for (int i = 0; i < 2; i++)
+    if (tls_files[i] && access (tls_files[i], R_OK) != 0)
+      report (p, "review", tls_keys[i], "cannot read '%s': %s", tls_files[i], g_strerror (errno));
+  r->two_person = get_bool (p, "review", "two_person", true);
+  r->session_idle_min = get_int (p, "review", "session_idle_min", 30, 1, 24 * 60);
+  r->session_max_hours = get_int (p, "review", "session_max_hours", 10, 1, 24 * 7);
+  r->appeal = get_string (p, "review", "appeal", FALSE);
+  if (!r->appeal)
+    r->appeal = g_strdup ("To appeal, write within 28 days to the issuing police force, quoting the case number.");
+  r->rule_text = get_string (p, "review", "rule_text", FALSE);
+  if (!r->rule_text)
+    r->rule_text = g_strdup ("Pedestrians must not cross while the red figure shows, nor cross the carriageway "
+                             "outside the crosswalk.");
+}
+
 static void
 parse_optional (struct parse *p, struct hwcfg *cfg)
 {
@@ -689,6 +726,7 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   }
 
   parse_mqtt (p, &cfg->mqtt);
+  parse_review (p, &cfg->review);
 }
 
 static void
@@ -696,7 +734,7 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (p->kf, NULL);
   static const char *const FIXED[] = {"site", "signal", "rules", "detector", "tracker", "liveness",
-                                      "evidence", "mqtt", NULL};
+                                      "evidence", "mqtt", "review", NULL};
   int n_cam = 0, n_zone = 0;
   for (char **g = groups; *g; g++) {
     if (g_str_has_prefix (*g, "camera:"))
@@ -884,6 +922,11 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->evidence.face_cascade);
   g_strfreev (cfg->evidence.trusted_keys);
   mqtt_clear (&cfg->mqtt);
+  g_free (cfg->review.listen);
+  g_free (cfg->review.tls_cert);
+  g_free (cfg->review.tls_key);
+  g_free (cfg->review.appeal);
+  g_free (cfg->review.rule_text);
   g_free (cfg);
 }
 

@@ -146,6 +146,17 @@ struct hwcfg_mqtt {
   int show_hours;           /* site: a public screen shows a case this long */
 };
 
+/* [review]: the review service (crosswatch serve, review/). */
+struct hwcfg_review {
+  char *listen;            /* ADDR:PORT, default 127.0.0.1:8080 */
+  char *tls_cert, *tls_key; /* HTTPS when both are set (PEM files) */
+  bool two_person;         /* a case is published after two confirmations, one by a supervisor */
+  int session_idle_min;    /* a session ends after this long unused */
+  int session_max_hours;   /* and this long after login, used or not */
+  char *appeal;            /* how to appeal, on the public case page */
+  char *rule_text;         /* the rule, in words, on the public case page */
+};
+
 struct hwcfg {
   char *path;
   char *site_id, *site_name, *profile;
@@ -161,6 +172,7 @@ struct hwcfg {
   struct hwcfg_liveness liveness;
   struct hwcfg_evidence evidence;
   struct hwcfg_mqtt mqtt;
+  struct hwcfg_review review;
   bool profile_shows_faces; /* the site's profile lets public screens show faces */
 };
 

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/broker.sh
+. tests/review_accounts.sh
 bash scripts/install-deps.sh
 bash scripts/build.sh
 cw=$PWD/build/cli/crosswatch
@@ -43,9 +44,10 @@ display_pid=$!
 wait_until 30 broker_subscribed crosswatch/vtest-demo/display/main ||
   { echo "demo: the display did not subscribe; see $out/display.log"; exit 1; }
 
-echo "== review: confirming the first three pending violations"
+echo "== review: two officers open and confirm the first three pending violations"
+review_accounts "$out/site.ini" # officer (reviewer) and sergeant (supervisor): tests/review_accounts.sh
 for id in $("$cw" review -c "$out/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3); do
-  "$cw" review -c "$out/site.ini" --user demo-officer confirm "$id"
+  review_confirm "$out/site.ini" "$id" && echo "$id confirmed by officer and sergeant"
 done
 echo "== publishing confirmed packets"
 "$cw" publish -c "$out/site.ini" --once --timeout 30
@@ -58,4 +60,6 @@ echo "evidence database: $out/evidence.db   ($cw review -c $out/site.ini list)"
 echo "events file:       $out/events.jsonl ($(wc -l < "$out/events.jsonl") decisions)"
 echo "tracks file:       $out/tracks.txt"
 echo "rendered screens:  $out/screens/"
+echo "review in a browser: $cw serve -c $out/site.ini, then http://127.0.0.1:8080/"
+echo "                   (accounts: officer / $REVIEW_PW_officer, sergeant / $REVIEW_PW_sergeant)"
 ls "$out/screens" | sed 's/^/                   /'

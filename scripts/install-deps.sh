@@ -13,7 +13,11 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev
   zbar-tools bc time
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp libarchive-dev openssl
+  libsoup-3.0-dev glib-networking chromium
 )
+# the review UI's browser tests run puppeteer-core under Node.js: Debian's,
+# unless the machine has one already
+command -v node > /dev/null && command -v npm > /dev/null || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "install ok installed" || missing+=("$p")

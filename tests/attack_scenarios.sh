@@ -94,7 +94,9 @@ n=$(sqlite3 "$off/evidence.db" "select count(*) from packets where review_state 
 # With it on, flat packets are kept for audit, and cannot be confirmed (so never published).
 flat=$(sqlite3 "$on/evidence.db" "select id from packets where review_state = 'rejected_flat' limit 1")
 [ -n "$flat" ] || fail "no rejected_flat packet in the store"
-if "$cw" review -c "$on.ini" confirm "$flat" --user test > "$tmp/confirm.log" 2>&1; then
+. "$src/tests/review_accounts.sh"
+review_accounts "$on.ini" || fail "review accounts"
+if review_confirm "$on.ini" "$flat" > "$tmp/confirm.log" 2>&1; then
   fail "a rejected_flat packet could be confirmed"
 fi
 "$cw" verify -c "$on.ini" > /dev/null || fail "the store does not verify"

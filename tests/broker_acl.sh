@@ -16,6 +16,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
+. "$src/tests/review_accounts.sh"
 shipped=$src/hwcfg/examples/mosquitto
 tmp=$(mktemp -d)
 declare -A sub_pid
@@ -143,7 +144,8 @@ grep -q '"phase":"DONT_WALK"' "$tmp/events.jsonl" ||
 display_pid=$!
 wait_until 30 broker_subscribed "$T/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
 id=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')
-"$cw" review -c "$tmp/site.ini" confirm "$id" > /dev/null || fail "confirm"
+review_accounts "$tmp/site.ini" || fail "review accounts"
+review_confirm "$tmp/site.ini" "$id" || fail "confirm"
 sub office2 crosswatch-backoffice "$T/evidence"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 > "$tmp/publish.log" 2>&1 || { cat "$tmp/publish.log"; fail "publish"; }
 first office2 | grep -q "$id" || fail "the back office did not receive packet $id"
@@ -157,7 +159,7 @@ for who in "display" "signal input" "publisher"; do
   grep -q "New client connected from .* $pattern" "$broker_log" || fail "the $who did not log in with its account"
 done
 # a wrong password: the publisher is refused
-"$cw" review -c "$tmp/site.ini" confirm "$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')" > /dev/null
+review_confirm "$tmp/site.ini" "$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')"
 sed -e "s#^password = .*#password = wrong#" "$tmp/site.ini" > "$tmp/wrong.ini"
 "$cw" publish -c "$tmp/wrong.ini" --once --timeout 3 > "$tmp/wrong.log" 2>&1 && fail "a wrong password was accepted"
 grep -q "not authori[sz]ed" "$tmp/wrong.log" || { cat "$tmp/wrong.log"; fail "the refusal was not reported"; }

@@ -6,6 +6,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
+. "$src/tests/review_accounts.sh"
 video="$data/vtest.avi"
 [ -r "$video" ] || { echo "FAIL: $video not readable"; exit 1; }
 for tool in mosquitto mosquitto_sub sqlite3 zbarimg; do
@@ -71,14 +72,17 @@ echo "== review"
 ids=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3)
 set -- $ids
 [ $# -eq 3 ] || fail "fewer than 3 pending packets"
-"$cw" review -c "$tmp/site.ini" --user officer-1 show "$1" > /dev/null || fail "show"
-"$cw" review -c "$tmp/site.ini" --user officer-1 confirm "$1" || fail "confirm $1"
-"$cw" review -c "$tmp/site.ini" --user officer-1 confirm "$2" || fail "confirm $2"
-"$cw" review -c "$tmp/site.ini" --user officer-1 reject "$3" 2> /dev/null && fail "reject without a reason accepted"
-"$cw" review -c "$tmp/site.ini" --user officer-1 reject "$3" --reason "shadow, not a person" || fail "reject"
-"$cw" review -c "$tmp/site.ini" --user officer-2 confirm "$3" 2> /dev/null && fail "a rejected packet was confirmed"
-audit=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM audit_log WHERE actor LIKE 'officer-%'")
-[ "$audit" = 4 ] || fail "$audit audit rows, expected 4 (show, 2 confirms, reject)"
+review_accounts "$tmp/site.ini" || fail "review accounts"
+echo x | "$cw" review -c "$tmp/site.ini" --user chief-constable confirm "$1" 2> /dev/null && fail "an unknown account acted"
+review_as "$tmp/site.ini" officer show "$1" > /dev/null || fail "show"
+review_as "$tmp/site.ini" officer confirm "$1" 2> /dev/null && fail "confirmed without opening the stills and clip"
+review_confirm "$tmp/site.ini" "$1" || fail "confirm $1"
+review_confirm "$tmp/site.ini" "$2" || fail "confirm $2"
+review_as "$tmp/site.ini" officer reject "$3" 2> /dev/null && fail "reject without a reason code accepted"
+review_as "$tmp/site.ini" officer reject "$3" --code not_a_person --reason "shadow" || fail "reject"
+review_confirm "$tmp/site.ini" "$3" 2> /dev/null && fail "a rejected packet was confirmed"
+audit=$(sqlite3 "$tmp/var/evidence.db" "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'review:%'")
+[ "$audit" = 5 ] || fail "$audit review rows, expected 5 (2 x 2 confirmations, 1 reject)"
 
 echo "== publish"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 || fail "publish did not drain the outbox"

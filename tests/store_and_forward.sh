@@ -5,6 +5,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
+. "$src/tests/review_accounts.sh"
 tmp=$(mktemp -d)
 sub_pid= pub_pid=
 cleanup() {
@@ -29,7 +30,7 @@ received_ids() { grep -o '"packet_id\\":\\"[0-9a-f-]*' "$tmp/received.txt" | sed
 all_received() { [ "$(received_ids)" = "$confirmed" ]; }
 confirm() { # N: confirm the next N pending packets
   for id in $("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -"$1"); do
-    "$cw" review -c "$tmp/site.ini" --user officer confirm "$id" > /dev/null || fail "confirm $id"
+    review_confirm "$tmp/site.ini" "$id" || fail "confirm $id"
   done
 }
 
@@ -38,6 +39,7 @@ sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 # evidence to publish: the sample video's violations, the broker not yet up
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
+review_accounts "$tmp/site.ini" || fail "review accounts"
 # three batches of 4 (the sample video gives 12 or more with the example site)
 [ "$("$cw" review -c "$tmp/site.ini" list --state pending | wc -l)" -gt 12 ] || fail "too few packets"
 

@@ -5,6 +5,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
+. "$src/tests/review_accounts.sh"
 tmp=$(mktemp -d)
 display_pid=
 cleanup() { [ -n "$display_pid" ] && kill "$display_pid" 2> /dev/null; broker_cleanup; wait 2> /dev/null; rm -rf "$tmp"; }
@@ -35,18 +36,19 @@ sed -e "s#^port = .*#port = $port\n$tls#" -e "s#^out_dir = .*#out_dir = $tmp/scr
 "$cw" check-config -c site.ini > /dev/null || fail "TLS config refused"
 
 "$cw" run -c site.ini 2> run.log || fail "run"
+review_accounts site.ini || fail "review accounts"
 # the display trusts the device key, which run made
 "$cw" display -c display.ini > display.log 2>&1 &
 display_pid=$!
 wait_until 30 broker_subscribed "crosswatch/vtest-demo/display/main" || fail "the display did not subscribe over TLS"
 id=$("$cw" review -c site.ini list --state pending | awk 'NR == 2 { print $1 }')
-"$cw" review -c site.ini confirm "$id" > /dev/null || fail "confirm"
+review_confirm site.ini "$id" || fail "confirm"
 "$cw" publish -c site.ini --once --timeout 20 > publish.log 2>&1 || fail "publish over TLS"
 wait_until 30 test -f "screens/$id.png" || fail "the display did not receive the packet over TLS"
 
 # without the client certificate the broker says no
 sed -e '/^tls_/d' site.ini > plain.ini
-"$cw" review -c plain.ini confirm "$("$cw" review -c plain.ini list --state pending | awk 'NR == 2 { print $1 }')" > /dev/null
+review_confirm plain.ini "$("$cw" review -c plain.ini list --state pending | awk 'NR == 2 { print $1 }')"
 "$cw" publish -c plain.ini --once --timeout 3 > plain.log 2>&1 && fail "a plain connection was accepted"
 kill "$display_pid"; wait "$display_pid" 2> /dev/null; display_pid=
 broker_stop || fail "the broker logged errors"

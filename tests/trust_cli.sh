@@ -7,6 +7,7 @@
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
+. "$src/tests/review_accounts.sh"
 tmp=$(mktemp -d)
 display_pid=
 cleanup() {
@@ -23,11 +24,12 @@ port=$broker_port
 sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .*#port = $port#" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
-review() { "$cw" review -c "$tmp/site.ini" --user officer-1 "$@"; }
-pending_ids() { review list --state pending | awk 'NR > 1 { print $1 }'; }
+review() { review_as "$tmp/site.ini" sergeant "$@"; }
+pending_ids() { "$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }'; }
 
 echo "== run"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
+review_accounts "$tmp/site.ini" || fail "review accounts"
 [ "$(stat -c %a "$tmp/var/evidence.db")" = 600 ] || fail "evidence.db is $(stat -c %a "$tmp/var/evidence.db"), not 600"
 [ "$(stat -c %a "$tmp/var/device.key")" = 600 ] || fail "device.key is not 600"
 
@@ -44,7 +46,7 @@ start_display
 set -- $(pending_ids | head -3)
 [ $# = 3 ] || fail "fewer than 3 pending packets"
 a=$1 b=$2 c=$3
-for id in $a $b $c; do review confirm "$id" > /dev/null || fail "confirm $id"; done
+for id in $a $b $c; do review_confirm "$tmp/site.ini" "$id" || fail "confirm $id"; done
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 > /dev/null || fail "publish"
 for id in $a $b $c; do wait_until 20 test -f "$tmp/screens/$id.png" || fail "no screen for $id"; done
 
@@ -62,7 +64,7 @@ review reverse "$a" --reason "appeal upheld: the signal was faulty" || fail "rev
 # the broker kept the display's session: the retract arrives when it is back
 start_display
 wait_until 20 test ! -f "$tmp/screens/$a.png" || fail "the reversed case is still on the screen"
-[ "$(review list --state reversed | awk 'NR > 1 { print $1 }')" = "$a" ] || fail "state is not reversed"
+[ "$("$cw" review -c "$tmp/site.ini" list --state reversed | awk 'NR > 1 { print $1 }')" = "$a" ] || fail "state is not reversed"
 "$cw" verify -c "$tmp/site.ini" | tail -1 | grep -q " 0 failure(s)" || fail "verify after the reversal"
 
 echo "== a lost key"

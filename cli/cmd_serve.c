@@ -1,0 +1,70 @@
+/* crosswatch serve — the review service (review/API.md): until SIGINT or
+ * SIGTERM. Confirmed cases are queued in the store's outbox; `crosswatch
+ * publish` sends them, as for the command-line review. */
+#include "cli.h"
+#include "rev_server.h"
+
+#include <glib-unix.h>
+#include <stdio.h>
+
+static gboolean
+quit (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+int
+cmd_serve (int argc, char **argv)
+{
+  char *config = NULL, *listen = NULL;
+  const GOptionEntry entries[] = {
+      {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
+      {"listen", 0, 0, G_OPTION_ARG_STRING, &listen, "address to listen on (default [review] listen)", "ADDR:PORT"},
+      {NULL}};
+  if (!cli_parse ("serve", "-c SITE.ini [--listen ADDR:PORT]", entries, &argc, &argv))
+    return 2;
+  int status = 2;
+  struct hwcfg *cfg = cli_load_config (config);
+  struct cli_store store = {0};
+  struct rev_desk *desk = NULL;
+  struct rev_api *api = NULL;
+  struct rev_server *srv = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *url = NULL;
+  if (!cfg || argc > 1) {
+    if (cfg)
+      fprintf (stderr, "usage: crosswatch serve -c SITE.ini [--listen ADDR:PORT]\n");
+    goto out;
+  }
+  status = 1;
+  if (!cli_store_open (cfg, "serve", &store))
+    goto out;
+  desk = rev_desk_new (store.st, cfg);
+  api = rev_api_new (desk, cfg);
+  srv = rev_server_new (api, cfg, listen, &err);
+  if (!srv) {
+    fprintf (stderr, "crosswatch serve: %s\n", err->message);
+    goto out;
+  }
+  url = rev_server_url (srv);
+  printf ("crosswatch serve: review service on %s\n", url);
+  fflush (stdout);
+  GMainLoop *loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit, loop);
+  g_unix_signal_add (SIGTERM, quit, loop);
+  g_main_loop_run (loop);
+  g_main_loop_unref (loop);
+  printf ("crosswatch serve: stopped\n");
+  status = 0;
+out:
+  rev_server_free (srv);
+  rev_api_free (api);
+  rev_desk_free (desk);
+  if (store.st)
+    cli_store_close (&store);
+  hwcfg_free (cfg);
+  g_free (config);
+  g_free (listen);
+  return status;
+}

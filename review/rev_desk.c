@@ -1,0 +1,608 @@
+/* The cases side of rev_desk.h: the queue, a case, its media, the actions
+ * and their rules, the audit log, the public page. */
+#include "rev_desk_private.h"
+
+#include "evid_export.h"
+#include "evid_publication.h"
+#include "rev_clip.h"
+
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (rev-error-quark, rev_error)
+
+int
+rev_error_http_status (const GError *error)
+{
+  if (!error || error->domain != REV_ERROR)
+    return 500;
+  static const int STATUS[] = {
+      [REV_ERROR_INVALID] = 400,  [REV_ERROR_UNAUTHORIZED] = 401, [REV_ERROR_FORBIDDEN] = 403,
+      [REV_ERROR_NOT_FOUND] = 404, [REV_ERROR_CONFLICT] = 409,    [REV_ERROR_LOCKED] = 423,
+      [REV_ERROR_INTERNAL] = 500,
+  };
+  return error->code >= 0 && error->code < (int) G_N_ELEMENTS (STATUS) ? STATUS[error->code] : 500;
+}
+
+gboolean
+rev_desk__refuse (GError **error, int code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, REV_ERROR, code, msg);
+  return FALSE;
+}
+
+gboolean
+rev_desk__fail_from_store (GError **error, GError *store_error)
+{
+  int code = REV_ERROR_INTERNAL;
+  if (store_error && store_error->domain == EVID_ERROR && store_error->code == EVID_ERROR_NOT_FOUND)
+    code = REV_ERROR_NOT_FOUND;
+  else if (store_error && store_error->domain == EVID_ERROR && store_error->code == EVID_ERROR_STATE)
+    code = REV_ERROR_CONFLICT;
+  return rev_desk__refuse (error, code, "%s", store_error ? store_error->message : "the store failed");
+}
+
+gboolean
+rev_desk__allowed (const struct rev_actor *actor, enum rev_action a, GError **error)
+{
+  if (actor && rev_role_may (actor->role, a))
+    return TRUE;
+  return rev_desk__refuse (error, REV_ERROR_FORBIDDEN, "the role %s may not do this", actor ? actor->role : "(none)");
+}
+
+struct rev_desk *
+rev_desk_new (struct evid_store *st, const struct hwcfg *cfg)
+{
+  struct rev_desk *desk = g_new0 (struct rev_desk, 1);
+  desk->st = st;
+  desk->cfg = cfg;
+  desk->clips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  if (sodium_init () < 0)
+    g_error ("libsodium cannot start");
+  return desk;
+}
+
+void
+rev_desk_free (struct rev_desk *desk)
+{
+  if (!desk)
+    return;
+  g_hash_table_unref (desk->clips);
+  g_free (desk->dummy_hash);
+  g_free (desk);
+}
+
+/* Ids and media names come from URLs: anything but these characters is no
+ * case and no media item (404), before the store is asked. */
+static gboolean
+token_ok (const char *s, const char *extra)
+{
+  size_t n = s ? strlen (s) : 0;
+  if (n == 0 || n > 64)
+    return FALSE;
+  for (size_t i = 0; i < n; i++)
+    if (!g_ascii_isalnum (s[i]) && !strchr (extra, s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static struct evid_packet_row *
+get_case (struct rev_desk *desk, const char *id, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  if (!token_ok (id, "-")) {
+    rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no such case");
+    return NULL;
+  }
+  struct evid_packet_row *row = evid_store_get (desk->st, id, &st_err);
+  if (!row)
+    rev_desk__fail_from_store (error, st_err);
+  return row;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!text || !json_parser_load_from_data (p, text, -1, NULL))
+    return NULL;
+  JsonNode *root = json_parser_get_root (p);
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
+}
+
+static const char *
+member_string (JsonObject *o, const char *name)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
+                                                                                         : NULL;
+}
+
+static JsonArray *
+case_flags (const struct evid_packet_row *row, JsonObject *rec)
+{
+  JsonArray *flags = json_array_new ();
+  const char *flag = member_string (rec, "review_flag");
+  if (flag)
+    json_array_add_string_element (flags, flag);
+  if (row->legal_hold)
+    json_array_add_string_element (flags, "legal_hold");
+  return flags;
+}
+
+static gboolean
+audit (struct rev_desk *desk, const struct rev_actor *actor, const char *action, const char *id, const char *detail,
+       GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  if (!evid_store_audit (desk->st, actor->name, action, id, detail, &st_err))
+    return rev_desk__fail_from_store (error, st_err);
+  return TRUE;
+}
+
+JsonArray *
+rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const struct rev_filter *f, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  if (!rev_desk__allowed (actor, REV_VIEW, error))
+    return NULL;
+  g_autoptr (GPtrArray) rows = evid_store_list (desk->st, f->state && *f->state ? f->state : NULL, &st_err);
+  if (!rows) {
+    rev_desk__fail_from_store (error, st_err);
+    return NULL;
+  }
+  g_autofree char *detail = g_strdup_printf ("state=%s type=%s flag=%s from=%s to=%s", f->state ? f->state : "",
+                                             f->type ? f->type : "", f->flag ? f->flag : "", f->from ? f->from : "",
+                                             f->to ? f->to : "");
+  if (!audit (desk, actor, "view_queue", NULL, detail, error))
+    return NULL;
+  JsonArray *out = json_array_new ();
+  for (guint i = 0; i < rows->len; i++) {
+    struct evid_packet_row *r = g_ptr_array_index (rows, i);
+    g_autoptr (JsonObject) rec = parse_object (r->json);
+    g_autoptr (JsonArray) flags = case_flags (r, rec);
+    const char *flag = member_string (rec, "review_flag");
+    if (f->type && *f->type && g_strcmp0 (f->type, r->type))
+      continue;
+    if (f->flag && *f->flag && !(g_strcmp0 (f->flag, "none") ? !g_strcmp0 (f->flag, flag) : !flag))
+      continue;
+    if (f->from && *f->from && strcmp (r->created_utc, f->from) < 0)
+      continue;
+    if (f->to && *f->to && strncmp (r->created_utc, f->to, strlen (f->to)) > 0)
+      continue;
+    JsonObject *o = json_object_new ();
+    json_object_set_string_member (o, "id", r->id);
+    json_object_set_string_member (o, "type", r->type);
+    json_object_set_string_member (o, "state", r->review_state);
+    json_object_set_array_member (o, "flags", json_array_ref (flags));
+    json_object_set_string_member (o, "created", r->created_utc);
+    json_object_set_string_member (o, "site", desk->cfg->site_id);
+    const char *camera = member_string (rec, "camera");
+    json_object_set_string_member (o, "camera", camera ? camera : "");
+    json_object_set_int_member (o, "track", r->track_id);
+    json_object_set_boolean_member (o, "legal_hold", r->legal_hold);
+    json_array_add_object_element (out, o);
+  }
+  return out;
+}
+
+/* The audit rows about ID, parsed, oldest first. */
+static GPtrArray *
+case_history (struct rev_desk *desk, const char *id, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  g_autoptr (GPtrArray) rows = evid_store_audit_rows (desk->st, id, &st_err);
+  if (!rows) {
+    rev_desk__fail_from_store (error, st_err);
+    return NULL;
+  }
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < rows->len; i++) {
+    JsonObject *o = parse_object (g_ptr_array_index (rows, i));
+    if (o)
+      g_ptr_array_add (out, o);
+  }
+  return out;
+}
+
+/* Media names of ID that ACTOR has not opened yet (view_media rows). */
+static GPtrArray *
+unopened_media (struct rev_desk *desk, const char *actor, const char *id, GPtrArray *history, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  GPtrArray *names = evid_store_media_names (desk->st, id, &st_err);
+  if (!names) {
+    rev_desk__fail_from_store (error, st_err);
+    return NULL;
+  }
+  for (guint i = 0; i < history->len; i++) {
+    JsonObject *h = g_ptr_array_index (history, i);
+    if (g_strcmp0 (member_string (h, "action"), "view_media") || g_strcmp0 (member_string (h, "actor"), actor))
+      continue;
+    const char *name = member_string (h, "detail");
+    for (guint k = 0; name && k < names->len; k++)
+      if (!strcmp (g_ptr_array_index (names, k), name)) {
+        g_ptr_array_remove_index (names, k);
+        break;
+      }
+  }
+  return names;
+}
+
+/* The first of two confirmations still standing: the newest
+ * "review:confirmed_once" row (NULL when none). */
+static JsonObject *
+first_confirmation (GPtrArray *history)
+{
+  for (guint i = history->len; i-- > 0;) {
+    JsonObject *h = g_ptr_array_index (history, i);
+    if (!g_strcmp0 (member_string (h, "action"), "review:confirmed_once"))
+      return h;
+  }
+  return NULL;
+}
+
+/* A confirmation's detail starts "as ROLE". */
+static gboolean
+confirmed_as_supervisor (JsonObject *h)
+{
+  const char *d = member_string (h, "detail");
+  return d && g_str_has_prefix (d, "as supervisor");
+}
+
+static const char *
+media_type (const char *mime)
+{
+  return g_str_has_prefix (mime, "video/") ? "video" : "image";
+}
+
+JsonObject *
+rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error)
+{
+  if (!rev_desk__allowed (actor, REV_VIEW, error))
+    return NULL;
+  g_autoptr (GError) st_err = NULL;
+  struct evid_packet_row *row = get_case (desk, id, error);
+  if (!row)
+    return NULL;
+  JsonObject *out = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+  g_autoptr (GPtrArray) unopened = NULL;
+  g_autoptr (JsonObject) rec = parse_object (row->json);
+  if (!audit (desk, actor, "view", row->id, NULL, error) || !(history = case_history (desk, row->id, error)) ||
+      !(unopened = unopened_media (desk, actor->name, row->id, history, error)))
+    goto done;
+  names = evid_store_media_names (desk->st, row->id, &st_err);
+  if (!names) {
+    rev_desk__fail_from_store (error, st_err);
+    goto done;
+  }
+  out = json_object_new ();
+  json_object_set_string_member (out, "id", row->id);
+  json_object_set_string_member (out, "state", row->review_state);
+  json_object_set_string_member (out, "type", row->type);
+  json_object_set_string_member (out, "decision", row->decision);
+  json_object_set_boolean_member (out, "legal_hold", row->legal_hold);
+  json_object_set_string_member (out, "record_sha256", row->json_sha256);
+  if (rec)
+    json_object_set_object_member (out, "record", json_object_ref (rec));
+  json_object_set_array_member (out, "flags", case_flags (row, rec));
+  JsonArray *hist = json_array_new ();
+  for (guint i = 0; i < history->len; i++) {
+    JsonObject *h = g_ptr_array_index (history, i), *e = json_object_new ();
+    static const char *const KEEP[] = {"seq", "utc", "actor", "action", "detail"};
+    for (size_t k = 0; k < G_N_ELEMENTS (KEEP); k++) {
+      JsonNode *n = json_object_get_member (h, KEEP[k]);
+      if (n)
+        json_object_set_member (e, KEEP[k], json_node_copy (n));
+    }
+    json_array_add_object_element (hist, e);
+  }
+  json_object_set_array_member (out, "history", hist);
+  JsonArray *media = json_array_new ();
+  for (guint i = 0; i < names->len; i++) {
+    const char *name = g_ptr_array_index (names, i);
+    g_autofree char *mime = evid_store_media_mime (desk->st, row->id, name);
+    JsonObject *m = json_object_new ();
+    json_object_set_string_member (m, "name", name);
+    json_object_set_string_member (m, "type", media_type (mime ? mime : ""));
+    json_object_set_string_member (m, "stored_mime", mime ? mime : "");
+    g_autofree char *url = g_strdup_printf ("/api/cases/%s/media/%s", row->id, name);
+    json_object_set_string_member (m, "url", url);
+    gboolean opened = TRUE;
+    for (guint k = 0; k < unopened->len; k++)
+      opened = opened && strcmp (g_ptr_array_index (unopened, k), name) != 0;
+    json_object_set_boolean_member (m, "opened", opened);
+    json_array_add_object_element (media, m);
+  }
+  json_object_set_array_member (out, "media", media);
+  JsonObject *first = first_confirmation (history);
+  if (first && !strcmp (row->review_state, "confirmed_once"))
+    json_object_set_string_member (out, "confirmed_once_by", member_string (first, "actor"));
+  json_object_set_boolean_member (out, "two_person", desk->cfg->review.two_person);
+  JsonArray *can = json_array_new ();
+  static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse"};
+  for (size_t i = 0; i < G_N_ELEMENTS (VERBS); i++)
+    if (rev_role_may (actor->role, (enum rev_action) rev_action_from_verb (VERBS[i])))
+      json_array_add_string_element (can, VERBS[i]);
+  json_object_set_array_member (out, "can", can);
+done:
+  evid_packet_row_free (row);
+  return out;
+}
+
+GBytes *
+rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *name,
+                bool as_stored, char **out_mime, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  *out_mime = NULL;
+  if (!rev_desk__allowed (actor, REV_VIEW, error))
+    return NULL;
+  if (!token_ok (id, "-") || !token_ok (name, "_")) {
+    rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no such media item");
+    return NULL;
+  }
+  g_autofree char *mime = evid_store_media_mime (desk->st, id, name);
+  if (!mime) {
+    rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no such media item");
+    return NULL;
+  }
+  GBytes *data = evid_store_media (desk->st, id, name, NULL, &st_err);
+  if (!data) {
+    rev_desk__fail_from_store (error, st_err);
+    return NULL;
+  }
+  if (!as_stored && g_str_equal (mime, "video/x-matroska")) {
+    GBytes *webm = g_hash_table_lookup (desk->clips, id);
+    if (webm)
+      webm = g_bytes_ref (webm);
+    else if ((webm = rev_clip_webm (data, &st_err)))
+      g_hash_table_insert (desk->clips, g_strdup (id), g_bytes_ref (webm));
+    g_bytes_unref (data);
+    if (!webm) {
+      rev_desk__refuse (error, REV_ERROR_INTERNAL, "%s", st_err->message);
+      return NULL;
+    }
+    data = webm;
+    g_free (mime);
+    mime = g_strdup ("video/webm");
+  }
+  if (!audit (desk, actor, "view_media", id, name, error)) {
+    g_bytes_unref (data);
+    return NULL;
+  }
+  *out_mime = g_steal_pointer (&mime);
+  return data;
+}
+
+GBytes *
+rev_desk_bundle (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  if (!rev_desk__allowed (actor, REV_VIEW, error))
+    return NULL;
+  struct evid_packet_row *row = get_case (desk, id, error);
+  if (!row)
+    return NULL;
+  evid_packet_row_free (row);
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("crosswatch-case-XXXXXX.tar", &path, &st_err);
+  GBytes *out = NULL;
+  if (fd < 0) {
+    rev_desk__refuse (error, REV_ERROR_INTERNAL, "%s", st_err->message);
+    return NULL;
+  }
+  close (fd);
+  char *data = NULL;
+  gsize len = 0;
+  /* the export row is written first: a bundle never leaves unaudited */
+  if (audit (desk, actor, "export", id, "bundle downloaded", error)) {
+    if (!evid_export_bundle (desk->st, id, path, &st_err) || !g_file_get_contents (path, &data, &len, &st_err))
+      rev_desk__fail_from_store (error, st_err);
+    else
+      out = g_bytes_new_take (data, len);
+  }
+  g_unlink (path);
+  return out;
+}
+
+static gboolean
+needs_words (const char *reason, const char *what, GError **error)
+{
+  for (const char *c = reason; c && *c && strlen (reason) <= 2000; c++)
+    if (!g_ascii_isspace (*c))
+      return TRUE;
+  return rev_desk__refuse (error, REV_ERROR_INVALID, "%s needs a reason in words (at most 2000 characters)", what);
+}
+
+static gboolean
+confirm (struct rev_desk *desk, const struct rev_actor *actor, const struct evid_packet_row *row, const char *reason,
+         char **out_state, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  const char *from = row->review_state;
+  if (strcmp (from, "pending") && strcmp (from, "confirmed_once"))
+    return rev_desk__refuse (error, REV_ERROR_CONFLICT, "case %s is %s: only a pending case can be confirmed",
+                             row->id, from);
+  g_autoptr (GPtrArray) history = case_history (desk, row->id, error);
+  if (!history)
+    return FALSE;
+  g_autoptr (GPtrArray) unopened = unopened_media (desk, actor->name, row->id, history, error);
+  if (!unopened)
+    return FALSE;
+  if (unopened->len) {
+    g_ptr_array_add (unopened, NULL);
+    g_autofree char *list = g_strjoinv (", ", (char **) unopened->pdata);
+    return rev_desk__refuse (error, REV_ERROR_CONFLICT,
+                             "open every still and the clip before confirming; %s has not opened: %s", actor->name,
+                             list);
+  }
+  gboolean two = desk->cfg->review.two_person;
+  const char *to = "confirmed";
+  if (two && !strcmp (from, "pending"))
+    to = "confirmed_once";
+  else if (two) {
+    JsonObject *first = first_confirmation (history);
+    if (first && !g_strcmp0 (member_string (first, "actor"), actor->name))
+      return rev_desk__refuse (error, REV_ERROR_CONFLICT, "%s confirmed this case already: a second person must",
+                               actor->name);
+    if (strcmp (actor->role, "supervisor") && !(first && confirmed_as_supervisor (first)))
+      return rev_desk__refuse (error, REV_ERROR_CONFLICT,
+                               "one of the two confirmations must be a supervisor's: this one needs a supervisor");
+  }
+  g_autofree char *detail = g_strdup_printf ("as %s%s%s", actor->role, reason && *reason ? "; " : "",
+                                             reason && *reason ? reason : "");
+  GArray *msgs = NULL;
+  if (!strcmp (to, "confirmed")) {
+    /* the publication is built now, so what goes out is what was confirmed */
+    msgs = evid_publication_build (desk->st, row, desk->cfg, &st_err);
+    if (!msgs)
+      return rev_desk__fail_from_store (error, st_err);
+  }
+  gboolean ok = evid_store_review (desk->st, row->id, from, to, actor->name, detail,
+                                   msgs ? (struct evid_outbox_msg *) msgs->data : NULL, msgs ? (int) msgs->len : 0,
+                                   &st_err);
+  evid_publication_free (msgs);
+  if (!ok)
+    return rev_desk__fail_from_store (error, st_err);
+  *out_state = g_strdup (to);
+  return TRUE;
+}
+
+bool
+rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *verb,
+              const char *reason, const char *code, char **out_state, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  char *state = NULL;
+  int a = rev_action_from_verb (verb);
+  if (a < 0)
+    return rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no action '%s'", verb ? verb : "");
+  if (!rev_desk__allowed (actor, (enum rev_action) a, error))
+    return false;
+  struct evid_packet_row *row = get_case (desk, id, error);
+  if (!row)
+    return false;
+  gboolean ok = FALSE;
+  if (reason && strlen (reason) > 2000) {
+    rev_desk__refuse (error, REV_ERROR_INVALID, "a reason has at most 2000 characters");
+    goto out;
+  }
+  switch ((enum rev_action) a) {
+  case REV_CONFIRM:
+    ok = confirm (desk, actor, row, reason, &state, error);
+    break;
+  case REV_REJECT: {
+    if (!rev_reject_code_valid (code)) {
+      rev_desk__refuse (error, REV_ERROR_INVALID, "reject needs a reason code (review/API.md lists them)");
+      break;
+    }
+    if (!strcmp (code, "other") && !needs_words (reason, "reject with code other", error))
+      break;
+    const char *from = row->review_state;
+    if (strcmp (from, "pending") && strcmp (from, "confirmed_once")) {
+      rev_desk__refuse (error, REV_ERROR_CONFLICT, "case %s is %s: only a pending case can be rejected", row->id,
+                        from);
+      break;
+    }
+    g_autofree char *detail = g_strdup_printf ("%s%s%s", code, reason && *reason ? ": " : "",
+                                               reason && *reason ? reason : "");
+    ok = evid_store_review (desk->st, row->id, from, "rejected", actor->name, detail, NULL, 0, &st_err);
+    state = g_strdup ("rejected");
+    break;
+  }
+  case REV_HOLD:
+  case REV_RELEASE:
+    if (a == REV_HOLD && !needs_words (reason, "a legal hold", error))
+      break;
+    ok = evid_store_set_hold (desk->st, row->id, a == REV_HOLD, actor->name, reason, &st_err);
+    state = g_strdup (row->review_state);
+    break;
+  case REV_REVERSE:
+    if (!needs_words (reason, "a reversal", error))
+      break;
+    if (strcmp (row->review_state, "confirmed")) {
+      rev_desk__refuse (error, REV_ERROR_CONFLICT, "case %s is %s: only a confirmed case can be reversed", row->id,
+                        row->review_state);
+      break;
+    }
+    ok = evid_store_reverse (desk->st, row->id, actor->name, reason, &st_err);
+    state = g_strdup ("reversed");
+    break;
+  default:
+    break;
+  }
+  if (!ok && st_err)
+    rev_desk__fail_from_store (error, st_err);
+out:
+  if (ok && out_state)
+    *out_state = g_steal_pointer (&state);
+  g_free (state);
+  evid_packet_row_free (row);
+  return ok;
+}
+
+JsonArray *
+rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const char *packet_id, int limit,
+                GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  if (!rev_desk__allowed (actor, REV_AUDIT, error))
+    return NULL;
+  if (packet_id && *packet_id && !token_ok (packet_id, "-")) {
+    rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no such case");
+    return NULL;
+  }
+  if (!audit (desk, actor, "view_audit", packet_id && *packet_id ? packet_id : NULL, NULL, error))
+    return NULL;
+  g_autoptr (GPtrArray) history = case_history (desk, packet_id && *packet_id ? packet_id : NULL, error);
+  if (!history)
+    return NULL;
+  JsonArray *out = json_array_new ();
+  for (guint i = history->len; i-- > 0 && (limit <= 0 || (int) json_array_get_length (out) < limit);)
+    json_array_add_object_element (out, json_object_ref (g_ptr_array_index (history, i)));
+  return out;
+}
+
+JsonObject *
+rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image, GError **error)
+{
+  g_autoptr (GError) st_err = NULL;
+  *out_image = NULL;
+  struct evid_packet_row *row = token_ok (id, "-") ? evid_store_get (desk->st, id, NULL) : NULL;
+  /* only a published case; every other id gets the same answer */
+  if (!row || strcmp (row->review_state, "confirmed")) {
+    evid_packet_row_free (row);
+    rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "There is no published case with this number.");
+    return NULL;
+  }
+  g_autoptr (JsonObject) rec = parse_object (row->json);
+  *out_image = evid_publication_public_image (desk->st, row, desk->cfg, &st_err);
+  if (!*out_image || !rec) {
+    evid_packet_row_free (row);
+    rev_desk__refuse (error, REV_ERROR_INTERNAL, "the case's public image cannot be made");
+    return NULL;
+  }
+  JsonObject *out = json_object_new ();
+  json_object_set_string_member (out, "id", row->id);
+  json_object_set_string_member (out, "type", row->type);
+  json_object_set_string_member (out, "rule", desk->cfg->review.rule_text);
+  static const char *const COPY[] = {"utc", "site_name", "zone", "signal"};
+  for (size_t i = 0; i < G_N_ELEMENTS (COPY); i++) {
+    const char *v = member_string (rec, COPY[i]);
+    json_object_set_string_member (out, COPY[i], v ? v : "");
+  }
+  json_object_set_string_member (out, "status", "confirmed by police review");
+  json_object_set_string_member (out, "appeal", desk->cfg->review.appeal);
+  json_object_set_boolean_member (out, "faces_blurred", !desk->cfg->profile_shows_faces);
+  evid_packet_row_free (row);
+  return out;
+}

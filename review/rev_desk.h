@@ -1,0 +1,117 @@
+/* rev_desk — review as a service: every store access of review (the web
+ * service's handlers and `crosswatch review`/`crosswatch users` alike) goes
+ * through this interface and nothing else. It applies the rules (roles,
+ * "open every still and the clip before confirming", the two-person rule,
+ * reason codes) and writes an audit row, under the acting user's name, for
+ * every view and every action. Today it is backed by the cabinet's SQLite
+ * evidence store; a central back office would put another store behind the
+ * same functions, leaving the handlers untouched.
+ *
+ * Errors are REV_ERROR codes, which the web service maps to HTTP statuses. */
+#ifndef CW_REV_DESK_H
+#define CW_REV_DESK_H
+
+#include "evid_store.h"
+#include "hwcfg.h"
+#include "rev_policy.h"
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#define REV_ERROR (rev_error_quark ())
+GQuark rev_error_quark (void);
+typedef enum {
+  REV_ERROR_INVALID,   /* 400: a missing or malformed field */
+  REV_ERROR_UNAUTHORIZED, /* 401: no such user, wrong password, disabled */
+  REV_ERROR_FORBIDDEN, /* 403: the role may not */
+  REV_ERROR_NOT_FOUND, /* 404 */
+  REV_ERROR_CONFLICT,  /* 409: the case's state, or media not opened, or the same person twice */
+  REV_ERROR_LOCKED,    /* 423: too many failed logins */
+  REV_ERROR_INTERNAL,  /* 500: the store failed */
+} RevError;
+int rev_error_http_status (const GError *error);
+
+/* Who acts: an authenticated account. */
+struct rev_actor {
+  const char *name;
+  const char *role;
+};
+
+/* Logins: 5 failures in a row lock an account for 15 minutes. */
+#define REV_MAX_FAILURES 5
+#define REV_LOCK_US ((gint64) 15 * 60 * G_USEC_PER_SEC)
+#define REV_PASSWORD_MIN 10
+#define REV_PASSWORD_MAX 1024
+
+struct rev_desk;
+
+/* ST (open for writing, with its signer set) and CFG are borrowed. */
+struct rev_desk *rev_desk_new (struct evid_store *st, const struct hwcfg *cfg);
+void rev_desk_free (struct rev_desk *desk);
+
+/* Accounts (role REV_ADMIN for the web service; the cabinet's shell user
+ * for `crosswatch users`, named by ACTOR). */
+bool rev_desk_user_add (struct rev_desk *desk, const struct rev_actor *actor, const char *name, const char *role,
+                        const char *password, GError **error);
+bool rev_desk_user_passwd (struct rev_desk *desk, const struct rev_actor *actor, const char *name,
+                           const char *password, GError **error);
+bool rev_desk_user_enable (struct rev_desk *desk, const struct rev_actor *actor, const char *name, bool enabled,
+                           GError **error);
+bool rev_desk_user_role (struct rev_desk *desk, const struct rev_actor *actor, const char *name, const char *role,
+                         GError **error);
+/* [{name, role, enabled, locked, created}] */
+JsonArray *rev_desk_users (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
+
+/* Checks NAME's PASSWORD (from ADDRESS) at NOW_US. On success *OUT_ROLE
+ * (g_free) is the account's role. Unknown names, wrong passwords and
+ * disabled accounts are all REV_ERROR_UNAUTHORIZED with the same words and
+ * about the same time (no way to learn which names exist); a locked
+ * account is REV_ERROR_LOCKED. Each attempt is an audit row. */
+bool rev_desk_login (struct rev_desk *desk, const char *name, const char *password, const char *address,
+                     gint64 now_us, char **out_role, GError **error);
+/* The account's role if it exists and is enabled (a session re-checks it
+ * on every request, so disabling an account ends its sessions). */
+char *rev_desk_account_role (struct rev_desk *desk, const char *name);
+bool rev_desk_logout (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
+
+/* The queue: cases (id, type, state, flags, created, site, camera, track,
+ * legal_hold), oldest first. Any filter may be NULL: STATE, TYPE, FLAG (a
+ * review_flag, or "none"), FROM/TO (ISO 8601 UTC, inclusive, on created). */
+struct rev_filter {
+  const char *state, *type, *flag, *from, *to;
+};
+JsonArray *rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const struct rev_filter *f,
+                           GError **error);
+
+/* One case: {id, state, legal_hold, record, flags, history, media:[{name,
+ * type, url, opened}], confirmations, can:[verbs this actor may do now]}.
+ * An audit row "view". */
+JsonObject *rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error);
+
+/* A media item with its MIME type (*OUT_MIME, g_free): AS_STORED, the
+ * stored bytes; else as a browser shows it (the Matroska clip as WebM/VP8,
+ * rev_clip.h). An audit row "view_media" naming it: it counts as opened. */
+GBytes *rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *name,
+                        bool as_stored, char **out_mime, GError **error);
+
+/* The case bundle (evid_export.h) as tar bytes; an audit row "export". */
+GBytes *rev_desk_bundle (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error);
+
+/* Does VERB (confirm, reject, hold, release, reverse) on case ID.
+ * REASON: words (needed by reject "other", hold and reverse); CODE: a
+ * reject reason code. *OUT_STATE (g_free, may be NULL): the state after. */
+bool rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *verb,
+                   const char *reason, const char *code, char **out_state, GError **error);
+
+/* Audit rows (about PACKET_ID, or all when NULL), newest first, at most
+ * LIMIT (0: all). */
+JsonArray *rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const char *packet_id, int limit,
+                           GError **error);
+
+/* A published case as the public may see it (no login): {id, type, rule,
+ * utc, site_name, zone, signal, status, appeal} and *OUT_IMAGE the
+ * redacted display image (JPEG). Anything else, unknown ids included, is
+ * REV_ERROR_NOT_FOUND with the same words. */
+JsonObject *rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image, GError **error);
+
+#endif

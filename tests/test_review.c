@@ -1,0 +1,554 @@
+/* The review service's rules and routes, driven through rev_api (no HTTP
+ * library in between) on a real SQLite store with real packets: sessions,
+ * CSRF, lockout and throttle on a fake clock, every route without a
+ * session, roles, the two-person rule, "open every still first", reversal,
+ * the public page, hostile ids and media names, markup in reasons. */
+#include "evid_key.h"
+#include "evid_recorder.h"
+#include "evid_store.h"
+#include "hwcfg.h"
+#include "rev_api.h"
+#include "rev_desk.h"
+#include "rev_sessions.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static gint64 fake_now;
+static gint64
+clock_now (void)
+{
+  return fake_now;
+}
+
+struct fixture {
+  char *dir;
+  struct hwcfg *cfg;
+  struct evid_store *st;
+  struct evid_key *key;
+  struct rev_desk *desk;
+  struct rev_api *api;
+  char *ids[3];
+};
+
+struct reply {
+  int status;
+  char *body;
+  char *cookie; /* cw_session=... from Set-Cookie */
+};
+
+static void
+reply_clear (struct reply *r)
+{
+  g_free (r->body);
+  g_free (r->cookie);
+  memset (r, 0, sizeof *r);
+}
+
+static struct reply
+call (struct fixture *f, const char *method, const char *path, const char *cookie, const char *csrf,
+      const char *body)
+{
+  g_autofree char *p = g_strdup (path);
+  char *q = strchr (p, '?');
+  if (q)
+    *q++ = '\0';
+  struct rev_request req = {.method = method, .path = p, .query = q, .cookie = cookie, .csrf = csrf,
+                            .address = "192.0.2.7", .body = body, .body_len = body ? strlen (body) : 0};
+  struct rev_response resp;
+  rev_api_handle (f->api, &req, &resp);
+  struct reply r = {.status = resp.status};
+  gsize len = 0;
+  const char *data = resp.body ? g_bytes_get_data (resp.body, &len) : "";
+  r.body = g_strndup (data, len);
+  if (resp.set_cookie)
+    r.cookie = g_strndup (resp.set_cookie, strcspn (resp.set_cookie, ";"));
+  rev_response_clear (&resp);
+  return r;
+}
+
+/* A logged-in user: its cookie and CSRF token. */
+struct login {
+  char *cookie, *csrf;
+};
+
+static void
+login_clear (struct login *l)
+{
+  g_free (l->cookie);
+  g_free (l->csrf);
+}
+
+static char *
+json_member (const char *text, const char *name)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!json_parser_load_from_data (p, text, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+    return NULL;
+  JsonObject *o = json_node_get_object (json_parser_get_root (p));
+  return json_object_has_member (o, name) ? g_strdup (json_object_get_string_member (o, name)) : NULL;
+}
+
+static struct login
+login (struct fixture *f, const char *user, const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"user\":\"%s\",\"password\":\"%s\"}", user, password);
+  struct reply r = call (f, "POST", "/api/login", NULL, NULL, body);
+  if (r.status != 200)
+    g_error ("login %s: %d %s", user, r.status, r.body);
+  g_assert_nonnull (r.cookie);
+  struct login l = {g_strdup (r.cookie), json_member (r.body, "csrf")};
+  g_assert_cmpuint (strlen (l.csrf), ==, 64);
+  reply_clear (&r);
+  return l;
+}
+
+static int
+status_of (struct fixture *f, const char *method, const char *path, const struct login *l, const char *body)
+{
+  struct reply r = call (f, method, path, l ? l->cookie : NULL, l ? l->csrf : NULL, body);
+  int s = r.status;
+  reply_clear (&r);
+  return s;
+}
+
+static void
+add_user (struct fixture *f, const char *name, const char *role)
+{
+  const struct rev_actor admin = {"test-admin", "admin"};
+  g_autoptr (GError) err = NULL;
+  g_autofree char *pw = g_strdup_printf ("%s-password", name);
+  g_assert_true (rev_desk_user_add (f->desk, &admin, name, role, pw, &err));
+  g_assert_no_error (err);
+}
+
+static void
+setup (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  fake_now = (gint64) 1800000000 * G_USEC_PER_SEC;
+  f->dir = g_dir_make_tmp ("reviewXXXXXX", NULL);
+  g_autofree char *db = g_build_filename (f->dir, "evidence.db", NULL);
+  g_autofree char *key = g_build_filename (f->dir, "device.key", NULL);
+  g_autofree char *ini = g_build_filename (f->dir, "site.ini", NULL);
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t1\nname = Test Rd\n[camera:main]\nuri = file:///dev/null\n"
+                                           "[signal]\nsource = none\n[evidence]\ndb = %s\nkey = %s\n"
+                                           "[mqtt]\ndisplays = east\n[review]\nsession_idle_min = 30\n",
+                                           db, key);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  f->cfg = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  struct evid_recorder *rec = evid_recorder_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  int w = 160, h = 120;
+  struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
+  for (int i = 0; i < 3; i++) {
+    struct evid_candidate c = {.frame = 42 + i, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3 + i,
+                               .type = "red_signal", .bbox = {60, 30, 20, 60}, .has_ground = true,
+                               .ground_m = {1.5, -2.0}, .zone = "road", .entry_frame = 38,
+                               .signal_phase = "DONT_WALK", .signal_elapsed_s = 7.5, .signal_source = "schedule",
+                               .liveness_json = "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}", .verdict = "live",
+                               .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .ground_sigma_m = 0.2,
+                               .entry_seen = true};
+    char *event = NULL;
+    g_assert_true (evid_recorder_record (rec, &c, NULL, &frame, &event, &err));
+    g_free (event);
+  }
+  evid_recorder_free (rec);
+  g_free (frame.data);
+  f->st = evid_store_open (db, &err);
+  g_assert_no_error (err);
+  f->key = evid_key_open (key, false, &err);
+  g_assert_no_error (err);
+  evid_store_set_signer (f->st, f->key, "t1");
+  evid_store_set_displays (f->st, (const char *const *) f->cfg->mqtt.displays);
+  g_autoptr (GPtrArray) rows = evid_store_list (f->st, "pending", &err);
+  g_assert_cmpuint (rows->len, ==, 3);
+  for (int i = 0; i < 3; i++)
+    f->ids[i] = g_strdup (((struct evid_packet_row *) g_ptr_array_index (rows, i))->id);
+  f->desk = rev_desk_new (f->st, f->cfg);
+  f->api = rev_api_new (f->desk, f->cfg);
+  rev_api_set_clock (f->api, clock_now);
+  add_user (f, "officer", "reviewer");
+  add_user (f, "officer2", "reviewer");
+  add_user (f, "sergeant", "supervisor");
+  add_user (f, "auditor", "auditor");
+  add_user (f, "admin", "admin");
+}
+
+static void
+teardown (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  rev_api_free (f->api);
+  rev_desk_free (f->desk);
+  evid_store_close (f->st);
+  evid_key_free (f->key);
+  hwcfg_free (f->cfg);
+  for (int i = 0; i < 3; i++)
+    g_free (f->ids[i]);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+}
+
+/* Opens every media item of case ID as L. */
+static void
+open_all_media (struct fixture *f, const char *id, const struct login *l)
+{
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GPtrArray) names = evid_store_media_names (f->st, id, &err);
+  g_assert_cmpuint (names->len, >=, 3);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path = g_strdup_printf ("/api/cases/%s/media/%s", id, (char *) g_ptr_array_index (names, i));
+    g_assert_cmpint (status_of (f, "GET", path, l, NULL), ==, 200);
+  }
+}
+
+static char *
+case_state (struct fixture *f, const char *id)
+{
+  struct evid_packet_row *r = evid_store_get (f->st, id, NULL);
+  char *s = g_strdup (r->review_state);
+  evid_packet_row_free (r);
+  return s;
+}
+
+static void
+test_sessions_expire_and_csrf_is_per_session (void)
+{
+  gint64 t = 1000 * G_USEC_PER_SEC, minute = 60 * G_USEC_PER_SEC;
+  struct rev_sessions *s = rev_sessions_new (30 * minute, 600 * minute);
+  const struct rev_session *a = rev_sessions_start (s, "officer", t);
+  g_autofree char *token = g_strdup (a->token), *csrf = g_strdup (a->csrf);
+  const struct rev_session *b = rev_sessions_start (s, "officer", t);
+  g_assert_cmpstr (token, !=, b->token);
+  g_assert_cmpstr (csrf, !=, b->csrf);
+  g_assert_true (rev_session_csrf_ok (a, csrf));
+  g_assert_false (rev_session_csrf_ok (a, b->csrf));
+  g_assert_false (rev_session_csrf_ok (a, NULL));
+  g_assert_false (rev_session_csrf_ok (a, "abc"));
+  /* used every 20 minutes, it lives; idle for 31 it ends */
+  for (int i = 1; i <= 5; i++)
+    g_assert_nonnull (rev_sessions_find (s, token, t + i * 20 * minute));
+  g_assert_null (rev_sessions_find (s, token, t + 5 * 20 * minute + 31 * minute));
+  /* however busy, it ends at its maximum age */
+  const struct rev_session *c = rev_sessions_start (s, "sergeant", t);
+  g_autofree char *ctoken = g_strdup (c->token);
+  for (int i = 1; i < 30; i++)
+    g_assert_nonnull (rev_sessions_find (s, ctoken, t + i * 20 * minute));
+  g_assert_null (rev_sessions_find (s, ctoken, t + 601 * minute));
+  /* ending a user's sessions */
+  const struct rev_session *d = rev_sessions_start (s, "officer2", t);
+  g_autofree char *dtoken = g_strdup (d->token);
+  rev_sessions_end_user (s, "officer2");
+  g_assert_null (rev_sessions_find (s, dtoken, t + minute));
+  g_assert_null (rev_sessions_find (s, "not-a-token", t));
+  g_assert_null (rev_sessions_find (s, NULL, t));
+  rev_sessions_free (s);
+}
+
+static void
+test_lockout_after_five_failures_and_address_throttle (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  const char *wrong = "{\"user\":\"officer\",\"password\":\"wrong-password\"}";
+  const char *right = "{\"user\":\"officer\",\"password\":\"officer-password\"}";
+  for (int i = 1; i <= 4; i++)
+    g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, wrong), ==, 401);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, wrong), ==, 423);
+  /* locked: the right password does not help for 15 minutes */
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, right), ==, 423);
+  fake_now += 14 * 60 * G_USEC_PER_SEC;
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, right), ==, 423);
+  fake_now += 2 * 60 * G_USEC_PER_SEC;
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, right), ==, 200);
+  /* an unknown name and a wrong password read the same */
+  struct reply a = call (f, "POST", "/api/login", NULL, NULL, "{\"user\":\"nobody\",\"password\":\"whatever-pw\"}");
+  struct reply b = call (f, "POST", "/api/login", NULL, NULL, wrong);
+  g_assert_cmpint (a.status, ==, 401);
+  g_assert_cmpstr (a.body, ==, b.body);
+  reply_clear (&a);
+  reply_clear (&b);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, "not json"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, "{\"user\":[1],\"password\":2}"), ==, 400);
+  /* one address trying many names is throttled (429), whatever it sends */
+  for (int i = 0; i < REV_THROTTLE_FAILURES; i++) {
+    g_autofree char *body = g_strdup_printf ("{\"user\":\"guess%d\",\"password\":\"guess-password\"}", i);
+    status_of (f, "POST", "/api/login", NULL, body);
+  }
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, right), ==, 429);
+  fake_now += REV_THROTTLE_WINDOW_US + G_USEC_PER_SEC;
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, right), ==, 200);
+  /* every attempt that reached the accounts is in the audit log (a
+   * throttled one is refused before) */
+  g_autoptr (GPtrArray) rows = evid_store_audit_rows (f->st, NULL, NULL);
+  int failed = 0;
+  for (guint i = 0; i < rows->len; i++)
+    failed += strstr (g_ptr_array_index (rows, i), "\"login_failed\"") != NULL;
+  g_assert_cmpint (failed, ==, REV_THROTTLE_FAILURES);
+}
+
+static void
+test_every_route_needs_a_session (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *c = g_strdup_printf ("/api/cases/%s", f->ids[0]);
+  g_autofree char *m = g_strdup_printf ("/api/cases/%s/media/overview_entry", f->ids[0]);
+  g_autofree char *b = g_strdup_printf ("/api/cases/%s/bundle", f->ids[0]);
+  g_autofree char *a = g_strdup_printf ("/api/cases/%s/confirm", f->ids[0]);
+  const char *gets[] = {"/api/session", "/api/cases", c, m, b, "/api/audit", "/api/users", "/api/nothing"};
+  const char *posts[] = {"/api/logout", a, "/api/users", "/api/users/officer/disable", "/api/cases/x/reverse"};
+  struct login bogus = {(char *) "cw_session=0000000000000000000000000000000000000000000000000000000000000000",
+                        (char *) "0000000000000000000000000000000000000000000000000000000000000000"};
+  for (size_t i = 0; i < G_N_ELEMENTS (gets); i++) {
+    g_assert_cmpint (status_of (f, "GET", gets[i], NULL, NULL), ==, 401);
+    g_assert_cmpint (status_of (f, "GET", gets[i], &bogus, NULL), ==, 401);
+  }
+  for (size_t i = 0; i < G_N_ELEMENTS (posts); i++) {
+    g_assert_cmpint (status_of (f, "POST", posts[i], NULL, "{}"), ==, 401);
+    g_assert_cmpint (status_of (f, "POST", posts[i], &bogus, "{}"), ==, 401);
+  }
+  /* a session ends at logout, and after 30 idle minutes */
+  struct login l = login (f, "officer", "officer-password");
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &l, NULL), ==, 200);
+  fake_now += 31 * 60 * G_USEC_PER_SEC;
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &l, NULL), ==, 401);
+  login_clear (&l);
+  l = login (f, "officer", "officer-password");
+  g_assert_cmpint (status_of (f, "POST", "/api/logout", &l, "{}"), ==, 200);
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &l, NULL), ==, 401);
+  login_clear (&l);
+}
+
+static void
+test_posts_need_the_csrf_token_and_roles_hold (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  struct login l = login (f, "officer", "officer-password");
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", f->ids[0]);
+  g_autofree char *reverse = g_strdup_printf ("/api/cases/%s/reverse", f->ids[0]);
+  struct reply r = call (f, "POST", confirm, l.cookie, NULL, "{}");
+  g_assert_cmpint (r.status, ==, 403);
+  reply_clear (&r);
+  r = call (f, "POST", confirm, l.cookie, "f00d", "{}");
+  g_assert_cmpint (r.status, ==, 403);
+  reply_clear (&r);
+  /* another session's token is wrong too */
+  struct login other = login (f, "officer2", "officer2-password");
+  r = call (f, "POST", confirm, l.cookie, other.csrf, "{}");
+  g_assert_cmpint (r.status, ==, 403);
+  reply_clear (&r);
+  /* roles: a reviewer does not reverse, read the audit log or manage users */
+  g_assert_cmpint (status_of (f, "POST", reverse, &l, "{\"reason\":\"x\"}"), ==, 403);
+  g_assert_cmpint (status_of (f, "GET", "/api/audit", &l, NULL), ==, 403);
+  g_assert_cmpint (status_of (f, "GET", "/api/users", &l, NULL), ==, 403);
+  g_assert_cmpint (status_of (f, "POST", "/api/users", &l, "{\"name\":\"x\",\"role\":\"admin\",\"password\":\"p\"}"), ==,
+                   403);
+  struct login aud = login (f, "auditor", "auditor-password");
+  g_assert_cmpint (status_of (f, "GET", "/api/audit", &aud, NULL), ==, 200);
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &aud, NULL), ==, 200);
+  g_assert_cmpint (status_of (f, "POST", confirm, &aud, "{}"), ==, 403);
+  struct login adm = login (f, "admin", "admin-password");
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &adm, NULL), ==, 403); /* an admin does not see evidence */
+  g_assert_cmpint (status_of (f, "GET", "/api/users", &adm, NULL), ==, 200);
+  /* disabling an account ends its sessions at once */
+  g_assert_cmpint (status_of (f, "POST", "/api/users/officer2/disable", &adm, "{}"), ==, 200);
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &other, NULL), ==, 401);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, "{\"user\":\"officer2\",\"password\":\"officer2-password\"}"),
+                   ==, 401);
+  login_clear (&l);
+  login_clear (&other);
+  login_clear (&aud);
+  login_clear (&adm);
+}
+
+static void
+test_unknown_cases_and_hostile_names_are_404 (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  struct login l = login (f, "officer", "officer-password");
+  g_autofree char *traversal = g_strdup_printf ("/api/cases/%s/media/..%%2F..%%2Fevidence.db", f->ids[0]);
+  g_autofree char *dots = g_strdup_printf ("/api/cases/%s/media/..", f->ids[0]);
+  g_autofree char *nul = g_strdup_printf ("/api/cases/%s/media/overview_entry%%00.jpg", f->ids[0]);
+  g_autofree char *none = g_strdup_printf ("/api/cases/%s/media/nothing", f->ids[0]);
+  const char *paths[] = {"/api/cases/00000000-0000-0000-0000-000000000000", "/api/cases/..", "/api/cases/%2e%2e",
+                         "/api/cases/'%20OR%201=1--", traversal, dots, nul, none,
+                         "/api/cases/00000000-0000-0000-0000-000000000000/bundle"};
+  for (size_t i = 0; i < G_N_ELEMENTS (paths); i++)
+    if (status_of (f, "GET", paths[i], &l, NULL) != 404)
+      g_error ("%s: %d, expected 404", paths[i], status_of (f, "GET", paths[i], &l, NULL));
+  g_autofree char *bad_verb = g_strdup_printf ("/api/cases/%s/delete", f->ids[0]);
+  g_assert_cmpint (status_of (f, "POST", bad_verb, &l, "{}"), ==, 404);
+  g_assert_cmpint (status_of (f, "POST", "/api/cases/nope/confirm", &l, "{}"), ==, 404);
+  login_clear (&l);
+}
+
+static void
+test_two_people_confirm_after_opening_everything (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  const char *id = f->ids[0];
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", id);
+  g_autofree char *reverse = g_strdup_printf ("/api/cases/%s/reverse", id);
+  g_autofree char *public = g_strdup_printf ("/case/%s", id);
+  struct login officer = login (f, "officer", "officer-password");
+  struct login officer2 = login (f, "officer2", "officer2-password");
+  struct login sergeant = login (f, "sergeant", "sergeant-password");
+  /* nothing opened: 409, and the reply names what is missing */
+  struct reply r = call (f, "POST", confirm, officer.cookie, officer.csrf, "{}");
+  g_assert_cmpint (r.status, ==, 409);
+  g_assert_nonnull (strstr (r.body, "overview_decision"));
+  reply_clear (&r);
+  open_all_media (f, id, &officer);
+  g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 200);
+  g_autofree char *s1 = case_state (f, id);
+  g_assert_cmpstr (s1, ==, "confirmed_once");
+  g_assert_cmpint (evid_store_outbox_count_pending (f->st, NULL), ==, 0); /* not published yet */
+  g_assert_cmpint (status_of (f, "GET", public, NULL, NULL), ==, 404);
+  /* the same person twice: no */
+  g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 409);
+  /* two reviewers: no, one must be a supervisor */
+  open_all_media (f, id, &officer2);
+  r = call (f, "POST", confirm, officer2.cookie, officer2.csrf, "{}");
+  g_assert_cmpint (r.status, ==, 409);
+  g_assert_nonnull (strstr (r.body, "supervisor"));
+  reply_clear (&r);
+  /* the supervisor must open everything too */
+  g_assert_cmpint (status_of (f, "POST", confirm, &sergeant, "{}"), ==, 409);
+  open_all_media (f, id, &sergeant);
+  r = call (f, "POST", confirm, sergeant.cookie, sergeant.csrf, "{}");
+  g_assert_cmpint (r.status, ==, 200);
+  g_assert_nonnull (strstr (r.body, "\"confirmed\""));
+  reply_clear (&r);
+  g_assert_cmpint (evid_store_outbox_count_pending (f->st, NULL), >=, 2); /* evidence topic and display east */
+  /* published: the public page shows it, and its image */
+  r = call (f, "GET", public, NULL, NULL, NULL);
+  g_assert_cmpint (r.status, ==, 200);
+  g_assert_nonnull (strstr (r.body, "How to appeal"));
+  reply_clear (&r);
+  g_autofree char *image = g_strdup_printf ("/case/%s/image.jpg", id);
+  g_assert_cmpint (status_of (f, "GET", image, NULL, NULL), ==, 200);
+  /* reversal: a supervisor's, with a reason; then gone from the public page */
+  g_assert_cmpint (status_of (f, "POST", reverse, &sergeant, "{}"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", reverse, &sergeant, "{\"reason\":\"appeal upheld\"}"), ==, 200);
+  g_autofree char *s2 = case_state (f, id);
+  g_assert_cmpstr (s2, ==, "reversed");
+  struct reply gone = call (f, "GET", public, NULL, NULL, NULL);
+  struct reply unknown = call (f, "GET", "/case/00000000-0000-0000-0000-000000000000", NULL, NULL, NULL);
+  struct reply pending = call (f, "GET", "/case/", NULL, NULL, NULL);
+  g_autofree char *pending_path = g_strdup_printf ("/case/%s", f->ids[1]);
+  struct reply unpublished = call (f, "GET", pending_path, NULL, NULL, NULL);
+  g_assert_cmpint (gone.status, ==, 404);
+  g_assert_cmpint (unknown.status, ==, 404);
+  g_assert_cmpint (unpublished.status, ==, 404);
+  g_assert_cmpint (pending.status, ==, 404);
+  g_assert_cmpstr (gone.body, ==, unknown.body); /* no oracle */
+  g_assert_cmpstr (unpublished.body, ==, unknown.body);
+  reply_clear (&gone);
+  reply_clear (&unknown);
+  reply_clear (&pending);
+  reply_clear (&unpublished);
+  /* every view and action names its user in the audit log */
+  g_autoptr (GPtrArray) rows = evid_store_audit_rows (f->st, id, NULL);
+  int views = 0, confirms = 0;
+  for (guint i = 0; i < rows->len; i++) {
+    const char *row = g_ptr_array_index (rows, i);
+    views += strstr (row, "\"view_media\"") && strstr (row, "\"actor\":\"officer\"");
+    confirms += strstr (row, "\"review:confirmed") != NULL;
+  }
+  g_assert_cmpint (views, >=, 3);
+  g_assert_cmpint (confirms, ==, 2);
+  login_clear (&officer);
+  login_clear (&officer2);
+  login_clear (&sergeant);
+}
+
+static void
+test_reject_needs_a_code_and_keeps_markup_as_text (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  const char *id = f->ids[1];
+  g_autofree char *reject = g_strdup_printf ("/api/cases/%s/reject", id);
+  g_autofree char *view = g_strdup_printf ("/api/cases/%s", id);
+  struct login l = login (f, "officer", "officer-password");
+  g_assert_cmpint (status_of (f, "POST", reject, &l, "{}"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", reject, &l, "{\"code\":\"because\"}"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", reject, &l, "{\"code\":\"other\"}"), ==, 400); /* other needs words */
+  g_assert_cmpint (status_of (f, "POST", reject, &l, "{\"code\":\"other\",\"reason\":\"   \"}"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", reject, &l, "[1,2]"), ==, 400);
+  const char *hostile = "{\"code\":\"other\",\"reason\":\"<script>alert(1)</script>\\\" & ' <b>x</b>\"}";
+  g_assert_cmpint (status_of (f, "POST", reject, &l, hostile), ==, 200);
+  /* the stored reason comes back as the same text, in a JSON string */
+  struct reply r = call (f, "GET", view, l.cookie, NULL, NULL);
+  g_assert_cmpint (r.status, ==, 200);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, r.body, -1, NULL));
+  JsonArray *hist = json_object_get_array_member (json_node_get_object (json_parser_get_root (p)), "history");
+  gboolean found = FALSE;
+  for (guint i = 0; i < json_array_get_length (hist); i++) {
+    JsonObject *h = json_array_get_object_element (hist, i);
+    if (json_object_has_member (h, "detail") && !g_strcmp0 (json_object_get_string_member (h, "detail"),
+                                                           "other: <script>alert(1)</script>\" & ' <b>x</b>"))
+      found = TRUE;
+  }
+  g_assert_true (found);
+  reply_clear (&r);
+  /* a rejected case is not confirmed afterwards */
+  open_all_media (f, id, &l);
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", id);
+  g_assert_cmpint (status_of (f, "POST", confirm, &l, "{}"), ==, 409);
+  /* an oversized body is refused before it is parsed */
+  g_autofree char *big = g_strnfill (REV_MAX_BODY + 1, 'a');
+  g_assert_cmpint (status_of (f, "POST", reject, &l, big), ==, 413);
+  login_clear (&l);
+}
+
+static void
+test_filters_and_bundle (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  struct login l = login (f, "officer", "officer-password");
+  struct reply r = call (f, "GET", "/api/cases?state=pending&type=red_signal&flag=none", l.cookie, NULL, NULL);
+  g_assert_cmpint (r.status, ==, 200);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, r.body, -1, NULL));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (p))), ==, 3);
+  reply_clear (&r);
+  r = call (f, "GET", "/api/cases?type=outside_crosswalk", l.cookie, NULL, NULL);
+  g_assert_cmpstr (r.body, ==, "[]");
+  reply_clear (&r);
+  r = call (f, "GET", "/api/cases?from=2999-01-01", l.cookie, NULL, NULL);
+  g_assert_cmpstr (r.body, ==, "[]");
+  reply_clear (&r);
+  g_autofree char *bundle = g_strdup_printf ("/api/cases/%s/bundle", f->ids[2]);
+  struct rev_request req = {.method = "GET", .path = bundle, .cookie = l.cookie, .address = "192.0.2.7"};
+  struct rev_response resp;
+  rev_api_handle (f->api, &req, &resp);
+  g_assert_cmpint (resp.status, ==, 200);
+  g_assert_cmpstr (resp.content_type, ==, "application/x-tar");
+  g_assert_nonnull (resp.content_disposition);
+  g_assert_cmpuint (g_bytes_get_size (resp.body), >, 1024);
+  rev_response_clear (&resp);
+  login_clear (&l);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/review/sessions_expire_and_csrf_is_per_session", test_sessions_expire_and_csrf_is_per_session);
+#define ADD(name, fn) g_test_add ("/review/" name, struct fixture, NULL, setup, fn, teardown)
+  ADD ("lockout_after_five_failures_and_address_throttle", test_lockout_after_five_failures_and_address_throttle);
+  ADD ("every_route_needs_a_session", test_every_route_needs_a_session);
+  ADD ("posts_need_the_csrf_token_and_roles_hold", test_posts_need_the_csrf_token_and_roles_hold);
+  ADD ("unknown_cases_and_hostile_names_are_404", test_unknown_cases_and_hostile_names_are_404);
+  ADD ("two_people_confirm_after_opening_everything", test_two_people_confirm_after_opening_everything);
+  ADD ("reject_needs_a_code_and_keeps_markup_as_text", test_reject_needs_a_code_and_keeps_markup_as_text);
+  ADD ("filters_and_bundle", test_filters_and_bundle);
+  return g_test_run ();
+}
