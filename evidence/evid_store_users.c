@@ -58,6 +58,17 @@ evid_store_users (struct evid_store *st, GError **error)
   return evid_store__collect_rows (st, s, user_from, (GDestroyNotify) evid_user_free, "read accounts", error);
 }
 
+/* Ends an account change: its audit row, then COMMIT; on any failure the
+ * whole transaction is rolled back. */
+static bool
+audit_and_commit (struct evid_store *st, const char *actor, const char *action, const char *detail, GError **error)
+{
+  if (evid_store__audit_append (st, actor, action, NULL, detail, error) && evid_store__commit (st, error))
+    return true;
+  evid_store__rollback (st);
+  return false;
+}
+
 /* Runs SQL (one UPDATE using ?1 = NAME and any of ?2 = TEXT, ?3 = NUMBER;
  * binding an unused one is harmless) on account NAME and appends audit row
  * ACTION, in one transaction. EVID_ERROR_NOT_FOUND when there is no NAME. */
@@ -79,9 +90,7 @@ user_write (struct evid_store *st, const char *sql, const char *name, const char
     g_set_error (error, EVID_ERROR, EVID_ERROR_NOT_FOUND, "no account '%s'", name);
     goto fail;
   }
-  if (!evid_store__audit_append (st, actor, action, NULL, detail, error) || !evid_store__commit (st, error))
-    goto fail;
-  return true;
+  return audit_and_commit (st, actor, action, detail, error);
 fail:
   evid_store__rollback (st);
   return false;
@@ -112,9 +121,7 @@ evid_store_user_add (struct evid_store *st, const char *name, const char *role, 
       evid_store__fail (st, error, "add account");
     goto fail;
   }
-  if (!evid_store__audit_append (st, actor, "user_added", NULL, detail, error) || !evid_store__commit (st, error))
-    goto fail;
-  return true;
+  return audit_and_commit (st, actor, "user_added", detail, error);
 fail:
   evid_store__rollback (st);
   return false;
@@ -184,11 +191,7 @@ evid_store_user_login_result (struct evid_store *st, const char *name, bool succ
   detail = success ? g_strdup_printf ("from %s", address ? address : "?")
                    : g_strdup_printf ("from %s; name typed: %s%s", address ? address : "?", name,
                                       *out_locked ? "; account locked" : "");
-  if (!evid_store__audit_append (st, success ? name : "anonymous", success ? "login" : "login_failed", NULL, detail,
-                                 error) ||
-      !evid_store__commit (st, error))
-    goto fail;
-  return true;
+  return audit_and_commit (st, success ? name : "anonymous", success ? "login" : "login_failed", detail, error);
 fail:
   evid_store__rollback (st);
   return false;

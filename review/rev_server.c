@@ -11,6 +11,7 @@ struct rev_server {
   SoupServer *soup;
   struct rev_api *api;
   bool tls;
+  char *url;
 };
 
 /* Every answer: no framing, no sniffing, no referrer, scripts and media
@@ -164,6 +165,8 @@ rev_server_new (struct rev_api *api, const struct hwcfg *cfg, const char *listen
     rev_server_free (srv);
     return NULL;
   }
+  /* from the address as given (soup_server_get_uris leaks its socket address) */
+  srv->url = g_strdup_printf ("%s://%s/", srv->tls ? "https" : "http", addr);
   return srv;
 }
 
@@ -175,15 +178,16 @@ rev_server_free (struct rev_server *srv)
   if (srv->soup) {
     soup_server_disconnect (srv->soup);
     g_object_unref (srv->soup);
+    /* the clients' kept-alive connections close as their sources run */
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
   }
+  g_free (srv->url);
   g_free (srv);
 }
 
 char *
 rev_server_url (struct rev_server *srv)
 {
-  GSList *uris = soup_server_get_uris (srv->soup);
-  char *s = uris ? g_uri_to_string (uris->data) : g_strdup ("");
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return s;
+  return g_strdup (srv->url);
 }
