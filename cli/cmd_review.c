@@ -78,7 +78,7 @@ review_show (struct rev_desk *desk, const struct rev_actor *actor, const char *i
       continue;
     }
     g_autofree char *got_mime = NULL;
-    g_autoptr (GBytes) data = rev_desk_media (desk, actor, id, name, TRUE, &got_mime, &err);
+    g_autoptr (GBytes) data = rev_desk_media (desk, actor, id, name, TRUE, TRUE, &got_mime, &err);
     g_autofree char *path = media_file (media_out, name, got_mime);
     if (!data || !g_file_set_contents (path, g_bytes_get_data (data, NULL), (gssize) g_bytes_get_size (data), &err)) {
       fprintf (stderr, "crosswatch review: %s: %s\n", name, err->message);
@@ -163,7 +163,7 @@ cmd_review (int argc, char **argv)
   desk = rev_desk_new (store.st, cfg);
   password = cli_read_password ("password: ");
   who = g_strdup_printf ("cabinet:%s", g_get_user_name ());
-  if (!rev_desk_login (desk, actor_name, password ? password : "", who, g_get_real_time (), &role, &err)) {
+  if (!rev_desk_login (desk, actor_name, password ? password : "", who, g_get_real_time (), &role, NULL, &err)) {
     fprintf (stderr, "crosswatch review: %s\n", err->message);
     goto out;
   }

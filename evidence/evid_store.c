@@ -38,7 +38,7 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS users ("
     "  name TEXT PRIMARY KEY, role TEXT NOT NULL, pwhash TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1,"
     "  failed_logins INTEGER NOT NULL DEFAULT 0, locked_until_us INTEGER NOT NULL DEFAULT 0,"
-    "  created_utc TEXT NOT NULL);"
+    "  created_utc TEXT NOT NULL, epoch INTEGER NOT NULL DEFAULT 0);"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
     "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log"
@@ -91,6 +91,7 @@ add_missing_columns (struct evid_store *st, GError **error)
       {"audit_log", "signer", "ALTER TABLE audit_log ADD COLUMN signer TEXT"},
       {"audit_log", "signature", "ALTER TABLE audit_log ADD COLUMN signature TEXT"},
       {"outbox", "display_id", "ALTER TABLE outbox ADD COLUMN display_id TEXT"},
+      {"users", "epoch", "ALTER TABLE users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (ADD); i++) {
     g_autofree char *q = g_strdup_printf ("SELECT COUNT(*) FROM pragma_table_info('%s') WHERE name = '%s'", ADD[i][0],

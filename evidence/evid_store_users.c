@@ -15,7 +15,7 @@ evid_user_free (struct evid_user *u)
   g_free (u);
 }
 
-#define USER_COLUMNS "name, role, pwhash, enabled, failed_logins, locked_until_us, created_utc"
+#define USER_COLUMNS "name, role, pwhash, enabled, failed_logins, locked_until_us, created_utc, epoch"
 
 static gpointer
 user_from (sqlite3_stmt *s)
@@ -28,6 +28,7 @@ user_from (sqlite3_stmt *s)
   u->failed_logins = sqlite3_column_int (s, 4);
   u->locked_until_us = sqlite3_column_int64 (s, 5);
   u->created_utc = g_strdup ((const char *) sqlite3_column_text (s, 6));
+  u->epoch = sqlite3_column_int64 (s, 7);
   return u;
 }
 
@@ -132,7 +133,7 @@ evid_store_user_set_password (struct evid_store *st, const char *name, const cha
                               GError **error)
 {
   g_autofree char *detail = g_strdup_printf ("account %s", name);
-  return user_write (st, "UPDATE users SET pwhash = ?2, failed_logins = 0, locked_until_us = ?3 WHERE name = ?1",
+  return user_write (st, "UPDATE users SET pwhash = ?2, failed_logins = 0, locked_until_us = ?3, epoch = epoch + 1 WHERE name = ?1",
                      name, pwhash, 0, actor, "user_password_set", detail, error);
 }
 
@@ -141,7 +142,7 @@ evid_store_user_set_enabled (struct evid_store *st, const char *name, bool enabl
                              GError **error)
 {
   g_autofree char *detail = g_strdup_printf ("account %s", name);
-  return user_write (st, "UPDATE users SET enabled = ?3, failed_logins = 0 WHERE name = ?1", name,
+  return user_write (st, "UPDATE users SET enabled = ?3, failed_logins = 0, epoch = epoch + 1 WHERE name = ?1", name,
                      NULL, enabled, actor, enabled ? "user_enabled" : "user_disabled", detail, error);
 }
 
@@ -150,7 +151,7 @@ evid_store_user_set_role (struct evid_store *st, const char *name, const char *r
                           GError **error)
 {
   g_autofree char *detail = g_strdup_printf ("account %s, role %s", name, role);
-  return user_write (st, "UPDATE users SET role = ?2 WHERE name = ?1", name, role, 0, actor,
+  return user_write (st, "UPDATE users SET role = ?2, epoch = epoch + 1 WHERE name = ?1", name, role, 0, actor,
                      "user_role_set", detail, error);
 }
 

@@ -18,6 +18,7 @@ struct evid_user {
   int failed_logins;
   gint64 locked_until_us; /* real time (µs): no login before it */
   char *created_utc;
+  gint64 epoch; /* moves on with every password, role or enabled change: sessions from before end */
 };
 
 void evid_user_free (struct evid_user *u);

@@ -32,6 +32,8 @@ check_name_role (const char *name, const char *role, GError **error)
 {
   if (!rev_account_name_valid (name))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "an account name is 1-64 of A-Z a-z 0-9 . _ -");
+  if (!g_ascii_strcasecmp (name, "anonymous"))
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "'anonymous' names failed logins in the audit log");
   if (role && !rev_role_valid (role))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "role '%s' is none of reviewer, supervisor, auditor, admin",
                              role);
@@ -89,6 +91,10 @@ rev_desk_user_role (struct rev_desk *desk, const struct rev_actor *actor, const 
   g_autoptr (GError) st_err = NULL;
   if (!rev_desk__allowed (actor, REV_ADMIN, error) || !check_name_role (name, role, error))
     return false;
+  /* separation of duties: an admin does not give themselves a role that
+   * sees or decides cases */
+  if (!g_strcmp0 (name, actor->name))
+    return rev_desk__refuse (error, REV_ERROR_FORBIDDEN, "an admin cannot change their own role");
   if (!evid_store_user_set_role (desk->st, name, role, actor->name, &st_err))
     return rev_desk__fail_from_store (error, st_err);
   return true;
@@ -121,33 +127,48 @@ rev_desk_users (struct rev_desk *desk, const struct rev_actor *actor, GError **e
 }
 
 char *
-rev_desk_account_role (struct rev_desk *desk, const char *name)
+rev_desk_account_role (struct rev_desk *desk, const char *name, gint64 epoch)
 {
   g_autoptr (evid_user) u = evid_store_user_get (desk->st, name, NULL);
-  return u && u->enabled ? g_strdup (u->role) : NULL;
+  return u && u->enabled && u->epoch == epoch ? g_strdup (u->role) : NULL;
+}
+
+/* The failure count of a name that is no account, kept like an account's
+ * so that a lockout does not tell which names exist. */
+static struct rev_ghost *
+ghost (struct rev_desk *desk, const char *name)
+{
+  struct rev_ghost *g = g_hash_table_lookup (desk->ghosts, name);
+  if (!g) {
+    if (g_hash_table_size (desk->ghosts) >= REV_GHOSTS_MAX)
+      g_hash_table_remove_all (desk->ghosts);
+    g = g_new0 (struct rev_ghost, 1);
+    g_hash_table_insert (desk->ghosts, g_strdup (name), g);
+  }
+  return g;
+}
+
+static gboolean
+locked_error (GError **error, gint64 until_us, gint64 now_us)
+{
+  return rev_desk__refuse (error, REV_ERROR_LOCKED, "too many failed logins: the account is locked for %d minutes",
+                           (int) ((until_us - now_us) / (60 * G_USEC_PER_SEC) + 1));
 }
 
 bool
 rev_desk_login (struct rev_desk *desk, const char *name, const char *password, const char *address, gint64 now_us,
-                char **out_role, GError **error)
+                char **out_role, gint64 *out_epoch, GError **error)
 {
   g_autoptr (GError) st_err = NULL;
   *out_role = NULL;
   size_t n = password ? strlen (password) : 0;
   if (!name || !*name || !password || n > REV_PASSWORD_MAX || strlen (name) > 256)
     return rev_desk__refuse (error, REV_ERROR_INVALID, "a login needs \"user\" and \"password\"");
-  g_autoptr (evid_user) u = evid_store_user_get (desk->st, name, &st_err);
-  if (!u && !g_error_matches (st_err, EVID_ERROR, EVID_ERROR_NOT_FOUND))
+  /* a name no account can have is never looked up: it is an unknown name */
+  gboolean valid = rev_account_name_valid (name);
+  g_autoptr (evid_user) u = valid ? evid_store_user_get (desk->st, name, &st_err) : NULL;
+  if (!u && st_err && !g_error_matches (st_err, EVID_ERROR, EVID_ERROR_NOT_FOUND))
     return rev_desk__fail_from_store (error, st_err);
-  if (u && u->locked_until_us > now_us) {
-    g_autofree char *detail = g_strdup_printf ("from %s; name typed: %s; account locked", address ? address : "?",
-                                               name);
-    if (!evid_store_audit (desk->st, "anonymous", "login_failed", NULL, detail, &st_err))
-      return rev_desk__fail_from_store (error, st_err);
-    return rev_desk__refuse (error, REV_ERROR_LOCKED, "too many failed logins: the account is locked for %d minutes",
-                             (int) ((u->locked_until_us - now_us) / (60 * G_USEC_PER_SEC) + 1));
-  }
-  /* an unknown name costs a hash check too, so timing does not tell it */
   if (!u && !desk->dummy_hash) {
     unsigned char random[16];
     randombytes_buf (random, sizeof random);
@@ -156,18 +177,41 @@ rev_desk_login (struct rev_desk *desk, const char *name, const char *password, c
                            crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
       return rev_desk__refuse (error, REV_ERROR_INTERNAL, "cannot hash (out of memory)");
   }
-  gboolean ok = crypto_pwhash_str_verify (u ? u->pwhash : desk->dummy_hash, password, n) == 0;
-  ok = ok && u && u->enabled;
+  /* the hash work is done on every path (unknown, disabled, locked), so
+   * the time taken tells nothing either */
+  gboolean ok = crypto_pwhash_str_verify (u ? u->pwhash : desk->dummy_hash, password, n) == 0 && u && u->enabled;
+  struct rev_ghost *g = u ? NULL : ghost (desk, name);
+  gint64 locked_until = u ? u->locked_until_us : g->locked_until_us;
+  g_autofree char *typed = rev_desk__printable (name, 64);
+  g_autofree char *from = rev_desk__printable (address ? address : "?", 64);
+  if (locked_until > now_us) {
+    g_autofree char *detail = g_strdup_printf ("from %s; name typed: %s; account locked", from, typed);
+    if (!evid_store_audit (desk->st, "anonymous", "login_failed", NULL, detail, &st_err))
+      return rev_desk__fail_from_store (error, st_err);
+    return locked_error (error, locked_until, now_us);
+  }
   bool locked = false;
-  if (!evid_store_user_login_result (desk->st, name, ok, address, REV_MAX_FAILURES, now_us, REV_LOCK_US, &locked,
-                                     &st_err))
-    return rev_desk__fail_from_store (error, st_err);
+  if (u || valid) {
+    if (!evid_store_user_login_result (desk->st, valid ? name : typed, ok, from, REV_MAX_FAILURES, now_us,
+                                       REV_LOCK_US, &locked, &st_err))
+      return rev_desk__fail_from_store (error, st_err);
+  } else {
+    g_autofree char *detail = g_strdup_printf ("from %s; name typed: %s", from, typed);
+    if (!evid_store_audit (desk->st, "anonymous", "login_failed", NULL, detail, &st_err))
+      return rev_desk__fail_from_store (error, st_err);
+  }
+  if (g && ++g->failures >= REV_MAX_FAILURES) {
+    g->failures = 0;
+    g->locked_until_us = now_us + REV_LOCK_US;
+    locked = true;
+  }
   if (locked)
-    return rev_desk__refuse (error, REV_ERROR_LOCKED, "too many failed logins: the account is locked for %d minutes",
-                             (int) (REV_LOCK_US / (60 * G_USEC_PER_SEC)));
+    return locked_error (error, now_us + REV_LOCK_US, now_us);
   if (!ok)
     return rev_desk__refuse (error, REV_ERROR_UNAUTHORIZED, "wrong user name or password");
   *out_role = g_strdup (u->role);
+  if (out_epoch)
+    *out_epoch = u->epoch;
   return true;
 }
 

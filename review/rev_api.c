@@ -146,7 +146,7 @@ authenticate (struct call *c)
   g_autofree char *token = session_token (c->req->cookie);
   c->sess = rev_sessions_find (c->api->sessions, token, c->api->now ());
   if (c->sess)
-    c->role = rev_desk_account_role (c->api->desk, c->sess->user);
+    c->role = rev_desk_account_role (c->api->desk, c->sess->user, c->sess->epoch);
   if (!c->sess || !c->role) {
     if (c->sess)
       rev_sessions_end (c->api->sessions, c->sess->token);
@@ -200,13 +200,14 @@ login (struct call *c)
   const char *user = field (body, "user"), *password = field (body, "password");
   g_autoptr (GError) err = NULL;
   g_autofree char *role = NULL;
-  if (!rev_desk_login (api->desk, user, password, c->req->address, now, &role, &err)) {
+  gint64 epoch = 0;
+  if (!rev_desk_login (api->desk, user, password, c->req->address, now, &role, &epoch, &err)) {
     if (!g_error_matches (err, REV_ERROR, REV_ERROR_INVALID) && !g_error_matches (err, REV_ERROR, REV_ERROR_INTERNAL))
       rev_throttle_failed (api->sessions, c->req->address, now);
     respond_gerror (c, err);
     return;
   }
-  const struct rev_session *sess = rev_sessions_start (api->sessions, user, now);
+  const struct rev_session *sess = rev_sessions_start (api->sessions, user, epoch, now);
   JsonObject *o = json_object_new ();
   json_object_set_string_member (o, "user", user);
   json_object_set_string_member (o, "role", role);
@@ -366,9 +367,13 @@ public_case (struct call *c, const char *id, gboolean image)
     respond (c, 200, "image/jpeg", g_steal_pointer (&jpeg));
     return;
   }
+  /* the time as people on that street read it, and in UTC */
+  g_autoptr (GDateTime) utc_dt = g_date_time_new_from_iso8601 (json_object_get_string_member (o, "utc"), NULL);
+  g_autoptr (GDateTime) local_dt = utc_dt ? g_date_time_to_local (utc_dt) : NULL;
+  g_autofree char *local = local_dt ? g_date_time_format (local_dt, "%Y-%m-%d %H:%M:%S %Z") : g_strdup ("");
 #define ESC(member) g_markup_escape_text (json_object_get_string_member (o, member), -1)
   g_autofree char *eid = ESC ("id"), *rule = ESC ("rule"), *utc = ESC ("utc"), *site = ESC ("site_name");
-  g_autofree char *zone = ESC ("zone"), *status = ESC ("status"), *appeal = ESC ("appeal"), *type = ESC ("type");
+  g_autofree char *zone = ESC ("zone"), *status = ESC ("status"), *appeal = ESC ("appeal"), *type = ESC ("offence");
 #undef ESC
   char *html = g_strdup_printf (
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -376,11 +381,33 @@ public_case (struct call *c, const char *id, gboolean image)
       "<title>Case %s</title><link rel=\"stylesheet\" href=\"/ui/public.css\"></head><body><main>"
       "<h1>Pedestrian crossing case</h1><p class=\"id\">Case %s</p>"
       "<img src=\"/case/%s/image.jpg\" alt=\"The decision picture, with faces and surroundings blurred\">"
-      "<dl><dt>Rule</dt><dd>%s</dd><dt>Offence</dt><dd>%s</dd><dt>Time (UTC)</dt><dd><time>%s</time></dd>"
+      "<dl><dt>Rule</dt><dd>%s</dd><dt>Offence</dt><dd>%s</dd><dt>Time</dt><dd><time datetime=\"%s\">%s</time> (UTC %s)</dd>"
       "<dt>Place</dt><dd>%s, zone %s</dd><dt>Status</dt><dd>%s</dd></dl>"
       "<h2>How to appeal</h2><p>%s</p></main></body></html>\n",
-      eid, eid, eid, rule, type, utc, site, zone, status, appeal);
+      eid, eid, eid, rule, type, utc, local, utc, site, zone, status, appeal);
   respond (c, 200, "text/html; charset=utf-8", g_bytes_new_take (html, strlen (html)));
+}
+
+/* A POST is JSON from this service's own pages: a cross-site form can
+ * send neither the JSON type (without a CORS preflight, which is never
+ * granted) nor this origin, so no other site can log a browser in or act
+ * in its name. */
+static gboolean
+same_origin_json (struct call *c)
+{
+  const struct rev_request *req = c->req;
+  if (!req->content_type || g_ascii_strncasecmp (req->content_type, "application/json", 16) != 0) {
+    respond_error (c, 415, "POST bodies are application/json");
+    return FALSE;
+  }
+  if (req->origin) {
+    g_autofree char *own = g_strdup_printf ("%s://%s", req->tls ? "https" : "http", req->host ? req->host : "");
+    if (g_ascii_strcasecmp (req->origin, own) != 0) {
+      respond_error (c, 403, "cross-origin request refused");
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
 /* Splits PATH at '/' and percent-decodes each segment; a segment that
@@ -408,14 +435,17 @@ static void
 route (struct call *c)
 {
   const struct rev_request *req = c->req;
-  gboolean get = !strcmp (req->method, "GET") || !strcmp (req->method, "HEAD");
+  /* HEAD only on the public page: on the API it would count as opening a
+   * media item without sending it */
+  gboolean head = !strcmp (req->method, "HEAD");
+  gboolean get = !strcmp (req->method, "GET");
   gboolean post = !strcmp (req->method, "POST");
   g_auto (GStrv) seg = path_segments (req->path);
   guint n = seg ? g_strv_length (seg) : 0;
   g_autoptr (GHashTable) q = req->query ? g_uri_parse_params (req->query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
   g_autoptr (GError) err = NULL;
 
-  if (n >= 2 && !strcmp (seg[0], "case") && get && (n == 2 || (n == 3 && !strcmp (seg[2], "image.jpg")))) {
+  if (n >= 2 && !strcmp (seg[0], "case") && (get || head) && (n == 2 || (n == 3 && !strcmp (seg[2], "image.jpg")))) {
     public_case (c, seg[1], n == 3);
     return;
   }
@@ -427,10 +457,10 @@ route (struct call *c)
     return;
   }
   if (n == 2 && !strcmp (seg[1], "login")) {
-    if (post)
-      login (c);
-    else
+    if (!post)
       respond_error (c, 405, "POST only");
+    else if (same_origin_json (c))
+      login (c);
     return;
   }
   if (!authenticate (c))
@@ -439,7 +469,7 @@ route (struct call *c)
     respond_error (c, 405, "GET or POST only");
     return;
   }
-  if (post && !csrf_checked (c))
+  if (post && (!same_origin_json (c) || !csrf_checked (c)))
     return;
   if (n == 2 && !strcmp (seg[1], "logout") && post) {
     rev_desk_logout (c->api->desk, &c->actor, NULL);
@@ -460,7 +490,7 @@ route (struct call *c)
       respond_gerror (c, err);
   } else if (n == 5 && !strcmp (seg[1], "cases") && !strcmp (seg[3], "media") && get) {
     g_autofree char *mime = NULL;
-    GBytes *b = rev_desk_media (c->api->desk, &c->actor, seg[2], seg[4], FALSE, &mime, &err);
+    GBytes *b = rev_desk_media (c->api->desk, &c->actor, seg[2], seg[4], FALSE, !req->partial, &mime, &err);
     if (b)
       respond (c, 200, mime, b);
     else

@@ -18,6 +18,10 @@ struct rev_request {
   const char *address;  /* the client's address */
   const char *body;     /* request body (JSON for POSTs) or NULL */
   gsize body_len;
+  const char *content_type; /* the Content-Type header or NULL */
+  const char *origin;   /* the Origin header or NULL */
+  const char *host;     /* the Host header or NULL */
+  bool partial;         /* a Range request for less than the whole body */
   bool tls;             /* served over HTTPS: the cookie gets Secure */
 };
 

@@ -56,6 +56,37 @@ rev_desk__allowed (const struct rev_actor *actor, enum rev_action a, GError **er
   return rev_desk__refuse (error, REV_ERROR_FORBIDDEN, "the role %s may not do this", actor ? actor->role : "(none)");
 }
 
+gboolean
+rev_desk__text_ok (const char *text, size_t max)
+{
+  if (!text)
+    return TRUE;
+  size_t n = strlen (text);
+  if (n > max || !g_utf8_validate (text, (gssize) n, NULL))
+    return FALSE;
+  for (const char *c = text; *c; c++)
+    if ((unsigned char) *c < 0x20 && *c != '\n' && *c != '\t')
+      return FALSE;
+    else if (*c == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+rev_desk__printable (const char *text, size_t max)
+{
+  g_autofree char *cut = g_strndup (text ? text : "", max);
+  return g_strescape (cut, NULL);
+}
+
+void
+rev_desk__cache_put (GHashTable *table, const char *key, GBytes *value)
+{
+  if (g_hash_table_size (table) >= REV_CACHE_MAX)
+    g_hash_table_remove_all (table);
+  g_hash_table_insert (table, g_strdup (key), g_bytes_ref (value));
+}
+
 struct rev_desk *
 rev_desk_new (struct evid_store *st, const struct hwcfg *cfg)
 {
@@ -63,6 +94,8 @@ rev_desk_new (struct evid_store *st, const struct hwcfg *cfg)
   desk->st = st;
   desk->cfg = cfg;
   desk->clips = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  desk->public_images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  desk->ghosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (sodium_init () < 0)
     g_error ("libsodium cannot start");
   return desk;
@@ -74,6 +107,8 @@ rev_desk_free (struct rev_desk *desk)
   if (!desk)
     return;
   g_hash_table_unref (desk->clips);
+  g_hash_table_unref (desk->public_images);
+  g_hash_table_unref (desk->ghosts);
   g_free (desk->dummy_hash);
   g_free (desk);
 }
@@ -157,9 +192,11 @@ rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const stru
     rev_desk__fail_from_store (error, st_err);
     return NULL;
   }
-  g_autofree char *detail = g_strdup_printf ("state=%s type=%s flag=%s from=%s to=%s", f->state ? f->state : "",
-                                             f->type ? f->type : "", f->flag ? f->flag : "", f->from ? f->from : "",
-                                             f->to ? f->to : "");
+  g_autofree char *p_state = rev_desk__printable (f->state, 40), *p_type = rev_desk__printable (f->type, 40);
+  g_autofree char *p_flag = rev_desk__printable (f->flag, 40), *p_from = rev_desk__printable (f->from, 40);
+  g_autofree char *p_to = rev_desk__printable (f->to, 40);
+  g_autofree char *detail =
+      g_strdup_printf ("state=%s type=%s flag=%s from=%s to=%s", p_state, p_type, p_flag, p_from, p_to);
   if (!audit (desk, actor, "view_queue", NULL, detail, error))
     return NULL;
   JsonArray *out = json_array_new ();
@@ -205,8 +242,14 @@ case_history (struct rev_desk *desk, const char *id, GError **error)
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   for (guint i = 0; i < rows->len; i++) {
     JsonObject *o = parse_object (g_ptr_array_index (rows, i));
-    if (o)
-      g_ptr_array_add (out, o);
+    /* the two-person rule and the history stand on every row: one that
+     * cannot be read stops them rather than being left out */
+    if (!o) {
+      g_ptr_array_unref (out);
+      rev_desk__refuse (error, REV_ERROR_INTERNAL, "audit row %u of case %s cannot be read", i, id ? id : "(all)");
+      return NULL;
+    }
+    g_ptr_array_add (out, o);
   }
   return out;
 }
@@ -340,7 +383,7 @@ done:
 
 GBytes *
 rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *name,
-                bool as_stored, char **out_mime, GError **error)
+                bool as_stored, bool whole, char **out_mime, GError **error)
 {
   g_autoptr (GError) st_err = NULL;
   *out_mime = NULL;
@@ -365,7 +408,7 @@ rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char
     if (webm)
       webm = g_bytes_ref (webm);
     else if ((webm = rev_clip_webm (data, &st_err)))
-      g_hash_table_insert (desk->clips, g_strdup (id), g_bytes_ref (webm));
+      rev_desk__cache_put (desk->clips, id, webm);
     g_bytes_unref (data);
     if (!webm) {
       rev_desk__refuse (error, REV_ERROR_INTERNAL, "%s", st_err->message);
@@ -375,7 +418,7 @@ rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char
     g_free (mime);
     mime = g_strdup ("video/webm");
   }
-  if (!audit (desk, actor, "view_media", id, name, error)) {
+  if (!audit (desk, actor, whole ? "view_media" : "view_media_part", id, name, error)) {
     g_bytes_unref (data);
     return NULL;
   }
@@ -477,25 +520,13 @@ confirm (struct rev_desk *desk, const struct rev_actor *actor, const struct evid
   return TRUE;
 }
 
-bool
-rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *verb,
-              const char *reason, const char *code, char **out_state, GError **error)
+static bool
+act_on (struct rev_desk *desk, const struct rev_actor *actor, struct evid_packet_row *row, enum rev_action a,
+        const char *reason, const char *code, char **out_state, GError **error)
 {
   g_autoptr (GError) st_err = NULL;
   char *state = NULL;
-  int a = rev_action_from_verb (verb);
-  if (a < 0)
-    return rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no action '%s'", verb ? verb : "");
-  if (!rev_desk__allowed (actor, (enum rev_action) a, error))
-    return false;
-  struct evid_packet_row *row = get_case (desk, id, error);
-  if (!row)
-    return false;
   gboolean ok = FALSE;
-  if (reason && strlen (reason) > 2000) {
-    rev_desk__refuse (error, REV_ERROR_INVALID, "a reason has at most 2000 characters");
-    goto out;
-  }
   switch ((enum rev_action) a) {
   case REV_CONFIRM:
     ok = confirm (desk, actor, row, reason, &state, error);
@@ -542,10 +573,41 @@ rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *
   }
   if (!ok && st_err)
     rev_desk__fail_from_store (error, st_err);
-out:
   if (ok && out_state)
     *out_state = g_steal_pointer (&state);
   g_free (state);
+  return ok;
+}
+
+bool
+rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *verb,
+              const char *reason, const char *code, char **out_state, GError **error)
+{
+  int a = rev_action_from_verb (verb);
+  if (a < 0)
+    return rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no action '%s'", verb ? verb : "");
+  struct evid_packet_row *row = get_case (desk, id, error);
+  if (!row)
+    return false;
+  GError *refused = NULL;
+  bool ok = false;
+  /* what goes into the audit log is text: valid UTF-8 (a lone surrogate
+   * escape in JSON makes invalid bytes), no control characters */
+  if (!rev_desk__text_ok (reason, 2000) || !rev_desk__text_ok (code, 64))
+    rev_desk__refuse (&refused, REV_ERROR_INVALID,
+                      "a reason is UTF-8 text of at most 2000 bytes, without control characters but newline and tab");
+  else if (rev_desk__allowed (actor, (enum rev_action) a, &refused))
+    ok = act_on (desk, actor, row, (enum rev_action) a, reason, code, out_state, &refused);
+  if (!ok && refused->code != REV_ERROR_INTERNAL) {
+    /* a refused attempt is on the record too */
+    g_autofree char *action = g_strdup_printf ("refused:%s", verb);
+    g_autofree char *why = rev_desk__printable (refused->message, 300);
+    g_autoptr (GError) st_err = NULL;
+    if (!evid_store_audit (desk->st, actor->name, action, row->id, why, &st_err))
+      g_warning ("review: cannot audit a refused %s: %s", verb, st_err->message);
+  }
+  if (!ok)
+    g_propagate_error (error, refused);
   evid_packet_row_free (row);
   return ok;
 }
@@ -585,7 +647,11 @@ rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image,
     return NULL;
   }
   g_autoptr (JsonObject) rec = parse_object (row->json);
-  *out_image = evid_publication_public_image (desk->st, row, desk->cfg, &st_err);
+  /* made once: the page is public, and redacting costs tens of ms */
+  GBytes *cached = g_hash_table_lookup (desk->public_images, row->id);
+  *out_image = cached ? g_bytes_ref (cached) : evid_publication_public_image (desk->st, row, desk->cfg, &st_err);
+  if (*out_image && !cached)
+    rev_desk__cache_put (desk->public_images, row->id, *out_image);
   if (!*out_image || !rec) {
     evid_packet_row_free (row);
     rev_desk__refuse (error, REV_ERROR_INTERNAL, "the case's public image cannot be made");
@@ -594,6 +660,10 @@ rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image,
   JsonObject *out = json_object_new ();
   json_object_set_string_member (out, "id", row->id);
   json_object_set_string_member (out, "type", row->type);
+  json_object_set_string_member (out, "offence", !strcmp (row->type, "red_signal") ? "Crossing while the red figure showed"
+                                                  : !strcmp (row->type, "outside_crosswalk")
+                                                      ? "Crossing the carriageway outside the crosswalk"
+                                                      : row->type);
   json_object_set_string_member (out, "rule", desk->cfg->review.rule_text);
   static const char *const COPY[] = {"utc", "site_name", "zone", "signal"};
   for (size_t i = 0; i < G_N_ELEMENTS (COPY); i++) {

@@ -63,15 +63,19 @@ bool rev_desk_user_role (struct rev_desk *desk, const struct rev_actor *actor, c
 JsonArray *rev_desk_users (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
 
 /* Checks NAME's PASSWORD (from ADDRESS) at NOW_US. On success *OUT_ROLE
- * (g_free) is the account's role. Unknown names, wrong passwords and
- * disabled accounts are all REV_ERROR_UNAUTHORIZED with the same words and
- * about the same time (no way to learn which names exist); a locked
- * account is REV_ERROR_LOCKED. Each attempt is an audit row. */
+ * (g_free) is the account's role and *OUT_EPOCH (may be NULL) its
+ * credential epoch. Unknown names, wrong passwords and disabled accounts
+ * are all REV_ERROR_UNAUTHORIZED with the same words, after the same
+ * password-hash work, and lock alike after REV_MAX_FAILURES (an unknown
+ * name's count is kept in memory): nothing tells which names exist. A
+ * locked name is REV_ERROR_LOCKED. Each attempt is an audit row. */
 bool rev_desk_login (struct rev_desk *desk, const char *name, const char *password, const char *address,
-                     gint64 now_us, char **out_role, GError **error);
-/* The account's role if it exists and is enabled (a session re-checks it
- * on every request, so disabling an account ends its sessions). */
-char *rev_desk_account_role (struct rev_desk *desk, const char *name);
+                     gint64 now_us, char **out_role, gint64 *out_epoch, GError **error);
+/* The account's role (g_free) if it exists, is enabled and its credential
+ * epoch is still EPOCH: a session re-checks on every request, so a
+ * disabled account, a new password or a new role (from the web or the
+ * command line) ends the sessions from before. NULL otherwise. */
+char *rev_desk_account_role (struct rev_desk *desk, const char *name, gint64 epoch);
 bool rev_desk_logout (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
 
 /* The queue: cases (id, type, state, flags, created, site, camera, track,
@@ -90,9 +94,11 @@ JsonObject *rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor,
 
 /* A media item with its MIME type (*OUT_MIME, g_free): AS_STORED, the
  * stored bytes; else as a browser shows it (the Matroska clip as WebM/VP8,
- * rev_clip.h). An audit row "view_media" naming it: it counts as opened. */
+ * rev_clip.h). An audit row naming it: "view_media" when WHOLE (the item is
+ * sent whole: it counts as opened), else "view_media_part" (a byte range,
+ * which does not). */
 GBytes *rev_desk_media (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *name,
-                        bool as_stored, char **out_mime, GError **error);
+                        bool as_stored, bool whole, char **out_mime, GError **error);
 
 /* The case bundle (evid_export.h) as tar bytes; an audit row "export". */
 GBytes *rev_desk_bundle (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error);
@@ -108,7 +114,7 @@ bool rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const c
 JsonArray *rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const char *packet_id, int limit,
                            GError **error);
 
-/* A published case as the public may see it (no login): {id, type, rule,
+/* A published case as the public may see it (no login): {id, type, offence, rule,
  * utc, site_name, zone, signal, status, appeal} and *OUT_IMAGE the
  * redacted display image (JPEG). Anything else, unknown ids included, is
  * REV_ERROR_NOT_FOUND with the same words. */

@@ -7,9 +7,31 @@
 struct rev_desk {
   struct evid_store *st;
   const struct hwcfg *cfg;
-  GHashTable *clips; /* packet id -> GBytes WebM: encoded once per process */
-  char *dummy_hash;  /* verified against for unknown names, so they take as long as known ones */
+  GHashTable *clips;         /* packet id -> GBytes WebM: encoded once (at most REV_CACHE_MAX) */
+  GHashTable *public_images; /* packet id -> GBytes JPEG of the public page (at most REV_CACHE_MAX) */
+  GHashTable *ghosts;        /* unknown name -> struct rev_ghost: failed logins, as an account's */
+  char *dummy_hash;          /* verified against for unknown names, so they take as long as known ones */
 };
+
+/* Cached clips and public images per desk: a full cache is emptied (the
+ * items are remade on demand). */
+#define REV_CACHE_MAX 32
+/* Unknown names whose failures are counted; a full table is emptied. */
+#define REV_GHOSTS_MAX 4096
+
+struct rev_ghost {
+  int failures;
+  gint64 locked_until_us;
+};
+
+/* TEXT as it may go into the audit log: valid UTF-8 without control
+ * characters but newline and tab, at most MAX bytes. */
+gboolean rev_desk__text_ok (const char *text, size_t max);
+/* TEXT shown safely (escaped, at most MAX input bytes) for an audit detail;
+ * g_free. */
+char *rev_desk__printable (const char *text, size_t max);
+/* Puts VALUE under KEY in the cache TABLE, emptying it first when full. */
+void rev_desk__cache_put (GHashTable *table, const char *key, GBytes *value);
 
 /* REV_ERROR from an EVID_ERROR (not found -> 404, state -> 409, else 500);
  * always FALSE. */

@@ -6,12 +6,25 @@
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+
+/* Connections at once: beyond this a new one is closed at accept, well
+ * before the process runs out of file descriptors (libsoup stops
+ * listening for good when accept fails). */
+#define MAX_CONNECTIONS 256
+/* A connection that moves no byte for this long is closed: a half-sent
+ * request or an idle keep-alive cannot hold a slot. */
+#define IDLE_TIMEOUT_S 30
 
 struct rev_server {
   SoupServer *soup;
+  GSocketService *service; /* accepts; libsoup serves what it hands over */
+  GTlsCertificate *cert;   /* HTTPS: the accepted streams are wrapped in TLS */
   struct rev_api *api;
   bool tls;
   char *url;
+  int connections;
+  GHashTable *live; /* the streams handed to libsoup, until they are gone */
 };
 
 /* Every answer: no framing, no sniffing, no referrer, scripts and media
@@ -71,6 +84,9 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path_decoded, GH
     serve_ui (msg, path);
     return;
   }
+  g_autofree char *range = g_strdup (soup_message_headers_get_one (in, "Range"));
+  if (range)
+    g_strstrip (range);
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
   g_autoptr (GBytes) flat = soup_message_body_flatten (body);
   gsize len = 0;
@@ -84,6 +100,11 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path_decoded, GH
       .address = soup_server_message_get_remote_host (msg),
       .body = data,
       .body_len = len,
+      .content_type = soup_message_headers_get_one (in, "Content-Type"),
+      .origin = soup_message_headers_get_one (in, "Origin"),
+      .host = soup_message_headers_get_one (in, "Host"),
+      /* "bytes=0-" is the whole item (what a video element asks first) */
+      .partial = range && strcmp (range, "bytes=0-") != 0,
       .tls = srv->tls,
   };
   struct rev_response resp;
@@ -109,12 +130,64 @@ early (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable 
   (void) path;
   (void) query;
   (void) user_data;
-  goffset len = soup_message_headers_get_content_length (soup_server_message_get_request_headers (msg));
-  if (len > REV_MAX_BODY) {
+  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
+  SoupEncoding enc = soup_message_headers_get_encoding (h);
+  /* a body of unknown length (chunked, or up to the close) could be any
+   * size: only Content-Length within the limit is read */
+  gboolean unbounded = enc != SOUP_ENCODING_NONE && enc != SOUP_ENCODING_CONTENT_LENGTH;
+  if (unbounded || soup_message_headers_get_content_length (h) > REV_MAX_BODY) {
     security_headers (msg, TRUE);
     soup_server_message_set_status (msg, 413, NULL);
     static const char BODY[] = "{\"error\":\"the request body is too large\"}";
     soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, BODY, sizeof BODY - 1);
+  }
+}
+
+static void
+connection_gone (gpointer data, GObject *stream)
+{
+  struct rev_server *srv = data;
+  srv->connections--;
+  g_hash_table_remove (srv->live, stream);
+}
+
+/* Each accepted connection: refused beyond MAX_CONNECTIONS, given the idle
+ * timeout, wrapped in TLS for HTTPS, then handed to libsoup. */
+static gboolean
+incoming (GSocketService *service, GSocketConnection *conn, GObject *source, gpointer data)
+{
+  (void) service;
+  (void) source;
+  struct rev_server *srv = data;
+  if (srv->connections >= MAX_CONNECTIONS) {
+    g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    return TRUE;
+  }
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), IDLE_TIMEOUT_S);
+  g_autoptr (GSocketAddress) local = g_socket_connection_get_local_address (conn, NULL);
+  g_autoptr (GSocketAddress) remote = g_socket_connection_get_remote_address (conn, NULL);
+  g_autoptr (GIOStream) tls = srv->cert ? g_tls_server_connection_new (G_IO_STREAM (conn), srv->cert, NULL) : NULL;
+  GIOStream *stream = tls ? tls : G_IO_STREAM (conn);
+  if (!local || !remote || (srv->cert && !tls) ||
+      !soup_server_accept_iostream (srv->soup, stream, local, remote, NULL)) {
+    g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    return TRUE;
+  }
+  srv->connections++;
+  g_hash_table_add (srv->live, stream);
+  g_object_weak_ref (G_OBJECT (stream), connection_gone, srv);
+  return TRUE;
+}
+
+/* Up to the hard limit: the connection cap, not the descriptor limit,
+ * should be what refuses a client. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit (RLIMIT_NOFILE, &rl);
   }
 }
 
@@ -145,26 +218,31 @@ rev_server_new (struct rev_api *api, const struct hwcfg *cfg, const char *listen
   (void) rev_ui_get_resource ();
   struct rev_server *srv = g_new0 (struct rev_server, 1);
   srv->api = api;
+  srv->live = g_hash_table_new (NULL, NULL);
   srv->soup = soup_server_new ("server-header", "crosswatch-review", NULL);
   if (cfg->review.tls_cert) {
-    GTlsCertificate *cert = g_tls_certificate_new_from_files (cfg->review.tls_cert, cfg->review.tls_key, error);
-    if (!cert) {
+    srv->cert = g_tls_certificate_new_from_files (cfg->review.tls_cert, cfg->review.tls_key, error);
+    if (!srv->cert) {
       g_prefix_error (error, "[review] tls_cert/tls_key: ");
       rev_server_free (srv);
       return NULL;
     }
-    soup_server_set_tls_certificate (srv->soup, cert);
-    g_object_unref (cert);
     srv->tls = true;
   }
   soup_server_add_early_handler (srv->soup, NULL, early, srv, NULL);
   soup_server_add_handler (srv->soup, NULL, handle, srv, NULL);
+  raise_file_limit ();
   g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (ia, (guint16) port);
-  if (!soup_server_listen (srv->soup, sa, srv->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error)) {
+  srv->service = g_socket_service_new ();
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (srv->service), 128);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (srv->service), sa, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL, NULL, error)) {
     g_prefix_error (error, "cannot listen on %s: ", addr);
     rev_server_free (srv);
     return NULL;
   }
+  g_signal_connect (srv->service, "incoming", G_CALLBACK (incoming), srv);
+  g_socket_service_start (srv->service);
   /* from the address as given (soup_server_get_uris leaks its socket address) */
   srv->url = g_strdup_printf ("%s://%s/", srv->tls ? "https" : "http", addr);
   return srv;
@@ -175,6 +253,11 @@ rev_server_free (struct rev_server *srv)
 {
   if (!srv)
     return;
+  if (srv->service) {
+    g_socket_service_stop (srv->service);
+    g_socket_listener_close (G_SOCKET_LISTENER (srv->service));
+    g_object_unref (srv->service);
+  }
   if (srv->soup) {
     soup_server_disconnect (srv->soup);
     g_object_unref (srv->soup);
@@ -182,6 +265,14 @@ rev_server_free (struct rev_server *srv)
     while (g_main_context_iteration (NULL, FALSE))
       ;
   }
+  /* streams still alive no longer report to this server */
+  GHashTableIter it;
+  gpointer stream;
+  g_hash_table_iter_init (&it, srv->live);
+  while (g_hash_table_iter_next (&it, &stream, NULL))
+    g_object_weak_unref (G_OBJECT (stream), connection_gone, srv);
+  g_hash_table_unref (srv->live);
+  g_clear_object (&srv->cert);
   g_free (srv->url);
   g_free (srv);
 }

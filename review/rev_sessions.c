@@ -71,7 +71,7 @@ drop_expired (gpointer key, gpointer value, gpointer user_data)
 }
 
 const struct rev_session *
-rev_sessions_start (struct rev_sessions *s, const char *user, gint64 now_us)
+rev_sessions_start (struct rev_sessions *s, const char *user, gint64 epoch, gint64 now_us)
 {
   /* ended sessions are swept here, so the table cannot grow without bound */
   gpointer ctx[2] = {s, &now_us};
@@ -80,6 +80,7 @@ rev_sessions_start (struct rev_sessions *s, const char *user, gint64 now_us)
   random_hex (sess->token);
   random_hex (sess->csrf);
   sess->user = g_strdup (user);
+  sess->epoch = epoch;
   sess->created_us = sess->last_used_us = now_us;
   g_hash_table_replace (s->by_token, sess->token, sess);
   return sess;
@@ -145,6 +146,9 @@ rev_throttle_failed (struct rev_sessions *s, const char *address, gint64 now_us)
 {
   if (!address)
     return;
+  /* many addresses: forget the oldest rather than grow without bound */
+  if (g_hash_table_size (s->throttle) >= 65536)
+    g_hash_table_remove_all (s->throttle);
   struct throttle *t = g_hash_table_lookup (s->throttle, address);
   if (!t || now_us - t->last_us > REV_THROTTLE_WINDOW_US) {
     t = g_new0 (struct throttle, 1);

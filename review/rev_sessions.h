@@ -19,6 +19,7 @@ struct rev_session {
   char token[65]; /* hex of 32 random bytes */
   char csrf[65];
   char *user;
+  gint64 epoch; /* the account's credential epoch at login (rev_desk_account_role) */
   gint64 created_us, last_used_us;
 };
 
@@ -27,8 +28,9 @@ struct rev_sessions;
 struct rev_sessions *rev_sessions_new (gint64 idle_us, gint64 max_age_us);
 void rev_sessions_free (struct rev_sessions *s);
 
-/* A new session for USER (borrowed by the table; valid until it ends). */
-const struct rev_session *rev_sessions_start (struct rev_sessions *s, const char *user, gint64 now_us);
+/* A new session for USER at credential EPOCH (borrowed by the table;
+ * valid until it ends). */
+const struct rev_session *rev_sessions_start (struct rev_sessions *s, const char *user, gint64 epoch, gint64 now_us);
 /* The live session with TOKEN (its idle clock restarts), or NULL: unknown,
  * idle too long or too old (then it is dropped). */
 const struct rev_session *rev_sessions_find (struct rev_sessions *s, const char *token, gint64 now_us);

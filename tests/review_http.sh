@@ -36,7 +36,8 @@ pids="$pids $!"
 wait_until 20 grep -q "review service on" "$tmp/serve.log" || { cat "$tmp/serve.log"; fail "serve"; }
 url=http://127.0.0.1:$port
 
-code() { curl -s -o "$tmp/body" -w '%{http_code}' "$@"; }
+# as the UI sends them: JSON (a POST of another type is refused, 415)
+code() { curl -s -o "$tmp/body" -w '%{http_code}' -H 'Content-Type: application/json' "$@"; }
 expect() { # CODE WHAT CURL-ARGS...
   local want=$1 what=$2 got
   shift 2
@@ -75,6 +76,18 @@ expect 403 "an auditor confirms" -b "$tmp/auditor.jar" -H "X-CSRF-Token: $(cat "
 expect 200 "an auditor reads the audit log" -b "$tmp/auditor.jar" "$url/api/audit"
 expect 409 "confirm before opening the media" -b "$tmp/officer.jar" -H "$csrf" -d '{}' "$url/api/cases/$id/confirm"
 
+expect 415 "a login posted as a form (login CSRF)" -H 'Content-Type: text/plain' \
+       -d "{\"user\":\"officer\",\"password\":\"$REVIEW_PW_officer\"}" "$url/api/login"
+expect 403 "a login from another origin" -H "Origin: http://evil.example" \
+       -d "{\"user\":\"officer\",\"password\":\"$REVIEW_PW_officer\"}" "$url/api/login"
+expect 403 "an action from another origin" -b "$tmp/officer.jar" -H "$csrf" -H "Origin: http://evil.example" \
+       -d '{"code":"other","reason":"x"}' "$url/api/cases/$id/reject"
+expect 405 "HEAD of a media item (it would count as opened)" -I -b "$tmp/officer.jar" "$url/api/cases/$id/media/overview_decision"
+expect 400 "a reason with invalid UTF-8 (a lone surrogate)" -b "$tmp/officer.jar" -H "$csrf" \
+       --data-binary '{"code":"other","reason":"ok \ud800 x"}' "$url/api/cases/$id/reject"
+expect 400 "a reason with control characters" -b "$tmp/officer.jar" -H "$csrf" \
+       --data-binary '{"code":"other","reason":"a\u0007b"}' "$url/api/cases/$id/reject"
+
 echo "== hostile ids and names"
 for path in "/api/cases/$id/media/..%2F..%2Fvar%2Fevidence.db" "/api/cases/$id/media/%2e%2e" \
             "/api/cases/..%2F..%2Fetc%2Fpasswd" "/api/cases/$id/media/overview_entry%00.jpg" \
@@ -88,6 +101,7 @@ expect 405 "PUT" -X PUT -b "$tmp/officer.jar" -H "$csrf" -d '{}' "$url/api/cases
 expect 405 "DELETE" -X DELETE -b "$tmp/officer.jar" -H "$csrf" "$url/api/cases/$id"
 head -c 200000 /dev/zero | tr '\0' a > "$tmp/big"
 expect 413 "a 200 kB body" -b "$tmp/officer.jar" -H "$csrf" --data-binary @"$tmp/big" "$url/api/cases/$id/reject"
+expect 413 "a chunked body (no length)" -H 'Transfer-Encoding: chunked' --data-binary @"$tmp/big" "$url/api/login"
 expect 400 "a body that is not JSON" -b "$tmp/officer.jar" -H "$csrf" -d 'not json' "$url/api/cases/$id/reject"
 
 echo "== markup in a reason is stored as text"
@@ -143,6 +157,31 @@ sed -e "s#^tls_key = .*#tls_key = /nonexistent.key#" "$tmp/tls.ini" > "$tmp/bad.
 "$cw" serve -c "$tmp/bad.ini" --listen "127.0.0.1:$tport" > "$tmp/bad.log" 2>&1 && fail "serve started with a missing key"
 grep -q "tls_key" "$tmp/bad.log" || fail "no clear error for the missing key: $(cat "$tmp/bad.log")"
 echo "ok - a missing TLS key is named"
+
+echo "== 300 half-sent requests held open"
+# more than the connection cap: the service goes on answering once it has
+# closed them (after 30 s without a byte), though the client still holds
+# them, and its listener survives (libsoup's own stops at a failed accept)
+python3 - "$port" > "$tmp/hold.log" 2>&1 << 'PY' &
+import socket, sys, time
+held = []
+for _ in range(300):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+        s.sendall(b"GET /api/session HTTP/1.1\r\nHost: x\r\n")
+        held.append(s)
+    except OSError as e:
+        print("connect:", e)
+print("holding", len(held), flush=True)
+time.sleep(60)
+PY
+hold_pid=$!
+pids="$pids $hold_pid"
+wait_until 30 grep -q holding "$tmp/hold.log" || fail "the holding client did not start"
+answers() { [ "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "$url/api/session")" = 401 ]; }
+wait_until 45 answers || fail "the service did not answer again while idle connections were held"
+echo "ok - answers while 300 idle connections are held ($(tr '\n' ' ' < "$tmp/hold.log"))"
+kill "$hold_pid" 2> /dev/null
 
 echo "== still up, store intact"
 expect 200 "the service still answers" -b "$tmp/officer.jar" "$url/api/cases"

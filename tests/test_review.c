@@ -57,7 +57,8 @@ call (struct fixture *f, const char *method, const char *path, const char *cooki
   if (q)
     *q++ = '\0';
   struct rev_request req = {.method = method, .path = p, .query = q, .cookie = cookie, .csrf = csrf,
-                            .address = "192.0.2.7", .body = body, .body_len = body ? strlen (body) : 0};
+                            .address = "192.0.2.7", .body = body, .body_len = body ? strlen (body) : 0,
+                            .content_type = "application/json", .host = "review.test"};
   struct rev_response resp;
   rev_api_handle (f->api, &req, &resp);
   struct reply r = {.status = resp.status};
@@ -223,9 +224,9 @@ test_sessions_expire_and_csrf_is_per_session (void)
 {
   gint64 t = 1000 * G_USEC_PER_SEC, minute = 60 * G_USEC_PER_SEC;
   struct rev_sessions *s = rev_sessions_new (30 * minute, 600 * minute);
-  const struct rev_session *a = rev_sessions_start (s, "officer", t);
+  const struct rev_session *a = rev_sessions_start (s, "officer", 0, t);
   g_autofree char *token = g_strdup (a->token), *csrf = g_strdup (a->csrf);
-  const struct rev_session *b = rev_sessions_start (s, "officer", t);
+  const struct rev_session *b = rev_sessions_start (s, "officer", 0, t);
   g_assert_cmpstr (token, !=, b->token);
   g_assert_cmpstr (csrf, !=, b->csrf);
   g_assert_true (rev_session_csrf_ok (a, csrf));
@@ -237,13 +238,13 @@ test_sessions_expire_and_csrf_is_per_session (void)
     g_assert_nonnull (rev_sessions_find (s, token, t + i * 20 * minute));
   g_assert_null (rev_sessions_find (s, token, t + 5 * 20 * minute + 31 * minute));
   /* however busy, it ends at its maximum age */
-  const struct rev_session *c = rev_sessions_start (s, "sergeant", t);
+  const struct rev_session *c = rev_sessions_start (s, "sergeant", 0, t);
   g_autofree char *ctoken = g_strdup (c->token);
   for (int i = 1; i < 30; i++)
     g_assert_nonnull (rev_sessions_find (s, ctoken, t + i * 20 * minute));
   g_assert_null (rev_sessions_find (s, ctoken, t + 601 * minute));
   /* ending a user's sessions */
-  const struct rev_session *d = rev_sessions_start (s, "officer2", t);
+  const struct rev_session *d = rev_sessions_start (s, "officer2", 0, t);
   g_autofree char *dtoken = g_strdup (d->token);
   rev_sessions_end_user (s, "officer2");
   g_assert_null (rev_sessions_find (s, dtoken, t + minute));
@@ -537,6 +538,67 @@ test_filters_and_bundle (struct fixture *f, gconstpointer data)
   login_clear (&l);
 }
 
+static void
+test_what_the_attack_found (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  const char *id = f->ids[0];
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", id);
+  /* a lone surrogate escape makes invalid UTF-8: refused, and it can never
+   * hide a confirmation from the two-person rule */
+  struct login sergeant = login (f, "sergeant", "sergeant-password");
+  open_all_media (f, id, &sergeant);
+  g_assert_cmpint (status_of (f, "POST", confirm, &sergeant, "{\"reason\":\"ok \\ud800 x\"}"), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", confirm, &sergeant, "{}"), ==, 200);
+  g_assert_cmpint (status_of (f, "POST", confirm, &sergeant, "{}"), ==, 409);
+  g_autofree char *state = case_state (f, id);
+  g_assert_cmpstr (state, ==, "confirmed_once");
+  /* refused attempts are audited */
+  g_autoptr (GPtrArray) rows = evid_store_audit_rows (f->st, id, NULL);
+  int refused = 0;
+  for (guint i = 0; i < rows->len; i++)
+    refused += strstr (g_ptr_array_index (rows, i), "\"refused:confirm\"") != NULL;
+  g_assert_cmpint (refused, ==, 2);
+  /* a byte range of a media item does not count as opening it */
+  struct login officer = login (f, "officer", "officer-password");
+  g_autoptr (GPtrArray) names = evid_store_media_names (f->st, id, NULL);
+  for (guint i = 0; i < names->len; i++) {
+    g_autofree char *path = g_strdup_printf ("/api/cases/%s/media/%s", id, (char *) g_ptr_array_index (names, i));
+    struct rev_request req = {.method = "GET", .path = path, .cookie = officer.cookie, .address = "192.0.2.7",
+                              .partial = true};
+    struct rev_response resp;
+    rev_api_handle (f->api, &req, &resp);
+    g_assert_cmpint (resp.status, ==, 200);
+    rev_response_clear (&resp);
+  }
+  g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 409);
+  g_assert_cmpint (status_of (f, "HEAD", confirm, &officer, NULL), ==, 405);
+  /* a password changed where the web service cannot see it (the command
+   * line) ends the sessions from before */
+  const struct rev_actor cabinet = {"cabinet:root", "admin"};
+  g_assert_true (rev_desk_user_passwd (f->desk, &cabinet, "officer", "officer-new-password", NULL));
+  g_assert_cmpint (status_of (f, "GET", "/api/cases", &officer, NULL), ==, 401);
+  /* an admin does not give themselves a role that decides cases */
+  struct login admin = login (f, "admin", "admin-password");
+  g_assert_cmpint (status_of (f, "POST", "/api/users/admin/role", &admin, "{\"role\":\"supervisor\"}"), ==, 403);
+  g_assert_cmpint (status_of (f, "POST", "/api/users", &admin,
+                              "{\"name\":\"anonymous\",\"role\":\"reviewer\",\"password\":\"0123456789ab\"}"),
+                   ==, 400);
+  /* an unknown name locks like an account: a lockout tells no names */
+  const char *ghost = "{\"user\":\"nobody-here\",\"password\":\"wrong-password\"}";
+  for (int i = 1; i <= 4; i++)
+    g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, ghost), ==, 401);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, ghost), ==, 423);
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, ghost), ==, 423);
+  /* a typed name is escaped in the audit log */
+  status_of (f, "POST", "/api/login", NULL, "{\"user\":\"a\\nb\",\"password\":\"wrong-password\"}");
+  g_autoptr (GPtrArray) all = evid_store_audit_rows (f->st, NULL, NULL);
+  g_assert_nonnull (strstr (g_ptr_array_index (all, all->len - 1), "name typed: a\\\\nb"));
+  login_clear (&sergeant);
+  login_clear (&officer);
+  login_clear (&admin);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -550,5 +612,6 @@ main (int argc, char **argv)
   ADD ("two_people_confirm_after_opening_everything", test_two_people_confirm_after_opening_everything);
   ADD ("reject_needs_a_code_and_keeps_markup_as_text", test_reject_needs_a_code_and_keeps_markup_as_text);
   ADD ("filters_and_bundle", test_filters_and_bundle);
+  ADD ("what_the_attack_found", test_what_the_attack_found);
   return g_test_run ();
 }
