@@ -56,12 +56,34 @@ review_show (struct rev_desk *desk, const struct rev_actor *actor, const char *i
           json_object_get_string_member (c, "state"),
           json_object_get_boolean_member (c, "legal_hold") ? " (legal hold)" : "",
           json_object_get_string_member (c, "type"), json_object_get_string_member (c, "record_sha256"));
-  static const char *const FACTS[] = {"utc", "site_name", "camera", "zone", "signal", "review_flag", "review_reason"};
+  /* the facts a reviewer decides on, in words */
+  static const char *const FACTS[] = {"utc", "site_name", "camera", "frame", "entry_frame", "zone", "elapsed_red_s",
+                                      "ground_sigma_m", "review_flag", "review_reason"};
   for (size_t i = 0; rec && i < G_N_ELEMENTS (FACTS); i++) {
     JsonNode *n = json_object_get_member (rec, FACTS[i]);
-    if (n && JSON_NODE_HOLDS_VALUE (n))
-      printf ("%s %s\n", FACTS[i], json_node_get_string (n) ? json_node_get_string (n) : "");
+    if (!n || !JSON_NODE_HOLDS_VALUE (n))
+      continue;
+    g_autofree char *v = json_node_get_value_type (n) == G_TYPE_STRING ? g_strdup (json_node_get_string (n))
+                                                                        : json_to_string (n, FALSE);
+    printf ("%s %s\n", FACTS[i], v);
   }
+  JsonObject *sig = rec && json_object_has_member (rec, "signal") ? json_object_get_object_member (rec, "signal") : NULL;
+  if (sig)
+    printf ("signal at entry %s, %.1f s into it (%s)\n", json_object_get_string_member_with_default (sig, "phase", "?"),
+            json_object_get_double_member_with_default (sig, "elapsed_s", 0),
+            json_object_get_string_member_with_default (sig, "source", "?"));
+  JsonObject *live =
+      rec && json_object_has_member (rec, "liveness") ? json_object_get_object_member (rec, "liveness") : NULL;
+  if (live)
+    printf ("liveness %s%s%s\n", json_object_get_string_member_with_default (live, "verdict", "?"),
+            json_object_has_member (live, "reason") ? ": " : "",
+            json_object_get_string_member_with_default (live, "reason", ""));
+  JsonObject *clock = rec && json_object_has_member (rec, "clock") ? json_object_get_object_member (rec, "clock") : NULL;
+  if (clock && !json_object_get_boolean_member_with_default (clock, "synced", FALSE))
+    printf ("clock NOT synchronised when recorded (error up to %.1f s): times are approximate\n",
+            (double) json_object_get_int_member_with_default (clock, "est_error_us", 0) / 1e6);
+  JsonObject *boxes =
+      rec && json_object_has_member (rec, "still_bboxes") ? json_object_get_object_member (rec, "still_bboxes") : NULL;
   if (media_out && g_mkdir_with_parents (media_out, 0700) != 0) {
     fprintf (stderr, "crosswatch review: %s: %s\n", media_out, g_strerror (errno));
     media_out = NULL;
@@ -87,7 +109,9 @@ review_show (struct rev_desk *desk, const struct rev_actor *actor, const char *i
       continue;
     }
     g_chmod (path, 0600);
-    printf ("  %-20s %s  -> %s\n", name, got_mime, path);
+    JsonNode *box = boxes ? json_object_get_member (boxes, name) : NULL;
+    g_autofree char *where = box ? json_to_string (box, FALSE) : NULL;
+    printf ("  %-20s %s  -> %s%s%s\n", name, got_mime, path, where ? "  accused at x,y,w,h " : "", where ? where : "");
   }
   JsonArray *history = json_object_get_array_member (c, "history");
   printf ("history:\n");
@@ -144,6 +168,13 @@ cmd_review (int argc, char **argv)
     fprintf (stderr, "\n");
     goto out;
   }
+  static const char *const STATES[] = {"pending", "confirmed_once", "confirmed", "rejected", "reversed",
+                                       "rejected_flat", "position_uncertain", NULL};
+  if (state && !g_strv_contains (STATES, state)) {
+    fprintf (stderr, "crosswatch review: --state is one of pending, confirmed_once, confirmed, rejected, reversed, "
+                     "rejected_flat, position_uncertain\n");
+    goto out;
+  }
   if (is_list) {
     /* ids and states only: no account, no key, a read-only store */
     st = evid_store_open_readonly (cfg->evidence.db, &err);
@@ -162,6 +193,11 @@ cmd_review (int argc, char **argv)
     goto out;
   desk = rev_desk_new (store.st, cfg);
   password = cli_read_password ("password: ");
+  if (!password) {
+    /* nothing was typed: no login attempt, nothing counts towards a lock */
+    fprintf (stderr, "crosswatch review: no password on standard input (NAME's password goes there)\n");
+    goto out;
+  }
   who = g_strdup_printf ("cabinet:%s", g_get_user_name ());
   if (!rev_desk_login (desk, actor_name, password ? password : "", who, g_get_real_time (), &role, NULL, &err)) {
     fprintf (stderr, "crosswatch review: %s\n", err->message);

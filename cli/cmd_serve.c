@@ -49,6 +49,10 @@ cmd_serve (int argc, char **argv)
   }
   url = rev_server_url (srv);
   printf ("crosswatch serve: review service on %s\n", url);
+  const char *addr = listen ? listen : cfg->review.listen;
+  if (!cfg->review.tls_cert && !g_str_has_prefix (addr, "127.") && !g_str_has_prefix (addr, "[::1]"))
+    fprintf (stderr, "crosswatch serve: WARNING: plain HTTP on %s, not loopback: passwords and evidence cross the "
+                     "network in clear; set [review] tls_cert and tls_key\n", addr);
   fflush (stdout);
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit, loop);

@@ -242,6 +242,15 @@ who_am_i (struct call *c)
     JsonObject *e = json_object_new ();
     json_object_set_string_member (e, "name", z->name);
     json_object_set_string_member (e, "kind", hwcfg_zone_kind_name (z->kind));
+    json_object_set_string_member (e, "camera", z->camera ? z->camera : "");
+    JsonArray *px = json_array_new (); /* on the camera's picture, to draw on the stills */
+    for (int k = 0; k < z->n_points; k++) {
+      JsonArray *pt = json_array_new ();
+      json_array_add_double_element (pt, z->polygon[k].x);
+      json_array_add_double_element (pt, z->polygon[k].y);
+      json_array_add_array_element (px, pt);
+    }
+    json_object_set_array_member (e, "image_px", px);
     JsonArray *pts = json_array_new ();
     const struct hwcfg_camera *cam = hwcfg_camera (c->api->cfg, z->camera);
     for (int k = 0; cam && cam->has_homography && k < z->n_points; k++) {
@@ -507,7 +516,11 @@ route (struct call *c)
     case_action (c, seg[2], seg[3]);
   else if (n == 2 && !strcmp (seg[1], "audit") && get) {
     g_autofree char *id = query_param (q, "case"), *limit = query_param (q, "limit");
-    JsonArray *a = rev_desk_audit (c->api->desk, &c->actor, id, limit ? atoi (limit) : 500, &err);
+    g_autofree char *who = query_param (q, "actor"), *action = query_param (q, "action");
+    g_autofree char *before = query_param (q, "before");
+    struct rev_audit_filter af = {id, who, action, before ? g_ascii_strtoll (before, NULL, 10) : 0,
+                                  limit ? atoi (limit) : 0};
+    JsonArray *a = rev_desk_audit (c->api->desk, &c->actor, &af, &err);
     if (a)
       respond_array (c, a);
     else

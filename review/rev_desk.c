@@ -181,11 +181,55 @@ audit (struct rev_desk *desk, const struct rev_actor *actor, const char *action,
   return TRUE;
 }
 
+static gboolean
+has_flag (JsonArray *flags, const char *flag)
+{
+  for (guint i = 0; i < json_array_get_length (flags); i++)
+    if (!g_strcmp0 (json_array_get_string_element (flags, i), flag))
+      return TRUE;
+  return FALSE;
+}
+
+/* An ISO 8601 date, optionally with a time: what from/to may be. */
+static gboolean
+iso_time_ok (const char *s)
+{
+  if (!s || !*s)
+    return TRUE;
+  if (strlen (s) < 10 || strlen (s) > 30 || !g_ascii_isdigit (s[0]) || s[4] != '-' || s[7] != '-')
+    return FALSE;
+  for (const char *c = s; *c; c++)
+    if (!g_ascii_isdigit (*c) && !strchr ("-T:.Z", *c))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+filter_valid (const struct rev_filter *f, GError **error)
+{
+  static const char *const STATES[] = {"pending", "confirmed_once", "confirmed", "rejected", "reversed",
+                                       "rejected_flat", "position_uncertain", NULL};
+  static const char *const TYPES[] = {"red_signal", "outside_crosswalk", NULL};
+  if (f->state && *f->state && !g_strv_contains (STATES, f->state))
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "state is one of pending, confirmed_once, confirmed, rejected, "
+                             "reversed, rejected_flat, position_uncertain");
+  if (f->type && *f->type && !g_strv_contains (TYPES, f->type))
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "type is red_signal or outside_crosswalk");
+  if (!rev_desk__text_ok (f->flag, 64))
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "flag is a word");
+  if (!iso_time_ok (f->from) || !iso_time_ok (f->to))
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "from and to are ISO 8601 UTC dates or times (2026-12-03, "
+                             "2026-12-03T16:00:00Z)");
+  return TRUE;
+}
+
 JsonArray *
 rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const struct rev_filter *f, GError **error)
 {
   g_autoptr (GError) st_err = NULL;
   if (!rev_desk__allowed (actor, REV_VIEW, error))
+    return NULL;
+  if (!filter_valid (f, error))
     return NULL;
   g_autoptr (GPtrArray) rows = evid_store_list (desk->st, f->state && *f->state ? f->state : NULL, &st_err);
   if (!rows) {
@@ -204,10 +248,9 @@ rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const stru
     struct evid_packet_row *r = g_ptr_array_index (rows, i);
     g_autoptr (JsonObject) rec = parse_object (r->json);
     g_autoptr (JsonArray) flags = case_flags (r, rec);
-    const char *flag = member_string (rec, "review_flag");
     if (f->type && *f->type && g_strcmp0 (f->type, r->type))
       continue;
-    if (f->flag && *f->flag && !(g_strcmp0 (f->flag, "none") ? !g_strcmp0 (f->flag, flag) : !flag))
+    if (f->flag && *f->flag && !(g_strcmp0 (f->flag, "none") ? has_flag (flags, f->flag) : !json_array_get_length (flags)))
       continue;
     if (f->from && *f->from && strcmp (r->created_utc, f->from) < 0)
       continue;
@@ -219,6 +262,8 @@ rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor, const stru
     json_object_set_string_member (o, "state", r->review_state);
     json_object_set_array_member (o, "flags", json_array_ref (flags));
     json_object_set_string_member (o, "created", r->created_utc);
+    const char *utc = member_string (rec, "utc");
+    json_object_set_string_member (o, "utc", utc ? utc : r->created_utc); /* the decision's time */
     json_object_set_string_member (o, "site", desk->cfg->site_id);
     const char *camera = member_string (rec, "camera");
     json_object_set_string_member (o, "camera", camera ? camera : "");
@@ -305,6 +350,35 @@ media_type (const char *mime)
   return g_str_has_prefix (mime, "video/") ? "video" : "image";
 }
 
+/* Other cases of ROW's camera and track created within 10 minutes of it:
+ * one crossing raised twice, or one person's two crossings. */
+static JsonArray *
+related_cases (struct rev_desk *desk, const struct evid_packet_row *row, JsonObject *rec)
+{
+  JsonArray *out = json_array_new ();
+  g_autoptr (GPtrArray) rows = evid_store_list (desk->st, NULL, NULL);
+  g_autoptr (GDateTime) t0 = g_date_time_new_from_iso8601 (row->created_utc, NULL);
+  for (guint i = 0; rows && t0 && i < rows->len; i++) {
+    struct evid_packet_row *r = g_ptr_array_index (rows, i);
+    if (!strcmp (r->id, row->id) || r->track_id != row->track_id)
+      continue;
+    g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (r->created_utc, NULL);
+    if (!t || ABS (g_date_time_difference (t, t0)) > 600 * G_USEC_PER_SEC)
+      continue;
+    g_autoptr (JsonObject) other = parse_object (r->json);
+    if (g_strcmp0 (member_string (other, "camera"), member_string (rec, "camera")))
+      continue;
+    JsonObject *o = json_object_new ();
+    json_object_set_string_member (o, "id", r->id);
+    json_object_set_string_member (o, "type", r->type);
+    json_object_set_string_member (o, "state", r->review_state);
+    const char *utc = member_string (other, "utc");
+    json_object_set_string_member (o, "utc", utc ? utc : r->created_utc);
+    json_array_add_object_element (out, o);
+  }
+  return out;
+}
+
 JsonObject *
 rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error)
 {
@@ -370,6 +444,7 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
   if (first && !strcmp (row->review_state, "confirmed_once"))
     json_object_set_string_member (out, "confirmed_once_by", member_string (first, "actor"));
   json_object_set_boolean_member (out, "two_person", desk->cfg->review.two_person);
+  json_object_set_array_member (out, "related", related_cases (desk, row, rec));
   JsonArray *can = json_array_new ();
   static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse"};
   for (size_t i = 0; i < G_N_ELEMENTS (VERBS); i++)
@@ -533,15 +608,16 @@ act_on (struct rev_desk *desk, const struct rev_actor *actor, struct evid_packet
     break;
   case REV_REJECT: {
     if (!rev_reject_code_valid (code)) {
-      rev_desk__refuse (error, REV_ERROR_INVALID, "reject needs a reason code (review/API.md lists them)");
+      rev_desk__refuse (error, REV_ERROR_INVALID, "reject needs a reason code: not_a_person, no_violation, "
+                        "position_wrong, signal_fault, exempt, duplicate, evidence_poor or other");
       break;
     }
     if (!strcmp (code, "other") && !needs_words (reason, "reject with code other", error))
       break;
     const char *from = row->review_state;
     if (strcmp (from, "pending") && strcmp (from, "confirmed_once")) {
-      rev_desk__refuse (error, REV_ERROR_CONFLICT, "case %s is %s: only a pending case can be rejected", row->id,
-                        from);
+      rev_desk__refuse (error, REV_ERROR_CONFLICT,
+                        "case %s is %s: only a pending or once-confirmed case can be rejected", row->id, from);
       break;
     }
     g_autofree char *detail = g_strdup_printf ("%s%s%s", code, reason && *reason ? ": " : "",
@@ -613,24 +689,41 @@ rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *
 }
 
 JsonArray *
-rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const char *packet_id, int limit,
+rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const struct rev_audit_filter *f,
                 GError **error)
 {
-  g_autoptr (GError) st_err = NULL;
   if (!rev_desk__allowed (actor, REV_AUDIT, error))
     return NULL;
-  if (packet_id && *packet_id && !token_ok (packet_id, "-")) {
+  const char *id = f->packet_id && *f->packet_id ? f->packet_id : NULL;
+  if (id && !token_ok (id, "-")) {
     rev_desk__refuse (error, REV_ERROR_NOT_FOUND, "no such case");
     return NULL;
   }
-  if (!audit (desk, actor, "view_audit", packet_id && *packet_id ? packet_id : NULL, NULL, error))
+  if (!rev_desk__text_ok (f->actor, 64) || !rev_desk__text_ok (f->action, 64)) {
+    rev_desk__refuse (error, REV_ERROR_INVALID, "actor and action are words");
     return NULL;
-  g_autoptr (GPtrArray) history = case_history (desk, packet_id && *packet_id ? packet_id : NULL, error);
+  }
+  if (!audit (desk, actor, "view_audit", id, NULL, error))
+    return NULL;
+  g_autoptr (GPtrArray) history = case_history (desk, id, error);
   if (!history)
     return NULL;
+  int limit = f->limit > 0 ? MIN (f->limit, 5000) : 500;
+  const char *action = f->action && *f->action ? f->action : NULL;
+  gboolean prefix = action && g_str_has_suffix (action, "*");
+  g_autofree char *stem = prefix ? g_strndup (action, strlen (action) - 1) : NULL;
   JsonArray *out = json_array_new ();
-  for (guint i = history->len; i-- > 0 && (limit <= 0 || (int) json_array_get_length (out) < limit);)
-    json_array_add_object_element (out, json_object_ref (g_ptr_array_index (history, i)));
+  for (guint i = history->len; i-- > 0 && (int) json_array_get_length (out) < limit;) {
+    JsonObject *h = g_ptr_array_index (history, i);
+    if (f->before > 0 && json_object_get_int_member (h, "seq") >= f->before)
+      continue;
+    if (f->actor && *f->actor && g_strcmp0 (member_string (h, "actor"), f->actor))
+      continue;
+    const char *a = member_string (h, "action");
+    if (action && (prefix ? !g_str_has_prefix (a ? a : "", stem) : g_strcmp0 (a, action)))
+      continue;
+    json_array_add_object_element (out, json_object_ref (h));
+  }
   return out;
 }
 

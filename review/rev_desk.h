@@ -88,7 +88,9 @@ JsonArray *rev_desk_cases (struct rev_desk *desk, const struct rev_actor *actor,
                            GError **error);
 
 /* One case: {id, state, legal_hold, record, flags, history, media:[{name,
- * type, url, opened}], confirmations, can:[verbs this actor may do now]}.
+ * type, url, opened}], confirmed_once_by, related:[{id, type, state, utc}]
+ * (other cases of the same camera and track within 10 minutes: a likely
+ * duplicate), can:[verbs this actor's role has]}.
  * An audit row "view". */
 JsonObject *rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char *id, GError **error);
 
@@ -109,9 +111,15 @@ GBytes *rev_desk_bundle (struct rev_desk *desk, const struct rev_actor *actor, c
 bool rev_desk_act (struct rev_desk *desk, const struct rev_actor *actor, const char *id, const char *verb,
                    const char *reason, const char *code, char **out_state, GError **error);
 
-/* Audit rows (about PACKET_ID, or all when NULL), newest first, at most
- * LIMIT (0: all). */
-JsonArray *rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const char *packet_id, int limit,
+/* Audit rows, newest first: about PACKET_ID, by ACTOR, of ACTION (each
+ * NULL or "" for any; ACTION may end in '*' for a prefix, "review:*"),
+ * with a sequence number below BEFORE (0: any), at most LIMIT (0: 500). */
+struct rev_audit_filter {
+  const char *packet_id, *actor, *action;
+  gint64 before;
+  int limit;
+};
+JsonArray *rev_desk_audit (struct rev_desk *desk, const struct rev_actor *actor, const struct rev_audit_filter *f,
                            GError **error);
 
 /* A published case as the public may see it (no login): {id, type, offence, rule,

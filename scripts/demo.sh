@@ -33,7 +33,8 @@ port=$broker_port
 sed -e "s#^port = .*#port = $port#" -e "s#^db = .*#db = $out/evidence.db\nkey = $out/device.key#" \
     hwcfg/examples/vtest-site.ini > "$out/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $out/screens#" \
-    -e "s#^trusted_keys = .*#trusted_keys = $out/device.key.pub#" hwcfg/examples/display.ini > "$out/display.ini"
+    -e "s#^trusted_keys = .*#trusted_keys = $out/device.key.pub#" \
+    -e "s#^case_url_base = .*#case_url_base = http://127.0.0.1:8080/case/#" hwcfg/examples/display.ini > "$out/display.ini"
 
 echo "== crosswatch run (vtest.avi, $(basename "$out")/site.ini)"
 "$cw" run -c "$out/site.ini" --events-out "$out/events.jsonl" --tracks-out "$out/tracks.txt"
@@ -62,4 +63,6 @@ echo "tracks file:       $out/tracks.txt"
 echo "rendered screens:  $out/screens/"
 echo "review in a browser: $cw serve -c $out/site.ini, then http://127.0.0.1:8080/"
 echo "                   (accounts: officer / $REVIEW_PW_officer, sergeant / $REVIEW_PW_sergeant)"
+echo "                   (the demo's broker stops with the demo: what you confirm in the browser is queued,"
+echo "                    and goes out when a broker runs and crosswatch publish -c $out/site.ini does)"
 ls "$out/screens" | sed 's/^/                   /'

@@ -31,7 +31,7 @@ struct fixture {
   struct evid_key *key;
   struct rev_desk *desk;
   struct rev_api *api;
-  char *ids[3];
+  char *ids[4]; /* tracks 3, 4, 5 and 3 again: the last is related to the first */
 };
 
 struct reply {
@@ -147,8 +147,8 @@ setup (struct fixture *f, gconstpointer data)
   g_assert_no_error (err);
   int w = 160, h = 120;
   struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
-  for (int i = 0; i < 3; i++) {
-    struct evid_candidate c = {.frame = 42 + i, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3 + i,
+  for (int i = 0; i < 4; i++) {
+    struct evid_candidate c = {.frame = 42 + i, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3 + i % 3,
                                .type = "red_signal", .bbox = {60, 30, 20, 60}, .has_ground = true,
                                .ground_m = {1.5, -2.0}, .zone = "road", .entry_frame = 38,
                                .signal_phase = "DONT_WALK", .signal_elapsed_s = 7.5, .signal_source = "schedule",
@@ -168,8 +168,8 @@ setup (struct fixture *f, gconstpointer data)
   evid_store_set_signer (f->st, f->key, "t1");
   evid_store_set_displays (f->st, (const char *const *) f->cfg->mqtt.displays);
   g_autoptr (GPtrArray) rows = evid_store_list (f->st, "pending", &err);
-  g_assert_cmpuint (rows->len, ==, 3);
-  for (int i = 0; i < 3; i++)
+  g_assert_cmpuint (rows->len, ==, 4);
+  for (int i = 0; i < 4; i++)
     f->ids[i] = g_strdup (((struct evid_packet_row *) g_ptr_array_index (rows, i))->id);
   f->desk = rev_desk_new (f->st, f->cfg);
   f->api = rev_api_new (f->desk, f->cfg);
@@ -190,7 +190,7 @@ teardown (struct fixture *f, gconstpointer data)
   evid_store_close (f->st);
   evid_key_free (f->key);
   hwcfg_free (f->cfg);
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     g_free (f->ids[i]);
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
   g_assert_cmpint (system (cmd), ==, 0);
@@ -407,6 +407,13 @@ test_two_people_confirm_after_opening_everything (struct fixture *f, gconstpoint
   reply_clear (&r);
   open_all_media (f, id, &officer);
   g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 200);
+  /* the other packet of the same camera and track is named as related */
+  g_autofree char *view = g_strdup_printf ("/api/cases/%s", id);
+  r = call (f, "GET", view, officer.cookie, NULL, NULL);
+  g_autofree char *rel = g_strdup_printf ("\"related\":[{\"id\":\"%s\"", f->ids[3]);
+  g_assert_nonnull (strstr (r.body, rel));
+  g_assert_nonnull (strstr (r.body, "\"confirmed_once_by\":\"officer\""));
+  reply_clear (&r);
   g_autofree char *s1 = case_state (f, id);
   g_assert_cmpstr (s1, ==, "confirmed_once");
   g_assert_cmpint (evid_store_outbox_count_pending (f->st, NULL), ==, 0); /* not published yet */
@@ -518,7 +525,7 @@ test_filters_and_bundle (struct fixture *f, gconstpointer data)
   g_assert_cmpint (r.status, ==, 200);
   g_autoptr (JsonParser) p = json_parser_new ();
   g_assert_true (json_parser_load_from_data (p, r.body, -1, NULL));
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (p))), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (p))), ==, 4);
   reply_clear (&r);
   r = call (f, "GET", "/api/cases?type=outside_crosswalk", l.cookie, NULL, NULL);
   g_assert_cmpstr (r.body, ==, "[]");
@@ -526,6 +533,48 @@ test_filters_and_bundle (struct fixture *f, gconstpointer data)
   r = call (f, "GET", "/api/cases?from=2999-01-01", l.cookie, NULL, NULL);
   g_assert_cmpstr (r.body, ==, "[]");
   reply_clear (&r);
+  /* values outside the lists are refused, not silently matched */
+  const char *bad[] = {"/api/cases?state=bogus", "/api/cases?type=x", "/api/cases?from=yesterday",
+                       "/api/cases?to=2026-13-99%3Cscript%3E"};
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_cmpint (status_of (f, "GET", bad[i], &l, NULL), ==, 400);
+  /* a legal hold is a flag the queue filters on */
+  struct login sergeant = login (f, "sergeant", "sergeant-password");
+  g_autofree char *hold = g_strdup_printf ("/api/cases/%s/hold", f->ids[1]);
+  g_assert_cmpint (status_of (f, "POST", hold, &sergeant, "{\"reason\":\"court case 17\"}"), ==, 200);
+  r = call (f, "GET", "/api/cases?flag=legal_hold", l.cookie, NULL, NULL);
+  g_assert_nonnull (strstr (r.body, f->ids[1]));
+  g_assert_null (strstr (r.body, f->ids[0]));
+  reply_clear (&r);
+  r = call (f, "GET", "/api/cases?flag=none", l.cookie, NULL, NULL);
+  g_assert_null (strstr (r.body, f->ids[1]));
+  reply_clear (&r);
+  /* the audit log filters by user and action, and pages back */
+  struct login aud = login (f, "auditor", "auditor-password");
+  r = call (f, "GET", "/api/audit?actor=sergeant&action=legal*", aud.cookie, NULL, NULL);
+  g_assert_cmpint (r.status, ==, 200);
+  g_autoptr (JsonParser) ap = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (ap, r.body, -1, NULL));
+  JsonArray *arows = json_node_get_array (json_parser_get_root (ap));
+  g_assert_cmpuint (json_array_get_length (arows), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (arows, 0), "action"), ==, "legal_hold");
+  reply_clear (&r);
+  r = call (f, "GET", "/api/audit?limit=3", aud.cookie, NULL, NULL);
+  g_autoptr (JsonParser) bp = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (bp, r.body, -1, NULL));
+  JsonArray *page1 = json_node_get_array (json_parser_get_root (bp));
+  g_assert_cmpuint (json_array_get_length (page1), ==, 3);
+  gint64 last = json_object_get_int_member (json_array_get_object_element (page1, 2), "seq");
+  reply_clear (&r);
+  g_autofree char *older = g_strdup_printf ("/api/audit?limit=3&before=%" G_GINT64_FORMAT, last);
+  r = call (f, "GET", older, aud.cookie, NULL, NULL);
+  g_autoptr (JsonParser) cp = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (cp, r.body, -1, NULL));
+  JsonArray *page2 = json_node_get_array (json_parser_get_root (cp));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (page2, 0), "seq"), ==, last - 1);
+  reply_clear (&r);
+  login_clear (&sergeant);
+  login_clear (&aud);
   g_autofree char *bundle = g_strdup_printf ("/api/cases/%s/bundle", f->ids[2]);
   struct rev_request req = {.method = "GET", .path = bundle, .cookie = l.cookie, .address = "192.0.2.7"};
   struct rev_response resp;
