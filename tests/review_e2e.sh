@@ -39,13 +39,17 @@ fi
 broker_init "$free_port" && broker_start || fail "broker did not start"
 port=$broker_port
 http_port=$("$free_port")
-sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
+# the first 30 s of the footage give 4 packets, enough for this, at a third
+# of the pipeline's time
+gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=300 \
+  ! matroskamux ! filesink location="$tmp/short.mkv" || fail "cutting the footage"
+sed -e "s#^uri = .*#uri = file://$tmp/short.mkv#" -e "s#^port = .*#port = $port#" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
     -e "s#^trusted_keys = .*#trusted_keys = $tmp/var/device.key.pub#" "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 
-echo "== run on $video"
+echo "== run on the first 300 frames of $video"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || { tail -5 "$tmp/run.log"; fail "run"; }
 review_accounts "$tmp/site.ini" || fail "review accounts"
 

@@ -21,7 +21,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "/^\[mqtt\]/,/^\[/{/^\[mqtt\]/d;/^[a-z_]* = /d}" \
+# the first 30 s of the footage give the few packets this needs (4), at a
+# third of the pipeline's time (this test also runs under the sanitizers)
+gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=300 \
+  ! matroskamux ! filesink location="$tmp/short.mkv" || fail "cutting the footage"
+sed -e "s#^uri = .*#uri = file://$tmp/short.mkv#" -e "/^\[mqtt\]/,/^\[/{/^\[mqtt\]/d;/^[a-z_]* = /d}" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || { tail -3 "$tmp/run.log"; fail "run"; }
 review_accounts "$tmp/site.ini" || fail "accounts"
