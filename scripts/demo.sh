@@ -61,8 +61,8 @@ echo "evidence database: $out/evidence.db   ($cw review -c $out/site.ini list)"
 echo "events file:       $out/events.jsonl ($(wc -l < "$out/events.jsonl") decisions)"
 echo "tracks file:       $out/tracks.txt"
 echo "rendered screens:  $out/screens/"
+ls "$out/screens" | sed 's/^/                   /'
 echo "review in a browser: $cw serve -c $out/site.ini, then http://127.0.0.1:8080/"
 echo "                   (accounts: officer / $REVIEW_PW_officer, sergeant / $REVIEW_PW_sergeant)"
 echo "                   (the demo's broker stops with the demo: what you confirm in the browser is queued,"
 echo "                    and goes out when a broker runs and crosswatch publish -c $out/site.ini does)"
-ls "$out/screens" | sed 's/^/                   /'
