@@ -3,10 +3,14 @@
 #include "disp_render.h"
 #include "disp_state.h"
 #include "evid_display_msg.h"
+#include "evid_json.h"
 #include "evid_keyring.h"
+#include "evid_store.h" /* evid_utc_now */
 #include "hwcfg_mqtt.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
@@ -182,22 +186,105 @@ out:
   return ok;
 }
 
+GPtrArray *
+disp_client_on_screen (const struct disp_client *c)
+{
+  return disp_state_screens (c->state);
+}
+
+char *
+disp_client_state_json (const struct disp_client *c, const char *state, const char *last_error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  evid_json_int (b, "v", 1);
+  evid_json_string (b, "site", c->cfg->site_id);
+  evid_json_string (b, "display", c->cfg->id);
+  evid_json_string (b, "state", state);
+  json_builder_set_member_name (b, "on_screen");
+  json_builder_begin_array (b);
+  g_autoptr (GPtrArray) ids = disp_state_screens (c->state);
+  for (guint i = 0; !strcmp (state, "online") && i < ids->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (ids, i));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "last_error");
+  if (last_error)
+    json_builder_add_string_value (b, last_error);
+  else
+    json_builder_add_null_value (b);
+  g_autofree char *utc = evid_utc_now ();
+  evid_json_string (b, "utc", utc);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
 /* ---- MQTT ----------------------------------------------------------------- */
 
 struct session {
   struct disp_client *client;
   const struct hwcfg_display *cfg;
-  char *topic;
+  char *topic, *state_topic;
+  char *last_error;     /* the latest problem, for the status topic */
+  char *said;           /* the status last published, less its time */
+  gboolean connected;   /* the broker accepted the connection */
+  char *last_warned;    /* a connection problem is warned about once per cause */
 };
+
+/* Sets the last error (for the status topic) and warns about a connection
+ * problem unless it is the same as the last one warned about. */
+static void
+connection_problem (struct session *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+static void
+connection_problem (struct session *s, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (g_strcmp0 (msg, s->last_warned) != 0)
+    g_warning ("display %s: %s", s->cfg->id, msg);
+  g_free (s->last_warned);
+  s->last_warned = g_strdup (msg);
+  g_free (s->last_error);
+  s->last_error = msg;
+}
+
+/* Publishes the status when it changed (what is on screen, the last error). */
+static void
+publish_state (struct mosquitto *mosq, struct session *s)
+{
+  if (!s->connected)
+    return;
+  g_autofree char *now = disp_client_state_json (s->client, "online", s->last_error);
+  /* compared without its time: only a change is news */
+  g_autoptr (GPtrArray) ids = disp_client_on_screen (s->client);
+  g_ptr_array_add (ids, NULL);
+  g_autofree char *joined = g_strjoinv (",", (char **) ids->pdata);
+  g_autofree char *key = g_strdup_printf ("%s|%s", joined, s->last_error ? s->last_error : "");
+  if (!g_strcmp0 (key, s->said))
+    return;
+  if (mosquitto_publish (mosq, NULL, s->state_topic, (int) strlen (now), now, 1, true) == MOSQ_ERR_SUCCESS) {
+    g_free (s->said);
+    s->said = g_steal_pointer (&key);
+  }
+}
 
 static void
 on_connect (struct mosquitto *mosq, void *data, int rc)
 {
   struct session *s = data;
-  if (rc == 0)
+  if (rc == 0) {
+    s->connected = TRUE;
+    g_clear_pointer (&s->last_warned, g_free);
+    g_clear_pointer (&s->said, g_free); /* the broker may have published the will meanwhile */
+    g_message ("display %s: connected to %s:%d", s->cfg->id, s->cfg->mqtt.host, s->cfg->mqtt.port);
     mosquitto_subscribe (mosq, NULL, s->topic, 1);
-  else
-    g_warning ("display %s: broker refused: %s", s->cfg->id, mosquitto_connack_string (rc));
+    publish_state (mosq, s);
+  } else
+    connection_problem (s, "broker %s:%d refused the connection: %s (check [mqtt] username, password, the "
+                           "client certificate and the broker's ACL)",
+                        s->cfg->mqtt.host, s->cfg->mqtt.port, mosquitto_connack_string (rc));
 }
 
 static void
@@ -215,9 +302,13 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
   /* A refused message is logged with its reason and skipped: the screen
    * keeps working (a retained one is refused again at each restart). */
   if (!disp_client_handle (s->client, m->payload, m->payloadlen > 0 ? (gsize) m->payloadlen : 0, g_get_real_time (),
-                           &err))
+                           &err)) {
     g_warning ("display %s: message on %s%s refused: %s", s->cfg->id, m->topic, m->retain ? " (retained)" : "",
                err->message);
+    g_free (s->last_error);
+    s->last_error = g_strdup_printf ("message refused: %s", err->message);
+  }
+  publish_state (mosq, s);
 }
 
 /* MQTT v5, telling the broker the largest packet this display takes: a
@@ -245,7 +336,9 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
 {
   g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at out */
   struct session s = {disp_client_new (cfg, &err), cfg,
-                      g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, cfg->id)};
+                      g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, cfg->id),
+                      g_strdup_printf ("crosswatch/%s/display/%s/state", cfg->site_id, cfg->id)};
+  g_autofree char *offline = NULL;
   /* one stable id and a persistent session: a retract sent while the
    * display was off or the network down is delivered when it is back */
   g_autofree char *client_id = g_strdup_printf ("crosswatch-display-%s-%s", cfg->site_id, cfg->id);
@@ -264,25 +357,54 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     goto out;
   }
   mosquitto_int_option (mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
+  /* gone without a goodbye (power cut, crash, network): the broker says so */
+  offline = disp_client_state_json (s.client, "offline", "connection lost");
+  mosquitto_will_set (mosq, s.state_topic, (int) strlen (offline), offline, 1, true);
   mosquitto_connect_callback_set (mosq, on_connect);
   mosquitto_subscribe_callback_set (mosq, on_subscribe);
   mosquitto_message_callback_set (mosq, on_message);
+  g_message ("display %s: connecting to %s:%d for %s", cfg->id, cfg->mqtt.host, cfg->mqtt.port, s.topic);
   int rc = connect_bounded (mosq, cfg);
   if (rc != MOSQ_ERR_SUCCESS)
-    g_warning ("display %s: %s:%d: %s; retrying", cfg->id, cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
-  g_message ("display %s: listening on %s", cfg->id, s.topic);
+    connection_problem (&s, "cannot reach the broker at %s:%d: %s; retrying", cfg->mqtt.host, cfg->mqtt.port,
+                        mosquitto_strerror (rc));
+  gint64 pause_ms = 500;
   for (gint64 next_expiry = 0; !*stop;) {
     if (g_get_monotonic_time () >= next_expiry) {
       g_autoptr (GError) expiry_err = NULL;
       if (!disp_client_expire (s.client, g_get_real_time (), &expiry_err))
         g_warning ("display %s: %s", cfg->id, expiry_err->message);
+      publish_state (mosq, &s);
       next_expiry = g_get_monotonic_time () + G_USEC_PER_SEC;
     }
     rc = mosquitto_loop (mosq, 200, 1);
-    if (rc != MOSQ_ERR_SUCCESS && !*stop) {
-      g_usleep (500 * 1000);
-      connect_bounded (mosq, cfg);
+    if (rc == MOSQ_ERR_SUCCESS) {
+      if (s.connected)
+        pause_ms = 500;
+      continue;
     }
+    if (*stop)
+      break;
+    if (!s.connected)
+      /* lost before the broker answered: TLS expected (or not), or no MQTT there */
+      connection_problem (&s, "the connection to %s:%d closed before the broker accepted it: %s (a TLS listener "
+                              "reached without [mqtt] tls_ca, a plain one with it, or not an MQTT port?); retrying",
+                          cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
+    else
+      connection_problem (&s, "lost the broker at %s:%d: %s; reconnecting", cfg->mqtt.host, cfg->mqtt.port,
+                          mosquitto_strerror (rc));
+    s.connected = FALSE;
+    /* a growing pause: a broker that refuses is not hammered */
+    g_usleep ((gulong) pause_ms * 1000);
+    pause_ms = MIN (pause_ms * 2, 30000);
+    connect_bounded (mosq, cfg);
+  }
+  if (s.connected) {
+    /* a goodbye: offline, nothing on screen */
+    g_autofree char *bye = disp_client_state_json (s.client, "offline", NULL);
+    mosquitto_publish (mosq, NULL, s.state_topic, (int) strlen (bye), bye, 1, true);
+    for (int i = 0; i < 10; i++)
+      mosquitto_loop (mosq, 50, 1);
   }
   mosquitto_disconnect (mosq);
   status = 0;
@@ -291,5 +413,9 @@ out:
   mosquitto_lib_cleanup ();
   disp_client_free (s.client);
   g_free (s.topic);
+  g_free (s.state_topic);
+  g_free (s.last_error);
+  g_free (s.said);
+  g_free (s.last_warned);
   return status;
 }

@@ -44,10 +44,26 @@ gboolean disp_client_handle (struct disp_client *c, const void *payload, gsize l
  * screen cannot be removed or the state not saved. */
 gboolean disp_client_expire (struct disp_client *c, gint64 now_us, GError **error);
 
+/* The packet ids on screen now, sorted (g_ptr_array_unref). */
+GPtrArray *disp_client_on_screen (const struct disp_client *c);
+
+/* The display's status, retained on crosswatch/<site>/display/<id>/state
+ * (the broker's ACL lets display-<id> publish there):
+ *   {"v":1,"site","display","state":"online"|"offline","on_screen":[ids],
+ *    "last_error":TEXT|null,"utc"}
+ * "online" when connected and after each change of what is on screen or of
+ * the last error; "offline" is the last will, published by the broker when
+ * the display goes away without a goodbye, and by the display when it stops. */
+char *disp_client_state_json (const struct disp_client *c, const char *state, const char *last_error);
+
 /* Runs until *STOP becomes non-zero (set it from a signal handler or another
- * thread). Returns 0 on a clean stop, 1 when the display cannot start (its
- * keys or state, with a warning saying why) or the broker cannot be used at
- * all. */
+ * thread). Says "connected to HOST:PORT" only once the broker accepted the
+ * connection; a refused one (bad credentials, not authorised) or one lost
+ * before the broker answered (a TLS listener reached without TLS, or the
+ * wrong port) is a warning naming the likely cause, once per cause, and
+ * retried with a growing pause (up to 30 s). Returns 0 on a clean stop, 1
+ * when the display cannot start (its keys or state, with a warning saying
+ * why) or the broker cannot be used at all. */
 int disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop);
 
 #endif

@@ -129,6 +129,25 @@ disp_state_screen_remove (struct disp_state *s, const char *packet_id)
   g_hash_table_remove (s->screens, packet_id);
 }
 
+static gint
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+disp_state_screens (const struct disp_state *s)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter it;
+  gpointer id;
+  g_hash_table_iter_init (&it, s->screens);
+  while (g_hash_table_iter_next (&it, &id, NULL))
+    g_ptr_array_add (ids, g_strdup (id));
+  g_ptr_array_sort (ids, compare_ids);
+  return ids;
+}
+
 GPtrArray *
 disp_state_screens_expired (const struct disp_state *s, gint64 now_us)
 {

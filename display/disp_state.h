@@ -51,6 +51,9 @@ gboolean disp_state_screen_room (const struct disp_state *s, const char *packet_
 void disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us);
 void disp_state_screen_remove (struct disp_state *s, const char *packet_id);
 
+/* The packet ids on screen now, sorted (g_ptr_array_unref). */
+GPtrArray *disp_state_screens (const struct disp_state *s);
+
 /* The packet ids whose screen expired by NOW_US (g_ptr_array_unref). */
 GPtrArray *disp_state_screens_expired (const struct disp_state *s, gint64 now_us);
 

@@ -93,6 +93,10 @@ for id in "$1" "$2"; do
   grep -q "\"packet_id\\\\\":\\\\\"$id\|$id" "$tmp/evidence.txt" || fail "evidence topic did not carry $id"
 done
 [ -f "$tmp/screens/$3.png" ] && fail "a rejected packet reached the display"
+# the display's retained status names what is on screen
+state_has() { mosquitto_sub -p "$port" -t "crosswatch/$site/display/main/state" -C 1 -W 3 | grep -q "$1"; }
+wait_until 20 state_has "\"state\":\"online\".*$1" || fail "the display's status does not show $1 on screen"
+state_has "$2" || fail "the display's status does not show $2 on screen"
 online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 10)
 [ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
 
@@ -129,6 +133,9 @@ sqlite3 "$tmp/copy.db" "DELETE FROM media WHERE packet_id = (SELECT id FROM pack
 "$cw" verify --db "$tmp/copy.db" --pubkey "$tmp/var/device.key.pub" --head "$tmp/chain.json" > "$tmp/truncated.txt" &&
   fail "a store without its newest packet verified against the chain head"
 grep -q "newest packet(s) were deleted" "$tmp/truncated.txt" || fail "truncation not named: $(cat "$tmp/truncated.txt")"
-kill $display_pid $sub_pid; wait $display_pid $sub_pid 2> /dev/null; display_pid= sub_pid=
+# a display that dies without a goodbye: the broker publishes its last will
+kill -9 $display_pid; wait $display_pid 2> /dev/null; display_pid=
+wait_until 20 state_has '"state":"offline".*"last_error":"connection lost"' || fail "no last will after the display died"
+kill $sub_pid; wait $sub_pid 2> /dev/null; sub_pid=
 broker_stop || fail "the broker logged errors"
 echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes"

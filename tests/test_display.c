@@ -911,6 +911,87 @@ through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered (struc
   test_broker_stop (&b);
 }
 
+struct retained {
+  char *payload;
+};
+
+static void
+on_retained (struct mosquitto *m, void *data, const struct mosquitto_message *msg)
+{
+  struct retained *r = data;
+  if (!r->payload)
+    r->payload = g_strndup (msg->payload, (gsize) msg->payloadlen);
+}
+
+/* The message retained on TOPIC once it holds NEEDLE (within 10 s), or NULL. */
+static char *
+retained_with (struct test_broker *b, const char *topic, const char *needle)
+{
+  mosquitto_lib_init ();
+  for (int attempt = 0; attempt < 40; attempt++) {
+    struct retained r = {0};
+    struct mosquitto *m = mosquitto_new (NULL, true, &r);
+    mosquitto_message_callback_set (m, on_retained);
+    g_assert_cmpint (mosquitto_connect (m, "127.0.0.1", b->port, 10), ==, MOSQ_ERR_SUCCESS);
+    mosquitto_subscribe (m, NULL, topic, 1);
+    for (int i = 0; i < 20 && !r.payload; i++)
+      mosquitto_loop (m, 50, 1);
+    mosquitto_disconnect (m);
+    mosquitto_destroy (m);
+    if (r.payload && strstr (r.payload, needle))
+      return r.payload;
+    g_free (r.payload);
+    g_usleep (200000);
+  }
+  return NULL;
+}
+
+static void
+through_a_broker_the_status_is_retained_and_a_tls_mismatch_reported (struct fixture *f, gconstpointer data)
+{
+  struct test_broker b = {0};
+  test_broker_start (&b);
+  f->cfg->mqtt.port = b.port;
+  disp_client_free (g_steal_pointer (&f->client));
+  const char *state_topic = "crosswatch/t1/display/east/state";
+  GThread *t = start_client (f);
+  g_autofree char *online = retained_with (&b, state_topic, "\"state\":\"online\"");
+  g_assert_nonnull (online);
+  g_assert_nonnull (strstr (online, "\"on_screen\":[]"));
+  /* a case on screen: the status names it */
+  g_autofree char *real = show_msg (f, f->key, PACKET2, 1);
+  publish_retained (&b, "crosswatch/t1/display/east", real, strlen (real));
+  g_autofree char *with = retained_with (&b, state_topic, PACKET2);
+  g_assert_nonnull (with);
+  g_assert_nonnull (strstr (with, "\"state\":\"online\""));
+  /* a refused message is the last error */
+  g_autofree char *forged = show_msg (f, f->stranger, PACKET, 2);
+  publish_retained (&b, "crosswatch/t1/display/east", forged, strlen (forged));
+  g_autofree char *err = retained_with (&b, state_topic, "untrusted key");
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "\"last_error\":\"message refused"));
+  /* a clean stop says offline, nothing on screen */
+  stop_client (t);
+  g_autofree char *off = retained_with (&b, state_topic, "\"state\":\"offline\"");
+  g_assert_nonnull (off);
+  g_assert_null (strstr (off, PACKET2));
+
+  /* a display set for TLS against a plain listener: no "connected", and a
+   * warning that says what is likely wrong */
+  int connected = test_logged ("connected to 127.0.0.1");
+  f->cfg->mqtt.tls_ca = g_strdup ("/etc/ssl/certs/ca-certificates.crt");
+  if (g_file_test (f->cfg->mqtt.tls_ca, G_FILE_TEST_IS_REGULAR)) {
+    client_stop = 0;
+    t = g_thread_new ("display", client_thread, f->cfg);
+    const char *nc[] = {"closed before the broker accepted it", "1"};
+    g_assert_true (wait_for (logged_cond, nc));
+    client_stop = 1;
+    g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (t)), ==, 0);
+    g_assert_cmpint (test_logged ("connected to 127.0.0.1"), ==, connected);
+  }
+  test_broker_stop (&b);
+}
+
 /* A "key" message from FROM handing trust on to TO; TO's statement signed by SIGNER. */
 static char *
 key_msg (struct fixture *f, const struct evid_key *from, const struct evid_key *to, const struct evid_key *signer,
@@ -992,6 +1073,7 @@ main (int argc, char **argv)
   ADD (display_without_trusted_keys_does_not_start);
   ADD (builder_refuses_what_a_display_would_refuse);
   ADD (through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered);
+  ADD (through_a_broker_the_status_is_retained_and_a_tls_mismatch_reported);
   g_test_add_func ("/display/jpeg_header_reader_stays_in_bounds", jpeg_header_reader_stays_in_bounds);
   return g_test_run ();
 }
