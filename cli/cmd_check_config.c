@@ -1,7 +1,36 @@
+/* crosswatch check-config — validates a site file, or a display's file
+ * (one with a [display] group and no [site]), printing every problem with
+ * its file, line and key. */
 #include "cli.h"
 #include "hwcfg.h"
 
 #include <stdio.h>
+
+/* Whether PATH is a display's file rather than a site's. */
+static gboolean
+is_display_file (const char *path)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  return g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL) && g_key_file_has_group (kf, "display") &&
+         !g_key_file_has_group (kf, "site");
+}
+
+static int
+check_display (const char *path)
+{
+  g_autoptr (GError) err = NULL;
+  struct hwcfg_display *d = hwcfg_display_load (path, &err);
+  if (!d) {
+    fprintf (stderr, "%s\n", err->message);
+    return 2;
+  }
+  g_auto (GStrv) keys = g_strsplit (d->trusted_keys, ";", -1);
+  printf ("%s: ok — display %s of site %s, %dx%d, broker %s:%d%s, %u trusted key file(s), screens in %s\n", path,
+          d->id, d->site_id, d->width, d->height, d->mqtt.host, d->mqtt.port, d->mqtt.tls_ca ? " (TLS)" : "",
+          g_strv_length (keys), d->out_dir);
+  hwcfg_display_free (d);
+  return 0;
+}
 
 int
 cmd_check_config (int argc, char **argv)
@@ -9,8 +38,13 @@ cmd_check_config (int argc, char **argv)
   char *config = NULL;
   const GOptionEntry entries[] = {{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
                                   {NULL}};
-  if (!cli_parse ("check-config", "-c SITE.ini", entries, &argc, &argv))
+  if (!cli_parse ("check-config", "-c SITE.ini|DISPLAY.ini", entries, &argc, &argv))
     return 2;
+  if (config && is_display_file (config)) {
+    int rc = check_display (config);
+    g_free (config);
+    return rc;
+  }
   struct hwcfg *cfg = cli_load_config (config);
   int status = cfg ? 0 : 2;
   if (cfg) {

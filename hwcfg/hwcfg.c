@@ -852,6 +852,13 @@ hwcfg_display_load (const char *path, GError **error)
     check_keys (&p, "display", DISPLAY_KEYS);
   d->id = get_string (&p, "display", "id", TRUE);
   d->site_id = get_string (&p, "display", "site", TRUE);
+  /* both become MQTT topic levels: a wildcard or separator would make the
+   * display listen to (or report for) other displays */
+  const char *const topic_keys[] = {"id", "site"};
+  const char *const topic_values[] = {d->id, d->site_id};
+  for (int i = 0; i < 2; i++)
+    if (topic_values[i] && (!*topic_values[i] || strpbrk (topic_values[i], "/+# ")))
+      report (&p, "display", topic_keys[i], "'%s' is empty or has '/', '+', '#' or spaces", topic_values[i]);
   d->case_url_base = get_string (&p, "display", "case_url_base", TRUE);
   d->out_dir = get_string (&p, "display", "out_dir", FALSE);
   if (!d->out_dir)
