@@ -101,7 +101,12 @@ online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 10)
 [ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
 
 echo "== case bundle"
-"$cw" export "$1" -c "$tmp/site.ini" --out "$tmp/case.tar" --user officer-1 || fail "export"
+echo x | "$cw" export "$1" -c "$tmp/site.ini" --out "$tmp/case.tar" --user chief-constable 2> /dev/null &&
+  fail "an unknown account exported a case"
+echo "$REVIEW_PW_officer" | "$cw" export "$1" -c "$tmp/site.ini" --out "$tmp/case.tar" --user officer || fail "export"
+[ "$(stat -c %a "$tmp/case.tar")" = 600 ] || fail "the bundle is not 0600"
+sqlite3 "$tmp/var/evidence.db" "SELECT actor FROM audit_log WHERE action = 'export'" | grep -qx officer ||
+  fail "the export is not audited under the account"
 "$cw" verify "$tmp/case.tar" --pubkey "$tmp/var/device.key.pub" |
   tail -1 | grep -q "0 failure(s)" || fail "the exported bundle does not verify"
 "$cw" verify --db "$tmp/var/evidence.db" --pubkey "$tmp/var/device.key.pub" | tail -1 | grep -q "0 failure(s)" ||

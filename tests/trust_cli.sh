@@ -100,7 +100,8 @@ review release "$b" > /dev/null || fail "release with the rotated key"
 echo "== purge, after the rotation"
 # the display pins only the replacement key: the rotation's handover (signed
 # by it) is what makes it accept the new key's retracts
-"$cw" export "$c" -c "$tmp/site.ini" --out "$tmp/case.tar" > /dev/null || fail "export"
+echo "$REVIEW_PW_sergeant" | "$cw" export "$c" -c "$tmp/site.ini" --user sergeant --out "$tmp/case.tar" > /dev/null ||
+  fail "export"
 [ "$(stat -c %a "$tmp/case.tar")" = 600 ] || fail "case bundle is not 600"
 "$cw" verify "$tmp/case.tar" > /dev/null && fail "a bundle verified with no trusted key"
 "$cw" purge -c "$tmp/site.ini" --now 2999-01-01T00:00:00.000Z > /dev/null || fail "purge"
