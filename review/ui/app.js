@@ -143,7 +143,9 @@ async function showQueue() {
     options.map(([v, t]) => el('option', { value: v, selected: v === value }, t))));
   const date = (id, label, value) => el('label', {}, label, el('input', { id, type: 'date', value, onchange: ev => { f[id.slice(2)] = ev.target.value; showQueue(); } }));
   const all = await api('GET', '/api/cases');
-  const rows = all.filter(c => queueMatches(c, f));
+  // oldest offence first (a packet is written when the crossing ends, so
+  // the store's order can differ by a few seconds)
+  const rows = all.filter(c => queueMatches(c, f)).sort((a, b) => (a.utc < b.utc ? -1 : a.utc > b.utc ? 1 : 0));
   queue.rows = rows;
   queue.selected = Math.min(queue.selected, Math.max(0, rows.length - 1));
   const counts = {};
@@ -161,7 +163,7 @@ async function showQueue() {
       date('f-from', 'From', f.from), date('f-to', 'To (that day included)', f.to),
       el('button', { type: 'button', onclick: showQueue }, 'Refresh')),
     el('div', { class: 'counts', id: 'counts' }, STATES.map(s => el('span', { class: 'badge ' + s }, (STATE_WORDS[s] || s) + ': ' + (counts[s] || 0)))),
-    el('p', { id: 'queue-count' }, rows.length + ' case(s) shown, oldest first'),
+    el('p', { id: 'queue-count' }, rows.length + ' case(s) shown, oldest offence first'),
     el('table', { id: 'queue' }, el('thead', {}, el('tr', {}, ['Time of the offence', 'Offence', 'State', 'Flags', 'Camera', 'Track', 'Case'].map(h => el('th', {}, h)))), tbody),
     el('p', { class: 'help' }, 'Keys: ', el('kbd', {}, 'j'), '/', el('kbd', {}, 'k'), ' move, ', el('kbd', {}, 'Enter'), ' open, ', el('kbd', {}, 'r'), ' refresh, ', el('kbd', {}, 'p'), ' pending only.'));
 }
