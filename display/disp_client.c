@@ -2,6 +2,7 @@
 
 #include "disp_render.h"
 #include "disp_state.h"
+#include "disp_words.h"
 #include "evid_display_msg.h"
 #include "evid_json.h"
 #include "evid_keyring.h"
@@ -23,6 +24,7 @@ struct disp_client {
   const struct hwcfg_display *cfg;
   struct evid_keyring *trusted;
   struct disp_state *state;
+  struct disp_look look; /* the words, time zone, rule and appeal of [display] */
 };
 
 /* ---- the client ----------------------------------------------------------- */
@@ -34,8 +36,17 @@ disp_client_new (const struct hwcfg_display *cfg, GError **error)
   struct disp_client *c = g_new0 (struct disp_client, 1);
   c->cfg = cfg;
   c->trusted = evid_keyring_new ();
+  c->look.words = disp_words_for (cfg->locale ? cfg->locale : "en");
+  c->look.tz = cfg->timezone ? g_time_zone_new_identifier (cfg->timezone) : NULL;
+  c->look.rule = cfg->rule_text;
+  c->look.appeal = cfg->appeal_text;
   g_autofree char *state_path = g_build_filename (cfg->out_dir, DISP_STATE_FILE, NULL);
   GError *local = NULL;
+  if (!c->look.words || (cfg->timezone && !c->look.tz)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG, "display %s: [display] %s '%s' is not known", cfg->id,
+                 c->look.words ? "timezone" : "locale", c->look.words ? cfg->timezone : cfg->locale);
+    goto fail;
+  }
   if (!evid_keyring_add_files (c->trusted, cfg->trusted_keys, &local)) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG, "display %s: [display] trusted_keys: %s", cfg->id,
                  local->message);
@@ -72,6 +83,8 @@ disp_client_free (struct disp_client *c)
     return;
   evid_keyring_free (c->trusted);
   disp_state_free (c->state);
+  if (c->look.tz)
+    g_time_zone_unref (c->look.tz);
   g_free (c);
 }
 
@@ -94,8 +107,8 @@ show (struct disp_client *c, const struct evid_display_msg *m, GError **error)
     g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "too many screens shown: packet %s not shown", id);
     return FALSE;
   }
-  if (!disp_render_png (evid_display_msg_content (m), evid_display_msg_image (m, NULL, NULL), url, c->cfg->width,
-                        c->cfg->height, tmp, error)) {
+  if (!disp_render_png (evid_display_msg_content (m), evid_display_msg_image (m, NULL, NULL), url, &c->look,
+                        c->cfg->width, c->cfg->height, tmp, error)) {
     g_unlink (tmp);
     return FALSE;
   }

@@ -1,4 +1,5 @@
 #include "disp_render.h"
+#include "disp_words.h"
 
 #include "cv_shim.h"
 #include "evid_display_msg.h"
@@ -19,16 +20,49 @@ disp_case_url (const char *base, const char *packet_id)
 }
 
 static const char *
-headline (const char *type)
+headline (const struct disp_words *w, const char *type)
 {
   if (g_strcmp0 (type, "red_signal") == 0)
-    return "Crossed on a red signal";
+    return w->red_signal;
   if (g_strcmp0 (type, "outside_crosswalk") == 0)
-    return "Crossed outside the crosswalk";
-  return "Crossing violation";
+    return w->outside_crosswalk;
+  return w->other_offence;
 }
 
-static void
+/* The signal at entry in words ("red man, red for 12 s"). */
+static char *
+signal_words (const struct disp_words *w, JsonObject *sig)
+{
+  const char *phase = sig ? evid_json_member_string (sig, "phase", TRUE, NULL) : NULL;
+  if (!phase)
+    return g_strdup (w->no_signal);
+  if (!strcmp (phase, "WALK"))
+    return g_strdup (w->walk);
+  if (!strcmp (phase, "CLEARANCE"))
+    return g_strdup (w->clearance);
+  if (strcmp (phase, "DONT_WALK"))
+    return g_strdup (w->no_signal);
+  double elapsed = 0;
+  JsonNode *n = json_object_get_member (sig, "elapsed_s");
+  if (!n || !evid_json_node_number (n, &elapsed) || elapsed < 0 || elapsed > 3600)
+    return g_strdup (w->dont_walk);
+  g_autofree char *secs = g_strdup_printf (w->seconds_red, elapsed);
+  return g_strdup_printf ("%s, %s", w->dont_walk, secs);
+}
+
+/* UTC (ISO 8601) as local time in TZ with the zone's abbreviation. */
+static char *
+local_time (const char *utc, GTimeZone *tz)
+{
+  g_autoptr (GDateTime) t = utc && *utc ? g_date_time_new_from_iso8601 (utc, NULL) : NULL;
+  if (!t)
+    return g_strdup ("");
+  g_autoptr (GDateTime) local = tz ? g_date_time_to_timezone (t, tz) : g_date_time_to_local (t);
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M %Z") : g_strdup (utc);
+}
+
+/* Draws TEXT wrapped to WIDTH at (X, Y); returns its height. */
+static double
 draw_text (cairo_t *cr, double x, double y, double width, const char *font, const char *text)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
@@ -39,8 +73,11 @@ draw_text (cairo_t *cr, double x, double y, double width, const char *font, cons
   pango_layout_set_text (layout, text, -1);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
   pango_font_description_free (desc);
   g_object_unref (layout);
+  return h;
 }
 
 /* The QR code of URL with its quiet zone, SIZE pixels square at (X, Y). */
@@ -165,35 +202,52 @@ draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *content, double are
 /* The screen on CR: the still on the left, what, when, where and the case's
  * QR code on the right. */
 static gboolean
-draw_screen (cairo_t *cr, cairo_surface_t *still, JsonObject *content, const char *case_url, int width, int height,
-             GError **error)
+draw_screen (cairo_t *cr, cairo_surface_t *still, JsonObject *content, const char *case_url,
+             const struct disp_look *look, int width, int height, GError **error)
 {
-  double panel_x = width * 0.68, panel_w = width - panel_x;
-  cairo_set_source_rgb (cr, 0.08, 0.08, 0.1);
+  const struct disp_words *w = look && look->words ? look->words : disp_words_for ("en");
+  double panel_x = width * 0.62, panel_w = width - panel_x;
+  cairo_set_source_rgb (cr, 0, 0, 0); /* high contrast: white and yellow on black */
   cairo_paint (cr);
   draw_still (cr, still, content, panel_x, height);
 
-  const char *utc = text_of (content, "utc");
   JsonObject *sig = evid_json_member_object (content, "signal", TRUE, NULL);
-  const char *phase = sig ? evid_json_member_string (sig, "phase", TRUE, NULL) : NULL;
-  g_autofree char *details = g_strdup_printf (
-      "%s\n\nTime (UTC)\n%.10s %.8s\n\nPlace\n%s\n%s\n\nSignal\n%s", headline (text_of (content, "type")), utc,
-      strlen (utc) > 11 ? utc + 11 : "", text_of (content, "site_name"), text_of (content, "zone"),
-      sig ? (phase ? phase : "?") : "no signal");
-  double pad = width * 0.015;
+  g_autofree char *when = local_time (text_of (content, "utc"), look ? look->tz : NULL);
+  g_autofree char *signal = signal_words (w, sig);
+  /* sizes follow the screen's height: legible across a street */
+  int big = MAX (12, height / 24), normal = MAX (9, height / 40), small = MAX (8, height / 56);
+  double pad = width * 0.015, y = pad;
+  g_autofree char *head_font = g_strdup_printf ("%s Bold %d", w->font, big);
+  g_autofree char *label_font = g_strdup_printf ("%s %d", w->font, small);
+  g_autofree char *text_font = g_strdup_printf ("%s Bold %d", w->font, normal);
+  g_autofree char *body_font = g_strdup_printf ("%s %d", w->font, small);
+  cairo_set_source_rgb (cr, 1, 0.85, 0);
+  y += draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, head_font, headline (w, text_of (content, "type"))) + pad;
+  const char *const labels[] = {w->when, w->where, w->signal};
+  const char *const values[] = {when, text_of (content, "site_name"), signal};
+  for (int i = 0; i < 3; i++) {
+    cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
+    y += draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, label_font, labels[i]);
+    cairo_set_source_rgb (cr, 1, 1, 1);
+    y += draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, text_font, values[i]) + pad * 0.6;
+  }
+  double qr_size = fmin (panel_w * 0.45, height * 0.3);
+  double qr_y = height - qr_size - pad;
   cairo_set_source_rgb (cr, 1, 1, 1);
-  draw_text (cr, panel_x + pad, pad, panel_w - 2 * pad, "DejaVu Sans Bold 16", details);
-  double qr_size = fmin (panel_w - 2 * pad, height * 0.42);
-  if (!draw_qr (cr, case_url, panel_x + pad, height - qr_size - pad * 3, qr_size, error))
+  draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, body_font,
+             look && look->rule ? look->rule : w->rule);
+  if (!draw_qr (cr, case_url, panel_x + pad, qr_y, qr_size, error))
     return FALSE;
-  cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
-  draw_text (cr, panel_x + pad, height - pad * 2.6, panel_w - 2 * pad, "DejaVu Sans 10", "Scan for the case record");
+  double beside = panel_x + 2 * pad + qr_size, beside_w = width - beside - pad;
+  cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+  double h = draw_text (cr, beside, qr_y, beside_w, body_font, w->scan);
+  draw_text (cr, beside, qr_y + h + pad, beside_w, body_font, look && look->appeal ? look->appeal : w->appeal);
   return TRUE;
 }
 
 gboolean
-disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, int width, int height, const char *path,
-                 GError **error)
+disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, const struct disp_look *look, int width,
+                 int height, const char *path, GError **error)
 {
   g_return_val_if_fail (content && case_url && path, FALSE);
   cairo_surface_t *still = decode_still (jpeg, error);
@@ -208,7 +262,7 @@ disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, int wi
                  cairo_status_to_string (st));
     goto out;
   }
-  if (!draw_screen (cr, still, content, case_url, width, height, error))
+  if (!draw_screen (cr, still, content, case_url, look, width, height, error))
     goto out;
   cairo_surface_flush (screen);
   st = cairo_surface_write_to_png (screen, path);

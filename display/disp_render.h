@@ -22,13 +22,25 @@ typedef enum {
 /* The case URL for PACKET_ID under BASE (g_free). */
 char *disp_case_url (const char *base, const char *packet_id);
 
+/* How a screen speaks: its words (disp_words.h), the time zone its times
+ * are given in (NULL: the system's) and the rule and appeal texts (NULL:
+ * the words' own). NULL for the whole: English, the system's time zone. */
+struct disp_words;
+struct disp_look {
+  const struct disp_words *words;
+  GTimeZone *tz;
+  const char *rule, *appeal;
+};
+
 /* Renders the show whose signed members are CONTENT (site_name, utc, type,
- * zone, signal, bbox; a member of the wrong type is drawn as empty) and whose
- * still is the JPEG JPEG to a PNG at PATH (WIDTH x HEIGHT). The JPEG's size is
- * read from its header and refused above EVID_DISPLAY_IMAGE_MAX_SIDE before it
- * is decoded. FALSE with DISP_ERROR_MESSAGE (image) or DISP_ERROR_RENDER
- * (surface, QR code, file). */
-gboolean disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, int width, int height,
-                          const char *path, GError **error);
+ * signal, bbox; a member of the wrong type is drawn as empty) and whose still
+ * is the JPEG JPEG to a PNG at PATH (WIDTH x HEIGHT), in LOOK's words: what
+ * happened, the local time with its zone, the place, the signal in words,
+ * the rule, how to appeal, and the QR code. The JPEG's size is read from its
+ * header and refused above EVID_DISPLAY_IMAGE_MAX_SIDE before it is decoded.
+ * FALSE with DISP_ERROR_MESSAGE (image) or DISP_ERROR_RENDER (surface, QR
+ * code, file). */
+gboolean disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, const struct disp_look *look,
+                          int width, int height, const char *path, GError **error);
 
 #endif

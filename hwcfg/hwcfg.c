@@ -817,8 +817,9 @@ hwcfg_load (const char *path, GError **error)
   return cfg;
 }
 
-static const char *const DISPLAY_KEYS[] = {"id", "site", "case_url_base", "out_dir", "width", "height",
-                                           "trusted_keys", NULL};
+static const char *const DISPLAY_KEYS[] = {"id",     "site",     "case_url_base", "out_dir",     "width",
+                                           "height", "trusted_keys", "locale",     "timezone",    "rule_text",
+                                           "appeal_text", NULL};
 
 /* Each file of the ';'-separated PATHS must hold one public key: a display
  * that could trust no one, or the wrong file, must not start. */
@@ -872,6 +873,23 @@ hwcfg_display_load (const char *path, GError **error)
             "this display shows; it trusts no message without one)");
   d->width = get_int (&p, "display", "width", 1280, 320, 7680);
   d->height = get_int (&p, "display", "height", 720, 240, 4320);
+  d->locale = get_string (&p, "display", "locale", FALSE);
+  if (!d->locale)
+    d->locale = g_strdup ("en");
+  static const char *const LOCALES[] = {"en", "de", "zh_CN", NULL}; /* those display/disp_words.c has */
+  if (!g_strv_contains (LOCALES, d->locale))
+    report (&p, "display", "locale", "'%s' is none of en, de, zh_CN", d->locale);
+  d->timezone = get_string (&p, "display", "timezone", FALSE);
+  if (d->timezone) {
+    GTimeZone *tz = g_time_zone_new_identifier (d->timezone);
+    if (!tz)
+      report (&p, "display", "timezone", "'%s' is no time zone this system knows (e.g. Europe/London, Asia/Shanghai)",
+              d->timezone);
+    else
+      g_time_zone_unref (tz);
+  }
+  d->rule_text = get_string (&p, "display", "rule_text", FALSE);
+  d->appeal_text = get_string (&p, "display", "appeal_text", FALSE);
   parse_mqtt (&p, &d->mqtt);
   if (!parse_close (&p, error)) {
     hwcfg_display_free (d);
@@ -888,6 +906,10 @@ hwcfg_display_free (struct hwcfg_display *d)
   g_free (d->path);
   g_free (d->id);
   g_free (d->site_id);
+  g_free (d->locale);
+  g_free (d->timezone);
+  g_free (d->rule_text);
+  g_free (d->appeal_text);
   g_free (d->case_url_base);
   g_free (d->out_dir);
   g_free (d->trusted_keys);

@@ -198,6 +198,10 @@ struct hwcfg_display {
   char *trusted_keys;    /* ';'-separated public key files (hex, as device.key.pub): only
                             messages signed by one of these keys are shown (required) */
   int width, height;
+  char *locale;          /* the language of the screen's words: en, de, zh_CN (display/disp_words.c) */
+  char *timezone;        /* IANA name (Europe/Berlin) the screen's times are given in; NULL: the system's */
+  char *rule_text;       /* the rule and penalty in words; NULL: the locale's default */
+  char *appeal_text;     /* how to appeal; NULL: the locale's default */
   struct hwcfg_mqtt mqtt;
 };
 

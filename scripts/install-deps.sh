@@ -13,7 +13,7 @@ PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev
   zbar-tools bc time
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp libarchive-dev openssl
-  libsoup-3.0-dev glib-networking chromium
+  libsoup-3.0-dev glib-networking chromium fonts-wqy-zenhei
 )
 # the review UI's browser tests run puppeteer-core under Node.js: Debian's,
 # unless the machine has one already

@@ -31,6 +31,10 @@ printf '[display]\nid = east\nsite = s\ncase_url_base = http://127.0.0.1:8080/ca
 printf '[display]\nid = a+b\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\n' "$tmp/device.pub" |
   expect display_wildcard_id "2: [display] id: 'a+b' is empty or has '/', '+', '#' or spaces"
 printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\n' | expect display_no_key "1: [display] trusted_keys: missing"
+printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\nlocale = klingon\n' "$tmp/device.pub" |
+  expect display_locale "6: [display] locale: 'klingon' is none of en, de, zh_CN"
+printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\ntimezone = Mars/Olympus\n' "$tmp/device.pub" |
+  expect display_timezone "6: [display] timezone: 'Mars/Olympus' is no time zone"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,x;5,5\n' "$base" | expect bad_coordinate "9: [zone:road] polygon: point 2"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | expect two_points "9: [zone:road] polygon: has 2 points"
 printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"

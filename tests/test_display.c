@@ -4,6 +4,7 @@
 #include "cv_shim.h"
 #include "disp_client.h"
 #include "disp_render.h"
+#include "disp_words.h"
 #include "evid_display_msg.h"
 #include "evid_keychange.h"
 #include "evid_json_guard.h"
@@ -16,6 +17,8 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
+#include <pango/pangocairo.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -559,7 +562,7 @@ hostile_images_are_refused_before_decoding (struct fixture *f, gconstpointer dat
     assert_refused (f, msg, strlen (msg), cases[i].why);
     /* ...and the renderer refuses it too */
     g_autofree char *out = g_build_filename (f->dir, "direct.png", NULL);
-    g_assert_false (disp_render_png (c, cases[i].image, "https://c/x", 1280, 720, out, &err));
+    g_assert_false (disp_render_png (c, cases[i].image, "https://c/x", NULL, 1280, 720, out, &err));
     g_assert_error (err, DISP_ERROR, DISP_ERROR_MESSAGE);
     g_clear_error (&err);
   }
@@ -606,12 +609,12 @@ renderer_survives_a_decoder_failure_and_a_failed_surface (struct fixture *f, gco
   for (gsize i = len / 2; i < len - 2; i++)
     d[i] = 0xA5;
   g_autoptr (GBytes) broken = g_bytes_new_take (d, len);
-  if (!disp_render_png (c, broken, "https://c/x", 1280, 720, out, &err)) {
+  if (!disp_render_png (c, broken, "https://c/x", NULL, 1280, 720, out, &err)) {
     g_assert_nonnull (err);
     g_clear_error (&err);
   }
   /* a screen cairo cannot make (wider than 32767) */
-  g_assert_false (disp_render_png (c, real, "https://c/x", 40000, 720, out, &err));
+  g_assert_false (disp_render_png (c, real, "https://c/x", NULL, 40000, 720, out, &err));
   g_assert_error (err, DISP_ERROR, DISP_ERROR_RENDER);
   g_clear_error (&err);
 }
@@ -1045,6 +1048,64 @@ a_key_handover_from_a_trusted_key_is_followed (struct fixture *f, gconstpointer 
   evid_key_free (fresh);
 }
 
+/* Every word of every language draws with real glyphs in the font the
+ * screen uses (Chinese needs the CJK font: fonts-wqy-zenhei), and a screen
+ * in each language shows a decodable QR code. */
+static void
+each_locale_renders_every_word_and_a_decodable_qr_code (struct fixture *f, gconstpointer data)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 64, 64);
+  cairo_t *cr = cairo_create (surface);
+  for (int i = 0; DISP_WORDS_ALL[i]; i++) {
+    const struct disp_words *w = DISP_WORDS_ALL[i];
+    const char *const texts[] = {w->red_signal, w->outside_crosswalk, w->other_offence, w->when, w->where, w->signal,
+                                 w->walk, w->clearance, w->dont_walk, w->no_signal, w->seconds_red, w->rule,
+                                 w->appeal, w->scan};
+    g_autofree char *font = g_strdup_printf ("%s Bold 16", w->font);
+    PangoFontDescription *desc = pango_font_description_from_string (font);
+    for (size_t k = 0; k < G_N_ELEMENTS (texts); k++) {
+      PangoLayout *layout = pango_cairo_create_layout (cr);
+      pango_layout_set_font_description (layout, desc);
+      pango_layout_set_text (layout, texts[k], -1);
+      int missing = pango_layout_get_unknown_glyphs_count (layout);
+      if (missing)
+        g_test_fail_printf ("%s: %d glyph(s) missing in '%s' (font %s)", w->locale, missing, texts[k], font);
+      g_object_unref (layout);
+    }
+    pango_font_description_free (desc);
+  }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  static const char *const LOCALES[][2] = {{"en", "Europe/London"}, {"de", "Europe/Berlin"}, {"zh_CN", "Asia/Shanghai"}};
+  for (size_t i = 0; i < G_N_ELEMENTS (LOCALES); i++) {
+    g_free (f->cfg->locale);
+    g_free (f->cfg->timezone);
+    f->cfg->locale = g_strdup (LOCALES[i][0]);
+    f->cfg->timezone = g_strdup (LOCALES[i][1]);
+    restart (f);
+    g_autofree char *msg = show_msg (f, f->key, PACKET, (int) i + 1);
+    assert_shown (f, msg);
+    g_autofree char *png = screen (f, PACKET);
+    g_autofree char *out = NULL;
+    const char *argv[] = {"zbarimg", "-q", "--raw", png, NULL};
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, &out, NULL, NULL, NULL));
+    g_assert_cmpstr (g_strstrip (out), ==, "https://cases.example.org/case/" PACKET);
+    if (g_getenv ("CW_KEEP_SCREENS")) { /* to look at them */
+      g_autofree char *keep = g_strdup_printf ("%s/screen-%s.png", g_getenv ("CW_KEEP_SCREENS"), LOCALES[i][0]);
+      g_autofree char *cmd = g_strdup_printf ("cp '%s' '%s'", png, keep);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+  }
+  /* an unknown language or time zone stops the display with its key named */
+  g_free (f->cfg->locale);
+  f->cfg->locale = g_strdup ("xx");
+  g_autoptr (GError) err = NULL;
+  struct disp_client *c = disp_client_new (f->cfg, &err);
+  g_assert_null (c);
+  g_assert_nonnull (strstr (err->message, "[display] locale 'xx'"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1054,6 +1115,7 @@ main (int argc, char **argv)
   test_log_capture ();
 #define ADD(name) g_test_add ("/display/" #name, struct fixture, NULL, fixture_set_up, name, fixture_tear_down)
   ADD (signed_show_is_rendered_with_a_qr_code_of_the_case_url);
+  ADD (each_locale_renders_every_word_and_a_decodable_qr_code);
   ADD (a_key_handover_from_a_trusted_key_is_followed);
   ADD (unsigned_show_is_refused);
   ADD (show_signed_by_an_untrusted_key_is_refused);
