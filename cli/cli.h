@@ -25,6 +25,11 @@ int cmd_users (int argc, char **argv);
  * NULL at end of input. g_free. */
 char *cli_read_password (const char *prompt);
 
+/* Logs review account NAME in with the password from standard input, for
+ * subcommand WHO. Its role (g_free), or NULL after printing why. */
+struct rev_desk;
+char *cli_review_login (struct rev_desk *desk, const char *who, const char *name);
+
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */
 gboolean cli_parse (const char *name, const char *params, const GOptionEntry *entries, int *argc, char ***argv);

@@ -1,7 +1,9 @@
 /* Reading a password: from a terminal without echo, else one line of
  * standard input (scripts pipe it), never from the command line, where
- * other users would see it in the process list. */
+ * other users would see it in the process list; and the review login of
+ * the subcommands that act as a review account. */
 #include "cli.h"
+#include "rev_desk.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,4 +34,22 @@ cli_read_password (const char *prompt)
   char *out = g_strdup (buf);
   memset (buf, 0, sizeof buf);
   return out;
+}
+
+char *
+cli_review_login (struct rev_desk *desk, const char *who, const char *name)
+{
+  g_autofree char *password = cli_read_password ("password: ");
+  if (!password) {
+    /* nothing was typed: no login attempt, nothing counts towards a lock */
+    fprintf (stderr, "crosswatch %s: no password on standard input (NAME's password goes there)\n", who);
+    return NULL;
+  }
+  g_autofree char *from = g_strdup_printf ("cabinet:%s", g_get_user_name ());
+  g_autoptr (GError) err = NULL;
+  char *role = NULL;
+  if (!rev_desk_login (desk, name, password, from, g_get_real_time (), &role, NULL, &err))
+    fprintf (stderr, "crosswatch %s: %s\n", who, err->message);
+  memset (password, 0, strlen (password));
+  return role;
 }

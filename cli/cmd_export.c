@@ -27,7 +27,7 @@ cmd_export (int argc, char **argv)
   struct cli_store store = {0};
   struct rev_desk *desk = NULL;
   g_autoptr (GError) err = NULL;
-  g_autofree char *password = NULL, *role = NULL, *who = NULL;
+  g_autofree char *role = NULL;
   g_autoptr (GBytes) bundle = NULL;
   if (argc != 2 || !out || !actor_name) {
     fprintf (stderr, "usage: crosswatch export ID -c SITE.ini --user NAME --out case.tar (NAME's password on "
@@ -40,16 +40,8 @@ cmd_export (int argc, char **argv)
   if (!cli_store_open (cfg, "export", &store))
     goto out;
   desk = rev_desk_new (store.st, cfg);
-  password = cli_read_password ("password: ");
-  if (!password) {
-    fprintf (stderr, "crosswatch export: no password on standard input (NAME's password goes there)\n");
+  if (!(role = cli_review_login (desk, "export", actor_name)))
     goto out;
-  }
-  who = g_strdup_printf ("cabinet:%s", g_get_user_name ());
-  if (!rev_desk_login (desk, actor_name, password, who, g_get_real_time (), &role, NULL, &err)) {
-    fprintf (stderr, "crosswatch export: %s\n", err->message);
-    goto out;
-  }
   const struct rev_actor actor = {actor_name, role};
   bundle = rev_desk_bundle (desk, &actor, argv[1], &err);
   if (!bundle ||

@@ -155,7 +155,7 @@ cmd_review (int argc, char **argv)
   struct cli_store store = {0};
   struct rev_desk *desk = NULL;
   g_autoptr (GError) err = NULL;
-  g_autofree char *role = NULL, *password = NULL, *who = NULL, *new_state = NULL;
+  g_autofree char *role = NULL, *new_state = NULL;
   if (!cfg)
     goto out;
   const char *verb = argc > 1 ? argv[1] : NULL;
@@ -168,9 +168,7 @@ cmd_review (int argc, char **argv)
     fprintf (stderr, "\n");
     goto out;
   }
-  static const char *const STATES[] = {"pending", "confirmed_once", "confirmed", "rejected", "reversed",
-                                       "rejected_flat", "position_uncertain", NULL};
-  if (state && !g_strv_contains (STATES, state)) {
+  if (state && !g_strv_contains (REV_STATES, state)) {
     fprintf (stderr, "crosswatch review: --state is one of pending, confirmed_once, confirmed, rejected, reversed, "
                      "rejected_flat, position_uncertain\n");
     goto out;
@@ -192,17 +190,8 @@ cmd_review (int argc, char **argv)
   if (!cli_store_open (cfg, "review", &store))
     goto out;
   desk = rev_desk_new (store.st, cfg);
-  password = cli_read_password ("password: ");
-  if (!password) {
-    /* nothing was typed: no login attempt, nothing counts towards a lock */
-    fprintf (stderr, "crosswatch review: no password on standard input (NAME's password goes there)\n");
+  if (!(role = cli_review_login (desk, "review", actor_name)))
     goto out;
-  }
-  who = g_strdup_printf ("cabinet:%s", g_get_user_name ());
-  if (!rev_desk_login (desk, actor_name, password ? password : "", who, g_get_real_time (), &role, NULL, &err)) {
-    fprintf (stderr, "crosswatch review: %s\n", err->message);
-    goto out;
-  }
   const struct rev_actor actor = {actor_name, role};
   if (!strcmp (verb, "show")) {
     status = review_show (desk, &actor, id, media_out);

@@ -269,14 +269,15 @@ publish_state (struct mosquitto *mosq, struct session *s)
 {
   if (!s->connected)
     return;
-  g_autofree char *now = disp_client_state_json (s->client, "online", s->last_error);
-  /* compared without its time: only a change is news */
+  /* what the status says, less its time: only a change is news (this runs
+   * every second) */
   g_autoptr (GPtrArray) ids = disp_client_on_screen (s->client);
   g_ptr_array_add (ids, NULL);
   g_autofree char *joined = g_strjoinv (",", (char **) ids->pdata);
   g_autofree char *key = g_strdup_printf ("%s|%s", joined, s->last_error ? s->last_error : "");
   if (!g_strcmp0 (key, s->said))
     return;
+  g_autofree char *now = disp_client_state_json (s->client, "online", s->last_error);
   if (mosquitto_publish (mosq, NULL, s->state_topic, (int) strlen (now), now, 1, true) == MOSQ_ERR_SUCCESS) {
     g_free (s->said);
     s->said = g_steal_pointer (&key);

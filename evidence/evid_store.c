@@ -493,6 +493,18 @@ evid_store_list (struct evid_store *st, const char *state, GError **error)
                        "list packets", error);
 }
 
+GPtrArray *
+evid_store_list_track (struct evid_store *st, int track_id, GError **error)
+{
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT " ROW_COLUMNS " FROM packets WHERE track_id = ?1 ORDER BY seq",
+                                         error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_int (s, 1, track_id);
+  return evid_store__collect_rows (st, s, row_from, (GDestroyNotify) evid_packet_row_free, "list a track's packets",
+                                   error);
+}
+
 struct evid_packet_row *
 evid_store_get (struct evid_store *st, const char *id, GError **error)
 {

@@ -126,6 +126,8 @@ bool evid_store_set_hold (struct evid_store *st, const char *id, bool hold, cons
 
 /* Packets, oldest first; STATE NULL for all. Free with evid_packet_rows_free. */
 GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **error);
+/* The packets of TRACK_ID (of any camera or run), oldest first. */
+GPtrArray *evid_store_list_track (struct evid_store *st, int track_id, GError **error);
 
 /* The review state a packet of DECISION starts in: "pending" for a
  * violation; a picture (rejected_flat) or a position the camera could not

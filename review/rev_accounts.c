@@ -191,7 +191,7 @@ rev_desk_login (struct rev_desk *desk, const char *name, const char *password, c
     return locked_error (error, locked_until, now_us);
   }
   bool locked = false;
-  if (u || valid) {
+  if (valid) { /* an account, or a name one could have: the store counts and audits */
     if (!evid_store_user_login_result (desk->st, valid ? name : typed, ok, from, REV_MAX_FAILURES, now_us,
                                        REV_LOCK_US, &locked, &st_err))
       return rev_desk__fail_from_store (error, st_err);

@@ -1,5 +1,6 @@
 #include "rev_api.h"
 
+#include "evid_json_guard.h"
 #include "zone_geom.h"
 
 #include <stdlib.h>
@@ -169,22 +170,21 @@ csrf_checked (struct call *c)
   return FALSE;
 }
 
+/* The request body as a JSON object: size, depth and encoding checked
+ * before parsing (a body of 64 Ki '[' would recurse json-glib that deep). */
 static JsonObject *
 body_object (struct call *c)
 {
-  g_autoptr (JsonParser) p = json_parser_new ();
-  if (!c->req->body || !c->req->body_len || !json_parser_load_from_data (p, c->req->body, c->req->body_len, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-    return NULL;
-  return json_object_ref (json_node_get_object (json_parser_get_root (p)));
+  g_autoptr (JsonNode) root = c->req->body_len ? evid_json_guard_parse (c->req->body, c->req->body_len, REV_MAX_BODY,
+                                                                        EVID_JSON_GUARD_DEPTH, NULL)
+                                               : NULL;
+  return root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
 }
 
 static const char *
 field (JsonObject *o, const char *name)
 {
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                         : NULL;
+  return evid_json_member_string (o, name, TRUE, NULL);
 }
 
 static void
@@ -453,6 +453,10 @@ route (struct call *c)
   guint n = seg ? g_strv_length (seg) : 0;
   g_autoptr (GHashTable) q = req->query ? g_uri_parse_params (req->query, -1, "&", G_URI_PARAMS_NONE, NULL) : NULL;
   g_autoptr (GError) err = NULL;
+  if (req->query && !q) {
+    respond_error (c, 400, "the query string is not valid (bad percent-encoding)");
+    return;
+  }
 
   if (n >= 2 && !strcmp (seg[0], "case") && (get || head) && (n == 2 || (n == 3 && !strcmp (seg[2], "image.jpg")))) {
     public_case (c, seg[1], n == 3);

@@ -3,6 +3,7 @@
 #include "rev_desk_private.h"
 
 #include "evid_export.h"
+#include "evid_json_guard.h"
 #include "evid_publication.h"
 #include "rev_clip.h"
 
@@ -64,11 +65,11 @@ rev_desk__text_ok (const char *text, size_t max)
   size_t n = strlen (text);
   if (n > max || !g_utf8_validate (text, (gssize) n, NULL))
     return FALSE;
-  for (const char *c = text; *c; c++)
-    if ((unsigned char) *c < 0x20 && *c != '\n' && *c != '\t')
+  for (const char *c = text; *c; c++) {
+    gboolean control = (unsigned char) *c < 0x20 || *c == 0x7f;
+    if (control && *c != '\n' && *c != '\t')
       return FALSE;
-    else if (*c == 0x7f)
-      return FALSE;
+  }
   return TRUE;
 }
 
@@ -141,22 +142,22 @@ get_case (struct rev_desk *desk, const char *id, GError **error)
   return row;
 }
 
+/* A record or an audit row from the store: ours, but read as any JSON is
+ * (depth and encoding checked before json-glib, evid_json_guard.h). */
 static JsonObject *
 parse_object (const char *text)
 {
-  g_autoptr (JsonParser) p = json_parser_new ();
-  if (!text || !json_parser_load_from_data (p, text, -1, NULL))
-    return NULL;
-  JsonNode *root = json_parser_get_root (p);
+  g_autoptr (JsonNode) root =
+      text ? evid_json_guard_parse (text, strlen (text), G_MAXSIZE, EVID_JSON_GUARD_DEPTH, NULL) : NULL;
   return root && JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
 }
 
+/* O's string member NAME; NULL when O is NULL, or the member is missing or
+ * not a string. */
 static const char *
 member_string (JsonObject *o, const char *name)
 {
-  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
-  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                         : NULL;
+  return evid_json_member_string (o, name, TRUE, NULL);
 }
 
 static JsonArray *
@@ -207,10 +208,8 @@ iso_time_ok (const char *s)
 static gboolean
 filter_valid (const struct rev_filter *f, GError **error)
 {
-  static const char *const STATES[] = {"pending", "confirmed_once", "confirmed", "rejected", "reversed",
-                                       "rejected_flat", "position_uncertain", NULL};
   static const char *const TYPES[] = {"red_signal", "outside_crosswalk", NULL};
-  if (f->state && *f->state && !g_strv_contains (STATES, f->state))
+  if (f->state && *f->state && !g_strv_contains (REV_STATES, f->state))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "state is one of pending, confirmed_once, confirmed, rejected, "
                              "reversed, rejected_flat, position_uncertain");
   if (f->type && *f->type && !g_strv_contains (TYPES, f->type))
@@ -299,7 +298,20 @@ case_history (struct rev_desk *desk, const char *id, GError **error)
   return out;
 }
 
-/* Media names of ID that ACTOR has not opened yet (view_media rows). */
+/* Whether ACTOR opened media item NAME whole: a "view_media" row in HISTORY. */
+static gboolean
+was_opened (GPtrArray *history, const char *actor, const char *name)
+{
+  for (guint i = 0; i < history->len; i++) {
+    JsonObject *h = g_ptr_array_index (history, i);
+    if (!g_strcmp0 (member_string (h, "action"), "view_media") && !g_strcmp0 (member_string (h, "actor"), actor) &&
+        !g_strcmp0 (member_string (h, "detail"), name))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Media names of ID that ACTOR has not opened yet. */
 static GPtrArray *
 unopened_media (struct rev_desk *desk, const char *actor, const char *id, GPtrArray *history, GError **error)
 {
@@ -309,17 +321,9 @@ unopened_media (struct rev_desk *desk, const char *actor, const char *id, GPtrAr
     rev_desk__fail_from_store (error, st_err);
     return NULL;
   }
-  for (guint i = 0; i < history->len; i++) {
-    JsonObject *h = g_ptr_array_index (history, i);
-    if (g_strcmp0 (member_string (h, "action"), "view_media") || g_strcmp0 (member_string (h, "actor"), actor))
-      continue;
-    const char *name = member_string (h, "detail");
-    for (guint k = 0; name && k < names->len; k++)
-      if (!strcmp (g_ptr_array_index (names, k), name)) {
-        g_ptr_array_remove_index (names, k);
-        break;
-      }
-  }
+  for (guint k = names->len; k-- > 0;)
+    if (was_opened (history, actor, g_ptr_array_index (names, k)))
+      g_ptr_array_remove_index (names, k);
   return names;
 }
 
@@ -356,11 +360,11 @@ static JsonArray *
 related_cases (struct rev_desk *desk, const struct evid_packet_row *row, JsonObject *rec)
 {
   JsonArray *out = json_array_new ();
-  g_autoptr (GPtrArray) rows = evid_store_list (desk->st, NULL, NULL);
+  g_autoptr (GPtrArray) rows = evid_store_list_track (desk->st, row->track_id, NULL);
   g_autoptr (GDateTime) t0 = g_date_time_new_from_iso8601 (row->created_utc, NULL);
   for (guint i = 0; rows && t0 && i < rows->len; i++) {
     struct evid_packet_row *r = g_ptr_array_index (rows, i);
-    if (!strcmp (r->id, row->id) || r->track_id != row->track_id)
+    if (!strcmp (r->id, row->id))
       continue;
     g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (r->created_utc, NULL);
     if (!t || ABS (g_date_time_difference (t, t0)) > 600 * G_USEC_PER_SEC)
@@ -391,10 +395,8 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
   JsonObject *out = NULL;
   g_autoptr (GPtrArray) history = NULL;
   g_autoptr (GPtrArray) names = NULL;
-  g_autoptr (GPtrArray) unopened = NULL;
   g_autoptr (JsonObject) rec = parse_object (row->json);
-  if (!audit (desk, actor, "view", row->id, NULL, error) || !(history = case_history (desk, row->id, error)) ||
-      !(unopened = unopened_media (desk, actor->name, row->id, history, error)))
+  if (!audit (desk, actor, "view", row->id, NULL, error) || !(history = case_history (desk, row->id, error)))
     goto done;
   names = evid_store_media_names (desk->st, row->id, &st_err);
   if (!names) {
@@ -433,10 +435,7 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
     json_object_set_string_member (m, "stored_mime", mime ? mime : "");
     g_autofree char *url = g_strdup_printf ("/api/cases/%s/media/%s", row->id, name);
     json_object_set_string_member (m, "url", url);
-    gboolean opened = TRUE;
-    for (guint k = 0; k < unopened->len; k++)
-      opened = opened && strcmp (g_ptr_array_index (unopened, k), name) != 0;
-    json_object_set_boolean_member (m, "opened", opened);
+    json_object_set_boolean_member (m, "opened", was_opened (history, actor->name, name));
     json_array_add_object_element (media, m);
   }
   json_object_set_array_member (out, "media", media);

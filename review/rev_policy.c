@@ -3,6 +3,9 @@
 #include <glib.h>
 #include <string.h>
 
+const char *const REV_STATES[] = {"pending",  "confirmed_once", "confirmed",          "rejected",
+                                  "reversed", "rejected_flat",  "position_uncertain", NULL};
+
 const char *const REV_ROLES[] = {"reviewer", "supervisor", "auditor", "admin", NULL};
 
 const struct rev_reason_code REV_REJECT_CODES[] = {

@@ -17,6 +17,9 @@ enum rev_action {
   REV_ADMIN,   /* accounts */
 };
 
+/* The review states a case can be in, NULL-terminated (review/API.md). */
+extern const char *const REV_STATES[];
+
 /* The roles, NULL-terminated: reviewer, supervisor, auditor, admin. */
 extern const char *const REV_ROLES[];
 

@@ -513,6 +513,10 @@ test_reject_needs_a_code_and_keeps_markup_as_text (struct fixture *f, gconstpoin
   /* an oversized body is refused before it is parsed */
   g_autofree char *big = g_strnfill (REV_MAX_BODY + 1, 'a');
   g_assert_cmpint (status_of (f, "POST", reject, &l, big), ==, 413);
+  /* deep nesting within the limit is refused before json-glib recurses */
+  g_autofree char *deep = g_strnfill (REV_MAX_BODY, '[');
+  g_assert_cmpint (status_of (f, "POST", "/api/login", NULL, deep), ==, 400);
+  g_assert_cmpint (status_of (f, "POST", reject, &l, deep), ==, 400);
   login_clear (&l);
 }
 
@@ -535,7 +539,7 @@ test_filters_and_bundle (struct fixture *f, gconstpointer data)
   reply_clear (&r);
   /* values outside the lists are refused, not silently matched */
   const char *bad[] = {"/api/cases?state=bogus", "/api/cases?type=x", "/api/cases?from=yesterday",
-                       "/api/cases?to=2026-13-99%3Cscript%3E"};
+                       "/api/cases?to=2026-13-99%3Cscript%3E", "/api/cases?state=%ZZ"};
   for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
     g_assert_cmpint (status_of (f, "GET", bad[i], &l, NULL), ==, 400);
   /* a legal hold is a flag the queue filters on */

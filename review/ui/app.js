@@ -360,7 +360,8 @@ function actions(c) {
     el('p', { id: 'act-missing', class: 'help' }), el('div', { class: 'actions' }, reason), el('div', { class: 'actions' }, buttons), status);
 }
 
-const DECISION_ACTIONS = /^(review:|refused:|legal_hold|legal_release|hold|release|export)/;
+// review:STATE, refused:VERB, legal_hold and legal_hold_released, export
+const DECISION_ACTIONS = /^(review:|refused:|legal_hold|export)/;
 
 async function showCase(id) {
   setView('queue');

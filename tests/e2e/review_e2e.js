@@ -56,7 +56,7 @@ async function openCase(page, id, shotName) {
   check(/UTC/.test(bar) && /frame \d+/.test(bar) && /signal /.test(bar) && /zone /.test(bar), 'each still has a data bar: ' + bar);
   // the clip: not fetched until played; then loaded (readyState >= 2) and playing (currentTime advances)
   await page.waitForSelector('#clip');
-  check(await page.$eval('#act-confirm', b => b.disabled).catch(() => true), 'confirm is not enabled before the clip is played');
+  check(await page.$eval('#act-confirm', b => b.disabled), 'confirm is not enabled before the clip is played');
   await page.$eval('#clip', v => v.scrollIntoView());
   await page.$eval('#clip', v => { v.muted = true; return v.play(); });
   await waitFor(() => page.$eval('#clip', v => v.readyState >= 2), 30, 'the clip loads');
