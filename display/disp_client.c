@@ -1,15 +1,20 @@
 #include "disp_client.h"
 
+#include "disp_playlist.h"
 #include "disp_render.h"
+#include "disp_screen.h"
 #include "disp_state.h"
 #include "disp_words.h"
+#include "hwcfg_profile.h"
 #include "evid_display_msg.h"
 #include "evid_json.h"
+#include "evid_json_guard.h"
 #include "evid_keyring.h"
 #include "evid_store.h" /* evid_utc_now */
 #include "hwcfg_mqtt.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -20,11 +25,17 @@
 /* a payload of EVID_DISPLAY_MSG_MAX_BYTES, its topic and MQTT headers */
 #define MAX_PACKET_BYTES (EVID_DISPLAY_MSG_MAX_BYTES + 4096)
 
+#define CURRENT_FILE "current.png"
+
 struct disp_client {
   const struct hwcfg_display *cfg;
   struct evid_keyring *trusted;
   struct disp_state *state;
   struct disp_look look; /* the words, time zone, rule and appeal of [display] */
+  const struct hwcfg_profile *profile; /* [display] profile */
+  struct disp_playlist *playlist;
+  struct disp_screen *screen; /* NULL: files only ([display] sink = none) */
+  char *on_screen;            /* what current.png shows: a packet id, or "idle HH:MM" */
 };
 
 /* ---- the client ----------------------------------------------------------- */
@@ -40,8 +51,15 @@ disp_client_new (const struct hwcfg_display *cfg, GError **error)
   c->look.tz = cfg->timezone ? g_time_zone_new_identifier (cfg->timezone) : NULL;
   c->look.rule = cfg->rule_text;
   c->look.appeal = cfg->appeal_text;
+  c->profile = hwcfg_profile_find (cfg->profile ? cfg->profile : "default");
+  c->playlist = disp_playlist_new ((gint64) MAX (1, cfg->rotation_s) * G_USEC_PER_SEC);
   g_autofree char *state_path = g_build_filename (cfg->out_dir, DISP_STATE_FILE, NULL);
   GError *local = NULL;
+  if (!c->profile) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG, "display %s: [display] profile '%s' is not known", cfg->id,
+                 cfg->profile);
+    goto fail;
+  }
   if (!c->look.words || (cfg->timezone && !c->look.tz)) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG, "display %s: [display] %s '%s' is not known", cfg->id,
                  c->look.words ? "timezone" : "locale", c->look.words ? cfg->timezone : cfg->locale);
@@ -85,7 +103,22 @@ disp_client_free (struct disp_client *c)
   disp_state_free (c->state);
   if (c->look.tz)
     g_time_zone_unref (c->look.tz);
+  disp_playlist_free (c->playlist);
+  disp_screen_free (c->screen);
+  g_free (c->on_screen);
   g_free (c);
+}
+
+gboolean
+disp_client_open_screen (struct disp_client *c, GError **error)
+{
+  const char *sink = c->cfg->sink ? c->cfg->sink : "none";
+  if (c->screen || !strcmp (sink, "none"))
+    return TRUE;
+  c->screen = disp_screen_new (sink, c->cfg->fullscreen, c->cfg->width, c->cfg->height, error);
+  if (c->screen)
+    g_clear_pointer (&c->on_screen, g_free); /* drawn again on the new output */
+  return c->screen != NULL;
 }
 
 static char *
@@ -95,30 +128,87 @@ screen_path (const struct disp_client *c, const char *packet_id)
   return g_build_filename (c->cfg->out_dir, name, NULL);
 }
 
+/* What the show may put on this screen: the stricter of the profile it
+ * names (the site's) and the display's own (hwcfg/PROFILES.md). */
+static void
+effective_profile (const struct disp_client *c, JsonObject *content, struct hwcfg_profile *out, char *name, int len)
+{
+  const char *named = evid_json_member_string (content, "profile", TRUE, NULL);
+  const struct hwcfg_profile *site = hwcfg_profile_find (named ? named : "default");
+  hwcfg_profile_stricter (site ? site : hwcfg_profile_find ("default"), c->profile, out, name, len);
+}
+
+static double
+height_of (JsonObject *content)
+{
+  JsonNode *n = json_object_get_member (content, "height_m");
+  double h = NAN;
+  if (!n || !evid_json_node_number (n, &h))
+    return NAN;
+  return h;
+}
+
 static gboolean
-show (struct disp_client *c, const struct evid_display_msg *m, GError **error)
+show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, GError **error)
 {
   const char *id = evid_display_msg_packet_id (m);
+  JsonObject *content = evid_display_msg_content (m);
+  struct hwcfg_profile eff;
+  char eff_name[64];
+  effective_profile (c, content, &eff, eff_name, sizeof eff_name);
+  /* how long: the message's expiry, or the profile's limit from its issue */
+  gint64 expires = MIN (evid_display_msg_expires_us (m),
+                        evid_display_msg_issued_us (m) + (gint64) eff.max_show_hours * 3600 * G_USEC_PER_SEC);
+  if (expires <= now_us) {
+    g_message ("display %s: packet %s not shown: profile %s shows a case %d h at most and it was issued earlier",
+               c->cfg->id, id, eff_name, eff.max_show_hours);
+    return TRUE;
+  }
   g_autofree char *path = screen_path (c, id);
-  g_autofree char *url = disp_case_url (c->cfg->case_url_base, id);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  g_autofree char *until = evid_display_utc_format (evid_display_msg_expires_us (m));
+  g_autofree char *until = evid_display_utc_format (expires);
   if (!disp_state_screen_room (c->state, id)) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "too many screens shown: packet %s not shown", id);
     return FALSE;
   }
-  if (!disp_render_png (evid_display_msg_content (m), evid_display_msg_image (m, NULL, NULL), url, &c->look,
-                        c->cfg->width, c->cfg->height, tmp, error)) {
-    g_unlink (tmp);
+  const char *url_signed = evid_json_member_string (content, "case_url", TRUE, NULL);
+  g_autofree char *url = url_signed             ? g_strconcat (url_signed, NULL)
+                         : c->cfg->case_url_base ? disp_case_url (c->cfg->case_url_base, id)
+                                                 : NULL;
+  if (!url) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG,
+                 "packet %s carries no case_url and [display] case_url_base is not set: no QR code to draw", id);
     return FALSE;
   }
-  if (g_rename (tmp, path) != 0) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path, g_strerror (errno));
-    g_unlink (tmp);
+  /* times in the site's zone when the message names one this system knows */
+  struct disp_look look = c->look;
+  const char *zone = evid_json_member_string (content, "timezone", TRUE, NULL);
+  g_autoptr (GTimeZone) site_tz = zone ? g_time_zone_new_identifier (zone) : NULL;
+  if (site_tz)
+    look.tz = site_tz;
+  gboolean person = evid_display_msg_person_shown (m) && hwcfg_profile_may_show_person (&eff, height_of (content));
+  gboolean blurred = FALSE;
+  evid_json_member_bool (content, "faces_blurred", &blurred, NULL);
+  g_autoptr (GDateTime) utc = g_date_time_new_from_iso8601 (evid_json_member_string (content, "utc", FALSE, NULL), NULL);
+  g_autoptr (GDateTime) local = !utc ? NULL : look.tz ? g_date_time_to_timezone (utc, look.tz) : g_date_time_to_local (utc);
+  g_autofree char *day = local ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("");
+  struct disp_case_view v = {
+      .content = content,
+      .jpeg = person ? evid_display_msg_image (m, NULL, NULL) : NULL,
+      .case_url = url,
+      .pixelate_head = person && !eff.faces_shown && !blurred,
+      .pixelate_surroundings = person && !eff.bystanders_shown && !blurred,
+      .day_count = disp_state_screens_on_day (c->state, day) + 1,
+  };
+  cairo_surface_t *screen = disp_render_case (&v, &look, c->cfg->width, c->cfg->height, error);
+  if (!screen)
     return FALSE;
-  }
-  disp_state_screen_set (c->state, id, evid_display_msg_expires_us (m));
-  g_message ("display %s: showing packet %s (%s) until %s", c->cfg->id, id, path, until);
+  gboolean ok = disp_render_write_png (screen, path, error);
+  cairo_surface_destroy (screen);
+  if (!ok)
+    return FALSE;
+  disp_state_screen_set (c->state, id, expires, now_us, day);
+  g_message ("display %s: showing packet %s (%s) until %s under profile %s%s", c->cfg->id, id, path, until, eff_name,
+             person ? "" : ", without a picture of the person");
   return TRUE;
 }
 
@@ -187,7 +277,7 @@ disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint6
     goto out;
   }
   const char *kind = evid_display_msg_kind (m);
-  if (!(strcmp (kind, "show") == 0   ? show (c, m, error)
+  if (!(strcmp (kind, "show") == 0   ? show (c, m, now_us, error)
         : strcmp (kind, "key") == 0 ? hand_over (c, m, error)
                                      : retract (c, m, error)))
     goto out;
@@ -196,6 +286,72 @@ disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint6
   ok = disp_state_save (c->state, error);
 out:
   evid_display_msg_free (m);
+  return ok;
+}
+
+/* Draws what the playlist says is on screen into current.png and onto the
+ * output, when it changed (the idle screen's clock: each minute). */
+static gboolean
+compose (struct disp_client *c, gint64 now_us, GError **error)
+{
+  const char *id = disp_playlist_current (c->playlist);
+  g_autofree char *key = NULL;
+  if (id) {
+    key = g_strdup (id);
+  } else {
+    g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (now_us / G_USEC_PER_SEC);
+    key = g_strdup_printf ("idle %" G_GINT64_FORMAT, g_date_time_to_unix (t) / 60);
+  }
+  if (!g_strcmp0 (key, c->on_screen))
+    return TRUE;
+  cairo_surface_t *frame = NULL;
+  if (id) {
+    g_autofree char *path = screen_path (c, id);
+    frame = cairo_image_surface_create_from_png (path);
+    if (cairo_surface_status (frame) != CAIRO_STATUS_SUCCESS ||
+        cairo_image_surface_get_width (frame) != c->cfg->width || cairo_image_surface_get_height (frame) != c->cfg->height) {
+      g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path,
+                   cairo_surface_status (frame) ? cairo_status_to_string (cairo_surface_status (frame))
+                                                : "not the screen's size");
+      cairo_surface_destroy (frame);
+      return FALSE;
+    }
+  } else {
+    frame = disp_render_idle (&c->look, c->cfg->site_name ? c->cfg->site_name : c->cfg->site_id, now_us,
+                              c->cfg->width, c->cfg->height, error);
+    if (!frame)
+      return FALSE;
+  }
+  g_autofree char *current = g_build_filename (c->cfg->out_dir, CURRENT_FILE, NULL);
+  gboolean ok = disp_render_write_png (frame, current, error) && (!c->screen || disp_screen_show (c->screen, frame, error));
+  cairo_surface_destroy (frame);
+  if (!ok)
+    return FALSE;
+  if (g_strcmp0 (id, disp_client_current (c)) != 0 || !c->on_screen)
+    g_message ("display %s: on screen now: %s", c->cfg->id, id ? id : "the idle screen");
+  g_free (c->on_screen);
+  c->on_screen = g_steal_pointer (&key);
+  return TRUE;
+}
+
+const char *
+disp_client_current (const struct disp_client *c)
+{
+  return c->on_screen && !g_str_has_prefix (c->on_screen, "idle ") ? c->on_screen : NULL;
+}
+
+gboolean
+disp_client_tick (struct disp_client *c, gint64 now_us, gint64 mono_us, GError **error)
+{
+  g_return_val_if_fail (c != NULL, FALSE);
+  GError *local = NULL;
+  gboolean ok = disp_client_expire (c, now_us, &local);
+  g_autoptr (GPtrArray) cases = disp_state_screens_by_age (c->state, c->cfg->max_cases);
+  disp_playlist_step (c->playlist, cases, mono_us);
+  if (!compose (c, now_us, local ? NULL : &local))
+    ok = FALSE;
+  if (local)
+    g_propagate_error (error, local);
   return ok;
 }
 
@@ -220,6 +376,11 @@ disp_client_state_json (const struct disp_client *c, const char *state, const ch
   for (guint i = 0; !strcmp (state, "online") && i < ids->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (ids, i));
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "current");
+  if (!strcmp (state, "online") && disp_client_current (c))
+    json_builder_add_string_value (b, disp_client_current (c));
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "last_error");
   if (last_error)
     json_builder_add_string_value (b, last_error);
@@ -237,7 +398,7 @@ disp_client_state_json (const struct disp_client *c, const char *state, const ch
 struct session {
   struct disp_client *client;
   const struct hwcfg_display *cfg;
-  char *topic, *state_topic;
+  char *topic, *state_topic, *case_topics;
   char *last_error;     /* the latest problem, for the status topic */
   char *said;           /* the status last published, less its time */
   gboolean connected;   /* the broker accepted the connection */
@@ -284,6 +445,16 @@ publish_state (struct mosquitto *mosq, struct session *s)
   }
 }
 
+/* Expiry, rotation and the screen; a problem is the status's last error
+ * (warned about once per cause). */
+static void
+tick (struct session *s)
+{
+  g_autoptr (GError) err = NULL;
+  if (!disp_client_tick (s->client, g_get_real_time (), g_get_monotonic_time (), &err))
+    connection_problem (s, "%s", err->message);
+}
+
 static void
 on_connect (struct mosquitto *mosq, void *data, int rc)
 {
@@ -293,19 +464,23 @@ on_connect (struct mosquitto *mosq, void *data, int rc)
     g_clear_pointer (&s->last_warned, g_free);
     g_clear_pointer (&s->said, g_free); /* the broker may have published the will meanwhile */
     g_message ("display %s: connected to %s:%d", s->cfg->id, s->cfg->mqtt.host, s->cfg->mqtt.port);
-    mosquitto_subscribe (mosq, NULL, s->topic, 1);
+    /* its own topic (retracts, key handovers, and what the session kept
+     * while it was away) and its retained cases, each on its own topic, so
+     * the broker hands every current case to a display that subscribes */
+    char *const topics[] = {s->topic, s->case_topics};
+    mosquitto_subscribe_multiple (mosq, NULL, 2, topics, 1, 0, NULL);
     publish_state (mosq, s);
   } else
     connection_problem (s, "broker %s:%d refused the connection: %s (check [mqtt] username, password, the "
                            "client certificate and the broker's ACL)",
-                        s->cfg->mqtt.host, s->cfg->mqtt.port, mosquitto_connack_string (rc));
+                        s->cfg->mqtt.host, s->cfg->mqtt.port, hwcfg_mqtt_connack_text (rc));
 }
 
 static void
 on_subscribe (struct mosquitto *mosq, void *data, int mid, int qos_count, const int *granted_qos)
 {
   struct session *s = data;
-  g_message ("display %s: subscribed to %s", s->cfg->id, s->topic);
+  g_message ("display %s: subscribed to %s and %s", s->cfg->id, s->topic, s->case_topics);
 }
 
 static void
@@ -313,6 +488,8 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
 {
   struct session *s = data;
   g_autoptr (GError) err = NULL;
+  if (m->payloadlen == 0 && m->retain)
+    return; /* a retained case cleared by a retraction (the retract itself comes on the display's topic) */
   /* A refused message is logged with its reason and skipped: the screen
    * keeps working (a retained one is refused again at each restart). */
   if (!disp_client_handle (s->client, m->payload, m->payloadlen > 0 ? (gsize) m->payloadlen : 0, g_get_real_time (),
@@ -322,6 +499,7 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
     g_free (s->last_error);
     s->last_error = g_strdup_printf ("message refused: %s", err->message);
   }
+  tick (s); /* a retraction leaves the screen at once, a first case ends the idle screen */
   publish_state (mosq, s);
 }
 
@@ -351,7 +529,8 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at out */
   struct session s = {disp_client_new (cfg, &err), cfg,
                       g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, cfg->id),
-                      g_strdup_printf ("crosswatch/%s/display/%s/state", cfg->site_id, cfg->id)};
+                      g_strdup_printf ("crosswatch/%s/display/%s/state", cfg->site_id, cfg->id),
+                      g_strdup_printf ("crosswatch/%s/display/%s/case/+", cfg->site_id, cfg->id)};
   g_autofree char *offline = NULL;
   /* one stable id and a persistent session: a retract sent while the
    * display was off or the network down is delivered when it is back */
@@ -363,6 +542,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     g_warning ("%s", err->message);
     goto out;
   }
+  if (!disp_client_open_screen (s.client, &err)) {
+    g_warning ("display %s: %s", cfg->id, err->message);
+    goto out;
+  }
+  tick (&s); /* the screen shows what it showed before a restart, or the idle screen, before the broker answers */
   mosq = mosquitto_new (client_id, false, &s);
   if (!mosq)
     goto out;
@@ -383,13 +567,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     connection_problem (&s, "cannot reach the broker at %s:%d: %s; retrying", cfg->mqtt.host, cfg->mqtt.port,
                         mosquitto_strerror (rc));
   gint64 pause_ms = 500;
-  for (gint64 next_expiry = 0; !*stop;) {
-    if (g_get_monotonic_time () >= next_expiry) {
-      g_autoptr (GError) expiry_err = NULL;
-      if (!disp_client_expire (s.client, g_get_real_time (), &expiry_err))
-        g_warning ("display %s: %s", cfg->id, expiry_err->message);
+  for (gint64 next_tick = 0; !*stop;) {
+    if (g_get_monotonic_time () >= next_tick) {
+      tick (&s);
       publish_state (mosq, &s);
-      next_expiry = g_get_monotonic_time () + G_USEC_PER_SEC;
+      next_tick = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
     }
     rc = mosquitto_loop (mosq, 200, 1);
     if (rc == MOSQ_ERR_SUCCESS) {
@@ -428,6 +610,7 @@ out:
   disp_client_free (s.client);
   g_free (s.topic);
   g_free (s.state_topic);
+  g_free (s.case_topics);
   g_free (s.last_error);
   g_free (s.said);
   g_free (s.last_warned);

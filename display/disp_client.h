@@ -44,13 +44,30 @@ gboolean disp_client_handle (struct disp_client *c, const void *payload, gsize l
  * screen cannot be removed or the state not saved. */
 gboolean disp_client_expire (struct disp_client *c, gint64 now_us, GError **error);
 
-/* The packet ids on screen now, sorted (g_ptr_array_unref). */
+/* The packet ids of the current cases, sorted (g_ptr_array_unref). */
 GPtrArray *disp_client_on_screen (const struct disp_client *c);
+
+/* Opens the video output of [display] sink (none: files only). FALSE with
+ * DISP_ERROR_RENDER naming the sink when it cannot start. */
+gboolean disp_client_open_screen (struct disp_client *c, GError **error);
+
+/* Removes expired cases (disp_client_expire), moves the rotation on at
+ * MONO_US (a monotonic clock: [display] rotation_s a case, the newest
+ * max_cases, oldest first) and, when what is on screen changed, draws it:
+ * <out_dir>/current.png (the record of what the public saw) and the video
+ * output. Nothing to show is the idle screen (the place, "wait for the
+ * green man", the local time). The run loop calls it four times a second
+ * and after each message. FALSE with DISP_ERROR_RENDER or _STATE. */
+gboolean disp_client_tick (struct disp_client *c, gint64 now_us, gint64 mono_us, GError **error);
+
+/* The packet on screen now (current.png), NULL for the idle screen. */
+const char *disp_client_current (const struct disp_client *c);
 
 /* The display's status, retained on crosswatch/<site>/display/<id>/state
  * (the broker's ACL lets display-<id> publish there):
  *   {"v":1,"site","display","state":"online"|"offline","on_screen":[ids],
- *    "last_error":TEXT|null,"utc"}
+ *    "current":ID|null,"last_error":TEXT|null,"utc"}
+ * (on_screen: the current cases; current: the one on screen this moment)
  * "online" when connected and after each change of what is on screen or of
  * the last error; "offline" is the last will, published by the broker when
  * the display goes away without a goodbye, and by the display when it stops. */

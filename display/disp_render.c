@@ -9,6 +9,8 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 G_DEFINE_QUARK (disp-error-quark, disp_error)
@@ -174,6 +176,80 @@ text_of (JsonObject *content, const char *name)
   return s ? s : "";
 }
 
+/* CONTENT's bbox as four numbers; FALSE when it has none. */
+static gboolean
+bbox_of (JsonObject *content, double box[4])
+{
+  JsonArray *bbox = evid_json_member_array (content, "bbox", TRUE, NULL);
+  gboolean ok = bbox && json_array_get_length (bbox) == 4;
+  for (guint i = 0; ok && i < 4; i++)
+    ok = evid_json_node_number (json_array_get_element (bbox, i), &box[i]);
+  return ok && box[2] > 0 && box[3] > 0;
+}
+
+/* Replaces each BLOCK x BLOCK cell of the rectangle (clipped to the image)
+ * with its mean colour: nothing in it can be recognised. */
+static void
+pixelate (cairo_surface_t *img, int x0, int y0, int w, int h, int block)
+{
+  int iw = cairo_image_surface_get_width (img), ih = cairo_image_surface_get_height (img);
+  int x1 = MIN (iw, x0 + w), y1 = MIN (ih, y0 + h);
+  x0 = MAX (0, x0);
+  y0 = MAX (0, y0);
+  cairo_surface_flush (img);
+  unsigned char *px = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  for (int by = y0; by < y1; by += block)
+    for (int bx = x0; bx < x1; bx += block) {
+      int ex = MIN (x1, bx + block), ey = MIN (y1, by + block);
+      guint64 sum[3] = {0, 0, 0}, n = (guint64) (ex - bx) * (guint64) (ey - by);
+      for (int y = by; y < ey; y++)
+        for (int x = bx; x < ex; x++)
+          for (int c = 0; c < 3; c++)
+            sum[c] += px[(size_t) y * stride + (size_t) x * 4 + c];
+      for (int y = by; y < ey; y++)
+        for (int x = bx; x < ex; x++)
+          for (int c = 0; c < 3; c++)
+            px[(size_t) y * stride + (size_t) x * 4 + c] = (unsigned char) (sum[c] / n);
+    }
+  cairo_surface_mark_dirty (img);
+}
+
+/* What the display's profile asks beyond what the appliance did: the
+ * violator's head and everything around the violator pixelated (as
+ * evidence/evid_publication.c blurs them: head = top quarter of the box with
+ * a fifth of its width around it; surroundings = outside the box grown by
+ * 15 %). Without a box the whole still goes. */
+static void
+redact_still (cairo_surface_t *still, JsonObject *content, gboolean head, gboolean surroundings)
+{
+  int iw = cairo_image_surface_get_width (still), ih = cairo_image_surface_get_height (still);
+  int block = MAX (8, MIN (iw, ih) / 40);
+  double b[4];
+  if (!bbox_of (content, b)) {
+    if (head || surroundings)
+      pixelate (still, 0, 0, iw, ih, block);
+    return;
+  }
+  if (head) {
+    double m = b[2] * 0.2;
+    pixelate (still, (int) (b[0] - m), (int) (b[1] - m), (int) (b[2] + 2 * m), (int) (b[3] * 0.25 + 2 * m),
+              MAX (4, (int) (b[2] / 6)));
+  }
+  if (surroundings) {
+    int x0 = (int) (b[0] - b[2] * 0.15), y0 = (int) (b[1] - b[3] * 0.15);
+    int x1 = (int) (x0 + b[2] * 1.3), y1 = (int) (y0 + b[3] * 1.3);
+    x0 = CLAMP (x0, 0, iw);
+    y0 = CLAMP (y0, 0, ih);
+    x1 = CLAMP (x1, x0, iw);
+    y1 = CLAMP (y1, y0, ih);
+    pixelate (still, 0, 0, iw, y0, block);
+    pixelate (still, 0, y1, iw, ih - y1, block);
+    pixelate (still, 0, y0, x0, y1 - y0, block);
+    pixelate (still, x1, y0, iw - x1, y1 - y0, block);
+  }
+}
+
 static void
 draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *content, double area_w, double area_h)
 {
@@ -185,12 +261,8 @@ draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *content, double are
   cairo_scale (cr, k, k);
   cairo_set_source_surface (cr, still, 0, 0);
   cairo_paint (cr);
-  JsonArray *bbox = evid_json_member_array (content, "bbox", TRUE, NULL);
   double box[4];
-  gboolean ok = bbox && json_array_get_length (bbox) == 4;
-  for (guint i = 0; ok && i < 4; i++)
-    ok = evid_json_node_number (json_array_get_element (bbox, i), &box[i]);
-  if (ok) {
+  if (bbox_of (content, box)) {
     cairo_set_source_rgb (cr, 1, 0.1, 0.1);
     cairo_set_line_width (cr, 3 / k);
     cairo_rectangle (cr, box[0], box[1], box[2], box[3]);
@@ -199,28 +271,66 @@ draw_still (cairo_t *cr, cairo_surface_t *still, JsonObject *content, double are
   cairo_restore (cr);
 }
 
-/* The screen on CR: the still on the left, what, when, where and the case's
- * QR code on the right. */
-static gboolean
-draw_screen (cairo_t *cr, cairo_surface_t *still, JsonObject *content, const char *case_url,
-             const struct disp_look *look, int width, int height, GError **error)
+/* Font sizes follow the screen's height: legible across a street. */
+struct fonts {
+  char *head, *label, *text, *body, *huge;
+  double pad;
+};
+
+static void
+fonts_init (struct fonts *f, const struct disp_words *w, int width, int height)
 {
+  int big = MAX (12, height / 24), normal = MAX (9, height / 40), small = MAX (8, height / 56);
+  f->head = g_strdup_printf ("%s Bold %d", w->font, big);
+  f->label = g_strdup_printf ("%s %d", w->font, small);
+  f->text = g_strdup_printf ("%s Bold %d", w->font, normal);
+  f->body = g_strdup_printf ("%s %d", w->font, small);
+  f->huge = g_strdup_printf ("%s Bold %d", w->font, MAX (16, height / 10));
+  f->pad = width * 0.015;
+}
+
+static void
+fonts_clear (struct fonts *f)
+{
+  g_free (f->head);
+  g_free (f->label);
+  g_free (f->text);
+  g_free (f->body);
+  g_free (f->huge);
+}
+
+/* The screen on CR: the still on the left (or, for a case shown without a
+ * person, the day's count), what, when, where and the case's QR code on the
+ * right. */
+static gboolean
+draw_screen (cairo_t *cr, cairo_surface_t *still, const struct disp_case_view *v, const struct disp_look *look,
+             int width, int height, GError **error)
+{
+  JsonObject *content = v->content;
+  const char *case_url = v->case_url;
   const struct disp_words *w = look && look->words ? look->words : disp_words_for ("en");
   double panel_x = width * 0.62, panel_w = width - panel_x;
   cairo_set_source_rgb (cr, 0, 0, 0); /* high contrast: white and yellow on black */
   cairo_paint (cr);
-  draw_still (cr, still, content, panel_x, height);
+  struct fonts f;
+  fonts_init (&f, w, width, height);
+  if (still) {
+    draw_still (cr, still, content, panel_x, height);
+  } else {
+    /* no person: the day's count, large, and why there is no picture */
+    g_autofree char *count = g_strdup_printf (w->day_count, v->day_count);
+    cairo_set_source_rgb (cr, 1, 0.85, 0);
+    double y = height * 0.3;
+    y += draw_text (cr, f.pad * 2, y, panel_x - 4 * f.pad, f.head, count) + f.pad;
+    cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+    draw_text (cr, f.pad * 2, y, panel_x - 4 * f.pad, f.body, w->no_picture);
+  }
 
   JsonObject *sig = evid_json_member_object (content, "signal", TRUE, NULL);
   g_autofree char *when = local_time (text_of (content, "utc"), look ? look->tz : NULL);
   g_autofree char *signal = signal_words (w, sig);
-  /* sizes follow the screen's height: legible across a street */
-  int big = MAX (12, height / 24), normal = MAX (9, height / 40), small = MAX (8, height / 56);
-  double pad = width * 0.015, y = pad;
-  g_autofree char *head_font = g_strdup_printf ("%s Bold %d", w->font, big);
-  g_autofree char *label_font = g_strdup_printf ("%s %d", w->font, small);
-  g_autofree char *text_font = g_strdup_printf ("%s Bold %d", w->font, normal);
-  g_autofree char *body_font = g_strdup_printf ("%s %d", w->font, small);
+  double pad = f.pad, y = pad;
+  const char *head_font = f.head, *label_font = f.label, *text_font = f.text, *body_font = f.body;
   cairo_set_source_rgb (cr, 1, 0.85, 0);
   y += draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, head_font, headline (w, text_of (content, "type"))) + pad;
   const char *const labels[] = {w->when, w->where, w->signal};
@@ -236,12 +346,107 @@ draw_screen (cairo_t *cr, cairo_surface_t *still, JsonObject *content, const cha
   cairo_set_source_rgb (cr, 1, 1, 1);
   draw_text (cr, panel_x + pad, y, panel_w - 2 * pad, body_font,
              look && look->rule ? look->rule : w->rule);
-  if (!draw_qr (cr, case_url, panel_x + pad, qr_y, qr_size, error))
-    return FALSE;
-  double beside = panel_x + 2 * pad + qr_size, beside_w = width - beside - pad;
+  gboolean ok = draw_qr (cr, case_url, panel_x + pad, qr_y, qr_size, error);
+  if (ok) {
+    double beside = panel_x + 2 * pad + qr_size, beside_w = width - beside - pad;
+    cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
+    double h = draw_text (cr, beside, qr_y, beside_w, body_font, w->scan);
+    draw_text (cr, beside, qr_y + h + pad, beside_w, body_font, look && look->appeal ? look->appeal : w->appeal);
+  }
+  fonts_clear (&f);
+  return ok;
+}
+
+static cairo_surface_t *
+new_screen (int width, int height, cairo_t **out_cr, GError **error)
+{
+  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (screen);
+  cairo_status_t st = cairo_status (cr);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "no %dx%d screen surface: %s", width, height,
+                 cairo_status_to_string (st));
+    cairo_destroy (cr);
+    cairo_surface_destroy (screen);
+    return NULL;
+  }
+  *out_cr = cr;
+  return screen;
+}
+
+cairo_surface_t *
+disp_render_case (const struct disp_case_view *v, const struct disp_look *look, int width, int height,
+                  GError **error)
+{
+  g_return_val_if_fail (v && v->content && v->case_url, NULL);
+  cairo_surface_t *still = NULL;
+  if (v->jpeg) {
+    if (!(still = decode_still (v->jpeg, error)))
+      return NULL;
+    redact_still (still, v->content, v->pixelate_head, v->pixelate_surroundings);
+  }
+  cairo_t *cr = NULL;
+  cairo_surface_t *screen = new_screen (width, height, &cr, error);
+  if (screen && !draw_screen (cr, still, v, look, width, height, error))
+    g_clear_pointer (&screen, cairo_surface_destroy);
+  if (cr)
+    cairo_destroy (cr);
+  if (still)
+    cairo_surface_destroy (still);
+  if (screen)
+    cairo_surface_flush (screen);
+  return screen;
+}
+
+cairo_surface_t *
+disp_render_idle (const struct disp_look *look, const char *place, gint64 now_us, int width, int height,
+                  GError **error)
+{
+  const struct disp_words *w = look && look->words ? look->words : disp_words_for ("en");
+  cairo_t *cr = NULL;
+  cairo_surface_t *screen = new_screen (width, height, &cr, error);
+  if (!screen)
+    return NULL;
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_paint (cr);
+  struct fonts f;
+  fonts_init (&f, w, width, height);
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (now_us / G_USEC_PER_SEC);
+  g_autoptr (GDateTime) local = look && look->tz ? g_date_time_to_timezone (utc, look->tz) : g_date_time_to_local (utc);
+  g_autofree char *clock = g_date_time_format (local, "%H:%M");
+  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d %Z");
+  double margin = width * 0.06, y = height * 0.12, tw = width - 2 * margin;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  y += draw_text (cr, margin, y, tw, f.text, place ? place : "") + f.pad * 2;
+  cairo_set_source_rgb (cr, 1, 0.85, 0);
+  y += draw_text (cr, margin, y, tw, f.huge, w->idle) + f.pad * 2;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  y += draw_text (cr, margin, y, tw, f.huge, clock);
+  cairo_set_source_rgb (cr, 0.75, 0.75, 0.75);
+  y += draw_text (cr, margin, y, tw, f.body, date) + f.pad * 2;
   cairo_set_source_rgb (cr, 0.85, 0.85, 0.85);
-  double h = draw_text (cr, beside, qr_y, beside_w, body_font, w->scan);
-  draw_text (cr, beside, qr_y + h + pad, beside_w, body_font, look && look->appeal ? look->appeal : w->appeal);
+  draw_text (cr, margin, y, tw, f.body, look && look->rule ? look->rule : w->rule);
+  fonts_clear (&f);
+  cairo_destroy (cr);
+  cairo_surface_flush (screen);
+  return screen;
+}
+
+gboolean
+disp_render_write_png (cairo_surface_t *screen, const char *path, GError **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  cairo_status_t st = cairo_surface_write_to_png (screen, tmp);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path, cairo_status_to_string (st));
+    g_unlink (tmp);
+    return FALSE;
+  }
+  if (g_rename (tmp, path) != 0) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path, g_strerror (errno));
+    g_unlink (tmp);
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -250,30 +455,15 @@ disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, const 
                  int height, const char *path, GError **error)
 {
   g_return_val_if_fail (content && case_url && path, FALSE);
-  cairo_surface_t *still = decode_still (jpeg, error);
-  if (!still)
+  struct disp_case_view v = {.content = content, .jpeg = jpeg, .case_url = case_url};
+  if (!jpeg) { /* a still is required here: a show of no person goes through disp_render_case */
+    g_set_error (error, DISP_ERROR, DISP_ERROR_MESSAGE, "display message image: missing");
     return FALSE;
-  cairo_surface_t *screen = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (screen);
-  gboolean ok = FALSE;
-  cairo_status_t st = cairo_status (cr);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "no %dx%d screen surface: %s", width, height,
-                 cairo_status_to_string (st));
-    goto out;
   }
-  if (!draw_screen (cr, still, content, case_url, look, width, height, error))
-    goto out;
-  cairo_surface_flush (screen);
-  st = cairo_surface_write_to_png (screen, path);
-  if (st != CAIRO_STATUS_SUCCESS) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", path, cairo_status_to_string (st));
-    goto out;
-  }
-  ok = TRUE;
-out:
-  cairo_destroy (cr);
+  cairo_surface_t *screen = disp_render_case (&v, look, width, height, error);
+  if (!screen)
+    return FALSE;
+  gboolean ok = disp_render_write_png (screen, path, error);
   cairo_surface_destroy (screen);
-  cairo_surface_destroy (still);
   return ok;
 }

@@ -5,6 +5,7 @@
 #define CW_DISP_RENDER_H
 
 #include <glib.h>
+#include <cairo.h>
 #include <json-glib/json-glib.h>
 
 #define DISP_ERROR (disp_error_quark ())
@@ -40,6 +41,32 @@ struct disp_look {
  * header and refused above EVID_DISPLAY_IMAGE_MAX_SIDE before it is decoded.
  * FALSE with DISP_ERROR_MESSAGE (image) or DISP_ERROR_RENDER (surface, QR
  * code, file). */
+/* What a screen draws for one case: CONTENT (the show's signed members),
+ * JPEG its still (NULL: the case in words, with DAY_COUNT, the day's
+ * violations, where the picture would be), CASE_URL for the QR code, and
+ * what the display itself must pixelate beyond what the appliance did
+ * (its profile being stricter than the message's: hwcfg/PROFILES.md). */
+struct disp_case_view {
+  JsonObject *content;
+  GBytes *jpeg;
+  const char *case_url;
+  gboolean pixelate_head, pixelate_surroundings;
+  int day_count;
+};
+
+/* The screen for V (WIDTH x HEIGHT, RGB24; cairo_surface_destroy), or NULL
+ * with DISP_ERROR_MESSAGE (image) or DISP_ERROR_RENDER (surface, QR code). */
+cairo_surface_t *disp_render_case (const struct disp_case_view *v, const struct disp_look *look, int width, int height,
+                                   GError **error);
+
+/* The idle screen: PLACE, "wait for the green man" in LOOK's words, the
+ * local time at NOW_US and the rule. */
+cairo_surface_t *disp_render_idle (const struct disp_look *look, const char *place, gint64 now_us, int width,
+                                   int height, GError **error);
+
+/* Writes SCREEN to PATH as PNG (a temporary file renamed over it). */
+gboolean disp_render_write_png (cairo_surface_t *screen, const char *path, GError **error);
+
 gboolean disp_render_png (JsonObject *content, GBytes *jpeg, const char *case_url, const struct disp_look *look,
                           int width, int height, const char *path, GError **error);
 

@@ -29,12 +29,19 @@ struct device_seen {
   char *kind;
 };
 
+/* A case on screen: when its show expires, when it came (the rotation's
+ * order) and the local day of the violation (the day's count). */
+struct screen {
+  gint64 expires_us, since_us;
+  char day[16];
+};
+
 struct disp_state {
   char *path;
   GHashTable *devices;   /* lower-case key hex -> struct device_seen */
   GHashTable *retracted; /* lower-case packet id -> itself, owned by retracted_order */
   GQueue *retracted_order;
-  GHashTable *screens;   /* packet id on screen -> its show's expiry (gint64 *, unix us) */
+  GHashTable *screens;   /* packet id on screen -> struct screen */
   GPtrArray *keys;       /* keys handed over, lower-case hex */
 };
 
@@ -60,6 +67,10 @@ state_error (GError **error, const char *path, const char *why)
 void
 disp_state_acted (struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id, const char *kind)
 {
+  g_autofree char *key = g_ascii_strdown (device_key, -1);
+  const struct device_seen *last = g_hash_table_lookup (s->devices, key);
+  if (last && last->seq >= seq)
+    return; /* an older show admitted out of order (retained cases replay in any order): the bar stays up */
   struct device_seen *d = g_new0 (struct device_seen, 1);
   d->seq = seq;
   d->packet_id = g_strdup (packet_id);
@@ -97,7 +108,20 @@ disp_state_admit (const struct disp_state *s, const char *device_key, gint64 seq
     *out_repeat = TRUE;
     return TRUE;
   }
-  if (d && seq <= d->seq) {
+  gboolean show = strcmp (kind, "show") == 0;
+  if (!strcmp (kind, "retract") && g_hash_table_contains (s->retracted, id)) {
+    *out_repeat = TRUE; /* retracted already: whatever its seq, nothing to do */
+    return TRUE;
+  }
+  if (show && g_hash_table_contains (s->screens, packet_id)) {
+    *out_repeat = TRUE; /* on screen already: the same case again (its retained copy, a redelivery) */
+    return TRUE;
+  }
+  /* A show is not held to the device's sequence: the retained cases of a
+   * display come in any order when it subscribes. An old show can only be
+   * one that is still valid (expires_utc) and not retracted (below). A
+   * retract or key handover must be newer than anything seen. */
+  if (d && seq <= d->seq && !show) {
     g_set_error (error, DISP_ERROR, DISP_ERROR_REPLAY,
                  "replay refused: %s of packet %s has seq %" G_GINT64_FORMAT ", device %.16s... was last seen at seq %"
                  G_GINT64_FORMAT " (%s of packet %s)",
@@ -118,9 +142,59 @@ disp_state_screen_room (const struct disp_state *s, const char *packet_id)
 }
 
 void
-disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us)
+disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us, gint64 since_us,
+                       const char *local_day)
 {
-  g_hash_table_replace (s->screens, g_strdup (packet_id), g_memdup2 (&expires_us, sizeof expires_us));
+  struct screen *sc = g_new0 (struct screen, 1);
+  sc->expires_us = expires_us;
+  sc->since_us = since_us;
+  g_strlcpy (sc->day, local_day ? local_day : "", sizeof sc->day);
+  g_hash_table_replace (s->screens, g_strdup (packet_id), sc);
+}
+
+struct by_age {
+  const char *id;
+  const struct screen *sc;
+};
+
+static gint
+compare_age (gconstpointer a, gconstpointer b)
+{
+  const struct by_age *x = a, *y = b;
+  if (x->sc->since_us != y->sc->since_us)
+    return x->sc->since_us < y->sc->since_us ? -1 : 1;
+  return strcmp (x->id, y->id);
+}
+
+GPtrArray *
+disp_state_screens_by_age (const struct disp_state *s, int newest)
+{
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (struct by_age));
+  GHashTableIter it;
+  gpointer id, sc;
+  g_hash_table_iter_init (&it, s->screens);
+  while (g_hash_table_iter_next (&it, &id, &sc)) {
+    struct by_age e = {id, sc};
+    g_array_append_val (all, e);
+  }
+  g_array_sort (all, compare_age);
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  guint from = newest > 0 && all->len > (guint) newest ? all->len - (guint) newest : 0;
+  for (guint i = from; i < all->len; i++)
+    g_ptr_array_add (ids, g_strdup (g_array_index (all, struct by_age, i).id));
+  return ids;
+}
+
+int
+disp_state_screens_on_day (const struct disp_state *s, const char *local_day)
+{
+  int n = 0;
+  GHashTableIter it;
+  gpointer sc;
+  g_hash_table_iter_init (&it, s->screens);
+  while (g_hash_table_iter_next (&it, NULL, &sc))
+    n += strcmp (((const struct screen *) sc)->day, local_day) == 0;
+  return n;
 }
 
 void
@@ -156,7 +230,7 @@ disp_state_screens_expired (const struct disp_state *s, gint64 now_us)
   gpointer id, expires;
   g_hash_table_iter_init (&it, s->screens);
   while (g_hash_table_iter_next (&it, &id, &expires))
-    if (*(gint64 *) expires <= now_us)
+    if (((const struct screen *) expires)->expires_us <= now_us)
       g_ptr_array_add (ids, g_strdup (id));
   return ids;
 }
@@ -205,10 +279,20 @@ load_screens (struct disp_state *s, JsonObject *screens, GError **error)
 {
   g_autoptr (GList) ids = json_object_get_members (screens);
   for (GList *l = ids; l; l = l->next) {
-    gint64 expires;
-    if (!evid_display_packet_id_valid (l->data) || !evid_json_member_int (screens, l->data, &expires, NULL))
+    /* {"expires_us", "since_us", "day"}; a bare expiry from before the
+     * rotation came first */
+    gint64 expires = 0, since = 0;
+    const char *day = "";
+    JsonObject *e = NULL;
+    gboolean ok = evid_display_packet_id_valid (l->data);
+    if (ok && !evid_json_member_int (screens, l->data, &expires, NULL)) {
+      e = evid_json_member_object (screens, l->data, FALSE, NULL);
+      ok = e && evid_json_member_int (e, "expires_us", &expires, NULL) && evid_json_member_int (e, "since_us", &since, NULL) &&
+           (day = evid_json_member_string (e, "day", FALSE, NULL)) && strlen (day) < sizeof ((struct screen *) 0)->day;
+    }
+    if (!ok)
       return state_error (error, s->path, "a screen entry is malformed");
-    disp_state_screen_set (s, l->data, expires);
+    disp_state_screen_set (s, l->data, expires, since, day);
   }
   return TRUE;
 }
@@ -367,8 +451,15 @@ state_text (const struct disp_state *s)
   json_builder_set_member_name (b, "screens");
   json_builder_begin_object (b);
   g_hash_table_iter_init (&it, s->screens);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    evid_json_int (b, key, *(gint64 *) value);
+  while (g_hash_table_iter_next (&it, &key, &value)) {
+    const struct screen *sc = value;
+    json_builder_set_member_name (b, key);
+    json_builder_begin_object (b);
+    evid_json_int (b, "expires_us", sc->expires_us);
+    evid_json_int (b, "since_us", sc->since_us);
+    evid_json_string (b, "day", sc->day);
+    json_builder_end_object (b);
+  }
   json_builder_end_object (b);
   json_builder_set_member_name (b, "keys");
   json_builder_begin_array (b);

@@ -23,10 +23,12 @@ void disp_state_free (struct disp_state *s);
 gboolean disp_state_save (const struct disp_state *s, GError **error);
 
 /* May a message (DEVICE_KEY, SEQ, PACKET_ID, KIND) be acted on? TRUE, with
- * *OUT_REPEAT set when it is exactly the last one acted on from that device
- * (nothing to do); FALSE with DISP_ERROR_REPLAY when SEQ is not newer than
- * the device's last, or DISP_ERROR_RETRACTED for a show of a retracted
- * packet. */
+ * *OUT_REPEAT set when it is exactly the last one acted on from that device,
+ * or a show of a packet on screen (nothing to do); FALSE with
+ * DISP_ERROR_REPLAY when a retract's or key's SEQ is not newer than the
+ * device's last, or DISP_ERROR_RETRACTED for a show of a retracted packet.
+ * A show is not held to the sequence (a display's retained cases come in any
+ * order): its expiry and the retracted list bound what an old one can do. */
 gboolean disp_state_admit (const struct disp_state *s, const char *device_key, gint64 seq, const char *packet_id,
                            const char *kind, gboolean *out_repeat, GError **error);
 
@@ -44,11 +46,21 @@ GPtrArray *disp_state_keys (const struct disp_state *s);
  * forgotten. */
 void disp_state_retracted (struct disp_state *s, const char *packet_id);
 
-/* Screens: PACKET_ID is shown until EXPIRES_US (unix microseconds).
+/* Screens: PACKET_ID is shown until EXPIRES_US (unix microseconds), since
+ * SINCE_US (the rotation's order), about a violation on LOCAL_DAY
+ * (YYYY-MM-DD in the screen's time zone, for the day's count).
  * disp_state_screen_room is FALSE when PACKET_ID would be one screen too
  * many to remember. */
 gboolean disp_state_screen_room (const struct disp_state *s, const char *packet_id);
-void disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us);
+void disp_state_screen_set (struct disp_state *s, const char *packet_id, gint64 expires_us, gint64 since_us,
+                            const char *local_day);
+
+/* The packet ids on screen, oldest first; only the NEWEST of them when
+ * NEWEST > 0 (g_ptr_array_unref). */
+GPtrArray *disp_state_screens_by_age (const struct disp_state *s, int newest);
+
+/* How many screens are about a violation on LOCAL_DAY. */
+int disp_state_screens_on_day (const struct disp_state *s, const char *local_day);
 void disp_state_screen_remove (struct disp_state *s, const char *packet_id);
 
 /* The packet ids on screen now, sorted (g_ptr_array_unref). */

@@ -19,6 +19,9 @@ static const struct disp_words EN = {
     .rule = "Cross only on the green man, and only at the crossing. Fixed penalty notice.",
     .appeal = "To appeal, scan the code or write to the police within 28 days.",
     .scan = "Scan for the case record",
+    .idle = "Wait for the green man",
+    .day_count = "Crossing offences recorded here today: %d",
+    .no_picture = "No picture of the person is shown here.",
 };
 
 static const struct disp_words DE = {
@@ -38,6 +41,9 @@ static const struct disp_words DE = {
     .rule = "Nur bei Grün und nur am Überweg gehen. Verwarnungsgeld.",
     .appeal = "Einspruch: Code scannen oder binnen 28 Tagen an die Polizei schreiben.",
     .scan = "Scannen: Fallakte",
+    .idle = "Warten Sie auf Grün",
+    .day_count = "Heute hier festgestellte Verstöße: %d",
+    .no_picture = "Ein Bild der Person wird hier nicht gezeigt.",
 };
 
 static const struct disp_words ZH_CN = {
@@ -57,6 +63,9 @@ static const struct disp_words ZH_CN = {
     .rule = "请在绿灯时从人行横道通过。违者依法处罚。",
     .appeal = "如有异议，请扫码或于28日内向公安机关申请复核。",
     .scan = "扫码查看案件",
+    .idle = "请等待绿灯",
+    .day_count = "今日此处记录的违法过街：%d 起",
+    .no_picture = "此处不显示当事人图像。",
 };
 
 const struct disp_words *const DISP_WORDS_ALL[] = {&EN, &DE, &ZH_CN, NULL};

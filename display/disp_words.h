@@ -17,6 +17,9 @@ struct disp_words {
   const char *rule;          /* the rule and penalty, unless [display] rule_text says otherwise */
   const char *appeal;        /* how to appeal, unless [display] appeal_text says otherwise */
   const char *scan;          /* under the QR code */
+  const char *idle;          /* the idle screen's request ("Wait for the green man") */
+  const char *day_count;     /* printf: "%d" crossing offences recorded here today */
+  const char *no_picture;    /* why a case is shown without a picture */
 };
 
 /* The words for LOCALE (en, de, zh_CN), or NULL. */

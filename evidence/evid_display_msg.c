@@ -5,6 +5,7 @@
 #include "evid_hash.h"
 #include "evid_json.h"
 #include "evid_json_guard.h"
+#include "hwcfg_profile.h"
 
 #include <string.h>
 
@@ -229,6 +230,42 @@ check_bbox (JsonObject *o, GError **error)
   return ok;
 }
 
+/* The optional members of a show: what the site's profile allows
+ * (hwcfg/PROFILES.md), who is on it, and how the public is told. Missing
+ * members mean what messages meant before they existed. */
+static gboolean
+check_show_policy (JsonObject *o, GError **error)
+{
+  GError *local = NULL;
+  const char *profile = NULL, *url = NULL;
+  if (json_object_has_member (o, "person_shown")) {
+    gboolean shown;
+    if (!evid_json_member_bool (o, "person_shown", &shown, &local)) {
+      refuse_local (error, EVID_DISPLAY_ERROR_MALFORMED, local);
+      return FALSE;
+    }
+  }
+  JsonNode *h = json_object_get_member (o, "height_m");
+  double height;
+  if (h && !JSON_NODE_HOLDS_NULL (h) && !evid_json_node_number (h, &height)) {
+    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "member 'height_m' is not a number or null");
+    return FALSE;
+  }
+  if ((json_object_has_member (o, "profile") && !text_member (o, "profile", FALSE, ID_MAX, &profile, error)) ||
+      (json_object_has_member (o, "timezone") && !text_member (o, "timezone", TRUE, ID_MAX, NULL, error)) ||
+      (json_object_has_member (o, "case_url") && !text_member (o, "case_url", TRUE, TEXT_MAX, &url, error)))
+    return FALSE;
+  if (profile && !hwcfg_profile_find (profile)) {
+    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "profile '%s' is not known", profile);
+    return FALSE;
+  }
+  if (url && !g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")) {
+    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "case_url is not an http(s) address");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* The members only a show has (image_sha256 apart). */
 static gboolean
 check_show_members (JsonObject *o, GError **error)
@@ -239,7 +276,7 @@ check_show_members (JsonObject *o, GError **error)
     refuse_local (error, EVID_DISPLAY_ERROR_MALFORMED, local);
     return FALSE;
   }
-  return text_member (o, "site_name", FALSE, TEXT_MAX, NULL, error) &&
+  return check_show_policy (o, error) && text_member (o, "site_name", FALSE, TEXT_MAX, NULL, error) &&
          text_member (o, "utc", FALSE, ID_MAX, NULL, error) && text_member (o, "type", FALSE, ID_MAX, NULL, error) &&
          text_member (o, "zone", TRUE, TEXT_MAX, NULL, error) && check_signal (o, error) && check_bbox (o, error);
 }
@@ -315,11 +352,20 @@ base64_valid (const char *s)
   return n > 0 && n % 4 == 0 && pad <= 2 && body + pad == n;
 }
 
-/* The show's image: present, base64, the signed bytes, a JPEG of sane size. */
+/* The show's image: present, base64, the signed bytes, a JPEG of sane size;
+ * or, for a show of no person ("person_shown": false), none at all. */
 static gboolean
 take_image (struct evid_display_msg *m, JsonObject *outer, JsonObject *o, GError **error)
 {
   const char *want, *b64;
+  if (!evid_display_msg_person_shown (m)) {
+    JsonNode *n = json_object_get_member (o, "image_sha256");
+    if ((n && !JSON_NODE_HOLDS_NULL (n)) || json_object_has_member (outer, "image_jpeg_b64")) {
+      g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_IMAGE, "a show of no person carries an image");
+      return FALSE;
+    }
+    return TRUE;
+  }
   if (!text_member (o, "image_sha256", FALSE, 64, &want, error))
     return FALSE;
   if (!hex_of_length (want, 64)) {
@@ -525,6 +571,15 @@ evid_display_msg_expires_us (const struct evid_display_msg *m)
   return m->expires_us;
 }
 
+gboolean
+evid_display_msg_person_shown (const struct evid_display_msg *m)
+{
+  if (!evid_display_msg_is_show (m))
+    return FALSE;
+  JsonNode *n = json_object_get_member (json_node_get_object (m->signed_root), "person_shown");
+  return !n || json_node_get_boolean (n);
+}
+
 JsonObject *
 evid_display_msg_content (const struct evid_display_msg *m)
 {
@@ -559,8 +614,15 @@ copy_member (JsonBuilder *b, JsonObject *o, const char *name)
 static void
 add_show_members (JsonBuilder *b, JsonObject *content, const char *image_sha256)
 {
-  evid_json_string (b, "image_sha256", image_sha256);
+  if (image_sha256)
+    evid_json_string (b, "image_sha256", image_sha256);
+  else
+    copy_member (b, NULL, "image_sha256"); /* null: a show of no person */
   copy_member (b, content, "faces_blurred");
+  static const char *const POLICY[] = {"profile", "person_shown", "height_m", "timezone", "case_url"};
+  for (size_t i = 0; i < G_N_ELEMENTS (POLICY); i++)
+    if (json_object_has_member (content, POLICY[i]))
+      copy_member (b, content, POLICY[i]);
   JsonNode *name = json_object_get_member (content, "site_name");
   if (name && !JSON_NODE_HOLDS_NULL (name))
     copy_member (b, content, "site_name");
@@ -600,13 +662,21 @@ signed_text (const struct evid_key *key, const struct evid_display_fields *f, co
   evid_json_string (b, "expires_utc", expires);
   evid_json_int (b, "seq", f->seq);
   evid_json_string (b, "device_public_key", evid_key_public_hex (key));
-  if (image_sha256)
+  if (g_strcmp0 (f->kind, "show") == 0)
     add_show_members (b, f->content, image_sha256);
   if (g_strcmp0 (f->kind, "key") == 0)
     evid_json_string (b, "new_key_signature", f->new_key_signature);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);
   return json_to_string (root, FALSE);
+}
+
+static gboolean
+content_person_shown (JsonObject *content)
+{
+  JsonNode *n = json_object_get_member (content, "person_shown");
+  return !n || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN ||
+         json_node_get_boolean (n);
 }
 
 static gboolean
@@ -620,8 +690,10 @@ fields_valid (const struct evid_display_fields *f, GError **error)
     why = "a key message needs the new key as packet_id and its new_key_signature";
   else if (!f->site || !f->display || !f->packet_id)
     why = "packet_id, site and display are required";
-  else if (show && (!f->content || !f->image_jpeg))
-    why = "a show needs content and image_jpeg";
+  else if (show && !f->content)
+    why = "a show needs content";
+  else if (show && (f->image_jpeg != NULL) != content_person_shown (f->content))
+    why = "a show carries image_jpeg exactly when it shows a person (content person_shown)";
   else if (!show && (f->content || f->image_jpeg))
     why = "a retract or key message carries no content or image";
   else if (f->issued_us < 0 || f->expires_us <= f->issued_us)

@@ -21,6 +21,19 @@
  *   "zone":string|null, "signal":{"phase":string,"elapsed_s":number,
  *   "source":string|null}|null, "bbox":[x,y,w,h]|null
  *
+ * and, written by every appliance since the display profiles
+ * (hwcfg/PROFILES.md; a message without them means the defaults in
+ * brackets):
+ *
+ *   "profile":string (the site's: a display obeys the stricter of it and its
+ *   own) ["default"], "person_shown":bool (false: no image, "image_sha256"
+ *   null: the case is shown as words) [true], "height_m":number|null (the
+ *   violator's calibrated height; a display draws no person measured below
+ *   the profile's child height, or not measured) [null],
+ *   "timezone":string|null (the site's IANA zone for times) [the display's],
+ *   "case_url":string|null (the public case page the QR code points at)
+ *   [the display's case_url_base + packet id]
+ *
  * The image travels outside the signed text (it would double in size as an
  * escaped string) and is bound to it by image_sha256. Sequence and
  * retraction memory are the display's (disp_client), not this parser's.
@@ -104,6 +117,8 @@ void evid_display_msg_free (struct evid_display_msg *m);
  * statement signature was checked). */
 const char *evid_display_msg_kind (const struct evid_display_msg *m);
 gboolean evid_display_msg_is_show (const struct evid_display_msg *m);
+/* A show that carries a person's image (FALSE: a show of words only, or not a show). */
+gboolean evid_display_msg_person_shown (const struct evid_display_msg *m);
 const char *evid_display_msg_packet_id (const struct evid_display_msg *m);
 gint64 evid_display_msg_seq (const struct evid_display_msg *m);
 /* The signing key, lower-case hex. */
@@ -111,7 +126,8 @@ const char *evid_display_msg_device_key (const struct evid_display_msg *m);
 gint64 evid_display_msg_issued_us (const struct evid_display_msg *m);
 gint64 evid_display_msg_expires_us (const struct evid_display_msg *m);
 /* show: the signed object (site_name, utc, type, zone, signal, bbox,
- * faces_blurred all present and type-checked); NULL for retract. Owned by M. */
+ * faces_blurred all present and type-checked, and those of the profile
+ * where the message has them); NULL for retract. Owned by M. */
 JsonObject *evid_display_msg_content (const struct evid_display_msg *m);
 /* show: the JPEG whose SHA-256 matched, and its size from the frame header;
  * NULL for retract. Owned by M. */

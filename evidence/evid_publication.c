@@ -3,7 +3,12 @@
 #include "cv_shim.h"
 
 #include "evid_json.h"
+#include "evid_json_guard.h"
 #include "evid_seal.h"
+#include "hwcfg_profile.h"
+
+#include <math.h>
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -48,15 +53,52 @@ blur_outside (struct cv_image *img, JsonArray *box)
   cv_blur_region (img, x1, y0, img->width - x1, y1 - y0);    /* right */
 }
 
+/* The violator's calibrated height: the liveness geometry check's
+ * measurement (liveness/README.md); NaN when it was not measured. */
+static double
+packet_height_m (JsonObject *pkt)
+{
+  JsonObject *live = evid_json_member_object (pkt, "liveness", TRUE, NULL);
+  JsonObject *checks = live ? evid_json_member_object (live, "checks", TRUE, NULL) : NULL;
+  JsonObject *geometry = checks ? evid_json_member_object (checks, "geometry", TRUE, NULL) : NULL;
+  JsonNode *n = geometry ? json_object_get_member (geometry, "height_m") : NULL;
+  double h;
+  return n && evid_json_node_number (n, &h) && h > 0 ? h : NAN;
+}
+
+/* The site's profile (hwcfg/PROFILES.md); an unknown name (the loader
+ * refuses one) as the strictest. */
+static const struct hwcfg_profile *
+site_profile (const struct hwcfg *cfg)
+{
+  const struct hwcfg_profile *p = hwcfg_profile_find (cfg->profile);
+  return p ? p : hwcfg_profile_find ("eu");
+}
+
+gboolean
+evid_publication_person_shown (const struct evid_packet_row *row, const struct hwcfg *cfg, double *out_height_m)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  double h = NAN;
+  if (json_parser_load_from_data (parser, row->json, -1, NULL) && json_parser_get_root (parser) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    h = packet_height_m (json_node_get_object (json_parser_get_root (parser)));
+  if (out_height_m)
+    *out_height_m = h;
+  return hwcfg_profile_may_show_person (site_profile (cfg), h);
+}
+
 /* The decision still, JPEG: when BLUR, the violator's head and everything
- * around the violator are blurred. */
+ * around the violator are blurred; everything around the violator is
+ * blurred too when the profile does not show bystanders. */
 static GBytes *
-public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean blur, GError **error)
+public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean blur, gboolean blur_around,
+              GError **error)
 {
   g_autoptr (GBytes) jpg = evid_store_media (st, id, "overview_decision", NULL, error);
   if (!jpg)
     return NULL;
-  if (!blur)
+  if (!blur && !blur_around)
     return g_bytes_ref (jpg);
   gsize len;
   const unsigned char *data = g_bytes_get_data (jpg, &len);
@@ -68,12 +110,15 @@ public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean b
     return NULL;
   }
   JsonArray *bbox = json_object_has_member (pkt, "bbox") ? json_object_get_array_member (pkt, "bbox") : NULL;
-  blur_head (&img, bbox);
-  JsonArray *others = json_object_has_member (pkt, "others_bbox") ? json_object_get_array_member (pkt, "others_bbox")
-                                                                  : NULL;
-  for (guint i = 0; others && i < json_array_get_length (others); i++)
-    blur_head (&img, json_array_get_array_element (others, i)); /* those close to the violator */
-  blur_outside (&img, bbox);
+  if (blur) {
+    blur_head (&img, bbox);
+    JsonArray *others = json_object_has_member (pkt, "others_bbox") ? json_object_get_array_member (pkt, "others_bbox")
+                                                                    : NULL;
+    for (guint i = 0; others && i < json_array_get_length (others); i++)
+      blur_head (&img, json_array_get_array_element (others, i)); /* those close to the violator */
+  }
+  if (blur_around)
+    blur_outside (&img, bbox);
   unsigned char *out = NULL;
   size_t out_len = 0;
   cv_status rc = cv_jpeg_encode (&img, 90, &out, &out_len);
@@ -96,9 +141,9 @@ builder_bytes (JsonBuilder *b)
 }
 
 /* What a screen shows besides the image: copied into the signed display
- * message (evid_display_msg.h). */
+ * message (evid_display_msg.h), with what the site's profile allows. */
 static JsonObject *
-display_content (JsonObject *pkt, gboolean blurred)
+display_content (const char *packet_id, JsonObject *pkt, const struct hwcfg *cfg, gboolean person)
 {
   JsonObject *c = json_object_new ();
   static const char *const MEMBERS[] = {"site_name", "utc", "type", "zone", "signal", "bbox"};
@@ -107,7 +152,28 @@ display_content (JsonObject *pkt, gboolean blurred)
     if (n)
       json_object_set_member (c, MEMBERS[i], json_node_copy (n));
   }
-  json_object_set_boolean_member (c, "faces_blurred", blurred);
+  const struct hwcfg_profile *prof = site_profile (cfg);
+  json_object_set_boolean_member (c, "faces_blurred", !prof->faces_shown);
+  json_object_set_string_member (c, "profile", prof->name);
+  json_object_set_boolean_member (c, "person_shown", person);
+  double h = packet_height_m (pkt);
+  if (isfinite (h))
+    json_object_set_double_member (c, "height_m", round (h * 100) / 100);
+  else
+    json_object_set_null_member (c, "height_m");
+  if (cfg->timezone)
+    json_object_set_string_member (c, "timezone", cfg->timezone);
+  else
+    json_object_set_null_member (c, "timezone");
+  if (cfg->review.public_url) {
+    g_autofree char *base = g_strdup (cfg->review.public_url);
+    while (*base && base[strlen (base) - 1] == '/')
+      base[strlen (base) - 1] = '\0';
+    g_autofree char *url = g_strdup_printf ("%s/case/%s", base, packet_id);
+    json_object_set_string_member (c, "case_url", url);
+  } else {
+    json_object_set_null_member (c, "case_url");
+  }
   return c;
 }
 
@@ -194,38 +260,108 @@ evid_publication_public_image (struct evid_store *st, const struct evid_packet_r
     g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
     return NULL;
   }
-  return public_image (st, row->id, json_node_get_object (root), !cfg->profile_shows_faces, error);
+  const struct hwcfg_profile *prof = site_profile (cfg);
+  return public_image (st, row->id, json_node_get_object (root), !prof->faces_shown, !prof->bystanders_shown, error);
 }
 
 GArray *
 evid_publication_build (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg,
                         GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, row->json, -1, error))
-    return NULL;
-  JsonObject *pkt = json_node_get_object (json_parser_get_root (parser));
-  gboolean blur = !cfg->profile_shows_faces;
-  g_autoptr (GBytes) image = public_image (st, row->id, pkt, blur, error);
-  if (!image)
-    return NULL;
   GBytes *evidence = evidence_payload (st, row, cfg, error);
   if (!evidence)
     return NULL;
   GArray *msgs = g_array_new (FALSE, TRUE, sizeof (struct evid_outbox_msg));
   struct evid_outbox_msg m = {.topic = g_strdup_printf ("crosswatch/%s/evidence", cfg->site_id), .payload = evidence};
   g_array_append_val (msgs, m);
-  gint64 expires = g_get_real_time () + (gint64) cfg->mqtt.show_hours * 3600 * G_USEC_PER_SEC;
-  for (char **d = cfg->mqtt.displays; *d; d++) {
-    /* signed by the store as it queues them, with the next sequence number */
+  return msgs;
+}
+
+gint64
+evid_publication_show_until (const struct hwcfg *cfg, gint64 confirmed_us)
+{
+  int hours = MIN (cfg->mqtt.show_hours, site_profile (cfg)->max_show_hours);
+  return confirmed_us + (gint64) hours * 3600 * G_USEC_PER_SEC;
+}
+
+GArray *
+evid_publication_display_shows (struct evid_store *st, const struct evid_packet_row *row, const struct hwcfg *cfg,
+                                const char *const *display_ids, gint64 expires_us, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, row->json, -1, error))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
+    return NULL;
+  }
+  JsonObject *pkt = json_node_get_object (root);
+  const struct hwcfg_profile *prof = site_profile (cfg);
+  /* no picture of anyone under a profile that shows no person, nor of a
+   * child (or someone whose height could not be measured) */
+  gboolean person = hwcfg_profile_may_show_person (prof, packet_height_m (pkt));
+  g_autoptr (GBytes) image =
+      person ? public_image (st, row->id, pkt, !prof->faces_shown, !prof->bystanders_shown, error) : NULL;
+  if (person && !image)
+    return NULL;
+  GArray *msgs = g_array_new (FALSE, TRUE, sizeof (struct evid_outbox_msg));
+  for (const char *const *d = display_ids; d && *d; d++) {
+    /* retained on the display's case topic until its expiry, so a display
+     * that comes (back) later still gets it; signed by the store as it is
+     * queued, with the next sequence number */
     struct evid_outbox_msg dm = {
-        .topic = g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, *d),
+        .topic = g_strdup_printf ("crosswatch/%s/display/%s/case/%s", cfg->site_id, *d, row->id),
+        .retain = true,
         .display_id = g_strdup (*d),
-        .display_content = display_content (pkt, blur),
-        .display_image = g_bytes_ref (image),
-        .display_expires_us = expires,
+        .display_content = display_content (row->id, pkt, cfg, person),
+        .display_image = image ? g_bytes_ref (image) : NULL,
+        .display_expires_us = expires_us,
     };
     g_array_append_val (msgs, dm);
   }
   return msgs;
+}
+
+int
+evid_publication_sync_displays (struct evid_store *st, const struct hwcfg *cfg, gint64 now_us, GError **error)
+{
+  const char *const *displays = (const char *const *) cfg->mqtt.displays;
+  if (!displays || !*displays)
+    return 0;
+  g_autofree char *since = evid_utc_format (now_us - (evid_publication_show_until (cfg, 0)));
+  g_autoptr (GPtrArray) due = evid_store_display_due (st, displays, since, error);
+  if (!due)
+    return -1;
+  int queued = 0;
+  for (guint i = 0; i < due->len;) {
+    /* the rows of one case are together (ordered by case, then display) */
+    const struct evid_display_due *first = g_ptr_array_index (due, i);
+    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+    guint j = i;
+    for (; j < due->len && !strcmp (((struct evid_display_due *) g_ptr_array_index (due, j))->packet_id,
+                                    first->packet_id); j++)
+      g_ptr_array_add (ids, ((struct evid_display_due *) g_ptr_array_index (due, j))->display_id);
+    g_ptr_array_add (ids, NULL);
+    g_autoptr (GDateTime) confirmed = g_date_time_new_from_iso8601 (first->confirmed_utc, NULL);
+    gint64 until = confirmed ? evid_publication_show_until (cfg, g_date_time_to_unix (confirmed) * G_USEC_PER_SEC + g_date_time_get_microsecond (confirmed)) : 0;
+    GError *local = NULL;
+    struct evid_packet_row *row = until > now_us ? evid_store_get (st, first->packet_id, &local) : NULL;
+    GArray *msgs = row ? evid_publication_display_shows (st, row, cfg, (const char *const *) ids->pdata, until, &local)
+                       : NULL;
+    if (msgs && evid_store_queue_display (st, first->packet_id, (struct evid_outbox_msg *) msgs->data, (int) msgs->len,
+                                          &local))
+      queued += (int) msgs->len;
+    evid_publication_free (msgs);
+    evid_packet_row_free (row);
+    if (local && local->domain == EVID_ERROR && (local->code == EVID_ERROR_DB || local->code == EVID_ERROR_FULL)) {
+      g_propagate_error (error, local);
+      return -1;
+    }
+    if (local) /* this case cannot go out (reversed meanwhile, its still damaged): said, and the rest go on */
+      g_warning ("display shows of packet %s not queued: %s", first->packet_id, local->message);
+    g_clear_error (&local);
+    i = j;
+  }
+  return queued;
 }

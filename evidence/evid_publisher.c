@@ -1,20 +1,30 @@
 #include "evid_publisher.h"
 
+#include "evid_key.h"
+#include "evid_publication.h"
+#include "evid_recorder.h"
 #include "evid_store.h"
 #include "evid_store_head.h"
 
 #include "hwcfg_mqtt.h"
 
 #include <mosquitto.h>
+#include <mqtt_protocol.h>
 #include <unistd.h>
 #include <string.h>
 
 #define KEEPALIVE_S 30
 #define MAX_IN_FLIGHT 20
 #define RECONNECT_EVERY_US (2 * G_USEC_PER_SEC)
+/* how often the cases due on displays are resolved (a confirmation, a
+ * display added to the config) */
+#define DISPLAY_SYNC_EVERY_US (2 * G_USEC_PER_SEC)
 
 struct evid_publisher {
+  const struct hwcfg *cfg;
   struct evid_store *store;
+  struct evid_key *key;   /* signs display messages as they are queued */
+  gint64 last_sync_us;
   struct mosquitto *mosq;
   char *host;
   int port;
@@ -35,7 +45,7 @@ on_connect (struct mosquitto *mosq, void *data, int rc)
 {
   struct evid_publisher *pub = data;
   if (rc != 0) {
-    g_warning ("MQTT %s:%d refused the connection: %s", pub->host, pub->port, mosquitto_connack_string (rc));
+    g_warning ("MQTT %s:%d refused the connection: %s", pub->host, pub->port, hwcfg_mqtt_connack_text (rc));
     return;
   }
   pub->connected = true;
@@ -80,7 +90,17 @@ evid_publisher_create (const struct hwcfg *cfg, GError **error)
     return NULL;
   mosquitto_lib_init ();
   struct evid_publisher *pub = g_new0 (struct evid_publisher, 1);
+  pub->cfg = cfg;
   pub->store = st;
+  if (cfg->mqtt.displays && *cfg->mqtt.displays) {
+    if (!(pub->key = evid_recorder_open_key (st, cfg->evidence.key, error))) {
+      g_prefix_error (error, "the publisher signs what displays show: ");
+      evid_publisher_free (pub);
+      return NULL;
+    }
+    evid_store_set_signer (st, pub->key, cfg->site_id);
+    evid_store_set_displays (st, (const char *const *) cfg->mqtt.displays);
+  }
   pub->host = g_strdup (cfg->mqtt.host);
   pub->port = cfg->mqtt.port;
   pub->available_topic = g_strdup_printf ("crosswatch/%s/available", cfg->site_id);
@@ -95,6 +115,9 @@ evid_publisher_create (const struct hwcfg *cfg, GError **error)
     evid_publisher_free (pub);
     return NULL;
   }
+  /* MQTT v5: a retained display show carries its expiry, and the broker
+   * drops it then (no display is handed a stale case) */
+  mosquitto_int_option (pub->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
   mosquitto_will_set (pub->mosq, pub->available_topic, 7, "offline", 1, true);
   if (!hwcfg_mqtt_apply (pub->mosq, &cfg->mqtt, error)) {
     evid_publisher_free (pub);
@@ -124,7 +147,10 @@ evid_publisher_free (struct evid_publisher *pub)
   g_hash_table_destroy (pub->in_flight);
   g_hash_table_destroy (pub->row_busy);
   g_clear_error (&pub->store_error);
+  if (pub->store)
+    evid_store_set_signer (pub->store, NULL, pub->cfg->site_id);
   evid_store_close (pub->store);
+  evid_key_free (pub->key);
   g_free (pub->host);
   g_free (pub->available_topic);
   g_free (pub->chain_topic);
@@ -168,7 +194,19 @@ publish_pending (struct evid_publisher *pub, GError **error)
     gsize len;
     const void *data = g_bytes_get_data (r->payload, &len);
     int mid = 0;
-    if (mosquitto_publish (pub->mosq, &mid, r->topic, (int) len, data, 1, r->retain) != MOSQ_ERR_SUCCESS)
+    mosquitto_property *props = NULL;
+    if (r->expires_us) {
+      gint64 left_s = (r->expires_us - g_get_real_time ()) / G_USEC_PER_SEC;
+      if (left_s <= 0) { /* past its showing time before the broker could take it: nothing to send */
+        if (!evid_store_outbox_mark_sent (pub->store, r->id, error))
+          return false;
+        continue;
+      }
+      mosquitto_property_add_int32 (&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, (uint32_t) MIN (left_s, G_MAXUINT32));
+    }
+    int rc = mosquitto_publish_v5 (pub->mosq, &mid, r->topic, (int) len, data, 1, r->retain, props);
+    mosquitto_property_free_all (&props);
+    if (rc != MOSQ_ERR_SUCCESS)
       break; /* connection trouble: the loop will notice */
     gint64 *key = g_new (gint64, 1);
     *key = r->id;
@@ -208,6 +246,12 @@ int
 evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
 {
   g_return_val_if_fail (pub != NULL, -1);
+  gint64 now = g_get_monotonic_time ();
+  if (pub->key && (!pub->last_sync_us || now - pub->last_sync_us >= DISPLAY_SYNC_EVERY_US)) {
+    pub->last_sync_us = now;
+    if (evid_publication_sync_displays (pub->store, pub->cfg, g_get_real_time (), error) < 0)
+      return -1;
+  }
   if (!pub->connected)
     try_connect (pub);
   if (pub->connected && !publish_pending (pub, error))

@@ -16,7 +16,10 @@
 
 struct evid_publisher;
 
-/* Opens its own connection to the evidence store and creates the client.
+/* Opens its own connection to the evidence store and creates the client
+ * (CFG is kept by reference: it must outlive the publisher). With [mqtt]
+ * displays it also opens the device key: the shows due on each display are
+ * resolved and signed as it runs (evid_publication_sync_displays), every 2 s.
  * Connecting happens in evid_publisher_pump, so a broker that is down at
  * start is retried rather than fatal. */
 struct evid_publisher *evid_publisher_create (const struct hwcfg *cfg, GError **error);

@@ -31,6 +31,7 @@ static const char SCHEMA[] =
     "  payload BLOB NOT NULL, retain INTEGER NOT NULL DEFAULT 0, created_utc TEXT NOT NULL,"
     "  sent_utc TEXT, display_id TEXT);"
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(sent_utc, id);"
+    "CREATE INDEX IF NOT EXISTS outbox_packet ON outbox(packet_id);"
     "CREATE TABLE IF NOT EXISTS audit_log ("
     "  seq INTEGER PRIMARY KEY, utc TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,"
     "  packet_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signer TEXT, signature TEXT);"
@@ -91,6 +92,7 @@ add_missing_columns (struct evid_store *st, GError **error)
       {"audit_log", "signer", "ALTER TABLE audit_log ADD COLUMN signer TEXT"},
       {"audit_log", "signature", "ALTER TABLE audit_log ADD COLUMN signature TEXT"},
       {"outbox", "display_id", "ALTER TABLE outbox ADD COLUMN display_id TEXT"},
+      {"outbox", "expires_us", "ALTER TABLE outbox ADD COLUMN expires_us INTEGER"},
       {"users", "epoch", "ALTER TABLE users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (ADD); i++) {

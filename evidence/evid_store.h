@@ -216,7 +216,26 @@ struct evid_outbox_row {
   char *topic;
   GBytes *payload;
   bool retain;
+  gint64 expires_us; /* a display show: the broker drops it (MQTT v5 message expiry) then; 0: never */
 };
+
+/* Displays: which confirmed case (confirmed at or after SINCE_UTC) has not
+ * been queued for which of DISPLAY_IDS (NULL-terminated), oldest first.
+ * Resolved each time the publisher runs, so a display added to [mqtt]
+ * displays later gets the current cases. */
+struct evid_display_due {
+  char *packet_id, *display_id;
+  char *confirmed_utc;
+};
+void evid_display_due_free (struct evid_display_due *d);
+GPtrArray *evid_store_display_due (struct evid_store *st, const char *const *display_ids, const char *since_utc,
+                                   GError **error);
+
+/* Queues MSGS (display shows of PACKET_ID, signed as they are queued) in
+ * one transaction, unless the case is no longer confirmed
+ * (EVID_ERROR_STATE: a reversal came first). */
+bool evid_store_queue_display (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *msgs, int n,
+                               GError **error);
 GPtrArray *evid_store_outbox_pending (struct evid_store *st, int limit, GError **error);
 bool evid_store_outbox_mark_sent (struct evid_store *st, gint64 id, GError **error);
 int evid_store_outbox_count_pending (struct evid_store *st, GError **error);

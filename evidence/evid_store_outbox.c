@@ -5,6 +5,7 @@
 
 #include "evid_display_msg.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 
@@ -86,13 +87,16 @@ static gboolean
 queue_outbox (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *m, const char *now,
               GError **error)
 {
-  g_autoptr (GBytes) payload = m->display_id ? display_payload (st, packet_id, m, error) : g_bytes_ref (m->payload);
+  /* a display message is signed here; a payload given (a retained show
+   * cleared) goes as it is */
+  g_autoptr (GBytes) payload = m->payload ? g_bytes_ref (m->payload) : display_payload (st, packet_id, m, error);
   if (!payload)
     return FALSE;
-  sqlite3_stmt *s = evid_store__prepare (st,
-                                         "INSERT INTO outbox (packet_id, topic, payload, retain, created_utc, display_id)"
-                                         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                         error);
+  sqlite3_stmt *s =
+      evid_store__prepare (st,
+                           "INSERT INTO outbox (packet_id, topic, payload, retain, created_utc, display_id, expires_us)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           error);
   if (!s)
     return FALSE;
   gsize len;
@@ -103,6 +107,10 @@ queue_outbox (struct evid_store *st, const char *packet_id, const struct evid_ou
   sqlite3_bind_int (s, 4, m->retain);
   sqlite3_bind_text (s, 5, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (s, 6, m->display_id, -1, SQLITE_STATIC);
+  if (m->display_content && m->display_expires_us > 0)
+    sqlite3_bind_int64 (s, 7, m->display_expires_us); /* the broker drops the retained show then */
+  else
+    sqlite3_bind_null (s, 7);
   return evid_store__step_done (st, s, error, "queue outbox message");
 }
 
@@ -110,28 +118,23 @@ gboolean
 evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id, GError **error)
 {
   sqlite3_stmt *s = evid_store__prepare (st,
-                                         "SELECT DISTINCT display_id, topic FROM outbox"
+                                         "SELECT DISTINCT display_id FROM outbox"
                                          " WHERE packet_id = ?1 AND display_id IS NOT NULL ORDER BY display_id",
                                          error);
   if (!s)
     return FALSE;
   sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) topics = g_ptr_array_new_with_free_func (g_free);
   int rc;
-  while ((rc = sqlite3_step (s)) == SQLITE_ROW) {
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (s, 0)));
-    g_ptr_array_add (topics, g_strdup ((const char *) sqlite3_column_text (s, 1)));
-  }
   sqlite3_finalize (s);
   if (rc != SQLITE_DONE)
     return evid_store__fail (st, error, "read the displays a case went to");
   /* and every display of the site, whatever the outbox says */
   for (char **d = st->displays; d && *d; d++)
-    if (!g_ptr_array_find_with_equal_func (ids, *d, g_str_equal, NULL)) {
+    if (!g_ptr_array_find_with_equal_func (ids, *d, g_str_equal, NULL))
       g_ptr_array_add (ids, g_strdup (*d));
-      g_ptr_array_add (topics, g_strdup_printf ("crosswatch/%s/display/%s", st->site_id, *d));
-    }
   /* a show not yet sent is simply not sent; a retract still goes, in case
    * a copy is on its way */
   s = evid_store__prepare (st, "DELETE FROM outbox WHERE packet_id = ?1 AND display_id IS NOT NULL AND sent_utc IS NULL",
@@ -143,13 +146,101 @@ evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id
     return FALSE;
   g_autofree char *now = evid_utc_now ();
   for (guint i = 0; i < ids->len; i++) {
-    /* the same topic; QoS 1, not retained: a retained retract would be
-     * replayed to every display that ever subscribes */
-    struct evid_outbox_msg m = {.topic = g_ptr_array_index (topics, i), .display_id = g_ptr_array_index (ids, i)};
+    /* on the display's own topic; QoS 1, not retained: a retained retract
+     * would be replayed to every display that ever subscribes */
+    const char *d = g_ptr_array_index (ids, i);
+    g_autofree char *topic = g_strdup_printf ("crosswatch/%s/display/%s", st->site_id, d);
+    struct evid_outbox_msg m = {.topic = topic, .display_id = (char *) d};
     if (!queue_outbox (st, packet_id, &m, now, error))
+      return FALSE;
+    /* and the retained show cleared (an empty retained message), so no
+     * display that subscribes later is handed it */
+    g_autofree char *case_topic = g_strdup_printf ("crosswatch/%s/display/%s/case/%s", st->site_id, d, packet_id);
+    g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+    struct evid_outbox_msg clear = {.topic = case_topic, .payload = empty, .retain = true, .display_id = (char *) d};
+    if (!queue_outbox (st, packet_id, &clear, now, error))
       return FALSE;
   }
   return TRUE;
+}
+
+static gpointer
+display_due_from (sqlite3_stmt *s)
+{
+  struct evid_display_due *d = g_new0 (struct evid_display_due, 1);
+  d->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  d->display_id = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  d->confirmed_utc = g_strdup ((const char *) sqlite3_column_text (s, 2));
+  return d;
+}
+
+void
+evid_display_due_free (struct evid_display_due *d)
+{
+  g_free (d->packet_id);
+  g_free (d->display_id);
+  g_free (d->confirmed_utc);
+  g_free (d);
+}
+
+GPtrArray *
+evid_store_display_due (struct evid_store *st, const char *const *display_ids, const char *since_utc, GError **error)
+{
+  /* the displays as a JSON array: one statement, however many there are */
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (const char *const *d = display_ids; d && *d; d++)
+    json_builder_add_string_value (b, *d);
+  json_builder_end_array (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  g_autofree char *ids = json_to_string (root, FALSE);
+  sqlite3_stmt *s = evid_store__prepare (
+      st,
+      "SELECT p.id, d.value, c.utc FROM packets p"
+      " JOIN (SELECT packet_id, MAX(utc) AS utc FROM audit_log WHERE action = 'review:confirmed' GROUP BY packet_id) c"
+      "   ON c.packet_id = p.id"
+      " JOIN json_each(?1) d"
+      " WHERE p.review_state = 'confirmed' AND c.utc >= ?2"
+      "   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.packet_id = p.id AND o.display_id = d.value"
+      "                   AND o.retain = 1)"
+      " ORDER BY c.utc, p.id, d.value",
+      error);
+  if (!s)
+    return NULL;
+  sqlite3_bind_text (s, 1, ids, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, since_utc, -1, SQLITE_STATIC);
+  return evid_store__collect_rows (st, s, display_due_from, (GDestroyNotify) evid_display_due_free,
+                                   "read the cases due on displays", error);
+}
+
+bool
+evid_store_queue_display (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *msgs, int n,
+                          GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
+    return false;
+  /* still confirmed now that the write lock is held: a reversal between
+   * the read and here must win */
+  sqlite3_stmt *s = evid_store__prepare (st, "SELECT review_state FROM packets WHERE id = ?1", error);
+  if (!s)
+    goto fail;
+  sqlite3_bind_text (s, 1, packet_id, -1, SQLITE_STATIC);
+  gboolean confirmed = sqlite3_step (s) == SQLITE_ROW && !g_strcmp0 ((const char *) sqlite3_column_text (s, 0), "confirmed");
+  sqlite3_finalize (s);
+  if (!confirmed) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "packet '%s' is no longer confirmed", packet_id);
+    goto fail;
+  }
+  for (int i = 0; i < n; i++)
+    if (!queue_outbox (st, packet_id, &msgs[i], now, error))
+      goto fail;
+  if (!evid_store__commit (st, error))
+    goto fail;
+  return true;
+fail:
+  evid_store__rollback (st);
+  return false;
 }
 
 bool
@@ -248,6 +339,7 @@ outbox_row_from (sqlite3_stmt *s)
   r->topic = g_strdup ((const char *) sqlite3_column_text (s, 2));
   r->payload = g_bytes_new (sqlite3_column_blob (s, 3), sqlite3_column_bytes (s, 3));
   r->retain = sqlite3_column_int (s, 4) != 0;
+  r->expires_us = sqlite3_column_type (s, 5) == SQLITE_NULL ? 0 : sqlite3_column_int64 (s, 5);
   return r;
 }
 
@@ -255,7 +347,7 @@ GPtrArray *
 evid_store_outbox_pending (struct evid_store *st, int limit, GError **error)
 {
   sqlite3_stmt *s = evid_store__prepare (st,
-                             "SELECT id, packet_id, topic, payload, retain FROM outbox"
+                             "SELECT id, packet_id, topic, payload, retain, expires_us FROM outbox"
                              " WHERE sent_utc IS NULL ORDER BY id LIMIT ?1",
                              error);
   if (!s)

@@ -1,6 +1,7 @@
 #include "hwcfg.h"
 
 #include "cv_shim.h"
+#include "hwcfg_profile.h"
 #include "hwcfg_source.h"
 #include "zone_geom.h"
 
@@ -186,9 +187,30 @@ parse_points (struct parse *p, const char *group, const char *key, const char *t
   return n;
 }
 
+/* A profile of hwcfg/PROFILES.md. */
+static void
+check_profile (struct parse *p, const char *group, const char *name)
+{
+  if (hwcfg_profile_find (name))
+    return;
+  g_autofree char *names = g_strjoinv (", ", (char **) hwcfg_profile_names ());
+  report (p, group, "profile", "unknown profile '%s' (%s; hwcfg/PROFILES.md)", name, names);
+}
+
+/* An IANA time zone this system has. */
+static void
+check_timezone (struct parse *p, const char *group, const char *name)
+{
+  GTimeZone *tz = g_time_zone_new_identifier (name);
+  if (!tz)
+    report (p, group, "timezone", "'%s' is no time zone this system knows (e.g. Europe/London, Asia/Shanghai)", name);
+  else
+    g_time_zone_unref (tz);
+}
+
 /* ---- groups ---- */
 
-static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", NULL};
+static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
                                           "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
                                           "depth_scale_m", "depth_max_range_m", NULL};
@@ -250,7 +272,6 @@ check_keys (struct parse *p, const char *group, const char *const *known)
   }
 }
 
-static const char *const PROFILES[] = {"default", "eu", "uk", "cn", "us", NULL};
 
 static void
 parse_site (struct parse *p, struct hwcfg *cfg)
@@ -270,10 +291,12 @@ parse_site (struct parse *p, struct hwcfg *cfg)
   cfg->profile = get_string (p, "site", "profile", FALSE);
   if (!cfg->profile)
     cfg->profile = g_strdup ("default");
-  if (!g_strv_contains (PROFILES, cfg->profile))
-    report (p, "site", "profile", "unknown profile '%s' (default, eu, uk, cn, us)", cfg->profile);
-  /* No profile shows faces publicly until a jurisdiction's rules say so. */
-  cfg->profile_shows_faces = false;
+  check_profile (p, "site", cfg->profile);
+  const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
+  cfg->profile_shows_faces = prof && prof->faces_shown;
+  cfg->timezone = get_string (p, "site", "timezone", FALSE);
+  if (cfg->timezone)
+    check_timezone (p, "site", cfg->timezone);
 }
 
 static void
@@ -604,7 +627,7 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
 }
 
 static const char *const REVIEW_KEYS[] = {"listen", "tls_cert", "tls_key", "two_person", "session_idle_min",
-                                          "session_max_hours", "appeal", "rule_text", NULL};
+                                          "session_max_hours", "appeal", "rule_text", "public_url", NULL};
 
 static void
 parse_review (struct parse *p, struct hwcfg_review *r)
@@ -629,6 +652,9 @@ parse_review (struct parse *p, struct hwcfg_review *r)
     if (tls_files[i] && access (tls_files[i], R_OK) != 0)
       report (p, "review", tls_keys[i], "cannot read '%s': %s", tls_files[i], g_strerror (errno));
   r->two_person = get_bool (p, "review", "two_person", true);
+  r->public_url = get_string (p, "review", "public_url", FALSE);
+  if (r->public_url && !g_str_has_prefix (r->public_url, "https://") && !g_str_has_prefix (r->public_url, "http://"))
+    report (p, "review", "public_url", "'%s' is not an http:// or https:// address", r->public_url);
   r->session_idle_min = get_int (p, "review", "session_idle_min", 30, 1, 24 * 60);
   r->session_max_hours = get_int (p, "review", "session_max_hours", 10, 1, 24 * 7);
   r->appeal = get_string (p, "review", "appeal", FALSE);
@@ -727,6 +753,13 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
 
   parse_mqtt (p, &cfg->mqtt);
   parse_review (p, &cfg->review);
+  const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
+  if (prof && prof->two_person_required && !cfg->review.two_person)
+    report (p, "review", "two_person", "false is refused under profile '%s': it requires two confirmations "
+            "(hwcfg/PROFILES.md)", prof->name);
+  if (prof && cfg->mqtt.show_hours > prof->max_show_hours)
+    g_message ("%s: [mqtt] show_hours = %d: profile '%s' shows a case %d hours at most, so it will", p->path,
+               cfg->mqtt.show_hours, prof->name, prof->max_show_hours);
 }
 
 static void
@@ -819,7 +852,8 @@ hwcfg_load (const char *path, GError **error)
 
 static const char *const DISPLAY_KEYS[] = {"id",     "site",     "case_url_base", "out_dir",     "width",
                                            "height", "trusted_keys", "locale",     "timezone",    "rule_text",
-                                           "appeal_text", NULL};
+                                           "appeal_text", "profile", "site_name", "sink", "fullscreen",
+                                           "rotation_s", "max_cases", NULL};
 
 /* Each file of the ';'-separated PATHS must hold one public key: a display
  * that could trust no one, or the wrong file, must not start. */
@@ -860,7 +894,9 @@ hwcfg_display_load (const char *path, GError **error)
   for (int i = 0; i < 2; i++)
     if (topic_values[i] && (!*topic_values[i] || strpbrk (topic_values[i], "/+# ")))
       report (&p, "display", topic_keys[i], "'%s' is empty or has '/', '+', '#' or spaces", topic_values[i]);
-  d->case_url_base = get_string (&p, "display", "case_url_base", TRUE);
+  d->case_url_base = get_string (&p, "display", "case_url_base", FALSE);
+  if (d->case_url_base && !g_str_has_prefix (d->case_url_base, "https://") && !g_str_has_prefix (d->case_url_base, "http://"))
+    report (&p, "display", "case_url_base", "'%s' is not an http:// or https:// address", d->case_url_base);
   d->out_dir = get_string (&p, "display", "out_dir", FALSE);
   if (!d->out_dir)
     d->out_dir = g_strdup ("var/screens");
@@ -880,14 +916,22 @@ hwcfg_display_load (const char *path, GError **error)
   if (!g_strv_contains (LOCALES, d->locale))
     report (&p, "display", "locale", "'%s' is none of en, de, zh_CN", d->locale);
   d->timezone = get_string (&p, "display", "timezone", FALSE);
-  if (d->timezone) {
-    GTimeZone *tz = g_time_zone_new_identifier (d->timezone);
-    if (!tz)
-      report (&p, "display", "timezone", "'%s' is no time zone this system knows (e.g. Europe/London, Asia/Shanghai)",
-              d->timezone);
-    else
-      g_time_zone_unref (tz);
-  }
+  if (d->timezone)
+    check_timezone (&p, "display", d->timezone);
+  d->profile = get_string (&p, "display", "profile", FALSE);
+  if (!d->profile)
+    d->profile = g_strdup ("default");
+  check_profile (&p, "display", d->profile);
+  d->site_name = get_string (&p, "display", "site_name", FALSE);
+  d->sink = get_string (&p, "display", "sink", FALSE);
+  if (!d->sink)
+    d->sink = g_strdup ("none");
+  if (strcmp (d->sink, "none") && strcmp (d->sink, "auto") && !g_regex_match_simple ("^[a-z0-9]+sink$", d->sink, 0, 0))
+    report (&p, "display", "sink", "'%s' is not none, auto or the name of a GStreamer video sink (ximagesink, "
+            "waylandsink, kmssink, ...)", d->sink);
+  d->fullscreen = get_bool (&p, "display", "fullscreen", true);
+  d->rotation_s = get_int (&p, "display", "rotation_s", 10, 1, 3600);
+  d->max_cases = get_int (&p, "display", "max_cases", 10, 1, 1000);
   d->rule_text = get_string (&p, "display", "rule_text", FALSE);
   d->appeal_text = get_string (&p, "display", "appeal_text", FALSE);
   parse_mqtt (&p, &d->mqtt);
@@ -908,6 +952,9 @@ hwcfg_display_free (struct hwcfg_display *d)
   g_free (d->site_id);
   g_free (d->locale);
   g_free (d->timezone);
+  g_free (d->profile);
+  g_free (d->site_name);
+  g_free (d->sink);
   g_free (d->rule_text);
   g_free (d->appeal_text);
   g_free (d->case_url_base);
@@ -956,6 +1003,8 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->review.tls_key);
   g_free (cfg->review.appeal);
   g_free (cfg->review.rule_text);
+  g_free (cfg->review.public_url);
+  g_free (cfg->timezone);
   g_free (cfg);
 }
 

@@ -155,11 +155,14 @@ struct hwcfg_review {
   int session_max_hours;   /* and this long after login, used or not */
   char *appeal;            /* how to appeal, on the public case page */
   char *rule_text;         /* the rule, in words, on the public case page */
+  char *public_url;        /* how the public reaches this service (https://host): display QR codes point at
+                              <public_url>/case/<id>; NULL: displays use their own case_url_base */
 };
 
 struct hwcfg {
   char *path;
   char *site_id, *site_name, *profile;
+  char *timezone;           /* [site] timezone: IANA name the public sees times in; NULL: the display's */
   double latitude, longitude;
   struct hwcfg_camera *cameras;
   int n_cameras;
@@ -202,6 +205,12 @@ struct hwcfg_display {
   char *timezone;        /* IANA name (Europe/Berlin) the screen's times are given in; NULL: the system's */
   char *rule_text;       /* the rule and penalty in words; NULL: the locale's default */
   char *appeal_text;     /* how to appeal; NULL: the locale's default */
+  char *profile;         /* this screen's own profile (hwcfg/PROFILES.md): the stricter of it and the message's rules */
+  char *site_name;       /* the place, on the idle screen; NULL: the site id */
+  char *sink;            /* none (files only), auto or a GStreamer video sink element name */
+  bool fullscreen;       /* ask the sink for the whole screen (where it has a "fullscreen" property) */
+  int rotation_s;        /* each current case is on screen this long before the next */
+  int max_cases;         /* at most this many cases rotate (the newest) */
   struct hwcfg_mqtt mqtt;
 };
 

@@ -14,3 +14,9 @@ hwcfg_mqtt_apply (struct mosquitto *mosq, const struct hwcfg_mqtt *cfg, GError *
   }
   return TRUE;
 }
+
+const char *
+hwcfg_mqtt_connack_text (int rc)
+{
+  return rc < 128 ? mosquitto_connack_string (rc) : mosquitto_reason_string (rc);
+}

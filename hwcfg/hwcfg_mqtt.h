@@ -11,4 +11,8 @@
 /* FALSE with ERROR set when libmosquitto refuses the settings. */
 gboolean hwcfg_mqtt_apply (struct mosquitto *mosq, const struct hwcfg_mqtt *cfg, GError **error);
 
+/* What a CONNACK code RC says, for an MQTT 3.1.1 (0-5) or v5 (128 and up)
+ * connection alike ("Not authorized", "Bad user name or password"). */
+const char *hwcfg_mqtt_connack_text (int rc);
+
 #endif

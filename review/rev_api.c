@@ -373,13 +373,22 @@ public_case (struct call *c, const char *id, gboolean image)
     return;
   }
   if (image) {
-    respond (c, 200, "image/jpeg", g_steal_pointer (&jpeg));
+    if (jpeg)
+      respond (c, 200, "image/jpeg", g_steal_pointer (&jpeg));
+    else
+      respond (c, 404, "text/html; charset=utf-8", g_bytes_new_static (PUBLIC_NOT_FOUND, sizeof PUBLIC_NOT_FOUND - 1));
     return;
   }
   /* the time as people on that street read it, and in UTC */
   g_autoptr (GDateTime) utc_dt = g_date_time_new_from_iso8601 (json_object_get_string_member (o, "utc"), NULL);
   g_autoptr (GDateTime) local_dt = utc_dt ? g_date_time_to_local (utc_dt) : NULL;
   g_autofree char *local = local_dt ? g_date_time_format (local_dt, "%Y-%m-%d %H:%M:%S %Z") : g_strdup ("");
+  /* the picture only where the site's profile lets the person be shown */
+  g_autofree char *picture =
+      jpeg ? g_strdup_printf ("<img src=\"/case/%s/image.jpg\" alt=\"The decision picture, with faces and surroundings "
+                              "blurred\">",
+                              id)
+           : g_strdup ("<p class=\"no-picture\">No picture of the person is published for this case.</p>");
 #define ESC(member) g_markup_escape_text (json_object_get_string_member (o, member), -1)
   g_autofree char *eid = ESC ("id"), *rule = ESC ("rule"), *utc = ESC ("utc"), *site = ESC ("site_name");
   g_autofree char *zone = ESC ("zone"), *status = ESC ("status"), *appeal = ESC ("appeal"), *type = ESC ("offence");
@@ -389,11 +398,11 @@ public_case (struct call *c, const char *id, gboolean image)
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>Case %s</title><link rel=\"stylesheet\" href=\"/ui/public.css\"></head><body><main>"
       "<h1>Pedestrian crossing case</h1><p class=\"id\">Case %s</p>"
-      "<img src=\"/case/%s/image.jpg\" alt=\"The decision picture, with faces and surroundings blurred\">"
+      "%s"
       "<dl><dt>Rule</dt><dd>%s</dd><dt>Offence</dt><dd>%s</dd><dt>Time</dt><dd><time datetime=\"%s\">%s</time> (UTC %s)</dd>"
       "<dt>Place</dt><dd>%s, zone %s</dd><dt>Status</dt><dd>%s</dd></dl>"
       "<h2>How to appeal</h2><p>%s</p></main></body></html>\n",
-      eid, eid, eid, rule, type, utc, local, utc, site, zone, status, appeal);
+      eid, eid, picture, rule, type, utc, local, utc, site, zone, status, appeal);
   respond (c, 200, "text/html; charset=utf-8", g_bytes_new_take (html, strlen (html)));
 }
 

@@ -739,12 +739,17 @@ rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image,
     return NULL;
   }
   g_autoptr (JsonObject) rec = parse_object (row->json);
+  /* no picture at all under a profile that shows no one, or of a possible
+   * child (hwcfg/PROFILES.md): the page is the case in words */
+  gboolean person = evid_publication_person_shown (row, desk->cfg, NULL);
   /* made once: the page is public, and redacting costs tens of ms */
-  GBytes *cached = g_hash_table_lookup (desk->public_images, row->id);
-  *out_image = cached ? g_bytes_ref (cached) : evid_publication_public_image (desk->st, row, desk->cfg, &st_err);
+  GBytes *cached = person ? g_hash_table_lookup (desk->public_images, row->id) : NULL;
+  *out_image = !person ? NULL
+               : cached ? g_bytes_ref (cached)
+                        : evid_publication_public_image (desk->st, row, desk->cfg, &st_err);
   if (*out_image && !cached)
     rev_desk__cache_put (desk->public_images, row->id, *out_image);
-  if (!*out_image || !rec) {
+  if ((person && !*out_image) || !rec) {
     evid_packet_row_free (row);
     rev_desk__refuse (error, REV_ERROR_INTERNAL, "the case's public image cannot be made");
     return NULL;
@@ -765,6 +770,7 @@ rev_desk_public_case (struct rev_desk *desk, const char *id, GBytes **out_image,
   json_object_set_string_member (out, "status", "confirmed by police review");
   json_object_set_string_member (out, "appeal", desk->cfg->review.appeal);
   json_object_set_boolean_member (out, "faces_blurred", !desk->cfg->profile_shows_faces);
+  json_object_set_boolean_member (out, "person_shown", person);
   evid_packet_row_free (row);
   return out;
 }

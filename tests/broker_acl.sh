@@ -162,7 +162,7 @@ done
 review_confirm "$tmp/site.ini" "$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')"
 sed -e "s#^password = .*#password = wrong#" "$tmp/site.ini" > "$tmp/wrong.ini"
 "$cw" publish -c "$tmp/wrong.ini" --once --timeout 3 > "$tmp/wrong.log" 2>&1 && fail "a wrong password was accepted"
-grep -q "not authori[sz]ed" "$tmp/wrong.log" || { cat "$tmp/wrong.log"; fail "the refusal was not reported"; }
+grep -qi "not authori[sz]ed" "$tmp/wrong.log" || { cat "$tmp/wrong.log"; fail "the refusal was not reported"; }
 
 kill "$display_pid"; wait "$display_pid" 2> /dev/null; display_pid=
 broker_stop || fail "the broker logged errors"

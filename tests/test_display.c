@@ -47,6 +47,9 @@ display_in (const char *dir, const char *trusted)
   d->trusted_keys = g_strdup (trusted);
   d->width = 1280;
   d->height = 720;
+  d->profile = g_strdup ("default");
+  d->rotation_s = 10;
+  d->max_cases = 10;
   d->mqtt.host = g_strdup ("127.0.0.1");
   d->mqtt.port = 1883;
   return d;
@@ -105,7 +108,8 @@ content (void)
       p,
       "{\"site_name\":\"Test Rd\",\"utc\":\"2026-11-26T03:16:03.120Z\",\"type\":\"red_signal\","
       "\"zone\":\"crosswalk-1\",\"signal\":{\"phase\":\"DONT_WALK\",\"elapsed_s\":12.4,\"source\":\"schedule\"},"
-      "\"bbox\":[100,50,40,100],\"faces_blurred\":true,\"camera\":\"main\"}",
+      "\"bbox\":[100,50,40,100],\"faces_blurred\":true,\"camera\":\"main\",\"profile\":\"default\","
+      "\"person_shown\":true,\"height_m\":1.74}",
       -1, NULL));
   return json_object_ref (json_node_get_object (json_parser_get_root (p)));
 }
@@ -359,32 +363,48 @@ replay_after_retraction_is_refused_also_after_a_restart (struct fixture *f, gcon
   assert_shown (f, show);
   assert_shown (f, retract);
   g_assert_false (on_screen (f, PACKET));
-  assert_refused (f, show, strlen (show), "replay refused");
+  assert_refused (f, show, strlen (show), "was retracted");
   /* even freshly signed with a later seq: the packet was retracted */
   g_autofree char *again = show_msg (f, f->key, PACKET, 3);
   assert_refused (f, again, strlen (again), "was retracted");
   g_assert_false (on_screen (f, PACKET));
 
   restart (f);
-  assert_refused (f, show, strlen (show), "replay refused");
+  assert_refused (f, show, strlen (show), "was retracted");
   assert_refused (f, again, strlen (again), "was retracted");
+  /* an old retract, replayed after something newer, is refused */
+  g_autofree char *other = show_msg (f, f->key, PACKET2, 4);
+  assert_shown (f, other);
+  g_autofree char *old_retract = retract_msg (f, f->key, PACKET2, 3);
+  assert_refused (f, old_retract, strlen (old_retract), "replay refused");
+  g_assert_true (on_screen (f, PACKET2));
   g_assert_false (on_screen (f, PACKET));
   /* the retained retract seen again after the restart is a no-op */
   assert_shown (f, retract);
 }
 
+/* A display's retained cases arrive in any order when it subscribes: an
+ * older show of another case is shown (its expiry and the retracted list
+ * bound it), a show of a case on screen is a no-op; a retract must be newer
+ * than anything seen. */
 static void
-older_seq_is_refused (struct fixture *f, gconstpointer data)
+shows_are_taken_in_any_order_retracts_only_newer (struct fixture *f, gconstpointer data)
 {
   g_autofree char *newer = show_msg (f, f->key, PACKET, 5);
   g_autofree char *older = show_msg (f, f->key, PACKET2, 3);
-  g_autofree char *same_seq = show_msg (f, f->key, PACKET2, 5);
+  g_autofree char *again = show_msg (f, f->key, PACKET2, 2);
   assert_shown (f, newer);
-  assert_refused (f, older, strlen (older), "replay refused");
-  assert_refused (f, same_seq, strlen (same_seq), "replay refused");
-  g_assert_false (on_screen (f, PACKET2));
+  assert_shown (f, older);
+  g_assert_true (on_screen (f, PACKET2));
+  assert_shown (f, again); /* the same case again: nothing to do */
+  g_autofree char *old_retract = retract_msg (f, f->key, PACKET2, 4);
+  assert_refused (f, old_retract, strlen (old_retract), "replay refused");
   restart (f);
-  assert_refused (f, older, strlen (older), "replay refused");
+  assert_refused (f, old_retract, strlen (old_retract), "replay refused");
+  g_assert_true (on_screen (f, PACKET2));
+  g_autofree char *retract = retract_msg (f, f->key, PACKET2, 6);
+  assert_shown (f, retract);
+  g_assert_false (on_screen (f, PACKET2));
 }
 
 static void
@@ -1106,6 +1126,239 @@ each_locale_renders_every_word_and_a_decodable_qr_code (struct fixture *f, gcons
   g_assert_nonnull (strstr (err->message, "[display] locale 'xx'"));
 }
 
+/* ---- the playlist, the idle screen, the profiles ---- */
+
+/* A show of PACKET whose content is CONTENT_JSON (NULL image: a generated
+ * still when the content shows a person). */
+static char *
+show_with (struct fixture *f, const char *packet, gint64 seq, gint64 expires, const char *content_json)
+{
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, content_json, -1, NULL));
+  JsonObject *c = json_node_get_object (json_parser_get_root (p));
+  gboolean person = !json_object_has_member (c, "person_shown") || json_object_get_boolean_member (c, "person_shown");
+  g_autoptr (GBytes) img = person ? jpeg (320, 240) : NULL;
+  struct evid_display_fields fl = {"show", packet, "t1", "east", f->now, expires, seq, c, img};
+  GError *err = NULL;
+  g_autoptr (GBytes) b = evid_display_msg_build (f->key, &fl, &err);
+  g_assert_no_error (err);
+  return g_strndup (g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+}
+
+#define CONTENT_BASE                                                                                                   \
+  "\"site_name\":\"Test Rd\",\"utc\":\"2026-11-26T03:16:03.120Z\",\"type\":\"red_signal\",\"zone\":null,"          \
+  "\"signal\":{\"phase\":\"DONT_WALK\",\"elapsed_s\":12.4,\"source\":\"schedule\"},\"bbox\":[100,50,40,100]"
+
+/* TRUE when the two PNG files hold the same pixels. */
+static gboolean
+same_pixels (const char *a, const char *b)
+{
+  cairo_surface_t *x = cairo_image_surface_create_from_png (a), *y = cairo_image_surface_create_from_png (b);
+  gboolean same = cairo_surface_status (x) == CAIRO_STATUS_SUCCESS && cairo_surface_status (y) == CAIRO_STATUS_SUCCESS &&
+                  cairo_image_surface_get_width (x) == cairo_image_surface_get_width (y) &&
+                  cairo_image_surface_get_height (x) == cairo_image_surface_get_height (y) &&
+                  cairo_image_surface_get_stride (x) == cairo_image_surface_get_stride (y);
+  for (int r = 0; same && r < cairo_image_surface_get_height (x); r++)
+    for (int c = 0; same && c < cairo_image_surface_get_width (x); c++) {
+      const guint32 *px = (const guint32 *) (cairo_image_surface_get_data (x) + r * cairo_image_surface_get_stride (x));
+      const guint32 *py = (const guint32 *) (cairo_image_surface_get_data (y) + r * cairo_image_surface_get_stride (y));
+      same = (px[c] & 0xffffff) == (py[c] & 0xffffff);
+    }
+  cairo_surface_destroy (x);
+  cairo_surface_destroy (y);
+  return same;
+}
+
+static void
+tick (struct fixture *f, gint64 real, gint64 mono)
+{
+  GError *err = NULL;
+  g_assert_true (disp_client_tick (f->client, real, mono, &err));
+  g_assert_no_error (err);
+}
+
+/* Three cases rotate in the order they came, rotation_s each, round and
+ * round; current.png is always what is on screen; a retraction takes its
+ * case off at once; past their expiry the idle screen comes; a restart goes
+ * on with the same cases; at most max_cases (the newest) rotate. */
+static void
+three_cases_rotate_retract_expire_and_resume_after_a_restart (struct fixture *f, gconstpointer data)
+{
+  static const char *const IDS[] = {PACKET, PACKET2, "3c4d5e6f-0000-4000-8000-000000000003"};
+  g_autofree char *current = g_build_filename (f->cfg->out_dir, "current.png", NULL);
+  const gint64 S = G_USEC_PER_SEC, t0 = 1000 * S;
+  tick (f, f->now, t0);
+  g_assert_null (disp_client_current (f->client)); /* nothing yet: the idle screen */
+  g_assert_true (g_file_test (current, G_FILE_TEST_IS_REGULAR));
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *m = show_with (f, IDS[i], i + 1, f->now + (i + 1) * HOUR_US, "{" CONTENT_BASE ",\"faces_blurred\":true,\"profile\":\"default\",\"height_m\":1.8}");
+    GError *err = NULL;
+    g_assert_true (disp_client_handle (f->client, m, strlen (m), f->now + i, &err));
+    g_assert_no_error (err);
+  }
+  /* 10 s each, in arrival order, round to the first */
+  static const int ORDER[][2] = {{0, 0}, {9, 0}, {10, 1}, {19, 1}, {20, 2}, {30, 0}, {40, 1}};
+  for (size_t k = 0; k < G_N_ELEMENTS (ORDER); k++) {
+    tick (f, f->now, t0 + ORDER[k][0] * S);
+    g_assert_cmpstr (disp_client_current (f->client), ==, IDS[ORDER[k][1]]);
+    g_autofree char *shown = screen (f, IDS[ORDER[k][1]]);
+    g_assert_true (same_pixels (current, shown));
+  }
+  /* retracted while on screen: off at once, its file gone, the next one on */
+  g_autofree char *r = retract_msg (f, f->key, IDS[1], 10);
+  assert_shown (f, r);
+  tick (f, f->now, t0 + 41 * S);
+  g_assert_cmpstr (disp_client_current (f->client), ==, IDS[2]);
+  g_assert_false (on_screen (f, IDS[1]));
+  /* restarted mid-rotation: the same cases go on */
+  restart (f);
+  tick (f, f->now, t0 + 42 * S);
+  g_assert_nonnull (disp_client_current (f->client));
+  tick (f, f->now, t0 + 52 * S);
+  tick (f, f->now, t0 + 62 * S);
+  g_autoptr (GPtrArray) cases = disp_client_on_screen (f->client);
+  g_assert_cmpuint (cases->len, ==, 2);
+  /* the first expires: the third alone stays on; then the idle screen */
+  tick (f, f->now + HOUR_US + S, t0 + 63 * S);
+  g_assert_cmpstr (disp_client_current (f->client), ==, IDS[2]);
+  g_assert_false (on_screen (f, IDS[0]));
+  tick (f, f->now + 3 * HOUR_US + S, t0 + 64 * S);
+  g_assert_null (disp_client_current (f->client));
+  g_assert_false (on_screen (f, IDS[2]));
+  g_assert_true (test_logged ("on screen now: the idle screen") > 0);
+  /* max_cases: only the newest rotate */
+  f->cfg->max_cases = 1;
+  restart (f);
+  for (int i = 0; i < 2; i++) {
+    g_autofree char *id = g_strdup_printf ("4c4d5e6f-0000-4000-8000-00000000000%d", i);
+    g_autofree char *m = show_with (f, id, 20 + i, f->now + HOUR_US, "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8}");
+    g_assert_true (disp_client_handle (f->client, m, strlen (m), f->now + 10 + i, NULL));
+  }
+  for (int k = 0; k < 3; k++) {
+    tick (f, f->now, t0 + (100 + 10 * k) * S);
+    g_assert_cmpstr (disp_client_current (f->client), ==, "4c4d5e6f-0000-4000-8000-000000000001");
+  }
+}
+
+/* The variance of the grey level in the SIDE x SIDE square at (X, Y) of PNG. */
+static double
+patch_variance (const char *png, int x, int y, int side)
+{
+  cairo_surface_t *s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  double sum = 0, sum2 = 0;
+  int n = 0;
+  for (int r = y; r < y + side; r++)
+    for (int c = x; c < x + side; c++) {
+      const guint8 *p = cairo_image_surface_get_data (s) + r * cairo_image_surface_get_stride (s) + c * 4;
+      double g = (p[0] + p[1] + p[2]) / 3.0;
+      sum += g;
+      sum2 += g * g;
+      n++;
+    }
+  cairo_surface_destroy (s);
+  return sum2 / n - (sum / n) * (sum / n);
+}
+
+/* hwcfg/PROFILES.md, case by case: what the display draws for what the
+ * message says under what its own profile says (the stricter wins). */
+static void
+the_profile_table_case_by_case (struct fixture *f, gconstpointer data)
+{
+  struct {
+    const char *display_profile, *content, *logged; /* logged: NULL for "with a picture" */
+    gboolean head_pixelated_by_display;
+  } CASES[] = {
+      /* default: a measured adult, shown (the appliance blurred the head) */
+      {"default", "\"faces_blurred\":true,\"profile\":\"default\",\"height_m\":1.74", NULL, FALSE},
+      /* a child by calibrated height, or no height at all: never a picture */
+      {"default", "\"faces_blurred\":true,\"profile\":\"default\",\"height_m\":1.21", "without a picture", FALSE},
+      {"default", "\"faces_blurred\":true,\"profile\":\"default\",\"height_m\":null", "without a picture", FALSE},
+      {"cn", "\"faces_blurred\":false,\"profile\":\"cn\"", "without a picture", FALSE},
+      /* eu shows no one, whether the site or the screen says eu */
+      {"default", "\"faces_blurred\":true,\"profile\":\"eu\",\"person_shown\":false,\"height_m\":1.8",
+       "without a picture", FALSE},
+      {"eu", "\"faces_blurred\":true,\"profile\":\"default\",\"height_m\":1.8", "without a picture", FALSE},
+      /* cn shows faces; a default screen fed by it blurs them itself */
+      {"cn", "\"faces_blurred\":false,\"profile\":\"cn\",\"height_m\":1.8", NULL, FALSE},
+      {"default", "\"faces_blurred\":false,\"profile\":\"cn\",\"height_m\":1.8", NULL, TRUE},
+      {"uk", "\"faces_blurred\":false,\"profile\":\"cn\",\"height_m\":1.8", NULL, TRUE},
+  };
+  double open_variance = -1;
+  for (size_t i = 0; i < G_N_ELEMENTS (CASES); i++) {
+    g_free (f->cfg->profile);
+    f->cfg->profile = g_strdup (CASES[i].display_profile);
+    restart (f);
+    g_autofree char *id = g_strdup_printf ("5c4d5e6f-0000-4000-8000-0000000000%02d", (int) i);
+    g_autofree char *content = g_strdup_printf ("{" CONTENT_BASE ",%s}", CASES[i].content);
+    g_autofree char *m = show_with (f, id, (gint64) i + 1, f->now + HOUR_US, content);
+    int before = test_logged ("without a picture");
+    GError *err = NULL;
+    g_assert_true (disp_client_handle (f->client, m, strlen (m), f->now, &err));
+    g_assert_no_error (err);
+    gboolean words_only = test_logged ("without a picture") > before;
+    if (words_only != (CASES[i].logged != NULL))
+      g_test_fail_printf ("case %zu (%s screen, %s): %s", i, CASES[i].display_profile, CASES[i].content,
+                          words_only ? "drawn without a picture" : "drawn with a picture");
+    g_autofree char *png = screen (f, id);
+    /* the still (320x240, scaled 2.478 into 793x720, 62 px from the top):
+     * the head of the box [100,50,40,100] is at about (290, 210) on screen */
+    if (!words_only) {
+      double v = patch_variance (png, 285, 205, 12);
+      if (!CASES[i].head_pixelated_by_display && open_variance < 0 && !strstr (CASES[i].content, "true"))
+        open_variance = v; /* cn on a cn screen: the head as the camera saw it */
+      if (CASES[i].head_pixelated_by_display && !(v < 0.25 * open_variance))
+        g_test_fail_printf ("case %zu: the head is not pixelated by the display (variance %.1f, open %.1f)", i, v,
+                            open_variance);
+    }
+  }
+  g_assert_cmpfloat (open_variance, >, 50);
+  /* how long: a cn message valid 72 h on a default screen goes after 24 h */
+  g_free (f->cfg->profile);
+  f->cfg->profile = g_strdup ("default");
+  restart (f);
+  g_autofree char *m = show_with (f, PACKET, 100, f->now + 72 * HOUR_US,
+                                  "{" CONTENT_BASE ",\"faces_blurred\":false,\"profile\":\"cn\",\"height_m\":1.8}");
+  assert_shown (f, m);
+  g_assert_true (disp_client_expire (f->client, f->now + 23 * HOUR_US, NULL));
+  g_assert_true (on_screen (f, PACKET));
+  g_assert_true (disp_client_expire (f->client, f->now + 25 * HOUR_US, NULL));
+  g_assert_false (on_screen (f, PACKET));
+}
+
+/* The QR code points at the public case page the message names (the
+ * site's [review] public_url); in the site's time zone when it names one. */
+static void
+the_qr_code_is_the_public_case_page_the_message_names (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *m = show_with (f, PACKET, 1, f->now + HOUR_US,
+                                  "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8,\"timezone\":\"Asia/Tokyo\","
+                                  "\"case_url\":\"https://review.example.net/case/" PACKET "\"}");
+  assert_shown (f, m);
+  g_autofree char *png = screen (f, PACKET);
+  g_autofree char *out = NULL;
+  const char *argv[] = {"zbarimg", "-q", "--raw", png, NULL};
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (out), ==, "https://review.example.net/case/" PACKET);
+  /* hostile policy members are refused, not obeyed */
+  static const char *const BAD[][2] = {
+      {"\"profile\":\"anything-goes\"", "profile 'anything-goes' is not known"},
+      {"\"profile\":7", "profile"},
+      {"\"person_shown\":\"yes\"", "person_shown"},
+      {"\"height_m\":\"tall\"", "height_m"},
+      {"\"case_url\":\"javascript:alert(1)\"", "case_url"},
+  };
+  g_autoptr (GBytes) img = jpeg (320, 240);
+  for (size_t i = 0; i < G_N_ELEMENTS (BAD); i++) {
+    g_autofree char *text = show_text (f, img, 10 + (gint64) i, NULL, NULL);
+    text[strlen (text) - 1] = '\0';
+    g_autofree char *hostile = g_strdup_printf ("%s,%s}", text, BAD[i][0]);
+    g_autofree char *payload = hand_signed (f->key, hostile, img);
+    assert_refused (f, payload, strlen (payload), BAD[i][1]);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1122,7 +1375,10 @@ main (int argc, char **argv)
   ADD (show_altered_after_signing_is_refused);
   ADD (forged_retract_is_refused);
   ADD (replay_after_retraction_is_refused_also_after_a_restart);
-  ADD (older_seq_is_refused);
+  ADD (shows_are_taken_in_any_order_retracts_only_newer);
+  ADD (three_cases_rotate_retract_expire_and_resume_after_a_restart);
+  ADD (the_profile_table_case_by_case);
+  ADD (the_qr_code_is_the_public_case_page_the_message_names);
   ADD (expired_message_is_refused);
   ADD (message_for_another_display_is_refused);
   ADD (screen_is_removed_when_its_show_expires_also_after_a_restart);

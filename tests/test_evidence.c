@@ -105,7 +105,8 @@ record_placed (struct fixture *f, const char *verdict, bool position_uncertain)
                              .liveness_json = strcmp (verdict, "live")
                                                   ? "{\"verdict\":\"uncertain\",\"score\":0.4,\"reason\":\"standing still\","
                                                     "\"checks\":{}}"
-                                                  : "{\"verdict\":\"live\",\"score\":1,\"checks\":{}}",
+                                                  : "{\"verdict\":\"live\",\"score\":1,\"checks\":{\"geometry\":"
+                                                    "{\"verdict\":\"live\",\"score\":1,\"height_m\":1.74}}}",
                              .verdict = verdict,
                              .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1,
                              .ground_sigma_m = 0.75, .entry_seen = true, .position_uncertain = position_uncertain};
@@ -218,50 +219,88 @@ a_position_uncertain_case_is_kept_for_review_never_confirmable (struct fixture *
   g_assert_cmpint (verify (f, &report), ==, 0);
 }
 
+/* Confirming queues the back office's message; what goes to the displays
+ * is resolved when it is published (evid_publication_sync_displays): each
+ * display of the config as it is then, retained on its case topic until the
+ * case's showing time ends, signed as it is queued; a display added later
+ * gets the current cases; an adult measured by the calibration is shown
+ * (blurred), someone not measured is not. */
 static void
-confirming_queues_evidence_and_every_display_with_blurred_image (struct fixture *f, gconstpointer data)
+confirming_queues_evidence_and_publishing_resolves_the_displays (struct fixture *f, gconstpointer data)
 {
   g_autofree char *event = record (f, "live");
+  g_autofree char *unmeasured = record (f, "uncertain"); /* no height: maybe a child */
   struct evid_store *st = evid_recorder_store (f->rec);
   g_autoptr (GPtrArray) rows = evid_store_list (st, "pending", NULL);
-  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
   g_autoptr (GError) err = NULL;
-  GArray *msgs = evid_publication_build (st, r, f->cfg, &err);
+  for (guint k = 0; k < 2; k++) {
+    struct evid_packet_row *r = g_ptr_array_index (rows, k);
+    GArray *msgs = evid_publication_build (st, r, f->cfg, &err);
+    g_assert_no_error (err);
+    g_assert_cmpint (msgs->len, ==, 1);
+    struct evid_outbox_msg *m = (struct evid_outbox_msg *) msgs->data;
+    g_assert_cmpstr (m[0].topic, ==, "crosswatch/t1/evidence");
+    /* media leave the cabinet only sealed to the back office */
+    g_assert_null (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media\""));
+    g_assert_nonnull (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media_sealed\""));
+    g_assert_true (evid_store_review (st, r->id, "pending", "confirmed", "officer-7", NULL, m, (int) msgs->len, &err));
+    evid_publication_free (msgs);
+  }
+  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 2);
+  /* published: two cases to east and west */
+  gint64 now = g_get_real_time ();
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, now, &err), ==, 4);
   g_assert_no_error (err);
-  g_assert_cmpint (msgs->len, ==, 3);
-  struct evid_outbox_msg *m = (struct evid_outbox_msg *) msgs->data;
-  g_assert_cmpstr (m[0].topic, ==, "crosswatch/t1/evidence");
-  g_assert_cmpstr (m[1].topic, ==, "crosswatch/t1/display/east");
-  g_assert_cmpstr (m[2].topic, ==, "crosswatch/t1/display/west");
-  g_assert_true (json_object_get_boolean_member (m[1].display_content, "faces_blurred"));
-  g_assert_cmpstr (m[1].display_id, ==, "east");
-  /* media leave the cabinet only sealed to the back office */
-  g_assert_null (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media\""));
-  g_assert_nonnull (strstr (g_bytes_get_data (m[0].payload, NULL), "\"media_sealed\""));
-  g_assert_true (evid_store_review (st, r->id, "pending", "confirmed", "officer-7", NULL, m, (int) msgs->len, &err));
-  evid_publication_free (msgs);
-  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 3);
-  /* display messages were signed as they were queued, with rising sequence
-   * numbers (never below the time in ms, so a rebuilt store goes on above) */
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, now, &err), ==, 0); /* nothing new */
   g_autoptr (GPtrArray) queued = evid_store_outbox_pending (st, 10, NULL);
-  gint64 last = g_get_real_time () / 1000 - 60000;
-  for (guint i = 1; i < 3; i++) {
+  g_assert_cmpuint (queued->len, ==, 6);
+  gint64 last = now / 1000 - 60000;
+  for (guint i = 2; i < 6; i++) {
     struct evid_outbox_row *q = g_ptr_array_index (queued, i);
+    struct evid_packet_row *r = g_ptr_array_index (rows, (i - 2) / 2);
+    g_autofree char *topic = g_strdup_printf ("crosswatch/t1/display/%s/case/%s", i % 2 ? "west" : "east", r->id);
+    g_assert_cmpstr (q->topic, ==, topic);
+    g_assert_true (q->retain);
+    /* shown until show_hours (24) after the confirmation, no longer */
+    g_assert_cmpint (q->expires_us, >, now + (gint64) 23 * 3600 * G_USEC_PER_SEC);
+    g_assert_cmpint (q->expires_us, <=, now + (gint64) 24 * 3600 * G_USEC_PER_SEC);
     g_autofree char *text = g_strndup (g_bytes_get_data (q->payload, NULL), g_bytes_get_size (q->payload));
     g_assert_nonnull (strstr (text, "\"signature\""));
+    g_assert_nonnull (strstr (text, "\\\"profile\\\":\\\"default\\\""));
+    g_assert_nonnull (strstr (text, "\\\"faces_blurred\\\":true"));
+    if (r == g_ptr_array_index (rows, 0)) { /* measured 1.74 m: shown, with a picture */
+      g_assert_nonnull (strstr (text, "\\\"height_m\\\":1.74"));
+      g_assert_nonnull (strstr (text, "\\\"person_shown\\\":true"));
+      g_assert_nonnull (strstr (text, "\"image_jpeg_b64\""));
+    } else { /* not measured: no picture of them leaves the cabinet */
+      g_assert_nonnull (strstr (text, "\\\"person_shown\\\":false"));
+      g_assert_null (strstr (text, "\"image_jpeg_b64\""));
+    }
+    /* signed as they were queued, with rising sequence numbers (never below
+     * the time in ms, so a rebuilt store goes on above) */
     const char *at = strstr (text, "\\\"seq\\\":");
     g_assert_nonnull (at);
     gint64 seq = g_ascii_strtoll (at + strlen ("\\\"seq\\\":"), NULL, 10);
     g_assert_cmpint (seq, >, last);
     last = seq;
   }
+  /* a display added to the config later gets both current cases */
+  g_strfreev (f->cfg->mqtt.displays);
+  f->cfg->mqtt.displays = g_strsplit ("east;west;north", ";", -1);
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, now, &err), ==, 2);
+  /* past their showing time, cases go nowhere */
+  g_strfreev (f->cfg->mqtt.displays);
+  f->cfg->mqtt.displays = g_strsplit ("east;west;north;south", ";", -1);
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, now + (gint64) 25 * 3600 * G_USEC_PER_SEC, &err), ==, 0);
+  g_assert_no_error (err);
   /* a second decision on the same packet is refused */
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
   g_assert_false (evid_store_review (st, r->id, "pending", "rejected", "officer-8", "late", NULL, 0, &err));
   g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
   g_autoptr (GPtrArray) pending = evid_store_outbox_pending (st, 10, NULL);
   struct evid_outbox_row *o = g_ptr_array_index (pending, 0);
   g_assert_true (evid_store_outbox_mark_sent (st, o->id, NULL));
-  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 2);
+  g_assert_cmpint (evid_store_outbox_count_pending (st, NULL), ==, 7);
 }
 
 static void
@@ -825,6 +864,7 @@ reversal_and_purge_retract_from_every_display (struct fixture *f, gconstpointer 
   struct evid_store *st = evid_recorder_store (f->rec);
   g_autofree char *first = confirm_first (f);
   g_autofree char *second = confirm_first (f);
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, g_get_real_time (), NULL), ==, 4);
   g_autoptr (GPtrArray) sent = evid_store_outbox_pending (st, 100, NULL);
   for (guint i = 0; i < sent->len; i++)
     evid_store_outbox_mark_sent (st, ((struct evid_outbox_row *) g_ptr_array_index (sent, i))->id, NULL);
@@ -837,21 +877,31 @@ reversal_and_purge_retract_from_every_display (struct fixture *f, gconstpointer 
   g_assert_true (evid_store_reverse (st, first, "officer-7", "appeal upheld", &err));
   g_assert_no_error (err);
   g_autoptr (GPtrArray) retracts = evid_store_outbox_pending (st, 100, NULL);
-  g_assert_cmpuint (retracts->len, ==, 2); /* east and west */
+  g_assert_cmpuint (retracts->len, ==, 4); /* east and west: a retract, and the retained show cleared */
   for (guint i = 0; i < retracts->len; i++) {
     struct evid_outbox_row *r = g_ptr_array_index (retracts, i);
     g_assert_cmpstr (r->packet_id, ==, first);
     g_autofree char *text = g_strndup (g_bytes_get_data (r->payload, NULL), g_bytes_get_size (r->payload));
-    g_assert_nonnull (strstr (text, "\\\"kind\\\":\\\"retract\\\""));
+    if (i % 2 == 0) {
+      g_assert_nonnull (strstr (text, "\\\"kind\\\":\\\"retract\\\""));
+      g_assert_false (r->retain);
+    } else {
+      g_autofree char *topic = g_strdup_printf ("crosswatch/t1/display/%s/case/%s", i < 2 ? "east" : "west", first);
+      g_assert_cmpstr (r->topic, ==, topic);
+      g_assert_true (r->retain);
+      g_assert_cmpuint (g_bytes_get_size (r->payload), ==, 0);
+    }
     evid_store_outbox_mark_sent (st, r->id, NULL);
   }
+  /* reversed: never queued for a display again */
+  g_assert_cmpint (evid_publication_sync_displays (st, f->cfg, g_get_real_time (), NULL), ==, 0);
   g_assert_false (evid_store_reverse (st, first, "officer-7", "again", &err)); /* not confirmed any more */
   g_clear_error (&err);
   int n = 0;
   g_assert_true (evid_store_purge (st, "2999-01-01T00:00:00.000Z", "retention-job", &n, &err));
   g_assert_cmpint (n, ==, 2);
   g_autoptr (GPtrArray) after = evid_store_outbox_pending (st, 100, NULL);
-  g_assert_cmpuint (after->len, ==, 4); /* both cases retracted from both displays */
+  g_assert_cmpuint (after->len, ==, 8); /* both cases retracted (and cleared) from both displays */
   g_autofree char *report = NULL;
   g_assert_cmpint (verify (f, &report), ==, 0);
 }
@@ -944,7 +994,7 @@ main (int argc, char **argv)
   ADD (altered_media_and_records_are_named_by_verify);
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
   ADD (a_position_uncertain_case_is_kept_for_review_never_confirmable);
-  ADD (confirming_queues_evidence_and_every_display_with_blurred_image);
+  ADD (confirming_queues_evidence_and_publishing_resolves_the_displays);
   ADD (audit_log_is_append_only_and_chained);
   ADD (packets_are_signed_by_a_private_device_key);
   ADD (a_case_bundle_verifies_offline_and_names_tampering);

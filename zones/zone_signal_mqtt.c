@@ -79,7 +79,7 @@ on_connect (struct mosquitto *mosq, void *data, int rc)
   if (rc == 0)
     mosquitto_subscribe (mosq, NULL, m->topic, 1);
   else
-    g_warning ("signal: broker refused the connection: %s", mosquitto_connack_string (rc));
+    g_warning ("signal: broker refused the connection: %s", hwcfg_mqtt_connack_text (rc));
 }
 
 /* Logs a refused message of KIND (LEN bytes), rate-limited per kind. The
