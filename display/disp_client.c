@@ -435,7 +435,8 @@ publish_state (struct mosquitto *mosq, struct session *s)
   g_autoptr (GPtrArray) ids = disp_client_on_screen (s->client);
   g_ptr_array_add (ids, NULL);
   g_autofree char *joined = g_strjoinv (",", (char **) ids->pdata);
-  g_autofree char *key = g_strdup_printf ("%s|%s", joined, s->last_error ? s->last_error : "");
+  const char *current = disp_client_current (s->client);
+  g_autofree char *key = g_strdup_printf ("%s|%s|%s", joined, current ? current : "", s->last_error ? s->last_error : "");
   if (!g_strcmp0 (key, s->said))
     return;
   g_autofree char *now = disp_client_state_json (s->client, "online", s->last_error);

@@ -2,21 +2,24 @@
 # The whole appliance on real footage: crosswatch run on vtest.avi through the
 # real GStreamer pipeline, packets in a real SQLite file, review, a real
 # mosquitto broker on a free loopback port (started and stopped here, by PID),
-# the display client rendering PNG screens whose QR codes decode to the case URL.
+# the display client rendering its screens whose QR codes decode to the public
+# case page, on a real X window (Xvfb, ximagesink) whose screenshot is what
+# current.png records; the current cases rotate, survive a restart, and reach
+# a display added (and started) after they were published.
 set -u
 cw=$1 free_port=$2 src=$3 data=$4
 . "$src/tests/broker.sh"
 . "$src/tests/review_accounts.sh"
 video="$data/vtest.avi"
 [ -r "$video" ] || { echo "FAIL: $video not readable"; exit 1; }
-for tool in mosquitto mosquitto_sub sqlite3 zbarimg; do
+for tool in mosquitto mosquitto_sub sqlite3 zbarimg Xvfb xwd import compare; do
   command -v $tool > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
 done
 
 tmp=$(mktemp -d)
-display_pid= sub_pid= run_pid=
+display_pid= sub_pid= run_pid= west_pid= xvfb_pid=
 cleanup() {
-  for pid in $display_pid $sub_pid $run_pid; do kill "$pid" 2> /dev/null; done
+  for pid in $display_pid $west_pid $sub_pid $run_pid $xvfb_pid; do kill "$pid" 2> /dev/null; done
   broker_cleanup
   wait 2> /dev/null
   rm -rf "$tmp"
@@ -27,12 +30,27 @@ fail() { echo "FAIL: $*"; exit 1; }
 broker_init "$free_port" && broker_start || fail "broker did not start"
 port=$broker_port
 
+# an X server of the screen's size on a free display number, stopped by its PID
+xvfb_start() {
+  for n in $(seq 91 140); do
+    { [ -e /tmp/.X11-unix/X$n ] || [ -e /tmp/.X$n-lock ]; } && continue
+    Xvfb :$n -screen 0 1280x720x24 -nolisten tcp > "$tmp/xvfb.log" 2>&1 &
+    xvfb_pid=$!
+    if wait_until 10 xwd -root -display :$n -silent -out /dev/null; then xdisplay=:$n; return 0; fi
+    kill $xvfb_pid 2> /dev/null; wait $xvfb_pid 2> /dev/null; xvfb_pid=
+  done
+  return 1
+}
+xvfb_start || fail "Xvfb did not start"
+
 sed -e "s#^uri = .*#uri = file://$(realpath "$video")#" -e "s#^port = .*#port = $port#" \
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $tmp/screens#" \
-    -e "s#^trusted_keys = .*#trusted_keys = $tmp/var/device.key.pub#" "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
+    -e "s#^trusted_keys = .*#trusted_keys = $tmp/var/device.key.pub#" -e "s#^sink = .*#sink = ximagesink#" \
+    -e "s#^rotation_s = .*#rotation_s = 2#" "$src/hwcfg/examples/display.ini" > "$tmp/display.ini"
 site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
-base=$(sed -n 's/^case_url_base = //p' "$tmp/display.ini")
+# the QR codes point at the review service's public case page
+base="$(sed -n 's/^public_url = //p' "$tmp/site.ini")/case/"
 
 "$cw" check-config -c "$tmp/site.ini" || fail "example config does not validate"
 
@@ -47,7 +65,7 @@ cat "$tmp/run.log" | tail -3
 [ $rc -eq 0 ] || fail "run exited $rc"
 
 # the display trusts the device key, which the first run created
-"$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
+DISPLAY=$xdisplay "$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
 display_pid=$!
 wait_until 30 broker_subscribed "crosswatch/$site/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
 
@@ -100,6 +118,51 @@ state_has "$2" || fail "the display's status does not show $2 on screen"
 online=$(mosquitto_sub -p "$port" -t "crosswatch/$site/available" -C 1 -W 10)
 [ "$online" = offline ] || fail "available is '$online' after the publisher left, expected offline"
 
+echo "== the screen: the X window shows what current.png records, the cases rotate"
+# current.png unchanged across the screenshot, and the window's pixels the same
+shot_matches() {
+  cp "$tmp/screens/current.png" "$tmp/before.png" &&
+    import -display "$xdisplay" -window root "$tmp/shot.png" &&
+    cmp -s "$tmp/before.png" "$tmp/screens/current.png" &&
+    differ=$(compare -metric AE -fuzz 2% "$tmp/shot.png" "$tmp/before.png" null: 2>&1) &&
+    [ "${differ%% *}" -lt 100 ]
+}
+wait_until 30 shot_matches || fail "the window under Xvfb differs from current.png in ${differ:-?} pixels"
+qr=$(zbarimg -q --raw "$tmp/shot.png" 2> /dev/null)
+case "$qr" in "$base$1" | "$base$2") ;; *) fail "the window's QR code decodes to '$qr'" ;; esac
+current_of() { mosquitto_sub -p "$port" -t "crosswatch/$site/display/main/state" -C 1 -W 3 | sed -n 's/.*"current":"\([^"]*\)".*/\1/p'; }
+seen_both() {
+  c=$(current_of)
+  case " $seen " in *" $c "*) ;; *) seen="$seen $c" ;; esac
+  case "$seen" in *"$1"*"$2"* | *"$2"*"$1"*) return 0 ;; esac
+  sleep 0.3
+  return 1
+}
+seen=
+wait_until 30 seen_both "$1" "$2" || fail "the two cases did not take turns on screen (seen:$seen)"
+echo "on screen in turn:$seen"
+[ -n "${CW_KEEP_SCREENS:-}" ] && cp "$tmp/shot.png" "$tmp"/screens/*.png "$CW_KEEP_SCREENS"/ # to look at them
+
+echo "== restarted mid-rotation, the display goes on with the same cases"
+kill $display_pid; wait $display_pid 2> /dev/null
+grep -q "on screen now" "$tmp/display.log" || fail "the display did not say what it put on screen"
+DISPLAY=$xdisplay "$cw" display -c "$tmp/display.ini" > "$tmp/display2.log" 2>&1 &
+display_pid=$!
+seen=
+wait_until 30 seen_both "$1" "$2" || { cat "$tmp/display2.log"; fail "after a restart the cases did not rotate (seen:$seen)"; }
+
+echo "== a display added later, started after the cases were published, shows them"
+sed -i "s#^displays = .*#displays = main;west#" "$tmp/site.ini"
+"$cw" publish -c "$tmp/site.ini" --once --timeout 20 || fail "publish for the new display"
+sed -e "s#^id = .*#id = west#" -e "s#^out_dir = .*#out_dir = $tmp/screens-west#" -e "s#^sink = .*#sink = none#" \
+    "$tmp/display.ini" > "$tmp/west.ini"
+"$cw" display -c "$tmp/west.ini" > "$tmp/west.log" 2>&1 &
+west_pid=$!
+for id in "$1" "$2"; do
+  wait_until 30 test -f "$tmp/screens-west/$id.png" || { cat "$tmp/west.log"; fail "display west did not get $id"; }
+done
+kill $west_pid; wait $west_pid 2> /dev/null; west_pid=
+
 echo "== case bundle"
 echo x | "$cw" export "$1" -c "$tmp/site.ini" --out "$tmp/case.tar" --user chief-constable 2> /dev/null &&
   fail "an unknown account exported a case"
@@ -143,4 +206,5 @@ kill -9 $display_pid; wait $display_pid 2> /dev/null; display_pid=
 wait_until 20 state_has '"state":"offline".*"last_error":"connection lost"' || fail "no last will after the display died"
 kill $sub_pid; wait $sub_pid 2> /dev/null; sub_pid=
 broker_stop || fail "the broker logged errors"
-echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes"
+kill $xvfb_pid; wait $xvfb_pid 2> /dev/null; xvfb_pid=
+echo "end to end: $events events, $packets packets, 2 screens with decodable QR codes, on an X window in turn"
