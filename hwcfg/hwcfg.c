@@ -46,7 +46,7 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 #define DEFAULT_EVIDENCE_KEY "var/device.key"
 #define DEFAULT_RETENTION_DAYS 30
 #define DEFAULT_MQTT_PORT 1883
-#define DEFAULT_SHOW_HOURS 72
+#define DEFAULT_SHOW_HOURS 24
 
 /* One parse: the file, its lines, and every error found so far. */
 struct parse {

@@ -35,6 +35,14 @@ printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %
   expect display_locale "6: [display] locale: 'klingon' is none of en, de, zh_CN"
 printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\ntimezone = Mars/Olympus\n' "$tmp/device.pub" |
   expect display_timezone "6: [display] timezone: 'Mars/Olympus' is no time zone"
+printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nsink = fakesink ! filesink location=/etc/x\n' "$tmp/device.pub" |
+  expect display_sink "5: [display] sink: 'fakesink ! filesink location=/etc/x' is not none, auto or the name of a GStreamer video sink"
+printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nprofile = lax\n' "$tmp/device.pub" |
+  expect display_profile "5: [display] profile: unknown profile 'lax' (default, eu, uk, us, cn"
+printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nrotation_s = 0\n' "$tmp/device.pub" |
+  expect display_rotation "5: [display] rotation_s"
+printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\ncase_url_base = javascript:alert(1)//\n' "$tmp/device.pub" |
+  expect display_case_url "4: [display] case_url_base: 'javascript:alert(1)//' is not an http:// or https:// address"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,x;5,5\n' "$base" | expect bad_coordinate "9: [zone:road] polygon: point 2"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | expect two_points "9: [zone:road] polygon: has 2 points"
 printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"
@@ -42,6 +50,12 @@ printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_sig
 printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rules] min_depth_m: 'deep' is not a number"
 printf '%s\n[detector]\nperson_min_height_m = 2.0\nperson_max_height_m = 1.5\n' "$base" |
   expect person_sizes_crossed "8: [detector] person_min_height_m: must be below person_max_height_m"
+# the profiles (hwcfg/PROFILES.md): two-person review cannot be turned off where it is required
+printf '%s\n[review]\ntwo_person = false\n' "$base" |
+  expect one_person_review "8: [review] two_person: false is refused under profile 'default'"
+printf '[site]\nid = s\nprofile = cn\ntimezone = Atlantis/Capital\n[camera:main]\nuri = file:///dev/null\n[signal]\nsource = none\n' |
+  expect site_timezone "4: [site] timezone: 'Atlantis/Capital' is no time zone"
+printf '%s\n[review]\npublic_url = ftp://cases\n' "$base" | expect public_url "8: [review] public_url: 'ftp://cases' is not an http"
 "$cw" check-config -c "$tmp/does-not-exist.ini" > "$tmp/out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "does-not-exist.ini" "$tmp/out" || { echo "FAIL: missing file: exit $rc"; cat "$tmp/out"; fail=1; }
 

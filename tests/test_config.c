@@ -176,7 +176,7 @@ trust_keys_should_be_checked (void)
   g_autofree char *msg = load_text (fine, &cfg, NULL);
   g_assert_null (msg);
   g_assert_cmpstr (cfg->evidence.trusted_keys[0], ==, good);
-  g_assert_cmpint (cfg->mqtt.show_hours, ==, 72);
+  g_assert_cmpint (cfg->mqtt.show_hours, ==, 24);
   hwcfg_free (cfg);
   g_unlink (good);
   g_unlink (bad);
