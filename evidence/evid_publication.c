@@ -75,14 +75,26 @@ site_profile (const struct hwcfg *cfg)
   return p ? p : hwcfg_profile_find ("eu");
 }
 
+/* ROW's record as an object, parsed by PARSER (which owns it). */
+static JsonObject *
+record_of (const struct evid_packet_row *row, JsonParser *parser, GError **error)
+{
+  if (!json_parser_load_from_data (parser, row->json, -1, error))
+    return NULL;
+  JsonNode *root = json_parser_get_root (parser);
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
+    return NULL;
+  }
+  return json_node_get_object (root);
+}
+
 gboolean
 evid_publication_person_shown (const struct evid_packet_row *row, const struct hwcfg *cfg, double *out_height_m)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  double h = NAN;
-  if (json_parser_load_from_data (parser, row->json, -1, NULL) && json_parser_get_root (parser) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    h = packet_height_m (json_node_get_object (json_parser_get_root (parser)));
+  JsonObject *pkt = record_of (row, parser, NULL);
+  double h = pkt ? packet_height_m (pkt) : NAN;
   if (out_height_m)
     *out_height_m = h;
   return hwcfg_profile_may_show_person (site_profile (cfg), h);
@@ -253,15 +265,11 @@ evid_publication_public_image (struct evid_store *st, const struct evid_packet_r
                                GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, row->json, -1, error))
+  JsonObject *pkt = record_of (row, parser, error);
+  if (!pkt)
     return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
-    return NULL;
-  }
   const struct hwcfg_profile *prof = site_profile (cfg);
-  return public_image (st, row->id, json_node_get_object (root), !prof->faces_shown, !prof->bystanders_shown, error);
+  return public_image (st, row->id, pkt, !prof->faces_shown, !prof->bystanders_shown, error);
 }
 
 GArray *
@@ -289,14 +297,9 @@ evid_publication_display_shows (struct evid_store *st, const struct evid_packet_
                                 const char *const *display_ids, gint64 expires_us, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, row->json, -1, error))
+  JsonObject *pkt = record_of (row, parser, error);
+  if (!pkt)
     return NULL;
-  JsonNode *root = json_parser_get_root (parser);
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_INTEGRITY, "packet %s: the record is not a JSON object", row->id);
-    return NULL;
-  }
-  JsonObject *pkt = json_node_get_object (root);
   const struct hwcfg_profile *prof = site_profile (cfg);
   /* no picture of anyone under a profile that shows no person, nor of a
    * child (or someone whose height could not be measured) */

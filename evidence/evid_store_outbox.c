@@ -114,6 +114,23 @@ queue_outbox (struct evid_store *st, const char *packet_id, const struct evid_ou
   return evid_store__step_done (st, s, error, "queue outbox message");
 }
 
+/* The end of a write transaction that queues messages: MSGS queued, then
+ * the commit; on any failure the whole transaction is rolled back. */
+static bool
+queue_and_commit (struct evid_store *st, const char *packet_id, const struct evid_outbox_msg *msgs, int n,
+                  const char *now, GError **error)
+{
+  for (int i = 0; i < n; i++)
+    if (!queue_outbox (st, packet_id, &msgs[i], now, error))
+      goto fail;
+  if (!evid_store__commit (st, error))
+    goto fail;
+  return true;
+fail:
+  evid_store__rollback (st);
+  return false;
+}
+
 gboolean
 evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id, GError **error)
 {
@@ -232,12 +249,7 @@ evid_store_queue_display (struct evid_store *st, const char *packet_id, const st
     g_set_error (error, EVID_ERROR, EVID_ERROR_STATE, "packet '%s' is no longer confirmed", packet_id);
     goto fail;
   }
-  for (int i = 0; i < n; i++)
-    if (!queue_outbox (st, packet_id, &msgs[i], now, error))
-      goto fail;
-  if (!evid_store__commit (st, error))
-    goto fail;
-  return true;
+  return queue_and_commit (st, packet_id, msgs, n, now, error);
 fail:
   evid_store__rollback (st);
   return false;
@@ -292,12 +304,7 @@ change_state (struct evid_store *st, const char *id, const char *from_state, con
     goto fail;
   if (withdraw && !evid_store__withdraw_from_displays (st, id, error))
     goto fail;
-  for (int i = 0; i < n_outbox; i++)
-    if (!queue_outbox (st, id, &outbox[i], now, error))
-      goto fail;
-  if (!evid_store__commit (st, error))
-    goto fail;
-  return true;
+  return queue_and_commit (st, id, outbox, n_outbox, now, error);
 fail:
   evid_store__rollback (st);
   return false;
