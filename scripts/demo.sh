@@ -32,9 +32,12 @@ port=$broker_port
 # per device and an ACL: hwcfg/examples/mosquitto/)
 sed -e "s#^port = .*#port = $port#" -e "s#^db = .*#db = $out/evidence.db\nkey = $out/device.key#" \
     hwcfg/examples/vtest-site.ini > "$out/site.ini"
+# on a desktop the screen opens in a window; without one, the PNG files only
+sink=${DISPLAY:+auto}
+sink=${sink:-none}
 sed -e "s#^port = .*#port = $port#" -e "s#^out_dir = .*#out_dir = $out/screens#" \
     -e "s#^trusted_keys = .*#trusted_keys = $out/device.key.pub#" \
-    -e "s#^case_url_base = .*#case_url_base = http://127.0.0.1:8080/case/#" hwcfg/examples/display.ini > "$out/display.ini"
+    -e "s#^sink = .*#sink = $sink#" hwcfg/examples/display.ini > "$out/display.ini"
 
 echo "== crosswatch run (vtest.avi, $(basename "$out")/site.ini)"
 "$cw" run -c "$out/site.ini" --events-out "$out/events.jsonl" --tracks-out "$out/tracks.txt"
@@ -52,7 +55,7 @@ for id in $("$cw" review -c "$out/site.ini" list --state pending | awk 'NR > 1 {
 done
 echo "== publishing confirmed packets"
 "$cw" publish -c "$out/site.ini" --once --timeout 30
-three_screens() { [ "$(ls "$out/screens" 2> /dev/null | grep -c '\.png$')" -ge 3 ]; }
+three_screens() { [ "$(ls "$out/screens" 2> /dev/null | grep -v '^current' | grep -c '\.png$')" -ge 3 ]; }
 wait_until 30 three_screens || echo "demo: fewer than 3 screens rendered; see $out/display.log"
 "$cw" verify -c "$out/site.ini" | tail -1
 
@@ -60,7 +63,7 @@ echo
 echo "evidence database: $out/evidence.db   ($cw review -c $out/site.ini list)"
 echo "events file:       $out/events.jsonl ($(wc -l < "$out/events.jsonl") decisions)"
 echo "tracks file:       $out/tracks.txt"
-echo "rendered screens:  $out/screens/"
+echo "rendered screens:  $out/screens/ (current.png: what the screen shows now; the cases rotate)"
 ls "$out/screens" | sed 's/^/                   /'
 echo "review in a browser: $cw serve -c $out/site.ini, then http://127.0.0.1:8080/"
 echo "                   (accounts: officer / $REVIEW_PW_officer, sergeant / $REVIEW_PW_sergeant)"
