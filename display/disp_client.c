@@ -197,6 +197,7 @@ show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, GE
       .case_url = url,
       .pixelate_head = person && !eff.faces_shown && !blurred,
       .pixelate_surroundings = person && !eff.bystanders_shown && !blurred,
+      .day = day,
       .day_count = disp_state_screens_on_day (c->state, day) + 1,
   };
   cairo_surface_t *screen = disp_render_case (&v, &look, c->cfg->width, c->cfg->height, error);

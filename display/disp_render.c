@@ -318,7 +318,7 @@ draw_screen (cairo_t *cr, cairo_surface_t *still, const struct disp_case_view *v
     draw_still (cr, still, content, panel_x, height);
   } else {
     /* no person: the day's count, large, and why there is no picture */
-    g_autofree char *count = g_strdup_printf (w->day_count, v->day_count);
+    g_autofree char *count = g_strdup_printf (w->day_count, v->day ? v->day : "", v->day_count);
     cairo_set_source_rgb (cr, 1, 0.85, 0);
     double y = height * 0.3;
     y += draw_text (cr, f.pad * 2, y, panel_x - 4 * f.pad, f.head, count) + f.pad;

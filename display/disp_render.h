@@ -42,8 +42,8 @@ struct disp_look {
  * FALSE with DISP_ERROR_MESSAGE (image) or DISP_ERROR_RENDER (surface, QR
  * code, file). */
 /* What a screen draws for one case: CONTENT (the show's signed members),
- * JPEG its still (NULL: the case in words, with DAY_COUNT, the day's
- * violations, where the picture would be), CASE_URL for the QR code, and
+ * JPEG its still (NULL: the case in words, with DAY_COUNT, the cases of
+ * its DAY this screen holds, where the picture would be), CASE_URL for the QR code, and
  * what the display itself must pixelate beyond what the appliance did
  * (its profile being stricter than the message's: hwcfg/PROFILES.md). */
 struct disp_case_view {
@@ -51,7 +51,8 @@ struct disp_case_view {
   GBytes *jpeg;
   const char *case_url;
   gboolean pixelate_head, pixelate_surroundings;
-  int day_count;
+  const char *day; /* the violation's local day, YYYY-MM-DD */
+  int day_count;   /* the cases of that day this screen holds */
 };
 
 /* The screen for V (WIDTH x HEIGHT, RGB24; cairo_surface_destroy), or NULL

@@ -20,7 +20,7 @@ static const struct disp_words EN = {
     .appeal = "To appeal, scan the code or write to the police within 28 days.",
     .scan = "Scan for the case record",
     .idle = "Wait for the green man",
-    .day_count = "Crossing offences recorded here today: %d",
+    .day_count = "Crossing offences recorded here on %s: %d",
     .no_picture = "No picture of the person is shown here.",
 };
 
@@ -42,7 +42,7 @@ static const struct disp_words DE = {
     .appeal = "Einspruch: Code scannen oder binnen 28 Tagen an die Polizei schreiben.",
     .scan = "Scannen: Fallakte",
     .idle = "Warten Sie auf Grün",
-    .day_count = "Heute hier festgestellte Verstöße: %d",
+    .day_count = "Am %s hier festgestellte Verstöße: %d",
     .no_picture = "Ein Bild der Person wird hier nicht gezeigt.",
 };
 
@@ -64,7 +64,7 @@ static const struct disp_words ZH_CN = {
     .appeal = "如有异议，请扫码或于28日内向公安机关申请复核。",
     .scan = "扫码查看案件",
     .idle = "请等待绿灯",
-    .day_count = "今日此处记录的违法过街：%d 起",
+    .day_count = "%s 此处记录的违法过街：%d 起",
     .no_picture = "此处不显示当事人图像。",
 };
 

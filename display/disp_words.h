@@ -18,7 +18,7 @@ struct disp_words {
   const char *appeal;        /* how to appeal, unless [display] appeal_text says otherwise */
   const char *scan;          /* under the QR code */
   const char *idle;          /* the idle screen's request ("Wait for the green man") */
-  const char *day_count;     /* printf: "%d" crossing offences recorded here today */
+  const char *day_count;     /* printf: on "%s" (the day, YYYY-MM-DD) "%d" crossing offences were recorded here */
   const char *no_picture;    /* why a case is shown without a picture */
 };
 

@@ -1080,7 +1080,7 @@ each_locale_renders_every_word_and_a_decodable_qr_code (struct fixture *f, gcons
     const struct disp_words *w = DISP_WORDS_ALL[i];
     const char *const texts[] = {w->red_signal, w->outside_crosswalk, w->other_offence, w->when, w->where, w->signal,
                                  w->walk, w->clearance, w->dont_walk, w->no_signal, w->seconds_red, w->rule,
-                                 w->appeal, w->scan};
+                                 w->appeal, w->scan, w->idle, w->day_count, w->no_picture};
     g_autofree char *font = g_strdup_printf ("%s Bold 16", w->font);
     PangoFontDescription *desc = pango_font_description_from_string (font);
     for (size_t k = 0; k < G_N_ELEMENTS (texts); k++) {
@@ -1225,6 +1225,10 @@ three_cases_rotate_retract_expire_and_resume_after_a_restart (struct fixture *f,
   tick (f, f->now + 3 * HOUR_US + S, t0 + 64 * S);
   g_assert_null (disp_client_current (f->client));
   g_assert_false (on_screen (f, IDS[2]));
+  if (g_getenv ("CW_KEEP_SCREENS")) { /* to look at it */
+    g_autofree char *cmd = g_strdup_printf ("cp '%s' '%s/idle.png'", current, g_getenv ("CW_KEEP_SCREENS"));
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
   g_assert_true (test_logged ("on screen now: the idle screen") > 0);
   /* max_cases: only the newest rotate */
   f->cfg->max_cases = 1;
@@ -1301,6 +1305,10 @@ the_profile_table_case_by_case (struct fixture *f, gconstpointer data)
       g_test_fail_printf ("case %zu (%s screen, %s): %s", i, CASES[i].display_profile, CASES[i].content,
                           words_only ? "drawn without a picture" : "drawn with a picture");
     g_autofree char *png = screen (f, id);
+    if (g_getenv ("CW_KEEP_SCREENS")) { /* to look at them */
+      g_autofree char *cmd = g_strdup_printf ("cp '%s' '%s/profile-%zu.png'", png, g_getenv ("CW_KEEP_SCREENS"), i);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
     /* the still (320x240, scaled 2.478 into 793x720, 62 px from the top):
      * the head of the box [100,50,40,100] is at about (290, 210) on screen */
     if (!words_only) {
