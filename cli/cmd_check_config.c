@@ -3,6 +3,7 @@
  * its file, line and key. */
 #include "cli.h"
 #include "hwcfg.h"
+#include "hwcfg_profile.h"
 
 #include <stdio.h>
 
@@ -58,6 +59,17 @@ cmd_check_config (int argc, char **argv)
                 c->reprojection_rms_m);
       printf ("\n");
     }
+    const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
+    printf ("  profile %s (hwcfg/PROFILES.md): %s, faces %s, cases on screens %d h", prof->name,
+            prof->person_shown ? "the person shown" : "no person shown", prof->faces_shown ? "shown" : "blurred",
+            MIN (cfg->mqtt.show_hours, prof->max_show_hours));
+    if (cfg->mqtt.show_hours > prof->max_show_hours)
+      printf (" (not [mqtt] show_hours = %d: the profile's limit is %d h)", cfg->mqtt.show_hours, prof->max_show_hours);
+    printf ("\n");
+    if (cfg->review.public_url && g_regex_match_simple ("^https?://(127\\.|localhost|\\[::1\\])", cfg->review.public_url, 0, 0))
+      printf ("  note: [review] public_url %s is a loopback address: the displays' QR codes point at it, and no "
+              "passer-by can reach it\n",
+              cfg->review.public_url);
   }
   hwcfg_free (cfg);
   g_free (config);

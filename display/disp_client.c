@@ -36,9 +36,65 @@ struct disp_client {
   struct disp_playlist *playlist;
   struct disp_screen *screen; /* NULL: files only ([display] sink = none) */
   char *on_screen;            /* what current.png shows: a packet id, or "idle HH:MM" */
+  GTimeZone *site_tz;         /* the zone the latest show named, for the idle clock when [display] has none */
+  char *site_name_seen;       /* the place the latest show named, for the idle screen when [display] has none */
 };
 
+/* How this display draws: a screen drawn another way (another language,
+ * profile, size, zone or text) is drawn again from its kept message. */
+static char *
+look_key (const struct hwcfg_display *cfg)
+{
+  return g_strdup_printf ("%s|%s|%s|%dx%d|%s|%s|%s|%s", cfg->locale ? cfg->locale : "en",
+                          cfg->profile ? cfg->profile : "default", cfg->timezone ? cfg->timezone : "",
+                          cfg->width, cfg->height, cfg->rule_text ? cfg->rule_text : "",
+                          cfg->appeal_text ? cfg->appeal_text : "", cfg->case_url_base ? cfg->case_url_base : "",
+                          cfg->site_name ? cfg->site_name : "");
+}
+
 /* ---- the client ----------------------------------------------------------- */
+
+static gboolean show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, gint64 since_us,
+                      const void *payload, gsize len, GError **error);
+static gboolean remove_case_files (const struct disp_client *c, const char *packet_id, GError **error);
+static char *case_file (const struct disp_client *c, const char *packet_id, const char *suffix);
+
+/* The current cases were drawn another way (the display's language,
+ * profile, size, zone or texts changed since): each is drawn again from its
+ * kept signed message, checked again; one that no longer passes (expired,
+ * its key no longer trusted, its file gone) leaves the screen. */
+static gboolean
+redraw_if_look_changed (struct disp_client *c, gint64 now_us, GError **error)
+{
+  g_autofree char *look = look_key (c->cfg);
+  const char *drawn = disp_state_look (c->state);
+  if (!g_strcmp0 (drawn, look))
+    return TRUE;
+  g_autoptr (GPtrArray) ids = drawn ? disp_state_screens (c->state) : g_ptr_array_new ();
+  for (guint i = 0; i < ids->len; i++) {
+    const char *id = g_ptr_array_index (ids, i);
+    g_autofree char *kept = case_file (c, id, ".msg"), *payload = NULL;
+    gsize len = 0;
+    GError *local = NULL;
+    struct evid_display_msg *m = NULL;
+    gint64 since = disp_state_screen_since (c->state, id);
+    if (g_file_get_contents (kept, &payload, &len, &local) &&
+        (m = evid_display_msg_parse (payload, len, c->trusted, c->cfg->site_id, c->cfg->id, now_us, &local)) &&
+        evid_display_msg_is_show (m) && !strcmp (evid_display_msg_packet_id (m), id) &&
+        show (c, m, now_us, since, NULL, 0, &local)) {
+      g_message ("display %s: packet %s drawn again (the display's look changed)", c->cfg->id, id);
+    } else {
+      g_warning ("display %s: packet %s leaves the screen: it cannot be drawn again: %s", c->cfg->id, id,
+                 local ? local->message : "its kept message is not its show");
+      remove_case_files (c, id, NULL);
+      disp_state_screen_remove (c->state, id);
+    }
+    g_clear_error (&local);
+    evid_display_msg_free (m);
+  }
+  disp_state_set_look (c->state, look);
+  return disp_state_save (c->state, error);
+}
 
 struct disp_client *
 disp_client_new (const struct hwcfg_display *cfg, GError **error)
@@ -88,6 +144,8 @@ disp_client_new (const struct hwcfg_display *cfg, GError **error)
   for (guint i = 0; i < handed->len; i++)
     evid_keyring_add_hex (c->trusted, g_ptr_array_index (handed, i), NULL);
   g_ptr_array_unref (handed);
+  if (!redraw_if_look_changed (c, g_get_real_time (), error))
+    goto fail;
   return c;
 fail:
   disp_client_free (c);
@@ -106,6 +164,9 @@ disp_client_free (struct disp_client *c)
   disp_playlist_free (c->playlist);
   disp_screen_free (c->screen);
   g_free (c->on_screen);
+  if (c->site_tz)
+    g_time_zone_unref (c->site_tz);
+  g_free (c->site_name_seen);
   g_free (c);
 }
 
@@ -122,10 +183,30 @@ disp_client_open_screen (struct disp_client *c, GError **error)
 }
 
 static char *
+case_file (const struct disp_client *c, const char *packet_id, const char *suffix)
+{
+  g_autofree char *name = g_strconcat (packet_id, suffix, NULL);
+  return g_build_filename (c->cfg->out_dir, name, NULL);
+}
+
+static char *
 screen_path (const struct disp_client *c, const char *packet_id)
 {
-  g_autofree char *name = g_strdup_printf ("%s.png", packet_id);
-  return g_build_filename (c->cfg->out_dir, name, NULL);
+  return case_file (c, packet_id, ".png");
+}
+
+/* A case's screen and its kept message go together. FALSE (ERROR set
+ * unless NULL) when the screen cannot be removed. */
+static gboolean
+remove_case_files (const struct disp_client *c, const char *packet_id, GError **error)
+{
+  g_autofree char *path = screen_path (c, packet_id), *msg = case_file (c, packet_id, ".msg");
+  g_unlink (msg);
+  if (g_unlink (path) != 0 && errno != ENOENT) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "cannot remove %s: %s", path, g_strerror (errno));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* What the show may put on this screen: the stricter of the profile it
@@ -148,8 +229,12 @@ height_of (JsonObject *content)
   return h;
 }
 
+/* Draws the case of show M at NOW_US (on screen since SINCE_US) and keeps
+ * its signed PAYLOAD (LEN bytes; NULL: kept already) beside the screen, so
+ * the case can be drawn again after a restart with another look. */
 static gboolean
-show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, GError **error)
+show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, gint64 since_us, const void *payload,
+      gsize len, GError **error)
 {
   const char *id = evid_display_msg_packet_id (m);
   JsonObject *content = evid_display_msg_content (m);
@@ -179,12 +264,23 @@ show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, GE
                  "packet %s carries no case_url and [display] case_url_base is not set: no QR code to draw", id);
     return FALSE;
   }
-  /* times in the site's zone when the message names one this system knows */
+  /* times in the display's zone; without one, in the site's when the
+   * message names one this system knows (the idle clock follows it) */
   struct disp_look look = c->look;
   const char *zone = evid_json_member_string (content, "timezone", TRUE, NULL);
-  g_autoptr (GTimeZone) site_tz = zone ? g_time_zone_new_identifier (zone) : NULL;
-  if (site_tz)
-    look.tz = site_tz;
+  GTimeZone *site_tz = zone ? g_time_zone_new_identifier (zone) : NULL;
+  if (site_tz) {
+    if (c->site_tz)
+      g_time_zone_unref (c->site_tz);
+    c->site_tz = site_tz;
+  }
+  if (!look.tz)
+    look.tz = c->site_tz;
+  const char *place = evid_json_member_string (content, "site_name", TRUE, NULL);
+  if (place && *place) {
+    g_free (c->site_name_seen);
+    c->site_name_seen = g_strdup (place);
+  }
   gboolean person = evid_display_msg_person_shown (m) && hwcfg_profile_may_show_person (&eff, height_of (content));
   gboolean blurred = FALSE;
   evid_json_member_bool (content, "faces_blurred", &blurred, NULL);
@@ -198,16 +294,26 @@ show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, GE
       .pixelate_head = person && !eff.faces_shown && !blurred,
       .pixelate_surroundings = person && !eff.bystanders_shown && !blurred,
       .day = day,
-      .day_count = disp_state_screens_on_day (c->state, day) + 1,
+      /* this one among them, drawn for the first time or again */
+      .day_count = disp_state_screens_on_day (c->state, day) + (disp_state_screen_since (c->state, id) ? 0 : 1),
   };
   cairo_surface_t *screen = disp_render_case (&v, &look, c->cfg->width, c->cfg->height, error);
   if (!screen)
     return FALSE;
   gboolean ok = disp_render_write_png (screen, path, error);
   cairo_surface_destroy (screen);
-  if (!ok)
+  g_autofree char *kept = case_file (c, id, ".msg");
+  GError *werr = NULL;
+  if (ok && payload && !g_file_set_contents_full (kept, payload, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &werr)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "%s: %s", kept, werr->message);
+    g_error_free (werr);
+    ok = FALSE;
+  }
+  if (!ok) {
+    remove_case_files (c, id, NULL);
     return FALSE;
-  disp_state_screen_set (c->state, id, expires, now_us, day);
+  }
+  disp_state_screen_set (c->state, id, expires, since_us, day);
   g_message ("display %s: showing packet %s (%s) until %s under profile %s%s", c->cfg->id, id, path, until, eff_name,
              person ? "" : ", without a picture of the person");
   return TRUE;
@@ -217,11 +323,8 @@ static gboolean
 retract (struct disp_client *c, const struct evid_display_msg *m, GError **error)
 {
   const char *id = evid_display_msg_packet_id (m);
-  g_autofree char *path = screen_path (c, id);
-  if (g_unlink (path) != 0 && errno != ENOENT) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "cannot remove %s: %s", path, g_strerror (errno));
+  if (!remove_case_files (c, id, error))
     return FALSE;
-  }
   disp_state_retracted (c->state, id);
   g_message ("display %s: retracted packet %s", c->cfg->id, id);
   return TRUE;
@@ -248,10 +351,7 @@ disp_client_expire (struct disp_client *c, gint64 now_us, GError **error)
   gboolean ok = TRUE;
   for (guint i = 0; i < expired->len; i++) {
     const char *id = g_ptr_array_index (expired, i);
-    g_autofree char *path = screen_path (c, id);
-    if (g_unlink (path) != 0 && errno != ENOENT) {
-      if (ok)
-        g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "cannot remove expired %s: %s", path, g_strerror (errno));
+    if (!remove_case_files (c, id, ok ? error : NULL)) {
       ok = FALSE;
       continue;
     }
@@ -278,7 +378,7 @@ disp_client_handle (struct disp_client *c, const void *payload, gsize len, gint6
     goto out;
   }
   const char *kind = evid_display_msg_kind (m);
-  if (!(strcmp (kind, "show") == 0   ? show (c, m, now_us, error)
+  if (!(strcmp (kind, "show") == 0   ? show (c, m, now_us, now_us, payload, len, error)
         : strcmp (kind, "key") == 0 ? hand_over (c, m, error)
                                      : retract (c, m, error)))
     goto out;
@@ -318,8 +418,11 @@ compose (struct disp_client *c, gint64 now_us, GError **error)
       return FALSE;
     }
   } else {
-    frame = disp_render_idle (&c->look, c->cfg->site_name ? c->cfg->site_name : c->cfg->site_id, now_us,
-                              c->cfg->width, c->cfg->height, error);
+    struct disp_look look = c->look;
+    if (!look.tz)
+      look.tz = c->site_tz;
+    const char *place = c->cfg->site_name ? c->cfg->site_name : c->site_name_seen ? c->site_name_seen : c->cfg->site_id;
+    frame = disp_render_idle (&look, place, now_us, c->cfg->width, c->cfg->height, error);
     if (!frame)
       return FALSE;
   }
@@ -403,6 +506,7 @@ struct session {
   char *last_error;     /* the latest problem, for the status topic */
   char *said;           /* the status last published, less its time */
   gboolean connected;   /* the broker accepted the connection */
+  gboolean refused;     /* the broker answered, and refused (its reason said) */
   char *last_warned;    /* a connection problem is warned about once per cause */
 };
 
@@ -472,10 +576,12 @@ on_connect (struct mosquitto *mosq, void *data, int rc)
     char *const topics[] = {s->topic, s->case_topics};
     mosquitto_subscribe_multiple (mosq, NULL, 2, topics, 1, 0, NULL);
     publish_state (mosq, s);
-  } else
+  } else {
+    s->refused = TRUE;
     connection_problem (s, "broker %s:%d refused the connection: %s (check [mqtt] username, password, the "
                            "client certificate and the broker's ACL)",
                         s->cfg->mqtt.host, s->cfg->mqtt.port, hwcfg_mqtt_connack_text (rc));
+  }
 }
 
 static void
@@ -565,9 +671,7 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   mosquitto_message_callback_set (mosq, on_message);
   g_message ("display %s: connecting to %s:%d for %s", cfg->id, cfg->mqtt.host, cfg->mqtt.port, s.topic);
   int rc = connect_bounded (mosq, cfg);
-  if (rc != MOSQ_ERR_SUCCESS)
-    connection_problem (&s, "cannot reach the broker at %s:%d: %s; retrying", cfg->mqtt.host, cfg->mqtt.port,
-                        mosquitto_strerror (rc));
+  int reach = rc; /* the last connect's own result: the TCP (and TLS) connection */
   gint64 pause_ms = 500;
   for (gint64 next_tick = 0; !*stop;) {
     if (g_get_monotonic_time () >= next_tick) {
@@ -583,20 +687,26 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     }
     if (*stop)
       break;
-    if (!s.connected)
+    if (!s.connected && reach != MOSQ_ERR_SUCCESS)
+      /* nothing listening, no route, a name that does not resolve */
+      connection_problem (&s, "cannot reach the broker at %s:%d: %s; retrying", cfg->mqtt.host, cfg->mqtt.port,
+                          reach == MOSQ_ERR_ERRNO ? g_strerror (errno) : mosquitto_strerror (reach));
+    else if (!s.connected && !s.refused)
       /* lost before the broker answered: TLS expected (or not), or no MQTT there */
       connection_problem (&s, "the connection to %s:%d closed before the broker accepted it: %s (a TLS listener "
                               "reached without [mqtt] tls_ca, a plain one with it, or not an MQTT port?); retrying",
                           cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
-    else
+    else if (s.connected)
       connection_problem (&s, "lost the broker at %s:%d: %s; reconnecting", cfg->mqtt.host, cfg->mqtt.port,
                           mosquitto_strerror (rc));
     s.connected = FALSE;
     /* a growing pause: a broker that refuses is not hammered */
     g_usleep ((gulong) pause_ms * 1000);
     pause_ms = MIN (pause_ms * 2, 30000);
-    connect_bounded (mosq, cfg);
+    s.refused = FALSE;
+    reach = connect_bounded (mosq, cfg);
   }
+  g_message ("display %s: stopping", cfg->id);
   if (s.connected) {
     /* a goodbye: offline, nothing on screen */
     g_autofree char *bye = disp_client_state_json (s.client, "offline", NULL);

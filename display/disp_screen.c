@@ -70,8 +70,13 @@ disp_screen_new (const char *sink, gboolean fullscreen, int width, int height, G
   }
   if (gst_element_set_state (s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     g_autofree char *why = bus_error (s->pipeline);
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "[display] sink '%s' cannot start: %s", factory,
-                 why ? why : "no reason given (no X or Wayland display, no DRM device?)");
+    const char *hint = !strcmp (factory, "ximagesink") || !strcmp (factory, "xvimagesink")
+                           ? " (is DISPLAY set to a running X server?)"
+                       : !strcmp (factory, "waylandsink") ? " (is WAYLAND_DISPLAY set to a running compositor?)"
+                       : !strcmp (factory, "kmssink")     ? " (is there a DRM device this user may open, with a screen?)"
+                                                          : "";
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "[display] sink '%s' cannot start: %s%s", factory,
+                 why ? why : "no reason given (no X or Wayland display, no DRM device?)", hint);
     disp_screen_free (s);
     return NULL;
   }

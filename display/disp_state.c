@@ -43,6 +43,7 @@ struct disp_state {
   GQueue *retracted_order;
   GHashTable *screens;   /* packet id on screen -> struct screen */
   GPtrArray *keys;       /* keys handed over, lower-case hex */
+  char *look;            /* how the screens were drawn (disp_client's look key); NULL: not said */
 };
 
 static void
@@ -133,6 +134,26 @@ disp_state_admit (const struct disp_state *s, const char *device_key, gint64 seq
     return FALSE;
   }
   return TRUE;
+}
+
+const char *
+disp_state_look (const struct disp_state *s)
+{
+  return s->look;
+}
+
+void
+disp_state_set_look (struct disp_state *s, const char *look)
+{
+  g_free (s->look);
+  s->look = g_strdup (look);
+}
+
+gint64
+disp_state_screen_since (const struct disp_state *s, const char *packet_id)
+{
+  const struct screen *sc = g_hash_table_lookup (s->screens, packet_id);
+  return sc ? sc->since_us : 0;
 }
 
 gboolean
@@ -361,6 +382,12 @@ load_object (struct disp_state *s, JsonObject *o, GError **error)
   for (GList *k = keys; k; k = k->next)
     if (!load_device (s, k->data, json_object_get_member (devices, k->data), error))
       return FALSE;
+  if (json_object_has_member (o, "look")) {
+    const char *look = evid_json_member_string (o, "look", FALSE, NULL);
+    if (!look || strlen (look) > 64 * 1024)
+      return state_error (error, s->path, "the look is malformed");
+    disp_state_set_look (s, look);
+  }
   return load_retracted (s, retracted, error) && load_screens (s, screens, error) && load_keys (s, o, error);
 }
 
@@ -418,6 +445,7 @@ disp_state_free (struct disp_state *s)
   g_queue_free_full (s->retracted_order, g_free);
   g_hash_table_destroy (s->screens);
   g_ptr_array_unref (s->keys);
+  g_free (s->look);
   g_free (s->path);
   g_free (s);
 }
@@ -461,6 +489,8 @@ state_text (const struct disp_state *s)
     json_builder_end_object (b);
   }
   json_builder_end_object (b);
+  if (s->look)
+    evid_json_string (b, "look", s->look);
   json_builder_set_member_name (b, "keys");
   json_builder_begin_array (b);
   for (guint i = 0; i < s->keys->len; i++)

@@ -63,6 +63,14 @@ GPtrArray *disp_state_screens_by_age (const struct disp_state *s, int newest);
 int disp_state_screens_on_day (const struct disp_state *s, const char *local_day);
 void disp_state_screen_remove (struct disp_state *s, const char *packet_id);
 
+/* How the screens were drawn (an opaque key of disp_client's; NULL: a
+ * state from before it was kept), and its change. */
+const char *disp_state_look (const struct disp_state *s);
+void disp_state_set_look (struct disp_state *s, const char *look);
+
+/* When PACKET_ID came on screen (0: it is not on screen). */
+gint64 disp_state_screen_since (const struct disp_state *s, const char *packet_id);
+
 /* The packet ids on screen now, sorted (g_ptr_array_unref). */
 GPtrArray *disp_state_screens (const struct disp_state *s);
 

@@ -418,7 +418,8 @@ check_signature (struct evid_display_msg *m, JsonObject *o, const char *text, co
     return FALSE;
   }
   if (!evid_keyring_contains (trusted, m->device_key)) {
-    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_UNTRUSTED, "signed by an untrusted key (%s)",
+    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_UNTRUSTED, "signed by an untrusted key (%s): if it is the appliance's, put its "
+                 "device.key.pub in [display] trusted_keys",
                  m->device_key);
     return FALSE;
   }

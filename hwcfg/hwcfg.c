@@ -757,9 +757,6 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   if (prof && prof->two_person_required && !cfg->review.two_person)
     report (p, "review", "two_person", "false is refused under profile '%s': it requires two confirmations "
             "(hwcfg/PROFILES.md)", prof->name);
-  if (prof && cfg->mqtt.show_hours > prof->max_show_hours)
-    g_message ("%s: [mqtt] show_hours = %d: profile '%s' shows a case %d hours at most, so it will", p->path,
-               cfg->mqtt.show_hours, prof->name, prof->max_show_hours);
 }
 
 static void

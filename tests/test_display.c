@@ -1334,6 +1334,40 @@ the_profile_table_case_by_case (struct fixture *f, gconstpointer data)
   g_assert_false (on_screen (f, PACKET));
 }
 
+/* A display whose profile, language or size changes draws its current
+ * cases again from their kept signed messages at its restart: a screen
+ * switched to eu shows nobody from then on, cases shown before included. */
+static void
+a_changed_profile_or_language_redraws_the_current_cases (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *a = show_with (f, PACKET, 1, f->now + HOUR_US, "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8}");
+  g_autofree char *b = show_with (f, PACKET2, 2, f->now + HOUR_US, "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8}");
+  assert_shown (f, a);
+  assert_shown (f, b);
+  const char *redrawn = "drawn again (the display's look changed)", *gone = "leaves the screen: it cannot be drawn again";
+  int without = test_logged ("without a picture"), again = test_logged (redrawn), left = test_logged (gone);
+  g_free (f->cfg->profile);
+  f->cfg->profile = g_strdup ("eu");
+  restart (f);
+  g_assert_cmpint (test_logged (redrawn), ==, again + 2);
+  g_assert_cmpint (test_logged ("without a picture"), ==, without + 2);
+  g_assert_true (on_screen (f, PACKET) && on_screen (f, PACKET2));
+  /* the same look again: nothing is drawn again */
+  restart (f);
+  g_assert_cmpint (test_logged (redrawn), ==, again + 2);
+  /* a kept message that is gone (or no longer passes) takes its case off */
+  g_autofree char *kept = g_build_filename (f->cfg->out_dir, PACKET ".msg", NULL);
+  g_assert_cmpint (g_unlink (kept), ==, 0);
+  g_free (f->cfg->locale);
+  f->cfg->locale = g_strdup ("de");
+  restart (f);
+  g_assert_false (on_screen (f, PACKET));
+  g_assert_true (on_screen (f, PACKET2));
+  g_assert_cmpint (test_logged (gone), ==, left + 1);
+  g_autoptr (GPtrArray) cases = disp_client_on_screen (f->client);
+  g_assert_cmpuint (cases->len, ==, 1);
+}
+
 /* The QR code points at the public case page the message names (the
  * site's [review] public_url); in the site's time zone when it names one. */
 static void
@@ -1386,6 +1420,7 @@ main (int argc, char **argv)
   ADD (shows_are_taken_in_any_order_retracts_only_newer);
   ADD (three_cases_rotate_retract_expire_and_resume_after_a_restart);
   ADD (the_profile_table_case_by_case);
+  ADD (a_changed_profile_or_language_redraws_the_current_cases);
   ADD (the_qr_code_is_the_public_case_page_the_message_names);
   ADD (expired_message_is_refused);
   ADD (message_for_another_display_is_refused);
