@@ -2,6 +2,7 @@
  * (one with a [display] group and no [site]), printing every problem with
  * its file, line and key. */
 #include "cli.h"
+#include "disp_screen.h"
 #include "hwcfg.h"
 #include "hwcfg_profile.h"
 
@@ -25,10 +26,18 @@ check_display (const char *path)
     fprintf (stderr, "%s\n", err->message);
     return 2;
   }
+  /* the sink is checked against the GStreamer of this machine: the one
+   * the display will run with */
+  if (!disp_screen_sink_usable (d->sink, &err)) {
+    fprintf (stderr, "%s: %s\n", path, err->message);
+    hwcfg_display_free (d);
+    return 2;
+  }
   g_auto (GStrv) keys = g_strsplit (d->trusted_keys, ";", -1);
-  printf ("%s: ok — display %s of site %s, %dx%d, broker %s:%d%s, %u trusted key file(s), screens in %s\n", path,
-          d->id, d->site_id, d->width, d->height, d->mqtt.host, d->mqtt.port, d->mqtt.tls_ca ? " (TLS)" : "",
-          g_strv_length (keys), d->out_dir);
+  printf ("%s: ok — display %s of site %s, %dx%d on %s, profile %s, broker %s:%d%s, %u trusted key file(s), screens "
+          "in %s\n",
+          path, d->id, d->site_id, d->width, d->height, d->sink, d->profile, d->mqtt.host, d->mqtt.port,
+          d->mqtt.tls_ca ? " (TLS)" : "", g_strv_length (keys), d->out_dir);
   hwcfg_display_free (d);
   return 0;
 }

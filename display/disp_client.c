@@ -337,8 +337,12 @@ static gboolean
 hand_over (struct disp_client *c, const struct evid_display_msg *m, GError **error)
 {
   const char *key = evid_display_msg_packet_id (m);
+  if (!disp_state_key_add (c->state, key)) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_STATE, "key %s not trusted: this display remembers too many handovers",
+                 key);
+    return FALSE;
+  }
   evid_keyring_add_hex (c->trusted, key, NULL);
-  disp_state_key_add (c->state, key);
   g_message ("display %s: trusting key %s, handed over by %s", c->cfg->id, key, evid_display_msg_device_key (m));
   return TRUE;
 }
@@ -596,8 +600,13 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
 {
   struct session *s = data;
   g_autoptr (GError) err = NULL;
-  if (m->payloadlen == 0 && m->retain)
-    return; /* a retained case cleared by a retraction (the retract itself comes on the display's topic) */
+  bool on_case_topic = false;
+  mosquitto_topic_matches_sub (s->case_topics, m->topic, &on_case_topic);
+  /* a retained case cleared by a retraction (the retract itself comes on
+   * the display's topic); the broker hands a live subscriber the clear with
+   * the retain flag off */
+  if (m->payloadlen == 0 && on_case_topic)
+    return;
   /* A refused message is logged with its reason and skipped: the screen
    * keeps working (a retained one is refused again at each restart). */
   if (!disp_client_handle (s->client, m->payload, m->payloadlen > 0 ? (gsize) m->payloadlen : 0, g_get_real_time (),
@@ -656,8 +665,10 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   }
   tick (&s); /* the screen shows what it showed before a restart, or the idle screen, before the broker answers */
   mosq = mosquitto_new (client_id, false, &s);
-  if (!mosq)
+  if (!mosq) {
+    g_warning ("display %s: no MQTT client for client id '%s': %s", cfg->id, client_id, g_strerror (errno));
     goto out;
+  }
   if (!hwcfg_mqtt_apply (mosq, &cfg->mqtt, &err)) {
     g_warning ("display %s: %s", cfg->id, err->message);
     goto out;

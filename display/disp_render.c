@@ -182,8 +182,12 @@ bbox_of (JsonObject *content, double box[4])
 {
   JsonArray *bbox = evid_json_member_array (content, "bbox", TRUE, NULL);
   gboolean ok = bbox && json_array_get_length (bbox) == 4;
+  /* a box on a still of at most EVID_DISPLAY_IMAGE_MAX_SIDE a side: far
+   * beyond it is no box (the whole still is then pixelated), and every
+   * pixel sum stays within an int */
   for (guint i = 0; ok && i < 4; i++)
-    ok = evid_json_node_number (json_array_get_element (bbox, i), &box[i]);
+    ok = evid_json_node_number (json_array_get_element (bbox, i), &box[i]) &&
+         fabs (box[i]) <= 4.0 * EVID_DISPLAY_IMAGE_MAX_SIDE;
   return ok && box[2] > 0 && box[3] > 0;
 }
 

@@ -26,18 +26,43 @@ bus_error (GstElement *pipeline)
   return g_strdup_printf ("%s: %s", GST_OBJECT_NAME (GST_MESSAGE_SRC (msg)), err->message);
 }
 
+gboolean
+disp_screen_sink_usable (const char *sink, GError **error)
+{
+  if (!strcmp (sink, "none"))
+    return TRUE;
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+  const char *factory = strcmp (sink, "auto") == 0 ? "autovideosink" : sink;
+  g_autoptr (GstElementFactory) f = gst_element_factory_find (factory);
+  if (!f) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG,
+                 "[display] sink: no GStreamer element '%s' (is its plugin installed? gst-inspect-1.0 %s)", factory,
+                 factory);
+    return FALSE;
+  }
+  /* a screen, not a file, a socket or the application: what the public
+   * sees must go to a display and nowhere else */
+  const char *klass = gst_element_factory_get_metadata (f, GST_ELEMENT_METADATA_KLASS);
+  if (!klass || !strstr (klass, "Sink") || !strstr (klass, "Video")) {
+    g_set_error (error, DISP_ERROR, DISP_ERROR_CONFIG,
+                 "[display] sink: '%s' is a '%s' element, not a video sink (ximagesink, waylandsink, kmssink, ...)",
+                 factory, klass ? klass : "?");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 struct disp_screen *
 disp_screen_new (const char *sink, gboolean fullscreen, int width, int height, GError **error)
 {
   g_return_val_if_fail (sink && width > 0 && height > 0, NULL);
-  if (!gst_is_initialized ())
-    gst_init (NULL, NULL);
+  if (!disp_screen_sink_usable (sink, error))
+    return NULL;
   const char *factory = strcmp (sink, "auto") == 0 ? "autovideosink" : sink;
   GstElement *out = gst_element_factory_make (factory, "screen");
   if (!out) {
-    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER,
-                 "[display] sink: no GStreamer element '%s' (is its plugin installed? gst-inspect-1.0 %s)", factory,
-                 factory);
+    g_set_error (error, DISP_ERROR, DISP_ERROR_RENDER, "[display] sink: '%s' cannot be made", factory);
     return NULL;
   }
   struct disp_screen *s = g_new0 (struct disp_screen, 1);

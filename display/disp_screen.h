@@ -16,6 +16,11 @@ struct disp_screen;
  * "fullscreen" property (waylandsink, ...); others show a WIDTH x HEIGHT
  * window or plane. NULL with DISP_ERROR_RENDER naming the sink when it does
  * not exist or cannot start (no X display, no DRM device). */
+/* TRUE when SINK ([display] sink) is none, auto or an installed element of
+ * the Sink/Video class; FALSE with DISP_ERROR_CONFIG saying why (a missing
+ * plugin, a file or network sink). */
+gboolean disp_screen_sink_usable (const char *sink, GError **error);
+
 struct disp_screen *disp_screen_new (const char *sink, gboolean fullscreen, int width, int height, GError **error);
 void disp_screen_free (struct disp_screen *s);
 

@@ -16,7 +16,9 @@
  * older packet is refused by its seq anyway, the list is a second line of
  * defence) and SCREENS_MAX screens. */
 #define STATE_VERSION 1
-#define STATE_MAX_BYTES (2 * 1024 * 1024)
+/* what the limits below can add up to (about 4 MiB with 64-character ids),
+ * with room: a state this display wrote always loads again */
+#define STATE_MAX_BYTES (8 * 1024 * 1024)
 #define STATE_MAX_DEPTH 4
 #define DEVICES_MAX 4096
 #define RETRACTED_MAX 10000
@@ -318,14 +320,17 @@ load_screens (struct disp_state *s, JsonObject *screens, GError **error)
   return TRUE;
 }
 
-void
+gboolean
 disp_state_key_add (struct disp_state *s, const char *key_hex)
 {
   g_autofree char *lower = g_ascii_strdown (key_hex, -1);
   for (guint i = 0; i < s->keys->len; i++)
     if (strcmp (g_ptr_array_index (s->keys, i), lower) == 0)
-      return;
+      return TRUE;
+  if (s->keys->len >= DEVICES_MAX)
+    return FALSE; /* as many as a state file may hold */
   g_ptr_array_add (s->keys, g_steal_pointer (&lower));
+  return TRUE;
 }
 
 GPtrArray *

@@ -39,7 +39,7 @@ void disp_state_acted (struct disp_state *s, const char *device_key, gint64 seq,
 /* Keys handed over by a trusted key ("key" messages): trusted like the
  * configured ones, across restarts. disp_state_keys: lower-case hex, owned
  * by S (free the array only). */
-void disp_state_key_add (struct disp_state *s, const char *key_hex);
+gboolean disp_state_key_add (struct disp_state *s, const char *key_hex); /* FALSE: too many to remember */
 GPtrArray *disp_state_keys (const struct disp_state *s);
 
 /* PACKET_ID was retracted: its show is refused from now on, its screen

@@ -5,6 +5,7 @@
 #include "evid_hash.h"
 #include "evid_json.h"
 #include "evid_json_guard.h"
+#include "hwcfg.h"
 #include "hwcfg_profile.h"
 
 #include <string.h>
@@ -26,6 +27,7 @@ struct evid_display_msg {
   gint64 seq, issued_us, expires_us;
   GBytes *image;
   int image_w, image_h;
+  char *packet_id_lower; /* the id as a display names its files and memory: one spelling per packet */
 };
 
 /* Moves LOCAL's message into ERROR under EVID_DISPLAY_ERROR with CODE. */
@@ -259,8 +261,16 @@ check_show_policy (JsonObject *o, GError **error)
     g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "profile '%s' is not known", profile);
     return FALSE;
   }
-  if (url && !g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")) {
+  if (url && !hwcfg_http_url_valid (url)) {
     g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "case_url is not an http(s) address");
+    return FALSE;
+  }
+  const char *zone = NULL;
+  if (json_object_has_member (o, "timezone"))
+    text_member (o, "timezone", TRUE, ID_MAX, &zone, NULL);
+  if (zone && !hwcfg_timezone_name_valid (zone)) {
+    /* GLib would open a path ("/dev/…", "../…") as a zone file */
+    g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "timezone is not an IANA zone name");
     return FALSE;
   }
   return TRUE;
@@ -512,6 +522,8 @@ evid_display_msg_parse (const void *payload, gsize len, const struct evid_keyrin
     goto refused;
   if (evid_display_msg_is_show (m) && !take_image (m, outer, o, error))
     goto refused;
+  /* "AAAA-…" and "aaaa-…" are one packet (a retract must find its show) */
+  m->packet_id_lower = g_ascii_strdown (m->packet_id, -1);
   return m;
 refused:
   evid_display_msg_free (m);
@@ -525,6 +537,7 @@ evid_display_msg_free (struct evid_display_msg *m)
     return;
   if (m->signed_root)
     json_node_unref (m->signed_root);
+  g_free (m->packet_id_lower);
   if (m->image)
     g_bytes_unref (m->image);
   g_free (m);
@@ -545,7 +558,7 @@ evid_display_msg_is_show (const struct evid_display_msg *m)
 const char *
 evid_display_msg_packet_id (const struct evid_display_msg *m)
 {
-  return m->packet_id;
+  return m->packet_id_lower ? m->packet_id_lower : m->packet_id;
 }
 
 gint64

@@ -119,6 +119,7 @@ const char *evid_display_msg_kind (const struct evid_display_msg *m);
 gboolean evid_display_msg_is_show (const struct evid_display_msg *m);
 /* A show that carries a person's image (FALSE: a show of words only, or not a show). */
 gboolean evid_display_msg_person_shown (const struct evid_display_msg *m);
+/* In lower case: the one spelling a display files it under. */
 const char *evid_display_msg_packet_id (const struct evid_display_msg *m);
 gint64 evid_display_msg_seq (const struct evid_display_msg *m);
 /* The signing key, lower-case hex. */

@@ -201,7 +201,7 @@ check_profile (struct parse *p, const char *group, const char *name)
 static void
 check_timezone (struct parse *p, const char *group, const char *name)
 {
-  GTimeZone *tz = g_time_zone_new_identifier (name);
+  GTimeZone *tz = hwcfg_timezone_name_valid (name) ? g_time_zone_new_identifier (name) : NULL;
   if (!tz)
     report (p, group, "timezone", "'%s' is no time zone this system knows (e.g. Europe/London, Asia/Shanghai)", name);
   else
@@ -282,8 +282,8 @@ parse_site (struct parse *p, struct hwcfg *cfg)
   }
   check_keys (p, "site", SITE_KEYS);
   cfg->site_id = get_string (p, "site", "id", TRUE);
-  if (cfg->site_id && strpbrk (cfg->site_id, "/+# "))
-    report (p, "site", "id", "'%s' must not contain '/', '+', '#' or spaces (it is an MQTT topic level)",
+  if (cfg->site_id && !hwcfg_topic_id_valid (cfg->site_id))
+    report (p, "site", "id", "'%s' must be 1 to 64 letters, digits, '_', '.' or '-' (it is an MQTT topic level)",
             cfg->site_id);
   cfg->site_name = get_string (p, "site", "name", FALSE);
   cfg->latitude = get_double (p, "site", "latitude", 0, -90, 90);
@@ -571,8 +571,8 @@ parse_mqtt (struct parse *p, struct hwcfg_mqtt *m)
   m->displays = g_strsplit (displays ? displays : "main", ";", -1);
   for (char **d = m->displays; *d; d++) {
     g_strstrip (*d);
-    if (!**d || strpbrk (*d, "/+# "))
-      report (p, "mqtt", "displays", "display id '%s' is empty or has '/', '+', '#' or spaces", *d);
+    if (!hwcfg_topic_id_valid (*d))
+      report (p, "mqtt", "displays", "display id '%s' is not 1 to 64 letters, digits, '_', '.' or '-'", *d);
   }
 }
 
@@ -653,8 +653,9 @@ parse_review (struct parse *p, struct hwcfg_review *r)
       report (p, "review", tls_keys[i], "cannot read '%s': %s", tls_files[i], g_strerror (errno));
   r->two_person = get_bool (p, "review", "two_person", true);
   r->public_url = get_string (p, "review", "public_url", FALSE);
-  if (r->public_url && !g_str_has_prefix (r->public_url, "https://") && !g_str_has_prefix (r->public_url, "http://"))
-    report (p, "review", "public_url", "'%s' is not an http:// or https:// address", r->public_url);
+  if (r->public_url && !hwcfg_http_url_valid (r->public_url))
+    report (p, "review", "public_url", "'%s' is not an http:// or https:// address with a host (at most 512 "
+            "printable characters)", r->public_url);
   r->session_idle_min = get_int (p, "review", "session_idle_min", 30, 1, 24 * 60);
   r->session_max_hours = get_int (p, "review", "session_max_hours", 10, 1, 24 * 7);
   r->appeal = get_string (p, "review", "appeal", FALSE);
@@ -889,11 +890,13 @@ hwcfg_display_load (const char *path, GError **error)
   const char *const topic_keys[] = {"id", "site"};
   const char *const topic_values[] = {d->id, d->site_id};
   for (int i = 0; i < 2; i++)
-    if (topic_values[i] && (!*topic_values[i] || strpbrk (topic_values[i], "/+# ")))
-      report (&p, "display", topic_keys[i], "'%s' is empty or has '/', '+', '#' or spaces", topic_values[i]);
+    if (topic_values[i] && !hwcfg_topic_id_valid (topic_values[i]))
+      report (&p, "display", topic_keys[i], "'%s' is not 1 to 64 letters, digits, '_', '.' or '-' (it is an MQTT "
+              "topic level and the display's account name)", topic_values[i]);
   d->case_url_base = get_string (&p, "display", "case_url_base", FALSE);
-  if (d->case_url_base && !g_str_has_prefix (d->case_url_base, "https://") && !g_str_has_prefix (d->case_url_base, "http://"))
-    report (&p, "display", "case_url_base", "'%s' is not an http:// or https:// address", d->case_url_base);
+  if (d->case_url_base && !hwcfg_http_url_valid (d->case_url_base))
+    report (&p, "display", "case_url_base", "'%s' is not an http:// or https:// address with a host (at most 512 "
+            "printable characters)", d->case_url_base);
   d->out_dir = get_string (&p, "display", "out_dir", FALSE);
   if (!d->out_dir)
     d->out_dir = g_strdup ("var/screens");
@@ -1029,4 +1032,30 @@ hwcfg_camera (const struct hwcfg *cfg, const char *name)
     if (!strcmp (cfg->cameras[i].name, name))
       return &cfg->cameras[i];
   return NULL;
+}
+
+gboolean
+hwcfg_http_url_valid (const char *url)
+{
+  if (!url || strlen (url) > 512 || (!g_str_has_prefix (url, "https://") && !g_str_has_prefix (url, "http://")))
+    return FALSE;
+  for (const char *c = url; *c; c++)
+    if ((unsigned char) *c <= 0x20 || (unsigned char) *c >= 0x7f)
+      return FALSE;
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  return uri && g_uri_get_host (uri) && *g_uri_get_host (uri);
+}
+
+gboolean
+hwcfg_timezone_name_valid (const char *name)
+{
+  return name && strlen (name) <= 64 && !strstr (name, "..") &&
+         g_regex_match_simple ("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", name, 0, 0);
+}
+
+gboolean
+hwcfg_topic_id_valid (const char *id)
+{
+  size_t n = id ? strlen (id) : 0;
+  return n >= 1 && n <= 64 && strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
 }

@@ -215,6 +215,20 @@ struct hwcfg_display {
 };
 
 struct hwcfg_display *hwcfg_display_load (const char *path, GError **error);
+
+/* TRUE when URL is an http:// or https:// address with a host, one line of
+ * printable ASCII of at most 512 bytes (what a QR code and a browser take as
+ * it is). */
+gboolean hwcfg_http_url_valid (const char *url);
+
+/* TRUE when NAME looks like an IANA time zone name (Europe/London,
+ * Etc/GMT+1): never a path, which GLib would open as a zone file. */
+gboolean hwcfg_timezone_name_valid (const char *name);
+
+/* TRUE when ID may be a topic level and an account name: 1 to 64 letters,
+ * digits, '_', '.' and '-' (as examples/mosquitto/make-passwords.sh
+ * requires). */
+gboolean hwcfg_topic_id_valid (const char *id);
 void hwcfg_display_free (struct hwcfg_display *d);
 
 G_END_DECLS

@@ -29,7 +29,7 @@ printf '[display]\nid = east\nsite = s\ncase_url_base = http://127.0.0.1:8080/ca
 "$cw" check-config -c "$tmp/display.ini" > "$tmp/out" 2>&1 && grep -q "ok — display east of site s" "$tmp/out" ||
   { echo "FAIL: a good display file rejected"; cat "$tmp/out"; fail=1; }
 printf '[display]\nid = a+b\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\n' "$tmp/device.pub" |
-  expect display_wildcard_id "2: [display] id: 'a+b' is empty or has '/', '+', '#' or spaces"
+  expect display_wildcard_id "2: [display] id: 'a+b' is not 1 to 64 letters, digits"
 printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\n' | expect display_no_key "1: [display] trusted_keys: missing"
 printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %s\nlocale = klingon\n' "$tmp/device.pub" |
   expect display_locale "6: [display] locale: 'klingon' is none of en, de, zh_CN"
@@ -37,6 +37,11 @@ printf '[display]\nid = e\nsite = s\ncase_url_base = http://x/\ntrusted_keys = %
   expect display_timezone "6: [display] timezone: 'Mars/Olympus' is no time zone"
 printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nsink = fakesink ! filesink location=/etc/x\n' "$tmp/device.pub" |
   expect display_sink "5: [display] sink: 'fakesink ! filesink location=/etc/x' is not none, auto or the name of a GStreamer video sink"
+printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nsink = fakesink\n' "$tmp/device.pub" > "$tmp/fakesink.ini"
+"$cw" check-config -c "$tmp/fakesink.ini" > "$tmp/out" 2>&1 && { echo "FAIL: a sink that shows nothing accepted"; fail=1; }
+grep -q "'fakesink' is a 'Sink' element, not a video sink" "$tmp/out" || { echo "FAIL: fakesink not named"; cat "$tmp/out"; fail=1; }
+printf '[display]\nid = ea\tst\nsite = s\ntrusted_keys = %s\n' "$tmp/device.pub" |
+  expect display_tab_id "2: [display] id: 'ea"
 printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nprofile = lax\n' "$tmp/device.pub" |
   expect display_profile "5: [display] profile: unknown profile 'lax' (default, eu, uk, us, cn"
 printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nrotation_s = 0\n' "$tmp/device.pub" |

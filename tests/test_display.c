@@ -4,6 +4,7 @@
 #include "cv_shim.h"
 #include "disp_client.h"
 #include "disp_render.h"
+#include "disp_state.h"
 #include "disp_words.h"
 #include "evid_display_msg.h"
 #include "evid_keychange.h"
@@ -919,6 +920,15 @@ through_a_broker_a_retained_forgery_is_refused_and_a_signed_show_rendered (struc
   g_autofree char *png = screen (f, PACKET2);
   g_assert_true (wait_for (screen_cond, png));
   g_assert_cmpint (test_logged ("JSON text too large"), ==, 0);
+  /* a retraction's clear of a retained case (an empty message, which the
+   * broker hands a live subscriber with the retain flag off) is no error */
+  int empty = test_logged ("empty JSON");
+  publish_retained (&b, "crosswatch/t1/display/east/case/" PACKET2, "", 0);
+  g_autofree char *other = show_msg (f, f->key, PACKET, 3);
+  publish_retained (&b, "crosswatch/t1/display/east/case/" PACKET, other, strlen (other));
+  g_autofree char *png_other = screen (f, PACKET);
+  g_assert_true (wait_for (screen_cond, png_other));
+  g_assert_cmpint (test_logged ("empty JSON"), ==, empty);
   stop_client (t);
 
   /* a restart with a crash message retained: refused again, the display lives */
@@ -1368,6 +1378,72 @@ a_changed_profile_or_language_redraws_the_current_cases (struct fixture *f, gcon
   g_assert_cmpuint (cases->len, ==, 1);
 }
 
+/* What a hostile but validly signed show could try (a trusted key gone
+ * bad, or a bug upstream) stays harmless: a retract in capitals finds the
+ * show, a box far off the still pixelates the whole still (no overflow), a
+ * zone name that is a path and a URL with a line break are refused. */
+static void
+signed_oddities_are_harmless (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *lower = show_msg (f, f->key, "aaaaaaaa-d9cb-469f-a165-70867728950e", 3);
+  assert_shown (f, lower);
+  g_autofree char *upper = retract_msg (f, f->key, "AAAAAAAA-D9CB-469F-A165-70867728950E", 4);
+  assert_shown (f, upper);
+  g_assert_false (on_screen (f, "aaaaaaaa-d9cb-469f-a165-70867728950e"));
+  g_autoptr (GPtrArray) none = disp_client_on_screen (f->client);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_autofree char *far = show_with (f, PACKET, 5, f->now + HOUR_US,
+                                    "{\"site_name\":\"x\",\"utc\":\"2026-11-26T03:16:03.120Z\",\"type\":\"red_signal\","
+                                    "\"zone\":null,\"signal\":null,\"bbox\":[2000000000,0,1000000000,100],"
+                                    "\"faces_blurred\":false,\"profile\":\"cn\",\"height_m\":1.8}");
+  assert_shown (f, far);
+  g_assert_true (on_screen (f, PACKET));
+  g_autoptr (GBytes) img = jpeg (320, 240);
+  static const char *const BAD[][2] = {
+      {"\"timezone\":\"/etc/passwd\"", "timezone is not an IANA zone name"},
+      {"\"timezone\":\"Europe/../../etc/localtime\"", "timezone is not an IANA zone name"},
+      {"\"case_url\":\"https://a.example/x\\ny\"", "case_url"},
+      {"\"case_url\":\"http://\"", "case_url"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (BAD); i++) {
+    g_autofree char *text = show_text (f, img, 10 + (gint64) i, NULL, NULL);
+    text[strlen (text) - 1] = '\0';
+    g_autofree char *hostile = g_strdup_printf ("%s,%s}", text, BAD[i][0]);
+    g_autofree char *payload = hand_signed (f->key, hostile, img);
+    assert_refused (f, payload, strlen (payload), BAD[i][1]);
+  }
+}
+
+/* A display's state at its limits, with the longest ids the contract
+ * allows, is written and read back (it must never lock the display out). */
+static void
+a_full_state_file_loads_again (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "full-state.json", NULL);
+  GError *err = NULL;
+  struct disp_state *st = disp_state_load (path, &err);
+  g_assert_no_error (err);
+  for (int i = 0; i < 10000; i++) {
+    g_autofree char *r = g_strdup_printf ("%064x", i), *sc = g_strdup_printf ("%064x", i + 100000);
+    disp_state_retracted (st, r);
+    disp_state_screen_set (st, sc, f->now + HOUR_US, f->now, "2026-12-03");
+  }
+  for (int i = 0; i < 5000; i++) {
+    g_autofree char *k = g_strdup_printf ("%064x", i);
+    if (!disp_state_key_add (st, k))
+      break;
+  }
+  g_assert_true (disp_state_save (st, &err));
+  g_assert_no_error (err);
+  disp_state_free (st);
+  st = disp_state_load (path, &err);
+  g_assert_no_error (err);
+  g_assert_nonnull (st);
+  g_autoptr (GPtrArray) screens = disp_state_screens (st);
+  g_assert_cmpuint (screens->len, ==, 10000);
+  disp_state_free (st);
+}
+
 /* The QR code points at the public case page the message names (the
  * site's [review] public_url); in the site's time zone when it names one. */
 static void
@@ -1421,6 +1497,8 @@ main (int argc, char **argv)
   ADD (three_cases_rotate_retract_expire_and_resume_after_a_restart);
   ADD (the_profile_table_case_by_case);
   ADD (a_changed_profile_or_language_redraws_the_current_cases);
+  ADD (signed_oddities_are_harmless);
+  ADD (a_full_state_file_loads_again);
   ADD (the_qr_code_is_the_public_case_page_the_message_names);
   ADD (expired_message_is_refused);
   ADD (message_for_another_display_is_refused);
