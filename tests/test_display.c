@@ -1078,6 +1078,22 @@ a_key_handover_from_a_trusted_key_is_followed (struct fixture *f, gconstpointer 
   evid_key_free (fresh);
 }
 
+/* What the QR code in PNG decodes to (zbarimg, zbar-tools; g_free). */
+static char *
+qr_of (const char *png)
+{
+  char *out = NULL;
+  const char *argv[] = {"zbarimg", "-q", "--raw", png, NULL};
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &out, NULL, NULL, NULL));
+  return g_strstrip (out);
+}
+
+/* A valid show with MEMBER (a JSON member text) added to its signed text,
+ * signed by the trusted key: refused, saying WHY. */
+static void
+assert_member_refused (struct fixture *f, GBytes *img, gint64 seq, const char *member, const char *why);
+
 /* Every word of every language draws with real glyphs in the font the
  * screen uses (Chinese needs the CJK font: fonts-wqy-zenhei), and a screen
  * in each language shows a decodable QR code. */
@@ -1116,11 +1132,8 @@ each_locale_renders_every_word_and_a_decodable_qr_code (struct fixture *f, gcons
     g_autofree char *msg = show_msg (f, f->key, PACKET, (int) i + 1);
     assert_shown (f, msg);
     g_autofree char *png = screen (f, PACKET);
-    g_autofree char *out = NULL;
-    const char *argv[] = {"zbarimg", "-q", "--raw", png, NULL};
-    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                 NULL, &out, NULL, NULL, NULL));
-    g_assert_cmpstr (g_strstrip (out), ==, "https://cases.example.org/case/" PACKET);
+    g_autofree char *out = qr_of (png);
+    g_assert_cmpstr (out, ==, "https://cases.example.org/case/" PACKET);
     if (g_getenv ("CW_KEEP_SCREENS")) { /* to look at them */
       g_autofree char *keep = g_strdup_printf ("%s/screen-%s.png", g_getenv ("CW_KEEP_SCREENS"), LOCALES[i][0]);
       g_autofree char *cmd = g_strdup_printf ("cp '%s' '%s'", png, keep);
@@ -1406,11 +1419,7 @@ signed_oddities_are_harmless (struct fixture *f, gconstpointer data)
       {"\"case_url\":\"http://\"", "case_url"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (BAD); i++) {
-    g_autofree char *text = show_text (f, img, 10 + (gint64) i, NULL, NULL);
-    text[strlen (text) - 1] = '\0';
-    g_autofree char *hostile = g_strdup_printf ("%s,%s}", text, BAD[i][0]);
-    g_autofree char *payload = hand_signed (f->key, hostile, img);
-    assert_refused (f, payload, strlen (payload), BAD[i][1]);
+    assert_member_refused (f, img, 10 + (gint64) i, BAD[i][0], BAD[i][1]);
   }
 }
 
@@ -1454,11 +1463,8 @@ the_qr_code_is_the_public_case_page_the_message_names (struct fixture *f, gconst
                                   "\"case_url\":\"https://review.example.net/case/" PACKET "\"}");
   assert_shown (f, m);
   g_autofree char *png = screen (f, PACKET);
-  g_autofree char *out = NULL;
-  const char *argv[] = {"zbarimg", "-q", "--raw", png, NULL};
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &out, NULL, NULL, NULL));
-  g_assert_cmpstr (g_strstrip (out), ==, "https://review.example.net/case/" PACKET);
+  g_autofree char *out = qr_of (png);
+  g_assert_cmpstr (out, ==, "https://review.example.net/case/" PACKET);
   /* hostile policy members are refused, not obeyed */
   static const char *const BAD[][2] = {
       {"\"profile\":\"anything-goes\"", "profile 'anything-goes' is not known"},
@@ -1469,12 +1475,18 @@ the_qr_code_is_the_public_case_page_the_message_names (struct fixture *f, gconst
   };
   g_autoptr (GBytes) img = jpeg (320, 240);
   for (size_t i = 0; i < G_N_ELEMENTS (BAD); i++) {
-    g_autofree char *text = show_text (f, img, 10 + (gint64) i, NULL, NULL);
-    text[strlen (text) - 1] = '\0';
-    g_autofree char *hostile = g_strdup_printf ("%s,%s}", text, BAD[i][0]);
-    g_autofree char *payload = hand_signed (f->key, hostile, img);
-    assert_refused (f, payload, strlen (payload), BAD[i][1]);
+    assert_member_refused (f, img, 10 + (gint64) i, BAD[i][0], BAD[i][1]);
   }
+}
+
+static void
+assert_member_refused (struct fixture *f, GBytes *img, gint64 seq, const char *member, const char *why)
+{
+  g_autofree char *text = show_text (f, img, seq, NULL, NULL);
+  text[strlen (text) - 1] = '\0';
+  g_autofree char *hostile = g_strdup_printf ("%s,%s}", text, member);
+  g_autofree char *payload = hand_signed (f->key, hostile, img);
+  assert_refused (f, payload, strlen (payload), why);
 }
 
 int
