@@ -276,6 +276,17 @@ show (struct disp_client *c, const struct evid_display_msg *m, gint64 now_us, gi
   }
   if (!look.tz)
     look.tz = c->site_tz;
+  /* the rule and appeal: the display's own words, else the site's when
+   * they are in this screen's language, else the language's */
+  const char *texts_locale = evid_json_member_string (content, "texts_locale", TRUE, NULL);
+  if (texts_locale && !g_strcmp0 (texts_locale, c->cfg->locale ? c->cfg->locale : "en")) {
+    const char *rule = evid_json_member_string (content, "rule_text", TRUE, NULL);
+    const char *appeal = evid_json_member_string (content, "appeal_text", TRUE, NULL);
+    if (!look.rule && rule && *rule)
+      look.rule = rule;
+    if (!look.appeal && appeal && *appeal)
+      look.appeal = appeal;
+  }
   const char *place = evid_json_member_string (content, "site_name", TRUE, NULL);
   if (place && *place) {
     g_free (c->site_name_seen);

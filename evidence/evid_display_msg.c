@@ -20,6 +20,7 @@ G_DEFINE_QUARK (evid-display-error-quark, evid_display_error)
  * screen's layout either. */
 #define ID_MAX 128
 #define TEXT_MAX 256
+#define LONG_TEXT_MAX 2048 /* the rule and appeal, in words */
 
 struct evid_display_msg {
   JsonNode *signed_root; /* the parsed signed text */
@@ -255,7 +256,10 @@ check_show_policy (JsonObject *o, GError **error)
   }
   if ((json_object_has_member (o, "profile") && !text_member (o, "profile", FALSE, ID_MAX, &profile, error)) ||
       (json_object_has_member (o, "timezone") && !text_member (o, "timezone", TRUE, ID_MAX, NULL, error)) ||
-      (json_object_has_member (o, "case_url") && !text_member (o, "case_url", TRUE, TEXT_MAX, &url, error)))
+      (json_object_has_member (o, "case_url") && !text_member (o, "case_url", TRUE, TEXT_MAX, &url, error)) ||
+      (json_object_has_member (o, "texts_locale") && !text_member (o, "texts_locale", FALSE, ID_MAX, NULL, error)) ||
+      (json_object_has_member (o, "rule_text") && !text_member (o, "rule_text", FALSE, LONG_TEXT_MAX, NULL, error)) ||
+      (json_object_has_member (o, "appeal_text") && !text_member (o, "appeal_text", FALSE, LONG_TEXT_MAX, NULL, error)))
     return FALSE;
   if (profile && !hwcfg_profile_find (profile)) {
     g_set_error (error, EVID_DISPLAY_ERROR, EVID_DISPLAY_ERROR_MALFORMED, "profile '%s' is not known", profile);
@@ -633,7 +637,8 @@ add_show_members (JsonBuilder *b, JsonObject *content, const char *image_sha256)
   else
     copy_member (b, NULL, "image_sha256"); /* null: a show of no person */
   copy_member (b, content, "faces_blurred");
-  static const char *const POLICY[] = {"profile", "person_shown", "height_m", "timezone", "case_url"};
+  static const char *const POLICY[] = {"profile",      "person_shown", "height_m",   "timezone",
+                                       "case_url",     "texts_locale", "rule_text", "appeal_text"};
   for (size_t i = 0; i < G_N_ELEMENTS (POLICY); i++)
     if (json_object_has_member (content, POLICY[i]))
       copy_member (b, content, POLICY[i]);

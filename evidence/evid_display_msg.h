@@ -32,7 +32,10 @@
  *   the profile's child height, or not measured) [null],
  *   "timezone":string|null (the site's IANA zone for times) [the display's],
  *   "case_url":string|null (the public case page the QR code points at)
- *   [the display's case_url_base + packet id]
+ *   [the display's case_url_base + packet id], "texts_locale", "rule_text",
+ *   "appeal_text": strings (the site's rule and appeal, [review] rule_text
+ *   and appeal, in the language [site] locale; a screen in that language
+ *   shows them unless its own [display] texts say otherwise) [the display's]
  *
  * The image travels outside the signed text (it would double in size as an
  * escaped string) and is bound to it by image_sha256. Sequence and

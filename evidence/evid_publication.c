@@ -177,6 +177,11 @@ display_content (const char *packet_id, JsonObject *pkt, const struct hwcfg *cfg
     json_object_set_string_member (c, "timezone", cfg->timezone);
   else
     json_object_set_null_member (c, "timezone");
+  /* the site's rule and appeal, as its public case page states them, in
+   * the language they are written in: a screen in that language shows them */
+  json_object_set_string_member (c, "texts_locale", cfg->locale ? cfg->locale : "en");
+  json_object_set_string_member (c, "rule_text", cfg->review.rule_text ? cfg->review.rule_text : "");
+  json_object_set_string_member (c, "appeal_text", cfg->review.appeal ? cfg->review.appeal : "");
   if (cfg->review.public_url) {
     g_autofree char *base = g_strdup (cfg->review.public_url);
     while (*base && base[strlen (base) - 1] == '/')

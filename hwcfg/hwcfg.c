@@ -197,6 +197,15 @@ check_profile (struct parse *p, const char *group, const char *name)
   report (p, group, "profile", "unknown profile '%s' (%s; hwcfg/PROFILES.md)", name, names);
 }
 
+/* A language public screens speak (those display/disp_words.c has). */
+static void
+check_locale (struct parse *p, const char *group, const char *locale)
+{
+  static const char *const LOCALES[] = {"en", "de", "zh_CN", NULL};
+  if (!g_strv_contains (LOCALES, locale))
+    report (p, group, "locale", "'%s' is none of en, de, zh_CN", locale);
+}
+
 /* An IANA time zone this system has. */
 static void
 check_timezone (struct parse *p, const char *group, const char *name)
@@ -210,7 +219,7 @@ check_timezone (struct parse *p, const char *group, const char *name)
 
 /* ---- groups ---- */
 
-static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", NULL};
+static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", "locale", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
                                           "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
                                           "depth_scale_m", "depth_max_range_m", NULL};
@@ -297,6 +306,10 @@ parse_site (struct parse *p, struct hwcfg *cfg)
   cfg->timezone = get_string (p, "site", "timezone", FALSE);
   if (cfg->timezone)
     check_timezone (p, "site", cfg->timezone);
+  cfg->locale = get_string (p, "site", "locale", FALSE);
+  if (!cfg->locale)
+    cfg->locale = g_strdup ("en");
+  check_locale (p, "site", cfg->locale);
 }
 
 static void
@@ -912,9 +925,7 @@ hwcfg_display_load (const char *path, GError **error)
   d->locale = get_string (&p, "display", "locale", FALSE);
   if (!d->locale)
     d->locale = g_strdup ("en");
-  static const char *const LOCALES[] = {"en", "de", "zh_CN", NULL}; /* those display/disp_words.c has */
-  if (!g_strv_contains (LOCALES, d->locale))
-    report (&p, "display", "locale", "'%s' is none of en, de, zh_CN", d->locale);
+  check_locale (&p, "display", d->locale);
   d->timezone = get_string (&p, "display", "timezone", FALSE);
   if (d->timezone)
     check_timezone (&p, "display", d->timezone);
@@ -1005,6 +1016,7 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->review.rule_text);
   g_free (cfg->review.public_url);
   g_free (cfg->timezone);
+  g_free (cfg->locale);
   g_free (cfg);
 }
 

@@ -163,6 +163,7 @@ struct hwcfg {
   char *path;
   char *site_id, *site_name, *profile;
   char *timezone;           /* [site] timezone: IANA name the public sees times in; NULL: the display's */
+  char *locale;             /* [site] locale: the language of [review] rule_text and appeal (en, de, zh_CN) */
   double latitude, longitude;
   struct hwcfg_camera *cameras;
   int n_cameras;

@@ -1172,17 +1172,26 @@ show_with (struct fixture *f, const char *packet, gint64 seq, gint64 expires, co
   "\"site_name\":\"Test Rd\",\"utc\":\"2026-11-26T03:16:03.120Z\",\"type\":\"red_signal\",\"zone\":null,"          \
   "\"signal\":{\"phase\":\"DONT_WALK\",\"elapsed_s\":12.4,\"source\":\"schedule\"},\"bbox\":[100,50,40,100]"
 
+static gboolean same_pixels_in (const char *a, const char *b, int x0, int y0, int x1, int y1);
+
 /* TRUE when the two PNG files hold the same pixels. */
 static gboolean
 same_pixels (const char *a, const char *b)
+{
+  return same_pixels_in (a, b, 0, 0, G_MAXINT, G_MAXINT);
+}
+
+/* ... within the rectangle [X0, X1) x [Y0, Y1). */
+static gboolean
+same_pixels_in (const char *a, const char *b, int x0, int y0, int x1, int y1)
 {
   cairo_surface_t *x = cairo_image_surface_create_from_png (a), *y = cairo_image_surface_create_from_png (b);
   gboolean same = cairo_surface_status (x) == CAIRO_STATUS_SUCCESS && cairo_surface_status (y) == CAIRO_STATUS_SUCCESS &&
                   cairo_image_surface_get_width (x) == cairo_image_surface_get_width (y) &&
                   cairo_image_surface_get_height (x) == cairo_image_surface_get_height (y) &&
                   cairo_image_surface_get_stride (x) == cairo_image_surface_get_stride (y);
-  for (int r = 0; same && r < cairo_image_surface_get_height (x); r++)
-    for (int c = 0; same && c < cairo_image_surface_get_width (x); c++) {
+  for (int r = y0; same && r < MIN (y1, cairo_image_surface_get_height (x)); r++)
+    for (int c = x0; same && c < MIN (x1, cairo_image_surface_get_width (x)); c++) {
       const guint32 *px = (const guint32 *) (cairo_image_surface_get_data (x) + r * cairo_image_surface_get_stride (x));
       const guint32 *py = (const guint32 *) (cairo_image_surface_get_data (y) + r * cairo_image_surface_get_stride (y));
       same = (px[c] & 0xffffff) == (py[c] & 0xffffff);
@@ -1453,6 +1462,40 @@ a_full_state_file_loads_again (struct fixture *f, gconstpointer data)
   disp_state_free (st);
 }
 
+/* The site's rule and appeal ([review] rule_text and appeal, in [site]
+ * locale) are what a screen in that language shows; a screen in another
+ * language keeps its own words. Two shows differing only in the site's rule
+ * draw differently exactly when the languages match. */
+static void
+the_sites_rule_and_appeal_show_in_their_language (struct fixture *f, gconstpointer data)
+{
+  static const char *const LANGS[][2] = {{"de", "differ"}, {"en", "same"}};
+  for (size_t k = 0; k < G_N_ELEMENTS (LANGS); k++) {
+    g_free (f->cfg->locale);
+    f->cfg->locale = g_strdup (LANGS[k][0]);
+    restart (f);
+    g_autofree char *id1 = g_strdup_printf ("6c4d5e6f-0000-4000-8000-00000000000%zu", 2 * k);
+    g_autofree char *id2 = g_strdup_printf ("6c4d5e6f-0000-4000-8000-00000000000%zu", 2 * k + 1);
+    g_autofree char *m1 = show_with (f, id1, 40 + 2 * (gint64) k, f->now + HOUR_US,
+                                     "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8,\"texts_locale\":\"de\","
+                                     "\"rule_text\":\"Regel A: nur bei Grün.\",\"appeal_text\":\"Einspruch beim Amt.\"}");
+    g_autofree char *m2 = show_with (f, id2, 41 + 2 * (gint64) k, f->now + HOUR_US,
+                                     "{" CONTENT_BASE ",\"faces_blurred\":true,\"height_m\":1.8,\"texts_locale\":\"de\","
+                                     "\"rule_text\":\"Regel B: niemals bei Rot, auch nachts nicht.\",\"appeal_text\":\"Einspruch beim Amt.\"}");
+    assert_shown (f, m1);
+    assert_shown (f, m2);
+    g_autofree char *a = screen (f, id1), *b = screen (f, id2);
+    if (g_getenv ("CW_KEEP_SCREENS")) {
+      g_autofree char *cmd = g_strdup_printf ("cp %s %s/rule-%zu-a.png; cp %s %s/rule-%zu-b.png", a, g_getenv ("CW_KEEP_SCREENS"), k, b, g_getenv ("CW_KEEP_SCREENS"), k);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+    /* the rule, under the facts on the right (the QR codes differ: other ids) */
+    gboolean same = same_pixels_in (a, b, 800, 300, 1280, 480);
+    if (same != !strcmp (LANGS[k][1], "same"))
+      g_test_fail_printf ("a %s screen: the site's German rule was %s", LANGS[k][0], same ? "not shown" : "shown");
+  }
+}
+
 /* The QR code points at the public case page the message names (the
  * site's [review] public_url); in the site's time zone when it names one. */
 static void
@@ -1510,6 +1553,7 @@ main (int argc, char **argv)
   ADD (the_profile_table_case_by_case);
   ADD (a_changed_profile_or_language_redraws_the_current_cases);
   ADD (signed_oddities_are_harmless);
+  ADD (the_sites_rule_and_appeal_show_in_their_language);
   ADD (a_full_state_file_loads_again);
   ADD (the_qr_code_is_the_public_case_page_the_message_names);
   ADD (expired_message_is_refused);
