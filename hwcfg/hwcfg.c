@@ -225,7 +225,7 @@ static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "
                                           "depth_scale_m", "depth_max_range_m", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
-                                          "clearance_s", "offset_s", "topic", "stale_s", NULL};
+                                          "clearance_s", "offset_s", "topic", "stale_s", "cycle_anchor", NULL};
 static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m",        "red_grace_s",
                                          "foot_noise_px",     "foot_noise_share",   "uncertainty_factor",
                                          "charge_unseen_entry", NULL};
@@ -545,6 +545,17 @@ parse_signal (struct parse *p, struct hwcfg *cfg)
   s->walk_end_s = get_double (p, "signal", "walk_end_s", 20, 0, 3600);
   s->clearance_s = get_double (p, "signal", "clearance_s", 0, 0, 3600);
   s->offset_s = get_double (p, "signal", "offset_s", 0, -86400, 86400);
+  g_autofree char *anchor = get_string (p, "signal", "cycle_anchor", FALSE);
+  if (anchor) {
+    /* a UTC instant at which a cycle began, e.g. read off the controller */
+    g_autoptr (GDateTime) t = g_date_time_new_from_iso8601 (anchor, NULL);
+    if (!t || (!g_str_has_suffix (anchor, "Z") && !g_regex_match_simple ("[+-][0-9][0-9]:?[0-9][0-9]$", anchor, 0, 0)))
+      report (p, "signal", "cycle_anchor", "'%s' is not a time with its zone (e.g. 2026-01-05T06:00:00Z)", anchor);
+    else {
+      s->anchored = true;
+      s->cycle_anchor_us = g_date_time_to_unix (t) * G_USEC_PER_SEC + g_date_time_get_microsecond (t);
+    }
+  }
   if (s->walk_end_s <= s->walk_start_s)
     report (p, "signal", "walk_end_s", "%g must be after walk_start_s %g", s->walk_end_s, s->walk_start_s);
   else if (s->walk_end_s + s->clearance_s > s->cycle_s)

@@ -69,6 +69,8 @@ struct hwcfg_signal {
   double cycle_s, walk_start_s, walk_end_s, clearance_s, offset_s;
   char *topic;              /* mqtt source only */
   double stale_s;           /* mqtt: no message for this long makes the phase UNKNOWN */
+  bool anchored;            /* schedule: cycles run on the wall clock from cycle_anchor_us */
+  gint64 cycle_anchor_us;   /* a UTC instant (unix us) at which a cycle began */
 };
 
 struct hwcfg_rules {

@@ -55,6 +55,8 @@ printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_sig
 printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rules] min_depth_m: 'deep' is not a number"
 printf '%s\n[detector]\nperson_min_height_m = 2.0\nperson_max_height_m = 1.5\n' "$base" |
   expect person_sizes_crossed "8: [detector] person_min_height_m: must be below person_max_height_m"
+printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n[signal]\nsource = schedule\ncycle_s = 60\ncycle_anchor = yesterday\n' |
+  expect cycle_anchor "8: [signal] cycle_anchor: 'yesterday' is not a time with its zone"
 # the profiles (hwcfg/PROFILES.md): two-person review cannot be turned off where it is required
 printf '%s\n[review]\ntwo_person = false\n' "$base" |
   expect one_person_review "8: [review] two_person: false is refused under profile 'default'"

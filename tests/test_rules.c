@@ -206,6 +206,44 @@ schedule_phases_follow_the_cycle (void)
   g_clear_error (&err);
 }
 
+/* [signal] cycle_anchor: the schedule runs on the wall clock, so two
+ * appliances (or one restarted) agree on the phase at the same instant,
+ * and the phase of an instant is where it is in the cycle since the anchor. */
+static void
+an_anchored_schedule_survives_restarts (void)
+{
+  const gint64 S = G_USEC_PER_SEC, anchor = G_GINT64_CONSTANT (1767600000) * S; /* 2026-01-05T08:00:00Z */
+  struct hwcfg_signal s = {HWCFG_SIGNAL_SCHEDULE, 60, 0, 20, 6, 0, NULL, 0, true, anchor};
+  struct zone_signal *before = zone_signal_create (&s, NULL, NULL), *after = zone_signal_create (&s, NULL, NULL);
+  static const struct {
+    gint64 at_s;
+    enum zone_phase phase;
+    double elapsed_s;
+  } CASES[] = {
+      {5, ZONE_PHASE_WALK, 5},                        /* 5 s into the first cycle */
+      {60 * 1000 + 21, ZONE_PHASE_CLEARANCE, 1},      /* a thousand cycles on */
+      {60 * 1000 * 1000 + 30, ZONE_PHASE_DONT_WALK, 4}, /* a million (about two years) */
+      {-60 + 50, ZONE_PHASE_DONT_WALK, 24},           /* before the anchor */
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (CASES); i++) {
+    struct zone_signal_state a, b;
+    zone_signal_at_utc (before, anchor + CASES[i].at_s * S, &a);
+    zone_signal_at_utc (after, anchor + CASES[i].at_s * S, &b);
+    g_assert_cmpint (a.phase, ==, CASES[i].phase);
+    g_assert_cmpfloat_with_epsilon (a.elapsed_s, CASES[i].elapsed_s, 1e-6);
+    g_assert_cmpint (b.phase, ==, a.phase);
+    g_assert_cmpfloat_with_epsilon (b.elapsed_s, a.elapsed_s, 1e-6);
+  }
+  /* by stream time, from whenever the first frame came: the wall clock's phase */
+  struct zone_signal_state now, expect;
+  zone_signal_at (after, 0, &now);
+  zone_signal_at_utc (before, g_get_real_time (), &expect);
+  g_assert_cmpint (now.phase, ==, expect.phase);
+  g_assert_cmpfloat_with_epsilon (now.elapsed_s, expect.elapsed_s, 0.5);
+  zone_signal_free (before);
+  zone_signal_free (after);
+}
+
 #define ADD(name) g_test_add ("/rules/" #name, struct fixture, NULL, setup, name, teardown)
 
 int
@@ -224,5 +262,6 @@ main (int argc, char **argv)
   ADD (ignore_zones_suppress_everything_inside);
   ADD (a_track_first_seen_deep_inside_has_no_entry_a_shallow_one_has);
   g_test_add_func ("/signal/schedule_phases_follow_the_cycle", schedule_phases_follow_the_cycle);
+  g_test_add_func ("/signal/an_anchored_schedule_survives_restarts", an_anchored_schedule_survives_restarts);
   return g_test_run ();
 }

@@ -8,7 +8,10 @@
 struct zone_signal {
   struct hwcfg_signal cfg; /* numbers only; topic not kept */
   struct zone_signal_mqtt *mqtt;
+  gint64 start_utc_us;     /* anchored schedule: the wall clock at stream time 0, taken at the first frame */
 };
+
+static void schedule_phase (const struct hwcfg_signal *c, double u_s, struct zone_signal_state *out);
 
 struct zone_signal *
 zone_signal_create (const struct hwcfg_signal *cfg, const struct hwcfg_mqtt *mqtt, GError **error)
@@ -56,8 +59,38 @@ zone_signal_at (struct zone_signal *sig, double t_s, struct zone_signal_state *o
     *out = (struct zone_signal_state){ZONE_PHASE_UNKNOWN, 0, "none"};
     return;
   }
+  if (c->anchored) {
+    /* the wall clock, as it was at the first frame plus stream time: a live
+     * camera's frames in real time, and a restart does not move the cycle */
+    if (!sig->start_utc_us)
+      sig->start_utc_us = g_get_real_time () - (gint64) (t_s * G_USEC_PER_SEC);
+    zone_signal_at_utc (sig, sig->start_utc_us + (gint64) (t_s * G_USEC_PER_SEC), out);
+    return;
+  }
+  schedule_phase (c, t_s + c->offset_s, out);
+}
+
+void
+zone_signal_at_utc (struct zone_signal *sig, gint64 utc_us, struct zone_signal_state *out)
+{
+  const struct hwcfg_signal *c = &sig->cfg;
+  if (c->source != HWCFG_SIGNAL_SCHEDULE || !c->anchored) {
+    zone_signal_at (sig, 0, out);
+    return;
+  }
+  /* whole cycles since the anchor, in integer microseconds (a double of
+   * seconds since 1970 would lose the fraction) */
+  gint64 cycle_us = (gint64) (c->cycle_s * G_USEC_PER_SEC);
+  gint64 since = (utc_us - c->cycle_anchor_us) % cycle_us;
+  schedule_phase (c, since / 1e6 + c->offset_s, out);
+}
+
+/* The phase at U seconds into the schedule (any real U: taken modulo the cycle). */
+static void
+schedule_phase (const struct hwcfg_signal *c, double u_s, struct zone_signal_state *out)
+{
   out->source = "schedule";
-  double u = fmod (t_s + c->offset_s, c->cycle_s);
+  double u = fmod (u_s, c->cycle_s);
   if (u < 0)
     u += c->cycle_s;
   double clear_end = c->walk_end_s + c->clearance_s;

@@ -26,9 +26,16 @@ struct zone_signal *zone_signal_create (const struct hwcfg_signal *cfg, const st
                                         GError **error);
 void zone_signal_free (struct zone_signal *sig);
 
-/* The phase T_S seconds after the first frame (schedule); the phase as last
- * received (mqtt, T_S unused: the controller's messages are live). */
+/* The phase T_S seconds after the first frame (schedule: from the first
+ * frame + offset_s, or on the wall clock from cycle_anchor); the phase as
+ * last received (mqtt, T_S unused: the controller's messages are live). */
 void zone_signal_at (struct zone_signal *sig, double t_s, struct zone_signal_state *out);
+
+/* An anchored schedule ([signal] cycle_anchor) at the wall-clock instant
+ * UTC_US (unix microseconds): the phase the controller shows then, however
+ * often the appliance restarted. zone_signal_at uses it with the wall clock
+ * of the first frame plus stream time. Other sources: as zone_signal_at. */
+void zone_signal_at_utc (struct zone_signal *sig, gint64 utc_us, struct zone_signal_state *out);
 
 const char *zone_phase_name (enum zone_phase phase);
 
