@@ -2,8 +2,9 @@
  * so the evidence shows the whole crossing: entry and decision stills from
  * when the rule fired, then a still from the middle of the crossing and the
  * last one with the person on the road, and a short clip from PRE_FRAMES
- * before to POST_FRAMES after the decision (half resolution, Matroska,
- * encoded once the post-event frames are in). A packet is written when the person
+ * before to POST_FRAMES after the decision at FPS_N/FPS_D (half resolution,
+ * Matroska, encoded once the post-event frames are in; the cwevidence
+ * element makes them 2 s each at the stream's rate). A packet is written when the person
  * has been off the road (or unseen) for END_FRAMES, after MAX_FRAMES at
  * most, or when the stream ends. */
 #ifndef CW_EVID_COLLECTOR_H

@@ -16,6 +16,8 @@
 #include "evid_pending.h"
 #include "evid_recorder.h"
 
+#include <math.h>
+
 GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
 #define GST_CAT_DEFAULT gst_cw_evidence_debug
 
@@ -42,7 +44,8 @@ struct _GstCwEvidence {
   GstCwFilter parent;
   struct evid_recorder *rec;
   struct evid_faces *faces;
-  struct evid_collector *collector;
+  struct evid_collector *collector; /* made at the first frame (open_collector) */
+  int end_frames;
   struct ring_slot *ring;
   int ring_len;
   gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
@@ -81,11 +84,9 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
     if (!self->faces)
       return FALSE;
   }
-  /* a crossing has ended after twice the frames that start or end one; a
-   * packet waits 30 s at most (at 10 fps) */
-  /* clips: 2 s before and after the decision, at the stream's rate once
-   * known (set_info); 10 fps until then */
-  self->collector = evid_collector_create (MAX (10, 2 * cfg->rules.min_inside_frames), 300, 20, 20, 10, 1);
+  /* the collector is made at the first frame, when the stream's rate is
+   * known (open_collector) */
+  self->end_frames = MAX (10, 2 * cfg->rules.min_inside_frames);
   self->jobs = g_async_queue_new ();
   self->writer = g_thread_new ("cwevidence-writer", writer_main, self);
   /* the rule fires min_inside_frames after entry, or later while the foot
@@ -226,9 +227,35 @@ hand_over (struct evid_pending *p, void *data)
 /* Hands the packets whose crossing ended (all when FLUSH) to the writer;
  * on FLUSH, waits until the writer has written them (or kept them in its
  * backlog), so their events are on the bus before what follows. */
+/* Clips run from CLIP_AROUND_S before to CLIP_AROUND_S after the decision,
+ * in stream time at the stream's own rate; a packet waits MAX_OPEN_S at most
+ * for its crossing to end. */
+#define CLIP_AROUND_S 2.0
+#define MAX_OPEN_S 30.0
+
+/* The collector for a stream of FPS_N/FPS_D frames a second (0: a variable
+ * or unknown rate, taken as 10 fps, what most IP cameras send). A crossing
+ * has ended after twice the frames that start or end one (a rule in frames,
+ * as min_inside_frames is). */
+static void
+open_collector (GstCwEvidence *self, int fps_n, int fps_d)
+{
+  if (fps_n <= 0 || fps_d <= 0) {
+    fps_n = 10;
+    fps_d = 1;
+  }
+  double fps = (double) fps_n / fps_d;
+  int around = MAX (1, (int) lround (CLIP_AROUND_S * fps));
+  self->collector = evid_collector_create (self->end_frames, MAX (self->end_frames, (int) lround (MAX_OPEN_S * fps)),
+                                           around, around, fps_n, fps_d);
+  GST_INFO_OBJECT (self, "clips at %d/%d fps, %d frames either side of the decision", fps_n, fps_d, around);
+}
+
 static void
 finish_packets (GstCwEvidence *self, int frame, gboolean flush)
 {
+  if (!self->collector)
+    return; /* no frame came */
   evid_collector_finish (self->collector, frame, flush, hand_over, self);
   if (!flush || !self->writer)
     return;
@@ -374,6 +401,8 @@ static GstFlowReturn
 gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  if (!self->collector)
+    open_collector (self, GST_VIDEO_INFO_FPS_N (&frame->info), GST_VIDEO_INFO_FPS_D (&frame->info));
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);

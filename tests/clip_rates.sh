@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Evidence clips are two seconds either side of the decision in stream
+# time, at the stream's own rate: the sample footage (10 fps) and the same
+# footage re-timed to 25 and 30 fps (videorate) run through the real
+# pipeline; each store's clips are read back: gst-discoverer-1.0 must find
+# the stream's frame rate, and the demuxer exactly the frames from 2 s before
+# to 2 s after the decision (fewer only where the stream begins or ends),
+# spaced 1/fps apart.
+set -u
+cw=$1 src=$2 data=$3
+video="$data/vtest.avi"
+[ -r "$video" ] || { echo "FAIL: $video not readable"; exit 1; }
+for tool in gst-launch-1.0 gst-discoverer-1.0 sqlite3 bc; do
+  command -v $tool > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+full=0 # clips with the whole 4 s (a decision 2 s or more from either end)
+for fps in 10 25 30; do
+  # the first 15 s of the footage, at FPS frames a second
+  gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=150 \
+    ! decodebin ! videorate ! "video/x-raw,framerate=$fps/1" ! videoconvert ! jpegenc quality=90 \
+    ! matroskamux ! filesink location="$tmp/$fps.mkv" || fail "re-timing the footage to $fps fps"
+  mkdir -p "$tmp/$fps"
+  sed -e "s#^uri = .*#uri = file://$tmp/$fps.mkv#" -e '/^\[mqtt\]/,$d' \
+      -e "s#^db = .*#db = $tmp/$fps/evidence.db\nkey = $tmp/$fps/device.key#" \
+      "$src/hwcfg/examples/vtest-site.ini" > "$tmp/$fps.ini"
+  "$cw" run -c "$tmp/$fps.ini" 2> "$tmp/$fps/run.log" || { tail "$tmp/$fps/run.log"; fail "run at $fps fps"; }
+  n=$(sqlite3 "$tmp/$fps/evidence.db" "SELECT COUNT(*) FROM media WHERE name = 'clip'")
+  [ "$n" -ge 1 ] || fail "no clip at $fps fps"
+  frames=$((150 * fps / 10)) # what videorate made of 150 frames at 10 fps
+  around=$((2 * fps))
+  for i in $(seq 0 $((n - 1))); do
+    clip="$tmp/$fps/clip$i.mkv"
+    decided=$(sqlite3 "$tmp/$fps/evidence.db" "SELECT writefile('$clip', m.data), json_extract(p.json, '$.frame')
+      FROM media m JOIN packets p ON p.id = m.packet_id WHERE m.name = 'clip' ORDER BY p.seq LIMIT 1 OFFSET $i" | cut -d'|' -f2)
+    info=$(gst-discoverer-1.0 -v "$clip" 2>&1)
+    echo "$info" | grep -q "Frame rate: $fps/1" || { echo "$info"; fail "a clip at $fps fps is not at $fps/1"; }
+    # the frames and their times as the demuxer reads them (the clip is
+    # muxed streamable, so its header carries no duration to read)
+    pts=$(gst-launch-1.0 -v filesrc location="$clip" ! matroskademux ! fakesink silent=false 2>&1 |
+      sed -n 's/.*chain .*pts: \([0-9]*\):\([0-9]*\):\([0-9.]*\).*/\1*3600+\2*60+\3/p' | bc -l)
+    got=$(echo "$pts" | grep -c .)
+    span=$(echo "$pts" | tail -1)
+    # 2 s either side of the decision, cut by the stream's first and last frames
+    first=$((decided - around < 1 ? 1 : decided - around))
+    last=$((decided + around > frames ? frames : decided + around))
+    ok=$(echo "$got == $last - $first + 1 && $span > ($got - 1) / $fps - 0.002 && $span < ($got - 1) / $fps + 0.002" | bc -l)
+    printf '%2d fps: decision at frame %d, clip of %d frames over %.3f s (expected frames %d-%d)\n' "$fps" "$decided" \
+      "$got" "$(echo "$got / $fps" | bc -l)" "$first" "$last"
+    [ "$ok" = 1 ] || fail "a clip at $fps fps has $got frames spanning $span s, expected frames $first-$last"
+    full=$(echo "$full + ($last - $first == 2 * $around)" | bc)
+  done
+done
+[ "$full" -ge 3 ] || fail "only $full clip(s) had room for 2 s either side: the footage proves too little"
+echo "PASS: clips are 2 s either side of the decision at 10, 25 and 30 fps ($full with the whole 4 s)"
