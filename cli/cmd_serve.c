@@ -2,6 +2,7 @@
  * SIGTERM. Confirmed cases are queued in the store's outbox; `crosswatch
  * publish` sends them, as for the command-line review. */
 #include "cli.h"
+#include "svc_notify.h"
 #include "rev_server.h"
 
 #include <glib-unix.h>
@@ -57,7 +58,12 @@ cmd_serve (int argc, char **argv)
   GMainLoop *loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit, loop);
   g_unix_signal_add (SIGTERM, quit, loop);
+  guint watchdog = svc_watchdog_attach ();
+  svc_notify_ready (url);
   g_main_loop_run (loop);
+  svc_notify_stopping ();
+  if (watchdog)
+    g_source_remove (watchdog);
   g_main_loop_unref (loop);
   printf ("crosswatch serve: stopped\n");
   status = 0;

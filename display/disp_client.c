@@ -12,6 +12,7 @@
 #include "evid_keyring.h"
 #include "evid_store.h" /* evid_utc_now */
 #include "hwcfg_mqtt.h"
+#include "svc_notify.h"
 
 #include <errno.h>
 #include <math.h>
@@ -695,9 +696,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
   int rc = connect_bounded (mosq, cfg);
   int reach = rc; /* the last connect's own result: the TCP (and TLS) connection */
   gint64 pause_ms = 500;
+  svc_notify_ready (s.topic); /* drawing: the screen shows what it has, broker or not */
   for (gint64 next_tick = 0; !*stop;) {
     if (g_get_monotonic_time () >= next_tick) {
       tick (&s);
+      svc_watchdog_kick (g_get_monotonic_time ());
       publish_state (mosq, &s);
       next_tick = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
     }
@@ -729,6 +732,7 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     reach = connect_bounded (mosq, cfg);
   }
   g_message ("display %s: stopping", cfg->id);
+  svc_notify_stopping ();
   if (s.connected) {
     /* a goodbye: offline, nothing on screen */
     g_autofree char *bye = disp_client_state_json (s.client, "offline", NULL);

@@ -1,4 +1,5 @@
 #include "cw_pipeline.h"
+#include "svc_notify.h"
 
 #include "cw_source.h"
 #include "evid_publisher.h"
@@ -356,9 +357,15 @@ cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stat
 
   gint64 t0 = g_get_monotonic_time ();
   /* On failure the reason is on the bus; it is collected below. */
-  if (gst_element_set_state (r.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
+  if (gst_element_set_state (r.pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE) {
+    /* under systemd: ready, and alive for as long as this loop runs */
+    guint watchdog = svc_watchdog_attach ();
+    svc_notify_ready ("running");
     g_main_loop_run (r.loop);
-  else
+    svc_notify_stopping ();
+    if (watchdog)
+      g_source_remove (watchdog);
+  } else
     g_set_error (&r.error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE, "the pipeline did not start");
   r.stats.seconds = (g_get_monotonic_time () - t0) / 1e6;
   GstElement *lv = gst_bin_get_by_name (GST_BIN (r.pipeline), "cwliveness");
