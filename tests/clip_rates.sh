@@ -19,8 +19,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 full=0 # clips with the whole 4 s (a decision 2 s or more from either end)
 for fps in 10 25 30; do
-  # the first 15 s of the footage, at FPS frames a second
-  gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=150 \
+  # the first 10 s of the footage, at FPS frames a second
+  gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=100 \
     ! decodebin ! videorate ! "video/x-raw,framerate=$fps/1" ! videoconvert ! jpegenc quality=90 \
     ! matroskamux ! filesink location="$tmp/$fps.mkv" || fail "re-timing the footage to $fps fps"
   mkdir -p "$tmp/$fps"
@@ -30,7 +30,7 @@ for fps in 10 25 30; do
   "$cw" run -c "$tmp/$fps.ini" 2> "$tmp/$fps/run.log" || { tail "$tmp/$fps/run.log"; fail "run at $fps fps"; }
   n=$(sqlite3 "$tmp/$fps/evidence.db" "SELECT COUNT(*) FROM media WHERE name = 'clip'")
   [ "$n" -ge 1 ] || fail "no clip at $fps fps"
-  frames=$((150 * fps / 10)) # what videorate made of 150 frames at 10 fps
+  frames=$((100 * fps / 10)) # what videorate made of 100 frames at 10 fps
   around=$((2 * fps))
   for i in $(seq 0 $((n - 1))); do
     clip="$tmp/$fps/clip$i.mkv"
