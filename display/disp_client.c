@@ -79,7 +79,10 @@ redraw_if_look_changed (struct disp_client *c, gint64 now_us, GError **error)
     GError *local = NULL;
     struct evid_display_msg *m = NULL;
     gint64 since = disp_state_screen_since (c->state, id);
-    if (g_file_get_contents (kept, &payload, &len, &local) &&
+    GStatBuf sb;
+    if (g_stat (kept, &sb) == 0 && sb.st_size > EVID_DISPLAY_MSG_MAX_BYTES)
+      g_set_error (&local, DISP_ERROR, DISP_ERROR_STATE, "%s is larger than any message", kept);
+    else if (g_file_get_contents (kept, &payload, &len, &local) &&
         (m = evid_display_msg_parse (payload, len, c->trusted, c->cfg->site_id, c->cfg->id, now_us, &local)) &&
         evid_display_msg_is_show (m) && !strcmp (evid_display_msg_packet_id (m), id) &&
         show (c, m, now_us, since, NULL, 0, &local)) {

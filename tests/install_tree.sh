@@ -8,6 +8,7 @@
 # watchdog from their main loop and say STOPPING.
 set -u
 build=$1 notify_sink=$2 free_port=$3
+. "$(dirname "$0")/broker.sh" # wait_until
 for tool in systemd-analyze groff gst-inspect-1.0; do
   command -v $tool > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
 done
@@ -63,18 +64,17 @@ sed -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" \
 
 echo "== sd_notify: ready, watchdog from the main loop, stopping"
 port=$("$free_port")
-"$notify_sink" "$tmp/notify" 8 > "$tmp/notify.txt" &
+"$notify_sink" "$tmp/notify" 60 > "$tmp/notify.txt" &
 pids="$pids $!"
-sleep 0.3
+wait_until 10 test -S "$tmp/notify" || fail "the notify socket was not made"
 NOTIFY_SOCKET=$tmp/notify WATCHDOG_USEC=1000000 "$cw" serve -c "$tmp/site.ini" --listen "127.0.0.1:$port" \
   > "$tmp/serve.txt" 2>&1 &
 serve=$!
 pids="$pids $serve"
-sleep 3
+fed() { [ "$(grep -c '^WATCHDOG=1$' "$tmp/notify.txt")" -ge 4 ]; }
+wait_until 30 fed || { cat "$tmp/notify.txt"; fail "the watchdog was not fed every 0.5 s"; }
 kill -TERM $serve
 wait $serve 2> /dev/null
-sleep 0.5
+wait_until 10 grep -q '^STOPPING=1$' "$tmp/notify.txt" || { cat "$tmp/notify.txt"; fail "no STOPPING=1"; }
 grep -q '^READY=1|STATUS=http://127.0.0.1:' "$tmp/notify.txt" || { cat "$tmp/notify.txt" "$tmp/serve.txt"; fail "no READY=1"; }
-[ "$(grep -c '^WATCHDOG=1$' "$tmp/notify.txt")" -ge 4 ] || { cat "$tmp/notify.txt"; fail "the watchdog was not fed every 0.5 s"; }
-grep -q '^STOPPING=1$' "$tmp/notify.txt" || { cat "$tmp/notify.txt"; fail "no STOPPING=1"; }
 echo "PASS: installed tree, units verified, man pages clean, services notify systemd"
