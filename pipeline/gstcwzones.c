@@ -26,7 +26,12 @@ struct _GstCwZones {
   struct zone_rules *rules;
   struct zone_signal *signal;
   GArray *in, *out;
+  /* for the status (read on the main loop under the object lock) */
+  struct zone_signal_state last_signal;
+  int unknown_signal_crossings;
 };
+
+enum { PROP_0, PROP_SIGNAL_PHASE, PROP_SIGNAL_SOURCE, PROP_UNKNOWN_SIGNAL_CROSSINGS };
 
 G_DEFINE_TYPE (GstCwZones, gst_cw_zones, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwzones, "cwzones", GST_RANK_NONE, GST_TYPE_CW_ZONES)
@@ -109,6 +114,10 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
   zone_signal_at (self->signal, info->t_s, &sig);
   zone_rules_step (self->rules, info->frame, info->t_s, &sig, (struct zone_track_in *) self->in->data,
                    (int) self->in->len, (struct zone_track_out *) self->out->data);
+  GST_OBJECT_LOCK (self);
+  self->last_signal = sig; /* its source is a static string */
+  self->unknown_signal_crossings = zone_rules_unknown_signal_crossings (self->rules);
+  GST_OBJECT_UNLOCK (self);
   guint k = 0;
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
@@ -123,15 +132,52 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
 }
 
 static void
+gst_cw_zones_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  GstCwZones *self = GST_CW_ZONES (object);
+  GST_OBJECT_LOCK (self);
+  switch (id) {
+  case PROP_SIGNAL_PHASE:
+    g_value_set_string (value, zone_phase_name (self->last_signal.phase));
+    break;
+  case PROP_SIGNAL_SOURCE:
+    g_value_set_string (value, self->last_signal.source);
+    break;
+  case PROP_UNKNOWN_SIGNAL_CROSSINGS:
+    g_value_set_int (value, self->unknown_signal_crossings);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
 gst_cw_zones_class_init (GstCwZonesClass *klass)
 {
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  /* the base class's set_property and get_property handle config and
+   * camera; these are read-only and read through this class's getter */
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
   GST_DEBUG_CATEGORY_INIT (gst_cw_zones_debug, "cwzones", 0, "crosswatch zones and rules");
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch zones and rules",
                              "Locates tracked people on the ground and applies the crossing rules");
   cw_class->configure = gst_cw_zones_configure;
   cw_class->release = gst_cw_zones_release;
   cw_class->process = gst_cw_zones_process;
+  gobject_class->get_property = gst_cw_zones_get_property;
+  g_object_class_install_property (gobject_class, PROP_SIGNAL_PHASE,
+                                   g_param_spec_string ("signal-phase", "Signal phase",
+                                                        "The pedestrian signal phase at the last frame", NULL, ro));
+  g_object_class_install_property (gobject_class, PROP_SIGNAL_SOURCE,
+                                   g_param_spec_string ("signal-source", "Signal source",
+                                                        "Where the phase came from: schedule, mqtt or none", NULL, ro));
+  g_object_class_install_property (
+      gobject_class, PROP_UNKNOWN_SIGNAL_CROSSINGS,
+      g_param_spec_int ("unknown-signal-crossings", "Crossings on an unknown phase",
+                        "Crossings begun while the phase was unknown: red-signal rule not applied", 0, G_MAXINT, 0,
+                        ro));
 }
 
 static void

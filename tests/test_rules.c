@@ -244,6 +244,30 @@ an_anchored_schedule_survives_restarts (void)
   zone_signal_free (after);
 }
 
+static void
+crossing_begun_on_an_unknown_phase_is_counted_not_charged_red (struct fixture *f, gconstpointer data)
+{
+  /* the crosswalk walk that is red when the schedule says DON'T WALK, with
+   * no phase known (a silent signal feed): no red-signal case, one
+   * crossing counted; a crossing outside the crosswalk is still charged */
+  struct zone_signal_state unknown = {.phase = ZONE_PHASE_UNKNOWN, .source = "mqtt"};
+  int charged = 0;
+  for (int i = 0; i <= 200; i++) {
+    int frame = frame_at (30) + i;
+    struct zone_track_in in[2] = {{1, {450, 50 + i}}, {2, {200, 50 + i}}};
+    struct zone_track_out o[2];
+    zone_rules_step (f->rules, frame, (frame - 1) / FPS, &unknown, in, 2, o);
+    for (int k = 0; k < 2; k++)
+      if (o[k].violation) {
+        g_assert_cmpint (o[k].track_id, ==, 2);
+        g_assert_cmpint (o[k].type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+        charged++;
+      }
+  }
+  g_assert_cmpint (charged, ==, 1);
+  g_assert_cmpint (zone_rules_unknown_signal_crossings (f->rules), ==, 2);
+}
+
 #define ADD(name) g_test_add ("/rules/" #name, struct fixture, NULL, setup, name, teardown)
 
 int
@@ -252,6 +276,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   ADD (crossing_on_walk_in_the_crosswalk_is_legal);
   ADD (crossing_begun_on_dont_walk_is_one_red_violation);
+  ADD (crossing_begun_on_an_unknown_phase_is_counted_not_charged_red);
   ADD (crossing_begun_on_walk_and_finished_on_clearance_is_legal);
   ADD (entering_within_the_red_grace_is_legal_and_after_it_is_not);
   ADD (crossing_outside_the_crosswalk_is_one_violation_on_any_phase);

@@ -49,6 +49,7 @@ struct zone_rules {
   int n_polys;
   char **names;
   GHashTable *people; /* track id -> struct person */
+  int unknown_signal_crossings; /* zone_rules_unknown_signal_crossings */
 };
 
 /* A lost track's state is kept this long (frames), so that a person
@@ -188,13 +189,14 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
 }
 
 /* What a reading of the crossing found in this frame. */
-enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4 };
+enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4, SIGNAL_UNKNOWN_AT_ENTRY = 8 };
 
 /* One frame of crossing C: IN_ROAD (the foot point in the carriageway),
  * SURELY_OFF (off it by more than the uncertainty margin), DEEP (past
  * min_depth_m), OUTSIDE_CW (outside every crosswalk). Returns the
  * rules that hold now (RULE_RED only on the frame the crossing starts, and
- * only when its entry was seen) and CROSSING_ENDED. */
+ * only when its entry was seen), CROSSING_ENDED, and SIGNAL_UNKNOWN_AT_ENTRY
+ * on the frame a crossing whose entry was seen starts with no known phase. */
 static int
 observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, const struct zone_signal_state *sig,
          bool in_road, bool surely_off, bool deep, bool outside_cw, bool entry_seen)
@@ -227,6 +229,8 @@ observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, 
     c->entry_signal = c->streak_start_signal;
     if (entry_seen && c->entry_signal.phase == ZONE_PHASE_DONT_WALK && c->entry_signal.elapsed_s >= r->params.red_grace_s)
       found |= RULE_RED;
+    if (entry_seen && c->entry_signal.phase == ZONE_PHASE_UNKNOWN)
+      found |= SIGNAL_UNKNOWN_AT_ENTRY;
   }
   if (c->in_crossing && c->deep_outside_cw_streak >= need)
     found |= RULE_OUTSIDE;
@@ -401,6 +405,8 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
                              p->entry_seen);
     o->in_crossing = p->measured.in_crossing;
     o->entry_seen = p->entry_seen;
+    if (as_measured & SIGNAL_UNKNOWN_AT_ENTRY)
+      r->unknown_signal_crossings++;
     if (!p->charged && (by_margin & (RULE_RED | RULE_OUTSIDE)))
       raise_violation (p, &p->sure, o, rule_of (by_margin), false);
     else if (!p->charged && !p->pending && (as_measured & (RULE_RED | RULE_OUTSIDE))) {
@@ -417,4 +423,10 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
   }
   if (frame % 100 == 0)
     g_hash_table_foreach_remove (r->people, is_stale, GINT_TO_POINTER (frame));
+}
+
+int
+zone_rules_unknown_signal_crossings (const struct zone_rules *rules)
+{
+  return rules->unknown_signal_crossings;
 }

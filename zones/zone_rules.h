@@ -109,4 +109,9 @@ void zone_rules_step (struct zone_rules *rules, int frame, double t_s,
 
 const char *zone_violation_name (enum zone_violation type);
 
+/* Crossings begun (their step off the kerb seen) while the signal phase was
+ * UNKNOWN: no red-signal rule could apply to them. Counted, so that a dead
+ * signal feed shows as red-signal cases not raised. */
+int zone_rules_unknown_signal_crossings (const struct zone_rules *rules);
+
 #endif
