@@ -132,6 +132,7 @@ static const char USAGE[] =
     "       crosswatch review -c SITE.ini --user NAME confirm ID [--reason TEXT]\n"
     "       crosswatch review -c SITE.ini --user NAME reject ID --code CODE [--reason TEXT]\n"
     "       crosswatch review -c SITE.ini --user NAME hold|reverse ID --reason TEXT | release ID\n"
+    "       crosswatch review -c SITE.ini --user NAME clear_clock ID --reason 'HOW THE TIME WAS CHECKED'\n"
     "  NAME's password is read from standard input. Reject codes:";
 
 int
@@ -170,7 +171,7 @@ cmd_review (int argc, char **argv)
   }
   if (state && !g_strv_contains (REV_STATES, state)) {
     fprintf (stderr, "crosswatch review: --state is one of pending, confirmed_once, confirmed, rejected, reversed, "
-                     "rejected_flat, position_uncertain\n");
+                     "rejected_flat, position_uncertain, clock_unsynced\n");
     goto out;
   }
   if (is_list) {
@@ -207,6 +208,8 @@ cmd_review (int argc, char **argv)
     printf ("%s confirmed (queued for publishing)\n", id);
   else if (!strcmp (verb, "reverse"))
     printf ("%s reversed; a signed retract is queued for every display (it goes out with the next publish)\n", id);
+  else if (!strcmp (verb, "clear_clock"))
+    printf ("%s time checked: pending review\n", id);
   else if (!strcmp (verb, "hold") || !strcmp (verb, "release"))
     printf ("%s %s\n", id, !strcmp (verb, "hold") ? "under legal hold" : "released from legal hold");
   else

@@ -9,9 +9,12 @@ int
 cmd_run (int argc, char **argv)
 {
   char *config = NULL, *camera = NULL, *events = NULL, *tracks = NULL, *detections = NULL;
+  gboolean loop = FALSE;
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
-      {"camera", 0, 0, G_OPTION_ARG_STRING, &camera, "camera group name (default: the first)", "NAME"},
+      {"camera", 0, 0, G_OPTION_ARG_STRING, &camera, "run only this camera (default: every camera of the site)",
+       "NAME"},
+      {"loop", 0, 0, G_OPTION_ARG_NONE, &loop, "start a video file again at its end (demos, soak tests)", NULL},
       {"events-out", 0, 0, G_OPTION_ARG_FILENAME, &events, "write violation decisions as JSON lines", "FILE"},
       {"tracks-out", 0, 0, G_OPTION_ARG_FILENAME, &tracks, "write all tracks in MOT format", "FILE"},
       {"detections-out", 0, 0, G_OPTION_ARG_FILENAME, &detections, "write the detector's boxes in MOT format",
@@ -29,7 +32,7 @@ cmd_run (int argc, char **argv)
   }
   hwcfg_free (cfg);
   cw_plugin_register_static ();
-  struct cw_run_options opt = {config, camera, events, tracks, detections};
+  struct cw_run_options opt = {config, camera, events, tracks, detections, loop};
   struct cw_run_stats st;
   gboolean ok = cw_pipeline_run (&opt, &st, &err);
   fprintf (stderr,
@@ -37,6 +40,8 @@ cmd_run (int argc, char **argv)
            "%d position uncertain\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
            st.rejected_flat, st.position_uncertain);
+  if (st.restarts > 0)
+    fprintf (stderr, "crosswatch: %d camera pipeline(s) rebuilt\n", st.restarts);
   if (st.liveness_frames > 0)
     fprintf (stderr,
              "crosswatch: liveness: %d assessments, %.2f ms each; %.2f ms per frame over %d frames\n",
@@ -48,7 +53,7 @@ cmd_run (int argc, char **argv)
              "crosswatch: live: %d frames captured, %d analysed (%.1f%% skipped by the capture queue), "
              "capture-to-decision latency p50 %.0f ms, p99 %.0f ms, CPU %.1f s (%.0f%% of one core)\n",
              st.frames_captured, st.frames,
-             st.frames_captured ? 100.0 * (st.frames_captured - st.frames) / st.frames_captured : 0,
+             st.frames_captured ? 100.0 * st.frames_skipped / st.frames_captured : 0,
              st.latency_p50_ms, st.latency_p99_ms, st.cpu_seconds,
              st.seconds > 0 ? 100 * st.cpu_seconds / st.seconds : 0);
   if (!ok) {

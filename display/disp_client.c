@@ -11,7 +11,7 @@
 #include "evid_json_guard.h"
 #include "evid_keyring.h"
 #include "evid_store.h" /* evid_utc_now */
-#include "hwcfg_mqtt.h"
+#include "mqtt_link.h"
 #include "svc_notify.h"
 
 #include <errno.h>
@@ -20,7 +20,6 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
-#include <mqtt_protocol.h>
 #include <unistd.h>
 
 /* a payload of EVID_DISPLAY_MSG_MAX_BYTES, its topic and MQTT headers */
@@ -518,23 +517,41 @@ disp_client_state_json (const struct disp_client *c, const char *state, const ch
 
 /* ---- MQTT ----------------------------------------------------------------- */
 
+/* A message from the link's thread, handled on the display's. */
+struct inbound {
+  char *topic;
+  void *payload;
+  int len;
+  bool retain;
+};
+
+static void
+inbound_free (struct inbound *m)
+{
+  g_free (m->topic);
+  g_free (m->payload);
+  g_free (m);
+}
+
 struct session {
   struct disp_client *client;
   const struct hwcfg_display *cfg;
   char *topic, *state_topic, *case_topics;
   char *last_error;     /* the latest problem, for the status topic */
   char *said;           /* the status last published, less its time */
-  gboolean connected;   /* the broker accepted the connection */
-  gboolean refused;     /* the broker answered, and refused (its reason said) */
-  char *last_warned;    /* a connection problem is warned about once per cause */
+  char *last_warned;    /* a problem is warned about once per cause */
+  struct mqtt_link *link;
+  GAsyncQueue *inbox;   /* struct inbound */
+  gint connects;        /* atomic: connections the broker accepted */
+  int seen_connects;
 };
 
-/* Sets the last error (for the status topic) and warns about a connection
- * problem unless it is the same as the last one warned about. */
+/* Sets the last error (for the status topic) and warns about a problem
+ * unless it is the same as the last one warned about. */
 static void
-connection_problem (struct session *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+note_problem (struct session *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 static void
-connection_problem (struct session *s, const char *fmt, ...)
+note_problem (struct session *s, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -550,9 +567,9 @@ connection_problem (struct session *s, const char *fmt, ...)
 
 /* Publishes the status when it changed (what is on screen, the last error). */
 static void
-publish_state (struct mosquitto *mosq, struct session *s)
+publish_state (struct session *s)
 {
-  if (!s->connected)
+  if (!mqtt_link_connected (s->link))
     return;
   /* what the status says, less its time: only a change is news (this runs
    * every second) */
@@ -564,7 +581,7 @@ publish_state (struct mosquitto *mosq, struct session *s)
   if (!g_strcmp0 (key, s->said))
     return;
   g_autofree char *now = disp_client_state_json (s->client, "online", s->last_error);
-  if (mosquitto_publish (mosq, NULL, s->state_topic, (int) strlen (now), now, 1, true) == MOSQ_ERR_SUCCESS) {
+  if (mqtt_link_publish (s->link, NULL, s->state_topic, now, (int) strlen (now), 1, true, 0) == MOSQ_ERR_SUCCESS) {
     g_free (s->said);
     s->said = g_steal_pointer (&key);
   }
@@ -577,84 +594,73 @@ tick (struct session *s)
 {
   g_autoptr (GError) err = NULL;
   if (!disp_client_tick (s->client, g_get_real_time (), g_get_monotonic_time (), &err))
-    connection_problem (s, "%s", err->message);
+    note_problem (s, "%s", err->message);
+}
+
+/* On the link's thread: handed over to the display's. */
+static void
+on_message (void *data, const struct mosquitto_message *m)
+{
+  struct session *s = data;
+  struct inbound *in = g_new0 (struct inbound, 1);
+  in->topic = g_strdup (m->topic);
+  in->len = MAX (0, m->payloadlen);
+  in->payload = g_memdup2 (m->payload, (gsize) in->len);
+  in->retain = m->retain;
+  g_async_queue_push (s->inbox, in);
 }
 
 static void
-on_connect (struct mosquitto *mosq, void *data, int rc)
+on_connected (void *data)
 {
-  struct session *s = data;
-  if (rc == 0) {
-    s->connected = TRUE;
-    g_clear_pointer (&s->last_warned, g_free);
-    g_clear_pointer (&s->said, g_free); /* the broker may have published the will meanwhile */
-    g_message ("display %s: connected to %s:%d", s->cfg->id, s->cfg->mqtt.host, s->cfg->mqtt.port);
-    /* its own topic (retracts, key handovers, and what the session kept
-     * while it was away) and its retained cases, each on its own topic, so
-     * the broker hands every current case to a display that subscribes */
-    char *const topics[] = {s->topic, s->case_topics};
-    mosquitto_subscribe_multiple (mosq, NULL, 2, topics, 1, 0, NULL);
-    publish_state (mosq, s);
-  } else {
-    s->refused = TRUE;
-    connection_problem (s, "broker %s:%d refused the connection: %s (check [mqtt] username, password, the "
-                           "client certificate and the broker's ACL)",
-                        s->cfg->mqtt.host, s->cfg->mqtt.port, hwcfg_mqtt_connack_text (rc));
-  }
+  g_atomic_int_inc (&((struct session *) data)->connects);
 }
 
 static void
-on_subscribe (struct mosquitto *mosq, void *data, int mid, int qos_count, const int *granted_qos)
+handle (struct session *s, const struct inbound *m)
 {
-  struct session *s = data;
-  g_message ("display %s: subscribed to %s and %s", s->cfg->id, s->topic, s->case_topics);
-}
-
-static void
-on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *m)
-{
-  struct session *s = data;
   g_autoptr (GError) err = NULL;
   bool on_case_topic = false;
   mosquitto_topic_matches_sub (s->case_topics, m->topic, &on_case_topic);
   /* a retained case cleared by a retraction (the retract itself comes on
    * the display's topic); the broker hands a live subscriber the clear with
    * the retain flag off */
-  if (m->payloadlen == 0 && on_case_topic)
+  if (m->len == 0 && on_case_topic)
     return;
   /* A refused message is logged with its reason and skipped: the screen
    * keeps working (a retained one is refused again at each restart). */
-  if (!disp_client_handle (s->client, m->payload, m->payloadlen > 0 ? (gsize) m->payloadlen : 0, g_get_real_time (),
-                           &err)) {
+  if (!disp_client_handle (s->client, m->payload, (gsize) m->len, g_get_real_time (), &err)) {
     g_warning ("display %s: message on %s%s refused: %s", s->cfg->id, m->topic, m->retain ? " (retained)" : "",
                err->message);
     g_free (s->last_error);
     s->last_error = g_strdup_printf ("message refused: %s", err->message);
   }
   tick (s); /* a retraction leaves the screen at once, a first case ends the idle screen */
-  publish_state (mosq, s);
+  publish_state (s);
+}
+
+/* The connection's news: a new connection republishes the status; a
+ * problem becomes the status's last error. */
+static void
+follow_link (struct session *s)
+{
+  int connects = g_atomic_int_get (&s->connects);
+  if (connects != s->seen_connects) {
+    s->seen_connects = connects;
+    g_clear_pointer (&s->said, g_free); /* the broker may have published the will meanwhile */
+    g_clear_pointer (&s->last_warned, g_free);
+  }
+  g_autofree char *problem = mqtt_link_problem (s->link);
+  if (problem && g_strcmp0 (problem, s->last_error) != 0) {
+    g_free (s->last_error);
+    s->last_error = g_steal_pointer (&problem);
+  }
 }
 
 /* MQTT v5, telling the broker the largest packet this display takes: a
- * bigger message is dropped by the broker, never read into memory here
- * (libmosquitto reads a whole packet before the size can be checked). */
-#define SESSION_EXPIRY_S (30 * 24 * 3600)
-
-static int
-connect_bounded (struct mosquitto *mosq, const struct hwcfg_display *cfg)
-{
-  mosquitto_property *props = NULL;
-  int rc = mosquitto_property_add_int32 (&props, MQTT_PROP_MAXIMUM_PACKET_SIZE, MAX_PACKET_BYTES);
-  /* the broker keeps the session, and queues what comes while the display
-   * is away (a retract above all), this long */
-  if (rc == MOSQ_ERR_SUCCESS)
-    rc = mosquitto_property_add_int32 (&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, SESSION_EXPIRY_S);
-  if (rc == MOSQ_ERR_SUCCESS)
-    rc = mosquitto_connect_bind_v5 (mosq, cfg->mqtt.host, cfg->mqtt.port, 30, NULL, props);
-  mosquitto_property_free_all (&props);
-  return rc;
-}
-
+ * bigger message is dropped by the broker, never read into memory here.
+ * One stable client id and a persistent session: a retract sent while the
+ * display was off or the network down is delivered when it is back. */
 int
 disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
 {
@@ -663,13 +669,11 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
                       g_strdup_printf ("crosswatch/%s/display/%s", cfg->site_id, cfg->id),
                       g_strdup_printf ("crosswatch/%s/display/%s/state", cfg->site_id, cfg->id),
                       g_strdup_printf ("crosswatch/%s/display/%s/case/+", cfg->site_id, cfg->id)};
+  s.inbox = g_async_queue_new_full ((GDestroyNotify) inbound_free);
   g_autofree char *offline = NULL;
-  /* one stable id and a persistent session: a retract sent while the
-   * display was off or the network down is delivered when it is back */
   g_autofree char *client_id = g_strdup_printf ("crosswatch-display-%s-%s", cfg->site_id, cfg->id);
-  struct mosquitto *mosq = NULL;
+  g_autofree char *what = g_strdup_printf ("display %s", cfg->id);
   int status = 1;
-  mosquitto_lib_init ();
   if (!s.client) {
     g_warning ("%s", err->message);
     goto out;
@@ -679,75 +683,48 @@ disp_client_run (const struct hwcfg_display *cfg, volatile sig_atomic_t *stop)
     goto out;
   }
   tick (&s); /* the screen shows what it showed before a restart, or the idle screen, before the broker answers */
-  mosq = mosquitto_new (client_id, false, &s);
-  if (!mosq) {
-    g_warning ("display %s: no MQTT client for client id '%s': %s", cfg->id, client_id, g_strerror (errno));
-    goto out;
-  }
-  if (!hwcfg_mqtt_apply (mosq, &cfg->mqtt, &err)) {
+  /* gone without a goodbye (power cut, crash, network): the broker says so */
+  offline = disp_client_state_json (s.client, "offline", "connection lost");
+  /* its own topic (retracts, key handovers, and what the session kept
+   * while it was away) and its retained cases, each on its own topic, so
+   * the broker hands every current case to a display that subscribes */
+  const char *const subscriptions[] = {s.topic, s.case_topics, NULL};
+  const struct mqtt_link_opts opts = {.what = what, .mqtt = &cfg->mqtt, .client_id = client_id, .persistent = true,
+                                      .max_packet_bytes = MAX_PACKET_BYTES, .will_topic = s.state_topic,
+                                      .will_payload = offline, .subscriptions = subscriptions,
+                                      .on_connected = on_connected, .on_message = on_message, .data = &s};
+  g_message ("display %s: connecting to %s:%d for %s", cfg->id, cfg->mqtt.host, cfg->mqtt.port, s.topic);
+  s.link = mqtt_link_start (&opts, &err);
+  if (!s.link) {
     g_warning ("display %s: %s", cfg->id, err->message);
     goto out;
   }
-  mosquitto_int_option (mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-  /* gone without a goodbye (power cut, crash, network): the broker says so */
-  offline = disp_client_state_json (s.client, "offline", "connection lost");
-  mosquitto_will_set (mosq, s.state_topic, (int) strlen (offline), offline, 1, true);
-  mosquitto_connect_callback_set (mosq, on_connect);
-  mosquitto_subscribe_callback_set (mosq, on_subscribe);
-  mosquitto_message_callback_set (mosq, on_message);
-  g_message ("display %s: connecting to %s:%d for %s", cfg->id, cfg->mqtt.host, cfg->mqtt.port, s.topic);
-  int rc = connect_bounded (mosq, cfg);
-  int reach = rc; /* the last connect's own result: the TCP (and TLS) connection */
-  gint64 pause_ms = 500;
   svc_notify_ready (s.topic); /* drawing: the screen shows what it has, broker or not */
   for (gint64 next_tick = 0; !*stop;) {
-    if (g_get_monotonic_time () >= next_tick) {
+    gint64 now = g_get_monotonic_time ();
+    if (now >= next_tick) {
+      follow_link (&s);
       tick (&s);
-      svc_watchdog_kick (g_get_monotonic_time ());
-      publish_state (mosq, &s);
-      next_tick = g_get_monotonic_time () + G_USEC_PER_SEC / 4;
+      svc_watchdog_kick (now);
+      publish_state (&s);
+      next_tick = now + G_USEC_PER_SEC / 4;
     }
-    rc = mosquitto_loop (mosq, 200, 1);
-    if (rc == MOSQ_ERR_SUCCESS) {
-      if (s.connected)
-        pause_ms = 500;
-      continue;
+    struct inbound *m = g_async_queue_timeout_pop (s.inbox, (guint64) MAX (1000, next_tick - now));
+    if (m) {
+      handle (&s, m);
+      inbound_free (m);
     }
-    if (*stop)
-      break;
-    if (!s.connected && reach != MOSQ_ERR_SUCCESS)
-      /* nothing listening, no route, a name that does not resolve */
-      connection_problem (&s, "cannot reach the broker at %s:%d: %s; retrying", cfg->mqtt.host, cfg->mqtt.port,
-                          reach == MOSQ_ERR_ERRNO ? g_strerror (errno) : mosquitto_strerror (reach));
-    else if (!s.connected && !s.refused)
-      /* lost before the broker answered: TLS expected (or not), or no MQTT there */
-      connection_problem (&s, "the connection to %s:%d closed before the broker accepted it: %s (a TLS listener "
-                              "reached without [mqtt] tls_ca, a plain one with it, or not an MQTT port?); retrying",
-                          cfg->mqtt.host, cfg->mqtt.port, mosquitto_strerror (rc));
-    else if (s.connected)
-      connection_problem (&s, "lost the broker at %s:%d: %s; reconnecting", cfg->mqtt.host, cfg->mqtt.port,
-                          mosquitto_strerror (rc));
-    s.connected = FALSE;
-    /* a growing pause: a broker that refuses is not hammered */
-    g_usleep ((gulong) pause_ms * 1000);
-    pause_ms = MIN (pause_ms * 2, 30000);
-    s.refused = FALSE;
-    reach = connect_bounded (mosq, cfg);
   }
   g_message ("display %s: stopping", cfg->id);
   svc_notify_stopping ();
-  if (s.connected) {
-    /* a goodbye: offline, nothing on screen */
-    g_autofree char *bye = disp_client_state_json (s.client, "offline", NULL);
-    mosquitto_publish (mosq, NULL, s.state_topic, (int) strlen (bye), bye, 1, true);
-    for (int i = 0; i < 10; i++)
-      mosquitto_loop (mosq, 50, 1);
-  }
-  mosquitto_disconnect (mosq);
   status = 0;
 out:
-  mosquitto_destroy (mosq);
-  mosquitto_lib_cleanup ();
+  if (s.link) {
+    /* a goodbye: offline, nothing on screen */
+    g_autofree char *bye = s.client ? disp_client_state_json (s.client, "offline", NULL) : NULL;
+    mqtt_link_stop (s.link, bye ? s.state_topic : NULL, bye);
+  }
+  g_async_queue_unref (s.inbox);
   disp_client_free (s.client);
   g_free (s.topic);
   g_free (s.state_topic);

@@ -6,16 +6,13 @@
 #include "evid_store.h"
 #include "evid_store_head.h"
 
-#include "hwcfg_mqtt.h"
+#include "mqtt_link.h"
 
 #include <mosquitto.h>
-#include <mqtt_protocol.h>
 #include <unistd.h>
 #include <string.h>
 
-#define KEEPALIVE_S 30
 #define MAX_IN_FLIGHT 20
-#define RECONNECT_EVERY_US (2 * G_USEC_PER_SEC)
 /* how often the cases due on displays are resolved (a confirmation, a
  * display added to the config) */
 #define DISPLAY_SYNC_EVERY_US (2 * G_USEC_PER_SEC)
@@ -25,48 +22,56 @@ struct evid_publisher {
   struct evid_store *store;
   struct evid_key *key;   /* signs display messages as they are queued */
   gint64 last_sync_us;
-  struct mosquitto *mosq;
-  char *host;
-  int port;
+  struct mqtt_link *link;  /* its own thread; the callbacks below run there */
+  GAsyncQueue *acks;        /* acknowledged message ids, from the link's thread */
+  gint generation;          /* atomic: connections lost so far */
+  int seen_generation;      /* what the pump last acted on */
   char *available_topic;
   char *chain_topic, *head_path;
   char *head_sent;        /* the chain head last acknowledged by the broker */
   char *head_in_flight;   /* the one on its way */
   int head_mid;
-  bool connected;
-  gint64 last_attempt_us;
   GHashTable *in_flight;  /* mid -> outbox row id */
   GHashTable *row_busy;   /* outbox row id (gint64*) -> TRUE */
   GError *store_error;    /* from a callback, reported by the next pump */
+  char *status_topic;
+  /* evid_publisher_start: the publisher's own thread */
+  GThread *thread;
+  gboolean stop;          /* under lock */
+  int drain_ms;           /* under lock */
+  int backlog;            /* atomic: rows the last pump left unacknowledged */
+  GMutex lock;            /* status, stop */
+  char *status;           /* the newest status, not yet sent; under lock */
 };
 
+/* On the link's thread: said retained, so whoever subscribes learns it. */
 static void
-on_connect (struct mosquitto *mosq, void *data, int rc)
+on_connected (void *data)
 {
   struct evid_publisher *pub = data;
-  if (rc != 0) {
-    g_warning ("MQTT %s:%d refused the connection: %s", pub->host, pub->port, hwcfg_mqtt_connack_text (rc));
-    return;
-  }
-  pub->connected = true;
-  mosquitto_publish (mosq, NULL, pub->available_topic, 6, "online", 1, true);
+  mqtt_link_publish (pub->link, NULL, pub->available_topic, "online", 6, 1, true, 0);
+}
+
+/* On the link's thread: rows in flight go again after the reconnect (the
+ * pump forgets them when it sees the generation move). */
+static void
+on_lost (void *data)
+{
+  g_atomic_int_inc (&((struct evid_publisher *) data)->generation);
 }
 
 static void
-on_disconnect (struct mosquitto *mosq, void *data, int rc)
+on_published (void *data, int mid)
 {
   struct evid_publisher *pub = data;
-  pub->connected = false;
-  g_clear_pointer (&pub->head_in_flight, g_free); /* sent again after the reconnect */
-  /* Unacknowledged rows stay unsent in the store and go again. */
-  g_hash_table_remove_all (pub->in_flight);
-  g_hash_table_remove_all (pub->row_busy);
+  if (mid > 0)
+    g_async_queue_push (pub->acks, GINT_TO_POINTER (mid));
 }
 
+/* On the pump's thread: the broker has message MID. */
 static void
-on_publish (struct mosquitto *mosq, void *data, int mid)
+acknowledged (struct evid_publisher *pub, int mid)
 {
-  struct evid_publisher *pub = data;
   gpointer row;
   if (pub->head_in_flight && mid == pub->head_mid) {
     g_free (pub->head_sent);
@@ -74,7 +79,7 @@ on_publish (struct mosquitto *mosq, void *data, int mid)
     return;
   }
   if (!g_hash_table_lookup_extended (pub->in_flight, GINT_TO_POINTER (mid), NULL, &row))
-    return; /* the "online" message */
+    return; /* a status */
   gint64 id = *(gint64 *) row;
   if (!pub->store_error)
     evid_store_outbox_mark_sent (pub->store, id, &pub->store_error);
@@ -101,31 +106,26 @@ evid_publisher_create (const struct hwcfg *cfg, GError **error)
     evid_store_set_signer (st, pub->key, cfg->site_id);
     evid_store_set_displays (st, (const char *const *) cfg->mqtt.displays);
   }
-  pub->host = g_strdup (cfg->mqtt.host);
-  pub->port = cfg->mqtt.port;
   pub->available_topic = g_strdup_printf ("crosswatch/%s/available", cfg->site_id);
   pub->chain_topic = g_strdup_printf ("crosswatch/%s/chain", cfg->site_id);
+  pub->status_topic = g_strdup_printf ("crosswatch/%s/status", cfg->site_id);
+  g_mutex_init (&pub->lock);
   pub->head_path = evid_chain_head_path (cfg->evidence.db);
   pub->in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
   pub->row_busy = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  pub->acks = g_async_queue_new ();
   g_autofree char *client_id = g_strdup_printf ("crosswatch-%s-%d", cfg->site_id, (int) getpid ());
-  pub->mosq = mosquitto_new (client_id, true, pub);
-  if (!pub->mosq) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "cannot create MQTT client");
+  /* a retained display show carries its expiry (MQTT v5), and the broker
+   * drops it then: no display is handed a stale case */
+  const struct mqtt_link_opts opts = {.what = "publisher", .mqtt = &cfg->mqtt, .client_id = client_id,
+                                      .will_topic = pub->available_topic, .will_payload = "offline",
+                                      .on_connected = on_connected, .on_lost = on_lost,
+                                      .on_published = on_published, .data = pub};
+  pub->link = mqtt_link_start (&opts, error);
+  if (!pub->link) {
     evid_publisher_free (pub);
     return NULL;
   }
-  /* MQTT v5: a retained display show carries its expiry, and the broker
-   * drops it then (no display is handed a stale case) */
-  mosquitto_int_option (pub->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V5);
-  mosquitto_will_set (pub->mosq, pub->available_topic, 7, "offline", 1, true);
-  if (!hwcfg_mqtt_apply (pub->mosq, &cfg->mqtt, error)) {
-    evid_publisher_free (pub);
-    return NULL;
-  }
-  mosquitto_connect_callback_set (pub->mosq, on_connect);
-  mosquitto_disconnect_callback_set (pub->mosq, on_disconnect);
-  mosquitto_publish_callback_set (pub->mosq, on_publish);
   return pub;
 }
 
@@ -134,16 +134,11 @@ evid_publisher_free (struct evid_publisher *pub)
 {
   if (!pub)
     return;
-  if (pub->mosq) {
-    if (pub->connected) {
-      /* A clean goodbye: the will is only for vanishing. */
-      mosquitto_publish (pub->mosq, NULL, pub->available_topic, 7, "offline", 1, true);
-      for (int i = 0; i < 10; i++)
-        mosquitto_loop (pub->mosq, 50, 1);
-      mosquitto_disconnect (pub->mosq);
-    }
-    mosquitto_destroy (pub->mosq);
-  }
+  evid_publisher_stop (pub, 0);
+  /* a clean goodbye: the will is only for vanishing */
+  mqtt_link_stop (pub->link, pub->available_topic, "offline");
+  if (pub->acks)
+    g_async_queue_unref (pub->acks);
   g_hash_table_destroy (pub->in_flight);
   g_hash_table_destroy (pub->row_busy);
   g_clear_error (&pub->store_error);
@@ -151,9 +146,11 @@ evid_publisher_free (struct evid_publisher *pub)
     evid_store_set_signer (pub->store, NULL, pub->cfg->site_id);
   evid_store_close (pub->store);
   evid_key_free (pub->key);
-  g_free (pub->host);
   g_free (pub->available_topic);
   g_free (pub->chain_topic);
+  g_free (pub->status_topic);
+  g_free (pub->status);
+  g_mutex_clear (&pub->lock);
   g_free (pub->head_path);
   g_free (pub->head_sent);
   g_free (pub->head_in_flight);
@@ -163,19 +160,7 @@ evid_publisher_free (struct evid_publisher *pub)
 bool
 evid_publisher_connected (const struct evid_publisher *pub)
 {
-  return pub && pub->connected;
-}
-
-static void
-try_connect (struct evid_publisher *pub)
-{
-  gint64 now = g_get_monotonic_time ();
-  if (pub->last_attempt_us && now - pub->last_attempt_us < RECONNECT_EVERY_US)
-    return;
-  pub->last_attempt_us = now;
-  int rc = mosquitto_connect (pub->mosq, pub->host, pub->port, KEEPALIVE_S);
-  if (rc != MOSQ_ERR_SUCCESS)
-    g_debug ("MQTT %s:%d: %s; retrying", pub->host, pub->port, mosquitto_strerror (rc));
+  return pub && mqtt_link_connected (pub->link);
 }
 
 static bool
@@ -194,18 +179,16 @@ publish_pending (struct evid_publisher *pub, GError **error)
     gsize len;
     const void *data = g_bytes_get_data (r->payload, &len);
     int mid = 0;
-    mosquitto_property *props = NULL;
+    gint64 left_s = 0;
     if (r->expires_us) {
-      gint64 left_s = (r->expires_us - g_get_real_time ()) / G_USEC_PER_SEC;
+      left_s = (r->expires_us - g_get_real_time ()) / G_USEC_PER_SEC;
       if (left_s <= 0) { /* past its showing time before the broker could take it: nothing to send */
         if (!evid_store_outbox_mark_sent (pub->store, r->id, error))
           return false;
         continue;
       }
-      mosquitto_property_add_int32 (&props, MQTT_PROP_MESSAGE_EXPIRY_INTERVAL, (uint32_t) MIN (left_s, G_MAXUINT32));
     }
-    int rc = mosquitto_publish_v5 (pub->mosq, &mid, r->topic, (int) len, data, 1, r->retain, props);
-    mosquitto_property_free_all (&props);
+    int rc = mqtt_link_publish (pub->link, &mid, r->topic, data, (int) len, 1, r->retain, left_s);
     if (rc != MOSQ_ERR_SUCCESS)
       break; /* connection trouble: the loop will notice */
     gint64 *key = g_new (gint64, 1);
@@ -228,7 +211,7 @@ publish_head (struct evid_publisher *pub)
   if (pub->head_in_flight || !g_file_get_contents (pub->head_path, &text, &len, NULL) ||
       g_strcmp0 (text, pub->head_sent) == 0)
     return;
-  if (mosquitto_publish (pub->mosq, &pub->head_mid, pub->chain_topic, (int) len, text, 1, true) == MOSQ_ERR_SUCCESS)
+  if (mqtt_link_publish (pub->link, &pub->head_mid, pub->chain_topic, text, (int) len, 1, true, 0) == MOSQ_ERR_SUCCESS)
     pub->head_in_flight = g_steal_pointer (&text);
 }
 
@@ -242,6 +225,94 @@ head_waiting (struct evid_publisher *pub)
   return g_file_get_contents (pub->head_path, &text, NULL, NULL) && g_strcmp0 (text, pub->head_sent) != 0;
 }
 
+/* The newest status, retained: a dashboard subscribing late sees it at
+ * once. QoS 0: the next one is 10 s away. */
+static void
+publish_status (struct evid_publisher *pub)
+{
+  g_mutex_lock (&pub->lock);
+  char *status = g_steal_pointer (&pub->status);
+  g_mutex_unlock (&pub->lock);
+  if (status)
+    mqtt_link_publish (pub->link, NULL, pub->status_topic, status, (int) strlen (status), 0, true, 0);
+  g_free (status);
+}
+
+void
+evid_publisher_set_status (struct evid_publisher *pub, const char *json)
+{
+  g_mutex_lock (&pub->lock);
+  g_free (pub->status);
+  pub->status = g_strdup (json);
+  g_mutex_unlock (&pub->lock);
+}
+
+int
+evid_publisher_backlog (struct evid_publisher *pub)
+{
+  return g_atomic_int_get (&pub->backlog);
+}
+
+/* The publisher's thread: the store's busy waits and the broker's
+ * connects and timeouts never hold up the main loop. A store error is
+ * said once, until it changes. */
+static gpointer
+publisher_main (gpointer data)
+{
+  struct evid_publisher *pub = data;
+  g_autofree char *last_error = NULL;
+  gint64 drain_until = 0;
+  for (;;) {
+    g_mutex_lock (&pub->lock);
+    gboolean stop = pub->stop;
+    int drain_ms = pub->drain_ms;
+    g_mutex_unlock (&pub->lock);
+    if (stop && !drain_until)
+      drain_until = g_get_monotonic_time () + (gint64) drain_ms * 1000;
+    g_autoptr (GError) err = NULL;
+    int left = evid_publisher_pump (pub, 100, &err);
+    if (left >= 0)
+      g_atomic_int_set (&pub->backlog, left);
+    if (err && g_strcmp0 (err->message, last_error) != 0) {
+      g_printerr ("crosswatch: outbox: %s\n", err->message);
+      g_free (last_error);
+      last_error = g_strdup (err->message);
+    }
+    if (stop && (left == 0 || g_get_monotonic_time () >= drain_until))
+      return NULL;
+  }
+}
+
+void
+evid_publisher_start (struct evid_publisher *pub)
+{
+  if (!pub->thread)
+    pub->thread = g_thread_new ("cw-publisher", publisher_main, pub);
+}
+
+void
+evid_publisher_stop (struct evid_publisher *pub, int drain_ms)
+{
+  if (!pub || !pub->thread)
+    return;
+  g_mutex_lock (&pub->lock);
+  pub->stop = TRUE;
+  pub->drain_ms = drain_ms;
+  g_mutex_unlock (&pub->lock);
+  g_thread_join (pub->thread);
+  pub->thread = NULL;
+}
+
+/* Acknowledgements come on the link's thread; the store is written here. */
+static void
+take_acks (struct evid_publisher *pub, int wait_ms)
+{
+  gpointer mid = wait_ms > 0 ? g_async_queue_timeout_pop (pub->acks, (guint64) wait_ms * 1000)
+                             : g_async_queue_try_pop (pub->acks);
+  for (; mid; mid = g_async_queue_try_pop (pub->acks))
+    acknowledged (pub, GPOINTER_TO_INT (mid));
+}
+
 int
 evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
 {
@@ -252,20 +323,25 @@ evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error)
     if (evid_publication_sync_displays (pub->store, pub->cfg, g_get_real_time (), error) < 0)
       return -1;
   }
-  if (!pub->connected)
-    try_connect (pub);
-  if (pub->connected && !publish_pending (pub, error))
-    return -1;
-  if (pub->connected)
-    publish_head (pub);
-  int rc = mosquitto_loop (pub->mosq, timeout_ms, 1);
-  if (rc != MOSQ_ERR_SUCCESS && pub->connected) {
-    pub->connected = false;
+  int generation = g_atomic_int_get (&pub->generation);
+  if (generation != pub->seen_generation) {
+    /* the connection was lost: what was in flight goes again, unacknowledged
+     * rows being still unsent in the store */
+    pub->seen_generation = generation;
     g_hash_table_remove_all (pub->in_flight);
     g_hash_table_remove_all (pub->row_busy);
-  } else if (rc != MOSQ_ERR_SUCCESS) {
-    g_usleep ((gulong) timeout_ms * 1000);
+    g_clear_pointer (&pub->head_in_flight, g_free);
+    while (g_async_queue_try_pop (pub->acks))
+      ;
   }
+  take_acks (pub, 0);
+  if (mqtt_link_connected (pub->link)) {
+    if (!publish_pending (pub, error))
+      return -1;
+    publish_head (pub);
+    publish_status (pub);
+  }
+  take_acks (pub, timeout_ms);
   if (pub->store_error) {
     g_propagate_error (error, pub->store_error);
     pub->store_error = NULL;

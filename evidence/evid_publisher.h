@@ -34,6 +34,22 @@ void evid_publisher_free (struct evid_publisher *pub);
  * failed (ERROR set). Broker trouble is not an error: it is retried. */
 int evid_publisher_pump (struct evid_publisher *pub, int timeout_ms, GError **error);
 
+/* Runs evid_publisher_pump on the publisher's own thread, so the caller's
+ * main loop never waits for the store or the broker. Pump yourself, or
+ * start it: not both. */
+void evid_publisher_start (struct evid_publisher *pub);
+
+/* Stops the thread after the outbox has drained, or after DRAIN_MS at
+ * most; waits for it. A no-op when not started. */
+void evid_publisher_stop (struct evid_publisher *pub, int drain_ms);
+
+/* Outbox rows not yet acknowledged, as of the thread's last pump. */
+int evid_publisher_backlog (struct evid_publisher *pub);
+
+/* Publishes JSON retained on crosswatch/<site>/status at the next pump
+ * (any thread; a newer status replaces one not yet sent). */
+void evid_publisher_set_status (struct evid_publisher *pub, const char *json);
+
 /* True while connected to the broker. */
 bool evid_publisher_connected (const struct evid_publisher *pub);
 

@@ -1,5 +1,7 @@
 #include "evid_recorder.h"
 
+#include "evid_clock.h"
+
 #include "evid_hash.h"
 #include "evid_key.h"
 #include "evid_pending.h"
@@ -8,7 +10,6 @@
 
 #include <json-glib/json-glib.h>
 #include <string.h>
-#include <sys/timex.h>
 
 #define JPEG_QUALITY 90
 /* The person crop keeps some context around the box. */
@@ -22,6 +23,11 @@ struct evid_recorder {
   char *site_id, *site_name, *camera, *device_id, *calibration_id;
   double latitude, longitude;
   int retention_days;
+  int max_clock_error_ms;
+  evid_clock_reader read_clock;
+  /* the clock as read for the packet being written (write_packet) */
+  struct evid_clock clock;
+  bool clock_trusted;
 };
 
 struct evid_key *
@@ -90,6 +96,8 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
   rec->latitude = cfg->latitude;
   rec->longitude = cfg->longitude;
   rec->retention_days = cfg->evidence.retention_days;
+  rec->max_clock_error_ms = cfg->evidence.max_clock_error_ms;
+  rec->read_clock = evid_clock_read;
   return rec;
 }
 
@@ -169,18 +177,26 @@ to_text (JsonBuilder *b)
   return json_to_string (root, FALSE);
 }
 
-/* The kernel's view of the clock (adjtimex): an unsynchronised clock is
- * recorded, not hidden, so a reviewer can weigh the timestamp. */
-static void
-add_clock (JsonBuilder *b)
+void
+evid_recorder_set_clock_reader (struct evid_recorder *rec, evid_clock_reader read_clock)
 {
-  struct timex tx = {0};
-  int state = adjtimex (&tx);
+  rec->read_clock = read_clock ? read_clock : evid_clock_read;
+}
+
+/* The kernel's view of the clock (evid_clock.h), as read for this packet:
+ * an unsynchronised clock is recorded, not hidden, so a reviewer can weigh
+ * the timestamp. */
+static void
+add_clock (JsonBuilder *b, const struct evid_recorder *rec)
+{
   json_builder_set_member_name (b, "clock");
   json_builder_begin_object (b);
-  evid_json_bool (b, "synced", state >= 0 && state != TIME_ERROR);
-  evid_json_int (b, "est_error_us", state >= 0 ? tx.esterror : -1);
+  evid_json_bool (b, "synced", rec->clock.synced);
+  evid_json_int (b, "est_error_us", rec->clock.est_error_us);
+  evid_json_int (b, "max_error_us", rec->clock.max_error_us);
   evid_json_string (b, "source", "adjtimex");
+  evid_json_bool (b, "trusted", rec->clock_trusted);
+  evid_json_int (b, "max_clock_error_ms", rec->max_clock_error_ms);
   json_builder_end_object (b);
 }
 
@@ -195,12 +211,25 @@ add_signal (JsonBuilder *b, const struct evid_candidate *c)
   json_builder_end_object (b);
 }
 
-/* What a candidate is: a picture (rejected_flat), a position the camera
- * could not place (position_uncertain), else a violation for review. */
-static const char *
-decision_of (const struct evid_candidate *c)
+/* A red-signal case stands on the time of the step off the kerb against
+ * the signal's phase: with a clock the kernel does not vouch for, it waits
+ * for a supervisor to check the time (clear_clock) before any review. */
+static bool
+clock_unsynced (const struct evid_recorder *rec, const struct evid_candidate *c)
 {
-  return strcmp (c->verdict, "flat") == 0 ? "rejected_flat" : c->position_uncertain ? "position_uncertain" : "violation";
+  return !rec->clock_trusted && strcmp (c->type, "red_signal") == 0;
+}
+
+/* What a candidate is: a picture (rejected_flat), a position the camera
+ * could not place (position_uncertain), a red-signal case on an untrusted
+ * clock (clock_unsynced), else a violation for review. */
+static const char *
+decision_of (const struct evid_recorder *rec, const struct evid_candidate *c)
+{
+  return strcmp (c->verdict, "flat") == 0 ? "rejected_flat"
+         : c->position_uncertain          ? "position_uncertain"
+         : clock_unsynced (rec, c)        ? "clock_unsynced"
+                                          : "violation";
 }
 
 /* Members shared by the event line and the packet. */
@@ -236,7 +265,7 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
   evid_json_string (b, "zone", c->zone);
   add_signal (b, c);
   add_raw (b, "liveness", c->liveness_json);
-  evid_json_string (b, "decision", decision_of (c));
+  evid_json_string (b, "decision", decision_of (rec, c));
 }
 
 struct media_set {
@@ -313,7 +342,7 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   evid_json_string (b, "firmware_version", CW_VERSION);
   evid_json_string (b, "calibration_id", rec->calibration_id);
   evid_json_string (b, "device_public_key", evid_key_public_hex (rec->key));
-  add_clock (b);
+  add_clock (b, rec);
   evid_json_int (b, "entry_frame", c->entry_frame);
   /* the frame each still was taken from, in the decoded sequence (from 1) */
   json_builder_set_member_name (b, "still_frames");
@@ -357,6 +386,8 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   json_builder_set_member_name (b, "review_flag");
   if (c->position_uncertain)
     json_builder_add_string_value (b, "position_uncertain");
+  else if (clock_unsynced (rec, c))
+    json_builder_add_string_value (b, "clock_unsynced");
   else if (strcmp (c->verdict, "uncertain") == 0)
     json_builder_add_string_value (b, "liveness_uncertain");
   else
@@ -404,6 +435,8 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
 {
   struct media_set m = {0};
   bool ok = false;
+  rec->read_clock (&rec->clock);
+  rec->clock_trusted = evid_clock_trusted (&rec->clock, rec->max_clock_error_ms);
   g_autofree char *packet_id = g_uuid_string_random ();
   g_autofree char *event_id = g_uuid_string_random ();
   g_autofree char *utc = evid_utc_format (cand->utc_us);
@@ -428,8 +461,8 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
   struct evid_packet_in in = {
       .id = packet_id,
       .type = cand->type,
-      .decision = decision_of (cand),
-      .review_state = evid_initial_review_state (decision_of (cand)),
+      .decision = decision_of (rec, cand),
+      .review_state = evid_initial_review_state (decision_of (rec, cand)),
       .retention_until = retention,
       .recorded_utc = recorded,
       .track_id = cand->track_id,

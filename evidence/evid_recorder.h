@@ -5,6 +5,7 @@
 #define CW_EVID_RECORDER_H
 
 #include "cv_shim.h"
+#include "evid_clock.h"
 #include "evid_store.h"
 #include "hwcfg.h"
 
@@ -74,6 +75,15 @@ void evid_recorder_free (struct evid_recorder *rec);
 bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
                            const struct cv_image *entry, const struct cv_image *decision,
                            char **out_event_json, GError **error);
+
+/* Reads the clock for each packet (evid_clock_read unless set: tests
+ * stand in a synchronised or a drifting clock). A red-signal case recorded
+ * while the clock is not trusted ([evidence] max_clock_error_ms) is stored
+ * as decision "clock_unsynced" (review_flag and review state of that
+ * name): no review can confirm it until a supervisor has checked the time
+ * and cleared it (clear_clock), so it is never published before. */
+typedef void (*evid_clock_reader) (struct evid_clock *out);
+void evid_recorder_set_clock_reader (struct evid_recorder *rec, evid_clock_reader read_clock);
 
 /* When the disk is full (EVID_ERROR_FULL from record), the candidate and
  * its stills are kept in memory, up to EVID_BACKLOG_MAX (the oldest are

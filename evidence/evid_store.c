@@ -480,6 +480,8 @@ evid_initial_review_state (const char *decision)
     return "rejected_flat";
   if (g_strcmp0 (decision, "position_uncertain") == 0)
     return "position_uncertain";
+  if (g_strcmp0 (decision, "clock_unsynced") == 0)
+    return "clock_unsynced";
   return "pending";
 }
 

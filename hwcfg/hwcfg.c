@@ -242,8 +242,9 @@ static const char *const LIVENESS_KEYS[] = {
     "enabled",          "min_speed_mps",        "max_speed_mps",        "min_displacement_m",    "window_s",
     "motion_window_s",  "min_height_m",         "max_height_m",         "vehicle_min_height_m",  "vehicle_min_width_m",
     "vehicle_min_speed_mps", "flat_relief_m",   "live_relief_m",        NULL};
-static const char *const EVIDENCE_KEYS[] = {"db", "key", "device_id", "retention_days", "face_cascade", "trusted_keys",
-                                            NULL};
+static const char *const EVIDENCE_KEYS[] = {"db",           "key",          "device_id",          "retention_days",
+                                            "face_cascade", "trusted_keys", "max_clock_error_ms", NULL};
+static const char *const STATUS_KEYS[] = {"http_listen", "interval_s", NULL};
 #define DEFAULT_FACE_CASCADE "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml"
 static const char *const MQTT_KEYS[] = {"host",   "port",     "username", "password",          "displays",
                                         "tls_ca", "tls_cert", "tls_key",  "backoffice_pubkey", "show_hours",
@@ -653,6 +654,17 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
 static const char *const REVIEW_KEYS[] = {"listen", "tls_cert", "tls_key", "two_person", "session_idle_min",
                                           "session_max_hours", "appeal", "rule_text", "public_url", NULL};
 
+/* GROUP's KEY, an ADDRESS:PORT to listen on. */
+static void
+check_listen (struct parse *p, const char *group, const char *key, const char *value)
+{
+  const char *colon = strrchr (value, ':');
+  char *end = NULL;
+  long port = colon ? strtol (colon + 1, &end, 10) : -1;
+  if (!colon || colon == value || !end || *end || port < 1 || port > 65535)
+    report (p, group, key, "'%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080)", value);
+}
+
 static void
 parse_review (struct parse *p, struct hwcfg_review *r)
 {
@@ -661,11 +673,7 @@ parse_review (struct parse *p, struct hwcfg_review *r)
   r->listen = get_string (p, "review", "listen", FALSE);
   if (!r->listen)
     r->listen = g_strdup ("127.0.0.1:8080");
-  const char *colon = strrchr (r->listen, ':');
-  char *end = NULL;
-  long port = colon ? strtol (colon + 1, &end, 10) : -1;
-  if (!colon || colon == r->listen || !end || *end || port < 1 || port > 65535)
-    report (p, "review", "listen", "'%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080)", r->listen);
+  check_listen (p, "review", "listen", r->listen);
   r->tls_cert = get_string (p, "review", "tls_cert", FALSE);
   r->tls_key = get_string (p, "review", "tls_key", FALSE);
   if ((r->tls_cert != NULL) != (r->tls_key != NULL))
@@ -776,8 +784,16 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
       check_public_key_file (p, "evidence", "trusted_keys", *k);
   }
 
+  cfg->evidence.max_clock_error_ms = get_int (p, "evidence", "max_clock_error_ms", 1000, 1, 24 * 3600 * 1000);
+
   parse_mqtt (p, &cfg->mqtt);
   parse_review (p, &cfg->review);
+  if (g_key_file_has_group (p->kf, "status"))
+    check_keys (p, "status", STATUS_KEYS);
+  cfg->status.http_listen = get_string (p, "status", "http_listen", FALSE);
+  if (cfg->status.http_listen)
+    check_listen (p, "status", "http_listen", cfg->status.http_listen);
+  cfg->status.interval_s = get_int (p, "status", "interval_s", 10, 1, 3600);
   const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
   if (prof && prof->two_person_required && !cfg->review.two_person)
     report (p, "review", "two_person", "false is refused under profile '%s': it requires two confirmations "
@@ -789,7 +805,7 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (p->kf, NULL);
   static const char *const FIXED[] = {"site", "signal", "rules", "detector", "tracker", "liveness",
-                                      "evidence", "mqtt", "review", NULL};
+                                      "evidence", "mqtt", "review", "status", NULL};
   int n_cam = 0, n_zone = 0;
   for (char **g = groups; *g; g++) {
     if (g_str_has_prefix (*g, "camera:"))
@@ -1021,6 +1037,7 @@ hwcfg_free (struct hwcfg *cfg)
   g_strfreev (cfg->evidence.trusted_keys);
   mqtt_clear (&cfg->mqtt);
   g_free (cfg->review.listen);
+  g_free (cfg->status.http_listen);
   g_free (cfg->review.tls_cert);
   g_free (cfg->review.tls_key);
   g_free (cfg->review.appeal);

@@ -135,6 +135,7 @@ struct hwcfg_evidence {
   int retention_days;
   char *face_cascade;       /* OpenCV cascade for evidence face crops; NULL: none */
   char **trusted_keys;      /* public key files verify trusts, NULL-terminated (may be empty) */
+  int max_clock_error_ms;   /* the clock is trusted for red-signal cases within this error (default 1000) */
 };
 
 struct hwcfg_mqtt {
@@ -161,6 +162,12 @@ struct hwcfg_review {
                               <public_url>/case/<id>; NULL: displays use their own case_url_base */
 };
 
+/* [status]: the running appliance's health (crosswatch run). */
+struct hwcfg_status {
+  char *http_listen;        /* ADDR:PORT serving /metrics (Prometheus) and /status (JSON); NULL: none */
+  int interval_s;           /* how often the status is made and published (default 10) */
+};
+
 struct hwcfg {
   char *path;
   char *site_id, *site_name, *profile;
@@ -179,6 +186,7 @@ struct hwcfg {
   struct hwcfg_evidence evidence;
   struct hwcfg_mqtt mqtt;
   struct hwcfg_review review;
+  struct hwcfg_status status;
   bool profile_shows_faces; /* the site's profile lets public screens show faces */
 };
 

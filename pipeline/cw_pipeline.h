@@ -1,7 +1,9 @@
-/* cw_pipeline — the appliance's run loop: builds one pipeline for a camera
- * from the site config, runs it on a GMainLoop, writes the events and tracks
- * files, publishes the outbox, and shuts down cleanly on EOS, SIGINT or
- * SIGTERM (the evidence of frames already captured is finished first). */
+/* cw_pipeline — the appliance's run loop: runs every camera of the site (or
+ * the one named), each its own pipeline (cw_camera.h: lost cameras are
+ * rebuilt) on one GMainLoop, with the process's one evidence writer;
+ * writes the events and tracks files, publishes the outbox, and shuts down
+ * cleanly when the files end or on SIGINT or SIGTERM (the evidence of
+ * frames already captured is finished first). */
 #ifndef CW_PIPELINE_H
 #define CW_PIPELINE_H
 
@@ -9,15 +11,20 @@
 
 struct cw_run_options {
   const char *config_path;
-  const char *camera;     /* NULL: the first camera */
+  const char *camera;     /* NULL: every camera of the site */
   const char *events_out; /* JSON lines, or NULL */
   const char *tracks_out; /* MOT format, or NULL */
   const char *detections_out; /* the detector's boxes, MOT format (id -1), or NULL */
+  gboolean loop;          /* a file starts again at its end (demos, soaks) */
 };
 
+/* Summed over the cameras. */
 struct cw_run_stats {
-  gboolean live;
+  gboolean live;          /* some camera is live */
+  int cameras;
+  int restarts;           /* pipelines rebuilt after a loss (or a --loop) */
   int frames_captured;    /* frames that reached analysis's input queue */
+  int frames_skipped;     /* of them, dropped by a live camera's queue */
   int frames;
   int tracks;
   int violations;
@@ -32,7 +39,7 @@ struct cw_run_stats {
   double liveness_frame_s;  /* time it spent on them, assessments included */
 };
 
-/* Runs until the source ends or a signal arrives. Returns FALSE with ERROR
+/* Runs until every camera has ended or a signal arrives. Returns FALSE with ERROR
  * set when the pipeline could not be built or failed. */
 gboolean cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stats, GError **error);
 

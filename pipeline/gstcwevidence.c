@@ -15,6 +15,7 @@
 #include "evid_faces.h"
 #include "evid_pending.h"
 #include "evid_recorder.h"
+#include "evid_writer.h"
 
 #include <math.h>
 
@@ -49,27 +50,17 @@ struct _GstCwEvidence {
   struct ring_slot *ring;
   int ring_len;
   gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
-  /* One writer thread owns the recorder: a slow disk (fsync of stills and
-   * clips) never holds up capture. */
-  GThread *writer;
-  GAsyncQueue *jobs; /* struct job */
-  GMutex lock;
-  GCond drained;
-  int flushes_done;
-};
-
-enum job_kind { JOB_PACKET, JOB_FLUSH, JOB_STOP };
-
-struct job {
-  enum job_kind kind;
-  struct evid_pending *p;
+  /* The process's one evidence writer (evidence/evid_writer.c) writes this
+   * camera's packets: a slow disk never holds up capture. */
+  struct evid_writer *writer;
+  struct evid_writer_client *client;
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
 
 static void finish_packets (GstCwEvidence *self, int frame, gboolean flush);
-static gpointer writer_main (gpointer data);
-static void gst_cw_evidence_finalize (GObject *object);
+static void write_packet (void *data, struct evid_pending *p);
+static void retry_backlog (void *data);
 GST_ELEMENT_REGISTER_DEFINE (cwevidence, "cwevidence", GST_RANK_NONE, GST_TYPE_CW_EVIDENCE)
 
 static gboolean
@@ -87,8 +78,8 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   /* the collector is made at the first frame, when the stream's rate is
    * known (open_collector) */
   self->end_frames = MAX (10, 2 * cfg->rules.min_inside_frames);
-  self->jobs = g_async_queue_new ();
-  self->writer = g_thread_new ("cwevidence-writer", writer_main, self);
+  self->writer = evid_writer_acquire ();
+  self->client = evid_writer_attach (self->writer, write_packet, retry_backlog, self);
   /* the rule fires min_inside_frames after entry, or later while the foot
    * point's uncertainty keeps it waiting: three times that covers the
    * usual wait (an older entry falls back to the decision frame, and the
@@ -112,14 +103,10 @@ gst_cw_evidence_release (GstCwFilter *filter)
     evid_collector_free (self->collector);
     self->collector = NULL;
   }
-  if (self->writer) {
-    struct job *j = g_new0 (struct job, 1);
-    j->kind = JOB_STOP;
-    g_async_queue_push (self->jobs, j);
-    g_thread_join (self->writer);
-    self->writer = NULL;
-  }
-  g_clear_pointer (&self->jobs, g_async_queue_unref);
+  evid_writer_detach (self->client);
+  self->client = NULL;
+  evid_writer_release (self->writer);
+  self->writer = NULL;
   int dropped = 0, waiting = self->rec ? evid_recorder_backlog (self->rec, &dropped) : 0;
   if (waiting > 0) {
     /* one last try; what still cannot be written is said loudly */
@@ -218,10 +205,7 @@ static void
 hand_over (struct evid_pending *p, void *data)
 {
   GstCwEvidence *self = data;
-  struct job *j = g_new0 (struct job, 1);
-  j->kind = JOB_PACKET;
-  j->p = p;
-  g_async_queue_push (self->jobs, j);
+  evid_writer_submit (self->client, p);
 }
 
 /* Hands the packets whose crossing ended (all when FLUSH) to the writer;
@@ -257,21 +241,15 @@ finish_packets (GstCwEvidence *self, int frame, gboolean flush)
   if (!self->collector)
     return; /* no frame came */
   evid_collector_finish (self->collector, frame, flush, hand_over, self);
-  if (!flush || !self->writer)
-    return;
-  g_mutex_lock (&self->lock);
-  int target = self->flushes_done + 1;
-  struct job *j = g_new0 (struct job, 1);
-  j->kind = JOB_FLUSH;
-  g_async_queue_push (self->jobs, j);
-  while (self->flushes_done < target)
-    g_cond_wait (&self->drained, &self->lock);
-  g_mutex_unlock (&self->lock);
+  if (flush && self->client)
+    evid_writer_flush (self->client);
 }
 
+/* On the writer thread. */
 static void
-write_packet (GstCwEvidence *self, struct evid_pending *p)
+write_packet (void *data, struct evid_pending *p)
 {
+  GstCwEvidence *self = data;
   g_autofree char *event = NULL;
   g_autoptr (GError) err = NULL;
   if (!evid_pending_encode_clip (p, &err)) {
@@ -285,10 +263,12 @@ write_packet (GstCwEvidence *self, struct evid_pending *p)
     report_store_error (self, err, p->c.track_id, p->c.frame);
 }
 
-/* While evidence waits for disk space: try again, and say when it is written. */
+/* While evidence waits for disk space: try again, and say when it is
+ * written (on the writer thread). */
 static void
-retry_backlog (GstCwEvidence *self)
+retry_backlog (void *data)
 {
+  GstCwEvidence *self = data;
   if (!self->full)
     return;
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
@@ -302,33 +282,6 @@ retry_backlog (GstCwEvidence *self)
     self->full = FALSE;
     GST_ELEMENT_INFO (self, RESOURCE, WRITE, ("Evidence storage resumed: %u waiting packet(s) written.", events->len),
                       ("%d dropped while the disk was full", dropped));
-  }
-}
-
-static gpointer
-writer_main (gpointer data)
-{
-  GstCwEvidence *self = data;
-  for (;;) {
-    struct job *j = g_async_queue_timeout_pop (self->jobs, G_USEC_PER_SEC);
-    if (!j) {
-      retry_backlog (self);
-      continue;
-    }
-    enum job_kind kind = j->kind;
-    if (kind == JOB_PACKET) {
-      write_packet (self, j->p);
-      evid_pending_free (j->p);
-    } else if (kind == JOB_FLUSH) {
-      retry_backlog (self);
-      g_mutex_lock (&self->lock);
-      self->flushes_done++;
-      g_cond_broadcast (&self->drained);
-      g_mutex_unlock (&self->lock);
-    }
-    g_free (j);
-    if (kind == JOB_STOP)
-      return NULL;
   }
 }
 
@@ -448,21 +401,9 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;
   GST_BASE_TRANSFORM_CLASS (klass)->sink_event = GST_DEBUG_FUNCPTR (gst_cw_evidence_sink_event);
-  G_OBJECT_CLASS (klass)->finalize = gst_cw_evidence_finalize;
-}
-
-static void
-gst_cw_evidence_finalize (GObject *object)
-{
-  GstCwEvidence *self = GST_CW_EVIDENCE (object);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->drained);
-  G_OBJECT_CLASS (gst_cw_evidence_parent_class)->finalize (object);
 }
 
 static void
 gst_cw_evidence_init (GstCwEvidence *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->drained);
 }

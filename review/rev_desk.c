@@ -211,7 +211,7 @@ filter_valid (const struct rev_filter *f, GError **error)
   static const char *const TYPES[] = {"red_signal", "outside_crosswalk", NULL};
   if (f->state && *f->state && !g_strv_contains (REV_STATES, f->state))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "state is one of pending, confirmed_once, confirmed, rejected, "
-                             "reversed, rejected_flat, position_uncertain");
+                             "reversed, rejected_flat, position_uncertain, clock_unsynced");
   if (f->type && *f->type && !g_strv_contains (TYPES, f->type))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "type is red_signal or outside_crosswalk");
   if (!rev_desk__text_ok (f->flag, 64))
@@ -445,7 +445,7 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
   json_object_set_boolean_member (out, "two_person", desk->cfg->review.two_person);
   json_object_set_array_member (out, "related", related_cases (desk, row, rec));
   JsonArray *can = json_array_new ();
-  static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse"};
+  static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse", "clear_clock"};
   for (size_t i = 0; i < G_N_ELEMENTS (VERBS); i++)
     if (rev_role_may (actor->role, (enum rev_action) rev_action_from_verb (VERBS[i])))
       json_array_add_string_element (can, VERBS[i]);
@@ -643,6 +643,21 @@ act_on (struct rev_desk *desk, const struct rev_actor *actor, struct evid_packet
     ok = evid_store_reverse (desk->st, row->id, actor->name, reason, &st_err);
     state = g_strdup ("reversed");
     break;
+  case REV_CLEAR_CLOCK: {
+    /* how the time was checked (the controller's log, a second camera's
+     * clock) is the record's reason for trusting it */
+    if (!needs_words (reason, "clearing a clock_unsynced case (how the time was checked)", error))
+      break;
+    if (strcmp (row->review_state, "clock_unsynced")) {
+      rev_desk__refuse (error, REV_ERROR_CONFLICT, "case %s is %s: only a clock_unsynced case can be cleared", row->id,
+                        row->review_state);
+      break;
+    }
+    g_autofree char *detail = g_strdup_printf ("time checked: %s", reason);
+    ok = evid_store_review (desk->st, row->id, "clock_unsynced", "pending", actor->name, detail, NULL, 0, &st_err);
+    state = g_strdup ("pending");
+    break;
+  }
   default:
     break;
   }

@@ -3,8 +3,8 @@
 #include <glib.h>
 #include <string.h>
 
-const char *const REV_STATES[] = {"pending",  "confirmed_once", "confirmed",          "rejected",
-                                  "reversed", "rejected_flat",  "position_uncertain", NULL};
+const char *const REV_STATES[] = {"pending",       "confirmed_once",     "confirmed",      "rejected", "reversed",
+                                  "rejected_flat", "position_uncertain", "clock_unsynced", NULL};
 
 const char *const REV_ROLES[] = {"reviewer", "supervisor", "auditor", "admin", NULL};
 
@@ -42,6 +42,7 @@ rev_role_may (const char *role, enum rev_action a)
   case REV_HOLD:
   case REV_RELEASE:
   case REV_REVERSE:
+  case REV_CLEAR_CLOCK:
     return supervisor;
   case REV_AUDIT:
     return auditor || admin;
@@ -58,7 +59,7 @@ rev_action_from_verb (const char *verb)
     const char *verb;
     enum rev_action a;
   } VERBS[] = {{"confirm", REV_CONFIRM}, {"reject", REV_REJECT},   {"hold", REV_HOLD},
-               {"release", REV_RELEASE}, {"reverse", REV_REVERSE}};
+               {"release", REV_RELEASE}, {"reverse", REV_REVERSE}, {"clear_clock", REV_CLEAR_CLOCK}};
   for (size_t i = 0; verb && i < G_N_ELEMENTS (VERBS); i++)
     if (!strcmp (verb, VERBS[i].verb))
       return (int) VERBS[i].a;

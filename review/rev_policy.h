@@ -13,6 +13,7 @@ enum rev_action {
   REV_HOLD,    /* legal hold: never purged */
   REV_RELEASE,
   REV_REVERSE, /* withdraw a published case; it leaves every display */
+  REV_CLEAR_CLOCK, /* the time of a clock_unsynced case was checked: it goes to review */
   REV_AUDIT,   /* read the whole audit log */
   REV_ADMIN,   /* accounts */
 };

@@ -53,6 +53,9 @@ review_accounts "$out/site.ini" # officer (reviewer) and sergeant (supervisor): 
 for id in $("$cw" review -c "$out/site.ini" list --state pending | awk 'NR > 1 { print $1 }' | head -3); do
   review_confirm "$out/site.ini" "$id" && echo "$id confirmed by officer and sergeant"
 done
+held=$("$cw" review -c "$out/site.ini" list --state clock_unsynced | awk 'NR > 1' | wc -l)
+[ "$held" -gt 0 ] && echo "== $held red-signal case(s) wait as clock_unsynced: this machine's clock is not kept by a" \
+  "time service; a supervisor checks their time, then: crosswatch review ... clear_clock ID --reason '...'"
 echo "== publishing confirmed packets"
 "$cw" publish -c "$out/site.ini" --once --timeout 30
 three_screens() { [ "$(ls "$out/screens" 2> /dev/null | grep -v '^current' | grep -c '\.png$')" -ge 3 ]; }

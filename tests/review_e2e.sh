@@ -52,6 +52,7 @@ site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 echo "== run on the first 300 frames of $video"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || { tail -5 "$tmp/run.log"; fail "run"; }
 review_accounts "$tmp/site.ini" || fail "review accounts"
+review_clear_clocks "$tmp/site.ini" 1 || fail "clear the clock_unsynced cases" # one is left for the browser
 
 "$cw" serve -c "$tmp/site.ini" --listen "127.0.0.1:$http_port" > "$tmp/serve.log" 2>&1 &
 serve_pid=$!

@@ -29,6 +29,7 @@ sed -e "s#^uri = .*#uri = file://$tmp/short.mkv#" -e "/^\[mqtt\]/,/^\[/{/^\[mqtt
     -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || { tail -3 "$tmp/run.log"; fail "run"; }
 review_accounts "$tmp/site.ini" || fail "accounts"
+review_clear_clocks "$tmp/site.ini" || fail "clear the clock_unsynced cases"
 echo "auditor-password-1" | "$cw" users -c "$tmp/site.ini" add auditor --role auditor > /dev/null || fail "auditor"
 ids=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR > 1 { print $1 }')
 set -- $ids

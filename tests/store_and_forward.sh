@@ -45,6 +45,7 @@ site=$(sed -n 's/^id = //p' "$tmp/site.ini" | head -1)
 # evidence to publish: the sample video's violations, the broker not yet up
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
 review_accounts "$tmp/site.ini" || fail "review accounts"
+review_clear_clocks "$tmp/site.ini" || fail "clear the clock_unsynced cases"
 # three batches of 4 (the sample video gives 12 or more with the example site)
 [ "$("$cw" review -c "$tmp/site.ini" list --state pending | wc -l)" -gt 12 ] || fail "too few packets"
 

@@ -11,6 +11,7 @@
 #include "evid_recorder.h"
 #include "evid_store.h"
 #include "evid_verify.h"
+#include "evid_writer.h"
 #include "hwcfg.h"
 
 #include <glib.h>
@@ -32,6 +33,26 @@ struct fixture {
   struct cv_image frame;
 };
 
+/* The clocks the recorder is given: one kept by a time service, and one
+ * drifting with no service (as on a machine without one). */
+static void
+synced_clock (struct evid_clock *out)
+{
+  *out = (struct evid_clock){.synced = true, .est_error_us = 2000, .max_error_us = 5000};
+}
+
+static void
+drifting_clock (struct evid_clock *out)
+{
+  *out = (struct evid_clock){.synced = false, .est_error_us = 16000000, .max_error_us = 16000000};
+}
+
+static void
+slow_service_clock (struct evid_clock *out)
+{
+  *out = (struct evid_clock){.synced = true, .est_error_us = 800000, .max_error_us = 1500000};
+}
+
 static void
 setup (struct fixture *f, gconstpointer data)
 {
@@ -51,6 +72,7 @@ setup (struct fixture *f, gconstpointer data)
   g_assert_no_error (err);
   f->rec = evid_recorder_create (f->cfg, NULL, &err);
   g_assert_no_error (err);
+  evid_recorder_set_clock_reader (f->rec, synced_clock);
   int w = 160, h = 120;
   f->frame = (struct cv_image){g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
   for (int i = 0; i < w * h * 3; i++)
@@ -215,6 +237,54 @@ a_position_uncertain_case_is_kept_for_review_never_confirmable (struct fixture *
   g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
   g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
   g_clear_error (&err);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+}
+
+/* A red-signal case on a clock the kernel does not vouch for (no time
+ * service, or a maximum error above max_clock_error_ms) waits as
+ * clock_unsynced: not confirmable, so never published, until a supervisor's
+ * check moves it to pending; the packet says what the clock was. Other
+ * cases are not held back by the clock. */
+static void
+a_red_signal_case_on_an_untrusted_clock_waits_for_a_time_check (struct fixture *f, gconstpointer data)
+{
+  struct evid_store *st = evid_recorder_store (f->rec);
+  evid_clock_reader clocks[] = {drifting_clock, slow_service_clock};
+  for (int k = 0; k < 2; k++) {
+    evid_recorder_set_clock_reader (f->rec, clocks[k]);
+    g_autofree char *event = record (f, "live");
+    g_assert_nonnull (strstr (event, "\"decision\":\"clock_unsynced\""));
+  }
+  g_autoptr (GPtrArray) rows = evid_store_list (st, "clock_unsynced", NULL);
+  g_assert_cmpint (rows->len, ==, 2);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (r->json, "\"review_flag\":\"clock_unsynced\""));
+  g_assert_nonnull (strstr (r->json, "\"synced\":false,\"est_error_us\":16000000,\"max_error_us\":16000000"));
+  g_assert_nonnull (strstr (r->json, "\"trusted\":false,\"max_clock_error_ms\":1000"));
+  GError *err = NULL;
+  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_clear_error (&err);
+  /* the time checked: it is reviewed like any other, and verify agrees */
+  g_assert_true (evid_store_review (st, r->id, "clock_unsynced", "pending", "sergeant", "time checked: log", NULL, 0,
+                                    &err));
+  g_assert_no_error (err);
+  g_autoptr (GPtrArray) pending = evid_store_list (st, "pending", NULL);
+  g_assert_cmpint (pending->len, ==, 1);
+  /* an outside-crosswalk case does not stand on the time against the signal */
+  g_autofree char *outside = NULL;
+  {
+    struct evid_candidate c = {.frame = 12, .utc_us = g_get_real_time (), .track_id = 9, .type = "outside_crosswalk",
+                               .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 5, .signal_phase = "WALK",
+                               .signal_source = "schedule", .verdict = "live", .liveness_json = "{}"};
+    g_assert_true (evid_recorder_record (f->rec, &c, NULL, &f->frame, &outside, &err));
+  }
+  g_assert_nonnull (strstr (outside, "\"decision\":\"violation\""));
+  /* back on a trusted clock, a red-signal case is pending at once */
+  evid_recorder_set_clock_reader (f->rec, synced_clock);
+  g_autofree char *trusted = record (f, "live");
+  g_assert_nonnull (strstr (trusted, "\"decision\":\"violation\""));
   g_autofree char *report = NULL;
   g_assert_cmpint (verify (f, &report), ==, 0);
 }
@@ -984,6 +1054,95 @@ a_bundle_bomb_is_refused_within_bounded_memory (struct fixture *f, gconstpointer
   evid_keyring_free (ring);
 }
 
+/* The process's one writer: two cameras' packets written one at a time in
+ * the order handed over, on one thread that is not the caller's; a flush
+ * returns only after its packets and an idle call; a detached client is
+ * never called again; the last release stops the thread. */
+struct writer_log {
+  GMutex lock;
+  GPtrArray *lines; /* "camera:track" in the order written */
+  GThread *seen_thread;
+  int busy, overlapped, idles;
+};
+
+struct writer_camera {
+  struct writer_log *log;
+  const char *name;
+};
+
+static void
+writer_test_write (void *data, struct evid_pending *p)
+{
+  struct writer_camera *cam = data;
+  struct writer_log *log = cam->log;
+  if (g_atomic_int_add (&log->busy, 1) != 0)
+    g_atomic_int_inc (&log->overlapped);
+  g_usleep (2000); /* a slow disk: a second writer would overlap here */
+  g_mutex_lock (&log->lock);
+  g_ptr_array_add (log->lines, g_strdup_printf ("%s:%d", cam->name, p->c.track_id));
+  log->seen_thread = g_thread_self ();
+  g_mutex_unlock (&log->lock);
+  g_atomic_int_add (&log->busy, -1);
+}
+
+static void
+writer_test_idle (void *data)
+{
+  struct writer_camera *cam = data;
+  g_atomic_int_inc (&cam->log->idles);
+}
+
+static struct evid_pending *
+writer_test_packet (int track)
+{
+  guint8 px[4 * 4 * 3] = {0};
+  struct cv_image img = {px, 4, 4, 12, 3};
+  struct evid_candidate c = {.frame = track, .track_id = track, .type = "red_signal", .verdict = "live"};
+  return evid_pending_new (&c, NULL, &img);
+}
+
+static void
+one_writer_serves_every_camera_in_order (void)
+{
+  struct writer_log log = {.lines = g_ptr_array_new_with_free_func (g_free)};
+  g_mutex_init (&log.lock);
+  struct writer_camera a = {&log, "a"}, b = {&log, "b"};
+  struct evid_writer *w1 = evid_writer_acquire (), *w2 = evid_writer_acquire ();
+  g_assert_true (w1 == w2);
+  struct evid_writer_client *ca = evid_writer_attach (w1, writer_test_write, writer_test_idle, &a);
+  struct evid_writer_client *cb = evid_writer_attach (w2, writer_test_write, writer_test_idle, &b);
+  for (int i = 1; i <= 20; i++)
+    evid_writer_submit (i % 2 ? ca : cb, writer_test_packet (i));
+  evid_writer_flush (cb);
+  /* b's flush came after all 20: every one of them is written */
+  g_assert_cmpuint (log.lines->len, ==, 20);
+  g_assert_cmpint (evid_writer_backlog (w1), ==, 0);
+  for (int i = 1; i <= 20; i++) {
+    g_autofree char *want = g_strdup_printf ("%s:%d", i % 2 ? "a" : "b", i);
+    g_assert_cmpstr (g_ptr_array_index (log.lines, i - 1), ==, want);
+  }
+  g_assert_cmpint (log.overlapped, ==, 0);
+  g_assert_true (log.seen_thread != g_thread_self ());
+  g_assert_cmpint (g_atomic_int_get (&log.idles), >=, 1);
+  evid_writer_detach (cb);
+  evid_writer_release (w2);
+  /* a detached camera is not called again; the other goes on */
+  evid_writer_submit (ca, writer_test_packet (21));
+  evid_writer_detach (ca);
+  g_assert_cmpuint (log.lines->len, ==, 21);
+  g_assert_cmpstr (g_ptr_array_index (log.lines, 20), ==, "a:21");
+  evid_writer_release (w1);
+  /* the last release stopped the thread: the next acquire starts anew */
+  struct evid_writer *w3 = evid_writer_acquire ();
+  struct evid_writer_client *cc = evid_writer_attach (w3, writer_test_write, NULL, &b);
+  evid_writer_submit (cc, writer_test_packet (22));
+  evid_writer_detach (cc);
+  evid_writer_release (w3);
+  g_assert_cmpuint (log.lines->len, ==, 22);
+  g_ptr_array_free (log.lines, TRUE);
+  g_mutex_clear (&log.lock);
+}
+
 #define ADD(name) g_test_add ("/evidence/" #name, struct fixture, NULL, setup, name, teardown)
 
 int
@@ -994,6 +1153,7 @@ main (int argc, char **argv)
   ADD (altered_media_and_records_are_named_by_verify);
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
   ADD (a_position_uncertain_case_is_kept_for_review_never_confirmable);
+  ADD (a_red_signal_case_on_an_untrusted_clock_waits_for_a_time_check);
   ADD (confirming_queues_evidence_and_publishing_resolves_the_displays);
   ADD (audit_log_is_append_only_and_chained);
   ADD (packets_are_signed_by_a_private_device_key);
@@ -1012,5 +1172,6 @@ main (int argc, char **argv)
   ADD (a_bundle_bomb_is_refused_within_bounded_memory);
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
+  g_test_add_func ("/evidence/one_writer_serves_every_camera_in_order", one_writer_serves_every_camera_in_order);
   return g_test_run ();
 }

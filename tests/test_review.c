@@ -128,6 +128,43 @@ add_user (struct fixture *f, const char *name, const char *role)
 }
 
 static void
+synced_clock (struct evid_clock *out)
+{
+  *out = (struct evid_clock){.synced = true, .est_error_us = 2000, .max_error_us = 5000};
+}
+
+static void
+drifting_clock (struct evid_clock *out)
+{
+  *out = (struct evid_clock){.synced = false, .est_error_us = 16000000, .max_error_us = 16000000};
+}
+
+/* One more red-signal case on a clock of CLOCK; its id (g_free). */
+static char *
+record_red (struct fixture *f, evid_clock_reader clock)
+{
+  g_autoptr (GError) err = NULL;
+  struct evid_recorder *rec = evid_recorder_create (f->cfg, NULL, &err);
+  g_assert_no_error (err);
+  evid_recorder_set_clock_reader (rec, clock);
+  int w = 160, h = 120;
+  struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
+  struct evid_candidate c = {.frame = 90, .utc_us = g_get_real_time (), .track_id = 8, .type = "red_signal",
+                             .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 80, .signal_phase = "DONT_WALK",
+                             .signal_elapsed_s = 5, .signal_source = "schedule", .verdict = "live",
+                             .liveness_json = "{}", .entry_seen = true};
+  char *event = NULL;
+  g_assert_true (evid_recorder_record (rec, &c, NULL, &frame, &event, &err));
+  evid_recorder_free (rec);
+  g_free (frame.data);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p, event, -1, NULL));
+  char *id = g_strdup (json_object_get_string_member (json_node_get_object (json_parser_get_root (p)), "packet_id"));
+  g_free (event);
+  return id;
+}
+
+static void
 setup (struct fixture *f, gconstpointer data)
 {
   (void) data;
@@ -146,6 +183,7 @@ setup (struct fixture *f, gconstpointer data)
   g_assert_no_error (err);
   struct evid_recorder *rec = evid_recorder_create (f->cfg, NULL, &err);
   g_assert_no_error (err);
+  evid_recorder_set_clock_reader (rec, synced_clock);
   int w = 160, h = 120;
   struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
   for (int i = 0; i < 4; i++) {
@@ -525,6 +563,35 @@ test_reject_needs_a_code_and_keeps_markup_as_text (struct fixture *f, gconstpoin
   login_clear (&l);
 }
 
+/* A red-signal case on an untrusted clock: nobody confirms it; only a
+ * supervisor clears it, saying how the time was checked; then it is
+ * reviewed like any other. */
+static void
+test_a_clock_unsynced_case_is_cleared_by_a_supervisor_only (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *id = record_red (f, drifting_clock);
+  g_autofree char *clear = g_strdup_printf ("/api/cases/%s/clear_clock", id);
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", id);
+  struct login officer = login (f, "officer", "officer-password");
+  struct login sergeant = login (f, "sergeant", "sergeant-password");
+  open_all_media (f, id, &officer);
+  g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 409);
+  g_assert_cmpint (status_of (f, "POST", clear, &officer, "{\"reason\":\"checked\"}"), ==, 403);
+  g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{}"), ==, 400); /* how it was checked, in words */
+  g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"controller log 14:02:07\"}"), ==, 200);
+  g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"again\"}"), ==, 409);
+  struct evid_packet_row *row = evid_store_get (f->st, id, NULL);
+  g_assert_cmpstr (row->review_state, ==, "pending");
+  evid_packet_row_free (row);
+  /* a case on a trusted clock never needed it */
+  g_autofree char *trusted = record_red (f, synced_clock);
+  g_autofree char *clear2 = g_strdup_printf ("/api/cases/%s/clear_clock", trusted);
+  g_assert_cmpint (status_of (f, "POST", clear2, &sergeant, "{\"reason\":\"x\"}"), ==, 409);
+  login_clear (&officer);
+  login_clear (&sergeant);
+}
+
 static void
 test_filters_and_bundle (struct fixture *f, gconstpointer data)
 {
@@ -670,6 +737,7 @@ main (int argc, char **argv)
   ADD ("two_people_confirm_after_opening_everything", test_two_people_confirm_after_opening_everything);
   ADD ("reject_needs_a_code_and_keeps_markup_as_text", test_reject_needs_a_code_and_keeps_markup_as_text);
   ADD ("filters_and_bundle", test_filters_and_bundle);
+  ADD ("a_clock_unsynced_case_is_cleared_by_a_supervisor_only", test_a_clock_unsynced_case_is_cleared_by_a_supervisor_only);
   ADD ("what_the_attack_found", test_what_the_attack_found);
   return g_test_run ();
 }

@@ -37,6 +37,7 @@ sed -e "s#^port = .*#port = $port\n$tls#" -e "s#^out_dir = .*#out_dir = $tmp/scr
 
 "$cw" run -c site.ini 2> run.log || fail "run"
 review_accounts site.ini || fail "review accounts"
+review_clear_clocks site.ini || fail "clear the clock_unsynced cases"
 # the display trusts the device key, which run made
 "$cw" display -c display.ini > display.log 2>&1 &
 display_pid=$!

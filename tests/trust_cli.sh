@@ -30,6 +30,7 @@ pending_ids() { "$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR >
 echo "== run"
 "$cw" run -c "$tmp/site.ini" 2> "$tmp/run.log" || fail "run"
 review_accounts "$tmp/site.ini" || fail "review accounts"
+review_clear_clocks "$tmp/site.ini" || fail "clear the clock_unsynced cases"
 [ "$(stat -c %a "$tmp/var/evidence.db")" = 600 ] || fail "evidence.db is $(stat -c %a "$tmp/var/evidence.db"), not 600"
 [ "$(stat -c %a "$tmp/var/device.key")" = 600 ] || fail "device.key is not 600"
 

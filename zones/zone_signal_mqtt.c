@@ -1,8 +1,7 @@
 #include "zone_signal_mqtt.h"
 
-#include "hwcfg_mqtt.h"
+#include "mqtt_link.h"
 
-#include <mosquitto.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,7 +13,7 @@ enum refusal { REFUSED_EMPTY, REFUSED_OVERSIZED, REFUSED_GARBLED, N_REFUSALS };
 #define REFUSAL_LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
 
 struct zone_signal_mqtt {
-  struct mosquitto *mosq;
+  struct mqtt_link *link;
   char *topic;
   gint64 stale_us;
   gint64 started_us; /* monotonic */
@@ -26,7 +25,7 @@ struct zone_signal_mqtt {
   struct {
     gint64 logged_us; /* 0 = never */
     int unlogged;
-  } refused[N_REFUSALS]; /* MQTT thread only */
+  } refused[N_REFUSALS]; /* the link's thread only */
 };
 
 /* Tabs, line ends and spaces pass; any other control byte (a NUL too)
@@ -72,16 +71,6 @@ zone_signal_parse_phase (const char *payload, int len, enum zone_phase *out)
   return TRUE;
 }
 
-static void
-on_connect (struct mosquitto *mosq, void *data, int rc)
-{
-  struct zone_signal_mqtt *m = data;
-  if (rc == 0)
-    mosquitto_subscribe (mosq, NULL, m->topic, 1);
-  else
-    g_warning ("signal: broker refused the connection: %s", hwcfg_mqtt_connack_text (rc));
-}
-
 /* Logs a refused message of KIND (LEN bytes), rate-limited per kind. The
  * payload itself is never echoed: it may be binary or terminal escapes. */
 static void
@@ -116,7 +105,7 @@ refuse (struct zone_signal_mqtt *m, enum refusal kind, int len)
 }
 
 static void
-on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *msg)
+on_message (void *data, const struct mosquitto_message *msg)
 {
   struct zone_signal_mqtt *m = data;
   enum zone_phase phase;
@@ -150,36 +139,20 @@ on_message (struct mosquitto *mosq, void *data, const struct mosquitto_message *
 struct zone_signal_mqtt *
 zone_signal_mqtt_start (const struct hwcfg_mqtt *mqtt, const char *topic, double stale_s, GError **error)
 {
-  mosquitto_lib_init ();
   struct zone_signal_mqtt *m = g_new0 (struct zone_signal_mqtt, 1);
   g_mutex_init (&m->lock);
   m->topic = g_strdup (topic);
   m->stale_us = (gint64) (stale_s * G_USEC_PER_SEC);
   m->phase = ZONE_PHASE_UNKNOWN;
   m->started_us = g_get_monotonic_time ();
+  /* a broker that is down at start is retried by the link; meanwhile the
+   * phase is UNKNOWN */
+  const char *const subscriptions[] = {topic, NULL};
   g_autofree char *id = g_strdup_printf ("crosswatch-signal-%d-%p", (int) getpid (), (void *) m);
-  m->mosq = mosquitto_new (id, true, m);
-  if (!m->mosq) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "signal: cannot create an MQTT client");
-    zone_signal_mqtt_stop (m);
-    return NULL;
-  }
-  if (!hwcfg_mqtt_apply (m->mosq, mqtt, error)) {
-    zone_signal_mqtt_stop (m);
-    return NULL;
-  }
-  mosquitto_connect_callback_set (m->mosq, on_connect);
-  mosquitto_message_callback_set (m->mosq, on_message);
-  mosquitto_reconnect_delay_set (m->mosq, 1, 10, true);
-  /* connect_async: a broker that is down at start is retried by the
-   * network thread; meanwhile the phase is UNKNOWN */
-  int rc = mosquitto_connect_async (m->mosq, mqtt->host, mqtt->port, 30);
-  if (rc != MOSQ_ERR_SUCCESS)
-    g_warning ("signal: %s:%d: %s; retrying", mqtt->host, mqtt->port, mosquitto_strerror (rc));
-  rc = mosquitto_loop_start (m->mosq);
-  if (rc != MOSQ_ERR_SUCCESS) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "signal: cannot start the MQTT thread: %s",
-                 mosquitto_strerror (rc));
+  const struct mqtt_link_opts opts = {.what = "signal", .mqtt = mqtt, .client_id = id, .subscriptions = subscriptions,
+                                      .max_packet_bytes = 64 * 1024, .on_message = on_message, .data = m};
+  m->link = mqtt_link_start (&opts, error);
+  if (!m->link) {
     zone_signal_mqtt_stop (m);
     return NULL;
   }
@@ -191,11 +164,7 @@ zone_signal_mqtt_stop (struct zone_signal_mqtt *m)
 {
   if (!m)
     return;
-  if (m->mosq) {
-    mosquitto_disconnect (m->mosq);
-    mosquitto_loop_stop (m->mosq, true);
-    mosquitto_destroy (m->mosq);
-  }
+  mqtt_link_stop (m->link, NULL, NULL);
   g_mutex_clear (&m->lock);
   g_free (m->topic);
   g_free (m);

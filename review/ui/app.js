@@ -4,7 +4,7 @@
 // into the page as text (el() below), never as HTML.
 'use strict';
 
-const STATES = ['pending', 'confirmed_once', 'confirmed', 'rejected', 'reversed', 'rejected_flat', 'position_uncertain'];
+const STATES = ['pending', 'confirmed_once', 'confirmed', 'rejected', 'reversed', 'rejected_flat', 'position_uncertain', 'clock_unsynced'];
 const PHASE_WORDS = { WALK: 'green man (walk)', CLEARANCE: 'flashing (clearance)', DONT_WALK: 'red man (do not walk)', UNKNOWN: 'unknown' };
 const CHECK_WORDS = {
   speed: 'Walking speed on the ground',
@@ -16,7 +16,7 @@ const VERDICT_WORDS = { live: 'a real person', flat: 'a flat picture', uncertain
 const TYPE_WORDS = { red_signal: 'crossing on red', outside_crosswalk: 'crossing outside the crosswalk' };
 const STATE_WORDS = {
   pending: 'pending', confirmed_once: 'confirmed once (needs a second)', confirmed: 'confirmed (published)',
-  rejected: 'rejected', reversed: 'reversed (withdrawn)', rejected_flat: 'rejected: a picture', position_uncertain: 'position uncertain',
+  rejected: 'rejected', reversed: 'reversed (withdrawn)', rejected_flat: 'rejected: a picture', position_uncertain: 'position uncertain', clock_unsynced: 'clock not trusted (time to be checked)',
 };
 const STILL_WORDS = {
   overview_entry: 'entry (step off the kerb)', overview_decision: 'decision (the rule was met)', overview_mid: 'middle of the crossing',
@@ -159,7 +159,7 @@ async function showQueue() {
     el('div', { class: 'filters' },
       sel('f-state', 'State', f.state, [['', 'all']].concat(STATES.map(s => [s, STATE_WORDS[s]]))),
       sel('f-type', 'Offence', f.type, [['', 'all'], ['red_signal', TYPE_WORDS.red_signal], ['outside_crosswalk', TYPE_WORDS.outside_crosswalk]]),
-      sel('f-flag', 'Flag', f.flag, [['', 'any'], ['liveness_uncertain', 'liveness uncertain'], ['position_uncertain', 'position uncertain'], ['legal_hold', 'legal hold'], ['none', 'none']]),
+      sel('f-flag', 'Flag', f.flag, [['', 'any'], ['liveness_uncertain', 'liveness uncertain'], ['position_uncertain', 'position uncertain'], ['clock_unsynced', 'clock not trusted'], ['legal_hold', 'legal hold'], ['none', 'none']]),
       date('f-from', 'From', f.from), date('f-to', 'To (that day included)', f.to),
       el('button', { type: 'button', onclick: showQueue }, 'Refresh')),
     el('div', { class: 'counts', id: 'counts' }, STATES.map(s => el('span', { class: 'badge ' + s }, (STATE_WORDS[s] || s) + ': ' + (counts[s] || 0)))),
@@ -327,7 +327,7 @@ function markOpened(name) {
 
 function actions(c) {
   const status = el('p', { id: 'act-status', class: 'error' });
-  const reason = el('textarea', { id: 'act-reason', rows: 2, cols: 60, placeholder: 'Reason (required for reject "other", hold, reverse)' });
+  const reason = el('textarea', { id: 'act-reason', rows: 2, cols: 60, placeholder: 'Reason (required for reject "other", hold, reverse, and how the time was checked)' });
   const code = el('select', { id: 'act-code' }, el('option', { value: '' }, 'reject reason code…'), me.reject_codes.map(r => el('option', { value: r.code }, r.meaning)));
   const doAct = (verb, question) => async () => {
     status.textContent = '';
@@ -349,6 +349,7 @@ function actions(c) {
     buttons.push(b);
   }
   if (can('reject') && open) buttons.push(code, el('button', { class: 'danger', id: 'act-reject', type: 'button', onclick: doAct('reject', 'Reject this case?') }, 'Reject'));
+  if (can('clear_clock') && c.state === 'clock_unsynced') buttons.push(el('button', { id: 'act-clear_clock', type: 'button', onclick: doAct('clear_clock', 'Clear this case? Give in the reason how its time was checked.') }, 'Time checked: to review'));
   if (can('hold') && !c.legal_hold) buttons.push(el('button', { id: 'act-hold', type: 'button', onclick: doAct('hold') }, 'Legal hold'));
   if (can('release') && c.legal_hold) buttons.push(el('button', { id: 'act-release', type: 'button', onclick: doAct('release') }, 'Release hold'));
   if (can('reverse') && c.state === 'confirmed') buttons.push(el('button', { class: 'danger', id: 'act-reverse', type: 'button', onclick: doAct('reverse', 'Reverse this case? It is withdrawn from every display.') }, 'Reverse (withdraw from displays)'));

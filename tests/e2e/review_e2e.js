@@ -168,6 +168,23 @@ async function act(page, verb) {
     check(true, 'the supervisor reversed the case');
     await waitFor(() => !fs.existsSync(path.join(screens, id + '.png')), 40, 'the display retracts the case');
     check(true, 'the display retracted it');
+
+    // a red-signal case recorded on an untrusted clock (this machine has no
+    // time service): the supervisor checks its time and clears it to review
+    const unsynced = await page.evaluate(async () => (await (await fetch('/api/cases?state=clock_unsynced')).json()));
+    const held = (unsynced.cases || unsynced).map(c => c.id);
+    if (held.length === 0) {
+      console.log('ok - # skip: no clock_unsynced case (this machine\'s clock is trusted)');
+    } else {
+      await page.goto(base + '/#/case/' + held[0], { waitUntil: 'networkidle0' });
+      await page.waitForSelector('#case-state');
+      check(await page.$('#act-confirm') === null || await page.$eval('#act-confirm', b => b.disabled),
+            'a clock_unsynced case cannot be confirmed');
+      await page.type('#act-reason', 'time checked against the signal controller log');
+      await act(page, 'clear_clock');
+      await waitFor(async () => (await page.$eval('#case-state', e => e.textContent)) === 'pending', 10, 'clear_clock');
+      check(true, 'the supervisor cleared a clock_unsynced case to review');
+    }
     await logout(page);
     check(errors.length === 0, 'no script errors on the page' + (errors.length ? ': ' + errors.join('; ') : ''));
   } catch (e) {

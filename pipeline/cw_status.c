@@ -1,0 +1,221 @@
+#include "cw_status.h"
+
+#include <json-glib/json-glib.h>
+
+static void
+member_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+member_int (JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+static void
+member_double (JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_double_value (b, value);
+}
+
+static void
+member_bool (JsonBuilder *b, const char *name, bool value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_boolean_value (b, value);
+}
+
+static char *
+utc_text (gint64 us)
+{
+  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
+  return t ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
+}
+
+static void
+add_camera (JsonBuilder *b, const struct cw_status_camera *c)
+{
+  json_builder_begin_object (b);
+  member_string (b, "name", c->name);
+  member_string (b, "state", c->state);
+  if (c->down_since_us) {
+    g_autofree char *since = utc_text (c->down_since_us);
+    member_string (b, "down_since", since);
+    member_string (b, "down_reason", c->down_reason);
+  }
+  member_double (b, "fps", c->fps);
+  member_int (b, "frames_captured", c->frames_captured);
+  member_int (b, "frames_analysed", c->frames_analysed);
+  member_int (b, "frames_skipped", c->frames_skipped);
+  if (c->latency_p50_ms >= 0) {
+    member_double (b, "latency_p50_ms", c->latency_p50_ms);
+    member_double (b, "latency_p99_ms", c->latency_p99_ms);
+  }
+  member_int (b, "tracks", c->tracks);
+  member_int (b, "candidates", c->candidates);
+  member_int (b, "violations", c->violations);
+  member_int (b, "rejected_flat", c->rejected_flat);
+  member_int (b, "position_uncertain", c->position_uncertain);
+  member_int (b, "restarts", c->restarts);
+  json_builder_set_member_name (b, "signal");
+  json_builder_begin_object (b);
+  member_string (b, "phase", c->signal_phase);
+  member_string (b, "source", c->signal_source);
+  member_bool (b, "stale", c->signal_stale);
+  member_int (b, "unknown_signal_crossings", c->unknown_signal_crossings);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+char *
+cw_status_json (const struct cw_status *st)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "site", st->site);
+  g_autofree char *utc = utc_text (st->utc_us);
+  member_string (b, "utc", utc);
+  member_double (b, "uptime_s", st->uptime_s);
+  json_builder_set_member_name (b, "cameras");
+  json_builder_begin_array (b);
+  for (int i = 0; i < st->n_cameras; i++)
+    add_camera (b, &st->cameras[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "store");
+  json_builder_begin_object (b);
+  member_int (b, "bytes", st->store_bytes);
+  member_int (b, "disk_free_bytes", st->disk_free_bytes);
+  member_int (b, "writer_backlog", st->writer_backlog);
+  json_builder_set_member_name (b, "outbox_backlog");
+  if (st->outbox_backlog >= 0)
+    json_builder_add_int_value (b, st->outbox_backlog);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "clock");
+  json_builder_begin_object (b);
+  member_bool (b, "synced", st->clock.synced);
+  member_int (b, "est_error_us", st->clock.est_error_us);
+  member_int (b, "max_error_us", st->clock.max_error_us);
+  member_bool (b, "trusted", evid_clock_trusted (&st->clock, st->max_clock_error_ms));
+  member_int (b, "max_clock_error_ms", st->max_clock_error_ms);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/* A label value in the exposition format: backslash, quote and newline
+ * escaped (a camera's name comes from the config). */
+static void
+append_label (GString *out, const char *value)
+{
+  for (const char *p = value ? value : ""; *p; p++) {
+    if (*p == '\\' || *p == '"')
+      g_string_append_c (out, '\\'), g_string_append_c (out, *p);
+    else if (*p == '\n')
+      g_string_append (out, "\\n");
+    else
+      g_string_append_c (out, *p);
+  }
+}
+
+static void
+metric_head (GString *out, const char *name, const char *type, const char *help)
+{
+  g_string_append_printf (out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void
+metric (GString *out, const char *name, const struct cw_status_camera *cam, const char *extra_label,
+        const char *extra_value, double value)
+{
+  g_string_append (out, name);
+  if (cam || extra_label) {
+    g_string_append_c (out, '{');
+    if (cam) {
+      g_string_append (out, "camera=\"");
+      append_label (out, cam->name);
+      g_string_append_c (out, '"');
+    }
+    if (extra_label) {
+      g_string_append_printf (out, "%s%s=\"", cam ? "," : "", extra_label);
+      append_label (out, extra_value);
+      g_string_append_c (out, '"');
+    }
+    g_string_append_c (out, '}');
+  }
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_printf (out, " %s\n", g_ascii_dtostr (num, sizeof num, value));
+}
+
+/* One metric for every camera: FIELD of each. */
+#define PER_CAMERA(out, st, name, type, help, expr)                                                                 \
+  do {                                                                                                              \
+    metric_head (out, name, type, help);                                                                            \
+    for (int i_ = 0; i_ < (st)->n_cameras; i_++) {                                                                  \
+      const struct cw_status_camera *c = &(st)->cameras[i_];                                                        \
+      metric (out, name, c, NULL, NULL, (expr));                                                                    \
+    }                                                                                                               \
+  } while (0)
+
+char *
+cw_status_prometheus (const struct cw_status *st)
+{
+  GString *out = g_string_new (NULL);
+  PER_CAMERA (out, st, "crosswatch_camera_up", "gauge", "1 while the camera's pipeline runs",
+              g_strcmp0 (c->state, "running") == 0);
+  PER_CAMERA (out, st, "crosswatch_camera_down_since_seconds", "gauge",
+              "Unix time the camera went down (0 while up)", c->down_since_us / 1e6);
+  PER_CAMERA (out, st, "crosswatch_camera_fps", "gauge", "Frames analysed a second", c->fps);
+  PER_CAMERA (out, st, "crosswatch_frames_captured_total", "counter", "Frames that reached analysis",
+              c->frames_captured);
+  PER_CAMERA (out, st, "crosswatch_frames_skipped_total", "counter", "Frames dropped by the capture queue",
+              c->frames_skipped);
+  metric_head (out, "crosswatch_latency_seconds", "gauge", "Capture to decision over the last interval");
+  for (int i = 0; i < st->n_cameras; i++) {
+    const struct cw_status_camera *c = &st->cameras[i];
+    if (c->latency_p50_ms < 0)
+      continue;
+    metric (out, "crosswatch_latency_seconds", c, "quantile", "0.5", c->latency_p50_ms / 1e3);
+    metric (out, "crosswatch_latency_seconds", c, "quantile", "0.99", c->latency_p99_ms / 1e3);
+  }
+  PER_CAMERA (out, st, "crosswatch_tracks_total", "counter", "People tracked", c->tracks);
+  PER_CAMERA (out, st, "crosswatch_candidates_total", "counter", "Violation candidates of any decision",
+              c->candidates);
+  PER_CAMERA (out, st, "crosswatch_violations_total", "counter", "Violations kept for review", c->violations);
+  PER_CAMERA (out, st, "crosswatch_rejected_flat_total", "counter", "Candidates rejected as flat images",
+              c->rejected_flat);
+  PER_CAMERA (out, st, "crosswatch_camera_restarts_total", "counter", "Pipelines rebuilt after a loss", c->restarts);
+  PER_CAMERA (out, st, "crosswatch_signal_stale", "gauge", "1 while the signal feed is silent (no red-signal rule)",
+              c->signal_stale);
+  PER_CAMERA (out, st, "crosswatch_unknown_signal_crossings_total", "counter",
+              "Crossings begun while the signal phase was unknown", c->unknown_signal_crossings);
+  metric_head (out, "crosswatch_store_bytes", "gauge", "Evidence database size with its WAL");
+  metric (out, "crosswatch_store_bytes", NULL, NULL, NULL, (double) st->store_bytes);
+  metric_head (out, "crosswatch_disk_free_bytes", "gauge", "Free space where the store is");
+  metric (out, "crosswatch_disk_free_bytes", NULL, NULL, NULL, (double) st->disk_free_bytes);
+  metric_head (out, "crosswatch_writer_backlog", "gauge", "Packets waiting for the evidence writer");
+  metric (out, "crosswatch_writer_backlog", NULL, NULL, NULL, st->writer_backlog);
+  if (st->outbox_backlog >= 0) {
+    metric_head (out, "crosswatch_outbox_backlog", "gauge", "Messages not yet acknowledged by the broker");
+    metric (out, "crosswatch_outbox_backlog", NULL, NULL, NULL, st->outbox_backlog);
+  }
+  metric_head (out, "crosswatch_clock_synced", "gauge", "1 while a time service keeps the clock");
+  metric (out, "crosswatch_clock_synced", NULL, NULL, NULL, st->clock.synced);
+  metric_head (out, "crosswatch_clock_max_error_seconds", "gauge", "The kernel's maximum clock error");
+  metric (out, "crosswatch_clock_max_error_seconds", NULL, NULL, NULL, st->clock.max_error_us / 1e6);
+  metric_head (out, "crosswatch_clock_trusted", "gauge", "1 while the clock is within max_clock_error_ms");
+  metric (out, "crosswatch_clock_trusted", NULL, NULL, NULL, evid_clock_trusted (&st->clock, st->max_clock_error_ms));
+  metric_head (out, "crosswatch_uptime_seconds", "gauge", "Since the run started");
+  metric (out, "crosswatch_uptime_seconds", NULL, NULL, NULL, st->uptime_s);
+  return g_string_free (out, FALSE);
+}
