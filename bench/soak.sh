@@ -4,8 +4,9 @@
 # is restarted and one camera's server is killed and, 20 s later, started
 # again. Every 10 s the run's resident memory and open file descriptors are
 # sampled (/proc). It passes when, after the first fifth (warm-up):
-#  - resident memory grows by less than 1 MiB per 10 minutes (least-squares
-#    slope over the samples);
+#  - resident memory does not grow: the floor of each minute's samples rises
+#    by less than 1 MiB per 10 minutes over an hour or more (least squares),
+#    by at most 32 MiB in a shorter run (see below);
 #  - open file descriptors do not grow (the last quarter's most at most the
 #    second fifth's most, plus 4 for connections being remade);
 #  - no packet is lost: every decision in the events file is in the store and
@@ -83,20 +84,33 @@ wait "$run_pid" || fail "run exited $? after SIGINT"
 run_pid=
 grep "^crosswatch: " "$tmp/run.log" | grep -E "frames in|live:|restart|rebuilt" | sed 's/^/  /'
 
-# memory and descriptors after the warm-up (the first fifth)
+# Memory: open packets hold their frames until the crossing ends, so the
+# resident size swings by tens of MiB with the traffic; what a leak moves is
+# the floor. The floor of each minute (its least sample) after the warm-up
+# (the first fifth) is fitted by least squares. An hour or more is held to the
+# target, < 1 MiB per 10 minutes; a shorter run cannot resolve that against
+# the swings, and is held to a floor that rises by no more than 32 MiB.
 report=$(awk -v warm=$((total / 5)) -v total="$total" 'NR > 1 && $1 >= warm {
-    n++; sx += $1; sy += $2 / 1024; sxx += $1 * $1; sxy += $1 * $2 / 1024
+    m = int($1 / 60); rss = $2 / 1024
+    if (!(m in floor) || rss < floor[m]) floor[m] = rss
     if ($1 < 2 * warm) { early = ($3 > early ? $3 : early) }
     if ($1 >= 0.75 * total) { late = ($3 > late ? $3 : late) }
-    rss = $2 / 1024
+    peak = (rss > peak ? rss : peak); last = rss
   } END {
+    first = -1
+    for (m in floor) { n++; x = m * 60; sx += x; sy += floor[m]; sxx += x * x; sxy += x * floor[m]
+                       if (first < 0 || m < first) first = m; if (m > lastm) lastm = m }
     slope = (n > 1) ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0
-    printf "%.3f %d %d %.1f %d", slope * 600, early, late, rss, n
+    printf "%.3f %d %d %.1f %.1f %.1f %d", slope * 600, early, late, last, peak, floor[lastm] - floor[first], n
   }' "$tmp/samples.txt")
-read -r slope10 early late rss n <<< "$report"
-echo "soak: RSS ${rss} MiB at the end; slope after warm-up ${slope10} MiB per 10 min over $n samples;" \
-  "open descriptors: at most $early early, $late late"
-awk -v s="$slope10" 'BEGIN { exit !(s < 1.0) }' || fail "resident memory grows ${slope10} MiB per 10 minutes"
+read -r slope10 early late rss peak rise n <<< "$report"
+echo "soak: RSS ${rss} MiB at the end, ${peak} MiB at most; its per-minute floor after warm-up rose ${rise} MiB" \
+  "(slope ${slope10} MiB per 10 min over $n minutes); open descriptors: at most $early early, $late late"
+if [ "$minutes" -ge 60 ]; then
+  awk -v s="$slope10" 'BEGIN { exit !(s < 1.0) }' || fail "resident memory grows ${slope10} MiB per 10 minutes"
+else
+  awk -v r="$rise" 'BEGIN { exit !(r <= 32) }' || fail "the resident floor rose ${rise} MiB in $minutes minutes"
+fi
 [ "$late" -le $((early + 4)) ] || fail "open descriptors grew from $early to $late"
 
 # no packet lost: the store and the events file hold the same packets

@@ -143,9 +143,9 @@ grep -q '"phase":"DONT_WALK"' "$tmp/events.jsonl" ||
 "$cw" display -c "$tmp/display.ini" > "$tmp/display.log" 2>&1 &
 display_pid=$!
 wait_until 30 broker_subscribed "$T/display/main" || { cat "$tmp/display.log"; fail "the display did not subscribe"; }
-id=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')
 review_accounts "$tmp/site.ini" || fail "review accounts"
 review_clear_clocks "$tmp/site.ini" || fail "clear the clock_unsynced cases"
+id=$("$cw" review -c "$tmp/site.ini" list --state pending | awk 'NR == 2 { print $1 }')
 review_confirm "$tmp/site.ini" "$id" || fail "confirm"
 sub office2 crosswatch-backoffice "$T/evidence"
 "$cw" publish -c "$tmp/site.ini" --once --timeout 20 > "$tmp/publish.log" 2>&1 || { cat "$tmp/publish.log"; fail "publish"; }

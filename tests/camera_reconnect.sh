@@ -8,6 +8,10 @@
 #    retained crosswatch/<site>/status; the file camera keeps analysing;
 #  - the server comes back on the same port: the camera is rebuilt and
 #    analyses again (restarts counted);
+#  - the signal comes over MQTT (stale_s 2): while the controller publishes
+#    the status says the feed is fresh; within stale_s + 1 s of its last
+#    message the status says stale, the log says so, and crossings begun
+#    then are counted, not charged on red;
 #  - the run stops cleanly on SIGINT: every packet in the store is in the
 #    events file, and the other way round.
 set -u
@@ -39,7 +43,8 @@ broker_start || fail "broker did not start"
 ex="$src/hwcfg/examples/vtest-site.ini"
 {
   sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .*#port = $broker_port#" \
-      -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" -e '/^displays = /d' "$ex"
+      -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" -e '/^displays = /d' \
+      -e 's#^source = schedule.*#source = mqtt\nstale_s = 2#' "$ex"
   awk '/^\[camera:main\]/{p=1} /^\[signal\]/{p=0} p' "$ex" |
     sed -e 's/^\[camera:main\]/[camera:door]/' -e "s#^uri = .*#uri = rtsp://127.0.0.1:$rtsp_port/cam#"
   awk '/^\[zone:/{p=1} /^\[tracker\]/{p=0} p' "$ex" | sed -e 's/^\[zone:\(.*\)\]/[zone:door-\1]/' \
@@ -90,6 +95,20 @@ wait_until 30 analysed_over door $((after + 25)) || fail "the camera came back b
 [ "$(field door restarts)" -ge 1 ] || fail "no restart counted"
 grep -q "\[camera:door\] back after" "$tmp/run.log" || fail "no log line for the return"
 
+# the signal feed: fresh while the controller publishes, stale soon after it stops
+signal_is() { status && grep -q "\"name\":\"main\",[^]]*\"signal\":{\"phase\":\"[A-Z_]*\",\"source\":\"mqtt\",\"stale\":$1" "$tmp/status.json"; }
+( while :; do mosquitto_pub -p "$broker_port" -t "crosswatch/$site/signal/ped" -m WALK; sleep 0.5; done ) &
+controller=$!
+wait_until 30 signal_is false || { kill $controller; fail "the signal feed is not fresh: $(cat "$tmp/status.json")"; }
+kill $controller; wait $controller 2> /dev/null
+silent=$SECONDS
+wait_until 10 signal_is true || fail "a silent signal feed is not raised on the status: $(cat "$tmp/status.json")"
+[ $((SECONDS - silent)) -le 4 ] || fail "the silent feed was raised $((SECONDS - silent)) s after it stopped (stale_s 2)"
+grep -q "signal: crosswatch/$site/signal/ped: no phase message" "$tmp/run.log" || fail "the silent feed was not logged"
+grep -q '"type":"red_signal"' "$tmp/events.jsonl" && fail "a red-signal case on an unknown phase"
+crossings=$(field main unknown_signal_crossings)
+[ "$crossings" -gt 0 ] || fail "no crossing counted while the phase was unknown: $(cat "$tmp/status.json")"
+
 kill -INT $run_pid
 wait $run_pid || fail "run exited $? after SIGINT"
 run_pid=
@@ -104,4 +123,4 @@ cmp -s "$tmp/stored.txt" "$tmp/evented.txt" ||
 # analysed depends on the machine's load)
 grep -q '"camera":"main"' "$tmp/events.jsonl" || fail "no decision from camera main"
 "$cw" verify -c "$tmp/site.ini" > "$tmp/verify.log" 2>&1 || { cat "$tmp/verify.log"; fail "the store does not verify"; }
-echo "PASS: door lost and back ($(field door restarts) restart(s)), main ran on; $(wc -l < "$tmp/stored.txt") packets, all in the events file"
+echo "PASS: door lost and back ($(field door restarts) restart(s)), main ran on; signal feed raised stale; $crossings crossing(s) on an unknown phase counted; $(wc -l < "$tmp/stored.txt") packets, all in the events file"
