@@ -24,10 +24,16 @@ review_list (struct evid_store *st, const char *state)
     fprintf (stderr, "crosswatch review: %s\n", err->message);
     return 1;
   }
-  printf ("%-36s  %-8s  %-18s  %-14s  %s\n", "packet", "track", "type", "state", "created (UTC)");
+  printf ("%-36s  %-8s  %-18s  %-14s  %-24s  %s\n", "packet", "track", "type", "state", "created (UTC)", "camera");
   for (guint i = 0; i < rows->len; i++) {
     struct evid_packet_row *r = g_ptr_array_index (rows, i);
-    printf ("%-36s  %-8d  %-18s  %-14s  %s\n", r->id, r->track_id, r->type, r->review_state, r->created_utc);
+    /* track ids are a camera's own: the camera tells two cases apart */
+    g_autoptr (JsonNode) rec = json_from_string (r->json, NULL);
+    const char *camera = rec && JSON_NODE_HOLDS_OBJECT (rec)
+                             ? json_object_get_string_member_with_default (json_node_get_object (rec), "camera", "?")
+                             : "?";
+    printf ("%-36s  %-8d  %-18s  %-14s  %-24s  %s\n", r->id, r->track_id, r->type, r->review_state, r->created_utc,
+            camera);
   }
   return 0;
 }
@@ -142,12 +148,13 @@ cmd_review (int argc, char **argv)
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
       {"user", 0, 0, G_OPTION_ARG_STRING, &actor_name, "your review account (password on standard input)", "NAME"},
-      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (reject with code other, hold, reverse)", "TEXT"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (reject with code other, hold, reverse; clear_clock: how the time was checked)",
+       "TEXT"},
       {"code", 0, 0, G_OPTION_ARG_STRING, &code, "reject reason code (see usage)", "CODE"},
       {"state", 0, 0, G_OPTION_ARG_STRING, &state, "list only packets in this state", "STATE"},
       {"media-out", 0, 0, G_OPTION_ARG_FILENAME, &media_out, "show: write every still and the clip here", "DIR"},
       {NULL}};
-  if (!cli_parse ("review", "-c SITE.ini list | --user NAME show|confirm|reject|hold|release|reverse ID", entries,
+  if (!cli_parse ("review", "-c SITE.ini list | --user NAME show|confirm|reject|hold|release|reverse|clear_clock ID", entries,
                   &argc, &argv))
     return 2;
   int status = 2;

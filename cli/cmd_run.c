@@ -41,7 +41,8 @@ cmd_run (int argc, char **argv)
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
            st.rejected_flat, st.position_uncertain);
   if (st.restarts > 0)
-    fprintf (stderr, "crosswatch: %d camera pipeline(s) rebuilt\n", st.restarts);
+    fprintf (stderr, "crosswatch: cameras came back %d time(s) after a loss (or started a file again)\n",
+             st.restarts);
   if (st.liveness_frames > 0)
     fprintf (stderr,
              "crosswatch: liveness: %d assessments, %.2f ms each; %.2f ms per frame over %d frames\n",

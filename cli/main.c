@@ -10,7 +10,7 @@ static const struct {
   int (*fn) (int, char **);
   const char *help;
 } COMMANDS[] = {
-    {"run", cmd_run, "run the appliance on a camera (-c SITE.ini)"},
+    {"run", cmd_run, "run the appliance on every camera of a site (-c SITE.ini)"},
     {"check-config", cmd_check_config, "validate a site config"},
     {"calibrate", cmd_calibrate, "fit the ground homography to surveyed point pairs"},
     {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},

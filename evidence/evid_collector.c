@@ -6,25 +6,51 @@
 
 /* Middle-of-crossing candidates: a still every SAMPLE_EVERY frames on the
  * road, at most MAX_SAMPLES (every other one dropped when full, so they
- * stay spread over the crossing). */
+ * stay spread over the crossing: the middle one is within a sixteenth of
+ * the crossing of its true middle). */
 #define SAMPLE_EVERY 5
-#define MAX_SAMPLES 16
+#define MAX_SAMPLES 8
+
+/* A full frame shared by every open packet that keeps it (a sample, the
+ * last still): copied once, however many packets are open. Frames are
+ * sampled on the same frame numbers for every packet, so they coincide. */
+struct shared_frame {
+  int refs;
+  int frame;
+  struct cv_image img; /* owned */
+};
 
 struct sample {
   int frame;
   double bbox[4];
-  struct cv_image img; /* owned; encoded only if chosen */
+  struct shared_frame *f; /* a reference; encoded only if chosen */
 };
 
 struct open_packet {
   struct evid_pending *p;
   int opened, last_seen, last_on_road;
-  struct cv_image last; /* owned: the last frame with the person on the road */
+  struct shared_frame *last; /* a reference: the last frame with the person on the road */
   int last_frame;
   double last_bbox[4];
   GArray *samples;      /* struct sample */
   bool clip_done;
 };
+
+static struct shared_frame *
+shared_ref (struct shared_frame *f)
+{
+  f->refs++;
+  return f;
+}
+
+static void
+shared_unref (struct shared_frame *f)
+{
+  if (f && --f->refs == 0) {
+    g_free (f->img.data);
+    g_free (f);
+  }
+}
 
 /* Clip frames are kept at half resolution: a reviewer needs the movement,
  * the stills carry the detail, and memory stays small. */
@@ -36,6 +62,7 @@ struct ring_frame {
 };
 
 struct evid_collector {
+  struct shared_frame *current; /* a reference: the copy of the newest sampled frame */
   int end_frames, max_frames;
   int pre_frames, post_frames, fps_n, fps_d;
   struct ring_frame *ring;
@@ -47,9 +74,9 @@ static void
 open_packet_free (struct open_packet *o)
 {
   for (guint i = 0; i < o->samples->len; i++)
-    g_free (g_array_index (o->samples, struct sample, i).img.data);
+    shared_unref (g_array_index (o->samples, struct sample, i).f);
   g_array_free (o->samples, TRUE);
-  g_free (o->last.data);
+  shared_unref (o->last);
   evid_pending_free (o->p);
   g_free (o);
 }
@@ -76,10 +103,25 @@ evid_collector_free (struct evid_collector *c)
   if (!c)
     return;
   g_ptr_array_unref (c->open);
+  shared_unref (c->current);
   for (int i = 0; i < c->ring_len; i++)
     cv_free (c->ring[i].img.data);
   g_free (c->ring);
   g_free (c);
+}
+
+int
+evid_collector_frames_held (const struct evid_collector *c)
+{
+  g_autoptr (GHashTable) held = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < c->open->len; i++) {
+    const struct open_packet *o = g_ptr_array_index (c->open, i);
+    for (guint k = 0; k < o->samples->len; k++)
+      g_hash_table_add (held, g_array_index (o->samples, struct sample, k).f);
+    if (o->last)
+      g_hash_table_add (held, o->last);
+  }
+  return (int) g_hash_table_size (held);
 }
 
 int
@@ -153,8 +195,20 @@ jpeg_of (const struct cv_image *img)
   return b;
 }
 
+/* FRAME (IMG) as a shared copy: made by the first packet that keeps it. */
+static struct shared_frame *
+shared_frame_of (struct evid_collector *c, int frame, const struct cv_image *img)
+{
+  if (!c->current || c->current->frame != frame) {
+    shared_unref (c->current);
+    c->current = g_new0 (struct shared_frame, 1);
+    *c->current = (struct shared_frame){.refs = 1, .frame = frame, .img = evid_image_copy (img)};
+  }
+  return shared_ref (c->current);
+}
+
 static void
-keep_sample (struct open_packet *o, int frame, const struct cv_image *img, const double bbox[4])
+keep_sample (struct open_packet *o, int frame, struct shared_frame *f, const double bbox[4])
 {
   if (o->samples->len == MAX_SAMPLES) {
     /* thin out: keep every other one */
@@ -164,11 +218,11 @@ keep_sample (struct open_packet *o, int frame, const struct cv_image *img, const
       if (i % 2 == 0)
         g_array_index (o->samples, struct sample, w++) = *s;
       else
-        g_free (s->img.data);
+        shared_unref (s->f);
     }
     g_array_set_size (o->samples, w);
   }
-  struct sample s = {.frame = frame, .img = evid_image_copy (img)};
+  struct sample s = {.frame = frame, .f = shared_ref (f)};
   memcpy (s.bbox, bbox, sizeof s.bbox);
   g_array_append_val (o->samples, s);
 }
@@ -200,20 +254,17 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
       continue;
     o->last_on_road = frame;
     /* the last-seen still is refreshed every SAMPLE_EVERY frames: within
-     * half a second of the true last one, at a fifth of the copying */
-    if ((frame - o->opened) % SAMPLE_EVERY != 0)
+     * half a second of the true last one, at a fifth of the copying; on
+     * the same frames for every packet, so they share the copies */
+    if (frame % SAMPLE_EVERY != 0)
       continue;
-    if (o->last.data && o->last.width == img->width && o->last.height == img->height &&
-        o->last.channels == img->channels) {
-      for (int y = 0; y < img->height; y++)
-        memcpy (o->last.data + (size_t) o->last.stride * y, img->data + (size_t) img->stride * y, o->last.stride);
-    } else {
-      g_free (o->last.data);
-      o->last = evid_image_copy (img);
-    }
+    struct shared_frame *f = shared_frame_of (c, frame, img);
+    shared_unref (o->last);
+    o->last = shared_ref (f);
     o->last_frame = frame;
     memcpy (o->last_bbox, bbox, sizeof o->last_bbox);
-    keep_sample (o, frame, img, bbox);
+    keep_sample (o, frame, f, bbox);
+    shared_unref (f);
   }
 }
 
@@ -247,13 +298,13 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_pac
     struct evid_candidate *cand = &o->p->c;
     if (o->samples->len > 0) {
       struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
-      cand->mid_jpeg = jpeg_of (&mid->img);
+      cand->mid_jpeg = jpeg_of (&mid->f->img);
       cand->mid_frame = mid->frame;
       memcpy (cand->mid_bbox, mid->bbox, sizeof cand->mid_bbox);
       cand->has_mid_bbox = true;
     }
-    if (o->last.data && o->last_frame > cand->frame) {
-      cand->last_jpeg = jpeg_of (&o->last);
+    if (o->last && o->last_frame > cand->frame) {
+      cand->last_jpeg = jpeg_of (&o->last->img);
       cand->last_frame = o->last_frame;
       memcpy (cand->last_bbox, o->last_bbox, sizeof cand->last_bbox);
       cand->has_last_bbox = true;

@@ -44,6 +44,10 @@ typedef void (*evid_packet_ready) (struct evid_pending *p, void *data);
  * FLUSH) to READY. Returns how many packets are still open. */
 int evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_packet_ready ready, void *data);
 
+/* Full frames the open packets hold for their middle and last stills: each
+ * copied once, whichever packets keep it. */
+int evid_collector_frames_held (const struct evid_collector *c);
+
 /* Open packets. */
 int evid_collector_open_count (const struct evid_collector *c);
 

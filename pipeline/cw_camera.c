@@ -39,7 +39,7 @@ struct cw_camera {
   int stall_frames;       /* pipeline_frames at the last check */
   gint64 last_progress_us; /* when they last moved */
   gboolean stopping;
-  gint64 started_us, down_since_us;
+  gint64 started_us, down_since_us, up_since_us;
   char *down_reason;
   int backoff_s;
   GError *error;
@@ -274,6 +274,8 @@ on_stall_check (gpointer data)
     g_printerr ("crosswatch: [camera:%s] back after %.0f s\n", c->name,
                 (g_get_real_time () - c->down_since_us) / 1e6);
     c->state = CW_CAMERA_RUNNING;
+    c->up_since_us = g_get_real_time ();
+    c->stats.restarts++;
   }
   if (frames != c->stall_frames) {
     c->stall_frames = frames;
@@ -305,7 +307,7 @@ handle_message (struct cw_camera *c, GstMessage *msg, char **failure, gboolean *
   case GST_MESSAGE_ERROR:
     gst_message_parse_error (msg, &err, &dbg);
     if (!*failure)
-      *failure = g_strdup_printf ("%s: %s%s%s", GST_OBJECT_NAME (msg->src), err->message, dbg ? " — " : "",
+      *failure = g_strdup_printf ("%s: %s%s%s", GST_OBJECT_NAME (msg->src), err->message, dbg ? " | " : "",
                                   dbg ? dbg : "");
     else
       g_printerr ("crosswatch: [camera:%s] also: %s: %s\n", c->name, GST_OBJECT_NAME (msg->src), err->message);
@@ -429,7 +431,7 @@ on_retry (gpointer data)
 {
   struct cw_camera *c = data;
   c->retry = 0;
-  c->stats.restarts++;
+  c->stats.rebuild_attempts++;
   g_printerr ("crosswatch: [camera:%s] rebuilding (down %.0f s)\n", c->name,
               (g_get_real_time () - c->down_since_us) / 1e6);
   g_autoptr (GError) err = NULL;
@@ -538,8 +540,10 @@ cw_camera_start (struct cw_camera *c, GError **error)
     return FALSE;
   }
   /* a lost camera stays down until its first frame (on_stall_check) */
-  if (c->state != CW_CAMERA_DOWN)
+  if (c->state != CW_CAMERA_DOWN) {
     c->state = CW_CAMERA_RUNNING;
+    c->up_since_us = g_get_real_time ();
+  }
   return TRUE;
 }
 
@@ -586,6 +590,12 @@ cw_camera_down_since (const struct cw_camera *c)
   return c->state == CW_CAMERA_DOWN ? c->down_since_us : 0;
 }
 
+gint64
+cw_camera_up_since (const struct cw_camera *c)
+{
+  return c->state == CW_CAMERA_RUNNING ? c->up_since_us : 0;
+}
+
 const char *
 cw_camera_down_reason (const struct cw_camera *c)
 {
@@ -612,8 +622,10 @@ cw_camera_stats (const struct cw_camera *c)
     g_object_get (q, "current-level-buffers", &waiting, NULL);
     gst_object_unref (q);
   }
+  /* a file's queue is not leaky: it drops nothing (frames between the
+   * queue and analysis are in flight, not skipped) */
   m->stats.frames_skipped =
-      MAX (0, m->stats.frames_captured - g_atomic_int_get (&m->frames_dequeued) - (int) waiting);
+      m->live ? MAX (0, m->stats.frames_captured - g_atomic_int_get (&m->frames_dequeued) - (int) waiting) : 0;
   g_mutex_lock (&m->lock);
   m->stats.tracks = m->tracks_before + (int) g_hash_table_size (m->track_ids);
   g_mutex_unlock (&m->lock);

@@ -39,7 +39,8 @@ struct cw_camera_stats {
   int tracks;
   int candidates;      /* events of any decision */
   int violations, rejected_flat, position_uncertain;
-  int restarts;
+  int restarts;         /* times a lost camera came back (or a file started again: --loop) */
+  int rebuild_attempts;  /* pipelines built after a loss, whether they came back or not */
   int liveness_assessments, liveness_frames;
   double liveness_assess_s, liveness_frame_s;
 };
@@ -65,6 +66,9 @@ void cw_camera_abort (struct cw_camera *c);
 const char *cw_camera_name (const struct cw_camera *c);
 gboolean cw_camera_is_live (const struct cw_camera *c);
 enum cw_camera_state cw_camera_state (const struct cw_camera *c);
+/* Since when (wall clock, microseconds) the camera has been running (its
+ * first start, or its last return; 0 unless running). */
+gint64 cw_camera_up_since (const struct cw_camera *c);
 /* Since when (wall clock, microseconds) the camera has been down, and why. */
 gint64 cw_camera_down_since (const struct cw_camera *c);
 const char *cw_camera_down_reason (const struct cw_camera *c);

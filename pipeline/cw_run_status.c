@@ -52,6 +52,7 @@ fill_camera (struct cw_run_status *s, guint i, gint64 now_us, struct cw_status_c
   *out = (struct cw_status_camera){
       .name = cw_camera_name (c),
       .state = state_name (cw_camera_state (c)),
+      .up_since_us = cw_camera_up_since (c),
       .down_since_us = cw_camera_down_since (c),
       .down_reason = cw_camera_down_reason (c),
       .frames_captured = cs->frames_captured,
@@ -65,6 +66,7 @@ fill_camera (struct cw_run_status *s, guint i, gint64 now_us, struct cw_status_c
       .rejected_flat = cs->rejected_flat,
       .position_uncertain = cs->position_uncertain,
       .restarts = cs->restarts,
+      .rebuild_attempts = cs->rebuild_attempts,
   };
   double dt = (now_us - m->at_us) / 1e6;
   out->fps = dt > 0 ? (cs->frames - m->frames) / dt : 0;

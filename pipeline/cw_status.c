@@ -46,6 +46,10 @@ add_camera (JsonBuilder *b, const struct cw_status_camera *c)
   json_builder_begin_object (b);
   member_string (b, "name", c->name);
   member_string (b, "state", c->state);
+  if (c->up_since_us) {
+    g_autofree char *since = utc_text (c->up_since_us);
+    member_string (b, "up_since", since);
+  }
   if (c->down_since_us) {
     g_autofree char *since = utc_text (c->down_since_us);
     member_string (b, "down_since", since);
@@ -65,6 +69,7 @@ add_camera (JsonBuilder *b, const struct cw_status_camera *c)
   member_int (b, "rejected_flat", c->rejected_flat);
   member_int (b, "position_uncertain", c->position_uncertain);
   member_int (b, "restarts", c->restarts);
+  member_int (b, "rebuild_attempts", c->rebuild_attempts);
   json_builder_set_member_name (b, "signal");
   json_builder_begin_object (b);
   member_string (b, "phase", c->signal_phase);
@@ -194,7 +199,12 @@ cw_status_prometheus (const struct cw_status *st)
   PER_CAMERA (out, st, "crosswatch_violations_total", "counter", "Violations kept for review", c->violations);
   PER_CAMERA (out, st, "crosswatch_rejected_flat_total", "counter", "Candidates rejected as flat images",
               c->rejected_flat);
-  PER_CAMERA (out, st, "crosswatch_camera_restarts_total", "counter", "Pipelines rebuilt after a loss", c->restarts);
+  PER_CAMERA (out, st, "crosswatch_camera_up_since_seconds", "gauge",
+              "Unix time the camera last started or came back (0 while down)", c->up_since_us / 1e6);
+  PER_CAMERA (out, st, "crosswatch_camera_restarts_total", "counter",
+              "Times the camera came back after a loss (or a --loop file started again)", c->restarts);
+  PER_CAMERA (out, st, "crosswatch_camera_rebuild_attempts_total", "counter",
+              "Pipelines built after a loss, whether the camera came back or not", c->rebuild_attempts);
   PER_CAMERA (out, st, "crosswatch_signal_stale", "gauge", "1 while the signal feed is silent (no red-signal rule)",
               c->signal_stale);
   PER_CAMERA (out, st, "crosswatch_unknown_signal_crossings_total", "counter",

@@ -56,6 +56,12 @@ for m in man1/crosswatch.1 man5/crosswatch-site.ini.5; do
   out=$(groff -man -Tutf8 -ww -z "$prefix/share/man/$m" 2>&1)
   [ -z "$out" ] || { echo "$out"; fail "groff warns about $m"; }
 done
+# the site file's man page gives an example: it must be a valid site
+sed -n '/^\.SH EXAMPLE/,/^\.SH /p' "$prefix/share/man/man5/crosswatch-site.ini.5" |
+  sed -e '1d;$d' -e '/^\.nf$/d;/^\.fi$/d' -e 's/\\-/-/g' > "$tmp/man-example.ini"
+grep -q '^\[site\]' "$tmp/man-example.ini" || fail "no example in crosswatch-site.ini(5)"
+"$prefix/bin/crosswatch" check-config -c "$tmp/man-example.ini" > "$tmp/man-example.txt" 2>&1 ||
+  { cat "$tmp/man-example.txt"; fail "the example in crosswatch-site.ini(5) is not a valid site"; }
 
 echo "== the installed binary on the installed example"
 sed -e "s#^db = .*#db = $tmp/var/evidence.db\nkey = $tmp/var/device.key#" \

@@ -626,6 +626,40 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   evid_collector_free (col);
 }
 
+/* Three people crossing at once: their packets share the frames they keep
+ * (a still from the middle of each crossing, the last one on the road),
+ * copied once each, not once per packet. */
+static void
+packets_open_together_share_their_frames (struct fixture *f, gconstpointer data)
+{
+  struct evid_collector *col = evid_collector_create (10, 600, 5, 5, 10, 1);
+  for (int t = 1; t <= 3; t++) {
+    struct evid_candidate c = {.frame = 20 + t, .utc_us = g_get_real_time (), .track_id = t, .type = "red_signal",
+                               .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 15,
+                               .signal_phase = "DONT_WALK", .signal_source = "schedule", .verdict = "live"};
+    evid_collector_open (col, &c, NULL, &f->frame);
+  }
+  int most = 0;
+  for (int frame = 21; frame <= 200; frame++) {
+    evid_collector_frame (col, frame, &f->frame);
+    for (int t = 1; t <= 3; t++) {
+      const double box[4] = {100 * t, 50, 20, 60};
+      evid_collector_seen (col, t, frame, TRUE, &f->frame, box);
+    }
+    most = MAX (most, evid_collector_frames_held (col));
+  }
+  /* each packet keeps at most 8 samples and its last frame, on the same
+   * frame numbers: 9 frames in all, where copies would be 27 */
+  g_assert_cmpint (most, >, 0);
+  g_assert_cmpint (most, <=, 9);
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  struct writer w = {f->rec, events};
+  evid_collector_finish (col, 201, TRUE, write_now, &w);
+  g_assert_cmpuint (events->len, ==, 3);
+  g_assert_cmpint (evid_collector_frames_held (col), ==, 0);
+  evid_collector_free (col);
+}
+
 static void
 opening_a_store_in_an_unwritable_place_fails_cleanly (void)
 {
@@ -1161,6 +1195,7 @@ main (int argc, char **argv)
   ADD (a_published_packet_file_verifies_and_names_tampering);
   ADD (purge_keeps_held_packets_and_the_chain);
   ADD (a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it);
+  ADD (packets_open_together_share_their_frames);
   ADD (edited_columns_are_named_by_verify);
   ADD (deleting_the_newest_packet_or_audit_row_is_caught_by_the_chain_head);
   ADD (a_recomputed_audit_chain_fails_its_signatures);
