@@ -148,7 +148,9 @@ cmd_review (int argc, char **argv)
   const GOptionEntry entries[] = {
       {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
       {"user", 0, 0, G_OPTION_ARG_STRING, &actor_name, "your review account (password on standard input)", "NAME"},
-      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why (reject with code other, hold, reverse; clear_clock: how the time was checked)",
+      /* FILENAME: the bytes as given, whatever the locale (the desk refuses
+       * what is not UTF-8 text) */
+      {"reason", 0, 0, G_OPTION_ARG_FILENAME, &reason, "why (reject with code other, hold, reverse; clear_clock: how the time was checked)",
        "TEXT"},
       {"code", 0, 0, G_OPTION_ARG_STRING, &code, "reject reason code (see usage)", "CODE"},
       {"state", 0, 0, G_OPTION_ARG_STRING, &state, "list only packets in this state", "STATE"},

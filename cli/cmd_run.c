@@ -23,6 +23,12 @@ cmd_run (int argc, char **argv)
   gst_init (&argc, &argv);
   if (!cli_parse ("run", "-c SITE.ini", entries, &argc, &argv))
     return 2;
+  if (camera && !*camera) {
+    fprintf (stderr, "crosswatch run: --camera needs a camera's name (without it every camera runs)\n");
+    g_free (camera);
+    g_free (config);
+    return 2;
+  }
   int status = 0;
   g_autoptr (GError) err = NULL; /* before any goto: the cleanup runs at the end */
   struct hwcfg *cfg = cli_load_config (config);
@@ -35,6 +41,8 @@ cmd_run (int argc, char **argv)
   struct cw_run_options opt = {config, camera, events, tracks, detections, loop};
   struct cw_run_stats st;
   gboolean ok = cw_pipeline_run (&opt, &st, &err);
+  if (st.cameras == 0)
+    goto said; /* nothing ran: only the reason */
   fprintf (stderr,
            "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat, "
            "%d position uncertain\n",
@@ -57,6 +65,7 @@ cmd_run (int argc, char **argv)
              st.frames_captured ? 100.0 * st.frames_skipped / st.frames_captured : 0,
              st.latency_p50_ms, st.latency_p99_ms, st.cpu_seconds,
              st.seconds > 0 ? 100 * st.cpu_seconds / st.seconds : 0);
+said:
   if (!ok) {
     fprintf (stderr, "crosswatch: %s\n", err->message);
     status = 1;

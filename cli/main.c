@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "hwcfg.h"
 
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,6 +89,10 @@ main (int argc, char **argv)
   /* A file size limit must fail the write (EFBIG, reported as a full disk),
    * not kill the appliance. */
   signal (SIGXFSZ, SIG_IGN);
+  /* arguments are read in the user's locale (a UTF-8 reason, a name);
+   * numbers are always written with a point (files, MOT rows, JSON) */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
   if (argc < 2) {
     usage (stderr);
     return 2;

@@ -10,17 +10,22 @@ G_DEFINE_QUARK (evid-json-error-quark, evid_json_error)
  * counting once past MAX_DEPTH (the answer is then MAX_DEPTH + 1). Unbalanced
  * brackets are the parser's business, not this scan's. */
 static guint
-nesting_depth (const char *text, gsize len, guint max_depth, gboolean *out_strict)
+nesting_depth (const char *text, gsize len, guint max_depth, gboolean *out_strict, gboolean *out_nul)
 {
   guint depth = 0, deepest = 0;
   gboolean in_string = FALSE;
   *out_strict = TRUE;
+  *out_nul = FALSE;
   for (gsize i = 0; i < len; i++) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\')
+      if (c == '\\') {
+        /* \u0000 would end the C string json-glib hands out: what follows
+         * it would be silently cut off */
+        if (i + 5 < len && text[i + 1] == 'u' && !strncmp (text + i + 2, "0000", 4))
+          *out_nul = TRUE;
         i++; /* the escaped character cannot end the string */
-      else if (c == '"')
+      } else if (c == '"')
         in_string = FALSE;
     } else if (c == '"') {
       in_string = TRUE;
@@ -58,8 +63,12 @@ evid_json_guard_check (const char *text, gsize len, gsize max_bytes, guint max_d
                  G_GSIZE_FORMAT, (gsize) (end - text));
     return FALSE;
   }
-  gboolean strict;
-  guint depth = nesting_depth (text, len, max_depth, &strict);
+  gboolean strict, nul;
+  guint depth = nesting_depth (text, len, max_depth, &strict, &nul);
+  if (nul) {
+    g_set_error (error, EVID_JSON_ERROR, EVID_JSON_ERROR_ENCODING, "a string in the JSON text holds a NUL (\\u0000)");
+    return FALSE;
+  }
   if (!strict) {
     g_set_error (error, EVID_JSON_ERROR, EVID_JSON_ERROR_SYNTAX,
                  "not strict JSON (a comment, a single-quoted string or another character outside strings)");

@@ -5,6 +5,7 @@
 #include "hwcfg_source.h"
 #include "zone_geom.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -396,6 +397,13 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   cam->name = g_strdup (group + strlen ("camera:"));
   if (!*cam->name)
     report (p, group, NULL, "camera group needs a name: [camera:NAME]");
+  else if (!hwcfg_topic_id_valid (cam->name)) {
+    /* a name is a label in the events, the status and the metrics: plain
+     * words only (shown escaped here: it may not even be UTF-8) */
+    g_autofree char *valid = g_utf8_make_valid (group, -1);
+    g_autofree char *shown = g_strescape (valid, NULL);
+    report (p, shown, NULL, "a camera name must be 1 to 64 letters, digits, '_', '.' or '-'");
+  }
   cam->uri = get_string (p, group, "uri", TRUE);
   check_camera_uri (p, group, "uri", cam->uri);
 
@@ -654,15 +662,31 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
 static const char *const REVIEW_KEYS[] = {"listen", "tls_cert", "tls_key", "two_person", "session_idle_min",
                                           "session_max_hours", "appeal", "rule_text", "public_url", NULL};
 
-/* GROUP's KEY, an ADDRESS:PORT to listen on. */
+/* GROUP's KEY, a numeric ADDRESS:PORT to listen on: an IPv4 address, or an
+ * IPv6 one in brackets ([::1]:9100), and a port of digits only (what the
+ * servers take: svc_http_listener.c). */
 static void
 check_listen (struct parse *p, const char *group, const char *key, const char *value)
 {
   const char *colon = strrchr (value, ':');
-  char *end = NULL;
-  long port = colon ? strtol (colon + 1, &end, 10) : -1;
-  if (!colon || colon == value || !end || *end || port < 1 || port > 65535)
-    report (p, group, key, "'%s' is not ADDRESS:PORT (e.g. 127.0.0.1:8080)", value);
+  g_autofree char *host = colon ? g_strndup (value, colon - value) : NULL;
+  unsigned char addr[16];
+  gboolean ok = host && *host;
+  if (ok && host[0] == '[') {
+    size_t n = strlen (host);
+    ok = n > 2 && host[n - 1] == ']';
+    if (ok) {
+      host[n - 1] = '\0';
+      ok = inet_pton (AF_INET6, host + 1, addr) == 1;
+    }
+  } else if (ok)
+    ok = inet_pton (AF_INET, host, addr) == 1;
+  const char *digits = colon ? colon + 1 : "";
+  ok = ok && *digits && strspn (digits, "0123456789") == strlen (digits) && strlen (digits) <= 5 &&
+       atoi (digits) >= 1 && atoi (digits) <= 65535;
+  if (!ok)
+    report (p, group, key, "'%s' is not a numeric ADDRESS:PORT (e.g. 127.0.0.1:%s, [::1]:%s)", value,
+            !strcmp (group, "status") ? "9100" : "8080", !strcmp (group, "status") ? "9100" : "8080");
 }
 
 static void

@@ -12,6 +12,9 @@
 /* how long one pass of the network thread waits for the socket: also how
  * soon a stop is noticed */
 #define LOOP_MS 100
+/* a connection the broker has not answered within this long is not an
+ * MQTT broker (or a stuck one): closed and retried like any trouble */
+#define CONNACK_TIMEOUT_US (10 * G_USEC_PER_SEC)
 
 struct mqtt_link {
   struct mqtt_link_opts o; /* strings below are the link's own copies */
@@ -157,11 +160,25 @@ network_main (gpointer data)
       wait_backoff (l);
       continue;
     }
-    do
+    gint64 connected_at = g_get_monotonic_time ();
+    gboolean unanswered = FALSE;
+    do {
       rc = mosquitto_loop (l->mosq, LOOP_MS, 1);
-    while (rc == MOSQ_ERR_SUCCESS && !g_atomic_int_get (&l->stop));
+      unanswered = !g_atomic_int_get (&l->accepted) && !l->refused &&
+                   g_get_monotonic_time () - connected_at > CONNACK_TIMEOUT_US;
+    } while (rc == MOSQ_ERR_SUCCESS && !unanswered && !g_atomic_int_get (&l->stop));
     if (g_atomic_int_get (&l->stop))
       break;
+    if (unanswered) {
+      g_autofree char *text = g_strdup_printf (
+          "%s:%d took the connection but gave no MQTT answer within %d s (not an MQTT port, or a TLS one "
+          "reached without [mqtt] tls_ca?)",
+          l->host, l->port, (int) (CONNACK_TIMEOUT_US / G_USEC_PER_SEC));
+      trouble (l, text);
+      mosquitto_disconnect (l->mosq);
+      wait_backoff (l);
+      continue;
+    }
     if (g_atomic_int_compare_and_exchange (&l->accepted, 1, 0)) {
       if (l->o.on_lost)
         l->o.on_lost (l->o.data);

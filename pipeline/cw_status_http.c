@@ -1,13 +1,19 @@
 #include "cw_status_http.h"
 
+#include "svc_http_listener.h"
+
 #include <libsoup/soup.h>
-#include <stdlib.h>
 #include <string.h>
+
+/* A scraper or two and a person with curl: a few connections, none idle
+ * for long (svc_http_listener.h). */
+#define MAX_CONNECTIONS 16
+#define IDLE_TIMEOUT_S 10
 
 struct cw_status_http {
   SoupServer *soup;
+  struct svc_http_listener *listener;
   GBytes *json, *prometheus;
-  int port;
 };
 
 static void
@@ -49,36 +55,15 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 struct cw_status_http *
 cw_status_http_new (const char *listen, GError **error)
 {
-  const char *colon = strrchr (listen, ':');
-  g_autofree char *host = colon ? g_strndup (listen, colon - listen) : NULL;
-  if (host && host[0] == '[' && host[strlen (host) - 1] == ']') { /* [::1]:9100 */
-    memmove (host, host + 1, strlen (host));
-    host[strlen (host) - 1] = '\0';
-  }
-  char *end = NULL;
-  long port = colon ? strtol (colon + 1, &end, 10) : -1;
-  g_autoptr (GInetAddress) ia = host ? g_inet_address_new_from_string (host) : NULL;
-  if (!ia || !end || *end || port < 0 || port > 65535) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "[status] http_listen: '%s' is not a numeric ADDRESS:PORT (e.g. 127.0.0.1:9100)", listen);
-    return NULL;
-  }
   struct cw_status_http *h = g_new0 (struct cw_status_http, 1);
   h->soup = soup_server_new ("server-header", "crosswatch-status", NULL);
   soup_server_add_handler (h->soup, NULL, handle, h, NULL);
-  g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (ia, (guint16) port);
-  if (!soup_server_listen (h->soup, sa, 0, error)) {
-    g_prefix_error (error, "[status] http_listen: cannot listen on %s: ", listen);
+  h->listener = svc_http_listener_new (h->soup, listen, NULL, MAX_CONNECTIONS, IDLE_TIMEOUT_S, error);
+  if (!h->listener) {
+    g_prefix_error (error, "[status] http_listen: ");
     cw_status_http_free (h);
     return NULL;
   }
-  GSList *listeners = soup_server_get_listeners (h->soup);
-  if (listeners) {
-    g_autoptr (GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
-    if (local)
-      h->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  }
-  g_slist_free (listeners);
   return h;
 }
 
@@ -87,7 +72,7 @@ cw_status_http_free (struct cw_status_http *h)
 {
   if (!h)
     return;
-  soup_server_disconnect (h->soup);
+  svc_http_listener_free (h->listener);
   g_object_unref (h->soup);
   if (h->json)
     g_bytes_unref (h->json);
@@ -110,5 +95,5 @@ cw_status_http_set (struct cw_status_http *h, const char *json, const char *prom
 int
 cw_status_http_port (const struct cw_status_http *h)
 {
-  return h->port;
+  return svc_http_listener_port (h->listener);
 }

@@ -1,6 +1,7 @@
 #include "rev_server.h"
 
 #include "rev_ui_resources.h"
+#include "svc_http_listener.h"
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
@@ -18,13 +19,11 @@
 
 struct rev_server {
   SoupServer *soup;
-  GSocketService *service; /* accepts; libsoup serves what it hands over */
+  struct svc_http_listener *listener; /* accepts, bounded; libsoup serves what it hands over */
   GTlsCertificate *cert;   /* HTTPS: the accepted streams are wrapped in TLS */
   struct rev_api *api;
   bool tls;
   char *url;
-  int connections;
-  GHashTable *live; /* the streams handed to libsoup, until they are gone */
 };
 
 /* Every answer: no framing, no sniffing, no referrer, scripts and media
@@ -143,82 +142,15 @@ early (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable 
   }
 }
 
-static void
-connection_gone (gpointer data, GObject *stream)
-{
-  struct rev_server *srv = data;
-  srv->connections--;
-  g_hash_table_remove (srv->live, stream);
-}
-
-/* Each accepted connection: refused beyond MAX_CONNECTIONS, given the idle
- * timeout, wrapped in TLS for HTTPS, then handed to libsoup. */
-static gboolean
-incoming (GSocketService *service, GSocketConnection *conn, GObject *source, gpointer data)
-{
-  (void) service;
-  (void) source;
-  struct rev_server *srv = data;
-  if (srv->connections >= MAX_CONNECTIONS) {
-    g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-    return TRUE;
-  }
-  g_socket_set_timeout (g_socket_connection_get_socket (conn), IDLE_TIMEOUT_S);
-  g_autoptr (GSocketAddress) local = g_socket_connection_get_local_address (conn, NULL);
-  g_autoptr (GSocketAddress) remote = g_socket_connection_get_remote_address (conn, NULL);
-  g_autoptr (GIOStream) tls = srv->cert ? g_tls_server_connection_new (G_IO_STREAM (conn), srv->cert, NULL) : NULL;
-  GIOStream *stream = tls ? tls : G_IO_STREAM (conn);
-  if (!local || !remote || (srv->cert && !tls) ||
-      !soup_server_accept_iostream (srv->soup, stream, local, remote, NULL)) {
-    g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
-    return TRUE;
-  }
-  srv->connections++;
-  g_hash_table_add (srv->live, stream);
-  g_object_weak_ref (G_OBJECT (stream), connection_gone, srv);
-  return TRUE;
-}
-
-/* Up to the hard limit: the connection cap, not the descriptor limit,
- * should be what refuses a client. */
-static void
-raise_file_limit (void)
-{
-  struct rlimit rl;
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit (RLIMIT_NOFILE, &rl);
-  }
-}
-
 struct rev_server *
 rev_server_new (struct rev_api *api, const struct hwcfg *cfg, const char *listen, GError **error)
 {
   const char *addr = listen ? listen : cfg->review.listen;
-  const char *colon = strrchr (addr, ':');
-  if (!colon || colon == addr) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "listen address '%s' is not ADDRESS:PORT", addr);
-    return NULL;
-  }
-  g_autofree char *host = g_strndup (addr, colon - addr);
-  if (host[0] == '[' && host[strlen (host) - 1] == ']') { /* [::1]:8080 */
-    memmove (host, host + 1, strlen (host));
-    host[strlen (host) - 1] = '\0';
-  }
-  char *end = NULL;
-  long port = strtol (colon + 1, &end, 10);
-  g_autoptr (GInetAddress) ia = g_inet_address_new_from_string (host);
-  if (!ia || *end || port < 0 || port > 65535) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                 "listen address '%s' is not a numeric ADDRESS:PORT (e.g. 127.0.0.1:8080)", addr);
-    return NULL;
-  }
   /* a static library's object is linked only when referenced: this keeps
    * the UI's resources (registered by their constructor) in the binary */
   (void) rev_ui_get_resource ();
   struct rev_server *srv = g_new0 (struct rev_server, 1);
   srv->api = api;
-  srv->live = g_hash_table_new (NULL, NULL);
   srv->soup = soup_server_new ("server-header", "crosswatch-review", NULL);
   if (cfg->review.tls_cert) {
     srv->cert = g_tls_certificate_new_from_files (cfg->review.tls_cert, cfg->review.tls_key, error);
@@ -231,18 +163,11 @@ rev_server_new (struct rev_api *api, const struct hwcfg *cfg, const char *listen
   }
   soup_server_add_early_handler (srv->soup, NULL, early, srv, NULL);
   soup_server_add_handler (srv->soup, NULL, handle, srv, NULL);
-  raise_file_limit ();
-  g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (ia, (guint16) port);
-  srv->service = g_socket_service_new ();
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (srv->service), 128);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (srv->service), sa, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, NULL, error)) {
-    g_prefix_error (error, "cannot listen on %s: ", addr);
+  srv->listener = svc_http_listener_new (srv->soup, addr, srv->cert, MAX_CONNECTIONS, IDLE_TIMEOUT_S, error);
+  if (!srv->listener) {
     rev_server_free (srv);
     return NULL;
   }
-  g_signal_connect (srv->service, "incoming", G_CALLBACK (incoming), srv);
-  g_socket_service_start (srv->service);
   /* from the address as given (soup_server_get_uris leaks its socket address) */
   srv->url = g_strdup_printf ("%s://%s/", srv->tls ? "https" : "http", addr);
   return srv;
@@ -253,25 +178,9 @@ rev_server_free (struct rev_server *srv)
 {
   if (!srv)
     return;
-  if (srv->service) {
-    g_socket_service_stop (srv->service);
-    g_socket_listener_close (G_SOCKET_LISTENER (srv->service));
-    g_object_unref (srv->service);
-  }
-  if (srv->soup) {
-    soup_server_disconnect (srv->soup);
+  svc_http_listener_free (srv->listener);
+  if (srv->soup)
     g_object_unref (srv->soup);
-    /* the clients' kept-alive connections close as their sources run */
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
-  }
-  /* streams still alive no longer report to this server */
-  GHashTableIter it;
-  gpointer stream;
-  g_hash_table_iter_init (&it, srv->live);
-  while (g_hash_table_iter_next (&it, &stream, NULL))
-    g_object_weak_unref (G_OBJECT (stream), connection_gone, srv);
-  g_hash_table_unref (srv->live);
   g_clear_object (&srv->cert);
   g_free (srv->url);
   g_free (srv);

@@ -68,6 +68,12 @@ camera_is() { status && [ "$(field "$1" state)" = "$2" ]; }
 analysed_over() { status && [ "$(field "$1" frames_analysed)" -gt "$2" ]; }
 
 wait_until 90 analysed_over door 100 || fail "the rtsp camera did not analyse 100 frames: $(cat "$tmp/status.json")"
+# a scraper opening a connection per request leaves no descriptor behind
+fds() { ls "/proc/$run_pid/fd" | wc -l; }
+before_fds=$(fds)
+for _ in $(seq 40); do curl -sf -o /dev/null "http://127.0.0.1:$http_port/metrics" || fail "GET /metrics"; done
+settled() { [ "$(fds)" -le $((before_fds + 4)) ]; }
+wait_until 20 settled || fail "40 scrapes left $(( $(fds) - before_fds )) descriptors open"
 wait_until 30 analysed_over main 50 || fail "the file camera did not analyse 50 frames"
 
 kill -9 "$server_pid"

@@ -7,13 +7,15 @@ fail=0
 
 "$cw" check-config -c "$configs/rules.ini" > "$tmp/out" 2>&1 || { echo "FAIL: rules.ini rejected"; cat "$tmp/out"; fail=1; }
 
+# (called at the end of a pipeline, so in a subshell: a failure is marked
+# in a file, which the end of the script reads)
 expect() { # NAME EXPECTED-SUBSTRING (the config comes on stdin)
   cat > "$tmp/$1.ini"
-  "$cw" check-config -c "$tmp/$1.ini" > "$tmp/out" 2>&1
+  "$cw" check-config -c "$tmp/$1.ini" > "$tmp/$1.out" 2>&1
   local rc=$?
-  if [ $rc -ne 2 ]; then echo "FAIL: $1: exit $rc, expected 2"; fail=1; fi
-  if ! grep -qF -- "$tmp/$1.ini:$2" "$tmp/out"; then echo "FAIL: $1: no «$2» in:"; cat "$tmp/out"; fail=1; fi
-  if grep -q "Segmentation\|Aborted\|core dumped" "$tmp/out"; then echo "FAIL: $1 crashed"; fail=1; fi
+  if [ $rc -ne 2 ]; then echo "FAIL: $1: exit $rc, expected 2"; touch "$tmp/failed"; fi
+  if ! grep -qF -- "$tmp/$1.ini:$2" "$tmp/$1.out"; then echo "FAIL: $1: no «$2» in:"; cat "$tmp/$1.out"; touch "$tmp/failed"; fi
+  if grep -q "Segmentation\|Aborted\|core dumped" "$tmp/$1.out"; then echo "FAIL: $1 crashed"; touch "$tmp/failed"; fi
 }
 
 base='[site]
@@ -47,11 +49,21 @@ printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nprofile = lax\n' "$tmp/d
 printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\nrotation_s = 0\n' "$tmp/device.pub" |
   expect display_rotation "5: [display] rotation_s"
 printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\ncase_url_base = javascript:alert(1)//\n' "$tmp/device.pub" |
-  expect display_case_url "4: [display] case_url_base: 'javascript:alert(1)//' is not an http:// or https:// address"
+  expect display_case_url "5: [display] case_url_base: 'javascript:alert(1)//' is not an http:// or https:// address"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,x;5,5\n' "$base" | expect bad_coordinate "9: [zone:road] polygon: point 2"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | expect two_points "9: [zone:road] polygon: has 2 points"
 printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"
 printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_signal "0: [signal]: missing group"
+# a camera's name is a label in events, status and metrics: plain words only
+printf '[site]\nid = s\n[camera:q"u\\o\377 x]\nuri = file:///dev/null\n[signal]\nsource = none\n' |
+  expect camera_name "0: [camera:q\\\"u\\\\o\\357\\277\\275 x]: a camera name must be 1 to 64 letters"
+# a status listener is a numeric address and a port of digits, as the server takes it
+for bad in localhost:9100 127.1:9100 '[:9100' '[]:1' 127.0.0.1:+80 '127.0.0.1: 9100' ::1:9100; do
+  printf '%s\n[status]\nhttp_listen = %s\n' "$base" "$bad" |
+    expect "listen_$(echo "$bad" | tr -c 'a-z0-9' _)" "8: [status] http_listen: '$bad' is not a numeric ADDRESS:PORT"
+done
+printf '%s\n[status]\nhttp_listen = [::1]:9100\n' "$base" > "$tmp/listen6.ini"
+"$cw" check-config -c "$tmp/listen6.ini" > "$tmp/out" 2>&1 || { echo "FAIL: [::1]:9100 refused"; cat "$tmp/out"; fail=1; }
 printf '%s\n[rules]\nmin_depth_m = deep\n' "$base" | expect bad_number "8: [rules] min_depth_m: 'deep' is not a number"
 printf '%s\n[detector]\nperson_min_height_m = 2.0\nperson_max_height_m = 1.5\n' "$base" |
   expect person_sizes_crossed "8: [detector] person_min_height_m: must be below person_max_height_m"
@@ -82,5 +94,6 @@ printf '%s\n%s\n[signal]\nsource = none\n' "$(printf '%s\n' "$base" | sed -n '1,
 "$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
   { echo "FAIL: bad pair not named"; cat "$tmp/out"; fail=1; }
 
+[ -e "$tmp/failed" ] && fail=1
 [ $fail -eq 0 ] && echo "check-config: all cases as expected"
 exit $fail

@@ -579,6 +579,8 @@ test_a_clock_unsynced_case_is_cleared_by_a_supervisor_only (struct fixture *f, g
   g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 409);
   g_assert_cmpint (status_of (f, "POST", clear, &officer, "{\"reason\":\"checked\"}"), ==, 403);
   g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{}"), ==, 400); /* how it was checked, in words */
+  /* a NUL would cut the reason short in the audit log: refused, not truncated */
+  g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"log 14:02\\u0000 forged\"}"), ==, 400);
   g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"controller log 14:02:07\"}"), ==, 200);
   g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"again\"}"), ==, 409);
   struct evid_packet_row *row = evid_store_get (f->st, id, NULL);

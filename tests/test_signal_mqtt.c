@@ -9,6 +9,7 @@
 #include "zone_signal_mqtt.h"
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <mosquitto.h>
 #include <string.h>
@@ -315,6 +316,39 @@ payloads_are_parsed_strictly (void)
   g_assert_cmpint (p, ==, ZONE_PHASE_WALK);
 }
 
+/* A port that takes the connection and never speaks MQTT (a camera's,
+ * a web server's): the link says so within its 10 s and tries again, once
+ * a second at first; the phase stays UNKNOWN meanwhile. */
+static void
+a_port_that_never_answers_mqtt_is_named_and_retried (void)
+{
+  GSocketListener *silent = g_socket_listener_new ();
+  GError *err = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (silent, NULL, &err);
+  g_assert_no_error (err);
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp ("sigXXXXXX.ini", &path, NULL);
+  close (fd);
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t1\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = mqtt\n[mqtt]\nhost = 127.0.0.1\nport = %d\n", port);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  struct hwcfg *cfg = hwcfg_load (path, &err);
+  g_assert_no_error (err);
+  test_log_forget ();
+  struct zone_signal *sig = zone_signal_create (&cfg->signal, &cfg->mqtt, &err);
+  g_assert_no_error (err);
+  /* accepted by the kernel's backlog, never answered */
+  g_assert_cmpint (test_logged_within ("gave no MQTT answer within 10 s", 1, 20), ==, 1);
+  struct zone_signal_state st;
+  zone_signal_at (sig, 0, &st);
+  g_assert_cmpint (st.phase, ==, ZONE_PHASE_UNKNOWN);
+  zone_signal_free (sig);
+  hwcfg_free (cfg);
+  g_unlink (path);
+  g_socket_listener_close (silent);
+  g_object_unref (silent);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -330,6 +364,8 @@ main (int argc, char **argv)
   g_test_add_func ("/signal/an_oversized_payload_is_refused", an_oversized_payload_is_refused);
   g_test_add_func ("/signal/binary_garbage_is_ignored", binary_garbage_is_ignored);
   g_test_add_func ("/signal/payloads_are_parsed_strictly", payloads_are_parsed_strictly);
+  g_test_add_func ("/signal/a_port_that_never_answers_mqtt_is_named_and_retried",
+                   a_port_that_never_answers_mqtt_is_named_and_retried);
   int rc = g_test_run ();
   return rc;
 }
