@@ -611,7 +611,7 @@ on_message (void *data, const struct mosquitto_message *m)
 }
 
 static void
-on_connected (void *data)
+on_connected (void *data, struct mqtt_link *link)
 {
   g_atomic_int_inc (&((struct session *) data)->connects);
 }

@@ -44,12 +44,13 @@ struct evid_publisher {
   char *status;           /* the newest status, not yet sent; under lock */
 };
 
-/* On the link's thread: said retained, so whoever subscribes learns it. */
+/* On the link's thread: said retained, so whoever subscribes learns it
+ * (on LINK: the first connection may come before pub->link is set). */
 static void
-on_connected (void *data)
+on_connected (void *data, struct mqtt_link *link)
 {
   struct evid_publisher *pub = data;
-  mqtt_link_publish (pub->link, NULL, pub->available_topic, "online", 6, 1, true, 0);
+  mqtt_link_publish (link, NULL, pub->available_topic, "online", 6, 1, true, 0);
 }
 
 /* On the link's thread: rows in flight go again after the reconnect (the

@@ -86,7 +86,7 @@ on_connect (struct mosquitto *mosq, void *data, int rc, int flags, const mosquit
   if (n > 0)
     mosquitto_subscribe_multiple (mosq, NULL, n, l->subscriptions, 1, 0, NULL);
   if (l->o.on_connected)
-    l->o.on_connected (l->o.data);
+    l->o.on_connected (l->o.data, l);
 }
 
 static void

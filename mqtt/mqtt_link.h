@@ -29,8 +29,9 @@ struct mqtt_link_opts {
   const char *will_topic;        /* retained QoS 1 last will, or NULL */
   const char *will_payload;
   const char *const *subscriptions; /* NULL-terminated, QoS 1, at every connection; may be NULL */
-  /* on the link's thread: */
-  void (*on_connected) (void *data);
+  /* on the link's thread (which may call them before mqtt_link_start has
+   * returned: LINK is the link to publish on): */
+  void (*on_connected) (void *data, struct mqtt_link *link);
   void (*on_lost) (void *data); /* a connection the broker had accepted ended */
   void (*on_message) (void *data, const struct mosquitto_message *m);
   void (*on_published) (void *data, int mid); /* a QoS 1 message acknowledged */
