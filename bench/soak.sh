@@ -45,14 +45,9 @@ start_server 1 "$port1"
 broker_init "$free_port"
 broker_start || fail "broker did not start"
 
-ex="$src/hwcfg/examples/vtest-site.ini"
+. "$src/tests/two_camera_site.sh"
 {
-  sed -e "s#^uri = .*#uri = rtsp://127.0.0.1:$port0/cam#" -e "s#^port = .*#port = $broker_port#" \
-      -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" -e '/^displays = /d' "$ex"
-  awk '/^\[camera:main\]/{p=1} /^\[signal\]/{p=0} p' "$ex" |
-    sed -e 's/^\[camera:main\]/[camera:door]/' -e "s#^uri = .*#uri = rtsp://127.0.0.1:$port1/cam#"
-  awk '/^\[zone:/{p=1} /^\[tracker\]/{p=0} p' "$ex" | sed -e 's/^\[zone:\(.*\)\]/[zone:door-\1]/' \
-      -e 's/^camera = main/camera = door/'
+  two_camera_site "$src" "rtsp://127.0.0.1:$port0/cam" "rtsp://127.0.0.1:$port1/cam" "$broker_port" "$tmp"
   printf '[status]\nhttp_listen = 127.0.0.1:%s\n' "$http"
 } > "$tmp/site.ini"
 "$cw" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; fail "the soak site is invalid"; }

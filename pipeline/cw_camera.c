@@ -135,6 +135,22 @@ error:
   return NULL;
 }
 
+/* The people of BUF as MOT rows of FRAME in OUT: tracked ones with their
+ * ids, or (DETECTIONS) every box with id -1 and the detector's score. */
+static void
+write_mot_rows (FILE *out, int frame, GPtrArray *people, gboolean detections)
+{
+  for (guint i = 0; i < people->len; i++) {
+    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
+    if (!detections && m->id < 0)
+      continue;
+    double b[4], score = detections ? 0 : 1;
+    cw_person_box (m, b);
+    gst_structure_get_double (cw_person_param (m), "score", &score);
+    trk_mot_write_row (out, frame, detections ? -1 : m->id, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
+  }
+}
+
 static GstPadProbeReturn
 on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -145,20 +161,15 @@ on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
     return GST_PAD_PROBE_OK;
   g_atomic_int_inc (&c->frames);
   g_autoptr (GPtrArray) people = cw_people (buf);
+  g_mutex_lock (&c->lock);
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    if (m->id < 0)
-      continue;
-    g_mutex_lock (&c->lock);
-    g_hash_table_add (c->track_ids, GINT_TO_POINTER (m->id));
-    g_mutex_unlock (&c->lock);
-    if (!c->tracks)
-      continue;
-    double b[4], score = 1;
-    cw_person_box (m, b);
-    gst_structure_get_double (cw_person_param (m), "score", &score);
-    trk_mot_write_row (c->tracks, fi.frame, m->id, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
+    if (m->id >= 0)
+      g_hash_table_add (c->track_ids, GINT_TO_POINTER (m->id));
   }
+  g_mutex_unlock (&c->lock);
+  if (c->tracks)
+    write_mot_rows (c->tracks, fi.frame, people, FALSE);
   return GST_PAD_PROBE_OK;
 }
 
@@ -171,13 +182,7 @@ on_detected (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (!buf || !cw_frame_info_get (buf, &fi) || !fi.detector_ran)
     return GST_PAD_PROBE_OK;
   g_autoptr (GPtrArray) people = cw_people (buf);
-  for (guint i = 0; i < people->len; i++) {
-    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    double b[4], score = 0;
-    cw_person_box (m, b);
-    gst_structure_get_double (cw_person_param (m), "score", &score);
-    trk_mot_write_row (c->detections, fi.frame, -1, &(struct trk_box){b[0], b[1], b[2], b[3]}, score);
-  }
+  write_mot_rows (c->detections, fi.frame, people, TRUE);
   return GST_PAD_PROBE_OK;
 }
 

@@ -4,18 +4,14 @@
 #include "cw_camera.h"
 #include "cw_run_status.h"
 #include "evid_publisher.h"
-#include "gstcwelements.h"
 #include "hwcfg.h"
 
 #include <errno.h>
 #include <glib-unix.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
-GST_DEBUG_CATEGORY_STATIC (cw_pipeline_debug);
-#define GST_CAT_DEFAULT cw_pipeline_debug
 
 struct run {
   GMainLoop *loop;
@@ -138,7 +134,6 @@ sum_stats (struct run *r, struct cw_run_stats *st)
 gboolean
 cw_pipeline_run (const struct cw_run_options *opt, struct cw_run_stats *out_stats, GError **error)
 {
-  GST_DEBUG_CATEGORY_INIT (cw_pipeline_debug, "crosswatch", 0, "crosswatch run loop");
   struct run r = {0};
   struct cw_run_stats st = {0};
   gboolean ok = FALSE;

@@ -1,81 +1,46 @@
 #include "cw_status.h"
 
+#include "evid_json.h"
+#include "evid_store.h" /* evid_utc_format */
+
 #include <json-glib/json-glib.h>
-
-static void
-member_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-member_int (JsonBuilder *b, const char *name, gint64 value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-member_double (JsonBuilder *b, const char *name, double value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
-static void
-member_bool (JsonBuilder *b, const char *name, bool value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, value);
-}
-
-static char *
-utc_text (gint64 us)
-{
-  g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (us / G_USEC_PER_SEC);
-  return t ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
-}
 
 static void
 add_camera (JsonBuilder *b, const struct cw_status_camera *c)
 {
   json_builder_begin_object (b);
-  member_string (b, "name", c->name);
-  member_string (b, "state", c->state);
+  evid_json_string (b, "name", c->name);
+  evid_json_string (b, "state", c->state);
   if (c->up_since_us) {
-    g_autofree char *since = utc_text (c->up_since_us);
-    member_string (b, "up_since", since);
+    g_autofree char *since = evid_utc_format (c->up_since_us);
+    evid_json_string (b, "up_since", since);
   }
   if (c->down_since_us) {
-    g_autofree char *since = utc_text (c->down_since_us);
-    member_string (b, "down_since", since);
-    member_string (b, "down_reason", c->down_reason);
+    g_autofree char *since = evid_utc_format (c->down_since_us);
+    evid_json_string (b, "down_since", since);
+    evid_json_string (b, "down_reason", c->down_reason);
   }
-  member_double (b, "fps", c->fps);
-  member_int (b, "frames_captured", c->frames_captured);
-  member_int (b, "frames_analysed", c->frames_analysed);
-  member_int (b, "frames_skipped", c->frames_skipped);
+  evid_json_double (b, "fps", c->fps);
+  evid_json_int (b, "frames_captured", c->frames_captured);
+  evid_json_int (b, "frames_analysed", c->frames_analysed);
+  evid_json_int (b, "frames_skipped", c->frames_skipped);
   if (c->latency_p50_ms >= 0) {
-    member_double (b, "latency_p50_ms", c->latency_p50_ms);
-    member_double (b, "latency_p99_ms", c->latency_p99_ms);
+    evid_json_double (b, "latency_p50_ms", c->latency_p50_ms);
+    evid_json_double (b, "latency_p99_ms", c->latency_p99_ms);
   }
-  member_int (b, "tracks", c->tracks);
-  member_int (b, "candidates", c->candidates);
-  member_int (b, "violations", c->violations);
-  member_int (b, "rejected_flat", c->rejected_flat);
-  member_int (b, "position_uncertain", c->position_uncertain);
-  member_int (b, "restarts", c->restarts);
-  member_int (b, "rebuild_attempts", c->rebuild_attempts);
+  evid_json_int (b, "tracks", c->tracks);
+  evid_json_int (b, "candidates", c->candidates);
+  evid_json_int (b, "violations", c->violations);
+  evid_json_int (b, "rejected_flat", c->rejected_flat);
+  evid_json_int (b, "position_uncertain", c->position_uncertain);
+  evid_json_int (b, "restarts", c->restarts);
+  evid_json_int (b, "rebuild_attempts", c->rebuild_attempts);
   json_builder_set_member_name (b, "signal");
   json_builder_begin_object (b);
-  member_string (b, "phase", c->signal_phase);
-  member_string (b, "source", c->signal_source);
-  member_bool (b, "stale", c->signal_stale);
-  member_int (b, "unknown_signal_crossings", c->unknown_signal_crossings);
+  evid_json_string (b, "phase", c->signal_phase);
+  evid_json_string (b, "source", c->signal_source);
+  evid_json_bool (b, "stale", c->signal_stale);
+  evid_json_int (b, "unknown_signal_crossings", c->unknown_signal_crossings);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }
@@ -85,10 +50,10 @@ cw_status_json (const struct cw_status *st)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
-  member_string (b, "site", st->site);
-  g_autofree char *utc = utc_text (st->utc_us);
-  member_string (b, "utc", utc);
-  member_double (b, "uptime_s", st->uptime_s);
+  evid_json_string (b, "site", st->site);
+  g_autofree char *utc = evid_utc_format (st->utc_us);
+  evid_json_string (b, "utc", utc);
+  evid_json_double (b, "uptime_s", st->uptime_s);
   json_builder_set_member_name (b, "cameras");
   json_builder_begin_array (b);
   for (int i = 0; i < st->n_cameras; i++)
@@ -96,9 +61,9 @@ cw_status_json (const struct cw_status *st)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "store");
   json_builder_begin_object (b);
-  member_int (b, "bytes", st->store_bytes);
-  member_int (b, "disk_free_bytes", st->disk_free_bytes);
-  member_int (b, "writer_backlog", st->writer_backlog);
+  evid_json_int (b, "bytes", st->store_bytes);
+  evid_json_int (b, "disk_free_bytes", st->disk_free_bytes);
+  evid_json_int (b, "writer_backlog", st->writer_backlog);
   json_builder_set_member_name (b, "outbox_backlog");
   if (st->outbox_backlog >= 0)
     json_builder_add_int_value (b, st->outbox_backlog);
@@ -107,11 +72,11 @@ cw_status_json (const struct cw_status *st)
   json_builder_end_object (b);
   json_builder_set_member_name (b, "clock");
   json_builder_begin_object (b);
-  member_bool (b, "synced", st->clock.synced);
-  member_int (b, "est_error_us", st->clock.est_error_us);
-  member_int (b, "max_error_us", st->clock.max_error_us);
-  member_bool (b, "trusted", evid_clock_trusted (&st->clock, st->max_clock_error_ms));
-  member_int (b, "max_clock_error_ms", st->max_clock_error_ms);
+  evid_json_bool (b, "synced", st->clock.synced);
+  evid_json_int (b, "est_error_us", st->clock.est_error_us);
+  evid_json_int (b, "max_error_us", st->clock.max_error_us);
+  evid_json_bool (b, "trusted", evid_clock_trusted (&st->clock, st->max_clock_error_ms));
+  evid_json_int (b, "max_clock_error_ms", st->max_clock_error_ms);
   json_builder_end_object (b);
   json_builder_end_object (b);
   g_autoptr (JsonNode) root = json_builder_get_root (b);

@@ -91,9 +91,3 @@ cw_status_http_set (struct cw_status_http *h, const char *json, const char *prom
   h->json = g_bytes_new (json, strlen (json));
   h->prometheus = g_bytes_new (prometheus, strlen (prometheus));
 }
-
-int
-cw_status_http_port (const struct cw_status_http *h)
-{
-  return svc_http_listener_port (h->listener);
-}

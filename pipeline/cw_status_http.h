@@ -9,14 +9,11 @@
 
 struct cw_status_http;
 
-/* Listens on LISTEN (numeric ADDRESS:PORT; port 0: any free one). */
+/* Listens on LISTEN (numeric ADDRESS:PORT). */
 struct cw_status_http *cw_status_http_new (const char *listen, GError **error);
 void cw_status_http_free (struct cw_status_http *h);
 
 /* What the next requests get (copied). */
 void cw_status_http_set (struct cw_status_http *h, const char *json, const char *prometheus);
-
-/* The port it listens on. */
-int cw_status_http_port (const struct cw_status_http *h);
 
 #endif

@@ -5,9 +5,7 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 /* Connections at once: beyond this a new one is closed at accept, well
  * before the process runs out of file descriptors (libsoup stops

@@ -8,7 +8,7 @@ struct svc_http_listener {
   SoupServer *soup;
   GSocketService *service;
   GTlsCertificate *cert;
-  int max_connections, idle_s, connections, port;
+  int max_connections, idle_s, connections;
   GHashTable *live; /* the streams handed to libsoup, until they are gone */
 };
 
@@ -87,16 +87,14 @@ svc_http_listener_new (SoupServer *soup, const char *addr, GTlsCertificate *cert
   l->live = g_hash_table_new (NULL, NULL);
   raise_file_limit ();
   g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (ia, (guint16) port);
-  g_autoptr (GSocketAddress) bound = NULL;
   l->service = g_socket_service_new ();
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (l->service), 128);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (l->service), sa, G_SOCKET_TYPE_STREAM,
-                                      G_SOCKET_PROTOCOL_TCP, NULL, &bound, error)) {
+                                      G_SOCKET_PROTOCOL_TCP, NULL, NULL, error)) {
     g_prefix_error (error, "cannot listen on %s: ", addr);
     svc_http_listener_free (l);
     return NULL;
   }
-  l->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_signal_connect (l->service, "incoming", G_CALLBACK (incoming), l);
   g_socket_service_start (l->service);
   return l;
@@ -126,16 +124,4 @@ svc_http_listener_free (struct svc_http_listener *l)
   g_clear_object (&l->cert);
   g_object_unref (l->soup);
   g_free (l);
-}
-
-int
-svc_http_listener_port (const struct svc_http_listener *l)
-{
-  return l->port;
-}
-
-int
-svc_http_listener_connections (const struct svc_http_listener *l)
-{
-  return l->connections;
 }

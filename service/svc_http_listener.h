@@ -12,16 +12,9 @@
 
 struct svc_http_listener;
 
-/* Listens on ADDR (numeric ADDRESS:PORT, [::1]:PORT for IPv6; port 0: a
- * free one) for SOUP (kept by reference). CERT (may be NULL) makes it HTTPS. */
+/* Listens on ADDR (numeric ADDRESS:PORT, [::1]:PORT for IPv6) for SOUP (kept by reference). CERT (may be NULL) makes it HTTPS. */
 struct svc_http_listener *svc_http_listener_new (SoupServer *soup, const char *addr, GTlsCertificate *cert,
                                                  int max_connections, int idle_s, GError **error);
 void svc_http_listener_free (struct svc_http_listener *l);
-
-/* The port it listens on. */
-int svc_http_listener_port (const struct svc_http_listener *l);
-
-/* Connections open now. */
-int svc_http_listener_connections (const struct svc_http_listener *l);
 
 #endif

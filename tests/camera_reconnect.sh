@@ -40,15 +40,10 @@ broker_start || fail "broker did not start"
 
 # the example site's camera twice: "door" (rtsp) and "main" (the file,
 # looping), each with the example's zones
-ex="$src/hwcfg/examples/vtest-site.ini"
+. "$src/tests/two_camera_site.sh"
 {
-  sed -e "s#^uri = .*#uri = file://$(realpath "$data/vtest.avi")#" -e "s#^port = .*#port = $broker_port#" \
-      -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" -e '/^displays = /d' \
-      -e 's#^source = schedule.*#source = mqtt\nstale_s = 2#' "$ex"
-  awk '/^\[camera:main\]/{p=1} /^\[signal\]/{p=0} p' "$ex" |
-    sed -e 's/^\[camera:main\]/[camera:door]/' -e "s#^uri = .*#uri = rtsp://127.0.0.1:$rtsp_port/cam#"
-  awk '/^\[zone:/{p=1} /^\[tracker\]/{p=0} p' "$ex" | sed -e 's/^\[zone:\(.*\)\]/[zone:door-\1]/' \
-      -e 's/^camera = main/camera = door/'
+  two_camera_site "$src" "file://$(realpath "$data/vtest.avi")" "rtsp://127.0.0.1:$rtsp_port/cam" "$broker_port" \
+    "$tmp" 's#^source = schedule.*#source = mqtt\nstale_s = 2#'
   printf '[status]\nhttp_listen = 127.0.0.1:%s\ninterval_s = 1\n' "$http_port"
 } > "$tmp/site.ini"
 "$cw" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; fail "the test site is invalid"; }
