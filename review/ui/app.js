@@ -136,13 +136,21 @@ function queueMatches(c, f) {
   return true;
 }
 
+// Each page shown bumps viewSeq; a page whose data arrives after the officer
+// has moved on (an older fetch answering last) is dropped, not drawn over the
+// newer one.
+let viewSeq = 0;
+const stale = seq => seq !== viewSeq;
+
 async function showQueue() {
+  const seq = ++viewSeq;
   setView('queue');
   const f = queue.filter;
   const sel = (id, label, value, options) => el('label', {}, label, el('select', { id, onchange: ev => { f[id.slice(2)] = ev.target.value; showQueue(); } },
     options.map(([v, t]) => el('option', { value: v, selected: v === value }, t))));
   const date = (id, label, value) => el('label', {}, label, el('input', { id, type: 'date', value, onchange: ev => { f[id.slice(2)] = ev.target.value; showQueue(); } }));
   const all = await api('GET', '/api/cases');
+  if (stale(seq)) return;
   // oldest offence first (a packet is written when the crossing ends, so
   // the store's order can differ by a few seconds)
   const rows = all.filter(c => queueMatches(c, f)).sort((a, b) => (a.utc < b.utc ? -1 : a.utc > b.utc ? 1 : 0));
@@ -365,8 +373,10 @@ function actions(c) {
 const DECISION_ACTIONS = /^(review:|refused:|legal_hold|export)/;
 
 async function showCase(id) {
+  const seq = ++viewSeq;
   setView('queue');
   const c = await api('GET', '/api/cases/' + encodeURIComponent(id));
+  if (stale(seq)) return;
   currentCase = c;
   opened.clear();
   c.media.filter(m => m.opened).forEach(m => opened.add(m.name));
@@ -387,7 +397,7 @@ async function showCase(id) {
   document.getElementById('app').replaceChildren(
     el('p', {}, el('a', { href: '#/queue' }, '← queue')),
     el('div', { class: 'case-head' }, el('h1', {}, (TYPE_WORDS[rec.type] || c.type).replace(/^./, ch => ch.toUpperCase())),
-      el('span', { class: 'badge ' + c.state, id: 'case-state', 'data-state': c.state }, c.state), c.flags.map(f => el('span', { class: 'badge flag' }, f.replace('_', ' ')))),
+      el('span', { class: 'badge ' + c.state, id: 'case-state', 'data-state': c.state, 'data-case': c.id }, c.state), c.flags.map(f => el('span', { class: 'badge flag' }, f.replace('_', ' ')))),
     c.related.length ? el('p', { class: 'warn', id: 'related' }, 'Same camera and track within 10 minutes (a duplicate?): ',
       c.related.map(r => el('a', { href: '#/case/' + r.id }, r.id.slice(0, 8) + ' ' + (TYPE_WORDS[r.type] || r.type) + ', ' + (STATE_WORDS[r.state] || r.state) + '; '))) : null,
     el('div', { class: 'panel' }, el('h2', {}, 'Decide'), actions(c)),
@@ -406,6 +416,7 @@ async function showCase(id) {
 
 // ---- audit ----
 async function showAudit() {
+  ++viewSeq;
   setView('audit');
   const input = (id, ph, size) => el('input', { id, placeholder: ph, size });
   const caseF = input('audit-case', 'case id', 38), actorF = input('audit-actor', 'user', 14), actionF = input('audit-action', 'action, e.g. review:*', 18);
@@ -436,8 +447,10 @@ async function showAudit() {
 
 // ---- users ----
 async function showUsers() {
+  const seq = ++viewSeq;
   setView('users');
   const users = await api('GET', '/api/users');
+  if (stale(seq)) return;
   const status = el('p', { class: 'error', id: 'users-status' });
   const act = (path, body) => async () => {
     status.textContent = '';

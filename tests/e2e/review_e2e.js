@@ -37,12 +37,15 @@ async function logout(page) {
 // Opens case ID, checks every still renders and the clip plays; returns the page's case state.
 async function openCase(page, id, shotName) {
   await page.goto(base + '/#/case/' + id, { waitUntil: 'networkidle0' });
+  // from another case's page the goto is a hash change: wait for this case's page
+  await waitFor(async () => (await page.$eval('#case-state', e => e.dataset.case).catch(() => '')) === id, 20, 'case ' + id + ' shown');
   await page.waitForSelector('#stills img');
   // the stills load as they are scrolled to (opening the page is not looking at them)
   const lazy = await page.$$eval('#stills img', imgs => imgs.filter(i => i.loading === 'lazy').length);
   check(lazy > 0, 'the stills load lazily');
-  for (const img of await page.$$('#stills img')) {
-    await img.scrollIntoView();
+  const count = await page.$$eval('#stills img', imgs => imgs.length);
+  for (let k = 0; k < count; k++) {
+    await page.evaluate(k => document.querySelectorAll('#stills img')[k].scrollIntoView(), k);
     await sleep(100);
   }
   await waitFor(() => page.$$eval('#stills img', imgs => imgs.every(i => i.complete && i.naturalWidth > 0)), 20, 'every still of ' + id + ' renders');
