@@ -1,5 +1,6 @@
 #include "evid_collector.h"
 
+#include "evid_frame.h"
 #include "evid_pending.h"
 
 #include <string.h>
@@ -11,58 +12,40 @@
 #define SAMPLE_EVERY 5
 #define MAX_SAMPLES 8
 
-/* A full frame shared by every open packet that keeps it (a sample, the
- * last still): copied once, however many packets are open. Frames are
+/* Full frames (a sample, the last still) are shared by every open packet
+ * that keeps them: copied once, however many packets are open. Frames are
  * sampled on the same frame numbers for every packet, so they coincide. */
-struct shared_frame {
-  int refs;
-  int frame;
-  struct cv_image img; /* owned */
-};
-
 struct sample {
   int frame;
   double bbox[4];
-  struct shared_frame *f; /* a reference; encoded only if chosen */
+  struct evid_frame *f; /* a reference; encoded only if chosen */
 };
 
 struct open_packet {
   struct evid_pending *p;
   int opened, last_seen, last_on_road;
-  struct shared_frame *last; /* a reference: the last frame with the person on the road */
+  struct evid_frame *last; /* a reference: the last frame with the person on the road */
   int last_frame;
   double last_bbox[4];
   GArray *samples;      /* struct sample */
   bool clip_done;
 };
 
-static struct shared_frame *
-shared_ref (struct shared_frame *f)
-{
-  f->refs++;
-  return f;
-}
-
-static void
-shared_unref (struct shared_frame *f)
-{
-  if (f && --f->refs == 0) {
-    g_free (f->img.data);
-    g_free (f);
-  }
-}
-
 /* Clip frames are kept at half resolution: a reviewer needs the movement,
- * the stills carry the detail, and memory stays small. */
+ * the stills carry the detail, and memory stays small. A packet's clip takes
+ * references to the ring's frames, not copies: packets open together share
+ * them, and a slot still referenced is given new pixels when the ring comes
+ * round to it. */
 #define CLIP_SCALE 0.5
 
 struct ring_frame {
-  int frame; /* 0: empty */
-  struct cv_image img; /* owned (cv_free) */
+  int frame;            /* 0: empty */
+  struct evid_frame *f; /* a reference */
 };
 
 struct evid_collector {
-  struct shared_frame *current; /* a reference: the copy of the newest sampled frame */
+  struct evid_frame *current; /* a reference: the copy of the newest sampled frame */
+  int current_frame;
   int end_frames, max_frames;
   int pre_frames, post_frames, fps_n, fps_d;
   struct ring_frame *ring;
@@ -74,9 +57,9 @@ static void
 open_packet_free (struct open_packet *o)
 {
   for (guint i = 0; i < o->samples->len; i++)
-    shared_unref (g_array_index (o->samples, struct sample, i).f);
+    evid_frame_unref (g_array_index (o->samples, struct sample, i).f);
   g_array_free (o->samples, TRUE);
-  shared_unref (o->last);
+  evid_frame_unref (o->last);
   evid_pending_free (o->p);
   g_free (o);
 }
@@ -103,9 +86,9 @@ evid_collector_free (struct evid_collector *c)
   if (!c)
     return;
   g_ptr_array_unref (c->open);
-  shared_unref (c->current);
+  evid_frame_unref (c->current);
   for (int i = 0; i < c->ring_len; i++)
-    cv_free (c->ring[i].img.data);
+    evid_frame_unref (c->ring[i].f);
   g_free (c->ring);
   g_free (c);
 }
@@ -120,6 +103,18 @@ evid_collector_frames_held (const struct evid_collector *c)
       g_hash_table_add (held, g_array_index (o->samples, struct sample, k).f);
     if (o->last)
       g_hash_table_add (held, o->last);
+  }
+  return (int) g_hash_table_size (held);
+}
+
+int
+evid_collector_clip_frames_held (const struct evid_collector *c)
+{
+  g_autoptr (GHashTable) held = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < c->open->len; i++) {
+    const struct open_packet *o = g_ptr_array_index (c->open, i);
+    for (int k = 0; k < o->p->n_clip_frames; k++)
+      g_hash_table_add (held, o->p->clip_frames[k]);
   }
   return (int) g_hash_table_size (held);
 }
@@ -148,28 +143,23 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
     return;
   struct ring_frame *r = &c->ring[frame % c->ring_len];
   int w = (int) (img->width * CLIP_SCALE + 0.5), h = (int) (img->height * CLIP_SCALE + 0.5);
-  /* the slots' buffers are reused: no allocation per frame */
-  if (!r->img.data || r->img.width != w || r->img.height != h) {
-    cv_free (r->img.data);
-    r->img = (struct cv_image){0};
-    r->frame = 0;
-    if (cv_resize (img, CLIP_SCALE, &r->img) != CV_OK)
-      return;
-  } else if (cv_resize_into (img, &r->img) != CV_OK) {
-    r->frame = 0;
-    return;
+  /* a slot's pixels are reused unless a packet's clip still holds them */
+  if (!r->f || evid_frame_is_shared (r->f) || evid_frame_image (r->f)->width != w ||
+      evid_frame_image (r->f)->height != h) {
+    evid_frame_unref (r->f);
+    r->f = evid_frame_new (w, h, 3);
   }
-  r->frame = frame;
+  r->frame = cv_resize_into (img, evid_frame_image (r->f)) == CV_OK ? frame : 0;
 }
 
-/* Copies the ring's frames around the decision into the packet, for the
- * writer to encode (encoding is slow: not on the capture thread). */
+/* Hands the ring's frames around the decision to the packet (references),
+ * for the writer to encode (encoding is slow: not on the capture thread). */
 static void
 take_clip (struct evid_collector *c, struct evid_pending *p)
 {
   struct evid_candidate *cand = &p->c;
   int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames;
-  p->clip_frames = g_new0 (struct cv_image, c->ring_len);
+  p->clip_frames = g_new0 (struct evid_frame *, c->ring_len);
   p->clip_fps_n = c->fps_n;
   p->clip_fps_d = c->fps_d;
   for (int f = first; f <= last; f++) {
@@ -179,7 +169,7 @@ take_clip (struct evid_collector *c, struct evid_pending *p)
     if (p->n_clip_frames == 0)
       cand->clip_first_frame = f;
     cand->clip_last_frame = f;
-    p->clip_frames[p->n_clip_frames++] = evid_image_copy (&r->img);
+    p->clip_frames[p->n_clip_frames++] = evid_frame_ref (r->f);
   }
 }
 
@@ -196,19 +186,19 @@ jpeg_of (const struct cv_image *img)
 }
 
 /* FRAME (IMG) as a shared copy: made by the first packet that keeps it. */
-static struct shared_frame *
+static struct evid_frame *
 shared_frame_of (struct evid_collector *c, int frame, const struct cv_image *img)
 {
-  if (!c->current || c->current->frame != frame) {
-    shared_unref (c->current);
-    c->current = g_new0 (struct shared_frame, 1);
-    *c->current = (struct shared_frame){.refs = 1, .frame = frame, .img = evid_image_copy (img)};
+  if (!c->current || c->current_frame != frame) {
+    evid_frame_unref (c->current);
+    c->current = evid_frame_copy (img);
+    c->current_frame = frame;
   }
-  return shared_ref (c->current);
+  return evid_frame_ref (c->current);
 }
 
 static void
-keep_sample (struct open_packet *o, int frame, struct shared_frame *f, const double bbox[4])
+keep_sample (struct open_packet *o, int frame, struct evid_frame *f, const double bbox[4])
 {
   if (o->samples->len == MAX_SAMPLES) {
     /* thin out: keep every other one */
@@ -218,11 +208,11 @@ keep_sample (struct open_packet *o, int frame, struct shared_frame *f, const dou
       if (i % 2 == 0)
         g_array_index (o->samples, struct sample, w++) = *s;
       else
-        shared_unref (s->f);
+        evid_frame_unref (s->f);
     }
     g_array_set_size (o->samples, w);
   }
-  struct sample s = {.frame = frame, .f = shared_ref (f)};
+  struct sample s = {.frame = frame, .f = evid_frame_ref (f)};
   memcpy (s.bbox, bbox, sizeof s.bbox);
   g_array_append_val (o->samples, s);
 }
@@ -258,13 +248,13 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
      * the same frames for every packet, so they share the copies */
     if (frame % SAMPLE_EVERY != 0)
       continue;
-    struct shared_frame *f = shared_frame_of (c, frame, img);
-    shared_unref (o->last);
-    o->last = shared_ref (f);
+    struct evid_frame *f = shared_frame_of (c, frame, img);
+    evid_frame_unref (o->last);
+    o->last = evid_frame_ref (f);
     o->last_frame = frame;
     memcpy (o->last_bbox, bbox, sizeof o->last_bbox);
     keep_sample (o, frame, f, bbox);
-    shared_unref (f);
+    evid_frame_unref (f);
   }
 }
 
@@ -298,13 +288,13 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_pac
     struct evid_candidate *cand = &o->p->c;
     if (o->samples->len > 0) {
       struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
-      cand->mid_jpeg = jpeg_of (&mid->f->img);
+      cand->mid_jpeg = jpeg_of (evid_frame_image (mid->f));
       cand->mid_frame = mid->frame;
       memcpy (cand->mid_bbox, mid->bbox, sizeof cand->mid_bbox);
       cand->has_mid_bbox = true;
     }
     if (o->last && o->last_frame > cand->frame) {
-      cand->last_jpeg = jpeg_of (&o->last->img);
+      cand->last_jpeg = jpeg_of (evid_frame_image (o->last));
       cand->last_frame = o->last_frame;
       memcpy (cand->last_bbox, o->last_bbox, sizeof cand->last_bbox);
       cand->has_last_bbox = true;

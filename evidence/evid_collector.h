@@ -47,6 +47,8 @@ int evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid
 /* Full frames the open packets hold for their middle and last stills: each
  * copied once, whichever packets keep it. */
 int evid_collector_frames_held (const struct evid_collector *c);
+/* Distinct clip frames the open packets hold (references into the ring). */
+int evid_collector_clip_frames_held (const struct evid_collector *c);
 
 /* Open packets. */
 int evid_collector_open_count (const struct evid_collector *c);

@@ -50,7 +50,7 @@ static void
 free_clip_frames (struct evid_pending *p)
 {
   for (int i = 0; i < p->n_clip_frames; i++)
-    g_free (p->clip_frames[i].data);
+    evid_frame_unref (p->clip_frames[i]);
   g_clear_pointer (&p->clip_frames, g_free);
   p->n_clip_frames = 0;
 }
@@ -60,7 +60,10 @@ evid_pending_encode_clip (struct evid_pending *p, GError **error)
 {
   if (p->n_clip_frames == 0)
     return TRUE;
-  p->c.clip_mkv = evid_clip_encode (p->clip_frames, p->n_clip_frames, p->clip_fps_n, p->clip_fps_d, error);
+  g_autofree struct cv_image *frames = g_new (struct cv_image, p->n_clip_frames);
+  for (int i = 0; i < p->n_clip_frames; i++)
+    frames[i] = *evid_frame_image (p->clip_frames[i]);
+  p->c.clip_mkv = evid_clip_encode (frames, p->n_clip_frames, p->clip_fps_n, p->clip_fps_d, error);
   free_clip_frames (p);
   return p->c.clip_mkv != NULL;
 }

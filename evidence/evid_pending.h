@@ -4,6 +4,7 @@
 #ifndef CW_EVID_PENDING_H
 #define CW_EVID_PENDING_H
 
+#include "evid_frame.h"
 #include "evid_recorder.h"
 
 struct evid_pending {
@@ -11,7 +12,7 @@ struct evid_pending {
   struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
   GStrv strings;
   double *others;
-  struct cv_image *clip_frames; /* owned copies, to be encoded off the capture thread */
+  struct evid_frame **clip_frames; /* references, to be encoded off the capture thread */
   int n_clip_frames, clip_fps_n, clip_fps_d;
 };
 

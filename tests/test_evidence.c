@@ -639,24 +639,75 @@ packets_open_together_share_their_frames (struct fixture *f, gconstpointer data)
                                .signal_phase = "DONT_WALK", .signal_source = "schedule", .verdict = "live"};
     evid_collector_open (col, &c, NULL, &f->frame);
   }
-  int most = 0;
+  int most = 0, most_clip = 0;
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  struct writer w = {f->rec, events};
   for (int frame = 21; frame <= 200; frame++) {
     evid_collector_frame (col, frame, &f->frame);
     for (int t = 1; t <= 3; t++) {
       const double box[4] = {100 * t, 50, 20, 60};
       evid_collector_seen (col, t, frame, TRUE, &f->frame, box);
     }
+    g_assert_cmpint (evid_collector_finish (col, frame, FALSE, write_now, &w), ==, 3); /* cuts the clips */
     most = MAX (most, evid_collector_frames_held (col));
+    most_clip = MAX (most_clip, evid_collector_clip_frames_held (col));
   }
+  /* the three clips (decisions at 21, 22, 23; the ring fed from 21, so 6,
+   * 7 and 8 frames) share the ring's frames: 8 distinct, where copies would
+   * be 21 */
+  g_assert_cmpint (most_clip, ==, 8);
   /* each packet keeps at most 8 samples and its last frame, on the same
    * frame numbers: 9 frames in all, where copies would be 27 */
   g_assert_cmpint (most, >, 0);
   g_assert_cmpint (most, <=, 9);
-  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
-  struct writer w = {f->rec, events};
   evid_collector_finish (col, 201, TRUE, write_now, &w);
   g_assert_cmpuint (events->len, ==, 3);
   g_assert_cmpint (evid_collector_frames_held (col), ==, 0);
+  evid_collector_free (col);
+}
+
+/* Each clip frame's pixels are the frame number (mod 256): a shared ring
+ * slot overwritten while a clip still held it would show a later number. */
+static void
+check_clip_pixels (struct evid_pending *p, void *data)
+{
+  int *checked = data;
+  g_assert_cmpint (p->n_clip_frames, ==, 11);
+  for (int k = 0; k < p->n_clip_frames; k++) {
+    const struct cv_image *img = evid_frame_image (p->clip_frames[k]);
+    for (int i = 0; i < img->width * img->height * 3; i++)
+      g_assert_cmpint (img->data[i], ==, (p->c.clip_first_frame + k) % 256);
+  }
+  (*checked)++;
+  evid_pending_free (p);
+}
+
+static void
+a_clip_keeps_its_frames_while_the_ring_goes_round (void)
+{
+  struct evid_collector *col = evid_collector_create (10, 600, 5, 5, 10, 1);
+  g_autofree unsigned char *px = g_malloc (32 * 24 * 3);
+  struct cv_image img = {px, 32, 24, 32 * 3, 3};
+  int checked = 0;
+  for (int frame = 1; frame <= 120; frame++) {
+    memset (px, frame % 256, 32 * 24 * 3);
+    evid_collector_frame (col, frame, &img);
+    if (frame == 20 || frame == 23) {
+      struct evid_candidate c = {.frame = frame, .track_id = frame, .type = "red_signal", .bbox = {2, 2, 8, 16},
+                                 .zone = "road", .entry_frame = frame - 2, .signal_phase = "DONT_WALK",
+                                 .signal_source = "schedule", .verdict = "live"};
+      evid_collector_open (col, &c, NULL, &img);
+    }
+    const double box[4] = {2, 2, 8, 16};
+    /* both stay on the road for 60 frames: the ring (11 slots) goes round
+     * five times while their clips are held */
+    if (frame < 80) {
+      evid_collector_seen (col, 20, frame, TRUE, &img, box);
+      evid_collector_seen (col, 23, frame, TRUE, &img, box);
+    }
+    evid_collector_finish (col, frame, FALSE, check_clip_pixels, &checked);
+  }
+  g_assert_cmpint (checked, ==, 2);
   evid_collector_free (col);
 }
 
@@ -1205,6 +1256,8 @@ main (int argc, char **argv)
   ADD (reversal_and_purge_retract_from_every_display);
   ADD (the_store_is_private_and_readable_read_only);
   ADD (a_bundle_bomb_is_refused_within_bounded_memory);
+  g_test_add_func ("/evidence/a_clip_keeps_its_frames_while_the_ring_goes_round",
+                   a_clip_keeps_its_frames_while_the_ring_goes_round);
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   g_test_add_func ("/evidence/one_writer_serves_every_camera_in_order", one_writer_serves_every_camera_in_order);

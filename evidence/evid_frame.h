@@ -1,0 +1,30 @@
+/* evid_frame — a frame's pixels shared by reference: the evidence collector
+ * (capture thread) keeps one copy of a frame however many open packets use
+ * it, and the packets carry their references to the writer thread. The
+ * count is atomic because the last holder may be either thread. */
+#ifndef CW_EVID_FRAME_H
+#define CW_EVID_FRAME_H
+
+#include "cv_shim.h"
+
+#include <glib.h>
+
+struct evid_frame;
+
+/* A tightly packed copy of IMG, one reference. */
+struct evid_frame *evid_frame_copy (const struct cv_image *img);
+
+/* WIDTH x HEIGHT x CHANNELS of uninitialised pixels, one reference. */
+struct evid_frame *evid_frame_new (int width, int height, int channels);
+
+struct evid_frame *evid_frame_ref (struct evid_frame *f);
+void evid_frame_unref (struct evid_frame *f); /* NULL: nothing */
+
+/* The pixels (valid while a reference is held; written only while the
+ * caller holds the only one: see evid_frame_is_shared). */
+struct cv_image *evid_frame_image (struct evid_frame *f);
+
+/* TRUE while another holder than the caller has a reference. */
+gboolean evid_frame_is_shared (struct evid_frame *f);
+
+#endif
