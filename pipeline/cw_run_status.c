@@ -4,6 +4,7 @@
 #include "cw_status.h"
 #include "cw_status_http.h"
 #include "evid_writer.h"
+#include "svc_malloc.h"
 
 #include <string.h>
 #include <sys/stat.h>
@@ -22,7 +23,7 @@ struct cw_run_status {
   struct cw_status_http *http;
   FILE *progress;
   gint64 start_us;
-  guint interval_timer, watch_timer, clock_timer;
+  guint interval_timer, watch_timer, minute_timer;
   int clock_said;             /* 0 not yet, 1 trusted, 2 not trusted */
   struct camera_mark *marks;
   char *health;               /* what the watch compares: camera states, stale signals */
@@ -91,6 +92,8 @@ cw_run_status_update (struct cw_run_status *s)
       .n_cameras = (int) s->cameras->len,
       .outbox_backlog = s->pub ? evid_publisher_backlog (s->pub) : -1,
       .writer_backlog = evid_writer_backlog (s->writer),
+      .resident_bytes = (gint64) svc_malloc_resident_bytes (),
+      .heap_in_use_bytes = (gint64) svc_malloc_in_use_bytes (),
       .max_clock_error_ms = s->cfg->evidence.max_clock_error_ms,
   };
   g_autofree char *wal = g_strconcat (s->cfg->evidence.db, "-wal", NULL);
@@ -168,10 +171,9 @@ on_watch (gpointer data)
 
 /* At start and every minute: a clock that is not trusted is said, with what
  * it means for the evidence, and said again when that changes. */
-static gboolean
-on_clock_check (gpointer data)
+static void
+check_clock (struct cw_run_status *s)
 {
-  struct cw_run_status *s = data;
   struct evid_clock clk;
   evid_clock_read (&clk);
   int now = evid_clock_trusted (&clk, s->cfg->evidence.max_clock_error_ms) ? 1 : 2;
@@ -183,6 +185,16 @@ on_clock_check (gpointer data)
   else if (now != s->clock_said && s->clock_said)
     g_printerr ("crosswatch: clock: trusted again (maximum error %.3f s)\n", clk.max_error_us / 1e6);
   s->clock_said = now;
+}
+
+/* Every minute: the clock, and the allocator's free pages handed back (see
+ * svc_malloc.h: without it the resident size creeps for hours). */
+static gboolean
+on_minute (gpointer data)
+{
+  struct cw_run_status *s = data;
+  check_clock (s);
+  svc_malloc_trim ();
   return G_SOURCE_CONTINUE;
 }
 
@@ -204,8 +216,8 @@ cw_run_status_new (const struct hwcfg *cfg, GPtrArray *cameras, struct evid_publ
   s->line = g_string_new (NULL);
   s->interval_timer = g_timeout_add_seconds ((guint) cfg->status.interval_s, on_interval, s);
   s->watch_timer = g_timeout_add (1000, on_watch, s);
-  on_clock_check (s);
-  s->clock_timer = g_timeout_add_seconds (60, on_clock_check, s);
+  check_clock (s);
+  s->minute_timer = g_timeout_add_seconds (60, on_minute, s);
   return s;
 }
 
@@ -216,7 +228,7 @@ cw_run_status_free (struct cw_run_status *s)
     return;
   g_source_remove (s->interval_timer);
   g_source_remove (s->watch_timer);
-  g_source_remove (s->clock_timer);
+  g_source_remove (s->minute_timer);
   if (s->progress && s->line->len)
     fputc ('\n', s->progress);
   cw_status_http_free (s->http);

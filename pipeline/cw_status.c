@@ -54,6 +54,11 @@ cw_status_json (const struct cw_status *st)
   g_autofree char *utc = evid_utc_format (st->utc_us);
   evid_json_string (b, "utc", utc);
   evid_json_double (b, "uptime_s", st->uptime_s);
+  json_builder_set_member_name (b, "memory");
+  json_builder_begin_object (b);
+  evid_json_int (b, "resident_bytes", st->resident_bytes);
+  evid_json_int (b, "heap_in_use_bytes", st->heap_in_use_bytes);
+  json_builder_end_object (b);
   json_builder_set_member_name (b, "cameras");
   json_builder_begin_array (b);
   for (int i = 0; i < st->n_cameras; i++)
@@ -190,6 +195,11 @@ cw_status_prometheus (const struct cw_status *st)
   metric (out, "crosswatch_clock_max_error_seconds", NULL, NULL, NULL, st->clock.max_error_us / 1e6);
   metric_head (out, "crosswatch_clock_trusted", "gauge", "1 while the clock is within max_clock_error_ms");
   metric (out, "crosswatch_clock_trusted", NULL, NULL, NULL, evid_clock_trusted (&st->clock, st->max_clock_error_ms));
+  metric_head (out, "process_resident_memory_bytes", "gauge", "Resident memory");
+  metric (out, "process_resident_memory_bytes", NULL, NULL, NULL, (double) st->resident_bytes);
+  metric_head (out, "crosswatch_heap_in_use_bytes", "gauge",
+               "Allocated and not freed: a leak grows it, allocator fragmentation only the resident size");
+  metric (out, "crosswatch_heap_in_use_bytes", NULL, NULL, NULL, (double) st->heap_in_use_bytes);
   metric_head (out, "crosswatch_uptime_seconds", "gauge", "Since the run started");
   metric (out, "crosswatch_uptime_seconds", NULL, NULL, NULL, st->uptime_s);
   return g_string_free (out, FALSE);

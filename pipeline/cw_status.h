@@ -35,6 +35,8 @@ struct cw_status {
   gint64 disk_free_bytes;  /* where the store is; -1 unknown */
   int outbox_backlog;      /* rows not yet acknowledged by the broker; -1: no MQTT */
   int writer_backlog;      /* packets waiting for the evidence writer */
+  gint64 resident_bytes;   /* the process's resident memory; 0 unknown */
+  gint64 heap_in_use_bytes; /* allocated and not freed (a leak grows it; fragmentation does not) */
   struct evid_clock clock;
   int max_clock_error_ms;
 };

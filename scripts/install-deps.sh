@@ -11,7 +11,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libsodium-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev
-  zbar-tools bc time
+  zbar-tools bc time curl
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp libarchive-dev openssl
   libsoup-3.0-dev glib-networking chromium fonts-wqy-zenhei
   xvfb x11-apps imagemagick gstreamer1.0-x gstreamer1.0-plugins-base-apps

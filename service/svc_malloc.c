@@ -1,0 +1,43 @@
+#include "svc_malloc.h"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* Two cores' worth of capture, analysis, writer, MQTT and HTTP threads
+ * rarely contend for more than this many arenas at once. */
+#define ARENAS 4
+
+void
+svc_malloc_setup (void)
+{
+  mallopt (M_ARENA_MAX, ARENAS);
+}
+
+size_t
+svc_malloc_resident_bytes (void)
+{
+  FILE *f = fopen ("/proc/self/statm", "r");
+  unsigned long size = 0, resident = 0;
+  if (!f)
+    return 0;
+  int n = fscanf (f, "%lu %lu", &size, &resident);
+  fclose (f);
+  return n == 2 ? (size_t) resident * (size_t) sysconf (_SC_PAGESIZE) : 0;
+}
+
+size_t
+svc_malloc_in_use_bytes (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+  return mi.uordblks + mi.hblkhd;
+}
+
+size_t
+svc_malloc_trim (void)
+{
+  size_t before = svc_malloc_resident_bytes ();
+  malloc_trim (0);
+  size_t after = svc_malloc_resident_bytes ();
+  return before > after ? before - after : 0;
+}

@@ -1,0 +1,28 @@
+/* svc_malloc — keeps a long-running process's resident memory from creeping.
+ *
+ * crosswatch allocates and frees whole frames (0.3-6 MB) on several threads
+ * all day. glibc gives each thread that contends for the heap an arena of
+ * its own (up to 8 per core) and keeps freed pages inside them, so the
+ * resident size climbs for hours with fragmentation that is not a leak.
+ * Fewer arenas and a trim each minute hand the free pages back. */
+#ifndef CW_SVC_MALLOC_H
+#define CW_SVC_MALLOC_H
+
+#include <stddef.h>
+
+/* At start, before threads: caps the allocator's arenas. */
+void svc_malloc_setup (void);
+
+/* The process's resident bytes (0 when /proc cannot tell). */
+size_t svc_malloc_resident_bytes (void);
+
+/* Bytes the allocator has handed out and not had back, every arena and
+ * mmapped chunk: a leak grows this, fragmentation only the resident size. */
+size_t svc_malloc_in_use_bytes (void);
+
+/* Returns free heap pages to the system (every arena). Cheap enough for
+ * once a minute; returns the resident bytes it gave back (0 when it could
+ * not tell). */
+size_t svc_malloc_trim (void);
+
+#endif
