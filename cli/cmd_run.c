@@ -1,9 +1,39 @@
 #include "cli.h"
 #include "cw_pipeline.h"
 #include "gstcwelements.h"
+#include "svc_malloc.h"
 
 #include <gst/gst.h>
 #include <stdio.h>
+
+/* Where the time went: each stage's own timers, per frame it processed
+ * (wall, and its streaming thread's CPU: the detector's parallel workers
+ * show in the first only), the evidence writer per packet, and what the
+ * stages do not cover (decoding, conversion, worker threads) as the rest of
+ * the process's CPU. */
+static void
+print_stages (const struct cw_run_stats *st)
+{
+  if (st->frames == 0)
+    return;
+  g_autoptr (GString) line = g_string_new ("crosswatch: stages, ms a frame (wall/thread CPU):");
+  double stage_cpu = 0;
+  for (int i = 0; i < CW_CAMERA_STAGES; i++) {
+    if (st->stage_frames[i] == 0)
+      continue;
+    g_string_append_printf (line, " %s %.2f/%.2f", cw_camera_stage_name (i),
+                            1e3 * st->stage_s[i] / (double) st->stage_frames[i],
+                            1e3 * st->stage_cpu_s[i] / (double) st->stage_frames[i]);
+    stage_cpu += st->stage_cpu_s[i];
+  }
+  if (st->packets_written > 0)
+    g_string_append_printf (line, "; writer %.1f/%.1f ms a packet (%d)", 1e3 * st->write_s / st->packets_written,
+                            1e3 * st->write_cpu_s / st->packets_written, st->packets_written);
+  if (st->cpu_seconds > 0)
+    g_string_append_printf (line, "; the rest of the process (capture, decode, conversion, worker threads) %.2f ms a frame",
+                            1e3 * MAX (0, st->cpu_seconds - stage_cpu - st->write_cpu_s) / st->frames);
+  fprintf (stderr, "%s\n", line->str);
+}
 
 int
 cmd_run (int argc, char **argv)
@@ -20,6 +50,7 @@ cmd_run (int argc, char **argv)
       {"detections-out", 0, 0, G_OPTION_ARG_FILENAME, &detections, "write the detector's boxes in MOT format",
        "FILE"},
       {NULL}};
+  svc_malloc_setup (); /* before any thread */
   gst_init (&argc, &argv);
   if (!cli_parse ("run", "-c SITE.ini", entries, &argc, &argv))
     return 2;
@@ -57,6 +88,7 @@ cmd_run (int argc, char **argv)
              st.liveness_assessments,
              st.liveness_assessments ? 1e3 * st.liveness_assess_s / st.liveness_assessments : 0,
              1e3 * st.liveness_frame_s / st.liveness_frames, st.liveness_frames);
+  print_stages (&st);
   if (st.live)
     fprintf (stderr,
              "crosswatch: live: %d frames captured, %d analysed (%.1f%% skipped by the capture queue), "

@@ -1,5 +1,7 @@
 #include "evid_writer.h"
 
+#include <time.h>
+
 enum job_kind { JOB_PACKET, JOB_FLUSH, JOB_STOP };
 
 struct job {
@@ -16,6 +18,9 @@ struct evid_writer {
   GCond flushed;
   GPtrArray *clients;
   int queued;     /* atomic */
+  /* what writing took (under lock): packets, wall and this thread's CPU seconds */
+  int written;
+  double write_s, write_cpu_s;
 };
 
 struct evid_writer_client {
@@ -55,8 +60,17 @@ writer_main (gpointer data)
     }
     enum job_kind kind = j->kind;
     if (kind == JOB_PACKET) {
+      gint64 t0 = g_get_monotonic_time ();
+      struct timespec c0, c1;
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
       j->client->write (j->client->data, j->p);
       evid_pending_free (j->p);
+      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+      g_mutex_lock (&w->lock);
+      w->written++;
+      w->write_s += (g_get_monotonic_time () - t0) / 1e6;
+      w->write_cpu_s += (double) (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
+      g_mutex_unlock (&w->lock);
       g_atomic_int_dec_and_test (&w->queued);
     } else if (kind == JOB_FLUSH) {
       struct evid_writer_client *c = j->client;
@@ -161,6 +175,14 @@ evid_writer_detach (struct evid_writer_client *c)
   g_ptr_array_remove (c->w->clients, c);
   g_mutex_unlock (&c->w->lock);
   g_free (c);
+}
+
+void
+evid_writer_timing (struct evid_writer *w, int *packets, double *wall_s, double *cpu_s)
+{
+  g_mutex_lock (&w->lock);
+  *packets = w->written, *wall_s = w->write_s, *cpu_s = w->write_cpu_s;
+  g_mutex_unlock (&w->lock);
 }
 
 int

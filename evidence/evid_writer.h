@@ -43,4 +43,8 @@ void evid_writer_detach (struct evid_writer_client *c);
 /* Packets queued and not yet written, for every client (status). */
 int evid_writer_backlog (struct evid_writer *w);
 
+/* Packets written so far, the wall time and the writer thread's CPU time
+ * they took (encoding the clip and stills, hashing, signing, the store). */
+void evid_writer_timing (struct evid_writer *w, int *packets, double *wall_s, double *cpu_s);
+
 #endif

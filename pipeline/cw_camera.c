@@ -57,6 +57,13 @@ struct cw_camera {
 };
 
 static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
+G_STATIC_ASSERT (G_N_ELEMENTS (STAGES) == CW_CAMERA_STAGES);
+
+const char *
+cw_camera_stage_name (int i)
+{
+  return i >= 0 && i < CW_CAMERA_STAGES ? STAGES[i] + 2 : NULL;
+}
 
 /* queue ! videoconvert ! BGR ! the crosswatch stages ! fakesink, in that order */
 static const struct {
@@ -366,6 +373,16 @@ teardown (struct cw_camera *c)
     g_object_get (zones, "unknown-signal-crossings", &unknown, NULL);
     c->unknown_signal_crossings_before += unknown;
     gst_object_unref (zones);
+  }
+  for (int i = 0; i < CW_CAMERA_STAGES; i++) {
+    GstElement *e = gst_bin_get_by_name (GST_BIN (c->pipeline), STAGES[i]);
+    if (!e)
+      continue;
+    guint64 frames = 0;
+    double wall = 0, cpu = 0;
+    g_object_get (e, "frames-processed", &frames, "process-seconds", &wall, "process-cpu-seconds", &cpu, NULL);
+    c->stats.stage_frames[i] += frames, c->stats.stage_s[i] += wall, c->stats.stage_cpu_s[i] += cpu;
+    gst_object_unref (e);
   }
   GstElement *lv = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwliveness");
   if (lv) {

@@ -31,6 +31,11 @@ struct cw_camera_hooks {
   void *data;
 };
 
+/* The analysis stages, in pipeline order: cwdetect ... cwevidence. */
+#define CW_CAMERA_STAGES 5
+/* Stage I's short name ("detect", "track", "zones", "liveness", "evidence"). */
+const char *cw_camera_stage_name (int i);
+
 /* What a camera did, summed over its rebuilds. */
 struct cw_camera_stats {
   int frames_captured; /* frames that reached analysis's input queue */
@@ -43,6 +48,9 @@ struct cw_camera_stats {
   int rebuild_attempts;  /* pipelines built after a loss, whether they came back or not */
   int liveness_assessments, liveness_frames;
   double liveness_assess_s, liveness_frame_s;
+  /* each stage's own timers: frames, wall seconds, its streaming thread's CPU seconds */
+  guint64 stage_frames[CW_CAMERA_STAGES];
+  double stage_s[CW_CAMERA_STAGES], stage_cpu_s[CW_CAMERA_STAGES];
 };
 
 /* Camera CAM of site CFG (loaded from CONFIG_PATH, which the elements read

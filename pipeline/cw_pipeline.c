@@ -4,6 +4,7 @@
 #include "cw_camera.h"
 #include "cw_run_status.h"
 #include "evid_publisher.h"
+#include "evid_writer.h"
 #include "hwcfg.h"
 
 #include <errno.h>
@@ -116,6 +117,9 @@ sum_stats (struct run *r, struct cw_run_stats *st)
     st->position_uncertain += cs->position_uncertain, st->restarts += cs->restarts;
     st->liveness_assessments += cs->liveness_assessments, st->liveness_assess_s += cs->liveness_assess_s;
     st->liveness_frames += cs->liveness_frames, st->liveness_frame_s += cs->liveness_frame_s;
+    for (int k = 0; k < CW_CAMERA_STAGES; k++)
+      st->stage_frames[k] += cs->stage_frames[k], st->stage_s[k] += cs->stage_s[k],
+          st->stage_cpu_s[k] += cs->stage_cpu_s[k];
     if (r->cameras->len > 1)
       g_printerr ("crosswatch: [camera:%s] %d frames, %d tracks, %d violations, %d rejected as flat, "
                   "%d position uncertain, %d restarts\n",
@@ -123,6 +127,9 @@ sum_stats (struct run *r, struct cw_run_stats *st)
                   cs->position_uncertain, cs->restarts);
   }
   st->cameras = (int) r->cameras->len;
+  struct evid_writer *w = evid_writer_acquire ();
+  evid_writer_timing (w, &st->packets_written, &st->write_s, &st->write_cpu_s);
+  evid_writer_release (w);
   /* the run's latency is its worst camera's */
   for (guint i = 0; i < r->cameras->len; i++) {
     double p50, p99;

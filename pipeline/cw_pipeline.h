@@ -7,6 +7,8 @@
 #ifndef CW_PIPELINE_H
 #define CW_PIPELINE_H
 
+#include "cw_camera.h"
+
 #include <glib.h>
 
 struct cw_run_options {
@@ -37,6 +39,11 @@ struct cw_run_stats {
   double liveness_assess_s; /* time they took */
   int liveness_frames;      /* frames the liveness stage worked on */
   double liveness_frame_s;  /* time it spent on them, assessments included */
+  /* each analysis stage's own timers (cw_camera_stage_name), summed over cameras */
+  guint64 stage_frames[CW_CAMERA_STAGES];
+  double stage_s[CW_CAMERA_STAGES], stage_cpu_s[CW_CAMERA_STAGES];
+  int packets_written;      /* by the evidence writer thread */
+  double write_s, write_cpu_s;
 };
 
 /* Runs until every camera has ended or a signal arrives. Returns FALSE with ERROR

@@ -3,7 +3,9 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cw_filter_debug);
 #define GST_CAT_DEFAULT gst_cw_filter_debug
 
-enum { PROP_0, PROP_CONFIG, PROP_CAMERA };
+#include <time.h>
+
+enum { PROP_0, PROP_CONFIG, PROP_CAMERA, PROP_FRAMES_PROCESSED, PROP_PROCESS_SECONDS, PROP_PROCESS_CPU_SECONDS };
 
 typedef struct {
   char *config_path;
@@ -11,6 +13,9 @@ typedef struct {
   struct hwcfg *cfg;
   GstClockTime first_pts;
   int count; /* frames seen, for streams without a frame rate */
+  /* the stage's own timers, since the element was made (object lock) */
+  guint64 processed;
+  double process_s, process_cpu_s;
 } GstCwFilterPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (GstCwFilter, gst_cw_filter, GST_TYPE_VIDEO_FILTER)
@@ -105,13 +110,32 @@ frame_info (GstCwFilter *self, GstVideoFrame *frame, struct cw_frame_info *info)
   cw_frame_info_set (buf, info);
 }
 
+static double
+thread_cpu_seconds (void)
+{
+  struct timespec ts;
+  return clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) == 0 ? ts.tv_sec + ts.tv_nsec / 1e9 : 0;
+}
+
 static GstFlowReturn
 gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
 {
   GstCwFilter *self = GST_CW_FILTER (filter);
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
   struct cw_frame_info info;
   frame_info (self, frame, &info);
-  return GST_CW_FILTER_GET_CLASS (self)->process (self, frame, &info);
+  /* wall time and this streaming thread's CPU: work the stage hands to
+   * other threads (OpenCV's parallel loops) shows in the first only */
+  gint64 t0 = g_get_monotonic_time ();
+  double c0 = thread_cpu_seconds ();
+  GstFlowReturn ret = GST_CW_FILTER_GET_CLASS (self)->process (self, frame, &info);
+  double cpu = thread_cpu_seconds () - c0, wall = (g_get_monotonic_time () - t0) / 1e6;
+  GST_OBJECT_LOCK (self);
+  priv->processed++;
+  priv->process_s += wall;
+  priv->process_cpu_s += cpu;
+  GST_OBJECT_UNLOCK (self);
+  return ret;
 }
 
 static void
@@ -146,6 +170,15 @@ gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GPara
     break;
   case PROP_CAMERA:
     g_value_set_string (value, priv->camera);
+    break;
+  case PROP_FRAMES_PROCESSED:
+    g_value_set_uint64 (value, priv->processed);
+    break;
+  case PROP_PROCESS_SECONDS:
+    g_value_set_double (value, priv->process_s);
+    break;
+  case PROP_PROCESS_CPU_SECONDS:
+    g_value_set_double (value, priv->process_cpu_s);
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -183,6 +216,19 @@ gst_cw_filter_class_init (GstCwFilterClass *klass)
       gobject_class, PROP_CAMERA,
       g_param_spec_string ("camera", "Camera", "Name of the [camera:NAME] group (default: the first)", NULL,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (
+      gobject_class, PROP_FRAMES_PROCESSED,
+      g_param_spec_uint64 ("frames-processed", "Frames processed", "Frames this stage has processed", 0, G_MAXUINT64,
+                           0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (
+      gobject_class, PROP_PROCESS_SECONDS,
+      g_param_spec_double ("process-seconds", "Process seconds", "Wall time this stage has spent on its frames", 0,
+                           G_MAXDOUBLE, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (
+      gobject_class, PROP_PROCESS_CPU_SECONDS,
+      g_param_spec_double ("process-cpu-seconds", "Process CPU seconds",
+                           "CPU time of the streaming thread in this stage (work it hands to other threads not included)",
+                           0, G_MAXDOUBLE, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   trans_class->start = GST_DEBUG_FUNCPTR (gst_cw_filter_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_cw_filter_stop);
   GST_VIDEO_FILTER_CLASS (klass)->transform_frame_ip = GST_DEBUG_FUNCPTR (gst_cw_filter_transform_frame_ip);

@@ -33,4 +33,11 @@ seconds=$(sed -n 's/^crosswatch: [0-9]* frames in \([0-9.]*\) s .*/\1/p' "$tmp/r
 # frames came no faster than 25 fps (plus a second's worth of jitter)
 awk -v c="$captured" -v s="$seconds" 'BEGIN { exit !(s >= 9.5 && c >= 200 && c <= 25 * (s + 1)) }' ||
   fail "$captured frames captured in $seconds s from a 25 fps camera"
+# the stages' own timers: each stage that ran, then the writer and the rest
+stages=$(grep "^crosswatch: stages, ms a frame" "$tmp/run.log") || fail "no stage timings"
+for s in detect track zones liveness evidence; do
+  echo "$stages" | grep -q " $s [0-9.]*/[0-9.]*" || fail "no time for $s: $stages"
+done
+echo "$stages" | grep -q "the rest of the process ([^)]*) [0-9.]* ms a frame" || fail "no rest: $stages"
 echo "rtsp: $line; run $seconds s"
+echo "$stages"

@@ -37,6 +37,24 @@ frame_with_detection (int i, double y)
   return buf;
 }
 
+/* The element of BIN made by FACTORY (a reference), NULL if none. */
+static GstElement *
+element_of_factory (GstBin *bin, const char *factory)
+{
+  GstElement *found = NULL;
+  GstIterator *it = gst_bin_iterate_elements (bin);
+  GValue v = G_VALUE_INIT;
+  while (!found && gst_iterator_next (it, &v) == GST_ITERATOR_OK) {
+    GstElement *e = g_value_get_object (&v);
+    if (g_str_equal (GST_OBJECT_NAME (gst_element_get_factory (e)), factory))
+      found = gst_object_ref (e);
+    g_value_reset (&v);
+  }
+  g_value_unset (&v);
+  gst_iterator_free (it);
+  return found;
+}
+
 static void
 track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
 {
@@ -66,6 +84,19 @@ track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
   }
   g_assert_cmpint (tracked, >=, 35);
   g_assert_cmpint (candidates, ==, 1);
+  /* every stage keeps its own timers: 40 frames each, some time spent */
+  const char *const stages[] = {"cwtrack", "cwzones", "cwliveness", "cwevidence"};
+  for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
+    GstElement *e = element_of_factory (GST_BIN (h->element), stages[i]);
+    g_assert_nonnull (e);
+    guint64 frames = 0;
+    double wall = 0, cpu = -1;
+    g_object_get (e, "frames-processed", &frames, "process-seconds", &wall, "process-cpu-seconds", &cpu, NULL);
+    g_assert_cmpuint (frames, ==, 40);
+    g_assert_cmpfloat (wall, >, 0);
+    g_assert_cmpfloat (cpu, >=, 0);
+    gst_object_unref (e);
+  }
   gst_harness_teardown (h);
   g_autofree char *cmd = g_strdup_printf ("sqlite3 '%s/evidence.db' 'SELECT COUNT(*) FROM packets' > '%s/n.txt'", dir, dir);
   if (system (cmd) == 0) {
