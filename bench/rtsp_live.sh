@@ -1,27 +1,64 @@
 #!/usr/bin/env bash
-# Live-paced 720p: the sample video upscaled to 1280x720, served at 25 fps
-# over RTSP by bench/rtsp_server (started and stopped here), analysed by
-# `crosswatch run` for DURATION seconds (default 300). Reports the share of
-# frames the capture queue skipped, capture-to-decision latency and CPU.
-# usage: bench/rtsp_live.sh [BUILD_DIR] [DURATION_S] [VIDEO]
+# Live-paced cameras: CAMERAS looping RTSP cameras (bench/rtsp_server: the
+# sample video scaled to WIDTHxHEIGHT at FPS, Motion-JPEG encoded once at
+# start, so serving takes little of the CPU being measured) analysed by one
+# `crosswatch run` for DURATION seconds. Before it, in the same run, a
+# decode-only pipeline takes the same streams for the same time (uridecodebin
+# ! videoconvert to BGR ! fakesink, a branch a camera): the baseline for
+# frames a second and CPU. Reports per camera the frames captured, analysed
+# and skipped by the capture queue, capture-to-decision latency, the peak
+# resident memory, and the stages' own timers (crosswatch run's last lines).
+# usage: bench/rtsp_live.sh [BUILD_DIR] [DURATION_S] [CAMERAS] [WIDTHxHEIGHT] [FPS] [VIDEO]
+#   defaults: build 300 1 1280x720 25 ../shared/data/vtest.avi
 set -euo pipefail
-build=${1:-build}
-duration=${2:-300}
-video=$(realpath "${3:-../shared/data/vtest.avi}")
+build=$(realpath "${1:-build}")
+duration=${2:-300} cameras=${3:-1} size=${4:-1280x720} fps=${5:-25}
+video=$(realpath "${6:-../shared/data/vtest.avi}")
+src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
-server_pid=
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2> /dev/null; wait 2> /dev/null || true; rm -rf "$tmp"; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done; wait 2> /dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 [ -x "$build/bench/rtsp_server" ] || { echo "rtsp_server not built (libgstrtspserver-1.0-dev missing?)"; exit 1; }
+. "$src/tests/two_camera_site.sh"
 
-port=$("$build/tests/free_port")
-"$build/bench/rtsp_server" "$video" "$port" 2> "$tmp/server.log" &
-server_pid=$!
-for i in $(seq 120); do grep -q "rtsp://" "$tmp/server.log" && break; sleep 0.5; done
-grep -q "rtsp://" "$tmp/server.log" || { cat "$tmp/server.log"; exit 1; }
+uris=()
+for k in $(seq "$cameras"); do
+  port=$("$build/tests/free_port")
+  "$build/bench/rtsp_server" "$video" "$port" 100000 "$size" "$fps" 2> "$tmp/server$k.log" &
+  pids+=($!)
+  for _ in $(seq 240); do grep -q "rtsp://" "$tmp/server$k.log" && break; sleep 0.5; done
+  grep -q "rtsp://" "$tmp/server$k.log" || { cat "$tmp/server$k.log"; exit 1; }
+  uris+=("rtsp://127.0.0.1:$port/cam")
+done
 
-sed -e "s#^uri = .*#uri = rtsp://127.0.0.1:$port/cam#" -e "s#^db = .*#db = $tmp/evidence.db#" -e '/^\[mqtt\]/,$d' \
-  hwcfg/examples/vtest-site.ini > "$tmp/site.ini"
-echo "analysing rtsp://127.0.0.1:$port/cam (1280x720, 25 fps) for $duration s"
-timeout -s INT "$duration" "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" || true
-grep "^crosswatch: " "$tmp/run.log" | grep -v stopping
+# the baseline: decode only, every camera at once
+branches=()
+for k in "${!uris[@]}"; do
+  branches+=(uridecodebin "uri=${uris[$k]}" ! videoconvert ! video/x-raw,format=BGR !
+             fpsdisplaysink "name=s$k" text-overlay=false video-sink=fakesink signal-fps-measurements=true)
+done
+echo "$cameras camera(s), ${size} at $fps fps, $duration s each: decode only, then crosswatch run"
+/usr/bin/time -f "%U %S %e" -o "$tmp/decode.time" timeout -s INT "$duration" \
+  gst-launch-1.0 -e -v "${branches[@]}" > "$tmp/decode.log" 2>&1 || true
+decoded=$(grep -o 'name=s[0-9]*: last-message = rendered: [0-9]*' "$tmp/decode.log" |
+  awk '{ split($1, a, "="); n[a[2]] = $NF } END { for (k in n) t += n[k]; print t + 0 }')
+read -r du ds de < "$tmp/decode.time"
+decode_cpu=$(echo "$du + $ds" | bc)
+echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | bc) fps), CPU $decode_cpu s" \
+  "($(echo "scale=0; 100 * $decode_cpu / $de" | bc)% of one core)"
+
+{
+  sed -e "s#^uri = .*#uri = ${uris[0]}#" -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" \
+      -e '/^\[mqtt\]/,/^\[review\]/{/^\[review\]/!d}' "$src/hwcfg/examples/vtest-site.ini"
+  for ((k = 1; k < cameras; k++)); do camera_copy "$src" "cam$((k + 1))" "${uris[$k]}"; done
+} > "$tmp/site.ini"
+"$build/cli/crosswatch" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; exit 1; }
+/usr/bin/time -f "%U %S %e %M" -o "$tmp/run.time" timeout -s INT "$duration" \
+  "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" || true
+grep "^crosswatch: " "$tmp/run.log" | grep -v -e stopping -e "clock:"
+read -r ru rs re rmax < "$tmp/run.time"
+analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")
+echo "crosswatch run: ${analysed:-0} frames analysed in $re s, CPU $(echo "$ru + $rs" | bc) s; peak RSS" \
+  "$((rmax / 1024)) MiB ($((rmax / 1024 / cameras)) MiB a camera)"
+[ "${decoded:-0}" -gt 0 ] && echo "analysed / decoded frames: $(echo "scale=3; ${analysed:-0} / $decoded" | bc)"

@@ -4,13 +4,15 @@
  * all day. glibc gives each thread that contends for the heap an arena of
  * its own (up to 8 per core) and keeps freed pages inside them, so the
  * resident size climbs for hours with fragmentation that is not a leak.
- * Fewer arenas and a trim each minute hand the free pages back. */
+ * Fewer arenas, frames mapped on their own and a trim each minute hand the
+ * free pages back. */
 #ifndef CW_SVC_MALLOC_H
 #define CW_SVC_MALLOC_H
 
 #include <stddef.h>
 
-/* At start, before threads: caps the allocator's arenas. */
+/* At start, before threads: caps the allocator's arenas and maps large
+ * blocks (frames) on their own. */
 void svc_malloc_setup (void);
 
 /* The process's resident bytes (0 when /proc cannot tell). */
