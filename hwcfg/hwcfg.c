@@ -59,17 +59,48 @@ struct parse {
 
 static void mqtt_clear (struct hwcfg_mqtt *m);
 
+/* An error at [GROUP] KEY's line (the group's, without KEY there), shown
+ * as [SHOWN] KEY: ... (SHOWN: GROUP escaped, when it may not be printable). */
+static void
+vreport (struct parse *p, const char *group, const char *shown, const char *key, const char *fmt, va_list ap)
+{
+  int line = hwcfg_source_line (p->src, group, key);
+  /* line 0: the group is not in the file at all */
+  if (line > 0)
+    g_string_append_printf (p->errors, "%s:%d: ", p->path, line);
+  else
+    g_string_append_printf (p->errors, "%s: ", p->path);
+  g_string_append_printf (p->errors, "[%s]%s%s: ", shown, key ? " " : "", key ? key : "");
+  g_string_append_vprintf (p->errors, fmt, ap);
+  g_string_append_c (p->errors, '\n');
+}
+
 static void G_GNUC_PRINTF (4, 5)
 report (struct parse *p, const char *group, const char *key, const char *fmt, ...)
 {
   va_list ap;
-  int line = hwcfg_source_line (p->src, group, key);
-  g_string_append_printf (p->errors, "%s:%d: [%s]%s%s: ", p->path, line, group, key ? " " : "",
-                          key ? key : "");
   va_start (ap, fmt);
-  g_string_append_vprintf (p->errors, fmt, ap);
+  vreport (p, group, group, key, fmt, ap);
   va_end (ap);
-  g_string_append_c (p->errors, '\n');
+}
+
+static void G_GNUC_PRINTF (4, 5)
+report_shown (struct parse *p, const char *group, const char *shown, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vreport (p, group, shown, NULL, fmt, ap);
+  va_end (ap);
+}
+
+static void
+report_lint (void *data, int line, const char *group, const char *key, const char *what)
+{
+  struct parse *p = data;
+  g_string_append_printf (p->errors, "%s:%d: ", p->path, line);
+  if (group)
+    g_string_append_printf (p->errors, "[%s]%s", group, key ? " " : "");
+  g_string_append_printf (p->errors, "%s%s%s\n", key ? key : "", group || key ? ": " : "", what);
 }
 
 static gboolean
@@ -162,10 +193,22 @@ get_bool (struct parse *p, const char *group, const char *key, bool def)
 }
 
 /* "x,y;x,y;..." -> points. Returns the count, -1 (reported) on a bad pair. */
+/* A zone is a handful of corners; thousands are a pasted mistake, and the
+ * self-intersection test is quadratic in them. */
+#define MAX_POLYGON_POINTS 256
+
 static int
 parse_points (struct parse *p, const char *group, const char *key, const char *text,
               struct hwcfg_point **out)
 {
+  int separators = 0;
+  for (const char *c = text; *c; c++)
+    separators += *c == ';';
+  if (separators >= MAX_POLYGON_POINTS) {
+    report (p, group, key, "has %d points or more, at most %d are taken", separators, MAX_POLYGON_POINTS);
+    *out = NULL;
+    return -1;
+  }
   g_auto (GStrv) pairs = g_strsplit (text, ";", -1);
   GArray *pts = g_array_new (FALSE, FALSE, sizeof (struct hwcfg_point));
   int i = 0;
@@ -223,7 +266,7 @@ check_timezone (struct parse *p, const char *group, const char *name)
 static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", "locale", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
                                           "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
-                                          "depth_scale_m", "depth_max_range_m", NULL};
+                                          "depth_scale_m", "depth_max_range_m", "max_fit_rms_m", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", "cycle_anchor", NULL};
@@ -288,7 +331,7 @@ static void
 parse_site (struct parse *p, struct hwcfg *cfg)
 {
   if (!g_key_file_has_group (p->kf, "site")) {
-    g_string_append_printf (p->errors, "%s:0: [site]: missing group (required)\n", p->path);
+    g_string_append_printf (p->errors, "%s: [site]: missing group (required)\n", p->path);
     return;
   }
   check_keys (p, "site", SITE_KEYS);
@@ -360,6 +403,11 @@ parse_ground_points (struct parse *p, const char *group, struct hwcfg_camera *ca
   }
   cam->has_homography = true;
   cam->n_ground_points = n;
+  if (cam->reprojection_rms_m > cam->max_fit_rms_m)
+    report (p, group, "ground_points",
+            "the fit misses its pairs by %.3f m RMS, more than max_fit_rms_m (%.2f m): a pair is wrong "
+            "(crosswatch calibrate --points names the worst)",
+            cam->reprojection_rms_m, cam->max_fit_rms_m);
 out:
   g_array_free (px, TRUE);
   g_array_free (gm, TRUE);
@@ -390,6 +438,29 @@ check_camera_uri (struct parse *p, const char *group, const char *key, const cha
     report (p, group, key, "'%s' is not a file://, rtsp:// or v4l2:// URI", uri);
 }
 
+/* A file the run creates or opens (a store, a key): a directory there is
+ * a mistake the run would only find when it first writes. */
+static void
+check_not_directory (struct parse *p, const char *group, const char *key, const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    report (p, group, key, "'%s' is a directory; give a file's path", path);
+}
+
+/* An OpenCV cascade is XML with an <opencv_storage> root near the start. */
+static gboolean
+looks_like_cascade (const char *path)
+{
+  char head[16384] = {0}; /* licence comments come first (opencv-data's: 6 KB) */
+  FILE *f = fopen (path, "rb");
+  if (!f)
+    return FALSE;
+  size_t n = fread (head, 1, sizeof head - 1, f);
+  fclose (f);
+  head[n] = '\0';
+  return strstr (head, "<opencv_storage>") != NULL;
+}
+
 static void
 parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
 {
@@ -402,11 +473,12 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
      * words only (shown escaped here: it may not even be UTF-8) */
     g_autofree char *valid = g_utf8_make_valid (group, -1);
     g_autofree char *shown = g_strescape (valid, NULL);
-    report (p, shown, NULL, "a camera name must be 1 to 64 letters, digits, '_', '.' or '-'");
+    report_shown (p, group, shown, "a camera name must be 1 to 64 letters, digits, '_', '.' or '-'");
   }
   cam->uri = get_string (p, group, "uri", TRUE);
   check_camera_uri (p, group, "uri", cam->uri);
 
+  cam->max_fit_rms_m = get_double (p, group, "max_fit_rms_m", 0.25, 0.001, 100);
   g_autofree char *h = get_string (p, group, "ground_homography", FALSE);
   g_autofree char *gp = get_string (p, group, "ground_points", FALSE);
   if (h && gp)
@@ -500,8 +572,11 @@ parse_zone (struct parse *p, const char *group, struct hwcfg *cfg, struct hwcfg_
       z->n_points = 0;
     /* hwcfg_point and zone_pt are both {double x, y}: the polygon is read as is */
     G_STATIC_ASSERT (sizeof (struct hwcfg_point) == sizeof (struct zone_pt));
+    /* crossing edges first: a bow tie's signed areas cancel */
     if (z->n_points >= 3 && zone_polygon_self_intersects ((const struct zone_pt *) z->polygon, z->n_points))
       report (p, group, "polygon", "edges cross each other (self-intersecting); list the points in order around the zone");
+    else if (z->n_points >= 3 && zone_polygon_area ((const struct zone_pt *) z->polygon, z->n_points) < 1)
+      report (p, group, "polygon", "encloses no area (under a square pixel: its points are on one line)");
   }
   const struct hwcfg_camera *cam = z->camera ? hwcfg_camera (cfg, z->camera) : NULL;
   for (int k = 0; cam && cam->has_homography && k < z->n_points; k++) {
@@ -515,12 +590,37 @@ parse_zone (struct parse *p, const char *group, struct hwcfg *cfg, struct hwcfg_
   }
 }
 
+/* A crosswalk is where people cross the carriageway: one that touches none
+ * of its camera's carriageways was drawn in the wrong place (or on the wrong
+ * camera), and its crossings would never be told from the road's. */
+static void
+check_crosswalks_on_road (struct parse *p, const struct hwcfg *cfg)
+{
+  for (int i = 0; i < cfg->n_zones; i++) {
+    const struct hwcfg_zone *cw = &cfg->zones[i];
+    if (cw->kind != HWCFG_ZONE_CROSSWALK || cw->n_points < 3 || !cw->camera)
+      continue;
+    gboolean any_road = FALSE, on_road = FALSE;
+    for (int k = 0; k < cfg->n_zones && !on_road; k++) {
+      const struct hwcfg_zone *road = &cfg->zones[k];
+      if (road->kind != HWCFG_ZONE_CARRIAGEWAY || road->n_points < 3 || g_strcmp0 (road->camera, cw->camera))
+        continue;
+      any_road = TRUE;
+      on_road = zone_polygons_overlap ((const struct zone_pt *) cw->polygon, cw->n_points,
+                                       (const struct zone_pt *) road->polygon, road->n_points);
+    }
+    g_autofree char *group = g_strconcat ("zone:", cw->name, NULL);
+    if (any_road && !on_road)
+      report (p, group, "polygon", "the crosswalk overlaps none of camera %s's carriageway zones", cw->camera);
+  }
+}
+
 static void
 parse_signal (struct parse *p, struct hwcfg *cfg)
 {
   struct hwcfg_signal *s = &cfg->signal;
   if (!g_key_file_has_group (p->kf, "signal")) {
-    g_string_append_printf (p->errors, "%s:0: [signal]: missing group (required)\n", p->path);
+    g_string_append_printf (p->errors, "%s: [signal]: missing group (required)\n", p->path);
     return;
   }
   check_keys (p, "signal", SIGNAL_KEYS);
@@ -789,6 +889,8 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   cfg->evidence.key = get_string (p, "evidence", "key", FALSE);
   if (!cfg->evidence.key)
     cfg->evidence.key = g_strdup (DEFAULT_EVIDENCE_KEY);
+  check_not_directory (p, "evidence", "db", cfg->evidence.db);
+  check_not_directory (p, "evidence", "key", cfg->evidence.key);
   cfg->evidence.device_id = get_string (p, "evidence", "device_id", FALSE);
   if (!cfg->evidence.device_id)
     cfg->evidence.device_id = g_strdup (g_get_host_name ());
@@ -798,6 +900,9 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
     g_clear_pointer (&cfg->evidence.face_cascade, g_free);
   else if (cfg->evidence.face_cascade && access (cfg->evidence.face_cascade, R_OK) != 0)
     report (p, "evidence", "face_cascade", "cannot read '%s': %s", cfg->evidence.face_cascade, g_strerror (errno));
+  else if (cfg->evidence.face_cascade && !looks_like_cascade (cfg->evidence.face_cascade))
+    report (p, "evidence", "face_cascade", "'%s' is not an OpenCV cascade (an XML file with <opencv_storage>, "
+            "as opencv-data's haarcascades)", cfg->evidence.face_cascade);
   else if (!cfg->evidence.face_cascade && access (DEFAULT_FACE_CASCADE, R_OK) == 0)
     cfg->evidence.face_cascade = g_strdup (DEFAULT_FACE_CASCADE); /* opencv-data's, when installed */
   g_autofree char *trusted = get_string (p, "evidence", "trusted_keys", FALSE);
@@ -845,12 +950,13 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
     if (g_str_has_prefix (*g, "camera:"))
       parse_camera (p, *g, &cfg->cameras[cfg->n_cameras++]);
   if (n_cam == 0)
-    g_string_append_printf (p->errors, "%s:0: [camera:NAME]: no camera group (at least one is required)\n",
+    g_string_append_printf (p->errors, "%s: [camera:NAME]: no camera group (at least one is required)\n",
                             p->path);
   cfg->zones = g_new0 (struct hwcfg_zone, n_zone);
   for (char **g = groups; *g; g++)
     if (g_str_has_prefix (*g, "zone:"))
       parse_zone (p, *g, cfg, &cfg->zones[cfg->n_zones++]);
+  check_crosswalks_on_road (p, cfg);
   parse_signal (p, cfg);
   parse_optional (p, cfg);
 }
@@ -877,6 +983,7 @@ parse_open (struct parse *p, const char *path, GError **error)
     return FALSE;
   }
   p->errors = g_string_new (NULL);
+  hwcfg_source_lint (p->src, report_lint, p);
   return TRUE;
 }
 
@@ -944,7 +1051,7 @@ hwcfg_display_load (const char *path, GError **error)
   struct hwcfg_display *d = g_new0 (struct hwcfg_display, 1);
   d->path = g_strdup (path);
   if (!g_key_file_has_group (p.kf, "display"))
-    g_string_append_printf (p.errors, "%s:0: [display]: missing group (required)\n", path);
+    g_string_append_printf (p.errors, "%s: [display]: missing group (required)\n", path);
   else
     check_keys (&p, "display", DISPLAY_KEYS);
   d->id = get_string (&p, "display", "id", TRUE);

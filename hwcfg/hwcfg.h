@@ -47,6 +47,7 @@ struct hwcfg_camera {
   char *calibration_id;     /* short hash of the homography, for packets */
   int n_ground_points;      /* pairs the homography was fitted to (0: given directly) */
   double reprojection_rms_m; /* fit error over those pairs, metres */
+  double max_fit_rms_m;      /* a fit worse than this is refused (default 0.25 m) */
   double focal_px;          /* 0: estimated from the homography (zone_camera.h) */
   char *stereo_right;       /* URI of the right camera of a rectified stereo pair, or NULL */
   double stereo_baseline_m; /* distance between the pair's optical centres */

@@ -89,6 +89,74 @@ line_is_key (const char *line, const char *key)
   return *p == '=';
 }
 
+/* "[name]" -> "name" (g_free), NULL when LINE is no group header. */
+static char *
+group_name (const char *line)
+{
+  const char *p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  if (*p != '[')
+    return NULL;
+  const char *end = strchr (p, ']');
+  return end ? g_strndup (p + 1, end - p - 1) : NULL;
+}
+
+/* "key = value" -> "key" (g_free), NULL for blank and comment lines. */
+static char *
+key_name (const char *line)
+{
+  const char *p = line;
+  while (*p == ' ' || *p == '\t')
+    p++;
+  const char *eq = strchr (p, '=');
+  if (*p == '#' || *p == ';' || !eq || eq == p)
+    return NULL;
+  return g_strchomp (g_strndup (p, eq - p));
+}
+
+void
+hwcfg_source_lint (const struct hwcfg_source *src, hwcfg_source_problem_fn problem, void *data)
+{
+  /* group -> line of its header; "group\nkey" -> line of the key */
+  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  for (int i = 0; src->lines[i]; i++) {
+    const char *line = src->lines[i];
+    if (!g_utf8_validate (line, -1, NULL)) {
+      g_autofree char *k = key_name (line), *shown = k ? g_utf8_make_valid (k, -1) : NULL;
+      problem (data, i + 1, group, shown, "the line is not UTF-8 text (save the file as UTF-8)");
+      continue;
+    }
+    char *g = group_name (line);
+    if (g) {
+      int first = GPOINTER_TO_INT (g_hash_table_lookup (groups, g));
+      if (first) {
+        g_autofree char *what = g_strdup_printf ("group given twice (first on line %d): its keys would be merged", first);
+        problem (data, i + 1, g, NULL, what);
+      } else {
+        g_hash_table_insert (groups, g_strdup (g), GINT_TO_POINTER (i + 1));
+      }
+      g_free (group);
+      group = g;
+      continue;
+    }
+    g_autofree char *k = group ? key_name (line) : NULL;
+    if (!k)
+      continue;
+    char *id = g_strconcat (group, "\n", k, NULL);
+    int first = GPOINTER_TO_INT (g_hash_table_lookup (keys, id));
+    if (first) {
+      g_autofree char *what = g_strdup_printf ("given twice in the group (first on line %d): the last would win", first);
+      problem (data, i + 1, group, k, what);
+      g_free (id);
+    } else {
+      g_hash_table_insert (keys, id, GINT_TO_POINTER (i + 1));
+    }
+  }
+}
+
 int
 hwcfg_source_line (const struct hwcfg_source *src, const char *group, const char *key)
 {

@@ -20,6 +20,15 @@ void hwcfg_source_free (struct hwcfg_source *src);
 /* The text with inline comments removed, ready for g_key_file_load_from_data. */
 const char *hwcfg_source_text (const struct hwcfg_source *src);
 
+/* A mistake GLib's key file parser passes over in silence, on LINE (1-based)
+ * in [GROUP] (NULL before any group), at KEY (NULL: the line as a whole). */
+typedef void (*hwcfg_source_problem_fn) (void *data, int line, const char *group, const char *key, const char *what);
+
+/* Finds a group given twice (GLib merges them), a key given twice in a group
+ * (the last would win), and lines that are not UTF-8 (GLib drops their
+ * values, so a default would be used). */
+void hwcfg_source_lint (const struct hwcfg_source *src, hwcfg_source_problem_fn problem, void *data);
+
 /* 1-based line of KEY inside [GROUP]; of the group header when KEY is NULL or
  * not present; 0 when the group is not present either. */
 int hwcfg_source_line (const struct hwcfg_source *src, const char *group, const char *key);

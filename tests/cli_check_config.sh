@@ -53,10 +53,33 @@ printf '[display]\nid = e\nsite = s\ntrusted_keys = %s\ncase_url_base = javascri
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,x;5,5\n' "$base" | expect bad_coordinate "9: [zone:road] polygon: point 2"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,0\n' "$base" | expect two_points "9: [zone:road] polygon: has 2 points"
 printf '%s\n[zone:road]\nkind = lake\npolygon = 0,0;10,0;5,5\n' "$base" | expect unknown_kind "8: [zone:road] kind: unknown zone kind 'lake'"
-printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_signal "0: [signal]: missing group"
+printf '[site]\nid = s\n[camera:main]\nuri = file:///dev/null\n' | expect no_signal " [signal]: missing group"
 # a camera's name is a label in events, status and metrics: plain words only
 printf '[site]\nid = s\n[camera:q"u\\o\377 x]\nuri = file:///dev/null\n[signal]\nsource = none\n' |
-  expect camera_name "0: [camera:q\\\"u\\\\o\\357\\277\\275 x]: a camera name must be 1 to 64 letters"
+  expect camera_name "3: [camera:q\\\"u\\\\o\\357\\277\\275 x]: a camera name must be 1 to 64 letters"
+# what GLib's parser passes over: a group or key given twice (one value
+# would silently win), a line that is not UTF-8 (its value would be dropped)
+printf '%s\n[site]\nid = t\n' "$base" | expect group_twice "7: [site]: group given twice (first on line 1)"
+printf '[site]\nid = s\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\nsource = none\n' |
+  expect key_twice "3: [site] id: given twice in the group (first on line 2): the last would win"
+printf '%s\n[evidence]\ndevice_id = caf\351\n' "$base" | expect not_utf8 "8: [evidence] device_id: the line is not UTF-8"
+# zones: no area, drawn off the road, too many points (refused at once)
+printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,10;20,20\n' "$base" |
+  expect zero_area "9: [zone:road] polygon: encloses no area"
+printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;100,0;100,100;0,100\n[zone:cw]\nkind = crosswalk\npolygon = 200,0;300,0;300,50;200,50\n' "$base" |
+  expect crosswalk_off_road "12: [zone:cw] polygon: the crosswalk overlaps none of camera main's carriageway zones"
+{ printf '%s\n[zone:road]\nkind = carriageway\npolygon = ' "$base"; seq 1000000 | awk '{ printf "%d,%d;", $1 % 700, $1 % 500 }'; echo; } > "$tmp/huge.txt"
+t0=$(date +%s%N)
+expect huge_polygon "9: [zone:road] polygon: has 1000000 points or more, at most 256 are taken" < "$tmp/huge.txt"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$ms" -lt 10000 ] || { echo "FAIL: a 1,000,000-point polygon took $ms ms"; fail=1; }
+# a ground fit that misses its pairs by metres: one pair is wrong
+printf '%s\nground_points = 0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>15,5\n[signal]\nsource = none\n' \
+  "$(printf '%s\n' "$base" | sed -n '1,4p')" | expect fit_rms "5: [camera:main] ground_points: the fit misses its pairs by"
+# paths of the wrong kind
+printf '%s\n[evidence]\ndb = %s\n' "$base" "$tmp" | expect store_is_directory "8: [evidence] db: '$tmp' is a directory"
+printf '%s\n[evidence]\nface_cascade = /etc/passwd\n' "$base" |
+  expect cascade_not_xml "8: [evidence] face_cascade: '/etc/passwd' is not an OpenCV cascade"
 # a status listener is a numeric address and a port of digits, as the server takes it
 for bad in localhost:9100 127.1:9100 '[:9100' '[]:1' 127.0.0.1:+80 '127.0.0.1: 9100' ::1:9100; do
   printf '%s\n[status]\nhttp_listen = %s\n' "$base" "$bad" |

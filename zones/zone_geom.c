@@ -65,6 +65,31 @@ zone_polygon_self_intersects (const struct zone_pt *poly, int n)
   return false;
 }
 
+double
+zone_polygon_area (const struct zone_pt *poly, int n)
+{
+  double twice = 0;
+  for (int i = 0; i < n; i++) {
+    struct zone_pt a = poly[i], b = poly[(i + 1) % n];
+    twice += a.x * b.y - b.x * a.y;
+  }
+  return fabs (twice) / 2;
+}
+
+bool
+zone_polygons_overlap (const struct zone_pt *a, int na, const struct zone_pt *b, int nb)
+{
+  if (na > 0 && zone_polygon_contains (b, nb, a[0]))
+    return true;
+  if (nb > 0 && zone_polygon_contains (a, na, b[0]))
+    return true;
+  for (int i = 0; i < na; i++)
+    for (int j = 0; j < nb; j++)
+      if (segments_cross (a[i], a[(i + 1) % na], b[j], b[(j + 1) % nb]))
+        return true;
+  return false;
+}
+
 bool
 zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out)
 {

@@ -17,6 +17,13 @@ double zone_polygon_edge_distance (const struct zone_pt *poly, int n, struct zon
 /* True when two non-adjacent edges cross. */
 bool zone_polygon_self_intersects (const struct zone_pt *poly, int n);
 
+/* The enclosed area (shoelace formula; absolute, same units squared). */
+double zone_polygon_area (const struct zone_pt *poly, int n);
+
+/* True when the two polygons share any area or touch: a vertex of one inside
+ * the other, or edges that cross. */
+bool zone_polygons_overlap (const struct zone_pt *a, int na, const struct zone_pt *b, int nb);
+
 /* Applies the row-major 3x3 homography H to P. Returns false when P maps to
  * infinity or behind the camera (w <= 0). */
 bool zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out);
