@@ -2,9 +2,13 @@
  * (one with a [display] group and no [site]), printing every problem with
  * its file, line and key. */
 #include "cli.h"
+#include "cw_source.h"
 #include "disp_screen.h"
 #include "hwcfg.h"
 #include "hwcfg_profile.h"
+#include "hwcfg_source.h"
+
+#include <gst/gst.h>
 
 #include <stdio.h>
 
@@ -42,12 +46,60 @@ check_display (const char *path)
   return 0;
 }
 
+/* Seconds a stream is given to show its picture size. */
+#define PROBE_TIMEOUT_S 5
+
+/* The sources, opened as the run would: a file or device that is not there
+ * is a mistake (exit 2); a stream that does not answer now is said, since a
+ * camera may be off while its cabinet is set up. With the picture's size,
+ * every zone point must lie on the picture. Returns the mistakes found. */
+static int
+check_sources (const struct hwcfg *cfg)
+{
+  g_autoptr (GError) err = NULL;
+  struct hwcfg_source *src = hwcfg_source_read (cfg->path, &err);
+  if (!src)
+    return 0; /* it was just read: gone meanwhile, nothing more to say */
+  int mistakes = 0;
+  for (int i = 0; i < cfg->n_cameras; i++) {
+    const struct hwcfg_camera *cam = &cfg->cameras[i];
+    g_autofree char *group = g_strconcat ("camera:", cam->name, NULL);
+    int w = 0, h = 0;
+    g_clear_error (&err);
+    if (!cw_source_probe (cam->uri, PROBE_TIMEOUT_S, &w, &h, &err)) {
+      gboolean stream = g_str_has_prefix (cam->uri, "rtsp://");
+      fprintf (stderr, "%s:%d: [%s] uri: %s%s\n", cfg->path, hwcfg_source_line (src, group, "uri"), group,
+               stream ? "note: " : "", err->message);
+      mistakes += !stream;
+      continue;
+    }
+    for (int z = 0; w > 0 && z < cfg->n_zones; z++) {
+      const struct hwcfg_zone *zone = &cfg->zones[z];
+      if (g_strcmp0 (zone->camera, cam->name))
+        continue;
+      g_autofree char *zgroup = g_strconcat ("zone:", zone->name, NULL);
+      for (int k = 0; k < zone->n_points; k++) {
+        const struct hwcfg_point *pt = &zone->polygon[k];
+        if (pt->x < 0 || pt->y < 0 || pt->x > w || pt->y > h) {
+          fprintf (stderr, "%s:%d: [%s] polygon: point %d (%g,%g) is off camera %s's %dx%d picture\n", cfg->path,
+                   hwcfg_source_line (src, zgroup, "polygon"), zgroup, k + 1, pt->x, pt->y, cam->name, w, h);
+          mistakes++;
+          break;
+        }
+      }
+    }
+  }
+  hwcfg_source_free (src);
+  return mistakes;
+}
+
 int
 cmd_check_config (int argc, char **argv)
 {
   char *config = NULL;
   const GOptionEntry entries[] = {{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
                                   {NULL}};
+  gst_init (&argc, &argv);
   if (!cli_parse ("check-config", "-c SITE.ini|DISPLAY.ini", entries, &argc, &argv))
     return 2;
   if (config && is_display_file (config)) {
@@ -57,6 +109,10 @@ cmd_check_config (int argc, char **argv)
   }
   struct hwcfg *cfg = cli_load_config (config);
   int status = cfg ? 0 : 2;
+  if (cfg && check_sources (cfg) > 0) {
+    status = 2;
+    g_clear_pointer (&cfg, hwcfg_free);
+  }
   if (cfg) {
     printf ("%s: ok — site %s, %d camera(s), %d zone(s)\n", config, cfg->site_id, cfg->n_cameras, cfg->n_zones);
     for (int i = 0; i < cfg->n_cameras; i++) {

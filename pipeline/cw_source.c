@@ -1,5 +1,7 @@
 #include "cw_source.h"
 
+#include <gst/pbutils/pbutils.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -122,5 +124,41 @@ cw_source_add (GstBin *bin, const char *uri, GstElement *downstream, GError **er
 error:
   if (src)
     gst_object_unref (gst_object_ref_sink (src));
+  return FALSE;
+}
+
+gboolean
+cw_source_probe (const char *uri, int timeout_s, int *width, int *height, GError **error)
+{
+  *width = *height = 0;
+  if (g_str_has_prefix (uri, "v4l2://")) {
+    const char *dev = uri + strlen ("v4l2://");
+    if (g_access (dev, R_OK) != 0) {
+      int e = errno;
+      g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND, "cannot open %s: %s", uri, g_strerror (e));
+      return FALSE;
+    }
+    return TRUE;
+  }
+  if (g_str_has_prefix (uri, "file://") && !check_file (uri, error))
+    return FALSE;
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GstDiscoverer) disc = gst_discoverer_new ((GstClockTime) timeout_s * GST_SECOND, &err);
+  if (!disc) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN, "cannot open %s: %s", uri, err->message);
+    return FALSE;
+  }
+  g_autoptr (GstDiscovererInfo) info = gst_discoverer_discover_uri (disc, uri, &err);
+  GList *videos = info ? gst_discoverer_info_get_video_streams (info) : NULL;
+  if (videos) {
+    GstDiscovererVideoInfo *v = videos->data;
+    *width = (int) gst_discoverer_video_info_get_width (v);
+    *height = (int) gst_discoverer_video_info_get_height (v);
+  }
+  gst_discoverer_stream_info_list_free (videos);
+  if (*width > 0 && *height > 0)
+    return TRUE;
+  g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE, "cannot open %s: %s", uri,
+               err ? err->message : "no video stream in it");
   return FALSE;
 }

@@ -25,5 +25,13 @@ GstElement *cw_element_make (const char *factory, const char *name, GError **err
  * holds nothing new. */
 gboolean cw_source_add (GstBin *bin, const char *uri, GstElement *downstream, GError **error);
 
+/* What check-config asks of a camera before the run: a file:// URI must be a
+ * readable file and a v4l2:// device must exist (FALSE with ERROR, "cannot
+ * open URI: reason"); a file or rtsp:// stream is then opened for at most
+ * TIMEOUT_S seconds for its picture size (*WIDTH, *HEIGHT; 0 when the
+ * source was not opened: a v4l2 device may be the run's already). FALSE with
+ * ERROR when a file or stream cannot be opened or has no video. */
+gboolean cw_source_probe (const char *uri, int timeout_s, int *width, int *height, GError **error);
+
 G_END_DECLS
 #endif

@@ -5,7 +5,12 @@ cw=$1 configs=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-"$cw" check-config -c "$configs/rules.ini" > "$tmp/out" 2>&1 || { echo "FAIL: rules.ini rejected"; cat "$tmp/out"; fail=1; }
+# check-config opens each camera as the run would: a real (tiny) 1280x720 video
+video=$tmp/camera.mkv
+gst-launch-1.0 -q videotestsrc num-buffers=2 ! video/x-raw,width=1280,height=720,framerate=10/1 ! jpegenc ! \
+  matroskamux ! filesink location="$video" || { echo "FAIL: cannot make the test video"; exit 1; }
+sed "s#file:///dev/null#file://$video#" "$configs/rules.ini" > "$tmp/rules.ini"
+"$cw" check-config -c "$tmp/rules.ini" > "$tmp/out" 2>&1 || { echo "FAIL: rules.ini rejected"; cat "$tmp/out"; fail=1; }
 
 # (called at the end of a pipeline, so in a subshell: a failure is marked
 # in a file, which the end of the script reads)
@@ -18,12 +23,12 @@ expect() { # NAME EXPECTED-SUBSTRING (the config comes on stdin)
   if grep -q "Segmentation\|Aborted\|core dumped" "$tmp/$1.out"; then echo "FAIL: $1 crashed"; touch "$tmp/failed"; fi
 }
 
-base='[site]
+base="[site]
 id = s
 [camera:main]
-uri = file:///dev/null
+uri = file://$video
 [signal]
-source = none'
+source = none"
 
 # a display's file is checked as one
 printf '%064d\n' 7 > "$tmp/device.pub"
@@ -76,6 +81,11 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 # a ground fit that misses its pairs by metres: one pair is wrong
 printf '%s\nground_points = 0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>15,5\n[signal]\nsource = none\n' \
   "$(printf '%s\n' "$base" | sed -n '1,4p')" | expect fit_rms "5: [camera:main] ground_points: the fit misses its pairs by"
+# the sources: a file that is not there, a zone point off the picture
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s/gone.avi\n[signal]\nsource = none\n' "$tmp" |
+  expect missing_video "4: [camera:main] uri: cannot open file://$tmp/gone.avi: No such file or directory"
+printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;100,0;3300,3000\n' "$base" |
+  expect off_picture "9: [zone:road] polygon: point 3 (3300,3000) is off camera main's 1280x720 picture"
 # paths of the wrong kind
 printf '%s\n[evidence]\ndb = %s\n' "$base" "$tmp" | expect store_is_directory "8: [evidence] db: '$tmp' is a directory"
 printf '%s\n[evidence]\nface_cascade = /etc/passwd\n' "$base" |
