@@ -61,17 +61,25 @@ hwcfg_source_text (const struct hwcfg_source *src)
   return src->text;
 }
 
-/* "[ name ]" -> TRUE when it names GROUP */
-static gboolean
-line_is_group (const char *line, const char *group)
+/* "[name]" -> "name" (g_free), NULL when LINE is no group header. */
+static char *
+group_name (const char *line)
 {
   const char *p = line;
   while (*p == ' ' || *p == '\t')
     p++;
   if (*p != '[')
-    return FALSE;
+    return NULL;
   const char *end = strchr (p, ']');
-  return end && (size_t) (end - p - 1) == strlen (group) && strncmp (p + 1, group, end - p - 1) == 0;
+  return end ? g_strndup (p + 1, end - p - 1) : NULL;
+}
+
+/* "[ name ]" -> TRUE when it names GROUP */
+static gboolean
+line_is_group (const char *line, const char *group)
+{
+  g_autofree char *name = group_name (line);
+  return name && strcmp (name, group) == 0;
 }
 
 static gboolean
@@ -87,19 +95,6 @@ line_is_key (const char *line, const char *key)
   while (*p == ' ' || *p == '\t')
     p++;
   return *p == '=';
-}
-
-/* "[name]" -> "name" (g_free), NULL when LINE is no group header. */
-static char *
-group_name (const char *line)
-{
-  const char *p = line;
-  while (*p == ' ' || *p == '\t')
-    p++;
-  if (*p != '[')
-    return NULL;
-  const char *end = strchr (p, ']');
-  return end ? g_strndup (p + 1, end - p - 1) : NULL;
 }
 
 /* "key = value" -> "key" (g_free), NULL for blank and comment lines. */
