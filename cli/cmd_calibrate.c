@@ -2,7 +2,9 @@
  * point pairs and prints it as a ground_homography line for [camera:*]. */
 #include "cli.h"
 #include "cv_shim.h"
+#include "zone_geom.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +30,87 @@ parse_pairs (const char *text, GArray *px, GArray *gm)
   return TRUE;
 }
 
+/* How far apart N points spread across their narrowest direction, over
+ * their widest (0: on one line). The homography needs a spread in both. */
+static double
+flatness (const double *xy, int n)
+{
+  double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+  for (int i = 0; i < n; i++)
+    mx += xy[2 * i] / n, my += xy[2 * i + 1] / n;
+  for (int i = 0; i < n; i++) {
+    double dx = xy[2 * i] - mx, dy = xy[2 * i + 1] - my;
+    sxx += dx * dx, syy += dy * dy, sxy += dx * dy;
+  }
+  /* eigenvalues of the scatter matrix */
+  double tr = sxx + syy, disc = sqrt ((sxx - syy) * (sxx - syy) + 4 * sxy * sxy);
+  double big = (tr + disc) / 2, small = (tr - disc) / 2;
+  return big > 0 ? sqrt (MAX (small, 0) / big) : 0;
+}
+
+/* Ground distance between where H puts image point PX and the surveyed GM. */
+static double
+residual (const double h[9], const double *px, const double *gm)
+{
+  struct zone_pt g;
+  if (!zone_homography_apply (h, (struct zone_pt){px[0], px[1]}, &g))
+    return INFINITY;
+  return hypot (g.x - gm[0], g.y - gm[1]);
+}
+
+/* Each pair's residual under H, the worst named. With 5 pairs or more, each
+ * pair is also left out in turn: its error as predicted by a fit to the
+ * others (the leave-one-out error: a wrong pair cannot bend that fit towards
+ * itself), and how well the others then fit: the pair whose removal leaves
+ * the best fit is the likely mistake. */
+static void
+print_residuals (const double h[9], const double *px, const double *gm, int n)
+{
+  g_autofree double *loo = g_new (double, n), *rest_rms = g_new (double, n);
+  g_autofree double *px1 = g_new (double, 2 * n), *gm1 = g_new (double, 2 * n);
+  for (int out = 0; out < n; out++) {
+    loo[out] = rest_rms[out] = NAN;
+    if (n < 5)
+      continue;
+    for (int i = 0, k = 0; i < n; i++) {
+      if (i == out)
+        continue;
+      memcpy (px1 + 2 * k, px + 2 * i, 2 * sizeof (double));
+      memcpy (gm1 + 2 * k, gm + 2 * i, 2 * sizeof (double));
+      k++;
+    }
+    double h1[9];
+    if (cv_fit_homography (px1, gm1, n - 1, h1, &rest_rms[out]) == CV_OK)
+      loo[out] = residual (h1, px + 2 * out, gm + 2 * out);
+  }
+  int worst = 0, culprit = -1, predicted = 0, beyond = 0;
+  double worst_d = -1, sum = 0;
+  for (int i = 0; i < n; i++) {
+    double d = residual (h, px + 2 * i, gm + 2 * i);
+    printf ("# pair %d: %g,%g > %g,%g: off by %.3f m", i + 1, px[2 * i], px[2 * i + 1], gm[2 * i], gm[2 * i + 1], d);
+    if (isfinite (loo[i]))
+      printf ("; by %.3f m from a fit to the others", loo[i]);
+    else if (n >= 5 && !isnan (rest_rms[i]))
+      printf ("; beyond the horizon of a fit to the others");
+    printf ("\n");
+    if (d > worst_d)
+      worst_d = d, worst = i;
+    if (isfinite (loo[i]))
+      sum += loo[i] * loo[i], predicted++;
+    else if (n >= 5)
+      beyond++;
+    if (!isnan (rest_rms[i]) && (culprit < 0 || rest_rms[i] < rest_rms[culprit]))
+      culprit = i;
+  }
+  printf ("# worst: pair %d, off by %.3f m\n", worst + 1, worst_d);
+  if (predicted > 0)
+    printf ("# leave-one-out error %.3f m RMS over %d pairs%s\n", sqrt (sum / predicted), predicted,
+            beyond ? " (others predicted beyond the horizon)" : "");
+  if (culprit >= 0)
+    printf ("# without pair %d the others fit to %.3f m RMS: the likeliest mistake\n", culprit + 1,
+            rest_rms[culprit]);
+}
+
 int
 cmd_calibrate (int argc, char **argv)
 {
@@ -51,6 +134,15 @@ cmd_calibrate (int argc, char **argv)
     fprintf (stderr, "crosswatch calibrate: %d pairs given, at least 4 are needed\n", n);
     goto out;
   }
+  const char *const sides[] = {"image", "ground"};
+  const GArray *sets[] = {px, gm};
+  for (int i = 0; i < 2; i++) {
+    if (flatness ((const double *) sets[i]->data, n) < 1e-3) {
+      fprintf (stderr, "crosswatch calibrate: the %s points lie on one line: a plane cannot be fitted to them; "
+               "survey points spread across the road, not along one kerb\n", sides[i]);
+      goto out;
+    }
+  }
   double h[9], rms;
   if (cv_fit_homography ((double *) px->data, (double *) gm->data, n, h, &rms) != CV_OK) {
     fprintf (stderr, "crosswatch calibrate: %s\n", cv_last_error ());
@@ -60,6 +152,10 @@ cmd_calibrate (int argc, char **argv)
   printf ("ground_homography = %.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g\n", h[0], h[1], h[2], h[3], h[4], h[5],
           h[6], h[7], h[8]);
   printf ("# fitted to %d pairs, reprojection error %.3f m RMS\n", n, rms);
+  print_residuals (h, (const double *) px->data, (const double *) gm->data, n);
+  if (n == 4)
+    fprintf (stderr, "crosswatch calibrate: warning: 4 pairs fix a homography exactly, so its error says nothing "
+             "(0 m whatever the survey's mistakes): survey 6 or more pairs\n");
   status = 0;
 out:
   g_array_free (px, TRUE);

@@ -123,7 +123,17 @@ grep -q "fitted to 5 ground points, reprojection error 0.0[0-9][0-9] m RMS" "$tm
 line=$(grep '^ground_homography = ' "$tmp/cal")
 printf '%s\n%s\n[signal]\nsource = none\n' "$(printf '%s\n' "$base" | sed -n '1,4p')" "$line" > "$tmp/cal.ini"
 "$cw" check-config -c "$tmp/cal.ini" > "$tmp/out" 2>&1 || { echo "FAIL: calibrate output not accepted"; cat "$tmp/out"; fail=1; }
-"$cw" calibrate --points '0,0>0,0;1,1>1,1;2,2>2,2;3,3>3,3' > "$tmp/out" 2>&1 && { echo "FAIL: collinear points accepted"; fail=1; }
+"$cw" calibrate --points '0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10' > "$tmp/out" 2>&1
+grep -q "warning: 4 pairs fix a homography exactly" "$tmp/out" || { echo "FAIL: no warning for 4 pairs"; cat "$tmp/out"; fail=1; }
+"$cw" calibrate --points '0,0>0,0;1,1>1,1;2,2>2,2;3,3>3,3' > "$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "image points lie on one line" "$tmp/out" ||
+  { echo "FAIL: collinear points: exit $rc"; cat "$tmp/out"; fail=1; }
+# one pair 10 m off among seven: every pair's residual, the worst and the likely mistake named
+"$cw" calibrate --points '0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>5,5;50,0>5,0;0,50>15,5' > "$tmp/out" 2>&1 ||
+  { echo "FAIL: calibrate with a bad pair"; cat "$tmp/out"; fail=1; }
+[ "$(grep -c '^# pair [1-7]: .* off by [0-9.]* m' "$tmp/out")" -eq 7 ] && grep -q "^# worst: pair 7," "$tmp/out" &&
+  grep -q "^# leave-one-out error [0-9.]* m RMS" "$tmp/out" && grep -q "^# without pair 7 the others fit to 0.0" "$tmp/out" ||
+  { echo "FAIL: the bad pair is not named"; cat "$tmp/out"; fail=1; }
 "$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
   { echo "FAIL: bad pair not named"; cat "$tmp/out"; fail=1; }
 
