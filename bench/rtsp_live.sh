@@ -41,9 +41,10 @@ done
 echo "$cameras camera(s), ${size} at $fps fps, $duration s each: decode only, then crosswatch run"
 /usr/bin/time -f "%U %S %e" -o "$tmp/decode.time" timeout -s INT "$duration" \
   gst-launch-1.0 -e -v "${branches[@]}" > "$tmp/decode.log" 2>&1 || true
-decoded=$(grep -o 'name=s[0-9]*: last-message = rendered: [0-9]*' "$tmp/decode.log" |
-  awk '{ split($1, a, "="); n[a[2]] = $NF } END { for (k in n) t += n[k]; print t + 0 }')
-read -r du ds de < "$tmp/decode.time"
+# fpsdisplaysink's last word per branch: ".../GstFPSDisplaySink:sK: last-message = rendered: N, ..."
+decoded=$( (grep -o 'FPSDisplaySink:s[0-9]*: last-message = rendered: [0-9]*' "$tmp/decode.log" || true) |
+  awk '{ n[$1] = $NF } END { for (k in n) t += n[k]; print t + 0 }')
+read -r du ds de < <(tail -1 "$tmp/decode.time")
 decode_cpu=$(echo "$du + $ds" | bc)
 echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | bc) fps), CPU $decode_cpu s" \
   "($(echo "scale=0; 100 * $decode_cpu / $de" | bc)% of one core)"
@@ -57,7 +58,7 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
 /usr/bin/time -f "%U %S %e %M" -o "$tmp/run.time" timeout -s INT "$duration" \
   "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" || true
 grep "^crosswatch: " "$tmp/run.log" | grep -v -e stopping -e "clock:"
-read -r ru rs re rmax < "$tmp/run.time"
+read -r ru rs re rmax < <(tail -1 "$tmp/run.time")
 analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")
 echo "crosswatch run: ${analysed:-0} frames analysed in $re s, CPU $(echo "$ru + $rs" | bc) s; peak RSS" \
   "$((rmax / 1024)) MiB ($((rmax / 1024 / cameras)) MiB a camera)"
