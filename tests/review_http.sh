@@ -149,7 +149,9 @@ echo "== HTTPS"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
   -keyout "$tmp/review.key" -out "$tmp/review.crt" 2> /dev/null || fail "openssl"
 tport=$("$free_port")
-sed -e "s#^\[evidence\]#[review]\ntls_cert = $tmp/review.crt\ntls_key = $tmp/review.key\n\n&#" "$tmp/site.ini" > "$tmp/tls.ini"
+# the keys go into the site's own [review] (a second [review] is an error)
+grep -q '^\[review\]' "$tmp/site.ini" || echo '[review]' >> "$tmp/site.ini"
+sed -e "s#^\[review\]#&\ntls_cert = $tmp/review.crt\ntls_key = $tmp/review.key#" "$tmp/site.ini" > "$tmp/tls.ini"
 "$cw" serve -c "$tmp/tls.ini" --listen "127.0.0.1:$tport" > "$tmp/tls.log" 2>&1 &
 pids="$pids $!"
 wait_until 20 grep -q "review service on https" "$tmp/tls.log" || { cat "$tmp/tls.log"; fail "serve over TLS"; }
