@@ -93,12 +93,19 @@ evid_collector_free (struct evid_collector *c)
   g_free (c);
 }
 
-int
-evid_collector_frames_held (const struct evid_collector *c)
+/* Distinct frames the open packets hold: their samples and last stills
+ * (CLIPS false), or their clips' frames (CLIPS true). */
+static int
+frames_held (const struct evid_collector *c, gboolean clips)
 {
   g_autoptr (GHashTable) held = g_hash_table_new (NULL, NULL);
   for (guint i = 0; i < c->open->len; i++) {
     const struct open_packet *o = g_ptr_array_index (c->open, i);
+    if (clips) {
+      for (int k = 0; k < o->p->n_clip_frames; k++)
+        g_hash_table_add (held, o->p->clip_frames[k]);
+      continue;
+    }
     for (guint k = 0; k < o->samples->len; k++)
       g_hash_table_add (held, g_array_index (o->samples, struct sample, k).f);
     if (o->last)
@@ -108,15 +115,15 @@ evid_collector_frames_held (const struct evid_collector *c)
 }
 
 int
+evid_collector_frames_held (const struct evid_collector *c)
+{
+  return frames_held (c, FALSE);
+}
+
+int
 evid_collector_clip_frames_held (const struct evid_collector *c)
 {
-  g_autoptr (GHashTable) held = g_hash_table_new (NULL, NULL);
-  for (guint i = 0; i < c->open->len; i++) {
-    const struct open_packet *o = g_ptr_array_index (c->open, i);
-    for (int k = 0; k < o->p->n_clip_frames; k++)
-      g_hash_table_add (held, o->p->clip_frames[k]);
-  }
-  return (int) g_hash_table_size (held);
+  return frames_held (c, TRUE);
 }
 
 int

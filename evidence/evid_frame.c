@@ -1,6 +1,6 @@
 #include "evid_frame.h"
 
-#include <string.h>
+#include "evid_pending.h"
 
 struct evid_frame {
   gatomicrefcount refs;
@@ -20,9 +20,9 @@ evid_frame_new (int width, int height, int channels)
 struct evid_frame *
 evid_frame_copy (const struct cv_image *img)
 {
-  struct evid_frame *f = evid_frame_new (img->width, img->height, img->channels);
-  for (int y = 0; y < img->height; y++)
-    memcpy (f->img.data + (size_t) f->img.stride * y, img->data + (size_t) img->stride * y, f->img.stride);
+  struct evid_frame *f = g_new0 (struct evid_frame, 1);
+  g_atomic_ref_count_init (&f->refs);
+  f->img = evid_image_copy (img); /* tightly packed, g_malloc */
   return f;
 }
 

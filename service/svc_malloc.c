@@ -40,11 +40,8 @@ svc_malloc_in_use_bytes (void)
   return mi.uordblks + mi.hblkhd;
 }
 
-size_t
+void
 svc_malloc_trim (void)
 {
-  size_t before = svc_malloc_resident_bytes ();
   malloc_trim (0);
-  size_t after = svc_malloc_resident_bytes ();
-  return before > after ? before - after : 0;
 }

@@ -23,8 +23,7 @@ size_t svc_malloc_resident_bytes (void);
 size_t svc_malloc_in_use_bytes (void);
 
 /* Returns free heap pages to the system (every arena). Cheap enough for
- * once a minute; returns the resident bytes it gave back (0 when it could
- * not tell). */
-size_t svc_malloc_trim (void);
+ * once a minute. */
+void svc_malloc_trim (void);
 
 #endif
