@@ -22,6 +22,8 @@ cw_frame_info_get (GstBuffer *buf, struct cw_frame_info *out)
   if (!m)
     return FALSE;
   GstStructure *s = gst_custom_meta_get_structure (m);
+  out->stages = 0;
+  gst_structure_get_uint (s, "stages", &out->stages);
   return gst_structure_get (s, "frame", G_TYPE_INT, &out->frame, "t-s", G_TYPE_DOUBLE, &out->t_s,
                             "detector-ran", G_TYPE_BOOLEAN, &out->detector_ran, NULL);
 }
@@ -33,7 +35,8 @@ cw_frame_info_set (GstBuffer *buf, const struct cw_frame_info *info)
   if (!m)
     m = gst_buffer_add_custom_meta (buf, CW_FRAME_META);
   gst_structure_set (gst_custom_meta_get_structure (m), "frame", G_TYPE_INT, info->frame, "t-s", G_TYPE_DOUBLE,
-                     info->t_s, "detector-ran", G_TYPE_BOOLEAN, info->detector_ran, NULL);
+                     info->t_s, "detector-ran", G_TYPE_BOOLEAN, info->detector_ran, "stages", G_TYPE_UINT,
+                     info->stages, NULL);
 }
 
 GstVideoRegionOfInterestMeta *

@@ -17,8 +17,9 @@
  * (score) and tracking (track-id) entries.
  *
  * Each frame also carries one custom meta (CW_FRAME_META) with the frame
- * number (from 1), seconds since the first frame, and whether the detector
- * ran on it (the tracker only predicts on frames it skipped).
+ * number (from 1), seconds since the first frame, whether the detector
+ * ran on it (the tracker only predicts on frames it skipped), and the
+ * crosswatch elements it has been through ("stages", enum cw_stage).
  */
 #ifndef CW_META_H
 #define CW_META_H
@@ -33,10 +34,21 @@
 
 void cw_meta_register (void);
 
+/* The crosswatch elements a frame has been through (cw_frame_info.stages):
+ * each element checks that the one it reads from came before it. */
+enum cw_stage {
+  CW_STAGE_DETECT = 1 << 0,   /* cwdetect: untracked person boxes */
+  CW_STAGE_TRACK = 1 << 1,    /* cwtrack: person boxes with track ids */
+  CW_STAGE_ZONES = 1 << 2,    /* cwzones: ground positions, zones, candidates */
+  CW_STAGE_LIVENESS = 1 << 3, /* cwliveness: verdicts */
+  CW_STAGE_EVIDENCE = 1 << 4, /* cwevidence */
+};
+
 struct cw_frame_info {
   int frame;
   double t_s;
   gboolean detector_ran;
+  guint stages; /* enum cw_stage bits */
 };
 
 /* The frame's info; FALSE when the buffer has none. */

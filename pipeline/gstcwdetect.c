@@ -118,7 +118,8 @@ gst_cw_detect_class_init (GstCwDetectClass *klass)
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
   GST_DEBUG_CATEGORY_INIT (gst_cw_detect_debug, "cwdetect", 0, "crosswatch people detector");
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch people detector",
-                             "Detects pedestrians and attaches person region-of-interest metas");
+                             "Detects pedestrians. Adds GstVideoRegionOfInterestMeta roi_type=person (param crosswatch-person: score, x, y, w, h, signature) and roi_type=motion, and the CwFrameMeta custom meta (frame, t-s, detector-ran, stages)");
+  cw_class->stage = CW_STAGE_DETECT;
   cw_class->configure = gst_cw_detect_configure;
   cw_class->release = gst_cw_detect_release;
   cw_class->process = gst_cw_detect_process;

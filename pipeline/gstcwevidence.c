@@ -396,7 +396,10 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
   GST_DEBUG_CATEGORY_INIT (gst_cw_evidence_debug, "cwevidence", 0, "crosswatch evidence");
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch evidence",
-                             "Records violation candidates as hashed evidence packets in SQLite");
+                             "Records violation candidates as signed evidence packets in SQLite. Reads the candidates of cwzones and the verdicts of cwliveness; posts an element message crosswatch-event (field json: one events-contract line, ARCHITECTURE.md) for every packet");
+  cw_class->stage = CW_STAGE_EVIDENCE;
+  cw_class->needs = CW_STAGE_ZONES; /* cwliveness may be left out: verdicts "uncertain" */
+  cw_class->needs_element = "cwzones";
   cw_class->configure = gst_cw_evidence_configure;
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;

@@ -26,7 +26,7 @@ void
 gst_cw_filter_class_setup (GstElementClass *klass, const char *longname, const char *description)
 {
   gst_element_class_set_static_metadata (klass, longname, "Filter/Analyzer/Video", description,
-                                         "crosswatch <crosswatch@example.org>");
+                                         "crosswatch developers");
   gst_element_class_add_pad_template (
       klass, gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, gst_caps_from_string (VIDEO_CAPS)));
   gst_element_class_add_pad_template (
@@ -107,6 +107,7 @@ frame_info (GstCwFilter *self, GstVideoFrame *frame, struct cw_frame_info *info)
                   ? (double) (pts - priv->first_pts) / GST_SECOND
                   : (fps_n > 0 ? (double) (priv->count - 1) * fps_d / fps_n : 0);
   info->detector_ran = FALSE;
+  info->stages = 0;
   cw_frame_info_set (buf, info);
 }
 
@@ -122,13 +123,26 @@ gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
 {
   GstCwFilter *self = GST_CW_FILTER (filter);
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  GstCwFilterClass *klass = GST_CW_FILTER_GET_CLASS (self);
   struct cw_frame_info info;
   frame_info (self, frame, &info);
+  if (klass->needs && !(info.stages & klass->needs)) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION,
+                       ("%s found no metadata from %s upstream.", GST_ELEMENT_NAME (self), klass->needs_element),
+                       ("frame %d has not been through %s: put it before %s (cwdetect ! cwtrack ! cwzones ! "
+                        "cwliveness ! cwevidence)",
+                        info.frame, klass->needs_element, G_OBJECT_TYPE_NAME (self)));
+    return GST_FLOW_ERROR;
+  }
   /* wall time and this streaming thread's CPU: work the stage hands to
    * other threads (OpenCV's parallel loops) shows in the first only */
   gint64 t0 = g_get_monotonic_time ();
   double c0 = thread_cpu_seconds ();
-  GstFlowReturn ret = GST_CW_FILTER_GET_CLASS (self)->process (self, frame, &info);
+  GstFlowReturn ret = klass->process (self, frame, &info);
+  if (klass->stage && cw_frame_info_get (frame->buffer, &info)) {
+    info.stages |= klass->stage;
+    cw_frame_info_set (frame->buffer, &info);
+  }
   double cpu = thread_cpu_seconds () - c0, wall = (g_get_monotonic_time () - t0) / 1e6;
   GST_OBJECT_LOCK (self);
   priv->processed++;

@@ -18,6 +18,12 @@ G_DECLARE_DERIVABLE_TYPE (GstCwFilter, gst_cw_filter, GST, CW_FILTER, GstVideoFi
 
 struct _GstCwFilterClass {
   GstVideoFilterClass parent_class;
+  /* This element's bit in cw_frame_info.stages, and the stage it reads
+   * from (0: none) with that element's name: a frame that has not been
+   * through it is an element error naming it (the elements in the wrong
+   * order would otherwise run silently and decide nothing). */
+  guint stage, needs;
+  const char *needs_element;
   /* Builds the element's state from CFG (valid until stop). FALSE + ERROR
    * when the config does not suit this element. */
   gboolean (*configure) (GstCwFilter *self, const struct hwcfg *cfg, const char *camera, GError **error);

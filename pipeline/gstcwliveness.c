@@ -335,7 +335,10 @@ gst_cw_liveness_class_init (GstCwLivenessClass *klass)
                                                         "Seconds spent on frames, assessments included", 0,
                                                         G_MAXDOUBLE, 0, ro));
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch liveness",
-                             "Rejects flat images of people (posters, adverts, screens) among violation candidates");
+                             "Rejects flat images of people (posters, adverts, screens) among violation candidates. Reads the candidates of cwzones; adds to their crosswatch-person param verdict (live, flat, uncertain), liveness (JSON) and track (JSON), or verdict-update for a candidate decided later");
+  cw_class->stage = CW_STAGE_LIVENESS;
+  cw_class->needs = CW_STAGE_ZONES;
+  cw_class->needs_element = "cwzones";
   cw_class->configure = gst_cw_liveness_configure;
   cw_class->release = gst_cw_liveness_release;
   cw_class->process = gst_cw_liveness_process;

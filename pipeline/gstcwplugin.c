@@ -23,6 +23,6 @@ void
 cw_plugin_register_static (void)
 {
   gst_plugin_register_static (GST_VERSION_MAJOR, GST_VERSION_MINOR, "crosswatch",
-                              "Pedestrian crossing enforcement", cw_plugin_init, CW_VERSION, "Proprietary",
-                              "crosswatch", "crosswatch", "https://example.org/crosswatch");
+                              "Pedestrian crossing enforcement", cw_plugin_init, CW_VERSION, "LGPL",
+                              "crosswatch", "crosswatch", CW_ORIGIN);
 }

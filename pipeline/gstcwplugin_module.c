@@ -10,4 +10,4 @@ plugin_init (GstPlugin *plugin)
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, crosswatch, "Pedestrian crossing enforcement", plugin_init,
-                   CW_VERSION, "Proprietary", "crosswatch", "https://example.org/crosswatch")
+                   CW_VERSION, "LGPL", "crosswatch", CW_ORIGIN)

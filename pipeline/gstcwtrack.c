@@ -97,7 +97,10 @@ gst_cw_track_class_init (GstCwTrackClass *klass)
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
   GST_DEBUG_CATEGORY_INIT (gst_cw_track_debug, "cwtrack", 0, "crosswatch tracker");
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch tracker",
-                             "Tracks people; person metas get track ids");
+                             "Tracks people. Reads the person GstVideoRegionOfInterestMeta of cwdetect and replaces them with tracked ones (meta id and crosswatch-person track-id: the track)");
+  cw_class->stage = CW_STAGE_TRACK;
+  cw_class->needs = CW_STAGE_DETECT;
+  cw_class->needs_element = "cwdetect";
   cw_class->configure = gst_cw_track_configure;
   cw_class->release = gst_cw_track_release;
   cw_class->process = gst_cw_track_process;

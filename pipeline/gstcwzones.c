@@ -162,7 +162,10 @@ gst_cw_zones_class_init (GstCwZonesClass *klass)
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
   GST_DEBUG_CATEGORY_INIT (gst_cw_zones_debug, "cwzones", 0, "crosswatch zones and rules");
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch zones and rules",
-                             "Locates tracked people on the ground and applies the crossing rules");
+                             "Locates tracked people on the ground and applies the crossing rules. Reads the tracked person metas of cwtrack; adds to their crosswatch-person param ground-x, ground-y, ground-sigma, speed-mps, heading-deg, zone, on-road and, when a rule became true, candidate, entry-frame, signal-phase, signal-elapsed, signal-source");
+  cw_class->stage = CW_STAGE_ZONES;
+  cw_class->needs = CW_STAGE_TRACK;
+  cw_class->needs_element = "cwtrack";
   cw_class->configure = gst_cw_zones_configure;
   cw_class->release = gst_cw_zones_release;
   cw_class->process = gst_cw_zones_process;

@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# The plugin's elements are visible to gst-inspect-1.0 through GST_PLUGIN_PATH.
+# The plugin's elements are visible to gst-inspect-1.0 through GST_PLUGIN_PATH,
+# with a real licence and origin, and descriptions that name the metadata
+# they read and write and the crosswatch-event message.
 set -u
 export GST_PLUGIN_PATH=$1 GST_REGISTRY=$(mktemp -u /tmp/cw-registry-XXXXXX.bin)
 trap 'rm -f "$GST_REGISTRY"' EXIT
 fail=0
-for e in cwdetect cwtrack cwzones cwliveness cwevidence; do
+expect() { # element, pattern, what
+  echo "$out" | grep -Eq "$2" || { echo "FAIL: $1: $3"; echo "$out" | head -20; fail=1; }
+}
+for e in cwdetect cwtrack cwzones cwliveness cwevidence cwoverlay; do
   out=$(gst-inspect-1.0 "$e" 2>&1)
-  echo "$out" | grep -q "config" || { echo "FAIL: $e not found or has no config property"; echo "$out" | head; fail=1; }
+  expect "$e" "config" "not found or has no config property"
+  expect "$e" "License +LGPL" "licence is not LGPL"
+  expect "$e" "Origin URL +[a-z]+://" "no origin URL"
+  echo "$out" | grep -q "example.org" && { echo "FAIL: $e still names example.org"; fail=1; }
 done
-[ $fail -eq 0 ] && echo "gst-inspect: all five elements found"
+out=$(gst-inspect-1.0 cwdetect 2>&1); expect cwdetect "Description.*RegionOfInterestMeta.*CwFrameMeta" "metas not named"
+out=$(gst-inspect-1.0 cwtrack 2>&1); expect cwtrack "Description.*track-id" "track id not named"
+out=$(gst-inspect-1.0 cwzones 2>&1); expect cwzones "Description.*crosswatch-person.*candidate" "candidate field not named"
+out=$(gst-inspect-1.0 cwliveness 2>&1); expect cwliveness "Description.*verdict" "verdict not named"
+out=$(gst-inspect-1.0 cwevidence 2>&1); expect cwevidence "Description.*crosswatch-event" "crosswatch-event message not named"
+[ $fail -eq 0 ] && echo "gst-inspect: all six elements found, licence, origin and metadata named"
 exit $fail

@@ -31,7 +31,7 @@ frame_with_detection (int i, double y)
   gst_buffer_memset (buf, 0, 0x80, 320 * 240 * 3);
   GST_BUFFER_PTS (buf) = i * GST_SECOND / 10;
   GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
-  struct cw_frame_info fi = {i + 1, i / 10.0, TRUE};
+  struct cw_frame_info fi = {i + 1, i / 10.0, TRUE, CW_STAGE_DETECT}; /* as cwdetect leaves it */
   cw_frame_info_set (buf, &fi);
   cw_person_add (buf, 150, y, 20, 50, -1, gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, 1.0, NULL));
   return buf;
@@ -108,29 +108,77 @@ track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
   g_assert_cmpint (system (rm), ==, 0);
 }
 
+/* Runs LAUNCH until its first error or EOS: the error's GError and
+ * debug text (both NULL at EOS or on a timeout). */
 static void
-an_invalid_config_is_an_element_error_not_a_crash (void)
+first_error (const char *launch, GError **err, char **dbg)
 {
-  GstElement *p = gst_parse_launch ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! "
-                                    "cwzones config=/nonexistent/site.ini ! fakesink",
-                                    NULL);
+  *err = NULL, *dbg = NULL;
+  GstElement *p = gst_parse_launch (launch, NULL);
   g_assert_nonnull (p);
   gst_element_set_state (p, GST_STATE_PLAYING);
   GstBus *bus = gst_element_get_bus (p);
-  GstMessage *m = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
-  g_assert_nonnull (m);
-  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_ERROR);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  if (m && GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+    gst_message_parse_error (m, err, dbg);
+  g_clear_pointer (&m, gst_message_unref);
+  gst_object_unref (bus);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (p);
+}
+
+static void
+an_invalid_config_is_an_element_error_not_a_crash (void)
+{
   GError *err = NULL;
   char *dbg = NULL;
-  gst_message_parse_error (m, &err, &dbg);
+  first_error ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! cwzones config=/nonexistent/site.ini ! fakesink",
+               &err, &dbg);
   g_assert_error (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
   g_assert_nonnull (strstr (dbg, "/nonexistent/site.ini"));
   g_clear_error (&err);
   g_free (dbg);
-  gst_message_unref (m);
-  gst_object_unref (bus);
-  gst_element_set_state (p, GST_STATE_NULL);
-  gst_object_unref (p);
+}
+
+/* Elements in the wrong order, or one left out, would run and decide
+ * nothing: each says which element it expected before it. */
+static void
+an_element_without_its_upstream_stage_names_the_missing_element (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
+  g_autofree char *cfg = write_config (dir);
+  const struct {
+    const char *chain, *expected;
+  } cases[] = {
+      {"cwzones config=%s", "cwtrack"},
+      {"cwtrack config=%s ! cwdetect config=%s", "cwdetect"},
+      {"cwliveness config=%s", "cwzones"},
+      {"cwevidence config=%s", "cwzones"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *chain = g_strdup_printf (cases[i].chain, cfg, cfg);
+    g_autofree char *launch = g_strdup_printf ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR,width=320,"
+                                               "height=240 ! %s ! fakesink", chain);
+    GError *err = NULL;
+    char *dbg = NULL;
+    first_error (launch, &err, &dbg);
+    g_assert_error (err, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION);
+    g_assert_nonnull (strstr (err->message, cases[i].expected));
+    g_assert_nonnull (strstr (dbg, "put it before"));
+    g_clear_error (&err);
+    g_free (dbg);
+  }
+  /* the whole chain in order runs to its end */
+  g_autofree char *launch = g_strdup_printf (
+      "videotestsrc num-buffers=3 ! video/x-raw,format=BGR,width=320,height=240 ! cwdetect config=%s ! cwtrack "
+      "config=%s ! cwzones config=%s ! cwliveness config=%s ! cwevidence config=%s ! fakesink", cfg, cfg, cfg, cfg, cfg);
+  GError *err = NULL;
+  char *dbg = NULL;
+  first_error (launch, &err, &dbg);
+  g_assert_no_error (err);
+  g_free (dbg);
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
 }
 
 int
@@ -144,5 +192,7 @@ main (int argc, char **argv)
                    track_zones_and_evidence_elements_make_a_candidate_and_a_packet);
   g_test_add_func ("/elements/an_invalid_config_is_an_element_error_not_a_crash",
                    an_invalid_config_is_an_element_error_not_a_crash);
+  g_test_add_func ("/elements/an_element_without_its_upstream_stage_names_the_missing_element",
+                   an_element_without_its_upstream_stage_names_the_missing_element);
   return g_test_run ();
 }
