@@ -52,6 +52,8 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 /* One parse: the file, its lines, and every error found so far. */
 struct parse {
   const char *path;
+  bool without_file; /* element properties only: no group is required */
+  GKeyFile *overrides; /* values given as element properties, or NULL */
   struct hwcfg_source *src;
   GKeyFile *kf;
   GString *errors;
@@ -65,8 +67,10 @@ static void
 vreport (struct parse *p, const char *group, const char *shown, const char *key, const char *fmt, va_list ap)
 {
   int line = hwcfg_source_line (p->src, group, key);
+  if (key && p->overrides && g_key_file_has_key (p->overrides, group, key, NULL))
+    g_string_append_printf (p->errors, "%s: element property %s: ", p->path, key);
   /* line 0: the group is not in the file at all */
-  if (line > 0)
+  else if (line > 0)
     g_string_append_printf (p->errors, "%s:%d: ", p->path, line);
   else
     g_string_append_printf (p->errors, "%s: ", p->path);
@@ -331,6 +335,8 @@ static void
 parse_site (struct parse *p, struct hwcfg *cfg)
 {
   if (!g_key_file_has_group (p->kf, "site")) {
+    if (p->without_file)
+      return;
     g_string_append_printf (p->errors, "%s: [site]: missing group (required)\n", p->path);
     return;
   }
@@ -620,6 +626,9 @@ parse_signal (struct parse *p, struct hwcfg *cfg)
 {
   struct hwcfg_signal *s = &cfg->signal;
   if (!g_key_file_has_group (p->kf, "signal")) {
+    s->source = HWCFG_SIGNAL_NONE;
+    if (p->without_file)
+      return;
     g_string_append_printf (p->errors, "%s: [signal]: missing group (required)\n", p->path);
     return;
   }
@@ -949,7 +958,7 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
   for (char **g = groups; *g; g++)
     if (g_str_has_prefix (*g, "camera:"))
       parse_camera (p, *g, &cfg->cameras[cfg->n_cameras++]);
-  if (n_cam == 0)
+  if (n_cam == 0 && !p->without_file)
     g_string_append_printf (p->errors, "%s: [camera:NAME]: no camera group (at least one is required)\n",
                             p->path);
   cfg->zones = g_new0 (struct hwcfg_zone, n_zone);
@@ -961,14 +970,17 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
   parse_optional (p, cfg);
 }
 
-/* Reads PATH into P. FALSE with ERROR set when it is not a key file. */
+/* Reads PATH (NULL: no file, OVERRIDES only) into P, OVERRIDES (may be
+ * NULL) over it. FALSE with ERROR set when it is not a key file. */
 static gboolean
-parse_open (struct parse *p, const char *path, GError **error)
+parse_open (struct parse *p, const char *path, GKeyFile *overrides, GError **error)
 {
   GError *local = NULL;
   memset (p, 0, sizeof *p);
-  p->path = path;
-  p->src = hwcfg_source_read (path, &local);
+  p->without_file = path == NULL;
+  p->path = path ? path : "(no site file)";
+  p->overrides = overrides;
+  p->src = path ? hwcfg_source_read (path, &local) : hwcfg_source_new ("");
   if (!p->src) {
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_IO, "%s: %s", path, local->message);
     g_error_free (local);
@@ -981,6 +993,14 @@ parse_open (struct parse *p, const char *path, GError **error)
     g_key_file_free (p->kf);
     hwcfg_source_free (p->src);
     return FALSE;
+  }
+  g_auto (GStrv) groups = overrides ? g_key_file_get_groups (overrides, NULL) : NULL;
+  for (char **g = groups; g && *g; g++) {
+    g_auto (GStrv) keys = g_key_file_get_keys (overrides, *g, NULL, NULL);
+    for (char **k = keys; k && *k; k++) {
+      g_autofree char *v = g_key_file_get_value (overrides, *g, *k, NULL);
+      g_key_file_set_value (p->kf, *g, *k, v);
+    }
   }
   p->errors = g_string_new (NULL);
   hwcfg_source_lint (p->src, report_lint, p);
@@ -1006,17 +1026,38 @@ struct hwcfg *
 hwcfg_load (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
+  return hwcfg_load_with (path, NULL, error);
+}
+
+struct hwcfg *
+hwcfg_load_with (const char *path, GKeyFile *overrides, GError **error)
+{
   struct parse p;
-  if (!parse_open (&p, path, error))
+  if (!parse_open (&p, path, overrides, error))
     return NULL;
   struct hwcfg *cfg = g_new0 (struct hwcfg, 1);
-  cfg->path = g_strdup (path);
+  cfg->path = g_strdup (p.path);
   parse_groups (&p, cfg);
   if (!parse_close (&p, error)) {
     hwcfg_free (cfg);
     return NULL;
   }
   return cfg;
+}
+
+const char *const *
+hwcfg_group_keys (const char *group)
+{
+  static const struct {
+    const char *group;
+    const char *const *keys;
+  } GROUPS[] = {{"site", SITE_KEYS},         {"signal", SIGNAL_KEYS},     {"rules", RULES_KEYS},
+                {"detector", DETECTOR_KEYS}, {"tracker", TRACKER_KEYS},   {"liveness", LIVENESS_KEYS},
+                {"evidence", EVIDENCE_KEYS}, {"status", STATUS_KEYS},     {"mqtt", MQTT_KEYS}};
+  for (size_t i = 0; i < G_N_ELEMENTS (GROUPS); i++)
+    if (g_strcmp0 (GROUPS[i].group, group) == 0)
+      return GROUPS[i].keys;
+  return NULL;
 }
 
 static const char *const DISPLAY_KEYS[] = {"id",     "site",     "case_url_base", "out_dir",     "width",
@@ -1046,7 +1087,7 @@ hwcfg_display_load (const char *path, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
   struct parse p;
-  if (!parse_open (&p, path, error))
+  if (!parse_open (&p, path, NULL, error))
     return NULL;
   struct hwcfg_display *d = g_new0 (struct hwcfg_display, 1);
   d->path = g_strdup (path);

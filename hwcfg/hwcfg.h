@@ -194,6 +194,15 @@ struct hwcfg {
 /* Loads and validates PATH. Returns NULL and sets ERROR (message: every
  * problem, one per line) when the file cannot be read or is invalid. */
 struct hwcfg *hwcfg_load (const char *path, GError **error);
+
+/* The same with OVERRIDES' keys (GStreamer element properties) set over the
+ * file's; PATH NULL: no file, every group optional, errors name "(no site
+ * file)". A value set here is named as an element property in errors. */
+struct hwcfg *hwcfg_load_with (const char *path, GKeyFile *overrides, GError **error);
+
+/* The keys GROUP (site, signal, rules, detector, tracker, liveness,
+ * evidence, status, mqtt) may have, NULL-terminated; NULL for another group. */
+const char *const *hwcfg_group_keys (const char *group);
 void hwcfg_free (struct hwcfg *cfg);
 
 /* The camera named NAME, or the first camera when NAME is NULL or empty.

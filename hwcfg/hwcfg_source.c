@@ -27,14 +27,19 @@ strip_inline_comment (char *line)
 struct hwcfg_source *
 hwcfg_source_read (const char *path, GError **error)
 {
-  char *contents = NULL;
+  g_autofree char *contents = NULL;
   g_return_val_if_fail (path != NULL, NULL);
 
   if (!g_file_get_contents (path, &contents, NULL, error))
     return NULL;
+  return hwcfg_source_new (contents);
+}
+
+struct hwcfg_source *
+hwcfg_source_new (const char *contents)
+{
   struct hwcfg_source *src = g_new0 (struct hwcfg_source, 1);
   src->lines = g_strsplit (contents, "\n", -1);
-  g_free (contents);
   for (char **l = src->lines; *l; l++) {
     size_t n = strlen (*l);
     if (n && (*l)[n - 1] == '\r')

@@ -15,6 +15,8 @@ struct hwcfg_source;
 
 /* Reads PATH. NULL with ERROR set (G_FILE_ERROR) when it cannot be read. */
 struct hwcfg_source *hwcfg_source_read (const char *path, GError **error);
+/* The same from the text CONTENTS. */
+struct hwcfg_source *hwcfg_source_new (const char *contents);
 void hwcfg_source_free (struct hwcfg_source *src);
 
 /* The text with inline comments removed, ready for g_key_file_load_from_data. */

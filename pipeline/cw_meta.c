@@ -39,6 +39,27 @@ cw_frame_info_set (GstBuffer *buf, const struct cw_frame_info *info)
                      info->stages, NULL);
 }
 
+void
+cw_frame_signal_set (GstBuffer *buf, const char *phase, double elapsed_s, const char *source)
+{
+  GstCustomMeta *m = gst_buffer_get_custom_meta (buf, CW_FRAME_META);
+  if (!m)
+    m = gst_buffer_add_custom_meta (buf, CW_FRAME_META);
+  gst_structure_set (gst_custom_meta_get_structure (m), "signal-phase", G_TYPE_STRING, phase, "signal-elapsed",
+                     G_TYPE_DOUBLE, elapsed_s, "signal-source", G_TYPE_STRING, source, NULL);
+}
+
+gboolean
+cw_frame_signal_get (GstBuffer *buf, const char **phase, double *elapsed_s)
+{
+  GstCustomMeta *m = gst_buffer_get_custom_meta (buf, CW_FRAME_META);
+  if (!m)
+    return FALSE;
+  GstStructure *s = gst_custom_meta_get_structure (m);
+  *phase = gst_structure_get_string (s, "signal-phase");
+  return *phase && gst_structure_get_double (s, "signal-elapsed", elapsed_s);
+}
+
 GstVideoRegionOfInterestMeta *
 cw_person_add (GstBuffer *buf, double x, double y, double w, double h, int id, GstStructure *param)
 {

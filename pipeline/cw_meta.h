@@ -19,7 +19,8 @@
  * Each frame also carries one custom meta (CW_FRAME_META) with the frame
  * number (from 1), seconds since the first frame, whether the detector
  * ran on it (the tracker only predicts on frames it skipped), and the
- * crosswatch elements it has been through ("stages", enum cw_stage).
+ * crosswatch elements it has been through ("stages", enum cw_stage); cwzones
+ * adds the pedestrian signal (signal-phase, signal-elapsed, signal-source).
  */
 #ifndef CW_META_H
 #define CW_META_H
@@ -55,6 +56,13 @@ struct cw_frame_info {
 gboolean cw_frame_info_get (GstBuffer *buf, struct cw_frame_info *out);
 /* Sets (adding or replacing) the frame's info; BUF must be writable. */
 void cw_frame_info_set (GstBuffer *buf, const struct cw_frame_info *info);
+
+/* The pedestrian signal at this frame, as cwzones saw it: PHASE (a
+ * static string: walk, clearance, dont_walk, unknown), seconds since it
+ * began, SOURCE (schedule, mqtt, none). BUF must be writable. */
+void cw_frame_signal_set (GstBuffer *buf, const char *phase, double elapsed_s, const char *source);
+/* FALSE when no cwzones has been on the buffer; *PHASE is the buffer's. */
+gboolean cw_frame_signal_get (GstBuffer *buf, const char **phase, double *elapsed_s);
 
 /* Adds a person box; takes ownership of PARAM. */
 GstVideoRegionOfInterestMeta *cw_person_add (GstBuffer *buf, double x, double y, double w, double h, int id,

@@ -120,6 +120,8 @@ gst_cw_detect_class_init (GstCwDetectClass *klass)
   gst_cw_filter_class_setup (GST_ELEMENT_CLASS (klass), "crosswatch people detector",
                              "Detects pedestrians. Adds GstVideoRegionOfInterestMeta roi_type=person (param crosswatch-person: score, x, y, w, h, signature) and roi_type=motion, and the CwFrameMeta custom meta (frame, t-s, detector-ran, stages)");
   cw_class->stage = CW_STAGE_DETECT;
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "detector");
+  cw_class->config_optional = TRUE; /* runs on its properties and the defaults */
   cw_class->configure = gst_cw_detect_configure;
   cw_class->release = gst_cw_detect_release;
   cw_class->process = gst_cw_detect_process;

@@ -400,6 +400,7 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   cw_class->stage = CW_STAGE_EVIDENCE;
   cw_class->needs = CW_STAGE_ZONES; /* cwliveness may be left out: verdicts "uncertain" */
   cw_class->needs_element = "cwzones";
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "evidence");
   cw_class->configure = gst_cw_evidence_configure;
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;

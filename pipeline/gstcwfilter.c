@@ -5,12 +5,16 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_filter_debug);
 
 #include <time.h>
 
+/* Properties made from a config group's keys have ids from here on. */
+#define CONFIG_KEY_PROP_BASE 1000
+
 enum { PROP_0, PROP_CONFIG, PROP_CAMERA, PROP_FRAMES_PROCESSED, PROP_PROCESS_SECONDS, PROP_PROCESS_CPU_SECONDS };
 
 typedef struct {
   char *config_path;
   char *camera;
   struct hwcfg *cfg;
+  GKeyFile *overrides; /* the config-key properties that were set */
   GstClockTime first_pts;
   int count; /* frames seen, for streams without a frame rate */
   /* the stage's own timers, since the element was made (object lock) */
@@ -53,19 +57,24 @@ gst_cw_filter_start (GstBaseTransform *trans)
   path = g_strdup (priv->config_path);
   camera = g_strdup (priv->camera);
   GST_OBJECT_UNLOCK (self);
-  if (!path) {
+  if (!path && !klass->config_optional) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No site config given."), ("set the 'config' property"));
     return FALSE;
   }
-  priv->cfg = hwcfg_load (path, &err);
+  GST_OBJECT_LOCK (self);
+  g_autofree char *overrides_text = g_key_file_to_data (priv->overrides, NULL, NULL);
+  GST_OBJECT_UNLOCK (self);
+  g_autoptr (GKeyFile) overrides = g_key_file_new ();
+  g_key_file_load_from_data (overrides, overrides_text, -1, G_KEY_FILE_NONE, NULL);
+  /* no file (a config_optional element): the properties and the defaults */
+  priv->cfg = hwcfg_load_with (path, overrides, &err);
   if (!priv->cfg) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid site config."), ("%s", err->message));
     return FALSE;
   }
   if (klass->configure && !klass->configure (self, priv->cfg, camera, &err)) {
     GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Cannot configure from the site config."), ("%s", err->message));
-    hwcfg_free (priv->cfg);
-    priv->cfg = NULL;
+    g_clear_pointer (&priv->cfg, hwcfg_free);
     return FALSE;
   }
   priv->first_pts = GST_CLOCK_TIME_NONE;
@@ -152,11 +161,51 @@ gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   return ret;
 }
 
+static GQuark config_group_quark, config_key_quark;
+static void gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
+static void gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
+
+void
+gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group)
+{
+  const char *const *keys = hwcfg_group_keys (group);
+  g_return_if_fail (keys != NULL);
+  /* GObject does not inherit these: a subclass's own (which must chain up
+   * for ids it does not know) may be set after this */
+  if (!klass->set_property)
+    klass->set_property = gst_cw_filter_set_property;
+  if (!klass->get_property)
+    klass->get_property = gst_cw_filter_get_property;
+  /* ids only need to differ within a class: one counter for all serves */
+  static guint next_id = CONFIG_KEY_PROP_BASE;
+  for (; *keys; keys++) {
+    g_autofree char *name = g_strdelimit (g_strdup (*keys), "_", '-');
+    g_autofree char *blurb = g_strdup_printf ("[%s] %s of the site file (hwcfg/README.md): set here, it overrides "
+                                              "the file",
+                                              group, *keys);
+    GParamSpec *pspec = g_param_spec_string (name, name, blurb, NULL,
+                                             G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY);
+    g_param_spec_set_qdata (pspec, config_group_quark, (gpointer) g_intern_string (group));
+    g_param_spec_set_qdata (pspec, config_key_quark, (gpointer) g_intern_string (*keys));
+    g_object_class_install_property (klass, next_id++, pspec);
+  }
+}
+
 static void
 gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   GST_OBJECT_LOCK (object);
+  const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
+  if (group) {
+    const char *key = g_param_spec_get_qdata (pspec, config_key_quark), *v = g_value_get_string (value);
+    if (v)
+      g_key_file_set_value (priv->overrides, group, key, v);
+    else
+      g_key_file_remove_key (priv->overrides, group, key, NULL);
+    GST_OBJECT_UNLOCK (object);
+    return;
+  }
   switch (prop_id) {
   case PROP_CONFIG:
     g_free (priv->config_path);
@@ -178,6 +227,13 @@ gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GPara
 {
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   GST_OBJECT_LOCK (object);
+  const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
+  if (group) {
+    g_value_take_string (value, g_key_file_get_value (priv->overrides, group,
+                                                      g_param_spec_get_qdata (pspec, config_key_quark), NULL));
+    GST_OBJECT_UNLOCK (object);
+    return;
+  }
   switch (prop_id) {
   case PROP_CONFIG:
     g_value_set_string (value, priv->config_path);
@@ -207,6 +263,7 @@ gst_cw_filter_finalize (GObject *object)
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   g_free (priv->config_path);
   g_free (priv->camera);
+  g_key_file_free (priv->overrides);
   hwcfg_free (priv->cfg);
   G_OBJECT_CLASS (gst_cw_filter_parent_class)->finalize (object);
 }
@@ -217,6 +274,8 @@ gst_cw_filter_class_init (GstCwFilterClass *klass)
   GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
   GST_DEBUG_CATEGORY_INIT (gst_cw_filter_debug, "cwfilter", 0, "crosswatch element base");
+  config_group_quark = g_quark_from_static_string ("crosswatch-config-group");
+  config_key_quark = g_quark_from_static_string ("crosswatch-config-key");
   cw_meta_register ();
 
   gobject_class->set_property = gst_cw_filter_set_property;
@@ -252,4 +311,6 @@ gst_cw_filter_class_init (GstCwFilterClass *klass)
 static void
 gst_cw_filter_init (GstCwFilter *self)
 {
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  priv->overrides = g_key_file_new ();
 }

@@ -24,7 +24,11 @@ struct _GstCwFilterClass {
    * order would otherwise run silently and decide nothing). */
   guint stage, needs;
   const char *needs_element;
-  /* Builds the element's state from CFG (valid until stop). FALSE + ERROR
+  /* TRUE: the element runs without a site file */
+  gboolean config_optional;
+  /* Builds the element's state from CFG (valid until stop; for a
+   * config_optional element given no file, the element's properties over
+   * the defaults: no camera, no zone). FALSE + ERROR
    * when the config does not suit this element. */
   gboolean (*configure) (GstCwFilter *self, const struct hwcfg *cfg, const char *camera, GError **error);
   /* Frees that state. */
@@ -32,6 +36,14 @@ struct _GstCwFilterClass {
   /* One frame; INFO is the frame's crosswatch info (already on the buffer). */
   GstFlowReturn (*process) (GstCwFilter *self, GstVideoFrame *frame, const struct cw_frame_info *info);
 };
+
+/* Installs on KLASS (a subclass) one string property for each key of the
+ * site file's [GROUP] (hwcfg_group_keys): "every-n-frames" for
+ * every_n_frames. A property that is set overrides the file's value, and
+ * with no file at all (config unset) the element runs on its properties
+ * and the defaults, when the class is config_optional. The values are
+ * checked as the file's are, at start. */
+void gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group);
 
 /* The loaded config (NULL before start). */
 const struct hwcfg *gst_cw_filter_config (GstCwFilter *self);

@@ -310,7 +310,8 @@ gst_cw_liveness_get_property (GObject *object, guint id, GValue *value, GParamSp
     g_value_set_double (value, self->frame_seconds);
     break;
   default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    /* the config-key properties: the base class keeps them */
+    G_OBJECT_CLASS (gst_cw_liveness_parent_class)->get_property (object, id, value, pspec);
   }
 }
 
@@ -339,6 +340,7 @@ gst_cw_liveness_class_init (GstCwLivenessClass *klass)
   cw_class->stage = CW_STAGE_LIVENESS;
   cw_class->needs = CW_STAGE_ZONES;
   cw_class->needs_element = "cwzones";
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "liveness");
   cw_class->configure = gst_cw_liveness_configure;
   cw_class->release = gst_cw_liveness_release;
   cw_class->process = gst_cw_liveness_process;

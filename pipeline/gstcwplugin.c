@@ -1,5 +1,5 @@
 /* The crosswatch GStreamer plugin: cwdetect, cwtrack, cwzones, cwliveness,
- * cwevidence. Loaded from GST_PLUGIN_PATH, or registered statically by the
+ * cwevidence, cwoverlay. Loaded from GST_PLUGIN_PATH, or registered statically by the
  * crosswatch program. */
 #include "gstcwelements.h"
 
@@ -16,6 +16,7 @@ cw_plugin_init (GstPlugin *plugin)
   ok &= GST_ELEMENT_REGISTER (cwzones, plugin);
   ok &= GST_ELEMENT_REGISTER (cwliveness, plugin);
   ok &= GST_ELEMENT_REGISTER (cwevidence, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwoverlay, plugin);
   return ok;
 }
 

@@ -101,6 +101,8 @@ gst_cw_track_class_init (GstCwTrackClass *klass)
   cw_class->stage = CW_STAGE_TRACK;
   cw_class->needs = CW_STAGE_DETECT;
   cw_class->needs_element = "cwdetect";
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "tracker");
+  cw_class->config_optional = TRUE; /* runs on its properties and the defaults */
   cw_class->configure = gst_cw_track_configure;
   cw_class->release = gst_cw_track_release;
   cw_class->process = gst_cw_track_process;

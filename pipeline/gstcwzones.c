@@ -114,6 +114,7 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
   zone_signal_at (self->signal, info->t_s, &sig);
   zone_rules_step (self->rules, info->frame, info->t_s, &sig, (struct zone_track_in *) self->in->data,
                    (int) self->in->len, (struct zone_track_out *) self->out->data);
+  cw_frame_signal_set (frame->buffer, zone_phase_name (sig.phase), sig.elapsed_s, sig.source);
   GST_OBJECT_LOCK (self);
   self->last_signal = sig; /* its source is a static string */
   self->unknown_signal_crossings = zone_rules_unknown_signal_crossings (self->rules);
@@ -147,7 +148,10 @@ gst_cw_zones_get_property (GObject *object, guint id, GValue *value, GParamSpec 
     g_value_set_int (value, self->unknown_signal_crossings);
     break;
   default:
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    GST_OBJECT_UNLOCK (self);
+    /* the config-key properties: the base class keeps them */
+    G_OBJECT_CLASS (gst_cw_zones_parent_class)->get_property (object, id, value, pspec);
+    return;
   }
   GST_OBJECT_UNLOCK (self);
 }
@@ -166,6 +170,8 @@ gst_cw_zones_class_init (GstCwZonesClass *klass)
   cw_class->stage = CW_STAGE_ZONES;
   cw_class->needs = CW_STAGE_TRACK;
   cw_class->needs_element = "cwtrack";
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "rules");
+  gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "signal");
   cw_class->configure = gst_cw_zones_configure;
   cw_class->release = gst_cw_zones_release;
   cw_class->process = gst_cw_zones_process;

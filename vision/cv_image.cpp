@@ -57,6 +57,19 @@ cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, si
 }
 
 extern "C" cv_status
+cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len)
+{
+  if (!cw::image_ok (img) || !out || !out_len)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    std::vector<unsigned char> buf;
+    if (!cv::imencode (".png", as_bgr (cw::wrap (img)), buf))
+      throw std::runtime_error ("PNG encoder refused the image");
+    return hand_out (buf, out, out_len);
+  });
+}
+
+extern "C" cv_status
 cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels,
                 int *out_width, int *out_height, int *out_stride)
 {

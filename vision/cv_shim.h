@@ -152,6 +152,9 @@ cv_status cv_face_find (struct cv_face_detector *det, const struct cv_image *img
 
 /* ---- images (cv_image.cpp) ---- */
 
+/* PNG-encodes IMG (1, 3 or 4 = BGRx channels; lossless). *OUT is freed with cv_free. */
+cv_status cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len);
+
 /* JPEG-encodes IMG (1 or 3 channels BGR, 4 = BGRx). *OUT is freed with cv_free. */
 cv_status cv_jpeg_encode (const struct cv_image *img, int quality,
                           unsigned char **out, size_t *out_len);
@@ -229,6 +232,32 @@ cv_status cv_paste_quad (struct cv_image *dst, const struct cv_image *src, const
 
 /* Fills QUAD of DST (3 or 4 channels) with the BGR COLOUR. */
 cv_status cv_fill_quad (struct cv_image *dst, const double quad[8], const unsigned char colour[3]);
+
+/* ---- drawing (cv_draw.cpp): the overlay (overlay/) and previews ----
+ * COLOUR is B, G, R, A: on a 4-channel image all four are written (A
+ * then says how opaque the layer is where it is composited, overlay/),
+ * on a 3-channel one the first three. Coordinates are pixels, sub-pixel
+ * precise; what falls off the image is clipped. */
+
+/* The N points XY (x0,y0,x1,y1,...) joined, and closed when CLOSED. */
+cv_status cv_draw_polyline (struct cv_image *img, const double *xy, int n, int closed, const unsigned char colour[4],
+                            int thickness);
+
+/* The polygon of N points XY filled (even-odd for self-crossing ones). */
+cv_status cv_draw_fill_polygon (struct cv_image *img, const double *xy, int n, const unsigned char colour[4]);
+
+/* A rectangle's outline (THICKNESS > 0) or the whole of it (THICKNESS <= 0). */
+cv_status cv_draw_rect (struct cv_image *img, double x, double y, double w, double h, const unsigned char colour[4],
+                        int thickness);
+
+/* TEXT (printable ASCII; anything else is drawn as '?') with its top-left
+ * at X, Y, letters about HEIGHT_PX tall, on a box of BACKGROUND (NULL:
+ * none). *WIDTH_PX (when not NULL) gets the width it took. */
+cv_status cv_draw_text (struct cv_image *img, double x, double y, const char *text, double height_px,
+                        const unsigned char colour[4], const unsigned char background[4], int *width_px);
+
+/* The width cv_draw_text would take for TEXT at HEIGHT_PX (0 when invalid). */
+int cv_text_width (const char *text, double height_px);
 
 #ifdef __cplusplus
 }
