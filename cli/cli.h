@@ -15,6 +15,7 @@ int cmd_display (int argc, char **argv);
 int cmd_verify (int argc, char **argv);
 int cmd_eval_mot (int argc, char **argv);
 int cmd_calibrate (int argc, char **argv);
+int cmd_preview (int argc, char **argv);
 int cmd_export (int argc, char **argv);
 int cmd_purge (int argc, char **argv);
 int cmd_key (int argc, char **argv);

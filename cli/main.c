@@ -12,6 +12,7 @@ static const struct {
   const char *help;
 } COMMANDS[] = {
     {"run", cmd_run, "run the appliance on every camera of a site (-c SITE.ini)"},
+    {"preview", cmd_preview, "a camera's frame with the zones, ground grid and people to scale drawn on (PNG)"},
     {"check-config", cmd_check_config, "validate a site config"},
     {"calibrate", cmd_calibrate, "fit the ground homography to surveyed point pairs"},
     {"track-mot", cmd_track_mot, "run the tracker alone on MOT-format detections"},

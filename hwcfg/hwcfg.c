@@ -731,7 +731,7 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
   d->min_score = get_double (p, "detector", "min_score", DEFAULT_DETECTOR_MIN_SCORE, -5, 10);
   d->scale_levels = get_int (p, "detector", "scale_levels", DEFAULT_SCALE_LEVELS, 1, 64);
   d->every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 1, 100);
-  d->motion_gating = get_int (p, "detector", "motion_gating", 1, 0, 1);
+  d->motion_gating = get_bool (p, "detector", "motion_gating", true);
   d->full_frame_every = get_int (p, "detector", "full_frame_every", 50, 1, 10000);
   d->calibrated = get_int (p, "detector", "calibrated", 1, 0, 1);
   d->person_min_height_m = get_double (p, "detector", "person_min_height_m", 1.2, 0.3, 3);

@@ -29,7 +29,8 @@ GST_ELEMENT_REGISTER_DECLARE (cwoverlay);
 /* Registers all elements in PLUGIN. */
 gboolean cw_plugin_init (GstPlugin *plugin);
 
-/* Registers the elements into the application itself (no plugin path needed). */
+/* Registers the elements into the application itself (no plugin path
+ * needed); once, however often it is called. */
 void cw_plugin_register_static (void);
 
 /* Name of the element message carrying one events-contract line ("json"). */

@@ -31,10 +31,11 @@ struct _GstCwOverlay {
   char *label; /* "site S camera C" */
   GArray *people;
   struct ovl_layers layers; /* the properties (object lock) */
+  struct ovl_site_report report; /* of the last frame (object lock) */
 };
 
 enum { PROP_0, PROP_DRAW_ZONES, PROP_DRAW_GRID, PROP_DRAW_SCALE, PROP_DRAW_DEPTH_BAND, PROP_DRAW_PEOPLE,
-       PROP_DRAW_STATUS };
+       PROP_DRAW_STATUS, PROP_GRID_STEP, PROP_SCALE_PEOPLE, PROP_BAND_SHARE };
 
 G_DEFINE_TYPE (GstCwOverlay, gst_cw_overlay, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwoverlay, "cwoverlay", GST_RANK_NONE, GST_TYPE_CW_OVERLAY)
@@ -97,6 +98,9 @@ gst_cw_overlay_process (GstCwFilter *filter, GstVideoFrame *frame, const struct 
   if (!ovl_site_draw (self->site, &img, &layers, (const struct ovl_person *) self->people->data,
                       (int) self->people->len, info->t_s, status, &err))
     GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Overlay not drawn on frame %d.", info->frame), ("%s", err->message));
+  GST_OBJECT_LOCK (self);
+  ovl_site_report (self->site, &self->report);
+  GST_OBJECT_UNLOCK (self);
   return GST_FLOW_OK;
 }
 
@@ -133,13 +137,24 @@ gst_cw_overlay_get_property (GObject *object, guint id, GValue *value, GParamSpe
 {
   GstCwOverlay *self = GST_CW_OVERLAY (object);
   bool *layer = layer_of (self, id);
-  if (!layer) {
-    G_OBJECT_CLASS (gst_cw_overlay_parent_class)->get_property (object, id, value, pspec);
-    return;
-  }
   GST_OBJECT_LOCK (self);
-  g_value_set_boolean (value, *layer);
+  switch (id) {
+  case PROP_GRID_STEP:
+    g_value_set_double (value, self->report.grid_step_m);
+    break;
+  case PROP_SCALE_PEOPLE:
+    g_value_set_int (value, self->report.scale_people);
+    break;
+  case PROP_BAND_SHARE:
+    g_value_set_double (value, self->report.band_share);
+    break;
+  default:
+    if (layer)
+      g_value_set_boolean (value, *layer);
+  }
   GST_OBJECT_UNLOCK (self);
+  if (!layer && id != PROP_GRID_STEP && id != PROP_SCALE_PEOPLE && id != PROP_BAND_SHARE)
+    G_OBJECT_CLASS (gst_cw_overlay_parent_class)->get_property (object, id, value, pspec);
 }
 
 static void
@@ -178,6 +193,19 @@ gst_cw_overlay_class_init (GstCwOverlayClass *klass)
     g_object_class_install_property (
         gobject_class, props[i].id,
         g_param_spec_boolean (props[i].name, props[i].name, props[i].blurb, props[i].def, rw));
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  g_object_class_install_property (
+      gobject_class, PROP_GRID_STEP,
+      g_param_spec_double ("grid-step-m", "Grid step", "Metres between the ground grid's lines (0: none drawn)", 0,
+                           G_MAXDOUBLE, 0, ro));
+  g_object_class_install_property (gobject_class, PROP_SCALE_PEOPLE,
+                                   g_param_spec_int ("scale-people", "People to scale",
+                                                     "How many 1.75 m people were drawn (0: no camera model)", 0,
+                                                     G_MAXINT, 0, ro));
+  g_object_class_install_property (
+      gobject_class, PROP_BAND_SHARE,
+      g_param_spec_double ("depth-band-share", "Depth band share",
+                           "Share of the carriageway's pixels nearer its edge than min_depth_m", 0, 1, 0, ro));
 }
 
 static void

@@ -23,7 +23,11 @@ cw_plugin_init (GstPlugin *plugin)
 void
 cw_plugin_register_static (void)
 {
+  static gsize once = 0;
+  if (!g_once_init_enter (&once))
+    return;
   gst_plugin_register_static (GST_VERSION_MAJOR, GST_VERSION_MINOR, "crosswatch",
                               "Pedestrian crossing enforcement", cw_plugin_init, CW_VERSION, "LGPL",
                               "crosswatch", "crosswatch", CW_ORIGIN);
+  g_once_init_leave (&once, 1);
 }

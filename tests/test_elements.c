@@ -181,6 +181,52 @@ an_element_without_its_upstream_stage_names_the_missing_element (void)
   g_assert_cmpint (system (rm), ==, 0);
 }
 
+/* cwoverlay with no site file: the people of the frame and the status,
+ * drawn on the picture in a harness */
+static void
+the_overlay_draws_people_without_a_site_file (void)
+{
+  GstHarness *h = gst_harness_new_parse ("cwtrack min-hits=1 ! cwoverlay");
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=BGR,width=320,height=240,framerate=10/1");
+  GstBuffer *out = NULL;
+  for (int i = 0; i < 3; i++) {
+    g_clear_pointer (&out, gst_buffer_unref);
+    out = gst_harness_push_and_pull (h, frame_with_detection (i, 60));
+  }
+  GstMapInfo map;
+  g_assert_true (gst_buffer_map (out, &map, GST_MAP_READ));
+  /* the tracked box's left edge, at x 150, is green; the grey far from it is untouched */
+  const guint8 *edge = map.data + (size_t) 100 * 320 * 3 + 150 * 3, *far = map.data + (size_t) 200 * 320 * 3 + 20 * 3;
+  g_assert_cmpint (edge[1], >, 200);
+  g_assert_cmpint (edge[2], <, 60);
+  g_assert_cmpint (far[0], ==, 0x80);
+  /* the status bar across the top */
+  g_assert_cmpint (map.data[3 * 2 + 2 * 320 * 3], ==, 0);
+  gst_buffer_unmap (out, &map);
+  gst_buffer_unref (out);
+  GstElement *track = element_of_factory (GST_BIN (h->element), "cwtrack");
+  g_autofree char *min_hits = NULL;
+  g_object_get (track, "min-hits", &min_hits, NULL);
+  g_assert_cmpstr (min_hits, ==, "1");
+  gst_object_unref (track);
+  gst_harness_teardown (h);
+}
+
+/* A config key given as a property is checked as the file's would be, and
+ * the error names the property */
+static void
+a_bad_config_property_is_an_element_error_naming_it (void)
+{
+  GError *err = NULL;
+  char *dbg = NULL;
+  first_error ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! cwdetect every-n-frames=none ! fakesink", &err,
+               &dbg);
+  g_assert_error (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
+  g_assert_nonnull (strstr (dbg, "element property every_n_frames"));
+  g_clear_error (&err);
+  g_free (dbg);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -192,6 +238,9 @@ main (int argc, char **argv)
                    track_zones_and_evidence_elements_make_a_candidate_and_a_packet);
   g_test_add_func ("/elements/an_invalid_config_is_an_element_error_not_a_crash",
                    an_invalid_config_is_an_element_error_not_a_crash);
+  g_test_add_func ("/elements/the_overlay_draws_people_without_a_site_file", the_overlay_draws_people_without_a_site_file);
+  g_test_add_func ("/elements/a_bad_config_property_is_an_element_error_naming_it",
+                   a_bad_config_property_is_an_element_error_naming_it);
   g_test_add_func ("/elements/an_element_without_its_upstream_stage_names_the_missing_element",
                    an_element_without_its_upstream_stage_names_the_missing_element);
   return g_test_run ();
