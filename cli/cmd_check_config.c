@@ -71,8 +71,17 @@ check_sources (const struct hwcfg *cfg)
       fprintf (stderr, "%s:%d: [%s] uri: %s%s\n", cfg->path, hwcfg_source_line (src, group, "uri"), group,
                stream ? "note: " : "", err->message);
       mistakes += !stream;
-      continue;
+      if (!stream)
+        continue;
+      w = h = 0; /* a stream that is off: the zones are checked against the size stated */
     }
+    if (cam->width > 0 && w > 0 && (w != cam->width || h != cam->height)) {
+      fprintf (stderr, "%s:%d: [%s] width: the camera gives %dx%d pictures, not %dx%d\n", cfg->path,
+               hwcfg_source_line (src, group, "width"), group, w, h, cam->width, cam->height);
+      mistakes++;
+    }
+    if (w == 0 && cam->width > 0)
+      w = cam->width, h = cam->height;
     for (int z = 0; w > 0 && z < cfg->n_zones; z++) {
       const struct hwcfg_zone *zone = &cfg->zones[z];
       if (g_strcmp0 (zone->camera, cam->name))
@@ -97,12 +106,15 @@ int
 cmd_check_config (int argc, char **argv)
 {
   char *config = NULL;
+  gboolean display = FALSE;
   const GOptionEntry entries[] = {{"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
+                                  {"display", 0, 0, G_OPTION_ARG_NONE, &display,
+                                   "the file is a display's (DISPLAY.ini; found out by itself otherwise)", NULL},
                                   {NULL}};
   gst_init (&argc, &argv);
-  if (!cli_parse ("check-config", "-c SITE.ini|DISPLAY.ini", entries, &argc, &argv))
+  if (!cli_parse ("check-config", "-c SITE.ini | --display -c DISPLAY.ini", entries, &argc, &argv))
     return 2;
-  if (config && is_display_file (config)) {
+  if (config && (display || is_display_file (config))) {
     int rc = check_display (config);
     g_free (config);
     return rc;

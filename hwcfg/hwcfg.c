@@ -270,7 +270,7 @@ check_timezone (struct parse *p, const char *group, const char *name)
 static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", "locale", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
                                           "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
-                                          "depth_scale_m", "depth_max_range_m", "max_fit_rms_m", NULL};
+                                          "depth_scale_m", "depth_max_range_m", "max_fit_rms_m", "width", "height", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", "cycle_anchor", NULL};
@@ -485,6 +485,10 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   check_camera_uri (p, group, "uri", cam->uri);
 
   cam->max_fit_rms_m = get_double (p, group, "max_fit_rms_m", 0.25, 0.001, 100);
+  cam->width = get_int (p, group, "width", 0, 16, 16384);
+  cam->height = get_int (p, group, "height", 0, 16, 16384);
+  if ((cam->width > 0) != (cam->height > 0))
+    report (p, group, cam->width > 0 ? "height" : "width", "give width and height together");
   g_autofree char *h = get_string (p, group, "ground_homography", FALSE);
   g_autofree char *gp = get_string (p, group, "ground_points", FALSE);
   if (h && gp)

@@ -48,6 +48,7 @@ struct hwcfg_camera {
   int n_ground_points;      /* pairs the homography was fitted to (0: given directly) */
   double reprojection_rms_m; /* fit error over those pairs, metres */
   double max_fit_rms_m;      /* a fit worse than this is refused (default 0.25 m) */
+  int width, height;        /* the picture's size as the installer states it (0: not stated, probed) */
   double focal_px;          /* 0: estimated from the homography (zone_camera.h) */
   char *stereo_right;       /* URI of the right camera of a rectified stereo pair, or NULL */
   double stereo_baseline_m; /* distance between the pair's optical centres */

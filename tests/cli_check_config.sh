@@ -86,6 +86,19 @@ printf '[site]\nid = s\n[camera:main]\nuri = file://%s/gone.avi\n[signal]\nsourc
   expect missing_video "4: [camera:main] uri: cannot open file://$tmp/gone.avi: No such file or directory"
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;100,0;3300,3000\n' "$base" |
   expect off_picture "9: [zone:road] polygon: point 3 (3300,3000) is off camera main's 1280x720 picture"
+# the size the installer states: checked against the camera's, and used for
+# the zones when the camera is off (an rtsp:// stream that does not answer)
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nwidth = 768\nheight = 576\n[signal]\nsource = none\n' "$video" |
+  expect stated_size "5: [camera:main] width: the camera gives 1280x720 pictures, not 768x576"
+printf '[site]\nid = s\n[camera:main]\nuri = rtsp://127.0.0.1:1/off\nwidth = 640\nheight = 480\n[signal]\nsource = none\n[zone:road]\nkind = carriageway\npolygon = 0,0;100,0;700,10\n' |
+  expect stated_size_off_camera "11: [zone:road] polygon: point 3 (700,10) is off camera main's 640x480 picture"
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nwidth = 768\n[signal]\nsource = none\n' "$video" |
+  expect width_without_height "3: [camera:main] height: give width and height together"
+# --display says which kind of file it is
+"$cw" check-config --display -c "$tmp/display.ini" > "$tmp/out" 2>&1 && grep -q "ok — display east of site s" "$tmp/out" ||
+  { echo "FAIL: --display: a good display file rejected"; cat "$tmp/out"; fail=1; }
+"$cw" check-config --display -c "$tmp/rules.ini" > "$tmp/out" 2>&1 && { echo "FAIL: --display took a site file"; fail=1; }
+grep -q "\[display\]: missing group" "$tmp/out" || { echo "FAIL: --display on a site file: no missing [display]"; cat "$tmp/out"; fail=1; }
 # paths of the wrong kind
 printf '%s\n[evidence]\ndb = %s\n' "$base" "$tmp" | expect store_is_directory "8: [evidence] db: '$tmp' is a directory"
 printf '%s\n[evidence]\nface_cascade = /etc/passwd\n' "$base" |
