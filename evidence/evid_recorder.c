@@ -5,6 +5,7 @@
 #include "evid_hash.h"
 #include "evid_key.h"
 #include "evid_pending.h"
+#include "ovl_site.h"
 
 #include "evid_json.h"
 
@@ -28,6 +29,9 @@ struct evid_recorder {
   /* the clock as read for the packet being written (write_packet) */
   struct evid_clock clock;
   bool clock_trusted;
+  /* draws the annotated decision still: the site's zones, the accused
+   * boxed, a data bar (overlay/ovl_site.h) */
+  struct ovl_site *overlay;
 };
 
 struct evid_key *
@@ -91,6 +95,7 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
   rec->site_id = g_strdup (cfg->site_id);
   rec->site_name = g_strdup (cfg->site_name ? cfg->site_name : cfg->site_id);
   rec->camera = g_strdup (cam->name);
+  rec->overlay = ovl_site_create (cfg, cam->name, NULL); /* the camera exists: cannot fail */
   rec->device_id = g_strdup (cfg->evidence.device_id);
   rec->calibration_id = g_strdup (cam->calibration_id ? cam->calibration_id : "uncalibrated");
   rec->latitude = cfg->latitude;
@@ -120,6 +125,7 @@ evid_recorder_free (struct evid_recorder *rec)
   g_free (rec->site_id);
   g_free (rec->site_name);
   g_free (rec->camera);
+  ovl_site_free (rec->overlay);
   g_free (rec->device_id);
   g_free (rec->calibration_id);
   g_free (rec);
@@ -269,8 +275,8 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
 }
 
 struct media_set {
-  struct evid_media items[8];
-  unsigned char *owned[8];
+  struct evid_media items[10];
+  unsigned char *owned[10];
   int n;
 };
 
@@ -349,6 +355,7 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   json_builder_begin_object (b);
   evid_json_int (b, "overview_entry", c->entry_still_frame > 0 ? c->entry_still_frame : c->entry_frame);
   evid_json_int (b, "overview_decision", c->frame);
+  evid_json_int (b, "overview_decision_annotated", c->frame);
   if (c->mid_jpeg)
     evid_json_int (b, "overview_mid", c->mid_frame);
   if (c->last_jpeg)
@@ -414,6 +421,44 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   return to_text (b);
 }
 
+/* The decision still with what the recorder decided drawn on: the site's
+ * zones, the accused boxed in red with the rule and the liveness verdict,
+ * the others faint, and a bar with the time, the place, the signal phase
+ * and the seconds since red. A copy: the untouched original stays beside
+ * it, and both are hashed into the signed packet. */
+static bool
+encode_annotated (struct evid_recorder *rec, struct media_set *m, const struct evid_candidate *c,
+                  const struct cv_image *decision, const char *utc, GError **error)
+{
+  struct cv_image img = *decision;
+  img.data = g_malloc ((size_t) decision->stride * decision->height);
+  memcpy (img.data, decision->data, (size_t) decision->stride * decision->height);
+  int n = 1 + MAX (0, c->n_others);
+  g_autofree struct ovl_person *people = g_new0 (struct ovl_person, n);
+  people[0] = (struct ovl_person){.box = {c->bbox[0], c->bbox[1], c->bbox[2], c->bbox[3]},
+                                  .track_id = c->track_id,
+                                  .has_speed = c->has_motion,
+                                  .speed_mps = c->speed_mps,
+                                  .candidate = c->type,
+                                  .verdict = c->verdict,
+                                  .accused = true};
+  for (int i = 1; i < n; i++)
+    people[i] = (struct ovl_person){.box = {c->others[4 * (i - 1)], c->others[4 * (i - 1) + 1],
+                                            c->others[4 * (i - 1) + 2], c->others[4 * (i - 1) + 3]},
+                                    .track_id = -1};
+  bool red = g_strcmp0 (c->signal_phase, "DONT_WALK") == 0;
+  g_autofree char *bar =
+      red ? g_strdup_printf ("%s  %s  camera %s  signal DONT_WALK at entry, %.1f s after red  %s  track %d", utc,
+                             rec->site_id, rec->camera, c->signal_elapsed_s, c->type, c->track_id)
+          : g_strdup_printf ("%s  %s  camera %s  signal %s  %s  track %d", utc, rec->site_id, rec->camera,
+                             c->signal_phase ? c->signal_phase : "unknown", c->type, c->track_id);
+  const struct ovl_layers layers = {.zones = true, .people = true, .status = true};
+  bool ok = ovl_site_draw (rec->overlay, &img, &layers, people, n, c->pts_s, bar, error) &&
+            encode_media (m, "overview_decision_annotated", &img, NULL, error);
+  g_free (img.data);
+  return ok;
+}
+
 struct record_ctx {
   const struct evid_recorder *rec;
   const struct evid_candidate *cand;
@@ -447,7 +492,8 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
 
   if (!encode_media (&m, "overview_entry", entry ? entry : decision, NULL, error) ||
       !encode_media (&m, "overview_decision", decision, NULL, error) ||
-      !encode_media (&m, "person_crop", decision, cand->bbox, error))
+      !encode_media (&m, "person_crop", decision, cand->bbox, error) ||
+      !encode_annotated (rec, &m, cand, decision, utc, error))
     goto out;
   if (cand->mid_jpeg)
     add_media (&m, "overview_mid", "image/jpeg", cand->mid_jpeg);

@@ -190,6 +190,51 @@ recorded_packets_verify_and_chain (struct fixture *f, gconstpointer data)
   g_assert_cmpstr (a->review_state, ==, "pending");
 }
 
+/* The decision still twice: untouched, and annotated (the accused boxed in
+ * red, a data bar), both hashed into the signed packet */
+static void
+the_decision_still_is_kept_untouched_and_annotated (struct fixture *f, gconstpointer data)
+{
+  memset (f->frame.data, 128, (size_t) f->frame.stride * f->frame.height);
+  g_autofree char *e = record (f, "live");
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, NULL, NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_autoptr (GBytes) plain = evid_store_media (st, r->id, "overview_decision", NULL, NULL);
+  g_autoptr (GBytes) marked = evid_store_media (st, r->id, "overview_decision_annotated", NULL, NULL);
+  g_assert_nonnull (plain);
+  g_assert_nonnull (marked);
+  g_assert_false (g_bytes_equal (plain, marked));
+  g_autofree char *listed = g_strdup_printf ("\"name\":\"overview_decision_annotated\"");
+  g_assert_nonnull (strstr (r->json, listed));
+  struct {
+    GBytes *jpg;
+    gboolean red_box;
+  } stills[] = {{plain, FALSE}, {marked, TRUE}};
+  for (int i = 0; i < 2; i++) {
+    unsigned char *px = NULL;
+    int w, h, stride;
+    gsize len;
+    const unsigned char *bytes = g_bytes_get_data (stills[i].jpg, &len);
+    g_assert_cmpint (cv_decode_bgra (bytes, len, &px, &w, &h, &stride), ==, CV_OK);
+    g_assert_cmpint (w, ==, 160);
+    /* the accused's box (60,30 20x60): its left edge */
+    const unsigned char *edge = px + (size_t) 60 * stride + 61 * 4;
+    gboolean red = edge[2] > 150 && edge[1] < 100 && edge[0] < 100;
+    g_assert_cmpint (red, ==, stills[i].red_box);
+    /* the data bar across the top */
+    gboolean dark = px[stride + 4] < 40;
+    g_assert_cmpint (dark, ==, stills[i].red_box);
+    cv_free (px);
+  }
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  /* the annotated still is covered by the signature like the others */
+  sql (f, "UPDATE media SET data = x'00' WHERE name = 'overview_decision_annotated'", TRUE);
+  g_assert_cmpint (verify (f, &report), >, 0);
+  g_assert_nonnull (strstr (report, "overview_decision_annotated"));
+}
+
 static void
 altered_media_and_records_are_named_by_verify (struct fixture *f, gconstpointer data)
 {
@@ -601,7 +646,7 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   /* each still says where the person is in it: the last seen one at frame 60 */
   g_assert_nonnull (strstr (r->json, "\"overview_last_seen\":[100.0,110.0,20.0,60.0]"));
   g_autoptr (GPtrArray) names = evid_store_media_names (evid_recorder_store (f->rec), r->id, NULL);
-  g_assert_cmpuint (names->len, ==, 6); /* entry, decision, crop, mid, last seen, clip */
+  g_assert_cmpuint (names->len, ==, 7); /* entry, decision (untouched and annotated), crop, mid, last seen, clip */
   if (!strstr (r->json, "\"clip_frames\":[15,25]"))
     g_error ("clip frames: %s", strstr (r->json, "clip_frames") ? strstr (r->json, "clip_frames") : "none");
   g_autoptr (GBytes) clip = evid_store_media (evid_recorder_store (f->rec), r->id, "clip", NULL, NULL);
@@ -1235,6 +1280,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   ADD (recorded_packets_verify_and_chain);
+  ADD (the_decision_still_is_kept_untouched_and_annotated);
   ADD (altered_media_and_records_are_named_by_verify);
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
   ADD (a_position_uncertain_case_is_kept_for_review_never_confirmable);

@@ -21,6 +21,7 @@ const STATE_WORDS = {
 const STILL_WORDS = {
   overview_entry: 'entry (step off the kerb)', overview_decision: 'decision (the rule was met)', overview_mid: 'middle of the crossing',
   overview_last_seen: 'last seen on the road', person_crop: 'the accused, cropped', face_best: 'best face crop',
+  overview_decision_annotated: 'decision, as the camera marked it (the accused boxed in red, its data bar)',
 };
 const ZONE_COLOURS = { carriageway: '#00b0ff', crosswalk: '#ffffff', kerb: '#76ff03', ignore: '#9e9e9e' };
 const stateBadge = st => el('span', { class: 'badge ' + st, title: st }, STATE_WORDS[st] || st);
@@ -250,7 +251,7 @@ function still(c, m, rec) {
   const honest = m.name === 'overview_entry' && frame && rec.entry_frame && frame !== rec.entry_frame
     ? el('p', { class: 'warn' }, 'The entry (frame ' + rec.entry_frame + ') was before the frames the camera kept: this is the decision frame.') : null;
   return el('figure', {}, el('a', { href: m.url, target: '_blank', rel: 'noopener', title: 'open full size' }, el('div', { class: 'frame' }, img, overlay)),
-    el('figcaption', {}, STILL_WORDS[m.name] || m.name, box ? '' : ' (no box: the crop is the accused)'), honest, databar(rec, m.name));
+    el('figcaption', {}, STILL_WORDS[m.name] || m.name, box || m.name !== 'person_crop' ? '' : ' (no box: the crop is the accused)'), honest, databar(rec, m.name));
 }
 
 function clip(m, rec) {
