@@ -768,8 +768,12 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
     report (p, "detector", "model", "missing (required by the dnn backend)");
   else if (access (d->model, R_OK) != 0)
     report (p, "detector", "model", "cannot read '%s': %s", d->model, g_strerror (errno));
+  else
+    check_not_directory (p, "detector", "model", d->model);
   if (d->model_config && access (d->model_config, R_OK) != 0)
     report (p, "detector", "model_config", "cannot read '%s': %s", d->model_config, g_strerror (errno));
+  else if (d->model_config)
+    check_not_directory (p, "detector", "model_config", d->model_config);
 }
 
 static const char *const REVIEW_KEYS[] = {"listen", "tls_cert", "tls_key", "two_person", "session_idle_min",
