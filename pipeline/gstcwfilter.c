@@ -61,11 +61,19 @@ gst_cw_filter_start (GstBaseTransform *trans)
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No site config given."), ("set the 'config' property"));
     return FALSE;
   }
-  GST_OBJECT_LOCK (self);
-  g_autofree char *overrides_text = g_key_file_to_data (priv->overrides, NULL, NULL);
-  GST_OBJECT_UNLOCK (self);
+  /* a copy, value by value (never through text: a value is a value, even
+   * one with a line break and a "[group]" in it) */
   g_autoptr (GKeyFile) overrides = g_key_file_new ();
-  g_key_file_load_from_data (overrides, overrides_text, -1, G_KEY_FILE_NONE, NULL);
+  GST_OBJECT_LOCK (self);
+  g_auto (GStrv) groups = g_key_file_get_groups (priv->overrides, NULL);
+  for (char **g = groups; *g; g++) {
+    g_auto (GStrv) keys = g_key_file_get_keys (priv->overrides, *g, NULL, NULL);
+    for (char **k = keys; keys && *k; k++) {
+      g_autofree char *v = g_key_file_get_value (priv->overrides, *g, *k, NULL);
+      g_key_file_set_value (overrides, *g, *k, v);
+    }
+  }
+  GST_OBJECT_UNLOCK (self);
   /* no file (a config_optional element): the properties and the defaults */
   priv->cfg = hwcfg_load_with (path, overrides, &err);
   if (!priv->cfg) {
@@ -200,7 +208,7 @@ gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value,
   if (group) {
     const char *key = g_param_spec_get_qdata (pspec, config_key_quark), *v = g_value_get_string (value);
     if (v)
-      g_key_file_set_value (priv->overrides, group, key, v);
+      g_key_file_set_string (priv->overrides, group, key, v); /* escaped: one value, whatever it holds */
     else
       g_key_file_remove_key (priv->overrides, group, key, NULL);
     GST_OBJECT_UNLOCK (object);
@@ -229,8 +237,8 @@ gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GPara
   GST_OBJECT_LOCK (object);
   const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
   if (group) {
-    g_value_take_string (value, g_key_file_get_value (priv->overrides, group,
-                                                      g_param_spec_get_qdata (pspec, config_key_quark), NULL));
+    g_value_take_string (value, g_key_file_get_string (priv->overrides, group,
+                                                       g_param_spec_get_qdata (pspec, config_key_quark), NULL));
     GST_OBJECT_UNLOCK (object);
     return;
   }

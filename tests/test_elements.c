@@ -225,6 +225,29 @@ a_bad_config_property_is_an_element_error_naming_it (void)
   g_assert_nonnull (strstr (dbg, "element property every_n_frames"));
   g_clear_error (&err);
   g_free (dbg);
+  /* a value is one value: a line break and a group in it add no key */
+  GstElement *p = gst_parse_launch ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! cwdetect name=d ! fakesink", NULL);
+  GstElement *d = gst_bin_get_by_name (GST_BIN (p), "d");
+  g_object_set (d, "every-n-frames", "2\n[detector]\nbackend = dnn", NULL);
+  g_autofree char *back = NULL;
+  g_object_get (d, "every-n-frames", &back, NULL);
+  g_assert_cmpstr (back, ==, "2\n[detector]\nbackend = dnn");
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  GstBus *bus = gst_element_get_bus (p);
+  GstMessage *m = gst_bus_timed_pop_filtered (bus, 20 * GST_SECOND, GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  g_assert_nonnull (m);
+  g_assert_cmpint (GST_MESSAGE_TYPE (m), ==, GST_MESSAGE_ERROR);
+  gst_message_parse_error (m, &err, &dbg);
+  g_assert_nonnull (strstr (dbg, "every_n_frames"));
+  g_assert_nonnull (strstr (dbg, "is not a whole number"));
+  g_assert_null (strstr (dbg, "model")); /* no dnn backend was set: it would want one */
+  g_clear_error (&err);
+  g_free (dbg);
+  gst_message_unref (m);
+  gst_object_unref (bus);
+  gst_element_set_state (p, GST_STATE_NULL);
+  gst_object_unref (d);
+  gst_object_unref (p);
 }
 
 int
