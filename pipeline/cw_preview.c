@@ -112,6 +112,13 @@ grab_file (GstElement *p, GstAppSink *sink, double at_s, gint64 deadline, GError
 {
   if (!wait_async_done (p, deadline, error))
     return NULL;
+  gint64 duration = -1;
+  if (gst_element_query_duration (p, GST_FORMAT_TIME, &duration) && duration > 0 &&
+      at_s * GST_SECOND >= (double) duration) {
+    g_set_error (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SEEK, "the video is %.2f s long: --at %g is past its end",
+                 (double) duration / GST_SECOND, at_s);
+    return NULL;
+  }
   if (at_s > 0) {
     if (!gst_element_seek_simple (p, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE,
                                   (gint64) (at_s * GST_SECOND))) {
@@ -141,8 +148,8 @@ grab_live (GstElement *p, GstAppSink *sink, double at_s, gint64 deadline, GError
       if (gst_app_sink_is_eos (sink))
         break;
       g_autoptr (GstBus) bus = gst_element_get_bus (p);
-      if (gst_bus_have_pending (bus) && gst_bus_peek (bus) &&
-          GST_MESSAGE_TYPE (gst_bus_peek (bus)) == GST_MESSAGE_ERROR)
+      g_autoptr (GstMessage) next = gst_bus_peek (bus);
+      if (next && GST_MESSAGE_TYPE (next) == GST_MESSAGE_ERROR)
         break;
       continue;
     }
@@ -207,8 +214,8 @@ cw_preview_grab (const char *config_path, const char *camera, double at_s, int t
     GstSample *s = NULL;
     if (r == GST_STATE_CHANGE_FAILURE)
       bus_error (p, &local);
-    else if (r == GST_STATE_CHANGE_NO_PREROLL)
-      s = grab_live (p, sink, at_s, deadline, &local);
+    else if (r == GST_STATE_CHANGE_NO_PREROLL) /* a live camera is watched for AT_S first */
+      s = grab_live (p, sink, at_s, deadline + (gint64) (at_s * G_USEC_PER_SEC), &local);
     else
       s = grab_file (p, sink, at_s, deadline, &local);
     if (s) {
