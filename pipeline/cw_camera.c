@@ -66,9 +66,7 @@ cw_camera_stage_name (int i)
 }
 
 /* queue ! videoconvert ! BGR ! the crosswatch stages ! fakesink, in that order */
-static const struct {
-  const char *factory, *name;
-} CHAIN[] = {
+static const struct cw_chain_link CHAIN[] = {
     {"queue", "capture"},  {"videoconvert", NULL},    {"capsfilter", "bgr"},
     {"cwdetect", "cwdetect"}, {"cwtrack", "cwtrack"},     {"cwzones", "cwzones"},
     {"cwliveness", "cwliveness"}, {"cwevidence", "cwevidence"}, {"fakesink", "sink"},
@@ -79,21 +77,8 @@ static const struct {
 static gboolean
 add_chain (GstBin *pipeline, gboolean live, GstElement **out_head, GError **error)
 {
-  GstElement *prev = NULL;
-  for (size_t i = 0; i < G_N_ELEMENTS (CHAIN); i++) {
-    GstElement *e = cw_element_make (CHAIN[i].factory, CHAIN[i].name, error);
-    if (!e)
-      return FALSE;
-    gst_bin_add (pipeline, e);
-    if (prev && !gst_element_link (prev, e)) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link %s to %s", GST_ELEMENT_NAME (prev),
-                   GST_ELEMENT_NAME (e));
-      return FALSE;
-    }
-    if (!prev)
-      *out_head = e;
-    prev = e;
-  }
+  if (!cw_chain_add (pipeline, CHAIN, G_N_ELEMENTS (CHAIN), out_head, error))
+    return FALSE;
   GstElement *capture = *out_head;
   /* Capture never waits for analysis on a live source: the queue drops
    * the oldest frames instead of blocking the camera. */

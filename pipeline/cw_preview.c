@@ -10,28 +10,16 @@
 #include <string.h>
 
 /* the chain after the source, in order */
-static const struct {
-  const char *factory, *name;
-} CHAIN[] = {{"queue", "capture"},     {"videoconvert", NULL},     {"capsfilter", "bgrx"},
-             {"cwdetect", "cwdetect"}, {"cwoverlay", "cwoverlay"}, {"appsink", "sink"}};
+static const struct cw_chain_link CHAIN[] = {{"queue", "capture"},     {"videoconvert", NULL},
+                                             {"capsfilter", "bgrx"},    {"cwdetect", "cwdetect"},
+                                             {"cwoverlay", "cwoverlay"}, {"appsink", "sink"}};
 
 static GstElement *
 build (const char *config_path, const struct hwcfg_camera *cam, GError **error)
 {
-  GstElement *p = gst_pipeline_new ("crosswatch-preview"), *prev = NULL, *head = NULL;
-  for (size_t i = 0; i < G_N_ELEMENTS (CHAIN); i++) {
-    GstElement *e = cw_element_make (CHAIN[i].factory, CHAIN[i].name, error);
-    if (!e)
-      goto fail;
-    gst_bin_add (GST_BIN (p), e);
-    if (prev && !gst_element_link (prev, e)) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link %s to %s", GST_ELEMENT_NAME (prev),
-                   GST_ELEMENT_NAME (e));
-      goto fail;
-    }
-    head = head ? head : e;
-    prev = e;
-  }
+  GstElement *p = gst_pipeline_new ("crosswatch-preview"), *head = NULL;
+  if (!cw_chain_add (GST_BIN (p), CHAIN, G_N_ELEMENTS (CHAIN), &head, error))
+    goto fail;
   GstElement *e = gst_bin_get_by_name (GST_BIN (p), "bgrx");
   GstCaps *caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGRx", NULL);
   g_object_set (e, "caps", caps, NULL);

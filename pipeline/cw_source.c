@@ -23,6 +23,27 @@ cw_element_make (const char *factory, const char *name, GError **error)
   return e;
 }
 
+gboolean
+cw_chain_add (GstBin *bin, const struct cw_chain_link *chain, size_t n, GstElement **out_head, GError **error)
+{
+  GstElement *prev = NULL;
+  for (size_t i = 0; i < n; i++) {
+    GstElement *e = cw_element_make (chain[i].factory, chain[i].name, error);
+    if (!e)
+      return FALSE;
+    gst_bin_add (bin, e);
+    if (prev && !gst_element_link (prev, e)) {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link %s to %s", GST_ELEMENT_NAME (prev),
+                   GST_ELEMENT_NAME (e));
+      return FALSE;
+    }
+    if (!prev)
+      *out_head = e;
+    prev = e;
+  }
+  return TRUE;
+}
+
 static gboolean
 is_video (GstPad *pad)
 {

@@ -15,6 +15,17 @@ G_BEGIN_DECLS
  * installed. */
 GstElement *cw_element_make (const char *factory, const char *name, GError **error);
 
+/* One element of a chain: its factory and name (NULL: GStreamer's choice). */
+struct cw_chain_link {
+  const char *factory, *name;
+};
+
+/* Adds the N elements of CHAIN to BIN, each linked to the one before;
+ * *OUT_HEAD is the first. FALSE with ERROR when an element is missing or a
+ * link fails (the elements added so far stay in BIN). */
+gboolean cw_chain_add (GstBin *bin, const struct cw_chain_link *chain, size_t n, GstElement **out_head,
+                       GError **error);
+
 /* Adds the elements that decode URI to BIN and links the decoded video pad,
  * when it appears, to the "sink" pad of DOWNSTREAM (already in BIN):
  * v4l2://DEVICE is v4l2src device=DEVICE ! decodebin, anything else is
