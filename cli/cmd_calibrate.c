@@ -48,6 +48,9 @@ flatness (const double *xy, int n)
   return big > 0 ? sqrt (MAX (small, 0) / big) : 0;
 }
 
+/* Below this RMS a fit is as good as a survey gets: no pair is blamed. */
+#define MISFIT_FLOOR_M 0.05
+
 /* Ground distance between where H puts image point PX and the surveyed GM. */
 static double
 residual (const double h[9], const double *px, const double *gm)
@@ -64,7 +67,7 @@ residual (const double h[9], const double *px, const double *gm)
  * itself), and how well the others then fit: the pair whose removal leaves
  * the best fit is the likely mistake. */
 static void
-print_residuals (const double h[9], const double *px, const double *gm, int n)
+print_residuals (const double h[9], double rms, const double *px, const double *gm, int n)
 {
   g_autofree double *loo = g_new (double, n), *rest_rms = g_new (double, n);
   g_autofree double *px1 = g_new (double, 2 * n), *gm1 = g_new (double, 2 * n);
@@ -106,18 +109,45 @@ print_residuals (const double h[9], const double *px, const double *gm, int n)
   if (predicted > 0)
     printf ("# leave-one-out error %.3f m RMS over %d pairs%s\n", sqrt (sum / predicted), predicted,
             beyond ? " (others predicted beyond the horizon)" : "");
-  if (culprit >= 0)
-    printf ("# without pair %d the others fit to %.3f m RMS: the likeliest mistake\n", culprit + 1,
+  /* a pair is blamed only when leaving it out makes the fit much better:
+   * in a sound survey one pair always fits a little worse than the rest */
+  if (culprit >= 0 && rms > MISFIT_FLOOR_M && rest_rms[culprit] < 0.5 * rms)
+    printf ("# without pair %d the others fit to %.3f m RMS (all: %.3f m): the likeliest mistake\n", culprit + 1,
+            rest_rms[culprit], rms);
+  else if (culprit >= 0)
+    printf ("# no single pair stands out: leaving any one out fits the others to %.3f m RMS at best\n",
             rest_rms[culprit]);
+}
+
+/* Whether the fit sees ground all over the surveyed points' bounding box:
+ * a horizon among them means a pair (or an axis) is wrong. */
+static gboolean
+horizon_clear_of (const double h[9], const double *px, int n)
+{
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (int i = 0; i < n; i++) {
+    x0 = fmin (x0, px[2 * i]), x1 = fmax (x1, px[2 * i]);
+    y0 = fmin (y0, px[2 * i + 1]), y1 = fmax (y1, px[2 * i + 1]);
+  }
+  for (int j = 0; j <= 10; j++)
+    for (int i = 0; i <= 10; i++) {
+      struct zone_pt g;
+      if (!zone_homography_apply (h, (struct zone_pt){x0 + (x1 - x0) * i / 10, y0 + (y1 - y0) * j / 10}, &g))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 int
 cmd_calibrate (int argc, char **argv)
 {
   char *points = NULL;
+  double max_rms = 0.25;
   const GOptionEntry entries[] = {
       {"points", 0, 0, G_OPTION_ARG_STRING, &points, "image pixel to ground metre pairs, at least 4",
        "x,y>X,Y;..."},
+      {"max-rms", 0, 0, G_OPTION_ARG_DOUBLE, &max_rms, "refuse a fit that misses its pairs by more (metres RMS; "
+       "default 0.25, as [camera] max_fit_rms_m)", "M"},
       {NULL}};
   if (!cli_parse ("calibrate", "--points 'x,y>X,Y;...'", entries, &argc, &argv))
     return 2;
@@ -149,14 +179,25 @@ cmd_calibrate (int argc, char **argv)
     status = 1;
     goto out;
   }
-  printf ("ground_homography = %.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g\n", h[0], h[1], h[2], h[3], h[4], h[5],
-          h[6], h[7], h[8]);
+  /* a fit check-config would refuse (as ground_points) is not offered
+   * as a ground_homography to paste: the residuals say which pair to mend */
+  gboolean refused = rms > max_rms;
+  printf ("%sground_homography = %.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g;%.9g\n", refused ? "# refused: " : "", h[0],
+          h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]);
   printf ("# fitted to %d pairs, reprojection error %.3f m RMS\n", n, rms);
-  print_residuals (h, (const double *) px->data, (const double *) gm->data, n);
+  print_residuals (h, rms, (const double *) px->data, (const double *) gm->data, n);
   if (n == 4)
     fprintf (stderr, "crosswatch calibrate: warning: 4 pairs fix a homography exactly, so its error says nothing "
              "(0 m whatever the survey's mistakes): survey 6 or more pairs\n");
-  status = 0;
+  if (!horizon_clear_of (h, (const double *) px->data, n)) {
+    fprintf (stderr, "crosswatch calibrate: the fit puts the horizon among the surveyed points: a pair (or the "
+             "order of x and y) is wrong\n");
+    refused = TRUE;
+  }
+  if (refused && rms > max_rms)
+    fprintf (stderr, "crosswatch calibrate: the fit misses its pairs by %.3f m RMS, more than %.3g m (--max-rms, as "
+             "[camera] max_fit_rms_m): mend the pair named above and run it again\n", rms, max_rms);
+  status = refused ? 2 : 0;
 out:
   g_array_free (px, TRUE);
   g_array_free (gm, TRUE);

@@ -7,6 +7,7 @@
 #include "hwcfg.h"
 #include "hwcfg_profile.h"
 #include "hwcfg_source.h"
+#include "zone_geom.h"
 
 #include <gst/gst.h>
 
@@ -82,6 +83,21 @@ check_sources (const struct hwcfg *cfg)
     }
     if (w == 0 && cam->width > 0)
       w = cam->width, h = cam->height;
+    /* a calibration that puts the horizon across the bottom of the
+     * picture is wrong (a pair, or x and y swapped); zone points beyond
+     * the horizon hwcfg refuses already */
+    static const double bottom[] = {0, 0.5, 1};
+    for (size_t k = 0; cam->has_homography && w > 0 && k < G_N_ELEMENTS (bottom); k++) {
+      struct zone_pt g, p = {bottom[k] * (w - 1), h - 1};
+      if (!zone_homography_apply (cam->homography, p, &g)) {
+        const char *key = cam->n_ground_points ? "ground_points" : "ground_homography";
+        fprintf (stderr, "%s:%d: [%s] %s: the picture's bottom (pixel %g,%g) is beyond the horizon of this "
+                 "calibration: it cannot be right (crosswatch calibrate names a wrong pair)\n",
+                 cfg->path, hwcfg_source_line (src, group, key), group, key, p.x, p.y);
+        mistakes++;
+        break;
+      }
+    }
     for (int z = 0; w > 0 && z < cfg->n_zones; z++) {
       const struct hwcfg_zone *zone = &cfg->zones[z];
       if (g_strcmp0 (zone->camera, cam->name))

@@ -52,16 +52,22 @@ cmd_preview (int argc, char **argv)
   } else {
     printf ("%s: %dx%d, the frame at %.2f s, %d %s found\n", out, p.image.width, p.image.height, p.at_s, p.people,
             p.people == 1 ? "person" : "people");
-    if (p.grid_step_m > 0)
+    if (p.grid_step_m > 0) {
       printf ("  ground grid every %g m; %d people of 1.75 m drawn to scale%s; kerb depth band (min_depth_m): %.0f %% "
               "of the carriageway\n",
               p.grid_step_m, p.scale_people,
               p.scale_people ? "" : " (no camera fits the calibration: check ground_points, or give focal_px)",
               100 * p.band_share);
-    else
+      printf ("  check: the zones lie on the road as painted, the grid's metres match the ground, the white boxes are "
+              "as tall as people standing there\n");
+    } else if (p.calibrated) {
+      printf ("  the calibration sees no ground at the bottom of the picture (its horizon is there): it is wrong; "
+              "no grid and no people to scale are drawn (run crosswatch check-config, then crosswatch calibrate)\n");
+      rc = 2;
+    } else {
       printf ("  not ground calibrated: no ground grid, no people to scale, no depth band (see crosswatch calibrate)\n");
-    printf ("  check: the zones lie on the road as painted, the grid's metres match the ground, the white boxes are "
-            "as tall as people standing there\n");
+      printf ("  check: the zones lie on the road as painted; read their corners off the ruler at the edges\n");
+    }
   }
   cv_free (png);
   cw_preview_clear (&p);

@@ -177,7 +177,7 @@ draw_ground_line (struct ovl_site *s, struct cv_image *img, double x0, double y0
     if (ok) {
       run[2 * n] = u, run[2 * n + 1] = v;
       n++;
-      if (u >= 0 && u < img->width - 70 && v < img->height - 16 && v > best_v)
+      if (u >= 40 && u < img->width - 70 && v < img->height - 34 && v > best_v)
         best_v = v, best_u = u;
       continue;
     }
@@ -269,10 +269,11 @@ draw_scale_people (struct ovl_site *s, struct cv_image *img)
   if (!zone_camera_from_homography (s->to_ground, img->width, img->height, s->focal_px, &cam))
     return;
   s->report.camera_model = true;
-  static const double us[] = {0.15, 0.38, 0.62, 0.85}, vs[] = {0.55, 0.75, 0.95};
-  for (size_t j = 0; j < G_N_ELEMENTS (vs); j++)
-    for (size_t i = 0; i < G_N_ELEMENTS (us); i++) {
-      double u = us[i] * img->width, v = vs[j] * img->height;
+  /* rows staggered, so a box's feet are never under the next one's label */
+  static const double rows[][4] = {{0.55, 0.2, 0.5, 0.8}, {0.75, 0.35, 0.65, -1}, {0.95, 0.2, 0.5, 0.8}};
+  for (size_t j = 0; j < G_N_ELEMENTS (rows); j++)
+    for (size_t i = 1; i < 4 && rows[j][i] >= 0; i++) {
+      double u = rows[j][i] * img->width, v = rows[j][0] * img->height;
       double h = zone_camera_person_px (&cam, u, v, OVL_SCALE_HEIGHT_M);
       if (!(h >= 8 && h <= v))
         continue;
@@ -280,8 +281,8 @@ draw_scale_people (struct ovl_site *s, struct cv_image *img)
       double w = 0.26 * h;
       check (s, cv_draw_rect (img, u - w / 2, v - h, w, h, OVL_SCALE_COLOUR, 1));
       check (s, cv_draw_rect (img, u - w / 2 - 3, v - 1, w + 6, 2, OVL_SCALE_COLOUR, 0)); /* the feet */
-      if (h >= 30)
-        check (s, cv_draw_text (img, u - w / 2, v - h - 14, "1.75 m", 10, OVL_SCALE_COLOUR, LABEL_BACKGROUND, NULL));
+      if (h >= 30) /* beside the head */
+        check (s, cv_draw_text (img, u + w / 2 + 2, v - h, "1.75 m", 10, OVL_SCALE_COLOUR, LABEL_BACKGROUND, NULL));
       s->report.scale_people++;
     }
 }
@@ -311,10 +312,35 @@ draw_zones (struct ovl_site *s, struct cv_image *img, bool fill)
   }
 }
 
+/* Pixel coordinates along the left and bottom edges: a tick every 50 px,
+ * a number every 100. */
+static void
+draw_ruler (struct ovl_site *s, struct cv_image *img)
+{
+  static const unsigned char ink[4] = {255, 255, 255, 255};
+  for (int x = 0; x < img->width; x += 50) {
+    double tick = x % 100 == 0 ? 12 : 6;
+    check (s, cv_draw_rect (img, x, img->height - tick, 1, tick, ink, 0));
+    char label[16];
+    snprintf (label, sizeof label, "%d", x);
+    if (x % 100 == 0 && x > 0 && x < img->width - 30)
+      check (s, cv_draw_text (img, x + 2, img->height - 30, label, 10, ink, LABEL_BACKGROUND, NULL));
+  }
+  for (int y = 0; y < img->height; y += 50) {
+    double tick = y % 100 == 0 ? 12 : 6;
+    check (s, cv_draw_rect (img, 0, y, tick, 1, ink, 0));
+    char label[16];
+    snprintf (label, sizeof label, "%d", y);
+    if (y % 100 == 0 && y > 0 && y < img->height - 40)
+      check (s, cv_draw_text (img, 2, y + 2, label, 10, ink, LABEL_BACKGROUND, NULL));
+  }
+}
+
 static unsigned
 layer_key (const struct ovl_layers *l)
 {
-  return (l->zones ? 1u : 0) | (l->grid ? 2u : 0) | (l->scale_people ? 4u : 0) | (l->depth_band ? 8u : 0);
+  return (l->zones ? 1u : 0) | (l->grid ? 2u : 0) | (l->scale_people ? 4u : 0) | (l->depth_band ? 8u : 0) |
+         (l->ruler ? 16u : 0);
 }
 
 /* Draws the site's layer for IMG's size and LAYERS, unless it is drawn. */
@@ -329,19 +355,27 @@ build_layer (struct ovl_site *s, const struct cv_image *img, const struct ovl_la
   s->layer = g_malloc0 ((size_t) s->layer_stride * img->height);
   memset (&s->report, 0, sizeof s->report);
   s->report.calibrated = s->calibrated;
-  s->layer_drawn = key != 0 && (s->n_zones > 0 || s->calibrated);
+  s->layer_drawn = key != 0 && (s->n_zones > 0 || s->calibrated || layers->ruler);
   struct cv_image l = {s->layer, img->width, img->height, s->layer_stride, 4};
+  /* a calibration whose horizon crosses the picture's bottom is wrong:
+   * nothing measured from it is drawn */
+  struct zone_pt g;
+  s->report.sees_ground = s->calibrated && zone_homography_apply (s->to_ground, (struct zone_pt){img->width / 2.0,
+                                                                                                  img->height - 1.0}, &g);
+  bool ground = s->report.sees_ground;
   /* fills first, then the band over them, then lines and labels on top */
   if (layers->zones)
     draw_zones (s, &l, true);
-  if (layers->depth_band && s->calibrated)
+  if (layers->depth_band && ground)
     draw_depth_band (s, &l);
-  if (layers->grid && s->calibrated)
+  if (layers->grid && ground)
     draw_grid (s, &l);
   if (layers->zones)
     draw_zones (s, &l, false);
-  if (layers->scale_people && s->calibrated)
+  if (layers->scale_people && ground)
     draw_scale_people (s, &l);
+  if (layers->ruler)
+    draw_ruler (s, &l);
   if (s->failure[0]) {
     g_set_error (error, OVL_ERROR, OVL_ERROR_DRAWING, "drawing the site's layer: %s", s->failure);
     g_clear_pointer (&s->layer, g_free); /* drawn again next time */
@@ -418,7 +452,9 @@ draw_people (struct ovl_site *s, struct cv_image *img, const struct ovl_person *
       len += snprintf (label + len, sizeof label - len, " %.1f m/s", p->speed_mps);
     if (d)
       snprintf (label + len, sizeof label - len, " %s%s%s", d->rule, *d->verdict ? " " : "", d->verdict);
-    check (s, cv_draw_text (img, p->box[0], MAX (0, p->box[1] - text_px - 8), label, text_px, colour, LABEL_BACKGROUND, NULL));
+    /* the whole label on the picture, above the box where there is room */
+    double x = CLAMP (p->box[0], 0, MAX (0, img->width - cv_text_width (label, text_px)));
+    check (s, cv_draw_text (img, x, MAX (0, p->box[1] - text_px - 8), label, text_px, colour, LABEL_BACKGROUND, NULL));
   }
 }
 

@@ -34,6 +34,7 @@ struct ovl_layers {
   bool depth_band;   /* the carriageway's edge band, min_depth_m wide */
   bool people;       /* the frame's people */
   bool status;       /* the status line, in a bar at the top */
+  bool ruler;        /* pixel coordinates along the left and bottom edges: read zone corners off them */
 };
 
 /* The height of the people drawn to scale: an adult. */
@@ -77,7 +78,8 @@ bool ovl_site_draw (struct ovl_site *site, struct cv_image *img, const struct ov
 
 /* What the last drawing could show, for the preview's report. */
 struct ovl_site_report {
-  bool calibrated;       /* a ground homography: grid and band drawn */
+  bool calibrated;       /* a ground homography */
+  bool sees_ground;      /* ... that sees ground at the picture's bottom centre: grid and band drawn */
   bool camera_model;     /* a camera recovered from it: people to scale drawn */
   double grid_step_m;    /* the grid's spacing (0: no grid) */
   int scale_people;      /* people drawn to scale */

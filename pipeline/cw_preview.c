@@ -32,7 +32,7 @@ build (const char *config_path, const struct hwcfg_camera *cam, GError **error)
   gst_object_unref (e);
   e = gst_bin_get_by_name (GST_BIN (p), "cwoverlay");
   g_object_set (e, "config", config_path, "camera", cam->name, "draw-grid", TRUE, "draw-scale", TRUE,
-                "draw-depth-band", TRUE, NULL);
+                "draw-depth-band", TRUE, "draw-ruler", TRUE, NULL);
   gst_object_unref (e);
   e = gst_bin_get_by_name (GST_BIN (p), "sink");
   g_object_set (e, "sync", FALSE, "max-buffers", 2, NULL);
@@ -181,8 +181,8 @@ gboolean
 cw_preview_grab (const char *config_path, const char *camera, double at_s, int timeout_s, struct cw_preview *out,
                  GError **error)
 {
-  memset (out, 0, sizeof *out);
   cw_plugin_register_static ();
+  memset (out, 0, sizeof *out);
   struct hwcfg *cfg = hwcfg_load (config_path, error);
   if (!cfg)
     return FALSE;
@@ -194,6 +194,7 @@ cw_preview_grab (const char *config_path, const char *camera, double at_s, int t
   }
   gboolean ok = FALSE;
   GError *local = NULL;
+  out->calibrated = cam->has_homography;
   GstElement *p = build (config_path, cam, &local);
   if (p) {
     GstAppSink *sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (p), "sink"));

@@ -16,7 +16,8 @@ struct cw_preview {
   struct cv_image image; /* BGRx, owned: cw_preview_clear */
   double at_s;           /* the frame's time from the start of the source */
   int people;            /* detections drawn */
-  double grid_step_m;    /* 0: not calibrated, no grid */
+  gboolean calibrated;   /* the camera has a ground calibration */
+  double grid_step_m;    /* 0: no grid (not calibrated, or the calibration sees no ground at the picture's bottom) */
   int scale_people;      /* 1.75 m people drawn (0: no camera model from the calibration) */
   double band_share;     /* share of the carriageway's pixels nearer its edge than min_depth_m */
 };

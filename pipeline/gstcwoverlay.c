@@ -35,7 +35,7 @@ struct _GstCwOverlay {
 };
 
 enum { PROP_0, PROP_DRAW_ZONES, PROP_DRAW_GRID, PROP_DRAW_SCALE, PROP_DRAW_DEPTH_BAND, PROP_DRAW_PEOPLE,
-       PROP_DRAW_STATUS, PROP_GRID_STEP, PROP_SCALE_PEOPLE, PROP_BAND_SHARE };
+       PROP_DRAW_STATUS, PROP_DRAW_RULER, PROP_GRID_STEP, PROP_SCALE_PEOPLE, PROP_BAND_SHARE };
 
 G_DEFINE_TYPE (GstCwOverlay, gst_cw_overlay, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwoverlay, "cwoverlay", GST_RANK_NONE, GST_TYPE_CW_OVERLAY)
@@ -114,6 +114,7 @@ layer_of (GstCwOverlay *self, guint id)
   case PROP_DRAW_DEPTH_BAND: return &self->layers.depth_band;
   case PROP_DRAW_PEOPLE: return &self->layers.people;
   case PROP_DRAW_STATUS: return &self->layers.status;
+  case PROP_DRAW_RULER: return &self->layers.ruler;
   default: return NULL;
   }
 }
@@ -188,6 +189,8 @@ gst_cw_overlay_class_init (GstCwOverlayClass *klass)
        "The carriageway's band nearer its edge than [rules] min_depth_m (needs a calibrated camera)", FALSE},
       {PROP_DRAW_PEOPLE, "draw-people", "Detections, tracks with id and speed, decisions", TRUE},
       {PROP_DRAW_STATUS, "draw-status", "A bar with the site, camera, frame, time and signal phase", TRUE},
+      {PROP_DRAW_RULER, "draw-ruler", "Pixel coordinates along the left and bottom edges (to read zone corners off)",
+       FALSE},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (props); i++)
     g_object_class_install_property (

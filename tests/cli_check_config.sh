@@ -122,6 +122,11 @@ if case_on display_flag; then
 "$cw" check-config --display -c "$tmp/rules.ini" > "$tmp/out" 2>&1 && { echo "FAIL: --display took a site file"; fail=1; }
 grep -q "\[display\]: missing group" "$tmp/out" || { echo "FAIL: --display on a site file: no missing [display]"; cat "$tmp/out"; fail=1; }
 fi
+# a calibration with its horizon across the picture's bottom (4 made-up pairs)
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = 2.15054981;-0.645164942;-516.131953;1.87233182;-4.3063632;674.039457;0.147946313;-0.102097348;1\n[signal]\nsource = none\n' "$video" |
+  expect horizon_in_picture "5: [camera:main] ground_homography: the picture's bottom (pixel 0,719) is beyond the horizon"
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = 0.0534514;-0.604125;88.5766;-0.139304;-0.399811;120.418;0.00091748;0.0196253;1\n[signal]\nsource = none\n[zone:road]\nkind = carriageway\npolygon = 300,-200;480,-200;480,100;300,100\n' "$video" |
+  expect zone_beyond_horizon "10: [zone:road] polygon: point 1 (300,-200) maps behind the camera or beyond the horizon"
 # paths of the wrong kind
 printf '%s\n[evidence]\ndb = %s\n' "$base" "$tmp" | expect store_is_directory "8: [evidence] db: '$tmp' is a directory"
 printf '%s\n[evidence]\nkey = %s\n' "$base" "$tmp" | expect key_is_directory "8: [evidence] key: '$tmp' is a directory"
@@ -180,11 +185,18 @@ grep -q "warning: 4 pairs fix a homography exactly" "$tmp/out" || { echo "FAIL: 
 [ $rc -eq 2 ] && grep -q "image points lie on one line" "$tmp/out" ||
   { echo "FAIL: collinear points: exit $rc"; cat "$tmp/out"; fail=1; }
 # one pair 10 m off among seven: every pair's residual, the worst and the likely mistake named
-"$cw" calibrate --points '0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>5,5;50,0>5,0;0,50>15,5' > "$tmp/out" 2>&1 ||
-  { echo "FAIL: calibrate with a bad pair"; cat "$tmp/out"; fail=1; }
+# (refused, exit 2: a fit that misses by metres is not offered for pasting)
+"$cw" calibrate --points '0,0>0,0;100,0>10,0;100,100>10,10;0,100>0,10;50,50>5,5;50,0>5,0;0,50>15,5' > "$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "^# refused: ground_homography = " "$tmp/out" && ! grep -q "^ground_homography" "$tmp/out" ||
+  { echo "FAIL: calibrate with a bad pair not refused"; cat "$tmp/out"; fail=1; }
 [ "$(grep -c '^# pair [1-7]: .* off by [0-9.]* m' "$tmp/out")" -eq 7 ] && grep -q "^# worst: pair 7," "$tmp/out" &&
   grep -q "^# leave-one-out error [0-9.]* m RMS" "$tmp/out" && grep -q "^# without pair 7 the others fit to 0.0" "$tmp/out" ||
   { echo "FAIL: the bad pair is not named"; cat "$tmp/out"; fail=1; }
+# a sound survey (centimetres of noise) blames no pair
+"$cw" calibrate --points '0,0>0,0;100,0>10.01,0;100,100>10,10.02;0,100>0,10;50,50>5,4.99;50,0>5.01,0;0,50>0,5' > "$tmp/out" 2>&1 ||
+  { echo "FAIL: a sound survey refused"; cat "$tmp/out"; fail=1; }
+grep -q "likeliest mistake" "$tmp/out" && { echo "FAIL: a sound survey blames a pair"; cat "$tmp/out"; fail=1; }
+grep -q "^# no single pair stands out" "$tmp/out" || { echo "FAIL: no word that no pair stands out"; cat "$tmp/out"; fail=1; }
 "$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
   { echo "FAIL: bad pair not named"; cat "$tmp/out"; fail=1; }
 fi

@@ -39,6 +39,15 @@ for du in -1 0 1; do for dv in -1 0 1; do
 done; done
 [ $found -eq 1 ] || { echo "FAIL: no cyan grid line at ground (0,5) = pixel $u,$v"; fail=1; }
 
+# a calibration with its horizon across the picture's bottom: said, exit 2,
+# and nothing measured from it drawn
+sed "s#^ground_homography = .*#ground_homography = 2.15054981;-0.645164942;-516.131953;1.87233182;-4.3063632;674.039457;0.147946313;-0.102097348;1#" \
+  "$tmp/site.ini" > "$tmp/bad-cal.ini"
+"$cw" preview -c "$tmp/bad-cal.ini" --out "$tmp/b.png" > "$tmp/bad.out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q "the calibration sees no ground at the bottom of the picture" "$tmp/bad.out" ||
+  { echo "FAIL: a wrong calibration: exit $rc"; cat "$tmp/bad.out"; fail=1; }
+grep -q "1.75 m drawn to scale" "$tmp/bad.out" && { echo "FAIL: people to scale from a wrong calibration"; fail=1; }
+
 # a missing video: the camera, the URI and the reason, exit 1
 sed "s#file://$video#file://$tmp/gone.avi#" "$tmp/site.ini" > "$tmp/gone.ini"
 "$cw" preview -c "$tmp/gone.ini" --out "$tmp/g.png" > "$tmp/gone.out" 2>&1; rc=$?
