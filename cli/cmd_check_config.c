@@ -130,6 +130,11 @@ cmd_check_config (int argc, char **argv)
   gst_init (&argc, &argv);
   if (!cli_parse ("check-config", "-c SITE.ini | --display -c DISPLAY.ini", entries, &argc, &argv))
     return 2;
+  if (argc > 1) {
+    fprintf (stderr, "crosswatch check-config: unexpected argument '%s'\n", argv[1]);
+    g_free (config);
+    return 2;
+  }
   if (config && (display || is_display_file (config))) {
     int rc = check_display (config);
     g_free (config);

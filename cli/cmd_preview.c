@@ -7,9 +7,36 @@
 
 #include <gst/gst.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* Seconds a camera is given to show the frame asked for. */
 #define PREVIEW_TIMEOUT_S 60
+
+/* Whether OUT may be written: a new file, or a regular file that is
+ * neither the site file nor the camera's video (the picture is put in
+ * place by a rename, which would replace a device, a link or those). */
+static gboolean
+out_writable (const char *out, const char *config, const char *source)
+{
+  struct stat st;
+  if (lstat (out, &st) != 0)
+    return TRUE;
+  if (!S_ISREG (st.st_mode)) {
+    fprintf (stderr, "crosswatch preview: --out %s exists and is not a regular file (a link, a device, a "
+             "directory): give a new file's path\n", out);
+    return FALSE;
+  }
+  const char *const kept[] = {config, source};
+  const char *const what[] = {"the site file", "the camera's video"};
+  for (int i = 0; i < 2; i++) {
+    struct stat k;
+    if (kept[i] && stat (kept[i], &k) == 0 && k.st_dev == st.st_dev && k.st_ino == st.st_ino) {
+      fprintf (stderr, "crosswatch preview: --out %s is %s: give another path\n", out, what[i]);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
 
 int
 cmd_preview (int argc, char **argv)
@@ -26,6 +53,10 @@ cmd_preview (int argc, char **argv)
   gst_init (&argc, &argv);
   if (!cli_parse ("preview", "-c SITE.ini [--camera NAME] [--at SECONDS] --out PREVIEW.png", entries, &argc, &argv))
     return 2;
+  if (argc > 1) {
+    fprintf (stderr, "crosswatch preview: unexpected argument '%s'\n", argv[1]);
+    return 2;
+  }
   if (!config || !out) {
     fprintf (stderr, "crosswatch preview: -c SITE.ini and --out PREVIEW.png are required\n");
     return 2;
@@ -43,7 +74,9 @@ cmd_preview (int argc, char **argv)
   unsigned char *png = NULL;
   size_t len = 0;
   int rc = 0;
-  if (cv_png_encode (&p.image, &png, &len) != CV_OK) {
+  if (!out_writable (out, config, p.source_file))
+    rc = 2;
+  else if (cv_png_encode (&p.image, &png, &len) != CV_OK) {
     fprintf (stderr, "crosswatch preview: cannot encode the picture: %s\n", cv_last_error ());
     rc = 1;
   } else if (!g_file_set_contents (out, (const char *) png, (gssize) len, &err)) {

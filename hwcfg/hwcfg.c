@@ -487,8 +487,8 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   cam->max_fit_rms_m = get_double (p, group, "max_fit_rms_m", 0.25, 0.001, 100);
   cam->width = get_int (p, group, "width", 0, 16, 16384);
   cam->height = get_int (p, group, "height", 0, 16, 16384);
-  if ((cam->width > 0) != (cam->height > 0))
-    report (p, group, cam->width > 0 ? "height" : "width", "give width and height together");
+  if (has_key (p, group, "width") != has_key (p, group, "height"))
+    report (p, group, has_key (p, group, "width") ? "height" : "width", "give width and height together");
   g_autofree char *h = get_string (p, group, "ground_homography", FALSE);
   g_autofree char *gp = get_string (p, group, "ground_points", FALSE);
   if (h && gp)
@@ -506,11 +506,30 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
         return;
       }
     }
-    const double *m = cam->homography;
-    double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
-                 m[2] * (m[3] * m[7] - m[4] * m[6]);
-    if (fabs (det) < 1e-12) {
-      report (p, group, "ground_homography", "is singular (determinant %g)", det);
+    /* a homography is defined up to scale: judged at unit size, and kept
+     * with |h33| = 1 where it can be. Its sign is kept: it says which side
+     * of the horizon is in front (w > 0, zone_geom.h) */
+    double *m = cam->homography, norm = 0;
+    for (int i = 0; i < 9; i++)
+      norm += m[i] * m[i];
+    norm = sqrt (norm);
+    if (!isfinite (norm) || norm == 0) {
+      report (p, group, "ground_homography", "is not a homography (its size is %g)", norm);
+      return;
+    }
+    double scale = m[8] != 0 ? fabs (m[8]) : norm;
+    for (int i = 0; i < 9; i++)
+      m[i] /= scale;
+    double unit[9], unorm = 0;
+    for (int i = 0; i < 9; i++)
+      unorm += m[i] * m[i];
+    unorm = sqrt (unorm);
+    for (int i = 0; i < 9; i++)
+      unit[i] = m[i] / unorm;
+    double det = unit[0] * (unit[4] * unit[8] - unit[5] * unit[7]) - unit[1] * (unit[3] * unit[8] - unit[5] * unit[6]) +
+                 unit[2] * (unit[3] * unit[7] - unit[4] * unit[6]);
+    if (!isfinite (det) || fabs (det) < 1e-12) {
+      report (p, group, "ground_homography", "is singular (determinant %g at unit size)", det);
       return;
     }
     cam->has_homography = true;

@@ -33,6 +33,10 @@ static const unsigned char FAINT_COLOUR[4] = {170, 170, 170, 255};
 /* The grid covers the ground seen within this distance of the ground point
  * at the picture's bottom centre: beyond, lines crowd at the horizon. */
 #define GRID_REACH_M 60.0
+/* The depth band is decided on blocks of this many pixels a side. */
+#define BAND_BLOCK 3
+/* Site labels start this far down: the status bar covers the top. */
+#define STATUS_BAR_CLEAR 32
 #define GRID_MAX_LINES 40
 
 struct ovl_zone {
@@ -241,23 +245,29 @@ draw_depth_band (struct ovl_site *s, struct cv_image *img)
       px[k] = (struct zone_pt){z->xy[2 * k], z->xy[2 * k + 1]};
       x0 = fmin (x0, px[k].x), x1 = fmax (x1, px[k].x), y0 = fmin (y0, px[k].y), y1 = fmax (y1, px[k].y);
     }
-    int u0 = MAX (0, (int) floor (x0)), u1 = MIN (img->width - 1, (int) ceil (x1));
-    int v0 = MAX (0, (int) floor (y0)), v1 = MIN (img->height - 1, (int) ceil (y1));
-    for (int v = v0; v <= v1; v++) {
-      unsigned char *row = img->data + (size_t) v * img->stride;
-      for (int u = u0; u <= u1; u++) {
-        struct zone_pt p = {u + 0.5, v + 0.5}, g;
+    /* clamped while still doubles: a zone point may be far off the picture */
+    int u0 = (int) CLAMP (floor (x0), 0, img->width - 1), u1 = (int) CLAMP (ceil (x1), 0, img->width - 1);
+    int v0 = (int) CLAMP (floor (y0), 0, img->height - 1), v1 = (int) CLAMP (ceil (y1), 0, img->height - 1);
+    /* decided per block of BAND_BLOCK pixels, at its centre: the test costs
+     * every edge of the polygon, and the band need not be sharper */
+    for (int v = v0; v <= v1; v += BAND_BLOCK)
+      for (int u = u0; u <= u1; u += BAND_BLOCK) {
+        int bw = MIN (BAND_BLOCK, u1 - u + 1), bh = MIN (BAND_BLOCK, v1 - v + 1);
+        struct zone_pt p = {u + bw / 2.0, v + bh / 2.0}, g;
         if (!zone_polygon_contains (px, z->n, p))
           continue;
-        inside++;
-        if (!zone_homography_apply (s->to_ground, p, &g) || zone_polygon_edge_distance (z->ground, z->n, g) >= s->min_depth_m)
+        inside += bw * bh;
+        if (!zone_homography_apply (s->to_ground, p, &g) ||
+            zone_polygon_edge_distance (z->ground, z->n, g) >= s->min_depth_m)
           continue;
-        in_band++;
-        unsigned char *d = row + (size_t) u * img->channels;
-        memcpy (d, OVL_BAND_COLOUR, 3);
-        d[3] = BAND_ALPHA;
+        in_band += bw * bh;
+        for (int y = v; y < v + bh; y++)
+          for (int x = u; x < u + bw; x++) {
+            unsigned char *d = img->data + (size_t) y * img->stride + (size_t) x * img->channels;
+            memcpy (d, OVL_BAND_COLOUR, 3);
+            d[3] = BAND_ALPHA;
+          }
       }
-    }
   }
   s->report.band_share = inside ? (double) in_band / inside : 0;
 }
@@ -307,7 +317,7 @@ draw_zones (struct ovl_site *s, struct cv_image *img, bool fill)
       if (z->xy[2 * k + 1] < z->xy[2 * top + 1])
         top = k;
     double x = CLAMP (z->xy[2 * top], 0, MAX (0, img->width - cv_text_width (label, 11))),
-           y = CLAMP (z->xy[2 * top + 1] + 4, 0, img->height - 20);
+           y = CLAMP (z->xy[2 * top + 1] + 4, STATUS_BAR_CLEAR, img->height - 20); /* below the bar */
     check (s, cv_draw_text (img, x, y, label, 11, OVL_ZONE_COLOUR[z->kind], LABEL_BACKGROUND, NULL));
   }
 }

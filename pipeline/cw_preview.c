@@ -53,8 +53,10 @@ set_from_message (GstMessage *m, GError **error)
   g_autoptr (GError) err = NULL;
   g_autofree char *dbg = NULL;
   gst_message_parse_error (m, &err, &dbg);
+  /* the debug text is "file(line): function (): element:\ndetail": only
+   * the detail is for the installer, when there is one */
   const char *detail = dbg ? strrchr (dbg, '\n') : NULL;
-  detail = detail ? detail + 1 : dbg;
+  detail = detail && detail[1] ? detail + 1 : NULL;
   g_set_error (error, err->domain, err->code, "%s%s%s%s", err->message, detail ? " (" : "", detail ? detail : "",
                detail ? ")" : "");
 }
@@ -135,10 +137,13 @@ grab_live (GstElement *p, GstAppSink *sink, double at_s, gint64 deadline, GError
     if (!s) {
       if (gst_app_sink_is_eos (sink))
         break;
+      /* an error anywhere on the bus (state changes queue before it) ends the wait */
       g_autoptr (GstBus) bus = gst_element_get_bus (p);
-      g_autoptr (GstMessage) next = gst_bus_peek (bus);
-      if (next && GST_MESSAGE_TYPE (next) == GST_MESSAGE_ERROR)
-        break;
+      g_autoptr (GstMessage) failed = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      if (failed) {
+        set_from_message (failed, error);
+        return NULL;
+      }
       continue;
     }
     GstClockTime pts = GST_BUFFER_PTS (gst_sample_get_buffer (s));
@@ -195,6 +200,7 @@ cw_preview_grab (const char *config_path, const char *camera, double at_s, int t
   gboolean ok = FALSE;
   GError *local = NULL;
   out->calibrated = cam->has_homography;
+  out->source_file = g_filename_from_uri (cam->uri, NULL, NULL);
   GstElement *p = build (config_path, cam, &local);
   if (p) {
     GstAppSink *sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (p), "sink"));
@@ -230,4 +236,5 @@ void
 cw_preview_clear (struct cw_preview *p)
 {
   g_clear_pointer (&p->image.data, g_free);
+  g_clear_pointer (&p->source_file, g_free);
 }

@@ -20,6 +20,7 @@ struct cw_preview {
   double grid_step_m;    /* 0: no grid (not calibrated, or the calibration sees no ground at the picture's bottom) */
   int scale_people;      /* 1.75 m people drawn (0: no camera model from the calibration) */
   double band_share;     /* share of the carriageway's pixels nearer its edge than min_depth_m */
+  char *source_file;     /* the camera's file (file:// URI), or NULL */
 };
 
 /* The frame AT_S seconds into camera CAMERA (NULL: the first) of the site

@@ -148,7 +148,8 @@ gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
                        ("%s found no metadata from %s upstream.", GST_ELEMENT_NAME (self), klass->needs_element),
                        ("frame %d has not been through %s: put it before %s (cwdetect ! cwtrack ! cwzones ! "
                         "cwliveness ! cwevidence)",
-                        info.frame, klass->needs_element, G_OBJECT_TYPE_NAME (self)));
+                        info.frame, klass->needs_element,
+                        GST_OBJECT_NAME (gst_element_get_factory (GST_ELEMENT (self)))));
     return GST_FLOW_ERROR;
   }
   /* wall time and this streaming thread's CPU: work the stage hands to

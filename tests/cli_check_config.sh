@@ -127,6 +127,17 @@ printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = 2.15
   expect horizon_in_picture "5: [camera:main] ground_homography: the picture's bottom (pixel 0,719) is beyond the horizon"
 printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = 0.0534514;-0.604125;88.5766;-0.139304;-0.399811;120.418;0.00091748;0.0196253;1\n[signal]\nsource = none\n[zone:road]\nkind = carriageway\npolygon = 300,-200;480,-200;480,100;300,100\n' "$video" |
   expect zone_beyond_horizon "10: [zone:road] polygon: point 1 (300,-200) maps behind the camera or beyond the horizon"
+# a homography is defined up to scale (its sign says which side of the
+# horizon is in front); one of infinite size is none
+printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = 1e300;0;0;0;1e300;0;0;0;1\n[signal]\nsource = none\n' "$video" |
+  expect homography_overflow "5: [camera:main] ground_homography: is not a homography"
+if case_on homography_scale; then
+  for h in "534.514;-6041.25;885766;-1393.04;-3998.11;1204180;9.1748;196.253;10000" \
+           "0.00000534514;-0.0000604125;0.00885766;-0.0000139304;-0.0000399811;0.0120418;0.000000091748;0.00000196253;0.0001"; do
+    printf '[site]\nid = s\n[camera:main]\nuri = file://%s\nground_homography = %s\n[signal]\nsource = none\n[zone:road]\nkind = carriageway\npolygon = 300,200;480,180;700,150;768,240;768,480;560,400;330,300\n' "$video" "$h" > "$tmp/scaled.ini"
+    "$cw" check-config -c "$tmp/scaled.ini" > "$tmp/out" 2>&1 || { echo "FAIL: a scaled homography ($h) refused"; cat "$tmp/out"; fail=1; }
+  done
+fi
 # paths of the wrong kind
 printf '%s\n[evidence]\ndb = %s\n' "$base" "$tmp" | expect store_is_directory "8: [evidence] db: '$tmp' is a directory"
 printf '%s\n[evidence]\nkey = %s\n' "$base" "$tmp" | expect key_is_directory "8: [evidence] key: '$tmp' is a directory"
@@ -197,6 +208,8 @@ grep -q "warning: 4 pairs fix a homography exactly" "$tmp/out" || { echo "FAIL: 
   { echo "FAIL: a sound survey refused"; cat "$tmp/out"; fail=1; }
 grep -q "likeliest mistake" "$tmp/out" && { echo "FAIL: a sound survey blames a pair"; cat "$tmp/out"; fail=1; }
 grep -q "^# no single pair stands out" "$tmp/out" || { echo "FAIL: no word that no pair stands out"; cat "$tmp/out"; fail=1; }
+"$cw" check-config -c "$tmp/rules.ini" stray > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "unexpected argument 'stray'" "$tmp/out" ||
+  { echo "FAIL: a stray argument taken"; cat "$tmp/out"; fail=1; }
 "$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
   { echo "FAIL: bad pair not named"; cat "$tmp/out"; fail=1; }
 fi

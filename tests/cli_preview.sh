@@ -54,6 +54,20 @@ sed "s#file://$video#file://$tmp/gone.avi#" "$tmp/site.ini" > "$tmp/gone.ini"
 [ $rc -eq 1 ] && grep -q "camera main (file://$tmp/gone.avi): cannot open" "$tmp/gone.out" ||
   { echo "FAIL: missing video: exit $rc"; cat "$tmp/gone.out"; fail=1; }
 [ -e "$tmp/g.png" ] && { echo "FAIL: a picture was written for a missing video"; fail=1; }
+# --out never replaces a link, the site file or the video (the picture is
+# renamed into place)
+ln -s "$tmp/site.ini" "$tmp/link.png"
+"$cw" preview -c "$tmp/site.ini" --out "$tmp/link.png" > "$tmp/l.out" 2>&1; rc=$?
+[ $rc -eq 2 ] && [ -L "$tmp/link.png" ] && grep -q "not a regular file" "$tmp/l.out" || { echo "FAIL: --out a link: exit $rc"; cat "$tmp/l.out"; fail=1; }
+cp "$tmp/site.ini" "$tmp/keep.ini"
+"$cw" preview -c "$tmp/keep.ini" --out "$tmp/keep.ini" > "$tmp/k.out" 2>&1; rc=$?
+[ $rc -eq 2 ] && cmp -s "$tmp/site.ini" "$tmp/keep.ini" || { echo "FAIL: --out the site file: exit $rc"; cat "$tmp/k.out"; fail=1; }
+# a stream that refuses at once is said at once, not after the time allowed
+sed "s#^uri = .*#uri = rtsp://127.0.0.1:1/off#" "$tmp/site.ini" > "$tmp/rtsp.ini"
+t0=$(date +%s)
+"$cw" preview -c "$tmp/rtsp.ini" --out "$tmp/r.png" > "$tmp/r.out" 2>&1; rc=$?
+[ $rc -eq 1 ] && [ $(($(date +%s) - t0)) -lt 20 ] && grep -q "camera main (rtsp://127.0.0.1:1/off)" "$tmp/r.out" ||
+  { echo "FAIL: a refused stream: exit $rc after $(($(date +%s) - t0)) s"; cat "$tmp/r.out"; fail=1; }
 # a camera the site does not have: exit 2
 "$cw" preview -c "$tmp/site.ini" --camera nosuch --out "$tmp/n.png" > "$tmp/n.out" 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "no \[camera:nosuch\]" "$tmp/n.out" || { echo "FAIL: unknown camera: exit $rc"; cat "$tmp/n.out"; fail=1; }
