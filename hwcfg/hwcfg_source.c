@@ -1,6 +1,11 @@
 #include "hwcfg_source.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+/* A site or display file is a few kilobytes; anything near this is not one
+ * (and /dev/zero would be read until memory runs out). */
+#define MAX_FILE_BYTES (4 * 1024 * 1024)
 
 struct hwcfg_source {
   char **lines;  /* comment-stripped, one per file line */
@@ -30,6 +35,16 @@ hwcfg_source_read (const char *path, GError **error)
   g_autofree char *contents = NULL;
   g_return_val_if_fail (path != NULL, NULL);
 
+  struct stat st;
+  if (stat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "not a regular file");
+    return NULL;
+  }
+  if (stat (path, &st) == 0 && st.st_size > MAX_FILE_BYTES) {
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%lld bytes: more than a configuration file holds (%d)",
+                 (long long) st.st_size, MAX_FILE_BYTES);
+    return NULL;
+  }
   if (!g_file_get_contents (path, &contents, NULL, error))
     return NULL;
   return hwcfg_source_new (contents);

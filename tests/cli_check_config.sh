@@ -208,6 +208,8 @@ grep -q "warning: 4 pairs fix a homography exactly" "$tmp/out" || { echo "FAIL: 
   { echo "FAIL: a sound survey refused"; cat "$tmp/out"; fail=1; }
 grep -q "likeliest mistake" "$tmp/out" && { echo "FAIL: a sound survey blames a pair"; cat "$tmp/out"; fail=1; }
 grep -q "^# no single pair stands out" "$tmp/out" || { echo "FAIL: no word that no pair stands out"; cat "$tmp/out"; fail=1; }
+"$cw" check-config -c /dev/zero > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "/dev/zero: not a regular file" "$tmp/out" ||
+  { echo "FAIL: /dev/zero as a site file"; cat "$tmp/out"; fail=1; }
 "$cw" check-config -c "$tmp/rules.ini" stray > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "unexpected argument 'stray'" "$tmp/out" ||
   { echo "FAIL: a stray argument taken"; cat "$tmp/out"; fail=1; }
 "$cw" calibrate --points '0,0>0,0;1,x>1,1' > "$tmp/out" 2>&1; [ $? -eq 2 ] && grep -q "pair 2" "$tmp/out" ||
