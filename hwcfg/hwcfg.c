@@ -54,6 +54,7 @@ struct parse {
   const char *path;
   bool without_file; /* element properties only: no group is required */
   GKeyFile *overrides; /* values given as element properties, or NULL */
+  GHashTable *schema;  /* when set, "group\nkey" -> struct hwcfg_key_info of every key read (hwcfg_key_info) */
   struct hwcfg_source *src;
   GKeyFile *kf;
   GString *errors;
@@ -113,10 +114,30 @@ has_key (struct parse *p, const char *group, const char *key)
   return g_key_file_has_key (p->kf, group, key, NULL);
 }
 
+/* Notes how KEY of GROUP is read, for hwcfg_key_info (a typed read
+ * replaces the string read it makes). */
+static void
+record_key (struct parse *p, const char *group, const char *key, enum hwcfg_key_type type, double def, double min,
+            double max)
+{
+  if (!p->schema)
+    return;
+  char *id = g_strconcat (group, "\n", key, NULL);
+  struct hwcfg_key_info *old = g_hash_table_lookup (p->schema, id);
+  if (old && type == HWCFG_KEY_STRING) {
+    g_free (id);
+    return;
+  }
+  struct hwcfg_key_info *info = g_new0 (struct hwcfg_key_info, 1);
+  *info = (struct hwcfg_key_info){type, def, min, max};
+  g_hash_table_replace (p->schema, id, info);
+}
+
 /* The key's value, stripped; NULL (and an error when REQUIRED) when absent. */
 static char *
 get_string (struct parse *p, const char *group, const char *key, gboolean required)
 {
+  record_key (p, group, key, HWCFG_KEY_STRING, 0, 0, 0);
   char *v = g_key_file_get_string (p->kf, group, key, NULL);
   if (v)
     g_strstrip (v);
@@ -144,6 +165,7 @@ static double
 get_double (struct parse *p, const char *group, const char *key, double def, double min, double max)
 {
   g_autofree char *s = get_string (p, group, key, FALSE);
+  record_key (p, group, key, HWCFG_KEY_DOUBLE, def, min, max);
   double v;
   if (!s)
     return def;
@@ -162,6 +184,7 @@ static int
 get_int (struct parse *p, const char *group, const char *key, int def, int min, int max)
 {
   g_autofree char *s = get_string (p, group, key, FALSE);
+  record_key (p, group, key, HWCFG_KEY_INT, def, min, max);
   char *end;
   if (!s)
     return def;
@@ -183,6 +206,7 @@ static bool
 get_bool (struct parse *p, const char *group, const char *key, bool def)
 {
   g_autofree char *s = get_string (p, group, key, FALSE);
+  record_key (p, group, key, HWCFG_KEY_BOOL, def, 0, 1);
   if (!s)
     return def;
   static const char *const yes[] = {"true", "yes", "on", "1"}, *const no[] = {"false", "no", "off", "0"};
@@ -1070,6 +1094,31 @@ hwcfg_load_with (const char *path, GKeyFile *overrides, GError **error)
     return NULL;
   }
   return cfg;
+}
+
+bool
+hwcfg_key_info (const char *group, const char *key, struct hwcfg_key_info *out)
+{
+  static GHashTable *schema;
+  if (g_once_init_enter (&schema)) {
+    /* every key is read, with its type, default and range, by a parse of
+     * an empty file: the parser is the one description of the keys */
+    GHashTable *t = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    struct parse p;
+    if (parse_open (&p, NULL, NULL, NULL)) {
+      p.schema = t;
+      struct hwcfg *cfg = g_new0 (struct hwcfg, 1);
+      parse_groups (&p, cfg);
+      parse_close (&p, NULL);
+      hwcfg_free (cfg);
+    }
+    g_once_init_leave (&schema, t);
+  }
+  g_autofree char *id = g_strconcat (group, "\n", key, NULL);
+  const struct hwcfg_key_info *info = g_hash_table_lookup (schema, id);
+  if (info && out)
+    *out = *info;
+  return info != NULL;
 }
 
 const char *const *

@@ -204,6 +204,17 @@ struct hwcfg *hwcfg_load_with (const char *path, GKeyFile *overrides, GError **e
 /* The keys GROUP (site, signal, rules, detector, tracker, liveness,
  * evidence, status, mqtt) may have, NULL-terminated; NULL for another group. */
 const char *const *hwcfg_group_keys (const char *group);
+
+/* How a key is read: its type and, for numbers, its default and range
+ * (a default outside the range means "not set": the module's own default,
+ * as [tracker]'s -1 and NaN). */
+enum hwcfg_key_type { HWCFG_KEY_STRING, HWCFG_KEY_INT, HWCFG_KEY_DOUBLE, HWCFG_KEY_BOOL };
+struct hwcfg_key_info {
+  enum hwcfg_key_type type;
+  double def, min, max;
+};
+/* FALSE when KEY of GROUP is not a key the parser reads on its own. */
+bool hwcfg_key_info (const char *group, const char *key, struct hwcfg_key_info *out);
 void hwcfg_free (struct hwcfg *cfg);
 
 /* The camera named NAME, or the first camera when NAME is NULL or empty.

@@ -28,7 +28,7 @@ build (const char *config_path, const struct hwcfg_camera *cam, GError **error)
   /* the detector on this very frame, over the whole of it: there is no
    * background model yet to gate it with */
   e = gst_bin_get_by_name (GST_BIN (p), "cwdetect");
-  g_object_set (e, "config", config_path, "camera", cam->name, "every-n-frames", "1", "motion-gating", "false", NULL);
+  g_object_set (e, "config", config_path, "camera", cam->name, "every-n-frames", 1, "motion-gating", FALSE, NULL);
   gst_object_unref (e);
   e = gst_bin_get_by_name (GST_BIN (p), "cwoverlay");
   g_object_set (e, "config", config_path, "camera", cam->name, "draw-grid", TRUE, "draw-scale", TRUE,

@@ -3,6 +3,7 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cw_filter_debug);
 #define GST_CAT_DEFAULT gst_cw_filter_debug
 
+#include <stdlib.h>
 #include <time.h>
 
 /* Properties made from a config group's keys have ids from here on. */
@@ -189,11 +190,26 @@ gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group
   static guint next_id = CONFIG_KEY_PROP_BASE;
   for (; *keys; keys++) {
     g_autofree char *name = g_strdelimit (g_strdup (*keys), "_", '-');
+    struct hwcfg_key_info info;
+    if (!hwcfg_key_info (group, *keys, &info))
+      info.type = HWCFG_KEY_STRING;
+    /* a default outside the range means "unset: the module's own" (-1,
+     * NaN): such a key stays a string, unset unless given */
+    gboolean unset_default = !(info.def >= info.min && info.def <= info.max);
     g_autofree char *blurb = g_strdup_printf ("[%s] %s of the site file (hwcfg/README.md): set here, it overrides "
-                                              "the file",
-                                              group, *keys);
-    GParamSpec *pspec = g_param_spec_string (name, name, blurb, NULL,
-                                             G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY);
+                                              "the file%s",
+                                              group, *keys, unset_default && info.type != HWCFG_KEY_STRING
+                                                                ? "; unset: the module's own default" : "");
+    const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY;
+    GParamSpec *pspec;
+    if (info.type == HWCFG_KEY_INT && !unset_default)
+      pspec = g_param_spec_int (name, name, blurb, (int) info.min, (int) info.max, (int) info.def, flags);
+    else if (info.type == HWCFG_KEY_DOUBLE && !unset_default)
+      pspec = g_param_spec_double (name, name, blurb, info.min, info.max, info.def, flags);
+    else if (info.type == HWCFG_KEY_BOOL)
+      pspec = g_param_spec_boolean (name, name, blurb, info.def != 0, flags);
+    else
+      pspec = g_param_spec_string (name, name, blurb, NULL, flags);
     g_param_spec_set_qdata (pspec, config_group_quark, (gpointer) g_intern_string (group));
     g_param_spec_set_qdata (pspec, config_key_quark, (gpointer) g_intern_string (*keys));
     g_object_class_install_property (klass, next_id++, pspec);
@@ -207,7 +223,17 @@ gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value,
   GST_OBJECT_LOCK (object);
   const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
   if (group) {
-    const char *key = g_param_spec_get_qdata (pspec, config_key_quark), *v = g_value_get_string (value);
+    const char *key = g_param_spec_get_qdata (pspec, config_key_quark);
+    char num[G_ASCII_DTOSTR_BUF_SIZE];
+    const char *v = NULL;
+    if (G_VALUE_HOLDS_STRING (value))
+      v = g_value_get_string (value);
+    else if (G_VALUE_HOLDS_INT (value))
+      v = num, g_snprintf (num, sizeof num, "%d", g_value_get_int (value));
+    else if (G_VALUE_HOLDS_DOUBLE (value))
+      v = g_ascii_dtostr (num, sizeof num, g_value_get_double (value));
+    else if (G_VALUE_HOLDS_BOOLEAN (value))
+      v = g_value_get_boolean (value) ? "true" : "false";
     if (v)
       g_key_file_set_string (priv->overrides, group, key, v); /* escaped: one value, whatever it holds */
     else
@@ -238,8 +264,18 @@ gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GPara
   GST_OBJECT_LOCK (object);
   const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
   if (group) {
-    g_value_take_string (value, g_key_file_get_string (priv->overrides, group,
-                                                       g_param_spec_get_qdata (pspec, config_key_quark), NULL));
+    g_autofree char *v = g_key_file_get_string (priv->overrides, group, g_param_spec_get_qdata (pspec, config_key_quark),
+                                                NULL);
+    if (G_VALUE_HOLDS_STRING (value))
+      g_value_set_string (value, v);
+    else if (!v) /* not set: the file's or the default, which only the start knows: the default */
+      g_param_value_set_default (pspec, value);
+    else if (G_VALUE_HOLDS_INT (value))
+      g_value_set_int (value, atoi (v));
+    else if (G_VALUE_HOLDS_DOUBLE (value))
+      g_value_set_double (value, g_ascii_strtod (v, NULL));
+    else if (G_VALUE_HOLDS_BOOLEAN (value))
+      g_value_set_boolean (value, g_str_equal (v, "true"));
     GST_OBJECT_UNLOCK (object);
     return;
   }
