@@ -5,7 +5,7 @@
 
 /* A site or display file is a few kilobytes; anything near this is not one
  * (and /dev/zero would be read until memory runs out). */
-#define MAX_FILE_BYTES (4 * 1024 * 1024)
+#define MAX_FILE_BYTES (16 * 1024 * 1024)
 
 struct hwcfg_source {
   char **lines;  /* comment-stripped, one per file line */
