@@ -5,7 +5,7 @@
 #include "evid_hash.h"
 #include "evid_key.h"
 #include "evid_pending.h"
-#include "ovl_site.h"
+#include "ovl_config.h"
 
 #include "evid_json.h"
 
@@ -95,7 +95,7 @@ evid_recorder_create (const struct hwcfg *cfg, const char *camera, GError **erro
   rec->site_id = g_strdup (cfg->site_id);
   rec->site_name = g_strdup (cfg->site_name ? cfg->site_name : cfg->site_id);
   rec->camera = g_strdup (cam->name);
-  rec->overlay = ovl_site_create (cfg, cam->name, NULL); /* the camera exists: cannot fail */
+  rec->overlay = ovl_site_from_config (cfg, cam->name, NULL); /* the camera exists: cannot fail */
   rec->device_id = g_strdup (cfg->evidence.device_id);
   rec->calibration_id = g_strdup (cam->calibration_id ? cam->calibration_id : "uncalibrated");
   rec->latitude = cfg->latitude;

@@ -9,12 +9,13 @@
 
 G_DEFINE_QUARK (crosswatch-overlay-error, ovl_error)
 
-const unsigned char OVL_ZONE_COLOUR[4][4] = {
-    [HWCFG_ZONE_CROSSWALK] = {60, 220, 60, 255},   /* green */
-    [HWCFG_ZONE_CARRIAGEWAY] = {0, 140, 255, 255}, /* orange */
-    [HWCFG_ZONE_KERB] = {0, 230, 230, 255},        /* yellow */
-    [HWCFG_ZONE_IGNORE] = {160, 160, 160, 255},    /* grey */
+const unsigned char OVL_ZONE_COLOUR[OVL_ZONE_KINDS][4] = {
+    [OVL_ZONE_CROSSWALK] = {60, 220, 60, 255},   /* green */
+    [OVL_ZONE_CARRIAGEWAY] = {0, 140, 255, 255}, /* orange */
+    [OVL_ZONE_KERB] = {0, 230, 230, 255},        /* yellow */
+    [OVL_ZONE_IGNORE] = {160, 160, 160, 255},    /* grey */
 };
+static const char *const ZONE_KIND_NAMES[OVL_ZONE_KINDS] = {"crosswalk", "carriageway", "kerb", "ignore"};
 const unsigned char OVL_GRID_COLOUR[4] = {255, 255, 0, 255};      /* cyan */
 const unsigned char OVL_BAND_COLOUR[4] = {255, 0, 255, 255};      /* magenta */
 const unsigned char OVL_SCALE_COLOUR[4] = {255, 255, 255, 255};   /* white */
@@ -41,7 +42,7 @@ static const unsigned char FAINT_COLOUR[4] = {170, 170, 170, 255};
 
 struct ovl_zone {
   char *name;
-  enum hwcfg_zone_kind kind;
+  enum ovl_zone_kind kind;
   double *xy;             /* image pixels, x0,y0,... */
   struct zone_pt *ground; /* the same points on the ground, or NULL */
   int n;
@@ -76,39 +77,31 @@ check (struct ovl_site *s, cv_status st)
 }
 
 struct ovl_site *
-ovl_site_create (const struct hwcfg *cfg, const char *camera, GError **error)
+ovl_site_create (const struct ovl_site_params *params)
 {
   struct ovl_site *s = g_new0 (struct ovl_site, 1);
   s->decisions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-  if (!cfg)
+  if (!params)
     return s;
-  const struct hwcfg_camera *cam = hwcfg_camera (cfg, camera);
-  if (!cam) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no [camera:%s]", cfg->path, camera ? camera : "");
-    ovl_site_free (s);
-    return NULL;
-  }
-  s->calibrated = cam->has_homography && zone_homography_invert (cam->homography, s->to_image);
+  s->calibrated = params->calibrated && zone_homography_invert (params->to_ground, s->to_image);
   if (s->calibrated)
-    memcpy (s->to_ground, cam->homography, sizeof s->to_ground);
-  s->focal_px = cam->focal_px;
-  s->min_depth_m = cfg->rules.min_depth_m;
-  s->zones = g_new0 (struct ovl_zone, cfg->n_zones);
-  for (int i = 0; i < cfg->n_zones; i++) {
-    const struct hwcfg_zone *z = &cfg->zones[i];
-    if (g_strcmp0 (z->camera, cam->name))
+    memcpy (s->to_ground, params->to_ground, sizeof s->to_ground);
+  s->focal_px = params->focal_px;
+  s->min_depth_m = params->min_depth_m;
+  s->zones = g_new0 (struct ovl_zone, MAX (params->n_zones, 1));
+  for (int i = 0; i < params->n_zones; i++) {
+    const struct ovl_zone_params *z = &params->zones[i];
+    if (z->n < 1 || (unsigned) z->kind >= OVL_ZONE_KINDS)
       continue;
     struct ovl_zone *o = &s->zones[s->n_zones++];
-    o->name = g_strdup (z->name);
+    o->name = g_strdup (z->name ? z->name : "");
     o->kind = z->kind;
-    o->n = z->n_points;
-    o->xy = g_new (double, 2 * z->n_points);
-    for (int k = 0; k < z->n_points; k++)
-      o->xy[2 * k] = z->polygon[k].x, o->xy[2 * k + 1] = z->polygon[k].y;
+    o->n = z->n;
+    o->xy = g_memdup2 (z->xy, sizeof (double) * 2 * z->n);
     if (s->calibrated) {
-      o->ground = g_new (struct zone_pt, z->n_points);
-      for (int k = 0; k < z->n_points && o->ground; k++)
-        if (!zone_homography_apply (s->to_ground, (struct zone_pt){z->polygon[k].x, z->polygon[k].y}, &o->ground[k]))
+      o->ground = g_new (struct zone_pt, z->n);
+      for (int k = 0; k < z->n && o->ground; k++)
+        if (!zone_homography_apply (s->to_ground, (struct zone_pt){z->xy[2 * k], z->xy[2 * k + 1]}, &o->ground[k]))
           g_clear_pointer (&o->ground, g_free); /* a point above the horizon: no ground polygon */
     }
   }
@@ -237,7 +230,7 @@ draw_depth_band (struct ovl_site *s, struct cv_image *img)
   long inside = 0, in_band = 0;
   for (int i = 0; i < s->n_zones; i++) {
     const struct ovl_zone *z = &s->zones[i];
-    if (z->kind != HWCFG_ZONE_CARRIAGEWAY || !z->ground)
+    if (z->kind != OVL_ZONE_CARRIAGEWAY || !z->ground)
       continue;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
     g_autofree struct zone_pt *px = g_new (struct zone_pt, z->n);
@@ -310,7 +303,7 @@ draw_zones (struct ovl_site *s, struct cv_image *img, bool fill)
     }
     check (s, cv_draw_polyline (img, z->xy, z->n, 1, OVL_ZONE_COLOUR[z->kind], 2));
     char label[96];
-    snprintf (label, sizeof label, "%s (%s)", z->name, hwcfg_zone_kind_name (z->kind));
+    snprintf (label, sizeof label, "%s (%s)", z->name, ZONE_KIND_NAMES[z->kind]);
     /* the label at the polygon's top-most point, inside the picture */
     int top = 0;
     for (int k = 1; k < z->n; k++)

@@ -13,7 +13,6 @@
 #define CW_OVL_SITE_H
 
 #include "cv_shim.h"
-#include "hwcfg.h"
 
 #include <glib.h>
 #include <stdbool.h>
@@ -26,6 +25,30 @@ typedef enum {
   OVL_ERROR_PICTURE, /* not a picture the overlay draws on */
   OVL_ERROR_DRAWING, /* OpenCV failed */
 } OvlError;
+
+enum ovl_zone_kind { OVL_ZONE_CROSSWALK, OVL_ZONE_CARRIAGEWAY, OVL_ZONE_KERB, OVL_ZONE_IGNORE, OVL_ZONE_KINDS };
+
+/* One zone as drawn: NAME and KIND label it; N points XY (x0,y0,...) in
+ * image pixels. */
+struct ovl_zone_params {
+  const char *name;
+  enum ovl_zone_kind kind;
+  const double *xy;
+  int n;
+};
+
+/* What the site's layers are drawn from (ovl_config.h makes it from a
+ * site config): the zones of one camera and, when CALIBRATED, its image ->
+ * ground homography, focal length (<= 0: estimated) and the rules' kerb
+ * depth. Copied by ovl_site_create. */
+struct ovl_site_params {
+  const struct ovl_zone_params *zones;
+  int n_zones;
+  bool calibrated;
+  double to_ground[9];
+  double focal_px;
+  double min_depth_m;
+};
 
 struct ovl_layers {
   bool zones;        /* every zone, filled and outlined in its kind's colour, named */
@@ -53,7 +76,7 @@ struct ovl_person {
 };
 
 /* The colours (B, G, R, A), exported for the tests that look for them. */
-extern const unsigned char OVL_ZONE_COLOUR[4][4]; /* by enum hwcfg_zone_kind */
+extern const unsigned char OVL_ZONE_COLOUR[OVL_ZONE_KINDS][4]; /* by enum ovl_zone_kind */
 extern const unsigned char OVL_GRID_COLOUR[4];
 extern const unsigned char OVL_BAND_COLOUR[4];
 extern const unsigned char OVL_SCALE_COLOUR[4];
@@ -63,11 +86,9 @@ extern const unsigned char OVL_DECISION_COLOUR[4];
 
 struct ovl_site;
 
-/* The site's layers for the camera CAMERA (NULL: the first) of CFG; CFG
- * NULL: no site, people and the status only. CFG is copied from as needed:
- * it need not outlive the result. NULL with ERROR when there is no such
- * camera. */
-struct ovl_site *ovl_site_create (const struct hwcfg *cfg, const char *camera, GError **error);
+/* The site's layers from PARAMS (NULL: no site, people and the status
+ * only). Never NULL. */
+struct ovl_site *ovl_site_create (const struct ovl_site_params *params);
 void ovl_site_free (struct ovl_site *site);
 
 /* Draws LAYERS onto IMG (3 or 4 channels) with the N PEOPLE of the frame at

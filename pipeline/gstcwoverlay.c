@@ -18,7 +18,7 @@
  */
 #include "gstcwelements.h"
 
-#include "ovl_site.h"
+#include "ovl_config.h"
 
 #include <stdio.h>
 
@@ -46,7 +46,7 @@ gst_cw_overlay_configure (GstCwFilter *filter, const struct hwcfg *cfg, const ch
   GstCwOverlay *self = GST_CW_OVERLAY (filter);
   if (cfg->n_cameras == 0)
     cfg = NULL; /* no site file: people and the status only */
-  self->site = ovl_site_create (cfg, camera, error);
+  self->site = cfg ? ovl_site_from_config (cfg, camera, error) : ovl_site_create (NULL);
   if (!self->site)
     return FALSE;
   const struct hwcfg_camera *cam = cfg ? hwcfg_camera (cfg, camera) : NULL;

@@ -1,7 +1,7 @@
 /* The overlay (overlay/ovl_site.c) checked by what it draws: zone colours
  * where the zones are, grid lines where the calibration puts the metres,
  * people to scale only with a camera model, and the frame's people. */
-#include "ovl_site.h"
+#include "ovl_config.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -84,7 +84,7 @@ zones_are_drawn_in_their_kind_colours_where_they_are (void)
   char *dir;
   struct hwcfg *cfg = site (NULL, &dir);
   g_autoptr (GError) err = NULL;
-  struct ovl_site *s = ovl_site_create (cfg, NULL, &err);
+  struct ovl_site *s = ovl_site_from_config (cfg, NULL, &err);
   g_assert_no_error (err);
   for (int channels = 3; channels <= 4; channels++) {
     struct cv_image img = grey_picture (channels);
@@ -92,13 +92,13 @@ zones_are_drawn_in_their_kind_colours_where_they_are (void)
     g_assert_true (ovl_site_draw (s, &img, &layers, NULL, 0, 0, NULL, &err));
     /* outlines: the middle of an edge of each zone, in the kind's colour */
     g_assert_true (is_colour (px (&img, (700 + 768) / 2.0, (150 + 240) / 2.0),
-                              OVL_ZONE_COLOUR[HWCFG_ZONE_CARRIAGEWAY], 40));
-    g_assert_true (is_colour (px (&img, (545 + 610) / 2.0, (172 + 405) / 2.0), OVL_ZONE_COLOUR[HWCFG_ZONE_CROSSWALK],
+                              OVL_ZONE_COLOUR[OVL_ZONE_CARRIAGEWAY], 40));
+    g_assert_true (is_colour (px (&img, (545 + 610) / 2.0, (172 + 405) / 2.0), OVL_ZONE_COLOUR[OVL_ZONE_CROSSWALK],
                               40));
-    g_assert_true (is_colour (px (&img, 447, 238), OVL_ZONE_COLOUR[HWCFG_ZONE_IGNORE], 40));
+    g_assert_true (is_colour (px (&img, 447, 238), OVL_ZONE_COLOUR[OVL_ZONE_IGNORE], 40));
     /* fills: inside, the picture shows through the kind's colour */
-    g_assert_true (is_tinted (px (&img, 680, 300), OVL_ZONE_COLOUR[HWCFG_ZONE_CARRIAGEWAY]));
-    g_assert_true (is_tinted (px (&img, 540, 290), OVL_ZONE_COLOUR[HWCFG_ZONE_CROSSWALK]));
+    g_assert_true (is_tinted (px (&img, 680, 300), OVL_ZONE_COLOUR[OVL_ZONE_CARRIAGEWAY]));
+    g_assert_true (is_tinted (px (&img, 540, 290), OVL_ZONE_COLOUR[OVL_ZONE_CROSSWALK]));
     /* outside every zone, nothing: uncalibrated, so no grid and no band */
     const unsigned char *outside = px (&img, 100, 500);
     g_assert_cmpint (outside[0], ==, GREY);
@@ -120,7 +120,7 @@ grid_lines_lie_where_the_calibration_puts_the_metres (void)
   char *dir;
   struct hwcfg *cfg = site (VTEST_H, &dir);
   g_autoptr (GError) err = NULL;
-  struct ovl_site *s = ovl_site_create (cfg, NULL, &err);
+  struct ovl_site *s = ovl_site_from_config (cfg, NULL, &err);
   struct cv_image img = grey_picture (3);
   struct ovl_layers layers = {.grid = true};
   g_assert_true (ovl_site_draw (s, &img, &layers, NULL, 0, 0, NULL, &err));
@@ -160,7 +160,7 @@ people_to_scale_and_the_depth_band_follow_the_calibration (void)
   char *dir;
   struct hwcfg *cfg = site (VTEST_H, &dir);
   g_autoptr (GError) err = NULL;
-  struct ovl_site *s = ovl_site_create (cfg, NULL, &err);
+  struct ovl_site *s = ovl_site_from_config (cfg, NULL, &err);
   struct cv_image img = grey_picture (3);
   struct ovl_layers layers = {.scale_people = true, .depth_band = true};
   g_assert_true (ovl_site_draw (s, &img, &layers, NULL, 0, 0, NULL, &err));
@@ -184,7 +184,7 @@ people_to_scale_and_the_depth_band_follow_the_calibration (void)
 static void
 people_tracks_and_decisions_are_drawn_and_a_decision_stays_a_while (void)
 {
-  struct ovl_site *s = ovl_site_create (NULL, NULL, NULL); /* no site: people and status only */
+  struct ovl_site *s = ovl_site_create (NULL); /* no site: people and status only */
   g_assert_nonnull (s);
   struct cv_image img = grey_picture (4);
   struct ovl_layers layers = {.zones = true, .people = true, .status = true};
