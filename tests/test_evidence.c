@@ -231,6 +231,7 @@ the_decision_still_is_kept_untouched_and_annotated (struct fixture *f, gconstpoi
   g_assert_cmpint (verify (f, &report), ==, 0);
   /* the annotated still is covered by the signature like the others */
   sql (f, "UPDATE media SET data = x'00' WHERE name = 'overview_decision_annotated'", TRUE);
+  g_clear_pointer (&report, g_free);
   g_assert_cmpint (verify (f, &report), >, 0);
   g_assert_nonnull (strstr (report, "overview_decision_annotated"));
 }
