@@ -36,11 +36,12 @@ hwcfg_source_read (const char *path, GError **error)
   g_return_val_if_fail (path != NULL, NULL);
 
   struct stat st;
-  if (stat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+  gboolean known = stat (path, &st) == 0; /* else g_file_get_contents says why */
+  if (known && !S_ISREG (st.st_mode)) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "not a regular file");
     return NULL;
   }
-  if (stat (path, &st) == 0 && st.st_size > MAX_FILE_BYTES) {
+  if (known && st.st_size > MAX_FILE_BYTES) {
     g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%lld bytes: more than a configuration file holds (%d)",
                  (long long) st.st_size, MAX_FILE_BYTES);
     return NULL;

@@ -43,7 +43,8 @@ static const unsigned char FAINT_COLOUR[4] = {170, 170, 170, 255};
 struct ovl_zone {
   char *name;
   enum ovl_zone_kind kind;
-  double *xy;             /* image pixels, x0,y0,... */
+  double *xy;             /* image pixels, x0,y0,... (for drawing) */
+  struct zone_pt *px;     /* the same points (for the geometry) */
   struct zone_pt *ground; /* the same points on the ground, or NULL */
   int n;
 };
@@ -98,12 +99,12 @@ ovl_site_create (const struct ovl_site_params *params)
     o->kind = z->kind;
     o->n = z->n;
     o->xy = g_memdup2 (z->xy, sizeof (double) * 2 * z->n);
-    if (s->calibrated) {
-      o->ground = g_new (struct zone_pt, z->n);
-      for (int k = 0; k < z->n && o->ground; k++)
-        if (!zone_homography_apply (s->to_ground, (struct zone_pt){z->xy[2 * k], z->xy[2 * k + 1]}, &o->ground[k]))
-          g_clear_pointer (&o->ground, g_free); /* a point above the horizon: no ground polygon */
-    }
+    o->px = g_new (struct zone_pt, z->n);
+    for (int k = 0; k < z->n; k++)
+      o->px[k] = (struct zone_pt){z->xy[2 * k], z->xy[2 * k + 1]};
+    o->ground = g_new (struct zone_pt, z->n);
+    if (!s->calibrated || !zone_polygon_apply_homography (s->to_ground, o->px, z->n, o->ground))
+      g_clear_pointer (&o->ground, g_free); /* a point above the horizon: no ground polygon */
   }
   return s;
 }
@@ -116,6 +117,7 @@ ovl_site_free (struct ovl_site *s)
   for (int i = 0; i < s->n_zones; i++) {
     g_free (s->zones[i].name);
     g_free (s->zones[i].xy);
+    g_free (s->zones[i].px);
     g_free (s->zones[i].ground);
   }
   g_free (s->zones);
@@ -233,11 +235,8 @@ draw_depth_band (struct ovl_site *s, struct cv_image *img)
     if (z->kind != OVL_ZONE_CARRIAGEWAY || !z->ground)
       continue;
     double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    g_autofree struct zone_pt *px = g_new (struct zone_pt, z->n);
-    for (int k = 0; k < z->n; k++) {
-      px[k] = (struct zone_pt){z->xy[2 * k], z->xy[2 * k + 1]};
-      x0 = fmin (x0, px[k].x), x1 = fmax (x1, px[k].x), y0 = fmin (y0, px[k].y), y1 = fmax (y1, px[k].y);
-    }
+    for (int k = 0; k < z->n; k++)
+      x0 = fmin (x0, z->px[k].x), x1 = fmax (x1, z->px[k].x), y0 = fmin (y0, z->px[k].y), y1 = fmax (y1, z->px[k].y);
     /* clamped while still doubles: a zone point may be far off the picture */
     int u0 = (int) CLAMP (floor (x0), 0, img->width - 1), u1 = (int) CLAMP (ceil (x1), 0, img->width - 1);
     int v0 = (int) CLAMP (floor (y0), 0, img->height - 1), v1 = (int) CLAMP (ceil (y1), 0, img->height - 1);
@@ -247,7 +246,7 @@ draw_depth_band (struct ovl_site *s, struct cv_image *img)
       for (int u = u0; u <= u1; u += BAND_BLOCK) {
         int bw = MIN (BAND_BLOCK, u1 - u + 1), bh = MIN (BAND_BLOCK, v1 - v + 1);
         struct zone_pt p = {u + bw / 2.0, v + bh / 2.0}, g;
-        if (!zone_polygon_contains (px, z->n, p))
+        if (!zone_polygon_contains (z->px, z->n, p))
           continue;
         inside += bw * bh;
         if (!zone_homography_apply (s->to_ground, p, &g) ||

@@ -177,8 +177,7 @@ take_frame (GstSample *s, struct cw_preview *out, GError **error)
   gst_video_frame_unmap (&frame);
   g_autoptr (GPtrArray) people = cw_people (buf);
   out->people = (int) people->len;
-  struct cw_frame_info fi;
-  out->at_s = cw_frame_info_get (buf, &fi) && GST_BUFFER_PTS_IS_VALID (buf) ? (double) GST_BUFFER_PTS (buf) / GST_SECOND : 0;
+  out->at_s = GST_BUFFER_PTS_IS_VALID (buf) ? (double) GST_BUFFER_PTS (buf) / GST_SECOND : 0;
   return TRUE;
 }
 

@@ -150,12 +150,14 @@ gst_cw_overlay_get_property (GObject *object, guint id, GValue *value, GParamSpe
     g_value_set_double (value, self->report.band_share);
     break;
   default:
-    if (layer)
-      g_value_set_boolean (value, *layer);
+    if (!layer) {
+      GST_OBJECT_UNLOCK (self);
+      G_OBJECT_CLASS (gst_cw_overlay_parent_class)->get_property (object, id, value, pspec);
+      return;
+    }
+    g_value_set_boolean (value, *layer);
   }
   GST_OBJECT_UNLOCK (self);
-  if (!layer && id != PROP_GRID_STEP && id != PROP_SCALE_PEOPLE && id != PROP_BAND_SHARE)
-    G_OBJECT_CLASS (gst_cw_overlay_parent_class)->get_property (object, id, value, pspec);
 }
 
 static void

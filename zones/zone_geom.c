@@ -102,6 +102,15 @@ zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out)
 }
 
 bool
+zone_polygon_apply_homography (const double h[9], const struct zone_pt *in, int n, struct zone_pt *out)
+{
+  for (int k = 0; k < n; k++)
+    if (!zone_homography_apply (h, in[k], &out[k]))
+      return false;
+  return true;
+}
+
+bool
 zone_homography_invert (const double m[9], double out[9])
 {
   double c0 = m[4] * m[8] - m[5] * m[7], c1 = m[5] * m[6] - m[3] * m[8], c2 = m[3] * m[7] - m[4] * m[6];

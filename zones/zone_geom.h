@@ -28,6 +28,10 @@ bool zone_polygons_overlap (const struct zone_pt *a, int na, const struct zone_p
  * infinity or behind the camera (w <= 0). */
 bool zone_homography_apply (const double h[9], struct zone_pt p, struct zone_pt *out);
 
+/* IN's N points through H into OUT. False (OUT partly written) when one of
+ * them maps to infinity or behind the camera: the polygon has no ground. */
+bool zone_polygon_apply_homography (const double h[9], const struct zone_pt *in, int n, struct zone_pt *out);
+
 /* The inverse of the row-major 3x3 H (image <-> ground). False when H is
  * singular. */
 bool zone_homography_invert (const double h[9], double out[9]);

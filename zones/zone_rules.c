@@ -89,13 +89,9 @@ zone_rules_create (const struct hwcfg *cfg, const char *camera, GError **error)
     p->n = z->n_points;
     p->px = g_new (struct zone_pt, p->n);
     p->gm = g_new (struct zone_pt, p->n);
-    bool ground_ok = r->has_h;
-    for (int k = 0; k < p->n; k++) {
+    for (int k = 0; k < p->n; k++)
       p->px[k] = (struct zone_pt){z->polygon[k].x, z->polygon[k].y};
-      if (ground_ok && !zone_homography_apply (r->h, p->px[k], &p->gm[k]))
-        ground_ok = false;
-    }
-    if (!ground_ok) {
+    if (!r->has_h || !zone_polygon_apply_homography (r->h, p->px, p->n, p->gm)) {
       g_free (p->gm);
       p->gm = NULL;
     }
