@@ -505,7 +505,9 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
     g_autofree char *shown = g_strescape (valid, NULL);
     report_shown (p, group, shown, "a camera name must be 1 to 64 letters, digits, '_', '.' or '-'");
   }
-  cam->uri = get_string (p, group, "uri", TRUE);
+  /* an element given no file never opens the camera (the pipeline's
+   * source does): its camera group is the calibration alone */
+  cam->uri = get_string (p, group, "uri", !p->without_file);
   check_camera_uri (p, group, "uri", cam->uri);
 
   cam->max_fit_rms_m = get_double (p, group, "max_fit_rms_m", 0.25, 0.001, 100);
@@ -1023,6 +1025,16 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
 
 /* Reads PATH (NULL: no file, OVERRIDES only) into P, OVERRIDES (may be
  * NULL) over it. FALSE with ERROR set when it is not a key file. */
+void
+hwcfg_key_file_add_group (GKeyFile *kf, const char *group)
+{
+  /* GKeyFile has no call for it; a group stays when its last key goes */
+  if (g_key_file_has_group (kf, group))
+    return;
+  g_key_file_set_value (kf, group, "-", "");
+  g_key_file_remove_key (kf, group, "-", NULL);
+}
+
 static gboolean
 parse_open (struct parse *p, const char *path, GKeyFile *overrides, GError **error)
 {
@@ -1046,7 +1058,19 @@ parse_open (struct parse *p, const char *path, GKeyFile *overrides, GError **err
     return FALSE;
   }
   g_auto (GStrv) groups = overrides ? g_key_file_get_groups (overrides, NULL) : NULL;
+  /* zones given over the file replace all of its zones, not just those
+   * of the same name: an element sees the zones it was given */
+  gboolean zones_given = FALSE;
+  for (char **g = groups; g && *g; g++)
+    zones_given |= g_str_has_prefix (*g, "zone:");
+  if (zones_given) {
+    g_auto (GStrv) file_groups = g_key_file_get_groups (p->kf, NULL);
+    for (char **g = file_groups; *g; g++)
+      if (g_str_has_prefix (*g, "zone:"))
+        g_key_file_remove_group (p->kf, *g, NULL);
+  }
   for (char **g = groups; g && *g; g++) {
+    hwcfg_key_file_add_group (p->kf, *g); /* an empty one too: it names a camera */
     g_auto (GStrv) keys = g_key_file_get_keys (overrides, *g, NULL, NULL);
     for (char **k = keys; k && *k; k++) {
       g_autofree char *v = g_key_file_get_value (overrides, *g, *k, NULL);
@@ -1129,7 +1153,8 @@ hwcfg_group_keys (const char *group)
     const char *const *keys;
   } GROUPS[] = {{"site", SITE_KEYS},         {"signal", SIGNAL_KEYS},     {"rules", RULES_KEYS},
                 {"detector", DETECTOR_KEYS}, {"tracker", TRACKER_KEYS},   {"liveness", LIVENESS_KEYS},
-                {"evidence", EVIDENCE_KEYS}, {"status", STATUS_KEYS},     {"mqtt", MQTT_KEYS}};
+                {"evidence", EVIDENCE_KEYS}, {"status", STATUS_KEYS},     {"mqtt", MQTT_KEYS},
+                {"camera", CAMERA_KEYS}};
   for (size_t i = 0; i < G_N_ELEMENTS (GROUPS); i++)
     if (g_strcmp0 (GROUPS[i].group, group) == 0)
       return GROUPS[i].keys;

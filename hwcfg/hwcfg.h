@@ -197,13 +197,19 @@ struct hwcfg {
 struct hwcfg *hwcfg_load (const char *path, GError **error);
 
 /* The same with OVERRIDES' keys (GStreamer element properties) set over the
- * file's; PATH NULL: no file, every group optional, errors name "(no site
- * file)". A value set here is named as an element property in errors. */
+ * file's; PATH NULL: no file, every group optional (a camera's uri too),
+ * errors name "(no site file)". A value set here is named as an element
+ * property in errors. Any [zone:NAME] group in OVERRIDES replaces all of
+ * the file's zones. */
 struct hwcfg *hwcfg_load_with (const char *path, GKeyFile *overrides, GError **error);
 
 /* The keys GROUP (site, signal, rules, detector, tracker, liveness,
- * evidence, status, mqtt) may have, NULL-terminated; NULL for another group. */
+ * evidence, status, mqtt, and camera for the keys of a [camera:NAME])
+ * may have, NULL-terminated; NULL for another group. */
 const char *const *hwcfg_group_keys (const char *group);
+
+/* Adds GROUP, with no key, to KF unless it has it. */
+void hwcfg_key_file_add_group (GKeyFile *kf, const char *group);
 
 /* How a key is read: its type and, for numbers, its default and range
  * (a default outside the range means "not set": the module's own default,

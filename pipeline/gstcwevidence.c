@@ -67,6 +67,11 @@ static gboolean
 gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
+  if (!cfg->site_id) {
+    /* a packet is signed for a site: there is no default one */
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no site id: set site-id or a site file", cfg->path);
+    return FALSE;
+  }
   self->rec = evid_recorder_create (cfg, camera, error);
   if (!self->rec)
     return FALSE;
@@ -401,6 +406,10 @@ gst_cw_evidence_class_init (GstCwEvidenceClass *klass)
   cw_class->needs = CW_STAGE_ZONES; /* cwliveness may be left out: verdicts "uncertain" */
   cw_class->needs_element = "cwzones";
   gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "evidence");
+  gst_cw_filter_class_install_config_group_as (G_OBJECT_CLASS (klass), "site", "site-");
+  gst_cw_filter_class_install_config_group_as (G_OBJECT_CLASS (klass), "camera", "camera-");
+  gst_cw_filter_class_install_zones_property (G_OBJECT_CLASS (klass));
+  cw_class->config_optional = TRUE; /* site-id, the camera and zones as properties */
   cw_class->configure = gst_cw_evidence_configure;
   cw_class->release = gst_cw_evidence_release;
   cw_class->process = gst_cw_evidence_process;

@@ -14,6 +14,7 @@ enum { PROP_0, PROP_CONFIG, PROP_CAMERA, PROP_FRAMES_PROCESSED, PROP_PROCESS_SEC
 typedef struct {
   char *config_path;
   char *camera;
+  char *zones; /* the "zones" property: KIND:POLYGON items, '|'-separated */
   struct hwcfg *cfg;
   GKeyFile *overrides; /* the config-key properties that were set */
   GstClockTime first_pts;
@@ -45,6 +46,81 @@ gst_cw_filter_config (GstCwFilter *self)
   return priv->cfg;
 }
 
+/* The camera an element without a "camera" property serves: the file's
+ * first, or "main" with no file (or none in it). */
+static char *
+default_camera_name (const char *path)
+{
+  struct hwcfg *cfg = path ? hwcfg_load (path, NULL) : NULL;
+  const struct hwcfg_camera *cam = cfg ? hwcfg_camera (cfg, NULL) : NULL;
+  char *name = g_strdup (cam ? cam->name : "main");
+  hwcfg_free (cfg);
+  return name;
+}
+
+/* Puts the camera's calibration properties (kept under "camera") and the
+ * "zones" property into OVERRIDES as the groups of a site file would hold
+ * them: [camera:NAME] and one [zone:KIND-N] (or [zone:NAME]) an item. The
+ * values themselves are checked by hwcfg, as the file's are. */
+static gboolean
+site_overrides (GstCwFilter *self, const char *path, const char *camera, const char *zones, GKeyFile *overrides,
+                GError **error)
+{
+  gboolean has_camera_keys = g_key_file_has_group (overrides, "camera");
+  /* an element with camera properties has a camera even with none set:
+   * its packets and events name it */
+  gboolean takes_camera = g_object_class_find_property (G_OBJECT_GET_CLASS (self), "camera-ground-homography") != NULL;
+  if (!has_camera_keys && !zones && (path || !takes_camera))
+    return TRUE;
+  g_autofree char *name = camera ? g_strdup (camera) : default_camera_name (path);
+  if (!hwcfg_topic_id_valid (name)) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                 "camera: '%s' is not a camera name (1 to 64 letters, digits, '_', '.' or '-')", name);
+    return FALSE;
+  }
+  g_autofree char *group = g_strconcat ("camera:", name, NULL);
+  g_auto (GStrv) keys = has_camera_keys ? g_key_file_get_keys (overrides, "camera", NULL, NULL) : NULL;
+  for (char **k = keys; k && *k; k++) {
+    g_autofree char *v = g_key_file_get_value (overrides, "camera", *k, NULL);
+    g_key_file_set_value (overrides, group, *k, v);
+  }
+  g_key_file_remove_group (overrides, "camera", NULL);
+  if (!path && !g_key_file_has_group (overrides, group))
+    hwcfg_key_file_add_group (overrides, group); /* even empty: the zones and packets name it */
+  if (!zones)
+    return TRUE;
+  g_auto (GStrv) items = g_strsplit (zones, "|", -1);
+  int n = 0;
+  for (char **it = items; *it; it++) {
+    g_autofree char *item = g_strstrip (g_strdup (*it));
+    if (!*item)
+      continue;
+    /* KIND:POLYGON or NAME:KIND:POLYGON */
+    g_auto (GStrv) parts = g_strsplit (item, ":", 3);
+    guint np = g_strv_length (parts);
+    if (np < 2) {
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                   "zones, item %d '%s': needs KIND:POLYGON or NAME:KIND:POLYGON (e.g. crosswalk:470,182;545,172;"
+                   "610,405;520,375)",
+                   (int) (it - items) + 1, item);
+      return FALSE;
+    }
+    n++;
+    const char *kind = g_strstrip (parts[np - 2]), *poly = parts[np - 1];
+    g_autofree char *zname = np == 3 ? g_strdup (g_strstrip (parts[0])) : g_strdup_printf ("%s-%d", kind, n);
+    g_autofree char *zgroup = g_strconcat ("zone:", zname, NULL);
+    if (g_key_file_has_group (overrides, zgroup)) {
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "zones, item %d: a second zone named '%s'",
+                   (int) (it - items) + 1, zname);
+      return FALSE;
+    }
+    g_key_file_set_string (overrides, zgroup, "camera", name);
+    g_key_file_set_string (overrides, zgroup, "kind", kind);
+    g_key_file_set_string (overrides, zgroup, "polygon", poly);
+  }
+  return TRUE;
+}
+
 static gboolean
 gst_cw_filter_start (GstBaseTransform *trans)
 {
@@ -52,11 +128,12 @@ gst_cw_filter_start (GstBaseTransform *trans)
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
   GstCwFilterClass *klass = GST_CW_FILTER_GET_CLASS (self);
   g_autoptr (GError) err = NULL;
-  g_autofree char *path = NULL, *camera = NULL;
+  g_autofree char *path = NULL, *camera = NULL, *zones = NULL;
 
   GST_OBJECT_LOCK (self);
   path = g_strdup (priv->config_path);
   camera = g_strdup (priv->camera);
+  zones = g_strdup (priv->zones);
   GST_OBJECT_UNLOCK (self);
   if (!path && !klass->config_optional) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND, ("No site config given."), ("set the 'config' property"));
@@ -75,6 +152,10 @@ gst_cw_filter_start (GstBaseTransform *trans)
     }
   }
   GST_OBJECT_UNLOCK (self);
+  if (!site_overrides (self, path, camera, zones, overrides, &err)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, ("Invalid element property."), ("%s", err->message));
+    return FALSE;
+  }
   /* no file (a config_optional element): the properties and the defaults */
   priv->cfg = hwcfg_load_with (path, overrides, &err);
   if (!priv->cfg) {
@@ -171,12 +252,18 @@ gst_cw_filter_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
   return ret;
 }
 
-static GQuark config_group_quark, config_key_quark;
+static GQuark config_group_quark, config_key_quark, zones_quark;
 static void gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec);
 static void gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec);
 
 void
 gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group)
+{
+  gst_cw_filter_class_install_config_group_as (klass, group, "");
+}
+
+void
+gst_cw_filter_class_install_config_group_as (GObjectClass *klass, const char *group, const char *prefix)
 {
   const char *const *keys = hwcfg_group_keys (group);
   g_return_if_fail (keys != NULL);
@@ -189,16 +276,19 @@ gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group
   /* ids only need to differ within a class: one counter for all serves */
   static guint next_id = CONFIG_KEY_PROP_BASE;
   for (; *keys; keys++) {
-    g_autofree char *name = g_strdelimit (g_strdup (*keys), "_", '-');
+    /* an element never opens the camera (the pipeline's source does) */
+    if (g_str_equal (group, "camera") && g_str_equal (*keys, "uri"))
+      continue;
+    g_autofree char *name = g_strdelimit (g_strconcat (prefix, *keys, NULL), "_", '-');
     struct hwcfg_key_info info;
     if (!hwcfg_key_info (group, *keys, &info))
       info.type = HWCFG_KEY_STRING;
     /* a default outside the range means "unset: the module's own" (-1,
      * NaN): such a key stays a string, unset unless given */
     gboolean unset_default = !(info.def >= info.min && info.def <= info.max);
-    g_autofree char *blurb = g_strdup_printf ("[%s] %s of the site file (hwcfg/README.md): set here, it overrides "
+    g_autofree char *blurb = g_strdup_printf ("[%s%s] %s of the site file (hwcfg/README.md): set here, it overrides "
                                               "the file%s",
-                                              group, *keys, unset_default && info.type != HWCFG_KEY_STRING
+                                              group, g_str_equal (group, "camera") ? ":NAME" : "", *keys, unset_default && info.type != HWCFG_KEY_STRING
                                                                 ? "; unset: the module's own default" : "");
     const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY;
     GParamSpec *pspec;
@@ -216,11 +306,34 @@ gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group
   }
 }
 
+void
+gst_cw_filter_class_install_zones_property (GObjectClass *klass)
+{
+  if (!klass->set_property)
+    klass->set_property = gst_cw_filter_set_property;
+  if (!klass->get_property)
+    klass->get_property = gst_cw_filter_get_property;
+  GParamSpec *pspec = g_param_spec_string (
+      "zones", "Zones",
+      "The camera's zones, '|'-separated, each KIND:POLYGON or NAME:KIND:POLYGON with KIND crosswalk, carriageway, "
+      "kerb or ignore and POLYGON x,y;x,y;... in pixels (e.g. carriageway:300,200;768,240;768,480;330,300|"
+      "crosswalk:470,182;545,172;610,405;520,375). Set here, they replace the site file's zones",
+      NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  g_param_spec_set_qdata (pspec, zones_quark, GINT_TO_POINTER (1));
+  g_object_class_install_property (klass, CONFIG_KEY_PROP_BASE - 1, pspec);
+}
+
 static void
 gst_cw_filter_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   GST_OBJECT_LOCK (object);
+  if (g_param_spec_get_qdata (pspec, zones_quark)) {
+    g_free (priv->zones);
+    priv->zones = g_value_dup_string (value);
+    GST_OBJECT_UNLOCK (object);
+    return;
+  }
   const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
   if (group) {
     const char *key = g_param_spec_get_qdata (pspec, config_key_quark);
@@ -262,6 +375,11 @@ gst_cw_filter_get_property (GObject *object, guint prop_id, GValue *value, GPara
 {
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   GST_OBJECT_LOCK (object);
+  if (g_param_spec_get_qdata (pspec, zones_quark)) {
+    g_value_set_string (value, priv->zones);
+    GST_OBJECT_UNLOCK (object);
+    return;
+  }
   const char *group = g_param_spec_get_qdata (pspec, config_group_quark);
   if (group) {
     g_autofree char *v = g_key_file_get_string (priv->overrides, group, g_param_spec_get_qdata (pspec, config_key_quark),
@@ -308,6 +426,7 @@ gst_cw_filter_finalize (GObject *object)
   GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (GST_CW_FILTER (object));
   g_free (priv->config_path);
   g_free (priv->camera);
+  g_free (priv->zones);
   g_key_file_free (priv->overrides);
   hwcfg_free (priv->cfg);
   G_OBJECT_CLASS (gst_cw_filter_parent_class)->finalize (object);
@@ -321,6 +440,7 @@ gst_cw_filter_class_init (GstCwFilterClass *klass)
   GST_DEBUG_CATEGORY_INIT (gst_cw_filter_debug, "cwfilter", 0, "crosswatch element base");
   config_group_quark = g_quark_from_static_string ("crosswatch-config-group");
   config_key_quark = g_quark_from_static_string ("crosswatch-config-key");
+  zones_quark = g_quark_from_static_string ("crosswatch-zones");
   cw_meta_register ();
 
   gobject_class->set_property = gst_cw_filter_set_property;

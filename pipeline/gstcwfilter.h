@@ -45,6 +45,17 @@ struct _GstCwFilterClass {
  * checked as the file's are, at start. */
 void gst_cw_filter_class_install_config_group (GObjectClass *klass, const char *group);
 
+/* The same, each property named PREFIX and the key ("site-id" for [site]
+ * id). GROUP "camera" is the [camera:NAME] of the element's "camera"
+ * property (unset: the file's first camera, or "main" without a file),
+ * its uri left out: the pipeline's source opens the camera. */
+void gst_cw_filter_class_install_config_group_as (GObjectClass *klass, const char *group, const char *prefix);
+
+/* Installs "zones" on KLASS: the camera's zones as one string (see its
+ * description), replacing the file's. With the camera properties it makes
+ * the site file optional for an element that decides by zones. */
+void gst_cw_filter_class_install_zones_property (GObjectClass *klass);
+
 /* The loaded config (NULL before start). */
 const struct hwcfg *gst_cw_filter_config (GstCwFilter *self);
 

@@ -341,6 +341,8 @@ gst_cw_liveness_class_init (GstCwLivenessClass *klass)
   cw_class->needs = CW_STAGE_ZONES;
   cw_class->needs_element = "cwzones";
   gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "liveness");
+  gst_cw_filter_class_install_config_group_as (G_OBJECT_CLASS (klass), "camera", "camera-");
+  cw_class->config_optional = TRUE; /* the calibration and stereo or depth source as properties */
   cw_class->configure = gst_cw_liveness_configure;
   cw_class->release = gst_cw_liveness_release;
   cw_class->process = gst_cw_liveness_process;

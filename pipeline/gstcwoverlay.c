@@ -179,6 +179,8 @@ gst_cw_overlay_class_init (GstCwOverlayClass *klass)
   /* the base class installs config and camera: chain up for those */
   gobject_class->set_property = gst_cw_overlay_set_property;
   gobject_class->get_property = gst_cw_overlay_get_property;
+  gst_cw_filter_class_install_config_group_as (gobject_class, "camera", "camera-");
+  gst_cw_filter_class_install_zones_property (gobject_class);
   static const struct {
     guint id;
     const char *name, *blurb;

@@ -40,6 +40,18 @@ static gboolean
 gst_cw_zones_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char *camera, GError **error)
 {
   GstCwZones *self = GST_CW_ZONES (filter);
+  const struct hwcfg_camera *cam = hwcfg_camera (cfg, camera);
+  int n_zones = 0;
+  for (int i = 0; cam && i < cfg->n_zones; i++)
+    n_zones += g_strcmp0 (cfg->zones[i].camera, cam->name) == 0;
+  /* with no zone the rules decide nothing, silently */
+  if (!cam || n_zones == 0) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                 "%s: camera '%s' has no zone: set the zones (and camera-ground-homography) properties, or give "
+                 "its [zone:NAME] groups",
+                 cfg->path, cam ? cam->name : camera ? camera : "(first)");
+    return FALSE;
+  }
   self->signal = zone_signal_create (&cfg->signal, cfg->mqtt.enabled ? &cfg->mqtt : NULL, error);
   if (!self->signal)
     return FALSE;
@@ -172,6 +184,9 @@ gst_cw_zones_class_init (GstCwZonesClass *klass)
   cw_class->needs_element = "cwtrack";
   gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "rules");
   gst_cw_filter_class_install_config_group (G_OBJECT_CLASS (klass), "signal");
+  gst_cw_filter_class_install_config_group_as (G_OBJECT_CLASS (klass), "camera", "camera-");
+  gst_cw_filter_class_install_zones_property (G_OBJECT_CLASS (klass));
+  cw_class->config_optional = TRUE; /* zones and calibration as properties */
   cw_class->configure = gst_cw_zones_configure;
   cw_class->release = gst_cw_zones_release;
   cw_class->process = gst_cw_zones_process;

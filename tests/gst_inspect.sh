@@ -26,5 +26,15 @@ out=$(gst-inspect-1.0 cwtrack 2>&1); expect cwtrack "Description.*track-id" "tra
 out=$(gst-inspect-1.0 cwzones 2>&1); expect cwzones "Description.*crosswatch-person.*candidate" "candidate field not named"
 out=$(gst-inspect-1.0 cwliveness 2>&1); expect cwliveness "Description.*verdict" "verdict not named"
 out=$(gst-inspect-1.0 cwevidence 2>&1); expect cwevidence "Description.*crosswatch-event" "crosswatch-event message not named"
+# the site file is optional for every element: what it would give is a property
+for e in cwzones cwliveness cwevidence cwoverlay; do
+  out=$(gst-inspect-1.0 "$e" 2>&1)
+  expect "$e" "^  camera-ground-homography" "no camera-ground-homography property"
+  echo "$out" | grep -q "^  camera-uri" && { echo "FAIL: $e has camera-uri: elements never open the camera"; fail=1; }
+done
+for e in cwzones cwevidence cwoverlay; do
+  out=$(gst-inspect-1.0 "$e" 2>&1); expect "$e" "^  zones +: The camera.s zones" "no zones property"
+done
+out=$(gst-inspect-1.0 cwevidence 2>&1); expect cwevidence "^  site-id" "no site-id property"
 [ $fail -eq 0 ] && echo "gst-inspect: all six elements found, licence, origin and metadata named"
 exit $fail

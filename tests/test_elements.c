@@ -24,6 +24,8 @@ write_config (const char *dir)
   return path;
 }
 
+static void first_error (const char *launch, GError **err, char **dbg);
+
 static GstBuffer *
 frame_with_detection (int i, double y)
 {
@@ -55,14 +57,23 @@ element_of_factory (GstBin *bin, const char *factory)
   return found;
 }
 
-static void
-track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
+/* The packets in DIR's evidence.db (-1: no sqlite3 to count them). */
+static int
+packets_in (const char *dir)
 {
-  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
-  g_autofree char *cfg = write_config (dir);
-  g_autofree char *launch = g_strdup_printf ("cwtrack config=%s ! cwzones config=%s ! cwliveness config=%s ! "
-                                             "cwevidence config=%s",
-                                             cfg, cfg, cfg, cfg);
+  g_autofree char *cmd = g_strdup_printf ("sqlite3 '%s/evidence.db' 'SELECT COUNT(*) FROM packets' > '%s/n.txt'", dir, dir);
+  if (system (cmd) != 0)
+    return -1;
+  g_autofree char *n_path = g_build_filename (dir, "n.txt", NULL), *n = NULL;
+  g_file_get_contents (n_path, &n, NULL, NULL);
+  return atoi (n);
+}
+
+/* Pushes 40 frames of one person walking down onto the road through
+ * LAUNCH: the candidates the rules marked. */
+static int
+walk_onto_the_road (const char *launch)
+{
   GstHarness *h = gst_harness_new_parse (launch);
   gst_harness_set_src_caps_str (h, "video/x-raw,format=BGR,width=320,height=240,framerate=10/1");
   int candidates = 0, tracked = 0;
@@ -83,11 +94,12 @@ track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
     gst_buffer_unref (out);
   }
   g_assert_cmpint (tracked, >=, 35);
-  g_assert_cmpint (candidates, ==, 1);
   /* every stage keeps its own timers: 40 frames each, some time spent */
   const char *const stages[] = {"cwtrack", "cwzones", "cwliveness", "cwevidence"};
   for (size_t i = 0; i < G_N_ELEMENTS (stages); i++) {
     GstElement *e = element_of_factory (GST_BIN (h->element), stages[i]);
+    if (!e && i > 0)
+      continue; /* a shorter chain */
     g_assert_nonnull (e);
     guint64 frames = 0;
     double wall = 0, cpu = -1;
@@ -98,14 +110,85 @@ track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
     gst_object_unref (e);
   }
   gst_harness_teardown (h);
-  g_autofree char *cmd = g_strdup_printf ("sqlite3 '%s/evidence.db' 'SELECT COUNT(*) FROM packets' > '%s/n.txt'", dir, dir);
-  if (system (cmd) == 0) {
-    g_autofree char *n_path = g_build_filename (dir, "n.txt", NULL), *n = NULL;
-    g_file_get_contents (n_path, &n, NULL, NULL);
-    g_assert_cmpint (atoi (n), ==, 1);
-  }
+  return candidates;
+}
+
+static void
+track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
+  g_autofree char *cfg = write_config (dir);
+  g_autofree char *launch = g_strdup_printf ("cwtrack config=%s ! cwzones config=%s ! cwliveness config=%s ! "
+                                             "cwevidence config=%s",
+                                             cfg, cfg, cfg, cfg);
+  g_assert_cmpint (walk_onto_the_road (launch), ==, 1);
+  int n = packets_in (dir);
+  g_assert_true (n == 1 || n == -1);
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
   g_assert_cmpint (system (rm), ==, 0);
+}
+
+/* The same chain built by hand, no site file: the zones, calibration,
+ * signal, site and store given as element properties decide the same. */
+static void
+a_hand_built_chain_decides_without_a_site_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
+  g_autofree char *launch = g_strdup_printf (
+      "cwtrack min-hits=1 ! "
+      "cwzones zones=road:carriageway:0,100;320,100;320,200;0,200 camera-ground-homography=0.1;0;0;0;0.1;0;0;0;1 "
+      "source=schedule cycle-s=60 walk-start-s=50 walk-end-s=55 ! cwliveness ! "
+      "cwevidence site-id=t1 db=%s/evidence.db key=%s/device.key zones=road:carriageway:0,100;320,100;320,200;0,200 "
+      "camera-ground-homography=0.1;0;0;0;0.1;0;0;0;1",
+      dir, dir);
+  g_assert_cmpint (walk_onto_the_road (launch), ==, 1);
+  int n = packets_in (dir);
+  g_assert_true (n == 1 || n == -1);
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
+/* Zones given as a property replace the file's, all of them: a road the
+ * walker never reaches makes no candidate where the file's road would. */
+static void
+zones_given_as_a_property_replace_the_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("elemXXXXXX", NULL);
+  g_autofree char *cfg = write_config (dir);
+  g_autofree char *launch = g_strdup_printf (
+      "cwtrack config=%s ! cwzones config=%s zones=far:carriageway:0,225;320,225;320,239;0,239", cfg, cfg);
+  g_assert_cmpint (walk_onto_the_road (launch), ==, 0);
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
+/* What a hand-built chain gets wrong is said, naming the property */
+static void
+a_bad_zones_property_or_no_site_id_is_an_element_error (void)
+{
+  static const struct {
+    const char *launch, *said;
+  } CASES[] = {
+      {"cwzones zones=crosswalk", "zones, item 1 'crosswalk'"},
+      {"cwzones zones=road:river:0,0;10,0;10,10", "unknown zone kind 'river'"},
+      {"cwzones zones=a:crosswalk:0,0;10,0;10,10|a:carriageway:0,0;10,0;10,10", "a second zone named 'a'"},
+      {"cwzones camera-ground-homography=1;2;3", "ground_homography"},
+      {"cwzones", "has no zone: set the zones"},
+      {"cwzones camera=x/y zones=crosswalk:0,0;10,0;10,10", "'x/y' is not a camera name"},
+      {"cwevidence db=/tmp/cw-never.db", "set site-id"},
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (CASES); i++) {
+    GError *err = NULL;
+    char *dbg = NULL;
+    g_autofree char *launch =
+        g_strdup_printf ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! %s ! fakesink", CASES[i].launch);
+    first_error (launch, &err, &dbg);
+    g_assert_nonnull (err);
+    if (!strstr (dbg, CASES[i].said))
+      g_error ("%s: expected '%s' in: %s", CASES[i].launch, CASES[i].said, dbg);
+    g_clear_error (&err);
+    g_free (dbg);
+  }
 }
 
 /* Runs LAUNCH until its first error or EOS: the error's GError and
@@ -259,6 +342,11 @@ main (int argc, char **argv)
   cw_meta_register ();
   g_test_add_func ("/elements/track_zones_and_evidence_elements_make_a_candidate_and_a_packet",
                    track_zones_and_evidence_elements_make_a_candidate_and_a_packet);
+  g_test_add_func ("/elements/a_hand_built_chain_decides_without_a_site_file",
+                   a_hand_built_chain_decides_without_a_site_file);
+  g_test_add_func ("/elements/zones_given_as_a_property_replace_the_files", zones_given_as_a_property_replace_the_files);
+  g_test_add_func ("/elements/a_bad_zones_property_or_no_site_id_is_an_element_error",
+                   a_bad_zones_property_or_no_site_id_is_an_element_error);
   g_test_add_func ("/elements/an_invalid_config_is_an_element_error_not_a_crash",
                    an_invalid_config_is_an_element_error_not_a_crash);
   g_test_add_func ("/elements/the_overlay_draws_people_without_a_site_file", the_overlay_draws_people_without_a_site_file);
