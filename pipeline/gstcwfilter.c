@@ -74,8 +74,10 @@ site_overrides (GstCwFilter *self, const char *path, const char *camera, const c
     return TRUE;
   g_autofree char *name = camera ? g_strdup (camera) : default_camera_name (path);
   if (!hwcfg_topic_id_valid (name)) {
+    g_autofree char *valid = g_utf8_make_valid (name, -1);
+    g_autofree char *shown = g_strescape (valid, NULL); /* a name may hold a line break */
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
-                 "camera: '%s' is not a camera name (1 to 64 letters, digits, '_', '.' or '-')", name);
+                 "camera: '%s' is not a camera name (1 to 64 letters, digits, '_', '.' or '-')", shown);
     return FALSE;
   }
   g_autofree char *group = g_strconcat ("camera:", name, NULL);
@@ -108,10 +110,19 @@ site_overrides (GstCwFilter *self, const char *path, const char *camera, const c
     n++;
     const char *kind = g_strstrip (parts[np - 2]), *poly = parts[np - 1];
     g_autofree char *zname = np == 3 ? g_strdup (g_strstrip (parts[0])) : g_strdup_printf ("%s-%d", kind, n);
+    /* a name goes into group names, events and packets: the ids' rule */
+    if (!hwcfg_topic_id_valid (zname)) {
+      g_autofree char *valid = g_utf8_make_valid (zname, -1);
+      g_autofree char *shown = g_strescape (valid, NULL);
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                   "zones, item %d: name '%s' must be 1 to 64 letters, digits, '_', '.' or '-'",
+                   (int) (it - items) + 1, shown);
+      return FALSE;
+    }
     g_autofree char *zgroup = g_strconcat ("zone:", zname, NULL);
     if (g_key_file_has_group (overrides, zgroup)) {
-      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "zones, item %d: a second zone named '%s'",
-                   (int) (it - items) + 1, zname);
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "zones, item %d: a second zone named '%s'%s",
+                   (int) (it - items) + 1, zname, np == 3 ? "" : " (the name given to an unnamed zone)");
       return FALSE;
     }
     g_key_file_set_string (overrides, zgroup, "camera", name);

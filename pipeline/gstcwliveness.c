@@ -20,6 +20,8 @@
  */
 #include "gstcwelements.h"
 
+#include <string.h>
+
 #include "cw_source.h"
 #include "live_check.h"
 
@@ -65,6 +67,28 @@ GST_ELEMENT_REGISTER_DEFINE (cwliveness, "cwliveness", GST_RANK_NONE, GST_TYPE_C
  * source ! videoconvert ! FORMAT ! appsink name=aux, built element by
  * element (the URI from the config is a property value, never launch-line
  * text). */
+/* A depth camera sends 16-bit grey: any other stream (a colour video given
+ * as depth_uri) would be converted to nonsense depths that look like
+ * relief. Its frames are dropped and the pipeline notes why. */
+static GstPadProbeReturn
+refuse_non_depth (GstPad *pad, GstPadProbeInfo *info, gpointer pipeline)
+{
+  if (GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT (info);
+    if (GST_EVENT_TYPE (ev) == GST_EVENT_CAPS) {
+      GstCaps *caps;
+      gst_event_parse_caps (ev, &caps);
+      const char *fmt = gst_structure_get_string (gst_caps_get_structure (caps, 0), "format");
+      if (!fmt || (strcmp (fmt, "GRAY16_LE") && strcmp (fmt, "GRAY16_BE")))
+        g_object_set_data_full (G_OBJECT (pipeline), "cw-refused",
+                                g_strdup_printf ("the stream is %s, not 16-bit depth (GRAY16)", fmt ? fmt : "not raw video"),
+                                g_free);
+    }
+    return GST_PAD_PROBE_OK;
+  }
+  return g_object_get_data (G_OBJECT (pipeline), "cw-refused") ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 static GstElement *
 start_aux_stream (const char *uri, const char *format, GError **error)
 {
@@ -81,6 +105,11 @@ start_aux_stream (const char *uri, const char *format, GError **error)
   if (!gst_element_link_many (convert, filter, sink, NULL)) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION, "cannot link the %s stream", format);
     goto error;
+  }
+  if (!strcmp (format, "GRAY16_LE")) {
+    GstPad *pad = gst_element_get_static_pad (convert, "sink");
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER, refuse_non_depth, p, NULL);
+    gst_object_unref (pad);
   }
   if (!cw_source_add (GST_BIN (p), uri, convert, error))
     goto error;
@@ -155,8 +184,14 @@ pull_aux (GstCwLiveness *self, GstSample **sample, GstVideoFrame *vf)
     return TRUE;
   g_clear_pointer (sample, gst_sample_unref);
   self->aux_failed = TRUE;
-  GST_ELEMENT_WARNING (self, STREAM, FAILED, ("The %s stream ended or stalled.", self->aux_is_depth ? "depth" : "right"),
-                       ("%s: the depth check is off from here on", self->aux_uri));
+  const char *refused = g_object_get_data (G_OBJECT (self->aux), "cw-refused");
+  if (refused)
+    GST_ELEMENT_WARNING (self, STREAM, WRONG_TYPE, ("The depth stream is not a depth camera's."),
+                         ("%s: %s: the depth check is off", self->aux_uri, refused));
+  else
+    GST_ELEMENT_WARNING (self, STREAM, FAILED,
+                         ("The %s stream ended or stalled.", self->aux_is_depth ? "depth" : "right"),
+                         ("%s: the depth check is off from here on", self->aux_uri));
   return FALSE;
 }
 

@@ -34,5 +34,10 @@ print("%d packets from the hand-built chain, zones %s" % (len(packets), sorted({
 PY
 "$cw" verify --db "$tmp/evidence.db" --pubkey "$tmp/device.key.pub" > "$tmp/verify.out" 2>&1 ||
   { echo "FAIL: verify"; tail -5 "$tmp/verify.out"; fail=1; }
+# a colour video given as the depth camera is refused, not read as depths
+timeout 120 gst-launch-1.0 -m filesrc location="$video" ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! \
+  identity eos-after=30 ! cwdetect ! cwtrack ! cwzones zones="$zones" camera-ground-homography="$h" ! \
+  cwliveness camera-ground-homography="$h" camera-depth-uri="file://$video" ! fakesink > "$tmp/depth.out" 2>&1
+grep -q "not 16-bit depth" "$tmp/depth.out" || { echo "FAIL: a colour video as depth_uri was not refused"; tail -5 "$tmp/depth.out"; fail=1; }
 [ $fail -eq 0 ] && echo "hand-built chain: packets recorded and verified with no site file"
 exit $fail

@@ -176,6 +176,12 @@ a_bad_zones_property_or_no_site_id_is_an_element_error (void)
       {"cwzones", "has no zone: set the zones"},
       {"cwzones camera=x/y zones=crosswalk:0,0;10,0;10,10", "'x/y' is not a camera name"},
       {"cwevidence db=/tmp/cw-never.db", "set site-id"},
+      /* a name with ']' would be no group at all: the zone lost, silently */
+      {"cwzones zones=walk]:crosswalk:0,0;10,0;10,10", "item 1: name 'walk]'"},
+      {"cwzones zones=crosswalk:0,0;10,0", "element property zones: [zone:crosswalk-1] polygon"},
+      {"cwzones zones=crosswalk:0,0;10,0;10,10 camera-ground-homography=0;0;0;0;0;0;0;0;0",
+       "element property camera-ground-homography"},
+      {"cwevidence site-id=s db=:memory:", "':memory:' is not a file's path"},
   };
   for (size_t i = 0; i < G_N_ELEMENTS (CASES); i++) {
     GError *err = NULL;
@@ -306,7 +312,7 @@ a_bad_config_property_is_an_element_error_naming_it (void)
   first_error ("videotestsrc num-buffers=3 ! video/x-raw,format=BGR ! cwdetect motion-algorithm=none ! fakesink", &err,
                &dbg);
   g_assert_error (err, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS);
-  g_assert_nonnull (strstr (dbg, "element property motion_algorithm"));
+  g_assert_nonnull (strstr (dbg, "element property motion-algorithm"));
   g_clear_error (&err);
   g_free (dbg);
   /* a value is one value: a line break and a group in it add no key */
