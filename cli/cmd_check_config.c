@@ -7,6 +7,7 @@
 #include "hwcfg.h"
 #include "hwcfg_profile.h"
 #include "hwcfg_source.h"
+#include "recog_faces.h"
 #include "zone_geom.h"
 
 #include <gst/gst.h>
@@ -118,6 +119,32 @@ check_sources (const struct hwcfg *cfg)
   return mistakes;
 }
 
+/* Loads the [recognition] models as the review service will: a file that
+ * is there but no model is found now, not at the first confirmation. */
+static gboolean
+check_recognition (const struct hwcfg *cfg)
+{
+  const struct hwcfg_recognition *rc = &cfg->recognition;
+  if (!rc->enabled)
+    return TRUE;
+  g_autoptr (GError) read_err = NULL;
+  struct hwcfg_source *src = hwcfg_source_read (cfg->path, &read_err);
+  g_autofree char *origin = g_strdup_printf ("%s:%d: [recognition]", cfg->path,
+                                             src ? hwcfg_source_line (src, "recognition", "recognizer_model") : 0);
+  hwcfg_source_free (src);
+  struct recog_params p = {.backend = rc->backend == HWCFG_RECOGNITION_SFACE ? RECOG_SFACE : RECOG_LBPH,
+                           .recognizer_model = rc->recognizer_model, .detector_model = rc->detector_model,
+                           .threshold = rc->threshold, .origin = origin};
+  g_autoptr (GError) err = NULL;
+  struct recog *r = recog_new (&p, &err);
+  if (!r) {
+    fprintf (stderr, "%s\n", err->message);
+    return FALSE;
+  }
+  recog_free (r);
+  return TRUE;
+}
+
 int
 cmd_check_config (int argc, char **argv)
 {
@@ -142,7 +169,7 @@ cmd_check_config (int argc, char **argv)
   }
   struct hwcfg *cfg = cli_load_config (config);
   int status = cfg ? 0 : 2;
-  if (cfg && check_sources (cfg) > 0) {
+  if (cfg && (check_sources (cfg) > 0 || !check_recognition (cfg))) {
     status = 2;
     g_clear_pointer (&cfg, hwcfg_free);
   }

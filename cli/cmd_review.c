@@ -200,6 +200,11 @@ cmd_review (int argc, char **argv)
   if (!cli_store_open (cfg, "review", &store))
     goto out;
   desk = rev_desk_new (store.st, cfg);
+  if (!rev_desk_recognition_ready (desk, &err)) {
+    fprintf (stderr, "crosswatch review: %s\n", err->message);
+    status = 2;
+    goto out;
+  }
   if (!(role = cli_review_login (desk, "review", actor_name)))
     goto out;
   const struct rev_actor actor = {actor_name, role};

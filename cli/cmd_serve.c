@@ -42,6 +42,11 @@ cmd_serve (int argc, char **argv)
   if (!cli_store_open (cfg, "serve", &store))
     goto out;
   desk = rev_desk_new (store.st, cfg);
+  if (!rev_desk_recognition_ready (desk, &err)) {
+    fprintf (stderr, "crosswatch serve: %s\n", err->message);
+    status = 2;
+    goto out;
+  }
   api = rev_api_new (desk, cfg);
   srv = rev_server_new (api, cfg, listen, &err);
   if (!srv) {

@@ -37,6 +37,13 @@ static const char SCHEMA[] =
     "  packet_id TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, signer TEXT, signature TEXT);"
     /* the publisher asks every 2 s when each confirmed case was confirmed */
     "CREATE INDEX IF NOT EXISTS audit_action ON audit_log(action, packet_id);"
+    /* recognition (evid_store_faces.c): kept with the case, never published */
+    "CREATE TABLE IF NOT EXISTS face_features ("
+    "  packet_id TEXT PRIMARY KEY REFERENCES packets(id), backend TEXT NOT NULL, feature BLOB NOT NULL,"
+    "  created_utc TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS case_links ("
+    "  packet_id TEXT NOT NULL, earlier_id TEXT NOT NULL, backend TEXT NOT NULL, score REAL NOT NULL,"
+    "  created_utc TEXT NOT NULL, PRIMARY KEY (packet_id, earlier_id));"
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS users ("
     "  name TEXT PRIMARY KEY, role TEXT NOT NULL, pwhash TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1,"
@@ -671,6 +678,8 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
   static const char *const STEPS[] = {
       "INSERT INTO purged (id, seq, json_sha256, purged_utc) SELECT id, seq, json_sha256, ?2 FROM packets WHERE id = ?1",
       "DELETE FROM media WHERE packet_id = ?1",
+      "DELETE FROM face_features WHERE packet_id = ?1",
+      "DELETE FROM case_links WHERE packet_id = ?1 OR earlier_id = ?1",
       "DELETE FROM outbox WHERE packet_id = ?1 AND sent_utc IS NULL AND display_id IS NULL",
       "DELETE FROM packets WHERE id = ?1",
   };

@@ -137,6 +137,34 @@ const char *evid_initial_review_state (const char *decision);
 struct evid_packet_row *evid_store_get (struct evid_store *st, const char *id, GError **error);
 void evid_packet_row_free (struct evid_packet_row *row);
 
+/* Recognition (evid_store_faces.c): face features of confirmed cases and
+ * the "possible earlier case" links they suggest. Both go with the case at
+ * its purge; neither is ever published. */
+struct evid_face_feature {
+  char *packet_id;
+  float *v;
+  int n;
+};
+void evid_face_feature_free (struct evid_face_feature *f);
+struct evid_case_link {
+  char *packet_id, *earlier_id, *backend;
+  double score;
+  char *created_utc;
+};
+void evid_case_link_free (struct evid_case_link *l);
+/* The features of BACKEND of confirmed cases kept past NOW_UTC, other than
+ * EXCLUDE_ID, oldest first. */
+GPtrArray *evid_store_face_features (struct evid_store *st, const char *backend, const char *exclude_id,
+                                     const char *now_utc, GError **error);
+/* In one transaction: PACKET_ID's feature, an audit row
+ * "recognition:search" (SEARCH_DETAIL) and, for each of LINKS (earlier_id
+ * and score read), a link and an audit row "recognition:match". */
+gboolean evid_store_recognition_record (struct evid_store *st, const char *packet_id, const char *backend,
+                                        const float *v, int n, const struct evid_case_link *links, int n_links,
+                                        const char *actor, const char *search_detail, GError **error);
+/* PACKET_ID's links to earlier cases, the most alike first. */
+GPtrArray *evid_store_case_links (struct evid_store *st, const char *packet_id, GError **error);
+
 /* A media item's bytes (g_free) and stored hash. */
 GBytes *evid_store_media (struct evid_store *st, const char *packet_id, const char *name,
                           char out_sha256[65], GError **error);

@@ -68,8 +68,16 @@ static void
 vreport (struct parse *p, const char *group, const char *shown, const char *key, const char *fmt, va_list ap)
 {
   int line = hwcfg_source_line (p->src, group, key);
-  if (key && p->overrides && g_key_file_has_key (p->overrides, group, key, NULL))
-    g_string_append_printf (p->errors, "%s: element property %s: ", p->path, key);
+  if (key && p->overrides && g_key_file_has_key (p->overrides, group, key, NULL)) {
+    /* named as the element has it (gstcwfilter.c): the zones are one
+     * property, a camera's keys and the site's have a prefix */
+    g_autofree char *prop = g_str_has_prefix (group, "zone:")     ? g_strdup ("zones")
+                            : g_str_has_prefix (group, "camera:") ? g_strconcat ("camera-", key, NULL)
+                            : !strcmp (group, "site")             ? g_strconcat ("site-", key, NULL)
+                                                                  : g_strdup (key);
+    g_strdelimit (prop, "_", '-');
+    g_string_append_printf (p->errors, "%s: element property %s: ", p->path, prop);
+  }
   /* line 0: the group is not in the file at all */
   else if (line > 0)
     g_string_append_printf (p->errors, "%s:%d: ", p->path, line);
@@ -952,6 +960,11 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   if (!cfg->evidence.key)
     cfg->evidence.key = g_strdup (DEFAULT_EVIDENCE_KEY);
   check_not_directory (p, "evidence", "db", cfg->evidence.db);
+  /* SQLite reads these as an in-memory database or a URI: the evidence
+   * would be kept nowhere, or somewhere else than the path says */
+  if (!strcmp (cfg->evidence.db, ":memory:") || g_str_has_prefix (cfg->evidence.db, "file:") ||
+      !*cfg->evidence.db)
+    report (p, "evidence", "db", "'%s' is not a file's path (the evidence must be kept in a file)", cfg->evidence.db);
   check_not_directory (p, "evidence", "key", cfg->evidence.key);
   cfg->evidence.device_id = get_string (p, "evidence", "device_id", FALSE);
   if (!cfg->evidence.device_id)
@@ -991,12 +1004,67 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
             "(hwcfg/PROFILES.md)", prof->name);
 }
 
+static const char *const RECOGNITION_KEYS[] = {"enabled", "backend", "legal_basis", "recognizer_model",
+                                               "detector_model", "threshold", NULL};
+
+static void
+check_model_file (struct parse *p, const char *group, const char *key, const char *path)
+{
+  if (access (path, R_OK) != 0)
+    report (p, group, key, "cannot read '%s': %s", path, g_strerror (errno));
+  else
+    check_not_directory (p, group, key, path);
+}
+
+static void
+parse_recognition (struct parse *p, struct hwcfg *cfg)
+{
+  struct hwcfg_recognition *r = &cfg->recognition;
+  r->threshold = NAN;
+  if (!g_key_file_has_group (p->kf, "recognition"))
+    return;
+  const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
+  if (prof && prof->recognition_refused) {
+    /* any setting at all: a site under such a profile has no business
+     * keeping one, even switched off */
+    report (p, "recognition", NULL, "refused under profile '%s': %s (hwcfg/PROFILES.md)", prof->name,
+            prof->recognition_refused);
+    return;
+  }
+  check_keys (p, "recognition", RECOGNITION_KEYS);
+  r->enabled = get_bool (p, "recognition", "enabled", false);
+  g_autofree char *backend = get_string (p, "recognition", "backend", FALSE);
+  if (!backend || !strcmp (backend, "lbph"))
+    r->backend = HWCFG_RECOGNITION_LBPH;
+  else if (!strcmp (backend, "sface"))
+    r->backend = HWCFG_RECOGNITION_SFACE;
+  else
+    report (p, "recognition", "backend", "unknown backend '%s' (lbph or sface)", backend);
+  r->legal_basis = get_string (p, "recognition", "legal_basis", FALSE);
+  if (r->legal_basis)
+    g_strstrip (r->legal_basis);
+  if (r->enabled && (!r->legal_basis || strlen (r->legal_basis) < 10))
+    report (p, "recognition", "legal_basis",
+            "missing: recognition is enabled only with the law or authority it rests on, in words (at least 10 "
+            "characters)");
+  r->recognizer_model = get_string (p, "recognition", "recognizer_model", FALSE);
+  r->detector_model = get_string (p, "recognition", "detector_model", FALSE);
+  if (r->backend == HWCFG_RECOGNITION_SFACE && !r->recognizer_model)
+    report (p, "recognition", "recognizer_model", "missing (required by the sface backend: FaceRecognizerSF's ONNX)");
+  if (r->recognizer_model)
+    check_model_file (p, "recognition", "recognizer_model", r->recognizer_model);
+  if (r->detector_model)
+    check_model_file (p, "recognition", "detector_model", r->detector_model);
+  if (has_key (p, "recognition", "threshold"))
+    r->threshold = get_double (p, "recognition", "threshold", 0.5, -1, 1);
+}
+
 static void
 parse_groups (struct parse *p, struct hwcfg *cfg)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (p->kf, NULL);
   static const char *const FIXED[] = {"site", "signal", "rules", "detector", "tracker", "liveness",
-                                      "evidence", "mqtt", "review", "status", NULL};
+                                      "evidence", "mqtt", "review", "status", "recognition", NULL};
   int n_cam = 0, n_zone = 0;
   for (char **g = groups; *g; g++) {
     if (g_str_has_prefix (*g, "camera:"))
@@ -1021,6 +1089,7 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
   check_crosswalks_on_road (p, cfg);
   parse_signal (p, cfg);
   parse_optional (p, cfg);
+  parse_recognition (p, cfg);
 }
 
 /* Reads PATH (NULL: no file, OVERRIDES only) into P, OVERRIDES (may be
@@ -1302,6 +1371,9 @@ hwcfg_free (struct hwcfg *cfg)
   g_free (cfg->detector.backend);
   g_free (cfg->detector.motion_algorithm);
   g_free (cfg->detector.model);
+  g_free (cfg->recognition.legal_basis);
+  g_free (cfg->recognition.recognizer_model);
+  g_free (cfg->recognition.detector_model);
   g_free (cfg->detector.model_config);
   g_free (cfg->evidence.db);
   g_free (cfg->evidence.key);

@@ -164,6 +164,19 @@ struct hwcfg_review {
                               <public_url>/case/<id>; NULL: displays use their own case_url_base */
 };
 
+/* [recognition]: linking a confirmed case's face to earlier cases
+ * (recognition/README.md). Off unless enabled, with a legal basis; refused
+ * under profiles that forbid it. */
+enum hwcfg_recognition_backend { HWCFG_RECOGNITION_LBPH, HWCFG_RECOGNITION_SFACE };
+struct hwcfg_recognition {
+  bool enabled;
+  enum hwcfg_recognition_backend backend;
+  char *legal_basis;      /* the law or authority the site relies on, in words (audited) */
+  char *recognizer_model; /* sface: FaceRecognizerSF's ONNX */
+  char *detector_model;   /* sface, optional: FaceDetectorYN's ONNX, to align the face */
+  double threshold;       /* a similarity at or above it is suggested; NaN: the backend's own */
+};
+
 /* [status]: the running appliance's health (crosswatch run). */
 struct hwcfg_status {
   char *http_listen;        /* ADDR:PORT serving /metrics (Prometheus) and /status (JSON); NULL: none */
@@ -189,6 +202,7 @@ struct hwcfg {
   struct hwcfg_mqtt mqtt;
   struct hwcfg_review review;
   struct hwcfg_status status;
+  struct hwcfg_recognition recognition;
   bool profile_shows_faces; /* the site's profile lets public screens show faces */
 };
 

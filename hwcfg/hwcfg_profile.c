@@ -11,11 +11,15 @@
 
 static const struct hwcfg_profile PROFILES[] = {
     /* name       person face   bystanders child          hours two_person_required */
-    {"default", true, false, false, CHILD_BELOW_M, 24, true},
-    {"eu", false, false, false, CHILD_BELOW_M, 24, true},
-    {"uk", true, false, false, CHILD_BELOW_M, 24, true},
-    {"us", true, false, false, CHILD_BELOW_M, 72, false},
-    {"cn", true, true, false, CHILD_BELOW_M, 72, false},
+    {"default", true, false, false, CHILD_BELOW_M, 24, true, NULL},
+    {"eu", false, false, false, CHILD_BELOW_M, 24, true,
+     "the EU AI Act (Art. 5(1)(h)) prohibits real-time remote biometric identification in publicly accessible "
+     "spaces for law enforcement, except in narrow cases that an appliance cannot attest"},
+    {"uk", true, false, false, CHILD_BELOW_M, 24, true,
+     "facial recognition by police in the UK needs a specific legal framework and safeguards (R (Bridges) v South "
+     "Wales Police, 2020) that a roadside appliance cannot attest"},
+    {"us", true, false, false, CHILD_BELOW_M, 72, false, NULL},
+    {"cn", true, true, false, CHILD_BELOW_M, 72, false, NULL},
 };
 
 static const char *const NAMES[] = {"default", "eu", "uk", "us", "cn", NULL};

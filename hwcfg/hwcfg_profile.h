@@ -19,6 +19,7 @@ struct hwcfg_profile {
   double child_below_m;  /* a person measured shorter (or not measured at all) is never shown */
   int max_show_hours;    /* a case leaves public screens after this long at most */
   bool two_person_required; /* [review] two_person = false is refused */
+  const char *recognition_refused; /* non-NULL: why any [recognition] setting is a config error */
 };
 
 /* The profile NAME, or NULL for an unknown one. */

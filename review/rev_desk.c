@@ -6,6 +6,7 @@
 #include "evid_json_guard.h"
 #include "evid_publication.h"
 #include "rev_clip.h"
+#include "recog_link.h"
 
 #include <glib/gstdio.h>
 #include <sodium.h>
@@ -102,6 +103,67 @@ rev_desk_new (struct evid_store *st, const struct hwcfg *cfg)
   return desk;
 }
 
+bool
+rev_desk_recognition_ready (struct rev_desk *desk, GError **error)
+{
+  const struct hwcfg_recognition *rc = &desk->cfg->recognition;
+  if (!rc->enabled || desk->recog)
+    return true;
+  g_autofree char *origin = g_strdup_printf ("%s: [recognition]", desk->cfg->path);
+  struct recog_params p = {
+      .backend = rc->backend == HWCFG_RECOGNITION_SFACE ? RECOG_SFACE : RECOG_LBPH,
+      .recognizer_model = rc->recognizer_model,
+      .detector_model = rc->detector_model,
+      .threshold = rc->threshold,
+      .origin = origin,
+  };
+  desk->recog = recog_new (&p, error);
+  return desk->recog != NULL;
+}
+
+/* The recognition's suggestions for case ID: [{id, score, backend, state,
+ * text}], "possible earlier case X (score)". Only ever shown to a reviewer. */
+static JsonArray *
+possible_earlier_cases (struct rev_desk *desk, const char *id)
+{
+  JsonArray *out = json_array_new ();
+  g_autoptr (GError) err = NULL;
+  g_autoptr (GPtrArray) links = evid_store_case_links (desk->st, id, &err);
+  for (guint i = 0; links && i < links->len; i++) {
+    const struct evid_case_link *l = g_ptr_array_index (links, i);
+    struct evid_packet_row *earlier = evid_store_get (desk->st, l->earlier_id, NULL);
+    JsonObject *o = json_object_new ();
+    json_object_set_string_member (o, "id", l->earlier_id);
+    json_object_set_double_member (o, "score", l->score);
+    json_object_set_string_member (o, "backend", l->backend);
+    json_object_set_string_member (o, "state", earlier ? earlier->review_state : "gone");
+    g_autofree char *text = g_strdup_printf ("possible earlier case %s (%.2f)", l->earlier_id, l->score);
+    json_object_set_string_member (o, "text", text);
+    json_array_add_object_element (out, o);
+    evid_packet_row_free (earlier);
+  }
+  return out;
+}
+
+static gboolean audit (struct rev_desk *desk, const struct rev_actor *actor, const char *action, const char *id,
+                       const char *detail, GError **error);
+
+/* A confirmed case's face against earlier cases: suggestions for the
+ * reviewer (recog_link.h). Recognition failing never undoes a
+ * confirmation: it is an audit row of its own. */
+static void
+link_earlier_cases (struct rev_desk *desk, const struct rev_actor *actor, const char *id)
+{
+  g_autoptr (GError) err = NULL;
+  if (!desk->cfg->recognition.enabled)
+    return;
+  if (rev_desk_recognition_ready (desk, &err) && recog_link_case (desk->recog, desk->st, id, actor->name, NULL, &err))
+    return;
+  g_warning ("recognition on case %s: %s", id, err->message);
+  g_autoptr (GError) audit_err = NULL;
+  audit (desk, actor, "recognition:error", id, err->message, &audit_err);
+}
+
 void
 rev_desk_free (struct rev_desk *desk)
 {
@@ -111,6 +173,7 @@ rev_desk_free (struct rev_desk *desk)
   g_hash_table_unref (desk->public_images);
   g_hash_table_unref (desk->ghosts);
   g_free (desk->dummy_hash);
+  recog_free (desk->recog);
   g_free (desk);
 }
 
@@ -444,6 +507,7 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
     json_object_set_string_member (out, "confirmed_once_by", member_string (first, "actor"));
   json_object_set_boolean_member (out, "two_person", desk->cfg->review.two_person);
   json_object_set_array_member (out, "related", related_cases (desk, row, rec));
+  json_object_set_array_member (out, "possible_earlier", possible_earlier_cases (desk, row->id));
   JsonArray *can = json_array_new ();
   static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse", "clear_clock"};
   for (size_t i = 0; i < G_N_ELEMENTS (VERBS); i++)
@@ -590,6 +654,10 @@ confirm (struct rev_desk *desk, const struct rev_actor *actor, const struct evid
   evid_publication_free (msgs);
   if (!ok)
     return rev_desk__fail_from_store (error, st_err);
+  /* at the first confirmation: the second reviewer (a supervisor under
+   * two-person review) sees the suggestions before deciding */
+  if (!strcmp (from, "pending"))
+    link_earlier_cases (desk, actor, row->id);
   *out_state = g_strdup (to);
   return TRUE;
 }

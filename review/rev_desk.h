@@ -49,6 +49,11 @@ struct rev_desk;
 struct rev_desk *rev_desk_new (struct evid_store *st, const struct hwcfg *cfg);
 void rev_desk_free (struct rev_desk *desk);
 
+/* With [recognition] enabled, loads its models: FALSE + ERROR naming the
+ * key and the file when one does not load (a service refuses to start).
+ * TRUE at once when recognition is off. Confirming a case calls it too. */
+bool rev_desk_recognition_ready (struct rev_desk *desk, GError **error);
+
 /* Accounts (role REV_ADMIN for the web service; the cabinet's shell user
  * for `crosswatch users`, named by ACTOR). */
 bool rev_desk_user_add (struct rev_desk *desk, const struct rev_actor *actor, const char *name, const char *role,

@@ -2,6 +2,7 @@
 #ifndef CW_REV_DESK_PRIVATE_H
 #define CW_REV_DESK_PRIVATE_H
 
+#include "recog_faces.h"
 #include "rev_desk.h"
 
 struct rev_desk {
@@ -11,6 +12,7 @@ struct rev_desk {
   GHashTable *public_images; /* packet id -> GBytes JPEG of the public page (at most REV_CACHE_MAX) */
   GHashTable *ghosts;        /* unknown name -> struct rev_ghost: failed logins, as an account's */
   char *dummy_hash;          /* verified against for unknown names, so they take as long as known ones */
+  struct recog *recog;       /* [recognition] enabled: its models, loaded once (rev_desk_recognition_ready) */
 };
 
 /* Cached clips and public images per desk: a full cache is emptied (the

@@ -15,7 +15,7 @@ PACKAGES=(
   libgstrtspserver-1.0-dev gstreamer1.0-rtsp libarchive-dev openssl
   libsoup-3.0-dev glib-networking chromium fonts-wqy-zenhei
   xvfb x11-apps imagemagick gstreamer1.0-x gstreamer1.0-plugins-base-apps
-  libsystemd-dev groff-base
+  libsystemd-dev groff-base python3-onnx
 )
 # the review UI's browser tests run puppeteer-core under Node.js: Debian's,
 # unless the machine has one already

@@ -87,6 +87,13 @@ printf '%s\n[site]\nid = t\n' "$base" | expect group_twice "7: [site]: group giv
 printf '[site]\nid = s\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\nsource = none\n' |
   expect key_twice "3: [site] id: given twice in the group (first on line 2): the last would win"
 printf '%s\n[evidence]\ndevice_id = caf\351\n' "$base" | expect not_utf8 "8: [evidence] device_id: the line is not UTF-8"
+# recognition: refused by the profile, on only with a legal basis, a model that does not load named
+printf '%s\n[recognition]\nenabled = false\n' "${base/id = s/id = s
+profile = eu}" | expect recognition_under_eu "8: [recognition]: refused under profile 'eu'"
+printf '%s\n[recognition]\nenabled = true\n' "$base" | expect recognition_no_legal_basis "7: [recognition] legal_basis: missing"
+printf 'not an onnx model\n' > "$tmp/junk.onnx"
+printf '%s\n[recognition]\nenabled = true\nlegal_basis = City ordinance 12-7 (repeat offenders)\nbackend = sface\nrecognizer_model = %s\n' \
+  "$base" "$tmp/junk.onnx" | expect recognition_bad_model "11: [recognition] recognizer_model: '$tmp/junk.onnx' does not load as a face recognition model"
 # zones: no area, drawn off the road, too many points (refused at once)
 printf '%s\n[zone:road]\nkind = carriageway\npolygon = 0,0;10,10;20,20\n' "$base" |
   expect zero_area "9: [zone:road] polygon: encloses no area"

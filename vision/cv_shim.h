@@ -184,6 +184,32 @@ cv_status cv_to_grey (const struct cv_image *img, struct cv_image *dst);
  * face in it cannot be recognised. */
 cv_status cv_blur_region (struct cv_image *img, int x, int y, int w, int h);
 
+/* ---- face features for recognition (cv_face_id.cpp) ---- */
+
+typedef enum {
+  CV_FACE_ID_LBPH = 0,  /* OpenCV contrib's LBPH histogram: weight-free */
+  CV_FACE_ID_SFACE = 1, /* FaceRecognizerSF with the site's ONNX model */
+} cv_face_id_backend;
+
+struct cv_face_id;
+
+cv_status cv_face_id_create_lbph (struct cv_face_id **out);
+/* RECOGNIZER_MODEL: SFace's ONNX; DETECTOR_MODEL (may be NULL): YuNet's,
+ * to find and align the face in a crop. CV_ERR_INVALID or CV_ERR_OPENCV
+ * with cv_last_error() saying why a model did not load. */
+cv_status cv_face_id_create_sface (const char *recognizer_model, const char *detector_model, struct cv_face_id **out);
+void cv_face_id_destroy (struct cv_face_id *f);
+cv_face_id_backend cv_face_id_backend_of (const struct cv_face_id *f);
+
+/* The feature of the face crop IMG: *OUT_N floats in *OUT_FEATURE (freed
+ * with cv_free). CV_OK with *OUT_N 0: no face found in it (sface with a
+ * detector). */
+cv_status cv_face_id_feature (struct cv_face_id *f, const struct cv_image *img, float **out_feature, int *out_n);
+
+/* How alike two features of BACKEND are, higher more alike: cosine for
+ * sface, 1 / (1 + chi-square distance) for lbph. NaN for bad input. */
+double cv_face_id_similarity (cv_face_id_backend backend, const float *a, const float *b, int n);
+
 /* ---- geometry (cv_geometry.cpp) ---- */
 
 /* Fits the homography mapping N >= 4 points SRC (x0,y0,x1,y1,...) to DST by

@@ -401,6 +401,12 @@ async function showCase(id) {
       el('span', { class: 'badge ' + c.state, id: 'case-state', 'data-state': c.state, 'data-case': c.id }, c.state), c.flags.map(f => el('span', { class: 'badge flag' }, f.replace('_', ' ')))),
     c.related.length ? el('p', { class: 'warn', id: 'related' }, 'Same camera and track within 10 minutes (a duplicate?): ',
       c.related.map(r => el('a', { href: '#/case/' + r.id }, r.id.slice(0, 8) + ' ' + (TYPE_WORDS[r.type] || r.type) + ', ' + (STATE_WORDS[r.state] || r.state) + '; '))) : null,
+    // recognition's suggestions: for the reviewer to judge, never a finding
+    (c.possible_earlier || []).length ? el('div', { class: 'warn', id: 'possible-earlier' },
+      el('p', {}, 'Face recognition suggests (a suggestion only: compare the faces yourself; it decides nothing):'),
+      el('ul', {}, c.possible_earlier.map(p => el('li', {},
+        el('a', { href: '#/case/' + p.id }, 'possible earlier case ' + p.id.slice(0, 8)),
+        ' (' + p.backend + ' ' + p.score.toFixed(2) + ', ' + (STATE_WORDS[p.state] || p.state) + ')')))) : null,
     el('div', { class: 'panel' }, el('h2', {}, 'Decide'), actions(c)),
     el('div', { class: 'panel' }, el('h2', {}, 'Facts'), el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v === undefined ? '' : v)]))),
     el('h2', {}, 'Stills'), el('p', { class: 'help' }, 'Red box: the accused. Lines: the camera\'s zones (blue carriageway, white crosswalk, green kerb). Click a still for full size.'),

@@ -1,0 +1,125 @@
+#include "recog_faces.h"
+
+#include "cv_shim.h"
+
+#include <math.h>
+#include <string.h>
+
+G_DEFINE_QUARK (recog-error-quark, recog_error)
+
+struct recog {
+  struct cv_face_id *id;
+  enum recog_backend backend;
+  double threshold;
+};
+
+double
+recog_default_threshold (enum recog_backend backend)
+{
+  /* sface: OpenCV's published cosine threshold for SFace (0.363 on LFW);
+   * lbph: above every impostor pair of bench/recognition_bench.sh (the
+   * highest 0.085, clean faces); it matches a degraded copy of the same
+   * picture, not the same person in another picture (bench/README.md) */
+  return backend == RECOG_SFACE ? 0.363 : 0.09;
+}
+
+const char *
+recog_backend_name (enum recog_backend backend)
+{
+  return backend == RECOG_SFACE ? "sface" : "lbph";
+}
+
+struct recog *
+recog_new (const struct recog_params *params, GError **error)
+{
+  struct cv_face_id *id = NULL;
+  const char *origin = params->origin ? params->origin : "[recognition]";
+  if (params->backend == RECOG_LBPH) {
+    if (cv_face_id_create_lbph (&id) != CV_OK) {
+      g_set_error (error, RECOG_ERROR, RECOG_ERROR_FAILED, "%s: the lbph recogniser cannot start: %s", origin,
+                   cv_last_error ());
+      return NULL;
+    }
+  } else {
+    if (!params->recognizer_model) {
+      g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s recognizer_model: missing (sface needs it)", origin);
+      return NULL;
+    }
+    /* which of the two failed: the recogniser first, then with the detector */
+    if (cv_face_id_create_sface (params->recognizer_model, NULL, &id) != CV_OK) {
+      g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s recognizer_model: '%s' does not load as a face "
+                   "recognition model: %s", origin, params->recognizer_model, cv_last_error ());
+      return NULL;
+    }
+    if (params->detector_model) {
+      cv_face_id_destroy (id);
+      id = NULL;
+      if (cv_face_id_create_sface (params->recognizer_model, params->detector_model, &id) != CV_OK) {
+        g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s detector_model: '%s' does not load as a face "
+                     "detection model: %s", origin, params->detector_model, cv_last_error ());
+        return NULL;
+      }
+    }
+  }
+  struct recog *r = g_new0 (struct recog, 1);
+  r->id = id;
+  r->backend = params->backend;
+  r->threshold = isnan (params->threshold) ? recog_default_threshold (params->backend) : params->threshold;
+  return r;
+}
+
+void
+recog_free (struct recog *r)
+{
+  if (!r)
+    return;
+  cv_face_id_destroy (r->id);
+  g_free (r);
+}
+
+enum recog_backend
+recog_backend (const struct recog *r)
+{
+  return r->backend;
+}
+
+double
+recog_threshold (const struct recog *r)
+{
+  return r->threshold;
+}
+
+bool
+recog_feature (struct recog *r, const guint8 *data, gsize len, float **out, int *out_n, GError **error)
+{
+  *out = NULL;
+  *out_n = 0;
+  unsigned char *px = NULL;
+  int w = 0, h = 0, stride = 0;
+  if (!data || len == 0 || cv_decode_bgra (data, len, &px, &w, &h, &stride) != CV_OK) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "the face image cannot be decoded: %s", cv_last_error ());
+    return false;
+  }
+  struct cv_image img = {px, w, h, stride, 4};
+  float *v = NULL;
+  int n = 0;
+  cv_status rc = cv_face_id_feature (r->id, &img, &v, &n);
+  cv_free (px);
+  if (rc != CV_OK) {
+    g_set_error (error, RECOG_ERROR, rc == CV_ERR_INVALID ? RECOG_ERROR_IMAGE : RECOG_ERROR_FAILED,
+                 "no feature from a %dx%d face: %s", w, h, rc == CV_ERR_INVALID ? "too small" : cv_last_error ());
+    return false;
+  }
+  if (n > 0) {
+    *out = g_memdup2 (v, (gsize) n * sizeof (float));
+    *out_n = n;
+  }
+  cv_free (v);
+  return true;
+}
+
+double
+recog_similarity (const struct recog *r, const float *a, const float *b, int n)
+{
+  return cv_face_id_similarity (r->backend == RECOG_SFACE ? CV_FACE_ID_SFACE : CV_FACE_ID_LBPH, a, b, n);
+}

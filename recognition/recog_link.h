@@ -1,0 +1,18 @@
+/* recog_link — repeat-violator linking: a newly confirmed case's face is
+ * compared with the faces of earlier confirmed cases still kept, and each
+ * one at or above the threshold becomes a "possible earlier case X
+ * (score)" for the reviewer. Never automatic: a link changes no case and
+ * is never published; the search and every match are audit rows. */
+#ifndef CW_RECOG_LINK_H
+#define CW_RECOG_LINK_H
+
+#include "evid_store.h"
+#include "recog_faces.h"
+
+/* Links PACKET_ID (its "face_best" still) to earlier cases in ST, as
+ * ACTOR. *OUT_LINKS (may be NULL): how many were suggested; a case with no
+ * face crop or no face found in it is searched for nothing (0, TRUE). */
+bool recog_link_case (struct recog *r, struct evid_store *st, const char *packet_id, const char *actor,
+                      int *out_links, GError **error);
+
+#endif
