@@ -21,6 +21,7 @@ int cmd_purge (int argc, char **argv);
 int cmd_key (int argc, char **argv);
 int cmd_serve (int argc, char **argv);
 int cmd_users (int argc, char **argv);
+int cmd_watchlist (int argc, char **argv);
 
 /* A password from standard input (PROMPT and no echo on a terminal);
  * NULL at end of input. g_free. */

@@ -23,6 +23,7 @@ static const struct {
     {"publish", cmd_publish, "send confirmed packets from the outbox to the broker"},
     {"display", cmd_display, "run a roadside display client (-c DISPLAY.ini)"},
     {"verify", cmd_verify, "check hashes, signatures and chains: a store, a packet or a case bundle"},
+    {"watchlist", cmd_watchlist, "[recognition]: enrol faces (admin), list, remove; decide matches (supervisor)"},
     {"export", cmd_export, "write one packet as a case bundle, verifiable offline"},
     {"purge", cmd_purge, "delete packets past their retention (not those on legal hold)"},
     {"key", cmd_key, "rotate the device key, replace a lost one, make a back-office key"},

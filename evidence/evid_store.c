@@ -44,6 +44,15 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS case_links ("
     "  packet_id TEXT NOT NULL, earlier_id TEXT NOT NULL, backend TEXT NOT NULL, score REAL NOT NULL,"
     "  created_utc TEXT NOT NULL, PRIMARY KEY (packet_id, earlier_id));"
+    /* the watchlist (evid_store_watchlist.c): enrolled faces, each with why,
+     * by whom and until when; a match waits for a supervisor */
+    "CREATE TABLE IF NOT EXISTS watchlist ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, label TEXT NOT NULL, backend TEXT NOT NULL, feature BLOB NOT NULL,"
+    "  image BLOB NOT NULL, reason TEXT NOT NULL, legal_basis TEXT NOT NULL, enrolled_by TEXT NOT NULL,"
+    "  enrolled_utc TEXT NOT NULL, expires_utc TEXT NOT NULL, removed_utc TEXT);"
+    "CREATE TABLE IF NOT EXISTS watch_matches ("
+    "  packet_id TEXT NOT NULL, entry_id INTEGER NOT NULL, score REAL NOT NULL, created_utc TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'suggested', decided_by TEXT, decided_utc TEXT, PRIMARY KEY (packet_id, entry_id));"
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS users ("
     "  name TEXT PRIMARY KEY, role TEXT NOT NULL, pwhash TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1,"
@@ -680,6 +689,7 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
       "DELETE FROM media WHERE packet_id = ?1",
       "DELETE FROM face_features WHERE packet_id = ?1",
       "DELETE FROM case_links WHERE packet_id = ?1 OR earlier_id = ?1",
+      "DELETE FROM watch_matches WHERE packet_id = ?1",
       "DELETE FROM outbox WHERE packet_id = ?1 AND sent_utc IS NULL AND display_id IS NULL",
       "DELETE FROM packets WHERE id = ?1",
   };
@@ -703,6 +713,9 @@ evid_store_purge (struct evid_store *st, const char *now_utc, const char *actor,
     if (!evid_store__audit_append (st, actor, "purge", id, detail, error))
       goto fail;
   }
+  /* the watchlist's entries expire with the same sweep */
+  if (!evid_store__expire_watchlist (st, now_utc, actor, error))
+    goto fail;
   if (!evid_store__commit (st, error))
     goto fail;
   *out_n = (int) ids->len;

@@ -165,6 +165,49 @@ gboolean evid_store_recognition_record (struct evid_store *st, const char *packe
 /* PACKET_ID's links to earlier cases, the most alike first. */
 GPtrArray *evid_store_case_links (struct evid_store *st, const char *packet_id, GError **error);
 
+/* The watchlist (evid_store_watchlist.c): faces an admin enrolled, each
+ * with a reason, a legal basis and an expiry; the matches of confirmed
+ * cases against them wait for a supervisor. A removed or expired entry
+ * keeps its label only. */
+struct evid_watch_entry {
+  gint64 id;
+  char *label, *reason, *legal_basis, *enrolled_by, *enrolled_utc, *expires_utc;
+  char *removed_utc; /* NULL: in force (until expires_utc) */
+  float *v;
+  int n;
+};
+void evid_watch_entry_free (struct evid_watch_entry *e);
+struct evid_watch_match {
+  char *packet_id;
+  gint64 entry_id;
+  char *label;
+  double score;
+  char *state; /* suggested | confirmed | dismissed */
+  char *decided_by;
+};
+void evid_watch_match_free (struct evid_watch_match *m);
+/* Enrols E (label, reason, legal_basis, enrolled_by, expires_utc, v, n)
+ * with its IMAGE; an audit row "watchlist:enrol" by E's enrolled_by. */
+gboolean evid_store_watch_enrol (struct evid_store *st, const struct evid_watch_entry *e, const char *backend,
+                                 GBytes *image, gint64 *out_id, GError **error);
+/* The entries of BACKEND in force at ACTIVE_AT_UTC; every entry (any
+ * backend, removed ones too) when ACTIVE_AT_UTC is NULL. */
+GPtrArray *evid_store_watchlist (struct evid_store *st, const char *backend, const char *active_at_utc,
+                                 GError **error);
+/* Removes entry ID: its face and image are deleted; an audit row. */
+gboolean evid_store_watch_remove (struct evid_store *st, gint64 id, const char *actor, GError **error);
+/* The enrolled image of entry ID in force. */
+GBytes *evid_store_watch_image (struct evid_store *st, gint64 id, GError **error);
+/* A search's audit row and its MATCHES (entry_id, label, score read), each
+ * "suggested" with an audit row "watchlist:match". */
+gboolean evid_store_watch_record (struct evid_store *st, const char *packet_id, const struct evid_watch_match *matches,
+                                  int n, const char *actor, const char *search_detail, GError **error);
+/* PACKET_ID's matches, the most alike first. */
+GPtrArray *evid_store_watch_matches (struct evid_store *st, const char *packet_id, GError **error);
+/* A supervisor's decision on a suggested match; an audit row. */
+gboolean evid_store_watch_decide (struct evid_store *st, const char *packet_id, gint64 entry_id, bool confirmed,
+                                  const char *actor, const char *reason, GError **error);
+
 /* A media item's bytes (g_free) and stored hash. */
 GBytes *evid_store_media (struct evid_store *st, const char *packet_id, const char *name,
                           char out_sha256[65], GError **error);

@@ -38,6 +38,10 @@ gboolean evid_store__audit_append (struct evid_store *st, const char *actor, con
  * to (sent or not), so a withdrawn case leaves every screen at once. */
 gboolean evid_store__withdraw_from_displays (struct evid_store *st, const char *packet_id, GError **error);
 
+/* Within the caller's transaction: the watchlist entries expired at
+ * NOW_UTC lose their faces, an audit row each (evid_store_watchlist.c). */
+gboolean evid_store__expire_watchlist (struct evid_store *st, const char *now_utc, const char *actor, GError **error);
+
 /* After every commit that added packets or audit rows: the chain head
  * beside the store moves on (evid_store_head.c). A failure is logged, not
  * returned: the commit stands, and a missing head only weakens detection. */

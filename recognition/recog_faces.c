@@ -9,6 +9,7 @@ G_DEFINE_QUARK (recog-error-quark, recog_error)
 
 struct recog {
   struct cv_face_id *id;
+  struct cv_face_detector *faces; /* NULL: no cascade */
   enum recog_backend backend;
   double threshold;
 };
@@ -61,8 +62,16 @@ recog_new (const struct recog_params *params, GError **error)
       }
     }
   }
+  struct cv_face_detector *faces = NULL;
+  if (params->face_cascade && cv_face_detector_create (params->face_cascade, &faces) != CV_OK) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s: the face cascade '%s' does not load: %s", origin,
+                 params->face_cascade, cv_last_error ());
+    cv_face_id_destroy (id);
+    return NULL;
+  }
   struct recog *r = g_new0 (struct recog, 1);
   r->id = id;
+  r->faces = faces;
   r->backend = params->backend;
   r->threshold = isnan (params->threshold) ? recog_default_threshold (params->backend) : params->threshold;
   return r;
@@ -74,6 +83,7 @@ recog_free (struct recog *r)
   if (!r)
     return;
   cv_face_id_destroy (r->id);
+  cv_face_detector_destroy (r->faces);
   g_free (r);
 }
 
@@ -115,6 +125,44 @@ recog_feature (struct recog *r, const guint8 *data, gsize len, float **out, int 
     *out_n = n;
   }
   cv_free (v);
+  return true;
+}
+
+bool
+recog_face_crop (struct recog *r, const guint8 *data, gsize len, GBytes **out, GError **error)
+{
+  *out = NULL;
+  if (!r->faces) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL,
+                 "no face cascade to find the face with ([evidence] face_cascade, opencv-data)");
+    return false;
+  }
+  unsigned char *px = NULL;
+  int w = 0, h = 0, stride = 0;
+  if (!data || len == 0 || cv_decode_bgra (data, len, &px, &w, &h, &stride) != CV_OK) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "not an image (JPEG or PNG)");
+    return false;
+  }
+  struct cv_image img = {px, w, h, stride, 4};
+  int found = 0;
+  struct cv_rect f;
+  double q;
+  cv_status rc = cv_face_find (r->faces, &img, NULL, &found, &f, &q);
+  if (rc != CV_OK || !found) {
+    cv_free (px);
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "no face found in the %dx%d image", w, h);
+    return false;
+  }
+  unsigned char *jpg = NULL;
+  size_t jlen = 0;
+  rc = cv_jpeg_encode_crop (&img, f.x, f.y, f.w, f.h, 95, &jpg, &jlen);
+  cv_free (px);
+  if (rc != CV_OK) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_FAILED, "cannot encode the face: %s", cv_last_error ());
+    return false;
+  }
+  *out = g_bytes_new (jpg, jlen);
+  cv_free (jpg);
   return true;
 }
 

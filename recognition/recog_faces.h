@@ -25,6 +25,7 @@ struct recog_params {
   const char *recognizer_model; /* sface: FaceRecognizerSF's ONNX */
   const char *detector_model;   /* sface, may be NULL: FaceDetectorYN's ONNX, to align the face */
   double threshold;             /* NaN: the backend's own (recog_default_threshold) */
+  const char *face_cascade;     /* may be NULL: finds the face in an enrolment photo (recog_face_crop) */
   const char *origin;           /* where the params come from, for errors ("site.ini: [recognition]") */
 };
 
@@ -45,6 +46,11 @@ double recog_threshold (const struct recog *r);
 /* The feature of the face in the encoded image DATA (JPEG, PNG): *OUT_N
  * floats in *OUT (g_free); *OUT_N 0 when no face was found in it. */
 bool recog_feature (struct recog *r, const guint8 *data, gsize len, float **out, int *out_n, GError **error);
+
+/* The face in the photo DATA (the largest the face cascade finds), as a
+ * JPEG crop: what a case's face_best is to an enrolment. FALSE + ERROR
+ * when there is no face in it, or no cascade to look with. */
+bool recog_face_crop (struct recog *r, const guint8 *data, gsize len, GBytes **out, GError **error);
 
 /* How alike two features of R's backend are (higher: more alike). */
 double recog_similarity (const struct recog *r, const float *a, const float *b, int n);

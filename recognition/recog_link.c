@@ -12,12 +12,76 @@ by_score_desc (gconstpointer a, gconstpointer b)
   return sa < sb ? 1 : sa > sb ? -1 : 0;
 }
 
+/* The watchlist's entries in force that V matches, each a suggestion for
+ * a supervisor; the search an audit row (none when no entry is in force). */
+static bool
+search_watchlist (struct recog *r, struct evid_store *st, const char *packet_id, const char *actor, const float *v,
+                  int n, const char *now, int *out_watch, GError **error)
+{
+  const char *backend = recog_backend_name (recog_backend (r));
+  g_autoptr (GPtrArray) entries = evid_store_watchlist (st, backend, now, error);
+  if (!entries)
+    return false;
+  if (entries->len == 0)
+    return true;
+  g_autoptr (GArray) matches = g_array_new (FALSE, TRUE, sizeof (struct evid_watch_match));
+  double threshold = recog_threshold (r), best = -INFINITY;
+  for (guint i = 0; i < entries->len; i++) {
+    const struct evid_watch_entry *e = g_ptr_array_index (entries, i);
+    if (e->n != n)
+      continue;
+    double s = recog_similarity (r, v, e->v, n);
+    best = MAX (best, s);
+    if (s >= threshold) {
+      struct evid_watch_match m = {.entry_id = e->id, .label = e->label, .score = s};
+      g_array_append_val (matches, m);
+    }
+  }
+  g_autofree char *detail = g_strdup_printf ("%s: %u watchlist entries in force compared, %u at or above %.3f (best "
+                                             "%.3f)",
+                                             backend, entries->len, matches->len, threshold, best);
+  if (!evid_store_watch_record (st, packet_id, (const struct evid_watch_match *) matches->data, (int) matches->len,
+                                actor, detail, error))
+    return false;
+  if (out_watch)
+    *out_watch = (int) matches->len;
+  return true;
+}
+
+bool
+recog_watch_enrol (struct recog *r, struct evid_store *st, const char *label, const char *reason,
+                   const char *legal_basis, const char *expires_utc, const char *actor, GBytes *image, gint64 *out_id,
+                   GError **error)
+{
+  /* the face in the photo, cropped as a case's face_best is */
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (image, &len);
+  g_autoptr (GBytes) crop = NULL;
+  if (!recog_face_crop (r, data, len, &crop, error))
+    return false;
+  data = g_bytes_get_data (crop, &len);
+  g_autofree float *v = NULL;
+  int n = 0;
+  if (!recog_feature (r, data, len, &v, &n, error))
+    return false;
+  if (n == 0) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "no face found in the image");
+    return false;
+  }
+  struct evid_watch_entry e = {.label = (char *) label, .reason = (char *) reason,
+                               .legal_basis = (char *) legal_basis, .enrolled_by = (char *) actor,
+                               .expires_utc = (char *) expires_utc, .v = v, .n = n};
+  return evid_store_watch_enrol (st, &e, recog_backend_name (recog_backend (r)), crop, out_id, error);
+}
+
 bool
 recog_link_case (struct recog *r, struct evid_store *st, const char *packet_id, const char *actor, int *out_links,
-                 GError **error)
+                 int *out_watch, GError **error)
 {
   if (out_links)
     *out_links = 0;
+  if (out_watch)
+    *out_watch = 0;
   g_autoptr (GError) local = NULL;
   g_autoptr (GBytes) face = evid_store_media (st, packet_id, "face_best", NULL, &local);
   if (!face)
@@ -59,5 +123,5 @@ recog_link_case (struct recog *r, struct evid_store *st, const char *packet_id, 
     return false;
   if (out_links)
     *out_links = (int) links->len;
-  return true;
+  return search_watchlist (r, st, packet_id, actor, v, n, now, out_watch, error);
 }

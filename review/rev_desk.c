@@ -115,6 +115,7 @@ rev_desk_recognition_ready (struct rev_desk *desk, GError **error)
       .recognizer_model = rc->recognizer_model,
       .detector_model = rc->detector_model,
       .threshold = rc->threshold,
+      .face_cascade = desk->cfg->evidence.face_cascade,
       .origin = origin,
   };
   desk->recog = recog_new (&p, error);
@@ -157,7 +158,7 @@ link_earlier_cases (struct rev_desk *desk, const struct rev_actor *actor, const 
   g_autoptr (GError) err = NULL;
   if (!desk->cfg->recognition.enabled)
     return;
-  if (rev_desk_recognition_ready (desk, &err) && recog_link_case (desk->recog, desk->st, id, actor->name, NULL, &err))
+  if (rev_desk_recognition_ready (desk, &err) && recog_link_case (desk->recog, desk->st, id, actor->name, NULL, NULL, &err))
     return;
   g_warning ("recognition on case %s: %s", id, err->message);
   g_autoptr (GError) audit_err = NULL;
@@ -508,6 +509,7 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
   json_object_set_boolean_member (out, "two_person", desk->cfg->review.two_person);
   json_object_set_array_member (out, "related", related_cases (desk, row, rec));
   json_object_set_array_member (out, "possible_earlier", possible_earlier_cases (desk, row->id));
+  json_object_set_array_member (out, "watchlist_matches", rev_desk__watch_matches (desk, actor, row->id));
   JsonArray *can = json_array_new ();
   static const char *const VERBS[] = {"confirm", "reject", "hold", "release", "reverse", "clear_clock"};
   for (size_t i = 0; i < G_N_ELEMENTS (VERBS); i++)

@@ -54,6 +54,21 @@ void rev_desk_free (struct rev_desk *desk);
  * TRUE at once when recognition is off. Confirming a case calls it too. */
 bool rev_desk_recognition_ready (struct rev_desk *desk, GError **error);
 
+/* The watchlist (rev_watchlist.c, [recognition] enabled): an admin enrols
+ * the face in IMAGE (JPEG or PNG) under LABEL with a REASON and a
+ * LEGAL_BASIS (10 to 2000 characters each) for DAYS (1-365); lists every
+ * entry [{id, label, reason, legal_basis, enrolled_by, enrolled_utc,
+ * expires_utc, state}] and removes one (its face deleted). A supervisor
+ * confirms or dismisses a case's match (DECISION "confirm" or "dismiss").
+ * Each an audit row. */
+bool rev_desk_watchlist_enrol (struct rev_desk *desk, const struct rev_actor *actor, const char *label,
+                               const char *reason, const char *legal_basis, int days, GBytes *image, gint64 *out_id,
+                               GError **error);
+JsonArray *rev_desk_watchlist (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
+bool rev_desk_watchlist_remove (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error);
+bool rev_desk_watch_decide (struct rev_desk *desk, const struct rev_actor *actor, const char *case_id, gint64 entry_id,
+                            const char *decision, const char *reason, GError **error);
+
 /* Accounts (role REV_ADMIN for the web service; the cabinet's shell user
  * for `crosswatch users`, named by ACTOR). */
 bool rev_desk_user_add (struct rev_desk *desk, const struct rev_actor *actor, const char *name, const char *role,

@@ -39,6 +39,9 @@ void rev_desk__cache_put (GHashTable *table, const char *key, GBytes *value);
  * always FALSE. */
 gboolean rev_desk__fail_from_store (GError **error, GError *store_error);
 gboolean rev_desk__refuse (GError **error, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* CASE_ID's watchlist matches for ACTOR: [{entry, label, score, state,
+ * decided_by}], empty unless ACTOR may decide them (rev_watchlist.c). */
+JsonArray *rev_desk__watch_matches (struct rev_desk *desk, const struct rev_actor *actor, const char *case_id);
 /* FALSE (403) unless ACTOR may do A. */
 gboolean rev_desk__allowed (const struct rev_actor *actor, enum rev_action a, GError **error);
 

@@ -47,7 +47,10 @@ rev_role_may (const char *role, enum rev_action a)
   case REV_AUDIT:
     return auditor || admin;
   case REV_ADMIN:
+  case REV_WATCHLIST:
     return admin;
+  case REV_WATCH_DECIDE:
+    return supervisor;
   }
   return false;
 }

@@ -16,6 +16,8 @@ enum rev_action {
   REV_CLEAR_CLOCK, /* the time of a clock_unsynced case was checked: it goes to review */
   REV_AUDIT,   /* read the whole audit log */
   REV_ADMIN,   /* accounts */
+  REV_WATCHLIST, /* enrol on, list and remove from the watchlist ([recognition]) */
+  REV_WATCH_DECIDE, /* confirm or dismiss a case's watchlist match */
 };
 
 /* The review states a case can be in, NULL-terminated (review/API.md). */

@@ -344,14 +344,84 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   json_object_unref (c2);
   g_autofree char *s2b = open_and_confirm (desk, &sergeant, st, second);
   g_assert_cmpstr (s2b, ==, "confirmed");
-  /* the third, another face: searched, linked to nothing */
+  /* the watchlist: an admin enrols a face, with a reason and a legal basis */
+  const struct rev_actor admin = {"admin", "admin"};
+  /* the photo an admin has: the desk finds the face in it */
+  g_autofree char *photo = NULL;
+  gsize photo_len = 0;
+  g_assert_true (g_file_get_contents (HTML "julia_facedetect_sample.jpg", &photo, &photo_len, NULL));
+  g_autoptr (GBytes) mona_enrolled = g_bytes_new (photo, photo_len);
+  gint64 entry = 0;
+  g_autoptr (GError) refused = NULL;
+  g_assert_false (rev_desk_watchlist_enrol (desk, &officer, "Mona", "repeat offender at this crossing",
+                                            "City ordinance 12-7", 30, mona_enrolled, &entry, &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_FORBIDDEN);
+  g_clear_error (&refused);
+  g_assert_false (rev_desk_watchlist_enrol (desk, &admin, "Mona", "because", "City ordinance 12-7", 30, mona_enrolled,
+                                            &entry, &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_INVALID);
+  g_clear_error (&refused);
+  g_autoptr (GBytes) grey = NULL;
+  {
+    guint8 px[64 * 64 * 3];
+    memset (px, 0x80, sizeof px);
+    struct cv_image img = {px, 64, 64, 64 * 3, 3};
+    unsigned char *jpg = NULL;
+    size_t jl = 0;
+    g_assert_cmpint (cv_jpeg_encode (&img, 90, &jpg, &jl), ==, CV_OK);
+    grey = g_bytes_new (jpg, jl);
+    cv_free (jpg);
+  }
+  /* a picture with no face in it enrols nothing */
+  g_assert_false (rev_desk_watchlist_enrol (desk, &admin, "Nobody", "seen crossing on red three times in May",
+                                            "City ordinance 12-7 (repeat offenders)", 30, grey, &entry, &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_INVALID);
+  g_assert_nonnull (strstr (refused->message, "no face found"));
+  g_clear_error (&refused);
+  g_assert_true (rev_desk_watchlist_enrol (desk, &admin, "Mona", "seen crossing on red three times in May",
+                                           "City ordinance 12-7 (repeat offenders)", 30, mona_enrolled, &entry,
+                                           &err));
+  g_assert_no_error (err);
+  g_assert_cmpint (entry, >, 0);
+  /* the third case, the enrolled face: no earlier case, a watchlist match
+   * for the supervisor to confirm, not shown to the reviewer */
   g_free (open_and_confirm (desk, &officer, st, third));
   JsonObject *c3 = rev_desk_case (desk, &sergeant, third, &err);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c3, "possible_earlier")), ==, 0);
+  JsonArray *wm = json_object_get_array_member (c3, "watchlist_matches");
+  g_assert_cmpuint (json_array_get_length (wm), ==, 1);
+  JsonObject *m = json_array_get_object_element (wm, 0);
+  g_assert_cmpint (json_object_get_int_member (m, "entry"), ==, entry);
+  g_assert_cmpstr (json_object_get_string_member (m, "label"), ==, "Mona");
+  g_assert_cmpstr (json_object_get_string_member (m, "state"), ==, "suggested");
   json_object_unref (c3);
+  JsonObject *c3r = rev_desk_case (desk, &officer, third, &err);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c3r, "watchlist_matches")), ==, 0);
+  json_object_unref (c3r);
+  /* the first case's face is not on the watchlist: searched, no match */
+  JsonObject *c2b = rev_desk_case (desk, &sergeant, second, &err);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c2b, "watchlist_matches")), ==, 0);
+  json_object_unref (c2b);
+  /* only a supervisor decides a match, once */
+  g_assert_false (rev_desk_watch_decide (desk, &officer, third, entry, "confirm", NULL, &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_FORBIDDEN);
+  g_clear_error (&refused);
+  g_assert_true (rev_desk_watch_decide (desk, &sergeant, third, entry, "confirm", "same face, checked", &err));
+  g_assert_no_error (err);
+  g_assert_false (rev_desk_watch_decide (desk, &sergeant, third, entry, "dismiss", NULL, &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_CONFLICT);
+  g_clear_error (&refused);
 
-  /* every search and match is an audit row */
+  /* every enrolment, search, match and decision is an audit row */
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:search'"), ==, 3);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:enrol' AND actor = "
+                                   "'admin' AND detail LIKE '%legal basis: City ordinance 12-7%'"),
+                   ==, 1);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:search'"), ==, 1);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:match'"), ==, 1);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:confirmed' AND actor "
+                                   "= 'sergeant'"),
+                   ==, 1);
   g_autofree char *match_sql = g_strdup_printf (
       "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:match' AND packet_id = '%s' AND detail LIKE "
       "'possible earlier case %s%%'",
@@ -372,6 +442,15 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_assert_cmpint (purged, ==, 3);
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM face_features"), ==, 0);
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM case_links"), ==, 0);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM watch_matches"), ==, 0);
+  /* and the enrolment past its expiry: its face deleted, its label kept */
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM watchlist WHERE length(feature) > 0 OR length(image) > 0"),
+                   ==, 0);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:expired'"), ==, 1);
+  JsonArray *list = rev_desk_watchlist (desk, &admin, &err);
+  g_assert_no_error (err);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "state"), ==, "removed");
+  json_array_unref (list);
 
   rev_desk_free (desk);
   evid_store_close (st);

@@ -1,0 +1,141 @@
+/* crosswatch watchlist — the watchlist of [recognition] at the cabinet,
+ * through the review desk as `review` is: --user names an enabled account
+ * (password on standard input), whose role decides what it may do:
+ *
+ *   enrol --image FACE.jpg --label L --reason R --legal-basis B --days N  (admin)
+ *   list                                                                  (admin)
+ *   remove ENTRY                                                          (admin)
+ *   decide CASE ENTRY confirm|dismiss [--reason R]                        (supervisor)
+ *
+ * Every one is an audit row; a match is only ever a suggestion until a
+ * supervisor confirms it. */
+#include "cli.h"
+#include "hwcfg.h"
+#include "rev_desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USAGE                                                                                                          \
+  "-c SITE.ini --user NAME enrol --image FACE.jpg --label L --reason R --legal-basis B --days N | list | "          \
+  "remove ENTRY | decide CASE ENTRY confirm|dismiss [--reason R]"
+
+static gboolean
+parse_id (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (!*text || *end || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static void
+print_entries (JsonArray *entries)
+{
+  printf ("%-6s  %-10s  %-24s  %-24s  %-12s  %s\n", "entry", "state", "expires (UTC)", "label", "enrolled by",
+          "legal basis");
+  for (guint i = 0; i < json_array_get_length (entries); i++) {
+    JsonObject *e = json_array_get_object_element (entries, i);
+    printf ("%-6" G_GINT64_FORMAT "  %-10s  %-24s  %-24s  %-12s  %s\n", json_object_get_int_member (e, "id"),
+            json_object_get_string_member (e, "state"), json_object_get_string_member (e, "expires_utc"),
+            json_object_get_string_member (e, "label"), json_object_get_string_member (e, "enrolled_by"),
+            json_object_get_string_member (e, "legal_basis"));
+  }
+}
+
+int
+cmd_watchlist (int argc, char **argv)
+{
+  char *config = NULL, *actor_name = NULL, *image = NULL, *label = NULL, *reason = NULL, *basis = NULL;
+  int days = 0;
+  const GOptionEntry entries[] = {
+      {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "site config", "SITE.ini"},
+      {"user", 0, 0, G_OPTION_ARG_STRING, &actor_name, "your review account (password on standard input)", "NAME"},
+      {"image", 0, 0, G_OPTION_ARG_FILENAME, &image, "enrol: the face (JPEG or PNG)", "FACE.jpg"},
+      {"label", 0, 0, G_OPTION_ARG_STRING, &label, "enrol: who or what the entry is, one line", "L"},
+      {"reason", 0, 0, G_OPTION_ARG_STRING, &reason, "enrol, decide: why, in words", "R"},
+      {"legal-basis", 0, 0, G_OPTION_ARG_STRING, &basis, "enrol: the law or authority relied on", "B"},
+      {"days", 0, 0, G_OPTION_ARG_INT, &days, "enrol: how long the entry is in force (1-365)", "N"},
+      {NULL}};
+  if (!cli_parse ("watchlist", USAGE, entries, &argc, &argv))
+    return 2;
+  int status = 2;
+  struct hwcfg *cfg = NULL;
+  struct cli_store store = {0};
+  struct rev_desk *desk = NULL;
+  g_autoptr (GError) err = NULL;
+  g_autofree char *role = NULL;
+  const char *verb = argc > 1 ? argv[1] : "";
+  gint64 entry = 0;
+  gboolean ok_args = (!strcmp (verb, "enrol") && argc == 2 && image) || (!strcmp (verb, "list") && argc == 2) ||
+                     (!strcmp (verb, "remove") && argc == 3 && parse_id (argv[2], &entry)) ||
+                     (!strcmp (verb, "decide") && argc == 5 && parse_id (argv[3], &entry));
+  if (!ok_args || !actor_name) {
+    fprintf (stderr, "usage: crosswatch watchlist %s (NAME's password on standard input)\n", USAGE);
+    goto out;
+  }
+  if (!(cfg = cli_load_config (config)))
+    goto out;
+  status = 1;
+  if (!cli_store_open (cfg, "watchlist", &store))
+    goto out;
+  desk = rev_desk_new (store.st, cfg);
+  if (!rev_desk_recognition_ready (desk, &err)) {
+    fprintf (stderr, "crosswatch watchlist: %s\n", err->message);
+    status = 2;
+    goto out;
+  }
+  if (!(role = cli_review_login (desk, "watchlist", actor_name)))
+    goto out;
+  const struct rev_actor actor = {actor_name, role};
+  if (!strcmp (verb, "enrol")) {
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents (image, &data, &len, &err)) {
+      fprintf (stderr, "crosswatch watchlist: --image: %s\n", err->message);
+      goto out;
+    }
+    g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+    if (!rev_desk_watchlist_enrol (desk, &actor, label, reason, basis, days, bytes, &entry, &err)) {
+      fprintf (stderr, "crosswatch watchlist: %s: %s\n", image, err->message);
+      goto out;
+    }
+    printf ("watchlist entry %" G_GINT64_FORMAT " enrolled for %d days\n", entry, days);
+  } else if (!strcmp (verb, "list")) {
+    JsonArray *list = rev_desk_watchlist (desk, &actor, &err);
+    if (!list) {
+      fprintf (stderr, "crosswatch watchlist: %s\n", err->message);
+      goto out;
+    }
+    print_entries (list);
+    json_array_unref (list);
+  } else if (!strcmp (verb, "remove")) {
+    if (!rev_desk_watchlist_remove (desk, &actor, entry, &err)) {
+      fprintf (stderr, "crosswatch watchlist: %s\n", err->message);
+      goto out;
+    }
+    printf ("watchlist entry %" G_GINT64_FORMAT " removed: its face is deleted\n", entry);
+  } else {
+    if (!rev_desk_watch_decide (desk, &actor, argv[2], entry, argv[4], reason, &err)) {
+      fprintf (stderr, "crosswatch watchlist: %s\n", err->message);
+      goto out;
+    }
+    printf ("case %s, watchlist entry %" G_GINT64_FORMAT ": %s\n", argv[2], entry,
+            !strcmp (argv[4], "confirm") ? "match confirmed" : "match dismissed");
+  }
+  status = 0;
+out:
+  rev_desk_free (desk);
+  cli_store_close (&store);
+  hwcfg_free (cfg);
+  g_free (config);
+  g_free (actor_name);
+  g_free (image);
+  g_free (label);
+  g_free (reason);
+  g_free (basis);
+  return status;
+}
