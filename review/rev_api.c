@@ -322,6 +322,34 @@ case_action (struct call *c, const char *id, const char *verb)
   respond_object (c, 200, o);
 }
 
+/* POST /api/cases/ID/watchlist/ENTRY {"decision": "confirm"|"dismiss", "reason"} */
+static void
+watch_decision (struct call *c, const char *id, const char *entry)
+{
+  g_autoptr (JsonObject) body = body_object (c);
+  g_autoptr (GError) err = NULL;
+  char *end = NULL;
+  gint64 e = g_ascii_strtoll (entry, &end, 10);
+  if (!*entry || *end || e <= 0) {
+    respond_error (c, 404, "no such watchlist entry");
+    return;
+  }
+  if (!body) {
+    respond_error (c, 400, "the body is not a JSON object");
+    return;
+  }
+  const char *decision = field (body, "decision");
+  if (!rev_desk_watch_decide (c->api->desk, &c->actor, id, e, decision, field (body, "reason"), &err)) {
+    respond_gerror (c, err);
+    return;
+  }
+  JsonObject *o = json_object_new ();
+  json_object_set_string_member (o, "id", id);
+  json_object_set_int_member (o, "entry", e);
+  json_object_set_string_member (o, "state", !g_strcmp0 (decision, "confirm") ? "confirmed" : "dismissed");
+  respond_object (c, 200, o);
+}
+
 static void
 user_action (struct call *c, const char *name, const char *verb)
 {
@@ -527,6 +555,15 @@ route (struct call *c)
     c->resp->content_disposition = g_strdup_printf ("attachment; filename=\"case-%s.tar\"", seg[2]);
   } else if (n == 4 && !strcmp (seg[1], "cases") && post)
     case_action (c, seg[2], seg[3]);
+  else if (n == 5 && !strcmp (seg[1], "cases") && !strcmp (seg[3], "watchlist") && post)
+    watch_decision (c, seg[2], seg[4]);
+  else if (n == 2 && !strcmp (seg[1], "watchlist") && get) {
+    JsonArray *a = rev_desk_watchlist (c->api->desk, &c->actor, &err);
+    if (a)
+      respond_array (c, a);
+    else
+      respond_gerror (c, err);
+  }
   else if (n == 2 && !strcmp (seg[1], "audit") && get) {
     g_autofree char *id = query_param (q, "case"), *limit = query_param (q, "limit");
     g_autofree char *who = query_param (q, "actor"), *action = query_param (q, "action");
