@@ -478,6 +478,9 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
     json_object_set_object_member (out, "record", json_object_ref (rec));
   json_object_set_array_member (out, "flags", case_flags (row, rec));
   JsonArray *hist = json_array_new ();
+  /* a watchlist label is for the supervisor who decides the match: others
+   * see that there was a search, not whom it named */
+  gboolean sees_watchlist = rev_role_may (actor->role, REV_WATCH_DECIDE);
   for (guint i = 0; i < history->len; i++) {
     JsonObject *h = g_ptr_array_index (history, i), *e = json_object_new ();
     static const char *const KEEP[] = {"seq", "utc", "actor", "action", "detail"};
@@ -486,6 +489,8 @@ rev_desk_case (struct rev_desk *desk, const struct rev_actor *actor, const char 
       if (n)
         json_object_set_member (e, KEEP[k], json_node_copy (n));
     }
+    if (!sees_watchlist && g_str_has_prefix (member_string (h, "action"), "watchlist:"))
+      json_object_set_string_member (e, "detail", "(for supervisors)");
     json_array_add_object_element (hist, e);
   }
   json_object_set_array_member (out, "history", hist);

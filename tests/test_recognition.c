@@ -397,6 +397,13 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   json_object_unref (c3);
   JsonObject *c3r = rev_desk_case (desk, &officer, third, &err);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c3r, "watchlist_matches")), ==, 0);
+  /* nor in the case's history: the search shows, not whom it named */
+  {
+    g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), c3r);
+    g_autofree char *shown = json_to_string (node, FALSE);
+    g_assert_null (strstr (shown, "Mona"));
+    g_assert_nonnull (strstr (shown, "watchlist:match"));
+  }
   json_object_unref (c3r);
   /* the first case's face is not on the watchlist: searched, no match */
   JsonObject *c2b = rev_desk_case (desk, &sergeant, second, &err);

@@ -43,6 +43,11 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// The page's content; parts left out (null) are skipped, not shown as "null".
+function showPage(...parts) {
+  document.getElementById('app').replaceChildren(...parts.filter(p => p !== null && p !== undefined && p !== false));
+}
+
 function svgEl(tag, attrs, ...children) {
   const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
@@ -395,7 +400,7 @@ async function showCase(id) {
   const decisions = c.history.filter(h => DECISION_ACTIONS.test(h.action));
   const historyTable = (rows, tid) => el('table', { id: tid }, el('thead', {}, el('tr', {}, ['Time (UTC)', 'Who', 'What', 'Detail'].map(h => el('th', {}, h)))),
     el('tbody', {}, rows.map(h => el('tr', {}, el('td', {}, h.utc), el('td', {}, h.actor), el('td', {}, h.action), el('td', {}, el('pre', { class: 'detail' }, h.detail || ''))))));
-  document.getElementById('app').replaceChildren(
+  showPage(
     el('p', {}, el('a', { href: '#/queue' }, '← queue')),
     el('div', { class: 'case-head' }, el('h1', {}, (TYPE_WORDS[rec.type] || c.type).replace(/^./, ch => ch.toUpperCase())),
       el('span', { class: 'badge ' + c.state, id: 'case-state', 'data-state': c.state, 'data-case': c.id }, c.state), c.flags.map(f => el('span', { class: 'badge flag' }, f.replace('_', ' ')))),

@@ -1,0 +1,70 @@
+// Recognition's suggestions in real headless Chromium (tests/recognition_ui.sh
+// sets up the store and the service).
+// usage: node recognition_e2e.js BASE_URL SHOTS_DIR FIRST REPEAT WATCHED REVIEWER PW SUPERVISOR PW
+'use strict';
+const path = require('path');
+const puppeteer = require('puppeteer-core');
+
+const [base, shots, first, repeat, watched, reviewer, reviewerPw, supervisor, supervisorPw] = process.argv.slice(2);
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+function check(cond, what) { if (!cond) throw new Error(what); console.log('ok - ' + what); }
+async function waitFor(fn, seconds, what) {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error('timed out: ' + what);
+    await sleep(200);
+  }
+}
+async function login(page, user, pw) {
+  await page.goto(base + '/', { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#login-user');
+  await page.type('#login-user', user);
+  await page.type('#login-password', pw);
+  await page.click('#login-submit');
+  await page.waitForSelector('#who');
+  await waitFor(async () => (await page.$eval('#who', e => e.textContent)).includes(user), 10, 'logged in as ' + user);
+}
+async function openCase(page, id) {
+  await page.goto(base + '/#/case/' + id, { waitUntil: 'networkidle0' });
+  await waitFor(async () => (await page.$eval('#case-state', e => e.dataset.case).catch(() => '')) === id, 20, 'case ' + id.slice(0, 8) + ' shown');
+}
+const text = (page, sel) => page.$eval(sel, e => e.textContent).catch(() => null);
+
+(async () => {
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+    await login(page, supervisor, supervisorPw);
+    await openCase(page, repeat);
+    const earlier = await text(page, '#possible-earlier');
+    check(earlier && earlier.includes('possible earlier case ' + first.slice(0, 8)), 'the repeat shows its possible earlier case: ' + earlier);
+    check(earlier.includes('a suggestion only'), 'it says it is a suggestion');
+    await page.screenshot({ path: path.join(shots, 'recognition-repeat.png'), fullPage: true });
+    await openCase(page, watched);
+    const match = await text(page, '#watchlist-matches');
+    check(match && match.includes('"Mona"') && match.includes('suggested'), 'the supervisor sees the watchlist match: ' + match);
+    check((await text(page, '#possible-earlier')) === null, 'no earlier case is suggested for another face');
+    await page.screenshot({ path: path.join(shots, 'recognition-watchlist.png'), fullPage: true });
+    const button = await page.$('button[data-watch^="confirm-"]');
+    check(button !== null, 'a confirm button for the match');
+    await button.click();
+    await waitFor(async () => ((await text(page, '#watchlist-matches')) || '').includes('confirmed by ' + supervisor), 20, 'the match confirmed');
+    check(true, 'the page shows the match confirmed by ' + supervisor);
+    // the reviewer sees the case, not the watchlist's label
+    await page.click('#logout');
+    await page.waitForSelector('#login-user');
+    await login(page, reviewer, reviewerPw);
+    await openCase(page, watched);
+    check((await text(page, '#watchlist-matches')) === null, 'the reviewer sees no watchlist match');
+    const body = await page.$eval('body', e => e.textContent);
+    check(!body.includes('Mona'), 'nor the watchlist label anywhere on the page');
+  } finally {
+    await browser.close();
+  }
+})().catch(e => { console.error('FAIL: ' + e.message); process.exit(1); });
