@@ -177,7 +177,7 @@ cmd_check_config (int argc, char **argv)
     printf ("%s: ok — site %s, %d camera(s), %d zone(s)\n", config, cfg->site_id, cfg->n_cameras, cfg->n_zones);
     for (int i = 0; i < cfg->n_cameras; i++) {
       const struct hwcfg_camera *c = &cfg->cameras[i];
-      printf ("  camera %s: %s, %s", c->name, c->uri,
+      printf ("  camera %s: %s%s, %s", c->name, c->role == HWCFG_CAMERA_FACE ? "face camera, " : "", c->uri,
               c->has_homography ? "ground calibrated" : "NOT ground calibrated (no depth test, no ground speed)");
       if (c->n_ground_points)
         printf (" (fitted to %d ground points, reprojection error %.3f m RMS)", c->n_ground_points,

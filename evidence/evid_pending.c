@@ -23,8 +23,8 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
 {
   struct evid_pending *p = g_new0 (struct evid_pending, 1);
   p->c = *c;
-  const char *const src[] = {c->type, c->zone, c->signal_phase, c->signal_source, c->liveness_json, c->verdict,
-                             c->track_json};
+  const char *const src[] = {c->type,    c->zone,       c->signal_phase, c->signal_source,
+                             c->liveness_json, c->verdict, c->track_json,  c->face_camera};
   p->strings = g_new0 (char *, G_N_ELEMENTS (src) + 1);
   for (size_t i = 0; i < G_N_ELEMENTS (src); i++)
     p->strings[i] = g_strdup (src[i] ? src[i] : "");
@@ -35,6 +35,7 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
   p->c.liveness_json = c->liveness_json ? p->strings[4] : NULL;
   p->c.verdict = p->strings[5];
   p->c.track_json = c->track_json ? p->strings[6] : NULL;
+  p->c.face_camera = c->face_camera ? p->strings[7] : NULL;
   p->others = g_memdup2 (c->others, sizeof (double) * 4 * (size_t) c->n_others);
   p->c.others = p->others;
   GBytes **refs[] = {&p->c.face_jpeg, &p->c.mid_jpeg, &p->c.last_jpeg, &p->c.clip_mkv};
@@ -83,6 +84,20 @@ evid_pending_free (struct evid_pending *p)
   g_clear_pointer (&p->c.last_jpeg, g_bytes_unref);
   g_clear_pointer (&p->c.clip_mkv, g_bytes_unref);
   g_free (p);
+}
+
+void
+evid_pending_set_face (struct evid_pending *p, GBytes *face, double quality, const char *camera, double dt_s,
+                       double distance_m)
+{
+  g_clear_pointer (&p->c.face_jpeg, g_bytes_unref);
+  p->c.face_jpeg = g_bytes_ref (face);
+  p->c.face_quality = quality;
+  g_free (p->strings[7]);
+  p->strings[7] = g_strdup (camera);
+  p->c.face_camera = p->strings[7];
+  p->c.face_dt_s = dt_s;
+  p->c.face_distance_m = distance_m;
 }
 
 void

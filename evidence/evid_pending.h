@@ -24,6 +24,11 @@ struct evid_pending *evid_pending_new (const struct evid_candidate *c, const str
                                        const struct cv_image *decision);
 void evid_pending_free (struct evid_pending *p);
 
+/* Replaces the candidate's best face with FACE (a reference is taken), seen
+ * by face camera CAMERA DT_S from and DISTANCE_M off the accused's path. */
+void evid_pending_set_face (struct evid_pending *p, GBytes *face, double quality, const char *camera, double dt_s,
+                            double distance_m);
+
 /* Replaces the candidate's liveness verdict and its JSON (copies). */
 void evid_pending_set_liveness (struct evid_pending *p, const char *verdict, const char *liveness_json);
 

@@ -270,6 +270,15 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
   }
   evid_json_string (b, "zone", c->zone);
   add_signal (b, c);
+  if (c->face_jpeg && c->face_camera) {
+    /* which camera the face_best came from, and how it was matched */
+    json_builder_set_member_name (b, "face_source");
+    json_builder_begin_object (b);
+    evid_json_string (b, "camera", c->face_camera);
+    evid_json_double (b, "dt_s", c->face_dt_s);
+    evid_json_double (b, "distance_m", c->face_distance_m);
+    json_builder_end_object (b);
+  }
   add_raw (b, "liveness", c->liveness_json);
   evid_json_string (b, "decision", decision_of (rec, c));
 }

@@ -41,6 +41,11 @@ struct evid_candidate {
   int n_others;
   GBytes *face_jpeg;        /* the track's best face crop, or NULL */
   double face_quality;
+  /* the face came from a face camera (evid_faceboard.h): its name, and how
+   * far in time and on the ground it was from the accused's path; NULL:
+   * from the overview camera itself */
+  const char *face_camera;
+  double face_dt_s, face_distance_m;
   GBytes *mid_jpeg;         /* a still from the middle of the crossing, or NULL */
   int mid_frame;
   GBytes *last_jpeg;        /* the last still with the person on the road, or NULL */

@@ -302,7 +302,8 @@ check_timezone (struct parse *p, const char *group, const char *name)
 static const char *const SITE_KEYS[] = {"id", "name", "latitude", "longitude", "profile", "timezone", "locale", NULL};
 static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "ground_points",        "focal_px",
                                           "stereo_right", "stereo_baseline_m", "stereo_max_disparity", "depth_uri",
-                                          "depth_scale_m", "depth_max_range_m", "max_fit_rms_m", "width", "height", NULL};
+                                          "depth_scale_m", "depth_max_range_m", "max_fit_rms_m", "width", "height",
+                                          "role", NULL};
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", "cycle_anchor", NULL};
@@ -518,6 +519,11 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   cam->uri = get_string (p, group, "uri", !p->without_file);
   check_camera_uri (p, group, "uri", cam->uri);
 
+  g_autofree char *role = get_string (p, group, "role", FALSE);
+  if (role && !strcmp (role, "face"))
+    cam->role = HWCFG_CAMERA_FACE;
+  else if (role && strcmp (role, "overview"))
+    report (p, group, "role", "'%s' is not overview or face", role);
   cam->max_fit_rms_m = get_double (p, group, "max_fit_rms_m", 0.25, 0.001, 100);
   cam->width = get_int (p, group, "width", 0, 16, 16384);
   cam->height = get_int (p, group, "height", 0, 16, 16384);
@@ -1004,6 +1010,32 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
             "(hwcfg/PROFILES.md)", prof->name);
 }
 
+/* A face camera finds faces for the overview cameras' cases, by ground
+ * position: it needs a calibration, has no zones, and serves an overview. */
+static void
+check_face_cameras (struct parse *p, const struct hwcfg *cfg)
+{
+  int overview = 0;
+  for (int i = 0; i < cfg->n_cameras; i++) {
+    const struct hwcfg_camera *c = &cfg->cameras[i];
+    g_autofree char *group = g_strconcat ("camera:", c->name, NULL);
+    if (c->role == HWCFG_CAMERA_OVERVIEW)
+      overview++;
+    else if (!c->has_homography)
+      report (p, group, "role", "a face camera needs ground_homography or ground_points: its faces are matched to "
+                                "the overview camera's people by where they stand");
+  }
+  for (int i = 0; i < cfg->n_zones; i++) {
+    const struct hwcfg_camera *c = cfg->zones[i].camera ? hwcfg_camera (cfg, cfg->zones[i].camera) : NULL;
+    g_autofree char *group = g_strconcat ("zone:", cfg->zones[i].name, NULL);
+    if (c && c->role == HWCFG_CAMERA_FACE)
+      report (p, group, "camera", "'%s' is a face camera: zones belong to an overview camera", c->name);
+  }
+  if (cfg->n_cameras > 0 && overview == 0)
+    g_string_append_printf (p->errors, "%s: [camera:NAME]: every camera is a face camera: a site needs an overview "
+                            "camera (role = overview, the default) to decide anything\n", p->path);
+}
+
 static const char *const RECOGNITION_KEYS[] = {"enabled", "backend", "legal_basis", "recognizer_model",
                                                "detector_model", "threshold", NULL};
 
@@ -1087,6 +1119,7 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
     if (g_str_has_prefix (*g, "zone:"))
       parse_zone (p, *g, cfg, &cfg->zones[cfg->n_zones++]);
   check_crosswalks_on_road (p, cfg);
+  check_face_cameras (p, cfg);
   parse_signal (p, cfg);
   parse_optional (p, cfg);
   parse_recognition (p, cfg);

@@ -39,8 +39,15 @@ struct hwcfg_point {
   double x, y;
 };
 
+/* What a camera is for: the overview camera runs the whole chain (people,
+ * rules, liveness, evidence); a face camera (a zoomed camera on the kerb)
+ * only finds faces, placed on the same ground, for the overview camera's
+ * cases (evidence/evid_faceboard.h). */
+enum hwcfg_camera_role { HWCFG_CAMERA_OVERVIEW, HWCFG_CAMERA_FACE };
+
 struct hwcfg_camera {
   char *name;               /* the part after "camera:" */
+  enum hwcfg_camera_role role;
   char *uri;                /* file://, rtsp://, v4l2:// */
   bool has_homography;
   double homography[9];     /* image pixel -> ground metres, row-major */

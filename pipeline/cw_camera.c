@@ -30,6 +30,7 @@ struct latency_hist {
 struct cw_camera {
   char *config_path, *name, *uri;
   gboolean live, loop;
+  gboolean face; /* a face camera: cwfaces, not the deciding chain */
   FILE *tracks, *detections;
   struct cw_camera_hooks hooks;
 
@@ -72,12 +73,18 @@ static const struct cw_chain_link CHAIN[] = {
     {"cwliveness", "cwliveness"}, {"cwevidence", "cwevidence"}, {"fakesink", "sink"},
 };
 
+/* a face camera's: queue ! videoconvert ! BGR ! cwfaces ! fakesink */
+static const struct cw_chain_link FACE_CHAIN[] = {
+    {"queue", "capture"}, {"videoconvert", NULL}, {"capsfilter", "bgr"}, {"cwfaces", "cwfaces"}, {"fakesink", "sink"},
+};
+
 /* The elements after the source, added to PIPELINE and linked; the first
  * (the capture queue) through OUT_HEAD. */
 static gboolean
-add_chain (GstBin *pipeline, gboolean live, GstElement **out_head, GError **error)
+add_chain (GstBin *pipeline, gboolean live, gboolean face, GstElement **out_head, GError **error)
 {
-  if (!cw_chain_add (pipeline, CHAIN, G_N_ELEMENTS (CHAIN), out_head, error))
+  if (!(face ? cw_chain_add (pipeline, FACE_CHAIN, G_N_ELEMENTS (FACE_CHAIN), out_head, error)
+             : cw_chain_add (pipeline, CHAIN, G_N_ELEMENTS (CHAIN), out_head, error)))
     return FALSE;
   GstElement *capture = *out_head;
   /* Capture never waits for analysis on a live source: the queue drops
@@ -106,14 +113,17 @@ build (struct cw_camera *c, GError **error)
   g_autofree char *name = g_strdup_printf ("crosswatch-%s", c->name);
   GstElement *p = gst_pipeline_new (name);
   GstElement *capture = NULL;
-  if (!add_chain (GST_BIN (p), c->live, &capture, error))
+  if (!add_chain (GST_BIN (p), c->live, c->face, &capture, error))
     goto error;
   if (!cw_source_add (GST_BIN (p), c->uri, capture, error)) {
     g_prefix_error (error, "%s: [camera:%s] uri: ", c->config_path, c->name);
     goto error;
   }
-  for (size_t i = 0; i < G_N_ELEMENTS (STAGES); i++) {
-    GstElement *e = gst_bin_get_by_name (GST_BIN (p), STAGES[i]);
+  static const char *const FACE_STAGES[] = {"cwfaces"};
+  const char *const *stages = c->face ? FACE_STAGES : STAGES;
+  size_t n_stages = c->face ? G_N_ELEMENTS (FACE_STAGES) : G_N_ELEMENTS (STAGES);
+  for (size_t i = 0; i < n_stages; i++) {
+    GstElement *e = gst_bin_get_by_name (GST_BIN (p), stages[i]);
     g_object_set (e, "config", c->config_path, "camera", c->name, NULL);
     gst_object_unref (e);
   }
@@ -476,6 +486,7 @@ cw_camera_create (const char *config_path, const struct hwcfg_camera *cam, gbool
   c->name = g_strdup (cam->name);
   c->uri = g_strdup (cam->uri);
   c->live = !g_str_has_prefix (cam->uri, "file://");
+  c->face = cam->role == HWCFG_CAMERA_FACE;
   c->loop = loop;
   c->tracks = tracks, c->detections = detections;
   if (hooks)
@@ -517,12 +528,13 @@ cw_camera_start (struct cw_camera *c, GError **error)
   c->pipeline = build (c, error);
   if (!c->pipeline)
     return FALSE;
-  add_pad_probe (c->pipeline, "cwtrack", "src", on_tracked, c);
+  if (!c->face)
+    add_pad_probe (c->pipeline, "cwtrack", "src", on_tracked, c);
   add_pad_probe (c->pipeline, "capture", "sink", on_captured, c);
   add_pad_probe (c->pipeline, "capture", "src", on_dequeued, c);
   if (c->live)
     add_pad_probe (c->pipeline, "sink", "sink", on_decided, c);
-  if (c->detections)
+  if (c->detections && !c->face)
     add_pad_probe (c->pipeline, "cwdetect", "src", on_detected, c);
   GstBus *bus = gst_element_get_bus (c->pipeline);
   c->bus_watch = gst_bus_add_watch (bus, on_bus, c);

@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (GstCwZones, gst_cw_zones, GST, CW_ZONES, GstCwFilter)
 G_DECLARE_FINAL_TYPE (GstCwLiveness, gst_cw_liveness, GST, CW_LIVENESS, GstCwFilter)
 #define GST_TYPE_CW_EVIDENCE (gst_cw_evidence_get_type ())
 G_DECLARE_FINAL_TYPE (GstCwEvidence, gst_cw_evidence, GST, CW_EVIDENCE, GstCwFilter)
+#define GST_TYPE_CW_FACES (gst_cw_faces_get_type ())
+G_DECLARE_FINAL_TYPE (GstCwFaces, gst_cw_faces, GST, CW_FACES, GstCwFilter)
 #define GST_TYPE_CW_OVERLAY (gst_cw_overlay_get_type ())
 G_DECLARE_FINAL_TYPE (GstCwOverlay, gst_cw_overlay, GST, CW_OVERLAY, GstCwFilter)
 
@@ -25,6 +27,7 @@ GST_ELEMENT_REGISTER_DECLARE (cwzones);
 GST_ELEMENT_REGISTER_DECLARE (cwliveness);
 GST_ELEMENT_REGISTER_DECLARE (cwevidence);
 GST_ELEMENT_REGISTER_DECLARE (cwoverlay);
+GST_ELEMENT_REGISTER_DECLARE (cwfaces);
 
 /* Registers all elements in PLUGIN. */
 gboolean cw_plugin_init (GstPlugin *plugin);

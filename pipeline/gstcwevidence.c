@@ -12,6 +12,7 @@
 #include "gstcwelements.h"
 
 #include "evid_collector.h"
+#include "evid_faceboard.h"
 #include "evid_faces.h"
 #include "evid_pending.h"
 #include "evid_recorder.h"
@@ -54,6 +55,11 @@ struct _GstCwEvidence {
    * camera's packets: a slow disk never holds up capture. */
   struct evid_writer *writer;
   struct evid_writer_client *client;
+  /* the site's face board when it has a face camera; the stream's second 0
+   * on the pipeline clock (NaN: not known yet); whether the source is live */
+  struct evid_faceboard *board;
+  double clock_base_s;
+  gboolean live;
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
@@ -80,6 +86,10 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
     if (!self->faces)
       return FALSE;
   }
+  for (int i = 0; i < cfg->n_cameras; i++)
+    if (cfg->cameras[i].role == HWCFG_CAMERA_FACE && !self->board)
+      self->board = evid_faceboard_get (cfg->site_id);
+  self->clock_base_s = NAN;
   /* the collector is made at the first frame, when the stream's rate is
    * known (open_collector) */
   self->end_frames = MAX (10, 2 * cfg->rules.min_inside_frames);
@@ -126,6 +136,7 @@ gst_cw_evidence_release (GstCwFilter *filter)
   self->rec = NULL;
   evid_faces_free (self->faces);
   self->faces = NULL;
+  g_clear_pointer (&self->board, evid_faceboard_unref);
   for (int i = 0; i < self->ring_len; i++) {
     g_byte_array_unref (self->ring[i].pixels);
     g_array_unref (self->ring[i].boxes);
@@ -206,10 +217,34 @@ report_store_error (GstCwEvidence *self, GError *err, int track_id, int frame)
   }
 }
 
+/* A face camera's view of the accused, zoomed, beats the overview's: looked
+ * up as the packet is handed over, when the face cameras have seen the
+ * crossing too. A recorded file's evidence waits for a face camera that
+ * runs behind (at most FACE_WAIT_S); a live camera's never waits. */
+#define FACE_WAIT_S 20.0
+
+static void
+take_zoomed_face (GstCwEvidence *self, struct evid_pending *p)
+{
+  if (!self->board || isnan (self->clock_base_s))
+    return;
+  const struct evid_candidate *c = &p->c;
+  double decided = self->clock_base_s + c->pts_s;
+  if (!self->live && !evid_faceboard_wait (self->board, decided + 1.0, FACE_WAIT_S))
+    GST_WARNING_OBJECT (self, "the face camera is more than %.0f s behind: track %d's face from the overview",
+                        FACE_WAIT_S, c->track_id);
+  struct evid_face_sighting seen;
+  g_autoptr (GBytes) zoomed = evid_faceboard_best_for (self->board, c->track_json, self->clock_base_s, c->has_ground,
+                                                       decided, c->ground_m, &seen);
+  if (zoomed)
+    evid_pending_set_face (p, zoomed, seen.quality, seen.camera, seen.dt_s, seen.distance_m);
+}
+
 static void
 hand_over (struct evid_pending *p, void *data)
 {
   GstCwEvidence *self = data;
+  take_zoomed_face (self, p);
   evid_writer_submit (self->client, p);
 }
 
@@ -302,7 +337,7 @@ gst_cw_evidence_sink_event (GstBaseTransform *trans, GstEvent *event)
 
 static void
 record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people, const struct cv_image *img,
-        const struct cw_frame_info *info)
+        const struct cw_frame_info *info, double now)
 {
   GstStructure *p = cw_person_param (m);
   struct evid_candidate c = {0};
@@ -344,6 +379,9 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   c.n_others = (int) others->len / 4;
   g_autoptr (GBytes) face = self->faces ? evid_faces_best (self->faces, m->id, &c.face_quality) : NULL;
   c.face_jpeg = face;
+  /* the stream's seconds on the clock the face cameras use (hand_over) */
+  if (!isnan (now))
+    self->clock_base_s = now - info->t_s;
 
   /* an entry older than the ring (the rule waited for the position to be
    * sure) has no still of its own: the decision frame stands in, and the
@@ -359,8 +397,14 @@ static GstFlowReturn
 gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
-  if (!self->collector)
+  if (!self->collector) {
     open_collector (self, GST_VIDEO_INFO_FPS_N (&frame->info), GST_VIDEO_INFO_FPS_D (&frame->info));
+    /* live or not: the upstream latency query says */
+    GstQuery *q = gst_query_new_latency ();
+    if (gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (self), q))
+      gst_query_parse_latency (q, &self->live, NULL, NULL);
+    gst_query_unref (q);
+  }
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
@@ -378,7 +422,7 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       evid_faces_observe (self->faces, m->id, info->frame, &img, box);
     }
     if (candidate)
-      record (self, m, people, &img, info);
+      record (self, m, people, &img, info, gst_cw_filter_clock_time_s (filter, frame->buffer));
     const char *update = gst_structure_get_string (cw_person_param (m), "verdict-update");
     if (update && m->id > 0)
       evid_collector_update_liveness (self->collector, m->id, update,

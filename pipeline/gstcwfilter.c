@@ -3,6 +3,7 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cw_filter_debug);
 #define GST_CAT_DEFAULT gst_cw_filter_debug
 
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -219,6 +220,18 @@ frame_info (GstCwFilter *self, GstVideoFrame *frame, struct cw_frame_info *info)
   info->detector_ran = FALSE;
   info->stages = 0;
   cw_frame_info_set (buf, info);
+}
+
+double
+gst_cw_filter_clock_time_s (GstCwFilter *self, GstBuffer *buf)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return NAN;
+  GstClockTime rt = gst_segment_to_running_time (&GST_BASE_TRANSFORM (self)->segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (rt))
+    return NAN;
+  return (double) (gst_element_get_base_time (GST_ELEMENT (self)) + rt) / GST_SECOND;
 }
 
 static double

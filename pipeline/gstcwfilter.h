@@ -59,6 +59,13 @@ void gst_cw_filter_class_install_zones_property (GObjectClass *klass);
 /* The loaded config (NULL before start). */
 const struct hwcfg *gst_cw_filter_config (GstCwFilter *self);
 
+/* When BUF was captured, in seconds of the pipeline's clock (its base time
+ * plus the buffer's running time): the same clock for every pipeline of
+ * the process, so two cameras' frames of one moment agree (a file's
+ * frames by their place in the file, counted from when its pipeline
+ * started playing). NaN when BUF has no timestamp. */
+double gst_cw_filter_clock_time_s (GstCwFilter *self, GstBuffer *buf);
+
 /* Fills the common element metadata and pad templates of a subclass. */
 void gst_cw_filter_class_setup (GstElementClass *klass, const char *longname, const char *description);
 

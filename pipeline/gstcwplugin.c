@@ -1,5 +1,5 @@
 /* The crosswatch GStreamer plugin: cwdetect, cwtrack, cwzones, cwliveness,
- * cwevidence, cwoverlay. Loaded from GST_PLUGIN_PATH, or registered statically by the
+ * cwevidence, cwoverlay and cwfaces (a face camera's). Loaded from GST_PLUGIN_PATH, or registered statically by the
  * crosswatch program. */
 #include "gstcwelements.h"
 
@@ -17,6 +17,7 @@ cw_plugin_init (GstPlugin *plugin)
   ok &= GST_ELEMENT_REGISTER (cwliveness, plugin);
   ok &= GST_ELEMENT_REGISTER (cwevidence, plugin);
   ok &= GST_ELEMENT_REGISTER (cwoverlay, plugin);
+  ok &= GST_ELEMENT_REGISTER (cwfaces, plugin);
   return ok;
 }
 

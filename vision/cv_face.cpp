@@ -42,6 +42,42 @@ cv_face_detector_destroy (struct cv_face_detector *det)
   delete det;
 }
 
+/* Every face in ROI of IMG with its quality (sharpness at native scale
+ * times the square root of its area), in IMG's pixels. */
+static void
+find_faces (cv_face_detector *det, const cv_image *img, const cv_rect *roi, std::vector<cv_rect> &out,
+            std::vector<double> &quality)
+{
+  cv::Rect r (0, 0, img->width, img->height);
+  if (roi)
+    r &= cv::Rect (roi->x, roi->y, roi->w, roi->h);
+  if (r.width < 8 || r.height < 8)
+    return;
+  cv::Mat src = cw::wrap (img) (r);
+  if (src.channels () == 1)
+    det->grey = src;
+  else
+    cv::cvtColor (src, det->grey, src.channels () == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
+  // a head region narrower than 3 minimum faces is enlarged
+  double up = std::max (1.0, 3.0 * MIN_FACE / std::min (r.width, r.height));
+  if (up > 1)
+    cv::resize (det->grey, det->big, cv::Size (), up, up, cv::INTER_CUBIC);
+  else
+    det->big = det->grey;
+  cv::equalizeHist (det->big, det->big);
+  std::vector<cv::Rect> faces;
+  det->cascade.detectMultiScale (det->big, faces, 1.1, 3, 0, cv::Size (MIN_FACE, MIN_FACE));
+  for (const auto &f : faces) {
+    cv::Laplacian (det->big (f), det->lap, CV_64F);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev (det->lap, mean, stddev);
+    // sharpness at native scale: enlarging blurs, so divide it back out
+    quality.push_back (stddev[0] * stddev[0] / (up * up) * std::sqrt (f.area () / (up * up)));
+    out.push_back ({r.x + (int) (f.x / up), r.y + (int) (f.y / up), (int) std::lround (f.width / up),
+                    (int) std::lround (f.height / up)});
+  }
+}
+
 extern "C" cv_status
 cv_face_find (struct cv_face_detector *det, const struct cv_image *img, const struct cv_rect *roi, int *out_found,
               struct cv_rect *out_face, double *out_quality)
@@ -50,41 +86,34 @@ cv_face_find (struct cv_face_detector *det, const struct cv_image *img, const st
     return CV_ERR_INVALID;
   *out_found = 0;
   return cw::cv_try ([&] {
-    cv::Rect r (0, 0, img->width, img->height);
-    if (roi)
-      r &= cv::Rect (roi->x, roi->y, roi->w, roi->h);
-    if (r.width < 8 || r.height < 8)
-      return CV_OK;
-    cv::Mat src = cw::wrap (img) (r);
-    if (src.channels () == 1)
-      det->grey = src;
-    else
-      cv::cvtColor (src, det->grey, src.channels () == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-    // a head region narrower than 3 minimum faces is enlarged
-    double up = std::max (1.0, 3.0 * MIN_FACE / std::min (r.width, r.height));
-    if (up > 1)
-      cv::resize (det->grey, det->big, cv::Size (), up, up, cv::INTER_CUBIC);
-    else
-      det->big = det->grey;
-    cv::equalizeHist (det->big, det->big);
-    std::vector<cv::Rect> faces;
-    det->cascade.detectMultiScale (det->big, faces, 1.1, 3, 0, cv::Size (MIN_FACE, MIN_FACE));
-    double best = -1;
-    for (const auto &f : faces) {
-      cv::Laplacian (det->big (f), det->lap, CV_64F);
-      cv::Scalar mean, stddev;
-      cv::meanStdDev (det->lap, mean, stddev);
-      // sharpness at native scale: enlarging blurs, so divide it back out
-      double quality = stddev[0] * stddev[0] / (up * up) * std::sqrt (f.area () / (up * up));
-      if (quality > best) {
-        best = quality;
-        *out_face = {r.x + (int) (f.x / up), r.y + (int) (f.y / up), (int) std::lround (f.width / up),
-                     (int) std::lround (f.height / up)};
+    std::vector<cv_rect> faces;
+    std::vector<double> quality;
+    find_faces (det, img, roi, faces, quality);
+    for (size_t i = 0; i < faces.size (); i++)
+      if (!*out_found || quality[i] > *out_quality) {
+        *out_found = 1;
+        *out_face = faces[i];
+        *out_quality = quality[i];
       }
-    }
-    if (best >= 0) {
-      *out_found = 1;
-      *out_quality = best;
+    return CV_OK;
+  });
+}
+
+extern "C" cv_status
+cv_face_find_all (struct cv_face_detector *det, const struct cv_image *img, int max, struct cv_rect *out_faces,
+                  double *out_quality, int *out_n)
+{
+  if (!det || !cw::image_ok (img) || max < 0 || !out_faces || !out_quality || !out_n)
+    return CV_ERR_INVALID;
+  *out_n = 0;
+  return cw::cv_try ([&] {
+    std::vector<cv_rect> faces;
+    std::vector<double> quality;
+    find_faces (det, img, nullptr, faces, quality);
+    for (size_t i = 0; i < faces.size () && *out_n < max; i++) {
+      out_faces[*out_n] = faces[i];
+      out_quality[*out_n] = quality[i];
+      ++*out_n;
     }
     return CV_OK;
   });

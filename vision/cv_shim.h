@@ -149,6 +149,10 @@ void cv_face_detector_destroy (struct cv_face_detector *det);
  * larger is better. */
 cv_status cv_face_find (struct cv_face_detector *det, const struct cv_image *img, const struct cv_rect *roi,
                         int *out_found, struct cv_rect *out_face, double *out_quality);
+/* Every face in the whole of IMG (a face camera's frame), at most MAX:
+ * their boxes in OUT_FACES, qualities in OUT_QUALITY, number in OUT_N. */
+cv_status cv_face_find_all (struct cv_face_detector *det, const struct cv_image *img, int max,
+                            struct cv_rect *out_faces, double *out_quality, int *out_n);
 
 /* ---- images (cv_image.cpp) ---- */
 
