@@ -56,6 +56,9 @@ struct cli_store {
 /* Opens it; prints "crosswatch WHO: reason" and returns FALSE on failure
  * (a store with packets and no key included). */
 gboolean cli_store_open (const struct hwcfg *cfg, const char *who, struct cli_store *out);
+/* With [recognition] not enabled, erases what recognition kept in ST (face
+ * features, links, matches, watchlist faces), audited, and says so. */
+void cli_forget_recognition (const struct hwcfg *cfg, struct evid_store *st, const char *who);
 void cli_store_close (struct cli_store *s);
 
 /* The keys a verifier of this site trusts: [evidence] trusted_keys and the

@@ -54,3 +54,16 @@ cli_site_keyring (const struct hwcfg *cfg, GError **error)
   }
   return ring;
 }
+
+void
+cli_forget_recognition (const struct hwcfg *cfg, struct evid_store *st, const char *who)
+{
+  if (cfg->recognition.enabled)
+    return;
+  g_autoptr (GError) err = NULL;
+  int n = 0;
+  if (!evid_store_recognition_erase (st, who, "[recognition] is not enabled at this site", &n, &err))
+    fprintf (stderr, "crosswatch %s: cannot erase recognition data: %s\n", who, err->message);
+  else if (n > 0)
+    printf ("%d face feature(s), link(s), match(es) and watchlist face(s) erased: recognition is not enabled here\n", n);
+}

@@ -12,6 +12,7 @@
 
 #include <gst/gst.h>
 
+#include <math.h>
 #include <stdio.h>
 
 /* Whether PATH is a display's file rather than a site's. */
@@ -185,12 +186,24 @@ cmd_check_config (int argc, char **argv)
       printf ("\n");
     }
     const struct hwcfg_profile *prof = hwcfg_profile_find (cfg->profile);
-    printf ("  profile %s (hwcfg/PROFILES.md): %s, faces %s, cases on screens %d h", prof->name,
-            prof->person_shown ? "the person shown" : "no person shown", prof->faces_shown ? "shown" : "blurred",
+    printf ("  profile %s (hwcfg/PROFILES.md): %s%s, cases on screens %d h", prof->name,
+            prof->person_shown ? "the person shown" : "no person shown",
+            !prof->person_shown ? "" : prof->faces_shown ? ", faces shown" : ", faces blurred",
             MIN (cfg->mqtt.show_hours, prof->max_show_hours));
     if (cfg->mqtt.show_hours > prof->max_show_hours)
       printf (" (not [mqtt] show_hours = %d: the profile's limit is %d h)", cfg->mqtt.show_hours, prof->max_show_hours);
     printf ("\n");
+    const struct hwcfg_recognition *rc = &cfg->recognition;
+    if (rc->enabled)
+      printf ("  recognition ON (%s, threshold %.3f): repeat-violator links and the watchlist, for reviewers only; "
+              "legal basis: %s\n",
+              rc->backend == HWCFG_RECOGNITION_SFACE ? "sface" : "lbph",
+              isnan (rc->threshold) ? recog_default_threshold (rc->backend == HWCFG_RECOGNITION_SFACE ? RECOG_SFACE
+                                                                                                   : RECOG_LBPH)
+                                    : rc->threshold,
+              rc->legal_basis);
+    else
+      printf ("  recognition off%s\n", prof->recognition_refused ? " (refused under this profile)" : "");
     if (cfg->review.public_url && g_regex_match_simple ("^https?://(127\\.|localhost|\\[::1\\])", cfg->review.public_url, 0, 0))
       printf ("  note: [review] public_url %s is a loopback address: the displays' QR codes point at it, and no "
               "passer-by can reach it\n",

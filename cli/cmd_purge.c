@@ -33,6 +33,9 @@ cmd_purge (int argc, char **argv)
     goto out;
   }
   printf ("%d packet(s) purged (retention before %s)\n", n, when);
+  /* a site that turned recognition off (or moved to a profile that refuses
+   * it) keeps no faces for it */
+  cli_forget_recognition (cfg, store.st, "purge");
   status = 0;
 out:
   cli_store_close (&store);

@@ -119,6 +119,24 @@ review_show (struct rev_desk *desk, const struct rev_actor *actor, const char *i
     g_autofree char *where = box ? json_to_string (box, FALSE) : NULL;
     printf ("  %-20s %s  -> %s%s%s\n", name, got_mime, path, where ? "  accused at x,y,w,h " : "", where ? where : "");
   }
+  /* recognition's suggestions: a reviewer checks them with their own eyes */
+  JsonArray *earlier = json_object_get_array_member (c, "possible_earlier");
+  for (guint i = 0; earlier && i < json_array_get_length (earlier); i++) {
+    JsonObject *p = json_array_get_object_element (earlier, i);
+    printf ("suggestion: %s, %s (face recognition, %s: compare the faces yourself; it decides nothing)\n",
+            json_object_get_string_member (p, "text"), json_object_get_string_member (p, "state"),
+            json_object_get_string_member (p, "backend"));
+  }
+  JsonArray *watch = json_object_get_array_member (c, "watchlist_matches");
+  for (guint i = 0; watch && i < json_array_get_length (watch); i++) {
+    JsonObject *m = json_array_get_object_element (watch, i);
+    g_autofree char *label = g_strescape (json_object_get_string_member (m, "label"), NULL);
+    printf ("watchlist match: entry %" G_GINT64_FORMAT " \"%s\" (%.3f), %s%s%s  (crosswatch watchlist decide %s %" G_GINT64_FORMAT
+            " confirm|dismiss --reason ...)\n",
+            json_object_get_int_member (m, "entry"), label, json_object_get_double_member (m, "score"),
+            json_object_get_string_member (m, "state"), json_object_has_member (m, "decided_by") ? " by " : "",
+            json_object_get_string_member_with_default (m, "decided_by", ""), id, json_object_get_int_member (m, "entry"));
+  }
   JsonArray *history = json_object_get_array_member (c, "history");
   printf ("history:\n");
   for (guint i = 0; i < json_array_get_length (history); i++) {

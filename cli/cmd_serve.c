@@ -41,6 +41,7 @@ cmd_serve (int argc, char **argv)
   status = 1;
   if (!cli_store_open (cfg, "serve", &store))
     goto out;
+  cli_forget_recognition (cfg, store.st, "serve");
   desk = rev_desk_new (store.st, cfg);
   if (!rev_desk_recognition_ready (desk, &err)) {
     fprintf (stderr, "crosswatch serve: %s\n", err->message);

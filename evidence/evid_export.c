@@ -88,6 +88,11 @@ write_entries (struct archive *a, struct evid_store *st, const struct evid_packe
   g_autofree char *own = g_strdup_printf ("\"packet_id\":\"%s\"", row->id);
   for (guint i = 0; i < audit->len; i++) {
     const char *r = g_ptr_array_index (audit, i);
+    /* recognition's rows stay in the cabinet: suggestions and watchlist
+     * names are not evidence (recognition/README.md) */
+    if (strstr (r, "\"action\":\"recognition:") || strstr (r, "\"action\":\"watchlist:") ||
+        strstr (r, "\"action\":\"refused:watchlist:"))
+      continue;
     if (strstr (r, own) || strstr (r, "\"action\":\"key_rotated\"") || strstr (r, "\"action\":\"key_replaced_lost\""))
       g_string_append_printf (lines, "%s\n", r);
   }

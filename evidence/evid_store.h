@@ -208,6 +208,12 @@ GPtrArray *evid_store_watch_matches (struct evid_store *st, const char *packet_i
 gboolean evid_store_watch_decide (struct evid_store *st, const char *packet_id, gint64 entry_id, bool confirmed,
                                   const char *actor, const char *reason, GError **error);
 
+/* Erases every face feature, link, match and watchlist face (entries keep
+ * their labels), with one audit row saying WHY: a site whose recognition
+ * is off, or whose profile refuses it, keeps none. *OUT_N: how many went. */
+gboolean evid_store_recognition_erase (struct evid_store *st, const char *actor, const char *why, int *out_n,
+                                       GError **error);
+
 /* A media item's bytes (g_free) and stored hash. */
 GBytes *evid_store_media (struct evid_store *st, const char *packet_id, const char *name,
                           char out_sha256[65], GError **error);

@@ -281,9 +281,13 @@ evid_store_watch_decide (struct evid_store *st, const char *packet_id, gint64 en
   g_autofree char *detail = NULL;
   if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
     return FALSE;
+  /* only against an entry still in force: a removed or expired one has no
+   * face left to compare with */
   sqlite3_stmt *s = evid_store__prepare (st,
                                          "UPDATE watch_matches SET state = ?3, decided_by = ?4, decided_utc = ?5 "
-                                         "WHERE packet_id = ?1 AND entry_id = ?2 AND state = 'suggested'",
+                                         "WHERE packet_id = ?1 AND entry_id = ?2 AND state = 'suggested' AND "
+                                         "entry_id IN (SELECT id FROM watchlist WHERE removed_utc IS NULL AND "
+                                         "expires_utc > ?5)",
                                          error);
   if (!s)
     goto fail;
@@ -296,7 +300,8 @@ evid_store_watch_decide (struct evid_store *st, const char *packet_id, gint64 en
     goto fail;
   if (sqlite3_changes (st->db) == 0) {
     g_set_error (error, EVID_ERROR, EVID_ERROR_STATE,
-                 "case %s has no undecided match with watchlist entry %" G_GINT64_FORMAT, packet_id, entry_id);
+                 "case %s has no undecided match with watchlist entry %" G_GINT64_FORMAT " in force", packet_id,
+                 entry_id);
     goto fail;
   }
   detail = g_strdup_printf ("watchlist entry %" G_GINT64_FORMAT " %s%s%s", entry_id,
@@ -305,6 +310,48 @@ evid_store_watch_decide (struct evid_store *st, const char *packet_id, gint64 en
   if (!evid_store__audit_append (st, actor, confirmed ? "watchlist:confirmed" : "watchlist:dismissed", packet_id,
                                  detail, error))
     goto fail;
+  return evid_store__commit (st, error);
+fail:
+  evid_store__rollback (st);
+  return FALSE;
+}
+
+gboolean
+evid_store_recognition_erase (struct evid_store *st, const char *actor, const char *why, int *out_n, GError **error)
+{
+  g_autofree char *now = evid_utc_now ();
+  int n = 0;
+  if (!evid_store__exec (st, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  static const char *const COUNT =
+      "SELECT (SELECT COUNT(*) FROM face_features) + (SELECT COUNT(*) FROM case_links) + "
+      "(SELECT COUNT(*) FROM watch_matches) + (SELECT COUNT(*) FROM watchlist WHERE removed_utc IS NULL)";
+  sqlite3_stmt *s = evid_store__prepare (st, COUNT, error);
+  if (!s)
+    goto fail;
+  if (sqlite3_step (s) == SQLITE_ROW)
+    n = sqlite3_column_int (s, 0);
+  sqlite3_finalize (s);
+  if (n > 0) {
+    static const char *const STEPS[] = {
+        "DELETE FROM face_features", "DELETE FROM case_links", "DELETE FROM watch_matches",
+        "UPDATE watchlist SET feature = x'', image = x'', removed_utc = ?1 WHERE removed_utc IS NULL"};
+    for (size_t k = 0; k < G_N_ELEMENTS (STEPS); k++) {
+      s = evid_store__prepare (st, STEPS[k], error);
+      if (!s)
+        goto fail;
+      if (sqlite3_bind_parameter_count (s) > 0)
+        sqlite3_bind_text (s, 1, now, -1, SQLITE_STATIC);
+      if (!evid_store__step_done (st, s, error, "erase recognition data"))
+        goto fail;
+    }
+    g_autofree char *detail = g_strdup_printf ("%d face features, links, matches and watchlist faces erased: %s", n,
+                                               why);
+    if (!evid_store__audit_append (st, actor, "recognition:erased", NULL, detail, error))
+      goto fail;
+  }
+  if (out_n)
+    *out_n = n;
   return evid_store__commit (st, error);
 fail:
   evid_store__rollback (st);

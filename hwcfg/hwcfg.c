@@ -1042,10 +1042,12 @@ static const char *const RECOGNITION_KEYS[] = {"enabled", "backend", "legal_basi
 static void
 check_model_file (struct parse *p, const char *group, const char *key, const char *path)
 {
+  struct stat sb;
   if (access (path, R_OK) != 0)
     report (p, group, key, "cannot read '%s': %s", path, g_strerror (errno));
-  else
-    check_not_directory (p, group, key, path);
+  else if (stat (path, &sb) != 0 || !S_ISREG (sb.st_mode))
+    /* a FIFO or a device would block or never end the model's reading */
+    report (p, group, key, "'%s' is not a regular file", path);
 }
 
 static void
@@ -1059,26 +1061,37 @@ parse_recognition (struct parse *p, struct hwcfg *cfg)
   if (prof && prof->recognition_refused) {
     /* any setting at all: a site under such a profile has no business
      * keeping one, even switched off */
-    report (p, "recognition", NULL, "refused under profile '%s': %s (hwcfg/PROFILES.md)", prof->name,
-            prof->recognition_refused);
+    report (p, "recognition", NULL, "refused under profile '%s': %s (hwcfg/PROFILES.md); remove the group",
+            prof->name, prof->recognition_refused);
     return;
   }
   check_keys (p, "recognition", RECOGNITION_KEYS);
   r->enabled = get_bool (p, "recognition", "enabled", false);
   g_autofree char *backend = get_string (p, "recognition", "backend", FALSE);
-  if (!backend || !strcmp (backend, "lbph"))
+  if (!backend && has_key (p, "recognition", "backend"))
+    report (p, "recognition", "backend", "empty (lbph or sface)");
+  else if (!backend || !strcmp (backend, "lbph"))
     r->backend = HWCFG_RECOGNITION_LBPH;
   else if (!strcmp (backend, "sface"))
     r->backend = HWCFG_RECOGNITION_SFACE;
   else
     report (p, "recognition", "backend", "unknown backend '%s' (lbph or sface)", backend);
   r->legal_basis = get_string (p, "recognition", "legal_basis", FALSE);
-  if (r->legal_basis)
-    g_strstrip (r->legal_basis);
-  if (r->enabled && (!r->legal_basis || strlen (r->legal_basis) < 10))
+  gboolean basis_text = TRUE;
+  for (const char *c = r->legal_basis; c && *c; c++)
+    basis_text &= (unsigned char) *c >= 0x20 && *c != 0x7f;
+  if (r->legal_basis && (!basis_text || !g_utf8_validate (r->legal_basis, -1, NULL) || strlen (r->legal_basis) > 2000))
+    report (p, "recognition", "legal_basis", "must be one line of UTF-8 text of at most 2000 bytes, without control "
+                                             "characters");
+  else if (r->enabled && !r->legal_basis)
     report (p, "recognition", "legal_basis",
             "missing: recognition is enabled only with the law or authority it rests on, in words (at least 10 "
             "characters)");
+  else if (r->enabled && strlen (r->legal_basis) < 10)
+    report (p, "recognition", "legal_basis",
+            "'%s' is too short: the law or authority it rests on, in words (at least 10 characters; a ';' starts a "
+            "comment)",
+            r->legal_basis);
   r->recognizer_model = get_string (p, "recognition", "recognizer_model", FALSE);
   r->detector_model = get_string (p, "recognition", "detector_model", FALSE);
   if (r->backend == HWCFG_RECOGNITION_SFACE && !r->recognizer_model)
@@ -1087,8 +1100,12 @@ parse_recognition (struct parse *p, struct hwcfg *cfg)
     check_model_file (p, "recognition", "recognizer_model", r->recognizer_model);
   if (r->detector_model)
     check_model_file (p, "recognition", "detector_model", r->detector_model);
-  if (has_key (p, "recognition", "threshold"))
-    r->threshold = get_double (p, "recognition", "threshold", 0.5, -1, 1);
+  if (has_key (p, "recognition", "threshold")) {
+    /* below these every face matches every other (recognition/README.md):
+     * lbph's impostor pairs score about 0.045, sface's about 0.1 */
+    double floor = r->backend == HWCFG_RECOGNITION_SFACE ? 0.2 : 0.06;
+    r->threshold = get_double (p, "recognition", "threshold", 0.5, floor, 1);
+  }
 }
 
 static void

@@ -30,6 +30,70 @@ recog_backend_name (enum recog_backend backend)
   return backend == RECOG_SFACE ? "sface" : "lbph";
 }
 
+/* A face photo is at most this many pixels (a 24-megapixel camera's):
+ * larger, its decoding and the face search would take gigabytes. */
+#define MAX_PIXELS (24 * 1000 * 1000)
+
+/* The size a JPEG or PNG says it has, read from its header before any
+ * decoding; FALSE for anything else. */
+static bool
+peek_size (const guint8 *d, gsize len, guint *w, guint *h)
+{
+  static const guint8 PNG[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  if (len >= 24 && !memcmp (d, PNG, 8) && !memcmp (d + 12, "IHDR", 4)) {
+    *w = (guint) d[16] << 24 | (guint) d[17] << 16 | (guint) d[18] << 8 | d[19];
+    *h = (guint) d[20] << 24 | (guint) d[21] << 16 | (guint) d[22] << 8 | d[23];
+    return true;
+  }
+  if (len < 4 || d[0] != 0xff || d[1] != 0xd8)
+    return false;
+  /* JPEG: the markers' segments up to the first frame header (SOFn) */
+  gsize i = 2;
+  while (i + 9 < len) {
+    if (d[i] != 0xff)
+      return false;
+    guint8 m = d[i + 1];
+    if (m == 0xff) {
+      i++;
+      continue;
+    }
+    gsize seg = (gsize) d[i + 2] << 8 | d[i + 3];
+    if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+      *h = (guint) d[i + 5] << 8 | d[i + 6];
+      *w = (guint) d[i + 7] << 8 | d[i + 8];
+      return true;
+    }
+    if (seg < 2)
+      return false;
+    i += 2 + seg;
+  }
+  return false;
+}
+
+/* DATA as pixels, when it is a JPEG or PNG of a sane size; else ERROR. */
+static bool
+decode_photo (const guint8 *data, gsize len, struct cv_image *out, GError **error)
+{
+  guint w = 0, h = 0;
+  if (!data || !peek_size (data, len, &w, &h)) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "not a JPEG or PNG image");
+    return false;
+  }
+  if (w == 0 || h == 0 || (guint64) w * h > MAX_PIXELS) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "a %ux%u image: at most %d megapixels", w, h,
+                 MAX_PIXELS / 1000000);
+    return false;
+  }
+  unsigned char *px = NULL;
+  int dw = 0, dh = 0, stride = 0;
+  if (cv_decode_bgra (data, len, &px, &dw, &dh, &stride) != CV_OK) {
+    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "the image cannot be decoded: %s", cv_last_error ());
+    return false;
+  }
+  *out = (struct cv_image){px, dw, dh, stride, 4};
+  return true;
+}
+
 struct recog *
 recog_new (const struct recog_params *params, GError **error)
 {
@@ -104,13 +168,11 @@ recog_feature (struct recog *r, const guint8 *data, gsize len, float **out, int 
 {
   *out = NULL;
   *out_n = 0;
-  unsigned char *px = NULL;
-  int w = 0, h = 0, stride = 0;
-  if (!data || len == 0 || cv_decode_bgra (data, len, &px, &w, &h, &stride) != CV_OK) {
-    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "the face image cannot be decoded: %s", cv_last_error ());
+  struct cv_image img;
+  if (!decode_photo (data, len, &img, error))
     return false;
-  }
-  struct cv_image img = {px, w, h, stride, 4};
+  unsigned char *px = img.data;
+  int w = img.width, h = img.height;
   float *v = NULL;
   int n = 0;
   cv_status rc = cv_face_id_feature (r->id, &img, &v, &n);
@@ -137,13 +199,11 @@ recog_face_crop (struct recog *r, const guint8 *data, gsize len, GBytes **out, G
                  "no face cascade to find the face with ([evidence] face_cascade, opencv-data)");
     return false;
   }
-  unsigned char *px = NULL;
-  int w = 0, h = 0, stride = 0;
-  if (!data || len == 0 || cv_decode_bgra (data, len, &px, &w, &h, &stride) != CV_OK) {
-    g_set_error (error, RECOG_ERROR, RECOG_ERROR_IMAGE, "not an image (JPEG or PNG)");
+  struct cv_image img;
+  if (!decode_photo (data, len, &img, error))
     return false;
-  }
-  struct cv_image img = {px, w, h, stride, 4};
+  unsigned char *px = img.data;
+  int w = img.width, h = img.height;
   int found = 0;
   struct cv_rect f;
   double q;

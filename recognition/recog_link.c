@@ -39,7 +39,8 @@ search_watchlist (struct recog *r, struct evid_store *st, const char *packet_id,
   }
   g_autofree char *detail = g_strdup_printf ("%s: %u watchlist entries in force compared, %u at or above %.3f (best "
                                              "%.3f)",
-                                             backend, entries->len, matches->len, threshold, best);
+                                             backend, entries->len, matches->len, threshold,
+                                             isfinite (best) ? best : 0.0);
   if (!evid_store_watch_record (st, packet_id, (const struct evid_watch_match *) matches->data, (int) matches->len,
                                 actor, detail, error))
     return false;
@@ -82,19 +83,24 @@ recog_link_case (struct recog *r, struct evid_store *st, const char *packet_id, 
     *out_links = 0;
   if (out_watch)
     *out_watch = 0;
+  const char *backend = recog_backend_name (recog_backend (r));
   g_autoptr (GError) local = NULL;
   g_autoptr (GBytes) face = evid_store_media (st, packet_id, "face_best", NULL, &local);
-  if (!face)
-    return true; /* no face crop: nothing to compare */
   g_autofree float *v = NULL;
   int n = 0;
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (face, &len);
-  if (!recog_feature (r, data, len, &v, &n, error))
-    return false;
-  if (n == 0)
-    return true;
-  const char *backend = recog_backend_name (recog_backend (r));
+  if (face) {
+    gsize len = 0;
+    const guint8 *data = g_bytes_get_data (face, &len);
+    if (!recog_feature (r, data, len, &v, &n, error))
+      return false;
+  }
+  if (n == 0) {
+    /* the search that could not be made is on the record too */
+    g_autofree char *detail = g_strdup_printf ("%s: nothing compared: %s", backend,
+                                               face ? "no face found in the case's face crop"
+                                                    : "the case has no face crop (faces too small or turned away)");
+    return evid_store_audit (st, actor, "recognition:search", packet_id, detail, error);
+  }
   g_autofree char *now = evid_utc_now ();
   g_autoptr (GPtrArray) earlier = evid_store_face_features (st, backend, packet_id, now, error);
   if (!earlier)
@@ -115,9 +121,9 @@ recog_link_case (struct recog *r, struct evid_store *st, const char *packet_id, 
   g_array_sort (links, by_score_desc);
   if (links->len > MAX_LINKS)
     g_array_set_size (links, MAX_LINKS);
-  g_autofree char *detail =
-      g_strdup_printf ("%s: %u earlier confirmed cases compared, %u at or above %.3f (best %.3f)", backend,
-                       earlier->len, links->len, threshold, earlier->len ? best : NAN);
+  g_autofree char *best_text = earlier->len ? g_strdup_printf ("best %.3f", best) : g_strdup ("none to compare");
+  g_autofree char *detail = g_strdup_printf ("%s: %u earlier confirmed cases compared, %u at or above %.3f (%s)",
+                                             backend, earlier->len, links->len, threshold, best_text);
   if (!evid_store_recognition_record (st, packet_id, backend, v, n, (const struct evid_case_link *) links->data,
                                       (int) links->len, actor, detail, error))
     return false;

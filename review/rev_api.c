@@ -328,15 +328,21 @@ watch_decision (struct call *c, const char *id, const char *entry)
 {
   g_autoptr (JsonObject) body = body_object (c);
   g_autoptr (GError) err = NULL;
-  char *end = NULL;
-  gint64 e = g_ascii_strtoll (entry, &end, 10);
-  if (!*entry || *end || e <= 0) {
+  gint64 e = 0;
+  if (!rev_watch_entry_id_parse (entry, &e)) {
     respond_error (c, 404, "no such watchlist entry");
     return;
   }
   if (!body) {
     respond_error (c, 400, "the body is not a JSON object");
     return;
+  }
+  for (const char *const *k = (const char *const[]){"decision", "reason", NULL}; *k; k++) {
+    JsonNode *n = json_object_get_member (body, *k);
+    if (n && (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)) {
+      respond_error (c, 400, "decision and reason are strings");
+      return;
+    }
   }
   const char *decision = field (body, "decision");
   if (!rev_desk_watch_decide (c->api->desk, &c->actor, id, e, decision, field (body, "reason"), &err)) {
@@ -557,7 +563,17 @@ route (struct call *c)
     case_action (c, seg[2], seg[3]);
   else if (n == 5 && !strcmp (seg[1], "cases") && !strcmp (seg[3], "watchlist") && post)
     watch_decision (c, seg[2], seg[4]);
-  else if (n == 2 && !strcmp (seg[1], "watchlist") && get) {
+  else if (n == 4 && !strcmp (seg[1], "watchlist") && !strcmp (seg[3], "image") && get) {
+    gint64 e = 0;
+    GBytes *b = rev_watch_entry_id_parse (seg[2], &e) ? rev_desk_watchlist_image (c->api->desk, &c->actor, e, &err)
+                                                      : NULL;
+    if (b)
+      respond (c, 200, "image/jpeg", b);
+    else if (err)
+      respond_gerror (c, err);
+    else
+      respond_error (c, 404, "no such watchlist entry");
+  } else if (n == 2 && !strcmp (seg[1], "watchlist") && get) {
     JsonArray *a = rev_desk_watchlist (c->api->desk, &c->actor, &err);
     if (a)
       respond_array (c, a);

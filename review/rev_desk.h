@@ -56,15 +56,21 @@ bool rev_desk_recognition_ready (struct rev_desk *desk, GError **error);
 
 /* The watchlist (rev_watchlist.c, [recognition] enabled): an admin enrols
  * the face in IMAGE (JPEG or PNG) under LABEL with a REASON and a
- * LEGAL_BASIS (10 to 2000 characters each) for DAYS (1-365); lists every
- * entry [{id, label, reason, legal_basis, enrolled_by, enrolled_utc,
- * expires_utc, state}] and removes one (its face deleted). A supervisor
- * confirms or dismisses a case's match (DECISION "confirm" or "dismiss").
- * Each an audit row. */
+ * LEGAL_BASIS (10 to 2000 characters each) for DAYS (1-365) and removes
+ * one (its face deleted); an admin or a supervisor lists every entry [{id,
+ * label, reason, legal_basis, enrolled_by, enrolled_utc, expires_utc,
+ * state}]. A supervisor confirms or dismisses a case's match (DECISION
+ * "confirm" or "dismiss") with a REASON (10 to 2000 characters). Each an
+ * audit row; a refused attempt is a "refused:watchlist:..." row. */
 bool rev_desk_watchlist_enrol (struct rev_desk *desk, const struct rev_actor *actor, const char *label,
                                const char *reason, const char *legal_basis, int days, GBytes *image, gint64 *out_id,
                                GError **error);
 JsonArray *rev_desk_watchlist (struct rev_desk *desk, const struct rev_actor *actor, GError **error);
+/* Entry ID's enrolled face (JPEG), for an admin or a supervisor comparing a
+ * match; an audit row. */
+GBytes *rev_desk_watchlist_image (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error);
+/* An entry id as typed or in a URL: 1 to 18 digits, no sign, no leading zero. */
+bool rev_watch_entry_id_parse (const char *text, gint64 *out);
 bool rev_desk_watchlist_remove (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error);
 bool rev_desk_watch_decide (struct rev_desk *desk, const struct rev_actor *actor, const char *case_id, gint64 entry_id,
                             const char *decision, const char *reason, GError **error);

@@ -1,9 +1,12 @@
 /* The watchlist, as the review desk offers it (recognition/README.md): an
  * admin enrols a face with a label, a reason, a legal basis and an expiry,
- * lists and removes entries; a supervisor confirms or dismisses a case's
- * match. Each an audit row (the store writes them with the change). */
+ * and removes entries; admins and supervisors list entries and see an
+ * entry's face; a supervisor confirms or dismisses a case's match, with a
+ * reason. Each an audit row (the store writes them with the change), and a
+ * refused attempt is one too. */
 #include "rev_desk_private.h"
 
+#include "hwcfg_profile.h"
 #include "recog_link.h"
 
 #include <string.h>
@@ -13,20 +16,53 @@
 #define WATCH_LABEL_MAX 128
 #define WATCH_DAYS_MAX 365
 
+/* A refused watchlist attempt on the record, as refused review actions are;
+ * always FALSE. */
 static gboolean
-recognition_on (struct rev_desk *desk, GError **error)
+refused (struct rev_desk *desk, const struct rev_actor *actor, const char *what, const char *case_id, GError *why,
+         GError **error)
 {
-  if (!desk->cfg->recognition.enabled)
-    return rev_desk__refuse (error, REV_ERROR_CONFLICT,
-                             "recognition is not enabled at this site ([recognition], hwcfg/README.md)");
-  return rev_desk_recognition_ready (desk, error);
+  if (why->domain == REV_ERROR && why->code != REV_ERROR_INTERNAL) {
+    g_autofree char *action = g_strdup_printf ("refused:watchlist:%s", what);
+    g_autofree char *detail = rev_desk__printable (why->message, 300);
+    g_autoptr (GError) st_err = NULL;
+    if (!evid_store_audit (desk->st, actor->name, action, case_id, detail, &st_err))
+      g_warning ("review: cannot audit a refused watchlist %s: %s", what, st_err->message);
+  }
+  g_propagate_error (error, why);
+  return FALSE;
 }
 
 static gboolean
-words_ok (const char *what, const char *text, size_t min, size_t max, GError **error)
+recognition_on (struct rev_desk *desk, GError **error)
 {
-  if (!text || strlen (text) < min || !rev_desk__text_ok (text, max))
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "%s needs %zu to %zu characters of text", what, min, max);
+  const struct hwcfg_profile *prof = hwcfg_profile_find (desk->cfg->profile);
+  if (prof && prof->recognition_refused)
+    return rev_desk__refuse (error, REV_ERROR_CONFLICT, "recognition is refused under profile '%s' "
+                             "(hwcfg/PROFILES.md)", prof->name);
+  if (!desk->cfg->recognition.enabled)
+    return rev_desk__refuse (error, REV_ERROR_CONFLICT,
+                             "recognition is not enabled at this site ([recognition] enabled = true with a "
+                             "legal_basis, hwcfg/README.md)");
+  return rev_desk_recognition_ready (desk, error);
+}
+
+/* Words for the audit log and a list: valid UTF-8, MIN to MAX bytes, not
+ * only spaces, no control character (nor newline when ONE_LINE) and no
+ * bidirectional override (which makes a text read otherwise than it is). */
+static gboolean
+words_ok (const char *what, const char *text, size_t min, size_t max, gboolean one_line, GError **error)
+{
+  g_autofree char *stripped = text ? g_strstrip (g_strdup (text)) : NULL;
+  gboolean ok = text && strlen (stripped) >= min && rev_desk__text_ok (text, max) && !(one_line && strchr (text, '\n'));
+  for (const char *c = text; ok && *c; c = g_utf8_next_char (c)) {
+    gunichar u = g_utf8_get_char (c);
+    ok = !(u >= 0x202A && u <= 0x202E) && !(u >= 0x2066 && u <= 0x2069) && u != '\t';
+  }
+  if (!ok)
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "%s needs %zu to %zu bytes of %stext (no control or "
+                             "direction characters)",
+                             what, min, max, one_line ? "one-line " : "");
   return TRUE;
 }
 
@@ -35,26 +71,28 @@ rev_desk_watchlist_enrol (struct rev_desk *desk, const struct rev_actor *actor, 
                           const char *reason, const char *legal_basis, int days, GBytes *image, gint64 *out_id,
                           GError **error)
 {
-  if (!rev_desk__allowed (actor, REV_WATCHLIST, error) || !recognition_on (desk, error))
-    return false;
-  if (!label || !*label || strchr (label, '\n') || !rev_desk__text_ok (label, WATCH_LABEL_MAX))
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "a watchlist label is one line of 1 to %d bytes",
-                             WATCH_LABEL_MAX);
-  if (!words_ok ("the reason for enrolling", reason, WATCH_TEXT_MIN, WATCH_TEXT_MAX, error) ||
-      !words_ok ("the legal basis", legal_basis, WATCH_TEXT_MIN, WATCH_TEXT_MAX, error))
-    return false;
-  if (days < 1 || days > WATCH_DAYS_MAX)
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "an enrolment lasts 1 to %d days, not %d", WATCH_DAYS_MAX,
-                             days);
-  if (!image || g_bytes_get_size (image) == 0)
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "no image of the face");
+  GError *why = NULL;
+  if (!rev_desk__allowed (actor, REV_WATCHLIST, &why) || !recognition_on (desk, &why) ||
+      !words_ok ("a watchlist label", label, 1, WATCH_LABEL_MAX, TRUE, &why) ||
+      !words_ok ("the reason for enrolling", reason, WATCH_TEXT_MIN, WATCH_TEXT_MAX, FALSE, &why) ||
+      !words_ok ("the legal basis", legal_basis, WATCH_TEXT_MIN, WATCH_TEXT_MAX, TRUE, &why))
+    return refused (desk, actor, "enrol", NULL, why, error);
+  if (days < 1 || days > WATCH_DAYS_MAX) {
+    rev_desk__refuse (&why, REV_ERROR_INVALID, "an enrolment lasts 1 to %d days, not %d", WATCH_DAYS_MAX, days);
+    return refused (desk, actor, "enrol", NULL, why, error);
+  }
+  if (!image || g_bytes_get_size (image) == 0) {
+    rev_desk__refuse (&why, REV_ERROR_INVALID, "the image: empty");
+    return refused (desk, actor, "enrol", NULL, why, error);
+  }
   g_autofree char *expires = evid_utc_format (g_get_real_time () + (gint64) days * 86400 * G_USEC_PER_SEC);
   g_autoptr (GError) err = NULL;
   if (!recog_watch_enrol (desk->recog, desk->st, label, reason, legal_basis, expires, actor->name, image, out_id,
                           &err)) {
-    if (err->domain == RECOG_ERROR)
-      return rev_desk__refuse (error, REV_ERROR_INVALID, "%s", err->message);
-    return rev_desk__fail_from_store (error, err);
+    if (err->domain != RECOG_ERROR)
+      return rev_desk__fail_from_store (error, err);
+    rev_desk__refuse (&why, REV_ERROR_INVALID, "the image: %s", err->message);
+    return refused (desk, actor, "enrol", NULL, why, error);
   }
   return true;
 }
@@ -63,8 +101,11 @@ JsonArray *
 rev_desk_watchlist (struct rev_desk *desk, const struct rev_actor *actor, GError **error)
 {
   g_autoptr (GError) err = NULL;
-  if (!rev_desk__allowed (actor, REV_WATCHLIST, error))
+  GError *why = NULL;
+  if (!rev_role_may (actor->role, REV_WATCHLIST) && !rev_desk__allowed (actor, REV_WATCH_DECIDE, &why)) {
+    refused (desk, actor, "view", NULL, why, error);
     return NULL;
+  }
   g_autoptr (GPtrArray) entries = evid_store_watchlist (desk->st, NULL, NULL, &err);
   if (!entries || !evid_store_audit (desk->st, actor->name, "watchlist:view", NULL, NULL, &err)) {
     rev_desk__fail_from_store (error, err);
@@ -90,12 +131,31 @@ rev_desk_watchlist (struct rev_desk *desk, const struct rev_actor *actor, GError
   return out;
 }
 
+GBytes *
+rev_desk_watchlist_image (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error)
+{
+  g_autoptr (GError) err = NULL;
+  GError *why = NULL;
+  if (!rev_role_may (actor->role, REV_WATCHLIST) && !rev_desk__allowed (actor, REV_WATCH_DECIDE, &why)) {
+    refused (desk, actor, "view_image", NULL, why, error);
+    return NULL;
+  }
+  GBytes *b = evid_store_watch_image (desk->st, id, &err);
+  g_autofree char *detail = g_strdup_printf ("entry %" G_GINT64_FORMAT, id);
+  if (!b || !evid_store_audit (desk->st, actor->name, "watchlist:view_image", NULL, detail, &err)) {
+    g_clear_pointer (&b, g_bytes_unref);
+    rev_desk__fail_from_store (error, err);
+  }
+  return b;
+}
+
 bool
 rev_desk_watchlist_remove (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error)
 {
   g_autoptr (GError) err = NULL;
-  if (!rev_desk__allowed (actor, REV_WATCHLIST, error))
-    return false;
+  GError *why = NULL;
+  if (!rev_desk__allowed (actor, REV_WATCHLIST, &why))
+    return refused (desk, actor, "remove", NULL, why, error);
   if (!evid_store_watch_remove (desk->st, id, actor->name, &err))
     return rev_desk__fail_from_store (error, err);
   return true;
@@ -106,14 +166,17 @@ rev_desk_watch_decide (struct rev_desk *desk, const struct rev_actor *actor, con
                        const char *decision, const char *reason, GError **error)
 {
   g_autoptr (GError) err = NULL;
-  if (!rev_desk__allowed (actor, REV_WATCH_DECIDE, error))
-    return false;
+  GError *why = NULL;
   gboolean confirm = !g_strcmp0 (decision, "confirm");
-  if (!confirm && g_strcmp0 (decision, "dismiss"))
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "a watchlist match is confirmed or dismissed");
-  if (reason && *reason && !rev_desk__text_ok (reason, WATCH_TEXT_MAX))
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "the reason is not plain text of at most %d bytes",
-                             WATCH_TEXT_MAX);
+  if (!rev_desk__allowed (actor, REV_WATCH_DECIDE, &why))
+    return refused (desk, actor, "decide", case_id, why, error);
+  if (!confirm && g_strcmp0 (decision, "dismiss")) {
+    rev_desk__refuse (&why, REV_ERROR_INVALID, "a watchlist match is confirmed or dismissed");
+    return refused (desk, actor, "decide", case_id, why, error);
+  }
+  /* a supervisor says what they compared: a match names a person */
+  if (!words_ok ("the reason for the decision", reason, WATCH_TEXT_MIN, WATCH_TEXT_MAX, FALSE, &why))
+    return refused (desk, actor, "decide", case_id, why, error);
   if (!evid_store_watch_decide (desk->st, case_id, entry_id, confirm, actor->name, reason, &err))
     return rev_desk__fail_from_store (error, err);
   return true;
@@ -139,4 +202,15 @@ rev_desk__watch_matches (struct rev_desk *desk, const struct rev_actor *actor, c
     json_array_add_object_element (out, o);
   }
   return out;
+}
+
+bool
+rev_watch_entry_id_parse (const char *text, gint64 *out)
+{
+  /* digits only, no sign, no leading zero, no spaces: one spelling an id */
+  size_t n = text ? strlen (text) : 0;
+  if (n == 0 || n > 18 || text[0] == '0' || strspn (text, "0123456789") != n)
+    return false;
+  *out = g_ascii_strtoll (text, NULL, 10);
+  return true;
 }

@@ -4,6 +4,7 @@
  * review desk on a real SQLite store: a suggestion for the reviewer, an
  * audit row for every search and match, nothing in what is published,
  * gone with the case at its purge. */
+#define _GNU_SOURCE /* memmem */
 #include "cv_shim.h"
 #include "evid_key.h"
 #include "evid_recorder.h"
@@ -413,9 +414,13 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_assert_false (rev_desk_watch_decide (desk, &officer, third, entry, "confirm", NULL, &refused));
   g_assert_error (refused, REV_ERROR, REV_ERROR_FORBIDDEN);
   g_clear_error (&refused);
+  /* with a reason: a match names a person */
+  g_assert_false (rev_desk_watch_decide (desk, &sergeant, third, entry, "confirm", "ok", &refused));
+  g_assert_error (refused, REV_ERROR, REV_ERROR_INVALID);
+  g_clear_error (&refused);
   g_assert_true (rev_desk_watch_decide (desk, &sergeant, third, entry, "confirm", "same face, checked", &err));
   g_assert_no_error (err);
-  g_assert_false (rev_desk_watch_decide (desk, &sergeant, third, entry, "dismiss", NULL, &refused));
+  g_assert_false (rev_desk_watch_decide (desk, &sergeant, third, entry, "dismiss", "looked again, twice", &refused));
   g_assert_error (refused, REV_ERROR, REV_ERROR_CONFLICT);
   g_clear_error (&refused);
 
@@ -429,6 +434,11 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:confirmed' AND actor "
                                    "= 'sergeant'"),
                    ==, 1);
+  /* and so is every refused attempt */
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'refused:watchlist:decide' AND "
+                                   "actor = 'officer'"),
+                   ==, 1);
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'refused:watchlist:enrol'"), >=, 3);
   g_autofree char *match_sql = g_strdup_printf (
       "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:match' AND packet_id = '%s' AND detail LIKE "
       "'possible earlier case %s%%'",
@@ -442,6 +452,16 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM outbox"), >, 0);
   g_assert_cmpint (count_rows (db, pub_sql), ==, 0);
 
+  /* nor does the case bundle for the court carry them */
+  {
+    g_autoptr (GBytes) tar = rev_desk_bundle (desk, &officer, third, &err);
+    g_assert_no_error (err);
+    gsize len = 0;
+    const char *bytes = g_bytes_get_data (tar, &len);
+    g_assert_nonnull (memmem (bytes, len, "review:confirmed", 16));
+    g_assert_null (memmem (bytes, len, "recognition:", 12));
+    g_assert_null (memmem (bytes, len, "watchlist:", 10));
+  }
   /* the purge takes the features and links with the cases */
   int purged = 0;
   g_assert_true (evid_store_purge (st, "2999-01-01T00:00:00.000Z", "retention", &purged, &err));

@@ -411,16 +411,21 @@ async function showCase(id) {
       el('p', {}, 'Face recognition suggests (a suggestion only: compare the faces yourself; it decides nothing):'),
       el('ul', {}, c.possible_earlier.map(p => el('li', {},
         el('a', { href: '#/case/' + p.id }, 'possible earlier case ' + p.id.slice(0, 8)),
-        ' (' + p.backend + ' ' + p.score.toFixed(2) + ', ' + (STATE_WORDS[p.state] || p.state) + ')')))) : null,
+        ' (' + p.backend + ' ' + p.score.toFixed(3) + ', ' + (STATE_WORDS[p.state] || p.state) + ')')))) : null,
     // watchlist matches: shown to supervisors, who alone confirm or dismiss them
     (c.watchlist_matches || []).length ? el('div', { class: 'warn', id: 'watchlist-matches' },
       el('p', {}, 'Watchlist: the face may be an enrolled person. A suggestion only until you confirm it; compare the faces yourself.'),
-      el('ul', {}, c.watchlist_matches.map(m => el('li', {},
-        'entry ' + m.entry + ' "' + m.label + '" (' + m.score.toFixed(2) + '): ' + m.state + (m.decided_by ? ' by ' + m.decided_by : ''),
-        m.state === 'suggested' ? ['confirm', 'dismiss'].map(d => el('button', { 'data-watch': d + '-' + m.entry, onclick: async () => {
-          try { await api('POST', '/api/cases/' + c.id + '/watchlist/' + m.entry, { decision: d }); toast('match ' + d + 'ed'); showCase(c.id); }
-          catch (e) { toast(e.message); }
-        } }, d === 'confirm' ? 'Confirm match' : 'Dismiss')) : null)))) : null,
+      el('ul', {}, c.watchlist_matches.map(m => {
+        const why = el('input', { type: 'text', class: 'watch-reason', 'data-watch-reason': m.entry, size: 50,
+          placeholder: 'what you compared (required, 10 characters or more)' });
+        return el('li', {},
+          el('img', { src: '/api/watchlist/' + m.entry + '/image', alt: 'the enrolled face of entry ' + m.entry, class: 'watch-face', height: 96 }),
+          ' entry ' + m.entry + ' "' + m.label + '" (' + m.score.toFixed(3) + '): ' + m.state + (m.decided_by ? ' by ' + m.decided_by : ''),
+          m.state === 'suggested' ? [el('br'), why].concat(['confirm', 'dismiss'].map(d => el('button', { 'data-watch': d + '-' + m.entry, onclick: async () => {
+            try { await api('POST', '/api/cases/' + c.id + '/watchlist/' + m.entry, { decision: d, reason: why.value }); toast('match ' + d + 'ed'); showCase(c.id); }
+            catch (e) { toast(e.message); }
+          } }, d === 'confirm' ? 'Confirm match' : 'Dismiss'))) : null);
+      }))) : null,
     el('div', { class: 'panel' }, el('h2', {}, 'Decide'), actions(c)),
     el('div', { class: 'panel' }, el('h2', {}, 'Facts'), el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v === undefined ? '' : v)]))),
     el('h2', {}, 'Stills'), el('p', { class: 'help' }, 'Red box: the accused. Lines: the camera\'s zones (blue carriageway, white crosswalk, green kerb). Click a still for full size.'),

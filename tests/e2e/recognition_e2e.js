@@ -51,6 +51,13 @@ const text = (page, sel) => page.$eval(sel, e => e.textContent).catch(() => null
     check(match && match.includes('"Mona"') && match.includes('suggested'), 'the supervisor sees the watchlist match: ' + match);
     check((await text(page, '#possible-earlier')) === null, 'no earlier case is suggested for another face');
     await page.screenshot({ path: path.join(shots, 'recognition-watchlist.png'), fullPage: true });
+    await waitFor(() => page.$eval('img.watch-face', i => i.complete && i.naturalWidth > 0).catch(() => false), 20, 'the enrolled face shows');
+    check(true, 'the enrolled face is shown beside the match');
+    // without a reason the match is not confirmed
+    await page.click('button[data-watch^="confirm-"]');
+    await sleep(500);
+    check(((await text(page, '#watchlist-matches')) || '').includes('suggested'), 'no reason: still a suggestion');
+    await page.type('input.watch-reason', 'compared the two faces: the same person');
     const button = await page.$('button[data-watch^="confirm-"]');
     check(button !== null, 'a confirm button for the match');
     await button.click();
