@@ -27,6 +27,9 @@ struct cv_face_id {
 static const int LBPH_SIZE = 96;
 /* SFace's input */
 static const int SFACE_SIZE = 112;
+/* YuNet looks at the crop at this size: a face crop holds one face, and a
+ * fixed size keeps the detector's priors (and its cost) fixed */
+static const int YUNET_SIZE = 160;
 
 extern "C" cv_status
 cv_face_id_create_lbph (struct cv_face_id **out)
@@ -64,7 +67,7 @@ cv_face_id_create_sface (const char *recognizer_model, const char *detector_mode
   });
   if (rc == CV_OK && detector_model)
     rc = cw::cv_try ([&] {
-      f->yunet = cv::FaceDetectorYN::create (detector_model, "", cv::Size (SFACE_SIZE, SFACE_SIZE), 0.6f, 0.3f, 5);
+      f->yunet = cv::FaceDetectorYN::create (detector_model, "", cv::Size (YUNET_SIZE, YUNET_SIZE), 0.6f, 0.3f, 5);
       if (f->yunet.empty ()) {
         cw::set_last_error ("not a face detection model");
         return CV_ERR_INVALID;
@@ -122,8 +125,9 @@ sface_feature (cv_face_id *f, const cv::Mat &src, std::vector<float> &out, int *
   else
     cv::cvtColor (src, bgr, src.channels () == 4 ? cv::COLOR_BGRA2BGR : cv::COLOR_GRAY2BGR);
   if (f->yunet) {
-    f->yunet->setInputSize (bgr.size ());
-    cv::Mat faces;
+    cv::Mat sized, faces;
+    cv::resize (bgr, sized, cv::Size (YUNET_SIZE, YUNET_SIZE), 0, 0, cv::INTER_LINEAR);
+    bgr = sized;
     f->yunet->detect (bgr, faces);
     if (faces.rows < 1 || faces.cols < 15) {
       *out_found = 0;
