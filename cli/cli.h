@@ -30,7 +30,17 @@ char *cli_read_password (const char *prompt);
 /* Logs review account NAME in with the password from standard input, for
  * subcommand WHO. Its role (g_free), or NULL after printing why. */
 struct rev_desk;
+struct hwcfg;
+struct cli_store;
 char *cli_review_login (struct rev_desk *desk, const char *who, const char *name);
+
+/* A review session at the cabinet: CFG's store opened into STORE, the desk
+ * made into *DESK (recognition's models loaded when it is on) and NAME
+ * logged in (password on standard input), its role in *ROLE (g_free).
+ * 0, or the exit status (1, or 2 for a model that does not load) after
+ * saying why as "crosswatch WHO: ...". The caller frees what was made. */
+int cli_desk_session (const struct hwcfg *cfg, const char *who, const char *name, struct cli_store *store,
+                      struct rev_desk **desk, char **role);
 
 /* Parses ARGV with ENTRIES under the usage line "crosswatch NAME PARAMS".
  * Prints the problem and returns FALSE on bad options. */

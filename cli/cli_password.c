@@ -53,3 +53,19 @@ cli_review_login (struct rev_desk *desk, const char *who, const char *name)
   memset (password, 0, strlen (password));
   return role;
 }
+
+int
+cli_desk_session (const struct hwcfg *cfg, const char *who, const char *name, struct cli_store *store,
+                  struct rev_desk **desk, char **role)
+{
+  g_autoptr (GError) err = NULL;
+  if (!cli_store_open (cfg, who, store))
+    return 1;
+  *desk = rev_desk_new (store->st, cfg);
+  if (!rev_desk_recognition_ready (*desk, &err)) {
+    fprintf (stderr, "crosswatch %s: %s\n", who, err->message);
+    return 2;
+  }
+  *role = cli_review_login (*desk, who, name);
+  return *role ? 0 : 1;
+}

@@ -36,12 +36,9 @@ cmd_export (int argc, char **argv)
   }
   if (!(cfg = cli_load_config (config)))
     goto out;
+  if ((status = cli_desk_session (cfg, "export", actor_name, &store, &desk, &role)) != 0)
+    goto out;
   status = 1;
-  if (!cli_store_open (cfg, "export", &store))
-    goto out;
-  desk = rev_desk_new (store.st, cfg);
-  if (!(role = cli_review_login (desk, "export", actor_name)))
-    goto out;
   const struct rev_actor actor = {actor_name, role};
   bundle = rev_desk_bundle (desk, &actor, argv[1], &err);
   if (!bundle ||

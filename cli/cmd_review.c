@@ -214,17 +214,9 @@ cmd_review (int argc, char **argv)
              verb);
     goto out;
   }
+  if ((status = cli_desk_session (cfg, "review", actor_name, &store, &desk, &role)) != 0)
+    goto out;
   status = 1;
-  if (!cli_store_open (cfg, "review", &store))
-    goto out;
-  desk = rev_desk_new (store.st, cfg);
-  if (!rev_desk_recognition_ready (desk, &err)) {
-    fprintf (stderr, "crosswatch review: %s\n", err->message);
-    status = 2;
-    goto out;
-  }
-  if (!(role = cli_review_login (desk, "review", actor_name)))
-    goto out;
   const struct rev_actor actor = {actor_name, role};
   if (!strcmp (verb, "show")) {
     status = review_show (desk, &actor, id, media_out);

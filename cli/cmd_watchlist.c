@@ -132,17 +132,9 @@ cmd_watchlist (int argc, char **argv)
   }
   if (!(cfg = cli_load_config (config)))
     goto out;
+  if ((status = cli_desk_session (cfg, "watchlist", actor_name, &store, &desk, &role)) != 0)
+    goto out;
   status = 1;
-  if (!cli_store_open (cfg, "watchlist", &store))
-    goto out;
-  desk = rev_desk_new (store.st, cfg);
-  if (!rev_desk_recognition_ready (desk, &err)) {
-    fprintf (stderr, "crosswatch watchlist: %s\n", err->message);
-    status = 2;
-    goto out;
-  }
-  if (!(role = cli_review_login (desk, "watchlist", actor_name)))
-    goto out;
   const struct rev_actor actor = {actor_name, role};
   if (!strcmp (verb, "enrol")) {
     g_autoptr (GBytes) bytes = read_photo (image, &err);

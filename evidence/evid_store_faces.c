@@ -29,16 +29,23 @@ evid_case_link_free (struct evid_case_link *l)
   g_free (l);
 }
 
+float *
+evid_store__floats (sqlite3_stmt *s, int col, int *out_n)
+{
+  int n = sqlite3_column_bytes (s, col) / (int) sizeof (float);
+  float *v = g_new0 (float, MAX (n, 1));
+  if (n > 0)
+    memcpy (v, sqlite3_column_blob (s, col), (size_t) n * sizeof (float));
+  *out_n = n;
+  return v;
+}
+
 static gpointer
 feature_from (sqlite3_stmt *s)
 {
   struct evid_face_feature *f = g_new0 (struct evid_face_feature, 1);
   f->packet_id = g_strdup ((const char *) sqlite3_column_text (s, 0));
-  int bytes = sqlite3_column_bytes (s, 1);
-  f->n = bytes / (int) sizeof (float);
-  f->v = g_new0 (float, MAX (f->n, 1));
-  if (f->n > 0)
-    memcpy (f->v, sqlite3_column_blob (s, 1), (size_t) f->n * sizeof (float));
+  f->v = evid_store__floats (s, 1, &f->n);
   return f;
 }
 

@@ -29,6 +29,10 @@ gboolean evid_store__commit (struct evid_store *st, GError **error);
 void evid_store__rollback (struct evid_store *st);
 GPtrArray *evid_store__collect_rows (struct evid_store *st, sqlite3_stmt *s, gpointer (*row_fn) (sqlite3_stmt *),
                                      GDestroyNotify free_fn, const char *what, GError **error);
+/* Column COL of S's row, a BLOB of float32s, as a new array (g_free; at
+ * least one element) and its length in *OUT_N: a face feature. */
+float *evid_store__floats (sqlite3_stmt *s, int col, int *out_n);
+
 /* Appends an audit row within the caller's transaction. */
 gboolean evid_store__audit_append (struct evid_store *st, const char *actor, const char *action,
                                    const char *packet_id, const char *detail, GError **error);

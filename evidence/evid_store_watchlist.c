@@ -97,11 +97,7 @@ entry_from (sqlite3_stmt *s)
   e->expires_utc = TXT (6);
   e->removed_utc = TXT (7);
 #undef TXT
-  int bytes = sqlite3_column_bytes (s, 8);
-  e->n = bytes / (int) sizeof (float);
-  e->v = g_new0 (float, MAX (e->n, 1));
-  if (e->n > 0)
-    memcpy (e->v, sqlite3_column_blob (s, 8), (size_t) e->n * sizeof (float));
+  e->v = evid_store__floats (s, 8, &e->n);
   return e;
 }
 

@@ -97,15 +97,23 @@ rev_desk_watchlist_enrol (struct rev_desk *desk, const struct rev_actor *actor, 
   return true;
 }
 
+/* Admins keep the watchlist, supervisors compare its faces with matches:
+ * both may see it (WHAT is refused, on the record, for anyone else). */
+static gboolean
+may_see_watchlist (struct rev_desk *desk, const struct rev_actor *actor, const char *what, GError **error)
+{
+  GError *why = NULL;
+  if (rev_role_may (actor->role, REV_WATCHLIST) || rev_desk__allowed (actor, REV_WATCH_DECIDE, &why))
+    return TRUE;
+  return refused (desk, actor, what, NULL, why, error);
+}
+
 JsonArray *
 rev_desk_watchlist (struct rev_desk *desk, const struct rev_actor *actor, GError **error)
 {
   g_autoptr (GError) err = NULL;
-  GError *why = NULL;
-  if (!rev_role_may (actor->role, REV_WATCHLIST) && !rev_desk__allowed (actor, REV_WATCH_DECIDE, &why)) {
-    refused (desk, actor, "view", NULL, why, error);
+  if (!may_see_watchlist (desk, actor, "view", error))
     return NULL;
-  }
   g_autoptr (GPtrArray) entries = evid_store_watchlist (desk->st, NULL, NULL, &err);
   if (!entries || !evid_store_audit (desk->st, actor->name, "watchlist:view", NULL, NULL, &err)) {
     rev_desk__fail_from_store (error, err);
@@ -135,11 +143,8 @@ GBytes *
 rev_desk_watchlist_image (struct rev_desk *desk, const struct rev_actor *actor, gint64 id, GError **error)
 {
   g_autoptr (GError) err = NULL;
-  GError *why = NULL;
-  if (!rev_role_may (actor->role, REV_WATCHLIST) && !rev_desk__allowed (actor, REV_WATCH_DECIDE, &why)) {
-    refused (desk, actor, "view_image", NULL, why, error);
+  if (!may_see_watchlist (desk, actor, "view_image", error))
     return NULL;
-  }
   GBytes *b = evid_store_watch_image (desk->st, id, &err);
   g_autofree char *detail = g_strdup_printf ("entry %" G_GINT64_FORMAT, id);
   if (!b || !evid_store_audit (desk->st, actor->name, "watchlist:view_image", NULL, detail, &err)) {

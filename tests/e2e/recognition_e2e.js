@@ -6,25 +6,9 @@ const path = require('path');
 const puppeteer = require('puppeteer-core');
 
 const [base, shots, first, repeat, watched, reviewer, reviewerPw, supervisor, supervisorPw] = process.argv.slice(2);
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-function check(cond, what) { if (!cond) throw new Error(what); console.log('ok - ' + what); }
-async function waitFor(fn, seconds, what) {
-  const end = Date.now() + seconds * 1000;
-  for (;;) {
-    if (await fn()) return;
-    if (Date.now() > end) throw new Error('timed out: ' + what);
-    await sleep(200);
-  }
-}
-async function login(page, user, pw) {
-  await page.goto(base + '/', { waitUntil: 'networkidle0' });
-  await page.waitForSelector('#login-user');
-  await page.type('#login-user', user);
-  await page.type('#login-password', pw);
-  await page.click('#login-submit');
-  await page.waitForSelector('#who');
-  await waitFor(async () => (await page.$eval('#who', e => e.textContent)).includes(user), 10, 'logged in as ' + user);
-}
+const common = require('./common');
+const { sleep, check, waitFor, logout } = common;
+const login = (page, user, pw) => common.login(page, base, user, pw);
 async function openCase(page, id) {
   await page.goto(base + '/#/case/' + id, { waitUntil: 'networkidle0' });
   await waitFor(async () => (await page.$eval('#case-state', e => e.dataset.case).catch(() => '')) === id, 20, 'case ' + id.slice(0, 8) + ' shown');
@@ -64,8 +48,7 @@ const text = (page, sel) => page.$eval(sel, e => e.textContent).catch(() => null
     await waitFor(async () => ((await text(page, '#watchlist-matches')) || '').includes('confirmed by ' + supervisor), 20, 'the match confirmed');
     check(true, 'the page shows the match confirmed by ' + supervisor);
     // the reviewer sees the case, not the watchlist's label
-    await page.click('#logout');
-    await page.waitForSelector('#login-user');
+    await logout(page);
     await login(page, reviewer, reviewerPw);
     await openCase(page, watched);
     check((await text(page, '#watchlist-matches')) === null, 'the reviewer sees no watchlist match');

@@ -7,32 +7,9 @@ const path = require('path');
 const puppeteer = require('puppeteer-core');
 
 const [base, screens, shots, reviewer, reviewerPw, supervisor, supervisorPw] = process.argv.slice(2);
-const sleep = ms => new Promise(r => setTimeout(r, ms));
-function check(cond, what) { if (!cond) throw new Error(what); console.log('ok - ' + what); }
-
-async function waitFor(fn, seconds, what) {
-  const end = Date.now() + seconds * 1000;
-  for (;;) {
-    if (await fn()) return;
-    if (Date.now() > end) throw new Error('timed out: ' + what);
-    await sleep(200);
-  }
-}
-
-async function login(page, user, pw) {
-  await page.goto(base + '/', { waitUntil: 'networkidle0' });
-  await page.waitForSelector('#login-user');
-  await page.type('#login-user', user);
-  await page.type('#login-password', pw);
-  await page.click('#login-submit');
-  await page.waitForSelector('#who');
-  await waitFor(async () => (await page.$eval('#who', e => e.textContent)).includes(user), 10, 'logged in as ' + user);
-}
-
-async function logout(page) {
-  await page.click('#logout');
-  await page.waitForSelector('#login-user');
-}
+const common = require('./common');
+const { sleep, check, waitFor, logout } = common;
+const login = (page, user, pw) => common.login(page, base, user, pw);
 
 // Opens case ID, checks every still renders and the clip plays; returns the page's case state.
 async function openCase(page, id, shotName) {
