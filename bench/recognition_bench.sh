@@ -25,6 +25,17 @@ for i in 0 1 2 3; do args+=("person$i:$tmp/facereg-$i.png"); done
 args+=("footballer:$data/messi5.jpg" "footballer:$html/messi_face.jpg" "lena:$html/faceDetection.png"
        "monalisa:$html/julia_facedetect_sample.jpg")
 "$build/bench/recognition_bench" "$@" "$cascade" "${args[@]}"
+# clothes: the people of vtest.avi (PETS09-S2L1) by their ground-truth
+# identity, one frame a second, at recognition/recog_link.c's threshold
+gt=${CW_SHARED_DATA:-$(dirname "$0")/../../shared/data}/mot15/PETS09-S2L1/gt/gt.txt
+video=${CW_SHARED_DATA:-$(dirname "$0")/../../shared/data}/vtest.avi
+if [ -r "$gt" ] && [ -r "$video" ]; then
+  mkdir -p "$tmp/vtest"
+  gst-launch-1.0 -q filesrc location="$video" ! decodebin ! videoconvert ! videorate ! video/x-raw,framerate=1/1 ! \
+    pngenc ! multifilesink location="$tmp/vtest/frame-%04d.png" > /dev/null
+  echo "clothes (colour signatures of vtest.avi's people):"
+  "$build/bench/clothes_bench" "$gt" "$tmp/vtest" 10 0.95
+fi
 if [ -n "$db" ]; then
   echo "face crops in $db (the overview camera's best face a case):"
   sqlite3 "$db" "SELECT writefile('$tmp/crop-' || rowid || '.jpg', data) FROM media WHERE name = 'face_best'" > /dev/null

@@ -39,11 +39,11 @@ static const char SCHEMA[] =
     "CREATE INDEX IF NOT EXISTS audit_action ON audit_log(action, packet_id);"
     /* recognition (evid_store_faces.c): kept with the case, never published */
     "CREATE TABLE IF NOT EXISTS face_features ("
-    "  packet_id TEXT PRIMARY KEY REFERENCES packets(id), backend TEXT NOT NULL, feature BLOB NOT NULL,"
-    "  created_utc TEXT NOT NULL);"
+    "  packet_id TEXT NOT NULL REFERENCES packets(id), backend TEXT NOT NULL, feature BLOB NOT NULL,"
+    "  created_utc TEXT NOT NULL, PRIMARY KEY (packet_id, backend));"
     "CREATE TABLE IF NOT EXISTS case_links ("
     "  packet_id TEXT NOT NULL, earlier_id TEXT NOT NULL, backend TEXT NOT NULL, score REAL NOT NULL,"
-    "  created_utc TEXT NOT NULL, PRIMARY KEY (packet_id, earlier_id));"
+    "  created_utc TEXT NOT NULL, PRIMARY KEY (packet_id, earlier_id, backend));"
     /* the watchlist (evid_store_watchlist.c): enrolled faces, each with why,
      * by whom and until when; a match waits for a supervisor */
     "CREATE TABLE IF NOT EXISTS watchlist ("

@@ -138,7 +138,12 @@ possible_earlier_cases (struct rev_desk *desk, const char *id)
     json_object_set_double_member (o, "score", l->score);
     json_object_set_string_member (o, "backend", l->backend);
     json_object_set_string_member (o, "state", earlier ? earlier->review_state : "gone");
-    g_autofree char *text = g_strdup_printf ("possible earlier case %s (%.3f)", l->earlier_id, l->score);
+    /* clothes alike are weak evidence: said as such */
+    g_autofree char *text =
+        !strcmp (l->backend, "clothes")
+            ? g_strdup_printf ("possible earlier case %s (similar clothes %.3f: weak, check the faces)", l->earlier_id,
+                               l->score)
+            : g_strdup_printf ("possible earlier case %s (face %.3f)", l->earlier_id, l->score);
     json_object_set_string_member (o, "text", text);
     json_array_add_object_element (out, o);
     evid_packet_row_free (earlier);

@@ -271,9 +271,10 @@ synced_clock (struct evid_clock *out)
   *out = (struct evid_clock){.synced = true, .est_error_us = 2000, .max_error_us = 5000};
 }
 
-/* A case recorded with FACE as its best face crop; its id. */
+/* A case recorded with FACE as its best face crop, the frame (and so the
+ * accused's clothes) of colour BGR; its id. */
 static char *
-record_case (struct hwcfg *cfg, int track, GBytes *face)
+record_case (struct hwcfg *cfg, int track, GBytes *face, const guint8 bgr[3])
 {
   g_autoptr (GError) err = NULL;
   struct evid_recorder *rec = evid_recorder_create (cfg, NULL, &err);
@@ -281,6 +282,8 @@ record_case (struct hwcfg *cfg, int track, GBytes *face)
   evid_recorder_set_clock_reader (rec, synced_clock);
   int w = 160, h = 120;
   struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
+  for (int i = 0; i < w * h; i++)
+    memcpy (frame.data + 3 * i, bgr, 3);
   struct evid_candidate c = {.frame = 90, .utc_us = g_get_real_time (), .track_id = track, .type = "red_signal",
                              .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 80, .signal_phase = "DONT_WALK",
                              .signal_elapsed_s = 5, .signal_source = "schedule", .verdict = "live",
@@ -340,9 +343,10 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_autoptr (GBytes) lena = face_of (HTML "faceDetection.png", 0, 95);
   g_autoptr (GBytes) lena_again = face_of (HTML "faceDetection.png", 0, 30);
   g_autoptr (GBytes) mona = face_of (HTML "julia_facedetect_sample.jpg", 0, 95);
-  g_autofree char *first = record_case (cfg, 3, lena);
-  g_autofree char *second = record_case (cfg, 9, lena_again);
-  g_autofree char *third = record_case (cfg, 12, mona);
+  const guint8 grey_coat[3] = {90, 90, 90}, red_coat[3] = {30, 30, 200};
+  g_autofree char *first = record_case (cfg, 3, lena, grey_coat);
+  g_autofree char *second = record_case (cfg, 9, lena_again, grey_coat);
+  g_autofree char *third = record_case (cfg, 12, mona, red_coat);
   struct evid_store *st = evid_store_open (db, &err);
   g_assert_no_error (err);
   struct evid_key *k = evid_key_open (key, false, &err);
@@ -363,11 +367,21 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   JsonObject *c2 = rev_desk_case (desk, &sergeant, second, &err);
   g_assert_no_error (err);
   JsonArray *earlier = json_object_get_array_member (c2, "possible_earlier");
-  g_assert_cmpuint (json_array_get_length (earlier), ==, 1);
-  JsonObject *link = json_array_get_object_element (earlier, 0);
-  g_assert_cmpstr (json_object_get_string_member (link, "id"), ==, first);
+  /* by the face, and by the clothes (the same picture: the same colours) */
+  JsonObject *link = NULL, *clothes = NULL;
+  for (guint i = 0; i < json_array_get_length (earlier); i++) {
+    JsonObject *l = json_array_get_object_element (earlier, i);
+    g_assert_cmpstr (json_object_get_string_member (l, "id"), ==, first);
+    if (!strcmp (json_object_get_string_member (l, "backend"), "lbph"))
+      link = l;
+    else if (!strcmp (json_object_get_string_member (l, "backend"), "clothes"))
+      clothes = l;
+  }
+  g_assert_nonnull (link);
+  g_assert_nonnull (clothes);
   g_assert_cmpfloat (json_object_get_double_member (link, "score"), >=, recog_default_threshold (RECOG_LBPH));
   g_assert_true (g_str_has_prefix (json_object_get_string_member (link, "text"), "possible earlier case "));
+  g_assert_nonnull (strstr (json_object_get_string_member (clothes, "text"), "similar clothes"));
   /* a suggestion changes nothing: the case waits for its second person */
   g_assert_cmpstr (json_object_get_string_member (c2, "state"), ==, "confirmed_once");
   json_object_unref (c2);
@@ -453,7 +467,8 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_clear_error (&refused);
 
   /* every enrolment, search, match and decision is an audit row */
-  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:search'"), ==, 3);
+  /* three cases, each searched by its face and by its clothes */
+  g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:search'"), ==, 6);
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'watchlist:enrol' AND actor = "
                                    "'admin' AND detail LIKE '%legal basis: City ordinance 12-7%'"),
                    ==, 1);
@@ -469,7 +484,7 @@ a_confirmed_case_is_linked_to_an_earlier_one_for_the_reviewer_only (void)
   g_assert_cmpint (count_rows (db, "SELECT COUNT(*) FROM audit_log WHERE action = 'refused:watchlist:enrol'"), >=, 3);
   g_autofree char *match_sql = g_strdup_printf (
       "SELECT COUNT(*) FROM audit_log WHERE action = 'recognition:match' AND packet_id = '%s' AND detail LIKE "
-      "'possible earlier case %s%%'",
+      "'possible earlier case %s (lbph%%'",
       second, first);
   g_assert_cmpint (count_rows (db, match_sql), ==, 1);
   /* nothing of it leaves for a screen: the published messages name no earlier case */
