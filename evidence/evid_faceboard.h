@@ -6,9 +6,11 @@
  * path at the same times. One board a site, shared by the cameras of one
  * process (`crosswatch run`), thread-safe.
  *
- * Times are wall-clock seconds of the frame (each camera's first frame's
- * wall-clock time plus the frame's stream time): cameras started together
- * agree to within their start-up, which the time window allows for. */
+ * Times are each camera's capture time (gstcwfilter.h
+ * gst_cw_filter_capture_time_s): a live camera's frame on the pipelines'
+ * shared clock, a recorded file's own seconds (the files of a site start
+ * together). The match's time window allows for what is left between them.
+ */
 #ifndef CW_EVID_FACEBOARD_H
 #define CW_EVID_FACEBOARD_H
 

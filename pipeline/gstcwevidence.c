@@ -399,11 +399,7 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
   if (!self->collector) {
     open_collector (self, GST_VIDEO_INFO_FPS_N (&frame->info), GST_VIDEO_INFO_FPS_D (&frame->info));
-    /* live or not: the upstream latency query says */
-    GstQuery *q = gst_query_new_latency ();
-    if (gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (self), q))
-      gst_query_parse_latency (q, &self->live, NULL, NULL);
-    gst_query_unref (q);
+    self->live = gst_cw_filter_is_live (filter);
   }
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
@@ -422,7 +418,7 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       evid_faces_observe (self->faces, m->id, info->frame, &img, box);
     }
     if (candidate)
-      record (self, m, people, &img, info, gst_cw_filter_clock_time_s (filter, frame->buffer));
+      record (self, m, people, &img, info, gst_cw_filter_capture_time_s (filter, frame->buffer, info));
     const char *update = gst_structure_get_string (cw_person_param (m), "verdict-update");
     if (update && m->id > 0)
       evid_collector_update_liveness (self->collector, m->id, update,

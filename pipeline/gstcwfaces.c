@@ -65,7 +65,7 @@ static GstFlowReturn
 gst_cw_faces_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwFaces *self = GST_CW_FACES (filter);
-  double t = gst_cw_filter_clock_time_s (filter, frame->buffer);
+  double t = gst_cw_filter_capture_time_s (filter, frame->buffer, info);
   if (isnan (t))
     return GST_FLOW_OK; /* no time: nothing to match a case by */
   struct cv_image img;

@@ -20,6 +20,8 @@ typedef struct {
   GKeyFile *overrides; /* the config-key properties that were set */
   GstClockTime first_pts;
   int count; /* frames seen, for streams without a frame rate */
+  /* whether the stream is live (asked upstream once a start) */
+  gboolean live, live_known;
   /* the stage's own timers, since the element was made (object lock) */
   guint64 processed;
   double process_s, process_cpu_s;
@@ -181,6 +183,7 @@ gst_cw_filter_start (GstBaseTransform *trans)
   }
   priv->first_pts = GST_CLOCK_TIME_NONE;
   priv->count = 0;
+  priv->live_known = FALSE;
   return TRUE;
 }
 
@@ -220,6 +223,30 @@ frame_info (GstCwFilter *self, GstVideoFrame *frame, struct cw_frame_info *info)
   info->detector_ran = FALSE;
   info->stages = 0;
   cw_frame_info_set (buf, info);
+}
+
+gboolean
+gst_cw_filter_is_live (GstCwFilter *self)
+{
+  GstCwFilterPrivate *priv = gst_cw_filter_get_instance_private (self);
+  if (!priv->live_known) {
+    GstQuery *q = gst_query_new_latency ();
+    if (gst_pad_peer_query (GST_BASE_TRANSFORM_SINK_PAD (self), q))
+      gst_query_parse_latency (q, &priv->live, NULL, NULL);
+    gst_query_unref (q);
+    priv->live_known = TRUE;
+  }
+  return priv->live;
+}
+
+double
+gst_cw_filter_capture_time_s (GstCwFilter *self, GstBuffer *buf, const struct cw_frame_info *info)
+{
+  /* recorded files of one site start together: their own seconds say it
+   * (pipelines that started playing at different moments would not) */
+  if (!gst_cw_filter_is_live (self))
+    return info->t_s;
+  return gst_cw_filter_clock_time_s (self, buf);
 }
 
 double

@@ -66,6 +66,14 @@ const struct hwcfg *gst_cw_filter_config (GstCwFilter *self);
  * started playing). NaN when BUF has no timestamp. */
 double gst_cw_filter_clock_time_s (GstCwFilter *self, GstBuffer *buf);
 
+/* Whether the stream is live (the upstream latency query, once a start). */
+gboolean gst_cw_filter_is_live (GstCwFilter *self);
+
+/* When BUF (of INFO) was captured, to meet another camera's frames: a live
+ * stream's clock time (above); a recorded file's own seconds, since the
+ * files of a site are taken to start at the same moment. */
+double gst_cw_filter_capture_time_s (GstCwFilter *self, GstBuffer *buf, const struct cw_frame_info *info);
+
 /* Fills the common element metadata and pad templates of a subclass. */
 void gst_cw_filter_class_setup (GstElementClass *klass, const char *longname, const char *description);
 
