@@ -208,10 +208,13 @@ cmd_check_config (int argc, char **argv)
       printf ("  note: [review] public_url %s is a loopback address: the displays' QR codes point at it, and no "
               "passer-by can reach it\n",
               cfg->review.public_url);
-    if (cfg->n_cameras > 1 && cfg->signal.source == HWCFG_SIGNAL_SCHEDULE && !cfg->signal.anchored)
+    int deciding = 0;
+    for (int i = 0; i < cfg->n_cameras; i++)
+      deciding += cfg->cameras[i].role == HWCFG_CAMERA_OVERVIEW;
+    if (deciding > 1 && cfg->signal.source == HWCFG_SIGNAL_SCHEDULE && !cfg->signal.anchored)
       printf ("  note: [signal] has no cycle_anchor: each of the %d cameras starts the schedule at its own first "
               "frame, so their phases can disagree; set cycle_anchor (read off the controller once)\n",
-              cfg->n_cameras);
+              deciding);
   }
   hwcfg_free (cfg);
   g_free (config);

@@ -520,7 +520,9 @@ parse_camera (struct parse *p, const char *group, struct hwcfg_camera *cam)
   check_camera_uri (p, group, "uri", cam->uri);
 
   g_autofree char *role = get_string (p, group, "role", FALSE);
-  if (role && !strcmp (role, "face"))
+  if (!role && has_key (p, group, "role"))
+    report (p, group, "role", "empty (overview or face)");
+  else if (role && !strcmp (role, "face"))
     cam->role = HWCFG_CAMERA_FACE;
   else if (role && strcmp (role, "overview"))
     report (p, group, "role", "'%s' is not overview or face", role);
@@ -1140,6 +1142,13 @@ parse_groups (struct parse *p, struct hwcfg *cfg)
   parse_signal (p, cfg);
   parse_optional (p, cfg);
   parse_recognition (p, cfg);
+  /* after [evidence]: its face_cascade is how a face camera finds faces */
+  for (int i = 0; i < cfg->n_cameras; i++) {
+    g_autofree char *group = g_strconcat ("camera:", cfg->cameras[i].name, NULL);
+    if (cfg->cameras[i].role == HWCFG_CAMERA_FACE && !cfg->evidence.face_cascade)
+      report (p, group, "role", "a face camera finds faces with [evidence] face_cascade, which is none (install "
+                                "opencv-data, or name a cascade)");
+  }
 }
 
 /* Reads PATH (NULL: no file, OVERRIDES only) into P, OVERRIDES (may be

@@ -153,6 +153,16 @@ write_mot_rows (FILE *out, int frame, GPtrArray *people, gboolean detections)
   }
 }
 
+/* a face camera's frames, counted as it looks at them */
+static GstPadProbeReturn
+on_faces_looked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  struct cw_camera *c = data;
+  (void) pad, (void) info;
+  g_atomic_int_inc (&c->frames);
+  return GST_PAD_PROBE_OK;
+}
+
 static GstPadProbeReturn
 on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
@@ -362,6 +372,13 @@ teardown (struct cw_camera *c)
     gst_message_unref (m);
   }
   gst_object_unref (bus);
+  GstElement *faces = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwfaces");
+  if (faces) {
+    guint64 placed = 0;
+    g_object_get (faces, "faces", &placed, NULL);
+    c->stats.faces_placed += placed;
+    gst_object_unref (faces);
+  }
   int unknown = 0;
   GstElement *zones = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwzones");
   if (zones) {
@@ -523,6 +540,12 @@ cw_camera_free (struct cw_camera *c)
 }
 
 gboolean
+cw_camera_is_face (const struct cw_camera *c)
+{
+  return c->face;
+}
+
+gboolean
 cw_camera_start (struct cw_camera *c, GError **error)
 {
   c->pipeline = build (c, error);
@@ -530,6 +553,8 @@ cw_camera_start (struct cw_camera *c, GError **error)
     return FALSE;
   if (!c->face)
     add_pad_probe (c->pipeline, "cwtrack", "src", on_tracked, c);
+  else
+    add_pad_probe (c->pipeline, "cwfaces", "src", on_faces_looked, c);
   add_pad_probe (c->pipeline, "capture", "sink", on_captured, c);
   add_pad_probe (c->pipeline, "capture", "src", on_dequeued, c);
   if (c->live)

@@ -46,6 +46,7 @@ struct cw_camera_stats {
   int violations, rejected_flat, position_uncertain;
   int restarts;         /* times a lost camera came back (or a file started again: --loop) */
   int rebuild_attempts;  /* pipelines built after a loss, whether they came back or not */
+  guint64 faces_placed; /* a face camera's: faces put on the site's face board */
   int liveness_assessments, liveness_frames;
   double liveness_assess_s, liveness_frame_s;
   /* each stage's own timers: frames, wall seconds, its streaming thread's CPU seconds */
@@ -58,6 +59,9 @@ struct cw_camera_stats {
 struct cw_camera *cw_camera_create (const char *config_path, const struct hwcfg_camera *cam, gboolean loop,
                                     FILE *tracks, FILE *detections, const struct cw_camera_hooks *hooks);
 void cw_camera_free (struct cw_camera *c);
+
+/* A face camera ([camera:NAME] role = face): it finds faces, decides nothing. */
+gboolean cw_camera_is_face (const struct cw_camera *c);
 
 /* Builds and starts the pipeline. FALSE with ERROR when it cannot be built
  * (a configuration mistake: nothing to retry). A live camera that does not

@@ -86,6 +86,14 @@ pick_cameras (const struct hwcfg *cfg, const struct cw_run_options *opt, GPtrArr
       g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no camera '%s'", cfg->path, opt->camera);
       return FALSE;
     }
+    if (cam->role == HWCFG_CAMERA_FACE) {
+      /* alone it would find faces for nobody */
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                   "%s: camera '%s' is a face camera: it serves an overview camera's cases; run the site (no "
+                   "--camera) or an overview camera",
+                   cfg->path, opt->camera);
+      return FALSE;
+    }
     g_ptr_array_add (out, (gpointer) cam);
     return TRUE;
   }
@@ -95,7 +103,8 @@ pick_cameras (const struct hwcfg *cfg, const struct cw_run_options *opt, GPtrArr
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no [camera:*] group", cfg->path);
     return FALSE;
   }
-  /* MOT rows carry no camera: they are for one camera's evaluation */
+  /* MOT rows carry no camera: they are for one camera's evaluation (a
+   * face camera writes none, but is counted: --camera picks the one) */
   if (out->len > 1 && (opt->tracks_out || opt->detections_out)) {
     g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
                  "%s: %u cameras: --tracks-out and --detections-out need --camera NAME", cfg->path, out->len);
@@ -120,7 +129,11 @@ sum_stats (struct run *r, struct cw_run_stats *st)
     for (int k = 0; k < CW_CAMERA_STAGES; k++)
       st->stage_frames[k] += cs->stage_frames[k], st->stage_s[k] += cs->stage_s[k],
           st->stage_cpu_s[k] += cs->stage_cpu_s[k];
-    if (r->cameras->len > 1)
+    if (cw_camera_is_face (c))
+      g_printerr ("crosswatch: [camera:%s] face camera: %d frames, %" G_GUINT64_FORMAT " faces placed for the "
+                  "overview's cases, %d restarts\n",
+                  cw_camera_name (c), cs->frames, cs->faces_placed, cs->restarts);
+    else if (r->cameras->len > 1)
       g_printerr ("crosswatch: [camera:%s] %d frames, %d tracks, %d violations, %d rejected as flat, "
                   "%d position uncertain, %d restarts\n",
                   cw_camera_name (c), cs->frames, cs->tracks, cs->violations, cs->rejected_flat,

@@ -59,7 +59,7 @@ struct _GstCwEvidence {
    * on the pipeline clock (NaN: not known yet); whether the source is live */
   struct evid_faceboard *board;
   double clock_base_s;
-  gboolean live;
+  gboolean live, face_wait_gave_up;
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
@@ -90,6 +90,7 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
     if (cfg->cameras[i].role == HWCFG_CAMERA_FACE && !self->board)
       self->board = evid_faceboard_get (cfg->site_id);
   self->clock_base_s = NAN;
+  self->face_wait_gave_up = FALSE;
   /* the collector is made at the first frame, when the stream's rate is
    * known (open_collector) */
   self->end_frames = MAX (10, 2 * cfg->rules.min_inside_frames);
@@ -230,9 +231,15 @@ take_zoomed_face (GstCwEvidence *self, struct evid_pending *p)
     return;
   const struct evid_candidate *c = &p->c;
   double decided = self->clock_base_s + c->pts_s;
-  if (!self->live && !evid_faceboard_wait (self->board, decided + 1.0, FACE_WAIT_S))
-    GST_WARNING_OBJECT (self, "the face camera is more than %.0f s behind: track %d's face from the overview",
-                        FACE_WAIT_S, c->track_id);
+  /* once a face camera was too far behind, no case waits for it again:
+   * the overview is never held up case after case */
+  if (!self->live && !self->face_wait_gave_up && !evid_faceboard_wait (self->board, decided + 1.0, FACE_WAIT_S)) {
+    self->face_wait_gave_up = TRUE;
+    GST_ELEMENT_WARNING (self, RESOURCE, READ, ("A face camera is more than %.0f s behind.", FACE_WAIT_S),
+                         ("track %d at %.1f s and the cases after it take what the face cameras have seen so far; "
+                          "no case waits for them again",
+                          c->track_id, c->pts_s));
+  }
   struct evid_face_sighting seen;
   g_autoptr (GBytes) zoomed = evid_faceboard_best_for (self->board, c->track_json, self->clock_base_s, c->has_ground,
                                                        decided, c->ground_m, &seen);

@@ -41,10 +41,14 @@ gst_cw_faces_configure (GstCwFilter *filter, const struct hwcfg *cfg, const char
   GstCwFaces *self = GST_CW_FACES (filter);
   const struct hwcfg_camera *cam = hwcfg_camera (cfg, camera);
   if (!cam || !cam->has_homography) {
-    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
-                 "%s: camera '%s' %s: a face camera places its faces on the ground (ground_homography or "
-                 "ground_points)",
-                 cfg->path, cam ? cam->name : camera ? camera : "(first)", cam ? "has no calibration" : "is unknown");
+    if (cam)
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID,
+                   "%s: camera '%s' has no calibration: a face camera places its faces on the ground "
+                   "(ground_homography or ground_points, or camera-ground-homography)",
+                   cfg->path, cam->name);
+    else
+      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: no camera '%s'", cfg->path,
+                   camera ? camera : "(first)");
     return FALSE;
   }
   struct evid_facecam_params p = {.camera = cam->name, .site_id = cfg->site_id, .cascade = cfg->evidence.face_cascade,

@@ -31,7 +31,11 @@ sed -e "s#^uri = .*#uri = file://$tmp/overview.mkv#" -e "s#^db = .*#db = $tmp/ev
     "$(dirname "$0")/../hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
 "$cw" check-config -c "$tmp/site.ini" > "$tmp/check.out" 2>&1 || { cat "$tmp/check.out"; fail "check-config"; }
 grep -q "camera kerb: .*face camera" "$tmp/check.out" || { cat "$tmp/check.out"; fail "check-config does not say kerb is a face camera"; }
+"$cw" run -c "$tmp/site.ini" --camera kerb > "$tmp/alone.out" 2>&1 && fail "a face camera ran alone"
+grep -q "camera 'kerb' is a face camera" "$tmp/alone.out" || { cat "$tmp/alone.out"; fail "no word why a face camera cannot run alone"; }
 "$cw" run -c "$tmp/site.ini" > "$tmp/run.out" 2> "$tmp/run.log" || { tail -5 "$tmp/run.log"; fail "run"; }
+grep -q "\[camera:kerb\] face camera: [1-9][0-9]* frames, [1-9][0-9]* faces placed" "$tmp/run.log" ||
+  { tail -8 "$tmp/run.log"; fail "the run does not say what the face camera did"; }
 sqlite3 "$tmp/evidence.db" "SELECT json FROM packets" > "$tmp/packets.jsonl"
 sqlite3 "$tmp/evidence.db" "SELECT packet_id || ' ' || length(data) FROM media WHERE name = 'face_best'" > "$tmp/faces.txt"
 python3 - "$tmp/packets.jsonl" <<'PY' || fail "face_source"

@@ -139,6 +139,10 @@ a_face_camera_is_calibrated_has_no_zones_and_serves_an_overview (void)
   expect_config_error ("[site]\nid = s\n[signal]\nsource = none\n[camera:kerb]\nrole = face\nuri = file:///dev/null\n"
                        "ground_homography = 0.05;0;0;0;0.05;0;0;0;1\n",
                        "a site needs an overview camera");
+  expect_config_error (SITE "[camera:kerb]\nrole = face\nuri = file:///dev/null\n"
+                            "ground_homography = 0.05;0;0;0;0.05;0;0;0;1\n[evidence]\nface_cascade = none\n",
+                       "a face camera finds faces with [evidence] face_cascade, which is none");
+  expect_config_error (SITE "[camera:kerb]\nrole =\nuri = file:///dev/null\n", "[camera:kerb] role: empty");
 }
 
 int
