@@ -114,6 +114,8 @@ async function act(page, verb) {
           (await page.$eval('#app', e => e.textContent)).includes('You confirmed this case'), 'the same officer cannot confirm twice');
     // a reason with markup is stored and shown as text
     await page.goto(base + '/#/case/' + ids[2], { waitUntil: 'networkidle0' });
+    // a hash change: the old case's form stays until the new one is drawn
+    await waitFor(async () => (await page.$eval('#case-state', e => e.dataset.case).catch(() => '')) === ids[2], 20, 'case ' + ids[2] + ' shown');
     await page.waitForSelector('#act-reason');
     await page.type('#act-reason', '<script>window.pwned=1</script><b>bold</b>');
     await page.select('#act-code', 'other');
@@ -157,7 +159,7 @@ async function act(page, verb) {
       console.log('ok - # skip: no clock_unsynced case (this machine\'s clock is trusted)');
     } else {
       await page.goto(base + '/#/case/' + held[0], { waitUntil: 'networkidle0' });
-      await page.waitForSelector('#case-state');
+      await waitFor(async () => (await page.$eval('#case-state', e => e.dataset.case).catch(() => '')) === held[0], 20, 'case ' + held[0] + ' shown');
       check(await page.$('#act-confirm') === null || await page.$eval('#act-confirm', b => b.disabled),
             'a clock_unsynced case cannot be confirmed');
       await page.type('#act-reason', 'time checked against the signal controller log');
