@@ -9,6 +9,7 @@
  * signature. Genuine pairs: one person at least 10 s apart (another moment,
  * another pose); impostor pairs: two people. Prints the medians, the rates
  * at THRESHOLD and the equal error rate. */
+#include "bench_rates.h"
 #include "cv_shim.h"
 
 #include <glib.h>
@@ -32,30 +33,8 @@ bc (const float *a, const float *b)
   return s;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
-static double
-at_or_above (GArray *a, double t)
-{
-  int n = 0;
-  for (guint i = 0; i < a->len; i++)
-    n += g_array_index (a, double, i) >= t;
-  return a->len ? (double) n / a->len : NAN;
-}
 
-static double
-median (GArray *a)
-{
-  if (!a->len)
-    return NAN;
-  qsort (a->data, a->len, sizeof (double), cmp_double);
-  return g_array_index (a, double, a->len / 2);
-}
 
 int
 main (int argc, char **argv)
@@ -117,7 +96,7 @@ main (int argc, char **argv)
   /* the equal error rate over the thresholds 0.50 to 1.00 */
   double eer = NAN, eer_t = 0, gap = INFINITY;
   for (double t = 0.5; t <= 1.0; t += 0.0025) {
-    double frr = 1 - at_or_above (gen, t), far = at_or_above (imp, t);
+    double frr = 1 - bench_rate_at_or_above (gen, t), far = bench_rate_at_or_above (imp, t);
     if (fabs (frr - far) < gap) {
       gap = fabs (frr - far);
       eer = (frr + far) / 2;
@@ -128,8 +107,8 @@ main (int argc, char **argv)
           g_hash_table_size (ids), gen->len, imp->len);
   printf ("threshold %.2f: genuine %.1f %% at or above, impostor %.2f %% at or above; median genuine %.3f, impostor "
           "%.3f; equal error rate about %.1f %% (at %.3f)\n",
-          threshold, 100 * at_or_above (gen, threshold), 100 * at_or_above (imp, threshold), median (gen),
-          median (imp), 100 * eer, eer_t);
+          threshold, 100 * bench_rate_at_or_above (gen, threshold), 100 * bench_rate_at_or_above (imp, threshold), bench_median (gen),
+          bench_median (imp), 100 * eer, eer_t);
   g_hash_table_destroy (ids);
   g_hash_table_destroy (frames);
   g_array_free (sigs, TRUE);

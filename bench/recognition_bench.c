@@ -12,6 +12,7 @@
  * IDs. Prints, per degradation, the genuine and impostor similarities, the
  * equal error rate and the rates at the backend's threshold, then the cost
  * of one feature and one comparison. */
+#include "bench_rates.h"
 #include "cv_shim.h"
 #include "recog_faces.h"
 
@@ -64,12 +65,6 @@ degrade (const struct cv_image *img, int k)
   return b;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* The equal error rate of GEN and IMP (similarities: higher = same) and
  * the threshold where it holds. */
@@ -99,24 +94,7 @@ eer (GArray *gen, GArray *imp, double *at)
   return ((double) fr / gen->len + (double) fa / imp->len) / 2;
 }
 
-static double
-rate_at_or_above (GArray *a, double t)
-{
-  int n = 0;
-  for (guint k = 0; k < a->len; k++)
-    n += g_array_index (a, double, k) >= t;
-  return a->len ? (double) n / a->len : NAN;
-}
 
-static double
-median (GArray *a)
-{
-  if (!a->len)
-    return NAN;
-  g_autofree double *c = g_memdup2 (a->data, a->len * sizeof (double));
-  qsort (c, a->len, sizeof (double), cmp_double);
-  return c[a->len / 2];
-}
 
 int
 main (int argc, char **argv)
@@ -235,9 +213,9 @@ main (int argc, char **argv)
     for (guint q = 0; q < imp->len; q++)
       imp_max = MAX (imp_max, g_array_index (imp, double, q));
     printf ("%-16s %6u %6u %6u %7.3f %7.3f %7.3f %7.3f %6.1f%% %6.1f%% %6.1f%% %6.1f%%\n", VARIANTS[k].name,
-            self->len, other->len, imp->len, median (self), median (other), median (imp), imp_max, 100 * e_self,
+            self->len, other->len, imp->len, bench_median (self), bench_median (other), bench_median (imp), imp_max, 100 * e_self,
             100 * e_other,
-            100 * rate_at_or_above (self, recog_threshold (r)), 100 * rate_at_or_above (imp, recog_threshold (r)));
+            100 * bench_rate_at_or_above (self, recog_threshold (r)), 100 * bench_rate_at_or_above (imp, recog_threshold (r)));
   }
   double per_feature = features ? feature_s / features : NAN, per_compare = compares ? compare_s / compares : NAN;
   printf ("cost: %.3f ms a feature (decode included), %.4f ms a comparison (%.1f%% of a feature); %d-float "
