@@ -25,6 +25,7 @@ struct evid_faceboard {
   GMutex lock;
   GCond moved;   /* a camera's progress moved on */
   GArray *faces; /* struct face, oldest first */
+  double newest; /* the newest face's time */
   GHashTable *progress; /* face camera name -> double*: how far it has looked (INFINITY: ended) */
 };
 
@@ -92,11 +93,9 @@ evid_faceboard_add (struct evid_faceboard *b, const char *camera, double t, doub
   g_mutex_lock (&b->lock);
   g_array_append_val (b->faces, f);
   /* forget the old (by the newest time: cameras need not add in order) */
-  double newest = t;
-  for (guint i = 0; i < b->faces->len; i++)
-    newest = MAX (newest, g_array_index (b->faces, struct face, i).t);
+  b->newest = b->faces->len == 1 ? t : MAX (b->newest, t);
   guint drop = 0;
-  while (drop < b->faces->len && (g_array_index (b->faces, struct face, drop).t < newest - KEEP_S ||
+  while (drop < b->faces->len && (g_array_index (b->faces, struct face, drop).t < b->newest - KEEP_S ||
                                   b->faces->len - drop > MAX_FACES))
     drop++;
   if (drop)

@@ -56,10 +56,11 @@ struct _GstCwEvidence {
   struct evid_writer *writer;
   struct evid_writer_client *client;
   /* the site's face board when it has a face camera; the stream's second 0
-   * on the pipeline clock (NaN: not known yet); whether the source is live */
+   * on the capture clock (NaN: not known yet); whether a face camera was
+   * too far behind once (no case waits for it again) */
   struct evid_faceboard *board;
   double clock_base_s;
-  gboolean live, face_wait_gave_up;
+  gboolean face_wait_gave_up;
 };
 
 G_DEFINE_TYPE (GstCwEvidence, gst_cw_evidence, GST_TYPE_CW_FILTER)
@@ -233,7 +234,7 @@ take_zoomed_face (GstCwEvidence *self, struct evid_pending *p)
   double decided = self->clock_base_s + c->pts_s;
   /* once a face camera was too far behind, no case waits for it again:
    * the overview is never held up case after case */
-  if (!self->live && !self->face_wait_gave_up && !evid_faceboard_wait (self->board, decided + 1.0, FACE_WAIT_S)) {
+  if (!gst_cw_filter_is_live (GST_CW_FILTER (self)) && !self->face_wait_gave_up && !evid_faceboard_wait (self->board, decided + 1.0, FACE_WAIT_S)) {
     self->face_wait_gave_up = TRUE;
     GST_ELEMENT_WARNING (self, RESOURCE, READ, ("A face camera is more than %.0f s behind.", FACE_WAIT_S),
                          ("track %d at %.1f s and the cases after it take what the face cameras have seen so far; "
@@ -404,10 +405,8 @@ static GstFlowReturn
 gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwEvidence *self = GST_CW_EVIDENCE (filter);
-  if (!self->collector) {
+  if (!self->collector)
     open_collector (self, GST_VIDEO_INFO_FPS_N (&frame->info), GST_VIDEO_INFO_FPS_D (&frame->info));
-    self->live = gst_cw_filter_is_live (filter);
-  }
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);

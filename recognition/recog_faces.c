@@ -110,20 +110,16 @@ recog_new (const struct recog_params *params, GError **error)
       g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s recognizer_model: missing (sface needs it)", origin);
       return NULL;
     }
-    /* which of the two failed: the recogniser first, then with the detector */
-    if (cv_face_id_create_sface (params->recognizer_model, NULL, &id) != CV_OK) {
+    if (cv_face_id_create_sface (params->recognizer_model, &id) != CV_OK) {
       g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s recognizer_model: '%s' does not load as a face "
                    "recognition model: %s", origin, params->recognizer_model, cv_last_error ());
       return NULL;
     }
-    if (params->detector_model) {
+    if (params->detector_model && cv_face_id_set_detector (id, params->detector_model) != CV_OK) {
+      g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s detector_model: '%s' does not load as a face "
+                   "detection model: %s", origin, params->detector_model, cv_last_error ());
       cv_face_id_destroy (id);
-      id = NULL;
-      if (cv_face_id_create_sface (params->recognizer_model, params->detector_model, &id) != CV_OK) {
-        g_set_error (error, RECOG_ERROR, RECOG_ERROR_MODEL, "%s detector_model: '%s' does not load as a face "
-                     "detection model: %s", origin, params->detector_model, cv_last_error ());
-        return NULL;
-      }
+      return NULL;
     }
   }
   struct cv_face_detector *faces = NULL;

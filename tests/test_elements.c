@@ -69,6 +69,21 @@ packets_in (const char *dir)
   return atoi (n);
 }
 
+/* One packet in DIR's store (not counted where sqlite3 is missing) */
+static void
+expect_one_packet (const char *dir)
+{
+  int n = packets_in (dir);
+  g_assert_true (n == 1 || n == -1);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
 /* Pushes 40 frames of one person walking down onto the road through
  * LAUNCH: the candidates the rules marked. */
 static int
@@ -122,10 +137,8 @@ track_zones_and_evidence_elements_make_a_candidate_and_a_packet (void)
                                              "cwevidence config=%s",
                                              cfg, cfg, cfg, cfg);
   g_assert_cmpint (walk_onto_the_road (launch), ==, 1);
-  int n = packets_in (dir);
-  g_assert_true (n == 1 || n == -1);
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (rm), ==, 0);
+  expect_one_packet (dir);
+  remove_dir (dir);
 }
 
 /* The same chain built by hand, no site file: the zones, calibration,
@@ -142,10 +155,8 @@ a_hand_built_chain_decides_without_a_site_file (void)
       "camera-ground-homography=0.1;0;0;0;0.1;0;0;0;1",
       dir, dir);
   g_assert_cmpint (walk_onto_the_road (launch), ==, 1);
-  int n = packets_in (dir);
-  g_assert_true (n == 1 || n == -1);
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (rm), ==, 0);
+  expect_one_packet (dir);
+  remove_dir (dir);
 }
 
 /* Zones given as a property replace the file's, all of them: a road the
@@ -158,8 +169,7 @@ zones_given_as_a_property_replace_the_files (void)
   g_autofree char *launch = g_strdup_printf (
       "cwtrack config=%s ! cwzones config=%s zones=far:carriageway:0,225;320,225;320,239;0,239", cfg, cfg);
   g_assert_cmpint (walk_onto_the_road (launch), ==, 0);
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (rm), ==, 0);
+  remove_dir (dir);
 }
 
 /* What a hand-built chain gets wrong is said, naming the property */

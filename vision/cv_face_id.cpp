@@ -48,7 +48,7 @@ cv_face_id_create_lbph (struct cv_face_id **out)
 }
 
 extern "C" cv_status
-cv_face_id_create_sface (const char *recognizer_model, const char *detector_model, struct cv_face_id **out)
+cv_face_id_create_sface (const char *recognizer_model, struct cv_face_id **out)
 {
   if (!recognizer_model || !out)
     return CV_ERR_INVALID;
@@ -65,21 +65,27 @@ cv_face_id_create_sface (const char *recognizer_model, const char *detector_mode
     }
     return CV_OK;
   });
-  if (rc == CV_OK && detector_model)
-    rc = cw::cv_try ([&] {
-      f->yunet = cv::FaceDetectorYN::create (detector_model, "", cv::Size (YUNET_SIZE, YUNET_SIZE), 0.6f, 0.3f, 5);
-      if (f->yunet.empty ()) {
-        cw::set_last_error ("not a face detection model");
-        return CV_ERR_INVALID;
-      }
-      return CV_OK;
-    });
   if (rc != CV_OK) {
     delete f;
     return rc;
   }
   *out = f;
   return CV_OK;
+}
+
+extern "C" cv_status
+cv_face_id_set_detector (struct cv_face_id *f, const char *detector_model)
+{
+  if (!f || f->backend != CV_FACE_ID_SFACE || !detector_model)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    f->yunet = cv::FaceDetectorYN::create (detector_model, "", cv::Size (YUNET_SIZE, YUNET_SIZE), 0.6f, 0.3f, 5);
+    if (f->yunet.empty ()) {
+      cw::set_last_error ("not a face detection model");
+      return CV_ERR_INVALID;
+    }
+    return CV_OK;
+  });
 }
 
 extern "C" void

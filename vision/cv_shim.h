@@ -198,10 +198,12 @@ typedef enum {
 struct cv_face_id;
 
 cv_status cv_face_id_create_lbph (struct cv_face_id **out);
-/* RECOGNIZER_MODEL: SFace's ONNX; DETECTOR_MODEL (may be NULL): YuNet's,
- * to find and align the face in a crop. CV_ERR_INVALID or CV_ERR_OPENCV
- * with cv_last_error() saying why a model did not load. */
-cv_status cv_face_id_create_sface (const char *recognizer_model, const char *detector_model, struct cv_face_id **out);
+/* RECOGNIZER_MODEL: SFace's ONNX. CV_ERR_INVALID or CV_ERR_OPENCV with
+ * cv_last_error() saying why it did not load. */
+cv_status cv_face_id_create_sface (const char *recognizer_model, struct cv_face_id **out);
+/* Adds YuNet's ONNX to an sface F, to find and align the face in a crop
+ * first; the same errors. */
+cv_status cv_face_id_set_detector (struct cv_face_id *f, const char *detector_model);
 void cv_face_id_destroy (struct cv_face_id *f);
 cv_face_id_backend cv_face_id_backend_of (const struct cv_face_id *f);
 
