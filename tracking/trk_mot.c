@@ -10,10 +10,10 @@
 int
 trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_why)
 {
-  double v[10];
+  double v[10 + TRK_SIGNATURE_LEN];
   int n = 0;
   const char *p = line;
-  while (*p && *p != '\n' && *p != '\r' && n < 10) {
+  while (*p && *p != '\n' && *p != '\r' && n < 10 + TRK_SIGNATURE_LEN) {
     char *end;
     errno = 0;
     v[n] = strtod (p, &end);
@@ -36,6 +36,14 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
     *out_why = "fewer than 7 fields (frame,id,x,y,w,h,score)";
     return -1;
   }
+  if (n > 10 && n != 10 + TRK_SIGNATURE_LEN) {
+    *out_why = "a colour signature after the ten MOT fields needs exactly 48 values";
+    return -1;
+  }
+  if (*p && *p != '\n' && *p != '\r') {
+    *out_why = "more fields than a MOT row and a colour signature";
+    return -1;
+  }
   if (v[0] < 1 || v[0] != floor (v[0]) || v[0] > 1e9) {
     *out_why = "frame must be a whole number from 1";
     return -1;
@@ -50,6 +58,15 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
   out->score = v[6];
   for (int i = 0; i < 3; i++)
     out->world[i] = n > 7 + i ? v[7 + i] : -1;
+  out->has_signature = n > 10;
+  for (int i = 0; i < TRK_SIGNATURE_LEN; i++) {
+    double x = out->has_signature ? v[10 + i] : 0;
+    if (x < 0 || x > 1) {
+      *out_why = "a colour signature value is outside 0-1";
+      return -1;
+    }
+    out->signature[i] = (float) x;
+  }
   return 0;
 }
 
@@ -116,10 +133,15 @@ trk_mot_clear (struct trk_mot_file *f)
 }
 
 int
-trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score)
+trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score, const float *signature)
 {
-  return fprintf (f, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1\n", frame, id, box->x, box->y, box->w,
-                  box->h, score) < 0 ? -1 : 0;
+  if (fprintf (f, "%d,%d,%.2f,%.2f,%.2f,%.2f,%.3f,-1,-1,-1", frame, id, box->x, box->y, box->w, box->h, score) < 0)
+    return -1;
+  /* %.6g: the tracker's similarities come out the same as from the floats */
+  for (int i = 0; signature && i < TRK_SIGNATURE_LEN; i++)
+    if (fprintf (f, ",%.6g", signature[i]) < 0)
+      return -1;
+  return fputc ('\n', f) == EOF ? -1 : 0;
 }
 
 static int
@@ -168,8 +190,11 @@ trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, doubl
     bool ran = (frame - 1) % every == 0;
     int n = 0;
     for (; k < det->n_rows && det->rows[k].frame == frame; k++)
-      if (ran && det->rows[k].score >= min_score)
-        dets[n++] = (struct trk_detection){.box = det->rows[k].box, .score = det->rows[k].score};
+      if (ran && det->rows[k].score >= min_score) {
+        const struct trk_mot_row *r = &det->rows[k];
+        dets[n] = (struct trk_detection){.box = r->box, .score = r->score, .has_signature = r->has_signature};
+        memcpy (dets[n++].signature, r->signature, sizeof r->signature);
+      }
     const struct trk_track_out *t;
     int nt = step (tracker, dets, n, ran, &t);
     for (int i = 0; out && i < nt; i++) {

@@ -12,6 +12,12 @@ struct trk_mot_row {
   struct trk_box box;
   double score;
   double world[3]; /* ground-plane coordinates where the file has them, else -1 */
+  /* The detector's colour signature, when the row carries one: crosswatch's
+   * own detections files (run --detections-out) append its
+   * TRK_SIGNATURE_LEN values after the ten MOT fields, so that track-mot
+   * replays the appliance's detections as its tracker saw them. */
+  bool has_signature;
+  float signature[TRK_SIGNATURE_LEN];
 };
 
 struct trk_mot_file {
@@ -49,7 +55,8 @@ int trk_sort_replay_step (void *sort, const struct trk_detection *dets, int n, b
 int trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, double min_score, trk_step_fn step,
                     void *tracker, struct trk_mot_file *out);
 
-/* Writes one result row "frame,id,x,y,w,h,score,-1,-1,-1". */
-int trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score);
+/* Writes one row "frame,id,x,y,w,h,score,-1,-1,-1", followed by the
+ * TRK_SIGNATURE_LEN values of SIGNATURE when it is not NULL. */
+int trk_mot_write_row (FILE *f, int frame, int id, const struct trk_box *box, double score, const float *signature);
 
 #endif
