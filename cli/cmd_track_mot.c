@@ -58,7 +58,8 @@ cmd_track_mot (int argc, char **argv)
     goto out;
   }
   for (int i = 0; i < res.n_rows; i++)
-    trk_mot_write_row (f, res.rows[i].frame, res.rows[i].id, &res.rows[i].box, res.rows[i].score, NULL);
+    trk_mot_write_row (f, res.rows[i].frame, res.rows[i].id, &res.rows[i].box, res.rows[i].score,
+                       res.rows[i].has_signature ? res.rows[i].signature : NULL);
   status = 0;
 out:
   if (f && f != stdout)

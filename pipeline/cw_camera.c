@@ -149,14 +149,10 @@ write_mot_rows (FILE *out, int frame, GPtrArray *people, gboolean detections)
     double b[4], score = detections ? 0 : 1;
     cw_person_box (m, b);
     gst_structure_get_double (cw_person_param (m), "score", &score);
-    /* a detection's colour signature goes with it: track-mot then replays
-     * what cwtrack saw, appearance included */
-    const GValue *v = detections ? gst_structure_get_value (cw_person_param (m), "signature") : NULL;
-    GBytes *sig = v && G_VALUE_HOLDS (v, G_TYPE_BYTES) ? g_value_get_boxed (v) : NULL;
-    const float *signature =
-        sig && g_bytes_get_size (sig) == TRK_SIGNATURE_LEN * sizeof (float) ? g_bytes_get_data (sig, NULL) : NULL;
+    /* the colour signature goes with the box: track-mot then replays what
+     * cwtrack saw, and site_bench's rules what cwzones saw */
     trk_mot_write_row (out, frame, detections ? -1 : m->id, &(struct trk_box){b[0], b[1], b[2], b[3]}, score,
-                       signature);
+                       cw_person_signature (m));
   }
 }
 

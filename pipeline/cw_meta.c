@@ -104,6 +104,21 @@ cw_person_box (GstVideoRegionOfInterestMeta *m, double out_box[4])
                      G_TYPE_DOUBLE, &out_box[2], "h", G_TYPE_DOUBLE, &out_box[3], NULL);
 }
 
+const float *
+cw_person_signature (GstVideoRegionOfInterestMeta *m)
+{
+  const GValue *v = gst_structure_get_value (cw_person_param (m), "signature");
+  GBytes *sig = v && G_VALUE_HOLDS (v, G_TYPE_BYTES) ? g_value_get_boxed (v) : NULL;
+  return sig && g_bytes_get_size (sig) == CV_SIGNATURE_LEN * sizeof (float) ? g_bytes_get_data (sig, NULL) : NULL;
+}
+
+void
+cw_person_param_set_signature (GstStructure *param, const float *signature)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (signature, CV_SIGNATURE_LEN * sizeof (float));
+  gst_structure_set (param, "signature", G_TYPE_BYTES, bytes, NULL);
+}
+
 static gboolean
 drop_person (GstBuffer *buf, GstMeta **meta, gpointer data)
 {

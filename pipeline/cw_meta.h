@@ -78,6 +78,13 @@ GstStructure *cw_person_param (GstVideoRegionOfInterestMeta *m);
 /* The person's box at sub-pixel precision: x, y, w, h. */
 void cw_person_box (GstVideoRegionOfInterestMeta *m, double out_box[4]);
 
+/* The person's colour signature (CV_SIGNATURE_LEN values: cwdetect's of
+ * the detection, cwtrack's of the track), or NULL when it has none; valid
+ * while the meta is. */
+const float *cw_person_signature (GstVideoRegionOfInterestMeta *m);
+/* Puts SIGNATURE (CV_SIGNATURE_LEN values) into a person's PARAM. */
+void cw_person_param_set_signature (GstStructure *param, const float *signature);
+
 /* What moved in the frame (the detector's background model): boxes with
  * roi_type "motion", no param. */
 void cw_motion_add (GstBuffer *buf, const struct cv_rect *blobs, int n);

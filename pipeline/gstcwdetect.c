@@ -98,10 +98,8 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
     const struct cv_box *b = &self->boxes[i];
     GstStructure *param = gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, (double) b->score, NULL);
     float box[4] = {b->x, b->y, b->w, b->h}, sig[CV_SIGNATURE_LEN];
-    if (cv_color_signature (&img, box, sig) == CV_OK) {
-      g_autoptr (GBytes) bytes = g_bytes_new (sig, sizeof sig);
-      gst_structure_set (param, "signature", G_TYPE_BYTES, bytes, NULL);
-    }
+    if (cv_color_signature (&img, box, sig) == CV_OK)
+      cw_person_param_set_signature (param, sig);
     cw_person_add (frame->buffer, b->x, b->y, b->w, b->h, -1, param);
   }
   const struct cv_rect *blobs;

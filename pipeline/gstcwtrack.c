@@ -66,10 +66,9 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
     cw_person_box (m, box);
     struct trk_detection d = {.box = {box[0], box[1], box[2], box[3]}};
     gst_structure_get_double (cw_person_param (m), "score", &d.score);
-    const GValue *v = gst_structure_get_value (cw_person_param (m), "signature");
-    GBytes *sig = v && G_VALUE_HOLDS (v, G_TYPE_BYTES) ? g_value_get_boxed (v) : NULL;
-    if (sig && g_bytes_get_size (sig) == sizeof d.signature) {
-      memcpy (d.signature, g_bytes_get_data (sig, NULL), sizeof d.signature);
+    const float *sig = cw_person_signature (m);
+    if (sig) {
+      memcpy (d.signature, sig, sizeof d.signature);
       d.has_signature = true;
     }
     g_array_append_val (self->dets, d);
@@ -84,9 +83,12 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
   int n = trk_tracker_tracks (self->trk, &tracks);
   for (int i = 0; i < n; i++) {
     const struct trk_track_out *t = &tracks[i];
-    cw_person_add (frame->buffer, t->box.x, t->box.y, t->box.w, t->box.h, t->id,
-                   gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, t->score, "track-id", G_TYPE_INT,
-                                      t->id, NULL));
+    GstStructure *param =
+        gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, t->score, "track-id", G_TYPE_INT, t->id, NULL);
+    /* the track's signature: the rules tell people apart by it too */
+    if (t->has_signature)
+      cw_person_param_set_signature (param, t->signature);
+    cw_person_add (frame->buffer, t->box.x, t->box.y, t->box.w, t->box.h, t->id, param);
   }
   return GST_FLOW_OK;
 }

@@ -119,6 +119,7 @@ gst_cw_zones_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
     double b[4];
     cw_person_box (m, b);
     struct zone_track_in in = zone_track_in_of_box (m->id, b, GST_VIDEO_FRAME_WIDTH (frame), GST_VIDEO_FRAME_HEIGHT (frame));
+    in.signature = cw_person_signature (m); /* the metas outlive the step */
     g_array_append_val (self->in, in);
   }
   g_array_set_size (self->out, self->in->len);

@@ -7,8 +7,10 @@
 # rules must score mean precision >= 0.98 and recall >= 0.95, every layout
 # precision >= 0.9: what bench/site_bench.sh loses beyond that is the
 # detector's and tracker's. The seed differs from the bench's (17). Also: an
-# events file is read (a fine counts, a rejected_flat does not) and a
-# malformed one is refused naming the file and line.
+# events file is read (a fine and a clock_unsynced case count, a
+# rejected_flat does not) and a malformed one is refused naming the file and
+# line; a tracks file with colour signatures is read, one with a malformed
+# signature refused by line.
 set -u
 bench=$1 src=$2 data=$3
 gt="$data/mot15/PETS09-S2L1/gt/gt.txt"
@@ -28,13 +30,26 @@ read -r p r w < <(sed -n 's/.*mean precision \([0-9.]*\), mean recall \([0-9.]*\
 awk -v p="$p" -v r="$r" -v w="$w" 'BEGIN { exit !(p >= 0.98 && r >= 0.95 && w >= 0.9) }' \
   || fail "the rules on the truth's tracks: precision $p, recall $r, worst precision $w"
 
-# an events file is read: a fine counts as raised, a rejected_flat does not
+# an events file is read: a fine and a case waiting for its time to be
+# checked (clock_unsynced) count as raised, a rejected_flat does not
 row=$(awk -F, '$1 == 100 { print; exit }' "$gt")
-IFS=, read -r _ _ x y w h _ <<< "$row"
+IFS=, read -r _ _ x y bw bh _ <<< "$row"
 printf '{"frame":100,"track_id":1,"type":"red_signal","decision":"%s","bbox":[%s,%s,%s,%s]}\n' \
-  violation "$x" "$y" "$w" "$h" rejected_flat "$x" "$y" "$w" "$h" > "$tmp/one.jsonl"
+  violation "$x" "$y" "$bw" "$bh" rejected_flat "$x" "$y" "$bw" "$bh" clock_unsynced "$x" "$y" "$bw" "$bh" \
+  > "$tmp/one.jsonl"
 "$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/one.jsonl" > "$tmp/one.txt" || fail "score of an events file: $?"
-grep -q "^| layout1.ini | 1 |" "$tmp/one.txt" || fail "events file not read: $(grep layout1 "$tmp/one.txt")"
+grep -q "^| layout1.ini | 2 |" "$tmp/one.txt" || fail "events file not read: $(grep layout1 "$tmp/one.txt")"
+
+# a tracks file with colour signatures (crosswatch run --tracks-out writes
+# them) is read; a malformed signature is refused naming the line
+sig=$(printf ',%s' 1 $(seq 2 48 | sed 's/.*/0/'))
+awk -F, -v s="$sig" 'BEGIN { OFS = "," } { print $1, $2, $3, $4, $5, $6, 1, -1, -1, -1 s }' "$gt" > "$tmp/sig.txt"
+"$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/sig.txt" > "$tmp/sig_score.txt" ||
+  fail "a tracks file with signatures: status $?"
+awk -F, 'NR == 7 { $NF = ""; NF-- } { print }' OFS=, "$tmp/sig.txt" > "$tmp/sig_bad.txt"
+"$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/sig_bad.txt" > /dev/null 2> "$tmp/err"; rc=$?
+[ "$rc" != 0 ] && grep -q "sig_bad.txt:7: not a MOT row: a colour signature" "$tmp/err" ||
+  fail "malformed signature: status $rc, $(cat "$tmp/err")"
 
 printf '{"frame":3,"type":"red_signal","decision":"violation","bbox":[1,2]}\n' > "$tmp/bad.jsonl"
 "$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/bad.jsonl" > /dev/null 2> "$tmp/err"; rc=$?

@@ -7,6 +7,7 @@
  * Signal: cycle 60 s, WALK 0-20 s, CLEARANCE 20-26 s, DONT_WALK 26-60 s.
  * Rules: min_inside_frames 5, min_depth_m 0.5, red_grace_s 1.0. */
 #include "hwcfg.h"
+#include "trk_tracker.h"
 #include "zone_rules.h"
 
 #include <glib.h>
@@ -110,6 +111,7 @@ struct walker {
   double gap_from, gap_to;
   double box_h;   /* the detector box's height, px (0: the rules' floor) */
   bool cut;       /* the box is cut by the image's edge */
+  const float *signature, *signature_after; /* the track's colour signature, before and after the gap; or NULL */
 };
 
 /* Position at time T; FALSE before the start or after the end. */
@@ -160,8 +162,9 @@ run (struct fixture *f, const struct walker *w, int n, double t_from, double t_t
       double X, Y;
       if (!position (&w[i], t, &X, &Y) || (t >= w[i].gap_from && t < w[i].gap_to))
         continue;
-      int id = w[i].id_after && t >= w[i].gap_to ? w[i].id_after : w[i].id;
-      in[k++] = (struct zone_track_in){id, to_image (X, Y), w[i].box_h, w[i].cut};
+      bool after = w[i].id_after && t >= w[i].gap_to;
+      in[k++] = (struct zone_track_in){after ? w[i].id_after : w[i].id, to_image (X, Y), w[i].box_h, w[i].cut,
+                                       after ? w[i].signature_after : w[i].signature};
     }
     struct zone_signal_state sig;
     zone_signal_at (f->signal, t, &sig);
@@ -384,6 +387,28 @@ identity_switch_mid_road_is_no_second_fine (struct fixture *f, gconstpointer dat
   }
 }
 
+/* Someone steps off the kerb on red and is lost 0.3 m into the road; 1 s
+ * later a track appears 1.4 m in, walking on. Dressed alike (the tracks'
+ * colour signatures), it is the same person re-found: the crossing goes on
+ * and they are fined for red. Dressed differently, it is somebody else
+ * whose step off the kerb nobody saw: no fine for the other's red. */
+static void
+a_differently_dressed_track_does_not_take_over_a_lost_crossing (struct fixture *f, gconstpointer data)
+{
+  float red[TRK_SIGNATURE_LEN] = {[0] = 1}, blue[TRK_SIGNATURE_LEN] = {[20] = 1};
+  for (int alike = 0; alike < 2; alike++) {
+    zone_rules_free (f->rules);
+    f->rules = zone_rules_create (f->cfg, NULL, NULL);
+    struct walker w = across_crosswalk (1, 30);
+    w.gap_from = 30.2, w.gap_to = 31.0, w.id_after = 7;
+    w.signature = red, w.signature_after = alike ? red : blue;
+    g_autoptr (GArray) v = run (f, &w, 1, 28, 38);
+    g_assert_cmpuint (v->len, ==, alike ? 1 : 0);
+    if (alike)
+      g_assert_cmpint (g_array_index (v, struct decision, 0).type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  }
+}
+
 /* A walker crosses on red (fined), reaches the far kerb and turns back into
  * the road, still on red. Far from the camera (X = 0, a 60 px box) their
  * measured feet stand 0.1 m beyond the kerb for a second, within the foot
@@ -534,6 +559,7 @@ main (int argc, char **argv)
   ADD (a_second_crossing_after_leaving_the_road_is_a_second_violation);
   ADD (ground_speed_and_heading_are_measured);
   ADD (identity_switch_mid_road_is_no_second_fine);
+  ADD (a_differently_dressed_track_does_not_take_over_a_lost_crossing);
   ADD (turning_back_at_the_kerb_is_one_crossing);
   ADD (a_foot_point_within_its_uncertainty_of_the_kerb_is_no_fine);
   ADD (a_foot_point_within_its_uncertainty_of_a_crosswalk_edge_is_no_fine);

@@ -207,7 +207,9 @@ trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, doubl
         }
         out->rows = r;
       }
-      out->rows[out->n_rows++] = (struct trk_mot_row){frame, t[i].id, t[i].box, t[i].score, {-1, -1, -1}};
+      struct trk_mot_row *row = &out->rows[out->n_rows++];
+      *row = (struct trk_mot_row){frame, t[i].id, t[i].box, t[i].score, {-1, -1, -1}, t[i].has_signature};
+      memcpy (row->signature, t[i].signature, sizeof row->signature);
     }
   }
   free (dets);

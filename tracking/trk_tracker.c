@@ -486,6 +486,8 @@ collect_output (struct trk_tracker *trk)
     trk_kalman_box (&t->kf, &o->box);
     o->score = t->score;
     o->hits = t->hits;
+    o->has_signature = t->has_signature;
+    memcpy (o->signature, t->signature, sizeof o->signature);
   }
   return 0;
 }

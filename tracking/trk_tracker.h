@@ -73,6 +73,8 @@ struct trk_track_out {
   struct trk_box box; /* the filter's estimate for this frame */
   double score;       /* of the last matched detection */
   int hits;           /* matches in the track's life */
+  bool has_signature; /* its detections carried colour signatures: */
+  float signature[TRK_SIGNATURE_LEN]; /* their slow running average */
 };
 
 /* The documented defaults ([tracker] in hwcfg/README.md). */

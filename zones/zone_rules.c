@@ -1,5 +1,6 @@
 #include "zone_rules.h"
 
+#include "trk_tracker.h"
 #include "zone_motion.h"
 
 #include <math.h>
@@ -39,6 +40,8 @@ struct person {
   enum zone_violation pending_type;
   struct crossing pending_at;
   struct zone_motion motion;
+  bool has_signature; /* the track's colour signature, as last seen */
+  float signature[TRK_SIGNATURE_LEN];
 };
 
 struct zone_rules {
@@ -50,6 +53,7 @@ struct zone_rules {
   char **names;
   GHashTable *people; /* track id -> struct person */
   int unknown_signal_crossings; /* zone_rules_unknown_signal_crossings */
+  bool ids_are_people; /* zone_rules_ids_are_people: no track continues another's crossing */
 };
 
 /* A lost track's state is kept this long (frames), so that a person
@@ -61,6 +65,12 @@ struct zone_rules {
 #define RELINK_GAP_S 5.0
 #define RELINK_BASE_M 1.5
 #define RELINK_SPEED_MPS 3.0
+/* ... and, when both tracks have colour signatures, when they look alike:
+ * at least the tracker's own appearance gate (trk_params_default), below
+ * which it never takes one person for the other either. Without it a
+ * passer-by appearing where someone was lost inherits their crossing, and
+ * with it the fine for their step off the kerb. */
+#define RELINK_MIN_SIMILARITY 0.6
 #define MOTION_WINDOW_S 1.0
 
 struct zone_rules *
@@ -256,8 +266,8 @@ raise_violation (struct person *p, const struct crossing *c, struct zone_track_o
 
 /* The lost person whom a new track at GROUND (on the road, uncertain by
  * SIGMA metres) most likely is: one last seen on the road within
- * RELINK_GAP_S and within walking reach of the gap; the nearest. NULL when
- * none. */
+ * RELINK_GAP_S and within walking reach of the gap, not dressed differently
+ * (when both tracks have colour signatures); the nearest. NULL when none. */
 static struct person *
 lost_person_near (struct zone_rules *r, const struct person *self, int frame, double t_s, struct zone_pt ground,
                   double sigma)
@@ -273,6 +283,9 @@ lost_person_near (struct zone_rules *r, const struct person *self, int frame, do
     struct zone_pt last;
     if (p == self || p->last_frame >= frame || p->continued || !p->observed || p->measured.inside_streak == 0 ||
         !zone_motion_last (&p->motion, &last_t, &last))
+      continue;
+    if (p->has_signature && self->has_signature &&
+        trk_signature_similarity (p->signature, self->signature) < RELINK_MIN_SIMILARITY)
       continue;
     double gap = t_s - last_t;
     double d = hypot (ground.x - last.x, ground.y - last.y);
@@ -333,8 +346,9 @@ first_observation (struct zone_rules *r, struct person *p, int frame, double t_s
   if (!o->in_carriageway)
     return;
   struct person *lost =
-      o->has_ground ? lost_person_near (r, p, frame, t_s, o->ground_m, isfinite (o->ground_sigma_m) ? o->ground_sigma_m : 0)
-                    : NULL;
+      o->has_ground && !r->ids_are_people
+          ? lost_person_near (r, p, frame, t_s, o->ground_m, isfinite (o->ground_sigma_m) ? o->ground_sigma_m : 0)
+          : NULL;
   if (lost) {
     p->measured = lost->measured, p->sure = lost->sure;
     p->entry_seen = lost->entry_seen, p->charged = lost->charged;
@@ -377,6 +391,10 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
       continue;
     struct person *p = person_of (r, in[i].track_id);
     p->last_frame = frame;
+    if (in[i].signature) {
+      p->has_signature = true;
+      memcpy (p->signature, in[i].signature, sizeof p->signature);
+    }
     if (in[i].cut_by_border || (r->has_h && !o->has_ground)) {
       o->unobserved = true; /* no foot point: nothing to decide on */
       o->entry_seen = p->entry_seen;
@@ -419,6 +437,12 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
   }
   if (frame % 100 == 0)
     g_hash_table_foreach_remove (r->people, is_stale, GINT_TO_POINTER (frame));
+}
+
+void
+zone_rules_ids_are_people (struct zone_rules *rules)
+{
+  rules->ids_are_people = true;
 }
 
 int

@@ -63,6 +63,8 @@ struct zone_track_in {
   struct zone_pt foot_px; /* bottom-centre of the box, image pixels */
   double box_h_px;        /* the box's height: the foot point's noise grows with it (0: unknown, the floor) */
   bool cut_by_border;     /* the box touches the image's bottom, left or right edge: its bottom is not the feet */
+  const float *signature; /* the track's colour signature (TRK_SIGNATURE_LEN values, trk_tracker.h), or NULL;
+                             read during the step only */
 };
 
 /* The rules' input for a tracked box (x, y, w, h) in a WIDTH x HEIGHT
@@ -108,6 +110,13 @@ void zone_rules_step (struct zone_rules *rules, int frame, double t_s,
                       struct zone_track_out *out);
 
 const char *zone_violation_name (enum zone_violation type);
+
+/* The track ids fed to RULES are people, never two ids for one person (a
+ * ground truth's): no new track continues a lost one's crossing. Without
+ * this, a ground truth's new person appearing where another left (in
+ * PETS09-S2L1 a woman in red where a man in black walked out of the
+ * picture two seconds before) would inherit the other's crossing. */
+void zone_rules_ids_are_people (struct zone_rules *rules);
 
 /* Crossings begun (their step off the kerb seen) while the signal phase was
  * UNKNOWN: no red-signal rule could apply to them. Counted, so that a dead
