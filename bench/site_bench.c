@@ -241,6 +241,7 @@ struct gt_box {
   double b[4];
   bool has_signature; /* a tracks file of crosswatch's carries the tracks' colour signatures */
   float signature[TRK_SIGNATURE_LEN];
+  int line; /* in its file */
 };
 
 struct ref_event {
@@ -278,16 +279,21 @@ rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, doub
   if (ids_are_people)
     zone_rules_ids_are_people (r);
   struct zone_signal *sig = zone_signal_create (&cfg->signal, NULL, NULL);
-  struct zone_track_in in[64];
-  struct zone_track_out o[64];
-  const struct gt_box *box[64];
+  /* room for the most rows any frame has */
+  guint most = 0;
+  for (guint a = 0, b = 0; a < rows->len; a = b) {
+    for (b = a; b < rows->len && g_array_index (rows, struct gt_box, b).frame == g_array_index (rows, struct gt_box, a).frame; b++)
+      ;
+    most = MAX (most, b - a);
+  }
+  struct zone_track_in *in = g_new (struct zone_track_in, most + 1);
+  struct zone_track_out *o = g_new (struct zone_track_out, most + 1);
+  const struct gt_box **box = g_new (const struct gt_box *, most + 1);
   guint k = 0;
   for (int f = 1; f <= last_frame; f++) {
     int n = 0;
     for (; k < rows->len && g_array_index (rows, struct gt_box, k).frame == f; k++) {
       const struct gt_box *g = &g_array_index (rows, struct gt_box, k);
-      if (n == 64)
-        continue;
       box[n] = g;
       in[n] = zone_track_in_of_box (g->id, g->b, IMG_W, IMG_H);
       in[n].signature = g->has_signature ? g->signature : NULL;
@@ -305,6 +311,9 @@ rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, doub
   }
   zone_rules_free (r);
   zone_signal_free (sig);
+  g_free (in);
+  g_free (o);
+  g_free (box);
   return out;
 }
 
@@ -517,38 +526,46 @@ static gint
 by_frame (gconstpointer a, gconstpointer b)
 {
   const struct gt_box *x = a, *y = b;
-  return x->frame != y->frame ? x->frame - y->frame : x->id - y->id;
+  return x->frame != y->frame ? (x->frame > y->frame) - (x->frame < y->frame) : (x->id > y->id) - (x->id < y->id);
 }
 
-/* MOT rows (frame,id,x,y,w,h,...) of PATH sorted by frame; *LAST the last frame. */
+/* MOT rows (frame,id,x,y,w,h,...) of PATH sorted by frame; *LAST the last
+ * frame. NULL, the reason on stderr naming the file and line, when a line
+ * is not a row, when a frame has an id twice (a tracks file or a ground
+ * truth: every id is one person in a frame), or when there is no row. */
 static GArray *
 load_mot (const char *path, int *last)
 {
-  FILE *f = fopen (path, "r");
-  if (!f) {
-    fprintf (stderr, "site_bench: cannot read %s\n", path);
+  struct trk_mot_file f;
+  if (trk_mot_read_checked (path, &f, true, stderr) != 0) {
+    fprintf (stderr, "site_bench: %s refused\n", path);
     return NULL;
   }
-  GArray *rows = g_array_new (FALSE, FALSE, sizeof (struct gt_box));
-  char line[1024];
-  int lineno = 0, max_frame = 0;
-  while (fgets (line, sizeof line, f)) {
-    struct trk_mot_row r;
-    const char *why;
-    lineno++;
-    if (trk_mot_parse_line (line, &r, &why)) {
-      fprintf (stderr, "site_bench: %s:%d: not a MOT row: %s\n", path, lineno, why);
-      fclose (f);
-      g_array_free (rows, TRUE);
-      return NULL;
-    }
-    struct gt_box g = {r.frame, r.id, {r.box.x, r.box.y, r.box.w, r.box.h}, r.has_signature};
-    memcpy (g.signature, r.signature, sizeof g.signature);
+  if (f.n_rows == 0) {
+    fprintf (stderr, "site_bench: %s: no MOT rows\n", path);
+    trk_mot_clear (&f);
+    return NULL;
+  }
+  GArray *rows = g_array_sized_new (FALSE, FALSE, sizeof (struct gt_box), (guint) f.n_rows);
+  int max_frame = 0;
+  for (int i = 0; i < f.n_rows; i++) {
+    const struct trk_mot_row *r = &f.rows[i];
+    struct gt_box g = {r->frame, r->id, {r->box.x, r->box.y, r->box.w, r->box.h}, r->has_signature, {0}, r->line};
+    memcpy (g.signature, r->signature, sizeof g.signature);
     max_frame = MAX (max_frame, g.frame);
     g_array_append_val (rows, g);
   }
-  fclose (f);
+  trk_mot_clear (&f);
   g_array_sort (rows, by_frame);
+  for (guint i = 1; i < rows->len; i++) {
+    const struct gt_box *a = &g_array_index (rows, struct gt_box, i - 1), *b = &g_array_index (rows, struct gt_box, i);
+    if (a->frame == b->frame && a->id == b->id) {
+      fprintf (stderr, "site_bench: %s:%d: not a MOT row: id %d appears twice in frame %d (line %d)\n", path,
+               MAX (a->line, b->line), b->id, b->frame, MIN (a->line, b->line));
+      g_array_free (rows, TRUE);
+      return NULL;
+    }
+  }
   if (last)
     *last = max_frame;
   return rows;

@@ -47,6 +47,11 @@ cmd_track_mot (int argc, char **argv)
     perror (out);
     goto out;
   }
+  if (frames < 0 || frames > TRK_MOT_MAX_FRAME) {
+    fprintf (stderr, "crosswatch track-mot: --frames must be from 0 to %d\n", TRK_MOT_MAX_FRAME);
+    status = 2;
+    goto out;
+  }
   if (every < 1) {
     fprintf (stderr, "crosswatch track-mot: --every must be at least 1\n");
     status = 2;

@@ -40,6 +40,23 @@ printf '{"frame":100,"track_id":1,"type":"red_signal","decision":"%s","bbox":[%s
 "$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/one.jsonl" > "$tmp/one.txt" || fail "score of an events file: $?"
 grep -q "^| layout1.ini | 2 |" "$tmp/one.txt" || fail "events file not read: $(grep layout1 "$tmp/one.txt")"
 
+# more than 64 people in a frame are all read (64 decoys far from the
+# road change nothing); an id twice in a frame, an empty ground truth and a
+# directory are refused
+awk -F, 'BEGIN { OFS = "," } { print } $1 != last { for (k = 0; k < 70; k++) print $1, 100000 + k, 1 + k, 1, 2, 4, 1, -1, -1, -1; last = $1 }' \
+  "$gt" > "$tmp/crowd.txt"
+"$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$gt" | grep "^| layout1" > "$tmp/plain_row"
+"$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/crowd.txt" | grep "^| layout1" > "$tmp/crowd_row"
+cmp -s "$tmp/plain_row" "$tmp/crowd_row" || fail "70 more people a frame changed the score: $(cat "$tmp/plain_row" "$tmp/crowd_row")"
+sed -n '1p;1p' "$gt" > "$tmp/twice.txt"
+"$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/twice.txt" > /dev/null 2> "$tmp/err" &&
+  fail "an id twice in a frame was taken"
+grep -q "twice.txt:2: not a MOT row: id .* appears twice in frame 1" "$tmp/err" || fail "id twice: $(cat "$tmp/err")"
+: > "$tmp/empty.txt"
+for bad in "$tmp/empty.txt" "$tmp"; do
+  "$bench" score --gt "$bad" --tracks "$tmp/layout1.ini" "$gt" > /dev/null 2>&1 && fail "ground truth $bad was taken"
+done
+
 # a tracks file with colour signatures (crosswatch run --tracks-out writes
 # them) is read; a malformed signature is refused naming the line
 sig=$(printf ',%s' 1 $(seq 2 48 | sed 's/.*/0/'))
@@ -48,7 +65,7 @@ awk -F, -v s="$sig" 'BEGIN { OFS = "," } { print $1, $2, $3, $4, $5, $6, 1, -1, 
   fail "a tracks file with signatures: status $?"
 awk -F, 'NR == 7 { $NF = ""; NF-- } { print }' OFS=, "$tmp/sig.txt" > "$tmp/sig_bad.txt"
 "$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/sig_bad.txt" > /dev/null 2> "$tmp/err"; rc=$?
-[ "$rc" != 0 ] && grep -q "sig_bad.txt:7: not a MOT row: a colour signature" "$tmp/err" ||
+[ "$rc" != 0 ] && grep -q "sig_bad.txt:7: a colour signature" "$tmp/err" ||
   fail "malformed signature: status $rc, $(cat "$tmp/err")"
 
 printf '{"frame":3,"type":"red_signal","decision":"violation","bbox":[1,2]}\n' > "$tmp/bad.jsonl"

@@ -6,6 +6,46 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* One field of LINE at *P: a decimal number (digits, sign, point,
+ * exponent: no hex, no inf or nan) between optional blanks, up to the next
+ * comma or the end. Advances *P past the comma. */
+static const char *
+parse_field (const char **p, double *out)
+{
+  const char *s = *p;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t len = strspn (s, "0123456789+-.eE");
+  if (len == 0)
+    return *s == ',' || !*s ? "a field is empty" : "a field is not a number";
+  char *end;
+  errno = 0;
+  double v = strtod (s, &end);
+  /* an underflow (1e-310) is a number near 0, not an error */
+  if (end != s + len || !isfinite (v) || (errno == ERANGE && fabs (v) >= 1))
+    return "a field is not a number";
+  s = end;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (*s == ',') {
+    if (!s[1])
+      return "a field is empty"; /* a trailing comma */
+    s++;
+  } else if (*s) {
+    return *s == '\r' ? "a carriage return inside the line" : "fields must be separated by commas";
+  }
+  *out = v;
+  *p = s;
+  return NULL;
+}
+
+static bool
+whole (double v, double lo, double hi)
+{
+  return v == floor (v) && v >= lo && v <= hi;
+}
 
 int
 trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_why)
@@ -13,24 +53,12 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
   double v[10 + TRK_SIGNATURE_LEN];
   int n = 0;
   const char *p = line;
-  while (*p && *p != '\n' && *p != '\r' && n < 10 + TRK_SIGNATURE_LEN) {
-    char *end;
-    errno = 0;
-    v[n] = strtod (p, &end);
-    if (end == p || errno || !isfinite (v[n])) {
-      *out_why = "a field is not a number";
+  while (*p && n < 10 + TRK_SIGNATURE_LEN)
+    if ((*out_why = parse_field (&p, &v[n++])))
       return -1;
-    }
-    n++;
-    while (*end == ' ' || *end == '\t')
-      end++;
-    if (*end == ',')
-      end++;
-    else if (*end && *end != '\n' && *end != '\r') {
-      *out_why = "fields must be separated by commas";
-      return -1;
-    }
-    p = end;
+  if (*p) {
+    *out_why = "more fields than a MOT row and a colour signature";
+    return -1;
   }
   if (n < 7) {
     *out_why = "fewer than 7 fields (frame,id,x,y,w,h,score)";
@@ -40,16 +68,20 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
     *out_why = "a colour signature after the ten MOT fields needs exactly 48 values";
     return -1;
   }
-  if (*p && *p != '\n' && *p != '\r') {
-    *out_why = "more fields than a MOT row and a colour signature";
+  if (!whole (v[0], 1, TRK_MOT_MAX_FRAME)) {
+    *out_why = "frame must be a whole number from 1 to 10000000";
     return -1;
   }
-  if (v[0] < 1 || v[0] != floor (v[0]) || v[0] > 1e9) {
-    *out_why = "frame must be a whole number from 1";
+  if (!whole (v[1], -TRK_MOT_MAX_ID, TRK_MOT_MAX_ID)) {
+    *out_why = "id must be a whole number within +-1000000000";
     return -1;
   }
-  if (v[4] <= 0 || v[5] <= 0) {
-    *out_why = "box width and height must be positive";
+  if (fabs (v[2]) > TRK_MOT_MAX_PX || fabs (v[3]) > TRK_MOT_MAX_PX) {
+    *out_why = "box position beyond +-1000000 pixels";
+    return -1;
+  }
+  if (v[4] <= 0 || v[5] <= 0 || v[4] > TRK_MOT_MAX_PX || v[5] > TRK_MOT_MAX_PX) {
+    *out_why = "box width and height must be positive and at most 1000000 pixels";
     return -1;
   }
   out->frame = (int) v[0];
@@ -70,39 +102,67 @@ trk_mot_parse_line (const char *line, struct trk_mot_row *out, const char **out_
   return 0;
 }
 
+/* The next line of F into BUF (CAP bytes), without its line ending ("\n",
+ * or "\r\n"); *WHY says what is wrong with it (over CAP - 1 characters, a
+ * NUL byte), the rest of such a line consumed. False at the end. */
+static bool
+next_line (FILE *f, char *buf, size_t cap, const char **why)
+{
+  size_t len = 0;
+  int c;
+  bool any = false;
+  *why = NULL;
+  while ((c = getc (f)) != EOF) {
+    any = true;
+    if (c == '\n')
+      break;
+    if (c == '\0')
+      *why = "a NUL byte in the line";
+    else if (len + 1 >= cap)
+      *why = *why ? *why : "line too long (over 2048 characters)";
+    else
+      buf[len++] = (char) c;
+  }
+  if (len > 0 && buf[len - 1] == '\r')
+    len--;
+  buf[len] = '\0';
+  return any;
+}
+
 int
-trk_mot_read (const char *path, struct trk_mot_file *out, FILE *errors)
+trk_mot_read_checked (const char *path, struct trk_mot_file *out, bool strict, FILE *errors)
 {
   memset (out, 0, sizeof *out);
   FILE *f = fopen (path, "r");
-  if (!f) {
+  struct stat st;
+  const char *fail = !f ? strerror (errno) : fstat (fileno (f), &st) ? strerror (errno)
+                                           : !S_ISREG (st.st_mode)    ? "not a regular file"
+                                                                      : NULL;
+  if (fail) {
     if (errors)
-      fprintf (errors, "%s: %s\n", path, strerror (errno));
+      fprintf (errors, "%s: %s\n", path, fail);
+    if (f)
+      fclose (f);
     return -1;
   }
-  char line[1024];
+  char line[TRK_MOT_MAX_LINE + 1];
   int line_no = 0, cap = 0, rc = 0;
-  while (fgets (line, sizeof line, f)) {
+  const char *why;
+  while (next_line (f, line, sizeof line, &why)) {
     line_no++;
-    size_t len = strlen (line);
-    if (len == sizeof line - 1 && line[len - 1] != '\n') {
-      int c;
-      while ((c = fgetc (f)) != EOF && c != '\n')
-        ;
-      if (errors)
-        fprintf (errors, "%s:%d: line too long, skipped\n", path, line_no);
-      continue;
-    }
-    const char *s = line + strspn (line, " \t\r\n");
-    if (!*s)
-      continue;
     struct trk_mot_row row;
-    const char *why;
-    if (trk_mot_parse_line (s, &row, &why)) {
+    if (!why && !line[strspn (line, " \t")])
+      continue; /* a blank line */
+    if (why || trk_mot_parse_line (line, &row, &why)) {
       if (errors)
-        fprintf (errors, "%s:%d: %s, skipped\n", path, line_no, why);
+        fprintf (errors, "%s:%d: %s%s\n", path, line_no, why, strict ? "" : ", skipped");
+      if (strict) {
+        rc = -1;
+        break;
+      }
       continue;
     }
+    row.line = line_no;
     if (out->n_rows == cap) {
       cap = cap ? cap * 2 : 1024;
       struct trk_mot_row *r = realloc (out->rows, (size_t) cap * sizeof *r);
@@ -116,10 +176,21 @@ trk_mot_read (const char *path, struct trk_mot_file *out, FILE *errors)
     }
     out->rows[out->n_rows++] = row;
   }
+  if (rc == 0 && ferror (f)) {
+    if (errors)
+      fprintf (errors, "%s: %s\n", path, strerror (errno));
+    rc = -1;
+  }
   fclose (f);
   if (rc)
     trk_mot_clear (out);
   return rc;
+}
+
+int
+trk_mot_read (const char *path, struct trk_mot_file *out, FILE *errors)
+{
+  return trk_mot_read_checked (path, out, false, errors);
 }
 
 void
@@ -180,6 +251,8 @@ trk_mot_replay (const struct trk_mot_file *det, int last_frame, int every, doubl
 {
   if (det->n_rows && det->rows[det->n_rows - 1].frame > last_frame)
     last_frame = det->rows[det->n_rows - 1].frame;
+  if (last_frame > TRK_MOT_MAX_FRAME)
+    last_frame = TRK_MOT_MAX_FRAME;
   struct trk_detection *dets = malloc (sizeof *dets * (size_t) (det->n_rows + 1));
   int cap = 0, k = 0, rc = 0;
   if (!dets)

@@ -7,6 +7,14 @@
 
 #include <stdio.h>
 
+/* What a row may hold: frames from 1 (a day at 100 frames/s is under the
+ * cap), ids, pixels; and a line's length (a row with a signature is about
+ * 700 characters). */
+#define TRK_MOT_MAX_FRAME 10000000
+#define TRK_MOT_MAX_ID 1000000000.0
+#define TRK_MOT_MAX_PX 1e6
+#define TRK_MOT_MAX_LINE 2048
+
 struct trk_mot_row {
   int frame, id;
   struct trk_box box;
@@ -18,6 +26,7 @@ struct trk_mot_row {
    * replays the appliance's detections as its tracker saw them. */
   bool has_signature;
   float signature[TRK_SIGNATURE_LEN];
+  int line; /* in its file, from 1 (0: not read from a file) */
 };
 
 struct trk_mot_file {
@@ -25,10 +34,14 @@ struct trk_mot_file {
   int n_rows;
 };
 
-/* Reads PATH. Lines that are not valid rows are skipped, each reported to
- * ERRORS (may be NULL) as "PATH:LINE: why". Returns 0, or -1 when the file
- * cannot be opened or memory runs out (with the reason in ERRORS). */
+/* Reads PATH (a regular file). Lines that are not valid rows are skipped,
+ * each reported to ERRORS (may be NULL) as "PATH:LINE: why, skipped".
+ * Returns 0, or -1 when the file cannot be opened or read or memory runs
+ * out (with the reason in ERRORS). */
 int trk_mot_read (const char *path, struct trk_mot_file *out, FILE *errors);
+/* The same; STRICT: the first line that is not a valid row ends the read
+ * with -1, reported as "PATH:LINE: why". */
+int trk_mot_read_checked (const char *path, struct trk_mot_file *out, bool strict, FILE *errors);
 void trk_mot_clear (struct trk_mot_file *f);
 
 /* Parses one line. Returns 0, or -1 with a static reason in *OUT_WHY. */

@@ -40,6 +40,7 @@
  * every attack type in the clips reached the rules with liveness off.
  * --require-genuine: the same but APCER (printed) is not required. */
 #include "atk.h"
+#include "trk_mot.h"
 #include "trk_box.h"
 
 #include <json-glib/json-glib.h>
@@ -319,21 +320,34 @@ load_events (const char *path, GError **error)
   return a;
 }
 
+/* Reads PATH, a MOT file (the footage's truth, or crosswatch's tracks or
+ * detections, colour signatures and all), with the tracker's own reader:
+ * a line that is no row fails it, naming the line. */
+static bool
+read_mot (const char *path, struct trk_mot_file *out, GError **error)
+{
+  char *report = NULL;
+  size_t report_len = 0;
+  FILE *errors = open_memstream (&report, &report_len);
+  int rc = trk_mot_read_checked (path, out, true, errors);
+  if (errors)
+    fclose (errors);
+  if (rc != 0)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s", report && *report ? g_strchomp (report) : path);
+  free (report);
+  return rc == 0;
+}
+
 static bool
 load_detections (struct score *sc, const struct clip *c, const char *path, GError **error)
 {
-  FILE *f = fopen (path, "r");
-  if (!f) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
+  struct trk_mot_file det;
+  if (!read_mot (path, &det, error))
     return false;
-  }
   GHashTable *seen = g_hash_table_new (g_direct_hash, g_direct_equal); /* frame * 1000 + presentation */
-  char line[256];
-  while (fgets (line, sizeof line, f)) { /* MOT rows: frame,-1,x,y,w,h,score,... */
-    int fr, id;
-    double b[4];
-    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &fr, &id, &b[0], &b[1], &b[2], &b[3]) != 6)
-      continue;
+  for (int r = 0; r < det.n_rows; r++) { /* crosswatch run --detections-out: frame,-1,x,y,w,h,score,... */
+    int fr = det.rows[r].frame;
+    const double b[4] = {det.rows[r].box.x, det.rows[r].box.y, det.rows[r].box.w, det.rows[r].box.h};
     for (int i = 0; i < c->n_pres && i < 1000; i++) {
       struct pres *p = &g_array_index (sc->pres, struct pres, c->first_pres + i);
       const double *g = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (fr));
@@ -344,7 +358,7 @@ load_detections (struct score *sc, const struct clip *c, const char *path, GErro
       }
     }
   }
-  fclose (f);
+  trk_mot_clear (&det);
   g_hash_table_destroy (seen);
   return true;
 }
@@ -354,30 +368,20 @@ load_detections (struct score *sc, const struct clip *c, const char *path, GErro
 static GHashTable *
 load_mot (const char *path, bool by_frame, GError **error)
 {
-  FILE *f = fopen (path, "r");
-  if (!f) {
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "cannot read %s", path);
+  struct trk_mot_file f;
+  if (!read_mot (path, &f, error))
     return NULL;
-  }
   GHashTable *t = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_array_unref);
-  char line[256];
-  for (int lineno = 1; fgets (line, sizeof line, f); lineno++) {
-    struct mot_row b;
-    if (!*g_strstrip (line))
-      continue;
-    if (sscanf (line, "%d,%d,%lf,%lf,%lf,%lf", &b.frame, &b.id, &b.box[0], &b.box[1], &b.box[2], &b.box[3]) != 6) {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s:%d: not a MOT row (frame,id,x,y,w,h,...)", path, lineno);
-      fclose (f);
-      g_hash_table_destroy (t);
-      return NULL;
-    }
+  for (int r = 0; r < f.n_rows; r++) {
+    const struct trk_mot_row *m = &f.rows[r];
+    struct mot_row b = {m->frame, m->id, {m->box.x, m->box.y, m->box.w, m->box.h}};
     gpointer key = GINT_TO_POINTER (by_frame ? b.frame : b.id);
     GArray *a = g_hash_table_lookup (t, key);
     if (!a)
       g_hash_table_insert (t, key, a = g_array_new (FALSE, FALSE, sizeof b));
     g_array_append_val (a, b);
   }
-  fclose (f);
+  trk_mot_clear (&f);
   return t;
 }
 
