@@ -74,8 +74,10 @@ events=$(wc -l < "$tmp/events.jsonl")
 bad=$(grep -vc '^{"event_id":"[^"]*","site":"'"$site"'","camera":"main","frame":[0-9]*,.*"decision":"\(violation\|rejected_flat\|position_uncertain\|clock_unsynced\)".*}$' "$tmp/events.jsonl")
 [ "$bad" = 0 ] || fail "$bad event lines do not follow the events contract"
 grep -q '"type":"red_signal"' "$tmp/events.jsonl" || fail "no red_signal violation on the example schedule"
-awk -F, 'NF != 10 || $1 < 1 || $1 > 795 || $2 < 1 { bad++ } END { exit bad > 0 }' "$tmp/tracks.txt" ||
-  fail "tracks file is not MOT format"
+# MOT's ten fields, then the track's colour signature (48 values, summing to 1)
+awk -F, '{ s = 0; for (i = 11; i <= NF; i++) s += $i }
+         NF != 58 || $1 < 1 || $1 > 795 || $2 < 1 || s < 0.99 || s > 1.01 { bad++ } END { exit bad > 0 }' "$tmp/tracks.txt" ||
+  fail "tracks file is not MOT format with colour signatures"
 [ "$(cut -d, -f1 "$tmp/tracks.txt" | sort -un | wc -l)" -gt 600 ] || fail "tracks on too few frames"
 echo "events: $events, track rows: $(wc -l < "$tmp/tracks.txt")"
 
