@@ -236,13 +236,12 @@ layouts (int argc, char **argv)
 
 /* ---- scoring ---- */
 
-struct gt_box {
-  int frame, id;
-  double b[4];
-  bool has_signature; /* a tracks file of crosswatch's carries the tracks' colour signatures */
-  float signature[TRK_SIGNATURE_LEN];
-  int line; /* in its file */
-};
+/* A MOT row's box as x, y, w, h. */
+static void
+box_of (const struct trk_mot_row *r, double b[4])
+{
+  b[0] = r->box.x, b[1] = r->box.y, b[2] = r->box.w, b[3] = r->box.h;
+}
 
 struct ref_event {
   int id;
@@ -282,20 +281,21 @@ rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, doub
   /* room for the most rows any frame has */
   guint most = 0;
   for (guint a = 0, b = 0; a < rows->len; a = b) {
-    for (b = a; b < rows->len && g_array_index (rows, struct gt_box, b).frame == g_array_index (rows, struct gt_box, a).frame; b++)
+    int frame = g_array_index (rows, struct trk_mot_row, a).frame;
+    for (b = a; b < rows->len && g_array_index (rows, struct trk_mot_row, b).frame == frame; b++)
       ;
     most = MAX (most, b - a);
   }
   struct zone_track_in *in = g_new (struct zone_track_in, most + 1);
   struct zone_track_out *o = g_new (struct zone_track_out, most + 1);
-  const struct gt_box **box = g_new (const struct gt_box *, most + 1);
+  double (*box)[4] = g_malloc_n (most + 1, sizeof *box);
   guint k = 0;
   for (int f = 1; f <= last_frame; f++) {
     int n = 0;
-    for (; k < rows->len && g_array_index (rows, struct gt_box, k).frame == f; k++) {
-      const struct gt_box *g = &g_array_index (rows, struct gt_box, k);
-      box[n] = g;
-      in[n] = zone_track_in_of_box (g->id, g->b, IMG_W, IMG_H);
+    for (; k < rows->len && g_array_index (rows, struct trk_mot_row, k).frame == f; k++) {
+      const struct trk_mot_row *g = &g_array_index (rows, struct trk_mot_row, k);
+      box_of (g, box[n]);
+      in[n] = zone_track_in_of_box (g->id, box[n], IMG_W, IMG_H);
       in[n].signature = g->has_signature ? g->signature : NULL;
       in[n++].foot_px.y += foot_dy;
     }
@@ -305,7 +305,7 @@ rules_on_rows (const struct hwcfg *cfg, const GArray *rows, int last_frame, doub
     zone_rules_step (r, f, t, &st, in, n, o);
     for (int i = 0; i < n; i++)
       if (o[i].violation) {
-        struct decided d = {f, {box[i]->b[0], box[i]->b[1], box[i]->b[2], box[i]->b[3]}, o[i]};
+        struct decided d = {f, {box[i][0], box[i][1], box[i][2], box[i][3]}, o[i]};
         g_array_append_val (out, d);
       }
   }
@@ -479,9 +479,11 @@ score_layout (const char *ini, const char *events, const GArray *tracks, const G
     int who = -1;
     double best = 0.3;
     for (guint i = 0; i < gt->len; i++) {
-      const struct gt_box *g = &g_array_index (gt, struct gt_box, i);
-      if (g->frame == ev->frame && iou (g->b, ev->box) >= best)
-        best = iou (g->b, ev->box), who = g->id;
+      const struct trk_mot_row *g = &g_array_index (gt, struct trk_mot_row, i);
+      double b[4];
+      box_of (g, b);
+      if (g->frame == ev->frame && iou (b, ev->box) >= best)
+        best = iou (b, ev->box), who = g->id;
     }
     double t = (ev->frame - 1) / FPS;
     bool ok = false;
@@ -525,7 +527,7 @@ score_layout (const char *ini, const char *events, const GArray *tracks, const G
 static gint
 by_frame (gconstpointer a, gconstpointer b)
 {
-  const struct gt_box *x = a, *y = b;
+  const struct trk_mot_row *x = a, *y = b;
   return x->frame != y->frame ? (x->frame > y->frame) - (x->frame < y->frame) : (x->id > y->id) - (x->id < y->id);
 }
 
@@ -546,19 +548,14 @@ load_mot (const char *path, int *last)
     trk_mot_clear (&f);
     return NULL;
   }
-  GArray *rows = g_array_sized_new (FALSE, FALSE, sizeof (struct gt_box), (guint) f.n_rows);
-  int max_frame = 0;
-  for (int i = 0; i < f.n_rows; i++) {
-    const struct trk_mot_row *r = &f.rows[i];
-    struct gt_box g = {r->frame, r->id, {r->box.x, r->box.y, r->box.w, r->box.h}, r->has_signature, {0}, r->line};
-    memcpy (g.signature, r->signature, sizeof g.signature);
-    max_frame = MAX (max_frame, g.frame);
-    g_array_append_val (rows, g);
-  }
+  GArray *rows = g_array_sized_new (FALSE, FALSE, sizeof (struct trk_mot_row), (guint) f.n_rows);
+  g_array_append_vals (rows, f.rows, (guint) f.n_rows);
   trk_mot_clear (&f);
   g_array_sort (rows, by_frame);
+  int max_frame = g_array_index (rows, struct trk_mot_row, rows->len - 1).frame;
   for (guint i = 1; i < rows->len; i++) {
-    const struct gt_box *a = &g_array_index (rows, struct gt_box, i - 1), *b = &g_array_index (rows, struct gt_box, i);
+    const struct trk_mot_row *a = &g_array_index (rows, struct trk_mot_row, i - 1);
+    const struct trk_mot_row *b = &g_array_index (rows, struct trk_mot_row, i);
     if (a->frame == b->frame && a->id == b->id) {
       fprintf (stderr, "site_bench: %s:%d: not a MOT row: id %d appears twice in frame %d (line %d)\n", path,
                MAX (a->line, b->line), b->id, b->frame, MIN (a->line, b->line));

@@ -46,9 +46,10 @@ cmd_run (int argc, char **argv)
        "NAME"},
       {"loop", 0, 0, G_OPTION_ARG_NONE, &loop, "start a video file again at its end (demos, soak tests)", NULL},
       {"events-out", 0, 0, G_OPTION_ARG_FILENAME, &events, "write violation decisions as JSON lines", "FILE"},
-      {"tracks-out", 0, 0, G_OPTION_ARG_FILENAME, &tracks, "write all tracks in MOT format, each row followed by the track's colour signature (48 values)", "FILE"},
-      {"detections-out", 0, 0, G_OPTION_ARG_FILENAME, &detections, "write the detector's boxes in MOT format, each followed by its colour signature (48 values)",
-       "FILE"},
+      {"tracks-out", 0, 0, G_OPTION_ARG_FILENAME, &tracks,
+       "write all tracks in MOT format, each row followed by the track's colour signature (48 values)", "FILE"},
+      {"detections-out", 0, 0, G_OPTION_ARG_FILENAME, &detections,
+       "write the detector's boxes in MOT format, each followed by its colour signature (48 values)", "FILE"},
       {NULL}};
   svc_malloc_setup (); /* before any thread */
   gst_init (&argc, &argv);

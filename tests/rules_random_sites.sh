@@ -40,10 +40,11 @@ printf '{"frame":100,"track_id":1,"type":"red_signal","decision":"%s","bbox":[%s
 "$bench" score --gt "$gt" "$tmp/layout1.ini" "$tmp/one.jsonl" > "$tmp/one.txt" || fail "score of an events file: $?"
 grep -q "^| layout1.ini | 2 |" "$tmp/one.txt" || fail "events file not read: $(grep layout1 "$tmp/one.txt")"
 
-# more than 64 people in a frame are all read (64 decoys far from the
-# road change nothing); an id twice in a frame, an empty ground truth and a
+# more than 64 people in a frame are all read (70 decoys far from the
+# road, their ids below the people's so that they come first in a frame,
+# change nothing); an id twice in a frame, an empty ground truth and a
 # directory are refused
-awk -F, 'BEGIN { OFS = "," } { print } $1 != last { for (k = 0; k < 70; k++) print $1, 100000 + k, 1 + k, 1, 2, 4, 1, -1, -1, -1; last = $1 }' \
+awk -F, 'BEGIN { OFS = "," } { print } $1 != last { for (k = 0; k < 70; k++) print $1, -100000 - k, 1 + k, 1, 2, 4, 1, -1, -1, -1; last = $1 }' \
   "$gt" > "$tmp/crowd.txt"
 "$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$gt" | grep "^| layout1" > "$tmp/plain_row"
 "$bench" score --gt "$gt" --tracks "$tmp/layout1.ini" "$tmp/crowd.txt" | grep "^| layout1" > "$tmp/crowd_row"

@@ -1,6 +1,6 @@
 #include "zone_rules.h"
 
-#include "trk_tracker.h"
+#include "trk_config.h"
 #include "zone_motion.h"
 
 #include <math.h>
@@ -54,6 +54,7 @@ struct zone_rules {
   GHashTable *people; /* track id -> struct person */
   int unknown_signal_crossings; /* zone_rules_unknown_signal_crossings */
   bool ids_are_people; /* zone_rules_ids_are_people: no track continues another's crossing */
+  double relink_min_similarity; /* the site's tracker's appearance gate */
 };
 
 /* A lost track's state is kept this long (frames), so that a person
@@ -66,11 +67,10 @@ struct zone_rules {
 #define RELINK_BASE_M 1.5
 #define RELINK_SPEED_MPS 3.0
 /* ... and, when both tracks have colour signatures, when they look alike:
- * at least the tracker's own appearance gate (trk_params_default), below
- * which it never takes one person for the other either. Without it a
- * passer-by appearing where someone was lost inherits their crossing, and
- * with it the fine for their step off the kerb. */
-#define RELINK_MIN_SIMILARITY 0.6
+ * at least the site's tracker's appearance gate ([tracker]
+ * appearance_gate), below which it never takes one person for the other
+ * either. Without it a passer-by appearing where someone was lost inherits
+ * their crossing, and with it the fine for their step off the kerb. */
 #define MOTION_WINDOW_S 1.0
 
 struct zone_rules *
@@ -84,6 +84,7 @@ zone_rules_create (const struct hwcfg *cfg, const char *camera, GError **error)
   }
   struct zone_rules *r = g_new0 (struct zone_rules, 1);
   r->params = cfg->rules;
+  r->relink_min_similarity = trk_params_from_config (&cfg->tracker).appearance_gate;
   r->has_h = cam->has_homography;
   memcpy (r->h, cam->homography, sizeof r->h);
   r->polys = g_new0 (struct zone_poly, cfg->n_zones);
@@ -285,7 +286,7 @@ lost_person_near (struct zone_rules *r, const struct person *self, int frame, do
         !zone_motion_last (&p->motion, &last_t, &last))
       continue;
     if (p->has_signature && self->has_signature &&
-        trk_signature_similarity (p->signature, self->signature) < RELINK_MIN_SIMILARITY)
+        trk_signature_similarity (p->signature, self->signature) < r->relink_min_similarity)
       continue;
     double gap = t_s - last_t;
     double d = hypot (ground.x - last.x, ground.y - last.y);
