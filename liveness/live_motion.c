@@ -303,6 +303,126 @@ gait (const struct tracks *tr, const int *idx, int n, int steps, double *hz, dou
   *share = total > 0 ? band / total : 0;
 }
 
+/* What the box and its ring did from step 0 to step K: the detector's box
+ * (head and feet, in the crop's pixels), the points followed that far, the
+ * ring points that moved the way the box did, and the moving ring points'
+ * plane, if they move as one. */
+struct around {
+  double b0[2][2], bK[2][2]; /* head and feet of the box at steps 0 and K */
+  double box_dx, box_dy, box_moved;
+  int box_idx[MAX_POINTS], nb; /* box points followed to K */
+  int ring_idx[MAX_POINTS], moving_ring; /* ring points followed to K that moved */
+  int nr_alive, with_box;
+  double surround[9], surround_fit;
+  bool surround_moves;
+  int inl;
+  unsigned char inlier[MAX_POINTS];
+  int steps; /* K */
+};
+
+/* Head and feet of the detector's box at step K, in the crop's pixels. */
+static void
+box_ends_at (const struct tracks *tr, const struct live_history *h, int start, int K, double ends[2][2])
+{
+  const struct live_sample *s0 = &h->samples[start], *sK = sample_at (h, start, tr->frame[K]);
+  const float ox = tr->box[0] - s0->box[0], oy = tr->box[1] - s0->box[1];
+  ends[0][0] = ends[1][0] = sK->box[0] + ox + sK->box[2] / 2;
+  ends[0][1] = sK->box[1] + oy, ends[1][1] = sK->box[1] + oy + sK->box[3];
+}
+
+/* A point moved (DX, DY) the way the box did (BOX_DX, BOX_DY), the box having moved clearly (TOL its noise). */
+static bool
+moved_with_box (double dx, double dy, double box_dx, double box_dy, double tol)
+{
+  double box_moved = hypot (box_dx, box_dy);
+  return box_moved >= 2 * tol && hypot (dx - box_dx, dy - box_dy) < tol + 0.25 * box_moved;
+}
+
+static void
+look_around (const struct tracks *tr, const struct live_history *h, int start, int K, double tol, struct around *a)
+{
+  memset (a, 0, sizeof *a);
+  box_ends_at (tr, h, start, 0, a->b0);
+  box_ends_at (tr, h, start, K, a->bK);
+  a->box_dx = (a->bK[0][0] - a->b0[0][0] + a->bK[1][0] - a->b0[1][0]) / 2;
+  a->box_dy = (a->bK[0][1] - a->b0[0][1] + a->bK[1][1] - a->b0[1][1]) / 2;
+  a->box_moved = hypot (a->box_dx, a->box_dy);
+  double ring_src[2 * MAX_POINTS], ring_dst[2 * MAX_POINTS];
+  for (int i = 0; i < tr->n; i++) {
+    if (tr->last_step[i] < K)
+      continue;
+    if (i < tr->n_box) {
+      a->box_idx[a->nb++] = i;
+      continue;
+    }
+    a->nr_alive++;
+    double dx = tr->pos[K][2 * i] - tr->pos[0][2 * i], dy = tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1];
+    a->with_box += moved_with_box (dx, dy, a->box_dx, a->box_dy, tol);
+    if (hypot (dx, dy) < tol)
+      continue;
+    int m = a->moving_ring++;
+    a->ring_idx[m] = i;
+    ring_src[2 * m] = tr->pos[0][2 * i], ring_src[2 * m + 1] = tr->pos[0][2 * i + 1];
+    ring_dst[2 * m] = tr->pos[K][2 * i], ring_dst[2 * m + 1] = tr->pos[K][2 * i + 1];
+  }
+  static const double IDENTITY[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}; /* still surroundings */
+  memcpy (a->surround, IDENTITY, sizeof a->surround);
+  if (a->moving_ring >= MIN_MOVING_RING_POINTS &&
+      cv_fit_homography_ransac (ring_src, ring_dst, a->moving_ring, tol, a->surround, a->inlier, &a->inl) == CV_OK) {
+    a->surround_fit = (double) a->inl / a->moving_ring;
+    /* a plane moving around the box: a good part of the ring moves, and as one
+     * (the rest of the ring is the road or buildings behind a small carrier) */
+    a->surround_moves = a->surround_fit >= 0.7 && a->inl >= MIN_FLAT_POINTS && a->inl >= 0.3 * a->nr_alive;
+    if (!a->surround_moves)
+      memcpy (a->surround, IDENTITY, sizeof a->surround);
+  }
+}
+
+/* Too little of the person was followed (a small walker blurs, limbs turn,
+ * a plain coat has no corners): the ring, followed for longer than the
+ * person's own points, can still show that nothing carries them. At the
+ * last step that still has MIN_ALONE_RING_POINTS of the ring followed, the
+ * box moved and at most a tenth of the ring (or two) went with it, counting
+ * the ring points lost on the way that had gone with it until then (a
+ * vehicle's side blurs and is lost; the road stays); and the ring was
+ * followed at all (a quarter of it lost at the first step says nothing is
+ * known about it). A print on a vehicle has the vehicle's panel in its
+ * ring. Leaves in A what the ring showed at that step. */
+static bool
+not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int start, double tol, struct around *a)
+{
+  int K = tr->steps;
+  for (; K > 0; K--) {
+    int alive = 0;
+    for (int i = tr->n_box; i < tr->n; i++)
+      alive += tr->last_step[i] >= K;
+    if (alive >= MIN_ALONE_RING_POINTS)
+      break;
+  }
+  look_around (tr, h, start, K, tol, a);
+  a->steps = K;
+  if (K < MIN_FRAMES - 1)
+    return false;
+  int lost_at_once = 0, carried_then_lost = 0;
+  for (int i = tr->n_box; i < tr->n; i++) {
+    int last = tr->last_step[i];
+    if (last >= K)
+      continue;
+    if (last == 0) {
+      lost_at_once++;
+      continue;
+    }
+    double ends[2][2];
+    box_ends_at (tr, h, start, last, ends);
+    double box_dx = (ends[0][0] - a->b0[0][0] + ends[1][0] - a->b0[1][0]) / 2;
+    double box_dy = (ends[0][1] - a->b0[0][1] + ends[1][1] - a->b0[1][1]) / 2;
+    carried_then_lost += moved_with_box (tr->pos[last][2 * i] - tr->pos[0][2 * i],
+                                         tr->pos[last][2 * i + 1] - tr->pos[0][2 * i + 1], box_dx, box_dy, tol);
+  }
+  return lost_at_once <= 0.25 * (tr->n - tr->n_box) && !a->surround_moves &&
+         nothing_moves_with (a->box_moved, tol, a->nr_alive, a->with_box + carried_then_lost);
+}
+
 bool
 live_check_motion (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
 {
@@ -349,65 +469,31 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   const double box_h = tr->box[3];
   const double tol = 1.5 + 0.02 * box_h;
 
-  /* the detector's box at step K, in the crop's pixels: where the person went */
-  const struct live_sample *sK = sample_at (h, start, tr->frame[K]);
-  const float ox = tr->box[0] - s0->box[0], oy = tr->box[1] - s0->box[1];
-  const double b0[2][2] = {{tr->box[0] + tr->box[2] / 2, tr->box[1]}, {tr->box[0] + tr->box[2] / 2, tr->box[1] + box_h}};
-  const double bK[2][2] = {{sK->box[0] + ox + sK->box[2] / 2, sK->box[1] + oy},
-                           {sK->box[0] + ox + sK->box[2] / 2, sK->box[1] + oy + sK->box[3]}};
-  const double box_dx = (bK[0][0] - b0[0][0] + bK[1][0] - b0[1][0]) / 2, box_dy = (bK[0][1] - b0[0][1] + bK[1][1] - b0[1][1]) / 2;
-  const double box_moved = hypot (box_dx, box_dy);
-
-  /* the surroundings' motion: the ring points that moved, if they move as one plane;
-   * and the ring points that moved the way the box did */
-  int box_idx[MAX_POINTS], nb = 0, moving_ring = 0, nr_alive = 0, with_box = 0;
-  int ring_idx[MAX_POINTS];
-  double ring_src[2 * MAX_POINTS], ring_dst[2 * MAX_POINTS], disp[MAX_POINTS];
-  for (int i = 0; i < tr->n; i++) {
-    if (tr->last_step[i] < K)
-      continue;
-    if (i < tr->n_box) {
-      box_idx[nb++] = i;
-      continue;
-    }
-    nr_alive++;
-    double dx = tr->pos[K][2 * i] - tr->pos[0][2 * i], dy = tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1];
-    if (box_moved >= 2 * tol && hypot (dx - box_dx, dy - box_dy) < tol + 0.25 * box_moved)
-      with_box++;
-    if (hypot (dx, dy) < tol)
-      continue;
-    ring_idx[moving_ring] = i;
-    ring_src[2 * moving_ring] = tr->pos[0][2 * i], ring_src[2 * moving_ring + 1] = tr->pos[0][2 * i + 1];
-    ring_dst[2 * moving_ring] = tr->pos[K][2 * i], ring_dst[2 * moving_ring + 1] = tr->pos[K][2 * i + 1];
-    moving_ring++;
-  }
-  double surround[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1}; /* still surroundings */
-  double surround_fit = 0;
-  bool surround_moves = false;
-  int inl = 0;
-  unsigned char inlier[MAX_POINTS] = {0};
-  if (moving_ring >= MIN_MOVING_RING_POINTS &&
-      cv_fit_homography_ransac (ring_src, ring_dst, moving_ring, tol, surround, inlier, &inl) == CV_OK) {
-    surround_fit = (double) inl / moving_ring;
-    /* a plane moving around the box: a good part of the ring moves, and as one
-     * (the rest of the ring is the road or buildings behind a small carrier) */
-    surround_moves = surround_fit >= 0.7 && inl >= MIN_FLAT_POINTS && inl >= 0.3 * nr_alive;
-    if (!surround_moves)
-      memcpy (surround, (double[9]){1, 0, 0, 0, 1, 0, 0, 0, 1}, sizeof surround);
-  }
+  struct around *ar = g_new (struct around, 1);
+  look_around (tr, h, start, K, tol, ar);
+  const double(*b0)[2] = ar->b0, (*bK)[2] = ar->bK;
+  const double box_moved = ar->box_moved;
+  const int *box_idx = ar->box_idx, *ring_idx = ar->ring_idx;
+  const int nb = ar->nb, moving_ring = ar->moving_ring, nr_alive = ar->nr_alive, with_box = ar->with_box;
+  const int inl = ar->inl;
+  const unsigned char *inlier = ar->inlier;
+  const double *surround = ar->surround, surround_fit = ar->surround_fit;
+  const bool surround_moves = ar->surround_moves;
+  double disp[MAX_POINTS];
 
   if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
-    /* no texture on the person to follow; the ring can still tell that nothing carries them */
-    bool alone = K >= MIN_FRAMES - 1 && nothing_moves_with (box_moved, tol, nr_alive, with_box) && !surround_moves;
+    bool alone = not_carried_by_ring (tr, h, start, tol, ar);
     const char *fmt = "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d,\"ring_with_box\":%d,"
-                      "\"box_motion_px\":%.1f,\"surroundings_move\":%s";
-    if (alone) {
-      live_result_set (out, LIVE_LIVE, 0.7, fmt, nb, nr_alive, with_box, box_moved, "false");
-    } else {
-      live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, nb, nr_alive, with_box, box_moved,
-                       surround_moves ? "true" : "false");
+                      "\"box_motion_px\":%.1f,\"surroundings_move\":%s,\"ring_steps\":%d";
+    live_result_set (out, alone ? LIVE_LIVE : LIVE_UNCERTAIN, alone ? 0.7 : 0.5, fmt, nb, ar->nr_alive, ar->with_box,
+                     ar->box_moved, ar->surround_moves ? "true" : "false", ar->steps);
+    if (!alone && tr->steps < MIN_FRAMES - 1) {
+      out->why = "seen for too short a time to follow their motion";
+      out->needs_history = true;
+    } else if (!alone) {
       out->why = "too little texture on the person, and too little around them, to follow their motion";
     }
+    g_free (ar);
     g_free (tr);
     return true;
   }
@@ -517,6 +603,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
                                          : "too little around them to tell they move on their own";
   }
 #undef MOTION_ARGS
+  g_free (ar);
   g_free (tr);
   return true;
 }
