@@ -8,8 +8,12 @@
 # frames a second and CPU. Reports per camera the frames captured, analysed
 # and skipped by the capture queue, capture-to-decision latency, the peak
 # resident memory, and the stages' own timers (crosswatch run's last lines).
+# The example site is calibrated and zoned on the footage's 768x576
+# pictures; both are scaled to WIDTHxHEIGHT, as an installer would calibrate
+# the camera at its own size (tests/two_camera_site.sh site_scaled_to).
 # usage: bench/rtsp_live.sh [BUILD_DIR] [DURATION_S] [CAMERAS] [WIDTHxHEIGHT] [FPS] [VIDEO]
 #   defaults: build 300 1 1280x720 25 ../shared/data/vtest.avi
+#   DETECTOR_EVERY_N=N pins [detector] every_n_frames (default: from the stream's rate)
 set -euo pipefail
 build=$(realpath "${1:-build}")
 duration=${2:-300} cameras=${3:-1} size=${4:-1280x720} fps=${5:-25}
@@ -53,7 +57,8 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
   sed -e "s#^uri = .*#uri = ${uris[0]}#" -e "s#^db = .*#db = $tmp/evidence.db\nkey = $tmp/device.key#" \
       -e '/^\[mqtt\]/,/^\[review\]/{/^\[review\]/!d}' "$src/hwcfg/examples/vtest-site.ini"
   for ((k = 1; k < cameras; k++)); do camera_copy "$src" "cam$((k + 1))" "${uris[$k]}"; done
-} > "$tmp/site.ini"
+  if [ -n "${DETECTOR_EVERY_N:-}" ]; then printf "[detector]\nevery_n_frames = %s\n" "$DETECTOR_EVERY_N"; fi
+} | site_scaled_to "$size" > "$tmp/site.ini" # calibrated and zoned on the pictures served
 "$build/cli/crosswatch" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; exit 1; }
 /usr/bin/time -f "%U %S %e %M" -o "$tmp/run.time" timeout -s INT "$duration" \
   "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" || true

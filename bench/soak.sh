@@ -54,7 +54,7 @@ broker_start || fail "broker did not start"
 {
   two_camera_site "$src" "rtsp://127.0.0.1:$port0/cam" "rtsp://127.0.0.1:$port1/cam" "$broker_port" "$tmp"
   printf '[status]\nhttp_listen = 127.0.0.1:%s\n' "$http"
-} > "$tmp/site.ini"
+} | site_scaled_to "$size" > "$tmp/site.ini" # calibrated and zoned on the pictures served
 "$cw" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; fail "the soak site is invalid"; }
 
 echo "soak: two cameras at $size, $fps fps, for $minutes min (broker restart and camera drop halfway)"

@@ -98,7 +98,7 @@ struct hwcfg_detector {
   double hit_threshold;     /* hog: SVM margin for a detection */
   int scale_levels;         /* hog: window scales tried, 1.05 apart, from upscale up */
   double min_score;         /* detections below are dropped */
-  int every_n_frames;       /* detect on 1 of N frames, track predicts between */
+  int every_n_frames;       /* detect on 1 of N frames, track predicts between; 0: from the stream's rate */
   bool motion_gating;       /* detect only where the scene changed ... */
   int full_frame_every;     /* ... plus the whole frame on 1 detection frame in N */
   bool calibrated;          /* with a ground homography: search each image band at the sizes a
@@ -247,6 +247,11 @@ void hwcfg_free (struct hwcfg *cfg);
 /* The camera named NAME, or the first camera when NAME is NULL or empty.
  * NULL when there is no such camera. */
 const struct hwcfg_camera *hwcfg_camera (const struct hwcfg *cfg, const char *name);
+
+/* The detector's N (1 frame in N) for a stream of FPS frames a second (0:
+ * not known): every_n_frames when set, else the largest N that keeps the
+ * detector at 8 Hz or more (10 frames/s: 1; 25 or 30: 3). */
+int hwcfg_detector_every_n (const struct hwcfg_detector *d, double fps);
 
 const char *hwcfg_zone_kind_name (enum hwcfg_zone_kind kind);
 

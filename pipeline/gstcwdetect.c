@@ -72,18 +72,35 @@ gst_cw_detect_release (GstCwFilter *filter)
   self->finder = NULL;
 }
 
+/* every_n_frames 0: the stream's own rate decides (the first frame's caps). */
+static void
+choose_every_n (GstCwDetect *self, const GstVideoInfo *vinfo)
+{
+  double fps = vinfo->fps_d > 0 ? (double) vinfo->fps_n / vinfo->fps_d : 0;
+  self->every_n = hwcfg_detector_every_n (&gst_cw_filter_config (GST_CW_FILTER (self))->detector, fps);
+  GST_INFO_OBJECT (self, "the detector runs on 1 frame in %d (%.2f frames/s)", self->every_n, fps);
+}
+
 static GstFlowReturn
 gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw_frame_info *info)
 {
   GstCwDetect *self = GST_CW_DETECT (filter);
+  if (self->every_n == 0)
+    choose_every_n (self, &frame->info);
   struct cw_frame_info out = *info;
   out.detector_ran = (info->frame - 1) % self->every_n == 0;
   cw_frame_info_set (frame->buffer, &out);
-  if (!out.detector_ran)
-    return GST_FLOW_OK;
-
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
+  if (!out.detector_ran) {
+    /* the background model still sees every frame: vehicles are followed between detections */
+    if (vis_finder_watch (self->finder, &img)) {
+      const struct cv_rect *blobs;
+      int n_blobs = vis_finder_moving_blobs (self->finder, &blobs);
+      cw_motion_add (frame->buffer, blobs, n_blobs);
+    }
+    return GST_FLOW_OK;
+  }
   if (!self->camera_checked)
     use_calibration (self, img.width, img.height);
   int n = 0;

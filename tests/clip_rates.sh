@@ -5,7 +5,8 @@
 # pipeline; each store's clips are read back: gst-discoverer-1.0 must find
 # the stream's frame rate, and the demuxer exactly the frames from 2 s before
 # to 2 s after the decision (fewer only where the stream begins or ends),
-# spaced 1/fps apart.
+# spaced 1/fps apart. The detections file shows the detector at the rate
+# the stream calls for: every frame at 10 fps, 1 frame in 3 at 25 and 30.
 set -u
 cw=$1 src=$2 data=$3
 video="$data/vtest.avi"
@@ -19,18 +20,26 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 full=0 # clips with the whole 4 s (a decision 2 s or more from either end)
 for fps in 10 25 30; do
-  # the first 10 s of the footage, at FPS frames a second
-  gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=100 \
+  # the first 20 s of the footage, at FPS frames a second
+  gst-launch-1.0 -q filesrc location="$video" ! avidemux name=d d.video_0 ! queue ! identity eos-after=200 \
     ! decodebin ! videorate ! "video/x-raw,framerate=$fps/1" ! videoconvert ! jpegenc quality=90 \
     ! matroskamux ! filesink location="$tmp/$fps.mkv" || fail "re-timing the footage to $fps fps"
   mkdir -p "$tmp/$fps"
+  frames=$((200 * fps / 10)) # what videorate made of 200 frames at 10 fps
   sed -e "s#^uri = .*#uri = file://$tmp/$fps.mkv#" -e '/^\[mqtt\]/,$d' \
       -e "s#^db = .*#db = $tmp/$fps/evidence.db\nkey = $tmp/$fps/device.key#" \
       "$src/hwcfg/examples/vtest-site.ini" > "$tmp/$fps.ini"
-  "$cw" run -c "$tmp/$fps.ini" 2> "$tmp/$fps/run.log" || { tail "$tmp/$fps/run.log"; fail "run at $fps fps"; }
+  "$cw" run -c "$tmp/$fps.ini" --detections-out "$tmp/$fps/dets.txt" 2> "$tmp/$fps/run.log" ||
+    { tail "$tmp/$fps/run.log"; fail "run at $fps fps"; }
+  # the detector runs at 8 Hz or more, not on every frame of a fast stream
+  # ([detector] every_n_frames from the stream's rate): 1 frame in 1 at 10 fps, in 3 at 25 and 30
+  every=$((fps / 8))
+  off=$(cut -d, -f1 "$tmp/$fps/dets.txt" | sort -un | awk -v n=$every '($1 - 1) % n { bad++ } END { print bad + 0 }')
+  seen=$(cut -d, -f1 "$tmp/$fps/dets.txt" | sort -un | wc -l)
+  [ "$off" -eq 0 ] || fail "at $fps fps $off frame(s) were searched off the detector's 1 frame in $every"
+  [ "$seen" -ge $((frames * 8 / 10 / every)) ] || fail "at $fps fps only $seen frames have detections, of $((frames / every)) searched"
   n=$(sqlite3 "$tmp/$fps/evidence.db" "SELECT COUNT(*) FROM media WHERE name = 'clip'")
   [ "$n" -ge 1 ] || fail "no clip at $fps fps"
-  frames=$((100 * fps / 10)) # what videorate made of 100 frames at 10 fps
   around=$((2 * fps))
   for i in $(seq 0 $((n - 1))); do
     clip="$tmp/$fps/clip$i.mkv"

@@ -18,7 +18,7 @@ for e in cwdetect cwtrack cwzones cwliveness cwevidence cwoverlay; do
 done
 out=$(gst-inspect-1.0 cwdetect 2>&1); expect cwdetect "Description.*RegionOfInterestMeta.*CwFrameMeta" "metas not named"
 expect cwdetect "every-n-frames" "no [detector] every_n_frames property"
-echo "$out" | grep -A3 "^  every-n-frames" | grep -q "Integer. Range: 1 - " || { echo "FAIL: every-n-frames is not an integer with its range"; fail=1; }
+echo "$out" | grep -A3 "^  every-n-frames" | grep -q "Integer. Range: 0 - 100 Default: 0" || { echo "FAIL: every-n-frames is not an integer 0-100 (0: from the stream's rate) defaulting to 0"; fail=1; }
 echo "$out" | grep -A3 "^  motion-gating" | grep -q "Boolean. Default: true" || { echo "FAIL: motion-gating is not a boolean"; fail=1; }
 out=$(gst-inspect-1.0 cwzones 2>&1)
 echo "$out" | grep -A3 "^  min-depth-m" | grep -q "Double. Range: .*Default: *0.5" || { echo "FAIL: cwzones min-depth-m is not a number defaulting to 0.5"; fail=1; }

@@ -1,6 +1,7 @@
 #include "hwcfg.h"
 
 #include <glib.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -65,6 +66,16 @@ minimal_config_should_load_with_documented_defaults (void)
   g_assert_true (cfg->liveness.enabled); /* flat-image rejection is on unless turned off */
   g_assert_cmpfloat (cfg->liveness.min_height_m, ==, 0.8);
   g_assert_cmpfloat (cfg->liveness.max_height_m, ==, 2.4);
+  /* the detector's rate follows the stream's: 8 Hz or more */
+  g_assert_cmpint (cfg->detector.every_n_frames, ==, 0);
+  const double fps[] = {0, NAN, 7, 10, 15, 16, 25, 29.97, 30, 50, 60};
+  const int n[] = {1, 1, 1, 1, 1, 2, 3, 3, 3, 6, 7};
+  for (size_t i = 0; i < G_N_ELEMENTS (fps); i++)
+    g_assert_cmpint (hwcfg_detector_every_n (&cfg->detector, fps[i]), ==, n[i]);
+  struct hwcfg_detector pinned = cfg->detector;
+  pinned.every_n_frames = 2;
+  g_assert_cmpint (hwcfg_detector_every_n (&pinned, 10), ==, 2);
+  g_assert_cmpint (hwcfg_detector_every_n (&pinned, 30), ==, 2);
   hwcfg_free (cfg);
   g_unlink (path);
   g_free (path);

@@ -69,6 +69,63 @@ motion_finds_what_moves_and_nothing_else (void)
   g_free (img.data);
 }
 
+/* With the detector on 1 frame in N, the frames between are only watched:
+ * the background model still follows what moves (liveness follows vehicles
+ * by these blobs), and the blob is where the mover is on that frame. */
+static void
+watched_frames_still_find_what_moves (void)
+{
+  g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-watch.ini", NULL);
+  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nmotion_history = 50\n", -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  struct cv_image img = {g_malloc (320 * 240 * 3), 320, 240, 320 * 3, 3};
+  struct cv_box boxes[16];
+  int n = 0, watched = 0, last_right = -1;
+  for (int frame = 0; frame < 40; frame++) {
+    paint (&img, 0, 0, 320, 240, 90);
+    paint (&img, 20 + 4 * frame, 100, 20, 50, 230);
+    if (frame % 3 == 0) {
+      g_assert_true (vis_finder_run (f, &img, boxes, 16, &n, NULL, &err));
+      continue;
+    }
+    g_assert_true (vis_finder_watch (f, &img));
+    watched++;
+    const struct cv_rect *blobs;
+    int nb = vis_finder_moving_blobs (f, &blobs);
+    if (frame < 10)
+      continue; /* the model is still learning the background */
+    g_assert_cmpint (nb, >=, 1);
+    /* on the mover now (centre x + 10), not where the last detection frame saw it (4 or 8 px back) */
+    double centre = blobs[0].x + blobs[0].w / 2.0, now = 20 + 4 * frame + 10;
+    g_test_message ("frame %d: blob %d-%d, mover's centre %.0f", frame, blobs[0].x, blobs[0].x + blobs[0].w, now);
+    g_assert_cmpfloat (centre, >=, now - 2);
+    g_assert_cmpfloat (centre, <=, now + 8);
+    if (frame % 3 == 2) /* the frame before was watched too: the blob moved on with the mover */
+      g_assert_cmpint (blobs[0].x + blobs[0].w, >, last_right);
+    last_right = blobs[0].x + blobs[0].w;
+  }
+  g_assert_cmpint (watched, ==, 26);
+  vis_finder_free (f);
+  /* without motion gating there is nothing to watch with */
+  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nmotion_gating = 0\n", -1, NULL));
+  hwcfg_free (site);
+  site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  g_assert_false (vis_finder_watch (f, &img));
+  vis_finder_free (f);
+  hwcfg_free (site);
+  g_unlink (ini);
+  g_free (img.data);
+}
+
 /* A tiny YOLO in Darknet's format: conv 3x3/2 (4 filters), conv 1x1 (18 =
  * 3 anchors x (5 + 1 class)), yolo. Random weights; objectness and class
  * biases high, so it does report boxes. */
@@ -313,6 +370,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/finder/regions_grow_clip_and_merge", regions_grow_clip_and_merge);
   g_test_add_func ("/finder/motion_finds_what_moves_and_nothing_else", motion_finds_what_moves_and_nothing_else);
+  g_test_add_func ("/finder/watched_frames_still_find_what_moves", watched_frames_still_find_what_moves);
   g_test_add_func ("/finder/dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes",
                    dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes);
   g_test_add_func ("/finder/garbage_model_files_are_refused_not_crashed_on", garbage_model_files_are_refused_not_crashed_on);

@@ -277,6 +277,16 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   return true;
 }
 
+bool
+vis_finder_watch (struct vis_finder *f, const struct cv_image *img)
+{
+  if (!f->motion)
+    return false;
+  int n = 0;
+  f->n_blobs = cv_motion_apply (f->motion, img, f->blobs, MAX_REGIONS, &n) == CV_OK ? n : 0;
+  return true;
+}
+
 int
 vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out)
 {

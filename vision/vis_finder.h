@@ -31,7 +31,12 @@ void vis_finder_free (struct vis_finder *f);
 bool vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box *out, int max, int *out_n,
                      struct vis_finder_stats *stats, GError **error);
 
-/* The changed blobs the background model found in the last frame run (before
+/* A frame the detector skips ([detector] every_n_frames): only the
+ * background model looks at it, so what moves (a vehicle carrying a print)
+ * is followed on every frame. FALSE without motion gating. */
+bool vis_finder_watch (struct vis_finder *f, const struct cv_image *img);
+
+/* The changed blobs the background model found in the last frame run or watched (before
  * they were grown and merged into search regions): what moves, people and
  * vehicles alike. 0 without motion gating. */
 int vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out);
