@@ -29,6 +29,8 @@
 #define SIZE_SLACK 0.15
 /* Pixels from the image's top or bottom: a box that close may be cut. */
 #define EDGE_PX 2
+/* The least image scale the HOG shim takes (cv_people_detect_roi_at). */
+#define MIN_UPSCALE 0.25
 
 struct vis_finder {
   struct hwcfg_detector cfg; /* numbers only */
@@ -191,7 +193,7 @@ settle_view_scale (struct vis_finder *f, const struct cv_image *img)
  * levels up to the tallest person in ROI. False when nobody the detector can
  * resolve stands there. */
 static bool
-region_scales (const struct vis_finder *f, const struct cv_rect *roi, double *upscale, int *levels)
+region_scales (const struct vis_finder *f, const struct cv_rect *roi, int img_h, double *upscale, int *levels)
 {
   double small, large;
   if (f->view_upscale < 0) {
@@ -204,8 +206,20 @@ region_scales (const struct vis_finder *f, const struct cv_rect *roi, double *up
   double smallest_found = cv_people_window_body_px () / f->view_upscale;
   if (large < smallest_found)
     return false;
-  *upscale = f->view_upscale;
   int n = (int) ceil (log (large / smallest_found) / log (SCALE_STEP)) + 1;
+  /* The pyramid starts at the view's level nearest below the region's
+   * shortest person: the levels under it hold nobody who can stand there
+   * (their boxes would be dropped as no person's size), and they are the
+   * costly ones, the image enlarged most. A region at the picture's top or
+   * bottom edge keeps them: a person cut by the edge is shorter. */
+  int skip = 0;
+  bool at_edge = roi->y <= EDGE_PX || roi->y + roi->h >= img_h - EDGE_PX;
+  if (!at_edge && small > smallest_found)
+    skip = MIN (n - 1, (int) floor (log (small / smallest_found) / log (SCALE_STEP)));
+  while (skip > 0 && f->view_upscale / pow (SCALE_STEP, skip) < MIN_UPSCALE)
+    skip--;
+  *upscale = f->view_upscale / pow (SCALE_STEP, skip);
+  n -= skip;
   *levels = n > 64 ? 64 : n;
   return true;
 }
@@ -220,7 +234,7 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
     double up;
     int levels;
     *n = 0;
-    return region_scales (f, roi, &up, &levels) ? cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n)
+    return region_scales (f, roi, img->height, &up, &levels) ? cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n)
                                                  : CV_OK;
   }
   return cv_people_detect_roi (f->hog, img, roi, out, max, n);

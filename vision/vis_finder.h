@@ -49,8 +49,10 @@ typedef double (*vis_person_px_fn) (const void *user_data, double foot_u, double
  * outlive F; FN NULL: none). With it the HOG finder (1) works out its scales
  * from the view instead of [detector] upscale and scale_levels: the image is
  * enlarged until the shortest person the window resolves (55 px) fills it,
- * and each region is searched up to the tallest person
- * (person_max_height_m) whose feet can be in it; a region where nobody
+ * and each region is searched from the shortest (person_min_height_m) to
+ * the tallest person (person_max_height_m) whose feet can be in it, on
+ * the view's scales (a region at the top or bottom edge from the
+ * smallest: the edge cuts people short); a region where nobody
  * that size can stand is not searched; and (2) any backend's box is dropped
  * when its height is no person's (person_min_height_m to
  * person_max_height_m) at its foot point (a wheel arch, a group, a picture
