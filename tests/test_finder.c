@@ -196,6 +196,66 @@ flat_calibration (const void *px_per_m, double foot_u, double foot_v, double hei
   return height_m * *(const double *) px_per_m;
 }
 
+/* A camera looking down a road: a person of H metres with their feet on
+ * row V is H * V / 4 pixels tall (at the bottom of a 480-row picture a
+ * 1.75 m person is 210 px, at row 100 44 px). */
+static double
+perspective_calibration (const void *unused, double foot_u, double foot_v, double height_m)
+{
+  (void) unused;
+  (void) foot_u;
+  return foot_v > 20 ? height_m * foot_v / 4 : NAN;
+}
+
+/* The calibrated HOG search enlarges the picture once for the shortest
+ * person in view; a region near the camera, where everyone is tall, starts
+ * its pyramid at its own shortest person instead and costs a fraction of
+ * that (the skipped levels could only find boxes of no person's size
+ * there). A region at the bottom edge keeps every level: a person the edge
+ * cuts is shorter. */
+static void
+regions_near_the_camera_skip_the_enlarged_levels (void)
+{
+  g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-levels.ini", NULL);
+  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nmotion_history = 50\n", -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  struct cv_image img = {g_malloc (640 * 480 * 3), 640, 480, 640 * 3, 3};
+  double searched[2] = {0, 0}, share[2] = {0, 0};
+  for (int edge = 0; edge < 2; edge++) {
+    struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+    g_assert_no_error (err);
+    vis_finder_set_person_size (f, perspective_calibration, NULL);
+    struct cv_box boxes[64];
+    int n = 0;
+    struct vis_finder_stats st = {0};
+    for (int frame = 0; frame < 12; frame++) {
+      paint (&img, 0, 0, 640, 480, 90);
+      /* something moving near the camera: clear of the bottom edge, or touching it */
+      paint (&img, 200 + 6 * frame, edge ? 330 : 300, 60, edge ? 150 : 120, 200);
+      g_assert_true (vis_finder_run (f, &img, boxes, 64, &n, &st, &err));
+    }
+    g_assert_false (st.full_frame);
+    g_assert_cmpint (st.regions, >=, 1);
+    searched[edge] = st.searched_px;
+    share[edge] = st.area_share;
+    vis_finder_free (f);
+  }
+  /* the view's scale is set by the 1.2 m person on the top rows that show ground (about 1.7) */
+  double view_up = 93.0 / 55.0;
+  g_test_message ("searched %.0f px (%.2f of the frame) clear of the edge, %.0f px (%.2f) at it; the view's scale "
+                  "would search %.0f and %.0f",
+                  searched[0], share[0], searched[1], share[1], share[0] * 640 * 480 * view_up * view_up,
+                  share[1] * 640 * 480 * view_up * view_up);
+  g_assert_cmpfloat (searched[0], <, 0.5 * share[0] * 640 * 480 * view_up * view_up);
+  g_assert_cmpfloat (searched[1], >, 0.9 * share[1] * 640 * 480 * view_up * view_up);
+  hwcfg_free (site);
+  g_unlink (ini);
+  g_free (img.data);
+}
+
 /* The size check applies to any backend: the random Darknet network's boxes
  * are kept exactly when their height fits a person at their foot point. */
 static void
@@ -371,6 +431,8 @@ main (int argc, char **argv)
   g_test_add_func ("/finder/regions_grow_clip_and_merge", regions_grow_clip_and_merge);
   g_test_add_func ("/finder/motion_finds_what_moves_and_nothing_else", motion_finds_what_moves_and_nothing_else);
   g_test_add_func ("/finder/watched_frames_still_find_what_moves", watched_frames_still_find_what_moves);
+  g_test_add_func ("/finder/regions_near_the_camera_skip_the_enlarged_levels",
+                   regions_near_the_camera_skip_the_enlarged_levels);
   g_test_add_func ("/finder/dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes",
                    dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes);
   g_test_add_func ("/finder/garbage_model_files_are_refused_not_crashed_on", garbage_model_files_are_refused_not_crashed_on);

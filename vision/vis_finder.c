@@ -226,17 +226,23 @@ region_scales (const struct vis_finder *f, const struct cv_rect *roi, int img_h,
 
 static cv_status
 detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rect *roi, struct cv_box *out, int max,
-           int *n)
+           int *n, double *searched_px)
 {
-  if (f->dnn)
+  double area = (double) roi->w * roi->h;
+  if (f->dnn) {
+    *searched_px += area;
     return cv_dnn_detect (f->dnn, img, roi, out, max, n);
+  }
   if (f->person_px) {
     double up;
     int levels;
     *n = 0;
-    return region_scales (f, roi, img->height, &up, &levels) ? cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n)
-                                                 : CV_OK;
+    if (!region_scales (f, roi, img->height, &up, &levels))
+      return CV_OK;
+    *searched_px += area * up * up;
+    return cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n);
   }
+  *searched_px += area * f->cfg.upscale * f->cfg.upscale;
   return cv_people_detect_roi (f->hog, img, roi, out, max, n);
 }
 
@@ -271,7 +277,7 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   int total = 0;
   for (int i = 0; i < n_regions && total < max; i++) {
     int n = 0;
-    rc = detect_in (f, img, &f->regions[i], out + total, max - total, &n);
+    rc = detect_in (f, img, &f->regions[i], out + total, max - total, &n, &st.searched_px);
     if (rc != CV_OK) {
       g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "detector failed: %s", cv_last_error ());
       return false;

@@ -18,6 +18,7 @@ struct vis_finder_stats {
   bool full_frame;     /* the whole frame was searched */
   int regions;         /* regions searched */
   double area_share;   /* share of the frame searched, 0-1 */
+  double searched_px;  /* pixels the detector looked at, each region at its base scale (HOG's work) */
 };
 
 /* NULL with ERROR set (naming the config file and key) when the backend
