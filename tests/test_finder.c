@@ -69,6 +69,20 @@ motion_finds_what_moves_and_nothing_else (void)
   g_free (img.data);
 }
 
+/* A site file at INI with a camera and DETECTOR's lines as its [detector], loaded. */
+static struct hwcfg *
+site_with_detector (const char *ini, const char *detector)
+{
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\n%s",
+                                           detector);
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  struct hwcfg *site = hwcfg_load (ini, &err);
+  g_assert_no_error (err);
+  return site;
+}
+
 /* With the detector on 1 frame in N, the frames between are only watched:
  * the background model still follows what moves (liveness follows vehicles
  * by these blobs), and the blob is where the mover is on that frame. */
@@ -76,11 +90,8 @@ static void
 watched_frames_still_find_what_moves (void)
 {
   g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-watch.ini", NULL);
-  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nmotion_history = 50\n", -1, NULL));
+  struct hwcfg *site = site_with_detector (ini, "motion_history = 50\n");
   g_autoptr (GError) err = NULL;
-  struct hwcfg *site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
   struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
   g_assert_no_error (err);
   struct cv_image img = {g_malloc (320 * 240 * 3), 320, 240, 320 * 3, 3};
@@ -112,11 +123,8 @@ watched_frames_still_find_what_moves (void)
   g_assert_cmpint (watched, ==, 26);
   vis_finder_free (f);
   /* without motion gating there is nothing to watch with */
-  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nmotion_gating = 0\n", -1, NULL));
   hwcfg_free (site);
-  site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
+  site = site_with_detector (ini, "motion_gating = 0\n");
   f = vis_finder_create (&site->detector, site->path, &err);
   g_assert_no_error (err);
   g_assert_false (vis_finder_watch (f, &img));
@@ -164,15 +172,10 @@ write_tiny_darknet (const char *cfg_path, const char *weights_path, gboolean tru
 static struct hwcfg *
 load_dnn_site (const char *ini, const char *weights, const char *cfg, const char *extra)
 {
-  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nbackend = dnn\nmodel = %s\nmodel_config = %s\n"
+  g_autofree char *keys = g_strdup_printf ("backend = dnn\nmodel = %s\nmodel_config = %s\n"
                                            "input_width = 32\ninput_height = 32\nscore_threshold = 0.3\n%s",
                                            weights, cfg, extra);
-  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
-  g_autoptr (GError) err = NULL;
-  struct hwcfg *site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
-  return site;
+  return site_with_detector (ini, keys);
 }
 
 /* A 200x100 BGR image of a fixed pattern (the network's weights are random:
@@ -217,11 +220,8 @@ static void
 regions_near_the_camera_skip_the_enlarged_levels (void)
 {
   g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-levels.ini", NULL);
-  g_assert_true (g_file_set_contents (ini, "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
-                                           "source = none\n[detector]\nmotion_history = 50\n", -1, NULL));
+  struct hwcfg *site = site_with_detector (ini, "motion_history = 50\n");
   g_autoptr (GError) err = NULL;
-  struct hwcfg *site = hwcfg_load (ini, &err);
-  g_assert_no_error (err);
   struct cv_image img = {g_malloc (640 * 480 * 3), 640, 480, 640 * 3, 3};
   double searched[2] = {0, 0}, share[2] = {0, 0};
   for (int edge = 0; edge < 2; edge++) {
