@@ -548,7 +548,11 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
       joint_nonrigid = fmax (joint_nonrigid, nonrigid_residual (tr, joint, nj, K * q / 4) / box_h);
   }
   bool explained = surround_moves && shared_share >= SHARED_FLAT; /* the moving surroundings explain the box's points */
-  bool alone = nothing_moves_with (box_moved, tol, nr_alive, with_box) && !box_carried && !explained;
+  /* nothing in the box moved, not one part of it on its own: whatever the
+   * detector's box did, what it holds is still (a picture the box slides
+   * over, or sways with); a walker's points move with the walker */
+  bool content_still = !surround_moves && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
+  bool alone = nothing_moves_with (box_moved, tol, nr_alive, with_box) && !box_carried && !explained && !content_still;
   /* the feet stay put (on the ground when calibrated: the detector's box
    * jitters by more than a few pixels): does a part of the box move on its
    * own (a head, an arm), not the whole picture as one (a poster leaning in
@@ -574,7 +578,6 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
    * (A walker's own points move with the box, or are lost as their limbs
    * turn and others pass behind: the points left then are only the
    * background around them.) */
-  bool content_still = !surround_moves && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
   bool all_followed = nb >= MIN_STILL_POINTS && nb >= STILL_FOLLOWED * tr->n_box;
   bool still_picture = tr->t[K] >= STILL_PICTURE_S && content_still &&
                        ((box_moved < 2 * tol && moving_ring < MIN_MOVING_RING_POINTS) || all_followed);
@@ -598,6 +601,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
     out->needs_history = !long_enough;
     out->why = box_moved < 2 * tol       ? "not moving in the picture"
+               : content_still           ? "its box moves, but nothing in it does (a picture the box slides over?)"
                : surround_moves          ? "moves along with a moving surface behind them (a vehicle or a group)"
                : with_box > 2            ? "others around them move the same way (walking in a group)"
                                          : "too little around them to tell they move on their own";
