@@ -320,6 +320,21 @@ struct around {
   int steps; /* K */
 };
 
+/* The last step to which at least MIN of points [FROM, TO) were followed (0: none). */
+static int
+last_step_with (const struct tracks *tr, int from, int to, int min)
+{
+  int K = tr->steps;
+  for (; K > 0; K--) {
+    int alive = 0;
+    for (int i = from; i < to; i++)
+      alive += tr->last_step[i] >= K;
+    if (alive >= min)
+      break;
+  }
+  return K;
+}
+
 /* Head and feet of the detector's box at step K, in the crop's pixels. */
 static void
 box_ends_at (const struct tracks *tr, const struct live_history *h, int start, int K, double ends[2][2])
@@ -328,6 +343,14 @@ box_ends_at (const struct tracks *tr, const struct live_history *h, int start, i
   const float ox = tr->box[0] - s0->box[0], oy = tr->box[1] - s0->box[1];
   ends[0][0] = ends[1][0] = sK->box[0] + ox + sK->box[2] / 2;
   ends[0][1] = sK->box[1] + oy, ends[1][1] = sK->box[1] + oy + sK->box[3];
+}
+
+/* How far the box moved from head and feet B0 to head and feet BK (their mean shift). */
+static void
+box_motion (const double b0[2][2], const double bk[2][2], double *dx, double *dy)
+{
+  *dx = (bk[0][0] - b0[0][0] + bk[1][0] - b0[1][0]) / 2;
+  *dy = (bk[0][1] - b0[0][1] + bk[1][1] - b0[1][1]) / 2;
 }
 
 /* A point moved (DX, DY) the way the box did (BOX_DX, BOX_DY), the box having moved clearly (TOL its noise). */
@@ -344,8 +367,7 @@ look_around (const struct tracks *tr, const struct live_history *h, int start, i
   memset (a, 0, sizeof *a);
   box_ends_at (tr, h, start, 0, a->b0);
   box_ends_at (tr, h, start, K, a->bK);
-  a->box_dx = (a->bK[0][0] - a->b0[0][0] + a->bK[1][0] - a->b0[1][0]) / 2;
-  a->box_dy = (a->bK[0][1] - a->b0[0][1] + a->bK[1][1] - a->b0[1][1]) / 2;
+  box_motion (a->b0, a->bK, &a->box_dx, &a->box_dy);
   a->box_moved = hypot (a->box_dx, a->box_dy);
   double ring_src[2 * MAX_POINTS], ring_dst[2 * MAX_POINTS];
   for (int i = 0; i < tr->n; i++) {
@@ -391,14 +413,7 @@ look_around (const struct tracks *tr, const struct live_history *h, int start, i
 static bool
 not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int start, double tol, struct around *a)
 {
-  int K = tr->steps;
-  for (; K > 0; K--) {
-    int alive = 0;
-    for (int i = tr->n_box; i < tr->n; i++)
-      alive += tr->last_step[i] >= K;
-    if (alive >= MIN_ALONE_RING_POINTS)
-      break;
-  }
+  int K = last_step_with (tr, tr->n_box, tr->n, MIN_ALONE_RING_POINTS);
   look_around (tr, h, start, K, tol, a);
   a->steps = K;
   if (K < MIN_FRAMES - 1)
@@ -412,10 +427,9 @@ not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int 
       lost_at_once++;
       continue;
     }
-    double ends[2][2];
+    double ends[2][2], box_dx, box_dy;
     box_ends_at (tr, h, start, last, ends);
-    double box_dx = (ends[0][0] - a->b0[0][0] + ends[1][0] - a->b0[1][0]) / 2;
-    double box_dy = (ends[0][1] - a->b0[0][1] + ends[1][1] - a->b0[1][1]) / 2;
+    box_motion (a->b0, ends, &box_dx, &box_dy);
     carried_then_lost += moved_with_box (tr->pos[last][2 * i] - tr->pos[0][2 * i],
                                          tr->pos[last][2 * i + 1] - tr->pos[0][2 * i + 1], box_dx, box_dy, tol);
   }
@@ -455,21 +469,14 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     return true;
   }
   /* the last step that still has enough of the box followed */
-  int K = tr->steps;
-  for (; K > 0; K--) {
-    int alive = 0;
-    for (int i = 0; i < tr->n_box; i++)
-      alive += tr->last_step[i] >= K;
-    if (alive >= MIN_BOX_POINTS)
-      break;
-  }
+  int K = last_step_with (tr, 0, tr->n_box, MIN_BOX_POINTS);
   /* a window this long at least before motion may call anything flat:
    * over a few frames a group of walkers moves like one rigid plane */
   bool long_enough = tr->t[K] >= 0.66 * p->motion_window_s;
   const double box_h = tr->box[3];
   const double tol = 1.5 + 0.02 * box_h;
 
-  struct around *ar = g_new (struct around, 1);
+  struct around around, *ar = &around; /* what the box and its ring did to step K */
   look_around (tr, h, start, K, tol, ar);
   const double(*b0)[2] = ar->b0, (*bK)[2] = ar->bK;
   const double box_moved = ar->box_moved;
@@ -482,18 +489,18 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   double disp[MAX_POINTS];
 
   if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
-    bool alone = not_carried_by_ring (tr, h, start, tol, ar);
+    struct around ring; /* the ring followed further than the person */
+    bool alone = not_carried_by_ring (tr, h, start, tol, &ring);
     const char *fmt = "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d,\"ring_with_box\":%d,"
                       "\"box_motion_px\":%.1f,\"surroundings_move\":%s,\"ring_steps\":%d";
-    live_result_set (out, alone ? LIVE_LIVE : LIVE_UNCERTAIN, alone ? 0.7 : 0.5, fmt, nb, ar->nr_alive, ar->with_box,
-                     ar->box_moved, ar->surround_moves ? "true" : "false", ar->steps);
+    live_result_set (out, alone ? LIVE_LIVE : LIVE_UNCERTAIN, alone ? 0.7 : 0.5, fmt, nb, ring.nr_alive, ring.with_box,
+                     ring.box_moved, ring.surround_moves ? "true" : "false", ring.steps);
     if (!alone && tr->steps < MIN_FRAMES - 1) {
       out->why = "seen for too short a time to follow their motion";
       out->needs_history = true;
     } else if (!alone) {
       out->why = "too little texture on the person, and too little around them, to follow their motion";
     }
-    g_free (ar);
     g_free (tr);
     return true;
   }
@@ -607,7 +614,6 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
                                          : "too little around them to tell they move on their own";
   }
 #undef MOTION_ARGS
-  g_free (ar);
   g_free (tr);
   return true;
 }
