@@ -189,9 +189,9 @@ settle_view_scale (struct vis_finder *f, const struct cv_image *img)
   set_min_region (f, f->view_upscale);
 }
 
-/* The image scale and window levels to search ROI at: the view's scale, and
- * levels up to the tallest person in ROI. False when nobody the detector can
- * resolve stands there. */
+/* The image scale and window levels to search ROI at: the view's scale
+ * (or a level of it, below), and levels up to the tallest person in ROI.
+ * False when nobody the detector can resolve stands there. */
 static bool
 region_scales (const struct vis_finder *f, const struct cv_rect *roi, int img_h, double *upscale, int *levels)
 {
@@ -216,8 +216,7 @@ region_scales (const struct vis_finder *f, const struct cv_rect *roi, int img_h,
   bool at_edge = roi->y <= EDGE_PX || roi->y + roi->h >= img_h - EDGE_PX;
   if (!at_edge && small > smallest_found)
     skip = MIN (n - 1, (int) floor (log (small / smallest_found) / log (SCALE_STEP)));
-  while (skip > 0 && f->view_upscale / pow (SCALE_STEP, skip) < MIN_UPSCALE)
-    skip--;
+  skip = MIN (skip, (int) floor (log (f->view_upscale / MIN_UPSCALE) / log (SCALE_STEP))); /* not below the least scale */
   *upscale = f->view_upscale / pow (SCALE_STEP, skip);
   n -= skip;
   *levels = n > 64 ? 64 : n;
@@ -246,6 +245,16 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
   return cv_people_detect_roi (f->hog, img, roi, out, max, n);
 }
 
+/* The background model on IMG: its changed blobs into f->blobs (none when it fails). */
+static cv_status
+apply_motion (struct vis_finder *f, const struct cv_image *img)
+{
+  int n = 0;
+  cv_status rc = cv_motion_apply (f->motion, img, f->blobs, MAX_REGIONS, &n);
+  f->n_blobs = rc == CV_OK ? n : 0;
+  return rc;
+}
+
 bool
 vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box *out, int max, int *out_n,
                 struct vis_finder_stats *stats, GError **error)
@@ -260,9 +269,9 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
 
   if (f->motion) {
     /* the model learns from every detection frame, searched fully or not */
-    rc = cv_motion_apply (f->motion, img, f->regions, MAX_REGIONS, &n_regions);
-    f->n_blobs = rc == CV_OK ? n_regions : 0;
-    memcpy (f->blobs, f->regions, sizeof f->blobs[0] * f->n_blobs);
+    rc = apply_motion (f, img);
+    n_regions = f->n_blobs;
+    memcpy (f->regions, f->blobs, sizeof f->blobs[0] * f->n_blobs);
     if (rc == CV_OK)
       n_regions = vis_regions_prepare (f->regions, n_regions, REGION_MARGIN, f->min_w, f->min_h, img->width,
                                        img->height);
@@ -302,8 +311,7 @@ vis_finder_watch (struct vis_finder *f, const struct cv_image *img)
 {
   if (!f->motion)
     return false;
-  int n = 0;
-  f->n_blobs = cv_motion_apply (f->motion, img, f->blobs, MAX_REGIONS, &n) == CV_OK ? n : 0;
+  apply_motion (f, img);
   return true;
 }
 
