@@ -184,6 +184,8 @@ is_forgotten (gpointer key, gpointer value, gpointer now)
 void
 live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s)
 {
+  if (s->predicted)
+    return;
   struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   if (!t) {
     t = track_new ();
@@ -277,7 +279,7 @@ live_fuse (struct live_result *res)
  * flat again, until it walks. */
 #define STILL_AFTER_WALK_S 4.0
 
-static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t);
+static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t, int *n);
 
 /* Metres between the median foot point of H's last second and T's start point (set on the first call); -1 unknown. */
 static double
@@ -287,10 +289,10 @@ away_from_start (struct live_track *t, const struct live_history *h)
   double x, y, ts;
   if (!t->has_start && t->samples->len >= 5) {
     struct live_history first = {s, 5};
-    t->has_start = median_point (&first, s[0].t_s, s[4].t_s, &t->start_x, &t->start_y, &ts);
+    t->has_start = median_point (&first, s[0].t_s, s[4].t_s, &t->start_x, &t->start_y, &ts, NULL);
   }
   if (!t->has_start || h->n == 0 ||
-      !median_point (h, h->samples[h->n - 1].t_s - 1.0, h->samples[h->n - 1].t_s, &x, &y, &ts))
+      !median_point (h, h->samples[h->n - 1].t_s - 1.0, h->samples[h->n - 1].t_s, &x, &y, &ts, NULL))
     return -1;
   return hypot (x - t->start_x, y - t->start_y);
 }
@@ -396,9 +398,10 @@ live_quantile (double *v, int n, double q)
   return v[MIN (n - 1, (int) (q * n))];
 }
 
-/* Median ground point and mean time of the calibrated samples in [T0, T1]. */
+/* Median ground point and mean time of the calibrated samples in [T0, T1]
+ * (N_OUT of them; may be NULL). */
 static bool
-median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t)
+median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t, int *n_out)
 {
   double *xs = g_new (double, h->n), *ys = g_new (double, h->n), ts = 0;
   int n = 0;
@@ -415,32 +418,61 @@ median_point (const struct live_history *h, double t0, double t1, double *x, dou
   }
   g_free (xs);
   g_free (ys);
+  if (n_out)
+    *n_out = n;
   return n > 0;
 }
 
 bool
-live_net_motion (const struct live_history *h, double window_s, double *displacement_m, double *speed_mps,
-                 double *span_s)
+live_net_motion (const struct live_history *h, double window_s, struct live_net_motion *out)
 {
-  *displacement_m = *speed_mps = *span_s = 0;
+  *out = (struct live_net_motion){0};
   if (h->n == 0)
     return false;
   double t_end = h->samples[h->n - 1].t_s, t_first = -1, t_last = -1;
+  int first = -1;
   for (int i = 0; i < h->n; i++)
     if (h->samples[i].has_ground && t_end - h->samples[i].t_s <= window_s + 1e-9) {
       if (t_first < 0)
-        t_first = h->samples[i].t_s;
+        t_first = h->samples[i].t_s, first = i;
       t_last = h->samples[i].t_s;
     }
   if (t_first < 0 || t_last <= t_first)
     return false;
   double q = (t_last - t_first) / 4, ax, ay, at, bx, by, bt;
-  if (!median_point (h, t_first, t_first + q, &ax, &ay, &at) || !median_point (h, t_last - q, t_last, &bx, &by, &bt))
+  int na, nb;
+  if (!median_point (h, t_first, t_first + q, &ax, &ay, &at, &na) ||
+      !median_point (h, t_last - q, t_last, &bx, &by, &bt, &nb))
     return false;
-  *span_s = t_last - t_first;
-  *displacement_m = hypot (bx - ax, by - ay);
-  *speed_mps = bt > at ? *displacement_m / (bt - at) : 0;
+  out->span_s = t_last - t_first;
+  out->displacement_m = hypot (bx - ax, by - ay);
+  out->speed_mps = bt > at ? out->displacement_m / (bt - at) : 0;
+  /* the scatter about the line from one quarter's median to the other's:
+   * per axis 1.4826 MAD (a normal's sigma), and the sigma of a median of N
+   * such points is 1.2533 sigma / sqrt (N) */
+  double *rx = g_new (double, h->n), *ry = g_new (double, h->n);
+  int n = 0;
+  for (int i = first; i < h->n; i++) {
+    const struct live_sample *s = &h->samples[i];
+    if (!s->has_ground)
+      continue;
+    double f = bt > at ? (s->t_s - at) / (bt - at) : 0;
+    rx[n] = fabs (s->ground_x - (ax + f * (bx - ax)));
+    ry[n] = fabs (s->ground_y - (ay + f * (by - ay)));
+    n++;
+  }
+  double sx = 1.4826 * live_quantile (rx, n, 0.5), sy = 1.4826 * live_quantile (ry, n, 0.5);
+  g_free (rx);
+  g_free (ry);
+  double sigma = sqrt ((sx * sx + sy * sy) / 2);
+  out->jitter_m = 1.2533 * sigma * sqrt (1.0 / na + 1.0 / nb);
   return true;
+}
+
+bool
+live_net_moved (const struct live_net_motion *m, double min_m)
+{
+  return m->displacement_m >= fmax (min_m, LIVE_JITTER_FACTOR * m->jitter_m);
 }
 
 const char *

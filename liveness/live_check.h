@@ -39,6 +39,7 @@ struct live_sample {
   bool has_ground;
   double ground_x, ground_y; /* foot point, metres */
   float box[4];              /* x, y, w, h in pixels */
+  bool predicted;            /* the tracker's estimate on a frame the detector skipped */
 };
 
 /* A track's samples, oldest first, within the retained window. */
@@ -119,7 +120,10 @@ void live_checker_frame (struct live_checker *lc, int frame, double t_s, const s
 void live_checker_depth_frame (struct live_checker *lc, const unsigned short *data, int width, int height,
                                int stride);
 
-/* Adds one observation of TRACK_ID. */
+/* Adds one observation of TRACK_ID. A predicted box (S->predicted: the
+ * detector skipped the frame and the tracker carried the box on at its
+ * velocity) is no observation and is left out: at 1 frame in 3 a still
+ * print's track would walk by its own velocity noise. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);
 
 /* Runs every check on TRACK_ID's recent history, fuses them, and gives
@@ -150,12 +154,29 @@ bool live_result_needs_history (const struct live_result *res);
 
 const char *live_verdict_name (enum live_verdict v);
 
-/* Net movement of the feet over the last WINDOW_S of H, robust to the
- * detector's jitter: the median ground point of the first quarter of the
- * span to that of the last quarter. False with fewer than two calibrated
- * samples. SPEED is DISPLACEMENT over the time between the two quarters. */
-bool live_net_motion (const struct live_history *h, double window_s, double *displacement_m, double *speed_mps,
-                      double *span_s);
+/* Net movement of the feet over a window of a track's history. */
+struct live_net_motion {
+  double displacement_m; /* median ground point of the span's first quarter to its last quarter's */
+  double speed_mps;      /* DISPLACEMENT over the time between the two quarters */
+  double span_s;         /* first to last calibrated sample */
+  double jitter_m;       /* the displacement a still foot point would show by its own scatter (below) */
+};
+
+/* The net movement of the feet over the last WINDOW_S of H, robust to the
+ * detector's jitter (medians of quarters). JITTER_M is measured in the
+ * same window: the scatter of the foot points about the straight line
+ * between the two quarters (median absolute deviation), carried to the
+ * difference of two quarter medians. A print's box jumps between the
+ * detector's scale levels and its foot point by metres far from the
+ * camera; a walker's scatter about the line of their walk is small. False
+ * with fewer than two calibrated samples. */
+bool live_net_motion (const struct live_history *h, double window_s, struct live_net_motion *out);
+
+/* The feet moved over the ground: by MIN_M at least, and by more than a
+ * still foot point's scatter could make them seem to (LIVE_JITTER_FACTOR
+ * times JITTER_M: about 1 in 20 windows of a still print gets past it). */
+#define LIVE_JITTER_FACTOR 2.5
+bool live_net_moved (const struct live_net_motion *m, double min_m);
 
 bool live_check_speed (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
 bool live_check_geometry (const struct live_context *ctx, const struct live_history *h,

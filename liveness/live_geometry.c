@@ -99,19 +99,22 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
   double vx = 0, vy = 0, carrier_px_s = -1, car_h = -1, car_w = -1, own_mps = -1;
   bool riding = false;
   if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && box_velocity (h, &vx, &vy)) {
-    double car_v = hypot (car.vx, car.vy), d, span_1s;
+    double car_v = hypot (car.vx, car.vy);
     carrier_px_s = car_v;
     car_h = car.height_m, car_w = car.width_m;
-    bool own = live_net_motion (h, VELOCITY_SPAN_S, &d, &own_mps, &span_1s);
+    struct live_net_motion own_1s;
+    bool own = live_net_motion (h, VELOCITY_SPAN_S, &own_1s);
+    own_mps = own_1s.speed_mps;
     riding = car.speed_mps >= p->vehicle_min_speed_mps &&
              hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S && own &&
              fabs (own_mps - car.speed_mps) <= fmax (SAME_SPEED_MPS, SAME_VELOCITY_SHARE * car.speed_mps);
   }
 
   /* static over a whole window: the feet's net movement (jitter does not count) */
-  double reach = 0, speed = 0, span = 0;
-  bool known = live_net_motion (h, p->window_s, &reach, &speed, &span);
-  bool still = known && reach < p->min_displacement_m;
+  struct live_net_motion net;
+  bool known = live_net_motion (h, p->window_s, &net);
+  double reach = net.displacement_m, span = net.span_s;
+  bool still = known && !live_net_moved (&net, p->min_displacement_m);
   /* ... unless the track walked earlier: a pedestrian may stop in the road */
   bool is_static = still && span >= 0.9 * p->window_s && !ctx->walked;
 

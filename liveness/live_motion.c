@@ -559,24 +559,30 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
    * detector's box did, what it holds is still (a picture the box slides
    * over, or sways with); a walker's points move with the walker */
   bool content_still = !surround_moves && box_motion < 0.5 * tol && independent_share < STILL_INDEPENDENT;
-  bool alone = nothing_moves_with (box_moved, tol, nr_alive, with_box) && !box_carried && !explained && !content_still;
+  /* the box's own points went with the box, or move as no picture does
+   * (limbs): a rigid picture that stayed, or swayed a little, while the
+   * detector's box jumped about it is no walker the ring could vouch for */
+  double content_moved = live_quantile (disp, nb, 0.75); /* a walker's box also holds background between the legs */
+  bool content_went_along = content_moved >= fmax (2 * tol, 0.5 * box_moved) || nonrigid >= NONRIGID_LIVE;
+  bool alone = nothing_moves_with (box_moved, tol, nr_alive, with_box) && !box_carried && !explained && !content_still &&
+               content_went_along;
   /* the feet stay put (on the ground when calibrated: the detector's box
    * jitters by more than a few pixels): does a part of the box move on its
    * own (a head, an arm), not the whole picture as one (a poster leaning in
    * the wind, a screen's picture panning)? */
-  double reach_m, speed_mps, span_s;
-  bool stays = live_net_motion (h, p->motion_window_s, &reach_m, &speed_mps, &span_s) ? reach_m < p->min_displacement_m
-                                                                                     : box_moved < 2 * tol;
+  struct live_net_motion net;
+  bool stays = live_net_motion (h, p->motion_window_s, &net) ? !live_net_moved (&net, p->min_displacement_m)
+                                                             : box_moved < 2 * tol;
   out->moves_in_place = stays && long_enough && !surround_moves && independent_share >= IN_PLACE_MIN &&
                         independent_share <= IN_PLACE_MAX;
 
   const char *fmt = "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
                     "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
-                    "\"box_motion_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,\"nonrigid\":%.3f,"
+                    "\"box_motion_px\":%.1f,\"box_moved_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,\"nonrigid\":%.3f,"
                     "\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f,\"moves_in_place\":%s";
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
-      carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share, out->moves_in_place ? "true" : "false"
+      box_moved, carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share, out->moves_in_place ? "true" : "false"
   /* a still picture: over most of a second not one part of the box moved on
    * its own, nor anything around. The detector's box may also slide off a
    * print (its response wanders, a passer-by pulls it away): with nearly

@@ -19,8 +19,9 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
 {
   const struct hwcfg_liveness *p = ctx->params;
   out->name = "speed";
-  double displacement, speed, span;
-  bool known = live_net_motion (h, p->window_s, &displacement, &speed, &span);
+  struct live_net_motion net;
+  bool known = live_net_motion (h, p->window_s, &net);
+  double displacement = net.displacement_m, speed = net.speed_mps, span = net.span_s;
   if (!known || span < MIN_SPAN_S) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"too little calibrated history\"");
     out->needs_history = true;
@@ -32,21 +33,26 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
   struct live_object carrier;
   bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, &carrier) && carrier.speed_mps >= 0;
   double carrier_speed = has_carrier ? carrier.speed_mps : -1;
-  const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
+  const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"jitter_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
 
   if (speed > p->max_speed_mps) {
-    live_result_set (out, LIVE_FLAT, 0, fmt, speed, displacement, span, carrier_speed);
+    live_result_set (out, LIVE_FLAT, 0, fmt, speed, displacement, net.jitter_m, span, carrier_speed);
     out->why = "faster than anyone on foot (a vehicle)";
   } else if (has_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
              fabs (speed - carrier_speed) <= fmax (SAME_SPEED_MPS, SAME_SPEED_SHARE * carrier_speed)) {
-    live_result_set (out, LIVE_FLAT, 0.05, fmt, speed, displacement, span, carrier_speed);
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, speed, displacement, net.jitter_m, span, carrier_speed);
     out->why = "moves at the speed of the vehicle it is on";
   } else if (speed < p->min_speed_mps) {
-    live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, speed, displacement, span, carrier_speed);
+    live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, speed, displacement, net.jitter_m, span, carrier_speed);
     out->why = "standing still";
+  } else if (!live_net_moved (&net, 0)) {
+    /* a still print's box jumps between the detector's scale levels: its
+     * foot point wanders by that much without going anywhere */
+    live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, speed, displacement, net.jitter_m, span, carrier_speed);
+    out->why = "moves no further than their box jitters";
   } else /* most confident around normal walking pace (1-2.5 m/s) */
     live_result_set (out, LIVE_LIVE,
                      speed <= 2.5 ? 1.0 : fmax (0.6, 1.0 - (speed - 2.5) / (p->max_speed_mps - 2.5) * 0.4), fmt, speed,
-                     displacement, span, carrier_speed);
+                     displacement, net.jitter_m, span, carrier_speed);
   return true;
 }

@@ -299,7 +299,8 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     GstStructure *p = cw_person_param (m);
     double b[4];
     cw_person_box (m, b);
-    struct live_sample s = {.frame = info->frame, .t_s = info->t_s, .box = {b[0], b[1], b[2], b[3]}};
+    struct live_sample s = {
+        .frame = info->frame, .t_s = info->t_s, .box = {b[0], b[1], b[2], b[3]}, .predicted = !info->detector_ran};
     s.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &s.ground_x, "ground-y", G_TYPE_DOUBLE,
                                       &s.ground_y, NULL);
     live_checker_observe (self->checker, m->id, &s);
