@@ -31,8 +31,10 @@ struct open_packet {
   bool clip_done;
 };
 
-/* Clip frames are kept at half resolution: a reviewer needs the movement,
- * the stills carry the detail, and memory stays small. A packet's clip takes
+/* Clip frames are kept at half resolution and in I420 (the encoder's own
+ * format, half the bytes of BGR): a reviewer needs the movement, the
+ * stills carry the detail, and memory stays small (a 720p camera's ring
+ * at 25 frames/s is 35 MB). A packet's clip takes
  * references to the ring's frames, not copies: packets open together share
  * them, and a slot still referenced is given new pixels when the ring comes
  * round to it. */
@@ -149,14 +151,15 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
   if (c->ring_len <= 1 || img->channels != 3)
     return;
   struct ring_frame *r = &c->ring[frame % c->ring_len];
-  int w = (int) (img->width * CLIP_SCALE + 0.5), h = (int) (img->height * CLIP_SCALE + 0.5);
+  /* I420's planes lie packed as GStreamer expects them when the width is a multiple of 8 */
+  int w = MAX (8, (int) (img->width * CLIP_SCALE) / 8 * 8), h = MAX (2, (int) (img->height * CLIP_SCALE) / 2 * 2);
   /* a slot's pixels are reused unless a packet's clip still holds them */
   if (!r->f || evid_frame_is_shared (r->f) || evid_frame_image (r->f)->width != w ||
-      evid_frame_image (r->f)->height != h) {
+      evid_frame_image (r->f)->height != h * 3 / 2) {
     evid_frame_unref (r->f);
-    r->f = evid_frame_new (w, h, 3);
+    r->f = evid_frame_new (w, h * 3 / 2, 1);
   }
-  r->frame = cv_resize_into (img, evid_frame_image (r->f)) == CV_OK ? frame : 0;
+  r->frame = cv_resize_to_i420 (img, evid_frame_image (r->f)) == CV_OK ? frame : 0;
 }
 
 /* Hands the ring's frames around the decision to the packet (references),

@@ -149,6 +149,23 @@ cv_resize_into (const struct cv_image *img, struct cv_image *dst)
 }
 
 extern "C" cv_status
+cv_resize_to_i420 (const struct cv_image *img, struct cv_image *dst)
+{
+  if (!cw::image_ok (img) || img->channels != 3 || !cw::image_ok (dst) || dst->channels != 1 || dst->width % 2 ||
+      dst->height % 3 || (dst->height / 3 * 2) % 2)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    thread_local cv::Mat scaled; // reused: one a thread
+    cv::resize (cw::wrap (img), scaled, cv::Size (dst->width, dst->height / 3 * 2), 0, 0, cv::INTER_LINEAR);
+    cv::Mat out = cw::wrap (dst);
+    cv::cvtColor (scaled, out, cv::COLOR_BGR2YUV_I420);
+    if (out.data != dst->data) // cvtColor reallocated: the sizes did not agree
+      return CV_ERR_INVALID;
+    return CV_OK;
+  });
+}
+
+extern "C" cv_status
 cv_to_grey (const struct cv_image *img, struct cv_image *dst)
 {
   if (!cw::image_ok (img) || !cw::image_ok (dst) || dst->channels != 1 || dst->width != img->width ||

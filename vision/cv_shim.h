@@ -180,6 +180,12 @@ cv_status cv_resize (const struct cv_image *img, double scale, struct cv_image *
  * set (same channels as IMG). */
 cv_status cv_resize_into (const struct cv_image *img, struct cv_image *dst);
 
+/* BGR IMG scaled to WIDTH x HEIGHT (both even) and converted to I420 into
+ * DST: one channel, WIDTH wide and HEIGHT * 3 / 2 high, the Y plane's rows
+ * then U's and V's packed two to a row (GStreamer's I420 layout when WIDTH
+ * is a multiple of 8). Half the bytes of BGR. */
+cv_status cv_resize_to_i420 (const struct cv_image *img, struct cv_image *dst);
+
 /* IMG (1, 3 or 4 channels) as grey into DST: same size, 1 channel, the
  * caller's pixels. */
 cv_status cv_to_grey (const struct cv_image *img, struct cv_image *dst);
