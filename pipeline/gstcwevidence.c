@@ -15,6 +15,7 @@
 #include "evid_faceboard.h"
 #include "evid_faces.h"
 #include "evid_pending.h"
+#include "evid_recent.h"
 #include "evid_recorder.h"
 #include "evid_writer.h"
 
@@ -25,18 +26,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
 
 /* Recent frames kept for the "entry" still, with everyone's box in them. */
 /* A person's box in a remembered frame: the entry still is marked with it. */
-struct ring_box {
-  int id;
-  double box[4];
-};
-
-struct ring_slot {
-  int frame;
-  GByteArray *pixels;
-  GArray *boxes; /* struct ring_box: everyone in the frame */
-  struct cv_image img;
-};
-
 /* Faces are looked for on 1 frame in FACE_EVERY: a face changes little in
  * a fifth of a second, and the search costs. */
 #define FACE_EVERY 3
@@ -48,8 +37,7 @@ struct _GstCwEvidence {
   struct evid_faces *faces;
   struct evid_collector *collector; /* made at the first frame (open_collector) */
   int end_frames;
-  struct ring_slot *ring;
-  int ring_len;
+  struct evid_recent *recent; /* the last frames: a case's entry still */
   gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
   /* The process's one evidence writer (evidence/evid_writer.c) writes this
    * camera's packets: a slow disk never holds up capture. */
@@ -101,13 +89,7 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
    * point's uncertainty keeps it waiting: three times that covers the
    * usual wait (an older entry falls back to the decision frame, and the
    * record's still_frames says so) */
-  self->ring_len = 3 * cfg->rules.min_inside_frames + 2;
-  self->ring = g_new0 (struct ring_slot, self->ring_len);
-  for (int i = 0; i < self->ring_len; i++) {
-    self->ring[i].pixels = g_byte_array_new ();
-    self->ring[i].boxes = g_array_new (FALSE, FALSE, sizeof (struct ring_box));
-    self->ring[i].frame = -1;
-  }
+  self->recent = evid_recent_create (3 * cfg->rules.min_inside_frames + 2);
   return TRUE;
 }
 
@@ -139,54 +121,19 @@ gst_cw_evidence_release (GstCwFilter *filter)
   evid_faces_free (self->faces);
   self->faces = NULL;
   g_clear_pointer (&self->board, evid_faceboard_unref);
-  for (int i = 0; i < self->ring_len; i++) {
-    g_byte_array_unref (self->ring[i].pixels);
-    g_array_unref (self->ring[i].boxes);
-  }
-  g_free (self->ring);
-  self->ring = NULL;
-  self->ring_len = 0;
+  g_clear_pointer (&self->recent, evid_recent_free);
 }
 
 static void
 remember (GstCwEvidence *self, const struct cv_image *img, int frame, GPtrArray *people)
 {
-  struct ring_slot *s = &self->ring[frame % self->ring_len];
-  g_array_set_size (s->boxes, 0);
+  struct evid_recent_box *boxes = g_newa (struct evid_recent_box, people->len + 1);
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    struct ring_box b = {.id = m->id};
-    cw_person_box (m, b.box);
-    g_array_append_val (s->boxes, b);
+    boxes[i].id = m->id;
+    cw_person_box (m, boxes[i].box);
   }
-  size_t row = (size_t) img->width * img->channels;
-  g_byte_array_set_size (s->pixels, (guint) (row * img->height));
-  for (int y = 0; y < img->height; y++)
-    memcpy (s->pixels->data + row * y, img->data + (size_t) img->stride * y, row);
-  s->frame = frame;
-  s->img = *img;
-  s->img.data = s->pixels->data;
-  s->img.stride = (int) row;
-}
-
-static const struct cv_image *
-recall (GstCwEvidence *self, int frame)
-{
-  struct ring_slot *s = &self->ring[frame % self->ring_len];
-  return s->frame == frame ? &s->img : NULL;
-}
-
-/* TRACK's box in remembered FRAME; FALSE when not there. */
-static gboolean
-recall_box (GstCwEvidence *self, int frame, int track, double out[4])
-{
-  struct ring_slot *s = &self->ring[frame % self->ring_len];
-  for (guint i = 0; s->frame == frame && i < s->boxes->len; i++)
-    if (g_array_index (s->boxes, struct ring_box, i).id == track) {
-      memcpy (out, g_array_index (s->boxes, struct ring_box, i).box, 4 * sizeof (double));
-      return TRUE;
-    }
-  return FALSE;
+  evid_recent_keep (self->recent, frame, img, boxes, (int) people->len);
 }
 
 static double
@@ -394,9 +341,9 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   /* an entry older than the ring (the rule waited for the position to be
    * sure) has no still of its own: the decision frame stands in, and the
    * record says so */
-  const struct cv_image *entry = recall (self, c.entry_frame);
+  const struct cv_image *entry = evid_recent_picture (self->recent, c.entry_frame);
   c.entry_still_frame = entry ? c.entry_frame : c.frame;
-  c.has_entry_bbox = recall_box (self, c.entry_still_frame, c.track_id, c.entry_bbox);
+  c.has_entry_bbox = evid_recent_box (self->recent, c.entry_still_frame, c.track_id, c.entry_bbox);
   /* the packet stays open until the crossing ends (finish_packets) */
   evid_collector_open (self->collector, &c, entry, img);
 }

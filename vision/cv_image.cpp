@@ -156,12 +156,30 @@ cv_resize_to_i420 (const struct cv_image *img, struct cv_image *dst)
     return CV_ERR_INVALID;
   return cw::cv_try ([&] {
     thread_local cv::Mat scaled; // reused: one a thread
-    cv::resize (cw::wrap (img), scaled, cv::Size (dst->width, dst->height / 3 * 2), 0, 0, cv::INTER_LINEAR);
+    cv::Mat src = cw::wrap (img);
+    cv::Size size (dst->width, dst->height / 3 * 2);
+    if (src.size () != size) {
+      cv::resize (src, scaled, size, 0, 0, cv::INTER_LINEAR);
+      src = scaled;
+    }
     cv::Mat out = cw::wrap (dst);
-    cv::cvtColor (scaled, out, cv::COLOR_BGR2YUV_I420);
+    cv::cvtColor (src, out, cv::COLOR_BGR2YUV_I420);
     if (out.data != dst->data) // cvtColor reallocated: the sizes did not agree
       return CV_ERR_INVALID;
     return CV_OK;
+  });
+}
+
+extern "C" cv_status
+cv_from_i420 (const struct cv_image *i420, struct cv_image *dst)
+{
+  if (!cw::image_ok (i420) || i420->channels != 1 || i420->height % 3 || !cw::image_ok (dst) || dst->channels != 3 ||
+      dst->width != i420->width || dst->height != i420->height / 3 * 2)
+    return CV_ERR_INVALID;
+  return cw::cv_try ([&] {
+    cv::Mat out = cw::wrap (dst);
+    cv::cvtColor (cw::wrap (i420), out, cv::COLOR_YUV2BGR_I420);
+    return out.data == dst->data ? CV_OK : CV_ERR_INVALID;
   });
 }
 

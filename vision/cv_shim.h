@@ -186,6 +186,10 @@ cv_status cv_resize_into (const struct cv_image *img, struct cv_image *dst);
  * is a multiple of 8). Half the bytes of BGR. */
 cv_status cv_resize_to_i420 (const struct cv_image *img, struct cv_image *dst);
 
+/* I420 (cv_resize_to_i420's layout) back to BGR into DST, whose size is the
+ * picture's (I420's height * 2 / 3), 3 channels. */
+cv_status cv_from_i420 (const struct cv_image *i420, struct cv_image *dst);
+
 /* IMG (1, 3 or 4 channels) as grey into DST: same size, 1 channel, the
  * caller's pixels. */
 cv_status cv_to_grey (const struct cv_image *img, struct cv_image *dst);
