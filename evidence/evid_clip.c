@@ -5,23 +5,20 @@
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
-#include <string.h>
 
 GBytes *
 evid_clip_encode (const struct cv_image *frames, int n, int fps_n, int fps_d, GError **error)
 {
-  const int channels = n > 0 ? frames[0].channels : 0;
-  const gboolean i420 = channels == 1;
-  if (n <= 0 || (channels != 3 && !(i420 && frames[0].width % 8 == 0 && frames[0].height % 3 == 0)) || fps_n <= 0 ||
-      fps_d <= 0) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "clip: no frames, or neither BGR nor I420");
+  if (n <= 0 || frames[0].channels != 1 || frames[0].width % 8 || frames[0].height % 3 ||
+      frames[0].stride != frames[0].width || fps_n <= 0 || fps_d <= 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "clip: no frames, or not packed I420 of a width in eights");
     return NULL;
   }
   gst_init (NULL, NULL);
   g_autofree char *desc = g_strdup_printf (
-      "appsrc name=src format=time caps=video/x-raw,format=%s,width=%d,height=%d,framerate=%d/%d ! "
+      "appsrc name=src format=time caps=video/x-raw,format=I420,width=%d,height=%d,framerate=%d/%d ! "
       "videoconvert ! jpegenc quality=70 ! matroskamux streamable=true ! appsink name=sink sync=false",
-      i420 ? "I420" : "BGR", frames[0].width, i420 ? frames[0].height / 3 * 2 : frames[0].height, fps_n, fps_d);
+      frames[0].width, frames[0].height / 3 * 2, fps_n, fps_d);
   GstElement *p = gst_parse_launch (desc, error);
   if (!p)
     return NULL;
@@ -31,23 +28,13 @@ evid_clip_encode (const struct cv_image *frames, int n, int fps_n, int fps_d, GE
   gboolean ok = gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE;
   for (int i = 0; ok && i < n; i++) {
     const struct cv_image *f = &frames[i];
-    if (f->width != frames[0].width || f->height != frames[0].height || f->channels != channels)
+    if (f->width != frames[0].width || f->height != frames[0].height || f->channels != 1 || f->stride != f->width)
       continue;
-    size_t row = (size_t) f->width * channels, size = row * (size_t) f->height;
-    GstBuffer *b;
-    if ((size_t) f->stride == row) {
-      /* the caller's pixels, read in place: they outlive the pipeline (it
-       * is torn down below), and a copy of every frame of the clip queued
-       * in appsrc at once was 50 MB a 720p packet */
-      b = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, (gpointer) f->data, size, 0, size, NULL, NULL);
-    } else {
-      b = gst_buffer_new_allocate (NULL, size, NULL);
-      GstMapInfo map;
-      gst_buffer_map (b, &map, GST_MAP_WRITE);
-      for (int y = 0; y < f->height; y++)
-        memcpy (map.data + row * y, f->data + (size_t) f->stride * y, row);
-      gst_buffer_unmap (b, &map);
-    }
+    /* the caller's pixels, read in place: they outlive the pipeline (it is
+     * torn down below), and a copy of every frame of the clip queued in
+     * appsrc at once was 50 MB a 720p packet */
+    size_t size = (size_t) f->width * (size_t) f->height;
+    GstBuffer *b = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, (gpointer) f->data, size, 0, size, NULL, NULL);
     GST_BUFFER_PTS (b) = gst_util_uint64_scale (i, (guint64) fps_d * GST_SECOND, fps_n);
     GST_BUFFER_DURATION (b) = gst_util_uint64_scale (1, (guint64) fps_d * GST_SECOND, fps_n);
     ok = gst_app_src_push_buffer (src, b) == GST_FLOW_OK;

@@ -8,10 +8,10 @@
 
 #include <glib.h>
 
-/* Encodes N frames at FPS_N/FPS_D, all the same size: BGR (3 channels),
- * or I420 (1 channel, the picture's height times 3/2: cv_resize_to_i420's
- * layout, the width a multiple of 8). NULL with ERROR when GStreamer
- * cannot (missing plugin, bad frames). */
+/* Encodes N frames at FPS_N/FPS_D, all the same size, packed I420 (1
+ * channel, the picture's height times 3/2: cv_resize_to_i420's layout, the
+ * width a multiple of 8, as the clip ring keeps them). NULL with ERROR when
+ * GStreamer cannot (missing plugin, bad frames). */
 GBytes *evid_clip_encode (const struct cv_image *frames, int n, int fps_n, int fps_d, GError **error);
 
 #endif

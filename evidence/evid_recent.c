@@ -41,6 +41,13 @@ evid_recent_free (struct evid_recent *r)
   g_free (r);
 }
 
+/* The slot frame FRAME goes to (frames may be numbered from any integer). */
+static struct slot *
+slot_of (const struct evid_recent *r, int frame)
+{
+  return &r->slots[((frame % r->n) + r->n) % r->n];
+}
+
 /* IMG's size and channels in *DST, its pixels reallocated (exactly, not
  * rounded up: these are megabytes a frame) only when the size changed. */
 static void
@@ -56,21 +63,15 @@ gboolean
 evid_recent_keep (struct evid_recent *r, int frame, const struct cv_image *img, const struct evid_recent_box *boxes,
                   int n)
 {
-  struct slot *s = &r->slots[((frame % r->n) + r->n) % r->n];
+  struct slot *s = slot_of (r, frame);
   s->frame = -1;
   g_array_set_size (s->boxes, 0);
   if (!img || !img->data || img->channels != 3 || img->width <= 0 || img->height <= 0)
     return FALSE;
   gboolean i420 = img->width % 2 == 0 && img->height % 2 == 0;
-  if (i420) {
-    fit (&s->held, img->width, img->height * 3 / 2, 1);
-    if (cv_resize_to_i420 (img, &s->held) != CV_OK)
-      return FALSE;
-  } else {
-    fit (&s->held, img->width, img->height, 3);
-    for (int y = 0; y < img->height; y++)
-      memcpy (s->held.data + (size_t) s->held.stride * y, img->data + (size_t) img->stride * y, (size_t) img->width * 3);
-  }
+  fit (&s->held, img->width, i420 ? img->height * 3 / 2 : img->height, i420 ? 1 : 3);
+  if ((i420 ? cv_resize_to_i420 (img, &s->held) : cv_resize_into (img, &s->held)) != CV_OK)
+    return FALSE;
   if (n > 0 && boxes)
     g_array_append_vals (s->boxes, boxes, (guint) n);
   s->frame = frame;
@@ -80,7 +81,7 @@ evid_recent_keep (struct evid_recent *r, int frame, const struct cv_image *img, 
 const struct cv_image *
 evid_recent_picture (struct evid_recent *r, int frame)
 {
-  const struct slot *s = &r->slots[((frame % r->n) + r->n) % r->n];
+  const struct slot *s = slot_of (r, frame);
   if (s->frame != frame || frame < 0)
     return NULL;
   if (s->held.channels == 3)
@@ -92,7 +93,7 @@ evid_recent_picture (struct evid_recent *r, int frame)
 gboolean
 evid_recent_box (const struct evid_recent *r, int frame, int track, double out[4])
 {
-  const struct slot *s = &r->slots[((frame % r->n) + r->n) % r->n];
+  const struct slot *s = slot_of (r, frame);
   for (guint i = 0; s->frame == frame && frame >= 0 && i < s->boxes->len; i++) {
     const struct evid_recent_box *b = &g_array_index (s->boxes, struct evid_recent_box, i);
     if (b->id == track) {

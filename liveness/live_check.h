@@ -174,7 +174,9 @@ bool live_net_motion (const struct live_history *h, double window_s, struct live
 
 /* The feet moved over the ground: by MIN_M at least, and by more than a
  * still foot point's scatter could make them seem to (LIVE_JITTER_FACTOR
- * times JITTER_M: about 1 in 20 windows of a still print gets past it). */
+ * times JITTER_M: were the scatter normal and independent from sample to
+ * sample, about 1 in 20 windows of a still print would get past it; a
+ * derivation, not a measured rate). */
 #define LIVE_JITTER_FACTOR 2.5
 bool live_net_moved (const struct live_net_motion *m, double min_m);
 

@@ -24,8 +24,6 @@
 GST_DEBUG_CATEGORY_STATIC (gst_cw_evidence_debug);
 #define GST_CAT_DEFAULT gst_cw_evidence_debug
 
-/* Recent frames kept for the "entry" still, with everyone's box in them. */
-/* A person's box in a remembered frame: the entry still is marked with it. */
 /* Faces are looked for on 1 frame in FACE_EVERY: a face changes little in
  * a fifth of a second, and the search costs. */
 #define FACE_EVERY 3
