@@ -58,6 +58,27 @@ walk (struct fixture *f, int track, int frame, double x0, double y0, double x1, 
   return n;
 }
 
+/* As walk, seen in a 1000 x 300 image by a box 30 px wide and 80 high. */
+static int
+walk_in_view (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
+              struct violation *out, int max)
+{
+  int n = 0;
+  for (int i = 0; i <= steps; i++, frame++) {
+    double t = (frame - 1) / FPS;
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, t, &sig);
+    double x = x0 + (x1 - x0) * i / steps, y = y0 + (y1 - y0) * i / steps;
+    double box[4] = {x - 15, y - 80, 30, 80};
+    struct zone_track_in in = zone_track_in_of_box (track, box, 1000, 300);
+    struct zone_track_out o;
+    zone_rules_step (f->rules, frame, t, &sig, &in, 1, &o);
+    if (o.violation && n < max)
+      out[n++] = (struct violation){frame, track, o.entry_frame, o.type};
+  }
+  return n;
+}
+
 static int
 frame_at (double t)
 {
@@ -156,6 +177,34 @@ a_track_lost_mid_road_and_reacquired_is_one_violation (struct fixture *f, gconst
   /* 2 s unseen (occlusion), then the same track id again mid-road */
   n += walk (f, 1, frame_at (30) + 121, 450, 170, 450, 250, 80, v + n, 4 - n);
   g_assert_cmpint (n, ==, 1);
+}
+
+/* Someone who walks out of the picture at its edge, on the road, is not
+ * lost: a track that comes in there 3 s later, stepping off the kerb on
+ * red, is someone else, with a fine of their own. Lost in the same place
+ * while walking away from the edge, the first person is re-acquired: one
+ * crossing, one fine. */
+static void
+a_person_who_walked_out_of_the_picture_is_not_the_next_one_in (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  int start = frame_at (30);
+  /* on red: off the kerb at (250, 100), out at the left edge mid-road */
+  int n = walk_in_view (f, 1, start, 300, 60, 20, 150, 40, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
+  /* 3 s later someone comes in there at the kerb and crosses on red */
+  n = walk_in_view (f, 2, start + 70, 25, 102, 60, 190, 40, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (v[0].track_id, ==, 2);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_RED_SIGNAL);
+
+  /* the same walk the other way: lost near the edge heading into the
+   * picture, then a track where they would be: the same person */
+  n = walk_in_view (f, 3, start + 200, 20, 60, 40, 150, 40, v, 4);
+  g_assert_cmpint (n, ==, 1);
+  n = walk_in_view (f, 4, start + 270, 45, 155, 60, 190, 20, v, 4);
+  g_assert_cmpint (n, ==, 0);
 }
 
 static void
@@ -284,6 +333,7 @@ main (int argc, char **argv)
   ADD (a_new_crossing_after_leaving_the_road_is_a_new_violation);
   ADD (two_people_crossing_together_are_two_violations);
   ADD (a_track_lost_mid_road_and_reacquired_is_one_violation);
+  ADD (a_person_who_walked_out_of_the_picture_is_not_the_next_one_in);
   ADD (ignore_zones_suppress_everything_inside);
   ADD (a_track_first_seen_deep_inside_has_no_entry_a_shallow_one_has);
   g_test_add_func ("/signal/schedule_phases_follow_the_cycle", schedule_phases_follow_the_cycle);

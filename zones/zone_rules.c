@@ -14,6 +14,10 @@ struct zone_poly {
   int n;
 };
 
+/* Boxes kept per person for its motion in the image (the last ones, over
+ * about half a second at 10 frames/s). */
+#define EXIT_HISTORY 6
+
 /* The streaks of one reading of a person's foot points. */
 struct crossing {
   int inside_streak, outside_streak, deep_streak, deep_outside_cw_streak;
@@ -40,6 +44,11 @@ struct person {
   enum zone_violation pending_type;
   struct crossing pending_at;
   struct zone_motion motion;
+  /* its last boxes in the image, to tell a person who walked out of it */
+  struct zone_pt recent_foot_px[EXIT_HISTORY];
+  int recent_frame[EXIT_HISTORY], n_recent;
+  double last_box_w_px, last_box_h_px;
+  struct zone_pt view_px;
   bool has_signature; /* the track's colour signature, as last seen */
   float signature[TRK_SIGNATURE_LEN];
 };
@@ -137,6 +146,8 @@ zone_track_in_of_box (int track_id, const double box[4], int width, int height)
       .foot_px = {box[0] + box[2] / 2, box[1] + box[3]},
       .box_h_px = box[3],
       .cut_by_border = box[1] + box[3] >= height - BORDER_PX || box[0] <= BORDER_PX || box[0] + box[2] >= width - BORDER_PX,
+      .box_w_px = box[2],
+      .view_px = {width, height},
   };
 }
 
@@ -265,6 +276,38 @@ raise_violation (struct person *p, const struct crossing *c, struct zone_track_o
   o->entry_signal = c->entry_signal;
 }
 
+static void
+remember_box (struct person *p, int frame, const struct zone_track_in *in)
+{
+  p->recent_foot_px[p->n_recent % EXIT_HISTORY] = in->foot_px;
+  p->recent_frame[p->n_recent % EXIT_HISTORY] = frame;
+  p->n_recent++;
+  p->last_box_w_px = in->box_w_px;
+  p->last_box_h_px = in->box_h_px;
+  p->view_px = in->view_px;
+}
+
+/* P was last seen walking out of the picture: its last box within a box's
+ * width of the left or right edge (within a quarter of its height of the
+ * bottom) and its foot point moving towards that edge over its last boxes.
+ * Whoever comes in there next is someone else coming into view. */
+static bool
+walked_out_of_view (const struct person *p)
+{
+  if (p->n_recent < 2 || p->view_px.x <= 0 || p->view_px.y <= 0)
+    return false;
+  int last = (p->n_recent - 1) % EXIT_HISTORY;
+  int first = p->n_recent > EXIT_HISTORY ? p->n_recent % EXIT_HISTORY : 0;
+  int frames = p->recent_frame[last] - p->recent_frame[first];
+  if (frames <= 0)
+    return false;
+  struct zone_pt a = p->recent_foot_px[first], b = p->recent_foot_px[last];
+  double vx = (b.x - a.x) / frames, vy = (b.y - a.y) / frames;
+  double half_w = p->last_box_w_px / 2;
+  return (vx < 0 && b.x - half_w <= p->last_box_w_px) || (vx > 0 && b.x + half_w >= p->view_px.x - p->last_box_w_px) ||
+         (vy > 0 && b.y >= p->view_px.y - p->last_box_h_px / 4);
+}
+
 /* The lost person whom a new track at GROUND (on the road, uncertain by
  * SIGMA metres) most likely is: one last seen on the road within
  * RELINK_GAP_S and within walking reach of the gap, not dressed differently
@@ -283,7 +326,7 @@ lost_person_near (struct zone_rules *r, const struct person *self, int frame, do
     double last_t;
     struct zone_pt last;
     if (p == self || p->last_frame >= frame || p->continued || !p->observed || p->measured.inside_streak == 0 ||
-        !zone_motion_last (&p->motion, &last_t, &last))
+        walked_out_of_view (p) || !zone_motion_last (&p->motion, &last_t, &last))
       continue;
     if (p->has_signature && self->has_signature &&
         trk_signature_similarity (p->signature, self->signature) < r->relink_min_similarity)
@@ -396,6 +439,7 @@ zone_rules_step (struct zone_rules *r, int frame, double t_s, const struct zone_
       p->has_signature = true;
       memcpy (p->signature, in[i].signature, sizeof p->signature);
     }
+    remember_box (p, frame, &in[i]);
     if (in[i].cut_by_border || (r->has_h && !o->has_ground)) {
       o->unobserved = true; /* no foot point: nothing to decide on */
       o->entry_seen = p->entry_seen;

@@ -18,7 +18,11 @@
  *  - a track first seen on the road, where a track lost a moment ago
  *    would be by now (its last position, within walking reach of the gap),
  *    is that person re-acquired: it continues that person's crossing (one
- *    violation, not two).
+ *    violation, not two). Not a person who walked out of the picture: last
+ *    seen at its left, right or bottom edge, within a box's width (or a
+ *    quarter of its height) and heading out. A track that comes in there
+ *    is someone coming into view (in PETS09-S2L1 a man walks out at the
+ *    right edge on the road and another walks in there 4 s later).
  *  - no decision from what was not seen: a track first seen deep in the
  *    carriageway (and continuing nobody) has no observed entry: it is
  *    charged with nothing for that crossing — not red_signal (when it
@@ -65,12 +69,15 @@ struct zone_track_in {
   bool cut_by_border;     /* the box touches the image's bottom, left or right edge: its bottom is not the feet */
   const float *signature; /* the track's colour signature (TRK_SIGNATURE_LEN values, trk_tracker.h), or NULL;
                              read during the step only */
+  double box_w_px;        /* the box's width (0: unknown) */
+  struct zone_pt view_px; /* the image's width and height (0: unknown: no one is seen to walk out of it) */
 };
 
 /* The rules' input for a tracked box (x, y, w, h) in a WIDTH x HEIGHT
- * image: its foot point (bottom centre), its height, and whether it touches
- * the image's bottom, left or right edge within 2 px (the person goes on
- * beyond it, so its bottom is not their feet; the top edge cuts heads). */
+ * image: its foot point (bottom centre), its size, the image's, and
+ * whether it touches the image's bottom, left or right edge within 2 px
+ * (the person goes on beyond it, so its bottom is not their feet; the top
+ * edge cuts heads). */
 struct zone_track_in zone_track_in_of_box (int track_id, const double box[4], int width, int height);
 
 /* What the rules found for one track in this frame. */
