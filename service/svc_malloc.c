@@ -7,18 +7,34 @@
 /* Two cores' worth of capture, analysis, writer, MQTT and HTTP threads
  * rarely contend for more than this many arenas at once. */
 #define ARENAS 4
-/* Blocks this large (a half-size 720p clip frame is 691 KB, a full one
- * 2.7 MB, the detector's scaled images hundreds of KB) are mapped on their
- * own and unmapped when freed, instead of being carved from an arena where
- * they leave holes. Fixing the threshold also stops glibc from raising it
- * after the first large free, which sends every later frame to the arenas. */
-#define MMAP_THRESHOLD (256 * 1024)
+/* Blocks this large are mapped on their own and unmapped when freed; below
+ * it they come from an arena and are reused. OpenCV's HOG allocates and
+ * frees its gradient images (up to megabytes at 720p, a pair per pyramid
+ * level) on every frame the detector searches: mapped afresh each time,
+ * every page of them faulted in and zeroed by the kernel again (perf: page
+ * faults under HOGDescriptor::computeGradient were 9 % of all samples). At
+ * 256 KB (before) a 720p25 camera spent a fifth of its CPU there: on
+ * vtest.avi scaled to 1280x720 at 25 frames/s (1985 frames, `crosswatch
+ * run` on the file) 151-173 s of CPU, 34-38 s of it in the kernel; at 4 MB
+ * with the trim threshold below, 88-90 s, 5-6 s in the kernel, for a peak
+ * resident size of 408-413 MB instead of 370 (frames now share arenas). A 720p BGR frame (2.7 MB) now
+ * comes from an arena too. Fixing the threshold also stops glibc from
+ * moving it after the first large free. */
+#define MMAP_THRESHOLD (4 * 1024 * 1024)
+/* Free memory at the top of an arena is kept for the next frame's
+ * allocations instead of handed back at once (glibc's default: 128 KB, so
+ * each frame's buffers were returned and faulted in again; 16 MB still
+ * cost 109 s of CPU on the run above, 64 and 512 MB the same 88-90 s and
+ * the same peak). It still goes back: svc_malloc_trim, once a minute,
+ * returns every free page. */
+#define TRIM_THRESHOLD (64 * 1024 * 1024)
 
 void
 svc_malloc_setup (void)
 {
   mallopt (M_ARENA_MAX, ARENAS);
   mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 }
 
 size_t

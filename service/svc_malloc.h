@@ -4,15 +4,18 @@
  * all day. glibc gives each thread that contends for the heap an arena of
  * its own (up to 8 per core) and keeps freed pages inside them, so the
  * resident size climbs for hours with fragmentation that is not a leak.
- * Fewer arenas, frames mapped on their own and a trim each minute hand the
- * free pages back. */
+ * Fewer arenas and a trim each minute hand the free pages back; between
+ * trims freed buffers are kept for reuse, since handing them back and
+ * faulting them in again on the next frame cost the detector a fifth of
+ * its CPU (svc_malloc.c). */
 #ifndef CW_SVC_MALLOC_H
 #define CW_SVC_MALLOC_H
 
 #include <stddef.h>
 
-/* At start, before threads: caps the allocator's arenas and maps large
- * blocks (frames) on their own. */
+/* At start, before threads: caps the allocator's arenas, maps only very
+ * large blocks on their own and keeps freed memory for reuse until the
+ * next svc_malloc_trim. */
 void svc_malloc_setup (void);
 
 /* The process's resident bytes (0 when /proc cannot tell). */
