@@ -38,30 +38,13 @@ teardown (struct fixture *f, gconstpointer data)
   hwcfg_free (f->cfg);
 }
 
-/* Walks one person at X from Y0 to Y1 px in STEPS frames starting at FRAME
- * (frame 1 is t = 0). Returns the violations seen (up to MAX). */
+/* Walks one person from (X0, Y0) to (X1, Y1) px in STEPS frames starting
+ * at FRAME (frame 1 is t = 0); IN_VIEW: seen in a 1000 x 300 image by a
+ * box 30 px wide and 80 high (else a bare foot point). Returns the
+ * violations seen (up to MAX). */
 static int
-walk (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
-      struct violation *out, int max)
-{
-  int n = 0;
-  for (int i = 0; i <= steps; i++, frame++) {
-    double t = (frame - 1) / FPS;
-    struct zone_signal_state sig;
-    zone_signal_at (f->signal, t, &sig);
-    struct zone_track_in in = {track, {x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps}};
-    struct zone_track_out o;
-    zone_rules_step (f->rules, frame, t, &sig, &in, 1, &o);
-    if (o.violation && n < max)
-      out[n++] = (struct violation){frame, track, o.entry_frame, o.type};
-  }
-  return n;
-}
-
-/* As walk, seen in a 1000 x 300 image by a box 30 px wide and 80 high. */
-static int
-walk_in_view (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
-              struct violation *out, int max)
+walk_seen (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
+           bool in_view, struct violation *out, int max)
 {
   int n = 0;
   for (int i = 0; i <= steps; i++, frame++) {
@@ -70,13 +53,27 @@ walk_in_view (struct fixture *f, int track, int frame, double x0, double y0, dou
     zone_signal_at (f->signal, t, &sig);
     double x = x0 + (x1 - x0) * i / steps, y = y0 + (y1 - y0) * i / steps;
     double box[4] = {x - 15, y - 80, 30, 80};
-    struct zone_track_in in = zone_track_in_of_box (track, box, 1000, 300);
+    struct zone_track_in in = in_view ? zone_track_in_of_box (track, box, 1000, 300) : (struct zone_track_in){track, {x, y}};
     struct zone_track_out o;
     zone_rules_step (f->rules, frame, t, &sig, &in, 1, &o);
     if (o.violation && n < max)
       out[n++] = (struct violation){frame, track, o.entry_frame, o.type};
   }
   return n;
+}
+
+static int
+walk (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
+      struct violation *out, int max)
+{
+  return walk_seen (f, track, frame, x0, y0, x1, y1, steps, false, out, max);
+}
+
+static int
+walk_in_view (struct fixture *f, int track, int frame, double x0, double y0, double x1, double y1, int steps,
+              struct violation *out, int max)
+{
+  return walk_seen (f, track, frame, x0, y0, x1, y1, steps, true, out, max);
 }
 
 static int
