@@ -16,16 +16,17 @@
  * 256 KB (before) a 720p25 camera spent a fifth of its CPU there: on
  * vtest.avi scaled to 1280x720 at 25 frames/s (1985 frames, `crosswatch
  * run` on the file) 151-173 s of CPU, 34-38 s of it in the kernel; at 4 MB
- * with the trim threshold below, 88-90 s, 5-6 s in the kernel, for a peak
- * resident size of 408-413 MB instead of 370 (frames now share arenas). A 720p BGR frame (2.7 MB) now
- * comes from an arena too. Fixing the threshold also stops glibc from
- * moving it after the first large free. */
+ * with the trim threshold below, 88-93 s, 5-6 s in the kernel, for a peak
+ * resident size of 408-474 MB instead of 370: frames (a 720p BGR one is
+ * 2.7 MB) now share the arenas. 1 MB gave a 14 MB lower peak for more
+ * time in the kernel (bench/README.md). Fixing the threshold also stops
+ * glibc from moving it after the first large free. */
 #define MMAP_THRESHOLD (4 * 1024 * 1024)
 /* Free memory at the top of an arena is kept for the next frame's
  * allocations instead of handed back at once (glibc's default: 128 KB, so
- * each frame's buffers were returned and faulted in again; 16 MB still
- * cost 109 s of CPU on the run above, 64 and 512 MB the same 88-90 s and
- * the same peak). It still goes back: svc_malloc_trim, once a minute,
+ * each frame's buffers were returned and faulted in again; with the 4 MB
+ * threshold, 16 MB still cost 109 s of CPU on the run above, 64 and 512 MB
+ * 86-93 s and the same peak). It still goes back: svc_malloc_trim, once a minute,
  * returns every free page. */
 #define TRIM_THRESHOLD (64 * 1024 * 1024)
 
