@@ -203,6 +203,65 @@ a_person_reappearing_off_the_prediction_keeps_the_id (void)
   trk_tracker_free (t);
 }
 
+/* A colour signature spread evenly over LEN bins from FIRST: two of them
+ * sharing 24 of 30 bins are 0.8 alike, above the appearance gate (0.6),
+ * as two people dressed in similar colours are. */
+static void
+even_signature (float *sig, int first, int len)
+{
+  memset (sig, 0, sizeof (float) * TRK_SIGNATURE_LEN);
+  for (int i = first; i < first + len; i++)
+    sig[i] = 1.0f / len;
+}
+
+/* A person waiting at x 300 steps off while a nearer walker passes in front
+ * of them (frames 17-20: the detector sees one box between the two, in the
+ * front walker's colours). As they come out (frames 21-22) only the waiting
+ * person is detected: the walker's track, dragged towards them by the merged
+ * boxes, overlaps the detection; their own track predicts them still
+ * standing (its velocity was 0), too far for the overlap gate. The
+ * detection's colours are theirs, clearly more than the walker's: their
+ * track takes it, and the walker keeps theirs. */
+static void
+a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  int id_waiting = -1, id_walker = -1;
+  for (int f = 0; f < 40; f++) {
+    double xa = f < 17 ? 300 : 300 + 5.0 * (f - 17), xb = 420 - 6.0 * f;
+    struct trk_detection a = {{xa, 200, 26, 70}, 1, true}, b = {{xb, 206, 30, 84}, 1, true};
+    even_signature (a.signature, 0, 30);
+    even_signature (b.signature, 6, 30);
+    struct trk_detection d[2];
+    int n = 0;
+    if (f >= 17 && f <= 20) { /* merged: between the two, the front one's colours */
+      d[n] = b;
+      d[n].box = (struct trk_box){(xa + xb) / 2, 203, 28, 77};
+      n++;
+    } else {
+      d[n++] = a;
+      if (f < 21 || f > 22)
+        d[n++] = b;
+    }
+    g_assert_cmpint (trk_tracker_step (t, d, n, true), ==, 0);
+    const struct trk_track_out *o;
+    int nt = trk_tracker_tracks (t, &o);
+    for (int i = 0; i < nt && (f < 17 || f > 20); i++) {
+      bool is_waiting = fabs (o[i].box.y - 200) < 2.5 && fabs (o[i].box.x - xa) < 8;
+      bool is_walker = fabs (o[i].box.y - 206) < 2.5 && fabs (o[i].box.x - xb) < 8;
+      g_assert_true (is_waiting || is_walker);
+      int *id = is_waiting ? &id_waiting : &id_walker;
+      if (*id < 0)
+        *id = o[i].id;
+      g_assert_cmpint (o[i].id, ==, *id);
+    }
+  }
+  g_assert_cmpint (id_waiting, >, 0);
+  g_assert_cmpint (id_walker, >, 0);
+  g_assert_cmpint (id_waiting, !=, id_walker);
+  trk_tracker_free (t);
+}
+
 static void
 sort_reference_drops_a_track_after_one_missed_frame (void)
 {
@@ -287,6 +346,8 @@ main (int argc, char **argv)
                    weak_detections_continue_tracks_but_never_start_them);
   g_test_add_func ("/tracker/a_person_reappearing_off_the_prediction_keeps_the_id",
                    a_person_reappearing_off_the_prediction_keeps_the_id);
+  g_test_add_func ("/tracker/a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours",
+                   a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours);
   g_test_add_func ("/sort/reference_drops_a_track_after_one_missed_frame", sort_reference_drops_a_track_after_one_missed_frame);
   g_test_add_func ("/mot/reader_should_skip_bad_lines_naming_them", mot_reader_should_skip_bad_lines_naming_them);
   return g_test_run ();

@@ -241,6 +241,55 @@ buffered (const struct trk_box *b, double f)
   return (struct trk_box){b->x - f * b->w, b->y - f * b->h, b->w * (1 + 2 * f), b->h * (1 + 2 * f)};
 }
 
+/* A person who walks out from behind another is often found first by the
+ * other's track: the occluder's prediction overlaps them, while their own
+ * track, lost behind it, predicts from a velocity the occlusion stalled
+ * (or from standing still) and fails the IoU gate. Before an overlap stage
+ * (on the predictions, then on the last observed boxes) is solved, a lost
+ * track may also bid for a detection within lost_distance heights of its
+ * prediction, but only when its colours match the detection clearly
+ * better (by LOOK_ALIKE_MARGIN) than those of every track that bids for
+ * it on overlap: the detection looks like the lost person, not like the
+ * one whose box it overlaps. With no such evidence (alike clothes, or no
+ * signatures) the lost track waits for the last stage as before, since
+ * otherwise it would take a visible person's detection from their own
+ * track whenever their boxes were merely near. */
+#define LOOK_ALIKE_MARGIN 0.05
+
+static void
+claim_for_lost_look_alikes (struct trk_tracker *trk, const struct trk_detection *dets, const int *pool,
+                            int n_pool, const int *tracks, int n_trk)
+{
+  const struct trk_params *p = &trk->params;
+  if (p->lost_distance <= 0)
+    return;
+  for (int j = 0; j < n_pool; j++) {
+    const struct trk_detection *d = &dets[pool[j]];
+    if (!d->has_signature)
+      continue;
+    double best_overlap_sim = -1;
+    for (int i = 0; i < n_trk; i++)
+      if (trk->cost[(size_t) i * n_pool + j] < NO_MATCH)
+        best_overlap_sim = fmax (best_overlap_sim, similarity (&trk->tracks[tracks[i]], d));
+    if (best_overlap_sim < 0)
+      continue; /* nobody bids on overlap: the last stage will see it */
+    for (int i = 0; i < n_trk; i++) {
+      const struct track *t = &trk->tracks[tracks[i]];
+      double *c = &trk->cost[(size_t) i * n_pool + j];
+      if (*c < NO_MATCH || !t->confirmed || t->misses == 0 || !t->has_signature)
+        continue;
+      double sim = similarity (t, d);
+      if (sim < p->appearance_gate || sim < best_overlap_sim + LOOK_ALIKE_MARGIN)
+        continue;
+      struct trk_box pred;
+      trk_kalman_box (&t->kf, &pred);
+      double dist = centre_distance (&pred, &d->box, p->lost_distance);
+      if (dist < NO_MATCH)
+        *c = dist + p->appearance_weight * (1 - sim);
+    }
+  }
+}
+
 enum stage { STAGE_PREDICTED, STAGE_WEAK, STAGE_LAST_OBSERVED, STAGE_DISTANCE };
 
 /* Assigns the detections listed in POOL (by index, unused ones only) to the
@@ -286,6 +335,8 @@ associate (struct trk_tracker *trk, const struct trk_detection *dets, const int 
       trk->cost[(size_t) i * n_pool + j] = c;
     }
   }
+  if (stage == STAGE_PREDICTED || stage == STAGE_LAST_OBSERVED)
+    claim_for_lost_look_alikes (trk, dets, pool, n_pool, tracks, n_trk);
   if (trk_assign_solve (trk->cost, n_trk, n_pool, trk->match))
     return -1;
   for (int i = 0; i < n_trk; i++) {

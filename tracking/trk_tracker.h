@@ -21,7 +21,10 @@
  *    one person keeps one id through longer occlusions;
  *  - when detections carry colour signatures (the appliance's do; MOT files
  *    don't), appearance joins the cost and vetoes matches to a differently
- *    dressed person: two people crossing keep their ids;
+ *    dressed person: two people crossing keep their ids; and a lost track
+ *    whose colours match a detection clearly better than those of the
+ *    tracks overlapping it may take it by distance (a person coming out
+ *    from behind another gets their id back instead of the other's);
  *  - confirmation after min_hits consecutive matches, coasting (kept but not
  *    reported) for max_age frames without a match.
  * Frames on which the detector did not run only predict: they neither confirm
