@@ -4,6 +4,8 @@
 
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 struct cv_people_detector {
@@ -90,6 +92,24 @@ cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *
       det->scaled = src;
     if (up != 1.0)
       cv::resize (det->scaled, det->scaled, cv::Size (), up, up, up < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    // A window frames the body with a margin: at the picture's bottom,
+    // left or right edge the margin of someone whose body is all in view
+    // falls outside, and HOG never tries a window that does not fit, so
+    // people walking in at the sides and passing close under the camera
+    // were found only once well inside. The picture is extended there by
+    // the tallest window's margin, in its mean colour (unknown, not a
+    // pattern: replicating the edge row draws stripes HOG takes for legs,
+    // measured in bench/README.md).
+    double s_max = std::pow (det->params.scale_step, n_levels - 1);
+    int side = (int) std::ceil (win.width * (1 - BODY_W) / 2 * s_max);
+    int pad_left = r.x <= 0 ? side : 0, pad_right = r.x + r.width >= img->width ? side : 0;
+    int pad_bottom = r.y + r.height >= img->height ? (int) std::ceil (win.height * (1 - BODY_TOP - BODY_H) * s_max) : 0;
+    if (pad_left || pad_right || pad_bottom) {
+      cv::Mat padded;
+      cv::copyMakeBorder (det->scaled, padded, 0, pad_bottom, pad_left, pad_right, cv::BORDER_CONSTANT,
+                          cv::mean (det->scaled));
+      det->scaled = padded;
+    }
     std::vector<cv::Rect> found;
     std::vector<double> weights;
     det->hog.nlevels = n_levels;
@@ -98,10 +118,19 @@ cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *
     int n = 0;
     for (size_t i = 0; i < found.size () && n < max; i++) {
       double w = found[i].width / up, h = found[i].height / up;
-      out[n].x = static_cast<float> (r.x + found[i].x / up + w * (1 - BODY_W) / 2);
+      out[n].x = static_cast<float> (r.x + (found[i].x - pad_left) / up + w * (1 - BODY_W) / 2);
       out[n].y = static_cast<float> (r.y + found[i].y / up + h * BODY_TOP);
       out[n].w = static_cast<float> (w * BODY_W);
       out[n].h = static_cast<float> (h * BODY_H);
+      // a body that reaches past the edge (into the margin) ends at it:
+      // the rules see a box cut by the border, with no foot point
+      float x1 = std::min (out[n].x + out[n].w, static_cast<float> (img->width));
+      float y1 = std::min (out[n].y + out[n].h, static_cast<float> (img->height));
+      out[n].x = std::max (out[n].x, 0.0f);
+      out[n].w = x1 - out[n].x;
+      out[n].h = y1 - out[n].y;
+      if (out[n].w < 4 || out[n].h < 8)
+        continue; /* a sliver of a body at the edge */
       out[n].score = static_cast<float> (i < weights.size () ? weights[i] : 0.0);
       n++;
     }
