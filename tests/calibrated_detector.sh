@@ -5,7 +5,8 @@
 # 1.3 and 12 levels), each detector's boxes scored against PETS09-S2L1's
 # ground truth with the project's evaluator: among the far-away people
 # (under 70 px tall) the calibrated search must find 80 % or more and 12
-# points more than the fixed one, and over all people no fewer. The
+# points more than the fixed one, and over all people no fewer; of the
+# people wholly in view near the bottom, left or right edge, 55 % or more. The
 # calibrated run's detections file, colour signatures included, replayed
 # through track-mot with the same site must give the run's own tracks.
 #   calibrated_detector.sh CROSSWATCH SOURCE_DIR DATA_DIR
