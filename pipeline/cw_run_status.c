@@ -94,6 +94,7 @@ cw_run_status_update (struct cw_run_status *s)
       .writer_backlog = evid_writer_backlog (s->writer),
       .resident_bytes = (gint64) svc_malloc_resident_bytes (),
       .heap_in_use_bytes = (gint64) svc_malloc_in_use_bytes (),
+      .heap_free_bytes = (gint64) svc_malloc_free_held_bytes (),
       .max_clock_error_ms = s->cfg->evidence.max_clock_error_ms,
   };
   g_autofree char *wal = g_strconcat (s->cfg->evidence.db, "-wal", NULL);

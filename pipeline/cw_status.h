@@ -37,6 +37,7 @@ struct cw_status {
   int writer_backlog;      /* packets waiting for the evidence writer */
   gint64 resident_bytes;   /* the process's resident memory; 0 unknown */
   gint64 heap_in_use_bytes; /* allocated and not freed (a leak grows it; fragmentation does not) */
+  gint64 heap_free_bytes;   /* freed, held by the allocator for reuse until its minute trim */
   struct evid_clock clock;
   int max_clock_error_ms;
 };

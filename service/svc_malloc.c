@@ -57,6 +57,13 @@ svc_malloc_in_use_bytes (void)
   return mi.uordblks + mi.hblkhd;
 }
 
+size_t
+svc_malloc_free_held_bytes (void)
+{
+  struct mallinfo2 mi = mallinfo2 ();
+  return mi.fordblks;
+}
+
 void
 svc_malloc_trim (void)
 {

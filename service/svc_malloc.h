@@ -25,6 +25,12 @@ size_t svc_malloc_resident_bytes (void);
  * mmapped chunk: a leak grows this, fragmentation only the resident size. */
 size_t svc_malloc_in_use_bytes (void);
 
+/* Bytes freed and held by the allocator for reuse, every arena: resident
+ * until svc_malloc_trim hands their pages back (with the thresholds above,
+ * up to 64 MB an arena between trims). The resident size less this is what
+ * the process holds in use, its code and its fragmentation. */
+size_t svc_malloc_free_held_bytes (void);
+
 /* Returns free heap pages to the system (every arena). Cheap enough for
  * once a minute. */
 void svc_malloc_trim (void);
