@@ -84,6 +84,8 @@ cw_run_status_update (struct cw_run_status *s)
   g_autofree struct cw_status_camera *cams = g_new0 (struct cw_status_camera, MAX (1, s->cameras->len));
   for (guint i = 0; i < s->cameras->len; i++)
     fill_camera (s, i, now_us, &cams[i]);
+  size_t heap_in_use, heap_free;
+  svc_malloc_heap_bytes (&heap_in_use, &heap_free);
   struct cw_status st = {
       .site = s->cfg->site_id,
       .utc_us = g_get_real_time (),
@@ -93,8 +95,8 @@ cw_run_status_update (struct cw_run_status *s)
       .outbox_backlog = s->pub ? evid_publisher_backlog (s->pub) : -1,
       .writer_backlog = evid_writer_backlog (s->writer),
       .resident_bytes = (gint64) svc_malloc_resident_bytes (),
-      .heap_in_use_bytes = (gint64) svc_malloc_in_use_bytes (),
-      .heap_free_bytes = (gint64) svc_malloc_free_held_bytes (),
+      .heap_in_use_bytes = (gint64) heap_in_use,
+      .heap_free_bytes = (gint64) heap_free,
       .max_clock_error_ms = s->cfg->evidence.max_clock_error_ms,
   };
   g_autofree char *wal = g_strconcat (s->cfg->evidence.db, "-wal", NULL);

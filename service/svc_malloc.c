@@ -50,18 +50,12 @@ svc_malloc_resident_bytes (void)
   return n == 2 ? (size_t) resident * (size_t) sysconf (_SC_PAGESIZE) : 0;
 }
 
-size_t
-svc_malloc_in_use_bytes (void)
+void
+svc_malloc_heap_bytes (size_t *in_use, size_t *free_held)
 {
-  struct mallinfo2 mi = mallinfo2 ();
-  return mi.uordblks + mi.hblkhd;
-}
-
-size_t
-svc_malloc_free_held_bytes (void)
-{
-  struct mallinfo2 mi = mallinfo2 ();
-  return mi.fordblks;
+  struct mallinfo2 mi = mallinfo2 (); /* locks and walks every arena: once */
+  *in_use = mi.uordblks + mi.hblkhd;
+  *free_held = mi.fordblks;
 }
 
 void

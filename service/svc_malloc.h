@@ -21,15 +21,14 @@ void svc_malloc_setup (void);
 /* The process's resident bytes (0 when /proc cannot tell). */
 size_t svc_malloc_resident_bytes (void);
 
-/* Bytes the allocator has handed out and not had back, every arena and
- * mmapped chunk: a leak grows this, fragmentation only the resident size. */
-size_t svc_malloc_in_use_bytes (void);
-
-/* Bytes freed and held by the allocator for reuse, every arena: resident
- * until svc_malloc_trim hands their pages back (with the thresholds above,
- * up to 64 MB an arena between trims). The resident size less this is what
- * the process holds in use, its code and its fragmentation. */
-size_t svc_malloc_free_held_bytes (void);
+/* The heap, from one walk of every arena: *IN_USE, the bytes the
+ * allocator has handed out and not had back (arenas and mmapped chunks: a
+ * leak grows this, fragmentation only the resident size); *FREE_HELD, the
+ * bytes freed and held for reuse, resident until svc_malloc_trim hands
+ * their pages back (up to 64 MB an arena between trims). The resident size
+ * less *FREE_HELD is what the process holds in use, its code and its
+ * fragmentation. */
+void svc_malloc_heap_bytes (size_t *in_use, size_t *free_held);
 
 /* Returns free heap pages to the system (every arena). Cheap enough for
  * once a minute. */

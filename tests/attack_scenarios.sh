@@ -45,8 +45,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# SEED FPS SECONDS SETTINGS
-clips="1007 10 22 shipped
+# SEED FPS SECONDS SETTINGS; the first also runs with liveness off
+paired=1007
+clips="$paired 10 22 shipped
 1004 10 22 full_frame
 1005 25 12 shipped"
 
@@ -70,7 +71,7 @@ while read -r seed fps seconds settings; do
     || fail "attack_scenario make seed $seed"
   for setting in ${settings//,/ }; do
     modes="on"
-    [ "$seed" = 1007 ] && modes="off on"
+    [ "$seed" = "$paired" ] && modes="off on"
     for mode in $modes; do
       ini=$(config "$clip" "$tmp/$clip.avi" "$setting" "$mode")
       out="$tmp/$clip-$setting-$mode"
@@ -80,7 +81,7 @@ while read -r seed fps seconds settings; do
       sed "s/^/  [$clip $setting $mode] /" "$out/log" | grep -E "frames in|liveness:"
     done
     off_run="$tmp/$clip-$setting-off"
-    [ -d "$off_run" ] || off_run="$tmp/$clip-$setting-on" # the same candidates: checked on seed 1007 below
+    [ -d "$off_run" ] || off_run="$tmp/$clip-$setting-on" # the same candidates: checked on $paired below
     args+=(--setting "$setting" --tracked-clip "$tmp/$clip.json" "$off_run/events.jsonl"
            "$tmp/$clip-$setting-on/events.jsonl" "$off_run/det.txt"
            "$off_run/tracks.txt" "$tmp/$clip-$setting-on/tracks.txt")
@@ -95,7 +96,7 @@ done <<< "$clips"
 score=$?
 
 # With liveness off nothing is rejected: every candidate goes to review flagged.
-off="$tmp/seed1007-10fps-shipped-off" on="$tmp/seed1007-10fps-shipped-on"
+off="$tmp/seed$paired-10fps-shipped-off" on="$tmp/seed$paired-10fps-shipped-on"
 # Liveness comes after detection and tracking and decides at the candidate's
 # own frame: on or off, the same tracks give the same candidates, only their
 # decisions differ. That is why the other clips run once, with liveness on,
@@ -108,8 +109,8 @@ candidates() { sed -E 's/.*"frame":([0-9]+),.*"type":"([a-z_]+)".*/\1 \2/' "$1" 
 candidates "$off/events.jsonl" > "$tmp/cand-off" && candidates "$on/events.jsonl" > "$tmp/cand-on"
 both=$(comm -12 "$tmp/cand-off" "$tmp/cand-on" | wc -l) all=$(sort -u "$tmp/cand-off" "$tmp/cand-on" | wc -l)
 [ "$all" -gt 0 ] && [ $((both * 10)) -ge $((all * 9)) ] ||
-  fail "liveness changed which candidates seed 1007 has: $both of $all in common: $(diff "$tmp/cand-off" "$tmp/cand-on" | head -5)"
-echo "seed 1007: $both of $all candidates (frame, rule) the same with liveness off and on"
+  fail "liveness changed which candidates seed $paired has: $both of $all in common: $(diff "$tmp/cand-off" "$tmp/cand-on" | head -5)"
+echo "seed $paired: $both of $all candidates (frame, rule) the same with liveness off and on"
 n=$(sqlite3 "$off/evidence.db" "select count(*) from packets where review_state = 'rejected_flat'")
 [ "$n" = 0 ] || fail "$n packets rejected as flat with liveness off"
 # With it on, flat packets are kept for audit, and cannot be confirmed (so never published).
@@ -124,7 +125,7 @@ fi
 # A malformed events or truth file is refused with the file, line and what is wrong, never a crash.
 printf '{"frame":1,"track_id":2,"type":"red_signal","decision":"violation","bbox":[1,2,3]}\n' > "$tmp/bad.jsonl"
 printf '[1,2]' > "$tmp/bad.json"
-for args in "--truth $tmp/seed1007-10fps.json --off $tmp/bad.jsonl" "--truth $tmp/bad.json --off $off/events.jsonl"; do
+for args in "--truth $tmp/seed$paired-10fps.json --off $tmp/bad.jsonl" "--truth $tmp/bad.json --off $off/events.jsonl"; do
   # shellcheck disable=SC2086
   "$gen" score $args --on "$on/events.jsonl" > /dev/null 2> "$tmp/bad.err"; rc=$?
   [ "$rc" = 2 ] && grep -qE 'bad\.json(l:1)?: ' "$tmp/bad.err" || fail "malformed input: status $rc, $(cat "$tmp/bad.err")"

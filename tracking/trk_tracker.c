@@ -42,9 +42,10 @@ struct trk_tracker {
   size_t out_cap;
   /* scratch, grown as needed */
   double *cost;
+  double *sim; /* colour similarity of each track and detection in the cost matrix */
   int *match, *track_det, *pool;
   char *det_used;
-  size_t cost_cap, match_cap, track_cap, used_cap, pool_cap;
+  size_t cost_cap, sim_cap, match_cap, track_cap, used_cap, pool_cap;
 };
 
 struct trk_params
@@ -99,6 +100,7 @@ trk_tracker_free (struct trk_tracker *trk)
   free (trk->tracks);
   free (trk->out);
   free (trk->cost);
+  free (trk->sim);
   free (trk->match);
   free (trk->track_det);
   free (trk->pool);
@@ -256,6 +258,8 @@ buffered (const struct trk_box *b, double f)
  * track whenever their boxes were merely near. */
 #define LOOK_ALIKE_MARGIN 0.05
 
+/* Adds those bids to the cost matrix associate has just filled, reading its
+ * similarity matrix alongside. */
 static void
 claim_for_lost_look_alikes (struct trk_tracker *trk, const struct trk_detection *dets, const int *pool,
                             int n_pool, const int *tracks, int n_trk)
@@ -270,7 +274,7 @@ claim_for_lost_look_alikes (struct trk_tracker *trk, const struct trk_detection 
     double best_overlap_sim = -1;
     for (int i = 0; i < n_trk; i++)
       if (trk->cost[(size_t) i * n_pool + j] < NO_MATCH)
-        best_overlap_sim = fmax (best_overlap_sim, similarity (&trk->tracks[tracks[i]], d));
+        best_overlap_sim = fmax (best_overlap_sim, trk->sim[(size_t) i * n_pool + j]);
     if (best_overlap_sim < 0)
       continue; /* nobody bids on overlap: the last stage will see it */
     for (int i = 0; i < n_trk; i++) {
@@ -278,7 +282,7 @@ claim_for_lost_look_alikes (struct trk_tracker *trk, const struct trk_detection 
       double *c = &trk->cost[(size_t) i * n_pool + j];
       if (*c < NO_MATCH || !t->confirmed || t->misses == 0 || !t->has_signature)
         continue;
-      double sim = similarity (t, d);
+      double sim = trk->sim[(size_t) i * n_pool + j];
       if (sim < p->appearance_gate || sim < best_overlap_sim + LOOK_ALIKE_MARGIN)
         continue;
       struct trk_box pred;
@@ -302,6 +306,7 @@ associate (struct trk_tracker *trk, const struct trk_detection *dets, const int 
   if (n_pool == 0 || n_trk == 0)
     return 0;
   if (reserve ((void **) &trk->cost, &trk->cost_cap, (size_t) n_trk * n_pool, sizeof (double)) ||
+      reserve ((void **) &trk->sim, &trk->sim_cap, (size_t) n_trk * n_pool, sizeof (double)) ||
       reserve ((void **) &trk->match, &trk->match_cap, (size_t) n_trk, sizeof (int)))
     return -1;
   for (int i = 0; i < n_trk; i++) {
@@ -318,6 +323,7 @@ associate (struct trk_tracker *trk, const struct trk_detection *dets, const int 
     for (int j = 0; j < n_pool; j++) {
       const struct trk_detection *d = &dets[pool[j]];
       double sim = similarity (t, d);
+      trk->sim[(size_t) i * n_pool + j] = sim;
       double c;
       if (sim < trk->params.appearance_gate) {
         c = NO_MATCH; /* dressed differently: another person */
