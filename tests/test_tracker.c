@@ -262,6 +262,53 @@ a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours (void)
   trk_tracker_free (t);
 }
 
+/* A person walking down the picture turns left and is missed for 12
+ * frames; a walker coming the other way, whose own detections then go
+ * missing (frames 23-26), passes where they reappear. The walker's track
+ * overlaps the reappearing person; their own track predicts them further
+ * down, where they were heading, more than lost_distance away. They are
+ * within the reach of their walking speed of where they were last seen,
+ * and their colours match clearly better than the walker's: they keep
+ * their id, and the walker keeps theirs when found again. */
+static void
+a_person_who_turned_while_missed_keeps_their_id_within_their_walking_reach (void)
+{
+  struct trk_params p = trk_params_default ();
+  struct trk_tracker *t = trk_tracker_create (&p);
+  int id_turner = -1, id_walker = -1;
+  for (int f = 0; f < 40; f++) {
+    double xa = f <= 10 ? 480 : 480 - 5.0 * (f - 10), ya = f <= 10 ? 140 + 4.0 * f : 180;
+    double xb = 300 + 5.0 * f;
+    struct trk_detection a = {{xa, ya, 26, 70}, 1, true}, b = {{xb, 185, 26, 72}, 1, true};
+    even_signature (a.signature, 0, 30);
+    even_signature (b.signature, 9, 30);
+    struct trk_detection d[2];
+    int n = 0;
+    if (f <= 10 || f >= 23)
+      d[n++] = a;
+    if (f <= 22 || f >= 27)
+      d[n++] = b;
+    g_assert_cmpint (trk_tracker_step (t, d, n, true), ==, 0);
+    const struct trk_track_out *o;
+    int nt = trk_tracker_tracks (t, &o);
+    for (int i = 0; i < nt; i++) {
+      bool is_turner = (f <= 10 || f >= 23) && fabs (o[i].box.y - ya) < 3 && fabs (o[i].box.x - xa) < 6;
+      bool is_walker = fabs (o[i].box.y - 185) < 3 && fabs (o[i].box.x - xb) < 6;
+      if (!is_turner && !is_walker)
+        continue; /* a lost track coasting */
+      g_assert_false (is_turner && is_walker);
+      int *id = is_turner ? &id_turner : &id_walker;
+      if (*id < 0)
+        *id = o[i].id;
+      g_assert_cmpint (o[i].id, ==, *id);
+    }
+  }
+  g_assert_cmpint (id_turner, >, 0);
+  g_assert_cmpint (id_walker, >, 0);
+  g_assert_cmpint (id_turner, !=, id_walker);
+  trk_tracker_free (t);
+}
+
 static void
 sort_reference_drops_a_track_after_one_missed_frame (void)
 {
@@ -348,6 +395,8 @@ main (int argc, char **argv)
                    a_person_reappearing_off_the_prediction_keeps_the_id);
   g_test_add_func ("/tracker/a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours",
                    a_person_coming_out_from_behind_another_keeps_their_id_by_their_colours);
+  g_test_add_func ("/tracker/a_person_who_turned_while_missed_keeps_their_id_within_their_walking_reach",
+                   a_person_who_turned_while_missed_keeps_their_id_within_their_walking_reach);
   g_test_add_func ("/sort/reference_drops_a_track_after_one_missed_frame", sort_reference_drops_a_track_after_one_missed_frame);
   g_test_add_func ("/mot/reader_should_skip_bad_lines_naming_them", mot_reader_should_skip_bad_lines_naming_them);
   return g_test_run ();

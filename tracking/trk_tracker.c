@@ -223,6 +223,30 @@ direction_bonus (const struct trk_tracker *trk, const struct track *t, const str
   return trk->params.inertia * d->score * (M_PI / 2 - acos (cosine)) / M_PI;
 }
 
+/* How far, in its heights, T's person can have walked since last seen: the
+ * speed they were walking at then (over the last delta_t observations)
+ * times the frames since. A person lost while turning or stopping is not
+ * where the filter predicts; they are within this reach of where they
+ * were seen, whichever way they went. */
+static double
+walked_reach (const struct trk_tracker *trk, const struct track *t)
+{
+  if (t->n_obs < 2)
+    return 0;
+  int back = t->n_obs - 1 - trk->params.delta_t;
+  if (back < 0)
+    back = 0;
+  if (t->n_obs - 1 - back >= OBS_HISTORY)
+    back = t->n_obs - OBS_HISTORY;
+  const struct observation *a = &t->obs[back % OBS_HISTORY], *b = last_obs (t);
+  int frames = b->frame - a->frame;
+  if (frames <= 0 || b->box.h <= 0)
+    return 0;
+  double moved = hypot ((b->box.x + b->box.w / 2) - (a->box.x + a->box.w / 2),
+                        (b->box.y + b->box.h / 2) - (a->box.y + a->box.h / 2));
+  return moved / b->box.h / frames * (trk->frame - b->frame);
+}
+
 /* Distance between centres in units of A's height, NO_MATCH beyond GATE or
  * when the heights differ by more than a third: the same person, a little
  * off the prediction, not a neighbour of another size. */
@@ -249,7 +273,10 @@ buffered (const struct trk_box *b, double f)
  * (or from standing still) and fails the IoU gate. Before an overlap stage
  * (on the predictions, then on the last observed boxes) is solved, a lost
  * track may also bid for a detection within lost_distance heights of its
- * prediction, but only when its colours match the detection clearly
+ * prediction, or of where it was last seen plus its walked_reach (a person
+ * lost while turning is not where the filter predicts: PETS09-S2L1 frame
+ * 356, person 9 turns left while hidden and person 1's track takes them),
+ * but only when its colours match the detection clearly
  * better (by LOOK_ALIKE_MARGIN) than those of every track that bids for
  * it on overlap: the detection looks like the lost person, not like the
  * one whose box it overlaps. With no such evidence (alike clothes, or no
@@ -288,6 +315,8 @@ claim_for_lost_look_alikes (struct trk_tracker *trk, const struct trk_detection 
       struct trk_box pred;
       trk_kalman_box (&t->kf, &pred);
       double dist = centre_distance (&pred, &d->box, p->lost_distance);
+      if (dist >= NO_MATCH)
+        dist = centre_distance (&last_obs (t)->box, &d->box, p->lost_distance + walked_reach (trk, t));
       if (dist < NO_MATCH)
         *c = dist + p->appearance_weight * (1 - sim);
     }
