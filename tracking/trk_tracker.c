@@ -183,6 +183,19 @@ add_track (struct trk_tracker *trk, const struct trk_detection *det)
   return 0;
 }
 
+/* The observation about delta_t observations before the last one (the
+ * last one itself for a track seen once). */
+static const struct observation *
+obs_delta_t_back (const struct trk_tracker *trk, const struct track *t)
+{
+  int back = t->n_obs - 1 - trk->params.delta_t;
+  if (back < 0)
+    back = 0;
+  if (t->n_obs - 1 - back >= OBS_HISTORY)
+    back = t->n_obs - OBS_HISTORY;
+  return &t->obs[back % OBS_HISTORY];
+}
+
 /* The track's observed direction of motion: unit vector from the
  * observation about delta_t frames back to the last one. FALSE when the
  * track has no such history. */
@@ -191,12 +204,7 @@ observed_direction (const struct trk_tracker *trk, const struct track *t, double
 {
   if (t->n_obs < 2)
     return false;
-  int back = t->n_obs - 1 - trk->params.delta_t;
-  if (back < 0)
-    back = 0;
-  if (t->n_obs - 1 - back >= OBS_HISTORY)
-    back = t->n_obs - OBS_HISTORY;
-  const struct trk_box *a = &t->obs[back % OBS_HISTORY].box, *b = &last_obs (t)->box;
+  const struct trk_box *a = &obs_delta_t_back (trk, t)->box, *b = &last_obs (t)->box;
   double vx = (b->x + b->w / 2) - (a->x + a->w / 2), vy = (b->y + b->h / 2) - (a->y + a->h / 2);
   double norm = hypot (vx, vy);
   if (norm < 1e-6)
@@ -233,12 +241,7 @@ walked_reach (const struct trk_tracker *trk, const struct track *t)
 {
   if (t->n_obs < 2)
     return 0;
-  int back = t->n_obs - 1 - trk->params.delta_t;
-  if (back < 0)
-    back = 0;
-  if (t->n_obs - 1 - back >= OBS_HISTORY)
-    back = t->n_obs - OBS_HISTORY;
-  const struct observation *a = &t->obs[back % OBS_HISTORY], *b = last_obs (t);
+  const struct observation *a = obs_delta_t_back (trk, t), *b = last_obs (t);
   int frames = b->frame - a->frame;
   if (frames <= 0 || b->box.h <= 0)
     return 0;
