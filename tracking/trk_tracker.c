@@ -196,16 +196,35 @@ obs_delta_t_back (const struct trk_tracker *trk, const struct track *t)
   return &t->obs[back % OBS_HISTORY];
 }
 
+/* B's centre less A's. */
+static void
+centre_step (const struct trk_box *a, const struct trk_box *b, double *dx, double *dy)
+{
+  *dx = (b->x + b->w / 2) - (a->x + a->w / 2);
+  *dy = (b->y + b->h / 2) - (a->y + a->h / 2);
+}
+
+/* How far T's centre moved over its last delta_t observations (*DX, *DY);
+ * returns the frames that took, 0 when the track has no such history. */
+static int
+observed_step (const struct trk_tracker *trk, const struct track *t, double *dx, double *dy)
+{
+  if (t->n_obs < 2)
+    return 0;
+  const struct observation *a = obs_delta_t_back (trk, t), *b = last_obs (t);
+  centre_step (&a->box, &b->box, dx, dy);
+  return b->frame - a->frame;
+}
+
 /* The track's observed direction of motion: unit vector from the
  * observation about delta_t frames back to the last one. FALSE when the
  * track has no such history. */
 static bool
 observed_direction (const struct trk_tracker *trk, const struct track *t, double *dx, double *dy)
 {
-  if (t->n_obs < 2)
+  double vx, vy;
+  if (observed_step (trk, t, &vx, &vy) <= 0)
     return false;
-  const struct trk_box *a = &obs_delta_t_back (trk, t)->box, *b = &last_obs (t)->box;
-  double vx = (b->x + b->w / 2) - (a->x + a->w / 2), vy = (b->y + b->h / 2) - (a->y + a->h / 2);
   double norm = hypot (vx, vy);
   if (norm < 1e-6)
     return false;
@@ -223,7 +242,8 @@ direction_bonus (const struct trk_tracker *trk, const struct track *t, const str
   if (trk->params.inertia <= 0 || !observed_direction (trk, t, &tx, &ty))
     return 0;
   const struct trk_box *o = &last_obs (t)->box;
-  double vx = (d->box.x + d->box.w / 2) - (o->x + o->w / 2), vy = (d->box.y + d->box.h / 2) - (o->y + o->h / 2);
+  double vx, vy;
+  centre_step (o, &d->box, &vx, &vy);
   double norm = hypot (vx, vy);
   if (norm < 1e-6)
     return 0;
@@ -239,15 +259,12 @@ direction_bonus (const struct trk_tracker *trk, const struct track *t, const str
 static double
 walked_reach (const struct trk_tracker *trk, const struct track *t)
 {
-  if (t->n_obs < 2)
+  double dx, dy;
+  int frames = observed_step (trk, t, &dx, &dy);
+  const struct observation *last = last_obs (t);
+  if (frames <= 0 || last->box.h <= 0)
     return 0;
-  const struct observation *a = obs_delta_t_back (trk, t), *b = last_obs (t);
-  int frames = b->frame - a->frame;
-  if (frames <= 0 || b->box.h <= 0)
-    return 0;
-  double moved = hypot ((b->box.x + b->box.w / 2) - (a->box.x + a->box.w / 2),
-                        (b->box.y + b->box.h / 2) - (a->box.y + a->box.h / 2));
-  return moved / b->box.h / frames * (trk->frame - b->frame);
+  return hypot (dx, dy) / last->box.h / frames * (trk->frame - last->frame);
 }
 
 /* Distance between centres in units of A's height, NO_MATCH beyond GATE or
@@ -259,7 +276,9 @@ centre_distance (const struct trk_box *a, const struct trk_box *b, double gate)
   double ratio = b->h / a->h;
   if (ratio < 0.75 || ratio > 1.33)
     return NO_MATCH;
-  double d = hypot ((a->x + a->w / 2) - (b->x + b->w / 2), (a->y + a->h / 2) - (b->y + b->h / 2)) / a->h;
+  double dx, dy;
+  centre_step (a, b, &dx, &dy);
+  double d = hypot (dx, dy) / a->h;
   return d < gate ? d : NO_MATCH;
 }
 
