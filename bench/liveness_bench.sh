@@ -10,12 +10,17 @@
 #     front of, behind and beside a bus, getting off one, carrying a sign,
 #     passing in front of an attack), lighting changes. The signal is shifted
 #     (offset_s = 18) so that a whole clip is DON'T WALK. crosswatch runs on
-#     each clip with liveness off and on, with the shipped detector settings
-#     (motion gated) and with the whole frame searched every frame
-#     (full_frame_every = 1, so that a poster the background model absorbed
-#     is searched too); attack_scenario score: per attack type and speed
-#     band, presentations, detected, reached the rules, rejected / uncertain
-#     / live, APCER; BPCER and the share of genuine violations left uncertain;
+#     each clip with liveness on, with the shipped detector settings (motion
+#     gated) and with the whole frame searched every frame (full_frame_every
+#     = 1, so that a poster the background model absorbed is searched too).
+#     Liveness judges candidates the rules already raised and changes none of
+#     them (a rejected one is still an event, decision rejected_flat), so a
+#     clip's candidates with liveness off are its run's candidates: the first
+#     OFF_CLIPS clips also run with liveness off, to check that on every
+#     candidate and to measure what liveness costs. attack_scenario score: per
+#     attack type and speed band, presentations, detected, reached the rules,
+#     rejected / uncertain / live, APCER; BPCER and the share of genuine
+#     violations left uncertain;
 #  2. clean footage: vtest.avi with the example config as shipped (motion
 #     gated, schedule as shipped), liveness off and on: BPCER without attacks;
 #  3. cost: milliseconds per assessed candidate and per frame spent in the
@@ -24,8 +29,9 @@
 # Ends with one table to paste into bench/README.md.
 #
 # usage: bench/liveness_bench.sh [BUILD_DIR] [DATA_DIR]
-#   CLIPS=N (30: over 100 presentations of each attack type, about 40 min on
-#   2 cores; 5 proves the script in about 7), CLIP_SECONDS=S (22) and
+#   CLIPS=N (30: over 100 presentations of each attack type, about 80 min on
+#   2 cores with JOBS=2; 6 take about 17), OFF_CLIPS=N (1: how many clips
+#   also run with liveness off), CLIP_SECONDS=S (22) and
 #   CLIP_SECONDS_25=S (12) the clips' lengths at 10 and 25 frames/s, JOBS=N
 #   (runs at once; 1: one run already keeps both cores busy), OUT=DIR (keep
 #   the clips, events, logs and the full score report there; else a
@@ -36,7 +42,7 @@ set -euo pipefail
 build=$(realpath "${1:-build}")
 data=$(realpath "${2:-../shared/data}")
 src=$(pwd)
-clips=${CLIPS:-30} seconds=${CLIP_SECONDS:-22} seconds25=${CLIP_SECONDS_25:-12} jobs=${JOBS:-1}
+clips=${CLIPS:-30} off_clips=${OFF_CLIPS:-1} seconds=${CLIP_SECONDS:-22} seconds25=${CLIP_SECONDS_25:-12} jobs=${JOBS:-1}
 if [ -n "${OUT:-}" ]; then
   out=$(realpath -m "$OUT")
   mkdir -p "$out"
@@ -92,20 +98,35 @@ for name in "${names[@]}"; do
 done | xargs -P "$jobs" -n 2 bash -c 'make_clip "$@"' _
 list="$out/clips.list"
 : > "$list"
-runs=()
+runs=() pairs=() i=0
 for name in "${names[@]}"; do
+  i=$((i + 1))
   for setting in shipped full_frame; do
-    for mode in off on; do
+    modes=(on) off=on
+    if [ "$i" -le "$off_clips" ]; then modes=(off on) off=off pairs+=("$name-$setting"); fi
+    for mode in "${modes[@]}"; do
       config "$name-$setting-$mode" "$out/$name.avi" "$setting" "$mode"
       runs+=("$name-$setting-$mode")
     done
-    echo "$setting $out/$name.json $out/$name-$setting-off/events.jsonl $out/$name-$setting-on/events.jsonl" \
-      "$out/$name-$setting-off/det.txt" "$out/$name-$setting-off/tracks.txt" "$out/$name-$setting-on/tracks.txt" \
+    echo "$setting $out/$name.json $out/$name-$setting-$off/events.jsonl $out/$name-$setting-on/events.jsonl" \
+      "$out/$name-$setting-$off/det.txt" "$out/$name-$setting-$off/tracks.txt" "$out/$name-$setting-on/tracks.txt" \
       >> "$list"
   done
 done
-echo "== 2. crosswatch on every clip: shipped settings and full frame, liveness off and on (${#runs[@]} runs)"
+echo "== 2. crosswatch on every clip with liveness on, shipped settings and full frame;" \
+  "the first $off_clips also with it off (${#runs[@]} runs)"
 printf '%s\n' "${runs[@]}" | xargs -P "$jobs" -I{} bash -c 'run {}'
+candidates() { # EVENTS.JSONL -> one line per candidate: frame, rule, box to the pixel (not the track id: its number may differ)
+  sed -n 's/.*"frame":\([0-9]*\),.*"type":"\([a-z_]*\)","bbox":\[\([-0-9]*\)[.0-9]*,\([-0-9]*\)[.0-9]*,.*/\1 \2 \3 \4/p' "$1" | sort
+}
+changed=0
+for pair in "${pairs[@]}"; do
+  if ! diff <(candidates "$out/$pair-off/events.jsonl") <(candidates "$out/$pair-on/events.jsonl") > "$out/$pair.diff"; then
+    changed=$((changed + 1))
+    echo "  liveness changed the candidates of $pair (off < > on):" && sed 's/^/    /' "$out/$pair.diff"
+  fi
+done
+echo "  liveness on left the candidates as they are with it off in $((${#pairs[@]} - changed)) of ${#pairs[@]} runs"
 "$gen" score --footage-gt "$gt" --list "$list" --presentations > "$out/score.txt"
 grep -v "^\[" "$out/score.txt" || true
 echo "  (every accepted attack candidate with its checks, and every presentation: $out/score.txt)"
@@ -118,37 +139,48 @@ done
 echo '{"attacks":[]}' > "$out/none.json"
 "$gen" score --setting clean --clip "$out/none.json" "$out/clean-off/events.jsonl" "$out/clean-on/events.jsonl" - \
   > "$out/clean.txt"
-grep -E "BPCER|genuine|uncertain" "$out/clean.txt" || true
+grep -E "^(BPCER|genuine|-- |  uncertain)" "$out/clean.txt" || true
+diff <(candidates "$out/clean-off/events.jsonl") <(candidates "$out/clean-on/events.jsonl") > "$out/clean.diff" &&
+  echo "  liveness on left the clean footage's candidates as they are with it off" ||
+  { echo "  liveness changed the clean footage's candidates (off < > on):" && sed 's/^/    /' "$out/clean.diff"; }
 
 echo "== 4. cost (same runs)"
-cost() { # LABEL RUN-NAMES... (liveness on; their "-on" replaced by "-off" for the fps without it)
+cost() { # LABEL RUN-NAMES... (liveness on; fps off from the runs with an "-off" twin)
   local label=$1
   shift
   for name in "$@"; do
-    printf '%s %s %s\n' "$out/$name/log" "$out/${name%-on}-off/log" "$out/$name/events.jsonl"
+    local twin="$out/${name%-on}-off/log"
+    [ -s "$twin" ] || twin=-
+    printf '%s %s %s\n' "$out/$name/log" "$twin" "$out/$name/events.jsonl"
   done | awk -v label="$label" '
     {
       while ((getline line < $1) > 0) {
-        if (line ~ /frames in/) { split(line, f, " "); frames += f[2]; secs += f[5] }
+        if (line ~ /frames in/) {
+          split(line, f, " "); frames += f[2]; secs += f[5]
+          if ($2 != "-") { pairframes += f[2]; pairsecs += f[5] }
+        }
         if (line ~ /liveness:/) { split(line, f, " "); n += f[3]; each += f[3] * f[5]; per += f[8] * f[13] }
       }
       close($1)
-      while ((getline line < $2) > 0)
-        if (line ~ /frames in/) { split(line, f, " "); offframes += f[2]; offsecs += f[5] }
-      close($2)
+      if ($2 != "-") {
+        while ((getline line < $2) > 0)
+          if (line ~ /frames in/) { split(line, f, " "); offframes += f[2]; offsecs += f[5] }
+        close($2)
+      }
       while ((getline line < $3) > 0) candidates++
       close($3)
     }
     END {
       total = 1000 * secs / frames; lv = per / frames
-      printf "| %s | %d | %d | %.1f | %.0f | %.2f | %.1f %% of %.1f ms | %.1f / %.1f (%.2fx) |\n", label, candidates, n,
-             n ? each / n : 0, candidates ? each / candidates : 0, lv, 100 * lv / total, total, frames / secs,
-             offframes / offsecs, (frames / secs) / (offframes / offsecs)
+      off = offframes ? sprintf("%.1f / %.1f (%.2fx)", pairframes / pairsecs, offframes / offsecs,
+                                (pairframes / pairsecs) / (offframes / offsecs)) : "-"
+      printf "| %s | %d | %d | %.1f | %.0f | %.2f | %.1f %% of %.1f ms | %.1f | %s |\n", label, candidates, n,
+             n ? each / n : 0, candidates ? each / candidates : 0, lv, 100 * lv / total, total, frames / secs, off
     }'
 }
 {
-  echo "| runs | candidates | assessments | ms each | ms per candidate | liveness ms/frame | share of pipeline time | fps on / off |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| runs | candidates | assessments | ms each | ms per candidate | liveness ms/frame | share of pipeline time | fps | fps on / off, runs made both ways |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   cost "vtest.avi, example config" clean-on
   for setting in shipped full_frame; do
     on=()
