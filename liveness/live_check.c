@@ -31,6 +31,7 @@ struct live_track {
   double start_x, start_y; /* median foot point of the first samples retained when it first moved at a walking
                             * speed (up to window_s before that window), metres */
   double still_from_s; /* since when every window showed a still picture although it walked; < 0: not now */
+  int depth_flat_run;  /* depth readings in a row that found the box flat (a live reading ends the run) */
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
 };
@@ -318,6 +319,30 @@ live_result_needs_history (const struct live_result *res)
   return false;
 }
 
+/* A depth reading is one frame's: a box that slid onto a panel for a frame,
+ * a person passing behind a van's side, reads flat once. A print reads flat
+ * in every frame: the depth check's flat stands when DEPTH_FLAT_READINGS
+ * readings in a row said so (a frame the person was not detected in breaks
+ * no run); before, it is uncertain and the track is assessed again. */
+#define DEPTH_FLAT_READINGS 3
+
+static void
+confirm_flat_depth (struct live_track *t, struct live_result *res)
+{
+  for (int i = 0; i < res->n_checks; i++) {
+    struct live_check_result *c = &res->checks[i];
+    if (strcmp (c->name, "depth") != 0)
+      continue;
+    if (c->verdict == LIVE_LIVE)
+      t->depth_flat_run = 0;
+    else if (c->verdict == LIVE_FLAT && ++t->depth_flat_run < DEPTH_FLAT_READINGS) {
+      c->verdict = LIVE_UNCERTAIN, c->score = 0.5, c->needs_history = true;
+      c->why = "flat in depth in this frame: to be seen again";
+      live_fuse (res);
+    }
+  }
+}
+
 void
 live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out)
 {
@@ -337,6 +362,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
       .stereo_baseline_m = lc->baseline_m,
       .stereo_max_disparity = lc->max_disparity,
       .depth = lc->has_depth ? &lc->depth : NULL,
+      .frame = lc->frame,
       .walked = t && t->walked,
   };
   memset (out, 0, sizeof *out);
@@ -350,6 +376,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   out->frame = h.n ? h.samples[h.n - 1].frame : -1;
   if (!t)
     return;
+  confirm_flat_depth (t, out);
   /* what the track showed so far */
   const struct live_check_result *speed = NULL;
   for (int i = 0; i < out->n_checks; i++)

@@ -93,6 +93,7 @@ struct live_context {
   double stereo_baseline_m;
   int stereo_max_disparity;
   const struct live_depth_map *depth;  /* or the current frame of a depth stream */
+  int frame;   /* the current frame: the one the stereo pair or depth map shows */
   bool walked; /* the track walked earlier (live_check.c, WALKED_M): it may stop now */
 };
 

@@ -15,6 +15,8 @@
 #include "live_depth.h"
 
 #include "live_check.h"
+#include "zone_camera.h"
+#include "zone_geom.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +24,9 @@
 /* The matcher's disparities are good to about a quarter pixel: a body's
  * relief (live_relief_m) must change the disparity by twice that to be seen. */
 static const double RESOLVABLE_PX = 0.5;
+/* How much farther than the ground at its feet a box's middle may be and
+ * still be something standing there (depth noise, a person leaning back). */
+static const double UPRIGHT_SHARE = 0.05, UPRIGHT_M = 0.5;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
 /* Pixels sampled every STEP in each direction. */
@@ -89,9 +94,18 @@ median (float *v, int n)
   return v[n / 2];
 }
 
-/* Robust fit: least squares, then again on the samples within 3 MADs. */
+/* The least residual the robust fit counts as off the plane, in the map's
+ * units: the matcher's quarter pixel of disparity; for a depth camera's
+ * 1 / Z, 1e-4 per metre (1 cm at 10 m, 9 cm at 30 m: what its millimetre
+ * readings and their noise keep well below). One floor for both, 0.25, let
+ * whole rows of ground beyond a print (1 / Z differing by 0.007) count as
+ * on its plane and tilt it: a print read 0.2 m of relief. */
+static const float STEREO_FLOOR_PX = 0.25f, DEPTH_FLOOR_PER_M = 1e-4f;
+
+/* Robust fit: least squares, then again on the samples within 3 MADs (at least LEAST_OFF). */
 static bool
-robust_plane (const float *u, const float *v, const float *d, unsigned char *use, int n, struct plane *pl)
+robust_plane (const float *u, const float *v, const float *d, unsigned char *use, int n, float least_off,
+              struct plane *pl)
 {
   if (!fit_plane (u, v, d, use, n, pl))
     return false;
@@ -102,7 +116,7 @@ robust_plane (const float *u, const float *v, const float *d, unsigned char *use
       res[k++] = fabsf (d[i] - (float) (pl->a * u[i] + pl->b * v[i] + pl->c));
   float mad = median (res, k);
   g_free (res);
-  float lim = fmaxf (3 * 1.4826f * mad, 0.25f);
+  float lim = fmaxf (3 * 1.4826f * mad, least_off);
   for (int i = 0; i < n; i++)
     if (use[i] && fabsf (d[i] - (float) (pl->a * u[i] + pl->b * v[i] + pl->c)) > lim)
       use[i] = 0;
@@ -121,10 +135,10 @@ region (const float box[4], int width, int height, int *x0, int *x1, int *y0, in
 /* The measurement on a map D of inverse depth in any unit (FB / D is the
  * distance in metres: disparity with FB = f B, or 1 / Z with FB = 1)
  * covering the image rectangle starting at (DX0, Y0), DW wide; columns left
- * of TRUST_X are not trusted. */
+ * of TRUST_X are not trusted; LEAST_OFF: see robust_plane. */
 static bool
 measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const float box[4], int x0, int x1, int y0,
-                       int y1, double fb, struct live_depth *out)
+                       int y1, double fb, float least_off, struct live_depth *out)
 {
   int cap = ((x1 - x0) / STEP + 1) * ((y1 - y0) / STEP + 1);
   float *us = g_new (float, cap), *vs = g_new (float, cap), *ds = g_new (float, cap);
@@ -150,7 +164,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     }
   out->valid_share = person_total ? (double) person_valid / person_total : 0;
   struct plane all, behind;
-  bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, &all);
+  bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, least_off, &all);
   if (ok) {
     float *res = g_new (float, n), *dp = g_new (float, n);
     int k = 0;
@@ -163,7 +177,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     out->relief_m = median (res, k);
     out->distance_m = fb / median (dp, k);
     /* the ring's own plane: how far in front of its surroundings the person stands */
-    if (robust_plane (us, vs, ds, ring, n, &behind)) {
+    if (robust_plane (us, vs, ds, ring, n, least_off, &behind)) {
       k = 0;
       for (int i = 0; i < n; i++)
         if (person[i]) {
@@ -193,7 +207,8 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
   struct cv_image r = {right->data + (size_t) y0 * right->stride + cx0, cw, ch, right->stride, 1};
   float *disp = g_new (float, (gsize) cw * ch);
   bool ok = cv_stereo_disparity (&l, &r, nd, 5, disp) == CV_OK &&
-            measure_inverse_depth (disp, cx0, cw, cx0 + nd, box, x0, x1, y0, y1, focal_px * baseline_m, out);
+            measure_inverse_depth (disp, cx0, cw, cx0 + nd, box, x0, x1, y0, y1, focal_px * baseline_m, STEREO_FLOOR_PX,
+                                   out);
   g_free (disp);
   return ok;
 }
@@ -212,7 +227,7 @@ live_depth_measure_map (const struct live_depth_map *map, const float box[4], st
       guint16 z = map->data[(size_t) y * map->stride + x];
       inv[(size_t) (y - y0) * cw + (x - x0)] = z ? (float) (1.0 / (z * map->scale_m)) : -1; /* 0: no reading */
     }
-  bool ok = measure_inverse_depth (inv, x0, cw, x0, box, x0, x1, y0, y1, 1.0, out);
+  bool ok = measure_inverse_depth (inv, x0, cw, x0, box, x0, x1, y0, y1, 1.0, DEPTH_FLOOR_PER_M, out);
   g_free (inv);
   return ok;
 }
@@ -230,8 +245,15 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
     return true;
   }
   const struct hwcfg_liveness *p = ctx->params;
+  const struct live_sample *last = &h->samples[h->n - 1];
+  if (last->frame != ctx->frame) {
+    /* the pair or the map is of this frame; last frame's box may already miss a walker */
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, "\"reason\":\"not detected in this frame\"");
+    out->why = "not detected in this frame: no box to measure depth on";
+    return true;
+  }
   struct live_depth m;
-  const float *box = h->samples[h->n - 1].box;
+  const float *box = last->box;
   bool ok = stereo ? live_depth_measure (ctx->left, ctx->right, box, ctx->camera->focal_px, ctx->stereo_baseline_m,
                                          ctx->stereo_max_disparity, &m)
                    : live_depth_measure_map (ctx->depth, box, &m);
@@ -246,9 +268,23 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f,"
                     "\"max_range_m\":%.1f";
 #define DEPTH_ARGS m.distance_m, m.relief_m, m.in_front_m, m.valid_share, max_range
+  /* Whatever stands in the box stands at its feet: a person, a print on a
+   * panel, a screen (raised ones nearer still). The ground seen in the box's
+   * rows lies beyond its feet: a box whose middle is that far holds no one
+   * (the detector's box off the person, or a gap between people), and the
+   * ground is a plane like any print. */
+  struct zone_pt foot;
+  double foot_m = zone_homography_apply (ctx->camera->to_ground, (struct zone_pt){box[0] + box[2] / 2, box[1] + box[3]},
+                                         &foot)
+                      ? zone_camera_depth (ctx->camera, foot.x, foot.y, 0)
+                      : NAN;
+  bool upright = !(foot_m > 0) || m.distance_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
   if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
     out->why = ok ? "too far from the depth camera to measure a body's relief" : "no depth measured on the person";
+  } else if (!upright) {
+    live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
+    out->why = "nothing stands at the box's feet in depth (the ground behind: the box is off the person)";
   } else if (m.relief_m < p->flat_relief_m) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
     out->why = "flat: no relief in depth (a picture)";

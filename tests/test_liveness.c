@@ -7,6 +7,7 @@
 #include "live_frames.h"
 #include "live_objects.h"
 #include "trk_tracker.h"
+#include "zone_geom.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -773,6 +774,69 @@ depth_flat_print_vs_person_relief (void)
   g_assert_cmpfloat_with_epsilon (person.in_front_m, 1.6, 0.4);
 }
 
+/* The depth check in a calibrated scene, as a depth camera registered to
+ * the PETS09 camera sees it: the ground everywhere (millimetres along the
+ * optical axis), a person standing at (2, 0) (a body: 0.12 m rounder at
+ * their centre line than at their outline) and a print on a panel standing
+ * at (-4, 1). Measured on the person's box: live; on the print: flat; on a
+ * box where nobody stands (the ground in its rows lies beyond its feet):
+ * uncertain, never flat, though the ground is a plane like any print; and
+ * on a box from an earlier frame than the depth map: uncertain. */
+static unsigned short *
+render_depth_scene (const struct zone_camera *cam, const float person[4], const float panel[4])
+{
+  unsigned short *mm = g_new0 (unsigned short, 768 * 576);
+  for (int y = 0; y < 576; y++)
+    for (int x = 0; x < 768; x++) {
+      struct zone_pt g;
+      double z = zone_homography_apply (cam->to_ground, (struct zone_pt){x + 0.5, y + 0.5}, &g)
+                     ? zone_camera_depth (cam, g.x, g.y, 0)
+                     : 0;
+      const float *b = person;
+      for (int k = 0; k < 2; k++, b = panel) {
+        if (x < b[0] || x >= b[0] + b[2] || y < b[1] || y >= b[1] + b[3])
+          continue;
+        struct zone_pt f;
+        g_assert_true (zone_homography_apply (cam->to_ground, (struct zone_pt){b[0] + b[2] / 2, b[1] + b[3]}, &f));
+        double t = (x + 0.5 - (b[0] + b[2] / 2)) / (b[2] / 2);
+        z = zone_camera_depth (cam, f.x, f.y, 0) - (k == 0 ? 0.12 * sqrt (fmax (0, 1 - t * t)) : 0);
+      }
+      mm[y * 768 + x] = z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
+    }
+  return mm;
+}
+
+static void
+depth_check_needs_someone_standing_at_the_box_s_feet (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  float person[4], print[4], panel[4], nobody[4];
+  person_box (&cam, 2, 0, 1.75, person);
+  person_box (&cam, -4, 1, 1.75, print);
+  memcpy (panel, print, sizeof panel); /* the panel around the print: twice as wide, as tall */
+  panel[0] -= print[2] * 0.75f, panel[2] *= 2.5f;
+  person_box (&cam, 0, -3, 1.75, nobody);
+  unsigned short *mm = render_depth_scene (&cam, person, panel);
+  const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
+  struct {
+    const float *box;
+    int frame;
+    enum live_verdict want;
+  } cases[] = {{person, 5, LIVE_LIVE}, {print, 5, LIVE_FLAT}, {nobody, 5, LIVE_UNCERTAIN}, {print, 4, LIVE_UNCERTAIN}};
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    struct live_sample s = {.frame = cases[i].frame, .t_s = cases[i].frame / 10.0, .has_ground = true};
+    memcpy (s.box, cases[i].box, sizeof s.box);
+    const struct live_history h = {&s, 1};
+    const struct live_context ctx = {.params = &p, .camera = &cam, .depth = &map, .frame = 5};
+    struct live_check_result r = {0};
+    g_assert_true (live_check_depth (&ctx, &h, &r));
+    g_test_message ("case %zu: verdict %d (%s) %s", i, r.verdict, r.why ? r.why : "", r.detail);
+    g_assert_cmpint (r.verdict, ==, cases[i].want);
+  }
+  g_free (mm);
+}
+
 /* Channel CHANNEL of an image file of opencv-doc's data (grey files: any). */
 /* The same scenes seen by a depth camera (millimetres, registered to the colour camera). */
 static void
@@ -927,7 +991,8 @@ pets_site (void)
   g_assert_no_error (err);
   close (fd);
   g_autofree char *text = g_strdup_printf (
-      "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\nground_homography = %g;%g;%g;%g;%g;%g;%g;%g;%g\n"
+      "[site]\nid = t\n[camera:main]\nuri = file:///dev/null\ndepth_max_range_m = 40\n"
+      "ground_homography = %g;%g;%g;%g;%g;%g;%g;%g;%g\n"
       "[signal]\nsource = schedule\ncycle_s = 40\nwalk_start_s = 0\nwalk_end_s = 12\nclearance_s = 4\n"
       "[zone:road]\ncamera = main\nkind = carriageway\npolygon = 0,0;768,0;768,576;0,576\n",
       PETS_H[0], PETS_H[1], PETS_H[2], PETS_H[3], PETS_H[4], PETS_H[5], PETS_H[6], PETS_H[7], PETS_H[8]);
@@ -1012,6 +1077,53 @@ draw_figure (struct cv_image *img, const float b[4], double origin_x, double t, 
       if (x + dx >= 0 && x + dx < img->width)
         img->data[y * img->stride + x + dx] = texture (x - ox, y - y0, seed);
     }
+}
+
+/* The whole checker with a depth camera: a walker whose box reads flat in
+ * one frame (they pass behind a van's side, or the box slides onto a
+ * panel) is not flat for it; a print that reads flat frame after frame is
+ * flat from its third reading on. */
+static void
+one_flat_depth_frame_is_not_a_picture (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc0 (768 * 576), 768, 576, 768, 1};
+  for (int print = 0; print < 2; print++) {
+    struct live_checker *lc = live_checker_create (&p);
+    live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+    g_autoptr (GArray) a = walk (&cam, -5, -8, 1.4, 0, 1.75, 2);
+    int first_flat = -1, readings_flat = 0;
+    for (guint i = 0; i < a->len; i++) {
+      const struct live_sample *s = &g_array_index (a, struct live_sample, i);
+      bool panel_now = print || i == 8; /* the walker: one frame behind a flat side nearer the camera */
+      float panel[4] = {0, 0, 0, 0};
+      if (panel_now) {
+        memcpy (panel, s->box, sizeof panel);
+        panel[0] -= 1.5f * s->box[2], panel[2] *= 4, panel[3] += 0.1f * s->box[3];
+      }
+      const float none[4] = {0, 0, 0, 0};
+      unsigned short *mm = render_depth_scene (&cam, print || panel_now ? none : s->box, panel);
+      live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
+      live_checker_depth_frame (lc, mm, 768, 576, 768);
+      live_checker_observe (lc, 1, s);
+      struct live_result r;
+      live_checker_assess (lc, 1, &r);
+      readings_flat += panel_now;
+      if (r.verdict == LIVE_FLAT && first_flat < 0)
+        first_flat = readings_flat;
+      g_free (mm);
+    }
+    g_test_message ("%s: flat from its flat reading %d", print ? "print" : "walker", first_flat);
+    if (print)
+      g_assert_cmpint (first_flat, ==, 3);
+    else
+      g_assert_cmpint (first_flat, <, 0);
+    live_checker_free (lc);
+  }
+  g_free (img.data);
+  hwcfg_free (cfg);
 }
 
 /* A tracker can hand a walker's track over to a poster the walker passes
@@ -1162,6 +1274,9 @@ main (int argc, char **argv)
                    motion_still_picture_is_flat_a_person_waiting_is_not);
   g_test_add_func ("/liveness/depth_flat_print_vs_person_relief", depth_flat_print_vs_person_relief);
   g_test_add_func ("/liveness/depth_stream_flat_print_vs_person_relief", depth_stream_flat_print_vs_person_relief);
+  g_test_add_func ("/liveness/depth_check_needs_someone_standing_at_the_box_s_feet",
+                   depth_check_needs_someone_standing_at_the_box_s_feet);
+  g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);

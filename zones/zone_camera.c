@@ -93,6 +93,15 @@ zone_camera_project (const struct zone_camera *cam, double x, double y, double z
 }
 
 double
+zone_camera_depth (const struct zone_camera *cam, double x, double y, double z)
+{
+  /* P = K [R | t] up to a positive scale (project: w > 0 in front): its
+   * last row is the optical axis's direction and offset, scaled */
+  const double *p = cam->p;
+  return (p[8] * x + p[9] * y + p[10] * z + p[11]) / sqrt (p[8] * p[8] + p[9] * p[9] + p[10] * p[10]);
+}
+
+double
 zone_camera_height (const struct zone_camera *cam, double foot_u, double foot_v, double head_v)
 {
   struct zone_pt gp;

@@ -29,6 +29,11 @@ bool zone_camera_from_homography (const double h[9], int width, int height, doub
 /* Projects the ground point (X, Y) at height Z to pixels; false behind the camera. */
 bool zone_camera_project (const struct zone_camera *cam, double x, double y, double z, double *u, double *v);
 
+/* The distance along the optical axis, in metres, of the ground point (X, Y)
+ * at height Z: what a depth camera at the camera reads there. Not positive
+ * behind the camera. */
+double zone_camera_depth (const struct zone_camera *cam, double x, double y, double z);
+
 /* The height above the ground, in metres, of the point seen in image row
  * HEAD_V straight above the ground point seen at pixel (FOOT_U, FOOT_V):
  * a person's height from the bottom-centre and the top of their box.
