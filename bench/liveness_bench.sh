@@ -12,7 +12,12 @@
 #     (offset_s = 18) so that a whole clip is DON'T WALK. crosswatch runs on
 #     each clip with liveness on, with the shipped detector settings (motion
 #     gated) and with the whole frame searched every frame (full_frame_every
-#     = 1, so that a poster the background model absorbed is searched too).
+#     = 1, so that a poster the background model absorbed is searched too),
+#     and with the shipped settings and a depth camera (the generator renders
+#     what one registered to the clip's camera sees, `make --depth-out`:
+#     the ground, every composited surface, and people as round bodies
+#     standing where their feet are; `depth_uri`, range DEPTH_RANGE metres)
+#     — the check a mono camera cannot make, for the classes it cannot reach.
 #     Liveness judges candidates the rules already raised and changes none of
 #     them (a rejected one is still an event, decision rejected_flat), so a
 #     clip's candidates with liveness off are its run's candidates: the first
@@ -31,7 +36,9 @@
 # usage: bench/liveness_bench.sh [BUILD_DIR] [DATA_DIR]
 #   CLIPS=N (30: over 100 presentations of each attack type, about 80 min on
 #   2 cores with JOBS=2; 6 take about 17), OFF_CLIPS=N (1: how many clips
-#   also run with liveness off), CLIP_SECONDS=S (22) and
+#   also run with liveness off), DEPTH=0 (no depth-camera setting),
+#   DEPTH_RANGE=M (40: the depth camera's range for a body's relief, which
+#   covers this junction's 13-40 m), CLIP_SECONDS=S (22) and
 #   CLIP_SECONDS_25=S (12) the clips' lengths at 10 and 25 frames/s, JOBS=N
 #   (runs at once; 1: one run already keeps both cores busy), OUT=DIR (keep
 #   the clips, events, logs and the full score report there; else a
@@ -42,7 +49,7 @@ set -euo pipefail
 build=$(realpath "${1:-build}")
 data=$(realpath "${2:-../shared/data}")
 src=$(pwd)
-clips=${CLIPS:-30} off_clips=${OFF_CLIPS:-1} seconds=${CLIP_SECONDS:-22} seconds25=${CLIP_SECONDS_25:-12} jobs=${JOBS:-1}
+clips=${CLIPS:-30} off_clips=${OFF_CLIPS:-1} depth=${DEPTH:-1} depth_range=${DEPTH_RANGE:-40} seconds=${CLIP_SECONDS:-22} seconds25=${CLIP_SECONDS_25:-12} jobs=${JOBS:-1}
 if [ -n "${OUT:-}" ]; then
   out=$(realpath -m "$OUT")
   mkdir -p "$out"
@@ -59,22 +66,28 @@ finished() { # NAME: with RESUME=1, a run that finished in OUT is kept (same cod
 }
 config() { # NAME VIDEO SETTING MODE -> $out/NAME.ini, its evidence in $out/NAME/
   finished "$1" || { rm -rf "${out:?}/$1" && mkdir -p "$out/$1"; } # a run of its own, not added to an earlier one
-  local signal="s#^offset_s = .*#offset_s = 18#"
+  local signal="s#^offset_s = .*#offset_s = 18#" camera="s#^uri = .*#uri = file://$2#"
+  [ "$3" = depth ] &&
+    camera="s#^uri = .*#uri = file://$2\ndepth_uri = file://${2%.avi}-depth.mkv\ndepth_max_range_m = $depth_range#"
   [ "$3" = clean ] && signal="s#^offset_s#offset_s#"
   local unseen="s#^red_grace_s = \(.*\)#red_grace_s = \1\ncharge_unseen_entry = true#"
   [ "$3" = clean ] && unseen="s#^red_grace_s#red_grace_s#"
-  sed -e "s#^uri = .*#uri = file://$2#" -e "/^\[mqtt\]/,\$d" -e "$signal" -e "$unseen" \
+  sed -e "$camera" -e "/^\[mqtt\]/,\$d" -e "$signal" -e "$unseen" \
       -e "s#^db = .*#db = $out/$1/evidence.db\nkey = $out/$1/device.key#" "$site" > "$out/$1.ini"
   if [ "$3" = full_frame ]; then printf '[detector]\nfull_frame_every = 1\n' >> "$out/$1.ini"; fi
   if [ "$4" = off ]; then printf '[liveness]\nenabled = false\n' >> "$out/$1.ini"; fi
   return 0
 }
 make_clip() { # SEED FPS (a clip is its seed: one already in OUT is kept)
-  local secs=$seconds
+  local secs=$seconds name="$out/seed$1-$2fps" depth_out=()
   [ "$2" = 25 ] && secs=$seconds25
-  if [ -s "$out/seed$1-$2fps.avi" ] && [ -s "$out/seed$1-$2fps.json" ]; then echo "  seed $1 at $2 fps: kept"; return; fi
+  [ "$depth" = 1 ] && depth_out=(--depth-out "$name-depth.mkv")
+  if [ -s "$name.avi" ] && [ -s "$name.json" ] && { [ "$depth" != 1 ] || [ -s "$name-depth.mkv" ]; }; then
+    echo "  seed $1 at $2 fps: kept"
+    return
+  fi
   "$gen" make --video "$video" --gt "$gt" --config "$site" --seed "$1" --fps "$2" --seconds "$secs" --vehicles 8 \
-    --out "$out/seed$1-$2fps.avi" --truth "$out/seed$1-$2fps.json" 2>&1 < /dev/null | sed 's/^/  /'
+    --out "$name.avi" --truth "$name.json" "${depth_out[@]}" 2>&1 < /dev/null | sed 's/^/  /'
 }
 run() { # NAME: crosswatch on $out/NAME.ini
   finished "$1" && { echo "  [$1] kept"; return 0; }
@@ -84,7 +97,7 @@ run() { # NAME: crosswatch on $out/NAME.ini
   grep -h "frames in" "$out/$1/log" | sed "s/^/  [$1] /"
 }
 export -f make_clip run finished
-export gen video gt site seconds seconds25 out cw
+export gen video gt site seconds seconds25 out cw depth
 
 echo "== 1. $clips clips, seeds 1001-$((1000 + clips)): $seconds s at 10 frames/s, every 5th $seconds25 s at 25"
 names=() n25=0
@@ -101,9 +114,11 @@ list="$out/clips.list"
 runs=() pairs=() i=0
 for name in "${names[@]}"; do
   i=$((i + 1))
-  for setting in shipped full_frame; do
+  settings=(shipped full_frame)
+  [ "$depth" = 1 ] && settings+=(depth)
+  for setting in "${settings[@]}"; do
     modes=(on) off=on
-    if [ "$i" -le "$off_clips" ]; then modes=(off on) off=off pairs+=("$name-$setting"); fi
+    if [ "$i" -le "$off_clips" ] && [ "$setting" != depth ]; then modes=(off on) off=off pairs+=("$name-$setting"); fi
     for mode in "${modes[@]}"; do
       config "$name-$setting-$mode" "$out/$name.avi" "$setting" "$mode"
       runs+=("$name-$setting-$mode")
@@ -113,7 +128,7 @@ for name in "${names[@]}"; do
       >> "$list"
   done
 done
-echo "== 2. crosswatch on every clip with liveness on, shipped settings and full frame;" \
+echo "== 2. crosswatch on every clip with liveness on: shipped settings, full frame$([ "$depth" = 1 ] && echo ", shipped with a depth camera");" \
   "the first $off_clips also with it off (${#runs[@]} runs)"
 printf '%s\n' "${runs[@]}" | xargs -P "$jobs" -I{} bash -c 'run {}'
 candidates() { # EVENTS.JSONL -> one line per candidate: frame, rule, box to the pixel (not the track id: its number may differ)
@@ -182,7 +197,7 @@ cost() { # LABEL RUN-NAMES... (liveness on; fps off from the runs with an "-off"
   echo "| runs | candidates | assessments | ms each | ms per candidate | liveness ms/frame | share of pipeline time | fps | fps on / off, runs made both ways |"
   echo "|---|---|---|---|---|---|---|---|---|"
   cost "vtest.avi, example config" clean-on
-  for setting in shipped full_frame; do
+  for setting in shipped full_frame $([ "$depth" = 1 ] && echo depth); do
     on=()
     for name in "${names[@]}"; do on+=("$name-$setting-on"); done
     cost "attack clips, $setting" "${on[@]}"

@@ -158,6 +158,31 @@ void atk_paste_rect (struct atk_image *dst, const struct atk_image *src, double 
 void atk_fill (struct cv_image *dst, const double q[8], const unsigned char bgr[3]);
 void atk_fill_rect3 (struct cv_image *dst, const struct atk_site *s, const struct atk_rect *r,
                      const unsigned char bgr[3]);
+/* Whether (X, Y) is inside the convex image quad Q. */
+bool atk_in_quad (const double q[8], double x, double y);
+
+/* ---- what a depth camera would see (atk_depth.c) ---- */
+
+/* Distance along the optical axis to the site-frame point P at height Z. */
+double atk_depth_of (const struct atk_site *s, const double p[2], double z);
+/* Z (ATK_W x ATK_H metres) of the bare ground; 0 where the ray misses it or it is beyond the stream's range. */
+void atk_depth_ground (const struct atk_site *s, float *z);
+/* While a layer Z is set, atk_paste, atk_fill and the footage's pasting
+ * also write the depth of what they paint: of the surface set last. */
+void atk_depth_begin (const struct atk_site *s, float *z);
+void atk_depth_end (void);
+bool atk_depth_on (void);
+/* The surface painted next: a rectangle standing on the ground; three points (site frame, height). */
+void atk_depth_rect (const struct atk_rect *r);
+void atk_depth_plane (const double p[3][3]);
+/* ... and it is a person: rounded towards the camera around CENTRE (HALF
+ * wide), in the coordinate the painter passes to atk_depth_put. */
+void atk_depth_body (double centre, double half);
+/* The surface covers pixel (X, Y); ALONG: the painter's horizontal coordinate there. */
+void atk_depth_put (int x, int y, double along);
+/* Metres to the stream's 16-bit millimetres (0: no reading). */
+void atk_depth_to_mm (const float *z, guint16 *mm);
+
 /* Multiplies DST by GAIN and adds OFFSET, where the ground point of the
  * pixel is inside the band (site frame: ACROSS0 + along * SLOPE .. + WIDTH)
  * when BAND, else everywhere. Soft edges of FEATHER metres. */

@@ -126,7 +126,7 @@ int
 atk_carrier_prisms (const struct atk_carrier *c, const double centre[2], const double d[2],
                     struct atk_prism out[ATK_MAX_PRISMS])
 {
-  struct part p[ATK_MAX_PRISMS];
+  struct part p[ATK_MAX_PRISMS] = {0}; /* parts() fills n of them; zeroed so no compiler sees the rest used */
   int n = parts (c, p);
   for (int i = 0; i < n; i++)
     to_prism (&p[i], centre, d, &out[i]);
@@ -146,7 +146,7 @@ mount_part (const struct atk_carrier *c, const struct part *p, int n)
 void
 atk_carrier_face (const struct atk_carrier *c, enum atk_placement pl, double *w, double *z0, double *z1, double *x)
 {
-  struct part p[ATK_MAX_PRISMS];
+  struct part p[ATK_MAX_PRISMS] = {0}; /* parts() fills n of them; zeroed so no compiler sees the rest used */
   int n = parts (c, p), m = mount_part (c, p, n);
   *w = pl == ATK_PLACE_REAR ? p[m].wid : p[m].len;
   *x = p[m].x;
@@ -158,7 +158,7 @@ bool
 atk_carrier_print_rect (const struct atk_site *s, const struct atk_carrier *c, const double centre[2],
                         const double d[2], struct atk_rect *out)
 {
-  struct part p[ATK_MAX_PRISMS];
+  struct part p[ATK_MAX_PRISMS] = {0}; /* parts() fills n of them; zeroed so no compiler sees the rest used */
   int n = parts (c, p), m = mount_part (c, p, n);
   struct atk_prism pr;
   to_prism (&p[m], centre, d, &pr);
@@ -312,6 +312,7 @@ paint_prism (struct cv_image *dst, const struct atk_site *s, const struct atk_ca
   shade (col, 1.12, roof);
   for (int i = 0; i < 4; i++)
     atk_project (s, k[i], p->z1, &q[2 * i], &q[2 * i + 1]);
+  atk_depth_plane ((const double[3][3]){{k[0][0], k[0][1], p->z1}, {k[1][0], k[1][1], p->z1}, {k[2][0], k[2][1], p->z1}});
   atk_fill (dst, q, roof);
   static const enum atk_face faces[4] = {ATK_LEFT, ATK_RIGHT, ATK_FRONT, ATK_REAR};
   for (int i = 0; i < 4; i++) {
@@ -330,7 +331,7 @@ void
 atk_carrier_draw (struct cv_image *dst, const struct atk_site *s, const struct atk_carrier *c, const double centre[2],
                   const double d[2])
 {
-  struct part pt[ATK_MAX_PRISMS];
+  struct part pt[ATK_MAX_PRISMS] = {0}; /* parts() fills n of them; zeroed so no compiler sees the rest used */
   struct atk_prism pr[ATK_MAX_PRISMS];
   int n = parts (c, pt), order[ATK_MAX_PRISMS];
   for (int i = 0; i < n; i++)
@@ -360,6 +361,7 @@ atk_carrier_draw (struct cv_image *dst, const struct atk_site *s, const struct a
       continue;
     double q[8];
     atk_rect_quad (s, &r, q);
+    atk_depth_rect (&r);
     atk_paste (dst, &c->pic->f[0].im, q, false);
   }
 }

@@ -46,17 +46,33 @@ sort_far_to_near (const struct atk_site *s, struct item *it, int n)
     }
 }
 
+/* A surface standing upright at the site point P, facing the camera, for the depth layer. */
+static void
+depth_upright (const struct atk_site *s, const double p[2], double height)
+{
+  struct atk_rect r = {.z0 = 0, .z1 = height};
+  atk_facing (s, p, 0.5, r.a, r.b);
+  atk_depth_rect (&r);
+}
+
 /* Pastes the footage person R of the original frame SRC back onto DST. */
 static void
-paste_person (struct cv_image *dst, const struct cv_image *src, const struct atk_footage *fo, const struct atk_gt *r)
+paste_person (struct cv_image *dst, const struct cv_image *src, const struct atk_site *s, const struct atk_footage *fo,
+              const struct atk_gt *r)
 {
   int x0, y0, w, h;
   unsigned char *m = atk_person_mask (fo, src, r, 3, &x0, &y0, &w, &h);
   if (!m)
     return;
+  if (atk_depth_on ()) { /* where their feet are, round about the box's centre line */
+    depth_upright (s, r->foot, 1.8);
+    atk_depth_body (r->x + r->w / 2, r->w / 2);
+  }
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++) {
       int a = m[y * w + x];
+      if (a >= 128)
+        atk_depth_put (x0 + x, y0 + y, x0 + x + 0.5);
       if (!a)
         continue;
       unsigned char *d = dst->data + (size_t) (y0 + y) * dst->stride + (x0 + x) * 3;
@@ -67,26 +83,13 @@ paste_person (struct cv_image *dst, const struct cv_image *src, const struct atk
   g_free (m);
 }
 
-static bool
-in_quad (const double q[8], double x, double y)
-{
-  int sign = 0;
-  for (int i = 0; i < 4; i++) {
-    double ax = q[2 * i], ay = q[2 * i + 1], bx = q[(2 * i + 2) % 8], by = q[(2 * i + 3) % 8];
-    double c = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
-    int sg = c > 0 ? 1 : c < 0 ? -1 : 0;
-    if (sg && sign && sg != sign)
-      return false;
-    if (sg)
-      sign = sg;
-  }
-  return true;
-}
-
 /* Pastes the fixed thing T of the original frame SRC back onto DST. */
 static void
-paste_thing (struct cv_image *dst, const struct cv_image *src, const struct atk_furniture *t)
+paste_thing (struct cv_image *dst, const struct cv_image *src, const struct atk_site *s, const struct atk_furniture *t)
 {
+  double g[2];
+  if (atk_depth_on () && atk_unproject (s, t->ground_px[0], t->ground_px[1], g))
+    depth_upright (s, g, 6);
   for (int i = 0; i < t->n; i++) {
     const double *q = t->quads[i];
     int x0 = ATK_W, y0 = ATK_H, x1 = 0, y1 = 0;
@@ -96,8 +99,10 @@ paste_thing (struct cv_image *dst, const struct cv_image *src, const struct atk_
     }
     for (int y = MAX (0, y0); y <= MIN (dst->height - 1, y1); y++)
       for (int x = MAX (0, x0); x <= MIN (dst->width - 1, x1); x++)
-        if (in_quad (q, x + 0.5, y + 0.5))
+        if (atk_in_quad (q, x + 0.5, y + 0.5)) {
           memcpy (dst->data + (size_t) y * dst->stride + x * 3, src->data + (size_t) y * src->stride + x * 3, 3);
+          atk_depth_put (x, y, x + 0.5);
+        }
   }
 }
 
@@ -116,7 +121,7 @@ compose (struct cv_image *img, const struct cv_image *src, int src_frame, int k,
     it[n].obj = o, it[n].foot = o->pose[k - 1].foot, it[n].dist = atk_foot_distance (s, &it[n].foot);
     n++;
   }
-  if (n > 0) { /* the footage's people and things matter only where something is drawn */
+  if (n > 0 || atk_depth_on ()) { /* in colour, the footage's people and things matter only where something is drawn */
     for (int i = fo->first_of_frame[src_frame]; i < fo->first_of_frame[src_frame + 1]; i++) {
       it[n].person = &fo->rows[i];
       atk_foot_square (fo->rows[i].foot, 0.25, &it[n].foot);
@@ -138,9 +143,9 @@ compose (struct cv_image *img, const struct cv_image *src, int src_frame, int k,
     if (it[i].obj)
       atk_object_draw (img, s, it[i].obj, k);
     else if (it[i].person)
-      paste_person (img, src, fo, it[i].person);
+      paste_person (img, src, s, fo, it[i].person);
     else
-      paste_thing (img, src, it[i].thing);
+      paste_thing (img, src, s, it[i].thing);
   g_free (it);
 
   if (g_getenv ("ATK_DRAW_BOXES")) /* debugging aid: the truth boxes, outlined */
@@ -330,22 +335,86 @@ write_truth (const char *path, const char *video, const struct atk_plan *pl, GEr
 
 /* ---- the video ---- */
 
+/* One encoded stream fed frame by frame: an appsrc with CAPS, then ENCODE into PATH. */
+struct writer {
+  GstElement *pipe;
+  GstAppSrc *src;
+  const char *path;
+};
+
 static bool
-write_video (const char *out, const struct atk_plan *pl, const struct atk_site *s, const struct atk_footage *fo,
-             const char *video, GError **error)
+writer_open (struct writer *w, const char *caps, const char *encode, const char *path, GError **error)
 {
-  g_autofree char *desc = g_strdup_printf ("appsrc name=src format=time caps=video/x-raw,format=BGR,width=%d,"
-                                           "height=%d,framerate=%d/1 ! videoconvert ! jpegenc quality=85 ! avimux ! "
-                                           "filesink name=sink",
-                                           ATK_W, ATK_H, pl->fps);
-  GstElement *wr = gst_parse_launch (desc, error);
-  if (!wr)
+  g_autofree char *desc =
+      g_strdup_printf ("appsrc name=src format=time caps=%s ! %s ! filesink name=sink", caps, encode);
+  w->path = path;
+  if (!(w->pipe = gst_parse_launch (desc, error)))
     return false;
-  GstElement *sink = gst_bin_get_by_name (GST_BIN (wr), "sink");
-  g_object_set (sink, "location", out, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (w->pipe), "sink");
+  g_object_set (sink, "location", path, NULL);
   gst_object_unref (sink);
-  GstAppSrc *src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (wr), "src"));
-  gst_element_set_state (wr, GST_STATE_PLAYING);
+  w->src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (w->pipe), "src"));
+  gst_element_set_state (w->pipe, GST_STATE_PLAYING);
+  return true;
+}
+
+/* Frame K (1-based) of a FPS stream: DATA (g_malloc'd, taken). */
+static bool
+writer_push (struct writer *w, guint8 *data, gsize size, int k, int fps)
+{
+  GstBuffer *buf = gst_buffer_new_wrapped (data, size);
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale (k - 1, GST_SECOND, fps);
+  GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, fps);
+  return gst_app_src_push_buffer (w->src, buf) == GST_FLOW_OK;
+}
+
+/* Ends the stream and waits for the file; OK: whether every push went well. */
+static bool
+writer_close (struct writer *w, bool ok, GError **error)
+{
+  if (!w->pipe)
+    return ok;
+  gst_app_src_end_of_stream (w->src);
+  GstBus *bus = gst_element_get_bus (w->pipe);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  if (!msg || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+    if (ok)
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "writing %s failed", w->path);
+    ok = false;
+  }
+  if (msg)
+    gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_object_unref (w->src);
+  gst_element_set_state (w->pipe, GST_STATE_NULL);
+  gst_object_unref (w->pipe);
+  w->pipe = NULL;
+  return ok;
+}
+
+/* The clip as Motion-JPEG AVI in OUT and, with DEPTH_OUT, what a depth
+ * camera registered to it sees: 16-bit millimetres (GRAY16_LE, lossless
+ * FFV1 in Matroska, as crosswatch's depth_uri takes), frame for frame. */
+static bool
+write_video (const char *out, const char *depth_out, const struct atk_plan *pl, const struct atk_site *s,
+             const struct atk_footage *fo, const char *video, GError **error)
+{
+  g_autofree char *caps = g_strdup_printf ("video/x-raw,format=BGR,width=%d,height=%d,framerate=%d/1", ATK_W, ATK_H,
+                                           pl->fps);
+  g_autofree char *depth_caps = g_strdup_printf ("video/x-raw,format=GRAY16_LE,width=%d,height=%d,framerate=%d/1",
+                                                 ATK_W, ATK_H, pl->fps);
+  struct writer colour = {0}, depth = {0};
+  if (!writer_open (&colour, caps, "videoconvert ! jpegenc quality=85 ! avimux", out, error))
+    return false;
+  if (depth_out && !writer_open (&depth, depth_caps, "avenc_ffv1 ! matroskamux", depth_out, error)) {
+    writer_close (&colour, false, NULL);
+    return false;
+  }
+  float *ground = NULL, *z = NULL;
+  if (depth_out) {
+    ground = g_new (float, (gsize) ATK_W * ATK_H), z = g_new (float, (gsize) ATK_W * ATK_H);
+    atk_depth_ground (s, ground);
+  }
   struct atk_reader *rd = atk_reader_open (video, error);
   bool ok = rd != NULL;
   struct cv_image cur = {0};
@@ -367,30 +436,24 @@ write_video (const char *out, const struct atk_plan *pl, const struct atk_site *
     guint8 *data = g_memdup2 (cur.data, (gsize) cur.stride * cur.height);
     struct cv_image img = cur;
     img.data = data;
+    if (depth_out) {
+      memcpy (z, ground, sizeof *z * ATK_W * ATK_H);
+      atk_depth_begin (s, z);
+    }
     compose (&img, &cur, cur_frame, k, pl, s, fo);
-    GstBuffer *buf = gst_buffer_new_wrapped (data, (gsize) img.stride * img.height);
-    GST_BUFFER_PTS (buf) = gst_util_uint64_scale (k - 1, GST_SECOND, pl->fps);
-    GST_BUFFER_DURATION (buf) = gst_util_uint64_scale (1, GST_SECOND, pl->fps);
-    if (gst_app_src_push_buffer (src, buf) != GST_FLOW_OK)
-      ok = false;
+    atk_depth_end ();
+    ok = writer_push (&colour, data, (gsize) img.stride * img.height, k, pl->fps);
+    if (ok && depth_out) {
+      guint16 *mm = g_new (guint16, (gsize) ATK_W * ATK_H);
+      atk_depth_to_mm (z, mm);
+      ok = writer_push (&depth, (guint8 *) mm, sizeof *mm * ATK_W * ATK_H, k, pl->fps);
+    }
   }
   g_free (cur.data);
+  g_free (ground), g_free (z);
   atk_reader_close (rd);
-  gst_app_src_end_of_stream (src);
-  GstBus *bus = gst_element_get_bus (wr);
-  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 120 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  if (!msg || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
-    if (ok)
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "writing %s failed", out);
-    ok = false;
-  }
-  if (msg)
-    gst_message_unref (msg);
-  gst_object_unref (bus);
-  gst_object_unref (src);
-  gst_element_set_state (wr, GST_STATE_NULL);
-  gst_object_unref (wr);
-  return ok;
+  ok = writer_close (&colour, ok, error);
+  return writer_close (&depth, ok, ok ? error : NULL);
 }
 
 static void
@@ -416,7 +479,7 @@ summary (const struct atk_plan *pl)
 int
 atk_make (int argc, char **argv)
 {
-  const char *video = NULL, *gt = NULL, *config = NULL, *out = NULL, *truth = NULL;
+  const char *video = NULL, *gt = NULL, *config = NULL, *out = NULL, *truth = NULL, *depth_out = NULL;
   struct atk_plan_options opt = {.seed = 1, .fps = 10, .seconds = 22, .vehicles = 6, .posters = 6, .screens = 7,
                                  .genuine = 3, .occluders = 2};
   for (int i = 2; i + 1 < argc; i += 2) {
@@ -431,6 +494,8 @@ atk_make (int argc, char **argv)
       out = v;
     else if (!strcmp (k, "--truth"))
       truth = v;
+    else if (!strcmp (k, "--depth-out"))
+      depth_out = v;
     else if (!strcmp (k, "--seed"))
       opt.seed = g_ascii_strtoull (v, NULL, 10);
     else if (!strcmp (k, "--fps"))
@@ -457,7 +522,7 @@ atk_make (int argc, char **argv)
   if (!video || !gt || !config || !out || !truth || (opt.fps != 10 && opt.fps != 25) || opt.seconds <= 0 ||
       opt.seconds > ATK_SRC_FRAMES / (double) ATK_SRC_FPS) {
     fprintf (stderr, "usage: attack_scenario make --video V --gt GT --config INI --out AVI --truth JSON --seed N "
-                     "[--fps 10|25] [--start FRAME] [--seconds S] [--vehicles N] [--posters N] [--screens N] "
+                     "[--depth-out MKV] [--fps 10|25] [--start FRAME] [--seconds S] [--vehicles N] [--posters N] [--screens N] "
                      "[--genuine N] [--occluders N]\n");
     return 2;
   }
@@ -478,7 +543,7 @@ atk_make (int argc, char **argv)
   atk_plan_make (&plan, &opt, &site, &fo, &pics);
   struct atk_rng r;
   atk_rng_seed (&r, opt.seed ^ 0x5eed);
-  if (!atk_pics_fill (&pics, &fo, video, &r, &err) || !write_video (out, &plan, &site, &fo, video, &err) ||
+  if (!atk_pics_fill (&pics, &fo, video, &r, &err) || !write_video (out, depth_out, &plan, &site, &fo, video, &err) ||
       !write_truth (truth, out, &plan, &err)) {
     status = 1;
     goto out;

@@ -243,6 +243,7 @@ atk_object_draw (struct cv_image *dst, const struct atk_site *s, const struct at
   case ATK_OBJ_POSTER:
     panel_rect (s, o, p->lean, &r);
     atk_rect_quad (s, &r, q);
+    atk_depth_rect (&r);
     atk_paste (dst, &o->pic->f[0].im, q, false);
     break;
   case ATK_OBJ_SCREEN: {
@@ -253,19 +254,24 @@ atk_object_draw (struct cv_image *dst, const struct atk_site *s, const struct at
     atk_fill_rect3 (dst, s, &r, housing);
     panel_rect (s, o, 0, &r);
     atk_rect_quad (s, &r, q);
+    atk_depth_rect (&r);
     atk_paste (dst, &o->pic->f[p->tex].im, q, false);
     break;
   }
-  default:
-    walker_rect (s, o, p, &r);
+  default: {
+    const struct atk_pic_frame *f = walker_rect (s, o, p, &r);
     atk_rect_quad (s, &r, q);
+    atk_depth_rect (&r);
+    atk_depth_body (f->person[0] + f->person[2] / 2, f->person[2] / 2); /* a person, round: picture columns */
     atk_paste (dst, &o->pic->f[p->tex].im, q, o->mirror);
     if (o->placard) {
       placard_rect (s, o, p, &r);
       atk_rect_quad (s, &r, q);
+      atk_depth_rect (&r);
       atk_paste (dst, &o->placard->f[0].im, q, false);
     }
     break;
+  }
   }
 }
 

@@ -137,6 +137,10 @@ warp (struct cv_image *dst, const struct atk_image *src, const double q[8], bool
       if (acc_a <= 0)
         continue;
       double n = ss * ss, a = acc_a / n;
+      if (a >= 0.5 && atk_depth_on ()) {
+        double d = hi[6] * (x + 0.5) + hi[7] * (y + 0.5) + hi[8];
+        atk_depth_put (x, y, d > 0 ? (hi[0] * (x + 0.5) + hi[1] * (y + 0.5) + hi[2]) / d : -1);
+      }
       unsigned char *p = row + x * 3;
       for (int k = 0; k < 3; k++) {
         double v = p[k] * (1 - a) + acc[k] / n;
@@ -164,6 +168,22 @@ atk_paste_rect (struct atk_image *dst, const struct atk_image *src, double x, do
   atk_paste (&dst->img, src, q, false);
 }
 
+bool
+atk_in_quad (const double q[8], double x, double y)
+{
+  int sign = 0;
+  for (int i = 0; i < 4; i++) {
+    double ax = q[2 * i], ay = q[2 * i + 1], bx = q[(2 * i + 2) % 8], by = q[(2 * i + 3) % 8];
+    double c = (bx - ax) * (y - ay) - (by - ay) * (x - ax);
+    int sg = c > 0 ? 1 : c < 0 ? -1 : 0;
+    if (sg && sign && sg != sign)
+      return false;
+    if (sg)
+      sign = sg;
+  }
+  return true;
+}
+
 void
 atk_fill (struct cv_image *dst, const double q[8], const unsigned char bgr[3])
 {
@@ -171,6 +191,15 @@ atk_fill (struct cv_image *dst, const double q[8], const unsigned char bgr[3])
     if (!isfinite (q[i]) || fabs (q[i]) > 1e5 || q[i] <= -9999)
       return; /* behind the camera */
   cv_fill_quad (dst, q, bgr);
+  if (!atk_depth_on ())
+    return;
+  double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
+  for (int i = 0; i < 4; i++)
+    x0 = fmin (x0, q[2 * i]), x1 = fmax (x1, q[2 * i]), y0 = fmin (y0, q[2 * i + 1]), y1 = fmax (y1, q[2 * i + 1]);
+  for (int y = MAX (0, (int) floor (y0)); y <= MIN (dst->height - 1, (int) ceil (y1)); y++)
+    for (int x = MAX (0, (int) floor (x0)); x <= MIN (dst->width - 1, (int) ceil (x1)); x++)
+      if (atk_in_quad (q, x + 0.5, y + 0.5))
+        atk_depth_put (x, y, x + 0.5);
 }
 
 void
@@ -178,6 +207,7 @@ atk_fill_rect3 (struct cv_image *dst, const struct atk_site *s, const struct atk
 {
   double q[8];
   atk_rect_quad (s, r, q);
+  atk_depth_rect (r);
   atk_fill (dst, q, bgr);
 }
 
