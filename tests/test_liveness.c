@@ -1003,14 +1003,22 @@ pets_site (void)
   return cfg;
 }
 
+/* A whole checker on the PETS site. */
+static struct live_checker *
+pets_checker (const struct hwcfg_liveness *p, const struct hwcfg *cfg)
+{
+  struct live_checker *lc = live_checker_create (p);
+  live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+  return lc;
+}
+
 static void
 track_verdict_weighs_the_whole_crossing (void)
 {
   struct hwcfg_liveness p = params ();
   struct zone_camera cam = pets_camera ();
-  struct live_checker *lc = live_checker_create (&p);
   struct hwcfg *cfg = pets_site ();
-  live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+  struct live_checker *lc = pets_checker (&p, cfg);
   struct live_result r;
   /* a pedestrian who walks 3 s and then stands in the road 4 s is no poster */
   g_autoptr (GArray) ped = walk (&cam, -5, -8, 1.4, 0, 1.75, 3);
@@ -1091,8 +1099,7 @@ one_flat_depth_frame_is_not_a_picture (void)
   struct hwcfg *cfg = pets_site ();
   struct cv_image img = {g_malloc0 (768 * 576), 768, 576, 768, 1};
   for (int print = 0; print < 2; print++) {
-    struct live_checker *lc = live_checker_create (&p);
-    live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+    struct live_checker *lc = pets_checker (&p, cfg);
     g_autoptr (GArray) a = walk (&cam, -5, -8, 1.4, 0, 1.75, 2);
     int first_flat = -1, readings_flat = 0;
     for (guint i = 0; i < a->len; i++) {
@@ -1138,8 +1145,7 @@ a_walk_does_not_vouch_for_a_still_picture_after_it (void)
   struct hwcfg *cfg = pets_site ();
   struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
   for (int waiting = 0; waiting < 2; waiting++) {
-    struct live_checker *lc = live_checker_create (&p);
-    live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+    struct live_checker *lc = pets_checker (&p, cfg);
     g_autoptr (GArray) a = walk (&cam, -5, -8, 1.4, 0, 1.75, 3);
     guint walked = a->len;
     const struct live_sample end = g_array_index (a, struct live_sample, walked - 1);
@@ -1194,8 +1200,7 @@ a_jittery_standee_at_25_fps_is_never_live (void)
     for (int missed = 0; missed <= 30; missed += 30) {
       struct trk_params tp = trk_params_default ();
       struct trk_tracker *trk = trk_tracker_create (&tp);
-      struct live_checker *lc = live_checker_create (&p);
-      live_checker_set_camera (lc, cfg, hwcfg_camera (cfg, NULL), 768, 576);
+      struct live_checker *lc = pets_checker (&p, cfg);
       GRand *rng = g_rand_new_with_seed (7);
       struct live_result r = {0};
       int live_windows = 0;
