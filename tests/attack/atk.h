@@ -99,6 +99,8 @@ struct atk_rect {
   double a[2], b[2], z0, z1, lean;
 };
 
+/* The point of R (site frame, height) at fractions FX (left to right) and FY (top to bottom). */
+void atk_rect_point (const struct atk_rect *r, double fx, double fy, double out[3]);
 /* The rectangle's image quad: top-left, top-right, bottom-right, bottom-left. */
 void atk_rect_quad (const struct atk_site *s, const struct atk_rect *r, double q[8]);
 /* The image box of the part (x, y, w, h) of a W x H picture shown on R. */

@@ -37,6 +37,13 @@ static struct {
   double body_c, body_half;
 } layer;
 
+/* D metres as the stream can hold it: 0 ("no reading") behind the camera or beyond its range. */
+static float
+readable (double d)
+{
+  return d > 0 && d * 1000 < DEPTH_MAX_MM ? (float) d : 0;
+}
+
 double
 atk_depth_of (const struct atk_site *s, const double site_p[2], double z)
 {
@@ -56,7 +63,7 @@ atk_depth_ground (const struct atk_site *s, float *z)
         atk_site_to_world (s, g, w);
         d = zone_camera_depth (&s->cam, w[0], w[1], 0);
       }
-      z[(size_t) y * ATK_W + x] = d > 0 && d * 1000 < DEPTH_MAX_MM ? (float) d : 0;
+      z[(size_t) y * ATK_W + x] = readable (d);
     }
 }
 
@@ -91,16 +98,13 @@ static void
 surface (const double p[3][3])
 {
   const struct atk_site *s = layer.site;
-  double m[3][4];
+  /* 1/Z affine in (u, v) over a plane: a (u, v, 1) = 1/Z at the three points, by Cramer's rule */
+  double a[3][3], inv_z[3];
   for (int i = 0; i < 3; i++) {
-    double u, v, d = atk_depth_of (s, p[i], p[i][2]);
-    atk_project (s, p[i], p[i][2], &u, &v);
-    m[i][0] = u, m[i][1] = v, m[i][2] = 1, m[i][3] = d > 1e-6 ? 1 / d : 0;
+    double d = atk_depth_of (s, p[i], p[i][2]);
+    atk_project (s, p[i], p[i][2], &a[i][0], &a[i][1]);
+    a[i][2] = 1, inv_z[i] = d > 1e-6 ? 1 / d : 0;
   }
-  /* 1/Z affine in (u, v) over a plane: solve the 3 x 3 system (Cramer) */
-  double a[3][3];
-  for (int i = 0; i < 3; i++)
-    memcpy (a[i], m[i], sizeof a[i]);
   double det = det3 (a);
   layer.have_surface = fabs (det) > 1e-9;
   layer.body = false;
@@ -110,7 +114,7 @@ surface (const double p[3][3])
     double col[3][3]; /* column c replaced by the right-hand side */
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++)
-        col[i][j] = j == c ? m[i][3] : m[i][j];
+        col[i][j] = j == c ? inv_z[i] : a[i][j];
     layer.inv[c] = det3 (col) / det;
   }
 }
@@ -120,16 +124,15 @@ atk_depth_rect (const struct atk_rect *r)
 {
   if (!layer.z)
     return;
-  /* three corners of the rectangle (its lean tilts the top towards its normal) */
-  double dx = r->b[0] - r->a[0], dy = r->b[1] - r->a[1], l = hypot (dx, dy);
-  double nx = l > 0 ? -dy / l : 0, ny = l > 0 ? dx / l : 0;
-  double p[3][3] = {{r->a[0] + nx * r->lean, r->a[1] + ny * r->lean, r->z1},
-                    {r->b[0] + nx * r->lean, r->b[1] + ny * r->lean, r->z1},
-                    {r->a[0], r->a[1], r->z0}};
-  if (l <= 0 || r->z1 - r->z0 <= 0)
+  if (hypot (r->b[0] - r->a[0], r->b[1] - r->a[1]) <= 0 || r->z1 - r->z0 <= 0) {
     layer.have_surface = false;
-  else
-    surface (p);
+    return;
+  }
+  double p[3][3]; /* three of its corners: top left, top right, bottom left */
+  atk_rect_point (r, 0, 0, p[0]);
+  atk_rect_point (r, 1, 0, p[1]);
+  atk_rect_point (r, 0, 1, p[2]);
+  surface (p);
 }
 
 void
@@ -158,7 +161,7 @@ atk_depth_put (int x, int y, double along)
     double t = (along - layer.body_c) / layer.body_half;
     d -= BODY_M * sqrt (fmax (0, 1 - t * t));
   }
-  layer.z[(size_t) y * ATK_W + x] = d > 0 && d * 1000 < DEPTH_MAX_MM ? (float) d : 0;
+  layer.z[(size_t) y * ATK_W + x] = readable (d);
 }
 
 void

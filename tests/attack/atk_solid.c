@@ -15,9 +15,8 @@ normal_of (const double a[2], const double b[2], double n[2])
   n[0] = l > 0 ? -dy / l : 0, n[1] = l > 0 ? dx / l : 0;
 }
 
-/* The point of R at fractions FX (left to right) and FY (top to bottom). */
-static void
-rect_point (const struct atk_rect *r, double fx, double fy, double out[3])
+void
+atk_rect_point (const struct atk_rect *r, double fx, double fy, double out[3])
 {
   double n[2];
   normal_of (r->a, r->b, n);
@@ -39,7 +38,7 @@ atk_rect_quad (const struct atk_site *s, const struct atk_rect *r, double q[8])
   static const double f[4][2] = {{0, 0}, {1, 0}, {1, 1}, {0, 1}};
   for (int i = 0; i < 4; i++) {
     double p[3];
-    rect_point (r, f[i][0], f[i][1], p);
+    atk_rect_point (r, f[i][0], f[i][1], p);
     project3 (s, p, &q[2 * i], &q[2 * i + 1]);
   }
 }
@@ -51,7 +50,7 @@ atk_rect_map_box (const struct atk_site *s, const struct atk_rect *r, double pw,
   double x0 = 1e9, y0 = 1e9, x1 = -1e9, y1 = -1e9;
   for (int i = 0; i < 4; i++) {
     double fx = (part[0] + (i % 2 ? part[2] : 0)) / pw, fy = (part[1] + (i / 2 ? part[3] : 0)) / ph, p[3], u, v;
-    rect_point (r, fx, fy, p);
+    atk_rect_point (r, fx, fy, p);
     project3 (s, p, &u, &v);
     x0 = fmin (x0, u), y0 = fmin (y0, v), x1 = fmax (x1, u), y1 = fmax (y1, v);
   }
