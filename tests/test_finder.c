@@ -424,6 +424,43 @@ face_crop_is_found_on_a_real_photo_and_scored (void)
   g_assert_cmpint (cv_face_detector_create ("/nonexistent.xml", &bad), ==, CV_ERR_INVALID);
 }
 
+/* The same picture gives the same people, in the same order and with the
+ * same scores, every time: HOG searches its levels on several threads, and
+ * grouping its hits in the order they arrived changed both run to run (and
+ * with them the tracker's choices and a run's fines). */
+static void
+people_detection_is_the_same_every_time (void)
+{
+  struct cv_people_params p = {1.5, 0.0, 1.05, 24};
+  struct cv_people_detector *det = NULL;
+  g_assert_cmpint (cv_people_detector_create (&p, &det), ==, CV_OK);
+  const char *photos[] = {OPENCV_DATA "messi5.jpg", OPENCV_DATA "basketball1.png", OPENCV_DATA "basketball2.png"};
+  int people = 0;
+  for (size_t k = 0; k < G_N_ELEMENTS (photos); k++) {
+    g_autofree gchar *data = NULL;
+    struct cv_image img = load_bgra (photos[k], &data);
+    g_assert_nonnull (img.data);
+    struct cv_box first[64], again[64];
+    int n_first = 0, n_again = 0;
+    g_assert_cmpint (cv_people_detect (det, &img, first, 64, &n_first), ==, CV_OK);
+    people += n_first;
+    for (int run = 0; run < 15; run++) {
+      g_assert_cmpint (cv_people_detect (det, &img, again, 64, &n_again), ==, CV_OK);
+      g_assert_cmpint (n_again, ==, n_first);
+      for (int i = 0; i < n_first; i++) {
+        g_assert_cmpfloat (again[i].x, ==, first[i].x);
+        g_assert_cmpfloat (again[i].y, ==, first[i].y);
+        g_assert_cmpfloat (again[i].w, ==, first[i].w);
+        g_assert_cmpfloat (again[i].h, ==, first[i].h);
+        g_assert_cmpfloat (again[i].score, ==, first[i].score);
+      }
+    }
+    cv_free (img.data);
+  }
+  g_assert_cmpint (people, >=, 3); /* the photos hold players it finds */
+  cv_people_detector_destroy (det);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -437,5 +474,6 @@ main (int argc, char **argv)
                    dnn_backend_loads_a_darknet_model_and_returns_well_formed_boxes);
   g_test_add_func ("/finder/garbage_model_files_are_refused_not_crashed_on", garbage_model_files_are_refused_not_crashed_on);
   g_test_add_func ("/finder/face_crop_is_found_on_a_real_photo_and_scored", face_crop_is_found_on_a_real_photo_and_scored);
+  g_test_add_func ("/finder/people_detection_is_the_same_every_time", people_detection_is_the_same_every_time);
   return g_test_run ();
 }

@@ -23,6 +23,60 @@ struct cv_people_detector {
 // the height below the feet, 0.6-1.2 m on the ground 20 m away).
 static const double BODY_W = 0.515, BODY_TOP = 0.125, BODY_H = 0.73;
 
+// detectMultiScale's own grouping: a person is 3 or more overlapping hits
+// (finalThreshold 2.0) whose sides agree within 20 %.
+static const int GROUP_MIN_HITS = 2;
+static const double GROUP_EPS = 0.2;
+
+// HOG's search at every window scale, as detectMultiScale does it, without
+// its race: detectMultiScale's threads append each level's windows and,
+// under a second lock, their scores to shared lists, so two levels
+// finishing together could give a window another level's score, and the
+// windows came in the order the threads finished. The same picture gave
+// its people in another order and with other scores run to run, and the
+// tracker's choices with them (a run's fines changed between two runs of
+// one video). Here each level keeps its own lists, joined in level order.
+static void
+search_levels (const cv::HOGDescriptor &hog, const cv::Mat &img, double hit_threshold, double scale_step,
+               std::vector<cv::Rect> &found, std::vector<double> &weights)
+{
+  std::vector<double> scales;
+  double scale = 1.0;
+  for (int l = 0; l < hog.nlevels; l++) {
+    if (cvRound (img.cols / scale) < hog.winSize.width || cvRound (img.rows / scale) < hog.winSize.height)
+      break; /* no window fits (and detect would count its windows below zero) */
+    scales.push_back (scale);
+    scale *= scale_step;
+  }
+  std::vector<std::vector<cv::Rect>> level_rects (scales.size ());
+  std::vector<std::vector<double>> level_weights (scales.size ());
+  cv::parallel_for_ (cv::Range (0, (int) scales.size ()), [&] (const cv::Range &range) {
+    std::vector<cv::Point> at;
+    std::vector<double> w;
+    cv::Mat smaller;
+    for (int i = range.start; i < range.end; i++) {
+      double s = scales[i];
+      cv::Size sz (cvRound (img.cols / s), cvRound (img.rows / s));
+      if (sz == img.size ())
+        smaller = img;
+      else
+        cv::resize (img, smaller, sz, 0, 0, cv::INTER_LINEAR_EXACT);
+      hog.detect (smaller, at, w, hit_threshold, cv::Size (8, 8), cv::Size (0, 0));
+      cv::Size win (cvRound (hog.winSize.width * s), cvRound (hog.winSize.height * s));
+      for (size_t j = 0; j < at.size () && j < w.size (); j++) {
+        level_rects[i].push_back (cv::Rect (cvRound (at[j].x * s), cvRound (at[j].y * s), win.width, win.height));
+        level_weights[i].push_back (w[j]);
+      }
+    }
+  });
+  found.clear ();
+  weights.clear ();
+  for (size_t i = 0; i < scales.size (); i++) {
+    found.insert (found.end (), level_rects[i].begin (), level_rects[i].end ());
+    weights.insert (weights.end (), level_weights[i].begin (), level_weights[i].end ());
+  }
+}
+
 extern "C" cv_status
 cv_people_detector_create (const struct cv_people_params *params, struct cv_people_detector **out_det)
 {
@@ -113,8 +167,11 @@ cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *
     std::vector<cv::Rect> found;
     std::vector<double> weights;
     det->hog.nlevels = n_levels;
-    det->hog.detectMultiScale (det->scaled, found, weights, det->params.hit_threshold,
-                               cv::Size (8, 8), cv::Size (0, 0), det->params.scale_step, 2.0);
+    search_levels (det->hog, det->scaled, det->params.hit_threshold, det->params.scale_step, found, weights);
+    det->hog.groupRectangles (found, weights, GROUP_MIN_HITS, GROUP_EPS);
+    cv::Rect inside (0, 0, det->scaled.cols, det->scaled.rows);
+    for (auto &f : found)
+      f &= inside;
     int n = 0;
     for (size_t i = 0; i < found.size () && n < max; i++) {
       double w = found[i].width / up, h = found[i].height / up;
