@@ -4,8 +4,15 @@
  * disparity), and the person's relief against it in metres. A print is
  * coplanar with its panel — a bus side, a poster board, a screen — and the
  * plane fits it; a person stands out of the background and is round.
+ * Two things no body does tell a picture whatever is around it: the
+ * picture's head and shoulders nearer than the ground its feet point at
+ * (raised on a post, a vehicle's side, a board), and one flat surface
+ * filling the whole box with nothing in front of it (a panel; a body's
+ * outline shows what is behind it, and it is round).
  * Measurements: distance, relief (median depth residual over the person),
- * how far the person stands in front of the ring's own plane, valid share,
+ * how far the person stands in front of the ring's own plane, the upper
+ * half's distance against the ground's at the feet, the share of the box
+ * on one plane and in front of it, valid share,
  * and the range within which the pair resolves a body's relief at all
  * (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
  * baseline, about 10 m; for a depth camera its rated range).
@@ -27,8 +34,21 @@ static const double RESOLVABLE_PX = 0.5;
 /* How much farther than the ground at its feet a box's middle may be and
  * still be something standing there (depth noise, a person leaning back). */
 static const double UPRIGHT_SHARE = 0.05, UPRIGHT_M = 0.5;
+/* How much nearer than the ground at its feet a box's head and shoulders
+ * may be and still stand there: the detector's box ends up to a tenth of a
+ * body below or above the feet, the ground there is 0.2-0.3 m out per
+ * pixel row 20 m away, and a kerb or a slope lifts the feet. */
+static const double FLOAT_SHARE = 0.08, FLOAT_M = 1.0;
+/* A box filled by one flat surface: at least this share of it on one
+ * plane, less than this share in front of it. */
+static const double FILLED_SHARE = 0.95, IN_FRONT_MAX_SHARE = 0.05;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
+/* On the plane the box lies on when within this of it: a flat picture is
+ * (half of flat_relief_m's 0.06); a body's roundness leaves it. */
+static const double FILL_TOL_M = 0.03;
+/* Nearer than the box's own plane by this much: something in front of it. */
+static const double IN_FRONT_M = 0.3;
 /* Pixels sampled every STEP in each direction. */
 #define STEP 2
 
@@ -123,6 +143,40 @@ robust_plane (const float *u, const float *v, const float *d, unsigned char *use
   return fit_plane (u, v, d, use, n, pl);
 }
 
+/* The plane most of the samples lie on, though many do not (a body with
+ * the ground between its legs, a person in front of a wall): least squares
+ * would start between the two, so the fit starts from the level of the
+ * samples' median and narrows to those within 0.5 m, 0.15 m, then TOL_M
+ * of it (distances in metres, FB / D). Leaves USE set on those last. */
+static bool
+majority_plane (const float *u, const float *v, const float *d, unsigned char *use, int n, double fb, double tol_m,
+                struct plane *pl)
+{
+  float *level = g_new (float, n);
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (use[i])
+      level[k++] = d[i];
+  *pl = (struct plane){0, 0, median (level, k)};
+  g_free (level);
+  const double tolerances[] = {0.5, 0.15, tol_m};
+  bool ok = k >= 3 && pl->c > 0;
+  for (size_t round = 0; round < G_N_ELEMENTS (tolerances) && ok; round++) {
+    for (int i = 0; i < n; i++) {
+      double dpl = pl->a * u[i] + pl->b * v[i] + pl->c;
+      if (use[i] && !(dpl > 0 && fabs (fb / d[i] - fb / dpl) <= tolerances[round]))
+        use[i] = 0;
+    }
+    ok = fit_plane (u, v, d, use, n, pl);
+  }
+  for (int i = 0; i < n && ok; i++) {
+    double dpl = pl->a * u[i] + pl->b * v[i] + pl->c;
+    if (use[i] && !(dpl > 0 && fabs (fb / d[i] - fb / dpl) <= tol_m))
+      use[i] = 0;
+  }
+  return ok;
+}
+
 /* The region measured: the person and a ring beside it, same rows, clipped. */
 static bool
 region (const float box[4], int width, int height, int *x0, int *x1, int *y0, int *y1)
@@ -143,15 +197,17 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
   int cap = ((x1 - x0) / STEP + 1) * ((y1 - y0) / STEP + 1);
   float *us = g_new (float, cap), *vs = g_new (float, cap), *ds = g_new (float, cap);
   unsigned char *person = g_new0 (unsigned char, cap), *use = g_new0 (unsigned char, cap),
-                *ring = g_new0 (unsigned char, cap);
+                *ring = g_new0 (unsigned char, cap), *whole = g_new0 (unsigned char, cap);
   int n = 0, person_total = 0, person_valid = 0;
+  float upper_y1 = box[1] + 0.5f * box[3];
   float px0 = box[0] + 0.25f * box[2], px1 = box[0] + 0.75f * box[2];
   float py0 = box[1] + 0.1f * box[3], py1 = box[1] + 0.9f * box[3];
   for (int y = y0; y < y1; y += STEP)
     for (int x = x0; x < x1; x += STEP) {
       bool in_person = x >= px0 && x < px1 && y >= py0 && y < py1;
       bool in_ring = x < box[0] - 0.1f * box[2] || x >= box[0] + 1.1f * box[2];
-      if (!in_person && !in_ring)
+      bool in_box = x >= box[0] && x < box[0] + box[2] && y >= box[1] + 0.02f * box[3] && y < box[1] + 0.98f * box[3];
+      if (!in_person && !in_ring && !in_box)
         continue;
       person_total += in_person;
       float d = d_map[(size_t) (y - y0) * dw + (x - dx0)];
@@ -159,23 +215,53 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
         continue;
       person_valid += in_person;
       us[n] = x, vs[n] = y, ds[n] = d;
-      person[n] = in_person, ring[n] = in_ring, use[n] = 1;
+      person[n] = in_person, ring[n] = in_ring, use[n] = in_person || in_ring, whole[n] = in_box;
       n++;
     }
   out->valid_share = person_total ? (double) person_valid / person_total : 0;
   struct plane all, behind;
   bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, least_off, &all);
   if (ok) {
-    float *res = g_new (float, n), *dp = g_new (float, n);
-    int k = 0;
+    float *res = g_new (float, n), *dp = g_new (float, n), *up = g_new (float, n);
+    int k = 0, ku = 0;
     for (int i = 0; i < n; i++)
       if (person[i]) {
         double dpl = all.a * us[i] + all.b * vs[i] + all.c;
         res[k] = dpl > 0 ? (float) fabs (fb / ds[i] - fb / dpl) : INFINITY;
         dp[k++] = ds[i];
+        if (vs[i] < upper_y1)
+          up[ku++] = ds[i];
       }
     out->relief_m = median (res, k);
     out->distance_m = fb / median (dp, k);
+    out->upper_m = ku ? fb / median (up, ku) : NAN;
+    g_free (up);
+    /* The plane most of the box lies on, to within half the flat relief: a
+     * picture on a panel (a screen, a board, a vehicle's side) fills its
+     * box with it, and nothing stands in front of it. A body never fills
+     * its box (what is behind shows beside the head and between the legs;
+     * its own roundness leaves it), and stands in front of a wall or
+     * vehicle that fills the rest. */
+    struct plane own;
+    unsigned char *on_own = g_memdup2 (whole, cap);
+    if (majority_plane (us, vs, ds, on_own, n, fb, FILL_TOL_M, &own)) {
+      int n_box = 0, n_front = 0, n_on = 0;
+      for (int i = 0; i < n; i++) {
+        double dpl = own.a * us[i] + own.b * vs[i] + own.c;
+        if (!whole[i] || !(dpl > 0))
+          continue;
+        n_box++;
+        n_front += fb / ds[i] < fb / dpl - IN_FRONT_M;
+        if (on_own[i])
+          dp[n_on++] = ds[i];
+      }
+      if (n_on >= 8) {
+        out->plane_m = fb / median (dp, n_on);
+        out->plane_share = (double) n_on / n_box;
+        out->in_front_share = (double) n_front / n_box;
+      }
+    }
+    g_free (on_own);
     /* the ring's own plane: how far in front of its surroundings the person stands */
     if (robust_plane (us, vs, ds, ring, n, least_off, &behind)) {
       k = 0;
@@ -189,7 +275,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     g_free (res);
     g_free (dp);
   }
-  g_free (us), g_free (vs), g_free (ds), g_free (person), g_free (use), g_free (ring);
+  g_free (us), g_free (vs), g_free (ds), g_free (person), g_free (use), g_free (ring), g_free (whole);
   return ok;
 }
 
@@ -197,7 +283,7 @@ bool
 live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
                     double baseline_m, int max_disparity, struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, 0, 0};
   int nd = (max_disparity + 15) / 16 * 16, x0, x1, y0, y1;
   if (!region (box, left->width, left->height, &x0, &x1, &y0, &y1) || focal_px <= 0 || baseline_m <= 0)
     return false;
@@ -216,7 +302,7 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
 bool
 live_depth_measure_map (const struct live_depth_map *map, const float box[4], struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, 0, 0};
   int x0, x1, y0, y1;
   if (!region (box, map->width, map->height, &x0, &x1, &y0, &y1) || map->scale_m <= 0)
     return false;
@@ -265,9 +351,6 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
    * relief r at distance Z shifts the disparity by f B r / Z^2 */
   double max_range = stereo ? sqrt (ctx->camera->focal_px * ctx->stereo_baseline_m * p->live_relief_m / RESOLVABLE_PX)
                             : ctx->depth->max_range_m;
-  const char *fmt = "\"distance_m\":%.2f,\"relief_m\":%.3f,\"in_front_m\":%.2f,\"valid_share\":%.2f,"
-                    "\"max_range_m\":%.1f";
-#define DEPTH_ARGS m.distance_m, m.relief_m, m.in_front_m, m.valid_share, max_range
   /* Whatever stands in the box stands at its feet: a person, a print on a
    * panel, a screen (raised ones nearer still). The ground seen in the box's
    * rows lies beyond its feet: a box whose middle is that far holds no one
@@ -279,12 +362,35 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
                       ? zone_camera_depth (ctx->camera, foot.x, foot.y, 0)
                       : NAN;
   bool upright = !(foot_m > 0) || m.distance_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  /* ... and a body's head and shoulders are as far as its feet. A picture
+   * whose feet are drawn above the ground (a screen on a post, a vehicle's
+   * side, a board) is nearer than the ground the ray through its feet meets. */
+  m.upper_m = isfinite (m.upper_m) ? m.upper_m : -1;
+  bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < foot_m * (1 - FLOAT_SHARE) - FLOAT_M;
+  /* ... and a picture on a panel fills its box with one flat surface that
+   * stands (not the ground beyond its feet), nothing in front of it */
+  bool filled = m.plane_share >= FILLED_SHARE && m.in_front_share < IN_FRONT_MAX_SHARE && foot_m > 0 && m.plane_m > 0 &&
+                  m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  m.plane_m = isfinite (m.plane_m) ? m.plane_m : -1;
+  if (!(foot_m > 0))
+    foot_m = -1;
+  const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
+                    "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"in_front_share\":%.2f,"
+                    "\"valid_share\":%.2f,\"max_range_m\":%.1f";
+#define DEPTH_ARGS m.distance_m, m.upper_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.in_front_share,  \
+      m.valid_share, max_range
   if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
     out->why = ok ? "too far from the depth camera to measure a body's relief" : "no depth measured on the person";
   } else if (!upright) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
     out->why = "nothing stands at the box's feet in depth (the ground behind: the box is off the person)";
+  } else if (floating) {
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
+    out->why = "flat: nearer than the ground at its feet in depth (a picture raised above the ground)";
+  } else if (filled) {
+    live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
+    out->why = "flat: the box is one flat surface in depth with nothing in front of it (a picture)";
   } else if (m.relief_m < p->flat_relief_m) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, DEPTH_ARGS);
     out->why = "flat: no relief in depth (a picture)";

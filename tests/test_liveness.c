@@ -837,6 +837,110 @@ depth_check_needs_someone_standing_at_the_box_s_feet (void)
   g_free (mm);
 }
 
+/* What a depth camera registered to the PETS09 camera sees of things
+ * standing on the ground: a body (0.12 m rounder at its centre line than
+ * at its outline) and a panel (a screen, a board, a vehicle's side: flat
+ * and wider than the picture it shows).
+ * Each stands on the ground where the picture's pixel (U, V) sees it; a
+ * picture shows a person 1.75 m tall whose feet are ELEVATION_M above the
+ * ground there. */
+enum depth_thing { THING_BODY, THING_PANEL };
+struct depth_object {
+  enum depth_thing kind;
+  double u, v, elevation_m, margin; /* margin: the panel's around the picture's box, in box widths */
+  double x, y;                      /* the ground point, filled in */
+  float box[4];                     /* the person's (or picture's) box, filled in */
+};
+
+static bool
+in_outline (const float b[4], double x, double y)
+{
+  double u = (x - (b[0] + b[2] / 2)) / b[2], v = (y - b[1]) / b[3];
+  double hx = u / 0.2, hy = (v - 0.09) / 0.09, bx = u / 0.45, by = (v - 0.56) / 0.45;
+  return hx * hx + hy * hy < 1 || bx * bx + by * by < 1;
+}
+
+static unsigned short *
+render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, int n)
+{
+  for (int k = 0; k < n; k++) {
+    double uf, vf, uh, vh;
+    struct zone_pt g;
+    g_assert_true (zone_homography_apply (cam->to_ground, (struct zone_pt){objs[k].u, objs[k].v}, &g));
+    objs[k].x = g.x, objs[k].y = g.y;
+    g_assert_true (zone_camera_project (cam, objs[k].x, objs[k].y, objs[k].elevation_m, &uf, &vf));
+    g_assert_true (zone_camera_project (cam, objs[k].x, objs[k].y, objs[k].elevation_m + 1.75, &uh, &vh));
+    double h = vf - vh;
+    float *b = objs[k].box;
+    b[0] = (float) (uf - 0.2 * h), b[1] = (float) vh, b[2] = (float) (0.4 * h), b[3] = (float) h;
+  }
+  unsigned short *mm = g_new0 (unsigned short, 768 * 576);
+  for (int y = 0; y < 576; y++)
+    for (int x = 0; x < 768; x++) {
+      struct zone_pt g;
+      double z = zone_homography_apply (cam->to_ground, (struct zone_pt){x + 0.5, y + 0.5}, &g)
+                     ? zone_camera_depth (cam, g.x, g.y, 0)
+                     : 0;
+      for (int k = 0; k < n; k++) { /* in order: later ones in front */
+        const struct depth_object *o = &objs[k];
+        const float *b = o->box;
+        double mx = o->margin * b[2], at = zone_camera_depth (cam, o->x, o->y, o->elevation_m + 0.9);
+        if (o->kind == THING_PANEL) {
+          if (x >= b[0] - mx && x < b[0] + b[2] + mx && y >= b[1] - mx && y < b[1] + b[3] + 0.5 * mx)
+            z = at;
+        } else if (in_outline (b, x + 0.5, y + 0.5)) {
+          double t = (x + 0.5 - (b[0] + b[2] / 2)) / (b[2] / 2);
+          z = at - 0.12 * sqrt (fmax (0, 1 - t * t));
+        }
+      }
+      mm[y * 768 + x] = z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
+    }
+  return mm;
+}
+
+/* The depth check tells a picture from a body by what it is, not by what
+ * is around it: a narrow screen at road level (its panel fills the box)
+ * and a screen raised on a post (nearer than the ground its picture's feet
+ * point at) are flat, though ground far behind surrounds each: measured
+ * against the plane of box and surroundings they read as much relief as a
+ * person, and screens got through. A body is live standing alone, and in
+ * front of a wall that fills the rest of its box. (A cut-out of a person
+ * standing on the ground has a body's outline: in depth only its missing
+ * roundness tells it, which this check does not measure.) */
+static void
+depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct depth_object objs[] = {
+    {THING_BODY, 150, 330, 0, 0, 0, 0, {0}},      /* a person alone */
+    {THING_PANEL, 330, 300, 0, 1.5, 0, 0, {0}},   /* a wall (a bus's side) ... */
+    {THING_BODY, 330, 330, 0, 0, 0, 0, {0}},      /* ... a person in front of it */
+    {THING_PANEL, 660, 330, 0.1, 0.08, 0, 0, {0}}, /* a narrow screen at road level */
+    {THING_PANEL, 450, 500, 1.0, 0.15, 0, 0, {0}}, /* a screen on a post */
+  };
+  unsigned short *mm = render_depth_objects (&cam, objs, G_N_ELEMENTS (objs));
+  const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
+  struct {
+    const float *box;
+    enum live_verdict want;
+  } cases[] = {{objs[0].box, LIVE_LIVE}, {objs[2].box, LIVE_LIVE}, {objs[3].box, LIVE_FLAT}, {objs[4].box, LIVE_FLAT}};
+  int wrong = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
+    struct live_sample s = {.frame = 5, .t_s = 0.5, .has_ground = true};
+    memcpy (s.box, cases[i].box, sizeof s.box);
+    const struct live_history h = {&s, 1};
+    const struct live_context ctx = {.params = &p, .camera = &cam, .depth = &map, .frame = 5};
+    struct live_check_result r = {0};
+    g_assert_true (live_check_depth (&ctx, &h, &r));
+    g_test_message ("case %zu: box %.0f,%.0f %.0fx%.0f verdict %d (%s) %s", i, s.box[0], s.box[1], s.box[2], s.box[3],
+                    r.verdict, r.why ? r.why : "", r.detail);
+    wrong += r.verdict != cases[i].want;
+  }
+  g_assert_cmpint (wrong, ==, 0);
+  g_free (mm);
+}
+
 /* Channel CHANNEL of an image file of opencv-doc's data (grey files: any). */
 /* The same scenes seen by a depth camera (millimetres, registered to the colour camera). */
 static void
@@ -1279,6 +1383,8 @@ main (int argc, char **argv)
                    motion_still_picture_is_flat_a_person_waiting_is_not);
   g_test_add_func ("/liveness/depth_flat_print_vs_person_relief", depth_flat_print_vs_person_relief);
   g_test_add_func ("/liveness/depth_stream_flat_print_vs_person_relief", depth_stream_flat_print_vs_person_relief);
+  g_test_add_func ("/liveness/depth_check_tells_a_picture_from_a_body_whatever_is_around_it",
+                   depth_check_tells_a_picture_from_a_body_whatever_is_around_it);
   g_test_add_func ("/liveness/depth_check_needs_someone_standing_at_the_box_s_feet",
                    depth_check_needs_someone_standing_at_the_box_s_feet);
   g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
