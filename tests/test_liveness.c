@@ -782,16 +782,46 @@ depth_flat_print_vs_person_relief (void)
  * box where nobody stands (the ground in its rows lies beyond its feet):
  * uncertain, never flat, though the ground is a plane like any print; and
  * on a box from an earlier frame than the depth map: uncertain. */
+/* The distance along the optical axis to the ground at pixel (X, Y); 0 where its ray misses it. */
+static double
+ground_depth (const struct zone_camera *cam, int x, int y)
+{
+  struct zone_pt g;
+  return zone_homography_apply (cam->to_ground, (struct zone_pt){x + 0.5, y + 0.5}, &g)
+             ? zone_camera_depth (cam, g.x, g.y, 0)
+             : 0;
+}
+
+/* Z metres as a 16-bit millimetre depth camera reads it (0: no reading). */
+static unsigned short
+depth_mm (double z)
+{
+  return z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
+}
+
+/* The depth check's verdict on BOX detected in FRAME, the map being of frame 5. */
+static enum live_verdict
+depth_verdict (const struct zone_camera *cam, const struct live_depth_map *map, const float box[4], int frame)
+{
+  struct hwcfg_liveness p = params ();
+  struct live_sample s = {.frame = frame, .t_s = frame / 10.0, .has_ground = true};
+  memcpy (s.box, box, sizeof s.box);
+  const struct live_history h = {&s, 1};
+  const struct live_context ctx = {.params = &p, .camera = cam, .depth = map, .frame = 5};
+  struct live_check_result r = {0};
+  g_assert_true (live_check_depth (&ctx, &h, &r));
+  g_test_message ("box %.0f,%.0f %.0fx%.0f in frame %d: verdict %d (%s) %s", box[0], box[1], box[2], box[3], frame,
+                  r.verdict, r.why ? r.why : "", r.detail);
+  return r.verdict;
+}
+
 static unsigned short *
 render_depth_scene (const struct zone_camera *cam, const float person[4], const float panel[4])
 {
   unsigned short *mm = g_new0 (unsigned short, 768 * 576);
   for (int y = 0; y < 576; y++)
     for (int x = 0; x < 768; x++) {
-      struct zone_pt g;
-      double z = zone_homography_apply (cam->to_ground, (struct zone_pt){x + 0.5, y + 0.5}, &g)
-                     ? zone_camera_depth (cam, g.x, g.y, 0)
-                     : 0;
+      double z = ground_depth (cam, x, y);
       const float *b = person;
       for (int k = 0; k < 2; k++, b = panel) {
         if (x < b[0] || x >= b[0] + b[2] || y < b[1] || y >= b[1] + b[3])
@@ -801,7 +831,7 @@ render_depth_scene (const struct zone_camera *cam, const float person[4], const 
         double t = (x + 0.5 - (b[0] + b[2] / 2)) / (b[2] / 2);
         z = zone_camera_depth (cam, f.x, f.y, 0) - (k == 0 ? 0.12 * sqrt (fmax (0, 1 - t * t)) : 0);
       }
-      mm[y * 768 + x] = z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
+      mm[y * 768 + x] = depth_mm (z);
     }
   return mm;
 }
@@ -809,7 +839,6 @@ render_depth_scene (const struct zone_camera *cam, const float person[4], const 
 static void
 depth_check_needs_someone_standing_at_the_box_s_feet (void)
 {
-  struct hwcfg_liveness p = params ();
   struct zone_camera cam = pets_camera ();
   float person[4], print[4], panel[4], nobody[4];
   person_box (&cam, 2, 0, 1.75, person);
@@ -824,16 +853,8 @@ depth_check_needs_someone_standing_at_the_box_s_feet (void)
     int frame;
     enum live_verdict want;
   } cases[] = {{person, 5, LIVE_LIVE}, {print, 5, LIVE_FLAT}, {nobody, 5, LIVE_UNCERTAIN}, {print, 4, LIVE_UNCERTAIN}};
-  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-    struct live_sample s = {.frame = cases[i].frame, .t_s = cases[i].frame / 10.0, .has_ground = true};
-    memcpy (s.box, cases[i].box, sizeof s.box);
-    const struct live_history h = {&s, 1};
-    const struct live_context ctx = {.params = &p, .camera = &cam, .depth = &map, .frame = 5};
-    struct live_check_result r = {0};
-    g_assert_true (live_check_depth (&ctx, &h, &r));
-    g_test_message ("case %zu: verdict %d (%s) %s", i, r.verdict, r.why ? r.why : "", r.detail);
-    g_assert_cmpint (r.verdict, ==, cases[i].want);
-  }
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (depth_verdict (&cam, &map, cases[i].box, cases[i].frame), ==, cases[i].want);
   g_free (mm);
 }
 
@@ -877,10 +898,7 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
   unsigned short *mm = g_new0 (unsigned short, 768 * 576);
   for (int y = 0; y < 576; y++)
     for (int x = 0; x < 768; x++) {
-      struct zone_pt g;
-      double z = zone_homography_apply (cam->to_ground, (struct zone_pt){x + 0.5, y + 0.5}, &g)
-                     ? zone_camera_depth (cam, g.x, g.y, 0)
-                     : 0;
+      double z = ground_depth (cam, x, y);
       for (int k = 0; k < n; k++) { /* in order: later ones in front */
         const struct depth_object *o = &objs[k];
         const float *b = o->box;
@@ -893,7 +911,7 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
           z = at - 0.12 * sqrt (fmax (0, 1 - t * t));
         }
       }
-      mm[y * 768 + x] = z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
+      mm[y * 768 + x] = depth_mm (z);
     }
   return mm;
 }
@@ -910,7 +928,6 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
 static void
 depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
 {
-  struct hwcfg_liveness p = params ();
   struct zone_camera cam = pets_camera ();
   struct depth_object objs[] = {
     {THING_BODY, 150, 330, 0, 0, 0, 0, {0}},      /* a person alone */
@@ -925,19 +942,8 @@ depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
     const float *box;
     enum live_verdict want;
   } cases[] = {{objs[0].box, LIVE_LIVE}, {objs[2].box, LIVE_LIVE}, {objs[3].box, LIVE_FLAT}, {objs[4].box, LIVE_FLAT}};
-  int wrong = 0;
-  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++) {
-    struct live_sample s = {.frame = 5, .t_s = 0.5, .has_ground = true};
-    memcpy (s.box, cases[i].box, sizeof s.box);
-    const struct live_history h = {&s, 1};
-    const struct live_context ctx = {.params = &p, .camera = &cam, .depth = &map, .frame = 5};
-    struct live_check_result r = {0};
-    g_assert_true (live_check_depth (&ctx, &h, &r));
-    g_test_message ("case %zu: box %.0f,%.0f %.0fx%.0f verdict %d (%s) %s", i, s.box[0], s.box[1], s.box[2], s.box[3],
-                    r.verdict, r.why ? r.why : "", r.detail);
-    wrong += r.verdict != cases[i].want;
-  }
-  g_assert_cmpint (wrong, ==, 0);
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_assert_cmpint (depth_verdict (&cam, &map, cases[i].box, 5), ==, cases[i].want);
   g_free (mm);
 }
 
