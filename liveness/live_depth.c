@@ -5,14 +5,15 @@
  * coplanar with its panel — a bus side, a poster board, a screen — and the
  * plane fits it; a person stands out of the background and is round.
  * Two things no body does tell a picture whatever is around it: the
- * picture's head and shoulders nearer than the ground its feet point at
- * (raised on a post, a vehicle's side, a board), and one flat surface
- * filling the whole box with nothing in front of it (a panel; a body's
- * outline shows what is behind it, and it is round).
+ * whole picture nearer than the ground its feet point at (raised on a
+ * post, a vehicle's side, a board), and one flat surface filling the whole
+ * box and going on above it, with nothing in front of it (a panel; a
+ * body's outline shows what is behind it, and it is round).
  * Measurements: distance, relief (median depth residual over the person),
  * how far the person stands in front of the ring's own plane, the upper
- * half's distance against the ground's at the feet, the share of the box
- * on one plane and in front of it, valid share,
+ * and lower halves' distances against the ground's at the feet, the share
+ * of the box on one plane, in front of it, and of the strip above the box
+ * on it, valid share,
  * and the range within which the pair resolves a body's relief at all
  * (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
  * baseline, about 10 m; for a depth camera its rated range).
@@ -42,11 +43,16 @@ static const double FLOAT_SHARE = 0.08, FLOAT_M = 1.0;
 /* A box filled by one flat surface: at least this share of it on one
  * plane, less than this share in front of it. */
 static const double FILLED_SHARE = 0.95, IN_FRONT_MAX_SHARE = 0.05;
+/* ... and the panel goes on above the box: at least this share of the strip above it on that plane. */
+static const double ABOVE_ON_PLANE = 0.5;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
 /* On the plane the box lies on when within this of it: a flat picture is
  * (half of flat_relief_m's 0.06); a body's roundness leaves it. */
 static const double FILL_TOL_M = 0.03;
+/* The strip above the box (a share of its height): a picture's panel goes
+ * on above the picture's head, nothing of a person's does. */
+static const float ABOVE_SHARE = 0.1f;
 /* Nearer than the box's own plane by this much: something in front of it. */
 static const double IN_FRONT_M = 0.3;
 /* Pixels sampled every STEP in each direction. */
@@ -177,12 +183,12 @@ majority_plane (const float *u, const float *v, const float *d, unsigned char *u
   return ok;
 }
 
-/* The region measured: the person and a ring beside it, same rows, clipped. */
+/* The region measured: the person, a ring beside it (same rows) and a strip above it, clipped. */
 static bool
 region (const float box[4], int width, int height, int *x0, int *x1, int *y0, int *y1)
 {
   *x0 = MAX ((int) floorf (box[0] - 0.6f * box[2]), 0), *x1 = MIN ((int) ceilf (box[0] + 1.6f * box[2]), width);
-  *y0 = MAX ((int) floorf (box[1]), 0), *y1 = MIN ((int) ceilf (box[1] + box[3]), height);
+  *y0 = MAX ((int) floorf (box[1] - ABOVE_SHARE * box[3]), 0), *y1 = MIN ((int) ceilf (box[1] + box[3]), height);
   return *x1 - *x0 >= 8 && *y1 - *y0 >= 8;
 }
 
@@ -197,7 +203,8 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
   int cap = ((x1 - x0) / STEP + 1) * ((y1 - y0) / STEP + 1);
   float *us = g_new (float, cap), *vs = g_new (float, cap), *ds = g_new (float, cap);
   unsigned char *person = g_new0 (unsigned char, cap), *use = g_new0 (unsigned char, cap),
-                *ring = g_new0 (unsigned char, cap), *whole = g_new0 (unsigned char, cap);
+                *ring = g_new0 (unsigned char, cap), *whole = g_new0 (unsigned char, cap),
+                *above = g_new0 (unsigned char, cap);
   int n = 0, person_total = 0, person_valid = 0;
   float upper_y1 = box[1] + 0.5f * box[3];
   float px0 = box[0] + 0.25f * box[2], px1 = box[0] + 0.75f * box[2];
@@ -205,9 +212,10 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
   for (int y = y0; y < y1; y += STEP)
     for (int x = x0; x < x1; x += STEP) {
       bool in_person = x >= px0 && x < px1 && y >= py0 && y < py1;
-      bool in_ring = x < box[0] - 0.1f * box[2] || x >= box[0] + 1.1f * box[2];
+      bool in_ring = y >= box[1] && (x < box[0] - 0.1f * box[2] || x >= box[0] + 1.1f * box[2]);
       bool in_box = x >= box[0] && x < box[0] + box[2] && y >= box[1] + 0.02f * box[3] && y < box[1] + 0.98f * box[3];
-      if (!in_person && !in_ring && !in_box)
+      bool in_above = x >= box[0] && x < box[0] + box[2] && y < box[1];
+      if (!in_person && !in_ring && !in_box && !in_above)
         continue;
       person_total += in_person;
       float d = d_map[(size_t) (y - y0) * dw + (x - dx0)];
@@ -215,15 +223,15 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
         continue;
       person_valid += in_person;
       us[n] = x, vs[n] = y, ds[n] = d;
-      person[n] = in_person, ring[n] = in_ring, use[n] = in_person || in_ring, whole[n] = in_box;
+      person[n] = in_person, ring[n] = in_ring, use[n] = in_person || in_ring, whole[n] = in_box, above[n] = in_above;
       n++;
     }
   out->valid_share = person_total ? (double) person_valid / person_total : 0;
   struct plane all, behind;
   bool ok = out->valid_share >= MIN_VALID_SHARE && robust_plane (us, vs, ds, use, n, least_off, &all);
   if (ok) {
-    float *res = g_new (float, n), *dp = g_new (float, n), *up = g_new (float, n);
-    int k = 0, ku = 0;
+    float *res = g_new (float, n), *dp = g_new (float, n), *up = g_new (float, n), *low = g_new (float, n);
+    int k = 0, ku = 0, kl = 0;
     for (int i = 0; i < n; i++)
       if (person[i]) {
         double dpl = all.a * us[i] + all.b * vs[i] + all.c;
@@ -231,11 +239,15 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
         dp[k++] = ds[i];
         if (vs[i] < upper_y1)
           up[ku++] = ds[i];
+        else
+          low[kl++] = ds[i];
       }
     out->relief_m = median (res, k);
     out->distance_m = fb / median (dp, k);
     out->upper_m = ku ? fb / median (up, ku) : NAN;
+    out->lower_m = kl ? fb / median (low, kl) : NAN;
     g_free (up);
+    g_free (low);
     /* The plane most of the box lies on, to within half the flat relief: a
      * picture on a panel (a screen, a board, a vehicle's side) fills its
      * box with it, and nothing stands in front of it. A body never fills
@@ -245,9 +257,13 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     struct plane own;
     unsigned char *on_own = g_memdup2 (whole, cap);
     if (majority_plane (us, vs, ds, on_own, n, fb, FILL_TOL_M, &own)) {
-      int n_box = 0, n_front = 0, n_on = 0;
+      int n_box = 0, n_front = 0, n_on = 0, n_above = 0, n_above_on = 0;
       for (int i = 0; i < n; i++) {
         double dpl = own.a * us[i] + own.b * vs[i] + own.c;
+        if (above[i] && dpl > 0) {
+          n_above++;
+          n_above_on += fabs (fb / ds[i] - fb / dpl) <= FILL_TOL_M;
+        }
         if (!whole[i] || !(dpl > 0))
           continue;
         n_box++;
@@ -259,6 +275,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
         out->plane_m = fb / median (dp, n_on);
         out->plane_share = (double) n_on / n_box;
         out->in_front_share = (double) n_front / n_box;
+        out->above_share = n_above ? (double) n_above_on / n_above : 0;
       }
     }
     g_free (on_own);
@@ -275,7 +292,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     g_free (res);
     g_free (dp);
   }
-  g_free (us), g_free (vs), g_free (ds), g_free (person), g_free (use), g_free (ring), g_free (whole);
+  g_free (us), g_free (vs), g_free (ds), g_free (person), g_free (use), g_free (ring), g_free (whole), g_free (above);
   return ok;
 }
 
@@ -283,7 +300,7 @@ bool
 live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
                     double baseline_m, int max_disparity, struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, 0, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0};
   int nd = (max_disparity + 15) / 16 * 16, x0, x1, y0, y1;
   if (!region (box, left->width, left->height, &x0, &x1, &y0, &y1) || focal_px <= 0 || baseline_m <= 0)
     return false;
@@ -302,7 +319,7 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
 bool
 live_depth_measure_map (const struct live_depth_map *map, const float box[4], struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, 0, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0};
   int x0, x1, y0, y1;
   if (!region (box, map->width, map->height, &x0, &x1, &y0, &y1) || map->scale_m <= 0)
     return false;
@@ -366,18 +383,24 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
    * whose feet are drawn above the ground (a screen on a post, a vehicle's
    * side, a board) is nearer than the ground the ray through its feet meets. */
   m.upper_m = isfinite (m.upper_m) ? m.upper_m : -1;
-  bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < foot_m * (1 - FLOAT_SHARE) - FLOAT_M;
+  m.lower_m = isfinite (m.lower_m) ? m.lower_m : -1;
+  double float_m = foot_m * (1 - FLOAT_SHARE) - FLOAT_M;
+  /* both halves: a sign or a vehicle in front of a person covers one */
+  bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < float_m && m.lower_m > 0 && m.lower_m < float_m;
   /* ... and a picture on a panel fills its box with one flat surface that
    * stands (not the ground beyond its feet), nothing in front of it */
-  bool filled = m.plane_share >= FILLED_SHARE && m.in_front_share < IN_FRONT_MAX_SHARE && foot_m > 0 && m.plane_m > 0 &&
-                  m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  bool filled = m.plane_share >= FILLED_SHARE && m.in_front_share < IN_FRONT_MAX_SHARE &&
+                m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
+                m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
   m.plane_m = isfinite (m.plane_m) ? m.plane_m : -1;
   if (!(foot_m > 0))
     foot_m = -1;
-  const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
-                    "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"in_front_share\":%.2f,"
+  const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"lower_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
+                    "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"in_front_share\":%.2f,\"above_share\":%.2f,"
                     "\"valid_share\":%.2f,\"max_range_m\":%.1f";
-#define DEPTH_ARGS m.distance_m, m.upper_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.in_front_share,  \
+#define DEPTH_ARGS                                                                                                     \
+  m.distance_m, m.upper_m, m.lower_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.in_front_share,    \
+      m.above_share,                                                                                                   \
       m.valid_share, max_range
   if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);

@@ -12,11 +12,13 @@ struct live_depth {
   double relief_m;    /* median depth residual of the person against the plane of person and ring */
   double in_front_m;  /* median distance the person stands in front of the ring's own plane */
   double valid_share; /* share of the person's pixels the matcher matched */
-  double upper_m;     /* median distance of the person's upper half (legs may be hidden) */
+  double upper_m;     /* median distance of the person's upper half */
+  double lower_m;     /* ... and of its lower half */
   /* the plane most of the whole box lies on (within 3 cm): a picture's panel fills it */
   double plane_m;        /* its median distance */
   double plane_share;    /* share of the box on it */
   double in_front_share; /* share of the box nearer than it by 0.3 m or more */
+  double above_share;    /* share of a strip above the box on it */
 };
 
 /* Measures the person in BOX (left image pixels) of the grey rectified pair

@@ -868,7 +868,8 @@ depth_check_needs_someone_standing_at_the_box_s_feet (void)
 enum depth_thing { THING_BODY, THING_PANEL };
 struct depth_object {
   enum depth_thing kind;
-  double u, v, elevation_m, margin; /* margin: the panel's around the picture's box, in box widths */
+  double u, v, elevation_m;
+  double margin, headroom; /* the panel's beside the picture's box, in box widths, and above it, in box heights */
   double x, y;                      /* the ground point, filled in */
   float box[4];                     /* the person's (or picture's) box, filled in */
 };
@@ -904,7 +905,7 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
         const float *b = o->box;
         double mx = o->margin * b[2], at = zone_camera_depth (cam, o->x, o->y, o->elevation_m + 0.9);
         if (o->kind == THING_PANEL) {
-          if (x >= b[0] - mx && x < b[0] + b[2] + mx && y >= b[1] - mx && y < b[1] + b[3] + 0.5 * mx)
+          if (x >= b[0] - mx && x < b[0] + b[2] + mx && y >= b[1] - o->headroom * b[3] && y < b[1] + b[3] + 0.5 * mx)
             z = at;
         } else if (in_outline (b, x + 0.5, y + 0.5)) {
           double t = (x + 0.5 - (b[0] + b[2] / 2)) / (b[2] / 2);
@@ -930,11 +931,11 @@ depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
 {
   struct zone_camera cam = pets_camera ();
   struct depth_object objs[] = {
-    {THING_BODY, 150, 330, 0, 0, 0, 0, {0}},      /* a person alone */
-    {THING_PANEL, 330, 300, 0, 1.5, 0, 0, {0}},   /* a wall (a bus's side) ... */
-    {THING_BODY, 330, 330, 0, 0, 0, 0, {0}},      /* ... a person in front of it */
-    {THING_PANEL, 660, 330, 0.1, 0.08, 0, 0, {0}}, /* a narrow screen at road level */
-    {THING_PANEL, 450, 500, 1.0, 0.15, 0, 0, {0}}, /* a screen on a post */
+    {THING_BODY, 150, 330, 0, 0, 0, 0, 0, {0}},          /* a person alone */
+    {THING_PANEL, 330, 300, 0, 1.5, 1.0, 0, 0, {0}},     /* a wall (a bus's side) ... */
+    {THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}},          /* ... a person in front of it */
+    {THING_PANEL, 660, 330, 0.1, 0.08, 0.15, 0, 0, {0}}, /* a narrow screen at road level */
+    {THING_PANEL, 450, 500, 1.0, 0.15, 0.15, 0, 0, {0}}, /* a screen on a post */
   };
   unsigned short *mm = render_depth_objects (&cam, objs, G_N_ELEMENTS (objs));
   const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
