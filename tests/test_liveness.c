@@ -923,7 +923,9 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
  * point at) are flat, though ground far behind surrounds each: measured
  * against the plane of box and surroundings they read as much relief as a
  * person, and screens got through. A body is live standing alone, and in
- * front of a wall that fills the rest of its box. (A cut-out of a person
+ * front of a wall that fills the rest of its box; behind a sign that
+ * covers its upper half (nearer than its feet, as a raised picture is) it
+ * is not flat. (A cut-out of a person
  * standing on the ground has a body's outline: in depth only its missing
  * roundness tells it, which this check does not measure.) */
 static void
@@ -936,6 +938,8 @@ depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
     {THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}},          /* ... a person in front of it */
     {THING_PANEL, 660, 330, 0.1, 0.08, 0.15, 0, 0, {0}}, /* a narrow screen at road level */
     {THING_PANEL, 450, 500, 1.0, 0.15, 0.15, 0, 0, {0}}, /* a screen on a post */
+    {THING_BODY, 560, 250, 0, 0, 0, 0, 0, {0}},          /* a person behind ... */
+    {THING_PANEL, 560, 320, 2.0, 0.3, 0, 0, 0, {0}},     /* ... a sign covering their upper half */
   };
   unsigned short *mm = render_depth_objects (&cam, objs, G_N_ELEMENTS (objs));
   const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
@@ -945,6 +949,7 @@ depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
   } cases[] = {{objs[0].box, LIVE_LIVE}, {objs[2].box, LIVE_LIVE}, {objs[3].box, LIVE_FLAT}, {objs[4].box, LIVE_FLAT}};
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     g_assert_cmpint (depth_verdict (&cam, &map, cases[i].box, 5), ==, cases[i].want);
+  g_assert_cmpint (depth_verdict (&cam, &map, objs[5].box, 5), !=, LIVE_FLAT);
   g_free (mm);
 }
 
