@@ -35,8 +35,8 @@ static const double RESOLVABLE_PX = 0.5;
 /* How much farther than the ground at its feet a box's middle may be and
  * still be something standing there (depth noise, a person leaning back). */
 static const double UPRIGHT_SHARE = 0.05, UPRIGHT_M = 0.5;
-/* How much nearer than the ground at its feet a box's head and shoulders
- * may be and still stand there: the detector's box ends up to a tenth of a
+/* How much nearer than the ground at its feet a box's upper and lower
+ * halves may be and still stand there: the detector's box ends up to a tenth of a
  * body below or above the feet, the ground there is 0.2-0.3 m out per
  * pixel row 20 m away, and a kerb or a slope lifts the feet. */
 static const double FLOAT_SHARE = 0.08, FLOAT_M = 1.0;
@@ -48,7 +48,7 @@ static const double ABOVE_ON_PLANE = 0.5;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
 /* On the plane the box lies on when within this of it: a flat picture is
- * (half of flat_relief_m's 0.06); a body's roundness leaves it. */
+ * (half the default flat_relief_m, 0.06); a body's roundness leaves it. */
 static const double FILL_TOL_M = 0.03;
 /* The strip above the box (a share of its height): a picture's panel goes
  * on above the picture's head, nothing of a person's does. */
@@ -149,6 +149,25 @@ robust_plane (const float *u, const float *v, const float *d, unsigned char *use
   return fit_plane (u, v, d, use, n, pl);
 }
 
+/* Metres between sample D at (U, V) and plane PL along the ray (FB / D
+ * is a distance); INFINITY where the plane is behind the camera. */
+static double
+off_plane_m (const struct plane *pl, float u, float v, float d, double fb)
+{
+  double dpl = pl->a * u + pl->b * v + pl->c;
+  return dpl > 0 ? fabs (fb / d - fb / dpl) : INFINITY;
+}
+
+/* Clears USE on the samples farther than TOL_M from PL. */
+static void
+keep_within (const float *u, const float *v, const float *d, unsigned char *use, int n, double fb,
+             const struct plane *pl, double tol_m)
+{
+  for (int i = 0; i < n; i++)
+    if (use[i] && !(off_plane_m (pl, u[i], v[i], d[i], fb) <= tol_m))
+      use[i] = 0;
+}
+
 /* The plane most of the samples lie on, though many do not (a body with
  * the ground between its legs, a person in front of a wall): least squares
  * would start between the two, so the fit starts from the level of the
@@ -168,18 +187,11 @@ majority_plane (const float *u, const float *v, const float *d, unsigned char *u
   const double tolerances[] = {0.5, 0.15, tol_m};
   bool ok = k >= 3 && pl->c > 0;
   for (size_t round = 0; round < G_N_ELEMENTS (tolerances) && ok; round++) {
-    for (int i = 0; i < n; i++) {
-      double dpl = pl->a * u[i] + pl->b * v[i] + pl->c;
-      if (use[i] && !(dpl > 0 && fabs (fb / d[i] - fb / dpl) <= tolerances[round]))
-        use[i] = 0;
-    }
+    keep_within (u, v, d, use, n, fb, pl, tolerances[round]);
     ok = fit_plane (u, v, d, use, n, pl);
   }
-  for (int i = 0; i < n && ok; i++) {
-    double dpl = pl->a * u[i] + pl->b * v[i] + pl->c;
-    if (use[i] && !(dpl > 0 && fabs (fb / d[i] - fb / dpl) <= tol_m))
-      use[i] = 0;
-  }
+  if (ok)
+    keep_within (u, v, d, use, n, fb, pl, tol_m);
   return ok;
 }
 
@@ -234,8 +246,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     int k = 0, ku = 0, kl = 0;
     for (int i = 0; i < n; i++)
       if (person[i]) {
-        double dpl = all.a * us[i] + all.b * vs[i] + all.c;
-        res[k] = dpl > 0 ? (float) fabs (fb / ds[i] - fb / dpl) : INFINITY;
+        res[k] = (float) off_plane_m (&all, us[i], vs[i], ds[i], fb);
         dp[k++] = ds[i];
         if (vs[i] < upper_y1)
           up[ku++] = ds[i];
@@ -260,11 +271,13 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
       int n_box = 0, n_front = 0, n_on = 0, n_above = 0, n_above_on = 0;
       for (int i = 0; i < n; i++) {
         double dpl = own.a * us[i] + own.b * vs[i] + own.c;
-        if (above[i] && dpl > 0) {
+        if (!(dpl > 0))
+          continue;
+        if (above[i]) {
           n_above++;
-          n_above_on += fabs (fb / ds[i] - fb / dpl) <= FILL_TOL_M;
+          n_above_on += off_plane_m (&own, us[i], vs[i], ds[i], fb) <= FILL_TOL_M;
         }
-        if (!whole[i] || !(dpl > 0))
+        if (!whole[i])
           continue;
         n_box++;
         n_front += fb / ds[i] < fb / dpl - IN_FRONT_M;
@@ -364,6 +377,9 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   m.distance_m = isfinite (m.distance_m) ? m.distance_m : -1;
   m.relief_m = isfinite (m.relief_m) ? m.relief_m : -1;
   m.in_front_m = isfinite (m.in_front_m) ? m.in_front_m : -1;
+  m.upper_m = isfinite (m.upper_m) ? m.upper_m : -1;
+  m.lower_m = isfinite (m.lower_m) ? m.lower_m : -1;
+  m.plane_m = isfinite (m.plane_m) ? m.plane_m : -1;
   /* beyond this distance a body's relief is below what the pair resolves:
    * relief r at distance Z shifts the disparity by f B r / Z^2 */
   double max_range = stereo ? sqrt (ctx->camera->focal_px * ctx->stereo_baseline_m * p->live_relief_m / RESOLVABLE_PX)
@@ -379,11 +395,9 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
                       ? zone_camera_depth (ctx->camera, foot.x, foot.y, 0)
                       : NAN;
   bool upright = !(foot_m > 0) || m.distance_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
-  /* ... and a body's head and shoulders are as far as its feet. A picture
-   * whose feet are drawn above the ground (a screen on a post, a vehicle's
-   * side, a board) is nearer than the ground the ray through its feet meets. */
-  m.upper_m = isfinite (m.upper_m) ? m.upper_m : -1;
-  m.lower_m = isfinite (m.lower_m) ? m.lower_m : -1;
+  /* ... and a body is as far as its feet. A picture whose feet are drawn
+   * above the ground (a screen on a post, a vehicle's side, a board) is
+   * nearer than the ground the ray through its feet meets. */
   double float_m = foot_m * (1 - FLOAT_SHARE) - FLOAT_M;
   /* both halves: a sign or a vehicle in front of a person covers one */
   bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < float_m && m.lower_m > 0 && m.lower_m < float_m;
@@ -392,7 +406,6 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   bool filled = m.plane_share >= FILLED_SHARE && m.in_front_share < IN_FRONT_MAX_SHARE &&
                 m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
                 m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
-  m.plane_m = isfinite (m.plane_m) ? m.plane_m : -1;
   if (!(foot_m > 0))
     foot_m = -1;
   const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"lower_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
