@@ -23,6 +23,7 @@ struct sample {
 
 struct open_packet {
   struct evid_pending *p;
+  int track_id; /* the track followed: the packet's own, or a later one that continues its crossing */
   int opened, last_seen, last_on_road;
   struct evid_frame *last; /* a reference: the last frame with the person on the road */
   int last_frame;
@@ -141,6 +142,7 @@ evid_collector_open (struct evid_collector *c, const struct evid_candidate *cand
   struct open_packet *o = g_new0 (struct open_packet, 1);
   o->p = evid_pending_new (cand, entry, decision);
   o->opened = o->last_seen = o->last_on_road = cand->frame;
+  o->track_id = cand->track_id;
   o->samples = g_array_new (FALSE, FALSE, sizeof (struct sample));
   g_ptr_array_add (c->open, o);
 }
@@ -233,8 +235,22 @@ evid_collector_update_liveness (struct evid_collector *c, int track_id, const ch
   bool found = false;
   for (guint i = 0; i < c->open->len; i++) {
     struct open_packet *o = g_ptr_array_index (c->open, i);
-    if (o->p->c.track_id == track_id) {
+    if (o->track_id == track_id) {
       evid_pending_set_liveness (o->p, verdict, liveness_json);
+      found = true;
+    }
+  }
+  return found;
+}
+
+bool
+evid_collector_continue (struct evid_collector *c, int lost_id, int track_id)
+{
+  bool found = false;
+  for (guint i = 0; i < c->open->len; i++) {
+    struct open_packet *o = g_ptr_array_index (c->open, i);
+    if (o->track_id == lost_id) {
+      o->track_id = track_id;
       found = true;
     }
   }
@@ -247,7 +263,7 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
 {
   for (guint i = 0; i < c->open->len; i++) {
     struct open_packet *o = g_ptr_array_index (c->open, i);
-    if (o->p->c.track_id != track_id)
+    if (o->track_id != track_id)
       continue;
     o->last_seen = frame;
     if (!on_road)

@@ -27,9 +27,15 @@ void evid_collector_open (struct evid_collector *c, const struct evid_candidate 
                           const struct cv_image *decision);
 
 /* A later liveness verdict for TRACK_ID's open packet (the first one
- * waited for more history). False when no packet of the track is open. */
+ * waited for more history). False when no packet follows the track. */
 bool evid_collector_update_liveness (struct evid_collector *c, int track_id, const char *verdict,
                                      const char *liveness_json);
+
+/* TRACK_ID continues LOST_ID's crossing (the tracker lost the person and
+ * found them again under a new id, zone_rules.h): LOST_ID's open packets
+ * follow TRACK_ID from now on (its liveness verdicts, where it is seen), so
+ * they end with the crossing and take its last verdict. False when none. */
+bool evid_collector_continue (struct evid_collector *c, int lost_id, int track_id);
 
 /* TRACK_ID is in IMG at FRAME, on the road or not, in BBOX (x, y, w, h). */
 void evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_road, const struct cv_image *img,

@@ -207,6 +207,41 @@ live_checker_observe (struct live_checker *lc, int track_id, const struct live_s
   }
 }
 
+static gint
+by_frame (gconstpointer a, gconstpointer b)
+{
+  int fa = ((const struct live_sample *) a)->frame, fb = ((const struct live_sample *) b)->frame;
+  return (fa > fb) - (fa < fb);
+}
+
+void
+live_checker_continue (struct live_checker *lc, int lost_id, int track_id)
+{
+  struct live_track *lost = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (lost_id));
+  if (lost_id == track_id || !lost)
+    return;
+  g_hash_table_steal (lc->tracks, GINT_TO_POINTER (lost_id));
+  struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
+  if (t) {
+    /* what the new id saw came after: its samples follow, its windows add
+     * to what the crossing showed so far */
+    g_array_append_vals (lost->samples, t->samples->data, t->samples->len);
+    g_array_sort (lost->samples, by_frame);
+    lost->walked |= t->walked;
+    lost->in_place |= t->in_place;
+    if (t->still_from_s >= 0)
+      lost->still_from_s = t->still_from_s;
+    lost->depth_flat_run = MAX (lost->depth_flat_run, t->depth_flat_run);
+    if (t->has_flat && !lost->has_flat)
+      lost->flat = t->flat, lost->has_flat = true;
+    if (t->has_static && !lost->has_static)
+      lost->still = t->still, lost->has_static = true;
+    if (t->has_live)
+      lost->live = t->live, lost->has_live = true;
+  }
+  g_hash_table_replace (lc->tracks, GINT_TO_POINTER (track_id), lost);
+}
+
 struct live_history
 live_checker_history (struct live_checker *lc, int track_id)
 {

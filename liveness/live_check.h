@@ -127,6 +127,13 @@ void live_checker_depth_frame (struct live_checker *lc, const unsigned short *da
  * print's track would walk by its own velocity noise. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);
 
+/* TRACK_ID continues LOST_ID's crossing (the tracker lost the person and
+ * found them again under a new id, zone_rules.h): TRACK_ID takes over
+ * LOST_ID's history and what its windows showed (a flat window stands, a
+ * walk counts), before its own; LOST_ID is forgotten. A candidate whose
+ * track was lost young is assessed on, on the person it continues in. */
+void live_checker_continue (struct live_checker *lc, int lost_id, int track_id);
+
 /* Runs every check on TRACK_ID's recent history, fuses them, and gives
  * the track's verdict so far in OUT: evidence of a picture (moving with a
  * vehicle, a height no person has, ...) seen in any window of the track

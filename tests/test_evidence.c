@@ -665,7 +665,12 @@ a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it (struct fixture *
   c.verdict = "uncertain";
   evid_collector_open (col, &c, NULL, &f->frame);
   g_assert_false (evid_collector_update_liveness (col, 7, "flat", "{\"verdict\":\"flat\"}"));
-  g_assert_true (evid_collector_update_liveness (col, 6, "flat", "{\"verdict\":\"flat\",\"checks\":{}}"));
+  /* ... also when the tracker lost the person and track 8 continues their
+   * crossing: the packet follows track 8, no longer track 6 */
+  g_assert_false (evid_collector_continue (col, 7, 8));
+  g_assert_true (evid_collector_continue (col, 6, 8));
+  g_assert_false (evid_collector_update_liveness (col, 6, "live", "{\"verdict\":\"live\"}"));
+  g_assert_true (evid_collector_update_liveness (col, 8, "flat", "{\"verdict\":\"flat\",\"checks\":{}}"));
   evid_collector_finish (col, 91, TRUE, write_now, &w);
   g_assert_cmpuint (events->len, ==, 2);
   g_assert_nonnull (strstr (g_ptr_array_index (events, 1), "\"decision\":\"rejected_flat\""));

@@ -1177,6 +1177,62 @@ track_verdict_weighs_the_whole_crossing (void)
   hwcfg_free (cfg);
 }
 
+/* Shifts A's samples FRAMES frames (10 frames a second) later. */
+static void
+later (GArray *a, int frames)
+{
+  for (guint i = 0; i < a->len; i++) {
+    struct live_sample *s = &g_array_index (a, struct live_sample, i);
+    s->frame += frames, s->t_s += frames / 10.0;
+  }
+}
+
+/* The tracker lost a candidate and found them again under a new id (the
+ * rules say it continues the crossing): the new id is judged on the whole
+ * crossing, the lost id's windows first. */
+static void
+a_continued_track_is_judged_on_the_crossing_it_continues (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct live_checker *lc = pets_checker (&p, cfg);
+  struct live_result r;
+  /* 3 m tall for 2.5 s (a picture), lost; a person-sized box walks on */
+  g_autoptr (GArray) giant = walk (&cam, 2, -8, 1.2, 0, 3.0, 2.5);
+  g_assert_cmpint (feed (lc, 1, giant, 0, giant->len, &r), ==, LIVE_FLAT);
+  g_autoptr (GArray) after = walk (&cam, 2 + 1.2 * 3, -8, 1.2, 0, 1.75, 3);
+  later (after, 30);
+  /* alone, what the new id shows is no picture */
+  g_assert_cmpint (feed (lc, 3, after, 0, after->len, &r), !=, LIVE_FLAT);
+  /* continuing the lost one, the picture stands */
+  int lost_n = live_checker_history (lc, 1).n;
+  live_checker_continue (lc, 1, 2);
+  g_assert_cmpint (live_checker_history (lc, 1).n, ==, 0);
+  g_assert_cmpint (live_checker_history (lc, 2).n, ==, lost_n);
+  g_assert_cmpint (feed (lc, 2, after, 0, after->len, &r), ==, LIVE_FLAT);
+  g_assert_true (r.earlier);
+  g_assert_cmpstr (r.why, ==, "taller than any person (a picture)");
+  /* a young candidate (seen 0.3 s: too little to tell) continued by a
+   * track that already has samples of its own: the lost one's come first */
+  g_autoptr (GArray) young = walk (&cam, -5, -8, 1.4, 0, 1.75, 0.3);
+  g_autoptr (GArray) on = walk (&cam, -5 + 1.4 * 0.8, -8, 1.4, 0, 1.75, 3);
+  later (on, 8);
+  g_assert_cmpint (feed (lc, 4, young, 0, young->len, &r), ==, LIVE_UNCERTAIN);
+  feed (lc, 5, on, 0, 5, &r);
+  live_checker_continue (lc, 4, 5);
+  struct live_history h = live_checker_history (lc, 5);
+  g_assert_cmpint (h.n, ==, (int) young->len + 5);
+  g_assert_cmpint (h.samples[0].frame, ==, g_array_index (young, struct live_sample, 0).frame);
+  g_assert_cmpint (h.samples[h.n - 1].frame, ==, g_array_index (on, struct live_sample, 4).frame);
+  /* a track continuing nobody known, or itself, changes nothing */
+  live_checker_continue (lc, 99, 5);
+  live_checker_continue (lc, 5, 5);
+  g_assert_cmpint (live_checker_history (lc, 5).n, ==, h.n);
+  live_checker_free (lc);
+  hwcfg_free (cfg);
+}
+
 /* The figure of a person in box B of IMG (768 x 576): a torso whose texture
  * is anchored at ORIGIN_X, legs swinging a stride a second at time T when
  * SWING; WAVE: head and an arm moving a few pixels (a person waiting). */
@@ -1404,6 +1460,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
   g_test_add_func ("/liveness/track_verdict_weighs_the_whole_crossing", track_verdict_weighs_the_whole_crossing);
+  g_test_add_func ("/liveness/a_continued_track_is_judged_on_the_crossing_it_continues",
+                   a_continued_track_is_judged_on_the_crossing_it_continues);
   g_test_add_func ("/liveness/a_jittery_standee_at_25_fps_is_never_live", a_jittery_standee_at_25_fps_is_never_live);
   g_test_add_func ("/liveness/a_walk_does_not_vouch_for_a_still_picture_after_it",
                    a_walk_does_not_vouch_for_a_still_picture_after_it);
