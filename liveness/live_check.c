@@ -214,12 +214,23 @@ by_frame (gconstpointer a, gconstpointer b)
   return (fa > fb) - (fa < fb);
 }
 
-void
-live_checker_continue (struct live_checker *lc, int lost_id, int track_id)
+/* A person re-found is as tall as when lost, within what a box varies by
+ * (a step, a stoop, a foot hidden behind another person) */
+#define CONTINUE_HEIGHT_RATIO 1.3
+
+bool
+live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const float box[4])
 {
   struct live_track *lost = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (lost_id));
   if (lost_id == track_id || !lost)
-    return;
+    return false;
+  if (lc->has_camera) {
+    struct live_history lh = {(const struct live_sample *) lost->samples->data, (int) lost->samples->len};
+    double was = live_median_height (&lc->camera, &lh, 1.0);
+    double now = zone_camera_height (&lc->camera, box[0] + box[2] / 2, box[1] + box[3], box[1]);
+    if (isfinite (was) && isfinite (now) && MAX (was, now) > MIN (was, now) * CONTINUE_HEIGHT_RATIO)
+      return false;
+  }
   g_hash_table_steal (lc->tracks, GINT_TO_POINTER (lost_id));
   struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   if (t) {
@@ -240,6 +251,7 @@ live_checker_continue (struct live_checker *lc, int lost_id, int track_id)
       lost->live = t->live, lost->has_live = true;
   }
   g_hash_table_replace (lc->tracks, GINT_TO_POINTER (track_id), lost);
+  return true;
 }
 
 struct live_history

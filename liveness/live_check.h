@@ -127,12 +127,15 @@ void live_checker_depth_frame (struct live_checker *lc, const unsigned short *da
  * print's track would walk by its own velocity noise. */
 void live_checker_observe (struct live_checker *lc, int track_id, const struct live_sample *s);
 
-/* TRACK_ID continues LOST_ID's crossing (the tracker lost the person and
- * found them again under a new id, zone_rules.h): TRACK_ID takes over
- * LOST_ID's history and what its windows showed (a flat window stands, a
- * walk counts), before its own; LOST_ID is forgotten. A candidate whose
- * track was lost young is assessed on, on the person it continues in. */
-void live_checker_continue (struct live_checker *lc, int lost_id, int track_id);
+/* The rules say TRACK_ID, seen in BOX, continues LOST_ID's crossing (the
+ * tracker lost the person and found them again under a new id,
+ * zone_rules.h): TRACK_ID takes over LOST_ID's history and what its windows
+ * showed (a flat window stands, a walk counts), before its own; LOST_ID is
+ * forgotten. A candidate whose track was lost young is assessed on, on the
+ * person it continues in. The rules go by place and colours only: a box of
+ * another height (a poster or a child where a grown-up was lost) is not
+ * them, and nothing is taken over. True when TRACK_ID took LOST_ID over. */
+bool live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const float box[4]);
 
 /* Runs every check on TRACK_ID's recent history, fuses them, and gives
  * the track's verdict so far in OUT: evidence of a picture (moving with a
@@ -196,6 +199,10 @@ bool live_check_depth (const struct live_context *ctx, const struct live_history
 
 /* The Q-quantile (0..1) of V's N values, sorting V in place; NaN when N is 0. */
 double live_quantile (double *v, int n, double q);
+
+/* The median height, in metres, of H's boxes over its last WINDOW_S seconds
+ * (bottom-centre and top through CAM); NaN without any. */
+double live_median_height (const struct zone_camera *cam, const struct live_history *h, double window_s);
 
 /* Sets OUT's verdict, score and a printf-formatted detail. */
 void live_result_set (struct live_check_result *out, enum live_verdict v, double score, const char *fmt, ...)

@@ -26,8 +26,8 @@ static const double MIN_HEIGHT_SPAN_S = 1.5;
 /* History this long (seconds) gives the velocity of the box. */
 static const double VELOCITY_SPAN_S = 1.0;
 
-static double
-median_height (const struct zone_camera *cam, const struct live_history *h, double window_s)
+double
+live_median_height (const struct zone_camera *cam, const struct live_history *h, double window_s)
 {
   double *v = g_new (double, h->n);
   int n = 0;
@@ -91,7 +91,7 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
     return true;
   }
   const struct live_sample *last = &h->samples[h->n - 1];
-  double height = median_height (ctx->camera, h, p->window_s);
+  double height = live_median_height (ctx->camera, h, p->window_s);
   enum foot_place ground = foot_place (ctx, (struct zone_pt){last->box[0] + last->box[2] / 2, last->box[1] + last->box[3]});
 
   /* riding inside a vehicle: moving with it in the picture and on the ground */

@@ -370,9 +370,10 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     }
     if (candidate)
       record (self, m, people, &img, info, gst_cw_filter_capture_time_s (filter, frame->buffer, info));
-    /* the person lost a moment ago is back under a new id: their packet follows it */
+    /* the candidate lost a moment ago is back under a new id (cwliveness
+     * agrees with cwzones): their packet follows it */
     int lost_id;
-    if (m->id > 0 && gst_structure_get_int (cw_person_param (m), "continues-track", &lost_id))
+    if (m->id > 0 && gst_structure_get_int (cw_person_param (m), "continues-candidate", &lost_id))
       evid_collector_continue (self->collector, lost_id, m->id);
     const char *update = gst_structure_get_string (cw_person_param (m), "verdict-update");
     if (update && m->id > 0)

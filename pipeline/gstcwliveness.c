@@ -9,8 +9,9 @@
  * decided; each new verdict (the track's verdict so far, live_check.h)
  * travels as "verdict-update" on that person for cwevidence to apply to the
  * open packet, so the packet carries the last one. A track that continues
- * a lost candidate's crossing (continues-track, from cwzones) takes its
- * watch over, and its verdicts go to the candidate's packet.
+ * a lost candidate's crossing (continues-track, from cwzones) and is as
+ * tall takes its watch over (continues-candidate on the person), and its
+ * verdicts go to the candidate's packet.
  *
  * With a stereo camera (stereo_right in the camera's group) or a depth
  * camera (depth_uri) the element decodes that stream itself, frame for
@@ -244,20 +245,24 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
   GST_INFO_OBJECT (self, "frame %d: track %d %s %s", info->frame, id, field, lj);
 }
 
-/* TRACK_ID continues LOST_ID's crossing (cwzones: the tracker lost the
- * person and found them again under a new id): a candidate still watched
- * goes on being assessed on the new id, on the history of both, and its
- * verdicts travel on the new id (cwevidence moves the packet with it). */
-static void
-take_over (GstCwLiveness *self, int lost_id, int track_id)
+/* cwzones says TRACK_ID, in BOX, continues LOST_ID's crossing (the tracker
+ * lost the person and found them again under a new id). When the checker
+ * agrees (live_checker_continue: as tall), a candidate still watched goes on
+ * being assessed on the new id, on the history of both, and its verdicts
+ * travel on the new id. True when a candidate was taken over: the person
+ * then carries continues-candidate, and cwevidence moves the packet too. */
+static gboolean
+take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
 {
-  live_checker_continue (self->checker, lost_id, track_id);
+  if (!live_checker_continue (self->checker, lost_id, track_id, box))
+    return FALSE;
   struct watch *w = g_hash_table_lookup (self->watched, GINT_TO_POINTER (lost_id));
-  if (!w || lost_id == track_id)
-    return;
+  if (!w)
+    return FALSE;
   g_hash_table_steal (self->watched, GINT_TO_POINTER (lost_id));
   g_hash_table_replace (self->watched, GINT_TO_POINTER (track_id), w);
   GST_INFO_OBJECT (self, "track %d continues candidate %d", track_id, lost_id);
+  return TRUE;
 }
 
 /* The crossing is over (off the road long enough), or the track is gone. */
@@ -322,8 +327,8 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
     s.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &s.ground_x, "ground-y", G_TYPE_DOUBLE,
                                       &s.ground_y, NULL);
     int lost_id;
-    if (gst_structure_get_int (p, "continues-track", &lost_id))
-      take_over (self, lost_id, m->id);
+    if (gst_structure_get_int (p, "continues-track", &lost_id) && take_over (self, lost_id, m->id, s.box))
+      gst_structure_set (p, "continues-candidate", G_TYPE_INT, lost_id, NULL);
     live_checker_observe (self->checker, m->id, &s);
   }
   for (guint i = 0; i < people->len; i++) {

@@ -1198,21 +1198,21 @@ a_continued_track_is_judged_on_the_crossing_it_continues (void)
   struct hwcfg *cfg = pets_site ();
   struct live_checker *lc = pets_checker (&p, cfg);
   struct live_result r;
-  /* 3 m tall for 2.5 s (a picture), lost; a person-sized box walks on */
-  g_autoptr (GArray) giant = walk (&cam, 2, -8, 1.2, 0, 3.0, 2.5);
-  g_assert_cmpint (feed (lc, 1, giant, 0, giant->len, &r), ==, LIVE_FLAT);
-  g_autoptr (GArray) after = walk (&cam, 2 + 1.2 * 3, -8, 1.2, 0, 1.75, 3);
-  later (after, 30);
+  /* at 40 km/h for 2 s (a print on a vehicle), lost; then at a walk */
+  g_autoptr (GArray) print = walk (&cam, -14, -8, 11, 0, 1.75, 2);
+  g_assert_cmpint (feed (lc, 1, print, 0, print->len, &r), ==, LIVE_FLAT);
+  g_autoptr (GArray) after = walk (&cam, -14 + 11 * 2.3, -8, 1.2, 0, 1.75, 3);
+  later (after, 23);
   /* alone, what the new id shows is no picture */
   g_assert_cmpint (feed (lc, 3, after, 0, after->len, &r), !=, LIVE_FLAT);
   /* continuing the lost one, the picture stands */
   int lost_n = live_checker_history (lc, 1).n;
-  live_checker_continue (lc, 1, 2);
+  g_assert_true (live_checker_continue (lc, 1, 2, g_array_index (after, struct live_sample, 0).box));
   g_assert_cmpint (live_checker_history (lc, 1).n, ==, 0);
   g_assert_cmpint (live_checker_history (lc, 2).n, ==, lost_n);
   g_assert_cmpint (feed (lc, 2, after, 0, after->len, &r), ==, LIVE_FLAT);
   g_assert_true (r.earlier);
-  g_assert_cmpstr (r.why, ==, "taller than any person (a picture)");
+  g_assert_cmpstr (r.why, ==, "faster than anyone on foot (a vehicle)");
   /* a young candidate (seen 0.3 s: too little to tell) continued by a
    * track that already has samples of its own: the lost one's come first */
   g_autoptr (GArray) young = walk (&cam, -5, -8, 1.4, 0, 1.75, 0.3);
@@ -1220,15 +1220,26 @@ a_continued_track_is_judged_on_the_crossing_it_continues (void)
   later (on, 8);
   g_assert_cmpint (feed (lc, 4, young, 0, young->len, &r), ==, LIVE_UNCERTAIN);
   feed (lc, 5, on, 0, 5, &r);
-  live_checker_continue (lc, 4, 5);
+  g_assert_true (live_checker_continue (lc, 4, 5, g_array_index (on, struct live_sample, 4).box));
   struct live_history h = live_checker_history (lc, 5);
   g_assert_cmpint (h.n, ==, (int) young->len + 5);
   g_assert_cmpint (h.samples[0].frame, ==, g_array_index (young, struct live_sample, 0).frame);
   g_assert_cmpint (h.samples[h.n - 1].frame, ==, g_array_index (on, struct live_sample, 4).frame);
   /* a track continuing nobody known, or itself, changes nothing */
-  live_checker_continue (lc, 99, 5);
-  live_checker_continue (lc, 5, 5);
+  g_assert_false (live_checker_continue (lc, 99, 5, h.samples[0].box));
+  g_assert_false (live_checker_continue (lc, 5, 5, h.samples[0].box));
   g_assert_cmpint (live_checker_history (lc, 5).n, ==, h.n);
+  /* the rules go by place and colours: a box of 1.1 m where a 1.75 m
+   * person was lost (a child, a poster) is not them, and takes nothing */
+  g_autoptr (GArray) grown = walk (&cam, 0, -9, 1.4, 0, 1.75, 2);
+  g_autoptr (GArray) small = walk (&cam, 1.4 * 2.3, -9, 1.4, 0, 1.1, 1);
+  later (small, 23);
+  feed (lc, 6, grown, 0, grown->len, &r);
+  int grown_n = live_checker_history (lc, 6).n;
+  feed (lc, 7, small, 0, 1, &r);
+  g_assert_false (live_checker_continue (lc, 6, 7, g_array_index (small, struct live_sample, 0).box));
+  g_assert_cmpint (live_checker_history (lc, 6).n, ==, grown_n);
+  g_assert_cmpint (live_checker_history (lc, 7).n, ==, 1);
   live_checker_free (lc);
   hwcfg_free (cfg);
 }
