@@ -231,7 +231,10 @@ live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const
     if (isfinite (was) && isfinite (now) && MAX (was, now) > MIN (was, now) * CONTINUE_HEIGHT_RATIO)
       return false;
   }
-  g_hash_table_steal (lc->tracks, GINT_TO_POINTER (lost_id));
+  /* a copy: the lost id, seen again, goes on with its own (the rules were wrong) */
+  struct live_track *lost_copy = g_memdup2 (lost, sizeof *lost);
+  lost_copy->samples = g_array_copy (lost->samples);
+  lost = lost_copy;
   struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   if (t) {
     /* what the new id saw came after: its samples follow, its windows add

@@ -372,9 +372,12 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       record (self, m, people, &img, info, gst_cw_filter_capture_time_s (filter, frame->buffer, info));
     /* the candidate lost a moment ago is back under a new id (cwliveness
      * agrees with cwzones): their packet follows it */
-    int lost_id;
+    int lost_id, taker;
     if (m->id > 0 && gst_structure_get_int (cw_person_param (m), "continues-candidate", &lost_id))
       evid_collector_continue (self->collector, lost_id, m->id);
+    /* ... or the candidate's own track is back: the packet returns to it */
+    if (m->id > 0 && gst_structure_get_int (cw_person_param (m), "takes-candidate-back", &taker))
+      evid_collector_continue (self->collector, taker, m->id);
     const char *update = gst_structure_get_string (cw_person_param (m), "verdict-update");
     if (update && m->id > 0)
       evid_collector_update_liveness (self->collector, m->id, update,

@@ -11,7 +11,8 @@
  * open packet, so the packet carries the last one. A track that continues
  * a lost candidate's crossing (continues-track, from cwzones) and is as
  * tall takes its watch over (continues-candidate on the person), and its
- * verdicts go to the candidate's packet.
+ * verdicts go to the candidate's packet; should the lost track be seen
+ * again, it takes the watch back (takes-candidate-back).
  *
  * With a stereo camera (stereo_right in the camera's group) or a depth
  * camera (depth_uri) the element decodes that stream itself, frame for
@@ -53,6 +54,7 @@ struct _GstCwLiveness {
   struct live_checker *checker;
   gboolean camera_set;
   GHashTable *watched; /* track id -> struct watch: candidates whose crossing goes on */
+  GHashTable *handed;  /* lost track id -> the track id that took its candidate over */
   /* the stereo pair's right stream, or a depth camera's: uridecodebin ! appsink */
   GstElement *aux;
   GstAppSink *aux_sink;
@@ -137,6 +139,7 @@ gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->checker = live_checker_create (&cfg->liveness);
   self->camera_set = FALSE;
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  self->handed = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->assessments = self->frames = 0;
   self->assess_seconds = self->frame_seconds = 0;
   self->aux_failed = FALSE;
@@ -166,6 +169,7 @@ gst_cw_liveness_release (GstCwFilter *filter)
   live_checker_free (self->checker);
   self->checker = NULL;
   g_clear_pointer (&self->watched, g_hash_table_destroy);
+  g_clear_pointer (&self->handed, g_hash_table_destroy);
   if (self->aux) {
     gst_element_set_state (self->aux, GST_STATE_NULL);
     gst_clear_object (&self->aux_sink);
@@ -261,8 +265,35 @@ take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
     return FALSE;
   g_hash_table_steal (self->watched, GINT_TO_POINTER (lost_id));
   g_hash_table_replace (self->watched, GINT_TO_POINTER (track_id), w);
+  g_hash_table_replace (self->handed, GINT_TO_POINTER (lost_id), GINT_TO_POINTER (track_id));
   GST_INFO_OBJECT (self, "track %d continues candidate %d", track_id, lost_id);
   return TRUE;
+}
+
+/* TRACK_ID, whose candidate another track took over, is seen again: the
+ * tracker had lost it for a moment, and the rules gave its crossing to
+ * someone else. It takes its candidate back (on its own history, which the
+ * checker kept). The id that had it, or 0. */
+static int
+take_back (GstCwLiveness *self, int track_id)
+{
+  gpointer taker;
+  if (!g_hash_table_steal_extended (self->handed, GINT_TO_POINTER (track_id), NULL, &taker))
+    return 0;
+  struct watch *w = g_hash_table_lookup (self->watched, taker);
+  if (!w)
+    return 0;
+  g_hash_table_steal (self->watched, taker);
+  g_hash_table_replace (self->watched, GINT_TO_POINTER (track_id), w);
+  GST_INFO_OBJECT (self, "track %d takes candidate back from %d", track_id, GPOINTER_TO_INT (taker));
+  return GPOINTER_TO_INT (taker);
+}
+
+/* A hand-over whose candidate's crossing is over is forgotten. */
+static gboolean
+hand_over_done (gpointer lost, gpointer taker, gpointer watched)
+{
+  return !g_hash_table_contains (watched, taker);
 }
 
 /* The crossing is over (off the road long enough), or the track is gone. */
@@ -326,9 +357,11 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
         .frame = info->frame, .t_s = info->t_s, .box = {b[0], b[1], b[2], b[3]}, .predicted = !info->detector_ran};
     s.has_ground = gst_structure_get (p, "ground-x", G_TYPE_DOUBLE, &s.ground_x, "ground-y", G_TYPE_DOUBLE,
                                       &s.ground_y, NULL);
-    int lost_id;
+    int lost_id, taker;
     if (gst_structure_get_int (p, "continues-track", &lost_id) && take_over (self, lost_id, m->id, s.box))
       gst_structure_set (p, "continues-candidate", G_TYPE_INT, lost_id, NULL);
+    else if ((taker = take_back (self, m->id)) != 0)
+      gst_structure_set (p, "takes-candidate-back", G_TYPE_INT, taker, NULL);
     live_checker_observe (self->checker, m->id, &s);
   }
   for (guint i = 0; i < people->len; i++) {
@@ -349,6 +382,7 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   }
   double now = info->t_s;
   g_hash_table_foreach_remove (self->watched, crossing_over, &now);
+  g_hash_table_foreach_remove (self->handed, hand_over_done, self->watched);
   self->frames++;
   self->frame_seconds += (g_get_monotonic_time () - t0) / 1e6;
   return GST_FLOW_OK;
