@@ -45,6 +45,15 @@ track_new (void)
   return t;
 }
 
+/* A deep copy of T (its samples too). */
+static struct live_track *
+track_copy (const struct live_track *t)
+{
+  struct live_track *c = g_memdup2 (t, sizeof *t);
+  c->samples = g_array_copy (t->samples);
+  return c;
+}
+
 static void
 track_free (struct live_track *t)
 {
@@ -232,28 +241,26 @@ live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const
       return false;
   }
   /* a copy: the lost id, seen again, goes on with its own (the rules were wrong) */
-  struct live_track *lost_copy = g_memdup2 (lost, sizeof *lost);
-  lost_copy->samples = g_array_copy (lost->samples);
-  lost = lost_copy;
+  struct live_track *merged = track_copy (lost);
   struct live_track *t = g_hash_table_lookup (lc->tracks, GINT_TO_POINTER (track_id));
   if (t) {
     /* what the new id saw came after: its samples follow, its windows add
      * to what the crossing showed so far */
-    g_array_append_vals (lost->samples, t->samples->data, t->samples->len);
-    g_array_sort (lost->samples, by_frame);
-    lost->walked |= t->walked;
-    lost->in_place |= t->in_place;
+    g_array_append_vals (merged->samples, t->samples->data, t->samples->len);
+    g_array_sort (merged->samples, by_frame);
+    merged->walked |= t->walked;
+    merged->in_place |= t->in_place;
     if (t->still_from_s >= 0)
-      lost->still_from_s = t->still_from_s;
-    lost->depth_flat_run = MAX (lost->depth_flat_run, t->depth_flat_run);
-    if (t->has_flat && !lost->has_flat)
-      lost->flat = t->flat, lost->has_flat = true;
-    if (t->has_static && !lost->has_static)
-      lost->still = t->still, lost->has_static = true;
+      merged->still_from_s = t->still_from_s;
+    merged->depth_flat_run = MAX (merged->depth_flat_run, t->depth_flat_run);
+    if (t->has_flat && !merged->has_flat)
+      merged->flat = t->flat, merged->has_flat = true;
+    if (t->has_static && !merged->has_static)
+      merged->still = t->still, merged->has_static = true;
     if (t->has_live)
-      lost->live = t->live, lost->has_live = true;
+      merged->live = t->live, merged->has_live = true;
   }
-  g_hash_table_replace (lc->tracks, GINT_TO_POINTER (track_id), lost);
+  g_hash_table_replace (lc->tracks, GINT_TO_POINTER (track_id), merged);
   return true;
 }
 

@@ -129,12 +129,13 @@ void live_checker_observe (struct live_checker *lc, int track_id, const struct l
 
 /* The rules say TRACK_ID, seen in BOX, continues LOST_ID's crossing (the
  * tracker lost the person and found them again under a new id,
- * zone_rules.h): TRACK_ID takes over LOST_ID's history and what its windows
- * showed (a flat window stands, a walk counts), before its own. LOST_ID
- * keeps its own: seen again, the rules were wrong. A candidate whose track was lost young is assessed on, on the
- * person it continues in. The rules go by place and colours only: a box of
- * another height (a poster or a child where a grown-up was lost) is not
- * them, and nothing is taken over. True when TRACK_ID took LOST_ID over. */
+ * zone_rules.h): TRACK_ID takes over a copy of LOST_ID's history and of
+ * what its windows showed (a flat window stands, a walk counts), before its
+ * own. LOST_ID keeps its own: seen again, the rules were wrong. A candidate
+ * whose track was lost young is assessed on, on the person it continues
+ * in. The rules go by place and colours only: a box of another height (a
+ * poster or a child where a grown-up was lost) is not them, and nothing is
+ * taken over. True when TRACK_ID took LOST_ID over. */
 bool live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const float box[4]);
 
 /* Runs every check on TRACK_ID's recent history, fuses them, and gives

@@ -255,16 +255,23 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
  * being assessed on the new id, on the history of both, and its verdicts
  * travel on the new id. True when a candidate was taken over: the person
  * then carries continues-candidate, and cwevidence moves the packet too. */
+/* The candidate watched under track FROM is watched under TO from now on; false when FROM has none. */
+static gboolean
+move_watch (GstCwLiveness *self, int from, int to)
+{
+  struct watch *w = g_hash_table_lookup (self->watched, GINT_TO_POINTER (from));
+  if (!w)
+    return FALSE;
+  g_hash_table_steal (self->watched, GINT_TO_POINTER (from));
+  g_hash_table_replace (self->watched, GINT_TO_POINTER (to), w);
+  return TRUE;
+}
+
 static gboolean
 take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
 {
-  if (!live_checker_continue (self->checker, lost_id, track_id, box))
+  if (!live_checker_continue (self->checker, lost_id, track_id, box) || !move_watch (self, lost_id, track_id))
     return FALSE;
-  struct watch *w = g_hash_table_lookup (self->watched, GINT_TO_POINTER (lost_id));
-  if (!w)
-    return FALSE;
-  g_hash_table_steal (self->watched, GINT_TO_POINTER (lost_id));
-  g_hash_table_replace (self->watched, GINT_TO_POINTER (track_id), w);
   g_hash_table_replace (self->handed, GINT_TO_POINTER (lost_id), GINT_TO_POINTER (track_id));
   GST_INFO_OBJECT (self, "track %d continues candidate %d", track_id, lost_id);
   return TRUE;
@@ -278,13 +285,9 @@ static int
 take_back (GstCwLiveness *self, int track_id)
 {
   gpointer taker;
-  if (!g_hash_table_steal_extended (self->handed, GINT_TO_POINTER (track_id), NULL, &taker))
+  if (!g_hash_table_steal_extended (self->handed, GINT_TO_POINTER (track_id), NULL, &taker) ||
+      !move_watch (self, GPOINTER_TO_INT (taker), track_id))
     return 0;
-  struct watch *w = g_hash_table_lookup (self->watched, taker);
-  if (!w)
-    return 0;
-  g_hash_table_steal (self->watched, taker);
-  g_hash_table_replace (self->watched, GINT_TO_POINTER (track_id), w);
   GST_INFO_OBJECT (self, "track %d takes candidate back from %d", track_id, GPOINTER_TO_INT (taker));
   return GPOINTER_TO_INT (taker);
 }
