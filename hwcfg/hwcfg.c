@@ -18,6 +18,7 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 
 /* Defaults of the optional groups (documented in hwcfg/README.md). */
 #define DEFAULT_MIN_INSIDE_FRAMES 5
+#define DEFAULT_MIN_INSIDE_S 0.5
 #define DEFAULT_MIN_DEPTH_M 0.5
 #define DEFAULT_RED_GRACE_S 1.0
 /* How far the detector's box bottom is from the feet: on vtest.avi with the
@@ -314,7 +315,7 @@ static const char *const CAMERA_KEYS[] = {"uri",          "ground_homography", "
 static const char *const ZONE_KEYS[] = {"camera", "kind", "polygon", NULL};
 static const char *const SIGNAL_KEYS[] = {"source", "cycle_s", "walk_start_s", "walk_end_s",
                                           "clearance_s", "offset_s", "topic", "stale_s", "cycle_anchor", NULL};
-static const char *const RULES_KEYS[] = {"min_inside_frames", "min_depth_m",        "red_grace_s",
+static const char *const RULES_KEYS[] = {"min_inside_frames", "min_inside_s",       "min_depth_m",        "red_grace_s",
                                          "foot_noise_px",     "foot_noise_share",   "uncertainty_factor",
                                          "charge_unseen_entry", NULL};
 static const char *const DETECTOR_KEYS[] = {
@@ -914,6 +915,7 @@ parse_optional (struct parse *p, struct hwcfg *cfg)
   if (g_key_file_has_group (p->kf, "rules"))
     check_keys (p, "rules", RULES_KEYS);
   cfg->rules.min_inside_frames = get_int (p, "rules", "min_inside_frames", DEFAULT_MIN_INSIDE_FRAMES, 1, 1000);
+  cfg->rules.min_inside_s = get_double (p, "rules", "min_inside_s", DEFAULT_MIN_INSIDE_S, 0, 60);
   cfg->rules.min_depth_m = get_double (p, "rules", "min_depth_m", DEFAULT_MIN_DEPTH_M, 0, 100);
   cfg->rules.red_grace_s = get_double (p, "rules", "red_grace_s", DEFAULT_RED_GRACE_S, 0, 60);
   cfg->rules.foot_noise_px = get_double (p, "rules", "foot_noise_px", DEFAULT_FOOT_NOISE_PX, 0, 100);

@@ -83,7 +83,10 @@ struct hwcfg_signal {
 };
 
 struct hwcfg_rules {
+  /* a stay inside (or outside) counts after min_inside_s of consecutive
+   * frames and at least min_inside_frames of them (zone_rules_frames_needed) */
   int min_inside_frames;
+  double min_inside_s; /* 0: frames only */
   double min_depth_m;
   double red_grace_s;
   double foot_noise_px;      /* the box bottom's noise floor, pixels */

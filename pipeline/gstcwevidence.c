@@ -18,6 +18,7 @@
 #include "evid_recent.h"
 #include "evid_recorder.h"
 #include "evid_writer.h"
+#include "zone_rules.h"
 
 #include <math.h>
 
@@ -34,7 +35,7 @@ struct _GstCwEvidence {
   struct evid_recorder *rec;
   struct evid_faces *faces;
   struct evid_collector *collector; /* made at the first frame (open_collector) */
-  int end_frames;
+  struct hwcfg_rules rules; /* how long a stay in the road takes to count (open_collector) */
   struct evid_recent *recent; /* the last frames: a case's entry still */
   gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
   /* The process's one evidence writer (evidence/evid_writer.c) writes this
@@ -78,16 +79,11 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
       self->board = evid_faceboard_get (cfg->site_id);
   self->clock_base_s = NAN;
   self->face_wait_gave_up = FALSE;
-  /* the collector is made at the first frame, when the stream's rate is
-   * known (open_collector) */
-  self->end_frames = MAX (10, 2 * cfg->rules.min_inside_frames);
+  /* the collector and the entry stills' ring are made at the first frame,
+   * when the stream's rate is known (open_collector) */
+  self->rules = cfg->rules;
   self->writer = evid_writer_acquire ();
   self->client = evid_writer_attach (self->writer, write_packet, retry_backlog, self);
-  /* the rule fires min_inside_frames after entry, or later while the foot
-   * point's uncertainty keeps it waiting: three times that covers the
-   * usual wait (an older entry falls back to the decision frame, and the
-   * record's still_frames says so) */
-  self->recent = evid_recent_create (3 * cfg->rules.min_inside_frames + 2);
   return TRUE;
 }
 
@@ -212,8 +208,7 @@ hand_over (struct evid_pending *p, void *data)
 
 /* The collector for a stream of FPS_N/FPS_D frames a second (0: a variable
  * or unknown rate, taken as 10 fps, what most IP cameras send). A crossing
- * has ended after twice the frames that start or end one (a rule in frames,
- * as min_inside_frames is). */
+ * has ended after twice the frames that start or end one. */
 static void
 open_collector (GstCwEvidence *self, int fps_n, int fps_d)
 {
@@ -222,9 +217,16 @@ open_collector (GstCwEvidence *self, int fps_n, int fps_d)
     fps_d = 1;
   }
   double fps = (double) fps_n / fps_d;
+  int need = zone_rules_frames_needed (&self->rules, fps);
+  int end_frames = MAX (10, 2 * need);
   int around = MAX (1, (int) lround (CLIP_AROUND_S * fps));
-  self->collector = evid_collector_create (self->end_frames, MAX (self->end_frames, (int) lround (MAX_OPEN_S * fps)),
-                                           around, around, fps_n, fps_d);
+  self->collector = evid_collector_create (end_frames, MAX (end_frames, (int) lround (MAX_OPEN_S * fps)), around,
+                                           around, fps_n, fps_d);
+  /* the rule fires NEED frames after entry, or later while the foot
+   * point's uncertainty keeps it waiting: three times that covers the
+   * usual wait (an older entry falls back to the decision frame, and the
+   * record's still_frames says so) */
+  self->recent = evid_recent_create (3 * need + 2);
   GST_INFO_OBJECT (self, "clips at %d/%d fps, %d frames either side of the decision", fps_n, fps_d, around);
 }
 

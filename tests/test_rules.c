@@ -82,6 +82,55 @@ frame_at (double t)
   return (int) (t * FPS) + 1;
 }
 
+/* At FPS frames a second from T0 s (frames numbered from FRAME): N_KERB
+ * frames on the kerb at x 200 (outside the crosswalk), then N_ROAD frames
+ * 5 m into the road there. Returns the violations (the frame each came
+ * in, counted from the first frame in the road, 1 for the first). */
+static int
+stay_in_the_road (struct fixture *f, int track, int frame, double t0, double fps, int n_kerb, int n_road,
+                  struct violation *out, int max)
+{
+  int n = 0;
+  for (int i = 0; i < n_kerb + n_road; i++) {
+    double t = t0 + i / fps;
+    struct zone_signal_state sig;
+    zone_signal_at (f->signal, t, &sig);
+    struct zone_track_in in = {track, {200, i < n_kerb ? 90 : 150}};
+    struct zone_track_out o;
+    zone_rules_step (f->rules, frame + i, t, &sig, &in, 1, &o);
+    if (o.violation && n < max)
+      out[n++] = (struct violation){i - n_kerb + 1, track, o.entry_frame, o.type};
+  }
+  return n;
+}
+
+/* A stay in the road counts after half a second of the stream's time (and
+ * 5 frames at least), not after 5 frames: at 25 fps 5 frames are 0.2 s, and
+ * a picture the detector saw on two frames 0.2 s apart was charged. */
+static void
+a_stay_counts_in_the_streams_time_not_in_frames (struct fixture *f, gconstpointer data)
+{
+  struct violation v[4];
+  g_assert_cmpint (zone_rules_frames_needed (&f->cfg->rules, 10), ==, 5);
+  g_assert_cmpint (zone_rules_frames_needed (&f->cfg->rules, 25), ==, 13);
+  g_assert_cmpint (zone_rules_frames_needed (&f->cfg->rules, 30), ==, 15);
+  g_assert_cmpint (zone_rules_frames_needed (&f->cfg->rules, 0), ==, 5);
+  /* 25 fps: 12 frames in the road (0.48 s) are not a crossing, 13 are */
+  g_assert_cmpint (stay_in_the_road (f, 1, 1, 0, 25, 3, 12, v, 4), ==, 0);
+  g_assert_cmpint (stay_in_the_road (f, 2, 101, 10, 25, 3, 13, v, 4), ==, 1);
+  g_assert_cmpint (v[0].type, ==, ZONE_VIOLATION_OUTSIDE_CROSSWALK);
+  g_assert_cmpint (v[0].frame, ==, 13);
+  g_assert_cmpint (v[0].entry_frame, ==, 104);
+  /* 10 fps: the 5th frame, as before */
+  g_assert_cmpint (stay_in_the_road (f, 3, 201, 20, 10, 3, 5, v, 4), ==, 1);
+  g_assert_cmpint (v[0].frame, ==, 5);
+  /* a camera that skips frames: 5 frames over 0.8 s count (the time is there) */
+  g_assert_cmpint (stay_in_the_road (f, 4, 301, 30, 5, 3, 5, v, 4), ==, 1);
+  g_assert_cmpint (v[0].frame, ==, 5);
+  /* a 60 fps camera: 29 frames (0.48 s) do not */
+  g_assert_cmpint (stay_in_the_road (f, 5, 401, 40, 60, 3, 29, v, 4), ==, 0);
+}
+
 static void
 crossing_on_walk_in_the_crosswalk_is_legal (struct fixture *f, gconstpointer data)
 {
@@ -335,6 +384,7 @@ main (int argc, char **argv)
   ADD (a_person_who_walked_out_of_the_picture_is_not_the_next_one_in);
   ADD (ignore_zones_suppress_everything_inside);
   ADD (a_track_first_seen_deep_inside_has_no_entry_a_shallow_one_has);
+  ADD (a_stay_counts_in_the_streams_time_not_in_frames);
   g_test_add_func ("/signal/schedule_phases_follow_the_cycle", schedule_phases_follow_the_cycle);
   g_test_add_func ("/signal/an_anchored_schedule_survives_restarts", an_anchored_schedule_survives_restarts);
   return g_test_run ();

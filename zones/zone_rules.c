@@ -19,8 +19,14 @@ struct zone_poly {
 #define EXIT_HISTORY 6
 
 /* The streaks of one reading of a person's foot points. */
+/* Consecutive frames something held: how many, and the first one's time. */
+struct streak {
+  int n;
+  double t0;
+};
+
 struct crossing {
-  int inside_streak, outside_streak, deep_streak, deep_outside_cw_streak;
+  struct streak inside, outside, deep, deep_outside_cw;
   int streak_start_frame;
   double streak_start_t;
   struct zone_signal_state streak_start_signal;
@@ -206,6 +212,37 @@ locate (const struct zone_rules *r, struct zone_track_out *o, const struct zone_
   o->zone = crosswalk ? crosswalk : carriageway ? carriageway : other;
 }
 
+static void
+streak_step (struct streak *s, bool holds, double t_s)
+{
+  if (!holds)
+    s->n = 0;
+  else if (s->n++ == 0)
+    s->t0 = t_s;
+}
+
+/* A stay of N frames lasts N frame periods: (t - t0) * N / (N - 1), the
+ * rate read from the stream's own times (a camera's rate may be unknown or
+ * vary). Within 2 % of min_inside_s counts (timestamps jitter). */
+#define STREAK_TIME_SLACK 0.98
+
+static bool
+streak_lasted (const struct streak *s, double t_s, const struct hwcfg_rules *p)
+{
+  if (s->n < p->min_inside_frames)
+    return false;
+  if (p->min_inside_s <= 0)
+    return true;
+  return s->n >= 2 && (t_s - s->t0) * s->n / (s->n - 1) >= STREAK_TIME_SLACK * p->min_inside_s;
+}
+
+int
+zone_rules_frames_needed (const struct hwcfg_rules *p, double fps)
+{
+  int by_time = fps > 0 ? (int) ceil (STREAK_TIME_SLACK * p->min_inside_s * fps) : 0;
+  return MAX (p->min_inside_frames, by_time);
+}
+
 /* What a reading of the crossing found in this frame. */
 enum { RULE_RED = 1, RULE_OUTSIDE = 2, CROSSING_ENDED = 4, SIGNAL_UNKNOWN_AT_ENTRY = 8 };
 
@@ -219,38 +256,42 @@ static int
 observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, const struct zone_signal_state *sig,
          bool in_road, bool surely_off, bool deep, bool outside_cw, bool entry_seen)
 {
-  const int need = r->params.min_inside_frames;
+  const struct hwcfg_rules *p = &r->params;
   int found = 0;
   if (!in_road) {
-    c->inside_streak = c->deep_streak = c->deep_outside_cw_streak = 0;
+    streak_step (&c->inside, false, t_s);
+    streak_step (&c->deep, false, t_s);
+    streak_step (&c->deep_outside_cw, false, t_s);
+    streak_step (&c->outside, surely_off, t_s);
     /* a crossing ends only off the road by more than the foot point's
      * uncertainty: a walker who turns back at the kerb, their box
      * overshooting it, has not stepped off and on again */
-    if (surely_off && ++c->outside_streak >= need && c->in_crossing) {
+    if (streak_lasted (&c->outside, t_s, p) && c->in_crossing) {
       c->in_crossing = false; /* crossing over: the next one may be a new violation */
       found |= CROSSING_ENDED;
     }
     return found;
   }
-  c->outside_streak = 0;
-  if (c->inside_streak++ == 0) {
+  streak_step (&c->outside, false, t_s);
+  if (c->inside.n == 0) {
     c->streak_start_frame = frame;
     c->streak_start_t = t_s;
     c->streak_start_signal = *sig;
   }
-  c->deep_streak = deep ? c->deep_streak + 1 : 0;
-  c->deep_outside_cw_streak = deep && outside_cw ? c->deep_outside_cw_streak + 1 : 0;
-  if (!c->in_crossing && c->deep_streak >= need) {
+  streak_step (&c->inside, true, t_s);
+  streak_step (&c->deep, deep, t_s);
+  streak_step (&c->deep_outside_cw, deep && outside_cw, t_s);
+  if (!c->in_crossing && streak_lasted (&c->deep, t_s, p)) {
     c->in_crossing = true;
     c->entry_frame = c->streak_start_frame;
     c->entry_t = c->streak_start_t;
     c->entry_signal = c->streak_start_signal;
-    if (entry_seen && c->entry_signal.phase == ZONE_PHASE_DONT_WALK && c->entry_signal.elapsed_s >= r->params.red_grace_s)
+    if (entry_seen && c->entry_signal.phase == ZONE_PHASE_DONT_WALK && c->entry_signal.elapsed_s >= p->red_grace_s)
       found |= RULE_RED;
     if (entry_seen && c->entry_signal.phase == ZONE_PHASE_UNKNOWN)
       found |= SIGNAL_UNKNOWN_AT_ENTRY;
   }
-  if (c->in_crossing && c->deep_outside_cw_streak >= need)
+  if (c->in_crossing && streak_lasted (&c->deep_outside_cw, t_s, p))
     found |= RULE_OUTSIDE;
   return found;
 }
@@ -325,7 +366,7 @@ lost_person_near (struct zone_rules *r, const struct person *self, int frame, do
     struct person *p = value;
     double last_t;
     struct zone_pt last;
-    if (p == self || p->last_frame >= frame || p->continued || !p->observed || p->measured.inside_streak == 0 ||
+    if (p == self || p->last_frame >= frame || p->continued || !p->observed || p->measured.inside.n == 0 ||
         walked_out_of_view (p) || !zone_motion_last (&p->motion, &last_t, &last))
       continue;
     if (p->has_signature && self->has_signature &&

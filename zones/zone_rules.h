@@ -3,18 +3,22 @@
  * Per person (track) it keeps the crossing state:
  *  - a crossing starts when the foot point has been inside the carriageway
  *    (crosswalks are part of it) AND at least min_depth_m from its edge for
- *    min_inside_frames consecutive frames; it is dated from the first frame
- *    of the stay inside that led there (the step off the kerb), and the
- *    signal phase of that moment is its phase. Stepping off the kerb less
+ *    min_inside_s (min_inside_frames frames at least) of consecutive
+ *    frames; it is dated from the first frame of the stay inside that led
+ *    there (the step off the kerb), and the signal phase of that moment is
+ *    its phase. Stepping off the kerb less
  *    than min_depth_m and back is therefore not a crossing.
- *  - a crossing ends after min_inside_frames consecutive frames outside the
- *    carriageway; only then can the same person start another one.
+ *  - a crossing ends after as long outside the carriageway; only then can
+ *    the same person start another one.
  *  - at most one violation per crossing:
  *    red_signal: the crossing began on steady DONT_WALK, red_grace_s or more
  *    after the change (a crossing begun on WALK or CLEARANCE is legal however
  *    long it lasts; UNKNOWN never raises it); raised when the crossing starts;
- *    outside_crosswalk: min_inside_frames consecutive frames in the
- *    carriageway, outside every crosswalk, deeper than min_depth_m.
+ *    outside_crosswalk: as long in the carriageway, outside every
+ *    crosswalk, deeper than min_depth_m.
+ *    The time is the stream's: half a second is 5 frames at 10 fps and 13
+ *    at 25 (counted in frames alone, a 25 fps camera charged a picture the
+ *    detector saw on two frames 0.2 s apart).
  *  - a track first seen on the road, where a track lost a moment ago
  *    would be by now (its last position, within walking reach of the gap),
  *    is that person re-acquired: it continues that person's crossing (one
@@ -117,6 +121,11 @@ void zone_rules_step (struct zone_rules *rules, int frame, double t_s,
                       struct zone_track_out *out);
 
 const char *zone_violation_name (enum zone_violation type);
+
+/* Frames a stay inside (or outside) takes to count at FPS frames a second
+ * (0: unknown, min_inside_frames): what a packet waiting for the crossing's
+ * end, or an entry still kept for it, must allow for. */
+int zone_rules_frames_needed (const struct hwcfg_rules *params, double fps);
 
 /* The track ids fed to RULES are people, never two ids for one person (a
  * ground truth's): no new track continues a lost one's crossing. Without
