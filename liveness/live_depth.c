@@ -40,9 +40,13 @@ static const double UPRIGHT_SHARE = 0.05, UPRIGHT_M = 0.5;
  * body below or above the feet, the ground there is 0.2-0.3 m out per
  * pixel row 20 m away, and a kerb or a slope lifts the feet. */
 static const double FLOAT_SHARE = 0.08, FLOAT_M = 1.0;
-/* A box filled by one flat surface: at least this share of it on one
- * plane, less than this share in front of it. */
-static const double FILLED_SHARE = 0.95, IN_FRONT_MAX_SHARE = 0.05;
+/* A box filled by one flat surface: at least this share of what is not
+ * in front of it on one plane, and less than this share of the box in
+ * front of it. A person standing in front of a panel covers half of their
+ * own box or more; a screen's box with a passer-by's shoulder or a bollard
+ * across its lower corners (a tenth of it, 1-4 m nearer) read live, on the
+ * relief the things in front gave it. */
+static const double FILLED_SHARE = 0.95, IN_FRONT_MAX_SHARE = 0.2;
 /* ... and the panel goes on above the box: at least this share of the strip above it on that plane. */
 static const double ABOVE_ON_PLANE = 0.5;
 /* Below this share of matched pixels the disparity says nothing. */
@@ -403,7 +407,7 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < float_m && m.lower_m > 0 && m.lower_m < float_m;
   /* ... and a picture on a panel fills its box with one flat surface that
    * stands (not the ground beyond its feet), nothing in front of it */
-  bool filled = m.plane_share >= FILLED_SHARE && m.in_front_share < IN_FRONT_MAX_SHARE &&
+  bool filled = m.in_front_share < IN_FRONT_MAX_SHARE && m.plane_share >= FILLED_SHARE * (1 - m.in_front_share) &&
                 m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
                 m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
   if (!(foot_m > 0))

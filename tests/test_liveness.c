@@ -953,6 +953,38 @@ depth_check_tells_a_picture_from_a_body_whatever_is_around_it (void)
   g_free (mm);
 }
 
+/* A screen whose lower corners something nearer covers (a passer-by's
+ * shoulder 4 m in front along its bottom, a bollard 1.2 m in front at its
+ * left; in the attack clips a tenth of a screen's box): the panel still
+ * fills the rest of its box, and what is in front is far less of the box
+ * than a person standing in front of a panel covers of their own. It is
+ * flat; the person in front of a wall stays live. */
+static void
+depth_check_sees_a_screen_partly_covered_as_flat (void)
+{
+  struct zone_camera cam = pets_camera ();
+  struct depth_object objs[] = {
+    {THING_PANEL, 330, 300, 0, 1.5, 1.0, 0, 0, {0}},   /* a wall ... */
+    {THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}},        /* ... a person in front of it */
+    {THING_PANEL, 100, 450, 0.1, 0.08, 0.15, 0, 0, {0}}, /* a narrow screen at road level */
+  };
+  unsigned short *mm = render_depth_objects (&cam, objs, G_N_ELEMENTS (objs));
+  const float *b = objs[2].box;
+  int cx = (int) (b[0] + b[2] / 2), cy = (int) (b[1] + b[3] / 2);
+  double screen_m = mm[cy * 768 + cx] / 1000.0;
+  for (int y = (int) b[1]; y < (int) (b[1] + b[3]); y++)
+    for (int x = (int) b[0]; x < (int) (b[0] + b[2]); x++) {
+      if (y >= b[1] + 0.9 * b[3] && x >= b[0] + 0.4 * b[2])
+        mm[y * 768 + x] = depth_mm (screen_m - 4.0);
+      else if (y >= b[1] + 0.5 * b[3] && x < b[0] + 0.15 * b[2])
+        mm[y * 768 + x] = depth_mm (screen_m - 1.2);
+    }
+  const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
+  g_assert_cmpint (depth_verdict (&cam, &map, objs[2].box, 5), ==, LIVE_FLAT);
+  g_assert_cmpint (depth_verdict (&cam, &map, objs[1].box, 5), ==, LIVE_LIVE);
+  g_free (mm);
+}
+
 /* Channel CHANNEL of an image file of opencv-doc's data (grey files: any). */
 /* The same scenes seen by a depth camera (millimetres, registered to the colour camera). */
 static void
@@ -1465,6 +1497,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/depth_stream_flat_print_vs_person_relief", depth_stream_flat_print_vs_person_relief);
   g_test_add_func ("/liveness/depth_check_tells_a_picture_from_a_body_whatever_is_around_it",
                    depth_check_tells_a_picture_from_a_body_whatever_is_around_it);
+  g_test_add_func ("/liveness/depth_check_sees_a_screen_partly_covered_as_flat",
+                   depth_check_sees_a_screen_partly_covered_as_flat);
   g_test_add_func ("/liveness/depth_check_needs_someone_standing_at_the_box_s_feet",
                    depth_check_needs_someone_standing_at_the_box_s_feet);
   g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
