@@ -262,10 +262,13 @@ observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, 
     streak_step (&c->inside, false, t_s);
     streak_step (&c->deep, false, t_s);
     streak_step (&c->deep_outside_cw, false, t_s);
-    streak_step (&c->outside, surely_off, t_s);
     /* a crossing ends only off the road by more than the foot point's
      * uncertainty: a walker who turns back at the kerb, their box
-     * overshooting it, has not stepped off and on again */
+     * overshooting it, has not stepped off and on again (off the road
+     * within the margin, the streak off it neither grows nor ends) */
+    if (!surely_off)
+      return found;
+    streak_step (&c->outside, true, t_s);
     if (streak_lasted (&c->outside, t_s, p) && c->in_crossing) {
       c->in_crossing = false; /* crossing over: the next one may be a new violation */
       found |= CROSSING_ENDED;
