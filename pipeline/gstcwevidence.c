@@ -205,6 +205,8 @@ hand_over (struct evid_pending *p, void *data)
  * for its crossing to end. */
 #define CLIP_AROUND_S 2.0
 #define MAX_OPEN_S 30.0
+/* The entry stills' ring reaches back this far at most. */
+#define ENTRY_LOOKBACK_MAX_S 10.0
 
 /* The collector for a stream of FPS_N/FPS_D frames a second (0: a variable
  * or unknown rate, taken as 10 fps, what most IP cameras send). A crossing
@@ -225,8 +227,9 @@ open_collector (GstCwEvidence *self, int fps_n, int fps_d)
   /* the rule fires NEED frames after entry, or later while the foot
    * point's uncertainty keeps it waiting: three times that covers the
    * usual wait (an older entry falls back to the decision frame, and the
-   * record's still_frames says so) */
-  self->recent = evid_recent_create (3 * need + 2);
+   * record's still_frames says so). The ring holds full pictures: a long
+   * min_inside_s at a high rate must not make it hold minutes of them. */
+  self->recent = evid_recent_create (MIN (3 * need + 2, (int) lround (ENTRY_LOOKBACK_MAX_S * fps)));
   GST_INFO_OBJECT (self, "clips at %d/%d fps, %d frames either side of the decision", fps_n, fps_d, around);
 }
 

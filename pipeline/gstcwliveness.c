@@ -249,12 +249,6 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
   GST_INFO_OBJECT (self, "frame %d: track %d %s %s", info->frame, id, field, lj);
 }
 
-/* cwzones says TRACK_ID, in BOX, continues LOST_ID's crossing (the tracker
- * lost the person and found them again under a new id). When the checker
- * agrees (live_checker_continue: as tall), a candidate still watched goes on
- * being assessed on the new id, on the history of both, and its verdicts
- * travel on the new id. True when a candidate was taken over: the person
- * then carries continues-candidate, and cwevidence moves the packet too. */
 /* The candidate watched under track FROM is watched under TO from now on; false when FROM has none. */
 static gboolean
 move_watch (GstCwLiveness *self, int from, int to)
@@ -267,6 +261,12 @@ move_watch (GstCwLiveness *self, int from, int to)
   return TRUE;
 }
 
+/* cwzones says TRACK_ID, in BOX, continues LOST_ID's crossing (the tracker
+ * lost the person and found them again under a new id). When the checker
+ * agrees (live_checker_continue: as tall), a candidate still watched goes on
+ * being assessed on the new id, on the history of both, and its verdicts
+ * travel on the new id. True when a candidate was taken over: the person
+ * then carries continues-candidate, and cwevidence moves the packet too. */
 static gboolean
 take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
 {

@@ -18,17 +18,17 @@ struct zone_poly {
  * about half a second at 10 frames/s). */
 #define EXIT_HISTORY 6
 
-/* The streaks of one reading of a person's foot points. */
 /* Consecutive frames something held: how many, and the first one's time. */
 struct streak {
   int n;
   double t0;
 };
 
+/* The streaks of one reading of a person's foot points (the stay inside
+ * starts at inside.t0, in frame streak_start_frame). */
 struct crossing {
   struct streak inside, outside, deep, deep_outside_cw;
   int streak_start_frame;
-  double streak_start_t;
   struct zone_signal_state streak_start_signal;
   bool in_crossing;
   int entry_frame;
@@ -278,7 +278,6 @@ observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, 
   streak_step (&c->outside, false, t_s);
   if (c->inside.n == 0) {
     c->streak_start_frame = frame;
-    c->streak_start_t = t_s;
     c->streak_start_signal = *sig;
   }
   streak_step (&c->inside, true, t_s);
@@ -287,7 +286,7 @@ observe (const struct zone_rules *r, struct crossing *c, int frame, double t_s, 
   if (!c->in_crossing && streak_lasted (&c->deep, t_s, p)) {
     c->in_crossing = true;
     c->entry_frame = c->streak_start_frame;
-    c->entry_t = c->streak_start_t;
+    c->entry_t = c->inside.t0;
     c->entry_signal = c->streak_start_signal;
     if (entry_seen && c->entry_signal.phase == ZONE_PHASE_DONT_WALK && c->entry_signal.elapsed_s >= p->red_grace_s)
       found |= RULE_RED;
