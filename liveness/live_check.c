@@ -3,6 +3,7 @@
 #include "live_depth.h"
 #include "live_frames.h"
 #include "live_objects.h"
+#include "live_place.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -34,6 +35,7 @@ struct live_track {
   int depth_flat_run;  /* depth readings in a row that found the box flat (a live reading ends the run) */
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
+  struct live_place charged;            /* the picture it showed when first assessed (the charge) */
 };
 
 static struct live_track *
@@ -400,6 +402,54 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
   }
 }
 
+/* The track has left the place it was charged at when its box overlaps
+ * that place's by less than this and its centre is outside it ... */
+#define LEFT_PLACE_IOU 0.1
+/* ... and what stands there is still the charged picture when the two
+ * grids correlate this well. A person who walked off leaves the road or
+ * wall behind them, which correlates with their picture far less (and a
+ * plain place is not kept to compare, live_place_take). */
+#define SAME_PICTURE 0.85
+
+/* The first time T is assessed on a frame it was seen in, the picture at
+ * its box is kept; on every later one after its box has left that place,
+ * the place is looked at again. The same picture still standing there
+ * makes T flat, and that stands (T->flat). */
+static void
+check_charged_place (struct live_checker *lc, struct live_track *t, const struct live_history *h,
+                     struct live_result *out)
+{
+  if (h->n == 0 || !lc->frames)
+    return;
+  const struct live_sample *last = &h->samples[h->n - 1];
+  const struct cv_image *now = last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame) : NULL;
+  if (!now)
+    return;
+  if (!t->charged.set) {
+    live_place_take (&t->charged, now, last->box, last->frame);
+    return;
+  }
+  const float *at = t->charged.box;
+  double cx = last->box[0] + last->box[2] / 2, cy = last->box[1] + last->box[3] / 2;
+  double overlap = live_box_iou (last->box, at);
+  if (overlap >= LEFT_PLACE_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
+    return;
+  double match = live_place_match (&t->charged, now);
+  if (isnan (match))
+    return;
+  out->left_place = true;
+  out->place_frame = t->charged.frame;
+  out->place_overlap = overlap;
+  out->place_match = match;
+  if (match < SAME_PICTURE || t->has_flat)
+    return;
+  out->verdict = LIVE_FLAT;
+  out->score = 0;
+  out->why = "its track left the place where it was charged, and the same picture still stands there: someone "
+             "passing took the track over";
+  t->flat = *out, t->has_flat = true;
+}
+
 void
 live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out)
 {
@@ -464,6 +514,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
     *out = *stands;
     out->earlier = true;
   }
+  check_charged_place (lc, t, &h, out);
 }
 
 static int
@@ -586,6 +637,9 @@ live_result_to_json (const struct live_result *res)
   if (res->frame >= 0)
     g_string_append_printf (s, "\"window_end_frame\":%d,\"from_earlier_window\":%s,", res->frame,
                             res->earlier ? "true" : "false");
+  if (res->left_place)
+    g_string_append_printf (s, "\"charged_place\":{\"frame\":%d,\"track_overlap\":%.2f,\"picture_match\":%.2f},",
+                            res->place_frame, res->place_overlap, res->place_match);
   g_string_append (s, "\"checks\":{");
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];

@@ -71,6 +71,12 @@ struct live_result {
   const char *why; /* plain words for the reviewer: the deciding check's (NULL when live) */
   int frame;       /* the last frame of the window the checks looked at */
   bool earlier;    /* the verdict stands from an earlier window of the track (frame) */
+  /* the track has left the place it was charged at (live_place.h): the
+   * frame the place was taken from, how much of it the track's box still
+   * overlaps, and how alike that place's picture then and now are */
+  bool left_place;
+  int place_frame;
+  double place_overlap, place_match;
 };
 
 struct live_frames;
@@ -144,7 +150,12 @@ bool live_checker_continue (struct live_checker *lc, int lost_id, int track_id, 
  * stands for the rest of it; "has not moved yet" stands until the track
  * walks or is seen moving a part of itself while it stands; a live window
  * stands when later windows cannot tell (the person stopped, or is
- * hidden); otherwise the current window's verdict. */
+ * hidden); otherwise the current window's verdict. The first assessment
+ * (the charge) keeps the picture the track shows (live_place.h); once the
+ * track's box has left that place while the same picture still stands
+ * there, the track is no longer what was charged (someone passing took it
+ * over) and it is flat from then on: a person leaves no copy of themselves
+ * where they stood. */
 void live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out);
 
 /* The track's retained history (oldest first); n = 0 for an unknown track. */

@@ -1,6 +1,6 @@
 #include "live_objects.h"
 
-#include "trk_box.h"
+#include "live_place.h"
 #include "zone_geom.h"
 
 #include <glib.h>
@@ -89,13 +89,6 @@ merge_into (float a[4], const float b[4])
   float x0 = fminf (a[0], b[0]), y0 = fminf (a[1], b[1]);
   float x1 = fmaxf (a[0] + a[2], b[0] + b[2]), y1 = fmaxf (a[1] + a[3], b[1] + b[3]);
   a[0] = x0, a[1] = y0, a[2] = x1 - x0, a[3] = y1 - y0;
-}
-
-static double
-iou (const float a[4], const float b[4])
-{
-  const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
-  return trk_box_iou (&ba, &bb);
 }
 
 /* Size on the ground of a box standing on it: width of its bottom edge, height of its top. */
@@ -233,7 +226,7 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
         continue;
       float pb[4];
       predict (t, t_s, pb);
-      double v = iou (pb, b);
+      double v = live_box_iou (pb, b);
       if (v > best_score)
         best = t, best_score = v;
     }

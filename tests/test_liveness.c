@@ -1395,6 +1395,68 @@ a_walk_does_not_vouch_for_a_still_picture_after_it (void)
   hwcfg_free (cfg);
 }
 
+/* A walker takes over a poster's track: the tracker matched the walker,
+ * passing in front of the poster, to the poster's track, and the track
+ * walks off with them. What was charged is the poster, still standing
+ * where it was: the track is flat. A person standing the same way who
+ * walks off leaves the road behind, and is live. Whole checker, frames
+ * drawn on a textured scene. */
+static void
+a_walker_taking_a_posters_track_does_not_make_it_live (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  for (int poster = 1; poster >= 0; poster--) {
+    struct live_checker *lc = pets_checker (&p, cfg);
+    g_autoptr (GArray) a = g_array_new (FALSE, TRUE, sizeof (struct live_sample));
+    stand (a, &cam, -6, -9, 3);
+    guint stood = a->len;
+    const struct live_sample at = g_array_index (a, struct live_sample, 0);
+    g_autoptr (GArray) w = walk (&cam, -6, -9, 1.4, 0, 1.75, 4);
+    for (guint i = 1; i < w->len; i++) {
+      struct live_sample s = g_array_index (w, struct live_sample, i);
+      s.frame += (int) stood, s.t_s += stood / 10.0;
+      g_array_append_val (a, s);
+    }
+    struct live_result r = {0};
+    enum live_verdict before = LIVE_UNCERTAIN;
+    for (guint i = 0; i < a->len; i++) {
+      const struct live_sample *s = &g_array_index (a, struct live_sample, i);
+      for (int y = 0; y < 576; y++)
+        for (int x = 0; x < 768; x++)
+          img.data[y * 768 + x] = texture (x, y, 1);
+      if (poster || i < stood) /* the poster stays; the person walks off */
+        draw_figure (&img, at.box, at.box[0], 0, false, false);
+      if (i >= stood)
+        draw_figure (&img, s->box, s->box[0], s->t_s, true, false);
+      live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
+      live_checker_observe (lc, 1, s);
+      if (i % 5 == 4 || i + 1 == a->len)
+        live_checker_assess (lc, 1, &r);
+      if (i + 1 == stood)
+        before = r.verdict;
+    }
+    g_autofree char *json = live_result_to_json (&r);
+    g_test_message ("%s: standing %s; at the end %s", poster ? "poster, a walker takes its track" : "person walking off",
+                    live_verdict_name (before), json);
+    g_assert_cmpint (before, ==, LIVE_FLAT); /* not moved yet */
+    g_assert_true (r.left_place);
+    if (poster) {
+      g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
+      g_assert_cmpfloat (r.place_match, >=, 0.85);
+      g_assert_nonnull (strstr (json, "\"charged_place\""));
+    } else {
+      g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
+      g_assert_cmpfloat (r.place_match, <, 0.5);
+    }
+    live_checker_free (lc);
+  }
+  g_free (img.data);
+  hwcfg_free (cfg);
+}
+
 /* A standee at 25 frames/s with the detector on 1 frame in 3 (the default
  * at that rate), swaying a little in the wind. The detector's box on a
  * print jumps between its pyramid's levels (on the attack clips the foot
@@ -1509,6 +1571,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/a_continued_track_is_judged_on_the_crossing_it_continues",
                    a_continued_track_is_judged_on_the_crossing_it_continues);
   g_test_add_func ("/liveness/a_jittery_standee_at_25_fps_is_never_live", a_jittery_standee_at_25_fps_is_never_live);
+  g_test_add_func ("/liveness/a_walker_taking_a_posters_track_does_not_make_it_live",
+                   a_walker_taking_a_posters_track_does_not_make_it_live);
   g_test_add_func ("/liveness/a_walk_does_not_vouch_for_a_still_picture_after_it",
                    a_walk_does_not_vouch_for_a_still_picture_after_it);
   return g_test_run ();
