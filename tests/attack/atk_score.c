@@ -69,6 +69,7 @@ struct event {
   double box[4];
   char *reason;  /* why uncertain */
   char *checks;  /* the liveness JSON */
+  int last_frame; /* the last frame the liveness verdict looked at (window_end_frame), or -1 */
 };
 
 struct clip {
@@ -78,6 +79,7 @@ struct clip {
   GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct mot_row, or NULL */
   int genuine, genuine_rejected, genuine_uncertain, genuine_missing;
   int switched;                /* events on a track that switched between a person and an attack */
+  int taken_over;              /* accepted attacks whose track showed a real person at the last verdict */
 };
 
 struct mot_row {
@@ -307,6 +309,8 @@ load_events (const char *path, GError **error)
     g_strlcpy (e.type, type, sizeof e.type);
     g_strlcpy (e.decision, decision, sizeof e.decision);
     g_strlcpy (e.verdict, verdict, sizeof e.verdict);
+    double last_frame = -1;
+    e.last_frame = lv && number_member (lv, "window_end_frame", &last_frame) ? (int) last_frame : -1;
     if (lv) {
       e.reason = uncertain_reason (lv);
       JsonGenerator *g = json_generator_new ();
@@ -489,6 +493,30 @@ owner (struct score *sc, const struct clip *c, const struct event *e, int run, b
   return best >= 0 ? &g_array_index (sc->pres, struct pres, best) : NULL;
 }
 
+/* Whether the track of attack P's event E showed a real person (of the
+ * footage or a genuine presentation) at the frame its last verdict looked
+ * at: a person passing took the charged track over, and the verdict is
+ * theirs. */
+static bool
+taken_over (const struct score *sc, const struct clip *c, const struct event *e, const struct pres *p)
+{
+  GArray *t = c->tracks[1] ? g_hash_table_lookup (c->tracks[1], GINT_TO_POINTER (e->track)) : NULL;
+  if (!t || e->last_frame <= e->frame)
+    return false;
+  const struct mot_row *at = NULL;
+  for (guint k = 0; k < t->len; k++) {
+    const struct mot_row *b = &g_array_index (t, struct mot_row, k);
+    if (b->frame > e->last_frame)
+      break;
+    at = b;
+  }
+  if (!at)
+    return false;
+  int o = frame_owner (sc, c, at->frame, at->box);
+  return o <= -2 || (o >= 0 && &g_array_index (sc->pres, struct pres, o) != p &&
+                     !is_attack (&g_array_index (sc->pres, struct pres, o)));
+}
+
 static void
 count (GHashTable *t, const char *key, int slot)
 {
@@ -571,9 +599,12 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
     }
     bool unc = strcmp (e->verdict, "live") != 0;
     p->on_unc += unc, p->on_live += !unc;
+    bool taken = taken_over (sc, c, e, p);
+    c->taken_over += taken;
     g_ptr_array_add (sc->accepted,
-                     g_strdup_printf ("[%s] accepted: %s %s #%d (%s %s %s %s) frame %d track %d verdict %s: %s",
-                                      c->setting, c->name, p->type, p->id, p->field[1], p->field[2], p->field[0],
+                     g_strdup_printf ("[%s] accepted%s: %s %s #%d (%s %s %s %s) frame %d track %d verdict %s: %s",
+                                      c->setting, taken ? " (its track a real person's at the last verdict)" : "",
+                                      c->name, p->type, p->id, p->field[1], p->field[2], p->field[0],
                                       p->field[4], e->frame, e->track, e->verdict, e->checks ? e->checks : "{}"));
   }
 }
@@ -770,13 +801,13 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       printf ("%s%s never reached the rules with liveness off: it proves nothing\n", md ? "- " : "", TYPES[t]);
   }
   /* BPCER */
-  int total = 0, rejected = 0, uncertain = 0, missing = 0, switched = 0;
+  int total = 0, rejected = 0, uncertain = 0, missing = 0, switched = 0, taken = 0;
   for (guint i = 0; i < sc->clips->len; i++) {
     const struct clip *c = &g_array_index (sc->clips, struct clip, i);
     if (strcmp (c->setting, setting) != 0)
       continue;
     total += c->genuine, rejected += c->genuine_rejected, uncertain += c->genuine_uncertain, missing += c->genuine_missing;
-    switched += c->switched;
+    switched += c->switched, taken += c->taken_over;
     if (c->genuine_rejected * 100 > c->genuine) {
       printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations rejected\n", md ? "- " : "", c->name,
               c->genuine_rejected, c->genuine);
@@ -791,6 +822,10 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
     printf ("%s%d event(s) with liveness on from tracks that switched between a real person and an attack (listed "
             "as \"identity switch\"): a tracker failure, counted in neither APCER nor BPCER\n",
             md ? "- " : "", switched);
+  if (taken)
+    printf ("%s%d accepted attack(s) whose track showed a real person at the last verdict: a person passing took the "
+            "charged track over (listed as \"accepted (its track a real person's ...)\")\n",
+            md ? "- " : "", taken);
   ok = ok && rejected * 100 <= total && missing == 0;
   GList *rk = g_list_sort (g_hash_table_get_keys (sc->reasons), (GCompareFunc) strcmp);
   for (GList *l = rk; l; l = l->next) {
