@@ -35,7 +35,12 @@ struct live_track {
   int depth_flat_run;  /* depth readings in a row that found the box flat (a live reading ends the run) */
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
-  struct live_place charged;            /* the picture it showed when first assessed (the charge) */
+  struct live_place charged;            /* the frame and box of its first assessment (the charge) */
+  bool has_last, has_on_charged, switched;
+  /* the verdict given last; the last one given while it still showed what
+   * was charged, where it was charged; once the track showed someone else
+   * (switched), the verdict that stands for the rest */
+  struct live_result last, on_charged, after_switch;
 };
 
 static struct live_track *
@@ -53,6 +58,7 @@ track_copy (const struct live_track *t)
 {
   struct live_track *c = g_memdup2 (t, sizeof *t);
   c->samples = g_array_copy (t->samples);
+  live_place_copy (&c->charged, &t->charged);
   return c;
 }
 
@@ -60,6 +66,7 @@ static void
 track_free (struct live_track *t)
 {
   g_array_unref (t->samples);
+  live_place_clear (&t->charged);
   g_free (t);
 }
 
@@ -402,52 +409,106 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
   }
 }
 
-/* The track has left the place it was charged at when its box overlaps
- * that place's by less than this and its centre is outside it ... */
-#define LEFT_PLACE_IOU 0.1
-/* ... and what stands there is still the charged picture when the two
- * grids correlate this well. A person who walked off leaves the road or
- * wall behind them, which correlates with their picture far less (and a
- * plain place is not kept to compare, live_place_take). */
+/* The track's box is away from the place it was charged at when it
+ * overlaps the charged box by less than this and its centre is outside it. */
+#define AWAY_IOU 0.1
+/* ... and on it when it overlaps it by this much or more. */
+#define ON_IOU 0.5
+/* Two middles of a box show the same picture when their grids correlate
+ * this well. A person who walked off leaves the road or wall behind them,
+ * which correlates with their picture far less; a walk changes a person's
+ * own picture too (the limbs, the background between them). */
 #define SAME_PICTURE 0.85
 
-/* The first time T is assessed on a frame it was seen in, the picture at
- * its box is kept; on every later one after its box has left that place,
- * the place is looked at again. The same picture still standing there
- * makes T flat, and that stands (T->flat). */
-static void
-check_charged_place (struct live_checker *lc, struct live_track *t, const struct live_history *h,
-                     struct live_result *out)
+enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE };
+
+/* Whether track T, seen in the current frame NOW in box BOX, still shows
+ * what was charged (live_place.h). LEFT_PICTURE: its box is away from the
+ * charged place, and the charged picture still stands there (someone
+ * passing took a picture's track). CAME_ONTO_PICTURE: its box is away from
+ * the charged place, on something that already stood where it is now at
+ * the charge (a picture took a person's track). Fills OUT's place members. */
+static enum track_switch
+track_switch (const struct live_track *t, const float box[4], const struct cv_image *now, struct live_result *out)
 {
-  if (h->n == 0 || !lc->frames)
-    return;
-  const struct live_sample *last = &h->samples[h->n - 1];
-  const struct cv_image *now = last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame) : NULL;
-  if (!now)
-    return;
-  if (!t->charged.set) {
-    live_place_take (&t->charged, now, last->box, last->frame);
-    return;
-  }
   const float *at = t->charged.box;
-  double cx = last->box[0] + last->box[2] / 2, cy = last->box[1] + last->box[3] / 2;
-  double overlap = live_box_iou (last->box, at);
-  if (overlap >= LEFT_PLACE_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
-    return;
-  double match = live_place_match (&t->charged, now);
-  if (isnan (match))
-    return;
+  double cx = box[0] + box[2] / 2, cy = box[1] + box[3] / 2;
+  double overlap = live_box_iou (box, at);
+  if (overlap >= AWAY_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
+    return NO_SWITCH;
+  double left = live_place_match (&t->charged, at, now), here = live_place_match (&t->charged, box, now);
   out->left_place = true;
   out->place_frame = t->charged.frame;
   out->place_overlap = overlap;
-  out->place_match = match;
-  if (match < SAME_PICTURE || t->has_flat)
+  out->place_match = left;
+  out->here_match = here;
+  return left >= SAME_PICTURE ? LEFT_PICTURE : here >= SAME_PICTURE ? CAME_ONTO_PICTURE : NO_SWITCH;
+}
+
+/* Keeps what the charge needs of TRACK T before its window's verdict OUT
+ * counts, and tells whether T has switched to someone else. The first
+ * assessment on a frame T was seen in keeps the frame. Later ones: while T
+ * is on its charged place showing the charged picture, OUT is the verdict
+ * on what was charged; once T shows someone else, the verdict given last
+ * while it showed what was charged stands for the rest (someone else's
+ * windows say nothing of the charged one). True when T has switched: OUT
+ * is then that verdict. */
+static bool
+check_charge (struct live_checker *lc, struct live_track *t, const struct live_history *h, struct live_result *out)
+{
+  if (t->switched) {
+    struct live_result now = *out;
+    *out = t->after_switch;
+    out->earlier = out->earlier || now.frame != out->frame;
+    return true;
+  }
+  if (h->n == 0 || !lc->frames)
+    return false;
+  const struct live_sample *last = &h->samples[h->n - 1];
+  const struct cv_image *now = last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame) : NULL;
+  if (!now)
+    return false;
+  if (!t->charged.set) {
+    live_place_take (&t->charged, now, last->box, last->frame);
+    return false;
+  }
+  enum track_switch sw = track_switch (t, last->box, now, out);
+  if (sw == NO_SWITCH || !t->has_last)
+    return false;
+  struct live_result place = *out;
+  t->switched = true;
+  t->after_switch = sw == LEFT_PICTURE && t->has_on_charged ? t->on_charged : t->last;
+  t->after_switch.left_place = true;
+  t->after_switch.place_frame = place.place_frame;
+  t->after_switch.place_overlap = place.place_overlap;
+  t->after_switch.place_match = place.place_match;
+  t->after_switch.here_match = place.here_match;
+  t->after_switch.switch_frame = last->frame;
+  t->after_switch.switch_why =
+      sw == LEFT_PICTURE ? "its track left the place where it was charged, and the same picture still stands there: "
+                           "someone passing took the track over"
+                         : "its track came onto something that already stood there when it was charged elsewhere: "
+                           "the track shows someone else";
+  *out = t->after_switch;
+  out->earlier = true;
+  return true;
+}
+
+/* After the verdict OUT of T's window (in box BOX of the current frame): the last verdict, and the last on the charged picture. */
+static void
+remember_verdict (struct live_checker *lc, struct live_track *t, const struct live_history *h,
+                  const struct live_result *out)
+{
+  t->last = *out, t->has_last = true;
+  const struct live_sample *last = h->n ? &h->samples[h->n - 1] : NULL;
+  const struct cv_image *now = last && lc->frames && last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame)
+                                                                              : NULL;
+  if (!t->charged.set || !now)
     return;
-  out->verdict = LIVE_FLAT;
-  out->score = 0;
-  out->why = "its track left the place where it was charged, and the same picture still stands there: someone "
-             "passing took the track over";
-  t->flat = *out, t->has_flat = true;
+  if (last->frame == t->charged.frame ||
+      (live_box_iou (last->box, t->charged.box) >= ON_IOU &&
+       live_place_match_charged (&t->charged, last->box, now) >= SAME_PICTURE))
+    t->on_charged = *out, t->has_on_charged = true;
 }
 
 void
@@ -481,7 +542,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   }
   live_fuse (out);
   out->frame = h.n ? h.samples[h.n - 1].frame : -1;
-  if (!t)
+  if (!t || check_charge (lc, t, &h, out))
     return;
   confirm_flat_depth (t, out);
   /* what the track showed so far */
@@ -514,7 +575,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
     *out = *stands;
     out->earlier = true;
   }
-  check_charged_place (lc, t, &h, out);
+  remember_verdict (lc, t, &h, out);
 }
 
 static int
@@ -637,9 +698,15 @@ live_result_to_json (const struct live_result *res)
   if (res->frame >= 0)
     g_string_append_printf (s, "\"window_end_frame\":%d,\"from_earlier_window\":%s,", res->frame,
                             res->earlier ? "true" : "false");
-  if (res->left_place)
-    g_string_append_printf (s, "\"charged_place\":{\"frame\":%d,\"track_overlap\":%.2f,\"picture_match\":%.2f},",
-                            res->place_frame, res->place_overlap, res->place_match);
+  if (res->switch_why)
+    g_string_append_printf (s, "\"track_switch\":{\"reason\":\"%s\",\"at_frame\":%d},", res->switch_why,
+                            res->switch_frame);
+  if (res->left_place) /* NaN (nothing to compare) as -1 */
+    g_string_append_printf (s,
+                            "\"charged_place\":{\"frame\":%d,\"track_overlap\":%.2f,\"picture_left_match\":%.2f,"
+                            "\"picture_here_match\":%.2f},",
+                            res->place_frame, res->place_overlap, isnan (res->place_match) ? -1 : res->place_match,
+                            isnan (res->here_match) ? -1 : res->here_match);
   g_string_append (s, "\"checks\":{");
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];

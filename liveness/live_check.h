@@ -71,12 +71,18 @@ struct live_result {
   const char *why; /* plain words for the reviewer: the deciding check's (NULL when live) */
   int frame;       /* the last frame of the window the checks looked at */
   bool earlier;    /* the verdict stands from an earlier window of the track (frame) */
-  /* the track has left the place it was charged at (live_place.h): the
-   * frame the place was taken from, how much of it the track's box still
-   * overlaps, and how alike that place's picture then and now are */
+  /* the track's box is away from the place it was charged at (live_place.h):
+   * the charge's frame, how much of the charged box the track's still
+   * overlaps, how alike the charged place's picture then and now are, and
+   * the track's place's */
   bool left_place;
   int place_frame;
-  double place_overlap, place_match;
+  double place_overlap, place_match, here_match;
+  /* the track showed someone else from SWITCH_FRAME on (static plain words
+   * why); the verdict is the one given while it still showed what was
+   * charged; NULL when it did not */
+  const char *switch_why;
+  int switch_frame;
 };
 
 struct live_frames;
@@ -151,11 +157,12 @@ bool live_checker_continue (struct live_checker *lc, int lost_id, int track_id, 
  * walks or is seen moving a part of itself while it stands; a live window
  * stands when later windows cannot tell (the person stopped, or is
  * hidden); otherwise the current window's verdict. The first assessment
- * (the charge) keeps the picture the track shows (live_place.h); once the
- * track's box has left that place while the same picture still stands
- * there, the track is no longer what was charged (someone passing took it
- * over) and it is flat from then on: a person leaves no copy of themselves
- * where they stood. */
+ * (the charge) keeps its frame (live_place.h). Once the track's box is
+ * away from the charged place and the charged picture still stands there
+ * (someone passing took a picture's track), or the track stands on
+ * something that already stood there at the charge (a picture took a
+ * person's track), the track shows someone else: the verdict given last
+ * while it still showed what was charged stands for the rest. */
 void live_checker_assess (struct live_checker *lc, int track_id, struct live_result *out);
 
 /* The track's retained history (oldest first); n = 0 for an unknown track. */

@@ -1,14 +1,18 @@
-/* live_place — the picture a candidate was charged on, kept to know, later,
+/* live_place — what a candidate was charged on, kept to know, later,
  * whether its track still shows it.
  *
- * A tracker can hand a charged track over to someone else: a walker passing
- * in front of a poster is matched to the poster's track, and the track
- * walks off with them. What the checks see from then on is the walker; were
- * it believed, the poster's packet would end "live". A person leaves no
- * copy of themselves behind where they stood; a poster or a screen's still
- * picture stays where it was. So the middle of the box at the charge is kept
- * as a coarse grid of mean grey levels, and once the track's box has left
- * that place the grid is compared with what stands there now. */
+ * A tracker can hand a charged track over to someone else, either way:
+ *  - a walker passing in front of a poster is matched to the poster's
+ *    track, and the track walks off with them: what the checks see from
+ *    then on is the walker;
+ *  - a walker charged in the road passes a screen, and the track stays on
+ *    the screen: what the checks see is a picture.
+ * Either way, the verdicts from then on are someone else's. A person leaves
+ * no copy of themselves behind where they stood, and a picture a track comes
+ * onto had been standing there before. So the frame of the charge is kept
+ * (grey), with the box; later, the middle of a box (where the body is, not
+ * the margin a detector leaves around it) is compared, as a coarse grid of
+ * mean grey levels, between the charge's frame and the current one. */
 #ifndef CW_LIVE_PLACE_H
 #define CW_LIVE_PLACE_H
 
@@ -16,27 +20,34 @@
 
 #include <stdbool.h>
 
-#define LIVE_PLACE_COLS 8
-#define LIVE_PLACE_ROWS 16
-
 struct live_place {
   bool set;
-  int frame;  /* the frame it was taken from */
-  float box[4]; /* x, y, w, h in pixels */
-  float cells[LIVE_PLACE_COLS * LIVE_PLACE_ROWS];
+  int frame;            /* the frame of the charge */
+  float box[4];         /* the charged box: x, y, w, h in pixels */
+  struct cv_image grey; /* that frame, grey (owned) */
 };
 
-/* Takes BOX's middle (where a person's body is, not the margin a detector
- * leaves around it) from the grey image GREY as frame FRAME into P. False,
- * P unset, when that middle is mostly outside the image or too plain to be
- * recognised again (a patch of road matches any other). */
+/* Keeps GREY as frame FRAME and BOX, which must show something recognisable
+ * (not a plain patch of road, which would match any other). False, P
+ * unset, when BOX's middle is mostly outside the image or plain. */
 bool live_place_take (struct live_place *p, const struct cv_image *grey, const float box[4], int frame);
 
-/* How alike P's picture and what GREY shows at P's place now are: the
+/* Frees what P holds; P is unset. */
+void live_place_clear (struct live_place *p);
+
+/* A deep copy of SRC into DST (unset). */
+void live_place_copy (struct live_place *dst, const struct live_place *src);
+
+/* How alike the middle of BOX is in the charge's frame and in NOW: the
  * correlation of the two grids (1: the same picture, under any change of
- * brightness and contrast; about 0 or below: something else). NaN when P is
- * unset or the place is outside GREY. */
-double live_place_match (const struct live_place *p, const struct cv_image *grey);
+ * brightness and contrast; about 0 or below: something else). NaN when P
+ * is unset, BOX falls outside either image, or either middle is plain. */
+double live_place_match (const struct live_place *p, const float box[4], const struct cv_image *now);
+
+/* How alike the charged box's middle then and BOX's middle in NOW are:
+ * whether the track, wherever it is, still shows what was charged. NaN as
+ * above. */
+double live_place_match_charged (const struct live_place *p, const float box[4], const struct cv_image *now);
 
 /* Intersection over union of two x, y, w, h boxes. */
 double live_box_iou (const float a[4], const float b[4]);

@@ -1457,6 +1457,52 @@ a_walker_taking_a_posters_track_does_not_make_it_live (void)
   hwcfg_free (cfg);
 }
 
+/* The other way: a walker charged in the road passes a poster standing
+ * further on, and the track stays on the poster. The poster already stood
+ * there at the charge, while the walker was metres away: the track shows
+ * someone else, and the walker's verdict (live) stands. Without that, the
+ * still picture would be flat after STILL_AFTER_WALK_S. */
+static void
+a_picture_taking_a_walkers_track_does_not_make_it_flat (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  struct live_checker *lc = pets_checker (&p, cfg);
+  g_autoptr (GArray) a = walk (&cam, -7, -9, 1.4, 0, 1.75, 3);
+  guint walked = a->len;
+  g_autoptr (GArray) onward = walk (&cam, -7, -9, 1.4, 0, 1.75, 11);
+  stand (a, &cam, -2.6, -9, 8); /* the poster's box: the track from here on */
+  const struct live_sample poster = g_array_index (a, struct live_sample, a->len - 1);
+  struct live_result r = {0};
+  enum live_verdict after_walk = LIVE_UNCERTAIN;
+  for (guint i = 0; i < a->len; i++) {
+    const struct live_sample *s = &g_array_index (a, struct live_sample, i);
+    const struct live_sample *walker = &g_array_index (onward, struct live_sample, MIN (i, onward->len - 1));
+    for (int y = 0; y < 576; y++)
+      for (int x = 0; x < 768; x++)
+        img.data[y * 768 + x] = texture (x, y, 1);
+    draw_figure (&img, poster.box, poster.box[0], 0, false, false);
+    draw_figure (&img, walker->box, walker->box[0], walker->t_s, true, false);
+    live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
+    live_checker_observe (lc, 1, s);
+    if (i % 5 == 4 || i + 1 == a->len)
+      live_checker_assess (lc, 1, &r);
+    if (i + 1 == walked)
+      after_walk = r.verdict;
+  }
+  g_autofree char *json = live_result_to_json (&r);
+  g_test_message ("after the walk %s; at the end %s", live_verdict_name (after_walk), json);
+  g_assert_cmpint (after_walk, ==, LIVE_LIVE);
+  g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
+  g_assert_nonnull (r.switch_why);
+  g_assert_cmpfloat (r.here_match, >=, 0.85);
+  live_checker_free (lc);
+  g_free (img.data);
+  hwcfg_free (cfg);
+}
+
 /* A standee at 25 frames/s with the detector on 1 frame in 3 (the default
  * at that rate), swaying a little in the wind. The detector's box on a
  * print jumps between its pyramid's levels (on the attack clips the foot
@@ -1573,6 +1619,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/a_jittery_standee_at_25_fps_is_never_live", a_jittery_standee_at_25_fps_is_never_live);
   g_test_add_func ("/liveness/a_walker_taking_a_posters_track_does_not_make_it_live",
                    a_walker_taking_a_posters_track_does_not_make_it_live);
+  g_test_add_func ("/liveness/a_picture_taking_a_walkers_track_does_not_make_it_flat",
+                   a_picture_taking_a_walkers_track_does_not_make_it_flat);
   g_test_add_func ("/liveness/a_walk_does_not_vouch_for_a_still_picture_after_it",
                    a_walk_does_not_vouch_for_a_still_picture_after_it);
   return g_test_run ();
