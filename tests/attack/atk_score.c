@@ -493,12 +493,13 @@ owner (struct score *sc, const struct clip *c, const struct event *e, int run, b
   return best >= 0 ? &g_array_index (sc->pres, struct pres, best) : NULL;
 }
 
-/* Whether the track of attack P's event E showed a real person (of the
- * footage or a genuine presentation) at the frame its last verdict looked
- * at: a person passing took the charged track over, and the verdict is
- * theirs. */
+/* Whether the track of event E (of the run with liveness on) showed
+ * someone of the other kind at the frame its last verdict looked at: a
+ * real person (of the footage or a genuine presentation) for an attack,
+ * an attack for a genuine violation (ATTACK false). Someone passing took
+ * the charged track over, and the verdict is theirs. */
 static bool
-taken_over (const struct score *sc, const struct clip *c, const struct event *e, const struct pres *p)
+taken_over (const struct score *sc, const struct clip *c, const struct event *e, bool attack)
 {
   GArray *t = c->tracks[1] ? g_hash_table_lookup (c->tracks[1], GINT_TO_POINTER (e->track)) : NULL;
   if (!t || e->last_frame <= e->frame)
@@ -513,8 +514,9 @@ taken_over (const struct score *sc, const struct clip *c, const struct event *e,
   if (!at)
     return false;
   int o = frame_owner (sc, c, at->frame, at->box);
-  return o <= -2 || (o >= 0 && &g_array_index (sc->pres, struct pres, o) != p &&
-                     !is_attack (&g_array_index (sc->pres, struct pres, o)));
+  if (o == -1)
+    return false;
+  return attack != (o >= 0 && is_attack (&g_array_index (sc->pres, struct pres, o)));
 }
 
 static void
@@ -566,7 +568,10 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
       c->genuine_rejected++;
       count (sc->genuine, key, 1);
       g_ptr_array_add (sc->genuine_lines,
-                       g_strdup_printf ("[%s] genuine rejected: %s frame %d track %d %s (%s): %s", c->setting, c->name,
+                       g_strdup_printf ("[%s] genuine rejected%s: %s frame %d track %d %s (%s): %s", c->setting,
+                                        taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)"
+                                                                      : "",
+                                        c->name,
                                         e->frame, m->track, e->type, p ? p->scenario : "footage",
                                         m->checks ? m->checks : "{}"));
     } else if (!strcmp (m->verdict, "uncertain")) {
@@ -599,7 +604,7 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
     }
     bool unc = strcmp (e->verdict, "live") != 0;
     p->on_unc += unc, p->on_live += !unc;
-    bool taken = taken_over (sc, c, e, p);
+    bool taken = taken_over (sc, c, e, true);
     c->taken_over += taken;
     g_ptr_array_add (sc->accepted,
                      g_strdup_printf ("[%s] accepted%s: %s %s #%d (%s %s %s %s) frame %d track %d verdict %s: %s",
