@@ -420,6 +420,11 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
  * own picture too (the limbs, the background between them). */
 #define SAME_PICTURE 0.85
 
+/* With a depth camera, what the track stands on now stood there at the
+ * charge when this share of the box's middle is at the same distance then
+ * and now (live_place_same_surface). */
+#define SAME_SURFACE 0.9
+
 enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE };
 
 /* Whether track T, seen in the current frame NOW in box BOX, still shows
@@ -427,9 +432,14 @@ enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE };
  * charged place, and the charged picture still stands there (someone
  * passing took a picture's track). CAME_ONTO_PICTURE: its box is away from
  * the charged place, on something that already stood where it is now at
- * the charge (a picture took a person's track). Fills OUT's place members. */
+ * the charge: the same picture, or, with a depth camera (DEPTH, the current
+ * frame's, or NULL), the same surface at the same distance where the
+ * window shows something standing still (STANDS, stands_still_in_depth) —
+ * a screen whose picture changes (a picture took a person's track). Fills OUT's place
+ * members. */
 static enum track_switch
-track_switch (const struct live_track *t, const float box[4], const struct cv_image *now, struct live_result *out)
+track_switch (const struct live_track *t, const float box[4], const struct cv_image *now,
+              const struct live_depth_map *depth, bool stands, struct live_result *out)
 {
   const float *at = t->charged.box;
   double cx = box[0] + box[2] / 2, cy = box[1] + box[3] / 2;
@@ -437,12 +447,41 @@ track_switch (const struct live_track *t, const float box[4], const struct cv_im
   if (overlap >= AWAY_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
     return NO_SWITCH;
   double left = live_place_match (&t->charged, at, now), here = live_place_match (&t->charged, box, now);
+  double surface = stands ? live_place_same_surface (&t->charged, box, depth) : NAN;
   out->left_place = true;
   out->place_frame = t->charged.frame;
   out->place_overlap = overlap;
   out->place_match = left;
   out->here_match = here;
-  return left >= SAME_PICTURE ? LEFT_PICTURE : here >= SAME_PICTURE ? CAME_ONTO_PICTURE : NO_SWITCH;
+  out->here_surface = surface;
+  return left >= SAME_PICTURE                          ? LEFT_PICTURE
+         : here >= SAME_PICTURE || surface >= SAME_SURFACE ? CAME_ONTO_PICTURE
+                                                           : NO_SWITCH;
+}
+
+/* Whether the track of history H has stood still for the last STILL_S
+ * (its boxes there overlap its last by STILL_IOU or more, two at least) and
+ * OUT's depth check found something standing in its box (a body or a
+ * picture, not the ground beyond it). A walker passing in front of a panel
+ * is at its distance for a moment, and walks on. */
+#define STILL_S 0.2
+#define STILL_IOU 0.8
+
+static bool
+stands_still_in_depth (const struct live_history *h, const struct live_result *out)
+{
+  bool found = false;
+  for (int i = 0; i < out->n_checks; i++)
+    if (!strcmp (out->checks[i].name, "depth"))
+      found = out->checks[i].verdict != LIVE_UNCERTAIN;
+  if (!found || h->n < 2)
+    return false;
+  const struct live_sample *last = &h->samples[h->n - 1];
+  int k = h->n - 2;
+  for (; k >= 0 && last->t_s - h->samples[k].t_s <= STILL_S + 1e-6; k--)
+    if (live_box_iou (h->samples[k].box, last->box) < STILL_IOU)
+      return false;
+  return k < h->n - 2; /* one earlier box at least */
 }
 
 /* Keeps what the charge needs of TRACK T before its window's verdict OUT
@@ -469,10 +508,11 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
   if (!now)
     return false;
   if (!t->charged.set) {
-    live_place_take (&t->charged, now, last->box, last->frame);
+    live_place_take (&t->charged, now, lc->has_depth ? &lc->depth : NULL, last->box, last->frame);
     return false;
   }
-  enum track_switch sw = track_switch (t, last->box, now, out);
+  enum track_switch sw =
+      track_switch (t, last->box, now, lc->has_depth ? &lc->depth : NULL, stands_still_in_depth (h, out), out);
   if (sw == NO_SWITCH || !t->has_last)
     return false;
   struct live_result place = *out;
@@ -483,6 +523,7 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
   t->after_switch.place_overlap = place.place_overlap;
   t->after_switch.place_match = place.place_match;
   t->after_switch.here_match = place.here_match;
+  t->after_switch.here_surface = place.here_surface;
   t->after_switch.switch_frame = last->frame;
   t->after_switch.switch_why =
       sw == LEFT_PICTURE ? "its track left the place where it was charged, and the same picture still stands there: "
@@ -704,9 +745,10 @@ live_result_to_json (const struct live_result *res)
   if (res->left_place) /* NaN (nothing to compare) as -1 */
     g_string_append_printf (s,
                             "\"charged_place\":{\"frame\":%d,\"track_overlap\":%.2f,\"picture_left_match\":%.2f,"
-                            "\"picture_here_match\":%.2f},",
+                            "\"picture_here_match\":%.2f,\"surface_here_same\":%.2f},",
                             res->place_frame, res->place_overlap, isnan (res->place_match) ? -1 : res->place_match,
-                            isnan (res->here_match) ? -1 : res->here_match);
+                            isnan (res->here_match) ? -1 : res->here_match,
+                            isnan (res->here_surface) ? -1 : res->here_surface);
   g_string_append (s, "\"checks\":{");
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];

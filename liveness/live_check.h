@@ -74,10 +74,11 @@ struct live_result {
   /* the track's box is away from the place it was charged at (live_place.h):
    * the charge's frame, how much of the charged box the track's still
    * overlaps, how alike the charged place's picture then and now are, and
-   * the track's place's */
+   * the track's place's, and with a depth camera the share of the
+   * track's place at the same distance then and now */
   bool left_place;
   int place_frame;
-  double place_overlap, place_match, here_match;
+  double place_overlap, place_match, here_match, here_surface;
   /* the track showed someone else from SWITCH_FRAME on (static plain words
    * why); the verdict is the one given while it still showed what was
    * charged; NULL when it did not */

@@ -17,6 +17,7 @@
 #define CW_LIVE_PLACE_H
 
 #include "cv_shim.h"
+#include "live_depth.h"
 
 #include <stdbool.h>
 
@@ -25,12 +26,15 @@ struct live_place {
   int frame;            /* the frame of the charge */
   float box[4];         /* the charged box: x, y, w, h in pixels */
   struct cv_image grey; /* that frame, grey (owned) */
+  struct live_depth_map depth; /* and a depth camera's, when there is one (data owned; NULL when not) */
 };
 
-/* Keeps GREY as frame FRAME and BOX, which must show something recognisable
- * (not a plain patch of road, which would match any other). False, P
- * unset, when BOX's middle is mostly outside the image or plain. */
-bool live_place_take (struct live_place *p, const struct cv_image *grey, const float box[4], int frame);
+/* Keeps GREY (and DEPTH, a depth camera's frame, or NULL) as frame FRAME
+ * and BOX, which must show something recognisable (not a plain patch of
+ * road, which would match any other). False, P unset, when BOX's middle
+ * is outside the image or plain. */
+bool live_place_take (struct live_place *p, const struct cv_image *grey, const struct live_depth_map *depth,
+                      const float box[4], int frame);
 
 /* Frees what P holds; P is unset. */
 void live_place_clear (struct live_place *p);
@@ -48,6 +52,13 @@ double live_place_match (const struct live_place *p, const float box[4], const s
  * whether the track, wherever it is, still shows what was charged. NaN as
  * above. */
 double live_place_match_charged (const struct live_place *p, const float box[4], const struct cv_image *now);
+
+/* With a depth camera: the share of BOX's middle (its grid's cells with
+ * readings then and now) at the same distance in the charge's depth frame
+ * and in NOW: a surface that stood there then and stands there now, whatever
+ * it shows (a screen's changing picture). NaN without depth then or now, or
+ * with readings in under half the cells. */
+double live_place_same_surface (const struct live_place *p, const float box[4], const struct live_depth_map *now);
 
 /* Intersection over union of two x, y, w, h boxes. */
 double live_box_iou (const float a[4], const float b[4]);

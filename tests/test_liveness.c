@@ -1303,6 +1303,31 @@ draw_figure (struct cv_image *img, const float b[4], double origin_x, double t, 
     }
 }
 
+/* The textured scene behind the figures, in IMG (768 x 576). */
+static void
+paint_scene (struct cv_image *img)
+{
+  for (int y = 0; y < 576; y++)
+    for (int x = 0; x < 768; x++)
+      img->data[y * 768 + x] = texture (x, y, 1);
+}
+
+/* Sample I of A seen in IMG (and DEPTH, a depth camera's millimetres, or
+ * NULL): the checker takes the frame and the sample, and assesses track 1
+ * into R on every 5th sample and the last. */
+static void
+show_sample (struct live_checker *lc, const struct cv_image *img, const unsigned short *depth, GArray *a, guint i,
+             struct live_result *r)
+{
+  const struct live_sample *s = &g_array_index (a, struct live_sample, i);
+  live_checker_frame (lc, s->frame, s->t_s, img, NULL, 0, NULL);
+  if (depth)
+    live_checker_depth_frame (lc, depth, 768, 576, 768);
+  live_checker_observe (lc, 1, s);
+  if (i % 5 == 4 || i + 1 == a->len)
+    live_checker_assess (lc, 1, r);
+}
+
 /* The whole checker with a depth camera: a walker whose box reads flat in
  * one frame (they pass behind a van's side, or the box slides onto a
  * panel) is not flat for it; a print that reads flat frame after frame is
@@ -1370,17 +1395,12 @@ a_walk_does_not_vouch_for_a_still_picture_after_it (void)
     enum live_verdict after_walk = LIVE_UNCERTAIN;
     for (guint i = 0; i < a->len; i++) {
       struct live_sample *s = &g_array_index (a, struct live_sample, i);
-      for (int y = 0; y < 576; y++)
-        for (int x = 0; x < 768; x++)
-          img.data[y * 768 + x] = texture (x, y, 1);
+      paint_scene (&img);
       if (i < walked)
         draw_figure (&img, s->box, s->box[0], s->t_s, true, false);
       else
         draw_figure (&img, s->box, end.box[0], s->t_s, false, waiting);
-      live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
-      live_checker_observe (lc, 1, s);
-      if (i % 5 == 4 || i + 1 == a->len)
-        live_checker_assess (lc, 1, &r);
+      show_sample (lc, &img, NULL, a, i, &r);
       if (i + 1 == walked)
         after_walk = r.verdict;
     }
@@ -1424,17 +1444,12 @@ a_walker_taking_a_posters_track_does_not_make_it_live (void)
     enum live_verdict before = LIVE_UNCERTAIN;
     for (guint i = 0; i < a->len; i++) {
       const struct live_sample *s = &g_array_index (a, struct live_sample, i);
-      for (int y = 0; y < 576; y++)
-        for (int x = 0; x < 768; x++)
-          img.data[y * 768 + x] = texture (x, y, 1);
+      paint_scene (&img);
       if (poster || i < stood) /* the poster stays; the person walks off */
         draw_figure (&img, at.box, at.box[0], 0, false, false);
       if (i >= stood)
         draw_figure (&img, s->box, s->box[0], s->t_s, true, false);
-      live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
-      live_checker_observe (lc, 1, s);
-      if (i % 5 == 4 || i + 1 == a->len)
-        live_checker_assess (lc, 1, &r);
+      show_sample (lc, &img, NULL, a, i, &r);
       if (i + 1 == stood)
         before = r.verdict;
     }
@@ -1461,7 +1476,10 @@ a_walker_taking_a_posters_track_does_not_make_it_live (void)
  * further on, and the track stays on the poster. The poster already stood
  * there at the charge, while the walker was metres away: the track shows
  * someone else, and the walker's verdict (live) stands. Without that, the
- * still picture would be flat after STILL_AFTER_WALK_S. */
+ * still picture would be flat after STILL_AFTER_WALK_S. With a depth
+ * camera the same for a screen whose picture changes all the time (no
+ * picture to recognise): its panel stood at the same distance at the
+ * charge; without that, it is flat in depth. */
 static void
 a_picture_taking_a_walkers_track_does_not_make_it_flat (void)
 {
@@ -1469,36 +1487,40 @@ a_picture_taking_a_walkers_track_does_not_make_it_flat (void)
   struct zone_camera cam = pets_camera ();
   struct hwcfg *cfg = pets_site ();
   struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
-  struct live_checker *lc = pets_checker (&p, cfg);
-  g_autoptr (GArray) a = walk (&cam, -7, -9, 1.4, 0, 1.75, 3);
-  guint walked = a->len;
-  g_autoptr (GArray) onward = walk (&cam, -7, -9, 1.4, 0, 1.75, 11);
-  stand (a, &cam, -2.6, -9, 8); /* the poster's box: the track from here on */
-  const struct live_sample poster = g_array_index (a, struct live_sample, a->len - 1);
-  struct live_result r = {0};
-  enum live_verdict after_walk = LIVE_UNCERTAIN;
-  for (guint i = 0; i < a->len; i++) {
-    const struct live_sample *s = &g_array_index (a, struct live_sample, i);
-    const struct live_sample *walker = &g_array_index (onward, struct live_sample, MIN (i, onward->len - 1));
-    for (int y = 0; y < 576; y++)
-      for (int x = 0; x < 768; x++)
-        img.data[y * 768 + x] = texture (x, y, 1);
-    draw_figure (&img, poster.box, poster.box[0], 0, false, false);
-    draw_figure (&img, walker->box, walker->box[0], walker->t_s, true, false);
-    live_checker_frame (lc, s->frame, s->t_s, &img, NULL, 0, NULL);
-    live_checker_observe (lc, 1, s);
-    if (i % 5 == 4 || i + 1 == a->len)
-      live_checker_assess (lc, 1, &r);
-    if (i + 1 == walked)
-      after_walk = r.verdict;
+  for (int screen = 0; screen < 2; screen++) {
+    struct live_checker *lc = pets_checker (&p, cfg);
+    g_autoptr (GArray) a = walk (&cam, -7, -9, 1.4, 0, 1.75, 3);
+    guint walked = a->len;
+    g_autoptr (GArray) onward = walk (&cam, -7, -9, 1.4, 0, 1.75, 11);
+    stand (a, &cam, -2.6, -9, 8); /* the picture's box: the track from here on */
+    const struct live_sample poster = g_array_index (a, struct live_sample, a->len - 1);
+    float panel[4] = {poster.box[0] - 0.3f * poster.box[2], poster.box[1] - 0.1f * poster.box[3],
+                      1.6f * poster.box[2], 1.1f * poster.box[3]};
+    struct live_result r = {0};
+    enum live_verdict after_walk = LIVE_UNCERTAIN;
+    for (guint i = 0; i < a->len; i++) {
+      const struct live_sample *walker = &g_array_index (onward, struct live_sample, MIN (i, onward->len - 1));
+      paint_scene (&img);
+      /* a screen's picture: another every frame */
+      draw_figure (&img, poster.box, poster.box[0] + (screen ? 37.0 * i : 0), 0, false, false);
+      draw_figure (&img, walker->box, walker->box[0], walker->t_s, true, false);
+      g_autofree unsigned short *mm = screen ? render_depth_scene (&cam, walker->box, panel) : NULL;
+      show_sample (lc, &img, mm, a, i, &r);
+      if (i + 1 == walked)
+        after_walk = r.verdict;
+    }
+    g_autofree char *json = live_result_to_json (&r);
+    g_test_message ("%s: after the walk %s; at the end %s", screen ? "screen, depth camera" : "poster",
+                    live_verdict_name (after_walk), json);
+    g_assert_cmpint (after_walk, ==, LIVE_LIVE);
+    g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
+    g_assert_nonnull (r.switch_why);
+    if (screen)
+      g_assert_cmpfloat (r.here_surface, >=, 0.9);
+    else
+      g_assert_cmpfloat (r.here_match, >=, 0.85);
+    live_checker_free (lc);
   }
-  g_autofree char *json = live_result_to_json (&r);
-  g_test_message ("after the walk %s; at the end %s", live_verdict_name (after_walk), json);
-  g_assert_cmpint (after_walk, ==, LIVE_LIVE);
-  g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
-  g_assert_nonnull (r.switch_why);
-  g_assert_cmpfloat (r.here_match, >=, 0.85);
-  live_checker_free (lc);
   g_free (img.data);
   hwcfg_free (cfg);
 }
@@ -1531,9 +1553,7 @@ a_jittery_standee_at_25_fps_is_never_live (void)
       for (int i = 0; i < 150; i++) {
         double t = i / 25.0;
         bool detect = i % 3 == 0 && g_rand_int_range (rng, 0, 100) >= missed;
-        for (int y = 0; y < 576; y++)
-          for (int x = 0; x < 768; x++)
-            img.data[y * 768 + x] = texture (x, y, 1);
+        paint_scene (&img);
         float sway = (float) (3 * sin (2 * G_PI * 0.4 * t));
         float fig[4] = {base[0] + sway, base[1], base[2], base[3]};
         draw_figure (&img, fig, fig[0], 0, false, false);
