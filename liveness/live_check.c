@@ -325,6 +325,29 @@ live_fuse (struct live_result *res)
   }
   if (res->verdict != LIVE_FLAT && all_live)
     res->verdict = LIVE_LIVE;
+  /* A body's relief measured in depth answers what the motion check asks
+   * (is it one flat picture?) directly: the motion check unable to tell
+   * (too little texture to follow, a moving surface behind them) does not
+   * hold a verdict that every other check, depth included, says live. Its
+   * evidence of a picture (flat) still decides, above. */
+  const struct live_check_result *depth = NULL, *motion = NULL;
+  bool others_live = true;
+  for (int i = 0; i < res->n_checks; i++) {
+    const struct live_check_result *c = &res->checks[i];
+    if (!strcmp (c->name, "depth"))
+      depth = c;
+    else if (!strcmp (c->name, "motion"))
+      motion = c;
+    others_live = others_live && (c->verdict == LIVE_LIVE || !strcmp (c->name, "motion"));
+  }
+  if (res->verdict == LIVE_UNCERTAIN && depth && depth->verdict == LIVE_LIVE && motion &&
+      motion->verdict == LIVE_UNCERTAIN && others_live) {
+    res->verdict = LIVE_LIVE;
+    res->score = 1.0;
+    for (int i = 0; i < res->n_checks; i++)
+      if (&res->checks[i] != motion)
+        res->score = MIN (res->score, res->checks[i].score);
+  }
   /* the reason: the first check that says the verdict (flat), or that keeps it uncertain */
   res->why = NULL;
   for (int i = 0; i < res->n_checks && res->verdict != LIVE_LIVE && !res->why; i++)
@@ -710,6 +733,17 @@ bool
 live_net_moved (const struct live_net_motion *m, double min_m)
 {
   return m->displacement_m >= fmax (min_m, LIVE_JITTER_FACTOR * m->jitter_m);
+}
+
+bool
+live_result_settled (const struct live_result *res)
+{
+  if (res->verdict != LIVE_LIVE)
+    return res->verdict == LIVE_FLAT;
+  for (int i = 0; i < res->n_checks; i++)
+    if (res->checks[i].verdict != LIVE_LIVE)
+      return false;
+  return true;
 }
 
 const char *

@@ -183,6 +183,12 @@ void live_fuse (struct live_result *res);
  * is uncertain only because the track is young and none says FLAT). */
 bool live_result_needs_history (const struct live_result *res);
 
+/* True when RES needs no look again soon: flat, or live on every check.
+ * A live verdict some check could not confirm (live_fuse's exception) is
+ * looked at again as often as an uncertain one: the picture's evidence a
+ * later window may show must not be missed. */
+bool live_result_settled (const struct live_result *res);
+
 const char *live_verdict_name (enum live_verdict v);
 
 /* Net movement of the feet over a window of a track's history. */

@@ -5,10 +5,10 @@
  * violation candidate a verdict (live, flat, uncertain) with the scores and
  * measurements behind it. A candidate is watched until its crossing ends
  * (it has been off the carriageway for CROSSING_OVER_S) and re-assessed on
- * every frame while its verdict is uncertain, every REASSESS_S once it is
- * decided; each new verdict (the track's verdict so far, live_check.h)
- * travels as "verdict-update" on that person for cwevidence to apply to the
- * open packet, so the packet carries the last one. A track that continues
+ * every frame while its verdict is uncertain (or live on all but a check
+ * that could not tell), every REASSESS_S once it is settled; each new
+ * verdict (the track's verdict so far, live_check.h) travels as
+ * "verdict-update" on that person for cwevidence to apply to the open packet, so the packet carries the last one. A track that continues
  * a lost candidate's crossing (continues-track, from cwzones) and is as
  * tall takes its watch over (continues-candidate on the person), and its
  * verdicts go to the candidate's packet; should the lost track be seen
@@ -37,12 +37,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_liveness_debug);
 #define MAX_BLOBS 64
 /* A candidate's crossing is over when it has been off the road this long. */
 #define CROSSING_OVER_S 2.0
-/* A decided verdict is looked at again this often (an undecided one every frame). */
+/* A settled verdict is looked at again this often (any other every frame). */
 #define REASSESS_S 1.0
 
 struct watch {
   double last_on_road_s, last_seen_s, last_assessed_s;
-  enum live_verdict verdict;
+  gboolean settled; /* live_result_settled: looked at again every REASSESS_S, else every frame */
 };
 
 enum { PROP_0, PROP_ASSESSMENTS, PROP_ASSESS_SECONDS, PROP_FRAMES, PROP_FRAME_SECONDS };
@@ -245,7 +245,7 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
     g_hash_table_insert (self->watched, GINT_TO_POINTER (id), w);
   }
   w->last_assessed_s = w->last_seen_s = info->t_s;
-  w->verdict = res.verdict;
+  w->settled = live_result_settled (&res);
   GST_INFO_OBJECT (self, "frame %d: track %d %s %s", info->frame, id, field, lj);
 }
 
@@ -378,7 +378,7 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       w->last_on_road_s = info->t_s;
     if (gst_structure_has_field (p, "candidate"))
       assess (self, p, m->id, "verdict", info);
-    else if (w && (w->verdict == LIVE_UNCERTAIN || info->t_s - w->last_assessed_s >= REASSESS_S - 1e-6))
+    else if (w && (!w->settled || info->t_s - w->last_assessed_s >= REASSESS_S - 1e-6))
       assess (self, p, m->id, "verdict-update", info);
     else if (w)
       w->last_seen_s = info->t_s;

@@ -1083,6 +1083,26 @@ fusion_rule_any_flat_wins_all_live_needed (void)
   g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
   g_autofree char *json = live_result_to_json (&r);
   g_assert_nonnull (strstr (json, "\"verdict\":\"live\""));
+  /* a body's relief in depth answers what a motion check that cannot tell asks; not its evidence of a picture,
+   * nor another check's doubt */
+  r.n_checks = 4;
+  r.checks[0] = (struct live_check_result){.name = "speed", .verdict = LIVE_LIVE, .score = 1.0};
+  r.checks[1] = (struct live_check_result){.name = "geometry", .verdict = LIVE_LIVE, .score = 1.0};
+  r.checks[2] = (struct live_check_result){.name = "motion", .verdict = LIVE_UNCERTAIN, .score = 0.4};
+  r.checks[3] = (struct live_check_result){.name = "depth", .verdict = LIVE_UNCERTAIN, .score = 0.5};
+  live_fuse (&r);
+  g_assert_cmpint (r.verdict, ==, LIVE_UNCERTAIN);
+  r.checks[3].verdict = LIVE_LIVE, r.checks[3].score = 1.0;
+  live_fuse (&r);
+  g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
+  g_assert_cmpfloat (r.score, ==, 1.0);
+  r.checks[0].verdict = LIVE_UNCERTAIN, r.checks[0].score = 0.4;
+  live_fuse (&r);
+  g_assert_cmpint (r.verdict, ==, LIVE_UNCERTAIN);
+  r.checks[0].verdict = LIVE_LIVE, r.checks[0].score = 1.0;
+  r.checks[2].verdict = LIVE_FLAT, r.checks[2].score = 0.1;
+  live_fuse (&r);
+  g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
 }
 
 /* The whole checker on a calibrated walker without images: motion cannot
