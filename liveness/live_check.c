@@ -458,8 +458,8 @@ enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE };
  * the charge: the same picture, or, with a depth camera (DEPTH, the current
  * frame's, or NULL), the same surface at the same distance where the
  * window shows something standing still (STANDS, stands_still_in_depth) —
- * a screen whose picture changes (a picture took a person's track). Fills OUT's place
- * members. */
+ * a screen whose picture changes (a picture took a person's track). Fills
+ * OUT's place members. */
 static enum track_switch
 track_switch (const struct live_track *t, const float box[4], const struct cv_image *now,
               const struct live_depth_map *depth, bool stands, struct live_result *out)
@@ -558,7 +558,9 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
   return true;
 }
 
-/* After the verdict OUT of T's window (in box BOX of the current frame): the last verdict, and the last on the charged picture. */
+/* After T's window gave OUT: keeps it as the last verdict, and as the last
+ * on what was charged when the track's box is on the charged place (or is
+ * the charge) showing the charged picture. */
 static void
 remember_verdict (struct live_checker *lc, struct live_track *t, const struct live_history *h,
                   const struct live_result *out)
