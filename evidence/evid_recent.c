@@ -10,7 +10,7 @@ struct slot {
 
 struct evid_recent {
   struct slot *slots;
-  int n;
+  int n, next;         /* next: the slot the next frame goes to (the oldest) */
   struct cv_image bgr; /* the last picture given back */
 };
 
@@ -41,11 +41,15 @@ evid_recent_free (struct evid_recent *r)
   g_free (r);
 }
 
-/* The slot frame FRAME goes to (frames may be numbered from any integer). */
+/* The slot holding frame FRAME, or NULL. Frames are kept in the order
+ * they come, not by number: a camera's pipeline may keep only some. */
 static struct slot *
 slot_of (const struct evid_recent *r, int frame)
 {
-  return &r->slots[((frame % r->n) + r->n) % r->n];
+  for (int i = 0; i < r->n && frame >= 0; i++)
+    if (r->slots[i].frame == frame)
+      return &r->slots[i];
+  return NULL;
 }
 
 /* IMG's size and channels in *DST, its pixels reallocated (exactly, not
@@ -64,6 +68,10 @@ evid_recent_keep (struct evid_recent *r, int frame, const struct cv_image *img, 
                   int n)
 {
   struct slot *s = slot_of (r, frame);
+  if (s) /* the same frame again: the older copy goes */
+    s->frame = -1;
+  s = &r->slots[r->next];
+  r->next = (r->next + 1) % r->n;
   s->frame = -1;
   g_array_set_size (s->boxes, 0);
   if (!img || !img->data || img->channels != 3 || img->width <= 0 || img->height <= 0)
@@ -82,7 +90,7 @@ const struct cv_image *
 evid_recent_picture (struct evid_recent *r, int frame)
 {
   const struct slot *s = slot_of (r, frame);
-  if (s->frame != frame || frame < 0)
+  if (!s)
     return NULL;
   if (s->held.channels == 3)
     return &s->held;
@@ -94,7 +102,7 @@ gboolean
 evid_recent_box (const struct evid_recent *r, int frame, int track, double out[4])
 {
   const struct slot *s = slot_of (r, frame);
-  for (guint i = 0; s->frame == frame && frame >= 0 && i < s->boxes->len; i++) {
+  for (guint i = 0; s && i < s->boxes->len; i++) {
     const struct evid_recent_box *b = &g_array_index (s->boxes, struct evid_recent_box, i);
     if (b->id == track) {
       memcpy (out, b->box, sizeof b->box);
@@ -102,4 +110,14 @@ evid_recent_box (const struct evid_recent *r, int frame, int track, double out[4
     }
   }
   return FALSE;
+}
+
+int
+evid_recent_latest (const struct evid_recent *r, int frame)
+{
+  int best = -1;
+  for (int i = 0; i < r->n; i++)
+    if (r->slots[i].frame >= 0 && r->slots[i].frame <= frame && r->slots[i].frame > best)
+      best = r->slots[i].frame;
+  return best;
 }

@@ -36,7 +36,9 @@ struct _GstCwEvidence {
   struct evid_faces *faces;
   struct evid_collector *collector; /* made at the first frame (open_collector) */
   struct hwcfg_rules rules; /* how long a stay in the road takes to count (open_collector) */
-  struct evid_recent *recent; /* the last frames: a case's entry still */
+  struct hwcfg_detector detector; /* which frames the detector runs on (open_collector) */
+  struct evid_recent *recent;     /* the last frames the detector ran on: a case's entry still */
+  int detector_every;             /* ... 1 in this many */
   gboolean full; /* the store reported a full disk; evidence waits in memory (writer thread) */
   /* The process's one evidence writer (evidence/evid_writer.c) writes this
    * camera's packets: a slow disk never holds up capture. */
@@ -82,6 +84,7 @@ gst_cw_evidence_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   /* the collector and the entry stills' ring are made at the first frame,
    * when the stream's rate is known (open_collector) */
   self->rules = cfg->rules;
+  self->detector = cfg->detector;
   self->writer = evid_writer_acquire ();
   self->client = evid_writer_attach (self->writer, write_packet, retry_backlog, self);
   return TRUE;
@@ -228,8 +231,13 @@ open_collector (GstCwEvidence *self, int fps_n, int fps_d)
    * point's uncertainty keeps it waiting: three times that covers the
    * usual wait (an older entry falls back to the decision frame, and the
    * record's still_frames says so). The ring holds full pictures: a long
-   * min_inside_s at a high rate must not make it hold minutes of them. */
-  self->recent = evid_recent_create (MIN (3 * need + 2, (int) lround (ENTRY_LOOKBACK_MAX_S * fps)));
+   * min_inside_s at a high rate must not make it hold minutes of them. It
+   * keeps the frames the detector ran on (1 in 3 at 25 frames/s): there
+   * the boxes are detections, and a third of the pictures cover the same
+   * time. */
+  self->detector_every = MAX (1, hwcfg_detector_every_n (&self->detector, fps));
+  int lookback = MIN (3 * need + 2, (int) lround (ENTRY_LOOKBACK_MAX_S * fps));
+  self->recent = evid_recent_create (lookback / self->detector_every + 2);
   GST_INFO_OBJECT (self, "clips at %d/%d fps, %d frames either side of the decision", fps_n, fps_d, around);
 }
 
@@ -344,8 +352,10 @@ record (GstCwEvidence *self, GstVideoRegionOfInterestMeta *m, GPtrArray *people,
   /* an entry older than the ring (the rule waited for the position to be
    * sure) has no still of its own: the decision frame stands in, and the
    * record says so */
-  const struct cv_image *entry = evid_recent_picture (self->recent, c.entry_frame);
-  c.entry_still_frame = entry ? c.entry_frame : c.frame;
+  int kept = evid_recent_latest (self->recent, c.entry_frame);
+  const struct cv_image *entry =
+      kept >= 0 && c.entry_frame - kept < self->detector_every ? evid_recent_picture (self->recent, kept) : NULL;
+  c.entry_still_frame = entry ? kept : c.frame;
   c.has_entry_bbox = evid_recent_box (self->recent, c.entry_still_frame, c.track_id, c.entry_bbox);
   /* the packet stays open until the crossing ends (finish_packets) */
   evid_collector_open (self->collector, &c, entry, img);
@@ -360,7 +370,8 @@ gst_cw_evidence_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
   g_autoptr (GPtrArray) people = cw_people (frame->buffer);
-  remember (self, &img, info->frame, people);
+  if (info->detector_ran)
+    remember (self, &img, info->frame, people);
   if (img.channels == 3)
     evid_collector_frame (self->collector, info->frame, &img);
 

@@ -62,6 +62,16 @@ for fps in 10 25 30; do
     [ "$ok" = 1 ] || fail "a clip at $fps fps has $got frames spanning $span s, expected frames $first-$last"
     full=$(echo "$full + ($last - $first == 2 * $around)" | bc)
   done
+  # the entry still: a frame the detector ran on, at or just before the
+  # entry (or the decision frame, for an entry older than the ring)
+  read -r bad ringed < <(sqlite3 "$tmp/$fps/evidence.db" "SELECT json_extract(json, '$.still_frames.overview_entry'),
+      json_extract(json, '$.entry_frame'), json_extract(json, '$.frame') FROM packets" |
+    awk -F'|' -v n="$every" '{ s = $1; e = $2; d = $3
+      if (!(s == d || (s <= e && e - s < n && (s - 1) % n == 0))) bad++
+      if (s != d) ringed++ } END { print bad + 0, ringed + 0 }')
+  [ "$bad" -eq 0 ] || fail "at $fps fps $bad entry still(s) not from a frame the detector ran on at or just before the entry"
+  [ "$ringed" -ge 1 ] || fail "at $fps fps no entry still came from the ring of recent frames"
+  echo "$fps fps: $ringed entry still(s) from the ring, on the detector's frames"
 done
 [ "$full" -ge 3 ] || fail "only $full clip(s) had room for 2 s either side: the footage proves too little"
 echo "PASS: clips are 2 s either side of the decision at 10, 25 and 30 fps ($full with the whole 4 s)"

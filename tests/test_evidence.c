@@ -791,11 +791,25 @@ recent_frames_give_back_the_picture_and_the_boxes (void)
       g_assert_cmpfloat (box[1], ==, frame);
       g_assert_false (evid_recent_box (r, frame, 8, box));
     }
-    /* a frame that cannot be kept empties its slot rather than leaving an older one there */
+    /* a frame that cannot be kept takes the oldest slot, and leaves it empty */
     struct cv_image bad = {NULL, w, h, w * 3, 3};
     g_assert_false (evid_recent_keep (r, 13, &bad, NULL, 0));
-    g_assert_null (evid_recent_picture (r, 9));
+    g_assert_null (evid_recent_picture (r, 6));
     g_assert_null (evid_recent_picture (r, 13));
+    g_assert_nonnull (evid_recent_picture (r, 9));
+    g_assert_cmpint (evid_recent_latest (r, 12), ==, 9);
+    g_assert_cmpint (evid_recent_latest (r, 6), ==, -1);
+    /* frames kept 1 in 3 (the detector's at 25 frames/s): the ring holds the last four of them, the latest at or
+     * before a frame stands in for it */
+    for (int frame = 20; frame <= 41; frame += 3) {
+      patches (&img, frame);
+      g_assert_true (evid_recent_keep (r, frame, &img, NULL, 0));
+    }
+    g_assert_null (evid_recent_picture (r, 29));
+    for (int frame = 32; frame <= 41; frame += 3)
+      g_assert_nonnull (evid_recent_picture (r, frame));
+    g_assert_cmpint (evid_recent_latest (r, 40), ==, 38);
+    g_assert_cmpint (evid_recent_latest (r, 31), ==, -1);
     evid_recent_free (r);
   }
 }
