@@ -285,6 +285,16 @@ live_checker_history (struct live_checker *lc, int track_id)
   return h;
 }
 
+/* RES's check called NAME, or NULL. */
+static const struct live_check_result *
+check_named (const struct live_result *res, const char *name)
+{
+  for (int i = 0; i < res->n_checks; i++)
+    if (!strcmp (res->checks[i].name, name))
+      return &res->checks[i];
+  return NULL;
+}
+
 /* Whether some check of RES set the flag at OFFSET (offsetof a bool of
  * struct live_check_result): still_picture (nothing in the box, nor around
  * it, moved), moves_in_place (part of the box moves on its own while the
@@ -330,23 +340,16 @@ live_fuse (struct live_result *res)
    * (too little texture to follow, a moving surface behind them) does not
    * hold a verdict that every other check, depth included, says live. Its
    * evidence of a picture (flat) still decides, above. */
-  const struct live_check_result *depth = NULL, *motion = NULL;
-  bool others_live = true;
-  for (int i = 0; i < res->n_checks; i++) {
-    const struct live_check_result *c = &res->checks[i];
-    if (!strcmp (c->name, "depth"))
-      depth = c;
-    else if (!strcmp (c->name, "motion"))
-      motion = c;
-    others_live = others_live && (c->verdict == LIVE_LIVE || !strcmp (c->name, "motion"));
-  }
+  const struct live_check_result *depth = check_named (res, "depth"), *motion = check_named (res, "motion");
   if (res->verdict == LIVE_UNCERTAIN && depth && depth->verdict == LIVE_LIVE && motion &&
-      motion->verdict == LIVE_UNCERTAIN && others_live) {
-    res->verdict = LIVE_LIVE;
-    res->score = 1.0;
+      motion->verdict == LIVE_UNCERTAIN) {
+    bool others_live = true;
+    double score = 1.0;
     for (int i = 0; i < res->n_checks; i++)
       if (&res->checks[i] != motion)
-        res->score = MIN (res->score, res->checks[i].score);
+        others_live = others_live && res->checks[i].verdict == LIVE_LIVE, score = MIN (score, res->checks[i].score);
+    if (others_live)
+      res->verdict = LIVE_LIVE, res->score = score;
   }
   /* the reason: the first check that says the verdict (flat), or that keeps it uncertain */
   res->why = NULL;
@@ -469,17 +472,17 @@ track_switch (const struct live_track *t, const float box[4], const struct cv_im
   double overlap = live_box_iou (box, at);
   if (overlap >= AWAY_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
     return NO_SWITCH;
-  double left = live_place_match (&t->charged, at, now), here = live_place_match (&t->charged, box, now);
-  double surface = stands ? live_place_same_surface (&t->charged, box, depth) : NAN;
-  out->left_place = true;
-  out->place_frame = t->charged.frame;
-  out->place_overlap = overlap;
-  out->place_match = left;
-  out->here_match = here;
-  out->here_surface = surface;
-  return left >= SAME_PICTURE                          ? LEFT_PICTURE
-         : here >= SAME_PICTURE || surface >= SAME_SURFACE ? CAME_ONTO_PICTURE
-                                                           : NO_SWITCH;
+  out->away = (struct live_away){
+      .seen = true,
+      .frame = t->charged.frame,
+      .overlap = overlap,
+      .left = live_place_match_charged (&t->charged, at, now),
+      .here = live_place_match (&t->charged, box, now),
+      .here_same = stands ? live_place_same_surface (&t->charged, box, depth) : NAN,
+  };
+  return out->away.left >= SAME_PICTURE                                        ? LEFT_PICTURE
+         : out->away.here >= SAME_PICTURE || out->away.here_same >= SAME_SURFACE ? CAME_ONTO_PICTURE
+                                                                                 : NO_SWITCH;
 }
 
 /* Whether the track of history H has stood still for the last STILL_S
@@ -493,11 +496,8 @@ track_switch (const struct live_track *t, const float box[4], const struct cv_im
 static bool
 stands_still_in_depth (const struct live_history *h, const struct live_result *out)
 {
-  bool found = false;
-  for (int i = 0; i < out->n_checks; i++)
-    if (!strcmp (out->checks[i].name, "depth"))
-      found = out->checks[i].verdict != LIVE_UNCERTAIN;
-  if (!found || h->n < 2)
+  const struct live_check_result *depth = check_named (out, "depth");
+  if (!depth || depth->verdict == LIVE_UNCERTAIN || h->n < 2)
     return false;
   const struct live_sample *last = &h->samples[h->n - 1];
   int k = h->n - 2;
@@ -507,46 +507,49 @@ stands_still_in_depth (const struct live_history *h, const struct live_result *o
   return k < h->n - 2; /* one earlier box at least */
 }
 
+/* The current frame, grey, when the track of history H was seen in it
+ * (not carried on by the tracker): what its charge is kept from and
+ * compared with. NULL otherwise. */
+static const struct cv_image *
+seen_now (const struct live_checker *lc, const struct live_history *h)
+{
+  return h->n && lc->frames && h->samples[h->n - 1].frame == lc->frame ? live_frames_get (lc->frames, lc->frame)
+                                                                       : NULL;
+}
+
 /* Keeps what the charge needs of TRACK T before its window's verdict OUT
- * counts, and tells whether T has switched to someone else. The first
- * assessment on a frame T was seen in keeps the frame. Later ones: while T
- * is on its charged place showing the charged picture, OUT is the verdict
- * on what was charged; once T shows someone else, the verdict given last
- * while it showed what was charged stands for the rest (someone else's
- * windows say nothing of the charged one). True when T has switched: OUT
- * is then that verdict. */
+ * counts, and tells whether T has switched to someone else. NOW: the
+ * current frame, when T was seen in it (seen_now). The first assessment
+ * on a frame T was seen in keeps the frame. Later ones: while T is on its
+ * charged place showing the charged picture, OUT is the verdict on what
+ * was charged; once T shows someone else, the verdict given last while it
+ * showed what was charged stands for the rest (someone else's windows say
+ * nothing of the charged one). True when T has switched: OUT is then that
+ * verdict. */
 static bool
-check_charge (struct live_checker *lc, struct live_track *t, const struct live_history *h, struct live_result *out)
+check_charge (struct live_checker *lc, struct live_track *t, const struct live_history *h,
+              const struct cv_image *now, struct live_result *out)
 {
   if (t->switched) {
-    struct live_result now = *out;
+    int window = out->frame;
     *out = t->after_switch;
-    out->earlier = out->earlier || now.frame != out->frame;
+    out->earlier = out->earlier || window != out->frame;
     return true;
   }
-  if (h->n == 0 || !lc->frames)
-    return false;
-  const struct live_sample *last = &h->samples[h->n - 1];
-  const struct cv_image *now = last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame) : NULL;
   if (!now)
     return false;
+  const struct live_sample *last = &h->samples[h->n - 1];
+  const struct live_depth_map *depth = lc->has_depth ? &lc->depth : NULL;
   if (!t->charged.set) {
-    live_place_take (&t->charged, now, lc->has_depth ? &lc->depth : NULL, last->box, last->frame);
+    live_place_take (&t->charged, now, depth, last->box, last->frame);
     return false;
   }
-  enum track_switch sw =
-      track_switch (t, last->box, now, lc->has_depth ? &lc->depth : NULL, stands_still_in_depth (h, out), out);
+  enum track_switch sw = track_switch (t, last->box, now, depth, stands_still_in_depth (h, out), out);
   if (sw == NO_SWITCH || !t->has_last)
     return false;
-  struct live_result place = *out;
   t->switched = true;
   t->after_switch = sw == LEFT_PICTURE && t->has_on_charged ? t->on_charged : t->last;
-  t->after_switch.left_place = true;
-  t->after_switch.place_frame = place.place_frame;
-  t->after_switch.place_overlap = place.place_overlap;
-  t->after_switch.place_match = place.place_match;
-  t->after_switch.here_match = place.here_match;
-  t->after_switch.here_surface = place.here_surface;
+  t->after_switch.away = out->away;
   t->after_switch.switch_frame = last->frame;
   t->after_switch.switch_why =
       sw == LEFT_PICTURE ? "its track left the place where it was charged, and the same picture still stands there: "
@@ -560,17 +563,15 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
 
 /* After T's window gave OUT: keeps it as the last verdict, and as the last
  * on what was charged when the track's box is on the charged place (or is
- * the charge) showing the charged picture. */
+ * the charge) showing the charged picture (NOW as for check_charge). */
 static void
-remember_verdict (struct live_checker *lc, struct live_track *t, const struct live_history *h,
+remember_verdict (struct live_track *t, const struct live_history *h, const struct cv_image *now,
                   const struct live_result *out)
 {
   t->last = *out, t->has_last = true;
-  const struct live_sample *last = h->n ? &h->samples[h->n - 1] : NULL;
-  const struct cv_image *now = last && lc->frames && last->frame == lc->frame ? live_frames_get (lc->frames, lc->frame)
-                                                                              : NULL;
   if (!t->charged.set || !now)
     return;
+  const struct live_sample *last = &h->samples[h->n - 1];
   if (last->frame == t->charged.frame ||
       (live_box_iou (last->box, t->charged.box) >= ON_IOU &&
        live_place_match_charged (&t->charged, last->box, now) >= SAME_PICTURE))
@@ -608,14 +609,12 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   }
   live_fuse (out);
   out->frame = h.n ? h.samples[h.n - 1].frame : -1;
-  if (!t || check_charge (lc, t, &h, out))
+  const struct cv_image *now = seen_now (lc, &h);
+  if (!t || check_charge (lc, t, &h, now, out))
     return;
   confirm_flat_depth (t, out);
   /* what the track showed so far */
-  const struct live_check_result *speed = NULL;
-  for (int i = 0; i < out->n_checks; i++)
-    if (!strcmp (out->checks[i].name, "speed"))
-      speed = &out->checks[i];
+  const struct live_check_result *speed = check_named (out, "speed");
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
   if (!t->walked || !SOME_CHECK (out, still_picture) || h.n == 0)
@@ -641,7 +640,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
     *out = *stands;
     out->earlier = true;
   }
-  remember_verdict (lc, t, &h, out);
+  remember_verdict (t, &h, now, out);
 }
 
 static int
@@ -778,13 +777,13 @@ live_result_to_json (const struct live_result *res)
   if (res->switch_why)
     g_string_append_printf (s, "\"track_switch\":{\"reason\":\"%s\",\"at_frame\":%d},", res->switch_why,
                             res->switch_frame);
-  if (res->left_place) /* NaN (nothing to compare) as -1 */
+  if (res->away.seen) /* NaN (nothing to compare) as -1 */
     g_string_append_printf (s,
                             "\"charged_place\":{\"frame\":%d,\"track_overlap\":%.2f,\"picture_left_match\":%.2f,"
                             "\"picture_here_match\":%.2f,\"surface_here_same\":%.2f},",
-                            res->place_frame, res->place_overlap, isnan (res->place_match) ? -1 : res->place_match,
-                            isnan (res->here_match) ? -1 : res->here_match,
-                            isnan (res->here_surface) ? -1 : res->here_surface);
+                            res->away.frame, res->away.overlap, isnan (res->away.left) ? -1 : res->away.left,
+                            isnan (res->away.here) ? -1 : res->away.here,
+                            isnan (res->away.here_same) ? -1 : res->away.here_same);
   g_string_append (s, "\"checks\":{");
   for (int i = 0; i < res->n_checks; i++) {
     const struct live_check_result *c = &res->checks[i];

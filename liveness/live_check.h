@@ -71,14 +71,15 @@ struct live_result {
   const char *why; /* plain words for the reviewer: the deciding check's (NULL when live) */
   int frame;       /* the last frame of the window the checks looked at */
   bool earlier;    /* the verdict stands from an earlier window of the track (frame) */
-  /* the track's box is away from the place it was charged at (live_place.h):
-   * the charge's frame, how much of the charged box the track's still
-   * overlaps, how alike the charged place's picture then and now are, and
-   * the track's place's, and with a depth camera the share of the
-   * track's place at the same distance then and now */
-  bool left_place;
-  int place_frame;
-  double place_overlap, place_match, here_match, here_surface;
+  /* the track's box is away from the place it was charged at (live_place.h) */
+  struct live_away {
+    bool seen;
+    int frame;        /* the charge's */
+    double overlap;   /* of the charged box by the track's */
+    double left;      /* how alike the charged place's picture then and now are */
+    double here;      /* how alike the track's place's picture then and now are */
+    double here_same; /* with a depth camera: the share of the track's place at the same distance then and now */
+  } away;
   /* the track showed someone else from SWITCH_FRAME on (static plain words
    * why); the verdict is the one given while it still showed what was
    * charged; NULL when it did not */

@@ -8,6 +8,7 @@
 
 #define COLS 8
 #define ROWS 16
+G_STATIC_ASSERT (COLS * ROWS == LIVE_PLACE_CELLS);
 /* The middle of a person's box: a detector's box leaves a margin on either
  * side of the body, and the feet and the top of the head move most. */
 #define MID_X0 0.2
@@ -84,9 +85,8 @@ bool
 live_place_take (struct live_place *p, const struct cv_image *grey, const struct live_depth_map *depth,
                  const float box[4], int frame)
 {
-  float cells[COLS * ROWS];
   live_place_clear (p);
-  if (!grid (grey, box, cells))
+  if (!grid (grey, box, p->cells))
     return false;
   p->grey = (struct cv_image){g_malloc ((gsize) grey->width * grey->height), grey->width, grey->height, grey->width, 1};
   for (int y = 0; y < grey->height; y++)
@@ -123,22 +123,25 @@ live_place_copy (struct live_place *dst, const struct live_place *src)
     dst->depth.data = g_memdup2 (src->depth.data, sizeof *src->depth.data * src->depth.width * src->depth.height);
 }
 
+/* How alike THEN (a grid of the charge's frame) and BOX's middle in NOW are; NaN as for the callers. */
+static double
+match_grid (const float then[COLS * ROWS], const float box[4], const struct cv_image *now)
+{
+  float cells[COLS * ROWS];
+  return grid (now, box, cells) ? correlation (then, cells) : NAN;
+}
+
 double
 live_place_match (const struct live_place *p, const float box[4], const struct cv_image *now)
 {
-  float then[COLS * ROWS], cells[COLS * ROWS];
-  if (!p->set || !grid (&p->grey, box, then) || !grid (now, box, cells))
-    return NAN;
-  return correlation (then, cells);
+  float then[COLS * ROWS];
+  return p->set && grid (&p->grey, box, then) ? match_grid (then, box, now) : NAN;
 }
 
 double
 live_place_match_charged (const struct live_place *p, const float box[4], const struct cv_image *now)
 {
-  float then[COLS * ROWS], cells[COLS * ROWS];
-  if (!p->set || !grid (&p->grey, p->box, then) || !grid (now, box, cells))
-    return NAN;
-  return correlation (then, cells);
+  return p->set ? match_grid (p->cells, box, now) : NAN;
 }
 
 /* Two readings of one surface: within this, or this share of the distance

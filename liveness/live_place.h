@@ -21,10 +21,13 @@
 
 #include <stdbool.h>
 
+#define LIVE_PLACE_CELLS (8 * 16)
+
 struct live_place {
   bool set;
   int frame;            /* the frame of the charge */
   float box[4];         /* the charged box: x, y, w, h in pixels */
+  float cells[LIVE_PLACE_CELLS]; /* its middle's grid in that frame */
   struct cv_image grey; /* that frame, grey (owned) */
   struct live_depth_map depth; /* and a depth camera's, when there is one (data owned; NULL when not) */
 };
@@ -48,9 +51,10 @@ void live_place_copy (struct live_place *dst, const struct live_place *src);
  * is unset, BOX falls outside either image, or either middle is plain. */
 double live_place_match (const struct live_place *p, const float box[4], const struct cv_image *now);
 
-/* How alike the charged box's middle then and BOX's middle in NOW are:
- * whether the track, wherever it is, still shows what was charged. NaN as
- * above. */
+/* How alike the charged box's middle then (its grid, kept at the charge)
+ * and BOX's middle in NOW are: whether the track, wherever it is, still
+ * shows what was charged; with the charged box, whether the charged place
+ * still shows it. NaN as above. */
 double live_place_match_charged (const struct live_place *p, const float box[4], const struct cv_image *now);
 
 /* With a depth camera: the share of BOX's middle (its grid's cells with

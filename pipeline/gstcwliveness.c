@@ -8,8 +8,9 @@
  * every frame while its verdict is uncertain (or live on all but a check
  * that could not tell), every REASSESS_S once it is settled; each new
  * verdict (the track's verdict so far, live_check.h) travels as
- * "verdict-update" on that person for cwevidence to apply to the open packet, so the packet carries the last one. A track that continues
- * a lost candidate's crossing (continues-track, from cwzones) and is as
+ * "verdict-update" on that person for cwevidence to apply to the open
+ * packet, so the packet carries the last one. A track that continues a
+ * lost candidate's crossing (continues-track, from cwzones) and is as
  * tall takes its watch over (continues-candidate on the person), and its
  * verdicts go to the candidate's packet; should the lost track be seen
  * again, it takes the watch back (takes-candidate-back).

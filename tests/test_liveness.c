@@ -1477,14 +1477,14 @@ a_walker_taking_a_posters_track_does_not_make_it_live (void)
     g_test_message ("%s: standing %s; at the end %s", poster ? "poster, a walker takes its track" : "person walking off",
                     live_verdict_name (before), json);
     g_assert_cmpint (before, ==, LIVE_FLAT); /* not moved yet */
-    g_assert_true (r.left_place);
+    g_assert_true (r.away.seen);
     if (poster) {
       g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
-      g_assert_cmpfloat (r.place_match, >=, 0.85);
+      g_assert_cmpfloat (r.away.left, >=, 0.85);
       g_assert_nonnull (strstr (json, "\"charged_place\""));
     } else {
       g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
-      g_assert_cmpfloat (r.place_match, <, 0.5);
+      g_assert_cmpfloat (r.away.left, <, 0.5);
     }
     live_checker_free (lc);
   }
@@ -1536,9 +1536,9 @@ a_picture_taking_a_walkers_track_does_not_make_it_flat (void)
     g_assert_cmpint (r.verdict, ==, LIVE_LIVE);
     g_assert_nonnull (r.switch_why);
     if (screen)
-      g_assert_cmpfloat (r.here_surface, >=, 0.9);
+      g_assert_cmpfloat (r.away.here_same, >=, 0.9);
     else
-      g_assert_cmpfloat (r.here_match, >=, 0.85);
+      g_assert_cmpfloat (r.away.here, >=, 0.85);
     live_checker_free (lc);
   }
   g_free (img.data);
