@@ -36,6 +36,14 @@ struct live_track {
   bool has_flat, has_static, has_live;
   struct live_result flat, still, live; /* the first flat window; the first "not moved yet"; the latest live */
   struct live_place charged;            /* the frame and box of its first assessment (the charge) */
+  /* with a depth camera: what the charged subject was in depth (the depth
+   * check's first reading that decided, within CHARGE_DEPTH_S of the
+   * charge; uncertain when none did), and the last live verdict given while
+   * depth measured a body's relief */
+  double charge_t_s;
+  bool charge_depth_read, has_body;
+  enum live_verdict charge_depth;
+  struct live_result body;
   bool has_last, has_on_charged, switched;
   /* the verdict given last; the last one given while it still showed what
    * was charged, where it was charged; once the track showed someone else
@@ -49,6 +57,7 @@ track_new (void)
   struct live_track *t = g_new0 (struct live_track, 1);
   t->samples = g_array_new (FALSE, FALSE, sizeof (struct live_sample));
   t->still_from_s = -1;
+  t->charge_t_s = -1;
   return t;
 }
 
@@ -366,10 +375,14 @@ live_fuse (struct live_result *res)
 #define WALKED_M 1.0
 
 /* ... but a walk does not vouch for what the track shows after it has stood
- * this long as a still picture, not one part of it moving: a person who
- * stopped shifts, breathes, turns their head within seconds; a poster that
- * took over a walker's track when the tracker switched does not. It is
- * flat again, until it walks. */
+ * this long as a still picture, not one part of it moving, where it was
+ * charged: a person who stopped shifts, breathes, turns their head within
+ * seconds; a poster that took over a walker's track when the tracker
+ * switched, and was charged, does not. It is flat again, until it walks.
+ * Away from where it was charged, a still picture says nothing of what was
+ * charged, which walked: someone who walked on and stopped still (far from
+ * the camera, breathing moves no pixel), or a picture the tracker handed
+ * the track to after the charge (check_charge). */
 #define STILL_AFTER_WALK_S 4.0
 
 static bool median_point (const struct live_history *h, double t0, double t1, double *x, double *y, double *t, int *n);
@@ -451,7 +464,18 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
  * and now (live_place_same_surface). */
 #define SAME_SURFACE 0.9
 
-enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE };
+enum track_switch { NO_SWITCH, LEFT_PICTURE, CAME_ONTO_PICTURE, BODY_BECAME_FLAT };
+
+/* T's box BOX is away from the place it was charged at (false while that
+ * is not kept yet). */
+static bool
+away_from_charge (const struct live_track *t, const float box[4])
+{
+  const float *at = t->charged.box;
+  double cx = box[0] + box[2] / 2, cy = box[1] + box[3] / 2;
+  return t->charged.set && live_box_iou (box, at) < AWAY_IOU &&
+         !(cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]);
+}
 
 /* Whether track T, seen in the current frame NOW in box BOX, still shows
  * what was charged (live_place.h). LEFT_PICTURE: its box is away from the
@@ -468,9 +492,8 @@ track_switch (const struct live_track *t, const float box[4], const struct cv_im
               const struct live_depth_map *depth, bool stands, struct live_result *out)
 {
   const float *at = t->charged.box;
-  double cx = box[0] + box[2] / 2, cy = box[1] + box[3] / 2;
   double overlap = live_box_iou (box, at);
-  if (overlap >= AWAY_IOU || (cx > at[0] && cx < at[0] + at[2] && cy > at[1] && cy < at[1] + at[3]))
+  if (!away_from_charge (t, box))
     return NO_SWITCH;
   out->away = (struct live_away){
       .seen = true,
@@ -505,6 +528,46 @@ stands_still_in_depth (const struct live_history *h, const struct live_result *o
     if (live_box_iou (h->samples[k].box, last->box) < STILL_IOU)
       return false;
   return k < h->n - 2; /* one earlier box at least */
+}
+
+/* The depth check's first decisive reading counts for the charged subject
+ * when it comes within this of the charge (at 25 frames/s the detector, and
+ * so the depth check, skips two frames in three). */
+#define CHARGE_DEPTH_S 1.0
+
+/* After T's window gave OUT (its depth flat confirmed, confirm_flat_depth):
+ * notes what the charged subject was in depth, and keeps OUT when it is a
+ * live verdict on a body's relief in depth. */
+static void
+note_depth (struct live_track *t, const struct live_history *h, const struct live_result *out)
+{
+  const struct live_check_result *depth = check_named (out, "depth");
+  if (!depth || h->n == 0)
+    return;
+  double now_s = h->samples[h->n - 1].t_s;
+  if (t->charge_t_s < 0)
+    t->charge_t_s = now_s;
+  if (!t->charge_depth_read && depth->verdict != LIVE_UNCERTAIN)
+    t->charge_depth = depth->verdict, t->charge_depth_read = true;
+  else if (!t->charge_depth_read && now_s - t->charge_t_s > CHARGE_DEPTH_S)
+    t->charge_depth = LIVE_UNCERTAIN, t->charge_depth_read = true;
+  if (out->verdict == LIVE_LIVE && depth->verdict == LIVE_LIVE)
+    t->body = *out, t->has_body = true;
+}
+
+/* With a depth camera, a track away from its charged place (OUT's place
+ * members set) that was a body in depth at the charge, given a live
+ * verdict on it, and now reads flat in depth for the DEPTH_FLAT_READINGS'th
+ * time in a row (this window's reading, before confirm_flat_depth, is the
+ * last of them): a body does not become a plane, a picture took the track
+ * (a walker's track handed to a screen or a poster they passed, which need
+ * not have stood there at the charge: a screen comes on, a van parks). */
+static bool
+body_became_flat (const struct live_track *t, const struct live_result *out)
+{
+  const struct live_check_result *depth = check_named (out, "depth");
+  return out->away.seen && t->charge_depth_read && t->charge_depth == LIVE_LIVE && t->has_body && depth &&
+         depth->verdict == LIVE_FLAT && t->depth_flat_run + 1 >= DEPTH_FLAT_READINGS;
 }
 
 /* The current frame, grey, when the track of history H was seen in it
@@ -545,17 +608,24 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
     return false;
   }
   enum track_switch sw = track_switch (t, last->box, now, depth, stands_still_in_depth (h, out), out);
+  if (sw == NO_SWITCH && body_became_flat (t, out))
+    sw = BODY_BECAME_FLAT;
   if (sw == NO_SWITCH || !t->has_last)
     return false;
   t->switched = true;
-  t->after_switch = sw == LEFT_PICTURE && t->has_on_charged ? t->on_charged : t->last;
+  t->after_switch = sw == LEFT_PICTURE && t->has_on_charged ? t->on_charged
+                    : sw == BODY_BECAME_FLAT                 ? t->body
+                                                             : t->last;
   t->after_switch.away = out->away;
   t->after_switch.switch_frame = last->frame;
   t->after_switch.switch_why =
       sw == LEFT_PICTURE ? "its track left the place where it was charged, and the same picture still stands there: "
                            "someone passing took the track over"
-                         : "its track came onto something that already stood there when it was charged elsewhere: "
-                           "the track shows someone else";
+      : sw == BODY_BECAME_FLAT
+          ? "its track was a body in depth where it was charged, and is a flat surface in depth elsewhere now: "
+            "a picture took the track over"
+          : "its track came onto something that already stood there when it was charged elsewhere: "
+            "the track shows someone else";
   *out = t->after_switch;
   out->earlier = true;
   return true;
@@ -613,6 +683,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   if (!t || check_charge (lc, t, &h, now, out))
     return;
   confirm_flat_depth (t, out);
+  note_depth (t, &h, out);
   /* what the track showed so far */
   const struct live_check_result *speed = check_named (out, "speed");
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
@@ -621,7 +692,8 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
     t->still_from_s = -1;
   else if (t->still_from_s < 0)
     t->still_from_s = h.samples[h.n - 1].t_s;
-  else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S)
+  else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S &&
+           !away_from_charge (t, h.samples[h.n - 1].box))
     t->walked = t->in_place = t->has_live = false, t->still_from_s = -1;
   t->in_place |= SOME_CHECK (out, moves_in_place);
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
@@ -728,6 +800,31 @@ live_net_motion (const struct live_history *h, double window_s, struct live_net_
   double sigma = sqrt ((sx * sx + sy * sy) / 2);
   out->jitter_m = 1.2533 * sigma * sqrt (1.0 / na + 1.0 / nb);
   return true;
+}
+
+bool
+live_box_velocity (const struct live_history *h, double *vx, double *vy)
+{
+  if (h->n == 0)
+    return false;
+  const struct live_sample *b = &h->samples[h->n - 1];
+  int i = h->n - 1;
+  while (i > 0 && b->t_s - h->samples[i - 1].t_s <= LIVE_VELOCITY_SPAN_S + 1e-6)
+    i--;
+  const struct live_sample *a = &h->samples[i];
+  double dt = b->t_s - a->t_s;
+  if (dt <= 0)
+    return false;
+  *vx = (b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) / dt;
+  *vy = (b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) / dt;
+  return true;
+}
+
+bool
+live_moves_with (const struct live_object *car, double vx, double vy)
+{
+  return hypot (vx - car->vx, vy - car->vy) <=
+         LIVE_SAME_VELOCITY_SHARE * hypot (car->vx, car->vy) + LIVE_SAME_VELOCITY_PX_S;
 }
 
 bool

@@ -218,6 +218,22 @@ bool live_net_motion (const struct live_history *h, double window_s, struct live
 #define LIVE_JITTER_FACTOR 2.5
 bool live_net_moved (const struct live_net_motion *m, double min_m);
 
+/* Velocity of the box centre of H over its last LIVE_VELOCITY_SPAN_S,
+ * pixels/s; false without two samples in it. */
+#define LIVE_VELOCITY_SPAN_S 1.0
+bool live_box_velocity (const struct live_history *h, double *vx, double *vy);
+
+struct live_object;
+
+/* The box of H moves in the picture with vehicle CAR (live_objects.h): its
+ * velocity (VX, VY, live_box_velocity) agrees with the vehicle's within
+ * LIVE_SAME_VELOCITY_SHARE of it, plus LIVE_SAME_VELOCITY_PX_S of detector
+ * jitter. A walker passing a vehicle at its speed, in another direction or
+ * past it, does not. */
+#define LIVE_SAME_VELOCITY_SHARE 0.35
+#define LIVE_SAME_VELOCITY_PX_S 15.0
+bool live_moves_with (const struct live_object *car, double vx, double vy);
+
 bool live_check_speed (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out);
 bool live_check_geometry (const struct live_context *ctx, const struct live_history *h,
                           struct live_check_result *out);

@@ -15,16 +15,11 @@
 
 #include <math.h>
 
-/* Box and vehicle velocities agree within this share of the vehicle's, plus
- * this many pixels per second of detector jitter. */
-static const double SAME_VELOCITY_SHARE = 0.35, SAME_VELOCITY_PX_S = 15;
-/* ... and their ground speeds within this (or that share); looser than the
- * speed check's, which has no image velocity to agree as well. */
+/* The box's ground speed agrees with the vehicle's within this (or
+ * LIVE_SAME_VELOCITY_SHARE of it). */
 static const double SAME_SPEED_MPS = 0.8;
 /* A height outside the human range decides only when measured over this long. */
 static const double MIN_HEIGHT_SPAN_S = 1.5;
-/* History this long (seconds) gives the velocity of the box. */
-static const double VELOCITY_SPAN_S = 1.0;
 
 double
 live_median_height (const struct zone_camera *cam, const struct live_history *h, double window_s)
@@ -64,23 +59,6 @@ foot_place (const struct live_context *ctx, struct zone_pt foot)
   return where;
 }
 
-/* Velocity of the box centre over the last VELOCITY_SPAN_S, pixels/s. */
-static bool
-box_velocity (const struct live_history *h, double *vx, double *vy)
-{
-  const struct live_sample *b = &h->samples[h->n - 1];
-  int i = h->n - 1;
-  while (i > 0 && b->t_s - h->samples[i - 1].t_s <= VELOCITY_SPAN_S + 1e-6)
-    i--;
-  const struct live_sample *a = &h->samples[i];
-  double dt = b->t_s - a->t_s;
-  if (dt <= 0)
-    return false;
-  *vx = (b->box[0] + b->box[2] / 2 - a->box[0] - a->box[2] / 2) / dt;
-  *vy = (b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) / dt;
-  return true;
-}
-
 bool
 live_check_geometry (const struct live_context *ctx, const struct live_history *h, struct live_check_result *out)
 {
@@ -98,16 +76,14 @@ live_check_geometry (const struct live_context *ctx, const struct live_history *
   struct live_object car;
   double vx = 0, vy = 0, carrier_px_s = -1, car_h = -1, car_w = -1, own_mps = -1;
   bool riding = false;
-  if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && box_velocity (h, &vx, &vy)) {
-    double car_v = hypot (car.vx, car.vy);
-    carrier_px_s = car_v;
+  if (ctx->objects && live_objects_carrier (ctx->objects, last->box, &car) && live_box_velocity (h, &vx, &vy)) {
+    carrier_px_s = hypot (car.vx, car.vy);
     car_h = car.height_m, car_w = car.width_m;
     struct live_net_motion own_1s;
-    bool own = live_net_motion (h, VELOCITY_SPAN_S, &own_1s);
+    bool own = live_net_motion (h, LIVE_VELOCITY_SPAN_S, &own_1s);
     own_mps = own_1s.speed_mps;
-    riding = car.speed_mps >= p->vehicle_min_speed_mps &&
-             hypot (vx - car.vx, vy - car.vy) <= SAME_VELOCITY_SHARE * car_v + SAME_VELOCITY_PX_S && own &&
-             fabs (own_mps - car.speed_mps) <= fmax (SAME_SPEED_MPS, SAME_VELOCITY_SHARE * car.speed_mps);
+    riding = car.speed_mps >= p->vehicle_min_speed_mps && live_moves_with (&car, vx, vy) && own &&
+             fabs (own_mps - car.speed_mps) <= fmax (SAME_SPEED_MPS, LIVE_SAME_VELOCITY_SHARE * car.speed_mps);
   }
 
   /* static over a whole window: the feet's net movement (jitter does not count) */

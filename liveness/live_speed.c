@@ -1,7 +1,8 @@
 /* The speed check: a person on foot moves over the ground at walking or
- * running speed, and not at the speed of a vehicle it stands in (a print on
- * a bus side moves exactly with the bus). Speed is net (live_net_motion):
- * the foot point's jitter does not add up to walking. */
+ * running speed, and not with a vehicle it stands in, at its speed (a print
+ * on a bus side moves exactly with the bus; a walker passing a crawling
+ * vehicle may match its speed, not its velocity). Speed is net
+ * (live_net_motion): the foot point's jitter does not add up to walking. */
 #include "live_check.h"
 
 #include "live_objects.h"
@@ -32,14 +33,15 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
 
   struct live_object carrier;
   bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, &carrier) && carrier.speed_mps >= 0;
-  double carrier_speed = has_carrier ? carrier.speed_mps : -1;
+  double carrier_speed = has_carrier ? carrier.speed_mps : -1, vx, vy;
+  bool with_carrier = has_carrier && live_box_velocity (h, &vx, &vy) && live_moves_with (&carrier, vx, vy);
   const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"jitter_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
 #define SPEED_ARGS speed, net.displacement_m, net.jitter_m, net.span_s, carrier_speed
 
   if (speed > p->max_speed_mps) {
     live_result_set (out, LIVE_FLAT, 0, fmt, SPEED_ARGS);
     out->why = "faster than anyone on foot (a vehicle)";
-  } else if (has_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
+  } else if (with_carrier && carrier_speed >= p->vehicle_min_speed_mps &&
              fabs (speed - carrier_speed) <= fmax (SAME_SPEED_MPS, SAME_SPEED_SHARE * carrier_speed)) {
     live_result_set (out, LIVE_FLAT, 0.05, fmt, SPEED_ARGS);
     out->why = "moves at the speed of the vehicle it is on";
