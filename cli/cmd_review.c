@@ -197,8 +197,8 @@ cmd_review (int argc, char **argv)
     goto out;
   }
   if (state && !g_strv_contains (REV_STATES, state)) {
-    fprintf (stderr, "crosswatch review: --state is one of pending, confirmed_once, confirmed, rejected, reversed, "
-                     "rejected_flat, position_uncertain, clock_unsynced\n");
+    g_autofree char *states = g_strjoinv (", ", (char **) REV_STATES);
+    fprintf (stderr, "crosswatch review: --state is one of %s\n", states);
     goto out;
   }
   if (is_list) {

@@ -226,13 +226,31 @@ clock_unsynced (const struct evid_recorder *rec, const struct evid_candidate *c)
   return !rec->clock_trusted && strcmp (c->type, "red_signal") == 0;
 }
 
-/* What a candidate is: a picture (rejected_flat), a position the camera
+/* The liveness checks could not assess the candidate at all: its JSON says
+ * "assessed":false (live_result_unassessed: its track was lost before its
+ * speed over the ground could be measured). */
+static bool
+liveness_unassessed (const struct evid_candidate *c)
+{
+  if (strcmp (c->verdict, "uncertain") != 0 || !c->liveness_json || !*c->liveness_json)
+    return false;
+  g_autoptr (JsonParser) p = json_parser_new ();
+  if (!json_parser_load_from_data (p, c->liveness_json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+    return false;
+  JsonNode *a = json_object_get_member (json_node_get_object (json_parser_get_root (p)), "assessed");
+  return a && JSON_NODE_HOLDS_VALUE (a) && json_node_get_value_type (a) == G_TYPE_BOOLEAN && !json_node_get_boolean (a);
+}
+
+/* What a candidate is: a picture (rejected_flat), one seen too briefly for
+ * the liveness checks to tell a person from a picture
+ * (liveness_unassessed: not raised, kept for audit), a position the camera
  * could not place (position_uncertain), a red-signal case on an untrusted
  * clock (clock_unsynced), else a violation for review. */
 static const char *
 decision_of (const struct evid_recorder *rec, const struct evid_candidate *c)
 {
   return strcmp (c->verdict, "flat") == 0 ? "rejected_flat"
+         : liveness_unassessed (c)        ? "liveness_unassessed"
          : c->position_uncertain          ? "position_uncertain"
          : clock_unsynced (rec, c)        ? "clock_unsynced"
                                           : "violation";
@@ -400,7 +418,9 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "review_flag");
-  if (c->position_uncertain)
+  if (liveness_unassessed (c))
+    json_builder_add_string_value (b, "liveness_unassessed");
+  else if (c->position_uncertain)
     json_builder_add_string_value (b, "position_uncertain");
   else if (clock_unsynced (rec, c))
     json_builder_add_string_value (b, "clock_unsynced");

@@ -73,10 +73,12 @@ void evid_recorder_free (struct evid_recorder *rec);
 
 /* Records CAND with stills from ENTRY (may be NULL: the decision frame is used)
  * and DECISION. On success *OUT_EVENT_JSON (g_free) is the events-contract
- * line. A flat verdict is stored as decision "rejected_flat", a position
- * the camera could not place as "position_uncertain" (review_flag
- * position_uncertain): both kept for review, in a state no review can
- * confirm, so never published; any other as a "violation" pending review. */
+ * line. A flat verdict is stored as decision "rejected_flat", a candidate
+ * the liveness checks could not assess (its JSON's "assessed":false) as
+ * "liveness_unassessed", a position the camera could not place as
+ * "position_uncertain" (review_flag the same): all kept for review, in a
+ * state no review can confirm, so never published; any other as a
+ * "violation" pending review. */
 bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *cand,
                            const struct cv_image *entry, const struct cv_image *decision,
                            char **out_event_json, GError **error);

@@ -494,6 +494,8 @@ evid_initial_review_state (const char *decision)
 {
   if (g_strcmp0 (decision, "rejected_flat") == 0)
     return "rejected_flat";
+  if (g_strcmp0 (decision, "liveness_unassessed") == 0)
+    return "liveness_unassessed";
   if (g_strcmp0 (decision, "position_uncertain") == 0)
     return "position_uncertain";
   if (g_strcmp0 (decision, "clock_unsynced") == 0)

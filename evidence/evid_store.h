@@ -130,9 +130,10 @@ GPtrArray *evid_store_list (struct evid_store *st, const char *state, GError **e
 GPtrArray *evid_store_list_track (struct evid_store *st, int track_id, GError **error);
 
 /* The review state a packet of DECISION starts in: "pending" for a
- * violation; a picture (rejected_flat) or a position the camera could not
- * place (position_uncertain) starts in the state its decision names, from
- * which no review confirms it. */
+ * violation; a picture (rejected_flat), a candidate seen too briefly to
+ * assess (liveness_unassessed) or a position the camera could not place
+ * (position_uncertain) starts in the state its decision names, from which
+ * no review confirms it. */
 const char *evid_initial_review_state (const char *decision);
 struct evid_packet_row *evid_store_get (struct evid_store *st, const char *id, GError **error);
 void evid_packet_row_free (struct evid_packet_row *row);

@@ -42,6 +42,7 @@ struct live_track {
    * depth measured a body's relief */
   double charge_t_s;
   bool charge_depth_read, has_body;
+  bool speed_measured; /* a window had the history to measure its speed over the ground */
   enum live_verdict charge_depth;
   struct live_result body;
   bool has_last, has_on_charged, switched;
@@ -271,6 +272,7 @@ live_checker_continue (struct live_checker *lc, int lost_id, int track_id, const
     if (t->still_from_s >= 0)
       merged->still_from_s = t->still_from_s;
     merged->depth_flat_run = MAX (merged->depth_flat_run, t->depth_flat_run);
+    merged->speed_measured |= t->speed_measured;
     if (t->has_flat && !merged->has_flat)
       merged->flat = t->flat, merged->has_flat = true;
     if (t->has_static && !merged->has_static)
@@ -686,6 +688,8 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   note_depth (t, &h, out);
   /* what the track showed so far */
   const struct live_check_result *speed = check_named (out, "speed");
+  t->speed_measured |= speed && !speed->needs_history; /* the speed check's only doubt for want of history */
+  out->unassessed = out->verdict == LIVE_UNCERTAIN && speed && !t->speed_measured;
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
   if (!t->walked || !SOME_CHECK (out, still_picture) || h.n == 0)
@@ -834,6 +838,12 @@ live_net_moved (const struct live_net_motion *m, double min_m)
 }
 
 bool
+live_result_unassessed (const struct live_result *res)
+{
+  return res->unassessed;
+}
+
+bool
 live_result_settled (const struct live_result *res)
 {
   if (res->verdict != LIVE_LIVE)
@@ -868,6 +878,8 @@ live_result_to_json (const struct live_result *res)
   g_string_append_printf (s, "{\"verdict\":\"%s\",\"score\":%.3f,", live_verdict_name (res->verdict), res->score);
   if (res->why)
     g_string_append_printf (s, "\"reason\":\"%s\",", res->why); /* static text of ours: nothing to escape */
+  if (live_result_unassessed (res))
+    g_string_append (s, "\"assessed\":false,");
   if (res->frame >= 0)
     g_string_append_printf (s, "\"window_end_frame\":%d,\"from_earlier_window\":%s,", res->frame,
                             res->earlier ? "true" : "false");

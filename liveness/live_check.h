@@ -85,6 +85,7 @@ struct live_result {
    * charged; NULL when it did not */
   const char *switch_why;
   int switch_frame;
+  bool unassessed; /* live_result_unassessed */
 };
 
 struct live_frames;
@@ -183,6 +184,17 @@ void live_fuse (struct live_result *res);
 /* True when the result could still change with more history (some check
  * is uncertain only because the track is young and none says FLAT). */
 bool live_result_needs_history (const struct live_result *res);
+
+/* True when RES, a track's verdict (live_checker_assess), is uncertain
+ * and no window of the track so far was long enough to measure its speed
+ * over the ground (the speed check's half second of calibrated history):
+ * nothing told a person from a picture. Should it be the last verdict of a
+ * crossing (the track was lost that young), the candidate is not raised
+ * (decision "liveness_unassessed", evidence/PACKET.md): "not enough
+ * evidence yet" must not be the way an advert gets through. A track whose
+ * speed was measured once, then lost and found again (its window short
+ * again), was assessed. Its JSON says "assessed":false. */
+bool live_result_unassessed (const struct live_result *res);
 
 /* True when RES needs no look again soon: flat, or live on every check.
  * A live verdict some check could not confirm (live_fuse's exception) is

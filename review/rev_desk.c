@@ -278,9 +278,10 @@ static gboolean
 filter_valid (const struct rev_filter *f, GError **error)
 {
   static const char *const TYPES[] = {"red_signal", "outside_crosswalk", NULL};
-  if (f->state && *f->state && !g_strv_contains (REV_STATES, f->state))
-    return rev_desk__refuse (error, REV_ERROR_INVALID, "state is one of pending, confirmed_once, confirmed, rejected, "
-                             "reversed, rejected_flat, position_uncertain, clock_unsynced");
+  if (f->state && *f->state && !g_strv_contains (REV_STATES, f->state)) {
+    g_autofree char *states = g_strjoinv (", ", (char **) REV_STATES);
+    return rev_desk__refuse (error, REV_ERROR_INVALID, "state is one of %s", states);
+  }
   if (f->type && *f->type && !g_strv_contains (TYPES, f->type))
     return rev_desk__refuse (error, REV_ERROR_INVALID, "type is red_signal or outside_crosswalk");
   if (!rev_desk__text_ok (f->flag, 64))

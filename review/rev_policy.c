@@ -3,8 +3,9 @@
 #include <glib.h>
 #include <string.h>
 
-const char *const REV_STATES[] = {"pending",       "confirmed_once",     "confirmed",      "rejected", "reversed",
-                                  "rejected_flat", "position_uncertain", "clock_unsynced", NULL};
+const char *const REV_STATES[] = {"pending",       "confirmed_once",      "confirmed",          "rejected",
+                                  "reversed",      "rejected_flat",       "liveness_unassessed", "position_uncertain",
+                                  "clock_unsynced", NULL};
 
 const char *const REV_ROLES[] = {"reviewer", "supervisor", "auditor", "admin", NULL};
 

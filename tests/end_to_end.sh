@@ -71,7 +71,7 @@ wait_until 30 broker_subscribed "crosswatch/$site/display/main" || { cat "$tmp/d
 
 events=$(wc -l < "$tmp/events.jsonl")
 [ "$events" -ge 3 ] || fail "only $events events"
-bad=$(grep -vc '^{"event_id":"[^"]*","site":"'"$site"'","camera":"main","frame":[0-9]*,.*"decision":"\(violation\|rejected_flat\|position_uncertain\|clock_unsynced\)".*}$' "$tmp/events.jsonl")
+bad=$(grep -vc '^{"event_id":"[^"]*","site":"'"$site"'","camera":"main","frame":[0-9]*,.*"decision":"\(violation\|rejected_flat\|liveness_unassessed\|position_uncertain\|clock_unsynced\)".*}$' "$tmp/events.jsonl")
 [ "$bad" = 0 ] || fail "$bad event lines do not follow the events contract"
 grep -q '"type":"red_signal"' "$tmp/events.jsonl" || fail "no red_signal violation on the example schedule"
 # MOT's ten fields, then the track's colour signature (48 values, summing to 1)

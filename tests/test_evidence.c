@@ -118,19 +118,29 @@ verify_with (struct evid_store *st, const struct evid_verify_opts *opts, char **
   return failures;
 }
 
+static char *record_judged (struct fixture *f, const char *verdict, const char *liveness_json, bool position_uncertain);
+
 static char *
 record_placed (struct fixture *f, const char *verdict, bool position_uncertain)
+{
+  return record_judged (f, verdict,
+                        strcmp (verdict, "live") ? "{\"verdict\":\"uncertain\",\"score\":0.4,\"reason\":\"standing still\","
+                                                   "\"checks\":{}}"
+                                                 : "{\"verdict\":\"live\",\"score\":1,\"checks\":{\"geometry\":"
+                                                   "{\"verdict\":\"live\",\"score\":1,\"height_m\":1.74}}}",
+                        position_uncertain);
+}
+
+/* A red-signal candidate with liveness VERDICT and LIVENESS_JSON. */
+static char *
+record_judged (struct fixture *f, const char *verdict, const char *liveness_json, bool position_uncertain)
 {
   const double others[4] = {10, 10, 20, 50};
   struct evid_candidate c = {.frame = 42, .pts_s = 4.1, .utc_us = g_get_real_time (), .track_id = 3,
                              .type = "red_signal", .bbox = {60, 30, 20, 60}, .has_ground = true,
                              .ground_m = {1.5, -2.0}, .zone = "road", .entry_frame = 38,
                              .signal_phase = "DONT_WALK", .signal_elapsed_s = 7.5, .signal_source = "schedule",
-                             .liveness_json = strcmp (verdict, "live")
-                                                  ? "{\"verdict\":\"uncertain\",\"score\":0.4,\"reason\":\"standing still\","
-                                                    "\"checks\":{}}"
-                                                  : "{\"verdict\":\"live\",\"score\":1,\"checks\":{\"geometry\":"
-                                                    "{\"verdict\":\"live\",\"score\":1,\"height_m\":1.74}}}",
+                             .liveness_json = liveness_json,
                              .verdict = verdict,
                              .track_json = "{\"ground_path\":[[4.0,1.5,-2.0]]}", .others = others, .n_others = 1,
                              .ground_sigma_m = 0.75, .entry_seen = true, .position_uncertain = position_uncertain};
@@ -287,6 +297,46 @@ a_position_uncertain_case_is_kept_for_review_never_confirmable (struct fixture *
   g_clear_error (&err);
   g_autofree char *report = NULL;
   g_assert_cmpint (verify (f, &report), ==, 0);
+}
+
+/* A candidate whose track was lost before the liveness checks could
+ * measure anything ("assessed":false) is not raised: kept, flagged, signed
+ * and verifiable, never confirmable. Only a boolean false says so: the
+ * same verdict without it, or with a hostile value, is a violation for
+ * review. */
+static void
+an_unassessed_candidate_is_not_raised (struct fixture *f, gconstpointer data)
+{
+  g_autofree char *event = record_judged (f, "uncertain",
+                                          "{\"verdict\":\"uncertain\",\"score\":0.4,\"reason\":\"seen for too short a "
+                                          "time to measure their speed\",\"assessed\":false,\"checks\":{}}",
+                                          false);
+  g_assert_nonnull (strstr (event, "\"decision\":\"liveness_unassessed\""));
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, "liveness_unassessed", NULL);
+  g_assert_cmpint (rows->len, ==, 1);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (r->json, "\"review_flag\":\"liveness_unassessed\""));
+  g_assert_nonnull (strstr (r->json, "\"assessed\":false"));
+  GError *err = NULL;
+  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_clear_error (&err);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  static const char *const NOT_SAID[] = {
+      "{\"verdict\":\"uncertain\",\"assessed\":\"false\",\"checks\":{}}",
+      "{\"verdict\":\"uncertain\",\"assessed\":0,\"checks\":{}}",
+      "{\"verdict\":\"uncertain\",\"assessed\":true,\"checks\":{}}",
+      "[false]",
+      "{\"assessed\":false",
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (NOT_SAID); i++) {
+    g_autofree char *e = record_judged (f, "uncertain", NOT_SAID[i], false);
+    g_assert_nonnull (strstr (e, "\"decision\":\"violation\""));
+  }
+  g_autofree char *flat = record_judged (f, "flat", "{\"verdict\":\"flat\",\"assessed\":false,\"checks\":{}}", false);
+  g_assert_nonnull (strstr (flat, "\"decision\":\"rejected_flat\""));
 }
 
 /* A red-signal case on a clock the kernel does not vouch for (no time
@@ -1371,6 +1421,7 @@ main (int argc, char **argv)
   ADD (altered_media_and_records_are_named_by_verify);
   ADD (a_flat_candidate_is_kept_but_never_confirmable);
   ADD (a_position_uncertain_case_is_kept_for_review_never_confirmable);
+  ADD (an_unassessed_candidate_is_not_raised);
   ADD (a_red_signal_case_on_an_untrusted_clock_waits_for_a_time_check);
   ADD (confirming_queues_evidence_and_publishing_resolves_the_displays);
   ADD (audit_log_is_append_only_and_chained);

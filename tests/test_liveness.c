@@ -1131,6 +1131,44 @@ checker_without_images_is_uncertain (void)
   live_checker_free (lc);
 }
 
+/* A track lost before its speed over the ground could be measured (under
+ * 0.5 s of calibrated history) was not assessed: its verdict says so, for
+ * the evidence not to raise it. A second more of the same walker is, and
+ * stays so when it is hidden and found again (its window short again). */
+static void
+a_track_too_young_to_measure_is_unassessed (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  for (int tenths = 3; tenths <= 13; tenths += 10) {
+    struct live_checker *lc = live_checker_create (&p);
+    g_autoptr (GArray) walker = walk (&cam, -5, -8, 1.4, 0, 1.75, tenths / 10.0);
+    for (guint i = 0; i < walker->len; i++)
+      live_checker_observe (lc, 7, &g_array_index (walker, struct live_sample, i));
+    struct live_result r;
+    live_checker_assess (lc, 7, &r);
+    g_autofree char *json = live_result_to_json (&r);
+    g_test_message ("%.1f s: %s", tenths / 10.0, json);
+    g_assert_cmpint (r.verdict, ==, LIVE_UNCERTAIN); /* no frames: motion cannot tell */
+    g_assert_cmpint (live_result_unassessed (&r), ==, tenths < 5);
+    g_assert_cmpint (strstr (json, "\"assessed\":false") != NULL, ==, tenths < 5);
+    if (tenths > 5) { /* hidden for 3 s, found again: its window is short again, but it was assessed */
+      g_autoptr (GArray) again = walk (&cam, -5 + 1.4 * 4.3, -8, 1.4, 0, 1.75, 0.3);
+      for (guint i = 0; i < again->len; i++) {
+        struct live_sample *s = &g_array_index (again, struct live_sample, i);
+        s->frame += 43, s->t_s += 4.3;
+        live_checker_observe (lc, 7, s);
+      }
+      live_checker_assess (lc, 7, &r);
+      g_autofree char *later = live_result_to_json (&r);
+      g_test_message ("found again: %s", later);
+      g_assert_nonnull (strstr (later, "too little calibrated history"));
+      g_assert_false (live_result_unassessed (&r));
+    }
+    live_checker_free (lc);
+  }
+}
+
 /* Feeds samples [FROM, TO) of A to track ID and assesses it every 5th sample; the last verdict. */
 static enum live_verdict
 feed (struct live_checker *lc, int id, GArray *a, guint from, guint to, struct live_result *r)
@@ -1678,6 +1716,7 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
+  g_test_add_func ("/liveness/a_track_too_young_to_measure_is_unassessed", a_track_too_young_to_measure_is_unassessed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
   g_test_add_func ("/liveness/track_verdict_weighs_the_whole_crossing", track_verdict_weighs_the_whole_crossing);
   g_test_add_func ("/liveness/a_continued_track_is_judged_on_the_crossing_it_continues",

@@ -4,7 +4,7 @@
 // into the page as text (el() below), never as HTML.
 'use strict';
 
-const STATES = ['pending', 'confirmed_once', 'confirmed', 'rejected', 'reversed', 'rejected_flat', 'position_uncertain', 'clock_unsynced'];
+const STATES = ['pending', 'confirmed_once', 'confirmed', 'rejected', 'reversed', 'rejected_flat', 'liveness_unassessed', 'position_uncertain', 'clock_unsynced'];
 const PHASE_WORDS = { WALK: 'green man (walk)', CLEARANCE: 'flashing (clearance)', DONT_WALK: 'red man (do not walk)', UNKNOWN: 'unknown' };
 const CHECK_WORDS = {
   speed: 'Walking speed on the ground',
@@ -16,7 +16,7 @@ const VERDICT_WORDS = { live: 'a real person', flat: 'a flat picture', uncertain
 const TYPE_WORDS = { red_signal: 'crossing on red', outside_crosswalk: 'crossing outside the crosswalk' };
 const STATE_WORDS = {
   pending: 'pending', confirmed_once: 'confirmed once (needs a second)', confirmed: 'confirmed (published)',
-  rejected: 'rejected', reversed: 'reversed (withdrawn)', rejected_flat: 'rejected: a picture', position_uncertain: 'position uncertain', clock_unsynced: 'clock not trusted (time to be checked)',
+  rejected: 'rejected', reversed: 'reversed (withdrawn)', rejected_flat: 'rejected: a picture', liveness_unassessed: 'not raised: seen too briefly to tell a person from a picture', position_uncertain: 'position uncertain', clock_unsynced: 'clock not trusted (time to be checked)',
 };
 const STILL_WORDS = {
   overview_entry: 'entry (step off the kerb)', overview_decision: 'decision (the rule was met)', overview_mid: 'middle of the crossing',
@@ -173,7 +173,7 @@ async function showQueue() {
     el('div', { class: 'filters' },
       sel('f-state', 'State', f.state, [['', 'all']].concat(STATES.map(s => [s, STATE_WORDS[s]]))),
       sel('f-type', 'Offence', f.type, [['', 'all'], ['red_signal', TYPE_WORDS.red_signal], ['outside_crosswalk', TYPE_WORDS.outside_crosswalk]]),
-      sel('f-flag', 'Flag', f.flag, [['', 'any'], ['liveness_uncertain', 'liveness uncertain'], ['position_uncertain', 'position uncertain'], ['clock_unsynced', 'clock not trusted'], ['legal_hold', 'legal hold'], ['none', 'none']]),
+      sel('f-flag', 'Flag', f.flag, [['', 'any'], ['liveness_uncertain', 'liveness uncertain'], ['liveness_unassessed', 'seen too briefly to assess'], ['position_uncertain', 'position uncertain'], ['clock_unsynced', 'clock not trusted'], ['legal_hold', 'legal hold'], ['none', 'none']]),
       date('f-from', 'From', f.from), date('f-to', 'To (that day included)', f.to),
       el('button', { type: 'button', onclick: showQueue }, 'Refresh')),
     el('div', { class: 'counts', id: 'counts' }, STATES.map(s => el('span', { class: 'badge ' + s }, (STATE_WORDS[s] || s) + ': ' + (counts[s] || 0)))),

@@ -28,10 +28,11 @@
  * carrier, placement, profile, ...): presentations; detected (share of their
  * frames with a detection at IoU 0.4 or more); how many reached the rules
  * with liveness off and their candidates; with liveness on, candidates
- * rejected_flat / uncertain / live; APCER: presentations with any candidate
- * not rejected_flat (uncertain counts as accepted) over those that reached
- * the rules. BPCER: genuine violations (every off event not an attack's)
- * whose on twin (same frame, rule, box at IoU 0.5) was rejected_flat, per
+ * not raised (rejected_flat, or liveness_unassessed: too brief to assess)
+ * / uncertain / live; APCER: presentations with any candidate raised
+ * (uncertain counts as accepted) over those that reached the rules. BPCER:
+ * genuine violations (every off event not an attack's) whose on twin (same
+ * frame, rule, box at IoU 0.5) was not raised, per
  * clip, per scenario and overall; the share left uncertain, with a tally of
  * why. Accepted attack candidates are listed with their checks.
  *
@@ -72,12 +73,20 @@ struct event {
   int last_frame; /* the last frame the liveness verdict looked at (window_end_frame), or -1 */
 };
 
+/* The appliance did not raise E: a picture (rejected_flat), or seen too
+ * briefly for the liveness checks to assess (liveness_unassessed). */
+static bool
+not_raised (const struct event *e)
+{
+  return !strcmp (e->decision, "rejected_flat") || !strcmp (e->decision, "liveness_unassessed");
+}
+
 struct clip {
   char *setting, *name;
   int first_pres, n_pres;
   int start, fps;              /* footage frame of clip frame 1; clip frames per second */
   GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct mot_row, or NULL */
-  int genuine, genuine_rejected, genuine_uncertain, genuine_missing;
+  int genuine, genuine_rejected, genuine_unassessed, genuine_uncertain, genuine_missing;
   int switched;                /* events on a track that switched between a person and an attack */
   int taken_over;              /* accepted attacks whose track showed a real person at the last verdict */
 };
@@ -564,11 +573,14 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
       count (sc->genuine, key, 3);
       continue;
     }
-    if (!strcmp (m->decision, "rejected_flat")) {
+    if (not_raised (m)) {
       c->genuine_rejected++;
+      c->genuine_unassessed += !strcmp (m->decision, "liveness_unassessed");
       count (sc->genuine, key, 1);
       g_ptr_array_add (sc->genuine_lines,
-                       g_strdup_printf ("[%s] genuine rejected%s: %s frame %d track %d %s (%s): %s", c->setting,
+                       g_strdup_printf ("[%s] genuine %s%s: %s frame %d track %d %s (%s): %s", c->setting,
+                                        strcmp (m->decision, "rejected_flat") ? "not raised (too brief to assess)"
+                                                                              : "rejected",
                                         taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)"
                                                                       : "",
                                         c->name,
@@ -581,7 +593,7 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
       count (sc->reasons, rk, 0);
     }
     if (p)
-      p->on_rej += !strcmp (m->decision, "rejected_flat"), p->on_unc += !strcmp (m->verdict, "uncertain"),
+      p->on_rej += not_raised (m), p->on_unc += !not_raised (m) && !strcmp (m->verdict, "uncertain"),
           p->on_live += !strcmp (m->verdict, "live");
   }
   for (guint i = 0; i < on->len; i++) {
@@ -598,7 +610,7 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
     }
     if (!is_attack (p))
       continue;
-    if (!strcmp (e->decision, "rejected_flat")) {
+    if (not_raised (e)) {
       p->on_rej++;
       continue;
     }
@@ -653,7 +665,7 @@ static void
 print_header (const char *by, bool md)
 {
   if (md) {
-    printf ("| attack | %s | presentations | detected | reached rules, liveness off | rejected_flat | uncertain | "
+    printf ("| attack | %s | presentations | detected | reached rules, liveness off | not raised | uncertain | "
             "live | APCER |\n|---|---|---|---|---|---|---|---|---|\n",
             by);
     return;
@@ -739,7 +751,7 @@ genuine_table (struct score *sc, const char *setting, bool md)
       names = g_list_prepend (names, l->data);
   names = g_list_sort (names, (GCompareFunc) strcmp);
   if (md)
-    printf ("\n| genuine | people | detected | violations, liveness off | rejected_flat | uncertain | not matched |\n"
+    printf ("\n| genuine | people | detected | violations, liveness off | not raised | uncertain | not matched |\n"
             "|---|---|---|---|---|---|---|\n");
   else
     printf ("\n-- %s: genuine violations (the footage's people and the synthetic ones)\n"
@@ -796,9 +808,9 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
     if (!r.pres)
       continue;
     printf (md ? "- APCER %s %.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
-                 "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n"
+                 "with liveness off; candidates on: %d not raised, %d uncertain, %d live)\n"
                : "APCER %-15s %5.1f%% (%d of %d presentations that reached the rules accepted; %d of %d reached them "
-                 "with liveness off; candidates on: %d rejected_flat, %d uncertain, %d live)\n",
+                 "with liveness off; candidates on: %d not raised, %d uncertain, %d live)\n",
             TYPES[t], r.reached_on ? 100.0 * r.accepted / r.reached_on : 0, r.accepted, r.reached_on,
             r.reached, r.pres, r.rej, r.unc, r.live);
     ok = ok && (r.accepted == 0 || sc->apcer_not_required) && r.reached > 0;
@@ -806,23 +818,25 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       printf ("%s%s never reached the rules with liveness off: it proves nothing\n", md ? "- " : "", TYPES[t]);
   }
   /* BPCER */
-  int total = 0, rejected = 0, uncertain = 0, missing = 0, switched = 0, taken = 0;
+  int total = 0, rejected = 0, unassessed = 0, uncertain = 0, missing = 0, switched = 0, taken = 0;
   for (guint i = 0; i < sc->clips->len; i++) {
     const struct clip *c = &g_array_index (sc->clips, struct clip, i);
     if (strcmp (c->setting, setting) != 0)
       continue;
-    total += c->genuine, rejected += c->genuine_rejected, uncertain += c->genuine_uncertain, missing += c->genuine_missing;
+    total += c->genuine, rejected += c->genuine_rejected, unassessed += c->genuine_unassessed;
+    uncertain += c->genuine_uncertain, missing += c->genuine_missing;
     switched += c->switched, taken += c->taken_over;
     if (c->genuine_rejected * 100 > c->genuine) {
-      printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations rejected\n", md ? "- " : "", c->name,
+      printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations not raised\n", md ? "- " : "", c->name,
               c->genuine_rejected, c->genuine);
       ok = false;
     }
   }
   genuine_table (sc, setting, md);
-  printf ("%sBPCER %.1f%% (%d of %d genuine violations rejected as flat; %d not matched); uncertain: %.1f%% (%d)\n",
-          md ? "- " : "", total ? 100.0 * rejected / total : 0, rejected, total, missing,
-          total ? 100.0 * uncertain / total : 0, uncertain);
+  printf ("%sBPCER %.1f%% (%d of %d genuine violations not raised: %d rejected as flat, %d too brief to assess; %d "
+          "not matched); uncertain: %.1f%% (%d)\n",
+          md ? "- " : "", total ? 100.0 * rejected / total : 0, rejected, total, rejected - unassessed, unassessed,
+          missing, total ? 100.0 * uncertain / total : 0, uncertain);
   if (switched)
     printf ("%s%d event(s) with liveness on from tracks that switched between a real person and an attack (listed "
             "as \"identity switch\"): a tracker failure, counted in neither APCER nor BPCER\n",
