@@ -271,7 +271,11 @@ move_watch (GstCwLiveness *self, int from, int to)
 static gboolean
 take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
 {
-  if (!live_checker_continue (self->checker, lost_id, track_id, box) || !move_watch (self, lost_id, track_id))
+  /* no candidate to take over (its crossing is over, or it never had one):
+   * the new track keeps its own history, not what the lost one's windows
+   * showed */
+  if (!g_hash_table_contains (self->watched, GINT_TO_POINTER (lost_id)) ||
+      !live_checker_continue (self->checker, lost_id, track_id, box) || !move_watch (self, lost_id, track_id))
     return FALSE;
   g_hash_table_replace (self->handed, GINT_TO_POINTER (lost_id), GINT_TO_POINTER (track_id));
   GST_INFO_OBJECT (self, "track %d continues candidate %d", track_id, lost_id);

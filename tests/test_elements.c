@@ -280,6 +280,66 @@ an_element_without_its_upstream_stage_names_the_missing_element (void)
   g_assert_cmpint (system (rm), ==, 0);
 }
 
+/* A tracked frame I as cwzones leaves it: person ID (if > 0) at ground
+ * (X, 0) on the road, charged with outside_crosswalk when CHARGED, said by
+ * the rules to continue the crossing of CONTINUES (if > 0). */
+static GstBuffer *
+zoned_frame (int i, int id, double x, gboolean charged, int continues)
+{
+  GstBuffer *buf = gst_buffer_new_and_alloc (320 * 240 * 3);
+  gst_buffer_memset (buf, 0, 0x80, 320 * 240 * 3);
+  GST_BUFFER_PTS (buf) = i * GST_SECOND / 10;
+  GST_BUFFER_DURATION (buf) = GST_SECOND / 10;
+  struct cw_frame_info fi = {i + 1, i / 10.0, TRUE, CW_STAGE_DETECT | CW_STAGE_TRACK | CW_STAGE_ZONES};
+  cw_frame_info_set (buf, &fi);
+  if (id > 0) {
+    GstStructure *p = gst_structure_new (CW_PERSON_PARAM, "score", G_TYPE_DOUBLE, 1.0, "track-id", G_TYPE_INT, id,
+                                         "ground-x", G_TYPE_DOUBLE, x, "ground-y", G_TYPE_DOUBLE, 0.0, "on-road",
+                                         G_TYPE_BOOLEAN, TRUE, NULL);
+    if (charged)
+      gst_structure_set (p, "candidate", G_TYPE_STRING, "outside_crosswalk", NULL);
+    if (continues > 0)
+      gst_structure_set (p, "continues-track", G_TYPE_INT, continues, NULL);
+    cw_person_add (buf, 150 + 10 * x, 60, 20, 50, id, p);
+  }
+  return buf;
+}
+
+/* The rules may say a new track continues one whose candidate's crossing
+ * is already over (a seed of the attack bench: a raised picture's track,
+ * charged and rejected at the start, was "continued" by a walker charged
+ * 18 s later, whose packet then carried the picture's flat verdict). With
+ * no candidate to take over, the new track is assessed on its own history
+ * only (here 0.1 s of it, too little to measure anything), not on what the
+ * lost one's windows showed (here a vehicle's speed: flat). */
+static void
+a_track_continuing_a_finished_crossing_is_judged_on_its_own (void)
+{
+  GstHarness *h = gst_harness_new_parse ("cwliveness");
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=BGR,width=320,height=240,framerate=10/1");
+  g_autofree char *verdict = NULL;
+  for (int i = 0; i < 60; i++) {
+    /* 6: at 20 m/s, flat (a vehicle), charged at frame 4, then lost */
+    GstBuffer *in = i < 15    ? zoned_frame (i, 6, 2.0 * i, i == 3, 0)
+                    : i < 58 ? zoned_frame (i, 0, 0, FALSE, 0)          /* its crossing ends 2 s later */
+                             : zoned_frame (i, 75, 4.0, i == 58, i == 58 ? 6 : 0);
+    GstBuffer *out = gst_harness_push_and_pull (h, in);
+    g_autoptr (GPtrArray) people = cw_people (out);
+    for (guint k = 0; k < people->len; k++) {
+      GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, k);
+      if (m->id == 75 && gst_structure_has_field (cw_person_param (m), "verdict")) {
+        g_assert_false (gst_structure_has_field (cw_person_param (m), "continues-candidate"));
+        verdict = g_strdup (gst_structure_get_string (cw_person_param (m), "liveness"));
+      }
+    }
+    gst_buffer_unref (out);
+  }
+  g_test_message ("track 75: %s", verdict);
+  g_assert_nonnull (verdict);
+  g_assert_nonnull (strstr (verdict, "\"assessed\":false")); /* not 6's flat verdict */
+  gst_harness_teardown (h);
+}
+
 /* cwoverlay with no site file: the people of the frame and the status,
  * drawn on the picture in a harness */
 static void
@@ -361,6 +421,8 @@ main (int argc, char **argv)
   g_test_add_func ("/elements/a_hand_built_chain_decides_without_a_site_file",
                    a_hand_built_chain_decides_without_a_site_file);
   g_test_add_func ("/elements/zones_given_as_a_property_replace_the_files", zones_given_as_a_property_replace_the_files);
+  g_test_add_func ("/elements/a_track_continuing_a_finished_crossing_is_judged_on_its_own",
+                   a_track_continuing_a_finished_crossing_is_judged_on_its_own);
   g_test_add_func ("/elements/a_bad_zones_property_or_no_site_id_is_an_element_error",
                    a_bad_zones_property_or_no_site_id_is_an_element_error);
   g_test_add_func ("/elements/an_invalid_config_is_an_element_error_not_a_crash",
