@@ -276,6 +276,26 @@ a_flat_candidate_is_kept_but_never_confirmable (struct fixture *f, gconstpointer
   g_clear_error (&err);
 }
 
+/* The one packet in review state STATE, flagged STATE: no review confirms
+ * it, and the store verifies. Its JSON (g_free). */
+static char *
+kept_never_confirmable (struct fixture *f, const char *state)
+{
+  struct evid_store *st = evid_recorder_store (f->rec);
+  g_autoptr (GPtrArray) rows = evid_store_list (st, state, NULL);
+  g_assert_cmpint (rows->len, ==, 1);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_autofree char *flag = g_strdup_printf ("\"review_flag\":\"%s\"", state);
+  g_assert_nonnull (strstr (r->json, flag));
+  GError *err = NULL;
+  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
+  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
+  g_clear_error (&err);
+  g_autofree char *report = NULL;
+  g_assert_cmpint (verify (f, &report), ==, 0);
+  return g_strdup (r->json);
+}
+
 /* A rule that held only on foot points the camera could not place: kept,
  * flagged, signed and verifiable, but no review can confirm it (so it is
  * never published). */
@@ -286,17 +306,7 @@ a_position_uncertain_case_is_kept_for_review_never_confirmable (struct fixture *
   g_assert_nonnull (strstr (event, "\"decision\":\"position_uncertain\""));
   g_assert_nonnull (strstr (event, "\"ground_sigma_m\":0.75"));
   g_assert_nonnull (strstr (event, "\"entry_seen\":true"));
-  struct evid_store *st = evid_recorder_store (f->rec);
-  g_autoptr (GPtrArray) rows = evid_store_list (st, "position_uncertain", NULL);
-  g_assert_cmpint (rows->len, ==, 1);
-  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
-  g_assert_nonnull (strstr (r->json, "\"review_flag\":\"position_uncertain\""));
-  GError *err = NULL;
-  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
-  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
-  g_clear_error (&err);
-  g_autofree char *report = NULL;
-  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_free (kept_never_confirmable (f, "position_uncertain"));
 }
 
 /* A candidate whose track was lost before the liveness checks could
@@ -312,18 +322,8 @@ an_unassessed_candidate_is_not_raised (struct fixture *f, gconstpointer data)
                                           "time to measure their speed\",\"assessed\":false,\"checks\":{}}",
                                           false);
   g_assert_nonnull (strstr (event, "\"decision\":\"liveness_unassessed\""));
-  struct evid_store *st = evid_recorder_store (f->rec);
-  g_autoptr (GPtrArray) rows = evid_store_list (st, "liveness_unassessed", NULL);
-  g_assert_cmpint (rows->len, ==, 1);
-  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
-  g_assert_nonnull (strstr (r->json, "\"review_flag\":\"liveness_unassessed\""));
-  g_assert_nonnull (strstr (r->json, "\"assessed\":false"));
-  GError *err = NULL;
-  g_assert_false (evid_store_review (st, r->id, "pending", "confirmed", "officer", NULL, NULL, 0, &err));
-  g_assert_error (err, EVID_ERROR, EVID_ERROR_STATE);
-  g_clear_error (&err);
-  g_autofree char *report = NULL;
-  g_assert_cmpint (verify (f, &report), ==, 0);
+  g_autofree char *packet = kept_never_confirmable (f, "liveness_unassessed");
+  g_assert_nonnull (strstr (packet, "\"assessed\":false"));
   static const char *const NOT_SAID[] = {
       "{\"verdict\":\"uncertain\",\"assessed\":\"false\",\"checks\":{}}",
       "{\"verdict\":\"uncertain\",\"assessed\":0,\"checks\":{}}",
