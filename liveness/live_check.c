@@ -689,7 +689,9 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   /* what the track showed so far */
   const struct live_check_result *speed = check_named (out, "speed");
   t->speed_measured |= speed && !speed->needs_history; /* the speed check's only doubt for want of history */
-  out->unassessed = out->verdict == LIVE_UNCERTAIN && speed && !t->speed_measured;
+  /* (without a ground calibration no track's speed is ever measured: that
+   * says nothing of the candidate, and must not silence a site) */
+  out->unassessed = out->verdict == LIVE_UNCERTAIN && speed && !t->speed_measured && lc->has_camera;
   if (out->verdict != LIVE_FLAT && speed && speed->verdict == LIVE_LIVE && away_from_start (t, &h) >= WALKED_M)
     t->walked = true;
   if (!t->walked || !SOME_CHECK (out, still_picture) || h.n == 0)

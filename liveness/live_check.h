@@ -185,9 +185,10 @@ void live_fuse (struct live_result *res);
  * is uncertain only because the track is young and none says FLAT). */
 bool live_result_needs_history (const struct live_result *res);
 
-/* True when RES, a track's verdict (live_checker_assess), is uncertain
- * and no window of the track so far was long enough to measure its speed
- * over the ground (the speed check's half second of calibrated history):
+/* True when RES, a track's verdict (live_checker_assess) on a calibrated
+ * camera, is uncertain and no window of the track so far was long enough
+ * to measure its speed over the ground (the speed check's half second of
+ * calibrated history):
  * nothing told a person from a picture. Should it be the last verdict of a
  * crossing (the track was lost that young), the candidate is not raised
  * (decision "liveness_unassessed", evidence/PACKET.md): "not enough
