@@ -42,6 +42,9 @@ struct live_track {
    * depth measured a body's relief */
   double charge_t_s;
   bool charge_depth_read, has_body;
+  int body_readings;    /* depth readings of a body's relief */
+  bool flat_at_charge;  /* a depth reading found it flat while it was not away from its charged place */
+  int away_flat_run;    /* depth readings in a row away from its charged place that found it flat */
   bool speed_measured; /* a window had the history to measure its speed over the ground */
   enum live_verdict charge_depth;
   struct live_result body;
@@ -543,33 +546,53 @@ stands_still_in_depth (const struct live_history *h, const struct live_result *o
 static void
 note_depth (struct live_track *t, const struct live_history *h, const struct live_result *out)
 {
-  const struct live_check_result *depth = check_named (out, "depth");
-  if (!depth || h->n == 0)
+  if (h->n == 0)
     return;
   double now_s = h->samples[h->n - 1].t_s;
   if (t->charge_t_s < 0)
-    t->charge_t_s = now_s;
+    t->charge_t_s = now_s; /* the first assessment: the charge */
+  const struct live_check_result *depth = check_named (out, "depth");
+  if (!t->charge_depth_read && now_s - t->charge_t_s > CHARGE_DEPTH_S)
+    t->charge_depth = LIVE_UNCERTAIN, t->charge_depth_read = true;
+  if (!depth)
+    return;
   if (!t->charge_depth_read && depth->verdict != LIVE_UNCERTAIN)
     t->charge_depth = depth->verdict, t->charge_depth_read = true;
-  else if (!t->charge_depth_read && now_s - t->charge_t_s > CHARGE_DEPTH_S)
-    t->charge_depth = LIVE_UNCERTAIN, t->charge_depth_read = true;
+  t->body_readings += depth->verdict == LIVE_LIVE;
   if (out->verdict == LIVE_LIVE && depth->verdict == LIVE_LIVE)
     t->body = *out, t->has_body = true;
 }
 
-/* With a depth camera, a track away from its charged place (OUT's place
- * members set) that was a body in depth at the charge, given a live
- * verdict on it, and now reads flat in depth for the DEPTH_FLAT_READINGS'th
- * time in a row (this window's reading, before confirm_flat_depth, is the
- * last of them): a body does not become a plane, a picture took the track
- * (a walker's track handed to a screen or a poster they passed, which need
- * not have stood there at the charge: a screen comes on, a van parks). */
+/* Counts T's depth readings that found it flat (OUT's, before
+ * confirm_flat_depth), away from its charged place (OUT's place members
+ * set) and not. */
+static void
+count_flat_readings (struct live_track *t, const struct live_result *out)
+{
+  const struct live_check_result *depth = check_named (out, "depth");
+  if (!depth || depth->verdict == LIVE_UNCERTAIN)
+    return;
+  bool flat = depth->verdict == LIVE_FLAT;
+  t->away_flat_run = flat && out->away.seen ? t->away_flat_run + 1 : 0;
+  t->flat_at_charge |= flat && !out->away.seen;
+}
+
+/* With a depth camera: a track that was a body in depth at the charge (its
+ * first deciding reading there, as many readings of a body as a flat
+ * needs, and a live verdict given on it), never read flat while on its
+ * charged place, has no flat verdict, and now reads flat in depth
+ * DEPTH_FLAT_READINGS times in a row away from its charged place (OUT's
+ * place members set; count_flat_readings): a body does not become a plane,
+ * a picture took the track (a walker's track handed to a screen or a
+ * poster they passed, which need not have stood there at the charge: a
+ * screen comes on, a van parks). A picture that read as a body once or
+ * twice (a walker crossing in front of it) does not pass. */
 static bool
 body_became_flat (const struct live_track *t, const struct live_result *out)
 {
-  const struct live_check_result *depth = check_named (out, "depth");
-  return out->away.seen && t->charge_depth_read && t->charge_depth == LIVE_LIVE && t->has_body && depth &&
-         depth->verdict == LIVE_FLAT && t->depth_flat_run + 1 >= DEPTH_FLAT_READINGS;
+  return out->away.seen && t->charge_depth_read && t->charge_depth == LIVE_LIVE && t->has_body &&
+         t->body_readings >= DEPTH_FLAT_READINGS && !t->flat_at_charge && !t->has_flat &&
+         t->away_flat_run >= DEPTH_FLAT_READINGS;
 }
 
 /* The current frame, grey, when the track of history H was seen in it
@@ -607,9 +630,11 @@ check_charge (struct live_checker *lc, struct live_track *t, const struct live_h
   const struct live_depth_map *depth = lc->has_depth ? &lc->depth : NULL;
   if (!t->charged.set) {
     live_place_take (&t->charged, now, depth, last->box, last->frame);
+    count_flat_readings (t, out); /* on the charged place */
     return false;
   }
   enum track_switch sw = track_switch (t, last->box, now, depth, stands_still_in_depth (h, out), out);
+  count_flat_readings (t, out);
   if (sw == NO_SWITCH && body_became_flat (t, out))
     sw = BODY_BECAME_FLAT;
   if (sw == NO_SWITCH || !t->has_last)

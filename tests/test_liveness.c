@@ -1622,6 +1622,51 @@ a_picture_taking_a_walkers_track_does_not_make_it_flat (void)
   hwcfg_free (cfg);
 }
 
+/* The rule above must not free a picture a walker crossed in front of at
+ * its charge: a screen whose walker walks across it is charged while a real
+ * walker passes in front (the depth camera reads a body there, twice), and
+ * its track goes on across the panel, flat in depth. What was charged was
+ * no body: one reading too few to say so, and it read flat on its charged
+ * place. It stays flat. */
+static void
+a_picture_a_walker_crossed_at_its_charge_stays_flat_in_depth (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  struct live_checker *lc = pets_checker (&p, cfg);
+  g_autoptr (GArray) a = walk (&cam, -7, -9, 1.4, 0, 1.75, 4);
+  const struct live_sample first = g_array_index (a, struct live_sample, 0);
+  const struct live_sample end = g_array_index (a, struct live_sample, a->len - 1);
+  /* the screen's panel: the whole way across, a little taller than its walker */
+  float panel[4] = {first.box[0] - first.box[2], MIN (first.box[1], end.box[1]) - 0.1f * first.box[3],
+                    end.box[0] + 2 * end.box[2] - first.box[0], 1.2f * MAX (first.box[3], end.box[3])};
+  const float none[4] = {0, 0, 0, 0};
+  struct live_result r = {0};
+  for (guint i = 0; i < a->len; i++) {
+    const struct live_sample *s = &g_array_index (a, struct live_sample, i);
+    paint_scene (&img);
+    draw_figure (&img, s->box, s->box[0], s->t_s, true, false); /* the screen's walker */
+    g_autofree unsigned short *mm = render_depth_scene (&cam, none, panel);
+    if (i < 10) { /* a real walker in front of it, in depth (their own picture does not matter here) */
+      g_autofree unsigned short *body = render_depth_scene (&cam, s->box, none);
+      for (int y = (int) s->box[1]; y < (int) (s->box[1] + s->box[3]) && y < 576; y++)
+        for (int x = (int) s->box[0]; x < (int) (s->box[0] + s->box[2]) && x < 768; x++)
+          if (x >= 0 && y >= 0)
+            mm[y * 768 + x] = body[y * 768 + x];
+    }
+    show_sample (lc, &img, mm, a, i, &r);
+  }
+  g_autofree char *json = live_result_to_json (&r);
+  g_test_message ("at the end: %s", json);
+  g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
+  g_assert_true (r.switch_why == NULL || strstr (r.switch_why, "a body in depth") == NULL);
+  live_checker_free (lc);
+  g_free (img.data);
+  hwcfg_free (cfg);
+}
+
 /* A standee at 25 frames/s with the detector on 1 frame in 3 (the default
  * at that rate), swaying a little in the wind. The detector's box on a
  * print jumps between its pyramid's levels (on the attack clips the foot
@@ -1739,6 +1784,8 @@ main (int argc, char **argv)
                    a_walker_taking_a_posters_track_does_not_make_it_live);
   g_test_add_func ("/liveness/a_picture_taking_a_walkers_track_does_not_make_it_flat",
                    a_picture_taking_a_walkers_track_does_not_make_it_flat);
+  g_test_add_func ("/liveness/a_picture_a_walker_crossed_at_its_charge_stays_flat_in_depth",
+                   a_picture_a_walker_crossed_at_its_charge_stays_flat_in_depth);
   g_test_add_func ("/liveness/a_walk_does_not_vouch_for_a_still_picture_after_it",
                    a_walk_does_not_vouch_for_a_still_picture_after_it);
   return g_test_run ();
