@@ -56,6 +56,7 @@ struct _GstCwLiveness {
   gboolean camera_set;
   GHashTable *watched; /* track id -> struct watch: candidates whose crossing goes on */
   GHashTable *handed;  /* lost track id -> the track id that took its candidate over */
+  GHashTable *finished; /* track id -> when its candidate's crossing ended (gdouble *, seconds) */
   /* the stereo pair's right stream, or a depth camera's: uridecodebin ! appsink */
   GstElement *aux;
   GstAppSink *aux_sink;
@@ -141,6 +142,7 @@ gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->camera_set = FALSE;
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->handed = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->finished = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->assessments = self->frames = 0;
   self->assess_seconds = self->frame_seconds = 0;
   self->aux_failed = FALSE;
@@ -171,6 +173,7 @@ gst_cw_liveness_release (GstCwFilter *filter)
   self->checker = NULL;
   g_clear_pointer (&self->watched, g_hash_table_destroy);
   g_clear_pointer (&self->handed, g_hash_table_destroy);
+  g_clear_pointer (&self->finished, g_hash_table_destroy);
   if (self->aux) {
     gst_element_set_state (self->aux, GST_STATE_NULL);
     gst_clear_object (&self->aux_sink);
@@ -244,6 +247,7 @@ assess (GstCwLiveness *self, GstStructure *p, int id, const char *field, const s
     w = g_new0 (struct watch, 1);
     w->last_on_road_s = info->t_s;
     g_hash_table_insert (self->watched, GINT_TO_POINTER (id), w);
+    g_hash_table_remove (self->finished, GINT_TO_POINTER (id)); /* a crossing again */
   }
   w->last_assessed_s = w->last_seen_s = info->t_s;
   w->settled = live_result_settled (&res);
@@ -271,10 +275,11 @@ move_watch (GstCwLiveness *self, int from, int to)
 static gboolean
 take_over (GstCwLiveness *self, int lost_id, int track_id, const float box[4])
 {
-  /* no candidate to take over (its crossing is over, or it never had one):
-   * the new track keeps its own history, not what the lost one's windows
-   * showed */
-  if (!g_hash_table_contains (self->watched, GINT_TO_POINTER (lost_id)) ||
+  /* the lost track's candidate's crossing is over: the new track keeps its
+   * own history, not what the lost one's windows showed (a lost track that
+   * never had a candidate gives its history on: the rules carry its
+   * crossing on, and the new track may be charged on it) */
+  if (g_hash_table_contains (self->finished, GINT_TO_POINTER (lost_id)) ||
       !live_checker_continue (self->checker, lost_id, track_id, box) || !move_watch (self, lost_id, track_id))
     return FALSE;
   g_hash_table_replace (self->handed, GINT_TO_POINTER (lost_id), GINT_TO_POINTER (track_id));
@@ -304,13 +309,34 @@ hand_over_done (gpointer lost, gpointer taker, gpointer watched)
   return !g_hash_table_contains (watched, taker);
 }
 
-/* The crossing is over (off the road long enough), or the track is gone. */
+/* A finished crossing's track id is remembered as long as the checker
+ * keeps tracks it no longer sees (and a little more). */
+#define FINISHED_KEEP_S 60.0
+
+struct sweep {
+  double now;
+  GHashTable *finished;
+};
+
+/* The crossing is over (off the road long enough), or the track is gone:
+ * its id goes to SWEEP's finished ones. */
 static gboolean
-crossing_over (gpointer key, gpointer value, gpointer now)
+crossing_over (gpointer key, gpointer value, gpointer sweep)
 {
   const struct watch *w = value;
-  double t = *(double *) now;
-  return t - w->last_on_road_s > CROSSING_OVER_S || t - w->last_seen_s > 60;
+  struct sweep *sw = sweep;
+  if (sw->now - w->last_on_road_s <= CROSSING_OVER_S && sw->now - w->last_seen_s <= 60)
+    return FALSE;
+  gdouble *at = g_new (gdouble, 1);
+  *at = sw->now;
+  g_hash_table_replace (sw->finished, key, at);
+  return TRUE;
+}
+
+static gboolean
+long_finished (gpointer key, gpointer value, gpointer now)
+{
+  return *(double *) now - *(const gdouble *) value > FINISHED_KEEP_S;
 }
 
 static GstFlowReturn
@@ -389,7 +415,9 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       w->last_seen_s = info->t_s;
   }
   double now = info->t_s;
-  g_hash_table_foreach_remove (self->watched, crossing_over, &now);
+  struct sweep sweep = {now, self->finished};
+  g_hash_table_foreach_remove (self->watched, crossing_over, &sweep);
+  g_hash_table_foreach_remove (self->finished, long_finished, &now);
   g_hash_table_foreach_remove (self->handed, hand_over_done, self->watched);
   self->frames++;
   self->frame_seconds += (g_get_monotonic_time () - t0) / 1e6;

@@ -311,7 +311,8 @@ zoned_frame (int i, int id, double x, gboolean charged, int continues)
  * 18 s later, whose packet then carried the picture's flat verdict). With
  * no candidate to take over, the new track is assessed on its own history
  * only (here 0.1 s of it, too little to measure anything: uncertain), not
- * on what the lost one's windows showed (here a vehicle's speed: flat). */
+ * on what the lost one's windows showed (here a vehicle's speed: flat). A
+ * lost track that never had a candidate gives its history on. */
 static void
 a_track_continuing_a_finished_crossing_is_judged_on_its_own (void)
 {
@@ -338,6 +339,25 @@ a_track_continuing_a_finished_crossing_is_judged_on_its_own (void)
   g_assert_nonnull (verdict);
   g_assert_nonnull (strstr (verdict, "\"verdict\":\"uncertain\"")); /* not 6's flat */
   g_assert_nonnull (strstr (verdict, "too little calibrated history"));
+  gst_harness_teardown (h);
+  /* a lost track that never had a candidate gives its history on: the rules carry its crossing on */
+  h = gst_harness_new_parse ("cwliveness");
+  gst_harness_set_src_caps_str (h, "video/x-raw,format=BGR,width=320,height=240,framerate=10/1");
+  g_clear_pointer (&verdict, g_free);
+  for (int i = 0; i < 20; i++) {
+    GstBuffer *in = i < 15 ? zoned_frame (i, 8, 2.0 * i, FALSE, 0) : zoned_frame (i, 76, 32.0, i == 18, i == 18 ? 8 : 0);
+    GstBuffer *out = gst_harness_push_and_pull (h, in);
+    g_autoptr (GPtrArray) people = cw_people (out);
+    for (guint k = 0; k < people->len; k++) {
+      GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, k);
+      if (m->id == 76 && gst_structure_has_field (cw_person_param (m), "verdict"))
+        verdict = g_strdup (gst_structure_get_string (cw_person_param (m), "liveness"));
+    }
+    gst_buffer_unref (out);
+  }
+  g_test_message ("track 76: %s", verdict);
+  g_assert_nonnull (verdict);
+  g_assert_nonnull (strstr (verdict, "faster than anyone on foot"));
   gst_harness_teardown (h);
 }
 
