@@ -77,9 +77,9 @@ cmd_run (int argc, char **argv)
     goto said; /* nothing ran: only the reason */
   fprintf (stderr,
            "crosswatch: %d frames in %.1f s (%.1f fps), %d tracks, %d violations, %d rejected as flat, "
-           "%d position uncertain\n",
+           "%d position uncertain, %d too brief to assess\n",
            st.frames, st.seconds, st.seconds > 0 ? st.frames / st.seconds : 0, st.tracks, st.violations,
-           st.rejected_flat, st.position_uncertain);
+           st.rejected_flat, st.position_uncertain, st.liveness_unassessed);
   if (st.restarts > 0)
     fprintf (stderr, "crosswatch: cameras came back %d time(s) after a loss (or started a file again)\n",
              st.restarts);

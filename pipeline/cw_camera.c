@@ -272,6 +272,8 @@ on_event (struct cw_camera *c, const GstStructure *s)
     c->stats.rejected_flat++;
   else if (strstr (json, "\"decision\":\"position_uncertain\""))
     c->stats.position_uncertain++;
+  else if (strstr (json, "\"decision\":\"liveness_unassessed\""))
+    c->stats.liveness_unassessed++;
   else
     c->stats.violations++;
   if (c->hooks.event)

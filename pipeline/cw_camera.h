@@ -44,6 +44,7 @@ struct cw_camera_stats {
   int tracks;
   int candidates;      /* events of any decision */
   int violations, rejected_flat, position_uncertain;
+  int liveness_unassessed; /* too briefly seen to assess: not raised, kept for audit */
   int restarts;         /* times a lost camera came back (or a file started again: --loop) */
   int rebuild_attempts;  /* pipelines built after a loss, whether they came back or not */
   guint64 faces_placed; /* a face camera's: faces put on the site's face board */

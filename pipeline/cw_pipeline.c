@@ -124,6 +124,7 @@ sum_stats (struct run *r, struct cw_run_stats *st)
     st->frames_skipped += cs->frames_skipped;
     st->violations += cs->violations, st->rejected_flat += cs->rejected_flat;
     st->position_uncertain += cs->position_uncertain, st->restarts += cs->restarts;
+    st->liveness_unassessed += cs->liveness_unassessed;
     st->liveness_assessments += cs->liveness_assessments, st->liveness_assess_s += cs->liveness_assess_s;
     st->liveness_frames += cs->liveness_frames, st->liveness_frame_s += cs->liveness_frame_s;
     for (int k = 0; k < CW_CAMERA_STAGES; k++)
@@ -135,9 +136,9 @@ sum_stats (struct run *r, struct cw_run_stats *st)
                   cw_camera_name (c), cs->frames, cs->faces_placed, cs->restarts);
     else if (r->cameras->len > 1)
       g_printerr ("crosswatch: [camera:%s] %d frames, %d tracks, %d violations, %d rejected as flat, "
-                  "%d position uncertain, %d restarts\n",
+                  "%d position uncertain, %d too brief to assess, %d restarts\n",
                   cw_camera_name (c), cs->frames, cs->tracks, cs->violations, cs->rejected_flat,
-                  cs->position_uncertain, cs->restarts);
+                  cs->position_uncertain, cs->liveness_unassessed, cs->restarts);
   }
   st->cameras = (int) r->cameras->len;
   struct evid_writer *w = evid_writer_acquire ();

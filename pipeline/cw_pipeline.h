@@ -32,6 +32,7 @@ struct cw_run_stats {
   int violations;
   int rejected_flat;
   int position_uncertain; /* decided on foot points the camera could not place: kept for review only */
+  int liveness_unassessed; /* seen too briefly for the liveness checks to assess: not raised */
   double seconds;
   double latency_p50_ms, latency_p99_ms; /* live sources: capture to decision */
   double cpu_seconds;     /* user + system, the whole process */

@@ -66,6 +66,7 @@ fill_camera (struct cw_run_status *s, guint i, gint64 now_us, struct cw_status_c
       .violations = cs->violations,
       .rejected_flat = cs->rejected_flat,
       .position_uncertain = cs->position_uncertain,
+      .liveness_unassessed = cs->liveness_unassessed,
       .restarts = cs->restarts,
       .rebuild_attempts = cs->rebuild_attempts,
   };

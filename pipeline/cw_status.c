@@ -33,6 +33,7 @@ add_camera (JsonBuilder *b, const struct cw_status_camera *c)
   evid_json_int (b, "violations", c->violations);
   evid_json_int (b, "rejected_flat", c->rejected_flat);
   evid_json_int (b, "position_uncertain", c->position_uncertain);
+  evid_json_int (b, "liveness_unassessed", c->liveness_unassessed);
   evid_json_int (b, "restarts", c->restarts);
   evid_json_int (b, "rebuild_attempts", c->rebuild_attempts);
   json_builder_set_member_name (b, "signal");
@@ -170,6 +171,8 @@ cw_status_prometheus (const struct cw_status *st)
   PER_CAMERA (out, st, "crosswatch_violations_total", "counter", "Violations kept for review", c->violations);
   PER_CAMERA (out, st, "crosswatch_rejected_flat_total", "counter", "Candidates rejected as flat images",
               c->rejected_flat);
+  PER_CAMERA (out, st, "crosswatch_liveness_unassessed_total", "counter",
+              "Candidates seen too briefly for the liveness checks to assess: not raised", c->liveness_unassessed);
   PER_CAMERA (out, st, "crosswatch_camera_up_since_seconds", "gauge",
               "Unix time the camera last started or came back (0 while down)", c->up_since_us / 1e6);
   PER_CAMERA (out, st, "crosswatch_camera_restarts_total", "counter",

@@ -19,7 +19,8 @@ struct cw_status_camera {
   double fps;              /* frames analysed a second, over the last interval */
   int frames_captured, frames_analysed, frames_skipped; /* since the run started */
   double latency_p50_ms, latency_p99_ms; /* capture to decision over the last interval; < 0: none */
-  int tracks, candidates, violations, rejected_flat, position_uncertain, restarts, rebuild_attempts;
+  int tracks, candidates, violations, rejected_flat, position_uncertain, liveness_unassessed, restarts,
+      rebuild_attempts;
   const char *signal_phase, *signal_source; /* NULL before the first frame */
   bool signal_stale;       /* an MQTT feed has gone silent: no red-signal rule */
   int unknown_signal_crossings;

@@ -80,6 +80,9 @@ grep -q '"down_reason":"' "$tmp/status.json" || fail "no down_reason"
 curl -sf "http://127.0.0.1:$http_port/metrics" > "$tmp/metrics.txt" || fail "GET /metrics"
 grep -q '^crosswatch_camera_up{camera="door"} 0$' "$tmp/metrics.txt" || fail "metrics: door not down"
 grep -q '^crosswatch_camera_up{camera="main"} 1$' "$tmp/metrics.txt" || fail "metrics: main not up"
+grep -q '^crosswatch_liveness_unassessed_total{camera="main"} [0-9]' "$tmp/metrics.txt" ||
+  fail "metrics: no count of candidates too brief to assess"
+grep -q '"liveness_unassessed":[0-9]' "$tmp/status.json" || fail "status: no liveness_unassessed"
 # memory: the resident size and the heap in use, both plausible for a run with two cameras
 awk '$1 == "process_resident_memory_bytes" { r = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = $2 }
      END { exit !(r > 20 * 2^20 && h > 2^20 && h < 4 * r) }' "$tmp/metrics.txt" ||

@@ -139,9 +139,18 @@ drifting_clock (struct evid_clock *out)
   *out = (struct evid_clock){.synced = false, .est_error_us = 16000000, .max_error_us = 16000000};
 }
 
+static char *record_judged (struct fixture *f, evid_clock_reader clock, const char *verdict, const char *liveness_json);
+
 /* One more red-signal case on a clock of CLOCK; its id (g_free). */
 static char *
 record_red (struct fixture *f, evid_clock_reader clock)
+{
+  return record_judged (f, clock, "live", "{}");
+}
+
+/* The same with liveness VERDICT and LIVENESS_JSON. */
+static char *
+record_judged (struct fixture *f, evid_clock_reader clock, const char *verdict, const char *liveness_json)
 {
   g_autoptr (GError) err = NULL;
   struct evid_recorder *rec = evid_recorder_create (f->cfg, NULL, &err);
@@ -151,8 +160,8 @@ record_red (struct fixture *f, evid_clock_reader clock)
   struct cv_image frame = {g_malloc0 ((size_t) w * h * 3), w, h, w * 3, 3};
   struct evid_candidate c = {.frame = 90, .utc_us = g_get_real_time (), .track_id = 8, .type = "red_signal",
                              .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 80, .signal_phase = "DONT_WALK",
-                             .signal_elapsed_s = 5, .signal_source = "schedule", .verdict = "live",
-                             .liveness_json = "{}", .entry_seen = true};
+                             .signal_elapsed_s = 5, .signal_source = "schedule", .verdict = verdict,
+                             .liveness_json = liveness_json, .entry_seen = true};
   char *event = NULL;
   g_assert_true (evid_recorder_record (rec, &c, NULL, &frame, &event, &err));
   evid_recorder_free (rec);
@@ -594,6 +603,39 @@ test_a_clock_unsynced_case_is_cleared_by_a_supervisor_only (struct fixture *f, g
   login_clear (&sergeant);
 }
 
+/* A candidate the liveness checks never assessed (its track lost before
+ * its speed could be measured) is kept for audit and listed by its state
+ * and flag, but no one confirms, rejects or clears it. */
+static void
+test_an_unassessed_case_is_listed_never_confirmed (struct fixture *f, gconstpointer data)
+{
+  (void) data;
+  g_autofree char *id = record_judged (f, synced_clock, "uncertain",
+                                       "{\"verdict\":\"uncertain\",\"assessed\":false,\"checks\":{}}");
+  struct login officer = login (f, "officer", "officer-password");
+  struct login sergeant = login (f, "sergeant", "sergeant-password");
+  const char *lists[] = {"/api/cases?state=liveness_unassessed", "/api/cases?flag=liveness_unassessed"};
+  for (size_t i = 0; i < G_N_ELEMENTS (lists); i++) {
+    struct reply r = call (f, "GET", lists[i], officer.cookie, NULL, NULL);
+    g_assert_cmpint (r.status, ==, 200);
+    g_assert_nonnull (strstr (r.body, id));
+    g_assert_null (strstr (r.body, f->ids[0])); /* the pending ones are not */
+    reply_clear (&r);
+  }
+  open_all_media (f, id, &officer);
+  g_autofree char *confirm = g_strdup_printf ("/api/cases/%s/confirm", id);
+  g_autofree char *reject = g_strdup_printf ("/api/cases/%s/reject", id);
+  g_autofree char *clear = g_strdup_printf ("/api/cases/%s/clear_clock", id);
+  g_assert_cmpint (status_of (f, "POST", confirm, &officer, "{}"), ==, 409);
+  g_assert_cmpint (status_of (f, "POST", reject, &officer, "{\"code\":\"not_a_person\"}"), ==, 409);
+  g_assert_cmpint (status_of (f, "POST", clear, &sergeant, "{\"reason\":\"checked\"}"), ==, 409);
+  struct evid_packet_row *row = evid_store_get (f->st, id, NULL);
+  g_assert_cmpstr (row->review_state, ==, "liveness_unassessed");
+  evid_packet_row_free (row);
+  login_clear (&officer);
+  login_clear (&sergeant);
+}
+
 static void
 test_filters_and_bundle (struct fixture *f, gconstpointer data)
 {
@@ -740,6 +782,7 @@ main (int argc, char **argv)
   ADD ("reject_needs_a_code_and_keeps_markup_as_text", test_reject_needs_a_code_and_keeps_markup_as_text);
   ADD ("filters_and_bundle", test_filters_and_bundle);
   ADD ("a_clock_unsynced_case_is_cleared_by_a_supervisor_only", test_a_clock_unsynced_case_is_cleared_by_a_supervisor_only);
+  ADD ("an_unassessed_case_is_listed_never_confirmed", test_an_unassessed_case_is_listed_never_confirmed);
   ADD ("what_the_attack_found", test_what_the_attack_found);
   return g_test_run ();
 }

@@ -671,7 +671,7 @@ print_header (const char *by, bool md)
     return;
   }
   printf ("%-15s %-34s %5s %8s %8s %6s %9s %9s %6s  %s\n", "attack", by, "pres", "detected", "reached", "cand",
-          "rejected", "uncertain", "live", "APCER (accepted/reached)");
+          "not raised", "uncertain", "live", "APCER (accepted/reached)");
 }
 
 static const char *const TYPES[] = {"vehicle_advert", "poster", "screen"};
