@@ -8,6 +8,7 @@
 #include "ovl_config.h"
 
 #include "evid_json.h"
+#include "evid_json_guard.h"
 
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -147,21 +148,40 @@ add_doubles (JsonBuilder *b, const char *name, const double *v, int n)
   json_builder_end_array (b);
 }
 
-/* The "reason" member of the liveness JSON, or NULL (not JSON, not an
- * object, no string "reason"). */
-static char *
-liveness_reason (const char *liveness_json)
+/* What the candidate's liveness JSON (cwliveness's) says for the record,
+ * read once a packet: the plain-words "reason" (NULL: none, or not a
+ * string), and whether the checks could not assess the candidate at all
+ * ("assessed":false on an uncertain verdict: live_result_unassessed). JSON
+ * that is no object, too deep or too large says nothing. */
+struct liveness_said {
+  char *reason;
+  bool unassessed;
+};
+
+/* Larger than any verdict cwliveness writes (about 2 KB). */
+#define LIVENESS_MAX_BYTES (64 * 1024)
+
+static void
+liveness_said_read (const struct evid_candidate *c, struct liveness_said *out)
 {
-  if (!liveness_json || !*liveness_json)
-    return NULL;
-  g_autoptr (JsonParser) p = json_parser_new ();
-  if (!json_parser_load_from_data (p, liveness_json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-    return NULL;
-  JsonObject *o = json_node_get_object (json_parser_get_root (p));
-  JsonNode *r = json_object_get_member (o, "reason");
-  return r && JSON_NODE_HOLDS_VALUE (r) && json_node_get_value_type (r) == G_TYPE_STRING
-             ? g_strdup (json_node_get_string (r))
-             : NULL;
+  *out = (struct liveness_said){0};
+  if (!c->liveness_json || !*c->liveness_json)
+    return;
+  g_autoptr (JsonNode) root = evid_json_guard_parse (c->liveness_json, strlen (c->liveness_json), LIVENESS_MAX_BYTES,
+                                                     EVID_JSON_GUARD_DEPTH, NULL);
+  JsonObject *o = root ? evid_json_guard_object (root, "liveness", NULL) : NULL;
+  if (!o)
+    return;
+  out->reason = g_strdup (evid_json_member_string (o, "reason", FALSE, NULL));
+  gboolean assessed;
+  out->unassessed =
+      strcmp (c->verdict, "uncertain") == 0 && evid_json_member_bool (o, "assessed", &assessed, NULL) && !assessed;
+}
+
+static void
+liveness_said_clear (struct liveness_said *said)
+{
+  g_free (said->reason);
 }
 
 /* Adds NAME: the JSON text JSON (already produced by another module). */
@@ -226,31 +246,16 @@ clock_unsynced (const struct evid_recorder *rec, const struct evid_candidate *c)
   return !rec->clock_trusted && strcmp (c->type, "red_signal") == 0;
 }
 
-/* The liveness checks could not assess the candidate at all: its JSON says
- * "assessed":false (live_result_unassessed: its track was lost before its
- * speed over the ground could be measured). */
-static bool
-liveness_unassessed (const struct evid_candidate *c)
-{
-  if (strcmp (c->verdict, "uncertain") != 0 || !c->liveness_json || !*c->liveness_json)
-    return false;
-  g_autoptr (JsonParser) p = json_parser_new ();
-  if (!json_parser_load_from_data (p, c->liveness_json, -1, NULL) || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
-    return false;
-  JsonNode *a = json_object_get_member (json_node_get_object (json_parser_get_root (p)), "assessed");
-  return a && JSON_NODE_HOLDS_VALUE (a) && json_node_get_value_type (a) == G_TYPE_BOOLEAN && !json_node_get_boolean (a);
-}
-
 /* What a candidate is: a picture (rejected_flat), one seen too briefly for
  * the liveness checks to tell a person from a picture
  * (liveness_unassessed: not raised, kept for audit), a position the camera
  * could not place (position_uncertain), a red-signal case on an untrusted
  * clock (clock_unsynced), else a violation for review. */
 static const char *
-decision_of (const struct evid_recorder *rec, const struct evid_candidate *c)
+decision_of (const struct evid_recorder *rec, const struct evid_candidate *c, const struct liveness_said *said)
 {
   return strcmp (c->verdict, "flat") == 0 ? "rejected_flat"
-         : liveness_unassessed (c)        ? "liveness_unassessed"
+         : said->unassessed               ? "liveness_unassessed"
          : c->position_uncertain          ? "position_uncertain"
          : clock_unsynced (rec, c)        ? "clock_unsynced"
                                           : "violation";
@@ -259,7 +264,7 @@ decision_of (const struct evid_recorder *rec, const struct evid_candidate *c)
 /* Members shared by the event line and the packet. */
 static void
 add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_candidate *c,
-            const char *event_id, const char *utc)
+            const struct liveness_said *said, const char *event_id, const char *utc)
 {
   evid_json_string (b, "event_id", event_id);
   evid_json_string (b, "site", rec->site_id);
@@ -298,7 +303,7 @@ add_common (JsonBuilder *b, const struct evid_recorder *rec, const struct evid_c
     json_builder_end_object (b);
   }
   add_raw (b, "liveness", c->liveness_json);
-  evid_json_string (b, "decision", decision_of (rec, c));
+  evid_json_string (b, "decision", decision_of (rec, c, said));
 }
 
 struct media_set {
@@ -359,15 +364,15 @@ media_clear (struct media_set *m)
 }
 
 static char *
-packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, const char *packet_id,
-             const char *event_id, const char *utc, const char *retention, const char *recorded,
+packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, const struct liveness_said *said,
+             const char *packet_id, const char *event_id, const char *utc, const char *retention, const char *recorded,
              const char *prev_hash, const struct media_set *m)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   evid_json_string (b, "schema", EVID_SCHEMA);
   evid_json_string (b, "packet_id", packet_id);
-  add_common (b, rec, c, event_id, utc);
+  add_common (b, rec, c, said, event_id, utc);
   evid_json_string (b, "site_name", rec->site_name);
   double ll[2] = {rec->latitude, rec->longitude};
   add_doubles (b, "site_lat_lon", ll, 2);
@@ -418,7 +423,7 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "review_flag");
-  if (liveness_unassessed (c))
+  if (said->unassessed)
     json_builder_add_string_value (b, "liveness_unassessed");
   else if (c->position_uncertain)
     json_builder_add_string_value (b, "position_uncertain");
@@ -429,9 +434,8 @@ packet_json (const struct evid_recorder *rec, const struct evid_candidate *c, co
   else
     json_builder_add_null_value (b);
   /* why, in the liveness checks' plain words, for the reviewer */
-  g_autofree char *reason = strcmp (c->verdict, "live") != 0 ? liveness_reason (c->liveness_json) : NULL;
-  if (reason)
-    evid_json_string (b, "review_reason", reason);
+  if (said->reason && strcmp (c->verdict, "live") != 0)
+    evid_json_string (b, "review_reason", said->reason);
   json_builder_set_member_name (b, "media");
   json_builder_begin_array (b);
   for (int i = 0; i < m->n; i++) {
@@ -491,6 +495,7 @@ encode_annotated (struct evid_recorder *rec, struct media_set *m, const struct e
 struct record_ctx {
   const struct evid_recorder *rec;
   const struct evid_candidate *cand;
+  const struct liveness_said *said;
   const char *packet_id, *event_id, *utc, *retention, *recorded;
   const struct media_set *media;
 };
@@ -499,7 +504,7 @@ static char *
 build_record (void *data, const char *prev_hash, GError **error)
 {
   struct record_ctx *c = data;
-  return packet_json (c->rec, c->cand, c->packet_id, c->event_id, c->utc, c->retention, c->recorded, prev_hash,
+  return packet_json (c->rec, c->cand, c->said, c->packet_id, c->event_id, c->utc, c->retention, c->recorded, prev_hash,
                       c->media);
 }
 
@@ -518,6 +523,8 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
       evid_utc_format (cand->utc_us + (gint64) rec->retention_days * 24 * 3600 * G_USEC_PER_SEC);
   g_autofree char *recorded = evid_utc_now ();
   g_autoptr (JsonBuilder) b = NULL; /* before any goto: the cleanup runs at out */
+  struct liveness_said said;
+  liveness_said_read (cand, &said);
 
   if (!encode_media (&m, "overview_entry", entry ? entry : decision, NULL, error) ||
       !encode_media (&m, "overview_decision", decision, NULL, error) ||
@@ -532,12 +539,13 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
     add_media (&m, "face_best", "image/jpeg", cand->face_jpeg);
   if (cand->clip_mkv)
     add_media (&m, "clip", "video/x-matroska", cand->clip_mkv);
-  struct record_ctx ctx = {rec, cand, packet_id, event_id, utc, retention, recorded, &m};
+  struct record_ctx ctx = {rec, cand, &said, packet_id, event_id, utc, retention, recorded, &m};
+  const char *decided = decision_of (rec, cand, &said);
   struct evid_packet_in in = {
       .id = packet_id,
       .type = cand->type,
-      .decision = decision_of (rec, cand),
-      .review_state = evid_initial_review_state (decision_of (rec, cand)),
+      .decision = decided,
+      .review_state = evid_initial_review_state (decided),
       .retention_until = retention,
       .recorded_utc = recorded,
       .track_id = cand->track_id,
@@ -549,13 +557,14 @@ write_packet (struct evid_recorder *rec, const struct evid_candidate *cand, cons
 
   b = json_builder_new ();
   json_builder_begin_object (b);
-  add_common (b, rec, cand, event_id, utc);
+  add_common (b, rec, cand, &said, event_id, utc);
   evid_json_string (b, "packet_id", packet_id);
   json_builder_end_object (b);
   *out_event_json = to_text (b);
   ok = true;
 out:
   media_clear (&m);
+  liveness_said_clear (&said);
   return ok;
 }
 

@@ -439,17 +439,14 @@ live_result_needs_history (const struct live_result *res)
 static void
 confirm_flat_depth (struct live_track *t, struct live_result *res)
 {
-  for (int i = 0; i < res->n_checks; i++) {
-    struct live_check_result *c = &res->checks[i];
-    if (strcmp (c->name, "depth") != 0)
-      continue;
-    if (c->verdict == LIVE_LIVE)
-      t->depth_flat_run = 0;
-    else if (c->verdict == LIVE_FLAT && ++t->depth_flat_run < DEPTH_FLAT_READINGS) {
-      c->verdict = LIVE_UNCERTAIN, c->score = 0.5, c->needs_history = true;
-      c->why = "flat in depth in this frame: to be seen again";
-      live_fuse (res);
-    }
+  /* RES is ours to change: check_named's const is strchr's */
+  struct live_check_result *c = (struct live_check_result *) check_named (res, "depth");
+  if (c && c->verdict == LIVE_LIVE)
+    t->depth_flat_run = 0;
+  else if (c && c->verdict == LIVE_FLAT && ++t->depth_flat_run < DEPTH_FLAT_READINGS) {
+    c->verdict = LIVE_UNCERTAIN, c->score = 0.5, c->needs_history = true;
+    c->why = "flat in depth in this frame: to be seen again";
+    live_fuse (res);
   }
 }
 
