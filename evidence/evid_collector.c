@@ -54,6 +54,8 @@ struct evid_collector {
   struct ring_frame *ring;
   int ring_len;
   GPtrArray *open; /* struct open_packet */
+  evid_clip_cut clip_cut;
+  void *clip_cut_data;
 };
 
 static void
@@ -105,8 +107,11 @@ frames_held (const struct evid_collector *c, gboolean clips)
   for (guint i = 0; i < c->open->len; i++) {
     const struct open_packet *o = g_ptr_array_index (c->open, i);
     if (clips) {
-      for (int k = 0; k < o->p->n_clip_frames; k++)
-        g_hash_table_add (held, o->p->clip_frames[k]);
+      for (int k = 0; o->p->clip && k < evid_clip_job_frames_held (o->p->clip); k++) {
+        struct evid_frame *f = evid_clip_job_frame (o->p->clip, k);
+        g_hash_table_add (held, f); /* the pointer, held by the clip while it is counted */
+        evid_frame_unref (f);
+      }
       continue;
     }
     for (guint k = 0; k < o->samples->len; k++)
@@ -164,25 +169,36 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
   r->frame = cv_resize_to_i420 (img, evid_frame_image (r->f)) == CV_OK ? frame : 0;
 }
 
-/* Hands the ring's frames around the decision to the packet (references),
- * for the writer to encode (encoding is slow: not on the capture thread). */
+void
+evid_collector_on_clip_cut (struct evid_collector *c, evid_clip_cut cut, void *data)
+{
+  c->clip_cut = cut;
+  c->clip_cut_data = data;
+}
+
+/* Hands the ring's frames around the decision to the packet (references)
+ * as a clip job, for another thread to encode (encoding is slow: not on
+ * the capture thread), and to CLIP_CUT to start that now. */
 static void
 take_clip (struct evid_collector *c, struct evid_pending *p)
 {
   struct evid_candidate *cand = &p->c;
-  int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames;
-  p->clip_frames = g_new0 (struct evid_frame *, c->ring_len);
-  p->clip_fps_n = c->fps_n;
-  p->clip_fps_d = c->fps_d;
+  int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames, n = 0;
+  g_autofree struct evid_frame **frames = g_new0 (struct evid_frame *, c->ring_len);
   for (int f = first; f <= last; f++) {
     struct ring_frame *r = &c->ring[f % c->ring_len];
     if (r->frame != f)
       continue;
-    if (p->n_clip_frames == 0)
+    if (n == 0)
       cand->clip_first_frame = f;
     cand->clip_last_frame = f;
-    p->clip_frames[p->n_clip_frames++] = evid_frame_ref (r->f);
+    frames[n++] = evid_frame_ref (r->f);
   }
+  if (n == 0)
+    return;
+  p->clip = evid_clip_job_new (frames, n, c->fps_n, c->fps_d);
+  if (c->clip_cut)
+    c->clip_cut (evid_clip_job_ref (p->clip), c->clip_cut_data);
 }
 
 static GBytes *

@@ -50,6 +50,14 @@ typedef void (*evid_packet_ready) (struct evid_pending *p, void *data);
  * FLUSH) to READY. Returns how many packets are still open. */
 int evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_packet_ready ready, void *data);
 
+/* Called on the capture thread with each clip as it is cut (a reference,
+ * the callee's), so that its encoding can start while the crossing goes
+ * on and its frames go back to the ring; not set, the clip is encoded when
+ * its packet is written. */
+struct evid_clip_job;
+typedef void (*evid_clip_cut) (struct evid_clip_job *clip, void *data);
+void evid_collector_on_clip_cut (struct evid_collector *c, evid_clip_cut cut, void *data);
+
 /* Full frames the open packets hold for their middle and last stills: each
  * copied once, whichever packets keep it. */
 int evid_collector_frames_held (const struct evid_collector *c);

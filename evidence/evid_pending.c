@@ -1,7 +1,5 @@
 #include "evid_pending.h"
 
-#include "evid_clip.h"
-
 #include <string.h>
 
 struct cv_image
@@ -47,25 +45,14 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
   return p;
 }
 
-static void
-free_clip_frames (struct evid_pending *p)
-{
-  for (int i = 0; i < p->n_clip_frames; i++)
-    evid_frame_unref (p->clip_frames[i]);
-  g_clear_pointer (&p->clip_frames, g_free);
-  p->n_clip_frames = 0;
-}
-
 gboolean
 evid_pending_encode_clip (struct evid_pending *p, GError **error)
 {
-  if (p->n_clip_frames == 0)
+  if (!p->clip)
     return TRUE;
-  g_autofree struct cv_image *frames = g_new (struct cv_image, p->n_clip_frames);
-  for (int i = 0; i < p->n_clip_frames; i++)
-    frames[i] = *evid_frame_image (p->clip_frames[i]);
-  p->c.clip_mkv = evid_clip_encode (frames, p->n_clip_frames, p->clip_fps_n, p->clip_fps_d, error);
-  free_clip_frames (p);
+  g_clear_pointer (&p->c.clip_mkv, g_bytes_unref);
+  p->c.clip_mkv = evid_clip_job_result (p->clip, error);
+  g_clear_pointer (&p->clip, evid_clip_job_unref);
   return p->c.clip_mkv != NULL;
 }
 
@@ -74,7 +61,7 @@ evid_pending_free (struct evid_pending *p)
 {
   if (!p)
     return;
-  free_clip_frames (p);
+  evid_clip_job_unref (p->clip);
   g_free (p->entry.data);
   g_free (p->decision.data);
   g_strfreev (p->strings);

@@ -4,6 +4,7 @@
 #ifndef CW_EVID_PENDING_H
 #define CW_EVID_PENDING_H
 
+#include "evid_clip_job.h"
 #include "evid_frame.h"
 #include "evid_recorder.h"
 
@@ -12,12 +13,12 @@ struct evid_pending {
   struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
   GStrv strings;
   double *others;
-  struct evid_frame **clip_frames; /* references, to be encoded off the capture thread */
-  int n_clip_frames, clip_fps_n, clip_fps_d;
+  struct evid_clip_job *clip; /* a reference: encoded off the capture thread; NULL: no clip */
 };
 
-/* Encodes the clip frames (when any) into p->c.clip_mkv and frees them.
- * FALSE with ERROR when encoding failed (the packet goes without a clip). */
+/* The clip (when there is one), encoded now unless the writer did it
+ * already, into p->c.clip_mkv. FALSE with ERROR when it could not be
+ * encoded (the packet goes without a clip). */
 gboolean evid_pending_encode_clip (struct evid_pending *p, GError **error);
 
 struct evid_pending *evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry,

@@ -2,12 +2,13 @@
 
 #include <time.h>
 
-enum job_kind { JOB_PACKET, JOB_FLUSH, JOB_STOP };
+enum job_kind { JOB_PACKET, JOB_CLIP, JOB_FLUSH, JOB_STOP };
 
 struct job {
   enum job_kind kind;
   struct evid_writer_client *client;
   struct evid_pending *p;
+  struct evid_clip_job *clip;
 };
 
 struct evid_writer {
@@ -72,6 +73,9 @@ writer_main (gpointer data)
       w->write_cpu_s += (double) (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
       g_mutex_unlock (&w->lock);
       g_atomic_int_dec_and_test (&w->queued);
+    } else if (kind == JOB_CLIP) {
+      evid_clip_job_run (j->clip);
+      evid_clip_job_unref (j->clip);
     } else if (kind == JOB_FLUSH) {
       struct evid_writer_client *c = j->client;
       if (c->idle)
@@ -148,6 +152,14 @@ evid_writer_submit (struct evid_writer_client *c, struct evid_pending *p)
   /* atomic, not under the lock: an idle call holds that while it retries
    * the disk, and a camera never waits for the disk */
   g_atomic_int_inc (&c->w->queued);
+  g_async_queue_push (c->w->jobs, j);
+}
+
+void
+evid_writer_submit_clip (struct evid_writer_client *c, struct evid_clip_job *clip)
+{
+  struct job *j = g_new0 (struct job, 1);
+  *j = (struct job){.kind = JOB_CLIP, .client = c, .clip = clip};
   g_async_queue_push (c->w->jobs, j);
 }
 

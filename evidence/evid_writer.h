@@ -33,6 +33,11 @@ struct evid_writer_client *evid_writer_attach (struct evid_writer *w, evid_write
 /* Queues P for the client's WRITE; the writer frees P after it. */
 void evid_writer_submit (struct evid_writer_client *c, struct evid_pending *p);
 
+/* Queues CLIP (the caller's reference, taken over) to be encoded before
+ * what is queued after it: the packet it belongs to finds it done. Not
+ * counted in the backlog. */
+void evid_writer_submit_clip (struct evid_writer_client *c, struct evid_clip_job *clip);
+
 /* Returns once every packet the client submitted before has been written
  * and its IDLE has run once after them. */
 void evid_writer_flush (struct evid_writer_client *c);

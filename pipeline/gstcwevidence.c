@@ -200,9 +200,15 @@ hand_over (struct evid_pending *p, void *data)
   evid_writer_submit (self->client, p);
 }
 
-/* Hands the packets whose crossing ended (all when FLUSH) to the writer;
- * on FLUSH, waits until the writer has written them (or kept them in its
- * backlog), so their events are on the bus before what follows. */
+/* A clip is cut (its post-event frames are in): the writer encodes it
+ * now, and its raw frames go back to the ring while the crossing goes on. */
+static void
+encode_clip_now (struct evid_clip_job *clip, void *data)
+{
+  GstCwEvidence *self = data;
+  evid_writer_submit_clip (self->client, clip);
+}
+
 /* Clips run from CLIP_AROUND_S before to CLIP_AROUND_S after the decision,
  * in stream time at the stream's own rate; a packet waits MAX_OPEN_S at most
  * for its crossing to end. */
@@ -227,6 +233,7 @@ open_collector (GstCwEvidence *self, int fps_n, int fps_d)
   int around = MAX (1, (int) lround (CLIP_AROUND_S * fps));
   self->collector = evid_collector_create (end_frames, MAX (end_frames, (int) lround (MAX_OPEN_S * fps)), around,
                                            around, fps_n, fps_d);
+  evid_collector_on_clip_cut (self->collector, encode_clip_now, self);
   /* the rule fires NEED frames after entry, or later while the foot
    * point's uncertainty keeps it waiting: three times that covers the
    * usual wait (an older entry falls back to the decision frame, and the
@@ -241,6 +248,9 @@ open_collector (GstCwEvidence *self, int fps_n, int fps_d)
   GST_INFO_OBJECT (self, "clips at %d/%d fps, %d frames either side of the decision", fps_n, fps_d, around);
 }
 
+/* Hands the packets whose crossing ended (all when FLUSH) to the writer;
+ * on FLUSH, waits until the writer has written them (or kept them in its
+ * backlog), so their events are on the bus before what follows. */
 static void
 finish_packets (GstCwEvidence *self, int frame, gboolean flush)
 {

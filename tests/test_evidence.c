@@ -769,6 +769,110 @@ packets_open_together_share_their_frames (struct fixture *f, gconstpointer data)
   evid_collector_free (col);
 }
 
+/* On the writer thread: the clip must already be encoded (the writer ran
+ * its job when it was cut), then the packet is recorded as cwevidence does. */
+static void
+write_with_clip_done (void *data, struct evid_pending *p)
+{
+  struct writer *w = data;
+  g_assert_nonnull (p->clip);
+  g_assert_cmpint (evid_clip_job_frames_held (p->clip), ==, 0);
+  char *event = NULL;
+  g_autoptr (GError) err = NULL;
+  g_assert_true (evid_pending_encode_clip (p, &err));
+  g_assert_true (evid_recorder_record (w->rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, &err));
+  g_ptr_array_add (w->events, event); /* the writer frees P */
+}
+
+static void
+submit_to_writer (struct evid_pending *p, void *data)
+{
+  evid_writer_submit (data, p);
+}
+
+static void
+clip_to_writer (struct evid_clip_job *clip, void *data)
+{
+  evid_writer_submit_clip (data, clip);
+}
+
+/* A crossing goes on for seconds after its clip is cut: the writer encodes
+ * the clip then, and the packet keeps the encoded clip, not the ring's
+ * frames (35 MB a packet at 720p, which the ring would otherwise have to
+ * replace while every open packet held its own). */
+static void
+a_cut_clip_is_encoded_while_the_crossing_goes_on (struct fixture *f, gconstpointer data)
+{
+  struct evid_collector *col = evid_collector_create (10, 300, 5, 5, 10, 1);
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  struct writer w = {f->rec, events};
+  struct evid_writer *wr = evid_writer_acquire ();
+  struct evid_writer_client *client = evid_writer_attach (wr, write_with_clip_done, NULL, &w);
+  evid_collector_on_clip_cut (col, clip_to_writer, client);
+  struct evid_candidate c = {.frame = 20, .pts_s = 2, .utc_us = g_get_real_time (), .track_id = 5,
+                             .type = "red_signal", .bbox = {60, 30, 20, 60}, .zone = "road", .entry_frame = 15,
+                             .signal_phase = "DONT_WALK", .signal_elapsed_s = 3, .signal_source = "schedule",
+                             .verdict = "live"};
+  for (int frame = 15; frame <= 20; frame++)
+    evid_collector_frame (col, frame, &f->frame);
+  evid_collector_open (col, &c, &f->frame, &f->frame);
+  int held_at_cut = -1;
+  for (int frame = 21; frame <= 60; frame++) {
+    evid_collector_frame (col, frame, &f->frame);
+    const double box[4] = {100, 50, 20, 60};
+    evid_collector_seen (col, 5, frame, TRUE, &f->frame, box);
+    evid_collector_finish (col, frame, FALSE, submit_to_writer, client);
+    if (frame == 25) {
+      held_at_cut = evid_collector_clip_frames_held (col); /* cut at 20 + 5; the writer may have started */
+      evid_writer_flush (client);
+      g_assert_cmpint (evid_collector_open_count (col), ==, 1);          /* still crossing */
+      g_assert_cmpint (evid_collector_clip_frames_held (col), ==, 0); /* its clip encoded, the frames let go */
+    }
+  }
+  g_assert_cmpint (held_at_cut, <=, 11);
+  g_assert_cmpuint (events->len, ==, 0);
+  evid_collector_finish (col, 61, TRUE, submit_to_writer, client);
+  evid_writer_detach (client);
+  evid_writer_release (wr);
+  g_assert_cmpuint (events->len, ==, 1);
+  g_autoptr (GPtrArray) rows = evid_store_list (evid_recorder_store (f->rec), NULL, NULL);
+  struct evid_packet_row *r = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (r->json, "\"clip_frames\":[15,25]"));
+  g_autoptr (GBytes) clip = evid_store_media (evid_recorder_store (f->rec), r->id, "clip", NULL, NULL);
+  g_assert_nonnull (clip);
+  g_assert_cmpmem (g_bytes_get_data (clip, NULL), 4, "\x1a\x45\xdf\xa3", 4);
+  evid_collector_free (col);
+}
+
+/* A clip job is encoded once, whoever asks first, and says why when it cannot be. */
+static void
+a_clip_job_encodes_once (void)
+{
+  struct evid_frame *frames[3];
+  for (int i = 0; i < 3; i++) {
+    frames[i] = evid_frame_new (32, 24, 1); /* 32 x 16 I420 */
+    memset (evid_frame_image (frames[i])->data, 40 * i, 32 * 24);
+  }
+  struct evid_clip_job *j = evid_clip_job_new (frames, 3, 10, 1);
+  g_assert_cmpint (evid_clip_job_frames_held (j), ==, 3);
+  evid_clip_job_run (j);
+  g_assert_cmpint (evid_clip_job_frames_held (j), ==, 0);
+  g_assert_null (evid_clip_job_frame (j, 0));
+  g_autoptr (GBytes) a = evid_clip_job_result (j, NULL), b = evid_clip_job_result (j, NULL);
+  g_assert_nonnull (a);
+  g_assert_true (a == b); /* the same bytes: not encoded again */
+  evid_clip_job_unref (j);
+  /* frames the encoder refuses (not I420 of a width in eights): an error, no clip */
+  struct evid_frame *odd = evid_frame_new (30, 24, 1);
+  memset (evid_frame_image (odd)->data, 0, 30 * 24);
+  j = evid_clip_job_new (&odd, 1, 10, 1);
+  g_autoptr (GError) err = NULL;
+  g_assert_null (evid_clip_job_result (j, &err));
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err->message, "clip"));
+  evid_clip_job_unref (j);
+}
+
 /* Each clip frame's grey level is the frame number (mod 256): a shared
  * ring slot overwritten while a clip still held it would show a later
  * number. The ring keeps I420: grey is that level's Y (video range, 16-235),
@@ -777,14 +881,17 @@ static void
 check_clip_pixels (struct evid_pending *p, void *data)
 {
   int *checked = data;
-  g_assert_cmpint (p->n_clip_frames, ==, 11);
-  for (int k = 0; k < p->n_clip_frames; k++) {
-    const struct cv_image *img = evid_frame_image (p->clip_frames[k]);
+  g_assert_nonnull (p->clip);
+  g_assert_cmpint (evid_clip_job_frames_held (p->clip), ==, 11);
+  for (int k = 0; k < 11; k++) {
+    struct evid_frame *f = evid_clip_job_frame (p->clip, k);
+    const struct cv_image *img = evid_frame_image (f);
     g_assert_cmpint (img->channels, ==, 1);
     int luma = img->width * img->height / 3 * 2;
     int level = (p->c.clip_first_frame + k) % 256, y = (int) lround (16 + level * 219.0 / 255); /* video range */
     for (int i = 0; i < img->width * img->height; i++)
       g_assert_cmpint (abs (img->data[i] - (i < luma ? y : 128)), <=, 1);
+    evid_frame_unref (f);
   }
   (*checked)++;
   evid_pending_free (p);
@@ -1431,6 +1538,7 @@ main (int argc, char **argv)
   ADD (purge_keeps_held_packets_and_the_chain);
   ADD (a_packet_waits_for_the_end_of_the_crossing_and_shows_all_of_it);
   ADD (packets_open_together_share_their_frames);
+  ADD (a_cut_clip_is_encoded_while_the_crossing_goes_on);
   ADD (edited_columns_are_named_by_verify);
   ADD (deleting_the_newest_packet_or_audit_row_is_caught_by_the_chain_head);
   ADD (a_recomputed_audit_chain_fails_its_signatures);
@@ -1447,5 +1555,6 @@ main (int argc, char **argv)
   g_test_add_func ("/evidence/opening_a_store_in_an_unwritable_place_fails_cleanly",
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   g_test_add_func ("/evidence/one_writer_serves_every_camera_in_order", one_writer_serves_every_camera_in_order);
+  g_test_add_func ("/evidence/a_clip_job_encodes_once", a_clip_job_encodes_once);
   return g_test_run ();
 }
