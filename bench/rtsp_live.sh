@@ -26,6 +26,7 @@ trap cleanup EXIT
 [ -x "$build/bench/rtsp_server" ] || { echo "rtsp_server not built (libgstrtspserver-1.0-dev missing?)"; exit 1; }
 . "$src/tests/two_camera_site.sh"
 
+http=$("$build/tests/free_port")
 uris=()
 for k in $(seq "$cameras"); do
   port=$("$build/tests/free_port")
@@ -58,13 +59,28 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
       -e '/^\[mqtt\]/,/^\[review\]/{/^\[review\]/!d}' "$src/hwcfg/examples/vtest-site.ini"
   for ((k = 1; k < cameras; k++)); do camera_copy "$src" "cam$((k + 1))" "${uris[$k]}"; done
   if [ -n "${DETECTOR_EVERY_N:-}" ]; then printf "[detector]\nevery_n_frames = %s\n" "$DETECTOR_EVERY_N"; fi
+  printf '[status]\nhttp_listen = 127.0.0.1:%s\ninterval_s = 1\n' "$http"
 } | site_scaled_to "$size" > "$tmp/site.ini" # calibrated and zoned on the pictures served
 "$build/cli/crosswatch" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; exit 1; }
 /usr/bin/time -f "%U %S %e %M" -o "$tmp/run.time" timeout -s INT "$duration" \
-  "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" || true
+  "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" &
+run_pid=$!
+# what the resident memory holds, every second: the heap in use, the free
+# memory the allocator keeps for reuse (svc_malloc.c), the packets waiting
+# for the writer
+while kill -0 "$run_pid" 2> /dev/null; do
+  curl -s --max-time 1 "http://127.0.0.1:$http/metrics" |
+    awk '$1 == "process_resident_memory_bytes" { r = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = $2 }
+         $1 == "crosswatch_heap_free_bytes" { f = $2 } $1 == "crosswatch_writer_backlog" { b = $2 }
+         END { if (r) printf "%d %d %d %d\n", r / 1048576, h / 1048576, f / 1048576, b }' >> "$tmp/memory.txt" || true
+  sleep 1
+done
+wait "$run_pid" || true
 grep "^crosswatch: " "$tmp/run.log" | grep -v -e stopping -e "clock:"
 read -r ru rs re rmax < <(tail -1 "$tmp/run.time")
 analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")
 echo "crosswatch run: ${analysed:-0} frames analysed in $re s, CPU $(echo "$ru + $rs" | bc) s; peak RSS" \
   "$((rmax / 1024)) MiB ($((rmax / 1024 / cameras)) MiB a camera)"
+[ -s "$tmp/memory.txt" ] && sort -n "$tmp/memory.txt" | tail -1 |
+  awk '{ printf "at the greatest resident size sampled (%d MiB): heap in use %d MiB, free held by the allocator %d MiB, %d packet(s) waiting for the writer\n", $1, $2, $3, $4 }'
 [ "${decoded:-0}" -gt 0 ] && echo "analysed / decoded frames: $(echo "scale=3; ${analysed:-0} / $decoded" | bc)"
