@@ -23,6 +23,7 @@ tmp=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done; wait 2> /dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
+command -v curl > /dev/null || { echo "curl is needed to sample the memory"; exit 1; }
 [ -x "$build/bench/rtsp_server" ] || { echo "rtsp_server not built (libgstrtspserver-1.0-dev missing?)"; exit 1; }
 . "$src/tests/two_camera_site.sh"
 
@@ -65,6 +66,7 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
 /usr/bin/time -f "%U %S %e %M" -o "$tmp/run.time" timeout -s INT "$duration" \
   "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" &
 run_pid=$!
+pids+=("$run_pid")
 # what the resident memory holds, every second: the heap in use, the free
 # memory the allocator keeps for reuse (svc_malloc.c), the packets waiting
 # for the writer

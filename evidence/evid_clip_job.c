@@ -28,6 +28,7 @@ evid_clip_job_new (struct evid_frame *const *frames, int n, int fps_n, int fps_d
 struct evid_clip_job *
 evid_clip_job_ref (struct evid_clip_job *j)
 {
+  g_return_val_if_fail (j, NULL);
   g_atomic_ref_count_inc (&j->refs);
   return j;
 }
@@ -64,9 +65,9 @@ run_locked (struct evid_clip_job *j)
     for (int i = 0; i < j->n; i++)
       imgs[i] = *evid_frame_image (j->frames[i]);
     j->mkv = evid_clip_encode (imgs, j->n, j->fps_n, j->fps_d, &j->error);
-  } else {
-    g_set_error_literal (&j->error, EVID_ERROR, EVID_ERROR_DB, "clip: no frames");
   }
+  if (!j->mkv && !j->error)
+    g_set_error_literal (&j->error, EVID_ERROR, EVID_ERROR_DB, j->n ? "clip: the encoder failed" : "clip: no frames");
   drop_frames (j);
   j->done = TRUE;
 }
@@ -74,6 +75,7 @@ run_locked (struct evid_clip_job *j)
 void
 evid_clip_job_run (struct evid_clip_job *j)
 {
+  g_return_if_fail (j);
   g_mutex_lock (&j->lock);
   run_locked (j);
   g_mutex_unlock (&j->lock);
@@ -82,11 +84,12 @@ evid_clip_job_run (struct evid_clip_job *j)
 GBytes *
 evid_clip_job_result (struct evid_clip_job *j, GError **error)
 {
+  g_return_val_if_fail (j, NULL);
   g_mutex_lock (&j->lock);
   run_locked (j);
   GBytes *out = j->mkv ? g_bytes_ref (j->mkv) : NULL;
-  if (!out && error)
-    *error = g_error_copy (j->error);
+  if (!out)
+    g_propagate_error (error, g_error_copy (j->error));
   g_mutex_unlock (&j->lock);
   return out;
 }

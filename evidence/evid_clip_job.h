@@ -21,7 +21,9 @@ struct evid_clip_job *evid_clip_job_new (struct evid_frame *const *frames, int n
 struct evid_clip_job *evid_clip_job_ref (struct evid_clip_job *j);
 void evid_clip_job_unref (struct evid_clip_job *j); /* NULL: nothing */
 
-/* Encodes the clip, unless done already, and lets the frames go. */
+/* Encodes the clip, unless done already, and lets the frames go. Holds
+ * the job's lock while it encodes (a GStreamer pipeline, tens to hundreds
+ * of milliseconds): the calls below wait for it. */
 void evid_clip_job_run (struct evid_clip_job *j);
 
 /* The clip (a new reference), run first when it was not; NULL with ERROR

@@ -107,9 +107,10 @@ frames_held (const struct evid_collector *c, gboolean clips)
   for (guint i = 0; i < c->open->len; i++) {
     const struct open_packet *o = g_ptr_array_index (c->open, i);
     if (clips) {
-      for (int k = 0; o->p->clip && k < evid_clip_job_frames_held (o->p->clip); k++) {
-        struct evid_frame *f = evid_clip_job_frame (o->p->clip, k);
-        g_hash_table_add (held, f); /* the pointer, held by the clip while it is counted */
+      struct evid_frame *f;
+      /* a clip the writer encodes meanwhile gives no more frames (NULL) */
+      for (int k = 0; o->p->clip && (f = evid_clip_job_frame (o->p->clip, k)); k++) {
+        g_hash_table_add (held, f); /* the pointer only: counted, never read */
         evid_frame_unref (f);
       }
       continue;

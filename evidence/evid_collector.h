@@ -61,7 +61,9 @@ void evid_collector_on_clip_cut (struct evid_collector *c, evid_clip_cut cut, vo
 /* Full frames the open packets hold for their middle and last stills: each
  * copied once, whichever packets keep it. */
 int evid_collector_frames_held (const struct evid_collector *c);
-/* Distinct clip frames the open packets hold (references into the ring). */
+/* Distinct ring frames the open packets' clips hold: those of clips not
+ * yet encoded (a snapshot while the writer encodes them). Waits while a
+ * clip is being encoded: not for a capture thread's every frame. */
 int evid_collector_clip_frames_held (const struct evid_collector *c);
 
 /* Open packets. */

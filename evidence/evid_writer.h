@@ -49,7 +49,8 @@ void evid_writer_detach (struct evid_writer_client *c);
 int evid_writer_backlog (struct evid_writer *w);
 
 /* Packets written so far, the wall time and the writer thread's CPU time
- * they took (encoding the clip and stills, hashing, signing, the store). */
+ * they took (encoding the clip, whether with the packet or when it was
+ * cut, and stills, hashing, signing, the store). */
 void evid_writer_timing (struct evid_writer *w, int *packets, double *wall_s, double *cpu_s);
 
 #endif

@@ -81,9 +81,11 @@ static const struct cw_chain_link FACE_CHAIN[] = {
 /* How much of a live stream the capture queue holds: half the second a
  * decision may take (capture to decision p99 < 1 s). */
 #define CAPTURE_QUEUE_MS 500
-/* ... and at most this many frames: a stream without timestamps has no
- * time level, and must not fill the memory instead. */
-#define CAPTURE_QUEUE_MAX_FRAMES 64
+/* ... and at most this many frames and bytes: a stream without timestamps
+ * has no time level, and must not fill the memory instead (32 decoded
+ * 1080p frames are 100 MB; 48 MB is 16 of them, 35 at 720p). */
+#define CAPTURE_QUEUE_MAX_FRAMES 32
+#define CAPTURE_QUEUE_MAX_BYTES (48u * 1024 * 1024)
 
 /* The elements after the source, added to PIPELINE and linked; the first
  * (the capture queue) through OUT_HEAD. */
@@ -99,12 +101,14 @@ add_chain (GstBin *pipeline, gboolean live, gboolean face, GstElement **out_head
    * CAPTURE_QUEUE_MS of the stream, whatever its rate: analysis takes
    * longer on a frame with many people, or while the writer encodes, and
    * catches up after; a queue of 3 frames (120 ms at 25 fps) dropped those
-   * frames instead (2 x 720p25 on 2 cores: 14.5 % skipped, 5.6 % with
-   * 600 ms, p99 latency 233 -> 740 ms, bench/README.md). */
+   * frames instead (2 x 720p25 on 2 cores, bench/rtsp_live.sh: 14.5 %
+   * skipped, 5 to 8 % with 500 ms, p99 latency 233 -> 540-620 ms,
+   * bench/README.md). Under sustained overload each frame analysed is
+   * then up to half a second old instead of a tenth. */
   if (live) {
     gst_util_set_object_arg (G_OBJECT (capture), "leaky", "downstream");
     g_object_set (capture, "max-size-buffers", CAPTURE_QUEUE_MAX_FRAMES, "max-size-time",
-                  (guint64) CAPTURE_QUEUE_MS * GST_MSECOND, "max-size-bytes", 0, NULL);
+                  (guint64) CAPTURE_QUEUE_MS * GST_MSECOND, "max-size-bytes", CAPTURE_QUEUE_MAX_BYTES, NULL);
   }
   GstElement *bgr = gst_bin_get_by_name (pipeline, "bgr");
   GstCaps *caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "BGR", NULL);
