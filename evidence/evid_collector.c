@@ -13,7 +13,7 @@
 #define MAX_SAMPLES 8
 
 /* Full frames (a sample, the last still) are shared by every open packet
- * that keeps them: copied once, however many packets are open. Frames are
+ * that keeps them: copied once (in I420), however many packets are open. Frames are
  * sampled on the same frame numbers for every packet, so they coincide. */
 struct sample {
   int frame;
@@ -202,28 +202,35 @@ take_clip (struct evid_collector *c, struct evid_pending *p)
     c->clip_cut (evid_clip_job_ref (p->clip), c->clip_cut_data);
 }
 
+/* F's picture as a JPEG still (NULL when it cannot be encoded). */
 static GBytes *
-jpeg_of (const struct cv_image *img)
+jpeg_of (struct evid_frame *f)
 {
   unsigned char *jpg;
   size_t len;
-  if (cv_jpeg_encode (img, 90, &jpg, &len) != CV_OK)
+  struct cv_image scratch = {0};
+  const struct cv_image *img = evid_frame_bgr (f, &scratch);
+  cv_status st = img ? cv_jpeg_encode (img, 90, &jpg, &len) : CV_ERR_INVALID;
+  g_free (scratch.data);
+  if (st != CV_OK)
     return NULL;
   GBytes *b = g_bytes_new (jpg, len);
   cv_free (jpg);
   return b;
 }
 
-/* FRAME (IMG) as a shared copy: made by the first packet that keeps it. */
+/* FRAME (IMG) as a shared copy, in I420 (half the bytes: a packet keeps
+ * up to 9 such stills for as long as its person crosses): made by the
+ * first packet that keeps it; NULL when IMG is no picture. */
 static struct evid_frame *
 shared_frame_of (struct evid_collector *c, int frame, const struct cv_image *img)
 {
   if (!c->current || c->current_frame != frame) {
     evid_frame_unref (c->current);
-    c->current = evid_frame_copy (img);
+    c->current = evid_frame_compact (img);
     c->current_frame = frame;
   }
-  return evid_frame_ref (c->current);
+  return c->current ? evid_frame_ref (c->current) : NULL;
 }
 
 static void
@@ -292,6 +299,8 @@ evid_collector_seen (struct evid_collector *c, int track_id, int frame, bool on_
     if (frame % SAMPLE_EVERY != 0)
       continue;
     struct evid_frame *f = shared_frame_of (c, frame, img);
+    if (!f)
+      continue;
     evid_frame_unref (o->last);
     o->last = evid_frame_ref (f);
     o->last_frame = frame;
@@ -331,13 +340,13 @@ evid_collector_finish (struct evid_collector *c, int frame, bool flush, evid_pac
     struct evid_candidate *cand = &o->p->c;
     if (o->samples->len > 0) {
       struct sample *mid = &g_array_index (o->samples, struct sample, o->samples->len / 2);
-      cand->mid_jpeg = jpeg_of (evid_frame_image (mid->f));
+      cand->mid_jpeg = jpeg_of (mid->f);
       cand->mid_frame = mid->frame;
       memcpy (cand->mid_bbox, mid->bbox, sizeof cand->mid_bbox);
       cand->has_mid_bbox = true;
     }
     if (o->last && o->last_frame > cand->frame) {
-      cand->last_jpeg = jpeg_of (evid_frame_image (o->last));
+      cand->last_jpeg = jpeg_of (o->last);
       cand->last_frame = o->last_frame;
       memcpy (cand->last_bbox, o->last_bbox, sizeof cand->last_bbox);
       cand->has_last_bbox = true;

@@ -14,6 +14,16 @@ struct evid_frame;
 /* A tightly packed copy of IMG, one reference. */
 struct evid_frame *evid_frame_copy (const struct cv_image *img);
 
+/* BGR IMG kept in I420 when its sides are even (cv_resize_to_i420's
+ * layout: one channel, the height times 3/2; half the bytes), else as a
+ * BGR copy; one reference. NULL when IMG is no BGR picture. */
+struct evid_frame *evid_frame_compact (const struct cv_image *img);
+
+/* F's picture in BGR: F's own pixels when it is BGR, else converted into
+ * SCRATCH (allocated, or reused when it has the size; the caller frees
+ * SCRATCH->data). NULL when the conversion fails. */
+const struct cv_image *evid_frame_bgr (struct evid_frame *f, struct cv_image *scratch);
+
 /* WIDTH x HEIGHT x CHANNELS of uninitialised pixels, one reference. */
 struct evid_frame *evid_frame_new (int width, int height, int channels);
 

@@ -90,6 +90,7 @@ struct live_checker {
   bool has_camera;
   struct zone_camera camera;
   struct live_frames *frames;
+  double fps; /* the stream's rate, for how many frames the motion window takes; 0: unknown */
   struct live_objects *objects;
   /* zones as the context wants them: parallel arrays */
   GPtrArray *zone_pts;
@@ -188,12 +189,23 @@ copy_grey (struct cv_image *dst, const struct cv_image *src)
 }
 
 void
+live_checker_set_rate (struct live_checker *lc, double fps)
+{
+  lc->fps = isfinite (fps) && fps > 0 && fps <= 240 ? fps : 0;
+}
+
+void
 live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct cv_image *img,
                     const struct cv_rect *blobs, int n_blobs, const struct cv_image *right)
 {
   if (img) {
-    if (!lc->frames) /* enough frames for the motion window at up to 30 fps */
-      lc->frames = live_frames_create ((int) (lc->params.motion_window_s * 30) + 2);
+    /* the frames of one motion window (the end's and one to spare), at the
+     * stream's rate: full-size grey frames are the checker's largest
+     * memory (47 of 0.9 MB at 720p when sized for 30 frames/s whatever the
+     * rate; a 60 frames/s camera's window was cut to 0.8 s). A camera a
+     * little faster than it says has its window a frame or two short. */
+    if (!lc->frames)
+      lc->frames = live_frames_create ((int) ceil (lc->params.motion_window_s * (lc->fps > 0 ? lc->fps : 30)) + 2);
     live_frames_push (lc->frames, frame, img);
   }
   lc->frame = frame;

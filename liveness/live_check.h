@@ -125,6 +125,10 @@ void live_checker_free (struct live_checker *lc);
 void live_checker_set_camera (struct live_checker *lc, const struct hwcfg *cfg, const struct hwcfg_camera *cam,
                               int width, int height);
 
+/* The stream's frames a second (0 or out of range: unknown, taken as 30),
+ * before its first frame: how many frames the motion check keeps. */
+void live_checker_set_rate (struct live_checker *lc, double fps);
+
 /* Once per frame, before the observations of that frame: the image (for the
  * motion check), the moving blobs the detector's background model found
  * (for vehicles) and, with a stereo camera, the right image (else NULL). */

@@ -53,7 +53,7 @@ struct _GstCwLiveness {
   const struct hwcfg *cfg;
   const struct hwcfg_camera *camera;
   struct live_checker *checker;
-  gboolean camera_set;
+  gboolean stream_known;
   GHashTable *watched; /* track id -> struct watch: candidates whose crossing goes on */
   GHashTable *handed;  /* lost track id -> the track id that took its candidate over */
   GHashTable *finished; /* track id -> when its candidate's crossing ended (gdouble *, seconds) */
@@ -139,7 +139,7 @@ gst_cw_liveness_configure (GstCwFilter *filter, const struct hwcfg *cfg, const c
   self->cfg = cfg;
   self->camera = hwcfg_camera (cfg, camera);
   self->checker = live_checker_create (&cfg->liveness);
-  self->camera_set = FALSE;
+  self->stream_known = FALSE;
   self->watched = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   self->handed = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->finished = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
@@ -355,9 +355,13 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
   gint64 t0 = g_get_monotonic_time ();
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
-  if (!self->camera_set && self->camera) {
-    live_checker_set_camera (self->checker, self->cfg, self->camera, img.width, img.height);
-    self->camera_set = TRUE;
+  if (!self->stream_known) {
+    if (self->camera)
+      live_checker_set_camera (self->checker, self->cfg, self->camera, img.width, img.height);
+    if (GST_VIDEO_INFO_FPS_N (&frame->info) > 0 && GST_VIDEO_INFO_FPS_D (&frame->info) > 0)
+      live_checker_set_rate (self->checker,
+                             (double) GST_VIDEO_INFO_FPS_N (&frame->info) / GST_VIDEO_INFO_FPS_D (&frame->info));
+    self->stream_known = TRUE;
   }
   struct cv_rect blobs[MAX_BLOBS];
   int n_blobs = cw_motion_get (frame->buffer, blobs, MAX_BLOBS);

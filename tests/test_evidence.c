@@ -853,6 +853,46 @@ a_cut_clip_is_encoded_while_the_crossing_goes_on (struct fixture *f, gconstpoint
   evid_collector_free (col);
 }
 
+/* A still kept for a packet (a middle-of-crossing sample, the last seen)
+ * takes half the bytes in I420 and comes back as the picture it was;
+ * odd-sized pictures stay BGR. */
+static void
+stills_are_kept_compact_and_come_back (void)
+{
+  struct cv_image img = {g_malloc (64 * 48 * 3), 64, 48, 64 * 3, 3};
+  for (int y = 0; y < 48; y++)
+    for (int x = 0; x < 64; x++)
+      for (int c = 0; c < 3; c++) /* flat 8 x 8 patches, each its own colour */
+        img.data[y * img.stride + 3 * x + c] = (guint8) (40 + 50 * c + 7 * (x / 8) + 11 * (y / 8));
+  struct evid_frame *f = evid_frame_compact (&img);
+  g_assert_cmpint (evid_frame_image (f)->channels, ==, 1);
+  g_assert_cmpint (evid_frame_image (f)->height, ==, 72);
+  struct cv_image scratch = {0};
+  const struct cv_image *back = evid_frame_bgr (f, &scratch);
+  g_assert_true (back == &scratch);
+  g_assert_cmpint (back->width, ==, 64);
+  g_assert_cmpint (back->height, ==, 48);
+  int worst = 0;
+  for (int y = 0; y < 48; y++)
+    for (int x = 0; x < 64; x++)
+      for (int c = 0; c < 3; c++)
+        worst = MAX (worst, abs (back->data[y * back->stride + 3 * x + c] - img.data[y * img.stride + 3 * x + c]));
+  g_assert_cmpint (worst, <=, 4);
+  g_free (scratch.data);
+  evid_frame_unref (f);
+  struct cv_image odd = img;
+  odd.width = 63, odd.height = 47;
+  f = evid_frame_compact (&odd);
+  g_assert_cmpint (evid_frame_image (f)->channels, ==, 3);
+  struct cv_image unused = {0};
+  g_assert_true (evid_frame_bgr (f, &unused) == evid_frame_image (f));
+  g_assert_null (unused.data);
+  evid_frame_unref (f);
+  struct cv_image grey = {img.data, 64, 48, 64, 1};
+  g_assert_null (evid_frame_compact (&grey));
+  g_free (img.data);
+}
+
 static void
 no_packet_expected (void *data, struct evid_pending *p)
 {
@@ -1588,5 +1628,6 @@ main (int argc, char **argv)
                    opening_a_store_in_an_unwritable_place_fails_cleanly);
   g_test_add_func ("/evidence/one_writer_serves_every_camera_in_order", one_writer_serves_every_camera_in_order);
   g_test_add_func ("/evidence/a_clip_job_encodes_once", a_clip_job_encodes_once);
+  g_test_add_func ("/evidence/stills_are_kept_compact_and_come_back", stills_are_kept_compact_and_come_back);
   return g_test_run ();
 }

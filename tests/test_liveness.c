@@ -1407,6 +1407,54 @@ show_sample (struct live_checker *lc, const struct cv_image *img, const unsigned
     live_checker_assess (lc, 1, r);
 }
 
+/* The frames of a track's motion window (the motion check's "frames",
+ * steps of about a tenth of a second) for a walker seen at 60 frames/s for
+ * 2 s, the checker told the rate (RATED) or not. */
+static int
+motion_frames_at_60_fps (bool rated)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  struct live_checker *lc = pets_checker (&p, cfg);
+  if (rated)
+    live_checker_set_rate (lc, 60);
+  struct live_result r = {0};
+  for (int i = 0; i <= 120; i++) {
+    struct live_sample s = {.frame = i + 1, .t_s = i / 60.0, .has_ground = true};
+    s.ground_x = -6 + 1.4 * s.t_s, s.ground_y = -9;
+    person_box (&cam, s.ground_x, s.ground_y, 1.75, s.box);
+    paint_scene (&img);
+    draw_figure (&img, s.box, s.box[0], s.t_s, true, false);
+    live_checker_frame (lc, s.frame, s.t_s, &img, NULL, 0, NULL);
+    live_checker_observe (lc, 1, &s);
+  }
+  live_checker_assess (lc, 1, &r);
+  g_autofree char *json = live_result_to_json (&r);
+  const char *motion = strstr (json, "\"motion\""), *frames = motion ? strstr (motion, "\"frames\":") : NULL;
+  g_test_message ("%s: %s", rated ? "rated" : "not rated", json);
+  g_assert_nonnull (frames);
+  live_checker_free (lc);
+  hwcfg_free (cfg);
+  g_free (img.data);
+  return atoi (frames + strlen ("\"frames\":"));
+}
+
+/* The motion check follows motion_window_s (1.5 s) of the stream at the
+ * stream's own rate: kept for 30 frames/s whatever the rate, a 60 frames/s
+ * camera's window was cut to 0.8 s (and a 10 frames/s one's frames took
+ * nearly three times the memory it needs). */
+static void
+the_motion_window_is_seconds_at_the_streams_rate (void)
+{
+  int rated = motion_frames_at_60_fps (true), unrated = motion_frames_at_60_fps (false);
+  g_test_message ("steps followed: %d told the rate, %d not", rated, unrated);
+  /* steps of 5 frames (a tenth of a second at 60): 1.5 s is 18 of them */
+  g_assert_cmpint (rated, >=, 17);
+  g_assert_cmpint (unrated, <=, 11);
+}
+
 /* The whole checker with a depth camera: a walker whose box reads flat in
  * one frame (they pass behind a van's side, or the box slides onto a
  * panel) is not flat for it; a print that reads flat frame after frame is
@@ -1772,6 +1820,8 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/depth_check_needs_someone_standing_at_the_box_s_feet",
                    depth_check_needs_someone_standing_at_the_box_s_feet);
   g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
+  g_test_add_func ("/liveness/the_motion_window_is_seconds_at_the_streams_rate",
+                   the_motion_window_is_seconds_at_the_streams_rate);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
   g_test_add_func ("/liveness/a_track_too_young_to_measure_is_unassessed", a_track_too_young_to_measure_is_unassessed);
