@@ -7,7 +7,7 @@ PACKAGES=(
   libglib2.0-dev libjson-glib-dev
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
-  libopencv-dev opencv-data opencv-doc
+  libopencv-dev opencv-data opencv-doc libturbojpeg0-dev libpng-dev
   libsqlite3-dev sqlite3 libsodium-dev
   libmosquitto-dev mosquitto mosquitto-clients
   libcairo2-dev libpango1.0-dev fonts-dejavu-core libqrencode-dev

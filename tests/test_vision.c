@@ -58,6 +58,84 @@ crop_should_be_clipped_to_the_image (void)
   g_free (img.data);
 }
 
+/* CRC-32 of N bytes at P (PNG's chunk check). */
+static guint32
+crc32_of (const unsigned char *p, size_t n)
+{
+  guint32 c = 0xffffffffu;
+  for (size_t i = 0; i < n; i++) {
+    c ^= p[i];
+    for (int k = 0; k < 8; k++)
+      c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+  }
+  return c ^ 0xffffffffu;
+}
+
+static void
+put_be32 (unsigned char *p, guint32 v)
+{
+  p[0] = v >> 24, p[1] = v >> 16, p[2] = v >> 8, p[3] = v;
+}
+
+/* A display decodes what the network sends it: JPEG and PNG only, never a
+ * picture larger than any camera's (a few hundred bytes can claim
+ * gigabytes), and PNG both ways without loss. */
+static void
+only_jpeg_and_png_are_decoded_and_never_a_bomb (void)
+{
+  struct cv_image img = gradient (40, 30);
+  unsigned char *enc = NULL, *px = NULL;
+  size_t len = 0;
+  int w, h, stride;
+  /* PNG: lossless, BGR and grey */
+  g_assert_cmpint (cv_png_encode (&img, &enc, &len), ==, CV_OK);
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &w, &h, &stride), ==, CV_OK);
+  g_assert_cmpint (w, ==, 40);
+  g_assert_cmpint (h, ==, 30);
+  for (int y = 0; y < 30; y++)
+    for (int x = 0; x < 40; x++)
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpint (px[y * stride + 4 * x + c], ==, img.data[y * img.stride + 3 * x + c]);
+  cv_free (px);
+  /* the same PNG claiming 60000 x 60000 pixels (its header's check mended) */
+  g_assert_true (len > 33 && !memcmp (enc + 12, "IHDR", 4));
+  put_be32 (enc + 16, 60000), put_be32 (enc + 20, 60000);
+  put_be32 (enc + 29, crc32_of (enc + 12, 17));
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &w, &h, &stride), ==, CV_ERR_DECODE);
+  g_test_message ("huge PNG: %s", cv_last_error ());
+  cv_free (enc);
+  struct cv_image grey = {g_malloc (40 * 30), 40, 30, 40, 1};
+  memset (grey.data, 77, 40 * 30);
+  g_assert_cmpint (cv_png_encode (&grey, &enc, &len), ==, CV_OK);
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &w, &h, &stride), ==, CV_OK);
+  g_assert_cmpint (px[0], ==, 77);
+  g_assert_cmpint (px[3], ==, 255); /* opaque */
+  cv_free (px);
+  cv_free (enc);
+  g_free (grey.data);
+  /* a JPEG whose frame header claims 65535 x 65535 */
+  g_assert_cmpint (cv_jpeg_encode (&img, 90, &enc, &len), ==, CV_OK);
+  size_t sof = 0;
+  for (size_t i = 2; i + 9 < len && !sof; i++)
+    if (enc[i] == 0xff && enc[i + 1] == 0xc0)
+      sof = i;
+  g_assert_cmpuint (sof, >, 0);
+  enc[sof + 5] = enc[sof + 6] = enc[sof + 7] = enc[sof + 8] = 0xff;
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &w, &h, &stride), ==, CV_ERR_DECODE);
+  cv_free (enc);
+  /* cut short: a picture (grey where data is missing) or an error, never a crash */
+  g_assert_cmpint (cv_jpeg_encode (&img, 90, &enc, &len), ==, CV_OK);
+  cv_status st = cv_decode_bgra (enc, len / 2, &px, &w, &h, &stride);
+  g_assert_true (st == CV_OK || st == CV_ERR_DECODE);
+  if (st == CV_OK)
+    cv_free (px);
+  cv_free (enc);
+  /* a BMP (which OpenCV's decoder took): not a format a display decodes */
+  unsigned char bmp[58] = {'B', 'M', 58, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24};
+  g_assert_cmpint (cv_decode_bgra (bmp, sizeof bmp, &px, &w, &h, &stride), ==, CV_ERR_DECODE);
+  g_free (img.data);
+}
+
 static void
 bad_input_should_return_errors_not_crash (void)
 {
@@ -150,6 +228,8 @@ main (int argc, char **argv)
   g_test_add_func ("/vision/jpeg_round_trip_should_keep_size_and_content", jpeg_round_trip_should_keep_size_and_content);
   g_test_add_func ("/vision/crop_should_be_clipped_to_the_image", crop_should_be_clipped_to_the_image);
   g_test_add_func ("/vision/bad_input_should_return_errors_not_crash", bad_input_should_return_errors_not_crash);
+  g_test_add_func ("/vision/only_jpeg_and_png_are_decoded_and_never_a_bomb",
+                   only_jpeg_and_png_are_decoded_and_never_a_bomb);
   g_test_add_func ("/vision/blur_should_flatten_detail_inside_the_region_only",
                    blur_should_flatten_detail_inside_the_region_only);
   g_test_add_func ("/vision/homography_fit_should_recover_a_known_mapping", homography_fit_should_recover_a_known_mapping);

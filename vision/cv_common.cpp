@@ -1,4 +1,5 @@
 #include "cv_try.hpp"
+#include "cv_shim_private.h"
 
 #include <cstdlib>
 
@@ -42,6 +43,12 @@ extern "C" const char *
 cv_last_error (void)
 {
   return cw::last_error.c_str ();
+}
+
+extern "C" void
+cv_shim_set_error (const char *msg)
+{
+  cw::set_last_error (msg ? msg : "");
 }
 
 extern "C" void

@@ -1,100 +1,10 @@
-// Image encode/decode and privacy blur for evidence and displays.
+// Privacy blur and resizing for evidence and displays (JPEG and PNG: cv_codec.c).
 #include "cv_try.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <vector>
-
-// Copies an encoded byte vector to malloc'd memory the C side frees with cv_free.
-static cv_status
-hand_out (const std::vector<unsigned char> &buf, unsigned char **out, size_t *out_len)
-{
-  auto *p = static_cast<unsigned char *> (std::malloc (buf.size () ? buf.size () : 1));
-  if (!p)
-    return CV_ERR_NOMEM;
-  std::memcpy (p, buf.data (), buf.size ());
-  *out = p;
-  *out_len = buf.size ();
-  return CV_OK;
-}
-
-static cv::Mat
-as_bgr (const cv::Mat &m)
-{
-  if (m.channels () != 4)
-    return m;
-  cv::Mat bgr;
-  cv::cvtColor (m, bgr, cv::COLOR_BGRA2BGR);
-  return bgr;
-}
-
-extern "C" cv_status
-cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int quality,
-                     unsigned char **out, size_t *out_len)
-{
-  if (!cw::image_ok (img) || !out || !out_len || quality < 1 || quality > 100)
-    return CV_ERR_INVALID;
-  return cw::cv_try ([&] {
-    cv::Rect r = cv::Rect (x, y, w, h) & cv::Rect (0, 0, img->width, img->height);
-    if (r.area () <= 0)
-      return CV_ERR_INVALID;
-    std::vector<unsigned char> buf;
-    std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, quality};
-    if (!cv::imencode (".jpg", as_bgr (cw::wrap (img) (r)), buf, params))
-      throw std::runtime_error ("JPEG encoder refused the image");
-    return hand_out (buf, out, out_len);
-  });
-}
-
-extern "C" cv_status
-cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, size_t *out_len)
-{
-  if (!cw::image_ok (img))
-    return CV_ERR_INVALID;
-  return cv_jpeg_encode_crop (img, 0, 0, img->width, img->height, quality, out, out_len);
-}
-
-extern "C" cv_status
-cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len)
-{
-  if (!cw::image_ok (img) || !out || !out_len)
-    return CV_ERR_INVALID;
-  return cw::cv_try ([&] {
-    std::vector<unsigned char> buf;
-    if (!cv::imencode (".png", as_bgr (cw::wrap (img)), buf))
-      throw std::runtime_error ("PNG encoder refused the image");
-    return hand_out (buf, out, out_len);
-  });
-}
-
-extern "C" cv_status
-cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels,
-                int *out_width, int *out_height, int *out_stride)
-{
-  if (!data || !len || !out_pixels || !out_width || !out_height || !out_stride)
-    return CV_ERR_INVALID;
-  return cw::cv_try ([&] {
-    cv::Mat raw (1, static_cast<int> (len), CV_8UC1, const_cast<unsigned char *> (data));
-    cv::Mat bgr = cv::imdecode (raw, cv::IMREAD_COLOR);
-    if (bgr.empty ()) {
-      cw::set_last_error ("not a decodable image");
-      return CV_ERR_DECODE;
-    }
-    size_t stride = static_cast<size_t> (bgr.cols) * 4;
-    auto *p = static_cast<unsigned char *> (std::malloc (stride * bgr.rows));
-    if (!p)
-      return CV_ERR_NOMEM;
-    cv::Mat bgra (bgr.rows, bgr.cols, CV_8UC4, p, stride);
-    cv::cvtColor (bgr, bgra, cv::COLOR_BGR2BGRA);
-    *out_pixels = p;
-    *out_width = bgr.cols;
-    *out_height = bgr.rows;
-    *out_stride = static_cast<int> (stride);
-    return CV_OK;
-  });
-}
 
 extern "C" cv_status
 cv_blur_region (struct cv_image *img, int x, int y, int w, int h)

@@ -154,7 +154,7 @@ cv_status cv_face_find (struct cv_face_detector *det, const struct cv_image *img
 cv_status cv_face_find_all (struct cv_face_detector *det, const struct cv_image *img, int max,
                             struct cv_rect *out_faces, double *out_quality, int *out_n);
 
-/* ---- images (cv_image.cpp) ---- */
+/* ---- images (cv_codec.c: JPEG and PNG; cv_image.cpp) ---- */
 
 /* PNG-encodes IMG (1, 3 or 4 = BGRx channels; lossless). *OUT is freed with cv_free. */
 cv_status cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len);
@@ -167,8 +167,9 @@ cv_status cv_jpeg_encode (const struct cv_image *img, int quality,
 cv_status cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h,
                                int quality, unsigned char **out, size_t *out_len);
 
-/* Decodes an encoded image into tightly packed BGRA (cairo's ARGB32 layout on
- * little-endian). *OUT_PIXELS is freed with cv_free. */
+/* Decodes a JPEG or PNG image into tightly packed BGRA (cairo's ARGB32
+ * layout on little-endian); anything else, or a picture over 32 million
+ * pixels, is CV_ERR_DECODE. *OUT_PIXELS is freed with cv_free. */
 cv_status cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels,
                           int *out_width, int *out_height, int *out_stride);
 

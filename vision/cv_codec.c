@@ -1,0 +1,207 @@
+/* JPEG and PNG in and out of the shim's images, with libjpeg-turbo
+ * (TurboJPEG) and libpng's simplified API rather than OpenCV's imgcodecs:
+ * loading imgcodecs links GDAL, GDCM, OpenEXR, HDF5 and more into every
+ * process (38 MB more resident at start, measured on a program linking the
+ * modules crosswatch uses with and without it), and cv::imdecode hands any
+ * bytes a display receives to whichever of those decoders claims them. Two
+ * formats are all evidence and displays use, and all that is decoded. */
+#include "cv_shim.h"
+#include "cv_shim_private.h"
+
+#include <png.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <turbojpeg.h>
+
+/* A decoded picture larger than this (pixels) is refused: a few hundred
+ * bytes of hostile JPEG or PNG can claim a picture of gigabytes. 8K UHD
+ * fits. */
+#define MAX_DECODED_PIXELS (1L << 25)
+
+static bool
+image_ok (const struct cv_image *img)
+{
+  return img && img->data && img->width > 0 && img->height > 0 &&
+         (img->channels == 1 || img->channels == 3 || img->channels == 4) && img->stride >= img->width * img->channels;
+}
+
+/* A malloc'd copy of N bytes at P (what cv_free releases). */
+static cv_status
+hand_out (const unsigned char *p, size_t n, unsigned char **out, size_t *out_len)
+{
+  unsigned char *copy = malloc (n ? n : 1);
+  if (!copy)
+    return CV_ERR_NOMEM;
+  memcpy (copy, p, n);
+  *out = copy;
+  *out_len = n;
+  return CV_OK;
+}
+
+cv_status
+cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int quality, unsigned char **out,
+                     size_t *out_len)
+{
+  if (!image_ok (img) || !out || !out_len || quality < 1 || quality > 100)
+    return CV_ERR_INVALID;
+  /* clipped to the picture */
+  int x0 = x > 0 ? x : 0, y0 = y > 0 ? y : 0;
+  long x1 = (long) x + w < img->width ? (long) x + w : img->width, y1 = (long) y + h < img->height ? (long) y + h : img->height;
+  if (w <= 0 || h <= 0 || x1 <= x0 || y1 <= y0)
+    return CV_ERR_INVALID;
+  static const int FORMAT[] = {0, TJPF_GRAY, 0, TJPF_BGR, TJPF_BGRX};
+  tjhandle tj = tjInitCompress ();
+  if (!tj)
+    return CV_ERR_NOMEM;
+  unsigned char *jpg = NULL;
+  unsigned long len = 0;
+  const unsigned char *first = img->data + (size_t) y0 * img->stride + (size_t) x0 * img->channels;
+  cv_status st = CV_OK;
+  /* 4:2:0, as OpenCV's encoder wrote them */
+  if (tjCompress2 (tj, first, (int) (x1 - x0), img->stride, (int) (y1 - y0), FORMAT[img->channels], &jpg, &len,
+                   img->channels == 1 ? TJSAMP_GRAY : TJSAMP_420, quality, 0) != 0) {
+    cv_shim_set_error (tjGetErrorStr2 (tj));
+    st = CV_ERR_OPENCV;
+  } else {
+    st = hand_out (jpg, len, out, out_len);
+  }
+  tjFree (jpg);
+  tjDestroy (tj);
+  return st;
+}
+
+cv_status
+cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, size_t *out_len)
+{
+  if (!image_ok (img))
+    return CV_ERR_INVALID;
+  return cv_jpeg_encode_crop (img, 0, 0, img->width, img->height, quality, out, out_len);
+}
+
+cv_status
+cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len)
+{
+  if (!image_ok (img) || !out || !out_len)
+    return CV_ERR_INVALID;
+  static const png_uint_32 FORMAT[] = {0, PNG_FORMAT_GRAY, 0, PNG_FORMAT_BGR, PNG_FORMAT_BGRA};
+  png_image png = {.version = PNG_IMAGE_VERSION, .width = (png_uint_32) img->width,
+                   .height = (png_uint_32) img->height, .format = FORMAT[img->channels]};
+  /* BGRx: the fourth byte is no alpha; written as BGR */
+  unsigned char *bgr = NULL;
+  const unsigned char *rows = img->data;
+  png_int_32 stride = img->stride;
+  if (img->channels == 4) {
+    bgr = malloc ((size_t) img->width * img->height * 3);
+    if (!bgr)
+      return CV_ERR_NOMEM;
+    for (int r = 0; r < img->height; r++)
+      for (int c = 0; c < img->width; c++)
+        memcpy (bgr + ((size_t) r * img->width + c) * 3, img->data + (size_t) r * img->stride + (size_t) c * 4, 3);
+    png.format = PNG_FORMAT_BGR;
+    rows = bgr, stride = img->width * 3;
+  }
+  png_alloc_size_t size = 0;
+  cv_status st = CV_OK;
+  if (!png_image_write_get_memory_size (png, size, 0, rows, stride, NULL)) {
+    cv_shim_set_error (png.message);
+    st = CV_ERR_OPENCV;
+  } else {
+    unsigned char *buf = malloc (size ? size : 1);
+    if (!buf)
+      st = CV_ERR_NOMEM;
+    else if (!png_image_write_to_memory (&png, buf, &size, 0, rows, stride, NULL)) {
+      cv_shim_set_error (png.message);
+      free (buf);
+      st = CV_ERR_OPENCV;
+    } else {
+      *out = buf;
+      *out_len = size;
+    }
+  }
+  png_image_free (&png);
+  free (bgr);
+  return st;
+}
+
+/* Tightly packed BGRA of WIDTH x HEIGHT, or NULL (too large, no memory). */
+static unsigned char *
+bgra_buffer (long width, long height)
+{
+  if (width <= 0 || height <= 0 || width * height > MAX_DECODED_PIXELS) {
+    cv_shim_set_error ("the picture is larger than any camera's");
+    return NULL;
+  }
+  return malloc ((size_t) width * height * 4);
+}
+
+static cv_status
+decode_jpeg (const unsigned char *data, size_t len, unsigned char **out_pixels, int *out_width, int *out_height)
+{
+  tjhandle tj = tjInitDecompress ();
+  if (!tj)
+    return CV_ERR_NOMEM;
+  int w = 0, h = 0, sub = 0, space = 0;
+  cv_status st = CV_ERR_DECODE;
+  unsigned char *px = NULL;
+  if (tjDecompressHeader3 (tj, data, (unsigned long) len, &w, &h, &sub, &space) != 0)
+    cv_shim_set_error (tjGetErrorStr2 (tj));
+  else if (!(px = bgra_buffer (w, h)))
+    ;
+  /* a recoverable fault (data cut short) leaves grey where it is missing,
+   * as OpenCV's decoder did; a fatal one is no picture */
+  else if (tjDecompress2 (tj, data, (unsigned long) len, px, w, w * 4, h, TJPF_BGRA, 0) != 0 &&
+           tjGetErrorCode (tj) == TJERR_FATAL)
+    cv_shim_set_error (tjGetErrorStr2 (tj));
+  else {
+    *out_pixels = px, *out_width = w, *out_height = h;
+    px = NULL;
+    st = CV_OK;
+  }
+  free (px);
+  tjDestroy (tj);
+  return st;
+}
+
+static cv_status
+decode_png (const unsigned char *data, size_t len, unsigned char **out_pixels, int *out_width, int *out_height)
+{
+  png_image png = {.version = PNG_IMAGE_VERSION};
+  if (!png_image_begin_read_from_memory (&png, data, len)) {
+    cv_shim_set_error (png.message);
+    return CV_ERR_DECODE;
+  }
+  png.format = PNG_FORMAT_BGRA;
+  unsigned char *px = bgra_buffer (png.width, png.height);
+  if (!px || !png_image_finish_read (&png, NULL, px, (png_int_32) png.width * 4, NULL)) {
+    if (px)
+      cv_shim_set_error (png.message);
+    free (px);
+    png_image_free (&png);
+    return CV_ERR_DECODE;
+  }
+  *out_pixels = px, *out_width = (int) png.width, *out_height = (int) png.height;
+  png_image_free (&png);
+  return CV_OK;
+}
+
+cv_status
+cv_decode_bgra (const unsigned char *data, size_t len, unsigned char **out_pixels, int *out_width, int *out_height,
+                int *out_stride)
+{
+  if (!data || !len || !out_pixels || !out_width || !out_height || !out_stride)
+    return CV_ERR_INVALID;
+  static const unsigned char JPEG[] = {0xff, 0xd8, 0xff}, PNG[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  cv_status st;
+  if (len >= sizeof JPEG && !memcmp (data, JPEG, sizeof JPEG))
+    st = decode_jpeg (data, len, out_pixels, out_width, out_height);
+  else if (len >= sizeof PNG && !memcmp (data, PNG, sizeof PNG))
+    st = decode_png (data, len, out_pixels, out_width, out_height);
+  else {
+    cv_shim_set_error ("not a decodable image (JPEG or PNG)");
+    st = CV_ERR_DECODE;
+  }
+  if (st == CV_OK)
+    *out_stride = *out_width * 4;
+  return st;
+}
