@@ -8,6 +8,7 @@
 #include "cv_shim.h"
 #include "cv_shim_private.h"
 
+#include <limits.h>
 #include <png.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -16,14 +17,21 @@
 
 /* A decoded picture larger than this (pixels) is refused: a few hundred
  * bytes of hostile JPEG or PNG can claim a picture of gigabytes. 8K UHD
- * fits. */
+ * fits. A progressive JPEG also keeps every coefficient of the picture
+ * while it decodes (about 6 bytes a pixel more): 4K UHD fits. */
 #define MAX_DECODED_PIXELS (1L << 25)
+#define MAX_PROGRESSIVE_PIXELS (1L << 23)
+/* A progressive JPEG's scans each walk the whole picture again, and a scan
+ * header is 10 bytes: 10 000 of them were minutes of decoding. An encoder
+ * writes about 10. */
+#define MAX_JPEG_SCANS 64
 
 static bool
 image_ok (const struct cv_image *img)
 {
   return img && img->data && img->width > 0 && img->height > 0 &&
-         (img->channels == 1 || img->channels == 3 || img->channels == 4) && img->stride >= img->width * img->channels;
+         (img->channels == 1 || img->channels == 3 || img->channels == 4) && img->width <= INT_MAX / img->channels &&
+         img->stride >= img->width * img->channels;
 }
 
 /* A malloc'd copy of N bytes at P (what cv_free releases). */
@@ -124,15 +132,39 @@ cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len)
   return st;
 }
 
-/* Tightly packed BGRA of WIDTH x HEIGHT, or NULL (too large, no memory). */
+/* Tightly packed BGRA of WIDTH x HEIGHT (at most MAX_PIXELS), or NULL
+ * (too large, no memory). */
 static unsigned char *
-bgra_buffer (long width, long height)
+bgra_buffer (long width, long height, long max_pixels)
 {
-  if (width <= 0 || height <= 0 || width * height > MAX_DECODED_PIXELS) {
-    cv_shim_set_error ("the picture is larger than any camera's");
+  if (width <= 0 || height <= 0 || width * height > max_pixels) {
+    cv_shim_set_error (width <= 0 || height <= 0 ? "no picture size" : "the picture is larger than any camera's");
     return NULL;
   }
   return malloc ((size_t) width * height * 4);
+}
+
+/* Whether the JPEG in DATA is progressive (its frame header, SOF2, 6, 10
+ * or 14, comes before its first scan), and how many scan headers (FF DA)
+ * it has at most (entropy-coded data stuffs FF as FF 00: never more). */
+static void
+jpeg_shape (const unsigned char *data, size_t len, bool *progressive, long *scans)
+{
+  *progressive = false, *scans = 0;
+  for (size_t i = 2; i + 4 <= len && data[i] == 0xff;) {
+    unsigned char m = data[i + 1];
+    if (m == 0xff) { /* fill bytes before a marker */
+      i++;
+      continue;
+    }
+    if (m == 0xda || m == 0xd9)
+      break;
+    if (m == 0xc2 || m == 0xc6 || m == 0xca || m == 0xce)
+      *progressive = true;
+    i += 2 + ((size_t) data[i + 2] << 8 | data[i + 3]);
+  }
+  for (size_t i = 0; i + 1 < len; i++)
+    *scans += data[i] == 0xff && data[i + 1] == 0xda;
 }
 
 static cv_status
@@ -144,14 +176,22 @@ decode_jpeg (const unsigned char *data, size_t len, unsigned char **out_pixels, 
   int w = 0, h = 0, sub = 0, space = 0;
   cv_status st = CV_ERR_DECODE;
   unsigned char *px = NULL;
-  if (tjDecompressHeader3 (tj, data, (unsigned long) len, &w, &h, &sub, &space) != 0)
+  bool progressive;
+  long scans;
+  jpeg_shape (data, len, &progressive, &scans);
+  if (scans > MAX_JPEG_SCANS)
+    cv_shim_set_error ("more scans than any encoder writes");
+  else if (tjDecompressHeader3 (tj, data, (unsigned long) len, &w, &h, &sub, &space) != 0)
     cv_shim_set_error (tjGetErrorStr2 (tj));
-  else if (!(px = bgra_buffer (w, h)))
+  else if (!(px = bgra_buffer (w, h, progressive ? MAX_PROGRESSIVE_PIXELS : MAX_DECODED_PIXELS)))
     ;
-  /* a recoverable fault (data cut short) leaves grey where it is missing,
-   * as OpenCV's decoder did; a fatal one is no picture */
-  else if (tjDecompress2 (tj, data, (unsigned long) len, px, w, w * 4, h, TJPF_BGRA, 0) != 0 &&
-           tjGetErrorCode (tj) == TJERR_FATAL)
+  /* Any fault is no picture, a warning too (data cut short, a bogus
+   * progression): libjpeg-turbo reports a fatal error that followed a
+   * warning as a warning, and a progressive picture stopped by one comes
+   * back never written, holding whatever the memory held before (an
+   * earlier still). The buffer is cleared all the same. */
+  else if (memset (px, 0, (size_t) w * h * 4),
+           tjDecompress2 (tj, data, (unsigned long) len, px, w, w * 4, h, TJPF_BGRA, TJFLAG_STOPONWARNING) != 0)
     cv_shim_set_error (tjGetErrorStr2 (tj));
   else {
     *out_pixels = px, *out_width = w, *out_height = h;
@@ -163,16 +203,38 @@ decode_jpeg (const unsigned char *data, size_t len, unsigned char **out_pixels, 
   return st;
 }
 
+/* Whether every chunk of the PNG in DATA (after its 8-byte signature) up
+ * to IEND fits in the bytes left: libpng allocates (and clears) a text
+ * chunk's claimed length before it finds the data missing, 2 GB for a
+ * 57-byte file. */
+static bool
+png_chunks_fit (const unsigned char *data, size_t len)
+{
+  for (size_t off = 8; off + 12 <= len;) {
+    size_t n = (size_t) data[off] << 24 | (size_t) data[off + 1] << 16 | (size_t) data[off + 2] << 8 | data[off + 3];
+    if (n > len - off - 12)
+      return false;
+    if (!memcmp (data + off + 4, "IEND", 4))
+      return true;
+    off += 12 + n;
+  }
+  return true; /* cut short between chunks: libpng says so */
+}
+
 static cv_status
 decode_png (const unsigned char *data, size_t len, unsigned char **out_pixels, int *out_width, int *out_height)
 {
   png_image png = {.version = PNG_IMAGE_VERSION};
+  if (!png_chunks_fit (data, len)) {
+    cv_shim_set_error ("a PNG chunk longer than the file");
+    return CV_ERR_DECODE;
+  }
   if (!png_image_begin_read_from_memory (&png, data, len)) {
     cv_shim_set_error (png.message);
     return CV_ERR_DECODE;
   }
   png.format = PNG_FORMAT_BGRA;
-  unsigned char *px = bgra_buffer (png.width, png.height);
+  unsigned char *px = bgra_buffer (png.width, png.height, MAX_DECODED_PIXELS);
   if (!px || !png_image_finish_read (&png, NULL, px, (png_int_32) png.width * 4, NULL)) {
     if (px)
       cv_shim_set_error (png.message);
