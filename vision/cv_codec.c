@@ -26,8 +26,8 @@
  * writes about 10. */
 #define MAX_JPEG_SCANS 64
 
-static bool
-image_ok (const struct cv_image *img)
+bool
+cv_shim_image_ok (const struct cv_image *img)
 {
   return img && img->data && img->width > 0 && img->height > 0 &&
          (img->channels == 1 || img->channels == 3 || img->channels == 4) && img->width <= INT_MAX / img->channels &&
@@ -51,7 +51,7 @@ cv_status
 cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int quality, unsigned char **out,
                      size_t *out_len)
 {
-  if (!image_ok (img) || !out || !out_len || quality < 1 || quality > 100)
+  if (!cv_shim_image_ok (img) || !out || !out_len || quality < 1 || quality > 100)
     return CV_ERR_INVALID;
   /* clipped to the picture */
   int x0 = x > 0 ? x : 0, y0 = y > 0 ? y : 0;
@@ -82,7 +82,7 @@ cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int
 cv_status
 cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, size_t *out_len)
 {
-  if (!image_ok (img))
+  if (!cv_shim_image_ok (img))
     return CV_ERR_INVALID;
   return cv_jpeg_encode_crop (img, 0, 0, img->width, img->height, quality, out, out_len);
 }
@@ -90,7 +90,7 @@ cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, si
 cv_status
 cv_png_encode (const struct cv_image *img, unsigned char **out, size_t *out_len)
 {
-  if (!image_ok (img) || !out || !out_len)
+  if (!cv_shim_image_ok (img) || !out || !out_len)
     return CV_ERR_INVALID;
   static const png_uint_32 FORMAT[] = {0, PNG_FORMAT_GRAY, 0, PNG_FORMAT_BGR, PNG_FORMAT_BGRA};
   png_image png = {.version = PNG_IMAGE_VERSION, .width = (png_uint_32) img->width,

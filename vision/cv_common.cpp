@@ -16,9 +16,7 @@ set_last_error (const std::string &msg)
 bool
 image_ok (const cv_image *img)
 {
-  return img && img->data && img->width > 0 && img->height > 0 &&
-         (img->channels == 1 || img->channels == 3 || img->channels == 4) &&
-         img->stride >= img->width * img->channels;
+  return cv_shim_image_ok (img);
 }
 
 std::vector<cv::Point2d>
