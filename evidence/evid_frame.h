@@ -14,6 +14,17 @@ struct evid_frame;
 /* A tightly packed copy of IMG, one reference. */
 struct evid_frame *evid_frame_copy (const struct cv_image *img);
 
+/* BGR IMG into HELD, reallocated (exactly) only when its size changes:
+ * I420 (cv_resize_to_i420's layout, one channel, the height times 3/2;
+ * half the bytes) when its sides are even, else a BGR copy. FALSE when IMG
+ * is no BGR picture or the conversion failed. */
+gboolean evid_image_keep_compact (const struct cv_image *img, struct cv_image *held);
+
+/* HELD (as evid_image_keep_compact left it) in BGR: HELD itself when it is
+ * BGR, else converted into SCRATCH (reallocated only when its size
+ * changes; the caller frees SCRATCH->data). NULL when that fails. */
+const struct cv_image *evid_image_as_bgr (const struct cv_image *held, struct cv_image *scratch);
+
 /* BGR IMG kept in I420 when its sides are even (cv_resize_to_i420's
  * layout: one channel, the height times 3/2; half the bytes), else as a
  * BGR copy; one reference. NULL when IMG is no BGR picture. */

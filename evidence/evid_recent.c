@@ -1,5 +1,7 @@
 #include "evid_recent.h"
 
+#include "evid_frame.h"
+
 #include <string.h>
 
 struct slot {
@@ -52,17 +54,6 @@ slot_of (const struct evid_recent *r, int frame)
   return NULL;
 }
 
-/* IMG's size and channels in *DST, its pixels reallocated (exactly, not
- * rounded up: these are megabytes a frame) only when the size changed. */
-static void
-fit (struct cv_image *dst, int width, int height, int channels)
-{
-  if (dst->data && dst->width == width && dst->height == height && dst->channels == channels)
-    return;
-  g_free (dst->data);
-  *dst = (struct cv_image){g_malloc ((gsize) width * height * channels), width, height, width * channels, channels};
-}
-
 gboolean
 evid_recent_keep (struct evid_recent *r, int frame, const struct cv_image *img, const struct evid_recent_box *boxes,
                   int n)
@@ -74,11 +65,7 @@ evid_recent_keep (struct evid_recent *r, int frame, const struct cv_image *img, 
   r->next = (r->next + 1) % r->n;
   s->frame = -1;
   g_array_set_size (s->boxes, 0);
-  if (!img || !img->data || img->channels != 3 || img->width <= 0 || img->height <= 0)
-    return FALSE;
-  gboolean i420 = img->width % 2 == 0 && img->height % 2 == 0;
-  fit (&s->held, img->width, i420 ? img->height * 3 / 2 : img->height, i420 ? 1 : 3);
-  if ((i420 ? cv_resize_to_i420 (img, &s->held) : cv_resize_into (img, &s->held)) != CV_OK)
+  if (!evid_image_keep_compact (img, &s->held))
     return FALSE;
   if (n > 0 && boxes)
     g_array_append_vals (s->boxes, boxes, (guint) n);
@@ -92,10 +79,7 @@ evid_recent_picture (struct evid_recent *r, int frame)
   const struct slot *s = slot_of (r, frame);
   if (!s)
     return NULL;
-  if (s->held.channels == 3)
-    return &s->held;
-  fit (&r->bgr, s->held.width, s->held.height / 3 * 2, 3);
-  return cv_from_i420 (&s->held, &r->bgr) == CV_OK ? &r->bgr : NULL;
+  return evid_image_as_bgr (&s->held, &r->bgr);
 }
 
 gboolean

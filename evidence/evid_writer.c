@@ -49,6 +49,30 @@ run_idle (struct evid_writer *w)
   g_mutex_unlock (&w->lock);
 }
 
+/* Writes J's packet or encodes its clip, and adds the wall and this
+ * thread's CPU time it took to what writing takes (a clip is no packet:
+ * its packet comes later). */
+static void
+run_timed (struct evid_writer *w, struct job *j)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  struct timespec c0, c1;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
+  if (j->kind == JOB_PACKET) {
+    j->client->write (j->client->data, j->p);
+    evid_pending_free (j->p);
+  } else {
+    evid_clip_job_run (j->clip);
+    evid_clip_job_unref (j->clip);
+  }
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+  g_mutex_lock (&w->lock);
+  w->written += j->kind == JOB_PACKET;
+  w->write_s += (g_get_monotonic_time () - t0) / 1e6;
+  w->write_cpu_s += (double) (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
+  g_mutex_unlock (&w->lock);
+}
+
 static gpointer
 writer_main (gpointer data)
 {
@@ -60,31 +84,10 @@ writer_main (gpointer data)
       continue;
     }
     enum job_kind kind = j->kind;
-    if (kind == JOB_PACKET) {
-      gint64 t0 = g_get_monotonic_time ();
-      struct timespec c0, c1;
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
-      j->client->write (j->client->data, j->p);
-      evid_pending_free (j->p);
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
-      g_mutex_lock (&w->lock);
-      w->written++;
-      w->write_s += (g_get_monotonic_time () - t0) / 1e6;
-      w->write_cpu_s += (double) (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
-      g_mutex_unlock (&w->lock);
-      g_atomic_int_dec_and_test (&w->queued);
-    } else if (kind == JOB_CLIP) {
-      /* counted in what writing takes, not as a packet: its packet comes later */
-      gint64 t0 = g_get_monotonic_time ();
-      struct timespec c0, c1;
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
-      evid_clip_job_run (j->clip);
-      evid_clip_job_unref (j->clip);
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
-      g_mutex_lock (&w->lock);
-      w->write_s += (g_get_monotonic_time () - t0) / 1e6;
-      w->write_cpu_s += (double) (c1.tv_sec - c0.tv_sec) + (c1.tv_nsec - c0.tv_nsec) / 1e9;
-      g_mutex_unlock (&w->lock);
+    if (kind == JOB_PACKET || kind == JOB_CLIP) {
+      run_timed (w, j);
+      if (kind == JOB_PACKET)
+        g_atomic_int_dec_and_test (&w->queued);
     } else if (kind == JOB_FLUSH) {
       struct evid_writer_client *c = j->client;
       if (c->idle)
