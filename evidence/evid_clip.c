@@ -7,18 +7,30 @@
 #include <gst/gst.h>
 
 GBytes *
-evid_clip_encode (const struct cv_image *frames, int n, int fps_n, int fps_d, GError **error)
+evid_clip_frame_jpeg (const struct cv_image *i420)
 {
-  if (n <= 0 || frames[0].channels != 1 || frames[0].width % 8 || frames[0].height % 3 ||
-      frames[0].stride != frames[0].width || fps_n <= 0 || fps_d <= 0) {
-    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "clip: no frames, or not packed I420 of a width in eights");
+  unsigned char *jpg;
+  size_t len;
+  if (cv_jpeg_encode_i420 (i420, EVID_CLIP_QUALITY, &jpg, &len) != CV_OK)
+    return NULL;
+  GBytes *b = g_bytes_new (jpg, len);
+  cv_free (jpg);
+  return b;
+}
+
+GBytes *
+evid_clip_encode (GBytes *const *jpegs, int n, int width, int height, int fps_n, int fps_d, GError **error)
+{
+  if (n <= 0 || width <= 0 || height <= 0 || fps_n <= 0 || fps_d <= 0) {
+    g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "clip: no frames, or no size or rate");
     return NULL;
   }
   gst_init (NULL, NULL);
+  /* the frames are JPEGs already: Matroska takes them as they are */
   g_autofree char *desc = g_strdup_printf (
-      "appsrc name=src format=time caps=video/x-raw,format=I420,width=%d,height=%d,framerate=%d/%d ! "
-      "videoconvert ! jpegenc quality=70 ! matroskamux streamable=true ! appsink name=sink sync=false",
-      frames[0].width, frames[0].height / 3 * 2, fps_n, fps_d);
+      "appsrc name=src format=time caps=image/jpeg,width=%d,height=%d,framerate=%d/%d,parsed=true ! "
+      "matroskamux streamable=true ! appsink name=sink sync=false",
+      width, height, fps_n, fps_d);
   GstElement *p = gst_parse_launch (desc, error);
   if (!p)
     return NULL;
@@ -27,14 +39,8 @@ evid_clip_encode (const struct cv_image *frames, int n, int fps_n, int fps_d, GE
   GByteArray *out = g_byte_array_new ();
   gboolean ok = gst_element_set_state (p, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE;
   for (int i = 0; ok && i < n; i++) {
-    const struct cv_image *f = &frames[i];
-    if (f->width != frames[0].width || f->height != frames[0].height || f->channels != 1 || f->stride != f->width)
-      continue;
-    /* the caller's pixels, read in place: they outlive the pipeline (it is
-     * torn down below), and a copy of every frame of the clip queued in
-     * appsrc at once was 50 MB a 720p packet */
-    size_t size = (size_t) f->width * (size_t) f->height;
-    GstBuffer *b = gst_buffer_new_wrapped_full (GST_MEMORY_FLAG_READONLY, (gpointer) f->data, size, 0, size, NULL, NULL);
+    /* the bytes themselves, not a copy: GBytes are immutable and outlive the buffer */
+    GstBuffer *b = gst_buffer_new_wrapped_bytes (jpegs[i]);
     GST_BUFFER_PTS (b) = gst_util_uint64_scale (i, (guint64) fps_d * GST_SECOND, fps_n);
     GST_BUFFER_DURATION (b) = gst_util_uint64_scale (1, (guint64) fps_d * GST_SECOND, fps_n);
     ok = gst_app_src_push_buffer (src, b) == GST_FLOW_OK;

@@ -6,21 +6,22 @@
 struct evid_clip_job {
   gatomicrefcount refs;
   GMutex lock; /* everything below */
-  struct evid_frame **frames;
-  int n, fps_n, fps_d;
+  GBytes **frames; /* JPEGs */
+  int n, width, height, fps_n, fps_d;
   gboolean done;
   GBytes *mkv;  /* once done: the clip, or NULL and ERROR */
   GError *error;
 };
 
 struct evid_clip_job *
-evid_clip_job_new (struct evid_frame *const *frames, int n, int fps_n, int fps_d)
+evid_clip_job_new (GBytes *const *jpegs, int n, int width, int height, int fps_n, int fps_d)
 {
   struct evid_clip_job *j = g_new0 (struct evid_clip_job, 1);
   g_atomic_ref_count_init (&j->refs);
   g_mutex_init (&j->lock);
   j->n = MAX (0, n);
-  j->frames = g_memdup2 (frames, sizeof *frames * (size_t) j->n);
+  j->frames = g_memdup2 (jpegs, sizeof *jpegs * (size_t) j->n);
+  j->width = width, j->height = height;
   j->fps_n = fps_n, j->fps_d = fps_d;
   return j;
 }
@@ -37,7 +38,7 @@ static void
 drop_frames (struct evid_clip_job *j)
 {
   for (int i = 0; i < j->n; i++)
-    evid_frame_unref (j->frames[i]);
+    g_bytes_unref (j->frames[i]);
   g_clear_pointer (&j->frames, g_free);
   j->n = 0;
 }
@@ -60,12 +61,8 @@ run_locked (struct evid_clip_job *j)
 {
   if (j->done)
     return;
-  if (j->n > 0) {
-    g_autofree struct cv_image *imgs = g_new (struct cv_image, j->n);
-    for (int i = 0; i < j->n; i++)
-      imgs[i] = *evid_frame_image (j->frames[i]);
-    j->mkv = evid_clip_encode (imgs, j->n, j->fps_n, j->fps_d, &j->error);
-  }
+  if (j->n > 0)
+    j->mkv = evid_clip_encode (j->frames, j->n, j->width, j->height, j->fps_n, j->fps_d, &j->error);
   if (!j->mkv && !j->error)
     g_set_error_literal (&j->error, EVID_ERROR, EVID_ERROR_DB, j->n ? "clip: the encoder failed" : "clip: no frames");
   drop_frames (j);
@@ -103,11 +100,11 @@ evid_clip_job_frames_held (struct evid_clip_job *j)
   return n;
 }
 
-struct evid_frame *
+GBytes *
 evid_clip_job_frame (struct evid_clip_job *j, int k)
 {
   g_mutex_lock (&j->lock);
-  struct evid_frame *f = k >= 0 && k < j->n ? evid_frame_ref (j->frames[k]) : NULL;
+  GBytes *f = k >= 0 && k < j->n ? g_bytes_ref (j->frames[k]) : NULL;
   g_mutex_unlock (&j->lock);
   return f;
 }

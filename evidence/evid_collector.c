@@ -1,5 +1,6 @@
 #include "evid_collector.h"
 
+#include "evid_clip.h"
 #include "evid_frame.h"
 #include "evid_pending.h"
 
@@ -32,18 +33,18 @@ struct open_packet {
   bool clip_done;
 };
 
-/* Clip frames are kept at half resolution and in I420 (the encoder's own
- * format, half the bytes of BGR): a reviewer needs the movement, the
- * stills carry the detail, and memory stays small (a 720p camera's ring
- * at 25 frames/s is 35 MB). A packet's clip takes
- * references to the ring's frames, not copies: packets open together share
- * them, and a slot still referenced is given new pixels when the ring comes
- * round to it. */
+/* Clip frames are kept at half resolution, each as a JPEG made as it
+ * comes (evid_clip_frame_jpeg): a reviewer needs the movement, the stills
+ * carry the detail, and the ring of a 720p camera at 25 frames/s holds
+ * 4 s in about 3 MB, where its raw I420 frames were 35 MB. A packet's clip
+ * takes references to the ring's JPEGs, not copies: packets open together
+ * share them, and each frame is encoded once however many clips show it. */
 #define CLIP_SCALE 0.5
 
 struct ring_frame {
-  int frame;            /* 0: empty */
-  struct evid_frame *f; /* a reference */
+  int frame;     /* 0: empty */
+  int width, height;
+  GBytes *jpeg;
 };
 
 struct evid_collector {
@@ -53,6 +54,7 @@ struct evid_collector {
   int pre_frames, post_frames, fps_n, fps_d;
   struct ring_frame *ring;
   int ring_len;
+  struct cv_image scaled; /* the newest frame at CLIP_SCALE in I420, before its JPEG (owned) */
   GPtrArray *open; /* struct open_packet */
   evid_clip_cut clip_cut;
   void *clip_cut_data;
@@ -93,8 +95,9 @@ evid_collector_free (struct evid_collector *c)
   g_ptr_array_unref (c->open);
   evid_frame_unref (c->current);
   for (int i = 0; i < c->ring_len; i++)
-    evid_frame_unref (c->ring[i].f);
+    g_clear_pointer (&c->ring[i].jpeg, g_bytes_unref);
   g_free (c->ring);
+  g_free (c->scaled.data);
   g_free (c);
 }
 
@@ -107,11 +110,11 @@ frames_held (const struct evid_collector *c, gboolean clips)
   for (guint i = 0; i < c->open->len; i++) {
     const struct open_packet *o = g_ptr_array_index (c->open, i);
     if (clips) {
-      struct evid_frame *f;
-      /* a clip the writer encodes meanwhile gives no more frames (NULL) */
+      GBytes *f;
+      /* a clip the writer made meanwhile gives no more frames (NULL) */
       for (int k = 0; o->p->clip && (f = evid_clip_job_frame (o->p->clip, k)); k++) {
         g_hash_table_add (held, f); /* the pointer only: counted, never read */
-        evid_frame_unref (f);
+        g_bytes_unref (f);
       }
       continue;
     }
@@ -161,13 +164,17 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
   struct ring_frame *r = &c->ring[frame % c->ring_len];
   /* I420's planes lie packed as GStreamer expects them when the width is a multiple of 8 */
   int w = MAX (8, (int) (img->width * CLIP_SCALE) / 8 * 8), h = MAX (2, (int) (img->height * CLIP_SCALE) / 2 * 2);
-  /* a slot's pixels are reused unless a packet's clip still holds them */
-  if (!r->f || evid_frame_is_shared (r->f) || evid_frame_image (r->f)->width != w ||
-      evid_frame_image (r->f)->height != h * 3 / 2) {
-    evid_frame_unref (r->f);
-    r->f = evid_frame_new (w, h * 3 / 2, 1);
+  if (c->scaled.width != w || c->scaled.height != h * 3 / 2) {
+    g_free (c->scaled.data);
+    c->scaled = (struct cv_image){g_malloc ((gsize) w * h * 3 / 2), w, h * 3 / 2, w, 1};
   }
-  r->frame = cv_resize_to_i420 (img, evid_frame_image (r->f)) == CV_OK ? frame : 0;
+  /* the slot's JPEG is the clips' that hold it: the ring lets go of its reference only */
+  g_clear_pointer (&r->jpeg, g_bytes_unref);
+  r->frame = 0;
+  if (cv_resize_to_i420 (img, &c->scaled) != CV_OK || !(r->jpeg = evid_clip_frame_jpeg (&c->scaled)))
+    return;
+  r->frame = frame;
+  r->width = w, r->height = h;
 }
 
 void
@@ -178,26 +185,27 @@ evid_collector_on_clip_cut (struct evid_collector *c, evid_clip_cut cut, void *d
 }
 
 /* Hands the ring's frames around the decision to the packet (references)
- * as a clip job, for another thread to encode (encoding is slow: not on
- * the capture thread), and to CLIP_CUT to start that now. */
+ * as a clip job, for another thread to put together (a GStreamer
+ * pipeline: not on the capture thread), and to CLIP_CUT to start that now. */
 static void
 take_clip (struct evid_collector *c, struct evid_pending *p)
 {
   struct evid_candidate *cand = &p->c;
-  int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames, n = 0;
-  g_autofree struct evid_frame **frames = g_new0 (struct evid_frame *, c->ring_len);
+  int first = MAX (1, cand->frame - c->pre_frames), last = cand->frame + c->post_frames, n = 0, w = 0, h = 0;
+  g_autofree GBytes **frames = g_new0 (GBytes *, c->ring_len);
   for (int f = first; f <= last; f++) {
     struct ring_frame *r = &c->ring[f % c->ring_len];
-    if (r->frame != f)
+    /* one size in a clip: the first frame's (a stream may change size) */
+    if (r->frame != f || (n > 0 && (r->width != w || r->height != h)))
       continue;
     if (n == 0)
-      cand->clip_first_frame = f;
+      cand->clip_first_frame = f, w = r->width, h = r->height;
     cand->clip_last_frame = f;
-    frames[n++] = evid_frame_ref (r->f);
+    frames[n++] = g_bytes_ref (r->jpeg);
   }
   if (n == 0)
     return;
-  p->clip = evid_clip_job_new (frames, n, c->fps_n, c->fps_d);
+  p->clip = evid_clip_job_new (frames, n, w, h, c->fps_n, c->fps_d);
   if (c->clip_cut)
     c->clip_cut (evid_clip_job_ref (p->clip), c->clip_cut_data);
 }

@@ -8,16 +8,6 @@ struct evid_frame {
 };
 
 struct evid_frame *
-evid_frame_new (int width, int height, int channels)
-{
-  struct evid_frame *f = g_new0 (struct evid_frame, 1);
-  g_atomic_ref_count_init (&f->refs);
-  f->img = (struct cv_image){.width = width, .height = height, .channels = channels, .stride = width * channels};
-  f->img.data = g_malloc ((size_t) f->img.stride * (size_t) height);
-  return f;
-}
-
-struct evid_frame *
 evid_frame_copy (const struct cv_image *img)
 {
   struct evid_frame *f = g_new0 (struct evid_frame, 1);
@@ -94,10 +84,4 @@ struct cv_image *
 evid_frame_image (struct evid_frame *f)
 {
   return &f->img;
-}
-
-gboolean
-evid_frame_is_shared (struct evid_frame *f)
-{
-  return !g_atomic_ref_count_compare (&f->refs, 1);
 }

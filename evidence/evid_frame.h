@@ -35,17 +35,10 @@ struct evid_frame *evid_frame_compact (const struct cv_image *img);
  * SCRATCH->data). NULL when the conversion fails. */
 const struct cv_image *evid_frame_bgr (struct evid_frame *f, struct cv_image *scratch);
 
-/* WIDTH x HEIGHT x CHANNELS of uninitialised pixels, one reference. */
-struct evid_frame *evid_frame_new (int width, int height, int channels);
-
 struct evid_frame *evid_frame_ref (struct evid_frame *f);
 void evid_frame_unref (struct evid_frame *f); /* NULL: nothing */
 
-/* The pixels (valid while a reference is held; written only while the
- * caller holds the only one: see evid_frame_is_shared). */
+/* The pixels (valid while a reference is held; never written once shared). */
 struct cv_image *evid_frame_image (struct evid_frame *f);
-
-/* TRUE while another holder than the caller has a reference. */
-gboolean evid_frame_is_shared (struct evid_frame *f);
 
 #endif

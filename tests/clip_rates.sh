@@ -60,6 +60,11 @@ for fps in 10 25 30; do
     printf '%2d fps: decision at frame %d, clip of %d frames over %.3f s (expected frames %d-%d)\n' "$fps" "$decided" \
       "$got" "$(echo "$got / $fps" | bc -l)" "$first" "$last"
     [ "$ok" = 1 ] || fail "a clip at $fps fps has $got frames spanning $span s, expected frames $first-$last"
+    # every frame decodes as a picture of the clip's size (the frames are
+    # JPEGs made one by one as the camera's frames came)
+    decoded=$(gst-launch-1.0 -v filesrc location="$clip" ! matroskademux ! jpegdec ! video/x-raw,format=I420 \
+      ! fakesink silent=false 2>&1) || { echo "$decoded" | tail -5; fail "a clip at $fps fps does not decode"; }
+    [ "$(echo "$decoded" | grep -c 'chain ')" -eq "$got" ] || fail "a clip at $fps fps decodes to fewer than its $got frames"
     full=$(echo "$full + ($last - $first == 2 * $around)" | bc)
   done
   # the entry still: a frame the detector ran on, at or just before the

@@ -1,6 +1,7 @@
 /* Evidence packets in a real SQLite file: hashes, chain, review, audit. */
 #include "evid_collector.h"
 #include "evid_pending.h"
+#include "evid_clip.h"
 #include "evid_export.h"
 #include "evid_key.h"
 #include "evid_keychange.h"
@@ -804,10 +805,8 @@ clip_to_writer (struct evid_clip_job *clip, void *data)
   evid_writer_submit_clip (h->client, clip);
 }
 
-/* A crossing goes on for seconds after its clip is cut: the writer encodes
- * the clip then, and the packet keeps the encoded clip, not the ring's
- * frames (35 MB a packet at 720p, which the ring would otherwise have to
- * replace while every open packet held its own). */
+/* A crossing goes on for seconds after its clip is cut: the writer makes
+ * the clip then, and the packet keeps the clip, not the ring's frames. */
 static void
 a_cut_clip_is_encoded_while_the_crossing_goes_on (struct fixture *f, gconstpointer data)
 {
@@ -903,24 +902,28 @@ no_packet_expected (void *data, struct evid_pending *p)
 static void
 a_clip_job_encodes_once (void)
 {
-  struct evid_frame *frames[3];
+  GBytes *frames[3];
+  struct cv_image i420 = {g_malloc (32 * 24), 32, 24, 32, 1}; /* 32 x 16 I420 */
   for (int i = 0; i < 3; i++) {
-    frames[i] = evid_frame_new (32, 24, 1); /* 32 x 16 I420 */
-    memset (evid_frame_image (frames[i])->data, 40 * i, 32 * 24);
+    memset (i420.data, 40 * i, 32 * 24);
+    frames[i] = evid_clip_frame_jpeg (&i420);
+    g_assert_nonnull (frames[i]);
   }
-  struct evid_clip_job *j = evid_clip_job_new (frames, 3, 10, 1);
+  struct evid_clip_job *j = evid_clip_job_new (frames, 3, 32, 16, 10, 1);
   g_assert_cmpint (evid_clip_job_frames_held (j), ==, 3);
   evid_clip_job_run (j);
   g_assert_cmpint (evid_clip_job_frames_held (j), ==, 0);
   g_assert_null (evid_clip_job_frame (j, 0));
   g_autoptr (GBytes) a = evid_clip_job_result (j, NULL), b = evid_clip_job_result (j, NULL);
   g_assert_nonnull (a);
-  g_assert_true (a == b); /* the same bytes: not encoded again */
+  g_assert_true (a == b); /* the same bytes: not made again */
   evid_clip_job_unref (j);
-  /* frames the encoder refuses (not I420 of a width in eights): an error, no clip */
-  struct evid_frame *odd = evid_frame_new (30, 24, 1);
-  memset (evid_frame_image (odd)->data, 0, 30 * 24);
-  j = evid_clip_job_new (&odd, 1, 10, 1);
+  /* a picture that is no packed I420 of even sides is no clip frame */
+  struct cv_image odd = {i420.data, 31, 24, 31, 1};
+  g_assert_null (evid_clip_frame_jpeg (&odd));
+  /* a job that cannot be made (no size): an error, no clip */
+  GBytes *no_size = evid_clip_frame_jpeg (&i420);
+  j = evid_clip_job_new (&no_size, 1, 0, 0, 10, 1);
   evid_clip_job_run (j); /* as the writer does when the clip is cut; the packet asks later */
   g_autoptr (GError) err = NULL, again = NULL;
   g_assert_null (evid_clip_job_result (j, &err));
@@ -929,11 +932,11 @@ a_clip_job_encodes_once (void)
   g_assert_null (evid_clip_job_result (j, &again));
   g_assert_cmpstr (again->message, ==, err->message);
   evid_clip_job_unref (j);
-  /* a clip queued when its camera detaches is encoded before the writer
+  /* a clip queued when its camera detaches is made before the writer
    * lets the camera go, and freed with its last reference (ASan: no leak) */
-  struct evid_frame *one = evid_frame_new (32, 24, 1);
-  memset (evid_frame_image (one)->data, 90, 32 * 24);
-  j = evid_clip_job_new (&one, 1, 10, 1);
+  GBytes *one = evid_clip_frame_jpeg (&i420);
+  g_free (i420.data);
+  j = evid_clip_job_new (&one, 1, 32, 16, 10, 1);
   struct evid_writer *w = evid_writer_acquire ();
   struct evid_writer_client *c = evid_writer_attach (w, no_packet_expected, NULL, NULL);
   evid_writer_submit_clip (c, evid_clip_job_ref (j));
@@ -945,10 +948,10 @@ a_clip_job_encodes_once (void)
   evid_clip_job_unref (j);
 }
 
-/* Each clip frame's grey level is the frame number (mod 256): a shared
- * ring slot overwritten while a clip still held it would show a later
- * number. The ring keeps I420: grey is that level's Y (video range, 16-235),
- * U and V 128. */
+/* Each clip frame's grey level is the frame number (mod 256): a ring slot
+ * whose frame a clip took, given a later frame's picture, would show a
+ * later number. The ring keeps I420 JPEGs: grey is that level's Y (video
+ * range, 16-235), U and V 128, within what JPEG changes of a flat picture. */
 static void
 check_clip_pixels (struct evid_pending *p, void *data)
 {
@@ -956,14 +959,19 @@ check_clip_pixels (struct evid_pending *p, void *data)
   g_assert_nonnull (p->clip);
   g_assert_cmpint (evid_clip_job_frames_held (p->clip), ==, 11);
   for (int k = 0; k < 11; k++) {
-    struct evid_frame *f = evid_clip_job_frame (p->clip, k);
-    const struct cv_image *img = evid_frame_image (f);
-    g_assert_cmpint (img->channels, ==, 1);
-    int luma = img->width * img->height / 3 * 2;
+    GBytes *f = evid_clip_job_frame (p->clip, k);
+    gsize len;
+    const unsigned char *jpg = g_bytes_get_data (f, &len);
+    unsigned char *px;
+    int w, h, stride;
+    g_assert_cmpint (cv_decode_bgra (jpg, len, &px, &w, &h, &stride), ==, CV_OK);
+    g_assert_cmpint (stride, ==, w * 4);
     int level = (p->c.clip_first_frame + k) % 256, y = (int) lround (16 + level * 219.0 / 255); /* video range */
-    for (int i = 0; i < img->width * img->height; i++)
-      g_assert_cmpint (abs (img->data[i] - (i < luma ? y : 128)), <=, 1);
-    evid_frame_unref (f);
+    for (int i = 0; i < w * h * 4; i++)
+      if (i % 4 != 3)
+        g_assert_cmpint (abs (px[i] - y), <=, 2);
+    cv_free (px);
+    g_bytes_unref (f);
   }
   (*checked)++;
   evid_pending_free (p);

@@ -80,6 +80,32 @@ cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int
 }
 
 cv_status
+cv_jpeg_encode_i420 (const struct cv_image *i420, int quality, unsigned char **out, size_t *out_len)
+{
+  /* packed: the planes follow each other with no padding (pad 1 below) */
+  if (!cv_shim_image_ok (i420) || i420->channels != 1 || i420->stride != i420->width || i420->width % 2 ||
+      i420->height % 3 || (i420->height / 3) % 2 || !out || !out_len || quality < 1 || quality > 100)
+    return CV_ERR_INVALID;
+  tjhandle tj = tjInitCompress ();
+  if (!tj)
+    return CV_ERR_NOMEM;
+  unsigned char *jpg = NULL;
+  unsigned long len = 0;
+  cv_status st = CV_OK;
+  /* straight from the planes: no conversion to RGB and back */
+  if (tjCompressFromYUV (tj, i420->data, i420->width, 1, i420->height / 3 * 2, TJSAMP_420, &jpg, &len, quality, 0) !=
+      0) {
+    cv_shim_set_error (tjGetErrorStr2 (tj));
+    st = CV_ERR_OPENCV;
+  } else {
+    st = hand_out (jpg, len, out, out_len);
+  }
+  tjFree (jpg);
+  tjDestroy (tj);
+  return st;
+}
+
+cv_status
 cv_jpeg_encode (const struct cv_image *img, int quality, unsigned char **out, size_t *out_len)
 {
   if (!cv_shim_image_ok (img))

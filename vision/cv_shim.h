@@ -163,6 +163,11 @@ cv_status cv_png_encode (const struct cv_image *img, unsigned char **out, size_t
 cv_status cv_jpeg_encode (const struct cv_image *img, int quality,
                           unsigned char **out, size_t *out_len);
 
+/* JPEG-encodes a packed I420 picture (cv_resize_to_i420's layout, its
+ * stride its width; both the picture's sides even), 4:2:0, straight from
+ * its planes. */
+cv_status cv_jpeg_encode_i420 (const struct cv_image *i420, int quality, unsigned char **out, size_t *out_len);
+
 /* JPEG-encodes the rectangle (x, y, w, h) of IMG, clipped to the image. */
 cv_status cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h,
                                int quality, unsigned char **out, size_t *out_len);
