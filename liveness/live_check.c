@@ -903,8 +903,13 @@ live_result_set (struct live_check_result *out, enum live_verdict v, double scor
   out->score = score;
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (out->detail, sizeof out->detail, fmt, ap);
+  int n = vsnprintf (out->detail, sizeof out->detail, fmt, ap);
   va_end (ap);
+  if (n < 0 || (size_t) n >= sizeof out->detail) {
+    /* a cut detail is no JSON: the verdict and score stand without it */
+    g_critical ("liveness: a check's detail (%d characters) does not fit in %zu", n, sizeof out->detail);
+    g_strlcpy (out->detail, "\"detail_cut\":true", sizeof out->detail);
+  }
 }
 
 char *

@@ -48,7 +48,10 @@ struct live_history {
   int n;
 };
 
-#define LIVE_DETAIL_MAX 320
+/* Room for any check's detail: the motion check's, with every count and
+ * distance at its widest, is under 400 characters (at 320 it was cut, and
+ * the cut JSON made the event's and the packet's liveness null). */
+#define LIVE_DETAIL_MAX 768
 #define LIVE_MAX_CHECKS 4
 
 struct live_check_result {

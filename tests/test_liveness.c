@@ -10,6 +10,7 @@
 #include "zone_geom.h"
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 #include <math.h>
@@ -1113,6 +1114,38 @@ fusion_rule_any_flat_wins_all_live_needed (void)
   g_assert_cmpint (r.verdict, ==, LIVE_FLAT);
 }
 
+/* A check's detail that would not fit is dropped whole, never cut: a cut
+ * detail was no JSON, and the event's and the packet's liveness were null.
+ * The motion check's widest detail fits. */
+static void
+a_detail_too_long_is_dropped_not_cut (void)
+{
+  struct live_result r = {0};
+  r.n_checks = 1;
+  r.checks[0].name = "motion";
+  g_autofree char *wide = g_strnfill (LIVE_DETAIL_MAX, '9');
+  g_test_expect_message (G_LOG_DOMAIN, G_LOG_LEVEL_CRITICAL, "*does not fit*");
+  live_result_set (&r.checks[0], LIVE_LIVE, 1.0, "\"n\":%s", wide);
+  g_test_assert_expected_messages ();
+  live_fuse (&r);
+  g_autofree char *json = live_result_to_json (&r);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  g_assert_nonnull (strstr (json, "\"detail_cut\":true"));
+  g_assert_nonnull (strstr (json, "\"verdict\":\"live\""));
+  /* every count and distance of the motion check at its widest: 80 box and
+   * 80 ring points, 97 frames, a carried error of 1e15 box heights */
+  live_result_set (&r.checks[0], LIVE_UNCERTAIN, 0.4,
+                   "\"frames\":%d,\"box_points\":%d,\"ring_points\":%d,\"surroundings_move\":%s,"
+                   "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
+                   "\"box_motion_px\":%.1f,\"box_moved_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,"
+                   "\"nonrigid\":%.3f,\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f,"
+                   "\"moves_in_place\":%s",
+                   97, 80, 160, "false", 1.0, 1.0, 1.0, 99999.9, 99999.9, 1e15, 160, 999.999, 999.999, 5.0, 1.0, "false");
+  g_assert_null (strstr (r.checks[0].detail, "detail_cut"));
+  g_assert_true (g_str_has_suffix (r.checks[0].detail, "\"moves_in_place\":false"));
+}
+
 /* The whole checker on a calibrated walker without images: motion cannot
  * tell, so the candidate goes to review as uncertain, not live. */
 static void
@@ -1824,6 +1857,7 @@ main (int argc, char **argv)
                    the_motion_window_is_seconds_at_the_streams_rate);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
   g_test_add_func ("/liveness/fusion_rule_any_flat_wins_all_live_needed", fusion_rule_any_flat_wins_all_live_needed);
+  g_test_add_func ("/liveness/a_detail_too_long_is_dropped_not_cut", a_detail_too_long_is_dropped_not_cut);
   g_test_add_func ("/liveness/a_track_too_young_to_measure_is_unassessed", a_track_too_young_to_measure_is_unassessed);
   g_test_add_func ("/liveness/checker_without_images_is_uncertain", checker_without_images_is_uncertain);
   g_test_add_func ("/liveness/track_verdict_weighs_the_whole_crossing", track_verdict_weighs_the_whole_crossing);
