@@ -47,6 +47,23 @@ hand_out (const unsigned char *p, size_t n, unsigned char **out, size_t *out_len
   return CV_OK;
 }
 
+/* What a TurboJPEG compression that returned RC left in JPG: handed out as
+ * *OUT, or its error; TJ and JPG are freed either way. */
+static cv_status
+compressed (tjhandle tj, int rc, unsigned char *jpg, unsigned long len, unsigned char **out, size_t *out_len)
+{
+  cv_status st;
+  if (rc != 0) {
+    cv_shim_set_error (tjGetErrorStr2 (tj));
+    st = CV_ERR_OPENCV;
+  } else {
+    st = hand_out (jpg, len, out, out_len);
+  }
+  tjFree (jpg);
+  tjDestroy (tj);
+  return st;
+}
+
 cv_status
 cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int quality, unsigned char **out,
                      size_t *out_len)
@@ -65,18 +82,10 @@ cv_jpeg_encode_crop (const struct cv_image *img, int x, int y, int w, int h, int
   unsigned char *jpg = NULL;
   unsigned long len = 0;
   const unsigned char *first = img->data + (size_t) y0 * img->stride + (size_t) x0 * img->channels;
-  cv_status st = CV_OK;
   /* 4:2:0, as OpenCV's encoder wrote them */
-  if (tjCompress2 (tj, first, (int) (x1 - x0), img->stride, (int) (y1 - y0), FORMAT[img->channels], &jpg, &len,
-                   img->channels == 1 ? TJSAMP_GRAY : TJSAMP_420, quality, 0) != 0) {
-    cv_shim_set_error (tjGetErrorStr2 (tj));
-    st = CV_ERR_OPENCV;
-  } else {
-    st = hand_out (jpg, len, out, out_len);
-  }
-  tjFree (jpg);
-  tjDestroy (tj);
-  return st;
+  int rc = tjCompress2 (tj, first, (int) (x1 - x0), img->stride, (int) (y1 - y0), FORMAT[img->channels], &jpg, &len,
+                        img->channels == 1 ? TJSAMP_GRAY : TJSAMP_420, quality, 0);
+  return compressed (tj, rc, jpg, len, out, out_len);
 }
 
 cv_status
@@ -91,18 +100,9 @@ cv_jpeg_encode_i420 (const struct cv_image *i420, int quality, unsigned char **o
     return CV_ERR_NOMEM;
   unsigned char *jpg = NULL;
   unsigned long len = 0;
-  cv_status st = CV_OK;
   /* straight from the planes: no conversion to RGB and back */
-  if (tjCompressFromYUV (tj, i420->data, i420->width, 1, i420->height / 3 * 2, TJSAMP_420, &jpg, &len, quality, 0) !=
-      0) {
-    cv_shim_set_error (tjGetErrorStr2 (tj));
-    st = CV_ERR_OPENCV;
-  } else {
-    st = hand_out (jpg, len, out, out_len);
-  }
-  tjFree (jpg);
-  tjDestroy (tj);
-  return st;
+  int rc = tjCompressFromYUV (tj, i420->data, i420->width, 1, i420->height / 3 * 2, TJSAMP_420, &jpg, &len, quality, 0);
+  return compressed (tj, rc, jpg, len, out, out_len);
 }
 
 cv_status
