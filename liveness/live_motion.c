@@ -70,6 +70,9 @@ static const int WHOLLY_RING_POINTS = 12;
  * ring, moving with the box as one plane like the panel around a print on
  * a vehicle: she was rejected as flat. */
 static const double TALL_PERSON_M = 1.9;
+/* How far along the box's rows (box widths either side) the surroundings
+ * are looked at when the ring is too plain to show anything. */
+static const float WIDE_RING = 3.0f;
 
 /* The box moved (by BOX_MOVED pixels, TOL its noise) and, of the ring's
  * N_RING followed points, at most a tenth (or two) moved with it. */
@@ -87,6 +90,7 @@ struct tracks {
   int frame[MAX_STEPS + 1];
   int last_step[MAX_POINTS]; /* the last step point i was followed to */
   float box[4];              /* the box at step 0, in the crop's pixels */
+  struct cv_rect crop;       /* the crop of the frames the points are followed in */
 };
 
 static void
@@ -147,31 +151,47 @@ follow (const struct live_frames *frames, const struct zone_camera *camera, cons
     const float *c = h->samples[i].box;
     x0 = fminf (x0, c[0]), y0 = fminf (y0, c[1]), x1 = fmaxf (x1, c[0] + c[2]), y1 = fmaxf (y1, c[1] + c[3]);
   }
-  const float margin = 30;
-  struct cv_rect crop = {(int) MAX (0, x0 - margin), (int) MAX (0, y0 - margin), 0, 0};
-  crop.w = (int) MIN (img->width, x1 + margin) - crop.x;
-  crop.h = (int) MIN (img->height, y1 + margin) - crop.y;
-  if (crop.w < 16 || crop.h < 16)
-    return false;
-  float bx[4] = {b[0] - crop.x, b[1] - crop.y, b[2], b[3]};
-  memcpy (tr->box, bx, sizeof tr->box);
-  struct cv_rect inner = {(int) (bx[0] + 0.1f * bx[2]), (int) (bx[1] + 0.05f * bx[3]), (int) (0.8f * bx[2]),
-                          (int) (0.9f * bx[3])};
-  struct cv_rect whole = {(int) bx[0], (int) bx[1], (int) bx[2], (int) bx[3]};
+  double spacing = fmax (2.0, b[2] / 12.0);
   double tall_px = camera ? zone_camera_person_px (camera, b[0] + b[2] / 2, b[1] + b[3], TALL_PERSON_M) : NAN;
-  struct cv_rect hole = whole; /* the ring's: the box, up to a tall person's head */
-  if (isfinite (tall_px) && tall_px > bx[3]) {
-    hole.y = (int) (bx[1] + bx[3] - tall_px);
-    hole.h = (int) (bx[1] + bx[3]) - hole.y;
-  }
-  struct cv_rect ring = {(int) (bx[0] - 0.6f * bx[2]), (int) (bx[1] - 0.25f * bx[3]), (int) (2.2f * bx[2]),
-                         (int) (1.5f * bx[3])};
-  double spacing = fmax (2.0, bx[2] / 12.0);
   int nb = 0, nr = 0;
+  /* the ring first; where it is too plain to vouch for anything (a bus's
+   * painted side, an empty road), the band of the box's rows out to
+   * WIDE_RING box widths either side as well: a carrier's windows, wheels
+   * and edges, or the still road and kerb a walker passes */
+  for (int wide = 0; wide < 2; wide++) {
+    const float margin = 30, reach = wide ? WIDE_RING * b[2] : 0;
+    struct cv_rect crop = {(int) MAX (0, x0 - reach - margin), (int) MAX (0, y0 - margin), 0, 0};
+    crop.w = (int) MIN (img->width, x1 + reach + margin) - crop.x;
+    crop.h = (int) MIN (img->height, y1 + margin) - crop.y;
+    if (crop.w < 16 || crop.h < 16)
+      return false;
+    float bx[4] = {b[0] - crop.x, b[1] - crop.y, b[2], b[3]};
+    memcpy (tr->box, bx, sizeof tr->box);
+    struct cv_rect inner = {(int) (bx[0] + 0.1f * bx[2]), (int) (bx[1] + 0.05f * bx[3]), (int) (0.8f * bx[2]),
+                            (int) (0.9f * bx[3])};
+    struct cv_rect whole = {(int) bx[0], (int) bx[1], (int) bx[2], (int) bx[3]};
+    struct cv_rect hole = whole; /* the ring's: the box, up to a tall person's head */
+    if (isfinite (tall_px) && tall_px > bx[3]) {
+      hole.y = (int) (bx[1] + bx[3] - tall_px);
+      hole.h = (int) (bx[1] + bx[3]) - hole.y;
+    }
+    struct cv_rect ring = {(int) (bx[0] - 0.6f * bx[2]), (int) (bx[1] - 0.25f * bx[3]), (int) (2.2f * bx[2]),
+                           (int) (1.5f * bx[3])};
+    struct cv_rect band = {(int) (bx[0] - reach), ring.y, (int) (bx[2] + 2 * reach), ring.h};
+    tr->crop = crop;
+    struct cv_image prev = view (img, &crop);
+    int nw = 0;
+    if (cv_features_find (&prev, &inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
+        cv_features_find (&prev, &ring, &hole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK ||
+        (wide && nr < MAX_RING_POINTS &&
+         cv_features_find (&prev, &band, &ring, MAX_RING_POINTS - nr, spacing, tr->pos[0] + 2 * (nb + nr), &nw) != CV_OK))
+      return false;
+    nr += nw;
+    if (nr >= MIN_ALONE_RING_POINTS)
+      break;
+  }
+  struct cv_rect crop = tr->crop;
   struct cv_image prev = view (img, &crop);
-  if (cv_features_find (&prev, &inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
-      cv_features_find (&prev, &ring, &hole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK)
-    return false;
   tr->n_box = nb;
   tr->n = nb + nr;
   tr->steps = 0;
