@@ -21,7 +21,8 @@ video=$(realpath "${6:-../shared/data/vtest.avi}")
 src=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null; done; wait 2> /dev/null || true; rm -rf "$tmp"; }
+# (errexit holds in the trap too: a server already gone made the bench exit 1)
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2> /dev/null || true; done; wait 2> /dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 command -v curl > /dev/null || { echo "curl is needed to sample the memory"; exit 1; }
 [ -x "$build/bench/rtsp_server" ] || { echo "rtsp_server not built (libgstrtspserver-1.0-dev missing?)"; exit 1; }
