@@ -90,7 +90,6 @@ struct tracks {
   int frame[MAX_STEPS + 1];
   int last_step[MAX_POINTS]; /* the last step point i was followed to */
   float box[4];              /* the box at step 0, in the crop's pixels */
-  struct cv_rect crop;       /* the crop of the frames the points are followed in */
 };
 
 static void
@@ -136,6 +135,42 @@ box_shift (const struct live_history *h, int first, int from, int to, float *dx,
   *dy = (float) ((b->box[1] + b->box[3] / 2 - a->box[1] - a->box[3] / 2) * per_frame * (to - from));
 }
 
+/* Where the motion check seeds its points, in a crop of the frame: the
+ * crop (the ring and every box of the window, X0..X1 x Y0..Y1, with REACH
+ * more either side), the first box in it, the box's inner part, the ring
+ * around it and its hole (the box, up to a tall person's head), and the
+ * band of the box's rows out to REACH either side. */
+struct seeding {
+  struct cv_rect crop, inner, hole, ring, band;
+  float box[4];
+};
+
+static bool
+seeding_in (const struct cv_image *img, const float b[4], float x0, float y0, float x1, float y1, float reach,
+            double tall_px, struct seeding *s)
+{
+  const float margin = 30;
+  struct cv_rect crop = {(int) MAX (0, x0 - reach - margin), (int) MAX (0, y0 - margin), 0, 0};
+  crop.w = (int) MIN (img->width, x1 + reach + margin) - crop.x;
+  crop.h = (int) MIN (img->height, y1 + margin) - crop.y;
+  if (crop.w < 16 || crop.h < 16)
+    return false;
+  const float bx[4] = {b[0] - crop.x, b[1] - crop.y, b[2], b[3]};
+  s->crop = crop;
+  memcpy (s->box, bx, sizeof s->box);
+  s->inner = (struct cv_rect){(int) (bx[0] + 0.1f * bx[2]), (int) (bx[1] + 0.05f * bx[3]), (int) (0.8f * bx[2]),
+                              (int) (0.9f * bx[3])};
+  s->hole = (struct cv_rect){(int) bx[0], (int) bx[1], (int) bx[2], (int) bx[3]};
+  if (isfinite (tall_px) && tall_px > bx[3]) {
+    s->hole.y = (int) (bx[1] + bx[3] - tall_px);
+    s->hole.h = (int) (bx[1] + bx[3]) - s->hole.y;
+  }
+  s->ring = (struct cv_rect){(int) (bx[0] - 0.6f * bx[2]), (int) (bx[1] - 0.25f * bx[3]), (int) (2.2f * bx[2]),
+                             (int) (1.5f * bx[3])};
+  s->band = (struct cv_rect){(int) (bx[0] - reach), s->ring.y, (int) (bx[2] + 2 * reach), s->ring.h};
+  return true;
+}
+
 /* Follows the corners of the box and its ring from the first to the last
  * sample of H[FIRST..]: inside a crop that holds the ring and every box of
  * the window (pyramids of a crop cost a fraction of the whole frame's). */
@@ -153,45 +188,34 @@ follow (const struct live_frames *frames, const struct zone_camera *camera, cons
   }
   double spacing = fmax (2.0, b[2] / 12.0);
   double tall_px = camera ? zone_camera_person_px (camera, b[0] + b[2] / 2, b[1] + b[3], TALL_PERSON_M) : NAN;
+  struct seeding at;
+  if (!seeding_in (img, b, x0, y0, x1, y1, 0, tall_px, &at))
+    return false;
   int nb = 0, nr = 0;
-  /* the ring first; where it is too plain to vouch for anything (a bus's
-   * painted side, an empty road), the band of the box's rows out to
-   * WIDE_RING box widths either side as well: a carrier's windows, wheels
-   * and edges, or the still road and kerb a walker passes */
-  for (int wide = 0; wide < 2; wide++) {
-    const float margin = 30, reach = wide ? WIDE_RING * b[2] : 0;
-    struct cv_rect crop = {(int) MAX (0, x0 - reach - margin), (int) MAX (0, y0 - margin), 0, 0};
-    crop.w = (int) MIN (img->width, x1 + reach + margin) - crop.x;
-    crop.h = (int) MIN (img->height, y1 + margin) - crop.y;
-    if (crop.w < 16 || crop.h < 16)
-      return false;
-    float bx[4] = {b[0] - crop.x, b[1] - crop.y, b[2], b[3]};
-    memcpy (tr->box, bx, sizeof tr->box);
-    struct cv_rect inner = {(int) (bx[0] + 0.1f * bx[2]), (int) (bx[1] + 0.05f * bx[3]), (int) (0.8f * bx[2]),
-                            (int) (0.9f * bx[3])};
-    struct cv_rect whole = {(int) bx[0], (int) bx[1], (int) bx[2], (int) bx[3]};
-    struct cv_rect hole = whole; /* the ring's: the box, up to a tall person's head */
-    if (isfinite (tall_px) && tall_px > bx[3]) {
-      hole.y = (int) (bx[1] + bx[3] - tall_px);
-      hole.h = (int) (bx[1] + bx[3]) - hole.y;
-    }
-    struct cv_rect ring = {(int) (bx[0] - 0.6f * bx[2]), (int) (bx[1] - 0.25f * bx[3]), (int) (2.2f * bx[2]),
-                           (int) (1.5f * bx[3])};
-    struct cv_rect band = {(int) (bx[0] - reach), ring.y, (int) (bx[2] + 2 * reach), ring.h};
-    tr->crop = crop;
-    struct cv_image prev = view (img, &crop);
+  struct cv_image prev = view (img, &at.crop);
+  if (cv_features_find (&prev, &at.inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
+      cv_features_find (&prev, &at.ring, &at.hole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK)
+    return false;
+  /* where the ring is too plain to vouch for anything (a bus's painted
+   * side, an empty road), the band of the box's rows out to WIDE_RING box
+   * widths either side as well: a carrier's windows, wheels and edges, or
+   * the still road and kerb a walker passes. The points found are kept,
+   * moved into the wider crop. */
+  struct seeding wide;
+  if (nr < MIN_ALONE_RING_POINTS && seeding_in (img, b, x0, y0, x1, y1, WIDE_RING * b[2], tall_px, &wide)) {
+    float dx = (float) (at.crop.x - wide.crop.x), dy = (float) (at.crop.y - wide.crop.y);
+    for (int i = 0; i < nb + nr; i++)
+      tr->pos[0][2 * i] += dx, tr->pos[0][2 * i + 1] += dy;
     int nw = 0;
-    if (cv_features_find (&prev, &inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
-        cv_features_find (&prev, &ring, &hole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK ||
-        (wide && nr < MAX_RING_POINTS &&
-         cv_features_find (&prev, &band, &ring, MAX_RING_POINTS - nr, spacing, tr->pos[0] + 2 * (nb + nr), &nw) != CV_OK))
+    prev = view (img, &wide.crop);
+    if (cv_features_find (&prev, &wide.band, &wide.ring, MAX_RING_POINTS - nr, spacing, tr->pos[0] + 2 * (nb + nr),
+                          &nw) != CV_OK)
       return false;
     nr += nw;
-    if (nr >= MIN_ALONE_RING_POINTS)
-      break;
+    at = wide;
   }
-  struct cv_rect crop = tr->crop;
-  struct cv_image prev = view (img, &crop);
+  struct cv_rect crop = at.crop;
+  memcpy (tr->box, at.box, sizeof tr->box);
   tr->n_box = nb;
   tr->n = nb + nr;
   tr->steps = 0;
