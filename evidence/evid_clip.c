@@ -1,5 +1,6 @@
 #include "evid_clip.h"
 
+#include "evid_frame.h"
 #include "evid_store.h"
 
 #include <gst/app/gstappsink.h>
@@ -11,11 +12,7 @@ evid_clip_frame_jpeg (const struct cv_image *i420)
 {
   unsigned char *jpg;
   size_t len;
-  if (cv_jpeg_encode_i420 (i420, EVID_CLIP_QUALITY, &jpg, &len) != CV_OK)
-    return NULL;
-  GBytes *b = g_bytes_new (jpg, len);
-  cv_free (jpg);
-  return b;
+  return cv_jpeg_encode_i420 (i420, EVID_CLIP_QUALITY, &jpg, &len) == CV_OK ? evid_bytes_take_cv (jpg, len) : NULL;
 }
 
 GBytes *

@@ -162,7 +162,7 @@ evid_collector_frame (struct evid_collector *c, int frame, const struct cv_image
   if (c->ring_len <= 1 || img->channels != 3)
     return;
   struct ring_frame *r = &c->ring[frame % c->ring_len];
-  /* I420's planes lie packed as GStreamer expects them when the width is a multiple of 8 */
+  /* 4:2:0 needs even sides; the width in eights keeps the clips' size as it was when GStreamer took the raw planes */
   int w = MAX (8, (int) (img->width * CLIP_SCALE) / 8 * 8), h = MAX (2, (int) (img->height * CLIP_SCALE) / 2 * 2);
   if (c->scaled.width != w || c->scaled.height != h * 3 / 2) {
     g_free (c->scaled.data);
@@ -220,11 +220,7 @@ jpeg_of (struct evid_frame *f)
   const struct cv_image *img = evid_frame_bgr (f, &scratch);
   cv_status st = img ? cv_jpeg_encode (img, 90, &jpg, &len) : CV_ERR_INVALID;
   g_free (scratch.data);
-  if (st != CV_OK)
-    return NULL;
-  GBytes *b = g_bytes_new (jpg, len);
-  cv_free (jpg);
-  return b;
+  return st == CV_OK ? evid_bytes_take_cv (jpg, len) : NULL;
 }
 
 /* FRAME (IMG) as a shared copy, in I420 (half the bytes: a packet keeps

@@ -64,6 +64,12 @@ evid_frame_bgr (struct evid_frame *f, struct cv_image *scratch)
   return evid_image_as_bgr (&f->img, scratch);
 }
 
+GBytes *
+evid_bytes_take_cv (unsigned char *data, size_t len)
+{
+  return g_bytes_new_with_free_func (data, len, cv_free, data);
+}
+
 struct evid_frame *
 evid_frame_ref (struct evid_frame *f)
 {

@@ -35,6 +35,11 @@ struct evid_frame *evid_frame_compact (const struct cv_image *img);
  * SCRATCH->data). NULL when the conversion fails. */
 const struct cv_image *evid_frame_bgr (struct evid_frame *f, struct cv_image *scratch);
 
+/* DATA (LEN bytes the vision shim allocated: an encoded picture) as
+ * GBytes, taken over without a copy: freed with cv_free with the last
+ * reference. */
+GBytes *evid_bytes_take_cv (unsigned char *data, size_t len);
+
 struct evid_frame *evid_frame_ref (struct evid_frame *f);
 void evid_frame_unref (struct evid_frame *f); /* NULL: nothing */
 

@@ -2,6 +2,7 @@
 
 #include "cv_shim.h"
 
+#include "evid_frame.h"
 #include "evid_json.h"
 #include "evid_json_guard.h"
 #include "evid_seal.h"
@@ -139,9 +140,7 @@ public_image (struct evid_store *st, const char *id, JsonObject *pkt, gboolean b
     g_set_error (error, EVID_ERROR, EVID_ERROR_DB, "packet %s: cannot encode public image: %s", id, cv_last_error ());
     return NULL;
   }
-  GBytes *b = g_bytes_new (out, out_len);
-  cv_free (out);
-  return b;
+  return evid_bytes_take_cv (out, out_len);
 }
 
 static GBytes *
