@@ -209,20 +209,20 @@ decode_jpeg (const unsigned char *data, size_t len, unsigned char **out_pixels, 
     cv_shim_set_error ("more scans than any encoder writes");
   else if (tjDecompressHeader3 (tj, data, (unsigned long) len, &w, &h, &sub, &space) != 0)
     cv_shim_set_error (tjGetErrorStr2 (tj));
-  else if (!(px = bgra_buffer (w, h, progressive ? MAX_PROGRESSIVE_PIXELS : MAX_DECODED_PIXELS)))
-    ;
-  /* Any fault is no picture, a warning too (data cut short, a bogus
-   * progression): libjpeg-turbo reports a fatal error that followed a
-   * warning as a warning, and a progressive picture stopped by one comes
-   * back never written, holding whatever the memory held before (an
-   * earlier still). The buffer is cleared all the same. */
-  else if (memset (px, 0, (size_t) w * h * 4),
-           tjDecompress2 (tj, data, (unsigned long) len, px, w, w * 4, h, TJPF_BGRA, TJFLAG_STOPONWARNING) != 0)
-    cv_shim_set_error (tjGetErrorStr2 (tj));
-  else {
-    *out_pixels = px, *out_width = w, *out_height = h;
-    px = NULL;
-    st = CV_OK;
+  else if ((px = bgra_buffer (w, h, progressive ? MAX_PROGRESSIVE_PIXELS : MAX_DECODED_PIXELS))) {
+    /* Any fault is no picture, a warning too (data cut short, a bogus
+     * progression): libjpeg-turbo reports a fatal error that followed a
+     * warning as a warning, and a progressive picture stopped by one comes
+     * back never written, holding whatever the memory held before (an
+     * earlier still). The buffer is cleared all the same. */
+    memset (px, 0, (size_t) w * h * 4);
+    if (tjDecompress2 (tj, data, (unsigned long) len, px, w, w * 4, h, TJPF_BGRA, TJFLAG_STOPONWARNING) != 0) {
+      cv_shim_set_error (tjGetErrorStr2 (tj));
+    } else {
+      *out_pixels = px, *out_width = w, *out_height = h;
+      px = NULL;
+      st = CV_OK;
+    }
   }
   free (px);
   tjDestroy (tj);
