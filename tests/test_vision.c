@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,88 @@ only_jpeg_and_png_are_decoded_and_never_a_bomb (void)
   g_free (img.data);
 }
 
+/* A JPEG whose frame header claims WIDTH x HEIGHT, as a baseline (SOF0)
+ * or a progressive (SOF2) picture: what the decoder says of it. */
+static const char *
+decode_claiming (int width, int height, bool progressive)
+{
+  struct cv_image img = gradient (40, 30);
+  unsigned char *enc = NULL, *px = NULL;
+  size_t len = 0;
+  int w, h, stride;
+  g_assert_cmpint (cv_jpeg_encode (&img, 90, &enc, &len), ==, CV_OK);
+  size_t sof = 0;
+  for (size_t i = 2; i + 9 < len && !sof; i++)
+    if (enc[i] == 0xff && enc[i + 1] == 0xc0)
+      sof = i;
+  g_assert_cmpuint (sof, >, 0);
+  enc[sof + 1] = progressive ? 0xc2 : 0xc0;
+  enc[sof + 5] = (unsigned char) (height >> 8), enc[sof + 6] = (unsigned char) height;
+  enc[sof + 7] = (unsigned char) (width >> 8), enc[sof + 8] = (unsigned char) width;
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &w, &h, &stride), ==, CV_ERR_DECODE);
+  cv_free (enc);
+  g_free (img.data);
+  return cv_last_error ();
+}
+
+/* A progressive JPEG keeps every coefficient while it decodes: its cap is
+ * 8 million pixels (4K UHD fits), a baseline JPEG's 32 million. Both
+ * claims below are refused, the data being a 40 x 30 picture's; what
+ * matters is which refused them. */
+static void
+a_progressive_jpeg_is_capped_lower_than_a_baseline_one (void)
+{
+  const char *larger = "larger than any camera's";
+  g_assert_nonnull (strstr (decode_claiming (3000, 3000, true), larger)); /* 9 M progressive */
+  g_assert_null (strstr (decode_claiming (3000, 3000, false), larger));   /* 9 M baseline: decoded, cut short */
+  g_assert_null (strstr (decode_claiming (3840, 2160, true), larger));    /* 4K UHD progressive */
+  g_assert_nonnull (strstr (decode_claiming (6000, 6000, false), larger)); /* 36 M baseline */
+}
+
+/* I420 planes straight to JPEG (the clip ring's frames): a picture of
+ * four coloured quarters comes back in its colours, at its size; an odd
+ * side, or planes not packed one after the other, are refused. */
+static void
+i420_planes_encode_to_a_jpeg_of_their_colours (void)
+{
+  const int w = 64, h = 48;
+  /* BT.601 video range: red, green, blue, grey */
+  static const unsigned char YUV[4][3] = {{81, 90, 240}, {145, 54, 34}, {41, 240, 110}, {126, 128, 128}};
+  static const unsigned char BGR[4][3] = {{0, 0, 255}, {0, 255, 0}, {255, 0, 0}, {128, 128, 128}};
+  unsigned char *planes = g_malloc ((size_t) w * h * 3 / 2);
+  unsigned char *u = planes + w * h, *v = u + (w / 2) * (h / 2);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      int q = (y >= h / 2) * 2 + (x >= w / 2);
+      planes[y * w + x] = YUV[q][0];
+      if (!(x & 1) && !(y & 1))
+        u[(y / 2) * (w / 2) + x / 2] = YUV[q][1], v[(y / 2) * (w / 2) + x / 2] = YUV[q][2];
+    }
+  struct cv_image i420 = {planes, w, h * 3 / 2, w, 1};
+  unsigned char *enc = NULL, *px = NULL;
+  size_t len = 0;
+  int dw, dh, stride;
+  g_assert_cmpint (cv_jpeg_encode_i420 (&i420, 90, &enc, &len), ==, CV_OK);
+  g_assert_cmpint (cv_decode_bgra (enc, len, &px, &dw, &dh, &stride), ==, CV_OK);
+  g_assert_cmpint (dw, ==, w);
+  g_assert_cmpint (dh, ==, h);
+  for (int q = 0; q < 4; q++) {
+    int x = (q & 1) * w / 2 + w / 4, y = (q >> 1) * h / 2 + h / 4;
+    /* the JPEG is read as full range: video range comes back a little flat */
+    for (int c = 0; c < 3; c++)
+      g_assert_cmpint (abs (px[y * stride + 4 * x + c] - BGR[q][c]), <=, 40);
+  }
+  cv_free (px);
+  cv_free (enc);
+  struct cv_image odd = {planes, w - 1, h * 3 / 2, w, 1};
+  g_assert_cmpint (cv_jpeg_encode_i420 (&odd, 90, &enc, &len), !=, CV_OK);
+  struct cv_image odd_rows = {planes, w, 75, w, 1}; /* 25 luma rows: no whole chroma row for the last */
+  g_assert_cmpint (cv_jpeg_encode_i420 (&odd_rows, 90, &enc, &len), !=, CV_OK);
+  struct cv_image padded = {planes, w / 2, h * 3 / 2, w, 1}; /* planes not packed */
+  g_assert_cmpint (cv_jpeg_encode_i420 (&padded, 90, &enc, &len), !=, CV_OK);
+  g_free (planes);
+}
+
 static void
 bad_input_should_return_errors_not_crash (void)
 {
@@ -259,6 +342,9 @@ main (int argc, char **argv)
   g_test_add_func ("/vision/jpeg_round_trip_should_keep_size_and_content", jpeg_round_trip_should_keep_size_and_content);
   g_test_add_func ("/vision/crop_should_be_clipped_to_the_image", crop_should_be_clipped_to_the_image);
   g_test_add_func ("/vision/bad_input_should_return_errors_not_crash", bad_input_should_return_errors_not_crash);
+  g_test_add_func ("/vision/a_progressive_jpeg_is_capped_lower_than_a_baseline_one",
+                   a_progressive_jpeg_is_capped_lower_than_a_baseline_one);
+  g_test_add_func ("/vision/i420_planes_encode_to_a_jpeg_of_their_colours", i420_planes_encode_to_a_jpeg_of_their_colours);
   g_test_add_func ("/vision/only_jpeg_and_png_are_decoded_and_never_a_bomb",
                    only_jpeg_and_png_are_decoded_and_never_a_bomb);
   g_test_add_func ("/vision/blur_should_flatten_detail_inside_the_region_only",
