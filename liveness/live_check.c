@@ -208,8 +208,10 @@ live_checker_frame (struct live_checker *lc, int frame, double t_s, const struct
       lc->frames = live_frames_create ((int) ceil (lc->params.motion_window_s * (lc->fps > 0 ? lc->fps : 30)) + 2);
     live_frames_push (lc->frames, frame, img);
   }
+  const struct cv_image *prev = lc->frames ? live_frames_get (lc->frames, lc->frame) : NULL;
+  const struct cv_image *grey = img && lc->frames ? live_frames_get (lc->frames, frame) : NULL;
+  live_objects_update (lc->objects, frame, t_s, blobs, n_blobs, prev, grey);
   lc->frame = frame;
-  live_objects_update (lc->objects, frame, t_s, blobs, n_blobs);
   lc->has_pair = img && right && right->width == img->width && right->height == img->height;
   if (lc->has_pair)
     copy_grey (&lc->right, right);

@@ -57,3 +57,9 @@ live_frames_get (const struct live_frames *f, int frame)
       return &f->slots[i].img;
   return NULL;
 }
+
+struct cv_image
+live_frames_view (const struct cv_image *img, const struct cv_rect *r)
+{
+  return (struct cv_image){img->data + (size_t) r->y * img->stride + r->x, r->w, r->h, img->stride, 1};
+}

@@ -19,4 +19,7 @@ bool live_frames_push (struct live_frames *f, int frame, const struct cv_image *
 /* Frame FRAME, or NULL when it is not (or no longer) held. */
 const struct cv_image *live_frames_get (const struct live_frames *f, int frame);
 
+/* A view of grey IMG's rectangle R (inside it): no copy. */
+struct cv_image live_frames_view (const struct cv_image *img, const struct cv_rect *r);
+
 #endif

@@ -102,13 +102,6 @@ apply_h (const double h[9], double x, double y, double *ox, double *oy)
   *oy = (h[3] * x + h[4] * y + h[5]) / w;
 }
 
-/* A view of IMG's rectangle R (clipped already): no copy. */
-static struct cv_image
-view (const struct cv_image *img, const struct cv_rect *r)
-{
-  return (struct cv_image){img->data + (size_t) r->y * img->stride + r->x, r->w, r->h, img->stride, 1};
-}
-
 /* The sample of H at FRAME or the last one before it (from index FIRST). */
 static const struct live_sample *
 sample_at (const struct live_history *h, int first, int frame)
@@ -192,7 +185,7 @@ follow (const struct live_frames *frames, const struct zone_camera *camera, cons
   if (!seeding_in (img, b, x0, y0, x1, y1, 0, tall_px, &at))
     return false;
   int nb = 0, nr = 0;
-  struct cv_image prev = view (img, &at.crop);
+  struct cv_image prev = live_frames_view (img, &at.crop);
   if (cv_features_find (&prev, &at.inner, NULL, MAX_BOX_POINTS, spacing, tr->pos[0], &nb) != CV_OK ||
       cv_features_find (&prev, &at.ring, &at.hole, MAX_RING_POINTS, spacing, tr->pos[0] + 2 * nb, &nr) != CV_OK)
     return false;
@@ -207,7 +200,7 @@ follow (const struct live_frames *frames, const struct zone_camera *camera, cons
     for (int i = 0; i < nb + nr; i++)
       tr->pos[0][2 * i] += dx, tr->pos[0][2 * i + 1] += dy;
     int nw = 0;
-    prev = view (img, &wide.crop);
+    prev = live_frames_view (img, &wide.crop);
     if (cv_features_find (&prev, &wide.band, &wide.ring, MAX_RING_POINTS - nr, spacing, tr->pos[0] + 2 * (nb + nr),
                           &nw) != CV_OK)
       return false;
@@ -232,7 +225,7 @@ follow (const struct live_frames *frames, const struct zone_camera *camera, cons
     const struct cv_image *full = live_frames_get (frames, f);
     if (!full)
       continue;
-    struct cv_image next = view (full, &crop);
+    struct cv_image next = live_frames_view (full, &crop);
     int k = tr->steps;
     float *from = tr->pos[k], *to = tr->pos[k + 1];
     if (k == 0) {

@@ -1,5 +1,6 @@
 #include "live_objects.h"
 
+#include "live_corners.h"
 #include "live_place.h"
 #include "zone_geom.h"
 
@@ -33,6 +34,7 @@ struct trace_point {
                        * not change it), or -1 when the top or bottom border cuts it */
   bool has_ground;
   double gx, gy;      /* the anchor's bottom on the ground */
+  int kind;           /* which the anchor is: the centre, the right edge or the left edge */
 };
 
 struct tracked {
@@ -40,6 +42,9 @@ struct tracked {
   double last_t;
   struct trace_point trace[MAX_TRACE];
   int n_trace;
+  struct live_corners corners; /* on the object */
+  bool flow_ok;                /* they were followed to this frame ... */
+  float flow_box[4];           /* ... and took its box here */
 };
 
 struct live_objects {
@@ -134,22 +139,27 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
   bool cut_left = b[0] <= BORDER_PX, cut_right = o->width > 0 && b[0] + b[2] >= o->width - BORDER_PX;
   bool cut_bottom = o->height > 0 && b[1] + b[3] >= o->height - BORDER_PX;
   struct trace_point *p = &t->trace[t->n_trace++];
-  double ax = cut_left && !cut_right ? b[0] + b[2] : cut_right && !cut_left ? b[0] : b[0] + b[2] / 2;
+  int kind = cut_left && !cut_right ? 1 : cut_right && !cut_left ? 2 : 0;
+  double ax = kind == 1 ? b[0] + b[2] : kind == 2 ? b[0] : b[0] + b[2] / 2;
   /* the height is the vehicle's whole height even when a side border cuts it */
-  *p = (struct trace_point){t_s, ax, b[1] + b[3] / 2, cut_bottom || b[1] <= BORDER_PX ? -1 : t->obj.height_m, false, 0, 0};
+  *p = (struct trace_point){t_s, ax, b[1] + b[3] / 2, cut_bottom || b[1] <= BORDER_PX ? -1 : t->obj.height_m, false, 0, 0,
+                            kind};
   struct zone_pt g;
   if (o->has_camera && !cut_bottom && zone_homography_apply (o->cam.to_ground, (struct zone_pt){ax, b[1] + b[3]}, &g)) {
     p->has_ground = true;
     p->gx = g.x;
     p->gy = g.y;
   }
-  /* velocity: a line through the last SPEED_SPAN_S of the anchor */
+  /* velocity: a line through the last SPEED_SPAN_S of the anchor (the
+   * same one: a vehicle coming out from the picture's border has its
+   * right edge followed, then its centre; a line through both jumps by
+   * half its width) */
   double ts[MAX_TRACE], xs[MAX_TRACE], ys[MAX_TRACE], gts[MAX_TRACE], gxs[MAX_TRACE], gys[MAX_TRACE];
   double hmin = INFINITY, hmax = 0;
   int n = 0, ng = 0;
   for (int i = 0; i < t->n_trace; i++) {
     const struct trace_point *q = &t->trace[i];
-    if (t_s - q->t_s > SPEED_SPAN_S + 1e-6)
+    if (t_s - q->t_s > SPEED_SPAN_S + 1e-6 || q->kind != kind)
       continue;
     ts[n] = q->t_s, xs[n] = q->ax, ys[n] = q->ay, n++;
     if (q->has_ground)
@@ -158,10 +168,8 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
       hmin = fmin (hmin, q->h_m), hmax = fmax (hmax, q->h_m);
   }
   double rx, ry;
-  t->obj.vx = t->obj.vy = 0;
-  t->obj.speed_mps = -1;
-  t->obj.path_rms_m = -1;
   t->obj.size_change = hmax > 0 ? hmax / hmin - 1 : -1;
+  /* too few of this anchor yet (it has just changed): the last velocity stands */
   if (n >= 2) {
     line_fit (ts, xs, n, &t->obj.vx, &rx);
     line_fit (ts, ys, n, &t->obj.vy, &ry);
@@ -189,11 +197,80 @@ predict (const struct tracked *t, double t_s, float out[4])
   out[1] += (float) (t->obj.vy * dt);
 }
 
-void
-live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n)
+/* BOX, taken out to the picture's border on each side where the border cuts BLOB. */
+static void
+out_to_border (const struct live_objects *o, const float box[4], const float blob[4], float out[4])
 {
+  float x0 = box[0], y0 = box[1], x1 = box[0] + box[2], y1 = box[1] + box[3];
+  if (blob[0] <= BORDER_PX)
+    x0 = fminf (x0, blob[0]);
+  if (blob[1] <= BORDER_PX)
+    y0 = fminf (y0, blob[1]);
+  if (o->width > 0 && blob[0] + blob[2] >= o->width - BORDER_PX)
+    x1 = fmaxf (x1, blob[0] + blob[2]);
+  if (o->height > 0 && blob[1] + blob[3] >= o->height - BORDER_PX)
+    y1 = fmaxf (y1, blob[1] + blob[3]);
+  out[0] = x0, out[1] = y0, out[2] = x1 - x0, out[3] = y1 - y0;
+}
+
+/* How many objects' corners lie in BLOB (most of where they took each). */
+static int
+holding (const struct live_objects *o, const float blob[4])
+{
+  int n = 0;
+  for (guint k = 0; k < o->tracked->len; k++) {
+    const struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
+    if (!t->flow_ok)
+      continue;
+    const float *f = t->flow_box;
+    double w = fmin (f[0] + f[2], blob[0] + blob[2]) - fmax (f[0], blob[0]);
+    double h = fmin (f[1] + f[3], blob[1] + blob[3]) - fmax (f[1], blob[1]);
+    n += w > 0 && h > 0 && w * h >= 0.5 * f[2] * f[3];
+  }
+  return n;
+}
+
+/* T is where it is now (box set) at frame FRAME, T_S. */
+static void
+seen_at (struct live_objects *o, struct tracked *t, int frame, double t_s, double hm, double wm)
+{
+  t->obj.last_frame = frame;
+  t->last_t = t_s;
+  t->obj.height_m = hm;
+  t->obj.width_m = wm;
+  bool was = t->obj.established;
+  add_trace (o, t, t_s);
+  /* a vehicle braking hard, or pulling away, leaves a straight even path:
+   * what its corners follow as one rigid body stays the vehicle it was */
+  if (was && t->flow_ok && live_corners_rigid (&t->corners))
+    t->obj.established = true;
+  /* narrower than a vehicle's side (a van or a lorry seen from behind): a
+   * vehicle only when its corners show one rigid body */
+  if (wm < o->params.vehicle_min_width_m && !live_corners_rigid (&t->corners))
+    t->obj.established = false;
+}
+
+void
+live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n,
+                     const struct cv_image *prev, const struct cv_image *grey)
+{
+  const int last_frame = o->frame;
+  const double dt = t_s - o->t_s;
   o->frame = frame;
   o->t_s = t_s;
+  bool images = prev && grey && prev->channels == 1 && grey->channels == 1 && prev->width == grey->width &&
+                prev->height == grey->height && dt > 0;
+  /* each object's corners, from the last frame to this one */
+  for (guint k = 0; k < o->tracked->len; k++) {
+    struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
+    /* where its velocity takes it, once it has one */
+    const double expected[2] = {t->obj.vx * dt, t->obj.vy * dt};
+    t->flow_ok = images && t->corners.frame == last_frame && t->obj.last_frame == last_frame &&
+                 live_corners_follow (&t->corners, prev, grey, frame, t->obj.box, t->n_trace >= 2 ? expected : NULL,
+                                      t->flow_box);
+    if (!t->flow_ok)
+      t->corners.n = 0;
+  }
   /* merge touching blobs until nothing changes */
   g_autoptr (GArray) merged = g_array_new (FALSE, FALSE, sizeof (struct box4));
   for (int i = 0; i < n; i++) {
@@ -212,11 +289,14 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
         }
       }
   }
-  /* keep the vehicle-sized ones and match them to where what was followed is expected now */
+  /* keep the vehicle-sized ones (narrower too where corners can show a
+   * rigid body) and match them to where what was followed is now: where
+   * its corners took it, else where its velocity does */
+  const double min_width = images ? 0.5 * o->params.vehicle_min_width_m : o->params.vehicle_min_width_m;
   for (guint i = 0; i < merged->len; i++) {
     float *b = g_array_index (merged, struct box4, i).v;
     double hm, wm;
-    if (!measure (o, b, &hm, &wm) || hm < o->params.vehicle_min_height_m || wm < o->params.vehicle_min_width_m)
+    if (!measure (o, b, &hm, &wm) || hm < o->params.vehicle_min_height_m || wm < min_width)
       continue;
     struct tracked *best = NULL;
     double best_score = 0.2;
@@ -225,22 +305,51 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
       if (t->obj.last_frame == frame)
         continue;
       float pb[4];
-      predict (t, t_s, pb);
+      if (t->flow_ok)
+        memcpy (pb, t->flow_box, sizeof pb);
+      else
+        predict (t, t_s, pb);
       double v = live_box_iou (pb, b);
       if (v > best_score)
         best = t, best_score = v;
     }
     if (!best) {
-      struct tracked fresh = {.obj = {.id = o->next_id++, .first_frame = frame}};
+      struct tracked fresh = {
+          .obj = {.id = o->next_id++, .first_frame = frame, .speed_mps = -1, .path_rms_m = -1, .size_change = -1},
+          .corners = {.frame = -1}};
       g_array_append_val (o->tracked, fresh);
       best = &g_array_index (o->tracked, struct tracked, o->tracked->len - 1);
     }
-    memcpy (best->obj.box, b, sizeof best->obj.box);
-    best->obj.last_frame = frame;
-    best->last_t = t_s;
-    best->obj.height_m = hm;
-    best->obj.width_m = wm;
-    add_trace (o, best, t_s);
+    /* a blob that holds two objects' corners (a vehicle passing another)
+     * is neither's box: each is where its corners took it. (Up to the
+     * picture's border where that cuts the blob: a vehicle coming out from
+     * it.) */
+    float box[4];
+    memcpy (box, b, sizeof box);
+    bool by_corners = best->flow_ok && holding (o, b) >= 2;
+    if (by_corners) {
+      out_to_border (o, best->flow_box, b, box);
+      if (!measure (o, box, &hm, &wm))
+        continue;
+    }
+    /* corners that went elsewhere than the blob stood on the road behind
+     * a loose blob, or on a vehicle it has lost: new ones are sought */
+    bool astray = best->flow_ok && !by_corners &&
+                  fabsf (best->flow_box[0] + best->flow_box[2] / 2 - b[0] - b[2] / 2) > 0.25f * b[2];
+    memcpy (best->obj.box, box, sizeof best->obj.box);
+    seen_at (o, best, frame, t_s, hm, wm);
+    if (images && (astray || live_corners_few (&best->corners)))
+      live_corners_seed (&best->corners, grey, frame, best->obj.box);
+  }
+  /* a vehicle the blobs lost (standing at the stop line, the background
+   * model takes it in; hidden in a merged blob) goes on where its corners are */
+  for (guint k = 0; k < o->tracked->len; k++) {
+    struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
+    double hm, wm;
+    if (t->obj.last_frame == frame || !t->flow_ok || !t->obj.established || !measure (o, t->flow_box, &hm, &wm))
+      continue;
+    memcpy (t->obj.box, t->flow_box, sizeof t->obj.box);
+    seen_at (o, t, frame, t_s, hm, wm);
   }
   for (guint k = o->tracked->len; k-- > 0;)
     if (t_s - g_array_index (o->tracked, struct tracked, k).last_t > FORGET_S)

@@ -17,7 +17,19 @@
  * not cut by the picture's border (a vehicle entering the picture grows
  * from one side). An object is "established" as a vehicle when it was
  * followed for VEHICLE_MIN_SEEN_S with a steady size and a smooth path:
- * groups of walkers merging and splitting change size and jerk about. */
+ * groups of walkers merging and splitting change size and jerk about.
+ *
+ * Given the frames, each object's corners are also followed (pyramidal
+ * Lucas-Kanade) and fitted with one translation and scale: that is where
+ * the object goes, when a blob holds it together with something else
+ * passing (then the blob is larger than where the corners took it) and
+ * when the background model has taken in a vehicle standing at the stop
+ * line (no blob at all: an established vehicle goes on where its corners
+ * are, and pulls away as the same vehicle). Corners that stop fitting
+ * (the road behind a loose blob, a passer-by) are dropped and new ones
+ * sought. A blob narrower than vehicle_min_width_m (a car seen from
+ * behind) is followed too, and is a vehicle only when its corners have
+ * been one rigid body: a group of walkers swings its limbs. */
 #ifndef CW_LIVE_OBJECTS_H
 #define CW_LIVE_OBJECTS_H
 
@@ -48,8 +60,11 @@ struct live_objects *live_objects_create (const struct hwcfg_liveness *params, c
                                           int height);
 void live_objects_free (struct live_objects *o);
 
-/* The blobs of frame FRAME at T_S. */
-void live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n);
+/* The blobs of frame FRAME at T_S; PREV and GREY (both may be NULL: blobs
+ * only) the last frame given and this one, grey, to follow each object's
+ * corners between them. */
+void live_objects_update (struct live_objects *o, int frame, double t_s, const struct cv_rect *blobs, int n,
+                          const struct cv_image *prev, const struct cv_image *grey);
 
 /* The established vehicle seen in the latest frame that holds most of BOX
  * (at least 80 % of its area); false when there is none. */
