@@ -419,6 +419,21 @@ render_road (const struct zone_camera *cam, const struct face *f, int n, int fra
   }
 }
 
+/* Two grey frames of the PETS camera's size: the last one rendered and this one. */
+static void
+road_frames (struct cv_image img[2])
+{
+  for (int k = 0; k < 2; k++)
+    img[k] = (struct cv_image){g_malloc (768 * 576), 768, 576, 768, 1};
+}
+
+static void
+road_frames_free (struct cv_image img[2])
+{
+  for (int k = 0; k < 2; k++)
+    g_free (img[k].data);
+}
+
 /* Box B as the background model's blob: cut by the picture's border. */
 static struct cv_rect
 rect_of (const float b[4])
@@ -449,8 +464,7 @@ bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest)
   struct hwcfg_liveness p = params ();
   struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
   struct cv_image img[2];
-  for (int k = 0; k < 2; k++)
-    img[k] = (struct cv_image){g_malloc (768 * 576), 768, 576, 768, 1};
+  road_frames (img);
   int id = -1, merged_frames = 0;
   *worst = 0, *widest = 0;
   for (int i = 0; i <= 4 * fps; i++) {
@@ -485,8 +499,7 @@ bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest)
     *worst = fmax (*worst, fabs (car.speed_mps - 5));
     *widest = fmax (*widest, car.box[2] / bus[2]);
   }
-  for (int k = 0; k < 2; k++)
-    g_free (img[k].data);
+  road_frames_free (img);
   live_objects_free (objs);
   return merged_frames;
 }
@@ -522,8 +535,7 @@ bus_stands_and_pulls_away (double speed, int fps, double stand_s)
   struct hwcfg_liveness p = params ();
   struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
   struct cv_image img[2];
-  for (int k = 0; k < 2; k++)
-    img[k] = (struct cv_image){g_malloc (768 * 576), 768, 576, 768, 1};
+  road_frames (img);
   const double stop = 1.2, go = stop + stand_s;
   double x = -14, t = 0, measured = -1;
   int id = -1;
@@ -547,8 +559,7 @@ bus_stands_and_pulls_away (double speed, int fps, double stand_s)
       measured = car.speed_mps;
     }
   }
-  for (int k = 0; k < 2; k++)
-    g_free (img[k].data);
+  road_frames_free (img);
   live_objects_free (objs);
   return measured;
 }
@@ -583,8 +594,7 @@ a_narrow_rigid_body_is_a_vehicle_a_wobbling_one_is_not (void)
   for (int kind = 0; kind < 3; kind++) { /* 0 the van, 1 wobbling, 2 the van from blobs alone */
     struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
     struct cv_image img[2];
-    for (int k = 0; k < 2; k++)
-      img[k] = (struct cv_image){g_malloc (768 * 576), 768, 576, 768, 1};
+    road_frames (img);
     int vehicle_frames = 0, n = 0;
     double width = 0;
     for (int i = 0; i <= 30; i++) {
@@ -612,8 +622,7 @@ a_narrow_rigid_body_is_a_vehicle_a_wobbling_one_is_not (void)
     } else {
       g_assert_cmpint (vehicle_frames, ==, 0);
     }
-    for (int k = 0; k < 2; k++)
-      g_free (img[k].data);
+    road_frames_free (img);
     live_objects_free (objs);
   }
 }
