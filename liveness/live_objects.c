@@ -238,12 +238,7 @@ seen_at (struct live_objects *o, struct tracked *t, int frame, double t_s, doubl
   t->last_t = t_s;
   t->obj.height_m = hm;
   t->obj.width_m = wm;
-  bool was = t->obj.established;
   add_trace (o, t, t_s);
-  /* a vehicle braking hard, or pulling away, leaves a straight even path:
-   * what its corners follow as one rigid body stays the vehicle it was */
-  if (was && t->flow_ok && live_corners_rigid (&t->corners))
-    t->obj.established = true;
   /* narrower than a vehicle's side (a van or a lorry seen from behind): a
    * vehicle only when its corners show one rigid body */
   if (wm < o->params.vehicle_min_width_m && !live_corners_rigid (&t->corners))

@@ -524,10 +524,10 @@ a_vehicle_passed_by_another_keeps_its_own_track (void)
   }
 }
 
-/* A bus drives at SPEED, stands at the stop line for STAND_S (the
+/* A bus drives at SPEED, brakes, stands at the stop line for STAND_S (the
  * background model takes it in: no blob from 0.5 s after it stopped) and
  * pulls away, at FPS. Followed by its corners it is one vehicle all along,
- * standing too; its speed 1 s after it pulled away is returned. */
+ * standing too; its speed 1 s after it is back to SPEED is returned. */
 static double
 bus_stands_and_pulls_away (double speed, int fps, double stand_s)
 {
@@ -536,12 +536,13 @@ bus_stands_and_pulls_away (double speed, int fps, double stand_s)
   struct live_objects *objs = live_objects_create (&p, &cam, 768, 576);
   struct cv_image img[2];
   road_frames (img);
-  const double stop = 1.2, go = stop + stand_s;
-  double x = -14, t = 0, measured = -1;
+  /* braking at 2.5 m/s2 to stand from STOP on, pulling away at 2.5 m/s2 */
+  const double brake = 2.5, pull = 2.5, stop = 1.2 + speed / brake, go = stop + stand_s;
+  double x = -16, t = 0, measured = -1;
   int id = -1;
-  for (int i = 0; t < go + 1.0; i++, t = (double) i / fps) {
-    bool standing = t >= stop && t < go;
-    x += standing ? 0 : speed / fps;
+  for (int i = 0; t < go + speed / pull + 1.0; i++, t = (double) i / fps) {
+    double v = t < stop - speed / brake ? speed : t < stop ? (stop - t) * brake : t < go ? 0 : fmin (speed, (t - go) * pull);
+    x += v / fps;
     struct face f = {x - 6, -8, x + 6, -8, 3.2, 11, 0};
     render_road (&cam, &f, 1, i, &img[i % 2]);
     float bus[4];
@@ -551,7 +552,7 @@ bus_stands_and_pulls_away (double speed, int fps, double stand_s)
     live_objects_update (objs, i + 1, t, &blob, absorbed ? 0 : 1, i ? &img[(i + 1) % 2] : NULL, &img[i % 2]);
     struct live_object car;
     bool found = carrier_of (objs, bus, &car);
-    if (t >= stop - 0.1) {
+    if (t >= stop) {
       g_assert_true (found); /* a vehicle, standing too */
       if (id < 0)
         id = car.id;
@@ -567,7 +568,7 @@ bus_stands_and_pulls_away (double speed, int fps, double stand_s)
 static void
 a_vehicle_standing_at_the_stop_line_is_followed_by_its_corners (void)
 {
-  const double speeds[] = {0.5, 2, 5, 10};
+  const double speeds[] = {0.5, 2, 5};
   const double stands[] = {5, 20};
   for (int fps = 10; fps <= 25; fps += 15)
     for (size_t k = 0; k < G_N_ELEMENTS (speeds); k++)
@@ -575,7 +576,7 @@ a_vehicle_standing_at_the_stop_line_is_followed_by_its_corners (void)
         if (fps == 25 && stands[s] > 10)
           continue; /* the 25 fps runs stand 5 s: the time goes into rendering */
         double m = bus_stands_and_pulls_away (speeds[k], fps, stands[s]);
-        g_test_message ("bus %.1f m/s at %d fps, stood %.0f s: %.2f m/s 1 s after pulling away", speeds[k], fps,
+        g_test_message ("bus %.1f m/s at %d fps, stood %.0f s: %.2f m/s 1 s after it was back to speed", speeds[k], fps,
                         stands[s], m);
         /* a line through the last second: all of it moving again */
         g_assert_cmpfloat (fabs (m - speeds[k]), <=, 0.15 * speeds[k] + 0.1);
