@@ -455,10 +455,11 @@ carrier_of (const struct live_objects *objs, const float b[4], struct live_objec
  * nearer lane, at FPS: for over a second the background model's blobs hold
  * both as one. From the bus's first second on, how far its measured speed
  * strays at most (*WORST, m/s) and how much wider than the bus its box
- * grows at most (*WIDEST, a share of the bus's width); with FRAMES false
- * from blobs alone. Returns the frames both were in one blob. */
+ * grows at most (*WIDEST, a share of the bus's width), over the frames it
+ * was a vehicle (*LOST: the frames it was not); with FRAMES false from
+ * blobs alone. Returns the frames both were in one blob. */
 static int
-bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest)
+bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest, int *lost)
 {
   struct zone_camera cam = pets_camera ();
   struct hwcfg_liveness p = params ();
@@ -466,7 +467,7 @@ bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest)
   struct cv_image img[2];
   road_frames (img);
   int id = -1, merged_frames = 0;
-  *worst = 0, *widest = 0;
+  *worst = 0, *widest = 0, *lost = 0;
   for (int i = 0; i <= 4 * fps; i++) {
     double t = (double) i / fps, bus_x = -14 + 5 * t, van_x = 20 - 8 * t;
     struct face f[2] = {{bus_x - 6, -8, bus_x + 6, -8, 3.2, 11, 0}, {van_x - 3, -5.5, van_x + 3, -5.5, 2.6, 23, 0}};
@@ -491,6 +492,7 @@ bus_passed_by_a_van (int fps, bool frames, double *worst, double *widest)
       continue;
     bool found = carrier_of (objs, far_end, &car);
     g_assert_true (found || !frames); /* from blobs alone it may stop being a vehicle */
+    *lost += !found;
     if (!found)
       continue;
     if (id < 0)
@@ -512,11 +514,12 @@ a_vehicle_passed_by_another_keeps_its_own_track (void)
 {
   for (int fps = 10; fps <= 25; fps += 15) {
     double worst, widest, blob_worst, blob_widest;
-    int merged = bus_passed_by_a_van (fps, true, &worst, &widest);
-    bus_passed_by_a_van (fps, false, &blob_worst, &blob_widest);
+    int lost, blob_lost;
+    int merged = bus_passed_by_a_van (fps, true, &worst, &widest, &lost);
+    bus_passed_by_a_van (fps, false, &blob_worst, &blob_widest, &blob_lost);
     g_test_message ("bus at 5 m/s passed by a van, %d fps, %d frames in one blob: speed off by %.2f m/s at most, box "
-                    "%.2f of the bus's width (blobs alone: %.2f m/s, %.2f)",
-                    fps, merged, worst, widest, blob_worst, blob_widest);
+                    "%.2f of the bus's width, %d frames not a vehicle (blobs alone: %.2f m/s, %.2f, %d frames)",
+                    fps, merged, worst, widest, lost, blob_worst, blob_widest, blob_lost);
     g_assert_cmpint (merged, >=, fps);
     g_assert_cmpfloat (widest, <=, 1.2);
     g_assert_cmpfloat (worst, <=, 0.1 * 5 + 0.3);
