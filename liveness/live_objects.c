@@ -28,13 +28,16 @@ struct box4 {
   float v[4];
 };
 
+/* What a trace point follows of the box: the picture's border may cut one side. */
+enum anchor { ANCHOR_CENTRE, ANCHOR_RIGHT_EDGE, ANCHOR_LEFT_EDGE };
+
 struct trace_point {
   double t_s, ax, ay; /* anchor: the uncut edge's middle (or the centre), pixels */
   double h_m;         /* its height on the ground (metres, through the camera: perspective does
                        * not change it), or -1 when the top or bottom border cuts it */
   bool has_ground;
   double gx, gy;      /* the anchor's bottom on the ground */
-  int kind;           /* which the anchor is: the centre, the right edge or the left edge */
+  enum anchor anchor;
 };
 
 struct tracked {
@@ -139,11 +142,11 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
   bool cut_left = b[0] <= BORDER_PX, cut_right = o->width > 0 && b[0] + b[2] >= o->width - BORDER_PX;
   bool cut_bottom = o->height > 0 && b[1] + b[3] >= o->height - BORDER_PX;
   struct trace_point *p = &t->trace[t->n_trace++];
-  int kind = cut_left && !cut_right ? 1 : cut_right && !cut_left ? 2 : 0;
-  double ax = kind == 1 ? b[0] + b[2] : kind == 2 ? b[0] : b[0] + b[2] / 2;
+  enum anchor anchor = cut_left && !cut_right ? ANCHOR_RIGHT_EDGE : cut_right && !cut_left ? ANCHOR_LEFT_EDGE : ANCHOR_CENTRE;
+  double ax = anchor == ANCHOR_RIGHT_EDGE ? b[0] + b[2] : anchor == ANCHOR_LEFT_EDGE ? b[0] : b[0] + b[2] / 2;
   /* the height is the vehicle's whole height even when a side border cuts it */
   *p = (struct trace_point){t_s, ax, b[1] + b[3] / 2, cut_bottom || b[1] <= BORDER_PX ? -1 : t->obj.height_m, false, 0, 0,
-                            kind};
+                            anchor};
   struct zone_pt g;
   if (o->has_camera && !cut_bottom && zone_homography_apply (o->cam.to_ground, (struct zone_pt){ax, b[1] + b[3]}, &g)) {
     p->has_ground = true;
@@ -159,7 +162,7 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
   int n = 0, ng = 0;
   for (int i = 0; i < t->n_trace; i++) {
     const struct trace_point *q = &t->trace[i];
-    if (t_s - q->t_s > SPEED_SPAN_S + 1e-6 || q->kind != kind)
+    if (t_s - q->t_s > SPEED_SPAN_S + 1e-6 || q->anchor != anchor)
       continue;
     ts[n] = q->t_s, xs[n] = q->ax, ys[n] = q->ay, n++;
     if (q->has_ground)
@@ -182,9 +185,12 @@ add_trace (struct live_objects *o, struct tracked *t, double t_s)
     t->obj.path_rms_m = hypot (rx, ry);
   }
   t->obj.seen_s = t_s - t->trace[0].t_s;
+  /* narrower than a vehicle's side (a van or a lorry seen from behind): a
+   * vehicle only when its corners show one rigid body */
   t->obj.established = t->obj.seen_s >= VEHICLE_MIN_SEEN_S - 1e-6 && t->obj.path_rms_m >= 0 &&
                        t->obj.path_rms_m <= VEHICLE_MAX_PATH_RMS_M && t->obj.size_change >= 0 &&
-                       t->obj.size_change <= VEHICLE_MAX_SIZE_CHANGE;
+                       t->obj.size_change <= VEHICLE_MAX_SIZE_CHANGE &&
+                       (t->obj.width_m >= o->params.vehicle_min_width_m || live_corners_rigid (&t->corners));
 }
 
 /* Where T's box is expected at T_S: moved by its velocity since it was last seen. */
@@ -223,9 +229,7 @@ holding (const struct live_objects *o, const float blob[4])
     if (!t->flow_ok)
       continue;
     const float *f = t->flow_box;
-    double w = fmin (f[0] + f[2], blob[0] + blob[2]) - fmax (f[0], blob[0]);
-    double h = fmin (f[1] + f[3], blob[1] + blob[3]) - fmax (f[1], blob[1]);
-    n += w > 0 && h > 0 && w * h >= 0.5 * f[2] * f[3];
+    n += live_box_overlap (f, blob) >= 0.5 * f[2] * f[3] && f[2] * f[3] > 0;
   }
   return n;
 }
@@ -239,10 +243,6 @@ seen_at (struct live_objects *o, struct tracked *t, int frame, double t_s, doubl
   t->obj.height_m = hm;
   t->obj.width_m = wm;
   add_trace (o, t, t_s);
-  /* narrower than a vehicle's side (a van or a lorry seen from behind): a
-   * vehicle only when its corners show one rigid body */
-  if (wm < o->params.vehicle_min_width_m && !live_corners_rigid (&t->corners))
-    t->obj.established = false;
 }
 
 void
@@ -360,10 +360,7 @@ live_objects_carrier (const struct live_objects *o, const float box[4], struct l
     const struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
     if (t->obj.last_frame != o->frame || area <= 0 || !t->obj.established)
       continue;
-    const float *b = t->obj.box;
-    double w = fmin (b[0] + b[2], box[0] + box[2]) - fmax (b[0], box[0]);
-    double h = fmin (b[1] + b[3], box[1] + box[3]) - fmax (b[1], box[1]);
-    double inside = w > 0 && h > 0 ? w * h : 0;
+    double inside = live_box_overlap (t->obj.box, box);
     if (inside >= best) {
       best = inside;
       *out = t->obj;

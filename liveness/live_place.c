@@ -195,3 +195,10 @@ live_box_iou (const float a[4], const float b[4])
   const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
   return trk_box_iou (&ba, &bb);
 }
+
+double
+live_box_overlap (const float a[4], const float b[4])
+{
+  const struct trk_box ba = {a[0], a[1], a[2], a[3]}, bb = {b[0], b[1], b[2], b[3]};
+  return trk_box_overlap (&ba, &bb);
+}

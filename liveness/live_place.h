@@ -66,5 +66,7 @@ double live_place_same_surface (const struct live_place *p, const float box[4], 
 
 /* Intersection over union of two x, y, w, h boxes. */
 double live_box_iou (const float a[4], const float b[4]);
+/* The area boxes A and B (x, y, w, h) share. */
+double live_box_overlap (const float a[4], const float b[4]);
 
 #endif
