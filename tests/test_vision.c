@@ -233,7 +233,7 @@ i420_planes_encode_to_a_jpeg_of_their_colours (void)
   }
   cv_free (px);
   cv_free (enc);
-  struct cv_image odd = {planes, w - 1, h * 3 / 2, w, 1};
+  struct cv_image odd = {planes, w - 1, h * 3 / 2, w - 1, 1}; /* packed, but 63 wide */
   g_assert_cmpint (cv_jpeg_encode_i420 (&odd, 90, &enc, &len), !=, CV_OK);
   struct cv_image odd_rows = {planes, w, 75, w, 1}; /* 25 luma rows: no whole chroma row for the last */
   g_assert_cmpint (cv_jpeg_encode_i420 (&odd_rows, 90, &enc, &len), !=, CV_OK);
