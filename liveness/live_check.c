@@ -46,6 +46,8 @@ struct live_track {
   bool flat_at_charge;  /* a depth reading found it flat while it was not away from its charged place */
   int away_flat_run;    /* depth readings in a row away from its charged place that found it flat */
   bool speed_measured; /* a window had the history to measure its speed over the ground */
+  int round_run;        /* depth readings in a row that found a round body in the box */
+  double round_from_s;  /* ... since when */
   enum live_verdict charge_depth;
   struct live_result body;
   bool has_last, has_on_charged, switched;
@@ -340,15 +342,20 @@ some_check (const struct live_result *res, size_t offset)
 void
 live_fuse (struct live_result *res)
 {
-  /* a flat only because it has not moved yet does not hold against a part of it moving in place */
+  /* a flat only because it has not moved yet does not hold against a part
+   * of it moving in place, nor against a body standing there in depth */
   bool in_place = SOME_CHECK (res, moves_in_place);
-  for (int i = 0; i < res->n_checks && in_place; i++) {
+  /* (a round thing in depth where nothing moves at all is no person: a
+   * print on an advertising column, a mannequin) */
+  bool body = res->body_stands && !SOME_CHECK (res, still_picture);
+  for (int i = 0; i < res->n_checks && (in_place || body); i++) {
     struct live_check_result *c = &res->checks[i];
     if (c->verdict == LIVE_FLAT && c->revocable) {
       c->verdict = LIVE_UNCERTAIN;
       c->score = 0.4;
       c->needs_history = true;
-      c->why = "standing still, moving a little in place (a person waiting)";
+      c->why = in_place ? "standing still, moving a little in place (a person waiting)"
+                        : "standing still, and round as a body in depth (a person waiting)";
     }
   }
   bool all_live = res->n_checks > 0;
@@ -462,6 +469,30 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
     c->why = "flat in depth in this frame: to be seen again";
     live_fuse (res);
   }
+}
+
+/* A body stands in a track's box when the depth check found what stands
+ * out there round this many readings in a row (a reading that did not
+ * decide breaks no run), over this long at least: a walker passing in
+ * front of a picture is round in its box for a moment, and walks on. */
+#define ROUND_READINGS 3
+#define ROUND_HOLD_S 1.0
+
+/* Counts T's depth readings of a round body (RES's, before fusing), and
+ * sets RES's body_stands when they have held. */
+static void
+note_round_body (struct live_track *t, const struct live_history *h, struct live_result *res)
+{
+  const struct live_check_result *depth = check_named (res, "depth");
+  if (!depth || h->n == 0)
+    return;
+  double now_s = h->samples[h->n - 1].t_s;
+  if (depth->round_body) {
+    if (t->round_run++ == 0)
+      t->round_from_s = now_s;
+  } else if (depth->verdict != LIVE_UNCERTAIN)
+    t->round_run = 0;
+  res->body_stands = t->round_run >= ROUND_READINGS && now_s - t->round_from_s >= ROUND_HOLD_S;
 }
 
 /* The track's box is away from the place it was charged at when it
@@ -715,6 +746,8 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
     if (CHECKS[i](&ctx, &h, c))
       out->n_checks++;
   }
+  if (t)
+    note_round_body (t, &h, out);
   live_fuse (out);
   out->frame = h.n ? h.samples[h.n - 1].frame : -1;
   const struct cv_image *now = seen_now (lc, &h);
@@ -737,7 +770,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S &&
            !away_from_charge (t, h.samples[h.n - 1].box))
     t->walked = t->in_place = t->has_live = false, t->still_from_s = -1;
-  t->in_place |= SOME_CHECK (out, moves_in_place);
+  t->in_place |= SOME_CHECK (out, moves_in_place) || (out->body_stands && !SOME_CHECK (out, still_picture));
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;
   else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static && !t->in_place)

@@ -63,6 +63,7 @@ struct live_check_result {
   bool revocable;              /* flat only because it has not moved yet: walking later revokes it */
   bool moves_in_place;         /* motion: the box stays put while part of it moves, not as one rigid picture */
   bool still_picture;          /* motion: nothing in the box or around it moved for STILL_PICTURE_S, walked or not */
+  bool round_body;             /* depth: what stands out of the box is round, as a body's front is */
   char detail[LIVE_DETAIL_MAX]; /* JSON object members: "\"speed_mps\":1.2,..." */
 };
 
@@ -89,6 +90,9 @@ struct live_result {
   const char *switch_why;
   int switch_frame;
   bool unassessed; /* live_result_unassessed */
+  /* with a depth camera: a round body has stood in the box for a second
+   * (live_checker_assess sets it before fusing) */
+  bool body_stands;
 };
 
 struct live_frames;
@@ -185,7 +189,9 @@ struct live_history live_checker_history (struct live_checker *lc, int track_id)
  * "has not moved yet" FLAT (feet static over the window) is UNCERTAIN when
  * the motion check sees part of the box moving on its own, not as one
  * rigid picture: a person waiting shifts and gestures, a poster (even one
- * swaying in the wind) and a screen's picture moving as a whole do not. */
+ * swaying in the wind) and a screen's picture moving as a whole do not.
+ * Nor does it when a round body has stood in the box in depth
+ * (body_stands): a person standing in the road, however still. */
 void live_fuse (struct live_result *res);
 
 /* True when the result could still change with more history (some check

@@ -13,9 +13,11 @@
  * how far the person stands in front of the ring's own plane, the upper
  * and lower halves' distances against the ground's at the feet, the share
  * of the box on one plane, in front of it, and of the strip above the box
- * on it, valid share,
- * and the range within which the pair resolves a body's relief at all
- * (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
+ * on it, what of the box stands out of its surroundings and how round it
+ * is (a body's front is; a cut-out, a board, a screen is not: the checker
+ * lets a round body standing in the box hold against "has not moved"),
+ * valid share, and the range within which the pair resolves a body's
+ * relief at all (beyond it the check says uncertain: with f = 1157 px and a 0.3 m
  * baseline, about 10 m; for a depth camera its rated range).
  * A depth stream (a depth camera registered to the colour camera) gives the
  * same measurement from its depth map: 1 / Z is linear over a plane too.
@@ -59,6 +61,17 @@ static const double FILL_TOL_M = 0.03;
 static const float ABOVE_SHARE = 0.1f;
 /* Nearer than the box's own plane by this much: something in front of it. */
 static const double IN_FRONT_M = 0.3;
+/* What stands out of its surroundings, at least this share of the box, is
+ * round as a body when its middle is this much nearer than its sides: a
+ * flat surface reads under 2 mm, upright or turned, with a depth camera's
+ * centimetre of noise (fitted over the whole of it); a body's front is
+ * rounder than 1 cm even where only its middle stands out of a narrow
+ * outline. No body's front is rounder than the second (a quadratic fitted
+ * to a person side-on: 0.1 m), and a body is one surface: a quarter of it
+ * at most this far off the fit (SPREAD_M), not several things at
+ * different distances (a sign in front of a body, a passer-by cutting
+ * across). */
+static const double STANDING_MIN_SHARE = 0.25, ROUND_BULGE_M = 0.01, ROUND_MAX_BULGE_M = 0.2, ROUND_SPREAD_M = 0.05;
 /* Pixels sampled every STEP in each direction. */
 #define STEP 2
 
@@ -66,45 +79,62 @@ struct plane {
   double a, b, c; /* d = a u + b v + c */
 };
 
-/* Least-squares plane through the samples with weight 1 (3x3 normal equations). */
+/* Least squares: the K coefficients X minimising the sum over the rows
+ * of (A[row] . X - B[row])^2, by the normal equations (Gauss-Jordan with
+ * partial pivoting). False when they are singular. */
+#define MAX_TERMS 4
 static bool
-fit_plane (const float *u, const float *v, const float *d, const unsigned char *use, int n, struct plane *pl)
+least_squares (double m[MAX_TERMS][MAX_TERMS + 1], int k, double *x)
 {
-  double m[3][4] = {{0}};
-  int k = 0;
-  for (int i = 0; i < n; i++) {
-    if (!use[i])
-      continue;
-    double r[3] = {u[i], v[i], 1};
-    for (int a = 0; a < 3; a++) {
-      for (int b = 0; b < 3; b++)
-        m[a][b] += r[a] * r[b];
-      m[a][3] += r[a] * d[i];
-    }
-    k++;
-  }
-  if (k < 3)
-    return false;
-  for (int c = 0; c < 3; c++) { /* Gauss-Jordan with partial pivoting */
+  for (int c = 0; c < k; c++) {
     int piv = c;
-    for (int r = c + 1; r < 3; r++)
+    for (int r = c + 1; r < k; r++)
       if (fabs (m[r][c]) > fabs (m[piv][c]))
         piv = r;
     if (fabs (m[piv][c]) < 1e-12)
       return false;
-    for (int j = 0; j < 4; j++) {
+    for (int j = 0; j <= k; j++) {
       double t = m[c][j];
       m[c][j] = m[piv][j], m[piv][j] = t;
     }
-    for (int r = 0; r < 3; r++) {
+    for (int r = 0; r < k; r++) {
       if (r == c)
         continue;
       double f = m[r][c] / m[c][c];
-      for (int j = 0; j < 4; j++)
+      for (int j = 0; j <= k; j++)
         m[r][j] -= f * m[c][j];
     }
   }
-  pl->a = m[0][3] / m[0][0], pl->b = m[1][3] / m[1][1], pl->c = m[2][3] / m[2][2];
+  for (int c = 0; c < k; c++)
+    x[c] = m[c][k] / m[c][c];
+  return true;
+}
+
+/* Adds the row R (K terms) with right-hand side D to the normal equations M. */
+static void
+add_row (double m[MAX_TERMS][MAX_TERMS + 1], const double *r, int k, double d)
+{
+  for (int a = 0; a < k; a++) {
+    for (int b = 0; b < k; b++)
+      m[a][b] += r[a] * r[b];
+    m[a][k] += r[a] * d;
+  }
+}
+
+/* Least-squares plane through the samples with weight 1. */
+static bool
+fit_plane (const float *u, const float *v, const float *d, const unsigned char *use, int n, struct plane *pl)
+{
+  double m[MAX_TERMS][MAX_TERMS + 1] = {{0}}, x[3];
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    if (use[i]) {
+      add_row (m, (const double[]){u[i], v[i], 1}, 3, d[i]);
+      k++;
+    }
+  if (k < 3 || !least_squares (m, 3, x))
+    return false;
+  pl->a = x[0], pl->b = x[1], pl->c = x[2];
   return true;
 }
 
@@ -197,6 +227,92 @@ majority_plane (const float *u, const float *v, const float *d, unsigned char *u
   if (ok)
     keep_within (u, v, d, use, n, fb, pl, tol_m);
   return ok;
+}
+
+/* Fewer samples standing out than this say nothing of their shape. */
+#define MIN_STANDING 24
+
+static double
+quantile_f (float *v, int n, double q)
+{
+  qsort (v, n, sizeof *v, cmp_float);
+  return v[MIN (n - 1, (int) (q * n))];
+}
+
+/* How much nearer the middle of the samples in USE is than their sides:
+ * their inverse depth fitted as a + b s + c s^2 + e v, s running across
+ * their width from -1 (left side) to 1 (right side), then again without
+ * those off the fit by more than 3 MADs (at least LEAST_OFF); the metres
+ * between the fit's distance at the sides and in the middle. A body's
+ * front is round (its chest forward, its sides turned away); a cut-out, a
+ * board or a screen is flat, oblique ones too (1 / Z is linear in the
+ * pixel over a plane). Fitted over all rows, so noise averages out where a
+ * per-pixel tolerance would not. SPREAD_M: how far off the fit a quarter
+ * of them are, in metres (a few millimetres on a flat surface; things at
+ * different distances, a sign in front of a body, do not fit one). NaN
+ * when too few. */
+static double
+bulge_across (const float *u, const float *v, const float *d, const unsigned char *use, int n, double fb,
+              float least_off, double *spread_m)
+{
+  *spread_m = NAN;
+  float *cols = g_new (float, n), *res = g_new (float, n);
+  int k = 0;
+  double vm = 0;
+  for (int i = 0; i < n; i++)
+    if (use[i])
+      cols[k++] = u[i], vm += v[i];
+  double bulge = NAN;
+  if (k < MIN_STANDING)
+    goto out;
+  vm /= k;
+  /* the sides where most of it ends: a stray sample does not widen it */
+  double left = quantile_f (cols, k, 0.05), right = quantile_f (cols, k, 0.95);
+  double mid = (left + right) / 2, half = (right - left) / 2;
+  if (half < 2)
+    goto out;
+  unsigned char *keep = g_memdup2 (use, n);
+  double x[MAX_TERMS];
+  bool ok = false;
+  for (int round = 0; round < 2; round++) {
+    double m[MAX_TERMS][MAX_TERMS + 1] = {{0}};
+    int rows = 0;
+    for (int i = 0; i < n; i++)
+      if (keep[i]) {
+        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
+        add_row (m, (const double[]){1, s, s * s, v[i] - vm}, 4, d[i]);
+        rows++;
+      }
+    if (!(ok = rows >= MIN_STANDING && least_squares (m, 4, x)) || round == 1)
+      break;
+    int r = 0;
+    for (int i = 0; i < n; i++)
+      if (keep[i]) {
+        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
+        res[r++] = fabsf (d[i] - (float) (x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm)));
+      }
+    float lim = fmaxf (3 * 1.4826f * median (res, r), least_off);
+    for (int i = 0; i < n; i++)
+      if (keep[i]) {
+        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
+        keep[i] = fabs (d[i] - (x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm))) <= lim;
+      }
+  }
+  if (ok && x[0] > 0 && x[0] + x[2] > 0) {
+    bulge = fb / (x[0] + x[2]) - fb / x[0]; /* the sides' distance less the middle's */
+    int r = 0;
+    for (int i = 0; i < n; i++)
+      if (use[i]) {
+        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0), fit = x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm);
+        res[r++] = fit > 0 ? (float) fabs (fb / d[i] - fb / fit) : INFINITY;
+      }
+    *spread_m = quantile_f (res, r, 0.75);
+  }
+  g_free (keep);
+out:
+  g_free (cols);
+  g_free (res);
+  return bulge;
 }
 
 /* The region measured: the person, a ring beside it (same rows) and a strip above it, clipped. */
@@ -305,6 +421,19 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
           res[k++] = dpl > 0 ? (float) (fb / dpl - fb / ds[i]) : 0;
         }
       out->in_front_m = median (res, k);
+      /* what of the box stands out of its surroundings, and its shape */
+      unsigned char *stands = g_new0 (unsigned char, cap);
+      int n_box = 0, n_stands = 0;
+      for (int i = 0; i < n; i++)
+        if (whole[i]) {
+          double dpl = behind.a * us[i] + behind.b * vs[i] + behind.c;
+          n_box++;
+          stands[i] = dpl > 0 && fb / ds[i] < fb / dpl - IN_FRONT_M;
+          n_stands += stands[i];
+        }
+      out->standing_share = n_box ? (double) n_stands / n_box : 0;
+      out->bulge_m = bulge_across (us, vs, ds, stands, n, fb, least_off, &out->spread_m);
+      g_free (stands);
     }
     g_free (res);
     g_free (dp);
@@ -317,7 +446,7 @@ bool
 live_depth_measure (const struct cv_image *left, const struct cv_image *right, const float box[4], double focal_px,
                     double baseline_m, int max_disparity, struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0, 0, NAN, NAN};
   int nd = (max_disparity + 15) / 16 * 16, x0, x1, y0, y1;
   if (!region (box, left->width, left->height, &x0, &x1, &y0, &y1) || focal_px <= 0 || baseline_m <= 0)
     return false;
@@ -336,7 +465,7 @@ live_depth_measure (const struct cv_image *left, const struct cv_image *right, c
 bool
 live_depth_measure_map (const struct live_depth_map *map, const float box[4], struct live_depth *out)
 {
-  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0};
+  *out = (struct live_depth){NAN, NAN, NAN, 0, NAN, NAN, NAN, 0, 0, 0, 0, NAN, NAN};
   int x0, x1, y0, y1;
   if (!region (box, map->width, map->height, &x0, &x1, &y0, &y1) || map->scale_m <= 0)
     return false;
@@ -410,15 +539,22 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   bool filled = m.in_front_share < IN_FRONT_MAX_SHARE && m.plane_share >= FILLED_SHARE * (1 - m.in_front_share) &&
                 m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
                 m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  /* ... and what stands out of its surroundings is round as a body's
+   * front. (A flat one is no picture for that alone: a poster carried in
+   * front of a body, a van's side passing in front of one, is flat too.) */
+  bool stands_out = ok && m.distance_m <= max_range && m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m);
+  out->round_body = stands_out && upright && !floating && m.bulge_m >= ROUND_BULGE_M && m.bulge_m <= ROUND_MAX_BULGE_M &&
+                    m.spread_m <= ROUND_SPREAD_M;
   if (!(foot_m > 0))
     foot_m = -1;
+  m.bulge_m = isfinite (m.bulge_m) ? m.bulge_m : -1;
+  m.spread_m = isfinite (m.spread_m) ? m.spread_m : -1;
   const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"lower_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
                     "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"in_front_share\":%.2f,\"above_share\":%.2f,"
-                    "\"valid_share\":%.2f,\"max_range_m\":%.1f";
+                    "\"standing_share\":%.2f,\"bulge_m\":%.3f,\"spread_m\":%.3f,\"valid_share\":%.2f,\"max_range_m\":%.1f";
 #define DEPTH_ARGS                                                                                                     \
   m.distance_m, m.upper_m, m.lower_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.in_front_share,    \
-      m.above_share,                                                                                                   \
-      m.valid_share, max_range
+      m.above_share, m.standing_share, m.bulge_m, m.spread_m, m.valid_share, max_range
   if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);
     out->why = ok ? "too far from the depth camera to measure a body's relief" : "no depth measured on the person";

@@ -19,6 +19,12 @@ struct live_depth {
   double plane_share;    /* share of the box on it */
   double in_front_share; /* share of the box nearer than it by 0.3 m or more */
   double above_share;    /* share of a strip above the box on it */
+  /* what of the box stands out of its surroundings (0.3 m or more nearer
+   * than the ring's plane): a body, a standee, a screen on its stand */
+  double standing_share; /* share of the box */
+  double bulge_m;        /* how much nearer its middle is than its sides (a quadratic across its width): a body's
+                          * roundness; 0 for a flat cut-out or a screen; NaN when too little stands out */
+  double spread_m;       /* how far off that quadratic a quarter of it is: one surface or several */
 };
 
 /* Measures the person in BOX (left image pixels) of the grey rectified pair

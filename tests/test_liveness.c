@@ -1104,9 +1104,11 @@ depth_mm (double z)
   return z > 0 && z < 65 ? (unsigned short) lround (z * 1000) : 0;
 }
 
-/* The depth check's verdict on BOX detected in FRAME, the map being of frame 5. */
+/* The depth check's verdict on BOX detected in FRAME, the map being of
+ * frame 5; ROUND (may be NULL): whether it found a body's roundness. */
 static enum live_verdict
-depth_verdict (const struct zone_camera *cam, const struct live_depth_map *map, const float box[4], int frame)
+depth_reading (const struct zone_camera *cam, const struct live_depth_map *map, const float box[4], int frame,
+               bool *round)
 {
   struct hwcfg_liveness p = params ();
   struct live_sample s = {.frame = frame, .t_s = frame / 10.0, .has_ground = true};
@@ -1115,9 +1117,17 @@ depth_verdict (const struct zone_camera *cam, const struct live_depth_map *map, 
   const struct live_context ctx = {.params = &p, .camera = cam, .depth = map, .frame = 5};
   struct live_check_result r = {0};
   g_assert_true (live_check_depth (&ctx, &h, &r));
-  g_test_message ("box %.0f,%.0f %.0fx%.0f in frame %d: verdict %d (%s) %s", box[0], box[1], box[2], box[3], frame,
-                  r.verdict, r.why ? r.why : "", r.detail);
+  g_test_message ("box %.0f,%.0f %.0fx%.0f in frame %d: verdict %d%s (%s) %s", box[0], box[1], box[2], box[3], frame,
+                  r.verdict, r.round_body ? ", round" : "", r.why ? r.why : "", r.detail);
+  if (round)
+    *round = r.round_body;
   return r.verdict;
+}
+
+static enum live_verdict
+depth_verdict (const struct zone_camera *cam, const struct live_depth_map *map, const float box[4], int frame)
+{
+  return depth_reading (cam, map, box, frame, NULL);
 }
 
 static unsigned short *
@@ -1170,13 +1180,14 @@ depth_check_needs_someone_standing_at_the_box_s_feet (void)
  * Each stands on the ground where the picture's pixel (U, V) sees it; a
  * picture shows a person 1.75 m tall whose feet are ELEVATION_M above the
  * ground there. */
-enum depth_thing { THING_BODY, THING_PANEL };
+enum depth_thing { THING_BODY, THING_PANEL, THING_CUT_OUT /* a person's outline, flat */ };
 struct depth_object {
   enum depth_thing kind;
   double u, v, elevation_m;
   double margin, headroom; /* the panel's beside the picture's box, in box widths, and above it, in box heights */
   double x, y;                      /* the ground point, filled in */
   float box[4];                     /* the person's (or picture's) box, filled in */
+  double turn_m;                    /* a cut-out's right side this much farther than its left: turned away */
 };
 
 static bool
@@ -1214,7 +1225,7 @@ render_depth_objects (const struct zone_camera *cam, struct depth_object *objs, 
             z = at;
         } else if (in_outline (b, x + 0.5, y + 0.5)) {
           double t = (x + 0.5 - (b[0] + b[2] / 2)) / (b[2] / 2);
-          z = at - 0.12 * sqrt (fmax (0, 1 - t * t));
+          z = o->kind == THING_CUT_OUT ? at + o->turn_m * t / 2 : at - 0.12 * sqrt (fmax (0, 1 - t * t));
         }
       }
       mm[y * 768 + x] = depth_mm (z);
@@ -1288,6 +1299,55 @@ depth_check_sees_a_screen_partly_covered_as_flat (void)
   g_assert_cmpint (depth_verdict (&cam, &map, objs[2].box, 5), ==, LIVE_FLAT);
   g_assert_cmpint (depth_verdict (&cam, &map, objs[1].box, 5), ==, LIVE_LIVE);
   g_free (mm);
+}
+
+/* A depth camera's noise: SIGMA_M metres (Gaussian, seeded) on every reading of MM. */
+static void
+add_depth_noise (unsigned short *mm, double sigma_m, guint32 seed)
+{
+  GRand *rng = g_rand_new_with_seed (seed);
+  for (int i = 0; i < 768 * 576; i++) {
+    if (!mm[i])
+      continue;
+    double u1 = g_rand_double_range (rng, 1e-12, 1), u2 = g_rand_double (rng); /* Box-Muller */
+    mm[i] = depth_mm (mm[i] / 1000.0 + sigma_m * sqrt (-2 * log (u1)) * cos (2 * G_PI * u2));
+  }
+  g_rand_free (rng);
+}
+
+/* A cut-out of a person standing on the ground stands out of the road as a
+ * body does, with a body's outline: only its missing roundness tells it.
+ * A body's front is round; the cut-out is not, nor turned 0.3 m away
+ * across its width (an oblique plane). So with a depth camera's noise too
+ * (1 cm a reading), near and far. Both stand upright in depth (live): a
+ * flat thing standing is no picture for that alone (a poster carried in
+ * front of a body, a van's side passing in front of one), but only a round
+ * one holds against "has not moved" (the next test). */
+static void
+depth_check_tells_a_body_from_a_cut_out_by_its_roundness (void)
+{
+  struct zone_camera cam = pets_camera ();
+  for (int noisy = 0; noisy < 2; noisy++) {
+    struct depth_object objs[] = {
+      {THING_BODY, 150, 330, 0, 0, 0, 0, 0, {0}, 0},      /* a person, 22 m away */
+      {THING_CUT_OUT, 330, 330, 0, 0, 0, 0, 0, {0}, 0},   /* a cut-out facing the camera */
+      {THING_CUT_OUT, 560, 330, 0, 0, 0, 0, 0, {0}, 0.3}, /* a cut-out turned away */
+      {THING_BODY, 420, 500, 0, 0, 0, 0, 0, {0}, 0},      /* a person, 14 m away */
+      {THING_CUT_OUT, 200, 160, 0, 0, 0, 0, 0, {0}, 0},   /* a cut-out, 34 m away */
+      {THING_BODY, 620, 160, 0, 0, 0, 0, 0, {0}, 0},      /* a person, as far */
+    };
+    unsigned short *mm = render_depth_objects (&cam, objs, G_N_ELEMENTS (objs));
+    if (noisy)
+      add_depth_noise (mm, 0.01, 45);
+    const struct live_depth_map map = {mm, 768, 576, 768, 0.001, 40};
+    for (size_t i = 0; i < G_N_ELEMENTS (objs); i++) {
+      bool round;
+      enum live_verdict v = depth_reading (&cam, &map, objs[i].box, 5, &round);
+      g_assert_cmpint (v, ==, LIVE_LIVE);
+      g_assert_true (round == (objs[i].kind == THING_BODY));
+    }
+    g_free (mm);
+  }
 }
 
 /* Channel CHANNEL of an image file of opencv-doc's data (grey files: any). */
@@ -1881,6 +1941,76 @@ a_walk_does_not_vouch_for_a_still_picture_after_it (void)
   hwcfg_free (cfg);
 }
 
+/* Someone standing still in the road for 4 s, in a picture too plain for
+ * the motion check to follow, has not moved over the ground: flat, as a
+ * poster is, without a depth camera. With one, what stands in the box is
+ * round as a body for the whole time: not flat, but uncertain (for the
+ * reviewer, with the reason). A cut-out of a person standing there is
+ * flat. A person painted on the road (the ground in depth: nothing stands
+ * there) has not moved, and stays flat though a walker passes in front of
+ * it for 0.6 s: round in its box for a moment. Whole checker, a depth map
+ * and an assessment a frame. */
+static void
+a_person_standing_in_the_road_is_round_in_depth_a_cut_out_is_not (void)
+{
+  struct hwcfg_liveness p = params ();
+  struct zone_camera cam = pets_camera ();
+  struct hwcfg *cfg = pets_site ();
+  struct cv_image img = {g_malloc (768 * 576), 768, 576, 768, 1};
+  memset (img.data, 128, 768 * 576);
+  static const char *const cases[] = {"a person, no depth camera", "a person", "a cut-out",
+                                      "a person painted on the road, a walker passing in front"};
+  for (int c = 0; c < 4; c++) {
+    bool depth = c > 0, cut_out = c == 2, painted = c == 3;
+    struct live_checker *lc = pets_checker (&p, cfg);
+    struct live_result r = {0};
+    bool was_flat = false, flat_throughout = true; /* once flat */
+    for (int i = 0; i < 40; i++) {
+      struct depth_object objs[2] = {
+        {cut_out ? THING_CUT_OUT : THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}, 0},
+        {THING_BODY, 318 + (i - 25) * 5, 335, 0, 0, 0, 0, 0, {0}, 0}, /* nearer, walking across */
+      };
+      bool passing = painted && i >= 25 && i < 31;
+      unsigned short *mm = render_depth_objects (&cam, objs, 1);
+      if (painted) { /* the ground where the painting is, and the walker when passing */
+        g_free (mm);
+        mm = render_depth_objects (&cam, objs, 2);
+        if (!passing) {
+          g_free (mm);
+          mm = render_depth_objects (&cam, objs + 1, 0);
+        }
+      }
+      struct live_sample sm = {.frame = i + 1, .t_s = i / 10.0, .has_ground = true, .ground_x = objs[0].x,
+                               .ground_y = objs[0].y};
+      memcpy (sm.box, objs[0].box, sizeof sm.box);
+      live_checker_frame (lc, sm.frame, sm.t_s, &img, NULL, 0, NULL);
+      if (depth)
+        live_checker_depth_frame (lc, mm, 768, 576, 768);
+      live_checker_observe (lc, 1, &sm);
+      live_checker_assess (lc, 1, &r);
+      was_flat |= r.verdict == LIVE_FLAT;
+      flat_throughout &= !was_flat || r.verdict == LIVE_FLAT;
+      if (passing) {
+        g_autofree char *now = live_result_to_json (&r);
+        g_test_message ("passing, %.1f s: %s; %s", sm.t_s, live_verdict_name (r.verdict), strstr (now, "\"depth\""));
+      }
+      g_free (mm);
+    }
+    g_autofree char *json = live_result_to_json (&r);
+    g_test_message ("%s: %s", cases[c], json);
+    g_assert_cmpint (r.verdict, ==, c == 1 ? LIVE_UNCERTAIN : LIVE_FLAT);
+    if (c != 1)
+      g_assert_true (flat_throughout);
+    if (c == 2) /* for not having moved */
+      g_assert_nonnull (strstr (json, "\"geometry\":{\"verdict\":\"flat\""));
+    if (c == 1) /* not moved over the ground, and not flat for it */
+      g_assert_nonnull (strstr (json, "\"geometry\":{\"verdict\":\"uncertain\""));
+    live_checker_free (lc);
+  }
+  g_free (img.data);
+  hwcfg_free (cfg);
+}
+
 /* A walker takes over a poster's track: the tracker matched the walker,
  * passing in front of the poster, to the poster's track, and the track
  * walks off with them. What was charged is the poster, still standing
@@ -2151,11 +2281,15 @@ main (int argc, char **argv)
   g_test_add_func ("/liveness/depth_stream_flat_print_vs_person_relief", depth_stream_flat_print_vs_person_relief);
   g_test_add_func ("/liveness/depth_check_tells_a_picture_from_a_body_whatever_is_around_it",
                    depth_check_tells_a_picture_from_a_body_whatever_is_around_it);
+  g_test_add_func ("/liveness/depth_check_tells_a_body_from_a_cut_out_by_its_roundness",
+                   depth_check_tells_a_body_from_a_cut_out_by_its_roundness);
   g_test_add_func ("/liveness/depth_check_sees_a_screen_partly_covered_as_flat",
                    depth_check_sees_a_screen_partly_covered_as_flat);
   g_test_add_func ("/liveness/depth_check_needs_someone_standing_at_the_box_s_feet",
                    depth_check_needs_someone_standing_at_the_box_s_feet);
   g_test_add_func ("/liveness/one_flat_depth_frame_is_not_a_picture", one_flat_depth_frame_is_not_a_picture);
+  g_test_add_func ("/liveness/a_person_standing_in_the_road_is_round_in_depth_a_cut_out_is_not",
+                   a_person_standing_in_the_road_is_round_in_depth_a_cut_out_is_not);
   g_test_add_func ("/liveness/the_motion_window_is_seconds_at_the_streams_rate",
                    the_motion_window_is_seconds_at_the_streams_rate);
   g_test_add_func ("/liveness/disparity_on_middlebury_aloe", disparity_on_middlebury_aloe);
