@@ -345,10 +345,7 @@ live_fuse (struct live_result *res)
   /* a flat only because it has not moved yet does not hold against a part
    * of it moving in place, nor against a body standing there in depth */
   bool in_place = SOME_CHECK (res, moves_in_place);
-  /* (a round thing in depth where nothing moves at all is no person: a
-   * print on an advertising column, a mannequin) */
-  bool body = res->body_stands && !SOME_CHECK (res, still_picture);
-  for (int i = 0; i < res->n_checks && (in_place || body); i++) {
+  for (int i = 0; i < res->n_checks && (in_place || res->body_stands); i++) {
     struct live_check_result *c = &res->checks[i];
     if (c->verdict == LIVE_FLAT && c->revocable) {
       c->verdict = LIVE_UNCERTAIN;
@@ -479,7 +476,10 @@ confirm_flat_depth (struct live_track *t, struct live_result *res)
 #define ROUND_HOLD_S 1.0
 
 /* Counts T's depth readings of a round body (RES's, before fusing), and
- * sets RES's body_stands when they have held. */
+ * sets RES's body_stands when they have held, and either something in the
+ * picture moves or the track was live before: a round thing that never
+ * moved at all is no one standing there (a print on an advertising
+ * column, a statue), someone who walked and stopped still is. */
 static void
 note_round_body (struct live_track *t, const struct live_history *h, struct live_result *res)
 {
@@ -492,7 +492,8 @@ note_round_body (struct live_track *t, const struct live_history *h, struct live
       t->round_from_s = now_s;
   } else if (depth->verdict != LIVE_UNCERTAIN)
     t->round_run = 0;
-  res->body_stands = t->round_run >= ROUND_READINGS && now_s - t->round_from_s >= ROUND_HOLD_S;
+  res->body_stands = t->round_run >= ROUND_READINGS && now_s - t->round_from_s >= ROUND_HOLD_S &&
+                     (!SOME_CHECK (res, still_picture) || t->has_live);
 }
 
 /* The track's box is away from the place it was charged at when it
@@ -770,7 +771,7 @@ live_checker_assess (struct live_checker *lc, int track_id, struct live_result *
   else if (h.samples[h.n - 1].t_s - t->still_from_s >= STILL_AFTER_WALK_S &&
            !away_from_charge (t, h.samples[h.n - 1].box))
     t->walked = t->in_place = t->has_live = false, t->still_from_s = -1;
-  t->in_place |= SOME_CHECK (out, moves_in_place) || (out->body_stands && !SOME_CHECK (out, still_picture));
+  t->in_place |= SOME_CHECK (out, moves_in_place) || out->body_stands;
   if (out->verdict == LIVE_FLAT && !only_not_moved_yet (out) && !t->has_flat)
     t->flat = *out, t->has_flat = true;
   else if (out->verdict == LIVE_FLAT && only_not_moved_yet (out) && !t->has_static && !t->in_place)

@@ -38,7 +38,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_cw_liveness_debug);
 #define MAX_BLOBS 64
 /* A candidate's crossing is over when it has been off the road this long. */
 #define CROSSING_OVER_S 2.0
-/* A settled verdict is looked at again this often (any other every frame). */
+/* A settled verdict is looked at again this often (any other every
+ * frame), on the first frame the detector ran on after it: on a frame it
+ * skipped the track's box is the tracker's estimate, and the checks that
+ * look at this frame's picture (depth) have nothing to measure. */
 #define REASSESS_S 1.0
 
 struct watch {
@@ -413,7 +416,7 @@ gst_cw_liveness_process (GstCwFilter *filter, GstVideoFrame *frame, const struct
       w->last_on_road_s = info->t_s;
     if (gst_structure_has_field (p, "candidate"))
       assess (self, p, m->id, "verdict", info);
-    else if (w && (!w->settled || info->t_s - w->last_assessed_s >= REASSESS_S - 1e-6))
+    else if (w && (!w->settled || (info->t_s - w->last_assessed_s >= REASSESS_S - 1e-6 && info->detector_ran)))
       assess (self, p, m->id, "verdict-update", info);
     else if (w)
       w->last_seen_s = info->t_s;
