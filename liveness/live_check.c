@@ -345,14 +345,15 @@ live_fuse (struct live_result *res)
   /* a flat only because it has not moved yet does not hold against a part
    * of it moving in place, nor against a body standing there in depth */
   bool in_place = SOME_CHECK (res, moves_in_place);
+  const char *revoked = NULL; /* why a flat did not hold: the reason the reviewer reads */
   for (int i = 0; i < res->n_checks && (in_place || res->body_stands); i++) {
     struct live_check_result *c = &res->checks[i];
     if (c->verdict == LIVE_FLAT && c->revocable) {
       c->verdict = LIVE_UNCERTAIN;
       c->score = 0.4;
       c->needs_history = true;
-      c->why = in_place ? "standing still, moving a little in place (a person waiting)"
-                        : "standing still, and round as a body in depth (a person waiting)";
+      c->why = revoked = in_place ? "standing still, moving a little in place (a person waiting)"
+                                  : "standing still, and round as a body in depth (a person waiting)";
     }
   }
   bool all_live = res->n_checks > 0;
@@ -383,8 +384,10 @@ live_fuse (struct live_result *res)
     if (others_live)
       res->verdict = LIVE_LIVE, res->score = score;
   }
-  /* the reason: the first check that says the verdict (flat), or that keeps it uncertain */
-  res->why = NULL;
+  /* the reason: the first check that says the verdict (flat), or that
+   * keeps it uncertain; a flat that did not hold says more than "standing
+   * still" */
+  res->why = res->verdict == LIVE_UNCERTAIN ? revoked : NULL;
   for (int i = 0; i < res->n_checks && res->verdict != LIVE_LIVE && !res->why; i++)
     if (res->checks[i].verdict == res->verdict)
       res->why = res->checks[i].why ? res->checks[i].why : "a check could not decide";
