@@ -145,13 +145,20 @@ cmp_float (const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* The Q quantile of the N values V (sorted in place); NaN when there are none. */
 static float
-median (float *v, int n)
+quantile_f (float *v, int n, double q)
 {
   if (n == 0)
     return NAN;
   qsort (v, n, sizeof *v, cmp_float);
-  return v[n / 2];
+  return v[MIN (n - 1, (int) (q * n))];
+}
+
+static float
+median (float *v, int n)
+{
+  return quantile_f (v, n, 0.5);
 }
 
 /* The least residual the robust fit counts as off the plane, in the map's
@@ -232,11 +239,11 @@ majority_plane (const float *u, const float *v, const float *d, unsigned char *u
 /* Fewer samples standing out than this say nothing of their shape. */
 #define MIN_STANDING 24
 
+/* The fit X (a + b s + c s^2 + e dv) at S across and DV down from the middle row. */
 static double
-quantile_f (float *v, int n, double q)
+across_fit (const double *x, double s, double dv)
 {
-  qsort (v, n, sizeof *v, cmp_float);
-  return v[MIN (n - 1, (int) (q * n))];
+  return x[0] + x[1] * s + x[2] * s * s + x[3] * dv;
 }
 
 /* How much nearer the middle of the samples in USE is than their sides:
@@ -271,6 +278,9 @@ bulge_across (const float *u, const float *v, const float *d, const unsigned cha
   double mid = (left + right) / 2, half = (right - left) / 2;
   if (half < 2)
     goto out;
+  double *s = g_new (double, n); /* each sample's place across, -1 to 1 */
+  for (int i = 0; i < n; i++)
+    s[i] = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
   unsigned char *keep = g_memdup2 (use, n);
   double x[MAX_TERMS];
   bool ok = false;
@@ -279,36 +289,32 @@ bulge_across (const float *u, const float *v, const float *d, const unsigned cha
     int rows = 0;
     for (int i = 0; i < n; i++)
       if (keep[i]) {
-        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
-        add_row (m, (const double[]){1, s, s * s, v[i] - vm}, 4, d[i]);
+        add_row (m, (const double[]){1, s[i], s[i] * s[i], v[i] - vm}, 4, d[i]);
         rows++;
       }
     if (!(ok = rows >= MIN_STANDING && least_squares (m, 4, x)) || round == 1)
       break;
     int r = 0;
     for (int i = 0; i < n; i++)
-      if (keep[i]) {
-        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
-        res[r++] = fabsf (d[i] - (float) (x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm)));
-      }
+      if (keep[i])
+        res[r++] = fabsf (d[i] - (float) across_fit (x, s[i], v[i] - vm));
     float lim = fmaxf (3 * 1.4826f * median (res, r), least_off);
     for (int i = 0; i < n; i++)
-      if (keep[i]) {
-        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0);
-        keep[i] = fabs (d[i] - (x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm))) <= lim;
-      }
+      if (keep[i])
+        keep[i] = fabs (d[i] - across_fit (x, s[i], v[i] - vm)) <= lim;
   }
   if (ok && x[0] > 0 && x[0] + x[2] > 0) {
     bulge = fb / (x[0] + x[2]) - fb / x[0]; /* the sides' distance less the middle's */
     int r = 0;
     for (int i = 0; i < n; i++)
       if (use[i]) {
-        double s = CLAMP ((u[i] - mid) / half, -1.0, 1.0), fit = x[0] + x[1] * s + x[2] * s * s + x[3] * (v[i] - vm);
+        double fit = across_fit (x, s[i], v[i] - vm);
         res[r++] = fit > 0 ? (float) fabs (fb / d[i] - fb / fit) : INFINITY;
       }
     *spread_m = quantile_f (res, r, 0.75);
   }
   g_free (keep);
+  g_free (s);
 out:
   g_free (cols);
   g_free (res);
