@@ -47,7 +47,7 @@ struct live_track {
   int away_flat_run;    /* depth readings in a row away from its charged place that found it flat */
   bool speed_measured; /* a window had the history to measure its speed over the ground */
   int round_run;        /* depth readings in a row that found a round body in the box */
-  double round_from_s;  /* ... since when */
+  double round_from_s, round_last_s; /* ... the first and the latest of them */
   enum live_verdict charge_depth;
   struct live_result body;
   bool has_last, has_on_charged, switched;
@@ -493,9 +493,12 @@ note_round_body (struct live_track *t, const struct live_history *h, struct live
   if (depth->round_body) {
     if (t->round_run++ == 0)
       t->round_from_s = now_s;
+    t->round_last_s = now_s;
   } else if (depth->verdict != LIVE_UNCERTAIN)
     t->round_run = 0;
-  res->body_stands = t->round_run >= ROUND_READINGS && now_s - t->round_from_s >= ROUND_HOLD_S &&
+  /* held over the round readings themselves: undecided ones after a
+   * passer-by's (the ground beyond a painting) do not lengthen it */
+  res->body_stands = t->round_run >= ROUND_READINGS && t->round_last_s - t->round_from_s >= ROUND_HOLD_S &&
                      (!SOME_CHECK (res, still_picture) || t->has_live);
 }
 

@@ -1968,21 +1968,17 @@ a_person_standing_in_the_road_is_round_in_depth_a_cut_out_is_not (void)
     struct live_checker *lc = pets_checker (&p, cfg);
     struct live_result r = {0};
     bool was_flat = false, flat_throughout = true; /* once flat */
+    /* what stands (its box and ground point filled in), and a walker nearer */
+    struct depth_object objs[2] = {
+      {cut_out ? THING_CUT_OUT : THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}, 0},
+      {THING_BODY, 0, 335, 0, 0, 0, 0, 0, {0}, 0},
+    };
+    g_free (render_depth_objects (&cam, objs, 1));
     for (int i = 0; i < 40; i++) {
-      struct depth_object objs[2] = {
-        {cut_out ? THING_CUT_OUT : THING_BODY, 330, 330, 0, 0, 0, 0, 0, {0}, 0},
-        {THING_BODY, 318 + (i - 25) * 5, 335, 0, 0, 0, 0, 0, {0}, 0}, /* nearer, walking across */
-      };
       bool passing = painted && i >= 25 && i < 31;
-      unsigned short *mm = render_depth_objects (&cam, objs, 1);
-      if (painted) { /* the ground where the painting is, and the walker when passing */
-        g_free (mm);
-        mm = render_depth_objects (&cam, objs, 2);
-        if (!passing) {
-          g_free (mm);
-          mm = render_depth_objects (&cam, objs + 1, 0);
-        }
-      }
+      objs[1].u = 318 + (i - 25) * 5; /* walking across */
+      /* a painting is the ground in depth, with the walker in front while passing */
+      unsigned short *mm = painted ? render_depth_objects (&cam, objs + 1, passing) : render_depth_objects (&cam, objs, 1);
       struct live_sample sm = {.frame = i + 1, .t_s = i / 10.0, .has_ground = true, .ground_x = objs[0].x,
                                .ground_y = objs[0].y};
       memcpy (sm.box, objs[0].box, sizeof sm.box);
