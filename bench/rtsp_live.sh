@@ -14,6 +14,8 @@
 # usage: bench/rtsp_live.sh [BUILD_DIR] [DURATION_S] [CAMERAS] [WIDTHxHEIGHT] [FPS] [VIDEO]
 #   defaults: build 300 1 1280x720 25 ../shared/data/vtest.avi
 #   DETECTOR_EVERY_N=N pins [detector] every_n_frames (default: from the stream's rate)
+#   RUN_LOG=FILE keeps crosswatch run's log there (with GST_DEBUG, its debug lines)
+#   SITE_EXTRA=TEXT appends TEXT (printf's escapes) to the site file, e.g. '[detector]\nmax_lag_ms = 0\n'
 set -euo pipefail
 build=$(realpath "${1:-build}")
 duration=${2:-300} cameras=${3:-1} size=${4:-1280x720} fps=${5:-25}
@@ -61,6 +63,7 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
       -e '/^\[mqtt\]/,/^\[review\]/{/^\[review\]/!d}' "$src/hwcfg/examples/vtest-site.ini"
   for ((k = 1; k < cameras; k++)); do camera_copy "$src" "cam$((k + 1))" "${uris[$k]}"; done
   if [ -n "${DETECTOR_EVERY_N:-}" ]; then printf "[detector]\nevery_n_frames = %s\n" "$DETECTOR_EVERY_N"; fi
+  if [ -n "${SITE_EXTRA:-}" ]; then printf "$SITE_EXTRA"; fi
   printf '[status]\nhttp_listen = 127.0.0.1:%s\ninterval_s = 1\n' "$http"
 } | site_scaled_to "$size" > "$tmp/site.ini" # calibrated and zoned on the pictures served
 "$build/cli/crosswatch" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; exit 1; }
@@ -79,6 +82,7 @@ while kill -0 "$run_pid" 2> /dev/null; do
   sleep 1
 done
 wait "$run_pid" || true
+[ -n "${RUN_LOG:-}" ] && cp "$tmp/run.log" "$RUN_LOG"
 grep "^crosswatch: " "$tmp/run.log" | grep -v -e stopping -e "clock:"
 read -r ru rs re rmax < <(tail -1 "$tmp/run.time")
 analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")

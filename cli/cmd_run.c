@@ -98,6 +98,11 @@ cmd_run (int argc, char **argv)
              st.frames_captured ? 100.0 * st.frames_skipped / st.frames_captured : 0,
              st.latency_p50_ms, st.latency_p99_ms, st.cpu_seconds,
              st.seconds > 0 ? 100 * st.cpu_seconds / st.seconds : 0);
+  if (st.live)
+    fprintf (stderr,
+             "crosswatch: live: the detector ran on %" G_GUINT64_FORMAT " frames (1 in %.2f); %" G_GUINT64_FORMAT
+             " times it was due and put off, the analysis over [detector] max_lag_ms behind the camera\n",
+             st.detections, st.detections ? (double) st.frames / st.detections : 0, st.detections_put_off);
 said:
   if (!ok) {
     fprintf (stderr, "crosswatch: %s\n", err->message);

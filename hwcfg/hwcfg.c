@@ -41,6 +41,11 @@ G_DEFINE_QUARK (hwcfg-error-quark, hwcfg_error)
 #define DEFAULT_DETECTOR_MIN_SCORE -0.3
 /* 0: from the stream's rate, the detector at DETECT_MIN_HZ or more (below). */
 #define DEFAULT_DETECTOR_EVERY_N 0
+/* A live camera's capture queue holds 0.5 s (pipeline/cw_camera.c): a
+ * frame due for detection half of that behind its capture passes the
+ * detection on to the next frame, so the analysis catches up on the cheap
+ * frames instead of the queue dropping frames (bench/README.md). */
+#define DEFAULT_DETECTOR_MAX_LAG_MS 250
 /* The detection rate the tracker and the rules are measured at: vtest.avi
  * is 10 frames/s, a detection each frame. On MOT15's 25 frames/s
  * sequences (TUD-Stadtmitte, TUD-Campus) a detection on 1 frame in 3
@@ -319,7 +324,8 @@ static const char *const RULES_KEYS[] = {"min_inside_frames", "min_inside_s",   
                                          "foot_noise_px",     "foot_noise_share",   "uncertainty_factor",
                                          "charge_unseen_entry", NULL};
 static const char *const DETECTOR_KEYS[] = {
-    "backend", "upscale", "hit_threshold", "scale_levels", "min_score", "every_n_frames", "motion_gating", "full_frame_every",
+    "backend", "upscale", "hit_threshold", "scale_levels", "min_score", "every_n_frames", "max_lag_ms", "motion_gating",
+    "full_frame_every",
     "motion_algorithm", "motion_learning_rate", "motion_history", "motion_shadows", "motion_scale", "model",
     "model_config", "input_width", "input_height", "person_class", "score_threshold", "nms_threshold", "boxes",
     "calibrated", "person_min_height_m", "person_max_height_m", NULL};
@@ -806,6 +812,7 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
   d->every_n_frames = get_int (p, "detector", "every_n_frames", DEFAULT_DETECTOR_EVERY_N, 0, 100);
   d->motion_gating = get_bool (p, "detector", "motion_gating", true);
   d->full_frame_every = get_int (p, "detector", "full_frame_every", 50, 1, 10000);
+  d->max_lag_ms = get_int (p, "detector", "max_lag_ms", DEFAULT_DETECTOR_MAX_LAG_MS, 0, 10000);
   d->calibrated = get_int (p, "detector", "calibrated", 1, 0, 1);
   d->person_min_height_m = get_double (p, "detector", "person_min_height_m", 1.2, 0.3, 3);
   d->person_max_height_m = get_double (p, "detector", "person_max_height_m", 2.1, 0.5, 4);

@@ -104,6 +104,7 @@ struct hwcfg_detector {
   int every_n_frames;       /* detect on 1 of N frames, track predicts between; 0: from the stream's rate */
   bool motion_gating;       /* detect only where the scene changed ... */
   int full_frame_every;     /* ... plus the whole frame on 1 detection frame in N */
+  int max_lag_ms;           /* live: a detection frame analysed this long after capture is put off; 0: never */
   bool calibrated;          /* with a ground homography: search each image band at the sizes a
                                person has there, drop boxes no person's size (vis_finder.h) */
   double person_min_height_m, person_max_height_m; /* the people searched for */

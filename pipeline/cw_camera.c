@@ -418,6 +418,13 @@ teardown (struct cw_camera *c)
     c->stats.stage_frames[i] += frames, c->stats.stage_s[i] += wall, c->stats.stage_cpu_s[i] += cpu;
     gst_object_unref (e);
   }
+  GstElement *det = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwdetect");
+  if (det) {
+    guint64 ran = 0, put_off = 0;
+    g_object_get (det, "detections", &ran, "detections-put-off", &put_off, NULL);
+    c->stats.detections += ran, c->stats.detections_put_off += put_off;
+    gst_object_unref (det);
+  }
   GstElement *lv = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwliveness");
   if (lv) {
     int assessments = 0, frames = 0;

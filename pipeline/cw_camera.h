@@ -48,6 +48,7 @@ struct cw_camera_stats {
   int restarts;         /* times a lost camera came back (or a file started again: --loop) */
   int rebuild_attempts;  /* pipelines built after a loss, whether they came back or not */
   guint64 faces_placed; /* a face camera's: faces put on the site's face board */
+  guint64 detections, detections_put_off; /* frames the detector ran on; due and put off, behind the camera */
   int liveness_assessments, liveness_frames;
   double liveness_assess_s, liveness_frame_s;
   /* each stage's own timers: frames, wall seconds, its streaming thread's CPU seconds */

@@ -122,6 +122,7 @@ sum_stats (struct run *r, struct cw_run_stats *st)
     st->live |= cw_camera_is_live (c);
     st->frames_captured += cs->frames_captured, st->frames += cs->frames, st->tracks += cs->tracks;
     st->frames_skipped += cs->frames_skipped;
+    st->detections += cs->detections, st->detections_put_off += cs->detections_put_off;
     st->violations += cs->violations, st->rejected_flat += cs->rejected_flat;
     st->position_uncertain += cs->position_uncertain, st->restarts += cs->restarts;
     st->liveness_unassessed += cs->liveness_unassessed;

@@ -36,6 +36,7 @@ struct cw_run_stats {
   double seconds;
   double latency_p50_ms, latency_p99_ms; /* live sources: capture to decision */
   double cpu_seconds;     /* user + system, the whole process */
+  guint64 detections, detections_put_off; /* frames the detector ran on; due and put off, behind the camera */
   int liveness_assessments; /* candidate assessments (first verdicts and updates) */
   double liveness_assess_s; /* time they took */
   int liveness_frames;      /* frames the liveness stage worked on */

@@ -10,23 +10,34 @@
  */
 #include "gstcwelements.h"
 
+#include "vis_cadence.h"
 #include "vis_finder.h"
 #include "zone_camera.h"
+
+#include <math.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_cw_detect_debug);
 #define GST_CAT_DEFAULT gst_cw_detect_debug
 
 #define MAX_DETECTIONS 256
+/* Behind a live camera, a detection is put off for at most this many
+ * times every_n frames (vis_cadence.h): at 25 frames/s and 1 in 3, the
+ * detector still runs every half second however far behind. */
+#define MAX_PUT_OFF_TIMES_N 3
 
 struct _GstCwDetect {
   GstCwFilter parent;
   struct vis_finder *finder;
   int every_n;
+  struct vis_cadence *cadence; /* from the first frame, when every_n is known */
+  guint64 ran_before, put_off_before; /* counted by the cadences of earlier starts */
   const struct hwcfg_camera *camera; /* calibrated search on: the camera, with a homography; else NULL */
   gboolean camera_checked;           /* its projection built from the first frame's size (zone_camera.h) */
   struct zone_camera ground;
   struct cv_box boxes[MAX_DETECTIONS];
 };
+
+enum { PROP_0, PROP_DETECTIONS, PROP_DETECTIONS_PUT_OFF };
 
 G_DEFINE_TYPE (GstCwDetect, gst_cw_detect, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwdetect, "cwdetect", GST_RANK_NONE, GST_TYPE_CW_DETECT)
@@ -68,6 +79,16 @@ static void
 gst_cw_detect_release (GstCwFilter *filter)
 {
   GstCwDetect *self = GST_CW_DETECT (filter);
+  if (self->cadence) {
+    GST_INFO_OBJECT (self, "the detector ran on %ld frames and was put off on %ld, the analysis behind the camera",
+                     vis_cadence_ran (self->cadence), vis_cadence_put_off (self->cadence));
+    GST_OBJECT_LOCK (self);
+    self->ran_before += (guint64) vis_cadence_ran (self->cadence);
+    self->put_off_before += (guint64) vis_cadence_put_off (self->cadence);
+    vis_cadence_free (self->cadence);
+    self->cadence = NULL;
+    GST_OBJECT_UNLOCK (self);
+  }
   vis_finder_free (self->finder);
   self->finder = NULL;
 }
@@ -87,8 +108,19 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   GstCwDetect *self = GST_CW_DETECT (filter);
   if (self->every_n == 0)
     choose_every_n (self, &frame->info);
+  const struct hwcfg *cfg = gst_cw_filter_config (filter);
+  if (!self->cadence) {
+    double max_lag_s = cfg->detector.max_lag_ms > 0 ? cfg->detector.max_lag_ms / 1000.0 : INFINITY;
+    struct vis_cadence *cadence = vis_cadence_create (self->every_n, max_lag_s, MAX_PUT_OFF_TIMES_N * self->every_n);
+    GST_OBJECT_LOCK (self);
+    self->cadence = cadence;
+    GST_OBJECT_UNLOCK (self);
+  }
   struct cw_frame_info out = *info;
-  out.detector_ran = (info->frame - 1) % self->every_n == 0;
+  double lag_s = gst_cw_filter_lag_s (filter, frame->buffer);
+  GST_OBJECT_LOCK (self); /* the counts are read from other threads */
+  out.detector_ran = vis_cadence_next (self->cadence, lag_s);
+  GST_OBJECT_UNLOCK (self);
   cw_frame_info_set (frame->buffer, &out);
   struct cv_image img;
   gst_cw_filter_frame_image (frame, &img);
@@ -106,6 +138,7 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   int n = 0;
   struct vis_finder_stats st;
   g_autoptr (GError) err = NULL;
+  gint64 t0 = g_get_monotonic_time ();
   if (!vis_finder_run (self->finder, &img, self->boxes, MAX_DETECTIONS, &n, &st, &err)) {
     /* One bad frame must not stop the appliance: warn and go on. */
     GST_ELEMENT_WARNING (self, STREAM, FAILED, ("Detection failed on frame %d.", info->frame), ("%s", err->message));
@@ -122,9 +155,34 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   const struct cv_rect *blobs;
   int n_blobs = vis_finder_moving_blobs (self->finder, &blobs);
   cw_motion_add (frame->buffer, blobs, n_blobs);
-  GST_LOG_OBJECT (self, "frame %d: %d people, %s, %d regions, %.0f%% of the frame", info->frame, n,
-                  st.full_frame ? "full frame" : "motion-gated", st.regions, 100 * st.area_share);
+  GST_LOG_OBJECT (self, "frame %d: %d people, %s, %d regions, %.0f%% of the frame%s, searched in %.1f ms",
+                  info->frame, n, st.full_frame ? "full frame" : "motion-gated", st.regions, 100 * st.area_share,
+                  st.sweep_part >= 0 ? " and a part of the whole" : "", (g_get_monotonic_time () - t0) / 1000.0);
   return GST_FLOW_OK;
+}
+
+static void
+gst_cw_detect_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstCwDetect *self = GST_CW_DETECT (object);
+  GST_OBJECT_LOCK (self);
+  guint64 ran = self->ran_before, put_off = self->put_off_before;
+  if (self->cadence) {
+    ran += (guint64) vis_cadence_ran (self->cadence);
+    put_off += (guint64) vis_cadence_put_off (self->cadence);
+  }
+  GST_OBJECT_UNLOCK (self);
+  switch (prop_id) {
+  case PROP_DETECTIONS:
+    g_value_set_uint64 (value, ran);
+    break;
+  case PROP_DETECTIONS_PUT_OFF:
+    g_value_set_uint64 (value, put_off);
+    break;
+  default:
+    /* the config-key properties: the base class keeps them */
+    G_OBJECT_CLASS (gst_cw_detect_parent_class)->get_property (object, prop_id, value, pspec);
+  }
 }
 
 static void
@@ -140,6 +198,18 @@ gst_cw_detect_class_init (GstCwDetectClass *klass)
   cw_class->configure = gst_cw_detect_configure;
   cw_class->release = gst_cw_detect_release;
   cw_class->process = gst_cw_detect_process;
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  gobject_class->get_property = gst_cw_detect_get_property;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+  g_object_class_install_property (gobject_class, PROP_DETECTIONS,
+                                   g_param_spec_uint64 ("detections", "Detection frames",
+                                                        "Frames the detector ran on", 0, G_MAXUINT64, 0, ro));
+  g_object_class_install_property (
+      gobject_class, PROP_DETECTIONS_PUT_OFF,
+      g_param_spec_uint64 ("detections-put-off", "Detections put off",
+                           "Frames due for detection on which it was put off, the live analysis running more than "
+                           "[detector] max_lag_ms behind the camera",
+                           0, G_MAXUINT64, 0, ro));
 }
 
 static void

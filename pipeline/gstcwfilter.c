@@ -261,6 +261,20 @@ gst_cw_filter_clock_time_s (GstCwFilter *self, GstBuffer *buf)
   return (double) (gst_element_get_base_time (GST_ELEMENT (self)) + rt) / GST_SECOND;
 }
 
+double
+gst_cw_filter_lag_s (GstCwFilter *self, GstBuffer *buf)
+{
+  if (!gst_cw_filter_is_live (self))
+    return NAN;
+  double captured = gst_cw_filter_clock_time_s (self, buf);
+  GstClock *clock = gst_element_get_clock (GST_ELEMENT (self));
+  if (!clock)
+    return NAN;
+  double now = (double) gst_clock_get_time (clock) / GST_SECOND;
+  gst_object_unref (clock);
+  return now - captured;
+}
+
 static double
 thread_cpu_seconds (void)
 {

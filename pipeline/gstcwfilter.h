@@ -69,6 +69,11 @@ double gst_cw_filter_clock_time_s (GstCwFilter *self, GstBuffer *buf);
 /* Whether the stream is live (the upstream latency query, once a start). */
 gboolean gst_cw_filter_is_live (GstCwFilter *self);
 
+/* How long ago, in seconds, a live stream's BUF was captured (the clock
+ * now less its clock time, above): how far the analysis runs behind the
+ * camera. NaN for a file, or when BUF has no timestamp or the element no clock. */
+double gst_cw_filter_lag_s (GstCwFilter *self, GstBuffer *buf);
+
 /* When BUF (of INFO) was captured, to meet another camera's frames: a live
  * stream's clock time (above); a recorded file's own seconds, since the
  * files of a site are taken to start at the same moment. */

@@ -4,6 +4,7 @@
  * photo (messi5.jpg from Debian's opencv-doc). */
 #include "cv_shim.h"
 #include "hwcfg.h"
+#include "vis_cadence.h"
 #include "vis_finder.h"
 #include "vis_regions.h"
 
@@ -461,6 +462,149 @@ people_detection_is_the_same_every_time (void)
   cv_people_detector_destroy (det);
 }
 
+/* A photo's BGR pixels (the finder's cameras give BGR). */
+static struct cv_image
+load_bgr (const char *path)
+{
+  g_autofree gchar *data = NULL;
+  struct cv_image bgra = load_bgra (path, &data);
+  g_assert_nonnull (bgra.data);
+  struct cv_image img = {g_malloc ((gsize) bgra.width * bgra.height * 3), bgra.width, bgra.height, bgra.width * 3, 3};
+  for (int y = 0; y < img.height; y++)
+    for (int x = 0; x < img.width; x++)
+      memcpy (img.data + y * img.stride + 3 * x, bgra.data + y * bgra.stride + 4 * x, 3);
+  cv_free (bgra.data);
+  return img;
+}
+
+static double
+box_iou (const struct cv_box *a, const struct cv_box *b)
+{
+  double w = fmin (a->x + a->w, b->x + b->w) - fmax (a->x, b->x);
+  double h = fmin (a->y + a->h, b->y + b->h) - fmax (a->y, b->y);
+  if (w <= 0 || h <= 0)
+    return 0;
+  return w * h / (a->w * a->h + b->w * b->h - w * h);
+}
+
+/* The whole-frame search (people standing still, whom the background model
+ * has taken in) costs a dozen times a motion region's; in one piece at
+ * 720p it held a camera's analysis up longer than its capture queue
+ * holds. It is spread over the full_frame_every detection frames in four
+ * parts, evenly spaced (the first search's parts on the first four
+ * frames): each looks for the people centred in a vertical strip, costs
+ * under 0.4 of the whole, and together they find the people the whole
+ * search finds. */
+static void
+the_whole_frame_search_is_spread_over_detection_frames (void)
+{
+  g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-sweep.ini", NULL);
+  struct cv_image img = load_bgr (OPENCV_DATA "basketball1.png");
+  g_autoptr (GError) err = NULL;
+
+  /* the reference: the whole frame, searched at once */
+  struct hwcfg *site = site_with_detector (ini, "motion_gating = 0\n");
+  struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  struct cv_box whole[64];
+  int n_whole = 0;
+  struct vis_finder_stats st;
+  g_assert_true (vis_finder_run (f, &img, whole, 64, &n_whole, &st, &err));
+  g_assert_true (st.full_frame);
+  g_assert_cmpint (st.sweep_part, ==, -1);
+  double whole_work = st.work_px;
+  g_assert_cmpint (n_whole, >=, 2);
+  vis_finder_free (f);
+  hwcfg_free (site);
+
+  /* the same picture, still, with motion gating: only the sweep looks */
+  site = site_with_detector (ini, "full_frame_every = 8\n");
+  f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  const int expected_part[] = {0, 1, 2, 3, -1, -1, -1, -1, 0, -1, 1, -1, 2, -1, 3, -1};
+  struct cv_box swept[4 * 64];
+  int n_swept = 0;
+  double work[2] = {0, 0}, most = 0;
+  for (int frame = 0; frame < (int) G_N_ELEMENTS (expected_part); frame++) {
+    struct cv_box found[64];
+    int n = 0;
+    g_assert_true (vis_finder_run (f, &img, found, 64, &n, &st, &err));
+    g_assert_false (st.full_frame);
+    g_assert_cmpint (st.sweep_part, ==, expected_part[frame]);
+    if (st.sweep_part < 0) {
+      g_assert_cmpint (n, ==, 0); /* nothing moved, nothing searched */
+      continue;
+    }
+    work[frame >= 8] += st.work_px;
+    most = fmax (most, st.work_px);
+    for (int i = 0; i < n && frame < 4; i++)
+      swept[n_swept++] = found[i];
+  }
+  g_test_message ("whole search: %d people, %.0f px of work; a part: at most %.0f; the parts of a search: %.0f and "
+                  "%.0f; found by the first search's parts: %d boxes",
+                  n_whole, whole_work, most, work[0], work[1], n_swept);
+  g_assert_cmpfloat (most, <, 0.4 * whole_work);
+  /* the strips' margins (half a window either side) are the overhead */
+  for (int k = 0; k < 2; k++) {
+    g_assert_cmpfloat (work[k], >=, whole_work);
+    g_assert_cmpfloat (work[k], <, 1.6 * whole_work);
+  }
+  for (int i = 0; i < n_whole; i++) {
+    double best = 0;
+    for (int j = 0; j < n_swept; j++)
+      best = fmax (best, box_iou (&whole[i], &swept[j]));
+    g_assert_cmpfloat (best, >=, 0.5);
+  }
+  vis_finder_free (f);
+  hwcfg_free (site);
+  g_unlink (ini);
+  g_free (img.data);
+}
+
+/* The detector runs on 1 frame in N; on a live camera whose analysis has
+ * fallen behind (a costly frame held it up) a frame due for detection
+ * passes it on to the next, so the analysis catches up on cheap frames
+ * instead of the capture queue dropping frames; for at most a bound, so a
+ * camera that stays behind still has its people found. A file's frames
+ * (lag unknown) keep the fixed 1 in N: its results do not depend on the
+ * machine's speed. */
+static void
+a_detection_behind_a_live_camera_is_put_off_not_dropped (void)
+{
+  /* a file, and a live camera that keeps up: frames 1, 4, 7, ... */
+  const double lags[] = {NAN, 0.05};
+  for (size_t k = 0; k < G_N_ELEMENTS (lags); k++) {
+    struct vis_cadence *c = vis_cadence_create (3, 0.25, 9);
+    for (int frame = 1; frame <= 30; frame++)
+      g_assert_cmpint (vis_cadence_next (c, lags[k]), ==, (frame - 1) % 3 == 0);
+    g_assert_cmpint (vis_cadence_ran (c), ==, 10);
+    g_assert_cmpint (vis_cadence_put_off (c), ==, 0);
+    vis_cadence_free (c);
+  }
+
+  /* behind from frame 4 to 6: frame 4's detection waits for frame 7,
+   * which is on time; then every 3 again from there */
+  struct vis_cadence *c = vis_cadence_create (3, 0.25, 9);
+  for (int frame = 1; frame <= 13; frame++) {
+    double lag = frame >= 4 && frame <= 6 ? 0.4 : 0.05;
+    g_assert_cmpint (vis_cadence_next (c, lag), ==, frame == 1 || frame == 7 || frame == 10 || frame == 13);
+  }
+  g_assert_cmpint (vis_cadence_put_off (c), ==, 3);
+  vis_cadence_free (c);
+
+  /* behind for good: the detector still runs, on 1 frame in 3 + 9 */
+  c = vis_cadence_create (3, 0.25, 9);
+  int ran = 0, last = 0;
+  for (int frame = 1; frame <= 61; frame++)
+    if (vis_cadence_next (c, frame == 1 ? 0 : 2.0)) {
+      g_assert_true (frame == 1 || frame - last == 12);
+      last = frame;
+      ran++;
+    }
+  g_assert_cmpint (ran, ==, 6);
+  vis_cadence_free (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -475,5 +619,9 @@ main (int argc, char **argv)
   g_test_add_func ("/finder/garbage_model_files_are_refused_not_crashed_on", garbage_model_files_are_refused_not_crashed_on);
   g_test_add_func ("/finder/face_crop_is_found_on_a_real_photo_and_scored", face_crop_is_found_on_a_real_photo_and_scored);
   g_test_add_func ("/finder/people_detection_is_the_same_every_time", people_detection_is_the_same_every_time);
+  g_test_add_func ("/finder/the_whole_frame_search_is_spread_over_detection_frames",
+                   the_whole_frame_search_is_spread_over_detection_frames);
+  g_test_add_func ("/finder/a_detection_behind_a_live_camera_is_put_off_not_dropped",
+                   a_detection_behind_a_live_camera_is_put_off_not_dropped);
   return g_test_run ();
 }

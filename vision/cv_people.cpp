@@ -27,6 +27,8 @@ static const double BODY_W = 0.515, BODY_TOP = 0.125, BODY_H = 0.73;
 // (finalThreshold 2.0) whose sides agree within 20 %.
 static const int GROUP_MIN_HITS = 2;
 static const double GROUP_EPS = 0.2;
+// Windows are tried every STRIDE pixels across and down a level.
+static const int STRIDE = 8;
 
 // HOG's search at every window scale, as detectMultiScale does it, without
 // its race: detectMultiScale's threads append each level's windows and,
@@ -36,9 +38,15 @@ static const double GROUP_EPS = 0.2;
 // its people in another order and with other scores run to run, and the
 // tracker's choices with them (a run's fines changed between two runs of
 // one video). Here each level keeps its own lists, joined in level order.
+//
+// With CENTRES (columns of IMG, [from, to)), a level is searched only for
+// windows centred there: the level is made from those columns of IMG and
+// a window's half-width and a stride beyond them, so a part of a picture
+// costs its share, not a whole level's scaling. Its windows sit on a grid
+// a fraction of a pixel off the whole level's, which finds the same people.
 static void
 search_levels (const cv::HOGDescriptor &hog, const cv::Mat &img, double hit_threshold, double scale_step,
-               std::vector<cv::Rect> &found, std::vector<double> &weights)
+               const double *centres, std::vector<cv::Rect> &found, std::vector<double> &weights)
 {
   std::vector<double> scales;
   double scale = 1.0;
@@ -57,14 +65,24 @@ search_levels (const cv::HOGDescriptor &hog, const cv::Mat &img, double hit_thre
     for (int i = range.start; i < range.end; i++) {
       double s = scales[i];
       cv::Size sz (cvRound (img.cols / s), cvRound (img.rows / s));
-      if (sz == img.size ())
+      int from = 0;
+      if (centres) {
+        double reach = (hog.winSize.width / 2.0 + STRIDE) * s;
+        from = std::max (0, (int) std::floor (centres[0] - reach));
+        int to = std::min (img.cols, (int) std::ceil (centres[1] + reach));
+        if ((to - from) / s < hog.winSize.width)
+          continue;
+        cv::resize (img.colRange (from, to), smaller, cv::Size (), 1 / s, 1 / s, cv::INTER_LINEAR_EXACT);
+        if (smaller.cols < hog.winSize.width || smaller.rows < hog.winSize.height)
+          continue;
+      } else if (sz == img.size ())
         smaller = img;
       else
         cv::resize (img, smaller, sz, 0, 0, cv::INTER_LINEAR_EXACT);
-      hog.detect (smaller, at, w, hit_threshold, cv::Size (8, 8), cv::Size (0, 0));
+      hog.detect (smaller, at, w, hit_threshold, cv::Size (STRIDE, STRIDE), cv::Size (0, 0));
       cv::Size win (cvRound (hog.winSize.width * s), cvRound (hog.winSize.height * s));
       for (size_t j = 0; j < at.size () && j < w.size (); j++) {
-        level_rects[i].push_back (cv::Rect (cvRound (at[j].x * s), cvRound (at[j].y * s), win.width, win.height));
+        level_rects[i].push_back (cv::Rect (from + cvRound (at[j].x * s), cvRound (at[j].y * s), win.width, win.height));
         level_weights[i].push_back (w[j]);
       }
     }
@@ -116,7 +134,7 @@ cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img
 {
   if (!det)
     return CV_ERR_INVALID;
-  return cv_people_detect_roi_at (det, img, roi, det->params.upscale, det->params.n_levels, out, max, out_n);
+  return cv_people_detect_roi_at (det, img, roi, det->params.upscale, det->params.n_levels, NULL, out, max, out_n);
 }
 
 extern "C" double
@@ -127,10 +145,11 @@ cv_people_window_body_px (void)
 
 extern "C" cv_status
 cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
-                         double upscale, int n_levels, struct cv_box *out, int max, int *out_n)
+                         double upscale, int n_levels, const struct cv_span *centres, struct cv_box *out, int max,
+                         int *out_n)
 {
   if (!det || !cw::image_ok (img) || !roi || !out || max < 0 || !out_n || !(upscale >= 0.25 && upscale <= 4) ||
-      n_levels < 1 || n_levels > 64)
+      n_levels < 1 || n_levels > 64 || (centres && centres->from >= centres->to))
     return CV_ERR_INVALID;
   *out_n = 0;
   return cw::cv_try ([&] {
@@ -164,10 +183,17 @@ cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *
                           cv::mean (det->scaled));
       det->scaled = padded;
     }
+    // the centres' columns in the scaled picture, its left margin included
+    double scaled_centres[2];
+    if (centres) {
+      scaled_centres[0] = (centres->from - r.x) * up + pad_left;
+      scaled_centres[1] = (centres->to - r.x) * up + pad_left;
+    }
     std::vector<cv::Rect> found;
     std::vector<double> weights;
     det->hog.nlevels = n_levels;
-    search_levels (det->hog, det->scaled, det->params.hit_threshold, det->params.scale_step, found, weights);
+    search_levels (det->hog, det->scaled, det->params.hit_threshold, det->params.scale_step,
+                   centres ? scaled_centres : nullptr, found, weights);
     det->hog.groupRectangles (found, weights, GROUP_MIN_HITS, GROUP_EPS);
     cv::Rect inside (0, 0, det->scaled.cols, det->scaled.rows);
     for (auto &f : found)

@@ -68,11 +68,21 @@ struct cv_rect {
 cv_status cv_people_detect_roi (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
                                 struct cv_box *out, int max, int *out_n);
 
+/* Columns of a picture, [from, to). */
+struct cv_span {
+  int from, to;
+};
+
 /* Like cv_people_detect_roi at the image scale UPSCALE (0.25-4) and
  * N_LEVELS (1-64) window scales from there, instead of the detector's own:
- * for searching each part of a picture at the sizes people have there. */
+ * for searching each part of a picture at the sizes people have there.
+ * CENTRES, when not NULL, are the columns of IMG a person's centre is
+ * looked for in, at about the share of the cost of the whole: spans that
+ * tile the picture find the people one search of the whole finds, so a
+ * costly search can be spread over several frames. */
 cv_status cv_people_detect_roi_at (struct cv_people_detector *det, const struct cv_image *img, const struct cv_rect *roi,
-                                   double upscale, int n_levels, struct cv_box *out, int max, int *out_n);
+                                   double upscale, int n_levels, const struct cv_span *centres, struct cv_box *out,
+                                   int max, int *out_n);
 
 /* The height in pixels of the smallest person the detector finds at image
  * scale 1 (its window's body): searching at scale s finds people from this / s. */

@@ -31,6 +31,20 @@
 #define EDGE_PX 2
 /* The least image scale the HOG shim takes (cv_people_detect_roi_at). */
 #define MIN_UPSCALE 0.25
+/* HOG's search of the whole frame (for people standing still, whom the
+ * background model has taken in) is spread over the full_frame_every
+ * detection frames in this many parts, each the people centred in a
+ * vertical strip of the picture, evenly spaced. In one piece it took 0.9 s
+ * at 720p with two cameras on two cores, twice what the capture queue
+ * holds: each search dropped a dozen frames, 6-11 % of them
+ * (bench/README.md). The first search's parts are done on the first
+ * detection frames in a row. (Parts of its window scales instead split
+ * HOG's hits on one person between frames, which then found nobody.) */
+#define SWEEP_PARTS 4
+/* A box from a part of the whole-frame search is the box a motion region
+ * found when they share this much of the smaller one (the same person
+ * searched twice). */
+#define SAME_BOX_SHARE 0.5
 
 struct vis_finder {
   struct hwcfg_detector cfg; /* numbers only */
@@ -223,26 +237,35 @@ region_scales (const struct vis_finder *f, const struct cv_rect *roi, int img_h,
   return true;
 }
 
+/* Searches ROI of IMG; with HOG and PART >= 0, only for the people
+ * centred in that one of PARTS vertical strips of the picture. */
 static cv_status
-detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rect *roi, struct cv_box *out, int max,
-           int *n, double *searched_px)
+detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rect *roi, int part, int parts,
+           struct cv_box *out, int max, int *n, struct vis_finder_stats *st)
 {
   double area = (double) roi->w * roi->h;
+  struct cv_span strip = {img->width * part / MAX (parts, 1), img->width * (part + 1) / MAX (parts, 1)};
+  if (part >= 0 && !f->dnn)
+    area *= (double) (strip.to - strip.from) / img->width;
+  *n = 0;
   if (f->dnn) {
-    *searched_px += area;
+    st->searched_px += area;
+    st->work_px += area;
     return cv_dnn_detect (f->dnn, img, roi, out, max, n);
   }
-  if (f->person_px) {
-    double up;
-    int levels;
-    *n = 0;
-    if (!region_scales (f, roi, img->height, &up, &levels))
-      return CV_OK;
-    *searched_px += area * up * up;
-    return cv_people_detect_roi_at (f->hog, img, roi, up, levels, out, max, n);
+  double up = f->cfg.upscale;
+  int levels = f->cfg.scale_levels;
+  if (f->person_px && !region_scales (f, roi, img->height, &up, &levels))
+    return CV_OK;
+  st->searched_px += area * up * up;
+  /* each scale's picture: a strip's columns and, beyond them, half a
+   * window and a stride (40 px at that scale) on either side */
+  double cols = roi->w * up * (part >= 0 ? (double) (strip.to - strip.from) / img->width : 1), rows = roi->h * up;
+  for (int l = 0; l < levels; l++) {
+    double s = pow (SCALE_STEP, l);
+    st->work_px += fmin (roi->w * up / s, cols / s + (part >= 0 ? 2 * 40 : 0)) * rows / s;
   }
-  *searched_px += area * f->cfg.upscale * f->cfg.upscale;
-  return cv_people_detect_roi (f->hog, img, roi, out, max, n);
+  return cv_people_detect_roi_at (f->hog, img, roi, up, levels, part >= 0 ? &strip : NULL, out, max, n);
 }
 
 /* The background model on IMG: its changed blobs into f->blobs (none when it fails). */
@@ -253,6 +276,51 @@ apply_motion (struct vis_finder *f, const struct cv_image *img)
   cv_status rc = cv_motion_apply (f->motion, img, f->blobs, MAX_REGIONS, &n);
   f->n_blobs = rc == CV_OK ? n : 0;
   return rc;
+}
+
+/* Parts the whole-frame search is spread over: SWEEP_PARTS, fewer when
+ * it is due more often than that; 1 for a network, which sees its input
+ * whole. */
+static int
+sweep_parts (const struct vis_finder *f)
+{
+  return f->dnn ? 1 : MIN (SWEEP_PARTS, f->cfg.full_frame_every);
+}
+
+/* The part of the whole-frame search due on this detection frame, or -1:
+ * part k at k / parts of the way through each full_frame_every frames;
+ * the first search's parts one after the other from the first frame. */
+static int
+sweep_part (const struct vis_finder *f)
+{
+  int every = f->cfg.full_frame_every, parts = sweep_parts (f);
+  if (f->detection_frames < every)
+    return f->detection_frames < parts ? (int) f->detection_frames : -1;
+  long phase = f->detection_frames % every;
+  for (int k = 0; k < parts; k++)
+    if (phase == (long) k * every / parts)
+      return k;
+  return -1;
+}
+
+/* Drops from the N boxes in FOUND those that are one of the N_BEFORE boxes
+ * in BEFORE; returns how many are left (moved to FOUND's front). */
+static int
+drop_found_before (struct cv_box *found, int n, const struct cv_box *before, int n_before)
+{
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    bool same = false;
+    for (int j = 0; j < n_before && !same; j++) {
+      const struct cv_box *a = &found[i], *b = &before[j];
+      double w = fmin (a->x + a->w, b->x + b->w) - fmax (a->x, b->x);
+      double h = fmin (a->y + a->h, b->y + b->h) - fmax (a->y, b->y);
+      same = w > 0 && h > 0 && w * h >= SAME_BOX_SHARE * fmin (a->w * a->h, b->w * b->h);
+    }
+    if (!same)
+      found[k++] = found[i];
+  }
+  return k;
 }
 
 bool
@@ -271,13 +339,21 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
     /* the model learns from every detection frame, searched fully or not */
     rc = apply_motion (f, img);
     n_regions = f->n_blobs;
+    /* On its first frame the model has nothing to compare with: all of it
+     * reads as change. The first search of the whole frame (below) looks
+     * there, a part at a time. */
+    if (f->detection_frames == 0 && sweep_parts (f) > 1)
+      n_regions = 0;
     memcpy (f->regions, f->blobs, sizeof f->blobs[0] * f->n_blobs);
     if (rc == CV_OK)
       n_regions = vis_regions_prepare (f->regions, n_regions, REGION_MARGIN, f->min_w, f->min_h, img->width,
                                        img->height);
   }
-  st.full_frame = !f->motion || rc != CV_OK || f->detection_frames % f->cfg.full_frame_every == 0 ||
+  int part = sweep_part (f);
+  st.full_frame = !f->motion || rc != CV_OK || (part >= 0 && f->dnn) ||
+                  (part >= 0 && sweep_parts (f) == 1) ||
                   vis_regions_area (f->regions, n_regions) > FULL_FRAME_SHARE * img->width * img->height;
+  st.sweep_part = st.full_frame ? -1 : part;
   f->detection_frames++;
   if (st.full_frame) {
     f->regions[0] = whole;
@@ -286,12 +362,17 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   int total = 0;
   for (int i = 0; i < n_regions && total < max; i++) {
     int n = 0;
-    rc = detect_in (f, img, &f->regions[i], out + total, max - total, &n, &st.searched_px);
-    if (rc != CV_OK) {
-      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "detector failed: %s", cv_last_error ());
-      return false;
-    }
+    rc = detect_in (f, img, &f->regions[i], -1, 0, out + total, max - total, &n, &st);
+    if (rc != CV_OK)
+      goto failed;
     total += n;
+  }
+  if (st.sweep_part >= 0 && total < max) {
+    int n = 0;
+    rc = detect_in (f, img, &whole, st.sweep_part, sweep_parts (f), out + total, max - total, &n, &st);
+    if (rc != CV_OK)
+      goto failed;
+    total = total + drop_found_before (out + total, n, out, total);
   }
   /* keep the confident ones of a person's size */
   int k = 0;
@@ -304,6 +385,9 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   if (stats)
     *stats = st;
   return true;
+failed:
+  g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "detector failed: %s", cv_last_error ());
+  return false;
 }
 
 bool

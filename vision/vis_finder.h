@@ -2,7 +2,8 @@
  * the configured detector backend (HOG by default, or a DNN the operator
  * supplies), run only where a background model saw change (motion gating),
  * plus the whole frame every full_frame_every detection frames so people
- * standing still are not lost. Plain C over the OpenCV shim. */
+ * standing still are not lost (HOG: a part of its window scales at a time,
+ * spread over those frames). Plain C over the OpenCV shim. */
 #ifndef CW_VIS_FINDER_H
 #define CW_VIS_FINDER_H
 
@@ -16,9 +17,12 @@ struct vis_finder;
 
 struct vis_finder_stats {
   bool full_frame;     /* the whole frame was searched */
+  int sweep_part;      /* the part of the whole-frame search done besides the regions (0 up, of its
+                          window scales), or -1 */
   int regions;         /* regions searched */
   double area_share;   /* share of the frame searched, 0-1 */
-  double searched_px;  /* pixels the detector looked at, each region at its base scale (HOG's work) */
+  double searched_px;  /* pixels the detector looked at, each region at its base scale */
+  double work_px;      /* HOG: the pixels of every window scale searched, summed (about its cost) */
 };
 
 /* NULL with ERROR set (naming the config file and key) when the backend
