@@ -51,11 +51,14 @@ struct cw_camera {
   GMutex lock; /* track_ids, latency histograms */
   GHashTable *track_ids; /* of the current pipeline */
   int tracks_before;     /* of the pipelines before it */
+  guint64 detections_before, put_off_before; /* the detector's counts, likewise */
   int unknown_signal_crossings_before;
   char *signal_phase, *signal_source; /* at the last look (cw_camera_signal) */
   struct latency_hist *latency_run, *latency_interval;
   struct cw_camera_stats stats;
 };
+
+static void pipeline_detections (struct cw_camera *c, guint64 *ran, guint64 *put_off);
 
 static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
 G_STATIC_ASSERT (G_N_ELEMENTS (STAGES) == CW_CAMERA_STAGES);
@@ -418,13 +421,9 @@ teardown (struct cw_camera *c)
     c->stats.stage_frames[i] += frames, c->stats.stage_s[i] += wall, c->stats.stage_cpu_s[i] += cpu;
     gst_object_unref (e);
   }
-  GstElement *det = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwdetect");
-  if (det) {
-    guint64 ran = 0, put_off = 0;
-    g_object_get (det, "detections", &ran, "detections-put-off", &put_off, NULL);
-    c->stats.detections += ran, c->stats.detections_put_off += put_off;
-    gst_object_unref (det);
-  }
+  guint64 ran = 0, put_off = 0;
+  pipeline_detections (c, &ran, &put_off);
+  c->detections_before += ran, c->put_off_before += put_off;
   GstElement *lv = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwliveness");
   if (lv) {
     int assessments = 0, frames = 0;
@@ -681,6 +680,19 @@ cw_camera_error (const struct cw_camera *c)
   return c->error;
 }
 
+/* The current pipeline's detector counts (cwdetect's "detections" and
+ * "detections-put-off"); 0 without one. */
+static void
+pipeline_detections (struct cw_camera *c, guint64 *ran, guint64 *put_off)
+{
+  *ran = *put_off = 0;
+  GstElement *det = c->pipeline ? gst_bin_get_by_name (GST_BIN (c->pipeline), "cwdetect") : NULL;
+  if (det) {
+    g_object_get (det, "detections", ran, "detections-put-off", put_off, NULL);
+    gst_object_unref (det);
+  }
+}
+
 const struct cw_camera_stats *
 cw_camera_stats (const struct cw_camera *c)
 {
@@ -699,6 +711,10 @@ cw_camera_stats (const struct cw_camera *c)
    * queue and analysis are in flight, not skipped) */
   m->stats.frames_skipped =
       m->live ? MAX (0, m->stats.frames_captured - g_atomic_int_get (&m->frames_dequeued) - (int) waiting) : 0;
+  guint64 ran, put_off;
+  pipeline_detections (m, &ran, &put_off);
+  m->stats.detections = m->detections_before + ran;
+  m->stats.detections_put_off = m->put_off_before + put_off;
   g_mutex_lock (&m->lock);
   m->stats.tracks = m->tracks_before + (int) g_hash_table_size (m->track_ids);
   g_mutex_unlock (&m->lock);

@@ -59,6 +59,8 @@ fill_camera (struct cw_run_status *s, guint i, gint64 now_us, struct cw_status_c
       .frames_captured = cs->frames_captured,
       .frames_analysed = cs->frames,
       .frames_skipped = cs->frames_skipped,
+      .detections = cs->detections,
+      .detections_put_off = cs->detections_put_off,
       .latency_p50_ms = -1,
       .latency_p99_ms = -1,
       .tracks = cs->tracks,

@@ -24,6 +24,8 @@ add_camera (JsonBuilder *b, const struct cw_status_camera *c)
   evid_json_int (b, "frames_captured", c->frames_captured);
   evid_json_int (b, "frames_analysed", c->frames_analysed);
   evid_json_int (b, "frames_skipped", c->frames_skipped);
+  evid_json_int (b, "detections", (gint64) c->detections);
+  evid_json_int (b, "detections_put_off", (gint64) c->detections_put_off);
   if (c->latency_p50_ms >= 0) {
     evid_json_double (b, "latency_p50_ms", c->latency_p50_ms);
     evid_json_double (b, "latency_p99_ms", c->latency_p99_ms);
@@ -157,6 +159,11 @@ cw_status_prometheus (const struct cw_status *st)
               c->frames_captured);
   PER_CAMERA (out, st, "crosswatch_frames_skipped_total", "counter", "Frames dropped by the capture queue",
               c->frames_skipped);
+  PER_CAMERA (out, st, "crosswatch_detections_total", "counter", "Frames the people detector ran on",
+              (double) c->detections);
+  PER_CAMERA (out, st, "crosswatch_detections_put_off_total", "counter",
+              "Frames due for detection on which it was put off, the analysis over [detector] max_lag_ms behind",
+              (double) c->detections_put_off);
   metric_head (out, "crosswatch_latency_seconds", "gauge", "Capture to decision over the last interval");
   for (int i = 0; i < st->n_cameras; i++) {
     const struct cw_status_camera *c = &st->cameras[i];

@@ -18,6 +18,7 @@ struct cw_status_camera {
   const char *down_reason; /* NULL unless down */
   double fps;              /* frames analysed a second, over the last interval */
   int frames_captured, frames_analysed, frames_skipped; /* since the run started */
+  guint64 detections, detections_put_off; /* frames the detector ran on; due and put off, behind the camera */
   double latency_p50_ms, latency_p99_ms; /* capture to decision over the last interval; < 0: none */
   int tracks, candidates, violations, rejected_flat, position_uncertain, liveness_unassessed, restarts,
       rebuild_attempts;

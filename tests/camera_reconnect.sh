@@ -83,6 +83,11 @@ grep -q '^crosswatch_camera_up{camera="main"} 1$' "$tmp/metrics.txt" || fail "me
 grep -q '^crosswatch_liveness_unassessed_total{camera="main"} [0-9]' "$tmp/metrics.txt" ||
   fail "metrics: no count of candidates too brief to assess"
 grep -q '"liveness_unassessed":[0-9]' "$tmp/status.json" || fail "status: no liveness_unassessed"
+# the detector's frames, and those it put off behind a live camera
+grep -q '^crosswatch_detections_total{camera="main"} [1-9]' "$tmp/metrics.txt" || fail "metrics: no detections"
+grep -q '^crosswatch_detections_put_off_total{camera="door"} [0-9]' "$tmp/metrics.txt" ||
+  fail "metrics: no count of detections put off"
+grep -q '"detections":[1-9][0-9]*,"detections_put_off":[0-9]' "$tmp/status.json" || fail "status: no detections"
 # memory: the resident size and the heap in use, both plausible for a run with two cameras
 awk '$1 == "process_resident_memory_bytes" { r = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = $2 }
      END { exit !(r > 20 * 2^20 && h > 2^20 && h < 4 * r) }' "$tmp/metrics.txt" ||
