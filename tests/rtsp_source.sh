@@ -18,14 +18,25 @@ server_pid=$!
 wait_until 60 grep -q "rtsp://" "$tmp/server.log" || fail "server did not start: $(cat "$tmp/server.log")"
 sed -e "s#^uri = .*#uri = rtsp://127.0.0.1:$port/cam#" -e "s#^db = .*#db = $tmp/evidence.db#" -e '/^\[mqtt\]/,$d' \
   "$src/hwcfg/examples/vtest-site.ini" > "$tmp/site.ini"
-"$cw" run -c "$tmp/site.ini" --tracks-out "$tmp/tracks.txt" 2> "$tmp/run.log" &
-run_pid=$!
-# frame numbers come from the stream's timestamps: frame 250 is 10 s into it
-reached() { awk -F, -v n="$1" '$1 >= n { f = 1; exit } END { exit !f }' "$tmp/tracks.txt" 2> /dev/null; }
-wait_until 60 reached 250 || fail "the run did not analyse 10 s of the stream in 60 s"
-kill -INT $run_pid
-wait $run_pid || fail "run exited $?"
-run_pid=
+# FILE's MOT rows reach frame N (frame numbers come from the stream's
+# timestamps: frame 250 is 10 s into it)
+reached() { awk -F, -v n="$2" '$1 >= n { f = 1; exit } END { exit !f }' "$1" 2> /dev/null; }
+# crosswatch run on the camera, writing OPTION's rows to FILE, stopped by
+# SIGINT once they reach frame N
+run_until() {
+  "$cw" run -c "$tmp/site.ini" "$1" "$2" 2> "$tmp/run.log" &
+  run_pid=$!
+  wait_until 60 reached "$2" "$3" || fail "the run did not analyse $3 frames of the stream in 60 s"
+  kill -INT $run_pid
+  wait $run_pid || fail "run exited $?"
+  run_pid=
+}
+# the detector's line: "... ran on N frames (1 in E); P times it was due and put off ..." -> E P
+detector_every() {
+  detector=$(grep "^crosswatch: live: the detector ran on" "$tmp/run.log") || fail "no detector line"
+  echo "$detector" | sed 's/.*(1 in \([0-9.]*\)); \([0-9]*\) times it was due and put off.*/\1 \2/'
+}
+run_until --tracks-out "$tmp/tracks.txt" 250
 line=$(grep "live: [0-9]* frames captured" "$tmp/run.log") || fail "no live statistics"
 captured=$(echo "$line" | sed 's/.*live: \([0-9]*\) frames captured.*/\1/')
 seconds=$(sed -n 's/^crosswatch: [0-9]* frames in \([0-9.]*\) s .*/\1/p' "$tmp/run.log")
@@ -39,29 +50,20 @@ for s in detect track zones liveness evidence; do
   echo "$stages" | grep -q " $s [0-9.]*/[0-9.]*" || fail "no time for $s: $stages"
 done
 echo "$stages" | grep -q "the rest of the process ([^)]*) [0-9.]* ms a frame" || fail "no rest: $stages"
-# the detector on 1 frame in 3 (25 fps), put off now and then while behind
-detector=$(grep "^crosswatch: live: the detector ran on" "$tmp/run.log") || fail "no detector line"
-every=$(echo "$detector" | sed 's/.*(1 in \([0-9.]*\)).*/\1/')
-awk -v e="$every" 'BEGIN { exit !(e >= 2.9 && e <= 6) }' || fail "detector on 1 frame in $every: $detector"
+# the detector on 1 frame in 3 (25 fps), put off while behind: at most 1 in 3 + 9
+read -r every put_off < <(detector_every)
+awk -v e="$every" 'BEGIN { exit !(e >= 2.9 && e <= 12.5) }' || fail "detector on 1 frame in $every"
 echo "rtsp: $line; run $seconds s"
 echo "$stages"
-echo "$detector"
+grep "^crosswatch: live: the detector ran on" "$tmp/run.log"
 
 # A camera whose analysis is always behind (max_lag_ms = 1: a frame is
 # never analysed within a millisecond of its capture) has each detection
 # put off for as long as it may be, 3 x 3 frames: the detector runs on 1
 # frame in 12, and no frame is lost for it.
 printf '[detector]\nmax_lag_ms = 1\n' >> "$tmp/site.ini"
-"$cw" run -c "$tmp/site.ini" --detections-out "$tmp/detections.txt" 2> "$tmp/run.log" &
-run_pid=$!
-detected() { awk -F, -v n="$1" '$1 >= n { f = 1; exit } END { exit !f }' "$tmp/detections.txt" 2> /dev/null; }
-wait_until 60 detected 150 || fail "the run behind the camera did not analyse 6 s of the stream in 60 s"
-kill -INT $run_pid
-wait $run_pid || fail "run behind the camera exited $?"
-run_pid=
-detector=$(grep "^crosswatch: live: the detector ran on" "$tmp/run.log") || fail "no detector line (behind)"
-every=$(echo "$detector" | sed 's/.*(1 in \([0-9.]*\)).*/\1/')
-put_off=$(echo "$detector" | sed 's/.*; \([0-9]*\) times it was due and put off.*/\1/')
+run_until --detections-out "$tmp/detections.txt" 150
+read -r every put_off < <(detector_every)
 awk -v e="$every" -v p="$put_off" 'BEGIN { exit !(e >= 10 && e <= 13 && p >= 100) }' ||
-  fail "behind the camera: $detector"
-echo "behind: $detector"
+  fail "behind the camera: the detector on 1 frame in $every, put off $put_off times"
+echo "behind: $(grep "^crosswatch: live: the detector ran on" "$tmp/run.log")"
