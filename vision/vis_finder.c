@@ -45,6 +45,9 @@
  * found when they share this much of the smaller one (the same person
  * searched twice). */
 #define SAME_BOX_SHARE 0.5
+/* The shim scales a strip with half a 64 px window and an 8 px stride
+ * beyond it on either side, at each window scale (cv_people.cpp). */
+#define STRIP_MARGIN_PX 40
 
 struct vis_finder {
   struct hwcfg_detector cfg; /* numbers only */
@@ -258,12 +261,11 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
   if (f->person_px && !region_scales (f, roi, img->height, &up, &levels))
     return CV_OK;
   st->searched_px += area * up * up;
-  /* each scale's picture: a strip's columns and, beyond them, half a
-   * window and a stride (40 px at that scale) on either side */
+  /* each scale's picture: a strip's columns and its margins */
   double cols = roi->w * up * (part >= 0 ? (double) (strip.to - strip.from) / img->width : 1), rows = roi->h * up;
   for (int l = 0; l < levels; l++) {
     double s = pow (SCALE_STEP, l);
-    st->work_px += fmin (roi->w * up / s, cols / s + (part >= 0 ? 2 * 40 : 0)) * rows / s;
+    st->work_px += fmin (roi->w * up / s, cols / s + (part >= 0 ? 2 * STRIP_MARGIN_PX : 0)) * rows / s;
   }
   return cv_people_detect_roi_at (f->hog, img, roi, up, levels, part >= 0 ? &strip : NULL, out, max, n);
 }
@@ -350,8 +352,7 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
                                        img->height);
   }
   int part = sweep_part (f);
-  st.full_frame = !f->motion || rc != CV_OK || (part >= 0 && f->dnn) ||
-                  (part >= 0 && sweep_parts (f) == 1) ||
+  st.full_frame = !f->motion || rc != CV_OK || (part >= 0 && sweep_parts (f) == 1) ||
                   vis_regions_area (f->regions, n_regions) > FULL_FRAME_SHARE * img->width * img->height;
   st.sweep_part = st.full_frame ? -1 : part;
   f->detection_frames++;
@@ -372,7 +373,7 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
     rc = detect_in (f, img, &whole, st.sweep_part, sweep_parts (f), out + total, max - total, &n, &st);
     if (rc != CV_OK)
       goto failed;
-    total = total + drop_found_before (out + total, n, out, total);
+    total += drop_found_before (out + total, n, out, total);
   }
   /* keep the confident ones of a person's size */
   int k = 0;
