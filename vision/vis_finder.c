@@ -37,9 +37,12 @@
  * vertical strip of the picture, evenly spaced. In one piece it took 0.9 s
  * at 720p with two cameras on two cores, twice what the capture queue
  * holds: each search dropped a dozen frames, 6-11 % of them
- * (bench/README.md). The first search's parts are done on the first
- * detection frames in a row. (Parts of its window scales instead split
- * HOG's hits on one person between frames, which then found nobody.) */
+ * (bench/README.md). The first detection frame is still searched whole:
+ * found a part at a time, a run's first people came out tangled (on the
+ * random-site bench, two more wrong fines of 443, at the sample video's
+ * start), and one search at start-up costs little. (Parts of its
+ * window scales instead split HOG's hits on one person between frames,
+ * which then found nobody.) */
 #define SWEEP_PARTS 4
 /* A box from a part of the whole-frame search is the box a motion region
  * found when they share this much of the smaller one (the same person
@@ -290,14 +293,14 @@ sweep_parts (const struct vis_finder *f)
 }
 
 /* The part of the whole-frame search due on this detection frame, or -1:
- * part k at k / parts of the way through each full_frame_every frames;
- * the first search's parts one after the other from the first frame. */
+ * part k at k / parts of the way through each full_frame_every frames
+ * after the first (whose first frame is searched whole). */
 static int
 sweep_part (const struct vis_finder *f)
 {
   int every = f->cfg.full_frame_every, parts = sweep_parts (f);
   if (f->detection_frames < every)
-    return f->detection_frames < parts ? (int) f->detection_frames : -1;
+    return -1;
   long phase = f->detection_frames % every;
   for (int k = 0; k < parts; k++)
     if (phase == (long) k * every / parts)
@@ -341,18 +344,13 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
     /* the model learns from every detection frame, searched fully or not */
     rc = apply_motion (f, img);
     n_regions = f->n_blobs;
-    /* On its first frame the model has nothing to compare with: all of it
-     * reads as change. The first search of the whole frame (below) looks
-     * there, a part at a time. */
-    if (f->detection_frames == 0 && sweep_parts (f) > 1)
-      n_regions = 0;
     memcpy (f->regions, f->blobs, sizeof f->blobs[0] * f->n_blobs);
     if (rc == CV_OK)
       n_regions = vis_regions_prepare (f->regions, n_regions, REGION_MARGIN, f->min_w, f->min_h, img->width,
                                        img->height);
   }
   int part = sweep_part (f);
-  st.full_frame = !f->motion || rc != CV_OK || (part >= 0 && sweep_parts (f) == 1) ||
+  st.full_frame = !f->motion || rc != CV_OK || f->detection_frames == 0 || (part >= 0 && sweep_parts (f) == 1) ||
                   vis_regions_area (f->regions, n_regions) > FULL_FRAME_SHARE * img->width * img->height;
   st.sweep_part = st.full_frame ? -1 : part;
   f->detection_frames++;
