@@ -108,8 +108,8 @@ gst_cw_detect_process (GstCwFilter *filter, GstVideoFrame *frame, const struct c
   GstCwDetect *self = GST_CW_DETECT (filter);
   if (self->every_n == 0)
     choose_every_n (self, &frame->info);
-  const struct hwcfg *cfg = gst_cw_filter_config (filter);
   if (!self->cadence) {
+    const struct hwcfg *cfg = gst_cw_filter_config (filter);
     double max_lag_s = cfg->detector.max_lag_ms > 0 ? cfg->detector.max_lag_ms / 1000.0 : INFINITY;
     struct vis_cadence *cadence = vis_cadence_create (self->every_n, max_lag_s, MAX_PUT_OFF_TIMES_N * self->every_n);
     GST_OBJECT_LOCK (self);

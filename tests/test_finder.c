@@ -4,6 +4,7 @@
  * photo (messi5.jpg from Debian's opencv-doc). */
 #include "cv_shim.h"
 #include "hwcfg.h"
+#include "trk_box.h"
 #include "vis_cadence.h"
 #include "vis_finder.h"
 #include "vis_regions.h"
@@ -480,11 +481,8 @@ load_bgr (const char *path)
 static double
 box_iou (const struct cv_box *a, const struct cv_box *b)
 {
-  double w = fmin (a->x + a->w, b->x + b->w) - fmax (a->x, b->x);
-  double h = fmin (a->y + a->h, b->y + b->h) - fmax (a->y, b->y);
-  if (w <= 0 || h <= 0)
-    return 0;
-  return w * h / (a->w * a->h + b->w * b->h - w * h);
+  struct trk_box ta = {a->x, a->y, a->w, a->h}, tb = {b->x, b->y, b->w, b->h};
+  return trk_box_iou (&ta, &tb);
 }
 
 /* The whole-frame search (people standing still, whom the background model

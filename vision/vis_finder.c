@@ -1,5 +1,6 @@
 #include "vis_finder.h"
 
+#include "trk_box.h"
 #include "vis_regions.h"
 
 #include <math.h>
@@ -250,9 +251,11 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
            struct cv_box *out, int max, int *n, struct vis_finder_stats *st)
 {
   double area = (double) roi->w * roi->h;
-  struct cv_span strip = {img->width * part / MAX (parts, 1), img->width * (part + 1) / MAX (parts, 1)};
-  if (part >= 0 && !f->dnn)
+  struct cv_span strip = {0, img->width};
+  if (part >= 0 && !f->dnn) {
+    strip = (struct cv_span) {img->width * part / parts, img->width * (part + 1) / parts};
     area *= (double) (strip.to - strip.from) / img->width;
+  }
   *n = 0;
   if (f->dnn) {
     st->searched_px += area;
@@ -265,7 +268,7 @@ detect_in (struct vis_finder *f, const struct cv_image *img, const struct cv_rec
     return CV_OK;
   st->searched_px += area * up * up;
   /* each scale's picture: a strip's columns and its margins */
-  double cols = roi->w * up * (part >= 0 ? (double) (strip.to - strip.from) / img->width : 1), rows = roi->h * up;
+  double cols = roi->w * up * (strip.to - strip.from) / img->width, rows = roi->h * up;
   for (int l = 0; l < levels; l++) {
     double s = pow (SCALE_STEP, l);
     st->work_px += fmin (roi->w * up / s, cols / s + (part >= 0 ? 2 * STRIP_MARGIN_PX : 0)) * rows / s;
@@ -317,10 +320,10 @@ drop_found_before (struct cv_box *found, int n, const struct cv_box *before, int
   for (int i = 0; i < n; i++) {
     bool same = false;
     for (int j = 0; j < n_before && !same; j++) {
-      const struct cv_box *a = &found[i], *b = &before[j];
-      double w = fmin (a->x + a->w, b->x + b->w) - fmax (a->x, b->x);
-      double h = fmin (a->y + a->h, b->y + b->h) - fmax (a->y, b->y);
-      same = w > 0 && h > 0 && w * h >= SAME_BOX_SHARE * fmin (a->w * a->h, b->w * b->h);
+      struct trk_box a = {found[i].x, found[i].y, found[i].w, found[i].h};
+      struct trk_box b = {before[j].x, before[j].y, before[j].w, before[j].h};
+      double shared = trk_box_overlap (&a, &b);
+      same = shared > 0 && shared >= SAME_BOX_SHARE * fmin (a.w * a.h, b.w * b.h);
     }
     if (!same)
       found[k++] = found[i];
