@@ -826,7 +826,9 @@ parse_detector (struct parse *p, struct hwcfg_detector *d)
   d->motion_learning_rate = get_double (p, "detector", "motion_learning_rate", -1, -1, 1);
   d->motion_history = get_int (p, "detector", "motion_history", 200, 1, 100000);
   d->motion_shadows = get_int (p, "detector", "motion_shadows", 0, 0, 1);
-  d->motion_scale = get_double (p, "detector", "motion_scale", 0.5, 0.1, 1);
+  d->motion_scale = get_double (p, "detector", "motion_scale", 0, 0, 1);
+  if (d->motion_scale > 0 && d->motion_scale < 0.1)
+    report (p, "detector", "motion_scale", "%g is too small: 0 (automatic) or 0.1 to 1", d->motion_scale);
   d->model = get_string (p, "detector", "model", FALSE);
   d->model_config = get_string (p, "detector", "model_config", FALSE);
   d->input_width = get_int (p, "detector", "input_width", 416, 8, 4096);

@@ -112,7 +112,7 @@ struct hwcfg_detector {
   double motion_learning_rate; /* < 0: automatic */
   int motion_history;
   bool motion_shadows;
-  double motion_scale;      /* the background model runs at this fraction of the resolution */
+  double motion_scale;      /* the background model runs at this fraction of the resolution; 0: automatic */
   char *model, *model_config; /* dnn: network files (ONNX, or Darknet weights + cfg) */
   int input_width, input_height;
   int person_class;

@@ -607,12 +607,89 @@ a_detection_behind_a_live_camera_is_put_off_not_dropped (void)
   vis_cadence_free (c);
 }
 
+/* The last frame's first blob of a bright block moving right across a
+ * WIDTH-wide picture, watched for 20 frames by a finder of [detector]
+ * EXTRA; the scale the model ran at in *SCALE. */
+static struct cv_rect
+blob_of_a_mover (const char *ini, int width, const char *extra, double *scale)
+{
+  g_autofree char *lines = g_strconcat ("motion_history = 50\n", extra, NULL);
+  struct hwcfg *site = site_with_detector (ini, lines);
+  g_autoptr (GError) err = NULL;
+  struct vis_finder *f = vis_finder_create (&site->detector, site->path, &err);
+  g_assert_no_error (err);
+  if (!strstr (extra, "motion_scale"))
+    g_assert_cmpfloat (vis_finder_motion_scale (f), ==, 0); /* automatic: made at the first frame */
+  int w = width, h = w * 9 / 16, side = w / 16;
+  struct cv_image img = {g_malloc ((size_t) w * h * 3), w, h, w * 3, 3};
+  const struct cv_rect *blobs = NULL;
+  int nb = 0;
+  for (int frame = 0; frame < 20; frame++) {
+    paint (&img, 0, 0, w, h, 90);
+    paint (&img, w / 10 + frame * w / 80, h / 2, side, 2 * side, 230);
+    g_assert_true (vis_finder_watch (f, &img));
+    nb = vis_finder_moving_blobs (f, &blobs);
+  }
+  g_assert_cmpint (nb, >=, 1);
+  struct cv_rect out = blobs[0];
+  *scale = vis_finder_motion_scale (f);
+  g_free (img.data);
+  vis_finder_free (f);
+  hwcfg_free (site);
+  return out;
+}
+
+/* The background model's automatic scale holds it to at most 384 pixels
+ * wide, whatever the camera's size (MOG2 keeps about 100 bytes a pixel):
+ * a 1280-wide camera's model is 0.3 of it, and puts a mover's blob where
+ * the model at half the resolution (the old default) put it, grown by as
+ * many of the picture's pixels. A scale the site sets is kept; one too small to find
+ * anyone is a config error naming the key. */
+static void
+the_background_model_is_no_wider_than_it_needs (void)
+{
+  g_autofree char *ini = g_build_filename (g_get_tmp_dir (), "cw-finder-scale.ini", NULL);
+  static const struct {
+    int width;
+    double scale;
+  } cases[] = {{320, 0.5}, {768, 0.5}, {1280, 0.3}, {1920, 0.2}};
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++) {
+    double scale, half;
+    struct cv_rect got = blob_of_a_mover (ini, cases[c].width, "", &scale);
+    struct cv_rect was = blob_of_a_mover (ini, cases[c].width, "motion_scale = 0.5\n", &half);
+    g_assert_cmpfloat_with_epsilon (scale, cases[c].scale, 1e-9);
+    g_assert_cmpfloat (half, ==, 0.5);
+    /* a pixel and a half of the model's, at least 6 of the picture's (a
+     * model at a smaller scale grew its blobs by as many of its own pixels:
+     * 685-785 for 690-774 at 1920 wide) */
+    double tol = MAX (6, 1.5 / scale);
+    g_test_message ("%d wide: scale %.2f, blob x %d-%d y %d-%d; at 0.5 x %d-%d y %d-%d", cases[c].width, scale,
+                    got.x, got.x + got.w, got.y, got.y + got.h, was.x, was.x + was.w, was.y, was.y + was.h);
+    g_assert_cmpfloat (abs (got.x - was.x), <=, tol);
+    g_assert_cmpfloat (abs (got.x + got.w - was.x - was.w), <=, tol);
+    g_assert_cmpfloat (abs (got.y - was.y), <=, tol);
+    g_assert_cmpfloat (abs (got.y + got.h - was.y - was.h), <=, tol);
+  }
+  g_autofree char *text = g_strdup_printf ("[site]\nid = t\n[camera:main]\nuri = file:///dev/null\n[signal]\n"
+                                           "source = none\n[detector]\nmotion_scale = 0.05\n");
+  g_assert_true (g_file_set_contents (ini, text, -1, NULL));
+  g_autoptr (GError) err = NULL;
+  g_assert_null (hwcfg_load (ini, &err));
+  g_assert_nonnull (err);
+  g_test_message ("%s", err->message);
+  g_assert_nonnull (strstr (err->message, "motion_scale"));
+  g_assert_nonnull (strstr (err->message, "cw-finder-scale.ini"));
+  g_unlink (ini);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/finder/regions_grow_clip_and_merge", regions_grow_clip_and_merge);
   g_test_add_func ("/finder/motion_finds_what_moves_and_nothing_else", motion_finds_what_moves_and_nothing_else);
+  g_test_add_func ("/finder/the_background_model_is_no_wider_than_it_needs",
+                   the_background_model_is_no_wider_than_it_needs);
   g_test_add_func ("/finder/watched_frames_still_find_what_moves", watched_frames_still_find_what_moves);
   g_test_add_func ("/finder/regions_near_the_camera_skip_the_enlarged_levels",
                    regions_near_the_camera_skip_the_enlarged_levels);

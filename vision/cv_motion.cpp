@@ -4,6 +4,7 @@
 #include "cv_try.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/background_segm.hpp>
 #include <vector>
@@ -28,8 +29,12 @@ cv_motion_create (const struct cv_motion_params *params, struct cv_motion **out_
       m->model = cv::createBackgroundSubtractorKNN (params->history, 400.0, params->detect_shadows != 0);
     else
       m->model = cv::createBackgroundSubtractorMOG2 (params->history, 16, params->detect_shadows != 0);
+    // the blobs are grown by about 14 of the picture's pixels whatever the
+    // scale (7 of the model's at 0.5): a model at a smaller scale must not
+    // hand the detector larger regions to search
+    int grow = std::max (3, static_cast<int> (std::lround (14 * params->scale)) | 1);
     m->open_kernel = cv::getStructuringElement (cv::MORPH_RECT, cv::Size (3, 3));
-    m->close_kernel = cv::getStructuringElement (cv::MORPH_RECT, cv::Size (7, 7));
+    m->close_kernel = cv::getStructuringElement (cv::MORPH_RECT, cv::Size (grow, grow));
     *out_motion = m;
     return CV_OK;
   });

@@ -57,7 +57,10 @@ struct vis_finder {
   struct hwcfg_detector cfg; /* numbers only */
   struct cv_people_detector *hog;
   struct cv_dnn_detector *dnn;
-  struct cv_motion *motion;
+  struct cv_motion *motion;   /* NULL until the first frame with an automatic scale */
+  gboolean motion_knn, motion_failed;
+  double motion_scale;        /* the model's, once made */
+  char *config_path;          /* for errors */
   int min_w, min_h;          /* smallest region the detector can use, native pixels */
   vis_person_px_fn person_px; /* calibration, or NULL */
   const void *person_ud;
@@ -77,12 +80,44 @@ set_min_region (struct vis_finder *f, double upscale)
   f->min_h = (int) (128 / upscale * 1.2);
 }
 
+/* The background model's share of the picture when [detector] motion_scale
+ * is automatic (0): at most MOTION_AUTO_WIDTH pixels wide, which is half of
+ * the 768-wide pictures the detector and the liveness checks were measured
+ * on. It only says where something moved, and a larger camera picture gives
+ * it nothing more to find, only more to hold: MOG2 keeps about 100 bytes a
+ * pixel, 23 MB at half of a 1280x720 picture and 8 MB at this width, and
+ * spends its time in proportion. */
+#define MOTION_AUTO_WIDTH 384.0
+#define MOTION_AUTO_MAX_SCALE 0.5
+#define MOTION_MIN_SCALE 0.1
+
+/* The motion model, at the configured scale or (0) the automatic one for
+ * pictures WIDTH wide. */
+static gboolean
+make_motion (struct vis_finder *f, int width, GError **error)
+{
+  double scale = f->cfg.motion_scale;
+  if (scale <= 0)
+    scale = CLAMP (MOTION_AUTO_WIDTH / MAX (width, 1), MOTION_MIN_SCALE, MOTION_AUTO_MAX_SCALE);
+  struct cv_motion_params m = {f->motion_knn ? CV_MOTION_KNN : CV_MOTION_MOG2, f->cfg.motion_learning_rate,
+                               f->cfg.motion_history, f->cfg.motion_shadows, scale};
+  if (cv_motion_create (&m, &f->motion) != CV_OK) {
+    g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [detector]: cannot create the motion model: %s",
+                 f->config_path, cv_last_error ());
+    return FALSE;
+  }
+  f->motion_scale = scale;
+  return TRUE;
+}
+
 struct vis_finder *
 vis_finder_create (const struct hwcfg_detector *cfg, const char *config_path, GError **error)
 {
   struct vis_finder *f = g_new0 (struct vis_finder, 1);
   f->cfg = *cfg;
   f->cfg.backend = f->cfg.motion_algorithm = f->cfg.model = f->cfg.model_config = NULL;
+  f->motion_knn = cfg->motion_gating && strcmp (cfg->motion_algorithm, "knn") == 0;
+  f->config_path = g_strdup (config_path);
   if (strcmp (cfg->backend, "dnn") == 0) {
     struct cv_dnn_params p = {cfg->model,          cfg->model_config,   cfg->input_width,   cfg->input_height,
                               cfg->person_class,   cfg->score_threshold, cfg->nms_threshold, cfg->boxes_normalized};
@@ -102,16 +137,9 @@ vis_finder_create (const struct hwcfg_detector *cfg, const char *config_path, GE
     }
     set_min_region (f, cfg->upscale);
   }
-  if (cfg->motion_gating) {
-    struct cv_motion_params m = {strcmp (cfg->motion_algorithm, "knn") == 0 ? CV_MOTION_KNN : CV_MOTION_MOG2,
-                                 cfg->motion_learning_rate, cfg->motion_history, cfg->motion_shadows,
-                                 cfg->motion_scale};
-    if (cv_motion_create (&m, &f->motion) != CV_OK) {
-      g_set_error (error, HWCFG_ERROR, HWCFG_ERROR_INVALID, "%s: [detector]: cannot create the motion model: %s",
-                   config_path, cv_last_error ());
-      goto fail;
-    }
-  }
+  /* an automatic scale needs the picture's width: made at the first frame */
+  if (cfg->motion_gating && cfg->motion_scale > 0 && !make_motion (f, 0, error))
+    goto fail;
   return f;
 fail:
   vis_finder_free (f);
@@ -126,6 +154,7 @@ vis_finder_free (struct vis_finder *f)
   cv_people_detector_destroy (f->hog);
   cv_dnn_detector_destroy (f->dnn);
   cv_motion_destroy (f->motion);
+  g_free (f->config_path);
   g_free (f);
 }
 
@@ -281,6 +310,16 @@ static cv_status
 apply_motion (struct vis_finder *f, const struct cv_image *img)
 {
   int n = 0;
+  if (!f->motion) {
+    g_autoptr (GError) err = NULL;
+    if (!make_motion (f, img->width, &err)) {
+      if (!f->motion_failed) /* said once: the whole frame is searched meanwhile */
+        g_warning ("%s", err->message);
+      f->motion_failed = TRUE;
+      f->n_blobs = 0;
+      return CV_ERR_INVALID;
+    }
+  }
   cv_status rc = cv_motion_apply (f->motion, img, f->blobs, MAX_REGIONS, &n);
   f->n_blobs = rc == CV_OK ? n : 0;
   return rc;
@@ -343,7 +382,7 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
   if (f->hog && f->person_px && f->view_upscale == 0)
     settle_view_scale (f, img);
 
-  if (f->motion) {
+  if (f->cfg.motion_gating) {
     /* the model learns from every detection frame, searched fully or not */
     rc = apply_motion (f, img);
     n_regions = f->n_blobs;
@@ -353,7 +392,7 @@ vis_finder_run (struct vis_finder *f, const struct cv_image *img, struct cv_box 
                                        img->height);
   }
   int part = sweep_part (f);
-  st.full_frame = !f->motion || rc != CV_OK || f->detection_frames == 0 || (part >= 0 && sweep_parts (f) == 1) ||
+  st.full_frame = !f->cfg.motion_gating || rc != CV_OK || f->detection_frames == 0 || (part >= 0 && sweep_parts (f) == 1) ||
                   vis_regions_area (f->regions, n_regions) > FULL_FRAME_SHARE * img->width * img->height;
   st.sweep_part = st.full_frame ? -1 : part;
   f->detection_frames++;
@@ -395,10 +434,16 @@ failed:
 bool
 vis_finder_watch (struct vis_finder *f, const struct cv_image *img)
 {
-  if (!f->motion)
+  if (!f->cfg.motion_gating)
     return false;
   apply_motion (f, img);
   return true;
+}
+
+double
+vis_finder_motion_scale (const struct vis_finder *f)
+{
+  return f->motion ? f->motion_scale : 0;
 }
 
 int

@@ -46,6 +46,11 @@ bool vis_finder_watch (struct vis_finder *f, const struct cv_image *img);
  * vehicles alike. 0 without motion gating. */
 int vis_finder_moving_blobs (const struct vis_finder *f, const struct cv_rect **out);
 
+/* The fraction of the picture's resolution the background model runs at
+ * ([detector] motion_scale, or the automatic one for the pictures seen);
+ * 0 before its first frame or without motion gating. */
+double vis_finder_motion_scale (const struct vis_finder *f);
+
 /* How tall, in pixels, a person of HEIGHT_M metres with their feet at pixel
  * (FOOT_U, FOOT_V) looks; NaN where the camera does not see the ground. */
 typedef double (*vis_person_px_fn) (const void *user_data, double foot_u, double foot_v, double height_m);
