@@ -16,6 +16,26 @@ evid_image_copy (const struct cv_image *img)
   return out;
 }
 
+/* IMG into HELD, compact when it is a BGR picture, else copied as it is. */
+static void
+keep (const struct cv_image *img, struct cv_image *held, gboolean *compact)
+{
+  if (!img)
+    return;
+  *compact = evid_image_keep_compact (img, held);
+  if (!*compact) {
+    g_free (held->data);
+    *held = evid_image_copy (img);
+  }
+}
+
+/* HELD as BGR (or as it was given, when it was not made compact). */
+static const struct cv_image *
+as_given (const struct cv_image *held, gboolean compact, struct cv_image *scratch)
+{
+  return compact ? evid_image_as_bgr (held, scratch) : held;
+}
+
 struct evid_pending *
 evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, const struct cv_image *decision)
 {
@@ -40,9 +60,19 @@ evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry, 
   for (size_t i = 0; i < G_N_ELEMENTS (refs); i++)
     if (*refs[i])
       g_bytes_ref (*refs[i]);
-  p->entry = evid_image_copy (entry);
-  p->decision = evid_image_copy (decision);
+  /* a picture that cannot be made compact (no BGR) is kept as it is */
+  keep (entry, &p->entry, &p->entry_compact);
+  keep (decision, &p->decision, &p->decision_compact);
   return p;
+}
+
+gboolean
+evid_pending_pictures (const struct evid_pending *p, struct cv_image scratch[2], const struct cv_image **entry,
+                       const struct cv_image **decision)
+{
+  *entry = p->entry.data ? as_given (&p->entry, p->entry_compact, &scratch[0]) : NULL;
+  *decision = as_given (&p->decision, p->decision_compact, &scratch[1]);
+  return (*entry || !p->entry.data) && *decision;
 }
 
 gboolean

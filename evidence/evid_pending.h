@@ -10,7 +10,11 @@
 
 struct evid_pending {
   struct evid_candidate c;         /* points into the fields below */
-  struct cv_image entry, decision; /* owned pixels; entry.data NULL: none */
+  /* held compact (evid_image_keep_compact: I420, half a BGR copy's bytes,
+   * when the sides are even) for as long as the crossing keeps the packet
+   * open, which at 720p is 2.8 MB a packet less; entry.data NULL: none */
+  struct cv_image entry, decision;
+  gboolean entry_compact, decision_compact; /* FALSE: a plain copy (no BGR picture) */
   GStrv strings;
   double *others;
   struct evid_clip_job *clip; /* a reference: encoded off the capture thread; NULL: no clip */
@@ -24,6 +28,12 @@ gboolean evid_pending_encode_clip (struct evid_pending *p, GError **error);
 struct evid_pending *evid_pending_new (const struct evid_candidate *c, const struct cv_image *entry,
                                        const struct cv_image *decision);
 void evid_pending_free (struct evid_pending *p);
+
+/* P's entry still (*ENTRY NULL when there is none) and decision frame in
+ * BGR, converted into SCRATCH[0] and [1] (the caller frees their data).
+ * FALSE when a conversion fails. */
+gboolean evid_pending_pictures (const struct evid_pending *p, struct cv_image scratch[2],
+                                const struct cv_image **entry, const struct cv_image **decision);
 
 /* Replaces the candidate's best face with FACE (a reference is taken), seen
  * by face camera CAMERA DT_S from and DISTANCE_M off the accused's path. */

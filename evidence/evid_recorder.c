@@ -568,13 +568,33 @@ out:
   return ok;
 }
 
+/* P's pictures back in BGR for the encoder, then WRITE (write_packet, or
+ * evid_recorder_record when it may join the backlog). */
+static bool
+with_pictures (struct evid_recorder *rec, const struct evid_pending *p, char **out_event_json, GError **error,
+               bool (*write) (struct evid_recorder *, const struct evid_candidate *, const struct cv_image *,
+                              const struct cv_image *, char **, GError **))
+{
+  struct cv_image scratch[2] = {{0}};
+  const struct cv_image *entry, *decision;
+  bool ok = evid_pending_pictures (p, scratch, &entry, &decision);
+  if (!ok)
+    g_set_error (error, EVID_ERROR, EVID_ERROR_PICTURE,
+                 "evidence of track %d (frame %d): its pictures cannot be converted back for encoding", p->c.track_id,
+                 p->c.frame);
+  ok = ok && write (rec, &p->c, entry, decision, out_event_json, error);
+  g_free (scratch[0].data);
+  g_free (scratch[1].data);
+  return ok;
+}
+
 int
 evid_recorder_retry (struct evid_recorder *rec, GPtrArray *events, GError **error)
 {
   while (rec->backlog.length > 0) {
     struct evid_pending *p = g_queue_peek_head (&rec->backlog);
     char *event = NULL;
-    if (!write_packet (rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, error))
+    if (!with_pictures (rec, p, &event, error, write_packet))
       break;
     g_ptr_array_add (events, event);
     evid_pending_free (g_queue_pop_head (&rec->backlog));
@@ -606,4 +626,11 @@ evid_recorder_record (struct evid_recorder *rec, const struct evid_candidate *ca
                "%s: disk full: violation kept in memory until there is space (%u waiting, %d dropped)",
                rec->store ? "evidence store" : "", rec->backlog.length, rec->dropped);
   return false;
+}
+
+bool
+evid_recorder_record_pending (struct evid_recorder *rec, const struct evid_pending *p, char **out_event_json,
+                              GError **error)
+{
+  return with_pictures (rec, p, out_event_json, error, evid_recorder_record);
 }

@@ -83,6 +83,13 @@ bool evid_recorder_record (struct evid_recorder *rec, const struct evid_candidat
                            const struct cv_image *entry, const struct cv_image *decision,
                            char **out_event_json, GError **error);
 
+/* evid_recorder_record of a packet held open (evid_pending.h), its
+ * pictures converted back from how it holds them (EVID_ERROR_PICTURE when
+ * that fails). */
+struct evid_pending;
+bool evid_recorder_record_pending (struct evid_recorder *rec, const struct evid_pending *p, char **out_event_json,
+                                   GError **error);
+
 /* Reads the clock for each packet (evid_clock_read unless set: tests
  * stand in a synchronised or a drifting clock). A red-signal case recorded
  * while the clock is not trusted ([evidence] max_clock_error_ms) is stored

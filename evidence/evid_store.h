@@ -24,6 +24,7 @@ typedef enum {
   EVID_ERROR_STATE,     /* the packet's review state does not allow this */
   EVID_ERROR_INTEGRITY, /* a hash does not match */
   EVID_ERROR_FULL,      /* the disk (or the file size limit) is full: retry when space returns */
+  EVID_ERROR_PICTURE,   /* a held picture could not be converted back (out of memory) */
 } EvidError;
 
 struct evid_store;

@@ -273,7 +273,7 @@ write_packet (void *data, struct evid_pending *p)
                          ("%s", err->message));
     g_clear_error (&err);
   }
-  if (evid_recorder_record (self->rec, &p->c, p->entry.data ? &p->entry : NULL, &p->decision, &event, &err))
+  if (evid_recorder_record_pending (self->rec, p, &event, &err))
     post_event (self, event);
   else
     report_store_error (self, err, p->c.track_id, p->c.frame);
