@@ -15,6 +15,7 @@
 #   defaults: build 300 1 1280x720 25 ../shared/data/vtest.avi
 #   DETECTOR_EVERY_N=N pins [detector] every_n_frames (default: from the stream's rate)
 #   RUN_LOG=FILE keeps crosswatch run's log there (with GST_DEBUG, its debug lines)
+#   MEMORY_LOG=FILE keeps the memory sampled each second: resident, heap in use, heap free, writer backlog (MiB, MiB, MiB, packets)
 #   SITE_EXTRA=TEXT appends TEXT (printf's escapes) to the site file, e.g. '[detector]\nmax_lag_ms = 0\n'
 set -euo pipefail
 build=$(realpath "${1:-build}")
@@ -83,6 +84,7 @@ while kill -0 "$run_pid" 2> /dev/null; do
 done
 wait "$run_pid" || true
 [ -n "${RUN_LOG:-}" ] && cp "$tmp/run.log" "$RUN_LOG"
+[ -n "${MEMORY_LOG:-}" ] && cp "$tmp/memory.txt" "$MEMORY_LOG"
 grep "^crosswatch: " "$tmp/run.log" | grep -v -e stopping -e "clock:"
 read -r ru rs re rmax < <(tail -1 "$tmp/run.time")
 analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")

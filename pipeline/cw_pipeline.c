@@ -140,6 +140,15 @@ sum_stats (struct run *r, struct cw_run_stats *st)
                   "%d position uncertain, %d too brief to assess, %d restarts\n",
                   cw_camera_name (c), cs->frames, cs->tracks, cs->violations, cs->rejected_flat,
                   cs->position_uncertain, cs->liveness_unassessed, cs->restarts);
+    double p50, p99;
+    if (r->cameras->len > 1 && cw_camera_is_live (c) && !cw_camera_is_face (c) &&
+        cw_camera_latency (c, FALSE, &p50, &p99))
+      g_printerr ("crosswatch: [camera:%s] live: %d frames captured, %.1f%% skipped by the capture queue, "
+                  "capture-to-decision p50 %.0f ms, p99 %.0f ms; the detector on 1 frame in %.2f, put off %" G_GUINT64_FORMAT
+                  " times\n",
+                  cw_camera_name (c), cs->frames_captured,
+                  cs->frames_captured ? 100.0 * cs->frames_skipped / cs->frames_captured : 0, p50, p99,
+                  cs->detections ? (double) cs->frames / cs->detections : 0, cs->detections_put_off);
   }
   st->cameras = (int) r->cameras->len;
   struct evid_writer *w = evid_writer_acquire ();

@@ -130,6 +130,10 @@ crossings=$(field main unknown_signal_crossings)
 kill -INT $run_pid
 wait $run_pid || fail "run exited $? after SIGINT"
 run_pid=
+# the summary gives the live camera's own figures, the file's none
+grep -q "\[camera:door\] live: [1-9][0-9]* frames captured, [0-9.]*% skipped by the capture queue, capture-to-decision p50 [0-9]* ms, p99 [0-9]* ms; the detector on 1 frame in [0-9.]*, put off [0-9]* times" "$tmp/run.log" ||
+  fail "no live figures for door in the summary"
+grep -q "\[camera:main\] live:" "$tmp/run.log" && fail "live figures for a file camera"
 
 # every decision of both cameras: the store and the events file hold the same packets
 sqlite3 "$tmp/evidence.db" "select id from packets order by id" > "$tmp/stored.txt"
