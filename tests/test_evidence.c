@@ -852,17 +852,38 @@ a_cut_clip_is_encoded_while_the_crossing_goes_on (struct fixture *f, gconstpoint
   evid_collector_free (col);
 }
 
+/* A 64 x 48 BGR picture of flat 8 x 8 patches, each its own colour (the
+ * channel C, patch column X and row Y give BASE + C*DC + X*DX + Y*DY):
+ * what I420 keeps to within rounding. The caller frees its data. */
+static struct cv_image
+patchwork (int base, int dc, int dx, int dy)
+{
+  struct cv_image img = {g_malloc (64 * 48 * 3), 64, 48, 64 * 3, 3};
+  for (int y = 0; y < 48; y++)
+    for (int x = 0; x < 64; x++)
+      for (int c = 0; c < 3; c++)
+        img.data[y * img.stride + 3 * x + c] = (guint8) (base + dc * c + dx * (x / 8) + dy * (y / 8));
+  return img;
+}
+
+/* The largest difference of a byte of BGR pictures A and B (of one size). */
+static int
+worst_difference (const struct cv_image *a, const struct cv_image *b)
+{
+  int worst = 0;
+  for (int y = 0; y < a->height; y++)
+    for (int x = 0; x < a->width * 3; x++)
+      worst = MAX (worst, abs (a->data[y * a->stride + x] - b->data[y * b->stride + x]));
+  return worst;
+}
+
 /* A still kept for a packet (a middle-of-crossing sample, the last seen)
  * takes half the bytes in I420 and comes back as the picture it was;
  * odd-sized pictures stay BGR. */
 static void
 stills_are_kept_compact_and_come_back (void)
 {
-  struct cv_image img = {g_malloc (64 * 48 * 3), 64, 48, 64 * 3, 3};
-  for (int y = 0; y < 48; y++)
-    for (int x = 0; x < 64; x++)
-      for (int c = 0; c < 3; c++) /* flat 8 x 8 patches, each its own colour */
-        img.data[y * img.stride + 3 * x + c] = (guint8) (40 + 50 * c + 7 * (x / 8) + 11 * (y / 8));
+  struct cv_image img = patchwork (40, 50, 7, 11);
   struct evid_frame *f = evid_frame_compact (&img);
   g_assert_cmpint (evid_frame_image (f)->channels, ==, 1);
   g_assert_cmpint (evid_frame_image (f)->height, ==, 72);
@@ -871,12 +892,7 @@ stills_are_kept_compact_and_come_back (void)
   g_assert_true (back == &scratch);
   g_assert_cmpint (back->width, ==, 64);
   g_assert_cmpint (back->height, ==, 48);
-  int worst = 0;
-  for (int y = 0; y < 48; y++)
-    for (int x = 0; x < 64; x++)
-      for (int c = 0; c < 3; c++)
-        worst = MAX (worst, abs (back->data[y * back->stride + 3 * x + c] - img.data[y * img.stride + 3 * x + c]));
-  g_assert_cmpint (worst, <=, 4);
+  g_assert_cmpint (worst_difference (back, &img), <=, 4);
   g_free (scratch.data);
   evid_frame_unref (f);
   struct cv_image odd = img;
@@ -899,11 +915,7 @@ stills_are_kept_compact_and_come_back (void)
 static void
 an_open_packet_holds_its_pictures_compact (void)
 {
-  struct cv_image img = {g_malloc (64 * 48 * 3), 64, 48, 64 * 3, 3};
-  for (int y = 0; y < 48; y++)
-    for (int x = 0; x < 64; x++)
-      for (int c = 0; c < 3; c++) /* flat 8 x 8 patches, each its own colour */
-        img.data[y * img.stride + 3 * x + c] = (guint8) (30 + 60 * c + 5 * (x / 8) + 13 * (y / 8));
+  struct cv_image img = patchwork (30, 60, 5, 13);
   struct evid_candidate cand = {.type = "red_signal", .verdict = "live", .track_id = 7, .frame = 40};
   struct evid_pending *p = evid_pending_new (&cand, &img, &img);
   g_assert_cmpint (p->entry.channels, ==, 1);
@@ -918,11 +930,7 @@ an_open_packet_holds_its_pictures_compact (void)
     g_assert_cmpint (back[k]->width, ==, 64);
     g_assert_cmpint (back[k]->height, ==, 48);
     g_assert_cmpint (back[k]->channels, ==, 3);
-    int worst = 0;
-    for (int y = 0; y < 48; y++)
-      for (int x = 0; x < 64 * 3; x++)
-        worst = MAX (worst, abs (back[k]->data[y * back[k]->stride + x] - img.data[y * img.stride + x]));
-    g_assert_cmpint (worst, <=, 4);
+    g_assert_cmpint (worst_difference (back[k], &img), <=, 4);
   }
   g_free (scratch[0].data);
   g_free (scratch[1].data);
