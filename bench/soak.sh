@@ -15,6 +15,8 @@
 # The CI runs 5 minutes at 768x576, 10 fps; the issue's hour at the default
 # 1280x720, 25 fps:
 #   bench/soak.sh BUILD_DIR [MINUTES [WIDTHxHEIGHT FPS]]
+#   DROPS=N: N disruptions (broker restart and camera drop) spread evenly
+#   over the run instead of one halfway (does each rebuild leave memory behind?)
 set -u
 build=$(realpath "${1:-build}")
 minutes=${2:-60}
@@ -57,10 +59,11 @@ broker_start || fail "broker did not start"
 } | site_scaled_to "$size" > "$tmp/site.ini" # calibrated and zoned on the pictures served
 "$cw" check-config -c "$tmp/site.ini" > "$tmp/check.log" 2>&1 || { cat "$tmp/check.log"; fail "the soak site is invalid"; }
 
-echo "soak: two cameras at $size, $fps fps, for $minutes min (broker restart and camera drop halfway)"
+if [ "${DROPS:-1}" = 1 ]; then what="broker restart and camera drop halfway"; else what="${DROPS} broker restarts and camera drops"; fi
+echo "soak: two cameras at $size, $fps fps, for $minutes min ($what)"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl" 2> "$tmp/run.log" &
 run_pid=$!
-total=$((minutes * 60)) start=$SECONDS disrupted=
+total=$((minutes * 60)) start=$SECONDS disrupted=0 drops=${DROPS:-1}
 echo "t_s rss_kib fds writer_backlog heap_kib free_kib" > "$tmp/samples.txt"
 while [ $((SECONDS - start)) -lt "$total" ]; do
   kill -0 "$run_pid" 2> /dev/null || fail "the run died"
@@ -76,8 +79,8 @@ while [ $((SECONDS - start)) -lt "$total" ]; do
          $1 == "crosswatch_heap_free_bytes" { f = int($2 / 1024) }
          END { print (b == "" ? "-" : b), (h == "" ? "-" : h), (f == "" ? "-" : f) }')"
   echo "$t $rss $fds $backlog $heap $free" >> "$tmp/samples.txt"
-  if [ -z "$disrupted" ] && [ "$t" -ge $((total / 2)) ]; then
-    disrupted=1
+  if [ "$disrupted" -lt "$drops" ] && [ "$t" -ge $((total * (disrupted + 1) / (drops + 1))) ]; then
+    disrupted=$((disrupted + 1))
     echo "soak: $t s: broker restart, camera door dropped"
     broker_stop || fail "broker log"
     kill -9 "${pids[1]}"; wait "${pids[1]}" 2> /dev/null
