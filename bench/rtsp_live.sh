@@ -72,6 +72,7 @@ echo "decode only: $decoded frames in $de s ($(echo "scale=1; $decoded / $de" | 
   "$build/cli/crosswatch" run -c "$tmp/site.ini" 2> "$tmp/run.log" &
 run_pid=$!
 pids+=("$run_pid")
+: > "$tmp/memory.txt" # there even when the run ends before its first sample (MEMORY_LOG copies it)
 # what the resident memory holds, every second: the heap in use, the free
 # memory the allocator keeps for reuse (svc_malloc.c), the packets waiting
 # for the writer
