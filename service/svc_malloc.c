@@ -29,6 +29,9 @@
  * 86-93 s and the same peak). It still goes back: svc_malloc_trim, once a minute,
  * returns every free page. */
 #define TRIM_THRESHOLD (64 * 1024 * 1024)
+/* What the threshold is while svc_malloc_trim's window is open: glibc's
+ * own default, so a thread arena keeps no more than that at its top. */
+#define TRIM_THRESHOLD_OPEN (128 * 1024)
 
 void
 svc_malloc_setup (void)
@@ -61,5 +64,21 @@ svc_malloc_heap_bytes (size_t *in_use, size_t *free_held)
 void
 svc_malloc_trim (void)
 {
+  /* Every free page inside every arena, and the top of the main one. */
   malloc_trim (0);
+  /* Not the top of a thread's arena (glibc 2.36 mtrim: systrim only for the
+   * main arena). That free space is given back only by the arena's own next
+   * large free, and only while it is over M_TRIM_THRESHOLD, which at 64 MB,
+   * the size of a thread heap, it can never be: so each camera rebuild,
+   * whose new threads left their tops higher, added to the resident size
+   * for good (bench/soak.sh DROPS=4: about 15 MiB a rebuild with the heap
+   * in use flat). With the threshold lowered for a few seconds, each busy
+   * thread's next freed frame hands its arena's top back. */
+  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD_OPEN);
+}
+
+void
+svc_malloc_trim_end (void)
+{
+  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 }

@@ -30,8 +30,12 @@ size_t svc_malloc_resident_bytes (void);
  * fragmentation. */
 void svc_malloc_heap_bytes (size_t *in_use, size_t *free_held);
 
-/* Returns free heap pages to the system (every arena). Cheap enough for
- * once a minute. */
+/* Returns free heap pages to the system (every arena) and opens a window
+ * in which each thread's arena hands back the free space at its top at its
+ * next large free; svc_malloc_trim_end, a few seconds later, closes it
+ * (until then freed frames are not kept for reuse). Cheap enough for once
+ * a minute. */
 void svc_malloc_trim (void);
+void svc_malloc_trim_end (void);
 
 #endif
