@@ -24,7 +24,6 @@ struct cw_run_status {
   FILE *progress;
   gint64 start_us;
   guint interval_timer, watch_timer, minute_timer;
-  guint trim_timer;           /* svc_malloc_trim's window is open */
   int clock_said;             /* 0 not yet, 1 trusted, 2 not trusted */
   struct camera_mark *marks;
   char *health;               /* what the watch compares: camera states, stale signals */
@@ -194,19 +193,6 @@ check_clock (struct cw_run_status *s)
   s->clock_said = now;
 }
 
-/* Long enough for every analysis thread to free a frame or two, even with
- * the detector on one frame in five at 10 frames/s. */
-#define TRIM_WINDOW_S 2
-
-static gboolean
-on_trim_window_end (gpointer data)
-{
-  struct cw_run_status *s = data;
-  svc_malloc_trim_end ();
-  s->trim_timer = 0;
-  return G_SOURCE_REMOVE;
-}
-
 /* Every minute: the clock, and the allocator's free pages handed back (see
  * svc_malloc.h: without it the resident size creeps for hours). */
 static gboolean
@@ -214,10 +200,7 @@ on_minute (gpointer data)
 {
   struct cw_run_status *s = data;
   check_clock (s);
-  if (!s->trim_timer) {
-    svc_malloc_trim ();
-    s->trim_timer = g_timeout_add_seconds (TRIM_WINDOW_S, on_trim_window_end, s);
-  }
+  svc_malloc_trim ();
   return G_SOURCE_CONTINUE;
 }
 
@@ -252,10 +235,6 @@ cw_run_status_free (struct cw_run_status *s)
   g_source_remove (s->interval_timer);
   g_source_remove (s->watch_timer);
   g_source_remove (s->minute_timer);
-  if (s->trim_timer) {
-    g_source_remove (s->trim_timer);
-    svc_malloc_trim_end ();
-  }
   if (s->progress && s->line->len)
     fputc ('\n', s->progress);
   cw_status_http_free (s->http);

@@ -4,9 +4,21 @@
 #include <stdio.h>
 #include <unistd.h>
 
-/* Two cores' worth of capture, analysis, writer, MQTT and HTTP threads
- * rarely contend for more than this many arenas at once. */
-#define ARENAS 4
+/* One arena for every thread. With several, each camera's threads fill
+ * arenas of their own, and what one arena holds free no other thread
+ * reuses; worse, malloc_trim leaves the free space at the top of a thread's
+ * arena alone (glibc 2.36 mtrim: systrim only for the main arena), and that
+ * arena's own frees give it back only over M_TRIM_THRESHOLD, which at 64 MB,
+ * the size of a thread heap, it never is. So each camera rebuild, whose new
+ * threads settled in other arenas, left its resident size higher for good:
+ * with 4 arenas, an hour at 720p25 (bench/soak.sh) stepped up about 30 MiB
+ * at its camera drop and sloped 7.1 MiB per 10 min; `DROPS=4` about 15 MiB
+ * a rebuild with the heap in use flat. With one the rebuilds leave nothing
+ * (bench/README.md). The cost, threads waiting for the arena's lock, is
+ * small on two cores: small blocks come from each thread's cache without
+ * it, and the CPU of the 2-camera soak was no higher (163 % of one core
+ * against 167 % with 4 arenas, the same machine). */
+#define ARENAS 1
 /* Blocks this large are mapped on their own and unmapped when freed; below
  * it they come from an arena and are reused. OpenCV's HOG allocates and
  * frees its gradient images (up to megabytes at 720p, a pair per pyramid
@@ -29,9 +41,6 @@
  * 86-93 s and the same peak). It still goes back: svc_malloc_trim, once a minute,
  * returns every free page. */
 #define TRIM_THRESHOLD (64 * 1024 * 1024)
-/* What the threshold is while svc_malloc_trim's window is open: glibc's
- * own default, so a thread arena keeps no more than that at its top. */
-#define TRIM_THRESHOLD_OPEN (128 * 1024)
 
 void
 svc_malloc_setup (void)
@@ -64,21 +73,5 @@ svc_malloc_heap_bytes (size_t *in_use, size_t *free_held)
 void
 svc_malloc_trim (void)
 {
-  /* Every free page inside every arena, and the top of the main one. */
   malloc_trim (0);
-  /* Not the top of a thread's arena (glibc 2.36 mtrim: systrim only for the
-   * main arena). That free space is given back only by the arena's own next
-   * large free, and only while it is over M_TRIM_THRESHOLD, which at 64 MB,
-   * the size of a thread heap, it can never be: so each camera rebuild,
-   * whose new threads left their tops higher, added to the resident size
-   * for good (bench/soak.sh DROPS=4: about 15 MiB a rebuild with the heap
-   * in use flat). With the threshold lowered for a few seconds, each busy
-   * thread's next freed frame hands its arena's top back. */
-  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD_OPEN);
-}
-
-void
-svc_malloc_trim_end (void)
-{
-  mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 }
