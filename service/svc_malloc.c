@@ -11,13 +11,12 @@
  * arena's own frees give it back only over M_TRIM_THRESHOLD, which at 64 MB,
  * the size of a thread heap, it never is. So each camera rebuild, whose new
  * threads settled in other arenas, left its resident size higher for good:
- * with 4 arenas, an hour at 720p25 (bench/soak.sh) stepped up about 30 MiB
- * at its camera drop and sloped 7.1 MiB per 10 min; `DROPS=4` about 15 MiB
- * a rebuild with the heap in use flat. With one the rebuilds leave nothing
- * (bench/README.md). The cost, threads waiting for the arena's lock, is
- * small on two cores: small blocks come from each thread's cache without
- * it, and the CPU of the 2-camera soak was no higher (163 % of one core
- * against 167 % with 4 arenas, the same machine). */
+ * with 4 arenas the hour at 720p25 (bench/soak.sh) stepped up 20-30 MiB at
+ * its camera drop and sloped 7.1 MiB per 10 min; with one, 2.5 and no
+ * step (bench/README.md). The cost, threads waiting for the arena's lock,
+ * is small on two cores, as small blocks come from each thread's cache
+ * without it: bench/rtsp_live.sh, two 720p25 cameras, back to back, 183 %
+ * of one core with one arena, 182 % with four. */
 #define ARENAS 1
 /* Blocks this large are mapped on their own and unmapped when freed; below
  * it they come from an arena and are reused. OpenCV's HOG allocates and
