@@ -12,8 +12,8 @@
  * the size of a thread heap, it never is. So each camera rebuild, whose new
  * threads settled in other arenas, left its resident size higher for good:
  * with 4 arenas the hour at 720p25 (bench/soak.sh) stepped up 20-30 MiB at
- * its camera drop and sloped 7.1 MiB per 10 min; with one, 2.5 and no
- * step (bench/README.md). The cost, threads waiting for the arena's lock,
+ * its camera drop and sloped 7.1 MiB per 10 min; with one, 2.5 and its
+ * floors' mean 8 MiB higher after the drop (bench/README.md). The cost, threads waiting for the arena's lock,
  * is small on two cores, as small blocks come from each thread's cache
  * without it: bench/rtsp_live.sh, two 720p25 cameras, back to back, 183 %
  * of one core with one arena, 182 % with four. */
