@@ -20,6 +20,7 @@
 set -u
 build=$(realpath "${1:-build}")
 minutes=${2:-60}
+case ${DROPS:-1} in '' | *[!0-9]* | 0) echo "DROPS must be a whole number of disruptions, 1 or more (got '$DROPS')"; exit 2 ;; esac
 size=${3:-1280x720} fps=${4:-25}
 src=$(cd "$(dirname "$0")/.." && pwd)
 data=${CW_SHARED_DATA:-$src/../shared/data}
@@ -107,7 +108,8 @@ grep "^crosswatch: " "$tmp/run.log" | grep -E "frames in|live:|restart|rebuilt" 
 #    warm-up, before the disruption) by at most 48 MiB of heap in use (what
 #    a leak grows) and 64 MiB resident, not counting the free memory the
 #    allocator holds for reuse between its minute trims (since 56d8ceb up to
-#    64 MB an arena, 4 arenas then, one since 6cda0af: a sample just before a trim counted it, and
+#    64 MB an arena, 4 arenas then, one since 6cda0af: a sample just
+#    before a trim counted it, and
 #    a CI run of 2026-12-05 rose 79 MiB resident with 22.8 MiB more heap in
 #    use, so it failed on what was held free): the allocator's own pools still grow
 #    in the first minutes (the hour run of 2026-12-04: +29 MiB resident over

@@ -11,12 +11,13 @@
  * arena's own frees give it back only over M_TRIM_THRESHOLD, which at 64 MB,
  * the size of a thread heap, it never is. So each camera rebuild, whose new
  * threads settled in other arenas, left its resident size higher for good:
- * with 4 arenas the hour at 720p25 (bench/soak.sh) stepped up 20-30 MiB at
- * its camera drop and sloped 7.1 MiB per 10 min; with one, 2.5 and its
- * floors' mean 8 MiB higher after the drop (bench/README.md). The cost, threads waiting for the arena's lock,
- * is small on two cores, as small blocks come from each thread's cache
- * without it: bench/rtsp_live.sh, two 720p25 cameras, back to back, 183 %
- * of one core with one arena, 182 % with four. */
+ * with 4 arenas the hour at 720p25 (bench/soak.sh) stepped up about 20 MiB
+ * at its camera drop and sloped 7.1 MiB per 10 min; with one, 2.5, its
+ * floors' mean 8 MiB higher after the drop (bench/README.md). The cost,
+ * threads waiting for the arena's lock, is small on two cores, as small
+ * blocks come from each thread's cache without it: bench/rtsp_live.sh, two
+ * 720p25 cameras, back to back, 183 % of one core with one arena, 182 %
+ * with four. */
 #define ARENAS 1
 /* Blocks this large are mapped on their own and unmapped when freed; below
  * it they come from an arena and are reused. OpenCV's HOG allocates and
