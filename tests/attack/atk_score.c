@@ -591,6 +591,12 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
       count (sc->genuine, key, 2);
       g_autofree char *rk = g_strdup_printf ("%s\t%s", c->setting, m->reason && *m->reason ? m->reason : "(none given)");
       count (sc->reasons, rk, 0);
+      g_ptr_array_add (sc->genuine_lines,
+                       g_strdup_printf ("[%s] genuine uncertain%s: %s frame %d track %d %s (%s): %s", c->setting,
+                                        taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)"
+                                                                      : "",
+                                        c->name, e->frame, m->track, e->type, p ? p->scenario : "footage",
+                                        m->checks ? m->checks : "{}"));
     }
     if (p)
       p->on_rej += not_raised (m), p->on_unc += !not_raised (m) && !strcmp (m->verdict, "uncertain"),
