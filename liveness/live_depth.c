@@ -51,6 +51,17 @@ static const double FLOAT_SHARE = 0.08, FLOAT_M = 1.0;
 static const double FILLED_SHARE = 0.95, IN_FRONT_MAX_SHARE = 0.2;
 /* ... and the panel goes on above the box: at least this share of the strip above it on that plane. */
 static const double ABOVE_ON_PLANE = 0.5;
+/* A box reaching past a panel's edge (the detector's box on a screen's
+ * walker who nears its side or bottom) has the ground beyond the panel in
+ * the rest: at least this share on the panel's plane, and at most this
+ * share in front of it (the ground before the panel's foot), when what
+ * stands out of the box's surroundings is that flat panel. (A body in
+ * front of a panel covers half of its box or more in front of it; one
+ * behind a vehicle's side has the same side around it, so nothing stands
+ * out of its surroundings.) */
+static const double EDGE_FILLED_SHARE = 0.8, EDGE_IN_FRONT_MAX_SHARE = 0.1;
+/* ... flat across its width: a board or a screen reads under 2 mm (see ROUND_BULGE_M). */
+static const double FLAT_BULGE_M = 0.005, FLAT_SPREAD_M = 0.01;
 /* Below this share of matched pixels the disparity says nothing. */
 static const double MIN_VALID_SHARE = 0.4;
 /* On the plane the box lies on when within this of it: a flat picture is
@@ -542,9 +553,16 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   bool floating = foot_m > 0 && m.upper_m > 0 && m.upper_m < float_m && m.lower_m > 0 && m.lower_m < float_m;
   /* ... and a picture on a panel fills its box with one flat surface that
    * stands (not the ground beyond its feet), nothing in front of it */
-  bool filled = m.in_front_share < IN_FRONT_MAX_SHARE && m.plane_share >= FILLED_SHARE * (1 - m.in_front_share) &&
-                m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
-                m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  bool panel_stands = m.above_share >= ABOVE_ON_PLANE && foot_m > 0 && m.plane_m > 0 &&
+                      m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
+  bool filled = panel_stands && m.in_front_share < IN_FRONT_MAX_SHARE &&
+                m.plane_share >= FILLED_SHARE * (1 - m.in_front_share);
+  /* ... or fills most of it, the rest behind it: the box reaches past the
+   * edge of a flat panel that stands out of its surroundings */
+  bool flat_standing_out = m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m) && fabs (m.bulge_m) < FLAT_BULGE_M &&
+                           m.spread_m < FLAT_SPREAD_M;
+  filled |= panel_stands && flat_standing_out && m.in_front_share < EDGE_IN_FRONT_MAX_SHARE &&
+            m.plane_share >= EDGE_FILLED_SHARE;
   /* ... and what stands out of its surroundings is round as a body's
    * front. (A flat one is no picture for that alone: a poster carried in
    * front of a body, a van's side passing in front of one, is flat too.) */
