@@ -559,8 +559,8 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
                 m.plane_share >= FILLED_SHARE * (1 - m.in_front_share);
   /* ... or fills most of it, the rest behind it: the box reaches past the
    * edge of a flat panel that stands out of its surroundings */
-  bool flat_standing_out = m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m) && fabs (m.bulge_m) < FLAT_BULGE_M &&
-                           m.spread_m < FLAT_SPREAD_M;
+  bool flat_standing_out = m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m) &&
+                           fabs (m.bulge_m) < FLAT_BULGE_M && m.spread_m < FLAT_SPREAD_M;
   filled |= panel_stands && flat_standing_out && m.in_front_share < EDGE_IN_FRONT_MAX_SHARE &&
             m.plane_share >= EDGE_FILLED_SHARE;
   /* ... and what stands out of its surroundings is round as a body's
