@@ -446,15 +446,33 @@ look_around (const struct tracks *tr, const struct live_history *h, int start, i
  * vehicle's side blurs and is lost; the road stays); and the ring was
  * followed at all (a quarter of it lost at the first step says nothing is
  * known about it). A print on a vehicle has the vehicle's panel in its
- * ring. Leaves in A what the ring showed at that step. */
+ * ring. Leaves in A what the ring showed at that step, and in WHY, when
+ * the ring cannot vouch for the person, why not in plain words (for the
+ * reviewer: "too little texture" where the ring was busy, not plain, told
+ * them nothing). */
 static bool
-not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int start, double tol, struct around *a)
+not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int start, double tol, struct around *a,
+                     const char **why)
 {
   int K = last_step_with (tr, tr->n_box, tr->n, MIN_ALONE_RING_POINTS);
   look_around (tr, h, start, K, tol, a);
   a->steps = K;
-  if (K < MIN_FRAMES - 1)
+  const int seeded = tr->n - tr->n_box;
+  *why = NULL;
+  if (seeded < MIN_ALONE_RING_POINTS) {
+    *why = "too little texture on the person, and too little around them, to follow their motion";
     return false;
+  }
+  if (a->surround_moves) {
+    *why = "something moves around them (a vehicle or others passing), and too little of the person could be "
+           "followed to tell them apart from it";
+    return false;
+  }
+  if (K < MIN_FRAMES - 1) {
+    *why = "too little of the person could be followed, and what was around them was soon lost from view (hidden "
+           "or blurred by something passing)";
+    return false;
+  }
   int lost_at_once = 0, carried_then_lost = 0;
   for (int i = tr->n_box; i < tr->n; i++) {
     int last = tr->last_step[i];
@@ -470,8 +488,17 @@ not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int 
     carried_then_lost += moved_with_box (tr->pos[last][2 * i] - tr->pos[0][2 * i],
                                          tr->pos[last][2 * i + 1] - tr->pos[0][2 * i + 1], box_dx, box_dy, tol);
   }
-  return lost_at_once <= 0.25 * (tr->n - tr->n_box) && !a->surround_moves &&
-         nothing_moves_with (a->box_moved, tol, a->nr_alive, a->with_box + carried_then_lost);
+  if (lost_at_once > 0.25 * seeded) {
+    *why = "too little of the person could be followed, and much of what was around them was lost from view at once "
+           "(hidden or blurred by something passing)";
+    return false;
+  }
+  if (nothing_moves_with (a->box_moved, tol, a->nr_alive, a->with_box + carried_then_lost))
+    return true;
+  /* (at step K at least MIN_ALONE_RING_POINTS of the ring were followed) */
+  *why = a->box_moved < 2 * tol ? "not moving in the picture"
+                                : "others around them move the same way (walking in a group, or a vehicle alongside)";
+  return false;
 }
 
 bool
@@ -527,7 +554,8 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
 
   if (nb < MIN_BOX_POINTS || K < MIN_FRAMES - 1) {
     struct around ring; /* the ring followed further than the person */
-    bool alone = not_carried_by_ring (tr, h, start, tol, &ring);
+    const char *ring_why;
+    bool alone = not_carried_by_ring (tr, h, start, tol, &ring, &ring_why);
     const char *fmt = "\"reason\":\"too little texture\",\"box_points\":%d,\"ring_points\":%d,\"ring_with_box\":%d,"
                       "\"box_motion_px\":%.1f,\"surroundings_move\":%s,\"ring_steps\":%d";
     live_result_set (out, alone ? LIVE_LIVE : LIVE_UNCERTAIN, alone ? 0.7 : 0.5, fmt, nb, ring.nr_alive, ring.with_box,
@@ -536,7 +564,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
       out->why = "seen for too short a time to follow their motion";
       out->needs_history = true;
     } else if (!alone) {
-      out->why = "too little texture on the person, and too little around them, to follow their motion";
+      out->why = ring_why;
     }
     g_free (tr);
     return true;
