@@ -74,6 +74,9 @@ static const double TALL_PERSON_M = 1.9;
  * are looked at when the ring is too plain to show anything. */
 static const float WIDE_RING = 3.0f;
 
+/* Why, when what is around a person moves the way their box does. */
+static const char MOVE_ALIKE[] = "others around them move the same way (walking in a group, or a vehicle alongside)";
+
 /* The box moved (by BOX_MOVED pixels, TOL its noise) and, of the ring's
  * N_RING followed points, at most a tenth (or two) moved with it. */
 static bool
@@ -496,8 +499,7 @@ not_carried_by_ring (const struct tracks *tr, const struct live_history *h, int 
   if (nothing_moves_with (a->box_moved, tol, a->nr_alive, a->with_box + carried_then_lost))
     return true;
   /* (at step K at least MIN_ALONE_RING_POINTS of the ring were followed) */
-  *why = a->box_moved < 2 * tol ? "not moving in the picture"
-                                : "others around them move the same way (walking in a group, or a vehicle alongside)";
+  *why = a->box_moved < 2 * tol ? "not moving in the picture" : MOVE_ALIKE;
   return false;
 }
 
@@ -681,7 +683,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     out->why = box_moved < 2 * tol       ? "not moving in the picture"
                : content_still           ? "its box moves, but nothing in it does (a picture the box slides over?)"
                : surround_moves          ? "moves along with a moving surface behind them (a vehicle or a group)"
-               : with_box > 2            ? "others around them move the same way (walking in a group)"
+               : with_box > 2            ? MOVE_ALIKE
                                          : "too little around them to tell they move on their own";
   }
 #undef MOTION_ARGS
