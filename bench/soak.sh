@@ -108,12 +108,12 @@ grep "^crosswatch: " "$tmp/run.log" | grep -E "frames in|live:|restart|rebuilt" 
 #    warm-up, before the disruption) by at most 48 MiB of heap in use (what
 #    a leak grows) and 64 MiB resident, not counting the free memory the
 #    allocator holds for reuse between its minute trims (since 56d8ceb up to
-#    64 MB an arena, 4 arenas then, one since 6cda0af: a sample just
-#    before a trim counted it, and
-#    a CI run of 2026-12-05 rose 79 MiB resident with 22.8 MiB more heap in
-#    use, so it failed on what was held free): the allocator's own pools still grow
-#    in the first minutes (the hour run of 2026-12-04: +29 MiB resident over
-#    its first five minutes, flat for the 55 after). The heap's peaks swing
+#    64 MB an arena, 4 arenas then, one since 6cda0af: a sample just before
+#    a trim counted it, and a CI run of 2026-12-05 rose 79 MiB resident with
+#    22.8 MiB more heap in use, so it failed on what was held free): the
+#    allocator's own pools still grow in the first minutes (the hour run of
+#    2026-12-04: +29 MiB resident over its first five minutes, flat for the
+#    55 after). The heap's peaks swing
 #    with the packets open and queued for the writer (each holds its
 #    stills): a CI run of 2026-12-04 peaked at 229, 241, 248 and 263 MiB in
 #    minutes 1 to 4 of a steady run, and its last quarter rose 33.5 MiB

@@ -539,6 +539,19 @@ count (GHashTable *t, const char *key, int slot)
   v[slot]++;
 }
 
+/* Lists the genuine violation E (M its twin with liveness on, P its person
+ * or NULL for the footage's) as WHAT: rejected, not raised, uncertain. */
+static void
+genuine_line (struct score *sc, const struct clip *c, const struct event *e, const struct event *m,
+              const struct pres *p, const char *what)
+{
+  g_ptr_array_add (sc->genuine_lines,
+                   g_strdup_printf ("[%s] genuine %s%s: %s frame %d track %d %s (%s): %s", c->setting, what,
+                                    taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)" : "",
+                                    c->name, e->frame, m->track, e->type, p ? p->scenario : "footage",
+                                    m->checks ? m->checks : "{}"));
+}
+
 static void
 score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
 {
@@ -577,26 +590,13 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
       c->genuine_rejected++;
       c->genuine_unassessed += !strcmp (m->decision, "liveness_unassessed");
       count (sc->genuine, key, 1);
-      g_ptr_array_add (sc->genuine_lines,
-                       g_strdup_printf ("[%s] genuine %s%s: %s frame %d track %d %s (%s): %s", c->setting,
-                                        strcmp (m->decision, "rejected_flat") ? "not raised (too brief to assess)"
-                                                                              : "rejected",
-                                        taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)"
-                                                                      : "",
-                                        c->name,
-                                        e->frame, m->track, e->type, p ? p->scenario : "footage",
-                                        m->checks ? m->checks : "{}"));
+      genuine_line (sc, c, e, m, p, strcmp (m->decision, "rejected_flat") ? "not raised (too brief to assess)" : "rejected");
     } else if (!strcmp (m->verdict, "uncertain")) {
       c->genuine_uncertain++;
       count (sc->genuine, key, 2);
       g_autofree char *rk = g_strdup_printf ("%s\t%s", c->setting, m->reason && *m->reason ? m->reason : "(none given)");
       count (sc->reasons, rk, 0);
-      g_ptr_array_add (sc->genuine_lines,
-                       g_strdup_printf ("[%s] genuine uncertain%s: %s frame %d track %d %s (%s): %s", c->setting,
-                                        taken_over (sc, c, m, false) ? " (its track an attack's at the last verdict)"
-                                                                      : "",
-                                        c->name, e->frame, m->track, e->type, p ? p->scenario : "footage",
-                                        m->checks ? m->checks : "{}"));
+      genuine_line (sc, c, e, m, p, "uncertain");
     }
     if (p)
       p->on_rej += not_raised (m), p->on_unc += !not_raised (m) && !strcmp (m->verdict, "uncertain"),
