@@ -24,7 +24,10 @@
  * and counted on its own, in neither APCER nor BPCER, since what it shows
  * is a tracker failure, not a verdict on a picture. Without tracks, the
  * event's own box in its frame (or the next) decides, and without footage
- * truth an event no presentation matches is a person of the footage. Per attack type and speed band (then per
+ * truth an event no presentation matches is a person of the footage. With
+ * it, an event of a track that matched no one, nor lay on part of a
+ * presentation's picture, is on no one (a tripod in the background):
+ * listed and counted on its own, not a genuine violation. Per attack type and speed band (then per
  * carrier, placement, profile, ...): presentations; detected (share of their
  * frames with a detection at IoU 0.4 or more); how many reached the rules
  * with liveness off and their candidates; with liveness on, candidates
@@ -88,6 +91,7 @@ struct clip {
   GHashTable *tracks[2];       /* off, on run: track id -> GArray of struct mot_row, or NULL */
   int genuine, genuine_rejected, genuine_unassessed, genuine_uncertain, genuine_missing;
   int switched;                /* events on a track that switched between a person and an attack */
+  int no_one;                  /* events with liveness off whose track showed no one (owner's NO_ONE) */
   int taken_over;              /* accepted attacks whose track showed a real person at the last verdict */
 };
 
@@ -106,7 +110,7 @@ struct score {
   GHashTable *genuine;
   bool apcer_not_required; /* --require-genuine: APCER is reported, not required */
   GHashTable *footage;     /* footage frame -> GArray of struct mot_row (--footage-gt), or NULL */
-  GPtrArray *switch_lines;
+  GPtrArray *apart_lines; /* identity switches, and violations on no one: counted apart */
 };
 
 static double
@@ -464,42 +468,105 @@ is_attack (const struct pres *p)
   return p && strcmp (p->type, "genuine") != 0;
 }
 
-/* The presentation event E (of run RUN: 0 off, 1 on) belongs to, or NULL for
- * a person of the footage (module comment). *SWITCHED: its track's votes
- * split between an attack and a real person. */
-static struct pres *
-owner (struct score *sc, const struct clip *c, const struct event *e, int run, bool *switched)
+/* The presentation whose box holds at least INSIDE_SHARE of BOX in clip
+ * frame FRAME (or the frame next to it), or -1: a detector box on part of
+ * a printed figure (its legs on an advert), too small a part of it for
+ * match's cover. Asked only of tracks that matched no one otherwise
+ * (owner): a person passing in front of a poster is inside it too, and
+ * matches their own truth. */
+#define INSIDE_SHARE 0.6
+
+static int
+frame_picture_part (const struct score *sc, const struct clip *c, int frame, const double box[4])
 {
-  *switched = false;
-  GArray *t = c->tracks[run] ? g_hash_table_lookup (c->tracks[run], GINT_TO_POINTER (e->track)) : NULL;
-  if (!t) {
-    int o = frame_owner (sc, c, e->frame, e->box);
-    return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
+  int best = -1;
+  double best_v = INSIDE_SHARE;
+  for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
+    const struct pres *p = &g_array_index (sc->pres, struct pres, i);
+    for (int df = 0; df <= 2; df++) {
+      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame + (df == 1 ? -1 : df == 2 ? 1 : 0)));
+      if (!b)
+        continue;
+      double w = fmin (b[0] + b[2], box[0] + box[2]) - fmax (b[0], box[0]);
+      double h = fmin (b[1] + b[3], box[1] + box[3]) - fmax (b[1], box[1]);
+      double v = w > 0 && h > 0 && box[2] * box[3] > 0 ? w * h / (box[2] * box[3]) : 0;
+      if (v >= best_v)
+        best_v = v, best = i;
+      break;
+    }
   }
+  return best;
+}
+
+/* Whom a track of T's rows (up to LAST_FRAME) that matched no one by
+ * frame_owner shows: the presentation most of its boxes are part of
+ * (frame_picture_part), or -1. */
+static int
+track_picture_part (const struct score *sc, const struct clip *c, const GArray *t, int last_frame)
+{
   GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
-  int attack = 0, real = 0, voted = 0, best = -1, best_n = 0;
+  int best = -1, best_n = 0, n_rows = 0;
   for (guint k = 0; k < t->len; k++) {
     const struct mot_row *b = &g_array_index (t, struct mot_row, k);
-    if (b->frame > e->frame + 2 * c->fps) /* what it followed until shortly after the decision */
+    if (b->frame > last_frame)
       break;
-    int o = frame_owner (sc, c, b->frame, b->box);
-    if (o == -1)
+    n_rows++;
+    int o = frame_picture_part (sc, c, b->frame, b->box);
+    if (o < 0)
       continue;
-    voted++;
-    bool atk = o >= 0 && is_attack (&g_array_index (sc->pres, struct pres, o));
-    attack += atk, real += !atk;
     int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (o))) + 1;
     g_hash_table_insert (votes, GINT_TO_POINTER (o), GINT_TO_POINTER (n));
     if (n > best_n)
       best_n = n, best = o;
   }
   g_hash_table_destroy (votes);
-  *switched = attack >= 3 && real >= 3 && attack * 5 >= voted && real * 5 >= voted;
-  if (best_n == 0) { /* the track matched nobody: its decision box decides */
-    int o = frame_owner (sc, c, e->frame, e->box);
-    return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
+  return 2 * best_n > n_rows ? best : -1;
+}
+
+/* The presentation event E (of run RUN: 0 off, 1 on) belongs to, or NULL for
+ * a person of the footage (module comment). *SWITCHED: its track's votes
+ * split between an attack and a real person. *NO_ONE: with the footage's
+ * truth, neither its track nor its own box matched anyone, a person of the
+ * footage or a presentation, nor is it part of a presentation's picture:
+ * the detector fired on something that is no person (a tripod in the
+ * background), which is not a genuine violation (counted and listed on its
+ * own). */
+static struct pres *
+owner (struct score *sc, const struct clip *c, const struct event *e, int run, bool *switched, bool *no_one)
+{
+  *switched = false, *no_one = false;
+  GArray *t = c->tracks[run] ? g_hash_table_lookup (c->tracks[run], GINT_TO_POINTER (e->track)) : NULL;
+  int last_frame = e->frame + 2 * c->fps; /* what it followed until shortly after the decision */
+  int o = -1;
+  if (t) {
+    GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
+    int attack = 0, real = 0, voted = 0, best_n = 0;
+    for (guint k = 0; k < t->len; k++) {
+      const struct mot_row *b = &g_array_index (t, struct mot_row, k);
+      if (b->frame > last_frame)
+        break;
+      int fo = frame_owner (sc, c, b->frame, b->box);
+      if (fo == -1)
+        continue;
+      voted++;
+      bool atk = fo >= 0 && is_attack (&g_array_index (sc->pres, struct pres, fo));
+      attack += atk, real += !atk;
+      int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (fo))) + 1;
+      g_hash_table_insert (votes, GINT_TO_POINTER (fo), GINT_TO_POINTER (n));
+      if (n > best_n)
+        best_n = n, o = fo;
+    }
+    g_hash_table_destroy (votes);
+    *switched = attack >= 3 && real >= 3 && attack * 5 >= voted && real * 5 >= voted;
+    if (best_n > 0)
+      return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
   }
-  return best >= 0 ? &g_array_index (sc->pres, struct pres, best) : NULL;
+  /* no track, or it matched nobody: its decision box decides */
+  o = frame_owner (sc, c, e->frame, e->box);
+  if (o == -1)
+    o = t ? track_picture_part (sc, c, t, last_frame) : frame_picture_part (sc, c, e->frame, e->box);
+  *no_one = o == -1 && sc->footage;
+  return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
 }
 
 /* Whether the track of event E (of the run with liveness on) showed
@@ -557,10 +624,18 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
 {
   for (guint i = 0; i < off->len; i++) {
     const struct event *e = &g_array_index (off, struct event, i);
-    bool switched;
-    struct pres *p = owner (sc, c, e, 0, &switched);
+    bool switched, no_one;
+    struct pres *p = owner (sc, c, e, 0, &switched, &no_one);
+    if (no_one) {
+      c->no_one++;
+      g_ptr_array_add (sc->apart_lines,
+                       g_strdup_printf ("[%s] no one, liveness off: %s frame %d track %d %s box %.0f,%.0f %.0fx%.0f",
+                                        c->setting, c->name, e->frame, e->track, e->type, e->box[0], e->box[1],
+                                        e->box[2], e->box[3]));
+      continue;
+    }
     if (switched) {
-      g_ptr_array_add (sc->switch_lines, g_strdup_printf ("[%s] identity switch, liveness off: %s frame %d track %d %s",
+      g_ptr_array_add (sc->apart_lines, g_strdup_printf ("[%s] identity switch, liveness off: %s frame %d track %d %s",
                                                           c->setting, c->name, e->frame, e->track, e->type));
       continue;
     }
@@ -604,11 +679,11 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
   }
   for (guint i = 0; i < on->len; i++) {
     const struct event *e = &g_array_index (on, struct event, i);
-    bool switched;
-    struct pres *p = owner (sc, c, e, 1, &switched);
+    bool switched, no_one;
+    struct pres *p = owner (sc, c, e, 1, &switched, &no_one);
     if (switched) {
       c->switched++;
-      g_ptr_array_add (sc->switch_lines,
+      g_ptr_array_add (sc->apart_lines,
                        g_strdup_printf ("[%s] identity switch, liveness on: %s frame %d track %d %s %s verdict %s: %s",
                                         c->setting, c->name, e->frame, e->track, e->type, e->decision, e->verdict,
                                         e->checks ? e->checks : "{}"));
@@ -824,14 +899,14 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
       printf ("%s%s never reached the rules with liveness off: it proves nothing\n", md ? "- " : "", TYPES[t]);
   }
   /* BPCER */
-  int total = 0, rejected = 0, unassessed = 0, uncertain = 0, missing = 0, switched = 0, taken = 0;
+  int total = 0, rejected = 0, unassessed = 0, uncertain = 0, missing = 0, switched = 0, taken = 0, no_one = 0;
   for (guint i = 0; i < sc->clips->len; i++) {
     const struct clip *c = &g_array_index (sc->clips, struct clip, i);
     if (strcmp (c->setting, setting) != 0)
       continue;
     total += c->genuine, rejected += c->genuine_rejected, unassessed += c->genuine_unassessed;
     uncertain += c->genuine_uncertain, missing += c->genuine_missing;
-    switched += c->switched, taken += c->taken_over;
+    switched += c->switched, taken += c->taken_over, no_one += c->no_one;
     if (c->genuine_rejected * 100 > c->genuine) {
       printf ("%sBPCER over 1 %% in %s: %d of %d genuine violations not raised\n", md ? "- " : "", c->name,
               c->genuine_rejected, c->genuine);
@@ -847,6 +922,10 @@ report_setting (struct score *sc, const char *setting, bool md, bool require)
     printf ("%s%d event(s) with liveness on from tracks that switched between a real person and an attack (listed "
             "as \"identity switch\"): a tracker failure, counted in neither APCER nor BPCER\n",
             md ? "- " : "", switched);
+  if (no_one)
+    printf ("%s%d violation(s) with liveness off on something that is no one: their track matched no person of the "
+            "footage's truth and no presentation (listed as \"no one\"): a detector error, not a genuine violation\n",
+            md ? "- " : "", no_one);
   if (taken)
     printf ("%s%d accepted attack(s) whose track showed a real person at the last verdict: a person passing took the "
             "charged track over (listed as \"accepted (its track a real person's ...)\")\n",
@@ -903,7 +982,7 @@ atk_score (int argc, char **argv)
   struct score sc = {g_array_new (FALSE, TRUE, sizeof (struct pres)), g_array_new (FALSE, TRUE, sizeof (struct clip)),
                      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free), g_ptr_array_new_with_free_func (g_free),
                      g_ptr_array_new_with_free_func (g_free), g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
-                     .switch_lines = g_ptr_array_new_with_free_func (g_free)};
+                     .apart_lines = g_ptr_array_new_with_free_func (g_free)};
   const char *setting = "default", *truth = NULL, *off = NULL, *on = NULL, *det = NULL, *off_tracks = NULL,
              *on_tracks = NULL;
   bool md = false, require = false, list = false;
@@ -984,8 +1063,8 @@ atk_score (int argc, char **argv)
     printf ("%s\n", (const char *) sc.accepted->pdata[i]);
   for (guint i = 0; i < sc.genuine_lines->len; i++)
     printf ("%s\n", (const char *) sc.genuine_lines->pdata[i]);
-  for (guint i = 0; i < sc.switch_lines->len; i++)
-    printf ("%s\n", (const char *) sc.switch_lines->pdata[i]);
+  for (guint i = 0; i < sc.apart_lines->len; i++)
+    printf ("%s\n", (const char *) sc.apart_lines->pdata[i]);
   if (list) /* every presentation, for debugging */
     for (guint i = 0; i < sc.pres->len; i++) {
       const struct pres *p = &g_array_index (sc.pres, struct pres, i);
@@ -1015,7 +1094,7 @@ out:
   }
   if (sc.footage)
     g_hash_table_destroy (sc.footage);
-  g_ptr_array_free (sc.switch_lines, TRUE);
+  g_ptr_array_free (sc.apart_lines, TRUE);
   g_array_free (sc.pres, TRUE);
   g_array_free (sc.clips, TRUE);
   g_hash_table_destroy (sc.reasons);
