@@ -428,6 +428,33 @@ match (const double b[4], const double box[4])
   return v >= 0.3 ? 1 + v : cover (b, box) >= 0.5 ? cover (b, box) : 0;
 }
 
+/* Presentation P's box in clip frame FRAME, or in a frame next to it (it
+ * appears or leaves there), or NULL. */
+static const double *
+pres_box_near (const struct pres *p, int frame)
+{
+  const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame));
+  if (!b)
+    b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame - 1));
+  return b ? b : g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame + 1));
+}
+
+/* The presentation of clip C whose box in FRAME scores best with BOX by
+ * HOW, above *BEST_V (which it raises to that score), or -1. */
+static int
+best_presentation (const struct score *sc, const struct clip *c, int frame, const double box[4],
+                   double (*how) (const double b[4], const double box[4]), double *best_v)
+{
+  int best = -1;
+  for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
+    const double *b = pres_box_near (&g_array_index (sc->pres, struct pres, i), frame);
+    double v = b ? how (b, box) : 0;
+    if (v > *best_v)
+      *best_v = v, best = i;
+  }
+  return best;
+}
+
 /* Whom BOX in clip frame FRAME shows: the best matched presentation (its
  * index in sc->pres), a footage person (-2 - their id) or nobody (-1). A
  * presentation that appears or leaves in the frame next to it counts too.
@@ -435,20 +462,8 @@ match (const double b[4], const double box[4])
 static int
 frame_owner (const struct score *sc, const struct clip *c, int frame, const double box[4])
 {
-  int best = -1;
   double best_v = 0;
-  for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
-    const struct pres *p = &g_array_index (sc->pres, struct pres, i);
-    for (int df = 0; df <= 2; df++) {
-      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame + (df == 1 ? -1 : df == 2 ? 1 : 0)));
-      if (!b)
-        continue;
-      double v = match (b, box);
-      if (v > best_v)
-        best_v = v, best = i;
-      break;
-    }
-  }
+  int best = best_presentation (sc, c, frame, box, match, &best_v);
   /* clip frame k shows footage frame start + round((k - 1) * 10 / fps) (atk_make.c) */
   GArray *fb = sc->footage ? g_hash_table_lookup (sc->footage,
                                                   GINT_TO_POINTER (c->start + (int) lround ((frame - 1) * 10.0 / c->fps)))
@@ -476,26 +491,20 @@ is_attack (const struct pres *p)
  * matches their own truth. */
 #define INSIDE_SHARE 0.6
 
+/* The share of BOX inside B. */
+static double
+inside (const double b[4], const double box[4])
+{
+  double w = fmin (b[0] + b[2], box[0] + box[2]) - fmax (b[0], box[0]);
+  double h = fmin (b[1] + b[3], box[1] + box[3]) - fmax (b[1], box[1]);
+  return w > 0 && h > 0 && box[2] * box[3] > 0 ? w * h / (box[2] * box[3]) : 0;
+}
+
 static int
 frame_picture_part (const struct score *sc, const struct clip *c, int frame, const double box[4])
 {
-  int best = -1;
-  double best_v = INSIDE_SHARE;
-  for (int i = c->first_pres; i < c->first_pres + c->n_pres; i++) {
-    const struct pres *p = &g_array_index (sc->pres, struct pres, i);
-    for (int df = 0; df <= 2; df++) {
-      const double *b = g_hash_table_lookup (p->boxes, GINT_TO_POINTER (frame + (df == 1 ? -1 : df == 2 ? 1 : 0)));
-      if (!b)
-        continue;
-      double w = fmin (b[0] + b[2], box[0] + box[2]) - fmax (b[0], box[0]);
-      double h = fmin (b[1] + b[3], box[1] + box[3]) - fmax (b[1], box[1]);
-      double v = w > 0 && h > 0 && box[2] * box[3] > 0 ? w * h / (box[2] * box[3]) : 0;
-      if (v >= best_v)
-        best_v = v, best = i;
-      break;
-    }
-  }
-  return best;
+  double best_v = INSIDE_SHARE - 1e-9;
+  return best_presentation (sc, c, frame, box, inside, &best_v);
 }
 
 /* Whom a track of T's rows (up to LAST_FRAME) that matched no one by
