@@ -48,4 +48,24 @@ grep -Eq "^APCER vehicle_advert +0.0% \(0 of 1 presentations that reached the ru
 "$gen" score --tracked-clip "$tmp/truth.json" "$tmp/off.jsonl" "$tmp/on.jsonl" - "$tmp/tracks.txt" "$tmp/tracks.txt" \
   > "$tmp/out2" 2>&1 || { cat "$tmp/out2"; fail "score without truth failed"; }
 grep -q "^BPCER 50.0% (1 of 2 genuine" "$tmp/out2" || { cat "$tmp/out2"; fail "without truth, track 3 is a person"; }
-echo "PASS: violations on a person, on part of an advert's figure and on no one attributed as such"
+
+# An advert's track that a person passing takes over, charged on that
+# person: the event is the advert's (the majority of what its track
+# followed) and accepted, and the listing says its own box showed a person.
+boxes=""
+for f in $(seq 1 20); do boxes="$boxes$f,100,100,40,100;"; done
+printf '{"fps":10,"start":101,"attacks":[{"id":1,"type":"vehicle_advert","carrier":"bus","boxes":"%s"}]}' "$boxes" \
+  > "$tmp/taken.json"
+for f in $(seq 101 120); do echo "$f,7,$((f - 1)),100,40,100,1,1,1"; done > "$tmp/gt2.txt" # walks along in front of the advert
+for f in $(seq 1 20); do
+  if [ "$f" -le 17 ]; then echo "$f,4,100,100,40,100,1,-1,-1,-1"; else echo "$f,4,$((99 + f)),100,40,100,1,-1,-1,-1"; fi
+done > "$tmp/tracks2.txt"
+printf '{"frame":19,"track_id":4,"type":"red_signal","decision":"violation","bbox":[118,100,40,100]}\n' > "$tmp/off2.jsonl"
+printf '{"frame":19,"track_id":4,"type":"red_signal","decision":"violation","bbox":[118,100,40,100],"liveness":{"verdict":"live"}}\n' \
+  > "$tmp/on2.jsonl"
+"$gen" score --footage-gt "$tmp/gt2.txt" --tracked-clip "$tmp/taken.json" "$tmp/off2.jsonl" "$tmp/on2.jsonl" - \
+  "$tmp/tracks2.txt" "$tmp/tracks2.txt" > "$tmp/out3" 2>&1 || { cat "$tmp/out3"; fail "score of the taken track failed"; }
+grep -q "accepted (its box a real person's at the decision): taken vehicle_advert #1" "$tmp/out3" ||
+  { cat "$tmp/out3"; fail "the charge on the person who took the advert's track is not told"; }
+grep -Eq "^APCER vehicle_advert +100.0% \(1 of 1 " "$tmp/out3" || { cat "$tmp/out3"; fail "it is still an accepted advert"; }
+echo "PASS: violations on a person, on part of an advert's figure and on no one attributed as such; a charge on the person who took a picture's track told"
