@@ -484,14 +484,6 @@ is_attack (const struct pres *p)
   return p && strcmp (p->type, "genuine") != 0;
 }
 
-/* The presentation whose box holds at least INSIDE_SHARE of BOX in clip
- * frame FRAME (or the frame next to it), or -1: a detector box on part of
- * a printed figure (its legs on an advert), too small a part of it for
- * match's cover. Asked only of tracks that matched no one otherwise
- * (owner): a person passing in front of a poster is inside it too, and
- * matches their own truth. */
-#define INSIDE_SHARE 0.6
-
 /* The share of BOX inside B. */
 static double
 inside (const double b[4], const double box[4])
@@ -500,6 +492,14 @@ inside (const double b[4], const double box[4])
   double h = fmin (b[1] + b[3], box[1] + box[3]) - fmax (b[1], box[1]);
   return w > 0 && h > 0 && box[2] * box[3] > 0 ? w * h / (box[2] * box[3]) : 0;
 }
+
+/* The presentation whose box holds at least INSIDE_SHARE of BOX in clip
+ * frame FRAME (or a frame next to it), or -1: a detector box on part of a
+ * printed figure (its legs on an advert), too small a part of it for
+ * match's cover. Asked only of tracks that matched no one otherwise
+ * (owner): a person passing in front of a poster is inside it too, and
+ * matches their own truth. */
+#define INSIDE_SHARE 0.6
 
 static int
 frame_picture_part (const struct score *sc, const struct clip *c, int frame, const double box[4])
