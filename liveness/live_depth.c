@@ -557,16 +557,17 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
                       m.plane_m <= foot_m * (1 + UPRIGHT_SHARE) + UPRIGHT_M;
   bool filled = panel_stands && m.in_front_share < IN_FRONT_MAX_SHARE &&
                 m.plane_share >= FILLED_SHARE * (1 - m.in_front_share);
+  /* enough of the box stands out of its surroundings for its shape across to be measured */
+  bool has_shape = m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m);
   /* ... or fills most of it, the rest behind it: the box reaches past the
    * edge of a flat panel that stands out of its surroundings */
-  bool flat_standing_out = m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m) &&
-                           fabs (m.bulge_m) < FLAT_BULGE_M && m.spread_m < FLAT_SPREAD_M;
+  bool flat_standing_out = has_shape && fabs (m.bulge_m) < FLAT_BULGE_M && m.spread_m < FLAT_SPREAD_M;
   filled |= panel_stands && flat_standing_out && m.in_front_share < EDGE_IN_FRONT_MAX_SHARE &&
             m.plane_share >= EDGE_FILLED_SHARE;
   /* ... and what stands out of its surroundings is round as a body's
    * front. (A flat one is no picture for that alone: a poster carried in
    * front of a body, a van's side passing in front of one, is flat too.) */
-  bool stands_out = ok && m.distance_m <= max_range && m.standing_share >= STANDING_MIN_SHARE && isfinite (m.bulge_m);
+  bool stands_out = ok && m.distance_m <= max_range && has_shape;
   out->round_body = stands_out && upright && !floating && m.bulge_m >= ROUND_BULGE_M && m.bulge_m <= ROUND_MAX_BULGE_M &&
                     m.spread_m <= ROUND_SPREAD_M;
   if (!(foot_m > 0))

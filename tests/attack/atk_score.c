@@ -484,6 +484,46 @@ is_attack (const struct pres *p)
   return p && strcmp (p->type, "genuine") != 0;
 }
 
+/* Whether O (as frame_owner gives it, not -1) is an attack presentation;
+ * else a real person: of the footage, or a synthetic genuine one. */
+static bool
+owner_is_attack (const struct score *sc, int o)
+{
+  return o >= 0 && is_attack (&g_array_index (sc->pres, struct pres, o));
+}
+
+/* How a track's rows up to a frame voted, each for whom WHOM says its box shows (-1: no one). */
+struct votes {
+  int best, best_n;   /* the most voted for, and its votes (0: none) */
+  int rows, voted;    /* rows looked at; of them, with a vote */
+  int attack, real;   /* votes for attacks, for real people */
+};
+
+static void
+vote (const struct score *sc, const struct clip *c, const GArray *t, int last_frame,
+      int (*whom) (const struct score *, const struct clip *, int, const double[4]), struct votes *v)
+{
+  *v = (struct votes){.best = -1};
+  GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint k = 0; k < t->len; k++) {
+    const struct mot_row *b = &g_array_index (t, struct mot_row, k);
+    if (b->frame > last_frame)
+      break;
+    v->rows++;
+    int o = whom (sc, c, b->frame, b->box);
+    if (o == -1)
+      continue;
+    v->voted++;
+    bool atk = owner_is_attack (sc, o);
+    v->attack += atk, v->real += !atk;
+    int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (o))) + 1;
+    g_hash_table_insert (votes, GINT_TO_POINTER (o), GINT_TO_POINTER (n));
+    if (n > v->best_n)
+      v->best_n = n, v->best = o;
+  }
+  g_hash_table_destroy (votes);
+}
+
 /* The share of BOX inside B. */
 static double
 inside (const double b[4], const double box[4])
@@ -514,23 +554,9 @@ frame_picture_part (const struct score *sc, const struct clip *c, int frame, con
 static int
 track_picture_part (const struct score *sc, const struct clip *c, const GArray *t, int last_frame)
 {
-  GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
-  int best = -1, best_n = 0, n_rows = 0;
-  for (guint k = 0; k < t->len; k++) {
-    const struct mot_row *b = &g_array_index (t, struct mot_row, k);
-    if (b->frame > last_frame)
-      break;
-    n_rows++;
-    int o = frame_picture_part (sc, c, b->frame, b->box);
-    if (o < 0)
-      continue;
-    int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (o))) + 1;
-    g_hash_table_insert (votes, GINT_TO_POINTER (o), GINT_TO_POINTER (n));
-    if (n > best_n)
-      best_n = n, best = o;
-  }
-  g_hash_table_destroy (votes);
-  return 2 * best_n > n_rows ? best : -1;
+  struct votes v;
+  vote (sc, c, t, last_frame, frame_picture_part, &v);
+  return 2 * v.best_n > v.rows ? v.best : -1;
 }
 
 /* The presentation event E (of run RUN: 0 off, 1 on) belongs to, or NULL for
@@ -547,32 +573,15 @@ owner (struct score *sc, const struct clip *c, const struct event *e, int run, b
   *switched = false, *no_one = false;
   GArray *t = c->tracks[run] ? g_hash_table_lookup (c->tracks[run], GINT_TO_POINTER (e->track)) : NULL;
   int last_frame = e->frame + 2 * c->fps; /* what it followed until shortly after the decision */
-  int o = -1;
   if (t) {
-    GHashTable *votes = g_hash_table_new (g_direct_hash, g_direct_equal);
-    int attack = 0, real = 0, voted = 0, best_n = 0;
-    for (guint k = 0; k < t->len; k++) {
-      const struct mot_row *b = &g_array_index (t, struct mot_row, k);
-      if (b->frame > last_frame)
-        break;
-      int fo = frame_owner (sc, c, b->frame, b->box);
-      if (fo == -1)
-        continue;
-      voted++;
-      bool atk = fo >= 0 && is_attack (&g_array_index (sc->pres, struct pres, fo));
-      attack += atk, real += !atk;
-      int n = GPOINTER_TO_INT (g_hash_table_lookup (votes, GINT_TO_POINTER (fo))) + 1;
-      g_hash_table_insert (votes, GINT_TO_POINTER (fo), GINT_TO_POINTER (n));
-      if (n > best_n)
-        best_n = n, o = fo;
-    }
-    g_hash_table_destroy (votes);
-    *switched = attack >= 3 && real >= 3 && attack * 5 >= voted && real * 5 >= voted;
-    if (best_n > 0)
-      return o >= 0 ? &g_array_index (sc->pres, struct pres, o) : NULL;
+    struct votes v;
+    vote (sc, c, t, last_frame, frame_owner, &v);
+    *switched = v.attack >= 3 && v.real >= 3 && v.attack * 5 >= v.voted && v.real * 5 >= v.voted;
+    if (v.best_n > 0)
+      return v.best >= 0 ? &g_array_index (sc->pres, struct pres, v.best) : NULL;
   }
   /* no track, or it matched nobody: its decision box decides */
-  o = frame_owner (sc, c, e->frame, e->box);
+  int o = frame_owner (sc, c, e->frame, e->box);
   if (o == -1)
     o = t ? track_picture_part (sc, c, t, last_frame) : frame_picture_part (sc, c, e->frame, e->box);
   *no_one = o == -1 && sc->footage;
@@ -602,7 +611,7 @@ taken_over (const struct score *sc, const struct clip *c, const struct event *e,
   int o = frame_owner (sc, c, at->frame, at->box);
   if (o == -1)
     return false;
-  return attack != (o >= 0 && is_attack (&g_array_index (sc->pres, struct pres, o)));
+  return attack != owner_is_attack (sc, o);
 }
 
 static void
@@ -712,7 +721,7 @@ score_clip (struct score *sc, struct clip *c, GArray *off, GArray *on)
     /* the event's own box, its stills, on a real person: the track (the
      * picture's, by its majority) was charged after a person took it */
     int at = frame_owner (sc, c, e->frame, e->box);
-    bool on_person = at <= -2 || (at >= 0 && !is_attack (&g_array_index (sc->pres, struct pres, at)));
+    bool on_person = at != -1 && !owner_is_attack (sc, at);
     c->charged_on_person += on_person;
     g_ptr_array_add (sc->accepted,
                      g_strdup_printf ("[%s] accepted%s%s: %s %s #%d (%s %s %s %s) frame %d track %d verdict %s: %s",
