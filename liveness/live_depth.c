@@ -405,7 +405,7 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
     struct plane own;
     unsigned char *on_own = g_memdup2 (whole, cap);
     if (majority_plane (us, vs, ds, on_own, n, fb, FILL_TOL_M, &own)) {
-      int n_box = 0, n_front = 0, n_on = 0, n_above = 0, n_above_on = 0, n_up = 0, n_up_on = 0;
+      int n_box = 0, n_front = 0, n_on = 0, n_above = 0, n_above_on = 0;
       for (int i = 0; i < n; i++) {
         double dpl = own.a * us[i] + own.b * vs[i] + own.c;
         if (!(dpl > 0))
@@ -418,8 +418,6 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
           continue;
         n_box++;
         n_front += fb / ds[i] < fb / dpl - IN_FRONT_M;
-        if (vs[i] < upper_y1)
-          n_up++, n_up_on += on_own[i] != 0;
         if (on_own[i])
           dp[n_on++] = ds[i];
       }
@@ -428,7 +426,6 @@ measure_inverse_depth (const float *d_map, int dx0, int dw, int trust_x, const f
         out->plane_share = (double) n_on / n_box;
         out->in_front_share = (double) n_front / n_box;
         out->above_share = n_above ? (double) n_above_on / n_above : 0;
-        out->upper_plane_share = n_up ? (double) n_up_on / n_up : 0;
       }
     }
     g_free (on_own);
@@ -567,17 +564,6 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   bool flat_standing_out = has_shape && fabs (m.bulge_m) < FLAT_BULGE_M && m.spread_m < FLAT_SPREAD_M;
   filled |= panel_stands && flat_standing_out && m.in_front_share < EDGE_IN_FRONT_MAX_SHARE &&
             m.plane_share >= EDGE_FILLED_SHARE;
-  /* ... or its upper half is all that panel, going on above the box: a
-   * picture's head and body on a screen raised on a post, the detector's
-   * box reaching past the screen's lower edge down to the road (on the
-   * attack bench a box 82 px tall on a 60 px walker: half the box on the
-   * panel, its lower part the post and the road behind). No one's head and
-   * chest are one plane that goes on above their head: beside a body the
-   * upper half shows what is behind it, and a body is round. The panel
-   * stands where the box's feet are: a sign or a vehicle's side in front
-   * of a person, covering their upper half, stands nearer than their feet. */
-  bool panel_at_feet = panel_stands && m.plane_m >= foot_m * (1 - UPRIGHT_SHARE) - UPRIGHT_M;
-  filled |= panel_at_feet && m.upper_plane_share >= FILLED_SHARE;
   /* ... and what stands out of its surroundings is round as a body's
    * front. (A flat one is no picture for that alone: a poster carried in
    * front of a body, a van's side passing in front of one, is flat too.) */
@@ -589,11 +575,10 @@ live_check_depth (const struct live_context *ctx, const struct live_history *h, 
   m.bulge_m = isfinite (m.bulge_m) ? m.bulge_m : -1;
   m.spread_m = isfinite (m.spread_m) ? m.spread_m : -1;
   const char *fmt = "\"distance_m\":%.2f,\"upper_m\":%.2f,\"lower_m\":%.2f,\"feet_ground_m\":%.2f,\"relief_m\":%.3f,"
-                    "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"upper_plane_share\":%.2f,\"in_front_share\":%.2f,\"above_share\":%.2f,"
+                    "\"in_front_m\":%.2f,\"plane_m\":%.2f,\"plane_share\":%.2f,\"in_front_share\":%.2f,\"above_share\":%.2f,"
                     "\"standing_share\":%.2f,\"bulge_m\":%.3f,\"spread_m\":%.3f,\"valid_share\":%.2f,\"max_range_m\":%.1f";
 #define DEPTH_ARGS                                                                                                     \
-  m.distance_m, m.upper_m, m.lower_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.upper_plane_share, \
-      m.in_front_share,                                                                                                \
+  m.distance_m, m.upper_m, m.lower_m, foot_m, m.relief_m, m.in_front_m, m.plane_m, m.plane_share, m.in_front_share,    \
       m.above_share, m.standing_share, m.bulge_m, m.spread_m, m.valid_share, max_range
   if (!ok || m.distance_m > max_range) {
     live_result_set (out, LIVE_UNCERTAIN, 0.5, fmt, DEPTH_ARGS);

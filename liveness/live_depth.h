@@ -25,7 +25,6 @@ struct live_depth {
   double bulge_m;        /* how much nearer its middle is than its sides (a quadratic across its width): a body's
                           * roundness; 0 for a flat cut-out or a screen; NaN when too little stands out */
   double spread_m;       /* how far off that quadratic a quarter of it is: one surface or several */
-  double upper_plane_share; /* share of the box's upper half on the plane most of the box lies on */
 };
 
 /* Measures the person in BOX (left image pixels) of the grey rectified pair
