@@ -60,10 +60,15 @@ grep "^crosswatch: live: the detector ran on" "$tmp/run.log"
 # A camera whose analysis is always behind (max_lag_ms = 1: a frame is
 # never analysed within a millisecond of its capture) has each detection
 # put off for as long as it may be, 3 x 3 frames: the detector runs on 1
-# frame in 12, and no frame is lost for it.
+# frame in 12, and no frame is lost for it. Put off on about 3 analysed
+# frames in 4: counted against the frames analysed, which a loaded machine
+# makes fewer (the capture queue skips frames; a CI run analysed 126 of
+# 157 and put off 93, a detection every 11.45 frames as it should).
 printf '[detector]\nmax_lag_ms = 1\n' >> "$tmp/site.ini"
 run_until --detections-out "$tmp/detections.txt" 150
 read -r every put_off < <(detector_every)
-awk -v e="$every" -v p="$put_off" 'BEGIN { exit !(e >= 10 && e <= 13 && p >= 100) }' ||
-  fail "behind the camera: the detector on 1 frame in $every, put off $put_off times"
+analysed=$(sed -n 's/^crosswatch: live: [0-9]* frames captured, \([0-9]*\) analysed.*/\1/p' "$tmp/run.log")
+[ -n "$analysed" ] || fail "no frames analysed in the live statistics"
+awk -v e="$every" -v p="$put_off" -v n="$analysed" 'BEGIN { exit !(e >= 10 && e <= 13 && n >= 75 && p >= 0.6 * n) }' ||
+  fail "behind the camera: the detector on 1 frame in $every, put off $put_off times in $analysed frames analysed"
 echo "behind: $(grep "^crosswatch: live: the detector ran on" "$tmp/run.log")"
