@@ -74,15 +74,13 @@ run_pid=$!
 pids+=("$run_pid")
 : > "$tmp/memory.txt" # there even when the run ends before its first sample (MEMORY_LOG copies it)
 # what the resident memory holds, every second: the heap in use, the free
-# memory the allocator keeps for reuse (svc_malloc.c; OpenCV's matrices kept
-# by cv_mat_pool.cpp among it, though malloc counts them in use), the
-# packets waiting for the writer
+# memory the allocator keeps for reuse (svc_malloc.c), the packets waiting
+# for the writer
 while kill -0 "$run_pid" 2> /dev/null; do
   curl -s --max-time 1 "http://127.0.0.1:$http/metrics" |
     awk '$1 == "process_resident_memory_bytes" { r = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = $2 }
          $1 == "crosswatch_heap_free_bytes" { f = $2 } $1 == "crosswatch_writer_backlog" { b = $2 }
-         $1 == "crosswatch_mat_pool_held_bytes" { p = $2 }
-         END { if (r) printf "%d %d %d %d\n", r / 1048576, (h - p) / 1048576, (f + p) / 1048576, b }' >> "$tmp/memory.txt" || true
+         END { if (r) printf "%d %d %d %d\n", r / 1048576, h / 1048576, f / 1048576, b }' >> "$tmp/memory.txt" || true
   sleep 1
 done
 wait "$run_pid" || true

@@ -74,14 +74,11 @@ while [ $((SECONDS - start)) -lt "$total" ]; do
   # packets waiting for the writer (a backlog holds memory that is not a
   # leak), the heap in use (a leak grows it; fragmentation does not) and
   # the free memory the allocator holds for reuse (resident until its
-  # minute trim: up to 64 MB an arena, svc_malloc.c); OpenCV's matrices
-  # kept for reuse (cv_mat_pool.cpp) are held free too, though malloc
-  # counts them in use
+  # minute trim: up to 64 MB an arena, svc_malloc.c)
   read -r backlog heap free <<< "$(curl -s --max-time 2 "http://127.0.0.1:$http/metrics" |
     awk '$1 == "crosswatch_writer_backlog" { b = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = int($2 / 1024) }
-         $1 == "crosswatch_heap_free_bytes" { f = int($2 / 1024) } $1 == "crosswatch_mat_pool_held_bytes" { p = int($2 / 1024) }
-         END { if (h != "" && f != "") { h -= p; f += p }
-               print (b == "" ? "-" : b), (h == "" ? "-" : h), (f == "" ? "-" : f) }')"
+         $1 == "crosswatch_heap_free_bytes" { f = int($2 / 1024) }
+         END { print (b == "" ? "-" : b), (h == "" ? "-" : h), (f == "" ? "-" : f) }')"
   echo "$t $rss $fds $backlog $heap $free" >> "$tmp/samples.txt"
   if [ "$disrupted" -lt "$drops" ] && [ "$t" -ge $((total * (disrupted + 1) / (drops + 1))) ]; then
     disrupted=$((disrupted + 1))
@@ -97,7 +94,7 @@ done
 kill -INT "$run_pid"
 wait "$run_pid" || fail "run exited $? after SIGINT"
 run_pid=
-grep "^crosswatch: " "$tmp/run.log" | grep -E "frames in|live:|restart|rebuilt|matrices" | sed 's/^/  /'
+grep "^crosswatch: " "$tmp/run.log" | grep -E "frames in|live:|restart|rebuilt" | sed 's/^/  /'
 
 # Memory: open packets hold their frames until the crossing ends, so the
 # resident size swings by tens of MiB with the traffic, and the run hands

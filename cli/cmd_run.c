@@ -1,15 +1,10 @@
 #include "cli.h"
-#include "cv_shim.h"
 #include "cw_pipeline.h"
 #include "gstcwelements.h"
 #include "svc_malloc.h"
 
 #include <gst/gst.h>
 #include <stdio.h>
-
-/* What OpenCV's matrix pool (cv_mat_pool.cpp) may hold free, MiB: a
- * camera's detector frees up to XX MiB of them each frame it searches. */
-#define MAT_POOL_MB 128
 
 /* Where the time went: each stage's own timers, per frame it processed
  * (wall, and its streaming thread's CPU: the detector's parallel workers
@@ -57,12 +52,6 @@ cmd_run (int argc, char **argv)
        "write the detector's boxes in MOT format, each followed by its colour signature (48 values)", "FILE"},
       {NULL}};
   svc_malloc_setup (); /* before any thread */
-  /* OpenCV's per-frame matrices reused instead of freed (cv_mat_pool.cpp):
-   * CROSSWATCH_MAT_POOL_MB sets what it may hold free, 0 none (benchmarks) */
-  const char *pool_mb = g_getenv ("CROSSWATCH_MAT_POOL_MB");
-  guint64 pool_bytes = (pool_mb ? g_ascii_strtoull (pool_mb, NULL, 10) : MAT_POOL_MB) * 1024 * 1024;
-  if (pool_bytes > 0)
-    cv_mat_pool_enable (pool_bytes);
   gst_init (&argc, &argv);
   if (!cli_parse ("run", "-c SITE.ini", entries, &argc, &argv))
     return 2;
@@ -101,12 +90,6 @@ cmd_run (int argc, char **argv)
              st.liveness_assessments ? 1e3 * st.liveness_assess_s / st.liveness_assessments : 0,
              1e3 * st.liveness_frame_s / st.liveness_frames, st.liveness_frames);
   print_stages (&st);
-  struct cv_mat_pool_stats pool;
-  if (cv_mat_pool_get_stats (&pool))
-    fprintf (stderr,
-             "crosswatch: OpenCV matrices of 256 KiB and more: %llu taken from the pool again, %llu allocated, "
-             "%llu freed over its limit; %.1f MiB held free in %zu blocks\n",
-             pool.reused, pool.allocated, pool.released, pool.held_bytes / 1048576.0, pool.held_blocks);
   if (st.live)
     fprintf (stderr,
              "crosswatch: live: %d frames captured, %d analysed (%.1f%% skipped by the capture queue), "

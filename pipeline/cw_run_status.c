@@ -3,7 +3,6 @@
 #include "cw_camera.h"
 #include "cw_status.h"
 #include "cw_status_http.h"
-#include "cv_shim.h"
 #include "evid_writer.h"
 #include "svc_malloc.h"
 
@@ -90,7 +89,6 @@ cw_run_status_update (struct cw_run_status *s)
     fill_camera (s, i, now_us, &cams[i]);
   size_t heap_in_use, heap_free;
   svc_malloc_heap_bytes (&heap_in_use, &heap_free);
-  struct cv_mat_pool_stats pool;
   struct cw_status st = {
       .site = s->cfg->site_id,
       .utc_us = g_get_real_time (),
@@ -102,7 +100,6 @@ cw_run_status_update (struct cw_run_status *s)
       .resident_bytes = (gint64) svc_malloc_resident_bytes (),
       .heap_in_use_bytes = (gint64) heap_in_use,
       .heap_free_bytes = (gint64) heap_free,
-      .mat_pool_held_bytes = cv_mat_pool_get_stats (&pool) ? (gint64) pool.held_bytes : -1,
       .max_clock_error_ms = s->cfg->evidence.max_clock_error_ms,
   };
   g_autofree char *wal = g_strconcat (s->cfg->evidence.db, "-wal", NULL);

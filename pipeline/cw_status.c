@@ -62,7 +62,6 @@ cw_status_json (const struct cw_status *st)
   evid_json_int (b, "resident_bytes", st->resident_bytes);
   evid_json_int (b, "heap_in_use_bytes", st->heap_in_use_bytes);
   evid_json_int (b, "heap_free_bytes", st->heap_free_bytes);
-  evid_json_int (b, "mat_pool_held_bytes", st->mat_pool_held_bytes);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "cameras");
   json_builder_begin_array (b);
@@ -215,11 +214,6 @@ cw_status_prometheus (const struct cw_status *st)
   metric_head (out, "crosswatch_heap_free_bytes", "gauge",
                "Freed and held by the allocator for reuse (resident until its once-a-minute trim)");
   metric (out, "crosswatch_heap_free_bytes", NULL, NULL, NULL, (double) st->heap_free_bytes);
-  if (st->mat_pool_held_bytes >= 0) {
-    metric_head (out, "crosswatch_mat_pool_held_bytes", "gauge",
-                 "OpenCV's matrices freed and kept for the next of their size (part of the heap in use)");
-    metric (out, "crosswatch_mat_pool_held_bytes", NULL, NULL, NULL, (double) st->mat_pool_held_bytes);
-  }
   metric_head (out, "crosswatch_uptime_seconds", "gauge", "Since the run started");
   metric (out, "crosswatch_uptime_seconds", NULL, NULL, NULL, st->uptime_s);
   return g_string_free (out, FALSE);

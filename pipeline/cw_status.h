@@ -40,7 +40,6 @@ struct cw_status {
   gint64 resident_bytes;   /* the process's resident memory; 0 unknown */
   gint64 heap_in_use_bytes; /* allocated and not freed (a leak grows it; fragmentation does not) */
   gint64 heap_free_bytes;   /* freed, held by the allocator for reuse until its minute trim */
-  gint64 mat_pool_held_bytes; /* OpenCV's matrices freed and kept for reuse (counted in use by the heap); -1 no pool */
   struct evid_clock clock;
   int max_clock_error_ms;
 };

@@ -40,26 +40,6 @@ struct cv_box {
 /* Releases memory the shim handed out (encoded images, decoded pixels). */
 void cv_free (void *p);
 
-/* ---- OpenCV's matrices kept for reuse (cv_mat_pool.cpp) ---- */
-
-/* What the pool did since it was enabled: blocks taken from it again, blocks
- * newly allocated for it, blocks freed to malloc because it held enough; and
- * what it holds free now. */
-struct cv_mat_pool_stats {
-  unsigned long long reused, allocated, released;
-  size_t held_bytes, held_blocks;
-};
-
-/* From now on OpenCV's matrices of 256 KiB and more are kept, freed, by
- * size class (eight a doubling) for the next one of that class, up to
- * MAX_HELD_BYTES held free, in this whole process: the detector's
- * per-frame pyramids stop leaving holes in malloc's heap. Once a process;
- * CV_ERR_INVALID the second time. */
-cv_status cv_mat_pool_enable (size_t max_held_bytes);
-
-/* 0 when the pool is not enabled. */
-int cv_mat_pool_get_stats (struct cv_mat_pool_stats *out);
-
 /* ---- people detection (cv_people.cpp) ---- */
 
 struct cv_people_params {
