@@ -2,6 +2,7 @@
 
 #include "cw_source.h"
 #include "gstcwelements.h"
+#include "trk_id_count.h"
 #include "trk_mot.h"
 
 #include <string.h>
@@ -49,7 +50,7 @@ struct cw_camera {
   int frames_captured, frames, frames_dequeued;
   int pipeline_frames; /* of the current pipeline (atomic): the first says it is back */
   GMutex lock; /* track_ids, latency histograms */
-  GHashTable *track_ids; /* of the current pipeline */
+  struct trk_id_count *track_ids; /* of the current pipeline */
   int tracks_before;     /* of the pipelines before it */
   guint64 detections_before, put_off_before; /* the detector's counts, likewise */
   int unknown_signal_crossings_before;
@@ -200,7 +201,7 @@ on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   for (guint i = 0; i < people->len; i++) {
     GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
     if (m->id >= 0)
-      g_hash_table_add (c->track_ids, GINT_TO_POINTER (m->id));
+      trk_id_count_seen (c->track_ids, m->id, fi.frame);
   }
   g_mutex_unlock (&c->lock);
   if (c->tracks)
@@ -437,8 +438,8 @@ teardown (struct cw_camera *c)
   gst_object_unref (c->pipeline);
   c->pipeline = NULL;
   g_mutex_lock (&c->lock);
-  c->tracks_before += (int) g_hash_table_size (c->track_ids);
-  g_hash_table_remove_all (c->track_ids);
+  c->tracks_before += (int) trk_id_count_total (c->track_ids);
+  trk_id_count_reset (c->track_ids);
   g_mutex_unlock (&c->lock);
   return failure;
 }
@@ -539,7 +540,7 @@ cw_camera_create (const char *config_path, const struct hwcfg_camera *cam, gbool
   c->backoff_s = BACKOFF_MIN_S;
   c->state = CW_CAMERA_ENDED;
   g_mutex_init (&c->lock);
-  c->track_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  c->track_ids = trk_id_count_create ();
   c->latency_run = g_new0 (struct latency_hist, 1);
   c->latency_interval = g_new0 (struct latency_hist, 1);
   return c;
@@ -560,7 +561,7 @@ cw_camera_free (struct cw_camera *c)
   g_free (c->signal_phase);
   g_free (c->signal_source);
   g_clear_error (&c->error);
-  g_hash_table_destroy (c->track_ids);
+  trk_id_count_free (c->track_ids);
   g_free (c->latency_run);
   g_free (c->latency_interval);
   g_mutex_clear (&c->lock);
@@ -716,7 +717,7 @@ cw_camera_stats (const struct cw_camera *c)
   m->stats.detections = m->detections_before + ran;
   m->stats.detections_put_off = m->put_off_before + put_off;
   g_mutex_lock (&m->lock);
-  m->stats.tracks = m->tracks_before + (int) g_hash_table_size (m->track_ids);
+  m->stats.tracks = m->tracks_before + (int) trk_id_count_total (m->track_ids);
   g_mutex_unlock (&m->lock);
   return &c->stats;
 }
