@@ -65,11 +65,14 @@ echo "soak: two cameras at $size, $fps fps, for $minutes min ($what)"
 "$cw" run -c "$tmp/site.ini" --events-out "$tmp/events.jsonl" 2> "$tmp/run.log" &
 run_pid=$!
 total=$((minutes * 60)) start=$SECONDS disrupted=0 drops=${DROPS:-1}
-echo "t_s rss_kib fds writer_backlog heap_kib free_kib" > "$tmp/samples.txt"
+echo "t_s rss_kib fds writer_backlog heap_kib free_kib anon_kib file_kib" > "$tmp/samples.txt"
 while [ $((SECONDS - start)) -lt "$total" ]; do
   kill -0 "$run_pid" 2> /dev/null || fail "the run died"
   t=$((SECONDS - start))
-  rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$run_pid/status")
+  # resident in all, and split: anonymous (the heap, stacks) and file-backed
+  # (code, mapped files), to tell which one a slope is in
+  read -r rss anon file <<< "$(awk '/^VmRSS:/ { r = $2 } /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 }
+                                   END { print r, a, f }' "/proc/$run_pid/status")"
   fds=$(ls "/proc/$run_pid/fd" | wc -l)
   # packets waiting for the writer (a backlog holds memory that is not a
   # leak), the heap in use (a leak grows it; fragmentation does not) and
@@ -79,7 +82,7 @@ while [ $((SECONDS - start)) -lt "$total" ]; do
     awk '$1 == "crosswatch_writer_backlog" { b = $2 } $1 == "crosswatch_heap_in_use_bytes" { h = int($2 / 1024) }
          $1 == "crosswatch_heap_free_bytes" { f = int($2 / 1024) }
          END { print (b == "" ? "-" : b), (h == "" ? "-" : h), (f == "" ? "-" : f) }')"
-  echo "$t $rss $fds $backlog $heap $free" >> "$tmp/samples.txt"
+  echo "$t $rss $fds $backlog $heap $free $anon $file" >> "$tmp/samples.txt"
   if [ "$disrupted" -lt "$drops" ] && [ "$t" -ge $((total * (disrupted + 1) / (drops + 1))) ]; then
     disrupted=$((disrupted + 1))
     echo "soak: $t s: broker restart, camera door dropped"
@@ -129,20 +132,29 @@ report=$(awk -v warm=$((total / 5)) -v total="$total" 'NR > 1 && $1 >= warm {
     m = int($1 / 60); rss = $2 / 1024; heap = ($5 == "-" ? 0 : $5 / 1024)
     held = rss - ($6 == "-" || $6 == "" ? 0 : $6 / 1024) # resident less what is held free
     if (!(m in floor) || rss < floor[m]) floor[m] = rss
+    if ($5 != "-" && (!(m in hfloor) || heap < hfloor[m])) hfloor[m] = heap
+    if (!(m in ffloor) || $8 / 1024 < ffloor[m]) ffloor[m] = $8 / 1024
     if ($1 < 2 * warm) { early = ($3 > early ? $3 : early); rss_mid = (held > rss_mid ? held : rss_mid)
                          heap_mid = (heap > heap_mid ? heap : heap_mid) }
     if ($1 >= 0.75 * total) { late = ($3 > late ? $3 : late); rss_end = (held > rss_end ? held : rss_end)
                               heap_end = (heap > heap_end ? heap : heap_end) }
     peak = (rss > peak ? rss : peak); last = rss
-  } END {
-    for (m in floor) { n++; x = m * 60; sx += x; sy += floor[m]; sxx += x * x; sxy += x * floor[m] }
-    slope = (n > 1) ? (n * sxy - sx * sy) / (n * sxx - sx * sx) : 0
-    printf "%.3f %d %d %.1f %.1f %d %.1f %.1f", slope * 600, early, late, last, peak, n, rss_end - rss_mid, heap_end - heap_mid
+  }
+  # least-squares slope of the per-minute floors F, MiB per 10 minutes
+  function slope10(f,    m, k, x, sx, sy, sxx, sxy) {
+    for (m in f) { k++; x = m * 60; sx += x; sy += f[m]; sxx += x * x; sxy += x * f[m] }
+    return (k > 1) ? 600 * (k * sxy - sx * sy) / (k * sxx - sx * sx) : 0
+  }
+  END {
+    for (m in floor) n++
+    printf "%.3f %d %d %.1f %.1f %d %.1f %.1f %.3f %.3f", slope10(floor), early, late, last, peak, n, rss_end - rss_mid,
+      heap_end - heap_mid, slope10(hfloor), slope10(ffloor)
   }' "$tmp/samples.txt")
-read -r slope10 early late rss peak n rss_rise heap_rise <<< "$report"
+read -r slope10 early late rss peak n rss_rise heap_rise heap_slope10 file_slope10 <<< "$report"
 echo "soak: RSS ${rss} MiB at the end, ${peak} MiB at most; per-minute floor slope after warm-up ${slope10} MiB" \
-  "per 10 min over $n minutes; last quarter's peak over the second fifth's: resident less held free ${rss_rise} MiB, heap" \
-  "${heap_rise} MiB; open descriptors: at most $early early, $late late"
+  "per 10 min over $n minutes (of it file-backed ${file_slope10}; heap in use ${heap_slope10}); last quarter's peak" \
+  "over the second fifth's: resident less held free ${rss_rise} MiB, heap ${heap_rise} MiB; open descriptors: at most" \
+  "$early early, $late late"
 if [ "$minutes" -ge 60 ]; then
   awk -v s="$slope10" 'BEGIN { exit !(s < 1.0) }' || fail "resident memory grows ${slope10} MiB per 10 minutes"
 else
