@@ -2,7 +2,6 @@
 
 #include "cw_source.h"
 #include "gstcwelements.h"
-#include "trk_id_count.h"
 #include "trk_mot.h"
 
 #include <string.h>
@@ -49,9 +48,8 @@ struct cw_camera {
   /* counted on streaming threads (atomics), read on the main loop */
   int frames_captured, frames, frames_dequeued;
   int pipeline_frames; /* of the current pipeline (atomic): the first says it is back */
-  GMutex lock; /* track_ids, latency histograms */
-  struct trk_id_count *track_ids; /* of the current pipeline */
-  int tracks_before;     /* of the pipelines before it */
+  GMutex lock; /* latency histograms */
+  guint64 tracks_before; /* of the pipelines before it */
   guint64 detections_before, put_off_before; /* the detector's counts, likewise */
   int unknown_signal_crossings_before;
   char *signal_phase, *signal_source; /* at the last look (cw_camera_signal) */
@@ -60,6 +58,7 @@ struct cw_camera {
 };
 
 static void pipeline_detections (struct cw_camera *c, guint64 *ran, guint64 *put_off);
+static guint64 pipeline_tracks (struct cw_camera *c);
 
 static const char *const STAGES[] = {"cwdetect", "cwtrack", "cwzones", "cwliveness", "cwevidence"};
 G_STATIC_ASSERT (G_N_ELEMENTS (STAGES) == CW_CAMERA_STAGES);
@@ -196,16 +195,10 @@ on_tracked (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (!buf || !cw_frame_info_get (buf, &fi))
     return GST_PAD_PROBE_OK;
   g_atomic_int_inc (&c->frames);
-  g_autoptr (GPtrArray) people = cw_people (buf);
-  g_mutex_lock (&c->lock);
-  for (guint i = 0; i < people->len; i++) {
-    GstVideoRegionOfInterestMeta *m = g_ptr_array_index (people, i);
-    if (m->id >= 0)
-      trk_id_count_seen (c->track_ids, m->id, fi.frame);
-  }
-  g_mutex_unlock (&c->lock);
-  if (c->tracks)
+  if (c->tracks) {
+    g_autoptr (GPtrArray) people = cw_people (buf);
     write_mot_rows (c->tracks, fi.frame, people, FALSE);
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -425,6 +418,7 @@ teardown (struct cw_camera *c)
   guint64 ran = 0, put_off = 0;
   pipeline_detections (c, &ran, &put_off);
   c->detections_before += ran, c->put_off_before += put_off;
+  c->tracks_before += pipeline_tracks (c);
   GstElement *lv = gst_bin_get_by_name (GST_BIN (c->pipeline), "cwliveness");
   if (lv) {
     int assessments = 0, frames = 0;
@@ -437,10 +431,6 @@ teardown (struct cw_camera *c)
   }
   gst_object_unref (c->pipeline);
   c->pipeline = NULL;
-  g_mutex_lock (&c->lock);
-  c->tracks_before += (int) trk_id_count_total (c->track_ids);
-  trk_id_count_reset (c->track_ids);
-  g_mutex_unlock (&c->lock);
   return failure;
 }
 
@@ -540,7 +530,6 @@ cw_camera_create (const char *config_path, const struct hwcfg_camera *cam, gbool
   c->backoff_s = BACKOFF_MIN_S;
   c->state = CW_CAMERA_ENDED;
   g_mutex_init (&c->lock);
-  c->track_ids = trk_id_count_create ();
   c->latency_run = g_new0 (struct latency_hist, 1);
   c->latency_interval = g_new0 (struct latency_hist, 1);
   return c;
@@ -561,7 +550,6 @@ cw_camera_free (struct cw_camera *c)
   g_free (c->signal_phase);
   g_free (c->signal_source);
   g_clear_error (&c->error);
-  trk_id_count_free (c->track_ids);
   g_free (c->latency_run);
   g_free (c->latency_interval);
   g_mutex_clear (&c->lock);
@@ -694,6 +682,19 @@ pipeline_detections (struct cw_camera *c, guint64 *ran, guint64 *put_off)
   }
 }
 
+/* The different tracks the current pipeline's tracker reported. */
+static guint64
+pipeline_tracks (struct cw_camera *c)
+{
+  guint64 tracks = 0;
+  GstElement *trk = c->pipeline ? gst_bin_get_by_name (GST_BIN (c->pipeline), "cwtrack") : NULL;
+  if (trk) {
+    g_object_get (trk, "tracks", &tracks, NULL);
+    gst_object_unref (trk);
+  }
+  return tracks;
+}
+
 const struct cw_camera_stats *
 cw_camera_stats (const struct cw_camera *c)
 {
@@ -716,9 +717,7 @@ cw_camera_stats (const struct cw_camera *c)
   pipeline_detections (m, &ran, &put_off);
   m->stats.detections = m->detections_before + ran;
   m->stats.detections_put_off = m->put_off_before + put_off;
-  g_mutex_lock (&m->lock);
-  m->stats.tracks = m->tracks_before + (int) trk_id_count_total (m->track_ids);
-  g_mutex_unlock (&m->lock);
+  m->stats.tracks = (int) (m->tracks_before + pipeline_tracks (m));
   return &c->stats;
 }
 

@@ -24,7 +24,10 @@ struct _GstCwTrack {
   GstCwFilter parent;
   struct trk_tracker *trk;
   GArray *dets;
+  guint64 tracks_before; /* ids reported by trackers released before this one (object lock) */
 };
+
+enum { PROP_0, PROP_TRACKS };
 
 G_DEFINE_TYPE (GstCwTrack, gst_cw_track, GST_TYPE_CW_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (cwtrack, "cwtrack", GST_RANK_NONE, GST_TYPE_CW_TRACK)
@@ -47,8 +50,12 @@ static void
 gst_cw_track_release (GstCwFilter *filter)
 {
   GstCwTrack *self = GST_CW_TRACK (filter);
+  GST_OBJECT_LOCK (self);
+  if (self->trk)
+    self->tracks_before += (guint64) trk_tracker_reported_ids (self->trk);
   trk_tracker_free (self->trk);
   self->trk = NULL;
+  GST_OBJECT_UNLOCK (self);
   if (self->dets)
     g_array_free (self->dets, TRUE);
   self->dets = NULL;
@@ -74,8 +81,11 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
     g_array_append_val (self->dets, d);
   }
   cw_people_clear (frame->buffer);
-  if (trk_tracker_step (self->trk, (struct trk_detection *) self->dets->data, (int) self->dets->len,
-                        info->detector_ran) != 0) {
+  GST_OBJECT_LOCK (self); /* the count "tracks" reads */
+  int stepped = trk_tracker_step (self->trk, (struct trk_detection *) self->dets->data, (int) self->dets->len,
+                                  info->detector_ran);
+  GST_OBJECT_UNLOCK (self);
+  if (stepped != 0) {
     GST_ELEMENT_ERROR (self, CORE, FAILED, ("Tracker failed."), ("out of memory on frame %d", info->frame));
     return GST_FLOW_ERROR;
   }
@@ -94,6 +104,21 @@ gst_cw_track_process (GstCwFilter *filter, GstVideoFrame *frame, const struct cw
 }
 
 static void
+gst_cw_track_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  GstCwTrack *self = GST_CW_TRACK (object);
+  if (prop_id != PROP_TRACKS) {
+    /* the config-key properties: the base class keeps them */
+    G_OBJECT_CLASS (gst_cw_track_parent_class)->get_property (object, prop_id, value, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  guint64 tracks = self->tracks_before + (self->trk ? (guint64) trk_tracker_reported_ids (self->trk) : 0);
+  GST_OBJECT_UNLOCK (self);
+  g_value_set_uint64 (value, tracks);
+}
+
+static void
 gst_cw_track_class_init (GstCwTrackClass *klass)
 {
   GstCwFilterClass *cw_class = GST_CW_FILTER_CLASS (klass);
@@ -108,6 +133,12 @@ gst_cw_track_class_init (GstCwTrackClass *klass)
   cw_class->configure = gst_cw_track_configure;
   cw_class->release = gst_cw_track_release;
   cw_class->process = gst_cw_track_process;
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  gobject_class->get_property = gst_cw_track_get_property;
+  g_object_class_install_property (
+      gobject_class, PROP_TRACKS,
+      g_param_spec_uint64 ("tracks", "Tracks", "Different track ids reported (a track re-found after a gap counts once)",
+                           0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 }
 
 static void

@@ -126,6 +126,36 @@ tracker_should_coast_through_a_short_gap_and_predict_motion (void)
   trk_tracker_free (t);
 }
 
+/* The count of tracks a camera reports: each id once, however long it
+ * was unseen (the detector skipping frames stretches a gap in frames far
+ * beyond max_age), and a one-frame false detection never. */
+static void
+tracker_should_count_each_reported_id_once (void)
+{
+  struct trk_tracker *t = new_tracker ();
+  const struct trk_track_out *o;
+  GHashTable *seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (int f = 0; f < 140; f++) {
+    struct trk_detection d[3];
+    int n = 0;
+    bool ran = f < 20 || f >= 120 || f % 25 == 0; /* a long stretch of skipped detector frames */
+    if (ran && (f < 20 || f >= 120)) /* the walker, hidden between */
+      d[n++] = (struct trk_detection) {{100 + 1.0 * f, 200, 30, 80}, 1};
+    if (ran && f >= 10) /* a second person, always seen */
+      d[n++] = (struct trk_detection) {{500, 100 + 0.5 * f, 30, 80}, 1};
+    if (f == 75) /* a false detection, once */
+      d[n++] = (struct trk_detection) {{300, 400, 30, 80}, 1};
+    g_assert_cmpint (trk_tracker_step (t, d, n, ran), ==, 0);
+    int k = trk_tracker_tracks (t, &o);
+    for (int i = 0; i < k; i++)
+      g_hash_table_add (seen, GINT_TO_POINTER (o[i].id));
+  }
+  g_assert_cmpint (g_hash_table_size (seen), ==, 2);
+  g_assert_cmpint (trk_tracker_reported_ids (t), ==, 2);
+  g_hash_table_destroy (seen);
+  trk_tracker_free (t);
+}
+
 static void
 tracker_should_predict_without_aging_on_skipped_frames (void)
 {
@@ -383,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/assign/should_beat_greedy_on_a_known_case", assignment_should_beat_greedy_on_a_known_case);
   g_test_add_func ("/assign/should_handle_rectangular_matrices", assignment_should_handle_rectangular_matrices);
   g_test_add_func ("/tracker/should_keep_one_id_for_a_walking_person", tracker_should_keep_one_id_for_a_walking_person);
+  g_test_add_func ("/tracker/should_count_each_reported_id_once", tracker_should_count_each_reported_id_once);
   g_test_add_func ("/tracker/should_coast_through_a_short_gap_and_predict_motion",
                    tracker_should_coast_through_a_short_gap_and_predict_motion);
   g_test_add_func ("/tracker/should_predict_without_aging_on_skipped_frames",

@@ -23,6 +23,7 @@ struct track {
   struct observation obs[OBS_HISTORY]; /* ring, obs[n_obs % OBS_HISTORY] is next */
   int n_obs;
   int hits, hit_streak, misses;
+  bool reported; /* its id has been reported (counted in reported_ids) */
   bool confirmed;
   double score;
   bool has_signature;
@@ -37,6 +38,7 @@ struct trk_tracker {
   int next_id;
   int frame;            /* every step */
   int detection_frames; /* steps on which the detector ran */
+  int64_t reported_ids; /* different ids reported so far */
   struct trk_track_out *out;
   int n_out;
   size_t out_cap;
@@ -453,6 +455,7 @@ relink (struct trk_tracker *trk, struct track *t)
     return;
   struct track *lost = &trk->tracks[best];
   t->id = lost->id;
+  t->reported |= lost->reported; /* the same id: counted once */
   t->hits += lost->hits;
   lost->misses = trk->params.max_age + 1; /* removed with the dead */
   lost->confirmed = true;
@@ -589,6 +592,10 @@ collect_output (struct trk_tracker *trk)
       continue;
     if (!t->confirmed && trk->detection_frames > trk->params.min_hits)
       continue;
+    if (!t->reported) {
+      trk->tracks[i].reported = true;
+      trk->reported_ids++;
+    }
     struct trk_track_out *o = &trk->out[trk->n_out++];
     o->id = t->id;
     trk_kalman_box (&t->kf, &o->box);
@@ -628,4 +635,10 @@ trk_tracker_tracks (const struct trk_tracker *trk, const struct trk_track_out **
     return 0;
   *out = trk->out;
   return trk->n_out;
+}
+
+int64_t
+trk_tracker_reported_ids (const struct trk_tracker *trk)
+{
+  return trk->reported_ids;
 }

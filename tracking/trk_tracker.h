@@ -36,6 +36,7 @@
 #include "trk_box.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct trk_params {
   double iou_threshold;     /* minimum IoU, first stage and recovery */
@@ -96,5 +97,9 @@ int trk_tracker_step (struct trk_tracker *trk, const struct trk_detection *dets,
 
 /* The tracks reported for the last step; *OUT stays valid until the next step. */
 int trk_tracker_tracks (const struct trk_tracker *trk, const struct trk_track_out **out);
+
+/* How many different track ids have been reported since created (a track
+ * re-found after a gap, or relinked to a lost one's id, counts once). */
+int64_t trk_tracker_reported_ids (const struct trk_tracker *trk);
 
 #endif
