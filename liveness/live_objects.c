@@ -1,5 +1,6 @@
 #include "live_objects.h"
 
+#include "live_check.h"
 #include "live_corners.h"
 #include "live_place.h"
 #include "zone_geom.h"
@@ -23,6 +24,8 @@
 /* A box this close to the picture's border is cut by it. */
 #define BORDER_PX 3
 #define MAX_TRACE 64
+/* A blob this many times the area of where an object's rigid corners took it holds more than that object. */
+#define SWALLOWED_AREA 2.0f
 
 struct box4 {
   float v[4];
@@ -42,7 +45,8 @@ struct trace_point {
 
 struct tracked {
   struct live_object obj;
-  double last_t;
+  double last_t;               /* last seen, in a blob or by its corners */
+  double blob_t;               /* last matched to a blob */
   struct trace_point trace[MAX_TRACE];
   int n_trace;
   struct live_corners corners; /* on the object */
@@ -203,18 +207,21 @@ predict (const struct tracked *t, double t_s, float out[4])
   out[1] += (float) (t->obj.vy * dt);
 }
 
-/* BOX, taken out to the picture's border on each side where the border cuts BLOB. */
+/* BOX, taken out to the picture's border on each side where the border
+ * cuts BLOB and BOX reaches it (within MERGE_GAP): a vehicle coming out
+ * from the border. (A blob the border cuts because another object in it
+ * comes out from there does not widen this one.) */
 static void
 out_to_border (const struct live_objects *o, const float box[4], const float blob[4], float out[4])
 {
   float x0 = box[0], y0 = box[1], x1 = box[0] + box[2], y1 = box[1] + box[3];
-  if (blob[0] <= BORDER_PX)
+  if (blob[0] <= BORDER_PX && x0 <= MERGE_GAP)
     x0 = fminf (x0, blob[0]);
-  if (blob[1] <= BORDER_PX)
+  if (blob[1] <= BORDER_PX && y0 <= MERGE_GAP)
     y0 = fminf (y0, blob[1]);
-  if (o->width > 0 && blob[0] + blob[2] >= o->width - BORDER_PX)
+  if (o->width > 0 && blob[0] + blob[2] >= o->width - BORDER_PX && x1 >= o->width - MERGE_GAP)
     x1 = fmaxf (x1, blob[0] + blob[2]);
-  if (o->height > 0 && blob[1] + blob[3] >= o->height - BORDER_PX)
+  if (o->height > 0 && blob[1] + blob[3] >= o->height - BORDER_PX && y1 >= o->height - MERGE_GAP)
     y1 = fmaxf (y1, blob[1] + blob[3]);
   out[0] = x0, out[1] = y0, out[2] = x1 - x0, out[3] = y1 - y0;
 }
@@ -232,6 +239,25 @@ holding (const struct live_objects *o, const float blob[4])
     n += live_box_overlap (f, blob) >= 0.5 * f[2] * f[3] && f[2] * f[3] > 0;
   }
   return n;
+}
+
+/* C's corners moved as one rigid body in (nearly) every step they moved, two at least. */
+static bool
+corners_one_body (const struct live_corners *c)
+{
+  return c->steps >= 2 && c->rigid_steps >= 0.8 * c->steps;
+}
+
+/* BLOB is far larger than where T's corners, one rigid body so far, took
+ * it: it holds something else too (a vehicle behind that T's picture
+ * border cut kept from being told apart, walkers alongside, the road a
+ * lighting change stirs up). */
+static bool
+swallowed (const struct tracked *t, const float blob[4])
+{
+  const float *f = t->flow_box;
+  return corners_one_body (&t->corners) && f[2] * f[3] > 0 && blob[2] * blob[3] > SWALLOWED_AREA * f[2] * f[3] &&
+         live_box_overlap (f, blob) >= 0.5 * f[2] * f[3];
 }
 
 /* T is where it is now (box set) at frame FRAME, T_S. */
@@ -321,7 +347,7 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
      * it.) */
     float box[4];
     memcpy (box, b, sizeof box);
-    bool by_corners = best->flow_ok && holding (o, b) >= 2;
+    bool by_corners = best->flow_ok && (holding (o, b) >= 2 || swallowed (best, b));
     if (by_corners) {
       out_to_border (o, best->flow_box, b, box);
       if (!measure (o, box, &hm, &wm))
@@ -332,19 +358,28 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
     bool astray = best->flow_ok && !by_corners &&
                   fabsf (best->flow_box[0] + best->flow_box[2] / 2 - b[0] - b[2] / 2) > 0.25f * b[2];
     memcpy (best->obj.box, box, sizeof best->obj.box);
+    best->blob_t = t_s;
     seen_at (o, best, frame, t_s, hm, wm);
     if (images && (astray || live_corners_few (&best->corners)))
       live_corners_seed (&best->corners, grey, frame, best->obj.box);
   }
   /* a vehicle the blobs lost (standing at the stop line, the background
-   * model takes it in; hidden in a merged blob) goes on where its corners are */
+   * model takes it in; hidden in a merged blob) goes on where its corners
+   * are; so does, for FORGET_S, one not yet established whose corners have
+   * been one rigid body so far (merged into the blob of a vehicle behind
+   * it soon after it came out from the picture's border) */
   for (guint k = 0; k < o->tracked->len; k++) {
     struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
     double hm, wm;
-    if (t->obj.last_frame == frame || !t->flow_ok || !t->obj.established || !measure (o, t->flow_box, &hm, &wm))
+    bool held = t->obj.established || (corners_one_body (&t->corners) && t_s - t->blob_t <= FORGET_S);
+    if (t->obj.last_frame == frame || !t->flow_ok || !held || !measure (o, t->flow_box, &hm, &wm))
       continue;
     memcpy (t->obj.box, t->flow_box, sizeof t->obj.box);
     seen_at (o, t, frame, t_s, hm, wm);
+    /* corners are lost as it turns, shrinks away or is passed: new ones
+     * where they took it, or it is lost with the last of them */
+    if (images && live_corners_few (&t->corners))
+      live_corners_seed (&t->corners, grey, frame, t->obj.box);
   }
   for (guint k = o->tracked->len; k-- > 0;)
     if (t_s - g_array_index (o->tracked, struct tracked, k).last_t > FORGET_S)
@@ -352,19 +387,28 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
 }
 
 bool
-live_objects_carrier (const struct live_objects *o, const float box[4], struct live_object *out)
+live_objects_carrier (const struct live_objects *o, const float box[4], const double *box_v, struct live_object *out)
 {
-  double area = (double) box[2] * box[3], best = 0.8 * area;
-  bool found = false;
+  double area = (double) box[2] * box[3];
+  bool found = false, found_with = false;
+  double best = 0;
   for (guint k = 0; k < o->tracked->len; k++) {
     const struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
     if (t->obj.last_frame != o->frame || area <= 0 || !t->obj.established)
       continue;
     double inside = live_box_overlap (t->obj.box, box);
-    if (inside >= best) {
+    if (inside < 0.8 * area)
+      continue;
+    /* one vehicle seen through another's blob (a taxi before a bus, a
+     * vehicle standing behind one passing): the one the box moves with */
+    bool with = box_v && live_moves_with (&t->obj, box_v[0], box_v[1]);
+    if (found_with && !with)
+      continue;
+    if (inside >= best || (with && !found_with)) {
       best = inside;
       *out = t->obj;
       found = true;
+      found_with = with;
     }
   }
   return found;

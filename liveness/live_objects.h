@@ -25,7 +25,11 @@
  * passing (then the blob is larger than where the corners took it) and
  * when the background model has taken in a vehicle standing at the stop
  * line (no blob at all: an established vehicle goes on where its corners
- * are, and pulls away as the same vehicle). Corners that stop fitting
+ * are, and pulls away as the same vehicle). One not yet established goes
+ * on by its corners for up to FORGET_S when they have been one rigid body
+ * (a vehicle merged into the blob of one behind it soon after it came out
+ * from the picture's border), and a blob more than twice the area its
+ * corners give it holds something else too. Corners that stop fitting
  * (the road behind a loose blob, a passer-by) are dropped and new ones
  * sought. A blob narrower than vehicle_min_width_m (a car seen from
  * behind) is followed too, and is a vehicle only when its corners have
@@ -67,7 +71,10 @@ void live_objects_update (struct live_objects *o, int frame, double t_s, const s
                           const struct cv_image *prev, const struct cv_image *grey);
 
 /* The established vehicle seen in the latest frame that holds most of BOX
- * (at least 80 % of its area); false when there is none. */
-bool live_objects_carrier (const struct live_objects *o, const float box[4], struct live_object *out);
+ * (at least 80 % of its area); of those, one that BOX moves with in the
+ * picture when BOX_V (its velocity, pixels/s; may be NULL) is given. False
+ * when there is none. */
+bool live_objects_carrier (const struct live_objects *o, const float box[4], const double *box_v,
+                           struct live_object *out);
 
 #endif

@@ -32,9 +32,12 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
   const struct live_sample *b = &h->samples[h->n - 1];
 
   struct live_object carrier;
-  bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, &carrier) && carrier.speed_mps >= 0;
-  double carrier_speed = has_carrier ? carrier.speed_mps : -1, vx, vy;
-  bool with_carrier = has_carrier && live_box_velocity (h, &vx, &vy) && live_moves_with (&carrier, vx, vy);
+  double v[2];
+  bool has_v = live_box_velocity (h, &v[0], &v[1]);
+  bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, has_v ? v : NULL, &carrier) &&
+                     carrier.speed_mps >= 0;
+  double carrier_speed = has_carrier ? carrier.speed_mps : -1;
+  bool with_carrier = has_carrier && has_v && live_moves_with (&carrier, v[0], v[1]);
   const char *fmt = "\"speed_mps\":%.2f,\"displacement_m\":%.2f,\"jitter_m\":%.2f,\"span_s\":%.2f,\"carrier_speed_mps\":%.2f";
 #define SPEED_ARGS speed, net.displacement_m, net.jitter_m, net.span_s, carrier_speed
 
