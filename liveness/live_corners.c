@@ -151,8 +151,14 @@ live_corners_few (const struct live_corners *c)
 }
 
 bool
+live_corners_rigid_over (const struct live_corners *c, int min_steps)
+{
+  return c->steps >= min_steps && c->rigid_steps >= 0.8 * c->steps;
+}
+
+bool
 live_corners_rigid (const struct live_corners *c)
 {
-  return c->steps >= 5 && c->rigid_steps >= 0.8 * c->steps;
+  return live_corners_rigid_over (c, 5);
 }
 

@@ -38,7 +38,9 @@ bool live_corners_follow (struct live_corners *c, const struct cv_image *prev, c
 /* Too few corners to go on with: seek new ones. */
 bool live_corners_few (const struct live_corners *c);
 
-/* The corners have been one rigid body over (nearly) every frame they moved in, five at least. */
+/* The corners have been one rigid body over (nearly) every frame they moved in, MIN_STEPS at least. */
+bool live_corners_rigid_over (const struct live_corners *c, int min_steps);
+/* ... five at least: enough to call the object a vehicle. */
 bool live_corners_rigid (const struct live_corners *c);
 
 #endif

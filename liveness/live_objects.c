@@ -241,12 +241,8 @@ holding (const struct live_objects *o, const float blob[4])
   return n;
 }
 
-/* C's corners moved as one rigid body in (nearly) every step they moved, two at least. */
-static bool
-corners_one_body (const struct live_corners *c)
-{
-  return c->steps >= 2 && c->rigid_steps >= 0.8 * c->steps;
-}
+/* Two steps of rigid corners are enough to keep following an object (not to call it a vehicle). */
+#define FOLLOW_RIGID_STEPS 2
 
 /* BLOB is far larger than where T's corners, one rigid body so far, took
  * it: it holds something else too (a vehicle behind that T's picture
@@ -256,7 +252,8 @@ static bool
 swallowed (const struct tracked *t, const float blob[4])
 {
   const float *f = t->flow_box;
-  return corners_one_body (&t->corners) && f[2] * f[3] > 0 && blob[2] * blob[3] > SWALLOWED_AREA * f[2] * f[3] &&
+  return live_corners_rigid_over (&t->corners, FOLLOW_RIGID_STEPS) && f[2] * f[3] > 0 &&
+         blob[2] * blob[3] > SWALLOWED_AREA * f[2] * f[3] &&
          live_box_overlap (f, blob) >= 0.5 * f[2] * f[3];
 }
 
@@ -371,7 +368,8 @@ live_objects_update (struct live_objects *o, int frame, double t_s, const struct
   for (guint k = 0; k < o->tracked->len; k++) {
     struct tracked *t = &g_array_index (o->tracked, struct tracked, k);
     double hm, wm;
-    bool held = t->obj.established || (corners_one_body (&t->corners) && t_s - t->blob_t <= FORGET_S);
+    bool held = t->obj.established ||
+                (live_corners_rigid_over (&t->corners, FOLLOW_RIGID_STEPS) && t_s - t->blob_t <= FORGET_S);
     if (t->obj.last_frame == frame || !t->flow_ok || !held || !measure (o, t->flow_box, &hm, &wm))
       continue;
     memcpy (t->obj.box, t->flow_box, sizeof t->obj.box);

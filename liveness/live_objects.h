@@ -26,7 +26,7 @@
  * when the background model has taken in a vehicle standing at the stop
  * line (no blob at all: an established vehicle goes on where its corners
  * are, and pulls away as the same vehicle). One not yet established goes
- * on by its corners for up to FORGET_S when they have been one rigid body
+ * on by its corners for up to 1 s when they have been one rigid body
  * (a vehicle merged into the blob of one behind it soon after it came out
  * from the picture's border), and a blob more than twice the area its
  * corners give it holds something else too. Corners that stop fitting

@@ -33,7 +33,7 @@ live_check_speed (const struct live_context *ctx, const struct live_history *h, 
 
   struct live_object carrier;
   double v[2];
-  bool has_v = live_box_velocity (h, &v[0], &v[1]);
+  bool has_v = ctx->objects && live_box_velocity (h, &v[0], &v[1]); /* only for a carrier */
   bool has_carrier = ctx->objects && live_objects_carrier (ctx->objects, b->box, has_v ? v : NULL, &carrier) &&
                      carrier.speed_mps >= 0;
   double carrier_speed = has_carrier ? carrier.speed_mps : -1;
