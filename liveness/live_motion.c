@@ -42,6 +42,9 @@ static const double JOINT_RIGID = 0.015;
 static const int MIN_FLAT_POINTS = 8;
 /* A walker: this share of the box moves on its own, this non-rigidly. */
 static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
+/* A walker against a moving surface that goes at another pace: less than
+ * this share of the box moves as that surface does (see its use). */
+static const double UNSHARED_LIVE = 0.5;
 /* A still picture: followed this long (seconds) with less than this share
  * of the box moving at all (a person waiting still shifts, turns, breathes). */
 static const double STILL_PICTURE_S = 0.5, STILL_INDEPENDENT = 0.08;
@@ -723,8 +726,18 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
                                    : "nothing in it moves at all, only the detector's box slides over it (a poster)";
     out->revocable = true;
   } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE) ||
-             (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE)) {
-    /* nothing carries it; or the moving surface around it goes elsewhere (a vehicle it walks past) */
+             (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE) ||
+             (surround_moves && shared_share < UNSHARED_LIVE && nonrigid >= NONRIGID_LIVE)) {
+    /* nothing carries it; or the moving surface around it goes elsewhere (a
+     * vehicle it walks past); or that surface goes its way at another pace,
+     * most of the box's points move otherwise (what else is in the box is
+     * that surface seen beside the body and between the legs), and not as
+     * one picture (limbs against the body): a walker beside a bus going
+     * the same way, or in a group walking at another pace. The box may then
+     * end up near where the surface's motion would take it (within
+     * CARRIED_BOX), but most of what is in it did not move as that surface:
+     * a print on a vehicle does, point for point (SHARED_FLAT), and holds
+     * still against itself. */
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   } else {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);
