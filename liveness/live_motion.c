@@ -43,7 +43,8 @@ static const int MIN_FLAT_POINTS = 8;
 /* A walker: this share of the box moves on its own, this non-rigidly. */
 static const double INDEPENDENT_LIVE = 0.15, NONRIGID_LIVE = 0.02;
 /* A walker against a moving surface that goes at another pace: less than
- * this share of the box moves as that surface does (see its use). */
+ * this share of the box moves as that surface does, and what moved
+ * otherwise moved non-rigidly (NONRIGID_LIVE; see its use). */
 static const double UNSHARED_LIVE = 0.5;
 /* A still picture: followed this long (seconds) with less than this share
  * of the box moving at all (a person waiting still shifts, turns, breathes). */
@@ -619,16 +620,19 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     return true;
   }
   /* how much of the box the surroundings' motion explains */
-  int shared = 0, indep_idx[MAX_POINTS], ni = 0;
+  int shared = 0, indep_idx[MAX_POINTS], ni = 0, apart_idx[MAX_POINTS], na = 0;
   for (int j = 0; j < nb; j++) {
     int i = box_idx[j];
     double x, y;
     apply_h (surround, tr->pos[0][2 * i], tr->pos[0][2 * i + 1], &x, &y);
     disp[j] = hypot (tr->pos[K][2 * i] - tr->pos[0][2 * i], tr->pos[K][2 * i + 1] - tr->pos[0][2 * i + 1]);
-    if (hypot (x - tr->pos[K][2 * i], y - tr->pos[K][2 * i + 1]) < tol)
+    if (hypot (x - tr->pos[K][2 * i], y - tr->pos[K][2 * i + 1]) < tol) {
       shared++;
-    else
+    } else {
       indep_idx[ni++] = i;
+      if (disp[j] >= tol) /* moved, and otherwise than the surroundings */
+        apart_idx[na++] = i;
+    }
   }
   double shared_share = (double) shared / nb, independent_share = (double) ni / nb;
   double box_motion = live_quantile (disp, nb, 0.5);
@@ -648,6 +652,10 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
 
   /* non-rigidity of what moves on its own, at a few points of the window */
   double nonrigid = ni >= 6 ? worst_residual (tr, indep_idx, ni, K, box_h) : 0;
+  /* ... and of what moved otherwise than moving surroundings, leaving out
+   * what stayed still (the road at a print's foot and a print moving
+   * together would fit no one homography either) */
+  double apart_nonrigid = surround_moves && na >= MIN_BOX_POINTS ? worst_residual (tr, apart_idx, na, K, box_h) : -1;
   double gait_hz, gait_share;
   gait (tr, indep_idx, ni, K, &gait_hz, &gait_share);
   /* box and the moving surroundings that carry it as one plane through the
@@ -693,11 +701,11 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
                     "\"surroundings_fit\":%.2f,\"shared_share\":%.2f,\"independent_share\":%.2f,"
                     "\"box_motion_px\":%.1f,\"box_moved_px\":%.1f,\"box_carried_err\":%.2f,\"ring_with_box\":%d,\"nonrigid\":%.3f,"
                     "\"joint_nonrigid\":%.3f,\"gait_hz\":%.2f,\"gait_share\":%.2f,\"moves_in_place\":%s,"
-                    "\"rigid_points\":%d,\"rigid_residual\":%.4f";
+                    "\"rigid_points\":%d,\"rigid_residual\":%.4f,\"apart_nonrigid\":%.3f";
 #define MOTION_ARGS                                                                                                    \
   K + 1, nb, nr_alive, surround_moves ? "true" : "false", surround_fit, shared_share, independent_share, box_motion,    \
       box_moved, carried_err, with_box, nonrigid, joint_nonrigid, gait_hz, gait_share, out->moves_in_place ? "true" : "false", \
-      rigid_points, rigid
+      rigid_points, rigid, apart_nonrigid
   /* a still picture: over most of a second not one part of the box moved on
    * its own, nor anything around. The detector's box may also slide off a
    * print (its response wanders, a passer-by pulls it away): with nearly
@@ -727,17 +735,22 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
     out->revocable = true;
   } else if (alone || (!surround_moves && independent_share >= INDEPENDENT_LIVE && nonrigid >= NONRIGID_LIVE) ||
              (surround_moves && carried_err > 1.5 * CARRIED_BOX && independent_share >= INDEPENDENT_LIVE) ||
-             (surround_moves && shared_share < UNSHARED_LIVE && nonrigid >= NONRIGID_LIVE)) {
+             (surround_moves && shared_share < UNSHARED_LIVE && apart_nonrigid >= NONRIGID_LIVE)) {
     /* nothing carries it; or the moving surface around it goes elsewhere (a
      * vehicle it walks past); or that surface goes its way at another pace,
      * most of the box's points move otherwise (what else is in the box is
-     * that surface seen beside the body and between the legs), and not as
-     * one picture (limbs against the body): a walker beside a bus going
-     * the same way, or in a group walking at another pace. The box may then
-     * end up near where the surface's motion would take it (within
-     * CARRIED_BOX), but most of what is in it did not move as that surface:
-     * a print on a vehicle does, point for point (SHARED_FLAT), and holds
-     * still against itself. */
+     * that surface seen beside the body and between the legs), and what
+     * moved otherwise did not move as one picture (limbs against the body):
+     * a walker beside a bus going the same way, or in a group walking at
+     * another pace. The box may end up near where the surface's motion would
+     * take it (this holds whatever box_carried_err), but most of what is in
+     * it did not move as that surface. A print on its vehicle moves as the
+     * vehicle point for point (SHARED_FLAT, 0.8, is the carrier's flat; the
+     * half between is left uncertain); a print whose ring is some other
+     * moving thing holds still against itself, but for its points at the
+     * edges of what stands or passes in front of it, which can make it read
+     * non-rigid for a window (a flat of the track's other windows still
+     * stands over a live one). */
     live_result_set (out, LIVE_LIVE, fmin (1.0, 0.6 + 0.4 * nonrigid / (2 * NONRIGID_LIVE)), fmt, MOTION_ARGS);
   } else {
     live_result_set (out, LIVE_UNCERTAIN, 0.4, fmt, MOTION_ARGS);

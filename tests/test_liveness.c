@@ -1041,7 +1041,7 @@ carrier_at (enum profile pr, double t)
  * of the buses; here a post and a plain hoarding): only the print is seen
  * moving */
 /* WALKER_ALONGSIDE: a pedestrian in front of the carrier walking its way,
- * 4 px a frame at 10 frames/s, slower or faster than it */
+ * 4 px a frame at 10 frames/s */
 enum on_carrier { PRINT, PLAIN_PRINT, WALKER_IN_FRONT, PRINT_ON_PLAIN_SIDE, PRINT_AMONG_STILL_THINGS, WALKER_ALONGSIDE };
 
 static void
@@ -1162,7 +1162,8 @@ motion_walker_in_front_of_a_moving_carrier_is_not_flat (void)
 /* A walker in front of a vehicle going their way at another pace (on the
  * bench: people walking beside a bus, or in a group at another pace): the
  * moving surface behind them may take the box roughly where it went, but
- * none of the walker's points moves as it does, and they do not move as one
+ * few of the box's points move as it does (the surface seen between the
+ * legs), and the walker's, which move otherwise, do not move as one
  * picture (the legs swing against the body). Live beside a crawling
  * vehicle (the box ends 0.45 of its height from where the vehicle's motion
  * takes it: too near to tell them apart by the box alone), at 10 and 25
