@@ -651,7 +651,7 @@ live_check_motion (const struct live_context *ctx, const struct live_history *h,
   bool box_carried = carried_err >= 0 && carried_err <= CARRIED_BOX;
 
   /* non-rigidity of what moves on its own, at a few points of the window */
-  double nonrigid = ni >= 6 ? worst_residual (tr, indep_idx, ni, K, box_h) : 0;
+  double nonrigid = ni >= MIN_BOX_POINTS ? worst_residual (tr, indep_idx, ni, K, box_h) : 0;
   /* ... and of what moved otherwise than moving surroundings, leaving out
    * what stayed still (the road at a print's foot and a print moving
    * together would fit no one homography either) */
